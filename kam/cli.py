@@ -1,0 +1,102 @@
+"""The command line: `python -m kam load | kpis | demo`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from kam import db, demo, loader
+from kam.config import TIERS, settings
+from kam.metrics.scope import Scope
+from kam.periods import period_bounds
+from kam.snapshot import kpi_snapshot
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m kam", description="Key-account dashboard tools.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    load = commands.add_parser("load", help="load an export folder into the database")
+    load.add_argument("folder", type=Path, help="folder with accounts.csv, managers.csv, ... (CSV or Parquet)")
+    load.add_argument("--db", type=Path, help="database file (default: the configured one)")
+
+    kpis = commands.add_parser("kpis", help="print the KPI snapshot as JSON")
+    kpis.add_argument("--db", type=Path, help="database file (default: the configured one)")
+    kpis.add_argument("--as-of", type=_date, help="as-of date D (default: today)")
+    kpis.add_argument("--start", type=_date, help="period start (default: 1 January of D's year)")
+    kpis.add_argument("--end", type=_date, help="period end (default: 31 December of D's year)")
+    kpis.add_argument("--region", action="append", default=[], help="only this region (repeatable)")
+    kpis.add_argument("--manager", action="append", default=[], help="only this manager id (repeatable)")
+    kpis.add_argument("--tier", action="append", default=[], choices=TIERS, help="only this tier at D (repeatable)")
+
+    gen = commands.add_parser("demo", help="write the demo exports")
+    gen.add_argument("--scale", type=float, default=1.0, help="size multiplier (1 = about 300 accounts)")
+    gen.add_argument("--out", type=Path, default=None, help="output folder (default: the demo folder)")
+    gen.add_argument("--format", choices=("csv", "parquet"), default="csv")
+    gen.add_argument("--seed", type=int, default=7)
+    return parser
+
+
+def _load(args: argparse.Namespace) -> int:
+    path = args.db or settings().db_path
+    started = time.perf_counter()
+    with db.connect(path) as con:
+        report = loader.load_folder(con, args.folder)
+    print(report.summary())
+    print(f"into {path} in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def _kpis(args: argparse.Namespace) -> int:
+    path = args.db or settings().db_path
+    if not Path(path).is_file():
+        raise loader.LoadError(f"{path}: no such database; run `python -m kam load DIR` first")
+    as_of = args.as_of or date.today()
+    start, end = period_bounds("ytd", as_of)
+    start, end = args.start or start, args.end or end
+    if start > end:
+        raise ValueError(f"--start {start} is after --end {end}")
+    scope = Scope(
+        as_of=as_of,
+        start=start,
+        end=end,
+        regions=tuple(args.region),
+        managers=tuple(args.manager),
+        tiers=tuple(args.tier),
+    )
+    with db.connect(path, read_only=True) as con:
+        print(json.dumps(kpi_snapshot(con, scope), ensure_ascii=False, indent=2))
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    out = args.out or settings().demo_dir
+    started = time.perf_counter()
+    counts = demo.generate(out, scale=args.scale, seed=args.seed, fmt=args.format)
+    for table, rows in counts.items():
+        print(f"{table:<13} {rows:>10,}")
+    print(f"written to {out} in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    command = {"load": _load, "kpis": _kpis, "demo": _demo}[args.command]
+    try:
+        return command(args)
+    except (loader.LoadError, ValueError, duckdb.Error, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1

@@ -1,0 +1,114 @@
+"""Every default the product uses, overridable by `kam.toml` and `KAM_*` environment variables.
+
+Precedence, lowest first: the defaults below, the TOML file (``KAM_CONFIG`` names it,
+otherwise ``kam.toml`` in the working directory), then environment variables named
+``KAM_`` plus the upper-cased field name (``KAM_DB_PATH``, ``KAM_SLA_HOURS``,
+``KAM_CADENCE_DAYS_A`` for one entry of a table).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TIERS = ("A", "B", "C")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The product's policy numbers and paths."""
+
+    db_path: Path = PROJECT_ROOT / "data" / "kam.duckdb"
+    demo_dir: Path = PROJECT_ROOT / "data" / "demo"
+    import_dir: Path = PROJECT_ROOT / "data" / "import"
+    # Maximum days between visits, per tier at the as-of date.
+    cadence_days: dict[str, int] = field(default_factory=lambda: {"A": 30, "B": 90, "C": 180})
+    # A complaint's first reply is due within this many hours.
+    sla_hours: float = 24.0
+    # A satisfaction score at or above this counts toward CSAT.
+    csat_min_score: int = 4
+    # A drop: latest score this many points below the previous one, or at most drop_floor.
+    drop_points: int = 1
+    drop_floor: int = 2
+    # Pareto cut-offs of cumulative trailing-12-month revenue for the suggested tier.
+    abc_cutoffs: dict[str, float] = field(default_factory=lambda: {"A": 0.80, "B": 0.95})
+    # A manager below this share of their pro-rated revenue target needs attention.
+    attention_attainment: float = 0.80
+    # Visit form: oldest visit date accepted, and how long a manager may edit a visit.
+    visit_max_age_days: int = 30
+    visit_edit_days: int = 7
+    # Sign-in: minutes of inactivity that end a session; failures before a lock-out.
+    session_idle_minutes: int = 60
+    max_failed_logins: int = 5
+    lockout_minutes: int = 15
+    upload_max_mb: int = 200
+
+
+def _coerce(value: str, like: Any) -> Any:
+    """Parse an environment string into the type of the default it overrides."""
+    if isinstance(like, bool):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    if isinstance(like, Path):
+        return Path(value)
+    return type(like)(value)
+
+
+def _merge(current: Settings, overrides: Mapping[str, Any]) -> Settings:
+    changes: dict[str, Any] = {}
+    for f in dataclasses.fields(Settings):
+        if f.name not in overrides:
+            continue
+        default = getattr(current, f.name)
+        value = overrides[f.name]
+        if isinstance(default, dict):
+            unknown = set(value) - set(default)
+            if unknown:
+                raise ValueError(f"unknown keys in {f.name}: {', '.join(sorted(unknown))}")
+            changes[f.name] = default | {k: type(default[k])(v) for k, v in value.items()}
+        elif isinstance(default, Path):
+            changes[f.name] = Path(value)
+        else:
+            changes[f.name] = type(default)(value)
+    return dataclasses.replace(current, **changes)
+
+
+def _env_overrides(env: Mapping[str, str], base: Settings) -> dict[str, Any]:
+    overrides: dict[str, Any] = {}
+    for f in dataclasses.fields(Settings):
+        default = getattr(base, f.name)
+        prefix = f"KAM_{f.name.upper()}"
+        if isinstance(default, dict):
+            entries = {
+                key: _coerce(env[f"{prefix}_{key.upper()}"], default[key])
+                for key in default
+                if f"{prefix}_{key.upper()}" in env
+            }
+            if entries:
+                overrides[f.name] = entries
+        elif prefix in env:
+            overrides[f.name] = _coerce(env[prefix], default)
+    return overrides
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Build the settings from defaults, the TOML file and the environment."""
+    env = os.environ if env is None else env
+    settings = Settings()
+    toml_path = Path(env.get("KAM_CONFIG", "kam.toml"))
+    if toml_path.is_file():
+        with toml_path.open("rb") as fh:
+            settings = _merge(settings, tomllib.load(fh))
+    return _merge(settings, _env_overrides(env, settings))
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    """The process-wide settings, read once."""
+    return load_settings()

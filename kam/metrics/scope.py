@@ -1,0 +1,150 @@
+"""What every metric is asked about: the as-of date, the period and the filters.
+
+Every metric query starts from the accounts in scope, computed once here: the
+account's tier at D, whether it is active at D, its cadence, restricted by region,
+manager, tier at D and the set of accounts the signed-in user may see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from kam import db
+from kam.config import Settings, settings
+
+
+@dataclass(frozen=True)
+class Scope:
+    """As-of date D, period [start, end], and filters; empty filters mean everything."""
+
+    as_of: date
+    start: date
+    end: date
+    regions: tuple[str, ...] = ()
+    managers: tuple[str, ...] = ()
+    tiers: tuple[str, ...] = ()
+    # Accounts the signed-in user may see; None for no restriction.
+    allowed_accounts: frozenset[str] | None = None
+    policy: Settings = field(default_factory=settings)
+
+    @property
+    def period_end(self) -> date:
+        """The last day whose events count: the earlier of the period's end and D."""
+        return min(self.end, self.as_of)
+
+    @property
+    def days(self) -> int:
+        """Days from the period's start to period_end, both counted (0 if the period starts after D)."""
+        return max((self.period_end - self.start).days + 1, 0)
+
+    def with_period(self, start: date, end: date, as_of: date | None = None) -> Scope:
+        return replace(self, start=start, end=end, as_of=as_of or self.as_of)
+
+    def params(self) -> dict[str, Any]:
+        """Every named parameter the metric queries may use."""
+        policy = self.policy
+        return {
+            "as_of": self.as_of,
+            "start": self.start,
+            "period_end": self.period_end,
+            "days": self.days,
+            "start_ts": datetime.combine(self.start, time()),
+            "period_end_ts": datetime.combine(self.period_end + timedelta(days=1), time()),
+            "end_of_d": datetime.combine(self.as_of + timedelta(days=1), time()),
+            "regions": list(self.regions) or None,
+            "managers": list(self.managers) or None,
+            "tiers": list(self.tiers) or None,
+            "allowed": sorted(self.allowed_accounts) if self.allowed_accounts is not None else None,
+            "cadence_a": policy.cadence_days["A"],
+            "cadence_b": policy.cadence_days["B"],
+            "cadence_c": policy.cadence_days["C"],
+            "sla_hours": policy.sla_hours,
+            "csat_min": policy.csat_min_score,
+            "drop_points": policy.drop_points,
+            "drop_floor": policy.drop_floor,
+            "abc_a": policy.abc_cutoffs["A"],
+            "abc_b": policy.abc_cutoffs["B"],
+        }
+
+
+# The accounts in scope. `scoped` holds every account the filters let through (churned
+# ones included, for revenue and churn); metrics that need the active ones filter on
+# `active`. Tier at D: the last change on or before D, else the first change's from_tier,
+# else the account's current tier.
+SCOPED = """
+tier_at AS (
+    SELECT account_id,
+           arg_max(to_tier, seq) FILTER (WHERE changed_on <= $as_of) AS tier_before,
+           arg_min(from_tier, seq) AS first_from
+    FROM tier_changes
+    GROUP BY account_id
+),
+account_at AS (
+    SELECT a.account_id, a.name, a.industry, a.region, a.manager_id,
+           a.created_on, a.churned_on, a.churn_reason, a.credit_limit,
+           coalesce(t.tier_before, t.first_from, a.tier) AS tier,
+           a.created_on <= $as_of AND (a.churned_on IS NULL OR a.churned_on > $as_of) AS active
+    FROM accounts AS a
+    LEFT JOIN tier_at AS t USING (account_id)
+    WHERE ($regions::VARCHAR[] IS NULL OR list_contains($regions::VARCHAR[], a.region))
+      AND ($managers::VARCHAR[] IS NULL OR list_contains($managers::VARCHAR[], a.manager_id))
+      AND ($allowed::VARCHAR[] IS NULL OR a.account_id IN (SELECT unnest($allowed::VARCHAR[])))
+),
+scoped AS (
+    SELECT *,
+           CASE tier WHEN 'A' THEN $cadence_a WHEN 'B' THEN $cadence_b ELSE $cadence_c END AS cadence
+    FROM account_at
+    WHERE $tiers::VARCHAR[] IS NULL OR list_contains($tiers::VARCHAR[], tier)
+)"""
+
+# Identifiers a metric may group by: fixed, never taken from input.
+GROUPS = {
+    None: "'all'",
+    "tier": "s.tier",
+    "manager": "s.manager_id",
+    "region": "s.region",
+}
+TIER_ROWS = "SELECT unnest(['A', 'B', 'C']) AS tier"
+
+
+def group_name(by: str | None) -> str:
+    """The output column holding the group: tier, manager_id, region, or scope for the total."""
+    return {None: "scope", "manager": "manager_id"}.get(by, by or "scope")
+
+
+def group_column(by: str | None) -> str:
+    if by not in GROUPS:
+        raise ValueError(f"cannot group by {by!r}; expected one of {', '.join(map(str, GROUPS))}")
+    return GROUPS[by]
+
+
+def run(con: duckdb.DuckDBPyConnection, scope: Scope, sql: str, **extra: Any) -> pl.DataFrame:
+    """Run a metric query (which may use the scoped CTEs above) with the scope's parameters."""
+    return db.query(con, sql, scope.params() | extra)
+
+
+def ratio(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
+    """numerator / denominator, null (not 0, not inf) when the denominator is 0 or null."""
+    return pl.when(denominator > 0).then(numerator / denominator)
+
+
+def latest_event_date(con: duckdb.DuckDBPyConnection) -> date | None:
+    """The last date anything happened in the data: the dashboard's default as-of date."""
+    return db.scalar(
+        con,
+        """
+        SELECT greatest(
+            (SELECT max(order_date) FROM orders),
+            (SELECT max(visit_date) FROM visits),
+            (SELECT CAST(max(opened_at) AS DATE) FROM complaints),
+            (SELECT max(surveyed_on) FROM surveys),
+            (SELECT max(changed_on) FROM tier_changes),
+            (SELECT max(created_on) FROM accounts)
+        )
+        """,
+    )

@@ -1,0 +1,171 @@
+"""Tier metrics: distribution, mix over time, movement, and the revenue-based ABC suggestion."""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from kam import db
+from kam.metrics.scope import SCOPED, TIER_ROWS, Scope, run
+
+# Trailing-12-month revenue per account: orders dated D-364..D.
+REVENUE_12M = """
+revenue_12m AS (
+    SELECT account_id, sum(amount) AS revenue
+    FROM orders
+    WHERE order_date BETWEEN $as_of - 364 AND $as_of
+    GROUP BY account_id
+)"""
+
+
+def tier_distribution(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Active accounts at D by tier (count, share) and their trailing-12-month revenue (sum, share)."""
+    return run(
+        con,
+        scope,
+        f"""
+        WITH {SCOPED}, {REVENUE_12M},
+        by_tier AS (
+            SELECT s.tier, count(*) AS accounts, coalesce(sum(r.revenue), 0) AS revenue_12m
+            FROM scoped AS s
+            LEFT JOIN revenue_12m AS r USING (account_id)
+            WHERE s.active
+            GROUP BY s.tier
+        )
+        SELECT t.tier,
+               coalesce(b.accounts, 0) AS accounts,
+               coalesce(b.accounts, 0) / nullif(sum(b.accounts) OVER (), 0) AS share,
+               coalesce(b.revenue_12m, 0) AS revenue_12m,
+               coalesce(b.revenue_12m, 0) / nullif(sum(b.revenue_12m) OVER (), 0) AS revenue_share
+        FROM ({TIER_ROWS}) AS t
+        LEFT JOIN by_tier AS b USING (tier)
+        ORDER BY t.tier
+        """,
+    )
+
+
+def abc_suggestion(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Active accounts ranked by trailing-12-month revenue with the Pareto (ABC) tier beside the assigned one.
+
+    An account is A while the revenue ranked before it is under the A cut-off (so the
+    account that crosses the line is still A), B while under the B cut-off, else C;
+    an account with no revenue is C.
+    """
+    return run(
+        con,
+        scope,
+        f"""
+        WITH {SCOPED}, {REVENUE_12M},
+        ranked AS (
+            SELECT s.account_id, s.name, s.region, s.manager_id, s.tier,
+                   coalesce(r.revenue, 0) AS revenue_12m,
+                   row_number() OVER w AS rank,
+                   coalesce(sum(coalesce(r.revenue, 0)) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)
+                       AS revenue_before,
+                   sum(coalesce(r.revenue, 0)) OVER () AS revenue_total
+            FROM scoped AS s
+            LEFT JOIN revenue_12m AS r USING (account_id)
+            WHERE s.active
+            WINDOW w AS (ORDER BY coalesce(r.revenue, 0) DESC, s.account_id)
+        )
+        SELECT account_id, name, region, manager_id, tier, revenue_12m, rank,
+               (revenue_before + revenue_12m) / nullif(revenue_total, 0) AS cumulative_share,
+               CASE
+                   WHEN revenue_12m <= 0 THEN 'C'
+                   WHEN revenue_before < $abc_a * revenue_total THEN 'A'
+                   WHEN revenue_before < $abc_b * revenue_total THEN 'B'
+                   ELSE 'C'
+               END AS suggested_tier
+        FROM ranked
+        ORDER BY rank
+        """,
+    ).with_columns(mismatch=pl.col("suggested_tier") != pl.col("tier"))
+
+
+def suggested_tier_counts(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, int]:
+    """How many active accounts the ABC suggestion puts in each tier."""
+    counts = abc_suggestion(con, scope).get_column("suggested_tier").value_counts()
+    found = dict(counts.iter_rows())
+    return {tier: int(found.get(tier, 0)) for tier in ("A", "B", "C")}
+
+
+def tier_mix_over_time(con: duckdb.DuckDBPyConnection, scope: Scope, months: int = 12) -> pl.DataFrame:
+    """Active accounts by tier at each month end of the last `months` months up to D, and at D."""
+    return db.query(
+        con,
+        f"""
+        WITH {SCOPED},
+        dates AS (
+            SELECT DISTINCT on_date
+            FROM (
+                SELECT CAST(last_day(CAST(m AS DATE)) AS DATE) AS on_date
+                FROM generate_series(
+                    CAST(date_trunc('month', $as_of) AS DATE) - to_months($months - 1),
+                    CAST($as_of AS TIMESTAMP),
+                    INTERVAL 1 MONTH
+                ) AS g(m)
+                UNION ALL
+                SELECT $as_of
+            )
+            WHERE on_date <= $as_of
+        ),
+        -- one change per account and day: the last one recorded that day
+        daily_changes AS (
+            SELECT account_id, changed_on, arg_max(to_tier, seq) AS to_tier
+            FROM tier_changes
+            GROUP BY account_id, changed_on
+        ),
+        first_change AS (
+            SELECT account_id, arg_min(from_tier, seq) AS first_from
+            FROM tier_changes
+            GROUP BY account_id
+        ),
+        candidates AS (
+            -- account_at.tier is the current tier for accounts that never changed
+            SELECT d.on_date, a.account_id, a.tier AS fallback_tier
+            FROM dates AS d
+            CROSS JOIN account_at AS a
+            WHERE a.created_on <= d.on_date
+              AND (a.churned_on IS NULL OR a.churned_on > d.on_date)
+        ),
+        tiered AS (
+            SELECT c.on_date, c.account_id,
+                   coalesce(dc.to_tier, f.first_from, c.fallback_tier) AS tier
+            FROM candidates AS c
+            ASOF LEFT JOIN daily_changes AS dc
+                ON dc.account_id = c.account_id AND dc.changed_on <= c.on_date
+            LEFT JOIN first_change AS f ON f.account_id = c.account_id
+        )
+        SELECT on_date AS date, tier, count(*) AS accounts
+        FROM tiered
+        WHERE $tiers::VARCHAR[] IS NULL OR list_contains($tiers::VARCHAR[], tier)
+        GROUP BY on_date, tier
+        ORDER BY on_date, tier
+        """,
+        scope.params() | {"months": months},
+    )
+
+
+def tier_changes_in_period(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Every tier change in the period (up to D) of the accounts in scope."""
+    return run(
+        con,
+        scope,
+        f"""
+        WITH {SCOPED}
+        SELECT c.changed_on, c.account_id, s.name, s.manager_id, s.region,
+               c.from_tier, c.to_tier,
+               CASE WHEN c.to_tier < c.from_tier THEN 'upgrade' ELSE 'downgrade' END AS direction,
+               c.reason
+        FROM tier_changes AS c
+        JOIN scoped AS s USING (account_id)
+        WHERE c.changed_on BETWEEN $start AND $period_end
+        ORDER BY c.changed_on, c.seq
+        """,
+    )
+
+
+def tier_movement(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Tier changes in the period counted by from and to tier."""
+    changes = tier_changes_in_period(con, scope)
+    return changes.group_by("from_tier", "to_tier", "direction").agg(changes=pl.len()).sort("from_tier", "to_tier")

@@ -1,0 +1,167 @@
+"""Visit metrics: days since the last visit, overdue accounts, coverage, call-plan attainment."""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from kam.metrics.scope import SCOPED, Scope, group_column, group_name, ratio, run
+
+# Per active account in scope: the latest visit on or before D, and whether it is overdue.
+STATUS = """
+last_visit AS (
+    SELECT account_id,
+           max(visit_date) AS last_visit,
+           arg_max(channel, (visit_date, visit_id)) AS last_channel
+    FROM visits
+    WHERE visit_date <= $as_of
+    GROUP BY account_id
+),
+status AS (
+    SELECT s.*, v.last_visit, v.last_channel,
+           $as_of - coalesce(v.last_visit, s.created_on) AS days_since_visit,
+           ($as_of - coalesce(v.last_visit, s.created_on)) > s.cadence AS overdue
+    FROM scoped AS s
+    LEFT JOIN last_visit AS v USING (account_id)
+    WHERE s.active
+)"""
+
+
+def visit_status(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Every active account in scope with its last visit, days since, cadence and overdue flag."""
+    return run(
+        con,
+        scope,
+        f"""
+        WITH {SCOPED}, {STATUS}
+        SELECT st.account_id, st.name, st.tier, st.region, st.manager_id, m.name AS manager_name,
+               st.last_visit, st.last_channel, st.days_since_visit, st.cadence,
+               st.days_since_visit - st.cadence AS days_overdue, st.overdue
+        FROM status AS st
+        LEFT JOIN managers AS m USING (manager_id)
+        ORDER BY st.overdue DESC, st.days_since_visit - st.cadence DESC, st.account_id
+        """,
+    )
+
+
+def overdue_accounts(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Active accounts whose days since the last visit exceed their tier's cadence, most overdue first."""
+    return visit_status(con, scope).filter(pl.col("overdue"))
+
+
+def visit_coverage(con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None = None) -> pl.DataFrame:
+    """Active accounts not overdue / active accounts, overall or per tier, manager or region."""
+    frame = run(
+        con,
+        scope,
+        f"""
+        WITH {SCOPED}, {STATUS}
+        SELECT {group_column(by)} AS grp,
+               count(*) AS active_accounts,
+               count(*) FILTER (WHERE NOT s.overdue) AS covered,
+               count(*) FILTER (WHERE s.overdue) AS overdue
+        FROM status AS s
+        GROUP BY grp
+        ORDER BY grp
+        """,
+    )
+    return frame.with_columns(coverage=ratio(pl.col("covered"), pl.col("active_accounts"))).rename(
+        {"grp": group_name(by)}
+    )
+
+
+def visit_attainment(con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None = None) -> pl.DataFrame:
+    """Call-plan attainment: Σ min(visits in the period up to D, planned) / Σ planned.
+
+    Planned visits of an account active at D = floor(period days / cadence of its tier
+    at D); accounts with none planned are left out.
+    """
+    frame = run(
+        con,
+        scope,
+        f"""
+        WITH {SCOPED},
+        period_visits AS (
+            SELECT account_id, count(*) AS visits
+            FROM visits
+            WHERE visit_date BETWEEN $start AND $period_end
+            GROUP BY account_id
+        ),
+        planned AS (
+            SELECT s.*, coalesce(v.visits, 0) AS visits, floor($days / s.cadence) AS planned
+            FROM scoped AS s
+            LEFT JOIN period_visits AS v USING (account_id)
+            WHERE s.active
+        )
+        SELECT {group_column(by)} AS grp,
+               CAST(sum(least(s.visits, s.planned)) AS BIGINT) AS visits_counted,
+               CAST(sum(s.planned) AS BIGINT) AS planned
+        FROM planned AS s
+        WHERE s.planned > 0
+        GROUP BY grp
+        ORDER BY grp
+        """,
+    )
+    return frame.with_columns(attainment=ratio(pl.col("visits_counted"), pl.col("planned"))).rename(
+        {"grp": group_name(by)}
+    )
+
+
+def visits_by_week(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Visits in the period up to D per ISO week (its Monday) and channel."""
+    return run(
+        con,
+        scope,
+        f"""
+        WITH {SCOPED}
+        SELECT CAST(date_trunc('week', v.visit_date) AS DATE) AS week, v.channel, count(*) AS visits
+        FROM visits AS v
+        JOIN scoped AS s USING (account_id)
+        WHERE v.visit_date BETWEEN $start AND $period_end
+        GROUP BY week, v.channel
+        ORDER BY week, v.channel
+        """,
+    )
+
+
+def followups_due(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Visits whose next_date has come (on or before D) with no later visit to the account by D."""
+    return run(
+        con,
+        scope,
+        f"""
+        WITH {SCOPED},
+        known AS (
+            SELECT * FROM visits WHERE visit_date <= $as_of
+        )
+        SELECT v.account_id, s.name, s.tier, s.manager_id, v.visit_date, v.channel,
+               v.next_step, v.next_date, $as_of - v.next_date AS days_late
+        FROM known AS v
+        JOIN scoped AS s USING (account_id)
+        WHERE s.active
+          AND v.next_date <= $as_of
+          AND NOT EXISTS (
+              SELECT 1 FROM known AS later
+              WHERE later.account_id = v.account_id AND later.visit_date > v.visit_date
+          )
+        ORDER BY v.next_date, v.account_id
+        """,
+    )
+
+
+def account_visits(con: duckdb.DuckDBPyConnection, scope: Scope, account_id: str) -> pl.DataFrame:
+    """One account's visits up to D, newest first (empty if the account is outside the scope)."""
+    return run(
+        con,
+        scope,
+        f"""
+        WITH {SCOPED}
+        SELECT v.visit_date, v.channel, v.purpose, v.executive, v.manager_id,
+               v.notes, v.next_step, v.next_date, v.source
+        FROM visits AS v
+        JOIN scoped AS s USING (account_id)
+        WHERE v.account_id = $account_id AND v.visit_date <= $as_of
+        ORDER BY v.visit_date DESC, v.visit_id DESC
+        """,
+        account_id=account_id,
+    )

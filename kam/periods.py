@@ -1,0 +1,51 @@
+"""Reporting periods: the named ones of the sidebar, and the previous period of the same length."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+PERIODS = {
+    "this_week": "This week",
+    "last_week": "Last week",
+    "month": "Month to date",
+    "quarter": "Quarter to date",
+    "half": "Half-year to date",
+    "ytd": "Year to date",
+    "custom": "Custom range",
+}
+
+
+def period_bounds(kind: str, as_of: date) -> tuple[date, date]:
+    """First and last day of a named period containing (or, for last_week, before) as_of."""
+    monday = as_of - timedelta(days=as_of.weekday())
+    if kind == "this_week":
+        return monday, monday + timedelta(days=6)
+    if kind == "last_week":
+        return monday - timedelta(days=7), monday - timedelta(days=1)
+    if kind == "month":
+        start = as_of.replace(day=1)
+        return start, _next_month(start) - timedelta(days=1)
+    if kind == "quarter":
+        start = date(as_of.year, 3 * ((as_of.month - 1) // 3) + 1, 1)
+        return start, _add_months(start, 3) - timedelta(days=1)
+    if kind == "half":
+        start = date(as_of.year, 1 if as_of.month <= 6 else 7, 1)
+        return start, _add_months(start, 6) - timedelta(days=1)
+    if kind == "ytd":
+        return date(as_of.year, 1, 1), date(as_of.year, 12, 31)
+    raise ValueError(f"unknown period {kind!r}; expected one of {', '.join(PERIODS)}")
+
+
+def previous_period(start: date, end: date) -> tuple[date, date]:
+    """The period of the same length that ends the day before start."""
+    length = end - start
+    return start - length - timedelta(days=1), start - timedelta(days=1)
+
+
+def _next_month(day: date) -> date:
+    return _add_months(day.replace(day=1), 1)
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)

@@ -1,0 +1,349 @@
+"""The export tables of DATA_CONTRACT.md and the database tables that hold them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+TIER_VALUES = ("A", "B", "C")
+CHURN_REASONS = ("price", "product", "market", "service", "technology", "organization")
+CHANNELS = ("in_person", "phone", "video", "email", "mail")
+SEVERITIES = ("low", "medium", "high")
+
+SQL_TYPES = {
+    "text": "VARCHAR",
+    "date": "DATE",
+    "timestamp": "TIMESTAMP",
+    "decimal": "DOUBLE",
+    "integer": "BIGINT",
+    "bool": "BOOLEAN",
+    "tier": "VARCHAR",
+    "choice": "VARCHAR",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()
+    default: object = None
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = ()
+    storage: str = ""
+    required_file: bool = False
+    # column -> contract table whose key it must match
+    references: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def table(self) -> str:
+        """The database table the loader replaces with this export."""
+        return self.storage or self.name
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+ACCOUNT_ID = ("客户编号", "客户代码", "客户id", "客户号")
+MANAGER_ID = ("客户经理编号", "经理编号", "负责人编号", "客户经理", "负责人")
+
+MANAGERS = Table(
+    "managers",
+    (
+        Column(
+            "manager_id",
+            "text",
+            True,
+            ("客户经理编号", "经理编号", "员工编号", "工号", "客户经理"),
+        ),
+        Column("name", "text", True, ("姓名", "经理姓名", "客户经理姓名")),
+        Column("region", "text", True, ("区域", "所属区域", "大区", "地区")),
+        Column("email", "text", aliases=("邮箱", "电子邮件", "电子邮箱", "e-mail")),
+        Column("active", "bool", aliases=("在职", "是否在职", "有效", "启用"), default=True),
+    ),
+    key=("manager_id",),
+    required_file=True,
+)
+
+ACCOUNTS = Table(
+    "accounts",
+    (
+        Column("account_id", "text", True, ACCOUNT_ID),
+        Column("name", "text", True, ("客户名称", "客户名", "名称", "公司名称")),
+        Column("industry", "text", aliases=("行业", "所属行业")),
+        Column("region", "text", True, ("区域", "所属区域", "大区", "地区")),
+        Column("manager_id", "text", True, MANAGER_ID),
+        Column("tier", "tier", True, ("客户等级", "等级", "客户级别", "级别", "分级")),
+        Column("created_on", "date", True, ("建档日期", "创建日期", "开户日期", "建立日期")),
+        Column("churned_on", "date", aliases=("流失日期", "背离日期")),
+        Column(
+            "churn_reason",
+            "choice",
+            aliases=("流失原因", "背离原因", "背离类型"),
+            choices=CHURN_REASONS,
+        ),
+        Column("credit_limit", "decimal", aliases=("信用额度", "授信额度")),
+    ),
+    key=("account_id",),
+    required_file=True,
+    references=(("manager_id", "managers"),),
+)
+
+TIER_CHANGES = Table(
+    "tier_changes",
+    (
+        Column("account_id", "text", True, ACCOUNT_ID),
+        Column("changed_on", "date", True, ("变更日期", "调整日期", "升级日期", "日期")),
+        Column("from_tier", "tier", True, ("原等级", "变更前等级", "原客户等级")),
+        Column("to_tier", "tier", True, ("新等级", "变更后等级", "新客户等级")),
+        Column("reason", "text", aliases=("原因", "变更原因", "升级原因")),
+    ),
+    references=(("account_id", "accounts"),),
+)
+
+ORDERS = Table(
+    "orders",
+    (
+        Column("order_id", "text", True, ("订单编号", "订单号", "单号")),
+        Column("account_id", "text", True, ACCOUNT_ID),
+        Column("order_date", "date", True, ("订单日期", "下单日期", "日期")),
+        Column("product", "text", aliases=("产品", "产品名称", "品名")),
+        Column("quantity", "decimal", aliases=("数量",)),
+        Column("amount", "decimal", True, ("金额", "订单金额", "销售额", "含税金额")),
+        Column("due_on", "date", aliases=("应收日期", "到期日", "到期日期", "应付款日期")),
+        Column("paid_on", "date", aliases=("回款日期", "付款日期", "收款日期")),
+    ),
+    key=("order_id",),
+    references=(("account_id", "accounts"),),
+)
+
+VISITS = Table(
+    "visits",
+    (
+        Column("visit_id", "text", True, ("拜访编号", "拜访记录编号", "记录编号")),
+        Column("account_id", "text", True, ACCOUNT_ID),
+        Column("manager_id", "text", True, (*MANAGER_ID, "拜访人")),
+        Column("visit_date", "date", True, ("拜访日期", "日期")),
+        Column("channel", "choice", True, ("拜访方式", "方式", "渠道"), choices=CHANNELS),
+        Column("purpose", "text", aliases=("拜访目的", "目的", "步骤")),
+        Column("executive", "bool", aliases=("高层拜访", "高层参与"), default=False),
+        Column("notes", "text", aliases=("备注", "拜访记录", "记录")),
+        Column("next_step", "text", aliases=("下一步", "下一步计划", "后续行动")),
+        Column("next_date", "date", aliases=("下次日期", "下次拜访日期", "计划日期")),
+    ),
+    key=("visit_id",),
+    storage="visits_imported",
+    references=(("account_id", "accounts"), ("manager_id", "managers")),
+)
+
+COMPLAINTS = Table(
+    "complaints",
+    (
+        Column("complaint_id", "text", True, ("投诉编号", "投诉单号")),
+        Column("account_id", "text", True, ACCOUNT_ID),
+        Column("opened_at", "timestamp", True, ("投诉时间", "受理时间", "登记时间")),
+        Column(
+            "first_response_at",
+            "timestamp",
+            aliases=("首次回复时间", "首次响应时间", "回复时间"),
+        ),
+        Column("resolved_at", "timestamp", aliases=("解决时间", "结案时间", "处理完成时间")),
+        Column("category", "text", aliases=("类别", "投诉类别", "投诉类型")),
+        Column(
+            "severity",
+            "choice",
+            aliases=("严重程度", "严重性"),
+            choices=SEVERITIES,
+            default="medium",
+        ),
+    ),
+    key=("complaint_id",),
+    references=(("account_id", "accounts"),),
+)
+
+SURVEYS = Table(
+    "surveys",
+    (
+        Column("survey_id", "text", True, ("调查编号", "问卷编号")),
+        Column("account_id", "text", True, ACCOUNT_ID),
+        Column("surveyed_on", "date", True, ("调查日期", "日期")),
+        Column("score", "integer", True, ("满意度", "评分", "满意度评分", "得分")),
+        Column("nps", "integer", aliases=("推荐度", "推荐意愿", "推荐评分")),
+        Column("comment", "text", aliases=("意见", "评价", "备注", "客户意见")),
+    ),
+    key=("survey_id",),
+    references=(("account_id", "accounts"),),
+)
+
+TARGETS = Table(
+    "targets",
+    (
+        Column("manager_id", "text", True, MANAGER_ID),
+        Column("year", "integer", True, ("年度", "年份")),
+        Column(
+            "revenue_target",
+            "decimal",
+            True,
+            ("销售目标", "收入目标", "目标金额", "销售额目标"),
+        ),
+        Column("visit_target", "integer", aliases=("拜访目标", "拜访次数目标")),
+    ),
+    key=("manager_id", "year"),
+    references=(("manager_id", "managers"),),
+)
+
+# Load order: a table comes after every table it references.
+EXPORT_TABLES: tuple[Table, ...] = (
+    MANAGERS,
+    ACCOUNTS,
+    TIER_CHANGES,
+    ORDERS,
+    VISITS,
+    COMPLAINTS,
+    SURVEYS,
+    TARGETS,
+)
+EXPORTS = {t.name: t for t in EXPORT_TABLES}
+
+
+def _create_export_table(table: Table) -> str:
+    columns = [f"{c.name} {SQL_TYPES[c.kind]}" for c in table.columns]
+    if table.name == "tier_changes":
+        # Order of the change among all changes (by date, then file order): breaks same-day ties.
+        columns.append("seq BIGINT")
+    return f"CREATE TABLE IF NOT EXISTS {table.table} (\n    " + ",\n    ".join(columns) + "\n)"
+
+
+# Tables the loader never replaces; the application writes them.
+APP_DDL = (
+    """
+    CREATE TABLE IF NOT EXISTS visits_app (
+        visit_id VARCHAR PRIMARY KEY,
+        account_id VARCHAR NOT NULL,
+        manager_id VARCHAR NOT NULL,
+        visit_date DATE NOT NULL,
+        channel VARCHAR NOT NULL,
+        purpose VARCHAR,
+        executive BOOLEAN NOT NULL DEFAULT false,
+        met_with VARCHAR,
+        notes VARCHAR,
+        next_step VARCHAR,
+        next_date DATE,
+        created_by VARCHAR,
+        created_at TIMESTAMP NOT NULL,
+        updated_at TIMESTAMP NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS load_history (
+        load_id BIGINT PRIMARY KEY,
+        loaded_at TIMESTAMP NOT NULL,
+        source VARCHAR NOT NULL,
+        files VARCHAR[] NOT NULL,
+        rows_read BIGINT NOT NULL,
+        rows_loaded BIGINT NOT NULL,
+        rows_rejected BIGINT NOT NULL,
+        loaded_by VARCHAR
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS load_rejects (
+        load_id BIGINT NOT NULL,
+        table_name VARCHAR NOT NULL,
+        file VARCHAR NOT NULL,
+        line BIGINT,
+        row_key VARCHAR,
+        column_name VARCHAR,
+        reason VARCHAR NOT NULL
+    )
+    """,
+)
+
+# Every metric reads visits through this view: imported ones, plus those entered in the
+# app that the export does not (yet) carry under the same id.
+VISITS_VIEW = """
+CREATE OR REPLACE VIEW visits AS
+SELECT visit_id, account_id, manager_id, visit_date, channel, purpose, executive,
+       notes, next_step, next_date, 'import' AS source
+FROM visits_imported
+UNION ALL
+SELECT visit_id, account_id, manager_id, visit_date, channel, purpose, executive,
+       notes, next_step, next_date, 'app' AS source
+FROM visits_app AS a
+WHERE NOT EXISTS (SELECT 1 FROM visits_imported AS i WHERE i.visit_id = a.visit_id)
+"""
+
+DDL: tuple[str, ...] = (
+    *(_create_export_table(t) for t in EXPORT_TABLES),
+    *APP_DDL,
+    VISITS_VIEW,
+)
+
+# Spellings found in exports, mapped to the contract's values (matched lower-cased, trimmed).
+BOOL_VALUES = {
+    "true": True,
+    "false": False,
+    "1": True,
+    "0": False,
+    "yes": True,
+    "no": False,
+    "y": True,
+    "n": False,
+    "是": True,
+    "否": False,
+}
+CHOICE_ALIASES: dict[str, dict[str, str]] = {
+    "channel": {
+        "in person": "in_person",
+        "in-person": "in_person",
+        "visit": "in_person",
+        "当面": "in_person",
+        "面访": "in_person",
+        "直接访问": "in_person",
+        "上门": "in_person",
+        "上门拜访": "in_person",
+        "拜访": "in_person",
+        "现场": "in_person",
+        "telephone": "phone",
+        "电话": "phone",
+        "电话访问": "phone",
+        "视频": "video",
+        "视频会议": "video",
+        "e-mail": "email",
+        "邮件": "email",
+        "电子邮件": "email",
+        "letter": "mail",
+        "信函": "mail",
+        "通信": "mail",
+        "通信访问": "mail",
+        "邮寄": "mail",
+    },
+    "severity": {
+        "低": "low",
+        "中": "medium",
+        "一般": "medium",
+        "高": "high",
+        "严重": "high",
+    },
+    "churn_reason": {
+        "价格": "price",
+        "产品": "product",
+        "市场": "market",
+        "服务": "service",
+        "技术": "technology",
+        "组织": "organization",
+        "organisation": "organization",
+        "价格背离": "price",
+        "产品背离": "product",
+        "市场背离": "market",
+        "服务背离": "service",
+        "技术背离": "technology",
+        "组织背离": "organization",
+    },
+}

@@ -1,0 +1,88 @@
+"""The KPI snapshot of KPI_SNAPSHOT.md: the headline figures as one JSON-ready dict."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from kam.config import TIERS
+from kam.metrics import complaints, managers, revenue, satisfaction, tiers, visits
+from kam.metrics.scope import Scope
+
+
+def _number(value: Any) -> Any:
+    """A JSON-safe number: None for missing or not-a-number."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value
+
+
+def _money(value: Any) -> float | None:
+    value = _number(value)
+    return None if value is None else round(float(value), 2)
+
+
+def _by_tier(frame: pl.DataFrame, column: str, default: Any) -> dict[str, Any]:
+    found = {row["tier"]: _number(row[column]) for row in frame.iter_rows(named=True)}
+    return {tier: found.get(tier, default) for tier in TIERS}
+
+
+def _only_row(frame: pl.DataFrame) -> dict[str, Any]:
+    return frame.row(0, named=True) if frame.height else {}
+
+
+def kpi_snapshot(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, Any]:
+    """The headline figures at D over the period, for the filters of the scope."""
+    distribution = tiers.tier_distribution(con, scope)
+    coverage_by_tier = visits.visit_coverage(con, scope, by="tier")
+    coverage = _only_row(visits.visit_coverage(con, scope))
+    sla = _only_row(complaints.complaint_sla(con, scope))
+    csat = _only_row(satisfaction.satisfaction_summary(con, scope))
+    money = _only_row(revenue.revenue_summary(con, scope))
+    churn = _only_row(revenue.churn(con, scope))
+    card = managers.scorecard(con, scope)
+
+    active = _by_tier(distribution, "accounts", 0)
+    return {
+        "as_of": scope.as_of.isoformat(),
+        "period": {"start": scope.start.isoformat(), "end": scope.end.isoformat(), "days": scope.days},
+        "active_accounts": active | {"total": sum(active.values())},
+        "suggested_tiers": tiers.suggested_tier_counts(con, scope),
+        "visit_coverage": _by_tier(coverage_by_tier, "coverage", None) | {"total": _number(coverage.get("coverage"))},
+        "overdue_accounts": int(coverage.get("overdue") or 0),
+        "visit_attainment": _number(_only_row(visits.visit_attainment(con, scope)).get("attainment")),
+        "complaint_sla": {
+            "met": int(sla.get("met") or 0),
+            "breached": int(sla.get("breached") or 0),
+            "pending": int(sla.get("pending") or 0),
+            "met_pct": _number(sla.get("met_pct")),
+        },
+        "satisfaction": {
+            "responses": int(csat.get("responses") or 0),
+            "mean": _number(csat.get("mean_score")),
+            "csat_pct": _number(csat.get("csat_pct")),
+            "nps": _number(csat.get("nps")),
+        },
+        "revenue": {
+            "period": _money(money.get("revenue")) or 0.0,
+            "attainment": _number(money.get("attainment")),
+            "growth": _number(money.get("growth")),
+        },
+        "churn_rate": _number(churn.get("churn_rate")),
+        "managers": [
+            {
+                "manager_id": row["manager_id"],
+                "active_accounts": int(row["active_accounts"]),
+                "visit_coverage": _number(row["visit_coverage"]),
+                "revenue": _money(row["revenue"]),
+                "attainment": _number(row["attainment"]),
+                "sla_met_pct": _number(row["sla_met_pct"]),
+                "satisfaction_mean": _number(row["satisfaction_mean"]),
+                "churned": int(row["churned"]),
+            }
+            for row in card.iter_rows(named=True)
+        ],
+    }
