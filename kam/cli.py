@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from kam import db, demo, loader
+from kam import db, loader
 from kam.config import TIERS, settings
 from kam.metrics.scope import Scope
 from kam.periods import period_bounds
@@ -83,6 +83,8 @@ def _kpis(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from kam import demo  # the generator needs numpy, which nothing else here does
+
     out = args.out or settings().demo_dir
     started = time.perf_counter()
     counts = demo.generate(out, scale=args.scale, seed=args.seed, fmt=args.format)
