@@ -261,10 +261,11 @@ _FORMAT_HINT = {
 }
 
 
-def _cell_checks(column: Column) -> list[Check]:
+def _cell_checks(column: Column, dtype: pl.DataType) -> list[Check]:
     raw = _text(pl.col(RAW + column.name))
     value = pl.col(column.name)
-    present = raw.is_not_null()
+    # A typed (Parquet) column is present when not null; turning it into text would cost seconds.
+    present = raw.is_not_null() if dtype == pl.String else pl.col(RAW + column.name).is_not_null()
     checks = []
     if column.required:
         checks.append(Check(column.name, ~present, pl.lit("missing value")))
@@ -335,7 +336,7 @@ def check_table(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Split a table's rows into the good ones (contract types) and the rejected cells."""
     parsed = raw.with_columns(_parse(c, raw.schema[RAW + c.name]).alias(c.name) for c in table.columns)
-    checks = [check for c in table.columns for check in _cell_checks(c)]
+    checks = [check for c in table.columns for check in _cell_checks(c, raw.schema[RAW + c.name])]
     if table.key:
         key_cols = [pl.col(k) for k in table.key]
         first = (pl.struct(key_cols) if len(key_cols) > 1 else key_cols[0]).is_first_distinct()

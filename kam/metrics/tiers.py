@@ -109,17 +109,6 @@ def tier_mix_over_time(con: duckdb.DuckDBPyConnection, scope: Scope, months: int
             )
             WHERE on_date <= $as_of
         ),
-        -- one change per account and day: the last one recorded that day
-        daily_changes AS (
-            SELECT account_id, changed_on, arg_max(to_tier, seq) AS to_tier
-            FROM tier_changes
-            GROUP BY account_id, changed_on
-        ),
-        first_change AS (
-            SELECT account_id, arg_min(from_tier, seq) AS first_from
-            FROM tier_changes
-            GROUP BY account_id
-        ),
         candidates AS (
             -- account_at.tier is the current tier for accounts that never changed
             SELECT d.on_date, a.account_id, a.tier AS fallback_tier
@@ -130,11 +119,14 @@ def tier_mix_over_time(con: duckdb.DuckDBPyConnection, scope: Scope, months: int
         ),
         tiered AS (
             SELECT c.on_date, c.account_id,
-                   coalesce(dc.to_tier, f.first_from, c.fallback_tier) AS tier
+                   coalesce(
+                       arg_max(t.to_tier, t.seq) FILTER (WHERE t.changed_on <= c.on_date),
+                       arg_min(t.from_tier, t.seq),
+                       any_value(c.fallback_tier)
+                   ) AS tier
             FROM candidates AS c
-            ASOF LEFT JOIN daily_changes AS dc
-                ON dc.account_id = c.account_id AND dc.changed_on <= c.on_date
-            LEFT JOIN first_change AS f ON f.account_id = c.account_id
+            LEFT JOIN tier_changes AS t ON t.account_id = c.account_id
+            GROUP BY c.on_date, c.account_id
         )
         SELECT on_date AS date, tier, count(*) AS accounts
         FROM tiered

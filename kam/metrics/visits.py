@@ -133,17 +133,18 @@ def followups_due(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
         WITH {SCOPED},
         known AS (
             SELECT * FROM visits WHERE visit_date <= $as_of
+        ),
+        -- a visit with no later visit is one on the account's latest visit day
+        latest AS (
+            SELECT account_id, max(visit_date) AS last_visit FROM known GROUP BY account_id
         )
         SELECT v.account_id, s.name, s.tier, s.manager_id, v.visit_date, v.channel,
                v.next_step, v.next_date, $as_of - v.next_date AS days_late
         FROM known AS v
-        JOIN scoped AS s USING (account_id)
+        JOIN latest AS l ON l.account_id = v.account_id AND l.last_visit = v.visit_date
+        JOIN scoped AS s ON s.account_id = v.account_id
         WHERE s.active
           AND v.next_date <= $as_of
-          AND NOT EXISTS (
-              SELECT 1 FROM known AS later
-              WHERE later.account_id = v.account_id AND later.visit_date > v.visit_date
-          )
         ORDER BY v.next_date, v.account_id
         """,
     )
