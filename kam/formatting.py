@@ -17,3 +17,19 @@ def money(value: float | None) -> str:
 
 def number(value: Any, digits: int = 0) -> str:
     return MISSING if value is None else f"{value:,.{digits}f}"
+
+
+def delta_points(now: float | None, before: float | None) -> str | None:
+    """Change of a share in percentage points, for a metric card."""
+    return None if now is None or before is None else f"{(now - before) * 100:+.1f} pp"
+
+
+def delta_relative(now: float | None, before: float | None) -> str | None:
+    """Relative change of an amount or count, for a metric card."""
+    if now is None or not before:
+        return None
+    return f"{now / before - 1:+.1%}"
+
+
+def delta_number(now: float | None, before: float | None, digits: int = 0) -> str | None:
+    return None if now is None or before is None else f"{now - before:+,.{digits}f}"

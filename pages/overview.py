@@ -1,35 +1,114 @@
-"""The weekly meeting: headline figures and each manager's line."""
+"""The weekly meeting: headline figures against the previous period, and what needs attention."""
 
 import streamlit as st
 
-from kam.formatting import money, number, percent
+from kam import charts, dashboard
+from kam.brief import weekly_brief
+from kam.formatting import delta_number, delta_points, delta_relative, money, number, percent
+from kam.metrics import attention, revenue
 from kam.snapshot import kpi_snapshot
+from kam.widgets import chart_with_table, table
 
-scope = st.session_state["scope"]
-snap = kpi_snapshot(st.session_state["con"], scope)
+scope = dashboard.scope()
+now = dashboard.cached(kpi_snapshot, scope)
+before = dashboard.cached(kpi_snapshot, scope.previous())
+breaches = dashboard.cached(attention.open_breaches, scope)
+breaches_before = dashboard.cached(attention.open_breaches, scope.previous())
 
-st.title("Key accounts")
-st.caption(f"As of {scope.as_of:%Y-%m-%d} · period {scope.start:%Y-%m-%d} to {scope.period_end:%Y-%m-%d}")
-
-active = snap["active_accounts"]
-sla = snap["complaint_sla"]
-csat = snap["satisfaction"]
-cards = st.columns(4)
-cards[0].metric("Active accounts", number(active["total"]), help=f"A {active['A']} · B {active['B']} · C {active['C']}")
-cards[1].metric("Visit coverage", percent(snap["visit_coverage"]["total"]), help="Active accounts not overdue")
-cards[2].metric("Visit attainment", percent(snap["visit_attainment"]), help="Visits against the call plan")
-cards[3].metric("Overdue accounts", number(snap["overdue_accounts"]))
-cards = st.columns(4)
-cards[0].metric(
-    "Complaint SLA met", percent(sla["met_pct"]), help=f"{sla['breached']} breached, {sla['pending']} pending"
+st.title("Weekly overview")
+st.caption(
+    f"As of {scope.as_of:%Y-%m-%d} · period {scope.start:%Y-%m-%d} to {scope.period_end:%Y-%m-%d} · "
+    "changes against the previous period of the same length"
 )
-cards[1].metric(
-    "Satisfaction", number(csat["mean"], 2), help=f"CSAT {percent(csat['csat_pct'])} of {csat['responses']}"
-)
-cards[2].metric(
-    "Revenue", money(snap["revenue"]["period"]), help=f"Attainment {percent(snap['revenue']['attainment'])}"
-)
-cards[3].metric("Churn rate", percent(snap["churn_rate"]))
 
-st.subheader("Managers")
-st.dataframe(snap["managers"], hide_index=True)
+sla, csat, sales = now["complaint_sla"], now["satisfaction"], now["revenue"]
+was_sla, was_csat, was_sales = before["complaint_sla"], before["satisfaction"], before["revenue"]
+row = st.columns(4)
+row[0].metric(
+    "Active accounts",
+    number(now["active_accounts"]["total"]),
+    delta_number(now["active_accounts"]["total"], before["active_accounts"]["total"]),
+    help=f"A {now['active_accounts']['A']} · B {now['active_accounts']['B']} · C {now['active_accounts']['C']}",
+    border=True,
+)
+row[1].metric(
+    "Visit coverage",
+    percent(now["visit_coverage"]["total"]),
+    delta_points(now["visit_coverage"]["total"], before["visit_coverage"]["total"]),
+    help=f"Active accounts not overdue for a visit; {now['overdue_accounts']} overdue",
+    border=True,
+)
+row[2].metric(
+    "Visit attainment",
+    percent(now["visit_attainment"]),
+    delta_points(now["visit_attainment"], before["visit_attainment"]),
+    help="Visits made against the call plan of the period",
+    border=True,
+)
+row[3].metric(
+    "Complaint SLA met",
+    percent(sla["met_pct"]),
+    delta_points(sla["met_pct"], was_sla["met_pct"]),
+    help=f"First reply within the SLA; {sla['breached']} breached, {sla['pending']} pending",
+    border=True,
+)
+row = st.columns(4)
+row[0].metric(
+    "Open SLA breaches",
+    number(breaches.height),
+    delta_number(breaches.height, breaches_before.height),
+    delta_color="inverse",
+    help="Complaints past the SLA and not yet resolved",
+    border=True,
+)
+row[1].metric(
+    "Satisfaction",
+    number(csat["mean"], 2),
+    delta_number(csat["mean"], was_csat["mean"], 2),
+    help=f"Mean score 1–5 of {csat['responses']} answers; CSAT {percent(csat['csat_pct'])}, NPS {number(csat['nps'])}",
+    border=True,
+)
+row[2].metric(
+    "Revenue",
+    money(sales["period"]),
+    delta_relative(sales["period"], was_sales["period"]),
+    help=f"Attainment {percent(sales['attainment'])} of the pro-rated target; "
+    f"growth {percent(sales['growth'])} on the same dates last year",
+    border=True,
+)
+row[3].metric(
+    "Churn rate",
+    percent(now["churn_rate"]),
+    delta_points(now["churn_rate"], before["churn_rate"]),
+    delta_color="inverse",
+    border=True,
+)
+
+st.download_button(
+    "Download the weekly brief (HTML)",
+    lambda: weekly_brief(dashboard.connection(), scope),
+    file_name=f"weekly-brief-{scope.as_of:%Y-%m-%d}.html",
+    mime="text/html",
+    icon=":material/description:",
+)
+
+st.header("Revenue")
+st.caption("Monthly revenue of the accounts in scope, the 24 months up to the as-of date")
+chart_with_table(
+    charts.revenue_by_month(monthly := dashboard.cached(revenue.revenue_by_month, scope)), monthly, "revenue-by-month"
+)
+
+st.header("Needs attention")
+sections = [
+    ("A-accounts overdue for a visit", attention.overdue_key_accounts, "overdue-a-accounts"),
+    ("Complaints past SLA, still open", attention.open_breaches, "open-breaches"),
+    ("Satisfaction drops", attention.satisfaction_drops, "satisfaction-drops"),
+    ("Managers below target", attention.managers_below_target, "managers-below-target"),
+]
+for title, metric, name in sections:
+    frame = dashboard.cached(metric, scope)
+    with st.expander(f"{title} ({frame.height})", expanded=frame.height > 0):
+        if frame.is_empty():
+            st.write("Nothing to flag.")
+        else:
+            table(frame, name)

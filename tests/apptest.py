@@ -6,19 +6,13 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-APP = Path(__file__).resolve().parent.parent / "app.py"
+ROOT = Path(__file__).resolve().parent.parent
+ENTRY = Path(__file__).resolve().parent / "app_entry.py"
 
 
-def start() -> AppTest:
-    return AppTest.from_file(str(APP), default_timeout=60).run()
-
-
-def rerun(at: AppTest) -> AppTest:
-    """Run the app again after a widget change, entry script included.
-
-    AppTest 1.67 reruns a st.navigation app by running only the page it finished on, so
-    widgets of the entry script (the shared sidebar filters) would vanish; forgetting
-    that page makes it run the entry script, as a browser rerun does.
-    """
-    at._finished_page_script_hash = ""
+def start(page: str | None = None) -> AppTest:
+    """Run the app, on its default page or on pages/<page>.py."""
+    at = AppTest.from_file(str(ENTRY), default_timeout=60)
+    if page is not None:
+        at.switch_page(str(ROOT / "pages" / f"{page}.py"))
     return at.run()

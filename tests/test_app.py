@@ -6,9 +6,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
-from kam import config
-from tests.apptest import rerun, start
+from kam import config, db
+from kam.formatting import money, percent
+from kam.metrics.scope import Scope
+from kam.snapshot import kpi_snapshot
+from tests.apptest import ENTRY, start
 from tests.portfolio import EXPORTS
 
 
@@ -40,8 +44,7 @@ def test_first_start_builds_the_database_from_the_demo_exports(fresh_deployment:
 
 def test_changing_the_as_of_date_changes_the_figures(fresh_deployment: Path):
     at = start()
-    at.sidebar.date_input(key="as_of").set_value(date(2026, 6, 30))
-    rerun(at)
+    at.sidebar.date_input(key="as_of").set_value(date(2026, 6, 30)).run()
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
     # The hand-worked figures of tests/test_kpis.py for the year to 2026-06-30.
@@ -49,3 +52,42 @@ def test_changing_the_as_of_date_changes_the_figures(fresh_deployment: Path):
     assert metrics["Visit coverage"] == "75.0%"
     assert metrics["Complaint SLA met"] == "60.0%"
     assert metrics["Revenue"] == "¥4,900"
+
+
+def test_overview_cards_equal_the_kpi_snapshot_for_the_same_filters(fresh_deployment: Path):
+    at = start()
+    at.sidebar.date_input(key="as_of").set_value(date(2026, 6, 30))
+    at.sidebar.multiselect(key="manager").set_value(["M2"]).run()
+    assert not at.exception
+    with db.connect(fresh_deployment / "db" / "kam.duckdb") as con:
+        scope = Scope(as_of=date(2026, 6, 30), start=date(2026, 1, 1), end=date(2026, 12, 31), managers=("M2",))
+        snap = kpi_snapshot(con, scope)
+    cards = {m.label: m.value for m in at.metric}
+    assert cards["Active accounts"] == str(snap["active_accounts"]["total"]) == "2"
+    assert cards["Visit coverage"] == percent(snap["visit_coverage"]["total"]) == "50.0%"
+    assert cards["Complaint SLA met"] == percent(snap["complaint_sla"]["met_pct"]) == "100.0%"
+    assert cards["Revenue"] == money(snap["revenue"]["period"]) == "¥900"
+    assert cards["Churn rate"] == percent(snap["churn_rate"]) == "50.0%"
+    # Needs attention, for M2 on 2026-06-30: no overdue A-account, no open breach, K5's drop.
+    titles = [e.label for e in at.expander]
+    assert "Satisfaction drops (1)" in titles
+    assert "Complaints past SLA, still open (0)" in titles
+
+
+def test_filters_come_from_the_url(fresh_deployment: Path):
+    at = AppTest.from_file(str(ENTRY), default_timeout=60)
+    at.query_params["as_of"] = "2026-06-30"
+    at.query_params["tier"] = ["A"]
+    at.run()
+    assert not at.exception
+    assert at.sidebar.multiselect(key="tier").value == ["A"]
+    # Active A-accounts at 2026-06-30: K1 only.
+    assert {m.label: m.value for m in at.metric}["Active accounts"] == "1"
+
+
+def test_a_crafted_url_value_is_ignored(fresh_deployment: Path):
+    at = AppTest.from_file(str(ENTRY), default_timeout=60)
+    at.query_params["manager"] = ["M9"]
+    at.run()
+    assert not at.exception
+    assert at.sidebar.multiselect(key="manager").value == []

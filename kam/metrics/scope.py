@@ -16,6 +16,7 @@ import polars as pl
 
 from kam import db
 from kam.config import Settings, settings
+from kam.periods import previous_period
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,11 @@ class Scope:
 
     def with_period(self, start: date, end: date, as_of: date | None = None) -> Scope:
         return replace(self, start=start, end=end, as_of=as_of or self.as_of)
+
+    def previous(self) -> Scope:
+        """The period of the same length just before this one, as of its last day."""
+        start, end = previous_period(self.start, self.period_end)
+        return replace(self, start=start, end=end, as_of=end)
 
     def params(self) -> dict[str, Any]:
         """Every named parameter the metric queries may use."""

@@ -1,0 +1,84 @@
+"""What every page shares: the deployment's database, the current scope, and cached metric calls.
+
+One DuckDB connection per process (``st.cache_resource``); every call that queries takes
+its own cursor from it, so each script-run thread works on its own. Metric results are
+cached by the metric, the scope and the database's data version, which changes with every
+load and every visit entered in the app, so a rerun with the same filters does no query
+work and new data shows at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import duckdb
+import polars as pl
+import streamlit as st
+
+from kam import catalog
+from kam.bootstrap import open_database
+from kam.config import settings
+from kam.metrics.scope import Scope, latest_event_date
+
+T = TypeVar("T")
+
+
+@st.cache_resource(show_spinner="Preparing the database…")
+def _database(path: str, demo_dir: str) -> duckdb.DuckDBPyConnection:
+    return open_database(Path(path), Path(demo_dir))
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    """A fresh cursor on the deployment's database."""
+    policy = settings()
+    return _database(str(policy.db_path), str(policy.demo_dir)).cursor()
+
+
+def refresh_version() -> tuple:
+    """Read the data version once per script run; the cached calls of this run are keyed by it."""
+    version = catalog.data_version(connection())
+    st.session_state["data_version"] = version
+    return version
+
+
+def use_scope(scope: Scope) -> None:
+    """Set the scope every page of this run works on (the entry script does, after the filters)."""
+    st.session_state["scope"] = scope
+
+
+def scope() -> Scope:
+    return st.session_state["scope"]
+
+
+@st.cache_data(show_spinner=False, max_entries=2000)
+def _run(name: str, scope: Scope, version: tuple, options: tuple, _metric: Callable[..., Any]) -> Any:
+    return _metric(connection(), scope, **dict(options))
+
+
+def cached(metric: Callable[..., T], scope: Scope, **options: Any) -> T:
+    """metric(connection, scope, **options), computed once per scope, options and data version."""
+    name = f"{metric.__module__}.{metric.__qualname__}"
+    version = st.session_state.get("data_version") or refresh_version()
+    return _run(name, scope, version, tuple(sorted(options.items())), metric)
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    regions: list[str]
+    managers: pl.DataFrame
+    latest: date | None
+
+
+@st.cache_data(show_spinner=False, max_entries=20)
+def _filter_options(version: tuple) -> FilterOptions:
+    con = connection()
+    return FilterOptions(catalog.regions(con), catalog.managers(con), latest_event_date(con))
+
+
+def filter_options() -> FilterOptions:
+    """The regions and managers the sidebar offers, and the latest event date (the default as-of)."""
+    return _filter_options(st.session_state.get("data_version") or refresh_version())

@@ -1,0 +1,26 @@
+"""Tables as downloadable files that a spreadsheet opens safely."""
+
+from __future__ import annotations
+
+import polars as pl
+
+# A cell starting with one of these is a formula to Excel and LibreOffice.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(frame: pl.DataFrame) -> pl.DataFrame:
+    """Prefix text cells that a spreadsheet would run as a formula with a single quote."""
+    text_columns = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    return frame.with_columns(
+        pl.when(_is_formula(pl.col(name))).then(pl.lit("'") + pl.col(name)).otherwise(pl.col(name)).alias(name)
+        for name in text_columns
+    )
+
+
+def _is_formula(text: pl.Expr) -> pl.Expr:
+    return pl.any_horizontal(text.str.starts_with(start) for start in FORMULA_START)
+
+
+def csv_bytes(frame: pl.DataFrame) -> bytes:
+    """UTF-8 CSV with a BOM, so Excel reads Chinese text correctly, formula cells neutralised."""
+    return b"\xef\xbb\xbf" + neutralise(frame).write_csv().encode("utf-8")

@@ -1,0 +1,47 @@
+"""Layout pieces every page uses: a chart with its table and download, and the empty-data message."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from kam.downloads import csv_bytes
+
+NO_DATA = "No data for these filters. Widen the period or clear a filter in the sidebar."
+
+
+def download(frame: pl.DataFrame, name: str, label: str = "Download CSV") -> None:
+    st.download_button(
+        label,
+        csv_bytes(frame),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"download-{name}",
+        icon=":material/download:",
+    )
+
+
+def table(frame: pl.DataFrame, name: str, /, height: int | str = "auto", **column_config) -> None:
+    """A table with a CSV download under it."""
+    st.dataframe(frame, hide_index=True, height=height, column_config=column_config or None)
+    download(frame, name)
+
+
+def chart_with_table(figure: go.Figure, frame: pl.DataFrame, name: str, /, **column_config) -> None:
+    """The chart, and beside it the numbers behind it with a download."""
+    if frame.is_empty():
+        st.info(NO_DATA)
+        return
+    left, right = st.columns([3, 2], vertical_alignment="center")
+    left.plotly_chart(figure, key=f"chart-{name}")
+    with right:
+        table(frame, name, height=300, **column_config)
+
+
+def chart(figure: go.Figure, frame: pl.DataFrame, name: str) -> None:
+    """A chart alone (its numbers are shown elsewhere on the page)."""
+    if frame.is_empty():
+        st.info(NO_DATA)
+    else:
+        st.plotly_chart(figure, key=f"chart-{name}")
