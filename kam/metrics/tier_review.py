@@ -1,0 +1,37 @@
+"""Tier review: the accounts whose revenue-based (ABC) tier differs from the tier they are assigned."""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from kam.metrics.scope import Scope
+from kam.metrics.tiers import abc_suggestion
+
+
+def review_candidates(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Active accounts whose suggested tier differs from their tier at D, by revenue rank.
+
+    `change` says which way the suggestion points: an upgrade (towards A) or a downgrade.
+    """
+    return (
+        abc_suggestion(con, scope)
+        .filter(pl.col("mismatch"))
+        .with_columns(
+            change=pl.when(pl.col("suggested_tier") < pl.col("tier"))
+            .then(pl.lit("upgrade"))
+            .otherwise(pl.lit("downgrade"))
+        )
+        .select(
+            "rank",
+            "account_id",
+            "name",
+            "region",
+            "manager_id",
+            "tier",
+            "suggested_tier",
+            "change",
+            "revenue_12m",
+            "cumulative_share",
+        )
+    )

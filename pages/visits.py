@@ -1,0 +1,104 @@
+"""Visit compliance: who is covered, who is behind on the call plan, who is overdue, what follow-ups are due."""
+
+import streamlit as st
+
+from kam import charts, dashboard
+from kam.metrics import visits
+from kam.widgets import NO_DATA, chart_with_table, table
+
+scope = dashboard.scope()
+overdue = dashboard.cached(visits.overdue_accounts, scope)
+attainment = dashboard.cached(visits.visit_attainment, scope, by="manager")
+weekly = dashboard.cached(visits.visits_by_week, scope)
+followups = dashboard.cached(visits.followups_due, scope)
+
+COVERAGE = st.column_config.NumberColumn("Coverage", format="percent")
+cadence = scope.policy.cadence_days
+
+st.title("Visit compliance")
+st.caption(
+    f"As of {scope.as_of:%Y-%m-%d} · period {scope.start:%Y-%m-%d} to {scope.period_end:%Y-%m-%d} · "
+    f"maximum days between visits: A {cadence['A']}, B {cadence['B']}, C {cadence['C']}"
+)
+
+st.header("Coverage")
+st.caption("Active accounts visited within their tier's cadence.")
+# The metric's grouping, the column it comes back in, its label, the bar colours.
+GROUPS = [
+    ("tier", "tier", "Tier", "tier"),
+    ("region", "region", "Region", None),
+    ("manager", "manager_id", "Manager", None),
+]
+tabs = st.tabs([f"By {label.lower()}" for _, _, label, _ in GROUPS])
+for tab, (by, column, label, color) in zip(tabs, GROUPS, strict=True):
+    with tab:
+        coverage = dashboard.cached(visits.visit_coverage, scope, by=by)
+        chart_with_table(
+            charts.share_by(coverage, column, "coverage", "Visit coverage", label, color=color),
+            coverage,
+            f"coverage-by-{by}",
+            **{column: label},
+            active_accounts="Active",
+            covered="Covered",
+            overdue="Overdue",
+            coverage=COVERAGE,
+        )
+
+st.header("Call-plan attainment by manager")
+st.caption("Visits made in the period, up to the number planned from each account's cadence, over the visits planned.")
+chart_with_table(
+    charts.share_by(attainment, "manager_id", "attainment", "Visit attainment", "Manager"),
+    attainment,
+    "attainment-by-manager",
+    manager_id="Manager",
+    visits_counted="Visits counted",
+    planned="Planned",
+    attainment=st.column_config.NumberColumn("Attainment", format="percent"),
+)
+
+st.header(f"Overdue accounts ({overdue.height})")
+if overdue.is_empty():
+    st.info(NO_DATA)
+else:
+    table(
+        overdue.select(
+            "account_id",
+            "name",
+            "tier",
+            "manager_name",
+            "days_since_visit",
+            "cadence",
+            "days_overdue",
+            "last_visit",
+            "last_channel",
+        ),
+        "overdue-accounts",
+        account_id="Account",
+        name="Name",
+        tier="Tier",
+        manager_name="Manager",
+        days_since_visit="Days since visit",
+        cadence="Cadence (days)",
+        days_overdue="Days overdue",
+        last_visit="Last visit",
+        last_channel="Last channel",
+    )
+
+st.header("Visits per week")
+chart_with_table(charts.visits_by_week(weekly), weekly, "visits-by-week", week="Week", channel="Channel")
+
+st.header(f"Follow-ups due ({followups.height})")
+st.caption("Next steps whose date has come, with no later visit to the account.")
+if followups.is_empty():
+    st.info(NO_DATA)
+else:
+    table(
+        followups,
+        "followups-due",
+        account_id="Account",
+        manager_id="Manager",
+        visit_date="Visited",
+        next_step="Next step",
+        next_date="Due",
+        days_late="Days late",
+    )
