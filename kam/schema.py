@@ -252,6 +252,18 @@ APP_DDL = (
         loaded_by VARCHAR
     )
     """,
+    "CREATE SEQUENCE IF NOT EXISTS audit_seq",
+    """
+    CREATE TABLE IF NOT EXISTS audit_log (
+        event_id BIGINT PRIMARY KEY DEFAULT nextval('audit_seq'),
+        happened_at TIMESTAMP NOT NULL,
+        username VARCHAR,
+        action VARCHAR NOT NULL,
+        target VARCHAR,
+        before VARCHAR,
+        after VARCHAR
+    )
+    """,
     """
     CREATE TABLE IF NOT EXISTS load_rejects (
         load_id BIGINT NOT NULL,
