@@ -33,6 +33,7 @@ def data_version(con: duckdb.DuckDBPyConnection) -> tuple:
         con.execute(
             """
             SELECT (SELECT max(load_id) FROM load_history),
+                   (SELECT max(loaded_at) FROM load_history),
                    (SELECT count(*) FROM visits_app),
                    (SELECT max(updated_at) FROM visits_app)
             """

@@ -40,7 +40,8 @@ def connection() -> duckdb.DuckDBPyConnection:
 
 def refresh_version() -> tuple:
     """Read the data version once per script run; the cached calls of this run are keyed by it."""
-    version = catalog.data_version(connection())
+    # The path is part of the key: a test process opens several databases in turn.
+    version = (str(settings().db_path), *catalog.data_version(connection()))
     st.session_state["data_version"] = version
     return version
 

@@ -1,0 +1,120 @@
+"""The overview, tiers and visit-compliance pages on the hand-worked portfolio, the demo data and no data."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kam import config
+from tests.apptest import ENTRY, ROOT, start
+from tests.portfolio import EXPORTS
+
+PAGES = ["overview", "tiers", "visits"]
+
+
+@pytest.fixture
+def portfolio(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    demo = tmp_path / "demo"
+    demo.mkdir()
+    for name, text in EXPORTS.items():
+        (demo / name).write_text(text, encoding="utf-8")
+    monkeypatch.setenv("KAM_DB_PATH", str(tmp_path / "kam.duckdb"))
+    monkeypatch.setenv("KAM_DEMO_DIR", str(demo))
+    config.settings.cache_clear()
+    yield tmp_path
+    config.settings.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One database built from the bundled demo exports, shared by this module's tests."""
+    return tmp_path_factory.mktemp("demo") / "kam.duckdb"
+
+
+def at_june_end(page: str, **filters: str) -> AppTest:
+    """The page as of 2026-06-30, year to date, opened from a link carrying the filters."""
+    at = AppTest.from_file(str(ENTRY), default_timeout=60)
+    at.query_params["as_of"] = "2026-06-30"
+    for key, value in filters.items():
+        at.query_params[key] = value
+    at.switch_page(str(ROOT / "pages" / f"{page}.py"))
+    return at.run()
+
+
+def table(at: AppTest, first_column: str) -> list[tuple]:
+    """The rows of the first table on the page whose first column is first_column."""
+    for frame in at.dataframe:
+        if frame.value.columns[0] == first_column:
+            return [tuple(row) for row in frame.value.itertuples(index=False)]
+    raise AssertionError(f"no table starting with {first_column!r}")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_runs_on_the_demo_data(page: str, demo_database: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("KAM_DB_PATH", str(demo_database))
+    config.settings.cache_clear()
+    at = start(page)
+    assert not at.exception
+    assert at.get("plotly_chart")
+    config.settings.cache_clear()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_says_so_when_the_filters_leave_no_data(page: str, portfolio: Path):
+    # M3 manages no account. The link carries the manager as the sidebar shows it.
+    at = at_june_end(page, manager="张敏 (M3)")
+    assert not at.exception
+    assert not at.get("plotly_chart")
+    if page != "overview":
+        assert any("No data for these filters" in info.value for info in at.info)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_runs_before_any_data(page: str, portfolio: Path):
+    at = start(page)
+    at.sidebar.date_input(key="as_of").set_value(date(2020, 1, 1)).run()
+    assert not at.exception
+
+
+def test_tiers_page_counts_active_accounts_by_tier_and_follows_the_tier_filter(portfolio: Path):
+    # Active at 2026-06-30: K1 (A), K5 (B since 06-01), K2 and K3 (C). K4 churned, K6 not yet created.
+    at = at_june_end("tiers")
+    assert not at.exception
+    assert [row[:2] for row in table(at, "tier")] == [("A", 1), ("B", 1), ("C", 2)]
+    at.sidebar.multiselect(key="tier").set_value(["C"]).run()
+    assert not at.exception
+    assert [row[:2] for row in table(at, "tier")] == [("A", 0), ("B", 0), ("C", 2)]
+
+
+def test_tiers_page_lists_the_review_candidates(portfolio: Path):
+    # Revenue of the 12 months to D: K1 8000, K2 1000, K5 1000, K3 none; 10,000 in all.
+    # Cumulative shares 0.8, 0.9, 1.0, 1.0: K1 A (assigned A), K2 B (assigned C), K5 B, K3 C.
+    at = at_june_end("tiers")
+    suggested = [(row[1], row[2], row[3]) for row in table(at, "rank")]
+    assert suggested == [("K1", "A", "A"), ("K2", "C", "B"), ("K5", "B", "B"), ("K3", "C", "C")]
+    assert "Review candidates (1)" in [h.value for h in at.subheader]
+    candidates = table(at, "rank")  # the first table starting with rank is the Pareto's
+    assert candidates
+
+
+def test_visits_page_lists_the_overdue_account_and_the_due_follow_up(portfolio: Path):
+    at = at_june_end("visits")
+    assert not at.exception
+    # K5 (B, cadence 90) last visited 2026-03-20: 102 days ago, 12 overdue.
+    overdue = table(at, "account_id")
+    assert [(row[0], row[4], row[5], row[6]) for row in overdue] == [("K5", 102, 90, 12)]
+    assert "Overdue accounts (1)" in [h.value for h in at.header]
+    # Coverage by manager: M1 both covered, M2 one of two (K3 created 05-01 is within its cadence).
+    by_manager = {row[0]: row[4] for row in table(at, "manager_id") if len(row) == 5}
+    assert by_manager == {"M1": 1.0, "M2": 0.5}
+
+
+def test_visits_page_follows_the_manager_filter(portfolio: Path):
+    at = at_june_end("visits", manager="王伟 (M1)")
+    assert not at.exception
+    assert "Overdue accounts (0)" in [h.value for h in at.header]
+    # K2's next step (send quote, due 2026-02-15) had no later visit.
+    assert [h.value for h in at.header if h.value.startswith("Follow-ups")] == ["Follow-ups due (1)"]
