@@ -41,6 +41,16 @@ class Settings:
     abc_cutoffs: dict[str, float] = field(default_factory=lambda: {"A": 0.80, "B": 0.95})
     # A manager below this share of their pro-rated revenue target needs attention.
     attention_attainment: float = 0.80
+    # What the managers' scorecard colours good (at or above) and bad (below).
+    scorecard_targets: dict[str, float] = field(
+        default_factory=lambda: {
+            "growth": 0.0,
+            "visit_coverage": 0.90,
+            "visit_attainment": 0.90,
+            "sla_met_pct": 0.90,
+            "csat_pct": 0.80,
+        }
+    )
     # Visit form: oldest visit date accepted, and how long a manager may edit a visit.
     visit_max_age_days: int = 30
     visit_edit_days: int = 7

@@ -9,6 +9,7 @@ work and new data shows at once.
 
 from __future__ import annotations
 
+import runpy
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -21,10 +22,11 @@ import streamlit as st
 
 from kam import catalog
 from kam.bootstrap import open_database
-from kam.config import settings
+from kam.config import PROJECT_ROOT, settings
 from kam.metrics.scope import Scope, latest_event_date
 
 T = TypeVar("T")
+ENTRY = PROJECT_ROOT / "app.py"
 
 
 @st.cache_resource(show_spinner="Preparing the database…")
@@ -52,7 +54,19 @@ def use_scope(scope: Scope) -> None:
 
 
 def scope() -> Scope:
+    """The scope the entry script set for this run."""
+    if "scope" not in st.session_state:
+        _run_entry_instead()
     return st.session_state["scope"]
+
+
+def _run_entry_instead() -> None:
+    # Streamlit runs a page file on its own when a new server's first request is the page's
+    # own URL and a `pages/` folder sits beside app.py (its older multipage mode). Run the
+    # entry script instead: it lays out the sidebar and runs this page through st.navigation,
+    # which also ends that older mode for the rest of the process.
+    runpy.run_path(str(ENTRY), run_name="__main__")
+    st.stop()
 
 
 @st.cache_data(show_spinner=False, max_entries=2000)

@@ -15,6 +15,16 @@ def money(value: float | None) -> str:
     return MISSING if value is None else f"¥{value:,.0f}"
 
 
+def money_short(value: float | None) -> str:
+    """An amount that fits a metric card: ¥4,900, ¥377.8M, ¥1.25B."""
+    if value is None:
+        return MISSING
+    for size, suffix, digits in ((1e9, "B", 2), (1e6, "M", 1)):
+        if abs(value) >= size:
+            return f"¥{value / size:,.{digits}f}{suffix}"
+    return money(value)
+
+
 def number(value: Any, digits: int = 0) -> str:
     return MISSING if value is None else f"{value:,.{digits}f}"
 

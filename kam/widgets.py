@@ -8,6 +8,8 @@ import streamlit as st
 
 from kam.downloads import csv_bytes
 
+# Light fills, so that the figures stay readable on a projector.
+GOOD_FILL, BAD_FILL = "#d5f5e3", "#fadbd8"
 NO_DATA = "No data for these filters. Widen the period or clear a filter in the sidebar."
 
 
@@ -45,3 +47,30 @@ def chart(figure: go.Figure, frame: pl.DataFrame, name: str) -> None:
         st.info(NO_DATA)
     else:
         st.plotly_chart(figure, key=f"chart-{name}")
+
+
+def _against(target: float):
+    """Cell style of a figure against its target: green at or above, red below, none when missing."""
+
+    def style(value: float | None) -> str:
+        if value is None or value != value:  # missing, or NaN once in pandas
+            return ""
+        return f"background-color: {GOOD_FILL if value >= target else BAD_FILL}"
+
+    return style
+
+
+def judged_table(
+    frame: pl.DataFrame,
+    name: str,
+    /,
+    targets: dict[str, float],
+    formats: dict[str, str],
+    labels: dict[str, str],
+) -> None:
+    """A table whose figures are coloured against their targets, with a CSV download under it."""
+    styler = frame.to_pandas().style.format(formats, na_rep="–")
+    for column, target in targets.items():
+        styler = styler.map(_against(target), subset=[column])
+    st.dataframe(styler, hide_index=True, column_config=labels)
+    download(frame, name)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from kam import charts, dashboard
 from kam.brief import weekly_brief
-from kam.formatting import delta_number, delta_points, delta_relative, money, number, percent
+from kam.formatting import delta_number, delta_points, delta_relative, money, money_short, number, percent
 from kam.metrics import attention, revenue
 from kam.snapshot import kpi_snapshot
 from kam.widgets import chart_with_table, table
@@ -70,9 +70,9 @@ row[1].metric(
 )
 row[2].metric(
     "Revenue",
-    money(sales["period"]),
+    money_short(sales["period"]),
     delta_relative(sales["period"], was_sales["period"]),
-    help=f"Attainment {percent(sales['attainment'])} of the pro-rated target; "
+    help=f"{money(sales['period'])} in the period. Attainment {percent(sales['attainment'])} of the pro-rated target; "
     f"growth {percent(sales['growth'])} on the same dates last year",
     border=True,
 )

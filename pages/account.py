@@ -1,0 +1,116 @@
+"""Account view: one account's archive, orders, visits, complaints and surveys, and what is overdue or open."""
+
+import streamlit as st
+
+from kam import charts, dashboard
+from kam.formatting import MISSING, money, number
+from kam.metrics import accounts, complaints, revenue, satisfaction, visits
+from kam.widgets import chart, chart_with_table, table
+
+scope = dashboard.scope()
+
+st.title("Account view")
+# A link to /account?account=K0001 opens that account; after that the search box is the user's.
+st.session_state.setdefault("account_search", st.query_params.get("account", ""))
+text = st.text_input("Find an account", key="account_search", placeholder="Name or id, e.g. 华东 or K0001")
+found = dashboard.cached(accounts.search_accounts, scope, text=text)
+if found.is_empty():
+    st.info(
+        f"No account matches “{text}” within the filters in the sidebar." if text else "No account in these filters."
+    )
+    st.stop()
+labels = dict(zip(found["account_id"], found["label"], strict=True))
+account_id = st.selectbox(f"Accounts found ({found.height})", list(labels), format_func=labels.get)
+st.query_params["account"] = account_id
+
+archive = dashboard.cached(accounts.account_archive, scope, account_id=account_id).row(0, named=True)
+status = dashboard.cached(accounts.account_visit_status, scope, account_id=account_id)
+followups = dashboard.cached(accounts.account_followups, scope, account_id=account_id)
+open_complaints = dashboard.cached(accounts.account_open_complaints, scope, account_id=account_id)
+history = dashboard.cached(accounts.tier_history, scope, account_id=account_id)
+monthly = dashboard.cached(accounts.account_revenue_by_month, scope, account_id=account_id)
+orders = dashboard.cached(revenue.account_orders, scope, account_id=account_id)
+timeline = dashboard.cached(visits.account_visits, scope, account_id=account_id)
+complaint_list = dashboard.cached(complaints.account_complaints, scope, account_id=account_id)
+surveys = dashboard.cached(satisfaction.account_surveys, scope, account_id=account_id)
+
+st.header(f"{archive['name']} ({archive['account_id']})")
+row = st.columns(4)
+row[0].metric("Tier", archive["tier"], help=f"In the latest export: {archive['assigned_tier']}", border=True)
+row[1].metric("Manager", f"{archive['manager_name'] or MISSING} ({archive['manager_id']})", border=True)
+row[2].metric("Region", archive["region"], border=True)
+row[3].metric("Customer since", f"{archive['created_on']:%Y-%m-%d}", border=True)
+st.caption(
+    f"Industry: {archive['industry'] or MISSING} · credit limit: {money(archive['credit_limit'])}"
+    + (f" · churned {archive['churned_on']:%Y-%m-%d} ({archive['churn_reason']})" if archive["churned_on"] else "")
+)
+
+st.subheader("Overdue or open")
+if not status.is_empty() and status["overdue"][0]:
+    st.warning(
+        f"Visit overdue: {number(status['days_since_visit'][0])} days since the last visit, "
+        f"cadence {status['cadence'][0]} days.",
+        icon=":material/event_busy:",
+    )
+elif not status.is_empty():
+    last = status["last_visit"][0]
+    st.success(
+        f"Visits on cadence: last visit {last:%Y-%m-%d}, cadence {status['cadence'][0]} days.",
+        icon=":material/event_available:",
+    )
+else:
+    st.info("Not an active account at the as-of date: no visit is due.")
+if not followups.is_empty():
+    table(
+        followups,
+        f"followups-{account_id}",
+        account_id=None,
+        manager_id="Manager",
+        visit_date="Visited",
+        next_step="Next step",
+        next_date="Due",
+        days_late="Days late",
+    )
+if not open_complaints.is_empty():
+    table(
+        open_complaints,
+        f"open-complaints-{account_id}",
+        complaint_id="Complaint",
+        opened_at=st.column_config.DatetimeColumn("Opened", format="YYYY-MM-DD HH:mm"),
+        category="Category",
+        severity="Severity",
+        sla_status="SLA",
+        responded_at=st.column_config.DatetimeColumn("First reply", format="YYYY-MM-DD HH:mm"),
+        age_hours=st.column_config.NumberColumn("Age (hours)", format="%.0f"),
+    )
+if followups.is_empty() and open_complaints.is_empty():
+    st.write("No follow-up due and no open complaint.")
+
+st.subheader("Orders")
+chart_with_table(charts.revenue_by_month(monthly), monthly, f"revenue-{account_id}", month="Month", revenue="Revenue")
+if not orders.is_empty():
+    with st.expander(f"Every order up to the as-of date ({orders.height})"):
+        table(orders, f"orders-{account_id}", amount=st.column_config.NumberColumn("Amount", format="yen"))
+
+st.subheader(f"Visits ({timeline.height})")
+chart(charts.visit_timeline(timeline), timeline, f"visits-{account_id}")
+if not timeline.is_empty():
+    table(timeline, f"visit-list-{account_id}")
+
+st.subheader(f"Complaints ({complaint_list.height})")
+if complaint_list.is_empty():
+    st.write("No complaint up to the as-of date.")
+else:
+    table(complaint_list.drop("account_id", "name", "tier", "region", "manager_id"), f"complaints-{account_id}")
+
+st.subheader(f"Surveys ({surveys.height})")
+if surveys.is_empty():
+    st.write("No survey up to the as-of date.")
+else:
+    table(surveys, f"surveys-{account_id}", surveyed_on=st.column_config.DateColumn("Surveyed"))
+
+st.subheader("Tier history")
+if history.is_empty():
+    st.write(f"No tier change up to the as-of date: tier {archive['tier']} throughout.")
+else:
+    table(history, f"tier-history-{account_id}", changed_on=st.column_config.DateColumn("Changed on"))
