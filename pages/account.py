@@ -55,7 +55,9 @@ if not status.is_empty() and status["overdue"][0]:
 elif not status.is_empty():
     last = status["last_visit"][0]
     st.success(
-        f"Visits on cadence: last visit {last:%Y-%m-%d}, cadence {status['cadence'][0]} days.",
+        f"Visits on cadence: last visit {last:%Y-%m-%d}, cadence {status['cadence'][0]} days."
+        if last
+        else f"Not visited yet, and within its first {status['cadence'][0]} days.",
         icon=":material/event_available:",
     )
 else:
@@ -93,8 +95,10 @@ if not orders.is_empty():
         table(orders, f"orders-{account_id}", amount=st.column_config.NumberColumn("Amount", format="yen"))
 
 st.subheader(f"Visits ({timeline.height})")
-chart(charts.visit_timeline(timeline), timeline, f"visits-{account_id}")
-if not timeline.is_empty():
+if timeline.is_empty():
+    st.write("No visit up to the as-of date.")
+else:
+    chart(charts.visit_timeline(timeline), timeline, f"visits-{account_id}")
     table(timeline, f"visit-list-{account_id}")
 
 st.subheader(f"Complaints ({complaint_list.height})")
