@@ -13,7 +13,7 @@ from kam import charts
 from kam.formatting import money, number, percent
 from kam.metrics import attention, managers, tiers, visits
 from kam.metrics.scope import Scope
-from kam.snapshot import kpi_snapshot
+from kam.snapshot import headline_figures
 
 STYLE = """
 body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", Arial, sans-serif; margin: 2em; color: #1c2833; }
@@ -65,7 +65,7 @@ def _figure(fig: go.Figure, first: bool) -> str:
 
 def weekly_brief(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
     """The brief as a complete HTML document."""
-    snapshot = kpi_snapshot(con, scope)
+    snapshot = headline_figures(con, scope)
     cards = "".join(
         f"<div class=card>{html.escape(label)}<b>{html.escape(value)}</b></div>" for label, value in headline(snapshot)
     )

@@ -34,8 +34,8 @@ def _only_row(frame: pl.DataFrame) -> dict[str, Any]:
     return frame.row(0, named=True) if frame.height else {}
 
 
-def kpi_snapshot(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, Any]:
-    """The headline figures at D over the period, for the filters of the scope."""
+def headline_figures(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, Any]:
+    """The snapshot's company-level figures: everything but the suggested tiers and the per-manager list."""
     distribution = tiers.tier_distribution(con, scope)
     coverage_by_tier = visits.visit_coverage(con, scope, by="tier")
     coverage = _only_row(visits.visit_coverage(con, scope))
@@ -43,14 +43,11 @@ def kpi_snapshot(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, Any]
     csat = _only_row(satisfaction.satisfaction_summary(con, scope))
     money = _only_row(revenue.revenue_summary(con, scope))
     churn = _only_row(revenue.churn(con, scope))
-    card = managers.scorecard(con, scope)
-
     active = _by_tier(distribution, "accounts", 0)
     return {
         "as_of": scope.as_of.isoformat(),
         "period": {"start": scope.start.isoformat(), "end": scope.end.isoformat(), "days": scope.days},
         "active_accounts": active | {"total": sum(active.values())},
-        "suggested_tiers": tiers.suggested_tier_counts(con, scope),
         "visit_coverage": _by_tier(coverage_by_tier, "coverage", None) | {"total": _number(coverage.get("coverage"))},
         "overdue_accounts": int(coverage.get("overdue") or 0),
         "visit_attainment": _number(_only_row(visits.visit_attainment(con, scope)).get("attainment")),
@@ -72,17 +69,27 @@ def kpi_snapshot(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, Any]
             "growth": _number(money.get("growth")),
         },
         "churn_rate": _number(churn.get("churn_rate")),
-        "managers": [
-            {
-                "manager_id": row["manager_id"],
-                "active_accounts": int(row["active_accounts"]),
-                "visit_coverage": _number(row["visit_coverage"]),
-                "revenue": _money(row["revenue"]),
-                "attainment": _number(row["attainment"]),
-                "sla_met_pct": _number(row["sla_met_pct"]),
-                "satisfaction_mean": _number(row["satisfaction_mean"]),
-                "churned": int(row["churned"]),
-            }
-            for row in card.iter_rows(named=True)
-        ],
     }
+
+
+def kpi_snapshot(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, Any]:
+    """The headline figures at D over the period, for the filters of the scope, in KPI_SNAPSHOT.md's order."""
+    headline = headline_figures(con, scope)
+    card = managers.scorecard(con, scope)
+    snapshot = {key: headline[key] for key in ("as_of", "period", "active_accounts")}
+    snapshot["suggested_tiers"] = tiers.suggested_tier_counts(con, scope)
+    snapshot |= {key: value for key, value in headline.items() if key not in snapshot}
+    snapshot["managers"] = [
+        {
+            "manager_id": row["manager_id"],
+            "active_accounts": int(row["active_accounts"]),
+            "visit_coverage": _number(row["visit_coverage"]),
+            "revenue": _money(row["revenue"]),
+            "attainment": _number(row["attainment"]),
+            "sla_met_pct": _number(row["sla_met_pct"]),
+            "satisfaction_mean": _number(row["satisfaction_mean"]),
+            "churned": int(row["churned"]),
+        }
+        for row in card.iter_rows(named=True)
+    ]
+    return snapshot

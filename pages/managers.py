@@ -51,7 +51,7 @@ judged_table(
 st.header("Ranking")
 measure = st.selectbox("Rank by", list(figures), format_func=lambda c: figures[c].label, key="rank_by")
 chosen = figures[measure]
-ranked = dashboard.cached(accounts.manager_ranking, scope, column=measure)
+ranked = accounts.rank_managers(card, measure, scope.policy)
 chart_with_table(
     charts.ranking_of(ranked, measure, chosen.label, chosen.target, chosen.share),
     ranked,

@@ -6,12 +6,12 @@ from kam import charts, dashboard
 from kam.brief import weekly_brief
 from kam.formatting import delta_number, delta_points, delta_relative, money, money_short, number, percent
 from kam.metrics import attention, revenue
-from kam.snapshot import kpi_snapshot
+from kam.snapshot import headline_figures
 from kam.widgets import chart_with_table, table
 
 scope = dashboard.scope()
-now = dashboard.cached(kpi_snapshot, scope)
-before = dashboard.cached(kpi_snapshot, scope.previous())
+now = dashboard.cached(headline_figures, scope)
+before = dashboard.cached(headline_figures, scope.previous())
 breaches = dashboard.cached(attention.open_breaches, scope)
 breaches_before = dashboard.cached(attention.open_breaches, scope.previous())
 

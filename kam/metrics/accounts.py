@@ -14,7 +14,7 @@ import duckdb
 import polars as pl
 
 from kam.config import Settings
-from kam.metrics import complaints, managers, revenue, visits
+from kam.metrics import complaints, revenue, visits
 from kam.metrics.scope import SCOPED, Scope, run
 
 
@@ -197,13 +197,12 @@ def scorecard_figures(policy: Settings) -> dict[str, Figure]:
     return {f.column: f for f in figures}
 
 
-def manager_ranking(con: duckdb.DuckDBPyConnection, scope: Scope, column: str) -> pl.DataFrame:
-    """Managers with a value of one scorecard figure, best first (a manager without one is left out)."""
-    if column not in scorecard_figures(scope.policy):
+def rank_managers(card: pl.DataFrame, column: str, policy: Settings) -> pl.DataFrame:
+    """The scorecard's managers with a value of one figure, best first (a manager without one is left out)."""
+    if column not in scorecard_figures(policy):
         raise ValueError(f"cannot rank managers by {column!r}")
     return (
-        managers.scorecard(con, scope)
-        .select("manager_id", "name", "region", column)
+        card.select("manager_id", "name", "region", column)
         .filter(pl.col(column).is_not_null())
         .sort([column, "manager_id"], descending=[True, False])
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from kam.metrics import complaints, managers, satisfaction, visits
+from kam.metrics import complaints, managers, revenue, satisfaction, visits
 from kam.metrics.scope import Scope
 
 
@@ -34,7 +34,8 @@ def managers_below_target(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.Da
     """Managers whose revenue attainment in the period is under the attention threshold."""
     threshold = scope.policy.attention_attainment
     return (
-        managers.scorecard(con, scope)
+        managers.managers_in_scope(con, scope)
+        .join(revenue.revenue_summary(con, scope, by="manager"), on="manager_id")
         .filter(pl.col("attainment") < threshold)
         .select("manager_id", "name", "region", "revenue", "target", "attainment")
         .sort("attainment")

@@ -55,6 +55,7 @@ def revenue_summary(con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None
                    ) AS revenue_prior_year
             FROM orders AS o
             JOIN scoped AS s USING (account_id)
+            WHERE o.order_date BETWEEN CAST($start - INTERVAL 1 YEAR AS DATE) AND $period_end
             GROUP BY grp
         ),
         targets_by_group AS (
