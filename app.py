@@ -1,4 +1,4 @@
-"""Entry point: the database, the shared filters (kept in the URL) and the navigation between pages."""
+"""Entry point: sign-in, the database, the shared filters (kept in the URL) and the pages each role sees."""
 
 from __future__ import annotations
 
@@ -7,20 +7,77 @@ from pathlib import Path
 
 import streamlit as st
 
-from kam import dashboard
+from kam import access, dashboard, signin
 from kam.bootstrap import shows_demo_data
 from kam.config import TIERS
 from kam.filters import Filters
 from kam.periods import PERIODS, period_bounds
 
 PAGES = Path(__file__).resolve().parent / "pages"
+DASHBOARD = [
+    ("overview", "Overview", ":material/dashboard:"),
+    ("tiers", "Tiers", ":material/stacked_bar_chart:"),
+    ("visits", "Visit compliance", ":material/event_available:"),
+    ("complaints", "Complaint SLA", ":material/support_agent:"),
+    ("satisfaction", "Satisfaction", ":material/sentiment_satisfied:"),
+    ("managers", "Managers", ":material/groups:"),
+    ("account", "Account view", ":material/domain:"),
+]
+# Pages of each role beyond the dashboard pages everyone has.
+OWN_PAGES = {
+    "manager": [
+        ("worklist", "My worklist", ":material/checklist:"),
+        ("log_visit", "Log a visit", ":material/edit_note:"),
+    ],
+    "admin": [("admin", "Admin", ":material/admin_panel_settings:")],
+    "vp": [],
+}
 
 st.set_page_config(page_title="Key accounts", page_icon=":material/handshake:", layout="wide")
 
+
+def sign_in_page() -> None:
+    st.title("Key accounts")
+    if message := signin.message():
+        st.warning(message)
+    if signin.single_sign_on():
+        st.button("Sign in with the company account", on_click=st.login, type="primary")
+        return
+    with st.form("sign_in"):
+        st.text_input("User name", key=signin.NAME, autocomplete="username")
+        st.text_input("Password", type="password", key=signin.PASSWORD, autocomplete="current-password")
+        st.form_submit_button("Sign in", on_click=signin.submit_password, type="primary")
+
+
+def new_password_page() -> None:
+    st.title("Choose your password")
+    st.caption("You signed in with a one-time password. Choose your own to go on.")
+    if message := signin.message():
+        st.warning(message)
+    with st.form("new_password"):
+        st.text_input("New password", type="password", key=signin.NEW_PASSWORD, autocomplete="new-password")
+        st.text_input("Repeat it", type="password", key=signin.REPEAT, autocomplete="new-password")
+        st.form_submit_button("Save", on_click=signin.change_password, args=(user,), type="primary")
+
+
 dashboard.refresh_version()
+user = signin.current_user()
+if user is None or user.must_change_password:
+    # Every page's URL leads here until sign-in (a copied link then opens its page right after),
+    # and through st.navigation, so that no page file can be run on its own by its URL.
+    gate = sign_in_page if user is None else new_password_page
+    names = [name for name, _, _ in DASHBOARD + [page for pages in OWN_PAGES.values() for page in pages]]
+    st.navigation(
+        [st.Page(gate, title="Sign in", url_path=name, default=name == "overview") for name in names],
+        position="hidden",
+    ).run()
+    st.stop()
+
+con = dashboard.connection()
 options = dashboard.filter_options()
 latest = options.latest or date.today()
-manager_names = dict(zip(options.managers["manager_id"], options.managers["name"], strict=True))
+managers = access.visible_managers(options.managers, user)
+manager_names = dict(zip(managers["manager_id"], managers["name"], strict=True))
 
 with st.sidebar:
     as_of = st.date_input(
@@ -32,8 +89,14 @@ with st.sidebar:
         chosen = st.date_input("From – to", value=period_bounds("month", as_of), key="range", bind="query-params")
         if len(chosen) == 2:
             start, end = chosen
-    regions = st.multiselect("Region", options.regions, key="region", bind="query-params", placeholder="All")
-    managers = st.multiselect(
+    regions = st.multiselect(
+        "Region",
+        access.visible_regions(con, options.regions, user),
+        key="region",
+        bind="query-params",
+        placeholder="All",
+    )
+    chosen_managers = st.multiselect(
         "Manager",
         list(manager_names),
         format_func=lambda m: f"{manager_names[m]} ({m})",
@@ -42,21 +105,21 @@ with st.sidebar:
         placeholder="All",
     )
     tiers = st.multiselect("Tier", TIERS, key="tier", bind="query-params", placeholder="All")
-    filters = Filters(as_of, period, start, end, tuple(regions), tuple(managers), tuple(tiers))
+    filters = Filters(as_of, period, start, end, tuple(regions), tuple(chosen_managers), tuple(tiers))
     first, last = filters.bounds()
     st.caption(f"Period {first:%Y-%m-%d} – {last:%Y-%m-%d} · data up to {latest:%Y-%m-%d}")
-    if shows_demo_data(dashboard.connection()):
+    if shows_demo_data(con):
         st.info("Showing the bundled demo data.", icon=":material/science:")
+    st.divider()
+    st.caption(f"Signed in as {user.name} ({user.role})")
+    st.button("Sign out", on_click=signin.sign_out, icon=":material/logout:")
 
-dashboard.use_scope(filters.scope())
+dashboard.use_scope(filters.scope(allowed_accounts=access.allowed_accounts(con, user)))
 
+# A manager lands on their worklist, everyone else on the overview.
+landing = "worklist" if user.role == "manager" else "overview"
 pages = [
-    st.Page(PAGES / "overview.py", title="Overview", icon=":material/dashboard:", default=True),
-    st.Page(PAGES / "tiers.py", title="Tiers", icon=":material/stacked_bar_chart:"),
-    st.Page(PAGES / "visits.py", title="Visit compliance", icon=":material/event_available:"),
-    st.Page(PAGES / "complaints.py", title="Complaint SLA", icon=":material/support_agent:"),
-    st.Page(PAGES / "satisfaction.py", title="Satisfaction", icon=":material/sentiment_satisfied:"),
-    st.Page(PAGES / "managers.py", title="Managers", icon=":material/groups:"),
-    st.Page(PAGES / "account.py", title="Account view", icon=":material/domain:"),
+    st.Page(PAGES / f"{name}.py", title=title, icon=icon, default=name == landing)
+    for name, title, icon in OWN_PAGES[user.role] + DASHBOARD
 ]
 st.navigation(pages).run()

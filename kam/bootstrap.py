@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from kam import db, loader
+from kam import audit, db, loader, users
 
 DEMO_LOADER = "demo"
 
@@ -16,11 +16,35 @@ def open_database(path: Path, demo_dir: Path) -> duckdb.DuckDBPyConnection:
     con = db.connect(path)
     if db.is_empty(con):
         load_demo(con, demo_dir)
+    users.ensure_first_admin(con)
     return con
 
 
 def load_demo(con: duckdb.DuckDBPyConnection, demo_dir: Path) -> loader.LoadReport:
-    return loader.load_folder(con, demo_dir, loaded_by=DEMO_LOADER)
+    """The bundled demo exports, and the demo users to try every role with."""
+    report = loader.load_folder(con, demo_dir, loaded_by=DEMO_LOADER)
+    users.seed_demo_users(con)
+    return report
+
+
+def load_exports(
+    con: duckdb.DuckDBPyConnection, files: list[loader.ExportFile], source: str, by: str | None
+) -> loader.LoadReport:
+    """A load of real exports, from the command line or the admin page: audited, and the demo users retired."""
+    try:
+        report = loader.load(con, files, source=source, loaded_by=by)
+    except loader.LoadError as error:
+        audit.record(con, by, "load.failed", source, after={"error": str(error)})
+        raise
+    audit.record(
+        con,
+        by,
+        "load",
+        source,
+        after={"load_id": report.load_id, "files": report.files, "rejected": report.rows_rejected},
+    )
+    users.retire_demo_users(con, by)
+    return report
 
 
 def shows_demo_data(con: duckdb.DuckDBPyConnection) -> bool:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from kam import db, loader
+from kam import bootstrap, db, loader
 from kam.config import TIERS, settings
 from kam.metrics.scope import Scope
 from kam.periods import period_bounds
@@ -54,7 +54,7 @@ def _load(args: argparse.Namespace) -> int:
     path = args.db or settings().db_path
     started = time.perf_counter()
     with db.connect(path) as con:
-        report = loader.load_folder(con, args.folder)
+        report = bootstrap.load_exports(con, loader.folder_files(args.folder), str(args.folder), by="command line")
     print(report.summary())
     print(f"into {path} in {time.perf_counter() - started:.1f} s")
     return 0

@@ -24,9 +24,12 @@ from kam import catalog
 from kam.bootstrap import open_database
 from kam.config import PROJECT_ROOT, settings
 from kam.metrics.scope import Scope, latest_event_date
+from kam.users import User
 
 T = TypeVar("T")
 ENTRY = PROJECT_ROOT / "app.py"
+# Where the session keeps its signed-in kam.users.User (kam.signin puts it there).
+USER = "signed_in_user"
 
 
 @st.cache_resource(show_spinner="Preparing the database…")
@@ -51,6 +54,27 @@ def refresh_version() -> tuple:
 def use_scope(scope: Scope) -> None:
     """Set the scope every page of this run works on (the entry script does, after the filters)."""
     st.session_state["scope"] = scope
+
+
+def current_user() -> User:
+    """The signed-in user; the entry script lets no page run without one."""
+    if USER not in st.session_state:
+        _run_entry_instead()
+    return st.session_state[USER]
+
+
+def require_role(*roles: str) -> User:
+    """The signed-in user, if their role may see this page; otherwise the page stops with a message."""
+    user = current_user()
+    if user.role not in roles:
+        st.error("This page is not open to your role.", icon=":material/block:")
+        st.stop()
+    return user
+
+
+def page_file(name: str) -> str:
+    """The path of pages/<name>.py, for st.switch_page from any page."""
+    return str(PROJECT_ROOT / "pages" / f"{name}.py")
 
 
 def scope() -> Scope:

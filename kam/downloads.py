@@ -21,6 +21,12 @@ def _is_formula(text: pl.Expr) -> pl.Expr:
     return pl.any_horizontal(text.str.starts_with(start) for start in FORMULA_START)
 
 
+def _flat(frame: pl.DataFrame) -> pl.DataFrame:
+    """List cells (a load's files) as one text each: CSV has no lists."""
+    lists = [name for name, dtype in frame.schema.items() if isinstance(dtype, pl.List)]
+    return frame.with_columns(pl.col(name).cast(pl.List(pl.String)).list.join(", ") for name in lists)
+
+
 def csv_bytes(frame: pl.DataFrame) -> bytes:
     """UTF-8 CSV with a BOM, so Excel reads Chinese text correctly, formula cells neutralised."""
-    return b"\xef\xbb\xbf" + neutralise(frame).write_csv().encode("utf-8")
+    return b"\xef\xbb\xbf" + neutralise(_flat(frame)).write_csv().encode("utf-8")

@@ -252,6 +252,23 @@ APP_DDL = (
         loaded_by VARCHAR
     )
     """,
+    """
+    CREATE TABLE IF NOT EXISTS users (
+        username VARCHAR PRIMARY KEY,
+        name VARCHAR NOT NULL,
+        role VARCHAR NOT NULL,
+        manager_id VARCHAR,
+        email VARCHAR,
+        password_hash VARCHAR NOT NULL,
+        active BOOLEAN NOT NULL,
+        failed_logins INTEGER NOT NULL,
+        locked_until TIMESTAMP,
+        must_change_password BOOLEAN NOT NULL,
+        demo BOOLEAN NOT NULL,
+        last_sign_in TIMESTAMP,
+        created_at TIMESTAMP NOT NULL
+    )
+    """,
     "CREATE SEQUENCE IF NOT EXISTS audit_seq",
     """
     CREATE TABLE IF NOT EXISTS audit_log (

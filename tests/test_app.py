@@ -6,13 +6,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from kam import config, db
 from kam.formatting import money, percent
 from kam.metrics.scope import Scope
 from kam.snapshot import kpi_snapshot
-from tests.apptest import ENTRY, start
+from tests.apptest import start
 from tests.portfolio import EXPORTS
 
 
@@ -75,10 +74,7 @@ def test_overview_cards_equal_the_kpi_snapshot_for_the_same_filters(fresh_deploy
 
 
 def test_filters_come_from_the_url(fresh_deployment: Path):
-    at = AppTest.from_file(str(ENTRY), default_timeout=60)
-    at.query_params["as_of"] = "2026-06-30"
-    at.query_params["tier"] = ["A"]
-    at.run()
+    at = start(as_of="2026-06-30", tier=["A"])
     assert not at.exception
     assert at.sidebar.multiselect(key="tier").value == ["A"]
     # Active A-accounts at 2026-06-30: K1 only.
@@ -86,8 +82,6 @@ def test_filters_come_from_the_url(fresh_deployment: Path):
 
 
 def test_a_crafted_url_value_is_ignored(fresh_deployment: Path):
-    at = AppTest.from_file(str(ENTRY), default_timeout=60)
-    at.query_params["manager"] = ["M9"]
-    at.run()
+    at = start(manager=["M9"])
     assert not at.exception
     assert at.sidebar.multiselect(key="manager").value == []

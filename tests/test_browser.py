@@ -1,4 +1,4 @@
-"""Every page of the running app in headless Chromium: no exception, at least one chart."""
+"""The running app in headless Chromium: sign-in for each demo role, every page without exception, with a chart."""
 
 from __future__ import annotations
 
@@ -85,14 +85,22 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
-def _open(browser: Browser, url: str) -> Page:
-    page = browser.new_page(viewport={"width": 1366, "height": 768})
-    page.goto(url, wait_until="domcontentloaded")
-    page.wait_for_selector('[data-testid="stSidebar"]', timeout=60_000)
-    # The script has finished when the status widget stops saying it is running.
+def _settled(page: Page) -> None:
+    """Wait until the script run has finished (the status widget is gone)."""
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000, polling=250
     )
+
+
+def _open(browser: Browser, url: str, username: str = "vp", password: str = "vp-demo-2026", **context) -> Page:
+    """A new browser page at url, signed in through the form with a demo user's credentials."""
+    page = browser.new_page(**({"viewport": {"width": 1366, "height": 768}} | context))
+    page.goto(url, wait_until="domcontentloaded")
+    page.get_by_label("User name").fill(username, timeout=60_000)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_selector('[data-testid="stSidebar"]', timeout=60_000)
+    _settled(page)
     return page
 
 
@@ -103,5 +111,28 @@ def test_page_shows_a_chart_and_no_exception(server: str, browser: Browser, path
         page.wait_for_selector(".js-plotly-plot", timeout=60_000)
         assert page.locator('[data-testid="stException"]').count() == 0
         assert page.locator(".js-plotly-plot").count() >= 1
+    finally:
+        page.close()
+
+
+def test_a_wrong_password_is_refused(server: str, browser: Browser):
+    page = browser.new_page()
+    try:
+        page.goto(server, wait_until="domcontentloaded")
+        page.get_by_label("User name").fill("vp", timeout=60_000)
+        page.get_by_label("Password", exact=True).fill("not-the-password")
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_text("Wrong user name or password.").wait_for(timeout=60_000)
+        assert page.locator(".js-plotly-plot").count() == 0
+    finally:
+        page.close()
+
+
+def test_the_admin_signs_in_to_the_admin_page(server: str, browser: Browser):
+    page = _open(browser, f"{server}/admin", "demo-admin", "admin-demo-2026")
+    try:
+        page.get_by_role("heading", name="Admin").wait_for(timeout=60_000)
+        page.get_by_text("Load history").wait_for(timeout=60_000)
+        assert page.locator('[data-testid="stException"]').count() == 0
     finally:
         page.close()

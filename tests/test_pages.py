@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from kam import config, db
 from kam.metrics.scope import Scope
 from kam.snapshot import kpi_snapshot
-from tests.apptest import ENTRY, ROOT, start
+from tests.apptest import start
 from tests.portfolio import EXPORTS
 
 PAGES = ["overview", "tiers", "visits"]
@@ -38,12 +38,7 @@ def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def at_june_end(page: str, **filters: str) -> AppTest:
     """The page as of 2026-06-30, year to date, opened from a link carrying the filters."""
-    at = AppTest.from_file(str(ENTRY), default_timeout=60)
-    at.query_params["as_of"] = "2026-06-30"
-    for key, value in filters.items():
-        at.query_params[key] = value
-    at.switch_page(str(ROOT / "pages" / f"{page}.py"))
-    return at.run()
+    return start(page, **({"as_of": "2026-06-30"} | filters))
 
 
 def table(at: AppTest, first_column: str) -> list[tuple]:
