@@ -1,0 +1,90 @@
+"""Log a visit: the form an account manager fills in right after seeing a customer, and their recent visits."""
+
+from datetime import date, timedelta
+
+import streamlit as st
+
+from kam import dashboard, visit_form, visit_log
+from kam.widgets import table
+
+user = dashboard.require_role("manager")
+policy = dashboard.scope().policy
+accounts = visit_log.loggable_accounts(dashboard.connection(), user)
+labels = dict(zip(accounts["account_id"], accounts["label"], strict=True))
+visit_form.prepare(st.query_params.pop("account", None))
+editing = st.session_state.get(visit_form.EDITING)
+
+
+def field_error(field: str) -> None:
+    if message := visit_form.error(field):
+        st.error(message, icon=":material/error:")
+
+
+st.title("Change a visit" if editing else "Log a visit")
+if confirmation := visit_form.take_confirmation():
+    st.success(confirmation, icon=":material/check_circle:")
+field_error("form")
+
+with st.form("visit"):
+    st.selectbox("Account", list(labels), format_func=labels.get, key="visit_account", placeholder="Type a name or id")
+    field_error("account_id")
+    st.date_input(
+        "Date of the visit",
+        key="visit_date",
+        min_value=date.today() - timedelta(days=policy.visit_max_age_days),
+        max_value=date.today(),
+    )
+    field_error("visit_date")
+    st.selectbox(
+        "Channel", list(visit_log.CHANNEL_LABELS), format_func=visit_log.CHANNEL_LABELS.get, key="visit_channel"
+    )
+    field_error("channel")
+    st.selectbox(
+        "Purpose", list(visit_log.PURPOSE_LABELS), format_func=visit_log.PURPOSE_LABELS.get, key="visit_purpose"
+    )
+    field_error("purpose")
+    st.text_input("Purpose, if other", key="visit_purpose_other")
+    field_error("purpose_other")
+    st.checkbox("Senior management took part", key="visit_executive")
+    st.text_input("People met", key="visit_met_with", placeholder="Names and roles")
+    field_error("met_with")
+    st.text_area("Notes", key="visit_notes")
+    field_error("notes")
+    st.text_input("Next step", key="visit_next_step")
+    field_error("next_step")
+    st.date_input("Date of the next step", key="visit_next_date", min_value=date.today() - timedelta(days=365))
+    field_error("next_date")
+    st.form_submit_button(
+        "Save the change" if editing else "Save visit",
+        on_click=visit_form.submit,
+        args=(user,),
+        type="primary",
+        width="stretch",
+    )
+if editing:
+    left, right = st.columns(2)
+    left.button("Cancel the change", on_click=visit_form.cancel_edit, width="stretch")
+    right.button("Delete this visit", on_click=visit_form.delete, args=(user, editing), width="stretch")
+
+st.header("Your recent visits")
+recent = visit_log.recent_visits(dashboard.connection(), user)
+if recent.is_empty():
+    st.info("No visits yet.")
+else:
+    table(
+        recent.drop("created_by", "created_at"),
+        "recent-visits",
+        visit_id="Visit",
+        account_id="Account",
+        account_name="Name",
+        visit_date=st.column_config.DateColumn("Date"),
+        editable="May change",
+    )
+    if choices := visit_form.changeable(recent):
+        left, right = st.columns([3, 1], vertical_alignment="bottom")
+        chosen = left.selectbox(
+            f"Change one of your visits of the last {policy.visit_edit_days} days",
+            list(choices),
+            format_func=choices.get,
+        )
+        right.button("Change it", on_click=visit_form.start_edit, args=(user, chosen), width="stretch")
