@@ -1,0 +1,146 @@
+"""Sign-in: the form, wrong passwords, lock-out, hashes only, sign-out, idle expiry, the first admin, demo users."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kam import bootstrap, config, db, loader, signin, users
+from kam.users import SignInError
+from tests.apptest import start
+from tests.portfolio import EXPORTS
+
+NOW = datetime(2026, 7, 1, 9, 0)
+
+
+@pytest.fixture
+def deployment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh deployment whose bundled data is the hand-worked portfolio; returns the database path."""
+    demo = tmp_path / "demo"
+    demo.mkdir()
+    for name, text in EXPORTS.items():
+        (demo / name).write_text(text, encoding="utf-8")
+    monkeypatch.setenv("KAM_DB_PATH", str(tmp_path / "kam.duckdb"))
+    monkeypatch.setenv("KAM_DEMO_DIR", str(demo))
+    config.settings.cache_clear()
+    yield tmp_path / "kam.duckdb"
+    config.settings.cache_clear()
+
+
+def sign_in_with(at: AppTest, username: str, password: str) -> AppTest:
+    at.text_input(key=signin.NAME).input(username)
+    at.text_input(key=signin.PASSWORD).input(password)
+    return at.button[0].click().run()
+
+
+def test_nobody_signed_in_sees_only_the_sign_in_form(deployment):
+    at = start("overview", user=None, as_of="2026-06-30")
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Key accounts"]
+    assert not at.metric and not at.dataframe and not at.sidebar.date_input
+
+
+def test_a_wrong_password_is_refused_and_the_right_one_signs_in(deployment):
+    at = start(user=None, as_of="2026-06-30")
+    sign_in_with(at, "vp", "not-the-password")
+    assert [w.value for w in at.warning] == ["Wrong user name or password."]
+    assert not at.metric
+    sign_in_with(at, "vp", "vp-demo-2026")
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Weekly overview"]
+    assert {m.label: m.value for m in at.metric}["Active accounts"] == "4"
+    # The password is never kept in the session.
+    assert signin.PASSWORD not in at.session_state
+
+
+def test_repeated_failures_lock_the_user_out(deployment):
+    with bootstrap.open_database(deployment, deployment.parent / "demo") as con:
+        policy = config.settings()
+        for attempt in range(policy.max_failed_logins - 1):
+            with pytest.raises(SignInError, match="Wrong user name or password"):
+                users.sign_in(con, "vp", f"guess-{attempt}", now=NOW)
+        with pytest.raises(SignInError, match=f"locked for {policy.lockout_minutes} minutes"):
+            users.sign_in(con, "vp", "guess-last", now=NOW)
+        # Locked: even the right password is refused until the lock-out has passed.
+        with pytest.raises(SignInError, match="try again after 09:15"):
+            users.sign_in(con, "vp", "vp-demo-2026", now=NOW + timedelta(minutes=5))
+        later = NOW + timedelta(minutes=policy.lockout_minutes + 1)
+        assert users.sign_in(con, "vp", "vp-demo-2026", now=later).role == "vp"
+        actions = [
+            r[0]
+            for r in con.execute(
+                "SELECT action FROM audit_log WHERE target = 'vp' AND action LIKE 'sign_in%' ORDER BY event_id"
+            ).fetchall()
+        ]
+        assert actions == ["sign_in.failed"] * 5 + ["sign_in.locked", "sign_in"]
+
+
+def test_passwords_are_stored_only_as_salted_hashes_and_never_logged(deployment):
+    at = start(user=None)
+    sign_in_with(at, "vp", "wrong-password-123")
+    sign_in_with(at, "vp", "vp-demo-2026")
+    with db.connect(deployment) as con:
+        hashes = [r[0] for r in con.execute("SELECT password_hash FROM users").fetchall()]
+        everything = repr(con.execute("SELECT * FROM users").fetchall())
+        everything += repr(con.execute("SELECT * FROM audit_log").fetchall())
+    assert all(h.startswith("scrypt$") for h in hashes)
+    assert len(set(hashes)) == len(hashes)  # a salt per user
+    for password in ("wrong-password-123", "vp-demo-2026", "admin-demo-2026", "m01-demo-2026"):
+        assert password not in everything
+    # The same password hashes differently each time, and verifies.
+    assert users.hash_password("same-password") != users.hash_password("same-password")
+    assert users.verify_password("same-password", users.hash_password("same-password"))
+
+
+def test_sign_out_ends_the_session(deployment):
+    at = start(user=None)
+    sign_in_with(at, "vp", "vp-demo-2026")
+    at.sidebar.button[0].click().run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Key accounts"]
+    assert not at.metric
+    assert signin.USER not in at.session_state
+    with db.connect(deployment) as con:
+        assert con.execute("SELECT count(*) FROM audit_log WHERE action = 'sign_out'").fetchall() == [(1,)]
+
+
+def test_an_idle_session_is_signed_out(deployment):
+    at = start(user=None)
+    sign_in_with(at, "vp", "vp-demo-2026")
+    idle = config.settings().session_idle_minutes
+    at.session_state[signin.SEEN] = datetime.now() - timedelta(minutes=idle + 1)
+    at.run()
+    assert [t.value for t in at.title] == ["Key accounts"]
+    assert [w.value for w in at.warning] == [f"Signed out after {idle} minutes without activity."]
+
+
+def test_the_first_admin_gets_a_one_time_password_on_the_console_only(deployment, capfd):
+    at = start(user=None)
+    printed = capfd.readouterr().err
+    password = re.search(r"User name: admin, one-time password: (\S+)", printed).group(1)
+    assert password not in repr(at.session_state) and not any(password in t.value for t in at.title)
+    sign_in_with(at, "admin", password)
+    assert [t.value for t in at.title] == ["Choose your password"]
+    at.text_input(key=signin.NEW_PASSWORD).input("a-new-admin-password")
+    at.text_input(key=signin.REPEAT).input("a-new-admin-password")
+    at.button[0].click().run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Weekly overview"]
+    with db.connect(deployment) as con:
+        with pytest.raises(SignInError):
+            users.sign_in(con, "admin", password)
+        assert users.sign_in(con, "admin", "a-new-admin-password").role == "admin"
+
+
+def test_demo_users_stop_working_once_real_exports_are_loaded(deployment):
+    with bootstrap.open_database(deployment, deployment.parent / "demo") as con:
+        assert users.sign_in(con, "m01", "m01-demo-2026").manager_id == "M01"
+        bootstrap.load_exports(con, loader.folder_files(deployment.parent / "demo"), "nightly", by="admin")
+        with pytest.raises(SignInError):
+            users.sign_in(con, "m01", "m01-demo-2026")
+        # The first admin stays.
+        assert con.execute("SELECT username FROM users WHERE active").fetchall() == [("admin",)]
