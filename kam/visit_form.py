@@ -8,6 +8,7 @@ and leaves a confirmation. One visit id per filled-in form makes a double submit
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from typing import Any
 
@@ -33,13 +34,15 @@ KEYS = {
 ERRORS, SAVED, VISIT_ID, EDITING = "visit_errors", "visit_saved", "visit_form_id", "visit_editing"
 
 
-def prepare(preset_account: str | None = None) -> None:
+def prepare(allowed: Collection[str], preset_account: str | None = None) -> None:
     """Give the form its visit id, and the account to log for when opened from the worklist."""
     st.session_state.setdefault(VISIT_ID, visit_log.new_visit_id())
     for field, key in KEYS.items():
         st.session_state.setdefault(key, _empty(field))
-    if preset_account:
+    if preset_account in allowed:
         st.session_state[KEYS["account_id"]] = preset_account
+    elif preset_account:
+        st.session_state[ERRORS] = {"account_id": f"{preset_account} is not one of your accounts."}
 
 
 def _empty(field: str) -> Any:

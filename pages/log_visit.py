@@ -11,7 +11,7 @@ user = dashboard.require_role("manager")
 policy = dashboard.scope().policy
 accounts = visit_log.loggable_accounts(dashboard.connection(), user)
 labels = dict(zip(accounts["account_id"], accounts["label"], strict=True))
-visit_form.prepare(st.query_params.pop("account", None))
+visit_form.prepare(labels, st.query_params.pop("account", None))
 editing = st.session_state.get(visit_form.EDITING)
 
 
@@ -31,8 +31,8 @@ with st.form("visit"):
     st.date_input(
         "Date of the visit",
         key="visit_date",
-        min_value=date.today() - timedelta(days=policy.visit_max_age_days),
-        max_value=date.today(),
+        min_value=date.today() - timedelta(days=365),
+        help=f"Today or up to {policy.visit_max_age_days} days back",
     )
     field_error("visit_date")
     st.selectbox(
