@@ -68,7 +68,8 @@ if user is None or user.must_change_password:
     gate = sign_in_page if user is None else new_password_page
     names = [name for name, _, _ in DASHBOARD + [page for pages in OWN_PAGES.values() for page in pages]]
     st.navigation(
-        [st.Page(gate, title="Sign in", url_path=name, default=name == "overview") for name in names],
+        [st.Page(gate, title="Sign in", url_path="signin", default=True)]
+        + [st.Page(gate, title="Sign in", url_path=name) for name in names],
         position="hidden",
     ).run()
     st.stop()
@@ -79,9 +80,10 @@ latest = options.latest or date.today()
 managers = access.visible_managers(options.managers, user)
 manager_names = dict(zip(managers["manager_id"], managers["name"], strict=True))
 
+dashboard.follow_latest("as_of", latest)
 with st.sidebar:
     as_of = st.date_input(
-        "As of", value=latest, key="as_of", bind="query-params", help="Figures count events up to the end of this day."
+        "As of", key="as_of", bind="query-params", help="Figures count events up to the end of this day."
     )
     period = st.selectbox("Period", list(PERIODS), index=5, format_func=PERIODS.get, key="period", bind="query-params")
     start = end = None

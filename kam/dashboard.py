@@ -51,6 +51,18 @@ def refresh_version() -> tuple:
     return version
 
 
+def follow_latest(key: str, latest: date) -> None:
+    """Keep a date widget on the latest event date while the user has not chosen another day.
+
+    A visit saved today moves the latest event date: the as-of date moves with it, so the
+    visit counts at once, unless the user (or the link they opened) picked a date.
+    """
+    seen = f"{key}_latest_seen"
+    if st.session_state.get(key) == st.session_state.get(seen) and st.session_state.get(seen) != latest:
+        st.session_state[key] = latest
+    st.session_state[seen] = latest
+
+
 def use_scope(scope: Scope) -> None:
     """Set the scope every page of this run works on (the entry script does, after the filters)."""
     st.session_state["scope"] = scope

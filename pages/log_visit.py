@@ -23,6 +23,7 @@ def field_error(field: str) -> None:
 st.title("Change a visit" if editing else "Log a visit")
 if confirmation := visit_form.take_confirmation():
     st.success(confirmation, icon=":material/check_circle:")
+    st.page_link(dashboard.page_file("worklist"), label="Back to my worklist", icon=":material/checklist:")
 field_error("form")
 
 with st.form("visit"):

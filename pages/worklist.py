@@ -12,37 +12,27 @@ due = dashboard.cached(worklist.worklist, scope)
 followups = dashboard.cached(visits.followups_due, scope)
 
 st.title("My worklist")
-st.caption(f"As of {scope.as_of:%Y-%m-%d}: overdue first, then due within 7 days. Pick a row to log a visit.")
+st.caption(f"As of {scope.as_of:%Y-%m-%d}: overdue first, then due within 7 days.")
 
+st.header(f"Due for a visit ({due.height})")
 if due.is_empty():
     st.success("No account is overdue or due within a week.", icon=":material/task_alt:")
 else:
-    picked = st.dataframe(
-        due.select("account_id", "name", "tier", "days_since_visit", "cadence", "due_date", "days_overdue"),
-        hide_index=True,
-        on_select="rerun",
-        selection_mode="single-row",
-        key="worklist_pick",
-        column_config={
-            "account_id": "Account",
-            "name": "Name",
-            "tier": "Tier",
-            "days_since_visit": "Days since visit",
-            "cadence": "Cadence (days)",
-            "due_date": st.column_config.DateColumn("Due"),
-            "days_overdue": st.column_config.NumberColumn("Days overdue", help="Negative: days left"),
-        },
-    )
-    rows = picked.selection.rows
-    chosen = due["account_id"][rows[0]] if rows else None
-    if st.button(
-        f"Log a visit to {due['name'][rows[0]]}" if rows else "Pick an account above to log a visit",
-        disabled=chosen is None,
-        type="primary",
-        width="stretch",
-        icon=":material/edit_note:",
-    ):
+    labels = worklist.labels(due)
+    chosen = st.selectbox("Log a visit to", list(labels), format_func=labels.get, key="worklist_account")
+    if st.button("Log a visit", type="primary", width="stretch", icon=":material/edit_note:"):
         st.switch_page(dashboard.page_file("log_visit"), query_params={"account": chosen})
+    table(
+        due.select("account_id", "name", "tier", "days_since_visit", "cadence", "due_date", "days_overdue"),
+        "my-worklist",
+        account_id="Account",
+        name="Name",
+        tier="Tier",
+        days_since_visit="Days since visit",
+        cadence="Cadence (days)",
+        due_date=st.column_config.DateColumn("Due"),
+        days_overdue=st.column_config.NumberColumn("Days overdue", help="Negative: days left"),
+    )
 
 st.header(f"Follow-ups due ({followups.height})")
 if followups.is_empty():

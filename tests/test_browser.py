@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -99,7 +100,8 @@ def _open(browser: Browser, url: str, username: str = "vp", password: str = "vp-
     page.get_by_label("User name").fill(username, timeout=60_000)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_selector('[data-testid="stSidebar"]', timeout=60_000)
+    # The sidebar exists once signed in (collapsed on a phone).
+    page.wait_for_selector('[data-testid="stSidebar"]', state="attached", timeout=60_000)
     _settled(page)
     return page
 
@@ -133,6 +135,39 @@ def test_the_admin_signs_in_to_the_admin_page(server: str, browser: Browser):
     try:
         page.get_by_role("heading", name="Admin").wait_for(timeout=60_000)
         page.get_by_text("Load history").wait_for(timeout=60_000)
+        assert page.locator('[data-testid="stException"]').count() == 0
+    finally:
+        page.close()
+
+
+def _options(page: Page, label: str) -> list[str]:
+    """The choices of a select box, read from its open drop-down."""
+    page.locator('[data-testid="stSelectbox"]').filter(has_text=label).locator('[role="combobox"]').click()
+    options = page.get_by_role("option")
+    options.first.wait_for(timeout=30_000)
+    texts = options.all_inner_texts()
+    page.keyboard.press("Escape")
+    return texts
+
+
+def test_a_manager_logs_a_visit_from_the_worklist_on_a_phone(server: str, browser: Browser):
+    page = _open(browser, server, "m01", "m01-demo-2026", viewport={"width": 390, "height": 844})
+    try:
+        page.get_by_role("heading", name="My worklist").wait_for(timeout=60_000)
+        most_urgent = _options(page, "Log a visit to")[0]
+        account = re.search(r"\((K\d+)\)", most_urgent).group(1)
+        page.get_by_role("button", name="Log a visit").click()
+        page.get_by_role("heading", name="Log a visit").wait_for(timeout=60_000)
+        _settled(page)
+        channel = page.locator('[data-testid="stSelectbox"]').filter(has_text="Channel")
+        channel.locator('[role="combobox"]').click()
+        page.get_by_role("option", name="Phone · 电话").click()
+        page.get_by_role("button", name="Save visit").click()
+        page.get_by_text(f"Visit to {account} on").wait_for(timeout=60_000)
+        page.get_by_role("link", name="Back to my worklist").click()
+        page.get_by_role("heading", name="My worklist").wait_for(timeout=60_000)
+        _settled(page)
+        assert not any(f"({account})" in option for option in _options(page, "Log a visit to"))
         assert page.locator('[data-testid="stException"]').count() == 0
     finally:
         page.close()

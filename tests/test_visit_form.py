@@ -49,15 +49,20 @@ def app_visits(path: Path) -> list[tuple]:
 
 
 def worklist_accounts(at: AppTest) -> list[str]:
-    return list(at.dataframe[0].value["account_id"]) if at.dataframe else []
+    """The worklist's accounts as the picker names them, without how late (that depends on today)."""
+    return [label.split(" · ")[0] for label in at.selectbox(key="worklist_account").options] if at.dataframe else []
 
 
 def test_the_worklist_lists_the_managers_due_accounts(portfolio):
     at = start(user=WANG)
     assert not at.exception
     assert [t.value for t in at.title] == ["My worklist"]
-    # As of the last event in the data (2026-08-01): K1 last visited 07-05, due on 08-04; K2 long overdue.
-    assert worklist_accounts(at) == ["K2", "K1"]
+    # As of the last event in the data (2026-08-01): K2 (B since that day, last visited 01-15)
+    # 198 days since, cadence 90; K1 (A) last visited 07-05, 27 days since, cadence 30.
+    assert at.selectbox(key="worklist_account").options == [
+        "乙公司 (K2) · tier B · 108 days overdue",
+        "甲公司 (K1) · tier A · due in 3 days",
+    ]
 
 
 def test_a_valid_visit_is_saved_and_counts_at_once(portfolio):
@@ -75,7 +80,7 @@ def test_a_valid_visit_is_saved_and_counts_at_once(portfolio):
     assert app_visits(portfolio) == [("K1", "M1", TODAY, "phone", "2 电话回访使用情况")]
     # The newest event is now today's visit: K1 was just visited, K2 is still overdue.
     worklist = start(user=WANG)
-    assert worklist_accounts(worklist) == ["K2"]
+    assert worklist_accounts(worklist) == ["乙公司 (K2)"]
     compliance = start("visits", user=WANG)
     overdue = compliance.dataframe[[f.value.columns[0] for f in compliance.dataframe].index("account_id")].value
     assert list(overdue["account_id"]) == ["K2"]

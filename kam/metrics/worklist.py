@@ -38,3 +38,13 @@ def worklist(con: duckdb.DuckDBPyConnection, scope: Scope, within_days: int = 7)
         .sort(["days_overdue", "tier", "account_id"], descending=[True, False, False])
         .select(COLUMNS)
     )
+
+
+def labels(due: pl.DataFrame) -> dict[str, str]:
+    """Account id → how the worklist names it: name, id, and how late or how soon."""
+    late = pl.when(pl.col("days_overdue") > 0)
+    text = late.then(pl.format("{} days overdue", pl.col("days_overdue"))).otherwise(
+        pl.format("due in {} days", -pl.col("days_overdue"))
+    )
+    named = due.select("account_id", pl.format("{} ({}) · tier {} · {}", "name", "account_id", "tier", text))
+    return dict(named.iter_rows())
