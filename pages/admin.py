@@ -79,7 +79,7 @@ with log:
 with visits:
     st.caption("Visits entered in the app, in the export format of the visits table, for the CRM.")
     exported = visit_log.export_app_visits(con)
-    st.write(f"{exported.height:,} visits.")
+    st.write(f"{exported.height:,} visit{'' if exported.height == 1 else 's'} entered in the app.")
     download(exported, "visits-entered-in-the-app")
     st.download_button(
         "Download Parquet",

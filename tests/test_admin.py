@@ -1,0 +1,134 @@
+"""The admin page: loads by upload or from the folder with their report, users, the audit log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from kam import admin, config, loader, users, visit_log
+from kam.bootstrap import open_database
+from kam.users import SignInError, User, UserError
+from kam.visit_log import VisitDraft
+from tests.apptest import ADMIN, start
+from tests.portfolio import EXPORTS
+
+ROOT_ADMIN = User("admin", "Administrator", "admin")
+
+
+@dataclass
+class Upload:
+    """An uploaded file, as st.file_uploader hands it over."""
+
+    name: str
+    data: bytes
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+    def getvalue(self) -> bytes:
+        return self.data
+
+
+@pytest.fixture
+def deployment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    demo = tmp_path / "demo"
+    demo.mkdir()
+    for name, text in EXPORTS.items():
+        (demo / name).write_text(text, encoding="utf-8")
+    monkeypatch.setenv("KAM_DB_PATH", str(tmp_path / "kam.duckdb"))
+    monkeypatch.setenv("KAM_DEMO_DIR", str(demo))
+    monkeypatch.setenv("KAM_IMPORT_DIR", str(demo))
+    config.settings.cache_clear()
+    with open_database(tmp_path / "kam.duckdb", demo) as con:
+        yield con
+    config.settings.cache_clear()
+
+
+def uploads(**changes: str) -> list[Upload]:
+    return [Upload(name, (changes.get(name) or text).encode("utf-8")) for name, text in EXPORTS.items()]
+
+
+def test_the_admin_page_shows_the_load_history_users_and_audit_log(deployment):
+    at = start("admin", user=ADMIN)
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Admin"]
+    history, rejects, people, log = (frame.value for frame in at.dataframe[:4])
+    assert list(history["source"]) == [str(config.settings().demo_dir)]
+    assert rejects.empty
+    assert set(people["username"]) == {"admin", "demo-admin", "m01", "m02", "vp"}
+    assert "password_hash" not in people.columns
+    assert "user.add" in set(log["action"])
+
+
+def test_an_upload_loads_with_its_rejects_reported_and_audited(deployment):
+    bad = EXPORTS["orders.csv"] + "O11,K9,2026-07-01,10\n"
+    report = admin.load_uploads(deployment, uploads(**{"orders.csv": bad}), ROOT_ADMIN)
+    assert report.rows_loaded["orders"] == 10
+    assert report.rejects.select("file", "line", "row_key", "column_name").rows() == [
+        ("orders.csv", 12, "O11", "account_id")
+    ]
+    assert deployment.execute("SELECT source, loaded_by FROM load_history WHERE load_id = 2").fetchall() == [
+        ("upload", "admin")
+    ]
+    event = deployment.execute("SELECT username, action, target FROM audit_log WHERE action = 'load'").fetchall()
+    assert event == [("admin", "load", "upload")]
+
+
+def test_an_upload_over_the_size_limit_or_unreadable_changes_nothing(deployment, monkeypatch):
+    before = deployment.execute("SELECT count(*) FROM load_history").fetchall()
+    monkeypatch.setenv("KAM_UPLOAD_MAX_MB", "0")
+    config.settings.cache_clear()
+    with pytest.raises(loader.LoadError, match="the limit is 0 MB"):
+        admin.load_uploads(deployment, uploads(), ROOT_ADMIN)
+    monkeypatch.delenv("KAM_UPLOAD_MAX_MB")
+    config.settings.cache_clear()
+    with pytest.raises(loader.LoadError, match=r"accounts\.csv: missing required column region"):
+        admin.load_uploads(deployment, uploads(**{"accounts.csv": "account_id,name\nK1,甲\n"}), ROOT_ADMIN)
+    assert deployment.execute("SELECT count(*) FROM load_history").fetchall() == before
+    failed = deployment.execute("SELECT action FROM audit_log WHERE action = 'load.failed'").fetchall()
+    assert failed == [("load.failed",)]
+
+
+def test_the_import_folder_loads(deployment):
+    report = admin.load_import_folder(deployment, ROOT_ADMIN)
+    assert report.rows_loaded["accounts"] == 6
+
+
+def test_users_are_added_changed_reset_and_deactivated(deployment):
+    users.add_user(deployment, "liuna", "刘娜", "manager", "first-password", manager_id="M2", by="admin")
+    with pytest.raises(UserError, match="must be linked"):
+        users.add_user(deployment, "nobody", "No one", "manager", "first-password", by="admin")
+    with pytest.raises(UserError, match="at least 10 characters"):
+        users.add_user(deployment, "shorty", "Short", "vp", "short", by="admin")
+    signed = users.sign_in(deployment, "liuna", "first-password")
+    assert (signed.role, signed.manager_id, signed.must_change_password) == ("manager", "M2", True)
+    users.update_user(deployment, "liuna", "admin", role="vp")
+    assert users.sign_in(deployment, "liuna", "first-password").role == "vp"
+    one_time = admin.reset_password(deployment, "liuna", ROOT_ADMIN)
+    with pytest.raises(SignInError):
+        users.sign_in(deployment, "liuna", "first-password")
+    assert users.sign_in(deployment, "liuna", one_time).must_change_password
+    users.update_user(deployment, "liuna", "admin", active=False)
+    with pytest.raises(SignInError):
+        users.sign_in(deployment, "liuna", one_time)
+    changes = deployment.execute(
+        "SELECT action, before, after FROM audit_log WHERE target = 'liuna' AND action LIKE 'user.%' ORDER BY event_id"
+    ).fetchall()
+    assert [c[0] for c in changes] == ["user.add", "user.change", "user.password", "user.change"]
+    assert '"role": "manager"' in changes[1][1] and '"role": "vp"' in changes[1][2]
+    assert one_time not in repr(changes)
+
+
+def test_the_admin_page_counts_the_visits_entered_in_the_app(deployment):
+    wang = User("wangwei", "王伟", "manager", "M1")
+    visit_log.save_visit(deployment, VisitDraft("K1", date.today(), "phone"), wang)
+    at = start("admin", user=ADMIN)
+    assert not at.exception
+    assert "1 visit entered in the app." in [m.value for m in at.markdown]
+    exported = visit_log.export_app_visits(deployment)
+    assert exported.columns[:5] == ["visit_id", "account_id", "manager_id", "visit_date", "channel"]
+    assert exported.select("account_id", "manager_id", "channel").rows() == [("K1", "M1", "phone")]
