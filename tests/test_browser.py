@@ -171,3 +171,19 @@ def test_a_manager_logs_a_visit_from_the_worklist_on_a_phone(server: str, browse
         assert page.locator('[data-testid="stException"]').count() == 0
     finally:
         page.close()
+
+
+def test_a_copied_link_opens_its_view_after_sign_in_and_the_filters_follow_to_other_pages(
+    server: str, browser: Browser
+):
+    page = _open(browser, f"{server}/tiers?tier=A&period=Quarter+to+date")
+    try:
+        page.get_by_role("heading", name="Tiers").wait_for(timeout=60_000)
+        page.get_by_role("link", name="Visit compliance").click()
+        page.get_by_role("heading", name="Visit compliance").wait_for(timeout=60_000)
+        _settled(page)
+        page.wait_for_function("() => location.pathname === '/visits'", timeout=30_000)
+        query = page.evaluate("location.search")
+        assert "tier=A" in query and "period=Quarter+to+date" in query
+    finally:
+        page.close()
