@@ -10,7 +10,9 @@ work and new data shows at once.
 from __future__ import annotations
 
 import runpy
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,6 +21,7 @@ from typing import Any, TypeVar
 import duckdb
 import polars as pl
 import streamlit as st
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from kam import catalog
 from kam.bootstrap import open_database
@@ -115,6 +118,23 @@ def cached(metric: Callable[..., T], scope: Scope, **options: Any) -> T:
     name = f"{metric.__module__}.{metric.__qualname__}"
     version = st.session_state.get("data_version") or refresh_version()
     return _run(name, scope, version, tuple(sorted(options.items())), metric)
+
+
+def prefetch(*calls: tuple[Callable[..., Any], Scope, dict[str, Any]]) -> None:
+    """Compute several cached metric calls at once, two at a time, so that the page's own calls find them ready.
+
+    DuckDB runs each query on its own cursor; two at once keep both cores busy through the
+    single-threaded parts of each query.
+    """
+    context = get_script_run_ctx()
+
+    def compute(call: tuple[Callable[..., Any], Scope, dict[str, Any]]) -> None:
+        add_script_run_ctx(threading.current_thread(), context)
+        metric, scope, options = call
+        cached(metric, scope, **options)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(compute, calls))
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,19 @@ from kam.snapshot import headline_figures
 from kam.widgets import chart_with_table, table
 
 scope = dashboard.scope()
+SECTIONS = [
+    ("A-accounts overdue for a visit", attention.overdue_key_accounts, "overdue-a-accounts"),
+    ("Complaints past SLA, still open", attention.open_breaches, "open-breaches"),
+    ("Satisfaction drops", attention.satisfaction_drops, "satisfaction-drops"),
+    ("Managers below target", attention.managers_below_target, "managers-below-target"),
+]
+dashboard.prefetch(
+    (headline_figures, scope, {}),
+    (headline_figures, scope.previous(), {}),
+    (attention.open_breaches, scope.previous(), {}),
+    (revenue.revenue_by_month, scope, {}),
+    *((metric, scope, {}) for _, metric, _ in SECTIONS),
+)
 now = dashboard.cached(headline_figures, scope)
 before = dashboard.cached(headline_figures, scope.previous())
 breaches = dashboard.cached(attention.open_breaches, scope)
@@ -99,13 +112,7 @@ chart_with_table(
 )
 
 st.header("Needs attention")
-sections = [
-    ("A-accounts overdue for a visit", attention.overdue_key_accounts, "overdue-a-accounts"),
-    ("Complaints past SLA, still open", attention.open_breaches, "open-breaches"),
-    ("Satisfaction drops", attention.satisfaction_drops, "satisfaction-drops"),
-    ("Managers below target", attention.managers_below_target, "managers-below-target"),
-]
-for title, metric, name in sections:
+for title, metric, name in SECTIONS:
     frame = dashboard.cached(metric, scope)
     with st.expander(f"{title} ({frame.height})", expanded=frame.height > 0):
         if frame.is_empty():
