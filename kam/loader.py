@@ -184,12 +184,30 @@ def read_export(file: ExportFile, table: Table) -> tuple[pl.DataFrame, dict[str,
         else pl.lit(None, pl.String).alias(RAW + c.name)
         for c in table.columns
     ]
+    # A blank line (or a row of empty cells) is not a row: skipped, the line numbers of the rest kept.
+    blank = pl.all_horizontal(pl.col(name).is_null() for name in frame.columns)
     frame = frame.select(
         *columns,
         pl.lit(file.name).alias("_file"),
         (pl.int_range(pl.len(), dtype=pl.Int64) + first_line).alias("_line"),
+        blank.alias("_blank"),
     )
-    return frame, headers
+    return frame.filter(~pl.col("_blank")).drop("_blank"), headers
+
+
+def _union(frames: list[pl.DataFrame]) -> pl.DataFrame:
+    """The files of one table as one frame; a column typed differently across files becomes contract text."""
+    mixed = [name for name in frames[0].columns if len({frame.schema[name] for frame in frames}) > 1]
+
+    def as_text(name: str, dtype: pl.DataType) -> pl.Expr:
+        if isinstance(dtype, pl.Datetime):
+            return pl.col(name).dt.to_string("%Y-%m-%d %H:%M:%S")
+        return pl.col(name).cast(pl.String)
+
+    return pl.concat(
+        [frame.with_columns(as_text(name, frame.schema[name]) for name in mixed) for frame in frames],
+        how="vertical_relaxed",
+    )
 
 
 # --- parsing and checks ----------------------------------------------------------------
@@ -226,12 +244,16 @@ def _parse(column: Column, dtype: pl.DataType) -> pl.Expr:
     text = _text(raw)
     if kind == "date":
         # Excel-made exports often write a date as midnight.
-        return text.str.replace_all("/", "-").str.replace(r"\s+0?0:00(:00)?$", "").str.to_date("%Y-%m-%d", strict=False)
+        day = text.str.replace_all("/", "-").str.replace(r"\s+0?0:00(:00)?$", "")
+        # The year has four digits: `24/1/5` is not year 24.
+        return pl.when(day.str.contains(r"^\d{4}-")).then(day.str.to_date("%Y-%m-%d", strict=False))
     if kind == "timestamp":
         normal = text.str.replace_all("/", "-").str.replace("T", " ")
-        return pl.coalesce(
-            normal.str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False, time_unit="us"),
-            normal.str.to_datetime("%Y-%m-%d %H:%M", strict=False, time_unit="us"),
+        return pl.when(normal.str.contains(r"^\d{4}-")).then(
+            pl.coalesce(
+                normal.str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False, time_unit="us"),
+                normal.str.to_datetime("%Y-%m-%d %H:%M", strict=False, time_unit="us"),
+            )
         )
     if kind == "decimal":
         number = text.str.replace_all(",", "").cast(pl.Float64, strict=False)
@@ -282,7 +304,7 @@ def _rule_checks(table: Table, today: date) -> list[Check]:
         "accounts": [
             Check(
                 "churn_reason",
-                c("churned_on").is_not_null() & c("churn_reason").is_null() & c(RAW + "churn_reason").is_null(),
+                c("churned_on").is_not_null() & c("churn_reason").is_null() & _text(c(RAW + "churn_reason")).is_null(),
                 pl.lit("required when churned_on is set"),
             )
         ],
@@ -401,7 +423,7 @@ def prepare(
             frame, headers = read_export(file, table)
             frames.append(frame)
             labels.update({(file.name, c): h for c, h in headers.items() if _normal(h) != c})
-        raw = pl.concat(frames, how="vertical_relaxed") if frames else _empty_raw(table)
+        raw = _union(frames) if frames else _empty_raw(table)
         if table.required_file and raw.height == 0:
             raise LoadError(f"{', '.join(f.name for f in by_table[table.name])}: no rows; {table.name} is required")
         read[table.name] = raw.height
