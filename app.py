@@ -41,7 +41,10 @@ def sign_in_page() -> None:
     if message := signin.message():
         st.warning(message)
     if signin.single_sign_on():
-        st.button("Sign in with the company account", on_click=st.login, type="primary")
+        if signin.refused_by_single_sign_on():
+            st.button("Sign in with another company account", on_click=st.logout)
+        else:
+            st.button("Sign in with the company account", on_click=st.login, type="primary")
         return
     with st.form("sign_in"):
         st.text_input("User name", key=signin.NAME, autocomplete="username")

@@ -1,9 +1,10 @@
-"""The command line: `python -m kam load | kpis | demo`."""
+"""The command line: `python -m kam load | kpis | demo | reset-password`."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import secrets
 import sys
 import time
 from datetime import date
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from kam import bootstrap, db, loader
+from kam import bootstrap, db, loader, users
 from kam.config import TIERS, settings
 from kam.metrics.scope import Scope
 from kam.periods import period_bounds
@@ -47,7 +48,26 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--out", type=Path, default=None, help="output folder (default: the demo folder)")
     gen.add_argument("--format", choices=("csv", "parquet"), default="csv")
     gen.add_argument("--seed", type=int, default=7)
+
+    reset = commands.add_parser(
+        "reset-password",
+        help="give a user a one-time password, printed here only (e.g. a lost first-admin password)",
+        description="Stop the dashboard first: its process holds the database.",
+    )
+    reset.add_argument("username")
+    reset.add_argument("--db", type=Path, help="database file (default: the configured one)")
     return parser
+
+
+def _reset_password(args: argparse.Namespace) -> int:
+    path = args.db or settings().db_path
+    if not Path(path).is_file():
+        raise loader.LoadError(f"{path}: no such database")
+    password = secrets.token_urlsafe(12)
+    with db.connect(path) as con:
+        users.set_password(con, args.username, password, by="command line", must_change=True)
+    print(f"One-time password for {args.username}: {password} (they choose their own at the next sign-in)")
+    return 0
 
 
 def _load(args: argparse.Namespace) -> int:
@@ -96,9 +116,9 @@ def _demo(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    command = {"load": _load, "kpis": _kpis, "demo": _demo}[args.command]
+    command = {"load": _load, "kpis": _kpis, "demo": _demo, "reset-password": _reset_password}[args.command]
     try:
         return command(args)
-    except (loader.LoadError, ValueError, duckdb.Error, OSError) as error:
+    except (loader.LoadError, users.UserError, ValueError, duckdb.Error, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -8,6 +8,7 @@ returns is matched to a user (or to a manager of the exports).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import streamlit as st
@@ -18,6 +19,10 @@ from kam.users import SignInError, User, UserError
 
 USER = dashboard.USER
 SEEN, MESSAGE = "signed_in_seen", "sign_in_message"
+# The single sign-on e-mail this session already refused (so it is not refused, and logged, on every rerun).
+REFUSED = "sign_in_refused_email"
+# Set when the session signed in by single sign-on: no password of ours to choose then.
+BY_SSO = "signed_in_by_sso"
 NAME, PASSWORD = "sign_in_name", "sign_in_password"
 NEW_PASSWORD, REPEAT = "new_password", "new_password_repeat"
 
@@ -31,10 +36,14 @@ def single_sign_on() -> bool:
 
 
 def current_user(now: datetime | None = None) -> User | None:
-    """The signed-in user of this session, or None (never signed in, signed out, or idle too long)."""
+    """The signed-in user of this session, or None (never signed in, signed out, idle too long, or deactivated).
+
+    The user is read again from the store on every request, so that a deactivation or a change of
+    role or manager link applies at once.
+    """
     now = now or datetime.now()
     if single_sign_on() and USER not in st.session_state and st.user.is_logged_in:
-        _sign_in_by_email(st.user.get("email"))
+        _sign_in_by_email(st.user.get("email"), st.user.get("email_verified"))
     user = st.session_state.get(USER)
     if user is None:
         return None
@@ -42,25 +51,44 @@ def current_user(now: datetime | None = None) -> User | None:
     if now - st.session_state.get(SEEN, now) > idle:
         sign_out(f"Signed out after {settings().session_idle_minutes} minutes without activity.")
         return None
+    fresh = users.refresh(dashboard.connection(), user)
+    if fresh is None:
+        sign_out("Your access to this dashboard has ended; ask an admin.")
+        return None
+    if st.session_state.get(BY_SSO):
+        fresh = replace(fresh, must_change_password=False)
+    st.session_state[USER] = fresh
     st.session_state[SEEN] = now
-    return user
+    return fresh
 
 
-def _sign_in_by_email(email: str | None) -> None:
+def refused_by_single_sign_on() -> bool:
+    """True when the company account this browser signed in with has no access here."""
+    return REFUSED in st.session_state
+
+
+def _sign_in_by_email(email: str | None, verified: object) -> None:
+    if st.session_state.get(REFUSED) == email:
+        return
     con = dashboard.connection()
-    user = users.user_for_email(con, email)
+    # A provider that says the address is unverified does not vouch for it; most say nothing.
+    user = None if verified is False else users.user_for_email(con, email)
     if user is None:
-        audit.record(con, email, "sign_in.failed", email, after={"why": "no user with this e-mail"})
+        why = "e-mail not verified" if verified is False else "no active user with this e-mail"
+        audit.record(con, email, "sign_in.failed", email, after={"why": why, "via": "single sign-on"})
+        st.session_state[REFUSED] = email
         st.session_state[MESSAGE] = f"{email} has no access to this dashboard; ask an admin."
         return
     audit.record(con, user.username, "sign_in", user.username, after={"via": "single sign-on"})
-    _start(user)
+    _start(replace(user, must_change_password=False))
+    st.session_state[BY_SSO] = True
 
 
 def _start(user: User) -> None:
     st.session_state[USER] = user
     st.session_state[SEEN] = datetime.now()
     st.session_state.pop(MESSAGE, None)
+    st.session_state.pop(REFUSED, None)
 
 
 def submit_password() -> None:
@@ -102,4 +130,4 @@ def change_password(user: User) -> None:
     except UserError as refused:
         st.session_state[MESSAGE] = str(refused)
         return
-    _start(User(**(vars(user) | {"must_change_password": False})))
+    _start(replace(user, must_change_password=False))

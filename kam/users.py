@@ -8,6 +8,7 @@ Passwords are stored only as scrypt hashes with a per-user salt, never logged.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import secrets
@@ -74,6 +75,12 @@ def verify_password(password: str, stored: str | None) -> bool:
     return hmac.compare_digest(candidate, base64.b64decode(digest))
 
 
+@functools.cache
+def _decoy_hash() -> str:
+    """A hash to check unknown user names against, so that they take as long as known ones."""
+    return hash_password(secrets.token_urlsafe(16))
+
+
 def _row(con: duckdb.DuckDBPyConnection, username: str) -> dict[str, Any] | None:
     frame = db.query(con, "SELECT * FROM users WHERE username = $username", {"username": username})
     return frame.row(0, named=True) if frame.height else None
@@ -103,7 +110,7 @@ def sign_in(
     row = _row(con, username)
     refused = SignInError("Wrong user name or password.")
     if row is None or not row["active"]:
-        verify_password(password, None)
+        verify_password(password, _decoy_hash())
         audit.record(con, username or None, "sign_in.failed", username, after={"why": "unknown or inactive"})
         raise refused
     if row["locked_until"] is not None and row["locked_until"] > now:
@@ -135,16 +142,21 @@ def sign_in(
 
 
 def user_for_email(con: duckdb.DuckDBPyConnection, email: str | None) -> User | None:
-    """The active user with this e-mail (single sign-on), or a manager of the exports with it."""
+    """The user with this e-mail (single sign-on), or else a manager of the exports with it.
+
+    None if there is neither, or if that user is deactivated (the manager of the exports with the
+    same e-mail does not stand in for a deactivated user).
+    """
     if not email:
         return None
     frame = db.query(
         con,
-        "SELECT * FROM users WHERE lower(email) = lower($email) AND active ORDER BY username LIMIT 1",
+        "SELECT * FROM users WHERE lower(email) = lower($email) ORDER BY active DESC, username LIMIT 1",
         {"email": email},
     )
     if frame.height:
-        return _user(frame.row(0, named=True))
+        row = frame.row(0, named=True)
+        return _user(row) if row["active"] else None
     manager = db.query(
         con,
         "SELECT manager_id, name, email FROM managers WHERE lower(email) = lower($email) AND active LIMIT 1",
@@ -156,6 +168,20 @@ def user_for_email(con: duckdb.DuckDBPyConnection, email: str | None) -> User | 
     return None
 
 
+def refresh(con: duckdb.DuckDBPyConnection, user: User) -> User | None:
+    """The user as the store has them now, or None once they may no longer sign in.
+
+    A session re-reads its user on every request, so that deactivating a user, changing
+    their role or their manager link, or a load retiring the demo users, applies at once.
+    A manager signed in by single sign-on without a user record is looked up by e-mail again.
+    """
+    row = _row(con, user.username)
+    if row is not None:
+        return _user(row) if row["active"] else None
+    found = user_for_email(con, user.email)
+    return found if found is not None and found.username == user.username else None
+
+
 def _check(role: str, manager_id: str | None, password: str | None) -> None:
     if role not in ROLES:
         raise UserError(f"Role must be one of {', '.join(ROLES)}.")
@@ -163,6 +189,21 @@ def _check(role: str, manager_id: str | None, password: str | None) -> None:
         raise UserError("A manager must be linked to a manager id of the exports.")
     if password is not None and len(password) < MIN_PASSWORD:
         raise UserError(f"The password needs at least {MIN_PASSWORD} characters.")
+
+
+def _check_email(con: duckdb.DuckDBPyConnection, email: str | None, username: str) -> None:
+    """An e-mail signs in by single sign-on, so it may belong to one user only."""
+    if not email:
+        return
+    if "@" not in email or any(c.isspace() for c in email):
+        raise UserError(f"{email} is not an e-mail address.")
+    other = db.scalar(
+        con,
+        "SELECT username FROM users WHERE lower(email) = lower($email) AND username <> $username LIMIT 1",
+        {"email": email, "username": username},
+    )
+    if other is not None:
+        raise UserError(f"{other} already has the e-mail {email}.")
 
 
 def add_user(
@@ -178,12 +219,13 @@ def add_user(
     demo: bool = False,
 ) -> None:
     """Create a user; by default they choose their own password at the first sign-in."""
-    username = username.strip().lower()
+    username, email = username.strip().lower(), (email or "").strip() or None
     if not username or not username.replace("-", "").replace(".", "").replace("_", "").isalnum():
         raise UserError("A user name is letters, digits, '-', '.' or '_'.")
     _check(role, manager_id, password)
     if _row(con, username) is not None:
         raise UserError(f"There is already a user {username}.")
+    _check_email(con, email, username)
     db.execute(
         con,
         """
@@ -195,8 +237,8 @@ def add_user(
             "username": username,
             "name": name.strip() or username,
             "role": role,
-            "manager_id": manager_id or None,
-            "email": email or None,
+            "manager_id": manager_id if role == "manager" else None,
+            "email": email,
             "hash": hash_password(password),
             "must_change": must_change_password,
             "demo": demo,
@@ -213,21 +255,41 @@ def update_user(
     role: str | None = None,
     manager_id: str | None = None,
     active: bool | None = None,
+    email: str | None = None,
 ) -> None:
-    """Change a user's role, manager link or whether they may sign in."""
+    """Change a user's role, manager link, e-mail ("" for none) or whether they may sign in; None keeps it.
+
+    Only a manager keeps a manager link. The last active admin can be neither demoted nor deactivated.
+    """
     row = _row(con, username)
     if row is None:
         raise UserError(f"There is no user {username}.")
     new = {
         "role": role or row["role"],
-        "manager_id": manager_id if manager_id is not None else row["manager_id"],
+        "manager_id": manager_id or row["manager_id"],
+        "email": row["email"] if email is None else email.strip() or None,
         "active": row["active"] if active is None else active,
     }
+    if new["role"] != "manager":
+        new["manager_id"] = None
     _check(new["role"], new["manager_id"], None)
+    _check_email(con, new["email"], username)
+    still_admin = new["role"] == "admin" and new["active"]
+    if row["role"] == "admin" and row["active"] and not row["demo"] and not still_admin:
+        others = db.scalar(
+            con,
+            "SELECT count(*) FROM users WHERE role = 'admin' AND active AND NOT demo AND username <> $username",
+            {"username": username},
+        )
+        if not others:
+            raise UserError(f"{username} is the last admin: make another user admin first.")
     db.execute(
         con,
-        "UPDATE users SET role = $role, manager_id = $manager_id, active = $active WHERE username = $username",
-        new | {"username": username, "manager_id": new["manager_id"] or None},
+        """
+        UPDATE users SET role = $role, manager_id = $manager_id, email = $email, active = $active
+        WHERE username = $username
+        """,
+        new | {"username": username},
     )
     before = {key: row[key] for key in new}
     audit.record(con, by, "user.change", username, before=before, after=new)

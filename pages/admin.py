@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kam import admin, audit, dashboard, loader, users, visit_log
+from kam import admin, audit, catalog, dashboard, loader, users, visit_log
 from kam.config import settings
 from kam.users import ROLES, UserError
 from kam.widgets import download, table
@@ -18,9 +18,12 @@ with loads:
     st.caption(
         f"CSV or Parquet files named after their table (accounts.csv, orders_2026.parquet, …), "
         f"up to {policy.upload_max_mb} MB in all. A load replaces every export table at once; a file that "
-        "cannot be read leaves the data as it was. Visits entered in the app are never touched."
+        "cannot be read leaves the data as it was. Visits entered in the app are never touched. "
+        "The first load of real exports retires the demo users."
     )
-    uploads = st.file_uploader("Export files", type=["csv", "parquet"], accept_multiple_files=True)
+    uploads = st.file_uploader(
+        "Export files", type=["csv", "parquet"], accept_multiple_files=True, max_upload_size=policy.upload_max_mb
+    )
     left, right = st.columns(2)
     report = None
     try:
@@ -42,36 +45,67 @@ with loads:
         table(loader.rejects_of(con, load_id), f"rejects-{load_id}")
 
 with people:
-    table(users.users(con), "users")
+    if notice := st.session_state.pop("admin_notice", None):
+        st.success(notice, icon=":material/done:")
+    everyone = users.users(con)
+    table(everyone, "users")
+    exported = catalog.managers(con)
+    manager_names = dict(zip(exported["manager_id"], exported["name"], strict=True))
+
+    def manager_label(manager_id: str | None) -> str:
+        return "–" if manager_id is None else f"{manager_names.get(manager_id, 'not in the exports')} ({manager_id})"
+
     st.subheader("Add a user")
-    with st.form("add_user", clear_on_submit=False):
+    with st.form("add_user"):
         username = st.text_input("User name")
         name = st.text_input("Full name")
         role = st.selectbox("Role", ROLES)
-        manager_id = st.text_input("Manager id (for a manager)", help="The manager_id of the exports")
+        manager_id = st.selectbox(
+            "Manager of the exports (for a manager)", [None, *manager_names], format_func=manager_label
+        )
         email = st.text_input("E-mail (for single sign-on)")
         password = st.text_input("One-time password", type="password", help="They choose their own when first in")
         if st.form_submit_button("Add"):
             try:
-                users.add_user(con, username, name, role, password, manager_id or None, email or None, user.username)
-                st.success(f"{username} added.")
+                users.add_user(con, username, name, role, password, manager_id, email, user.username)
             except UserError as refused:
-                st.error(str(refused))
+                st.error(str(refused), icon=":material/error:")
+            else:
+                st.session_state["admin_notice"] = f"{username.strip().lower()} added."
+                st.rerun()
+
     st.subheader("Change a user")
-    known = users.users(con)["username"].to_list()
-    chosen = st.selectbox("User", known, key="admin_user")
-    with st.form("change_user"):
-        new_role = st.selectbox("Role", ROLES, key="admin_role")
-        new_manager = st.text_input("Manager id", key="admin_manager")
-        active = st.checkbox("May sign in", value=True, key="admin_active")
-        if st.form_submit_button("Save"):
-            try:
-                users.update_user(con, chosen, user.username, new_role, new_manager or None, active)
-                st.success(f"{chosen} changed.")
-            except UserError as refused:
-                st.error(str(refused))
-    if st.button(f"Reset {chosen}'s password"):
-        st.info(f"One-time password for {chosen}: `{admin.reset_password(con, chosen, user)}`. Hand it over in person.")
+    chosen = st.selectbox("User", everyone["username"].to_list(), key="admin_user")
+    if chosen is not None:
+        current = everyone.filter(username=chosen).row(0, named=True)
+        links = [None, *manager_names]
+        if current["manager_id"] is not None and current["manager_id"] not in manager_names:
+            links.append(current["manager_id"])
+        # Keyed by the user, so that the form shows the chosen user's current values.
+        with st.form("change_user"):
+            new_role = st.selectbox("Role", ROLES, index=ROLES.index(current["role"]), key=f"admin_role_{chosen}")
+            new_manager = st.selectbox(
+                "Manager of the exports (for a manager)",
+                links,
+                index=links.index(current["manager_id"]),
+                format_func=manager_label,
+                key=f"admin_manager_{chosen}",
+            )
+            new_email = st.text_input(
+                "E-mail (for single sign-on)", current["email"] or "", key=f"admin_email_{chosen}"
+            )
+            active = st.checkbox("May sign in", value=current["active"], key=f"admin_active_{chosen}")
+            if st.form_submit_button("Save"):
+                try:
+                    users.update_user(con, chosen, user.username, new_role, new_manager, active, new_email)
+                except UserError as refused:
+                    st.error(str(refused), icon=":material/error:")
+                else:
+                    st.session_state["admin_notice"] = f"{chosen} changed."
+                    st.rerun()
+        if st.button(f"Reset {chosen}'s password", help="Also lifts a lock-out"):
+            one_time = admin.reset_password(con, chosen, user)
+            st.info(f"One-time password for {chosen}: `{one_time}`. Hand it over in person.", icon=":material/key:")
 
 with log:
     table(audit.events(con), "audit-log", happened_at=st.column_config.DatetimeColumn("When"))

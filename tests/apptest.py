@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from kam import users
+from kam.bootstrap import open_database
+from kam.config import settings
 from kam.dashboard import USER
 from kam.users import User
 
@@ -15,10 +19,36 @@ VP = User("vp", "Demo VP", "vp")
 ADMIN = User("demo-admin", "Demo admin", "admin")
 
 
+def enrol(user: User) -> None:
+    """Make user an active user of the configured deployment (building its database if new).
+
+    The app reads its signed-in user from the store on every run, so a session can only
+    hold a user the store knows.
+    """
+    policy = settings()
+    with open_database(policy.db_path, policy.demo_dir) as con:
+        known = users.users(con).filter(username=user.username)
+        if known.is_empty():
+            password = secrets.token_urlsafe(12)
+            users.add_user(
+                con,
+                user.username,
+                user.name,
+                user.role,
+                password,
+                user.manager_id,
+                by="tests",
+                must_change_password=False,
+            )
+        elif known.select("role", "manager_id", "active").row(0) != (user.role, user.manager_id, True):
+            users.update_user(con, user.username, "tests", user.role, user.manager_id, active=True)
+
+
 def app(page: str | None = None, user: User | None = VP, **query: str | list[str]) -> AppTest:
     """The app, not yet run: signed in as user (None: nobody), on pages/<page>.py, with a link's query."""
     at = AppTest.from_file(str(ENTRY), default_timeout=60)
     if user is not None:
+        enrol(user)
         at.session_state[USER] = user
     for key, value in query.items():
         at.query_params[key] = value

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -132,3 +134,70 @@ def test_the_admin_page_counts_the_visits_entered_in_the_app(deployment):
     exported = visit_log.export_app_visits(deployment)
     assert exported.columns[:5] == ["visit_id", "account_id", "manager_id", "visit_date", "channel"]
     assert exported.select("account_id", "manager_id", "channel").rows() == [("K1", "M1", "phone")]
+
+
+def test_the_last_admin_can_be_neither_demoted_nor_deactivated(deployment):
+    # The demo admin does not count: the demo users go with the first load of real exports.
+    with pytest.raises(UserError, match="admin is the last admin"):
+        users.update_user(deployment, "admin", "demo-admin", role="vp")
+    with pytest.raises(UserError, match="admin is the last admin"):
+        users.update_user(deployment, "admin", "demo-admin", active=False)
+    users.add_user(deployment, "chen", "陈静", "admin", "first-password", by="admin")
+    users.update_user(deployment, "admin", "chen", active=False)
+    assert deployment.execute("SELECT active FROM users WHERE username = 'admin'").fetchall() == [(False,)]
+
+
+def test_an_email_belongs_to_one_user_and_only_a_manager_keeps_a_manager_link(deployment):
+    users.add_user(deployment, "liuna", "刘娜", "manager", "first-password", "M2", "m2@example.com", by="admin")
+    with pytest.raises(UserError, match=r"liuna already has the e-mail M2@example\.com"):
+        users.add_user(deployment, "zhao", "赵总", "vp", "first-password", email="M2@example.com", by="admin")
+    with pytest.raises(UserError, match="is not an e-mail address"):
+        users.update_user(deployment, "liuna", "admin", email="liuna at example")
+    users.update_user(deployment, "liuna", "admin", role="vp", email="")
+    row = deployment.execute("SELECT role, manager_id, email FROM users WHERE username = 'liuna'").fetchall()
+    assert row == [("vp", None, None)]
+
+
+def labelled(widgets: Iterable[Any], label: str) -> Any:
+    """The first widget with this label."""
+    return next(widget for widget in widgets if widget.label == label)
+
+
+def test_the_admin_page_changes_a_user_from_a_form_showing_their_current_values(deployment):
+    at = start("admin", user=ADMIN)
+    at.selectbox(key="admin_user").set_value("m02").run()
+    assert at.selectbox(key="admin_role_m02").value == "manager"
+    assert at.selectbox(key="admin_manager_m02").value == "M02"
+    assert at.checkbox(key="admin_active_m02").value is True
+    at.checkbox(key="admin_active_m02").uncheck()
+    labelled(at.button, "Save").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == ["m02 changed."]
+    assert deployment.execute("SELECT role, manager_id, active FROM users WHERE username = 'm02'").fetchall() == [
+        ("manager", "M02", False)
+    ]
+    event = deployment.execute(
+        "SELECT username, action FROM audit_log WHERE target = 'm02' ORDER BY event_id DESC LIMIT 1"
+    ).fetchall()
+    assert event == [("demo-admin", "user.change")]
+
+
+def test_the_admin_page_refuses_a_bad_new_user_and_keeps_what_was_typed(deployment):
+    at = start("admin", user=ADMIN)
+    labelled(at.text_input, "User name").input("zhaomin")
+    labelled(at.text_input, "Full name").input("赵敏")
+    labelled(at.selectbox, "Role").set_value("manager")
+    labelled(at.text_input, "One-time password").input("short")
+    labelled(at.button, "Add").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["A manager must be linked to a manager id of the exports."]
+    assert labelled(at.text_input, "User name").value == "zhaomin"
+    assert labelled(at.text_input, "Full name").value == "赵敏"
+    assert deployment.execute("SELECT count(*) FROM users WHERE username = 'zhaomin'").fetchall() == [(0,)]
+    # Linked to 李娜 (M2) with a long enough password, the user is added.
+    labelled(at.selectbox, "Manager of the exports (for a manager)").set_value("M2")
+    labelled(at.text_input, "One-time password").input("first-password")
+    labelled(at.button, "Add").click().run()
+    assert [s.value for s in at.success] == ["zhaomin added."]
+    added = deployment.execute("SELECT role, manager_id, must_change_password FROM users WHERE username = 'zhaomin'")
+    assert added.fetchall() == [("manager", "M2", True)]

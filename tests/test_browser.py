@@ -178,12 +178,27 @@ def test_a_copied_link_opens_its_view_after_sign_in_and_the_filters_follow_to_ot
 ):
     page = _open(browser, f"{server}/tiers?tier=A&period=Quarter+to+date")
     try:
-        page.get_by_role("heading", name="Tiers").wait_for(timeout=60_000)
+        page.get_by_role("heading", name="Tiers", exact=True).wait_for(timeout=60_000)
         page.get_by_role("link", name="Visit compliance").click()
-        page.get_by_role("heading", name="Visit compliance").wait_for(timeout=60_000)
+        page.get_by_role("heading", name="Visit compliance", exact=True).wait_for(timeout=60_000)
         _settled(page)
         page.wait_for_function("() => location.pathname === '/visits'", timeout=30_000)
         query = page.evaluate("location.search")
         assert "tier=A" in query and "period=Quarter+to+date" in query
+    finally:
+        page.close()
+
+
+def test_a_manager_opening_another_managers_account_sees_nothing_of_it_and_signs_out(server: str, browser: Browser):
+    # K0001 (天津丰华汽车电子有限公司) belongs to M07, not to the demo manager M02.
+    page = _open(browser, f"{server}/account?account=K0001", "m02", "m02-demo-2026")
+    try:
+        page.get_by_text("No account matches “K0001”").wait_for(timeout=60_000)
+        assert "天津丰华汽车电子有限公司" not in page.content()
+        assert page.locator('[data-testid="stException"]').count() == 0
+        page.get_by_role("button", name="Sign out").click()
+        page.get_by_label("User name").wait_for(timeout=60_000)
+        page.get_by_role("button", name="Sign out").wait_for(state="detached", timeout=60_000)
+        assert page.get_by_text("No account matches").count() == 0
     finally:
         page.close()

@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kam import bootstrap, config, db, loader, signin, users
-from kam.users import SignInError
-from tests.apptest import start
+from kam import bootstrap, cli, config, db, loader, signin, users
+from kam.users import SignInError, User
+from tests.apptest import app, start
 from tests.portfolio import EXPORTS
 
 NOW = datetime(2026, 7, 1, 9, 0)
+WANG = User("wangwei", "王伟", "manager", "M1")
 
 
 @pytest.fixture
@@ -144,3 +145,119 @@ def test_demo_users_stop_working_once_real_exports_are_loaded(deployment):
             users.sign_in(con, "m01", "m01-demo-2026")
         # The first admin stays.
         assert con.execute("SELECT username FROM users WHERE active").fetchall() == [("admin",)]
+
+
+def test_a_deactivated_user_is_signed_out_at_their_next_request(deployment):
+    at = start(user=None)
+    sign_in_with(at, "vp", "vp-demo-2026")
+    assert at.metric
+    with db.connect(deployment) as con:
+        users.update_user(con, "vp", "admin", active=False)
+    at.run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Key accounts"]
+    assert [w.value for w in at.warning] == ["Your access to this dashboard has ended; ask an admin."]
+    assert not at.metric
+
+
+def test_a_change_of_role_applies_at_the_next_request(deployment):
+    at = start("overview", user=WANG, as_of="2026-06-30")
+    # 王伟's own accounts: K1 and K2 active at D.
+    assert {m.label: m.value for m in at.metric}["Active accounts"] == "2"
+    with db.connect(deployment) as con:
+        users.update_user(con, "wangwei", "admin", role="vp")
+        assert con.execute("SELECT manager_id FROM users WHERE username = 'wangwei'").fetchall() == [(None,)]
+    at.run()
+    assert {m.label: m.value for m in at.metric}["Active accounts"] == "4"
+    assert at.session_state[signin.USER].role == "vp"
+
+
+# Single sign-on: what Streamlit's st.user holds after the company's OpenID Connect provider signed the user in.
+AUTH = {
+    "auth": {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "a-test-cookie-secret",
+        "client_id": "kam",
+        "client_secret": "not-a-real-secret",
+        "server_metadata_url": "https://sso.example/.well-known/openid-configuration",
+    }
+}
+
+
+def signed_on(email: str, **claims: object) -> AppTest:
+    at = app(user=None, as_of="2026-06-30")
+    at.secrets = AUTH
+    at.user = {"is_logged_in": True, "email": email, **claims}
+    return at.run()
+
+
+def sign_in_events(deployment: Path) -> list[tuple]:
+    with db.connect(deployment) as con:
+        return con.execute(
+            "SELECT username, action, after FROM audit_log WHERE action LIKE 'sign_in%' ORDER BY event_id"
+        ).fetchall()
+
+
+def test_single_sign_on_matches_a_manager_of_the_exports_by_email(deployment):
+    at = signed_on("M1@example.com", email_verified=True)
+    assert not at.exception
+    user = at.session_state[signin.USER]
+    assert (user.role, user.manager_id, user.name) == ("manager", "M1", "王伟")
+    # A manager lands on their worklist, and the scope holds only their accounts.
+    assert [t.value for t in at.title] == ["My worklist"]
+    assert at.session_state["scope"].allowed_accounts == frozenset({"K1", "K2", "K6"})
+    assert sign_in_events(deployment)[-1][:2] == ("m1@example.com", "sign_in")
+
+
+def test_single_sign_on_prefers_the_user_record_with_that_email(deployment):
+    with bootstrap.open_database(deployment, deployment.parent / "demo") as con:
+        users.add_user(con, "lina", "李娜", "vp", "first-password", email="m2@example.com", by="admin")
+    at = signed_on("m2@example.com")
+    assert not at.exception
+    assert at.session_state[signin.USER].username == "lina"
+    assert [t.value for t in at.title] == ["Weekly overview"]
+    assert {m.label: m.value for m in at.metric}["Active accounts"] == "4"
+
+
+def test_single_sign_on_refuses_an_unknown_unverified_or_deactivated_email(deployment):
+    at = signed_on("stranger@example.com")
+    assert not at.exception
+    assert signin.USER not in at.session_state
+    assert [w.value for w in at.warning] == ["stranger@example.com has no access to this dashboard; ask an admin."]
+    assert [b.label for b in at.button] == ["Sign in with another company account"]
+    assert not at.metric
+    at.run()  # a rerun does not refuse (and log) the same e-mail again
+    assert len([e for e in sign_in_events(deployment) if e[0] == "stranger@example.com"]) == 1
+
+    at = signed_on("m1@example.com", email_verified=False)
+    assert signin.USER not in at.session_state and not at.metric
+    assert "e-mail not verified" in sign_in_events(deployment)[-1][2]
+
+    # A deactivated user does not get in as the manager of the exports with the same e-mail either.
+    with db.connect(deployment) as con:
+        users.add_user(con, "wang", "王伟", "manager", "first-password", "M1", "m1@example.com", by="admin")
+        users.update_user(con, "wang", "admin", active=False)
+    at = signed_on("m1@example.com")
+    assert signin.USER not in at.session_state and not at.metric
+
+
+def test_single_sign_on_offers_the_company_sign_in_instead_of_the_form(deployment):
+    at = app(user=None)
+    at.secrets = AUTH
+    at.user = {"is_logged_in": False}
+    at.run()
+    assert not at.exception
+    assert [b.label for b in at.button] == ["Sign in with the company account"]
+    assert not at.text_input
+
+
+def test_a_lost_one_time_password_is_reset_on_the_server_command_line(deployment, capsys):
+    bootstrap.open_database(deployment, deployment.parent / "demo").close()
+    capsys.readouterr()
+    assert cli.main(["reset-password", "admin", "--db", str(deployment)]) == 0
+    password = re.search(r"One-time password for admin: (\S+) ", capsys.readouterr().out).group(1)
+    with db.connect(deployment) as con:
+        assert users.sign_in(con, "admin", password).must_change_password
+        assert password not in repr(con.execute("SELECT * FROM users, audit_log").fetchall())
+    assert cli.main(["reset-password", "nobody", "--db", str(deployment)]) == 1
+    assert capsys.readouterr().err == "error: There is no user nobody.\n"
