@@ -163,6 +163,7 @@ def sla_counts(frame: pl.DataFrame, x: str, label: str) -> go.Figure:
         y="complaints",
         color="status",
         color_discrete_map=SLA_COLORS,
+        category_orders={"status": list(SLA_COLORS), "severity": ["high", "medium", "low"]},
         labels={x: label, "complaints": "Complaints", "status": "SLA"},
     )
     return _finish(fig, f"Complaint SLA by {label.lower()}")
@@ -229,9 +230,18 @@ def orders_over_time(orders: pl.DataFrame) -> go.Figure:
     return revenue_by_month(monthly)
 
 
-def ranking_of(card: pl.DataFrame, column: str, label: str, target: float | None = None, share: bool = True):
-    """`ranking` for any scorecard figure: shares on a % axis, scores and amounts as plain numbers."""
-    return ranking(card, column, label, target).update_xaxes(tickformat=".0%" if share else ",.2~f")
+# Axis tick format, tick prefix and hover format of a scorecard figure's unit (kam.metrics.accounts.Figure).
+UNIT_AXES = {"share": (".0%", "", ".1%"), "score": (".2f", "", ".2f"), "money": ("~s", "¥", ",.0f")}
+
+
+def ranking_of(
+    card: pl.DataFrame, column: str, label: str, target: float | None = None, unit: str = "share"
+) -> go.Figure:
+    """`ranking` for any scorecard figure: shares on a % axis, scores as plain numbers, money in ¥."""
+    tick, prefix, hover = UNIT_AXES[unit]
+    fig = ranking(card, column, label, target)
+    fig.update_traces(hovertemplate=f"%{{y}}<br>{label}: {prefix}%{{x:{hover}}}<extra></extra>")
+    return fig.update_xaxes(tickformat=tick, tickprefix=prefix)
 
 
 def visit_timeline(visits: pl.DataFrame) -> go.Figure:
@@ -249,3 +259,58 @@ def visit_timeline(visits: pl.DataFrame) -> go.Figure:
         labels={"visit_date": "Visit date", "channel": "Channel", "purpose": "Purpose", "next_step": "Next step"},
     )
     return _finish(fig.update_layout(showlegend=False), "Visits", height=300)
+
+
+# Each satisfaction figure: its axis title, tick format and range.
+SATISFACTION_FIGURES = {
+    "mean_score": ("Mean score (1–5)", ".2f", [1, 5.1]),
+    "csat_pct": ("CSAT", ".0%", [0, 1.05]),
+    "nps": ("NPS", ".0f", [-100, 105]),
+}
+
+
+def satisfaction_over_time(trend: pl.DataFrame, figure: str = "mean_score", by: str | None = None) -> go.Figure:
+    """One satisfaction figure (mean score, CSAT or NPS) per half-year or quarter, one line per tier or region."""
+    title, tick, span = SATISFACTION_FIGURES[figure]
+    fig = px.line(
+        trend,
+        x="period",
+        y=figure,
+        color=by,
+        color_discrete_map=TIER_COLORS if by == "tier" else None,
+        category_orders=TIER_ORDER,
+        markers=True,
+        hover_data={"responses": True, "nps_responses": figure == "nps"},
+        labels={
+            "period": "Period",
+            figure: title,
+            "tier": "Tier",
+            "region": "Region",
+            "responses": "Answers",
+            "nps_responses": "NPS answers",
+        },
+    )
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(tickformat=tick, range=span)
+    return _finish(fig, f"{title} over time")
+
+
+def satisfaction_by(summary: pl.DataFrame, column: str, label: str) -> go.Figure:
+    """Mean score per tier or region, the CSAT share written on each bar."""
+    fig = px.bar(
+        summary,
+        x=column,
+        y="mean_score",
+        color=column if column == "tier" else None,
+        color_discrete_map=TIER_COLORS,
+        category_orders=TIER_ORDER,
+        custom_data=["csat_pct", "responses"],
+        labels={column: label, "mean_score": "Mean score (1–5)"},
+    )
+    fig.update_traces(
+        texttemplate="%{y:.2f} · CSAT %{customdata[0]:.0%}",
+        hovertemplate="%{x}<br>Mean score %{y:.2f}<br>CSAT %{customdata[0]:.1%}<br>"
+        "%{customdata[1]} answers<extra></extra>",
+    )
+    fig.update_yaxes(range=[0, 5.2])
+    return _finish(fig.update_layout(showlegend=False), f"Mean score by {label.lower()}")

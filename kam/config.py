@@ -41,7 +41,8 @@ class Settings:
     abc_cutoffs: dict[str, float] = field(default_factory=lambda: {"A": 0.80, "B": 0.95})
     # A manager below this share of their pro-rated revenue target needs attention.
     attention_attainment: float = 0.80
-    # What the managers' scorecard colours good (at or above) and bad (below).
+    # What the managers' scorecard colours good (at or above) and bad (below); revenue attainment
+    # is judged against attention_attainment.
     scorecard_targets: dict[str, float] = field(
         default_factory=lambda: {
             "growth": 0.0,
@@ -49,6 +50,7 @@ class Settings:
             "visit_attainment": 0.90,
             "sla_met_pct": 0.90,
             "csat_pct": 0.80,
+            "satisfaction_mean": 4.0,
         }
     )
     # Visit form: oldest visit date accepted, and how long a manager may edit a visit.

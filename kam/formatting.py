@@ -43,3 +43,8 @@ def delta_relative(now: float | None, before: float | None) -> str | None:
 
 def delta_number(now: float | None, before: float | None, digits: int = 0) -> str | None:
     return None if now is None or before is None else f"{now - before:+,.{digits}f}"
+
+
+def hours(value: float | None, digits: int = 1) -> str:
+    """A duration in hours for a metric card: 13.0 h."""
+    return MISSING if value is None else f"{value:,.{digits}f} h"

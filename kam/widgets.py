@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
 from kam.downloads import csv_bytes
+from kam.formatting import MISSING
 
 # Light fills, so that the figures stay readable on a projector.
 GOOD_FILL, BAD_FILL = "#d5f5e3", "#fadbd8"
@@ -25,8 +28,8 @@ def download(frame: pl.DataFrame, name: str, label: str = "Download CSV") -> Non
 
 
 def table(frame: pl.DataFrame, name: str, /, height: int | str = "auto", **column_config) -> None:
-    """A table with a CSV download under it."""
-    st.dataframe(frame, hide_index=True, height=height, column_config=column_config or None)
+    """A table with a CSV download under it; a missing value reads '–'."""
+    st.dataframe(frame, hide_index=True, height=height, column_config=column_config or None, placeholder=MISSING)
     download(frame, name)
 
 
@@ -66,11 +69,19 @@ def judged_table(
     /,
     targets: dict[str, float],
     formats: dict[str, str],
-    labels: dict[str, str],
+    labels: dict[str, Any],
+    height: int | str = "auto",
+    column_order: list[str] | None = None,
 ) -> None:
-    """A table whose figures are coloured against their targets, with a CSV download under it."""
-    styler = frame.to_pandas().style.format(formats, na_rep="–")
+    """A table whose figures are coloured against their targets, with a CSV download under it.
+
+    labels: each column's label or st.column_config entry; column_order: the columns shown, in order
+    (the download keeps every column).
+    """
+    styler = frame.to_pandas().style.format(formats, na_rep=MISSING)
     for column, target in targets.items():
         styler = styler.map(_against(target), subset=[column])
-    st.dataframe(styler, hide_index=True, column_config=labels)
+    st.dataframe(
+        styler, hide_index=True, height=height, column_config=labels, column_order=column_order, placeholder=MISSING
+    )
     download(frame, name)

@@ -8,22 +8,34 @@ from kam.metrics import accounts, complaints, revenue, satisfaction, visits
 from kam.widgets import chart, chart_with_table, table
 
 scope = dashboard.scope()
+Date, Number = st.column_config.DateColumn, st.column_config.NumberColumn
+STAMP = {"format": "YYYY-MM-DD HH:mm"}
+HOURS = {"format": "%.1f"}
 
 st.title("Account view")
-# A link to /account?account=K0001 opens that account; after that the search box is the user's.
-st.session_state.setdefault("account_search", st.query_params.get("account", ""))
-text = st.text_input("Find an account", key="account_search", placeholder="Name or id, e.g. 华东 or K0001")
+# A link to /account?account=K0001 opens that account, coming back to the page the one last shown;
+# after that the search box is the user's.
+if "account_search" not in st.session_state:
+    st.session_state["account_search"] = st.query_params.get("account") or st.session_state.get("account_shown", "")
+search, pick = st.columns([2, 3], vertical_alignment="bottom")
+text = search.text_input("Find an account", key="account_search", placeholder="Name or id, e.g. 华东 or K0001")
 found = dashboard.cached(accounts.search_accounts, scope, text=text)
 if found.is_empty():
     st.info(
-        f"No account matches “{text}” within the filters in the sidebar." if text else "No account in these filters."
+        f"No account matches “{text}” within the filters in the sidebar and the accounts open to you."
+        if text
+        else "No account in these filters."
     )
     st.stop()
 labels = dict(zip(found["account_id"], found["label"], strict=True))
-account_id = st.selectbox(f"Accounts found ({found.height})", list(labels), format_func=labels.get)
-st.query_params["account"] = account_id
+account_id = pick.selectbox(f"Accounts found ({found.height})", list(labels), format_func=labels.get)
+st.query_params["account"] = st.session_state["account_shown"] = account_id
 
-archive = dashboard.cached(accounts.account_archive, scope, account_id=account_id).row(0, named=True)
+record = dashboard.cached(accounts.account_archive, scope, account_id=account_id)
+if record.is_empty():
+    st.info(f"Account {account_id} is not within the filters in the sidebar.")
+    st.stop()
+archive = record.row(0, named=True)
 status = dashboard.cached(accounts.account_visit_status, scope, account_id=account_id)
 followups = dashboard.cached(accounts.account_followups, scope, account_id=account_id)
 open_complaints = dashboard.cached(accounts.account_open_complaints, scope, account_id=account_id)
@@ -36,7 +48,9 @@ surveys = dashboard.cached(satisfaction.account_surveys, scope, account_id=accou
 
 st.header(f"{archive['name']} ({archive['account_id']})")
 row = st.columns(4)
-row[0].metric("Tier", archive["tier"], help=f"In the latest export: {archive['assigned_tier']}", border=True)
+row[0].metric(
+    "Tier", archive["tier"], help=f"At the as-of date; in the latest export: {archive['assigned_tier']}", border=True
+)
 row[1].metric("Manager", f"{archive['manager_name'] or MISSING} ({archive['manager_id']})", border=True)
 row[2].metric("Region", archive["region"], border=True)
 row[3].metric("Customer since", f"{archive['created_on']:%Y-%m-%d}", border=True)
@@ -44,15 +58,30 @@ st.caption(
     f"Industry: {archive['industry'] or MISSING} · credit limit: {money(archive['credit_limit'])}"
     + (f" · churned {archive['churned_on']:%Y-%m-%d} ({archive['churn_reason']})" if archive["churned_on"] else "")
 )
+if history.is_empty():
+    st.caption(f"No tier change up to the as-of date: tier {archive['tier']} throughout.")
+else:
+    with st.expander(f"Tier history ({history.height})"):
+        table(
+            history,
+            f"tier-history-{account_id}",
+            changed_on=Date("Changed on"),
+            from_tier="From",
+            to_tier="To",
+            direction="Direction",
+            reason="Reason",
+        )
 
 st.subheader("Overdue or open")
-if not status.is_empty() and status["overdue"][0]:
+if status.is_empty():
+    st.info("Not an active account at the as-of date: no visit is due.")
+elif status["overdue"][0]:
     st.warning(
         f"Visit overdue: {number(status['days_since_visit'][0])} days since the last visit, "
         f"cadence {status['cadence'][0]} days.",
         icon=":material/event_busy:",
     )
-elif not status.is_empty():
+else:
     last = status["last_visit"][0]
     st.success(
         f"Visits on cadence: last visit {last:%Y-%m-%d}, cadence {status['cadence'][0]} days."
@@ -60,61 +89,113 @@ elif not status.is_empty():
         else f"Not visited yet, and within its first {status['cadence'][0]} days.",
         icon=":material/event_available:",
     )
-else:
-    st.info("Not an active account at the as-of date: no visit is due.")
 if not followups.is_empty():
+    st.warning(f"Follow-ups due ({followups.height})", icon=":material/assignment_late:")
     table(
         followups,
         f"followups-{account_id}",
         account_id=None,
+        name=None,
+        tier=None,
         manager_id="Manager",
-        visit_date="Visited",
+        visit_date=Date("Visited"),
+        channel="Channel",
         next_step="Next step",
-        next_date="Due",
+        next_date=Date("Due"),
         days_late="Days late",
     )
 if not open_complaints.is_empty():
+    st.warning(f"Open complaints ({open_complaints.height})", icon=":material/support_agent:")
     table(
         open_complaints,
         f"open-complaints-{account_id}",
         complaint_id="Complaint",
-        opened_at=st.column_config.DatetimeColumn("Opened", format="YYYY-MM-DD HH:mm"),
+        opened_at=st.column_config.DatetimeColumn("Opened", **STAMP),
         category="Category",
         severity="Severity",
-        sla_status="SLA",
-        responded_at=st.column_config.DatetimeColumn("First reply", format="YYYY-MM-DD HH:mm"),
-        age_hours=st.column_config.NumberColumn("Age (hours)", format="%.0f"),
+        sla_status="First-reply SLA",
+        responded_at=st.column_config.DatetimeColumn("First reply", **STAMP),
+        age_days=Number("Open for (days)", format="%.1f"),
     )
 if followups.is_empty() and open_complaints.is_empty():
     st.write("No follow-up due and no open complaint.")
 
 st.subheader("Orders")
-chart_with_table(charts.revenue_by_month(monthly), monthly, f"revenue-{account_id}", month="Month", revenue="Revenue")
+st.caption("Revenue by month, the 24 months up to the as-of date")
+chart_with_table(
+    charts.revenue_by_month(monthly),
+    monthly,
+    f"revenue-{account_id}",
+    month=Date("Month", format="YYYY-MM"),
+    revenue=Number("Revenue", format="yen"),
+)
 if not orders.is_empty():
     with st.expander(f"Every order up to the as-of date ({orders.height})"):
-        table(orders, f"orders-{account_id}", amount=st.column_config.NumberColumn("Amount", format="yen"))
+        table(
+            orders,
+            f"orders-{account_id}",
+            order_id="Order",
+            order_date=Date("Date"),
+            product="Product",
+            quantity="Quantity",
+            amount=Number("Amount", format="yen"),
+            due_on=Date("Payment due"),
+            paid_on=Date("Paid"),
+        )
 
 st.subheader(f"Visits ({timeline.height})")
 if timeline.is_empty():
     st.write("No visit up to the as-of date.")
 else:
     chart(charts.visit_timeline(timeline), timeline, f"visits-{account_id}")
-    table(timeline, f"visit-list-{account_id}")
+    table(
+        timeline,
+        f"visit-list-{account_id}",
+        visit_date=Date("Date"),
+        channel="Channel",
+        purpose="Purpose",
+        executive="Senior management",
+        manager_id="Manager",
+        notes="Notes",
+        next_step="Next step",
+        next_date=Date("Next step due"),
+        source="Entered in",
+    )
 
 st.subheader(f"Complaints ({complaint_list.height})")
 if complaint_list.is_empty():
     st.write("No complaint up to the as-of date.")
 else:
-    table(complaint_list.drop("account_id", "name", "tier", "region", "manager_id"), f"complaints-{account_id}")
+    table(
+        complaint_list,
+        f"complaints-{account_id}",
+        complaint_id="Complaint",
+        account_id=None,
+        name=None,
+        tier=None,
+        region=None,
+        manager_id=None,
+        category="Category",
+        severity="Severity",
+        opened_at=st.column_config.DatetimeColumn("Opened", **STAMP),
+        responded_at=st.column_config.DatetimeColumn("First reply", **STAMP),
+        resolved_at=st.column_config.DatetimeColumn("Resolved", **STAMP),
+        response_hours=Number("Reply (hours)", **HOURS),
+        resolution_hours=Number("Resolution (hours)", **HOURS),
+        age_hours=None,
+        sla_status="First-reply SLA",
+        open="Open",
+    )
 
 st.subheader(f"Surveys ({surveys.height})")
 if surveys.is_empty():
     st.write("No survey up to the as-of date.")
 else:
-    table(surveys, f"surveys-{account_id}", surveyed_on=st.column_config.DateColumn("Surveyed"))
-
-st.subheader("Tier history")
-if history.is_empty():
-    st.write(f"No tier change up to the as-of date: tier {archive['tier']} throughout.")
-else:
-    table(history, f"tier-history-{account_id}", changed_on=st.column_config.DateColumn("Changed on"))
+    table(
+        surveys,
+        f"surveys-{account_id}",
+        surveyed_on=Date("Surveyed"),
+        score=Number("Score (1–5)"),
+        nps=Number("Would recommend (0–10)"),
+        comment="Comment",
+    )

@@ -9,31 +9,51 @@ from kam.widgets import NO_DATA, chart_with_table, judged_table, table
 scope = dashboard.scope()
 card = dashboard.cached(managers.scorecard, scope)
 figures = accounts.scorecard_figures(scope.policy)
+Column, Number = st.column_config.Column, st.column_config.NumberColumn
 
 LABELS = {
-    "manager_id": "Manager",
-    "name": "Name",
+    "manager_id": Column("Manager", pinned=True),
+    "name": Column("Name", pinned=True),
     "region": "Region",
-    "active": "Active",
-    "active_accounts": "Accounts",
-    "accounts_a": "A",
-    "accounts_b": "B",
-    "accounts_c": "C",
-    "target": "Target to date",
-    "overdue": "Overdue",
-    "sla_breached": "SLA breaches",
-    "churned": "Churned",
-} | {f.column: f.label for f in figures.values()}
-FORMATS = {
-    "revenue": "¥{:,.0f}",
-    "target": "¥{:,.0f}",
-    "satisfaction_mean": "{:.2f}",
-} | {f.column: "{:.1%}" for f in figures.values() if f.share}
+    "active": st.column_config.CheckboxColumn("In post", help="Still employed, as the latest export says"),
+    "active_accounts": Number("Accounts", help="Active accounts at the as-of date"),
+    "accounts_a": Number("A", help="Active A-accounts (tier at the as-of date)"),
+    "accounts_b": Number("B", help="Active B-accounts"),
+    "accounts_c": Number("C", help="Active C-accounts"),
+    "target": Number("Target to date", help="The year's revenue target pro-rated to the period's days"),
+    "overdue": Number("Overdue", help="Active accounts overdue for a visit"),
+    "sla_breached": Number("SLA breaches", help="Complaints opened in the period with a late or no first reply"),
+    "churned": Number("Churned", help="Accounts churned in the period"),
+} | {f.column: Number(f.heading, help=f.explained) for f in figures.values()}
+FORMATS = {"target": "¥{:,.0f}"} | {f.column: f.cell_format for f in figures.values()}
+# The judged figures first, so that they fit beside the names on a laptop screen.
+ORDER = [
+    "manager_id",
+    "name",
+    "active_accounts",
+    "revenue",
+    "attainment",
+    "growth",
+    "visit_coverage",
+    "visit_attainment",
+    "sla_met_pct",
+    "satisfaction_mean",
+    "csat_pct",
+    "churned",
+    "accounts_a",
+    "accounts_b",
+    "accounts_c",
+    "target",
+    "overdue",
+    "sla_breached",
+    "region",
+    "active",
+]
 
 st.title("Managers")
 st.caption(
     f"Period {scope.start:%Y-%m-%d} to {scope.period_end:%Y-%m-%d}, accounts as of {scope.as_of:%Y-%m-%d} · "
-    "green at or above target, red below"
+    "green at or above target, red below, – where there is nothing to measure"
 )
 
 if card.is_empty():
@@ -46,25 +66,31 @@ judged_table(
     targets={f.column: f.target for f in figures.values() if f.target is not None},
     formats=FORMATS,
     labels=LABELS,
+    height="content",
+    column_order=ORDER,
 )
 
 st.header("Ranking")
-measure = st.selectbox("Rank by", list(figures), format_func=lambda c: figures[c].label, key="rank_by")
+measure = st.columns([2, 3])[0].selectbox(
+    "Rank by", list(figures), format_func=lambda c: figures[c].label, key="rank_by"
+)
 chosen = figures[measure]
 ranked = accounts.rank_managers(card, measure, scope.policy)
 chart_with_table(
-    charts.ranking_of(ranked, measure, chosen.label, chosen.target, chosen.share),
+    charts.ranking_of(ranked, measure, chosen.label, chosen.target, chosen.unit),
     ranked,
     "manager-ranking",
     manager_id="Manager",
     name="Name",
     region="Region",
-    **{measure: st.column_config.NumberColumn(chosen.label, format="percent" if chosen.share else "%.2f")},
+    **{measure: Number(chosen.label, format=chosen.column_format)},
 )
 
 st.header("A manager's accounts")
 names = dict(zip(card["manager_id"], card["name"], strict=True))
-manager = st.selectbox("Manager", list(names), format_func=lambda m: f"{names[m]} ({m})", key="scorecard_manager")
+manager = st.columns([2, 3])[0].selectbox(
+    "Manager", list(names), format_func=lambda m: f"{names[m]} ({m})", key="scorecard_manager"
+)
 own = dashboard.cached(accounts.manager_accounts, scope, manager_id=manager)
 if own.is_empty():
     st.info(f"{names[manager]} has no active account for these filters.")
@@ -75,12 +101,13 @@ else:
         account_id="Account",
         name="Name",
         tier="Tier",
-        region="Region",
+        region=None,
         last_visit=st.column_config.DateColumn("Last visit"),
         last_channel="Last channel",
-        days_since_visit="Days since visit",
-        cadence="Cadence (days)",
+        days_since_visit=Number("Days since visit", help="Counted from the account's creation if never visited"),
+        cadence=Number("Cadence (days)", help="Maximum days between visits for the account's tier"),
+        visit_due=st.column_config.DateColumn("Next visit due", help="Last day within the cadence"),
         days_overdue="Days overdue",
-        overdue="Overdue",
-        revenue=st.column_config.NumberColumn("Revenue in the period", format="yen"),
+        overdue=None,
+        revenue=Number("Revenue in the period", format="yen"),
     )

@@ -37,17 +37,19 @@ def only_manager(scope: Scope, manager_id: str) -> Scope:
 
 
 def search_accounts(con: duckdb.DuckDBPyConnection, scope: Scope, text: str, limit: int = 50) -> pl.DataFrame:
-    """Accounts in scope (created by D) whose id or name contains text, case-insensitive.
+    """Accounts in scope (created by D, churned ones too) whose id or name contains text, case-insensitive.
 
     An exact id comes first, then ids and names starting with the text, then the rest by id.
-    Empty text lists the first accounts by id.
+    Empty text lists the first accounts by id. `label` is what a picker shows: name (id), and
+    whether the account had churned by D.
     """
     return run(
         con,
         scope,
         f"""
         WITH {SCOPED}
-        SELECT s.account_id, s.name, s.name || ' (' || s.account_id || ')' AS label,
+        SELECT s.account_id, s.name,
+               s.name || ' (' || s.account_id || ')' || CASE WHEN s.active THEN '' ELSE ' · churned' END AS label,
                s.region, s.manager_id, s.tier, s.active
         FROM scoped AS s
         WHERE s.created_on <= $as_of
@@ -122,11 +124,19 @@ def account_revenue_by_month(con: duckdb.DuckDBPyConnection, scope: Scope, accou
 
 
 def account_open_complaints(con: duckdb.DuckDBPyConnection, scope: Scope, account_id: str) -> pl.DataFrame:
-    """The account's complaints not resolved by D, oldest first."""
+    """The account's complaints not resolved by D, oldest first, with the days each has been open at the end of D."""
     return (
         complaints.account_complaints(con, scope, account_id)
         .filter(pl.col("open"))
-        .select("complaint_id", "opened_at", "category", "severity", "sla_status", "responded_at", "age_hours")
+        .select(
+            "complaint_id",
+            "opened_at",
+            "category",
+            "severity",
+            "sla_status",
+            "responded_at",
+            (pl.col("age_hours") / 24).alias("age_days"),
+        )
         .sort("opened_at")
     )
 
@@ -135,7 +145,12 @@ def account_open_complaints(con: duckdb.DuckDBPyConnection, scope: Scope, accoun
 
 
 def manager_accounts(con: duckdb.DuckDBPyConnection, scope: Scope, manager_id: str) -> pl.DataFrame:
-    """One manager's active accounts at D: tier, last visit, overdue, and revenue in the period up to D."""
+    """One manager's active accounts at D, overdue first: tier, last visit, when the next is due, period revenue.
+
+    `visit_due` is the last day the next visit keeps the account within its tier's cadence
+    (counted from created_on for an account never visited); `days_overdue` is 0 until then.
+    Revenue is the account's orders in the period up to D.
+    """
     mine = only_manager(scope, manager_id)
     sales = run(
         con,
@@ -153,7 +168,11 @@ def manager_accounts(con: duckdb.DuckDBPyConnection, scope: Scope, manager_id: s
     return (
         visits.visit_status(con, mine)
         .join(sales, on="account_id", how="left")
-        .with_columns(pl.col("revenue").fill_null(0.0))
+        .with_columns(
+            visit_due=pl.lit(scope.as_of) + pl.duration(days=pl.col("cadence") - pl.col("days_since_visit")),
+            days_overdue=pl.col("days_overdue").clip(lower_bound=0),
+            revenue=pl.col("revenue").fill_null(0.0),
+        )
         .select(
             "account_id",
             "name",
@@ -163,11 +182,20 @@ def manager_accounts(con: duckdb.DuckDBPyConnection, scope: Scope, manager_id: s
             "last_channel",
             "days_since_visit",
             "cadence",
+            "visit_due",
             "days_overdue",
             "overdue",
             "revenue",
         )
     )
+
+
+# How a figure reads: in a table cell (str.format), and as a st.column_config.NumberColumn format.
+UNIT_FORMATS = {
+    "share": ("{:.1%}", "percent"),
+    "score": ("{:.2f}", "%.2f"),
+    "money": ("¥{:,.0f}", "yen"),
+}
 
 
 @dataclass(frozen=True)
@@ -176,23 +204,46 @@ class Figure:
 
     column: str
     label: str
+    # Good at or above this, bad below; None: not judged.
     target: float | None = None
-    # True for a share (0–1, shown as %), False for an amount or a 1–5 score.
-    share: bool = True
+    # "share" (0–1, shown as %), "score" (1–5) or "money".
+    unit: str = "share"
+    # The label of a narrow table column; the full label when empty.
+    short: str = ""
+
+    @property
+    def heading(self) -> str:
+        """The table column's label."""
+        return self.short or self.label
+
+    @property
+    def explained(self) -> str:
+        """The table column's tooltip: the full label and the target."""
+        return self.label + (f", target {self.cell_format.format(self.target)}" if self.target is not None else "")
+
+    @property
+    def cell_format(self) -> str:
+        return UNIT_FORMATS[self.unit][0]
+
+    @property
+    def column_format(self) -> str:
+        return UNIT_FORMATS[self.unit][1]
 
 
 def scorecard_figures(policy: Settings) -> dict[str, Figure]:
-    """The scorecard's figures with the target each is judged against (None: no target)."""
+    """The scorecard's figures with the target each is judged against (targets from the settings)."""
     targets = policy.scorecard_targets
     figures = [
-        Figure("attainment", "Revenue attainment", policy.attention_attainment),
+        Figure("attainment", "Revenue attainment", policy.attention_attainment, short="Attainment"),
         Figure("growth", "Growth", targets["growth"]),
-        Figure("visit_coverage", "Visit coverage", targets["visit_coverage"]),
-        Figure("visit_attainment", "Visit attainment", targets["visit_attainment"]),
-        Figure("sla_met_pct", "Complaint SLA met", targets["sla_met_pct"]),
+        Figure("visit_coverage", "Visit coverage", targets["visit_coverage"], short="Coverage"),
+        Figure("visit_attainment", "Visit attainment", targets["visit_attainment"], short="Call plan"),
+        Figure("sla_met_pct", "Complaint SLA met", targets["sla_met_pct"], short="SLA met"),
         Figure("csat_pct", "CSAT", targets["csat_pct"]),
-        Figure("satisfaction_mean", "Satisfaction (1–5)", float(policy.csat_min_score), share=False),
-        Figure("revenue", "Revenue", None, share=False),
+        Figure(
+            "satisfaction_mean", "Satisfaction (1–5)", targets["satisfaction_mean"], unit="score", short="Satisfaction"
+        ),
+        Figure("revenue", "Revenue", None, unit="money"),
     ]
     return {f.column: f for f in figures}
 

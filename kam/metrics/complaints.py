@@ -128,8 +128,25 @@ def sla_over_time(con: duckdb.DuckDBPyConnection, scope: Scope, grain: str = "mo
 
 
 def breaches(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
-    """Complaints opened in the period that breached the SLA, open and closed."""
-    return complaints_in_period(con, scope).filter(pl.col("sla_status") == "breached")
+    """Complaints opened in the period that breached the SLA, open and closed, oldest first.
+
+    response_hours is the time to the first reply; a complaint with no reply by the end of D
+    has none, and waiting_hours says how long it has waited so far.
+    """
+    return run(
+        con,
+        scope,
+        f"""
+        WITH {SCOPED}, {KNOWN}
+        SELECT complaint_id, opened_at, account_id, name, tier, manager_id, category, severity,
+               response_hours,
+               CASE WHEN responded_at IS NULL THEN age_hours END AS waiting_hours,
+               resolved_at, open
+        FROM in_period
+        WHERE sla_status = 'breached'
+        ORDER BY opened_at, complaint_id
+        """,
+    )
 
 
 def open_breaches(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
@@ -148,7 +165,7 @@ def open_breaches(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
 
 
 def open_complaints_ageing(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
-    """Complaints not resolved by D, counted by age band."""
+    """Complaints not resolved by D, whenever opened, counted by age band; empty when none is open."""
     return run(
         con,
         scope,
@@ -172,6 +189,7 @@ def open_complaints_ageing(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.D
         SELECT b.age_band, count(o.band_order) AS complaints
         FROM bands AS b
         LEFT JOIN open_ones AS o USING (band_order)
+        WHERE EXISTS (SELECT 1 FROM open_ones)
         GROUP BY b.band_order, b.age_band
         ORDER BY b.band_order
         """,
