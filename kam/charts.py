@@ -176,21 +176,6 @@ def ageing(bands: pl.DataFrame) -> go.Figure:
     return _finish(fig, "Open complaints by age")
 
 
-def satisfaction_trend(trend: pl.DataFrame, by: str | None = None) -> go.Figure:
-    fig = px.line(
-        trend,
-        x="period",
-        y="mean_score",
-        color=by,
-        color_discrete_map=TIER_COLORS if by == "tier" else None,
-        category_orders=TIER_ORDER,
-        markers=True,
-        labels={"period": "Period", "mean_score": "Mean score (1–5)", "tier": "Tier", "region": "Region"},
-    )
-    fig.update_yaxes(range=[1, 5.1])
-    return _finish(fig, "Mean satisfaction score")
-
-
 def score_distribution(scores: pl.DataFrame) -> go.Figure:
     fig = px.bar(scores, x="score", y="responses", text="responses", labels={"score": "Score", "responses": "Answers"})
     fig.update_xaxes(dtick=1)

@@ -282,3 +282,14 @@ def test_scorecard(con):
 def test_latest_event_date(con):
     # Orders run to 07-20, but K2's tier change on 08-01 is the last thing that happened.
     assert latest_event_date(con) == date(2026, 8, 1)
+
+
+def test_a_manager_owning_an_account_in_another_region_counts_in_that_regions_scorecard(tmp_path):
+    with db.connect(build(tmp_path)) as con:
+        # 王伟 (M1) sits in 华东; K1 moves to 华南.
+        con.execute("UPDATE accounts SET region = '华南' WHERE account_id = 'K1'")
+        south = Scope(as_of=D, start=date(2026, 1, 1), end=date(2026, 12, 31), regions=("华南",))
+        card = managers.scorecard(con, south)
+        # Active in 华南 at D: K1 (M1), K3 and K5 (M2); the managers add up to the region's total.
+        assert rows(card, "manager_id", "active_accounts") == [("M1", 1), ("M2", 2)]
+        assert card["revenue"].sum() == revenue.revenue_summary(con, south)["revenue"][0] == 3000 + 900

@@ -19,7 +19,9 @@ def managers_in_scope(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFr
         SELECT m.manager_id, m.name, m.region, m.email, m.active
         FROM managers AS m
         WHERE ($managers::VARCHAR[] IS NULL OR list_contains($managers::VARCHAR[], m.manager_id))
-          AND ($regions::VARCHAR[] IS NULL OR list_contains($regions::VARCHAR[], m.region))
+          -- A manager of the region, or one owning an account there: the scorecard adds up to the total.
+          AND ($regions::VARCHAR[] IS NULL OR list_contains($regions::VARCHAR[], m.region)
+               OR m.manager_id IN (SELECT manager_id FROM account_at))
           AND ($allowed::VARCHAR[] IS NULL OR m.manager_id IN (SELECT manager_id FROM account_at))
         ORDER BY m.manager_id
         """,
