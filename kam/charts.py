@@ -205,16 +205,6 @@ def revenue_by_month(monthly: pl.DataFrame) -> go.Figure:
     return _finish(fig, "Revenue by month")
 
 
-def orders_over_time(orders: pl.DataFrame) -> go.Figure:
-    monthly = (
-        orders.with_columns(month=pl.col("order_date").dt.truncate("1mo"))
-        .group_by("month")
-        .agg(revenue=pl.col("amount").sum())
-        .sort("month")
-    )
-    return revenue_by_month(monthly)
-
-
 # Axis tick format, tick prefix and hover format of a scorecard figure's unit (kam.metrics.accounts.Figure).
 UNIT_AXES = {"share": (".0%", "", ".1%"), "score": (".2f", "", ".2f"), "money": ("~s", "¥", ",.0f")}
 

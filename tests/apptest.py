@@ -60,3 +60,8 @@ def app(page: str | None = None, user: User | None = VP, **query: str | list[str
 def start(page: str | None = None, user: User | None = VP, **query: str | list[str]) -> AppTest:
     """Run the app, on its default page or on pages/<page>.py."""
     return app(page, user, **query).run()
+
+
+def cards(at: AppTest) -> dict[str, str]:
+    """The page's metric cards, label → value as shown."""
+    return {m.label: m.value for m in at.metric}

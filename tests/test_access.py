@@ -7,7 +7,6 @@ import io
 import re
 import tomllib
 from datetime import date
-from pathlib import Path
 
 import polars as pl
 import pytest
@@ -22,8 +21,7 @@ from kam.metrics import managers, revenue, visits
 from kam.metrics.scope import Scope
 from kam.snapshot import headline_figures
 from kam.users import User
-from tests.apptest import ROOT, VP, start
-from tests.portfolio import EXPORTS
+from tests.apptest import ROOT, VP, cards, start
 
 # 王伟 (M1) manages K1, K2 and K6; 李娜 (M2) manages K3, K4 and K5.
 WANG = User("wangwei", "王伟", "manager", "M1")
@@ -36,19 +34,6 @@ WANGS_SCOPE = Scope(
     end=date(2026, 12, 31),
     allowed_accounts=frozenset({"K1", "K2", "K6"}),
 )
-
-
-@pytest.fixture
-def portfolio(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    demo = tmp_path / "demo"
-    demo.mkdir()
-    for name, text in EXPORTS.items():
-        (demo / name).write_text(text, encoding="utf-8")
-    monkeypatch.setenv("KAM_DB_PATH", str(tmp_path / "kam.duckdb"))
-    monkeypatch.setenv("KAM_DEMO_DIR", str(demo))
-    config.settings.cache_clear()
-    yield tmp_path / "kam.duckdb"
-    config.settings.cache_clear()
 
 
 def everything(at: AppTest) -> str:
@@ -147,19 +132,19 @@ def test_a_manager_with_no_accounts_sees_none(portfolio):
         for other in ["K1", "K2", "K3", "K4", "K5", "甲公司", "乙公司", "丙公司", "王伟", "李娜", "M1", "M2"]:
             assert other not in shown, f"{other} shown to a manager with no accounts on {page}"
     at = start("overview", user=zhang, as_of="2026-06-30")
-    assert {m.label: m.value for m in at.metric}["Active accounts"] == "0"
+    assert cards(at)["Active accounts"] == "0"
     assert at.session_state["scope"].allowed_accounts == frozenset()
 
 
 def test_a_managers_company_totals_are_their_own(portfolio):
     at = start("overview", user=WANG, as_of="2026-06-30")
-    cards = {m.label: m.value for m in at.metric}
+    shown = cards(at)
     with db.connect(portfolio) as con:
         own = headline_figures(con, WANGS_SCOPE)
     # K1 and K2 are active at D; K6 is created later. Revenue this year: K1 3,000, K2 1,000.
-    assert cards["Active accounts"] == str(own["active_accounts"]["total"]) == "2"
-    assert cards["Revenue"] == "¥4,000" and own["revenue"]["period"] == 4000
-    assert cards["Visit coverage"] == "100.0%"
+    assert shown["Active accounts"] == str(own["active_accounts"]["total"]) == "2"
+    assert shown["Revenue"] == "¥4,000" and own["revenue"]["period"] == 4000
+    assert shown["Visit coverage"] == "100.0%"
     # The filters offer only themselves, and the regions of their accounts.
     assert at.sidebar.multiselect(key="manager").options == ["王伟 (M1)"]
     assert at.sidebar.multiselect(key="region").options == ["华东"]
@@ -180,11 +165,11 @@ def test_a_crafted_link_shows_nothing_of_another_manager(portfolio):
     assert not at.exception
     assert at.sidebar.multiselect(key="manager").value == []
     assert at.sidebar.multiselect(key="region").value == []
-    assert {m.label: m.value for m in at.metric}["Active accounts"] == "2"
+    assert cards(at)["Active accounts"] == "2"
     # The manager's id as it is, and a region of theirs only.
     at = start("overview", user=WANG, as_of="2026-06-30", manager="M2", region="华南")
     assert at.sidebar.multiselect(key="manager").value == []
-    assert {m.label: m.value for m in at.metric}["Active accounts"] == "2"
+    assert cards(at)["Active accounts"] == "2"
     for account in ("K5", "戊公司", "丙"):
         at = start("account", user=WANG, as_of="2026-06-30", account=account)
         assert not at.exception

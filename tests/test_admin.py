@@ -36,18 +36,12 @@ class Upload:
 
 
 @pytest.fixture
-def deployment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    demo = tmp_path / "demo"
-    demo.mkdir()
-    for name, text in EXPORTS.items():
-        (demo / name).write_text(text, encoding="utf-8")
-    monkeypatch.setenv("KAM_DB_PATH", str(tmp_path / "kam.duckdb"))
-    monkeypatch.setenv("KAM_DEMO_DIR", str(demo))
-    monkeypatch.setenv("KAM_IMPORT_DIR", str(demo))
+def deployment(portfolio: Path, monkeypatch: pytest.MonkeyPatch):
+    """The portfolio deployment opened, its import folder holding the portfolio's exports too."""
+    monkeypatch.setenv("KAM_IMPORT_DIR", str(config.settings().demo_dir))
     config.settings.cache_clear()
-    with open_database(tmp_path / "kam.duckdb", demo) as con:
+    with open_database(portfolio, config.settings().demo_dir) as con:
         yield con
-    config.settings.cache_clear()
 
 
 def uploads(**changes: str) -> list[Upload]:

@@ -10,40 +10,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kam import config
 from kam.users import User
-from tests.apptest import ROOT, VP, start
-from tests.portfolio import EXPORTS
+from tests.apptest import ROOT, VP, cards, start
 
 WANG = User("wangwei", "王伟", "manager", "M1")  # manages K1, K2 and K6
-
-
-@pytest.fixture
-def portfolio(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A deployment whose first start builds its database from the hand-worked portfolio."""
-    demo = tmp_path / "demo"
-    demo.mkdir()
-    for name, text in EXPORTS.items():
-        (demo / name).write_text(text, encoding="utf-8")
-    monkeypatch.setenv("KAM_DB_PATH", str(tmp_path / "kam.duckdb"))
-    monkeypatch.setenv("KAM_DEMO_DIR", str(demo))
-    config.settings.cache_clear()
-    yield tmp_path / "kam.duckdb"
-    config.settings.cache_clear()
-
-
-@pytest.fixture(scope="module")
-def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A database path the first start fills from the bundled demo exports, shared by this module."""
-    return tmp_path_factory.mktemp("demo") / "kam.duckdb"
-
-
-@pytest.fixture
-def on_demo(demo_database: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("KAM_DB_PATH", str(demo_database))
-    config.settings.cache_clear()
-    yield demo_database
-    config.settings.cache_clear()
 
 
 def at_june_end(user: User = VP, **query: str | list[str]) -> AppTest:
@@ -58,10 +28,6 @@ def search(at: AppTest, text: str) -> AppTest:
 def shown_account(at: AppTest) -> str | None:
     """The account the page shows (its id, from the picker), or None."""
     return at.main.selectbox[0].value if at.main.selectbox else None
-
-
-def cards(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
 
 
 def table(at: AppTest, first_column: str) -> list[dict[str, Any]]:

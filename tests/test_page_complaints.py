@@ -19,24 +19,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kam import config
 from kam.widgets import NO_DATA
-from tests.apptest import start
-from tests.portfolio import EXPORTS
-
-
-@pytest.fixture
-def portfolio(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A deployment whose database is built from the portfolio's exports on the first start."""
-    demo = tmp_path / "demo"
-    demo.mkdir()
-    for name, text in EXPORTS.items():
-        (demo / name).write_text(text, encoding="utf-8")
-    monkeypatch.setenv("KAM_DB_PATH", str(tmp_path / "kam.duckdb"))
-    monkeypatch.setenv("KAM_DEMO_DIR", str(demo))
-    config.settings.cache_clear()
-    yield tmp_path
-    config.settings.cache_clear()
+from tests.apptest import cards, start
 
 
 def at_june_end(**query: str | list[str]) -> AppTest:
@@ -44,10 +28,6 @@ def at_june_end(**query: str | list[str]) -> AppTest:
     at = start("complaints", **({"as_of": "2026-06-30"} | query))
     assert not at.exception
     return at
-
-
-def cards(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
 
 
 def frame(at: AppTest, *columns: str) -> pd.DataFrame:
@@ -206,24 +186,12 @@ def test_open_complaints_age_even_when_none_was_opened_in_the_period(portfolio: 
     assert len(at.get("plotly_chart")) == 1
 
 
-@pytest.fixture(scope="module")
-def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Where the first start builds its database from the bundled demo exports."""
-    return tmp_path_factory.mktemp("demo") / "kam.duckdb"
-
-
-def test_runs_on_the_demo_data(demo_database: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("KAM_DB_PATH", str(demo_database))
-    monkeypatch.delenv("KAM_DEMO_DIR", raising=False)
-    config.settings.cache_clear()
-    try:
-        at = start("complaints")
-        assert not at.exception
-        assert len(at.get("plotly_chart")) == 5
-        assert not shows_no_data(at)
-        at.segmented_control(key="sla_grain").set_value("week").run()
-        assert not at.exception
-        at.sidebar.multiselect(key="tier").set_value(["A"]).run()
-        assert not at.exception
-    finally:
-        config.settings.cache_clear()
+def test_runs_on_the_demo_data(on_demo: Path):
+    at = start("complaints")
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 5
+    assert not shows_no_data(at)
+    at.segmented_control(key="sla_grain").set_value("week").run()
+    assert not at.exception
+    at.sidebar.multiselect(key="tier").set_value(["A"]).run()
+    assert not at.exception

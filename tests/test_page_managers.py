@@ -19,40 +19,12 @@ from kam.metrics.scope import Scope
 from kam.snapshot import kpi_snapshot
 from kam.users import User
 from tests.apptest import start
-from tests.portfolio import EXPORTS, D, build
+from tests.portfolio import D, build
 
 YTD = Scope(as_of=D, start=date(2026, 1, 1), end=date(2026, 12, 31))
 # The snapshot's per-manager figures, as the scorecard table names them.
 SNAPSHOT_FIGURES = ("active_accounts", "visit_coverage", "revenue", "attainment", "sla_met_pct", "satisfaction_mean")
 SNAPSHOT_COUNTS = ("active_accounts", "churned")
-
-
-@pytest.fixture
-def portfolio(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A deployment whose first start builds its database from the hand-worked portfolio."""
-    demo = tmp_path / "demo"
-    demo.mkdir()
-    for name, text in EXPORTS.items():
-        (demo / name).write_text(text, encoding="utf-8")
-    monkeypatch.setenv("KAM_DB_PATH", str(tmp_path / "kam.duckdb"))
-    monkeypatch.setenv("KAM_DEMO_DIR", str(demo))
-    config.settings.cache_clear()
-    yield tmp_path / "kam.duckdb"
-    config.settings.cache_clear()
-
-
-@pytest.fixture(scope="module")
-def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A database path the first start fills from the bundled demo exports, shared by this module."""
-    return tmp_path_factory.mktemp("demo") / "kam.duckdb"
-
-
-@pytest.fixture
-def on_demo(demo_database: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("KAM_DB_PATH", str(demo_database))
-    config.settings.cache_clear()
-    yield demo_database
-    config.settings.cache_clear()
 
 
 @pytest.fixture(scope="module")

@@ -20,27 +20,11 @@ import pytest
 from pytest import approx
 from streamlit.testing.v1 import AppTest
 
-from kam import config
 from kam.charts import TIER_COLORS
 from kam.widgets import NO_DATA
-from tests.apptest import start
-from tests.portfolio import EXPORTS
+from tests.apptest import cards, start
 
 FIGURES = ("responses", "mean_score", "csat_pct", "nps_responses", "nps")
-
-
-@pytest.fixture
-def portfolio(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A deployment whose database is built from the portfolio's exports on the first start."""
-    demo = tmp_path / "demo"
-    demo.mkdir()
-    for name, text in EXPORTS.items():
-        (demo / name).write_text(text, encoding="utf-8")
-    monkeypatch.setenv("KAM_DB_PATH", str(tmp_path / "kam.duckdb"))
-    monkeypatch.setenv("KAM_DEMO_DIR", str(demo))
-    config.settings.cache_clear()
-    yield tmp_path
-    config.settings.cache_clear()
 
 
 def at_june_end(**query: str | list[str]) -> AppTest:
@@ -48,10 +32,6 @@ def at_june_end(**query: str | list[str]) -> AppTest:
     at = start("satisfaction", **({"as_of": "2026-06-30"} | query))
     assert not at.exception
     return at
-
-
-def cards(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
 
 
 def frame(at: AppTest, *columns: str) -> pd.DataFrame:
@@ -191,25 +171,13 @@ def test_an_empty_period_still_shows_the_trend(portfolio: Path):
     assert len(at.get("plotly_chart")) == 1
 
 
-@pytest.fixture(scope="module")
-def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Where the first start builds its database from the bundled demo exports."""
-    return tmp_path_factory.mktemp("demo") / "kam.duckdb"
-
-
-def test_runs_on_the_demo_data(demo_database: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("KAM_DB_PATH", str(demo_database))
-    monkeypatch.delenv("KAM_DEMO_DIR", raising=False)
-    config.settings.cache_clear()
-    try:
-        at = start("satisfaction")
+def test_runs_on_the_demo_data(on_demo: Path):
+    at = start("satisfaction")
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 4
+    assert not shows_no_data(at)
+    for key, value in (("csat_figure", "nps"), ("csat_grain", "quarter"), ("csat_by", "region")):
+        at.segmented_control(key=key).set_value(value).run()
         assert not at.exception
-        assert len(at.get("plotly_chart")) == 4
-        assert not shows_no_data(at)
-        for key, value in (("csat_figure", "nps"), ("csat_grain", "quarter"), ("csat_by", "region")):
-            at.segmented_control(key=key).set_value(value).run()
-            assert not at.exception
-        at.sidebar.multiselect(key="tier").set_value(["B"]).run()
-        assert not at.exception
-    finally:
-        config.settings.cache_clear()
+    at.sidebar.multiselect(key="tier").set_value(["B"]).run()
+    assert not at.exception

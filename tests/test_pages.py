@@ -8,30 +8,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kam import config
 from tests.apptest import start
-from tests.portfolio import EXPORTS
 
 PAGES = ["overview", "tiers", "visits"]
-
-
-@pytest.fixture
-def portfolio(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    demo = tmp_path / "demo"
-    demo.mkdir()
-    for name, text in EXPORTS.items():
-        (demo / name).write_text(text, encoding="utf-8")
-    monkeypatch.setenv("KAM_DB_PATH", str(tmp_path / "kam.duckdb"))
-    monkeypatch.setenv("KAM_DEMO_DIR", str(demo))
-    config.settings.cache_clear()
-    yield tmp_path
-    config.settings.cache_clear()
-
-
-@pytest.fixture(scope="module")
-def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One database built from the bundled demo exports, shared by this module's tests."""
-    return tmp_path_factory.mktemp("demo") / "kam.duckdb"
 
 
 def at_june_end(page: str, **filters: str) -> AppTest:
@@ -48,13 +27,10 @@ def table(at: AppTest, first_column: str) -> list[tuple]:
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_page_runs_on_the_demo_data(page: str, demo_database: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("KAM_DB_PATH", str(demo_database))
-    config.settings.cache_clear()
+def test_page_runs_on_the_demo_data(page: str, on_demo: Path):
     at = start(page)
     assert not at.exception
     assert at.get("plotly_chart")
-    config.settings.cache_clear()
 
 
 @pytest.mark.parametrize("page", PAGES)

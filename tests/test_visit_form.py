@@ -8,27 +8,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kam import config, db
+from kam import db
 from kam.users import User
 from tests.apptest import start
-from tests.portfolio import EXPORTS
 
 # 王伟 (M1) manages K1 (A, last visited 2026-07-05), K2 (C, 2026-01-15) and K6 (created 2026-07-15).
 WANG = User("wangwei", "王伟", "manager", "M1")
 TODAY = date.today()
-
-
-@pytest.fixture
-def portfolio(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    demo = tmp_path / "demo"
-    demo.mkdir()
-    for name, text in EXPORTS.items():
-        (demo / name).write_text(text, encoding="utf-8")
-    monkeypatch.setenv("KAM_DB_PATH", str(tmp_path / "kam.duckdb"))
-    monkeypatch.setenv("KAM_DEMO_DIR", str(demo))
-    config.settings.cache_clear()
-    yield tmp_path / "kam.duckdb"
-    config.settings.cache_clear()
 
 
 def form(account: str | None = "K1") -> AppTest:

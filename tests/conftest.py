@@ -1,0 +1,42 @@
+"""Deployments the app tests start: the hand-worked portfolio, or the bundled demo data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kam import config
+from tests.portfolio import EXPORTS
+
+
+@pytest.fixture
+def portfolio(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A new deployment whose bundled exports are the portfolio; returns where its first start puts the database."""
+    demo = tmp_path / "demo"
+    demo.mkdir()
+    for name, text in EXPORTS.items():
+        (demo / name).write_text(text, encoding="utf-8")
+    database = tmp_path / "db" / "kam.duckdb"
+    monkeypatch.setenv("KAM_DB_PATH", str(database))
+    monkeypatch.setenv("KAM_DEMO_DIR", str(demo))
+    config.settings.cache_clear()
+    yield database
+    config.settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One database built from the bundled demo exports on its first start, shared by every test."""
+    return tmp_path_factory.mktemp("demo") / "kam.duckdb"
+
+
+@pytest.fixture
+def on_demo(demo_database: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The deployment on the bundled demo data."""
+    monkeypatch.setenv("KAM_DB_PATH", str(demo_database))
+    monkeypatch.delenv("KAM_DEMO_DIR", raising=False)
+    config.settings.cache_clear()
+    yield demo_database
+    config.settings.cache_clear()
