@@ -7,11 +7,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from kam import access, dashboard, signin
-from kam.bootstrap import shows_demo_data
 from kam.config import TIERS
-from kam.filters import Filters
-from kam.periods import PERIODS, period_bounds
+from kam.ingest.bootstrap import shows_demo_data
+from kam.metrics.filters import Filters
+from kam.metrics.periods import PERIODS, period_bounds
+from kam.people import access
+from kam.ui import dashboard, signin
 
 PAGES = Path(__file__).resolve().parent / "pages"
 DASHBOARD = [

@@ -20,8 +20,9 @@ from pathlib import Path
 
 import duckdb
 
-from kam import db, loader
-from kam.schema import EXPORT_TABLES
+from kam.ingest import loader
+from kam.store import db
+from kam.store.schema import EXPORT_TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,7 +38,7 @@ def _fresh(path: Path) -> Path:
 
 
 def step_generate(folder: str, scale: str, fmt: str) -> dict:
-    from kam import demo
+    from kam.ingest import demo
 
     started = time.perf_counter()
     counts = demo.generate(Path(folder), scale=float(scale), fmt=fmt)
@@ -71,7 +72,7 @@ def step_duckdb_load(folder: str, database: str, fmt: str) -> dict:
 def step_metrics(database: str, as_of: str) -> dict:
     from kam.metrics import complaints, managers, revenue, satisfaction, tiers, visits
     from kam.metrics.scope import Scope
-    from kam.snapshot import kpi_snapshot
+    from kam.reports.snapshot import kpi_snapshot
 
     day = date.fromisoformat(as_of)
     scope = Scope(as_of=day, start=date(day.year, 1, 1), end=date(day.year, 12, 31))

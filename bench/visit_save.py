@@ -5,7 +5,7 @@
 Loads the bundled demo exports into a fresh database, then starts one thread per session,
 each with its own cursor of one connection (as the dashboard's script-run threads are) and
 signed in as one of the demo managers; every thread saves its visits through
-kam.visit_log.save_visit as fast as it can (or with a pause between visits). Prints the
+kam.visits.log.save_visit as fast as it can (or with a pause between visits). Prints the
 median, p95 and worst time of one save, the throughput and the conflicts retried.
 """
 
@@ -20,9 +20,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from kam import db, loader, visit_log
 from kam.config import settings
-from kam.visit_log import VisitDraft
+from kam.ingest import loader
+from kam.store import db
+from kam.visits import log as visit_log
+from kam.visits import rules as visit_rules
+from kam.visits.rules import VisitDraft
 
 
 @dataclass(frozen=True)
@@ -69,8 +72,8 @@ def run(sessions: int, visits: int, think_ms: float, folder: Path) -> dict:
             draft = VisitDraft(
                 account_id=own[(k + i) % len(own)],
                 visit_date=(today - timedelta(days=i % 20)).date(),
-                channel=list(visit_log.CHANNEL_LABELS)[i % 5],
-                purpose=list(visit_log.PURPOSES)[i % 6],
+                channel=list(visit_rules.CHANNEL_LABELS)[i % 5],
+                purpose=list(visit_rules.PURPOSES)[i % 6],
                 met_with="采购部",
                 notes=f"bench session {k} visit {i}",
             )

@@ -12,11 +12,13 @@ from pathlib import Path
 
 import duckdb
 
-from kam import bootstrap, db, loader, users
 from kam.config import TIERS, settings
+from kam.ingest import bootstrap, loader
+from kam.metrics.periods import period_bounds
 from kam.metrics.scope import Scope
-from kam.periods import period_bounds
-from kam.snapshot import kpi_snapshot
+from kam.people import users
+from kam.reports.snapshot import kpi_snapshot
+from kam.store import db
 
 
 def _date(text: str) -> date:
@@ -103,7 +105,7 @@ def _kpis(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from kam import demo  # the generator needs numpy, which nothing else here does
+    from kam.ingest import demo  # the generator needs numpy, which nothing else here does
 
     out = args.out or settings().demo_dir
     started = time.perf_counter()

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from kam import charts, dashboard
-from kam.formatting import MISSING, money, number
 from kam.metrics import accounts, complaints, revenue, satisfaction, visits
-from kam.widgets import chart, chart_with_table, table
+from kam.present import charts
+from kam.present.formatting import MISSING, money, number
+from kam.ui import dashboard
+from kam.ui.widgets import chart, chart_with_table, table
 
 scope = dashboard.scope()
 Date, Number = st.column_config.DateColumn, st.column_config.NumberColumn

@@ -2,10 +2,15 @@
 
 import streamlit as st
 
-from kam import admin, audit, catalog, dashboard, loader, users, visit_log
 from kam.config import settings
-from kam.users import ROLES, UserError
-from kam.widgets import download, table
+from kam.ingest import loader, uploads
+from kam.metrics import catalog
+from kam.people import users
+from kam.people.users import ROLES, UserError
+from kam.store import audit
+from kam.ui import dashboard
+from kam.ui.widgets import download, table
+from kam.visits import export as visit_export
 
 user = dashboard.require_role("admin")
 con = dashboard.connection()
@@ -28,9 +33,9 @@ with loads:
     report = None
     try:
         if left.button("Load the uploaded files", type="primary", disabled=not uploads, width="stretch"):
-            report = admin.load_uploads(con, uploads, user)
+            report = uploads.load_uploads(con, uploads, user)
         if right.button(f"Load the folder {policy.import_dir}", width="stretch"):
-            report = admin.load_import_folder(con, user)
+            report = uploads.load_import_folder(con, user)
     except loader.LoadError as failed:
         st.error(f"Nothing was loaded: {failed}", icon=":material/error:")
     if report is not None:
@@ -104,7 +109,7 @@ with people:
                     st.session_state["admin_notice"] = f"{chosen} changed."
                     st.rerun()
         if st.button(f"Reset {chosen}'s password", help="Also lifts a lock-out"):
-            one_time = admin.reset_password(con, chosen, user)
+            one_time = users.reset_password(con, chosen, user)
             st.info(f"One-time password for {chosen}: `{one_time}`. Hand it over in person.", icon=":material/key:")
 
 with log:
@@ -112,12 +117,12 @@ with log:
 
 with visits:
     st.caption("Visits entered in the app, in the export format of the visits table, for the CRM.")
-    exported = visit_log.export_app_visits(con)
+    exported = visit_export.export_app_visits(con)
     st.write(f"{exported.height:,} visit{'' if exported.height == 1 else 's'} entered in the app.")
     download(exported, "visits-entered-in-the-app")
     st.download_button(
         "Download Parquet",
-        visit_log.app_visits_parquet(con),
+        visit_export.app_visits_parquet(con),
         file_name="visits-entered-in-the-app.parquet",
         icon=":material/download:",
     )

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from kam import charts, dashboard
-from kam.formatting import hours, number, percent
 from kam.metrics import complaints
-from kam.widgets import NO_DATA, chart_with_table, table
+from kam.present import charts
+from kam.present.formatting import hours, number, percent
+from kam.ui import dashboard
+from kam.ui.widgets import NO_DATA, chart_with_table, table
 
 scope = dashboard.scope()
 sla = dashboard.cached(complaints.complaint_sla, scope)

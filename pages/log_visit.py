@@ -4,8 +4,10 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from kam import dashboard, visit_form, visit_log
-from kam.widgets import table
+from kam.ui import dashboard, visit_form
+from kam.ui.widgets import table
+from kam.visits import log as visit_log
+from kam.visits import rules as visit_rules
 
 user = dashboard.require_role("manager")
 policy = dashboard.scope().policy
@@ -37,11 +39,11 @@ with st.form("visit"):
     )
     field_error("visit_date")
     st.selectbox(
-        "Channel", list(visit_log.CHANNEL_LABELS), format_func=visit_log.CHANNEL_LABELS.get, key="visit_channel"
+        "Channel", list(visit_rules.CHANNEL_LABELS), format_func=visit_rules.CHANNEL_LABELS.get, key="visit_channel"
     )
     field_error("channel")
     st.selectbox(
-        "Purpose", list(visit_log.PURPOSE_LABELS), format_func=visit_log.PURPOSE_LABELS.get, key="visit_purpose"
+        "Purpose", list(visit_rules.PURPOSE_LABELS), format_func=visit_rules.PURPOSE_LABELS.get, key="visit_purpose"
     )
     field_error("purpose")
     st.text_input("Purpose, if other", key="visit_purpose_other")

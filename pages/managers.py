@@ -2,13 +2,14 @@
 
 import streamlit as st
 
-from kam import charts, dashboard
-from kam.metrics import accounts, managers
-from kam.widgets import NO_DATA, chart_with_table, judged_table, table
+from kam.metrics import managers
+from kam.present import charts
+from kam.ui import dashboard
+from kam.ui.widgets import NO_DATA, chart_with_table, judged_table, table
 
 scope = dashboard.scope()
 card = dashboard.cached(managers.scorecard, scope)
-figures = accounts.scorecard_figures(scope.policy)
+figures = managers.scorecard_figures(scope.policy)
 Column, Number = st.column_config.Column, st.column_config.NumberColumn
 
 LABELS = {
@@ -75,7 +76,7 @@ measure = st.columns([2, 3])[0].selectbox(
     "Rank by", list(figures), format_func=lambda c: figures[c].label, key="rank_by"
 )
 chosen = figures[measure]
-ranked = accounts.rank_managers(card, measure, scope.policy)
+ranked = managers.rank_managers(card, measure, scope.policy)
 chart_with_table(
     charts.ranking_of(ranked, measure, chosen.label, chosen.target, chosen.unit),
     ranked,
@@ -91,7 +92,7 @@ names = dict(zip(card["manager_id"], card["name"], strict=True))
 manager = st.columns([2, 3])[0].selectbox(
     "Manager", list(names), format_func=lambda m: f"{names[m]} ({m})", key="scorecard_manager"
 )
-own = dashboard.cached(accounts.manager_accounts, scope, manager_id=manager)
+own = dashboard.cached(managers.manager_accounts, scope, manager_id=manager)
 if own.is_empty():
     st.info(f"{names[manager]} has no active account for these filters.")
 else:

@@ -2,12 +2,13 @@
 
 import streamlit as st
 
-from kam import charts, dashboard
-from kam.brief import weekly_brief
-from kam.formatting import delta_number, delta_points, delta_relative, money, money_short, number, percent
 from kam.metrics import attention, revenue
-from kam.snapshot import headline_figures
-from kam.widgets import chart_with_table, table
+from kam.present import charts
+from kam.present.formatting import delta_number, delta_points, delta_relative, money, money_short, number, percent
+from kam.reports.brief import weekly_brief
+from kam.reports.snapshot import headline_figures
+from kam.ui import dashboard
+from kam.ui.widgets import chart_with_table, table
 
 scope = dashboard.scope()
 SECTIONS = [

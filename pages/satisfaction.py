@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from kam import charts, dashboard
-from kam.formatting import number, percent
 from kam.metrics import satisfaction
-from kam.widgets import NO_DATA, chart_with_table, table
+from kam.present import charts
+from kam.present.formatting import number, percent
+from kam.ui import dashboard
+from kam.ui.widgets import NO_DATA, chart_with_table, table
 
 scope = dashboard.scope()
 summary = dashboard.cached(satisfaction.satisfaction_summary, scope)

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from kam import charts, dashboard
 from kam.metrics import visits
-from kam.widgets import NO_DATA, chart_with_table, table
+from kam.present import charts
+from kam.ui import dashboard
+from kam.ui.widgets import NO_DATA, chart_with_table, table
 
 scope = dashboard.scope()
 overdue = dashboard.cached(visits.overdue_accounts, scope)

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from kam import dashboard
 from kam.metrics import visits, worklist
-from kam.widgets import table
+from kam.ui import dashboard
+from kam.ui.widgets import table
 
 dashboard.require_role("manager")
 scope = dashboard.scope()

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from kam import users
-from kam.bootstrap import open_database
 from kam.config import settings
-from kam.dashboard import USER
-from kam.users import User
+from kam.ingest.bootstrap import open_database
+from kam.people import users
+from kam.people.users import User
+from kam.ui.dashboard import USER
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTRY = Path(__file__).resolve().parent / "app_entry.py"

@@ -16,7 +16,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from kam import db, loader
+from kam.ingest import loader
+from kam.store import db
 
 D = date(2026, 6, 30)
 

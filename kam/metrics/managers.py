@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import duckdb
 import polars as pl
 
-from kam import db
+from kam.config import Settings
 from kam.metrics import complaints, revenue, satisfaction, visits
+from kam.metrics.accounts import only_manager
 from kam.metrics.scope import SCOPED, Scope, run
+from kam.store import db
 
 
 def managers_in_scope(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
@@ -73,4 +77,119 @@ def scorecard(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
         card.with_columns(pl.col(c).fill_null(0) for c in counts)
         .with_columns(pl.col("revenue").fill_null(0.0))
         .sort(key)
+    )
+
+
+def manager_accounts(con: duckdb.DuckDBPyConnection, scope: Scope, manager_id: str) -> pl.DataFrame:
+    """One manager's active accounts at D, overdue first: tier, last visit, when the next is due, period revenue.
+
+    `visit_due` is the last day the next visit keeps the account within its tier's cadence
+    (counted from created_on for an account never visited); `days_overdue` is 0 until then.
+    Revenue is the account's orders in the period up to D.
+    """
+    mine = only_manager(scope, manager_id)
+    sales = run(
+        con,
+        mine,
+        f"""
+        WITH {SCOPED}
+        SELECT s.account_id, coalesce(sum(o.amount), 0) AS revenue
+        FROM scoped AS s
+        LEFT JOIN orders AS o
+            ON o.account_id = s.account_id AND o.order_date BETWEEN $start AND $period_end
+        WHERE s.active
+        GROUP BY s.account_id
+        """,
+    )
+    return (
+        visits.visit_status(con, mine)
+        .join(sales, on="account_id", how="left")
+        .with_columns(
+            visit_due=pl.lit(scope.as_of) + pl.duration(days=pl.col("cadence") - pl.col("days_since_visit")),
+            days_overdue=pl.col("days_overdue").clip(lower_bound=0),
+            revenue=pl.col("revenue").fill_null(0.0),
+        )
+        .select(
+            "account_id",
+            "name",
+            "tier",
+            "region",
+            "last_visit",
+            "last_channel",
+            "days_since_visit",
+            "cadence",
+            "visit_due",
+            "days_overdue",
+            "overdue",
+            "revenue",
+        )
+    )
+
+
+# How a figure reads: in a table cell (str.format), and as a st.column_config.NumberColumn format.
+UNIT_FORMATS = {
+    "share": ("{:.1%}", "percent"),
+    "score": ("{:.2f}", "%.2f"),
+    "money": ("¥{:,.0f}", "yen"),
+}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A scorecard column managers are ranked and coloured by."""
+
+    column: str
+    label: str
+    # Good at or above this, bad below; None: not judged.
+    target: float | None = None
+    # "share" (0–1, shown as %), "score" (1–5) or "money".
+    unit: str = "share"
+    # The label of a narrow table column; the full label when empty.
+    short: str = ""
+
+    @property
+    def heading(self) -> str:
+        """The table column's label."""
+        return self.short or self.label
+
+    @property
+    def explained(self) -> str:
+        """The table column's tooltip: the full label and the target."""
+        return self.label + (f", target {self.cell_format.format(self.target)}" if self.target is not None else "")
+
+    @property
+    def cell_format(self) -> str:
+        return UNIT_FORMATS[self.unit][0]
+
+    @property
+    def column_format(self) -> str:
+        return UNIT_FORMATS[self.unit][1]
+
+
+def scorecard_figures(policy: Settings) -> dict[str, Figure]:
+    """The scorecard's figures with the target each is judged against (targets from the settings)."""
+    targets = policy.scorecard_targets
+    figures = [
+        Figure("attainment", "Revenue attainment", policy.attention_attainment, short="Attainment"),
+        Figure("growth", "Growth", targets["growth"]),
+        Figure("visit_coverage", "Visit coverage", targets["visit_coverage"], short="Coverage"),
+        Figure("visit_attainment", "Visit attainment", targets["visit_attainment"], short="Call plan"),
+        Figure("sla_met_pct", "Complaint SLA met", targets["sla_met_pct"], short="SLA met"),
+        Figure("csat_pct", "CSAT", targets["csat_pct"]),
+        Figure(
+            "satisfaction_mean", "Satisfaction (1–5)", targets["satisfaction_mean"], unit="score", short="Satisfaction"
+        ),
+        Figure("revenue", "Revenue", None, unit="money"),
+    ]
+    return {f.column: f for f in figures}
+
+
+def rank_managers(card: pl.DataFrame, column: str, policy: Settings) -> pl.DataFrame:
+    """The scorecard's managers with a value of one figure, best first (a manager without one is left out)."""
+    if column not in scorecard_figures(policy):
+        raise ValueError(f"cannot rank managers by {column!r}")
+    return (
+        card.select("manager_id", "name", "region", column)
+        .filter(pl.col(column).is_not_null())
+        .sort([column, "manager_id"], descending=[True, False])
     )

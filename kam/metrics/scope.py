@@ -14,9 +14,9 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from kam import db
 from kam.config import Settings, settings
-from kam.periods import previous_period
+from kam.metrics.periods import previous_period
+from kam.store import db
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from kam import db
 from kam.metrics.scope import SCOPED, TIER_ROWS, Scope, run
+from kam.store import db
 
 # Trailing-12-month revenue per account: orders dated D-364..D.
 REVENUE_12M = """

@@ -1,0 +1,556 @@
+"""Loading the ERP/CRM exports (DATA_CONTRACT.md) into the database.
+
+Polars reads and checks every file; the good rows replace the export tables in one
+DuckDB transaction, so a load either lands whole or leaves the database as it was.
+Tables written in the app (``visits_app`` and the sign-in tables) are never touched.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from kam.store import db
+from kam.store.schema import (
+    BOOL_VALUES,
+    CHOICE_ALIASES,
+    EXPORT_TABLES,
+    EXPORTS,
+    TIER_VALUES,
+    Column,
+    Table,
+)
+
+SUFFIXES = (".csv", ".parquet")
+RAW = "raw:"
+REJECT_SCHEMA = {
+    "table_name": pl.String,
+    "file": pl.String,
+    "line": pl.Int64,
+    "row_key": pl.String,
+    "column_name": pl.String,
+    "reason": pl.String,
+}
+
+
+class LoadError(Exception):
+    """The exports cannot be loaded at all; the database was left unchanged."""
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """One export file, on disk or uploaded."""
+
+    name: str
+    data: Path | bytes
+
+    @property
+    def is_parquet(self) -> bool:
+        return self.name.lower().endswith(".parquet")
+
+
+@dataclass
+class LoadReport:
+    load_id: int
+    files: list[str]
+    rows_read: dict[str, int]
+    rows_loaded: dict[str, int]
+    rejects: pl.DataFrame
+    ignored_files: list[str] = field(default_factory=list)
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(self.rows_read.values()) - sum(self.rows_loaded.values())
+
+    def summary(self) -> str:
+        """The report as text: rows per table, then every rejected cell."""
+        lines = [f"Load {self.load_id}: {len(self.files)} file(s)."]
+        for table in EXPORTS:
+            read, loaded = self.rows_read.get(table, 0), self.rows_loaded.get(table, 0)
+            rejected = f", {read - loaded} rejected" if read > loaded else ""
+            lines.append(f"  {table:<13} {loaded:>10,} loaded of {read:,} read{rejected}")
+        lines.extend(f"  ignored: {name} (no table of that name)" for name in self.ignored_files)
+        if self.rejects.height:
+            lines.append(f"Rejected rows ({self.rows_rejected:,}):")
+            lines.extend(describe_reject(row) for row in self.rejects.iter_rows(named=True))
+        return "\n".join(lines)
+
+
+def describe_reject(reject: dict) -> str:
+    """One rejected cell as a line: where, which row, which column, what is wrong."""
+    where = "row" if reject["file"].lower().endswith(".parquet") else "line"
+    key = f" [{reject['row_key']}]" if reject["row_key"] else ""
+    return f"  {reject['file']} {where} {reject['line']}{key} {reject['column_name']}: {reject['reason']}"
+
+
+def table_for(file_name: str) -> str | None:
+    """The contract table a file belongs to: `orders.csv` and `orders_2025.parquet` both hold orders."""
+    stem, suffix = Path(file_name).stem.lower(), Path(file_name).suffix.lower()
+    if suffix not in SUFFIXES:
+        return None
+    for table in EXPORTS:
+        if stem == table or stem.startswith(table + "_"):
+            return table
+    return None
+
+
+def folder_files(folder: Path) -> list[ExportFile]:
+    """The export files of a folder, in name order."""
+    if not folder.is_dir():
+        raise LoadError(f"{folder}: no such folder")
+    return [ExportFile(p.name, p) for p in sorted(folder.iterdir()) if p.is_file() and p.suffix.lower() in SUFFIXES]
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+def _utf8(raw: bytes, file_name: str) -> bytes:
+    """The file's bytes as UTF-8: UTF-8 (with or without BOM) as is, GBK/GB18030 converted."""
+    if raw.isascii():
+        return raw
+    try:
+        raw.decode("utf-8")
+        return raw
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030").encode()
+    except UnicodeDecodeError:
+        raise LoadError(f"{file_name}: unknown encoding (expected UTF-8 or GBK/GB18030)") from None
+
+
+def _read_csv(file: ExportFile) -> pl.DataFrame:
+    raw = file.data.read_bytes() if isinstance(file.data, Path) else file.data
+    text = _utf8(raw, file.name)
+    # Polars reads a file it maps itself faster than bytes handed to it.
+    source = file.data if text is raw and isinstance(file.data, Path) else io.BytesIO(text)
+    try:
+        return pl.read_csv(source, infer_schema=False)
+    except pl.exceptions.NoDataError:
+        raise LoadError(f"{file.name}: the file is empty") from None
+    except pl.exceptions.PolarsError as error:
+        raise LoadError(f"{file.name}: cannot be read as CSV: {error}") from None
+
+
+def _read_parquet(file: ExportFile) -> pl.DataFrame:
+    source = file.data if isinstance(file.data, Path) else io.BytesIO(file.data)
+    try:
+        return pl.read_parquet(source)
+    except Exception as error:  # Polars raises several kinds for a damaged file
+        raise LoadError(f"{file.name}: cannot be read as Parquet: {error}") from None
+
+
+def _normal(header: str) -> str:
+    return header.replace("\ufeff", "").strip().strip('"').strip().lower()
+
+
+def header_map(headers: list[str], table: Table, file_name: str) -> dict[str, str]:
+    """Canonical column -> the file's header for it; a missing required column stops the load."""
+    by_normal: dict[str, str] = {}
+    for header in headers:
+        by_normal.setdefault(_normal(header), header)
+    found: dict[str, str] = {}
+    used: set[str] = set()
+    for column in table.columns:
+        for candidate in (column.name, *column.aliases):
+            header = by_normal.get(candidate.lower())
+            if header is not None and header not in used:
+                found[column.name] = header
+                used.add(header)
+                break
+    missing = [c.name for c in table.columns if c.required and c.name not in found]
+    if missing:
+        names = ", ".join(
+            f"{name} (or {' / '.join(table.column(name).aliases)})" if table.column(name).aliases else name
+            for name in missing
+        )
+        raise LoadError(f"{file_name}: missing required column {names} for table {table.name}")
+    return found
+
+
+def read_export(file: ExportFile, table: Table) -> tuple[pl.DataFrame, dict[str, str]]:
+    """A file's rows with its columns renamed RAW+canonical, and the headers it used."""
+    frame = _read_parquet(file) if file.is_parquet else _read_csv(file)
+    headers = header_map(frame.columns, table, file.name)
+    first_line = 1 if file.is_parquet else 2
+    columns = [
+        pl.col(headers[c.name]).alias(RAW + c.name)
+        if c.name in headers
+        else pl.lit(None, pl.String).alias(RAW + c.name)
+        for c in table.columns
+    ]
+    # A blank line (or a row of empty cells) is not a row: skipped, the line numbers of the rest kept.
+    blank = pl.all_horizontal(pl.col(name).is_null() for name in frame.columns)
+    frame = frame.select(
+        *columns,
+        pl.lit(file.name).alias("_file"),
+        (pl.int_range(pl.len(), dtype=pl.Int64) + first_line).alias("_line"),
+        blank.alias("_blank"),
+    )
+    return frame.filter(~pl.col("_blank")).drop("_blank"), headers
+
+
+def _union(frames: list[pl.DataFrame]) -> pl.DataFrame:
+    """The files of one table as one frame; a column typed differently across files becomes contract text."""
+    mixed = [name for name in frames[0].columns if len({frame.schema[name] for frame in frames}) > 1]
+
+    def as_text(name: str, dtype: pl.DataType) -> pl.Expr:
+        if isinstance(dtype, pl.Datetime):
+            return pl.col(name).dt.to_string("%Y-%m-%d %H:%M:%S")
+        return pl.col(name).cast(pl.String)
+
+    return pl.concat(
+        [frame.with_columns(as_text(name, frame.schema[name]) for name in mixed) for frame in frames],
+        how="vertical_relaxed",
+    )
+
+
+# --- parsing and checks ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Check:
+    """A rule: rows where `bad` holds are rejected, naming `column` and saying `message`."""
+
+    column: str
+    bad: pl.Expr
+    message: pl.Expr
+
+
+def _text(raw: pl.Expr) -> pl.Expr:
+    stripped = raw.cast(pl.String).str.strip_chars()
+    return pl.when(stripped.str.len_bytes() > 0).then(stripped)
+
+
+def _parse(column: Column, dtype: pl.DataType) -> pl.Expr:
+    """The expression turning the raw column into the contract's type (null where it fails)."""
+    raw = pl.col(RAW + column.name)
+    kind = column.kind
+    if kind == "date" and dtype.is_temporal():
+        return raw.cast(pl.Date)
+    if kind == "timestamp" and dtype.is_temporal():
+        return raw.cast(pl.Datetime("us"))
+    if kind == "decimal" and dtype.is_numeric():
+        return raw.cast(pl.Float64)
+    if kind == "integer" and dtype.is_integer():
+        return raw.cast(pl.Int64)
+    if kind == "bool" and dtype == pl.Boolean:
+        return raw
+    text = _text(raw)
+    if kind == "date":
+        # Excel-made exports often write a date as midnight.
+        day = text.str.replace_all("/", "-").str.replace(r"\s+0?0:00(:00)?$", "")
+        # The year has four digits: `24/1/5` is not year 24.
+        return pl.when(day.str.contains(r"^\d{4}-")).then(day.str.to_date("%Y-%m-%d", strict=False))
+    if kind == "timestamp":
+        normal = text.str.replace_all("/", "-").str.replace("T", " ")
+        return pl.when(normal.str.contains(r"^\d{4}-")).then(
+            pl.coalesce(
+                normal.str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False, time_unit="us"),
+                normal.str.to_datetime("%Y-%m-%d %H:%M", strict=False, time_unit="us"),
+            )
+        )
+    if kind == "decimal":
+        number = text.str.replace_all(",", "").cast(pl.Float64, strict=False)
+        return pl.when(number.is_finite()).then(number)
+    if kind == "integer":
+        number = text.cast(pl.Float64, strict=False)
+        return pl.when(number == number.round()).then(number.cast(pl.Int64, strict=False))
+    if kind == "bool":
+        return text.str.to_lowercase().replace_strict(BOOL_VALUES, default=None, return_dtype=pl.Boolean)
+    if kind == "tier":
+        tier = text.str.to_uppercase().str.replace(r"\s*(类|级)(客户)?$", "")
+        return pl.when(tier.is_in(TIER_VALUES)).then(tier)
+    if kind == "choice":
+        lowered = text.str.to_lowercase()
+        mapping = {v: v for v in column.choices} | CHOICE_ALIASES.get(column.name, {})
+        return lowered.replace_strict(mapping, default=None, return_dtype=pl.String)
+    return text
+
+
+_FORMAT_HINT = {
+    "date": "is not a date (YYYY-MM-DD or YYYY/M/D)",
+    "timestamp": "is not a timestamp (YYYY-MM-DD HH:MM[:SS])",
+    "decimal": "is not a number",
+    "integer": "is not a whole number",
+    "bool": "is not yes/no (true/false, 1/0, yes/no, 是/否)",
+    "tier": "is not a tier (A, B or C)",
+}
+
+
+def _cell_checks(column: Column, dtype: pl.DataType) -> list[Check]:
+    raw = _text(pl.col(RAW + column.name))
+    value = pl.col(column.name)
+    # A typed (Parquet) column is present when not null; turning it into text would cost seconds.
+    present = raw.is_not_null() if dtype == pl.String else pl.col(RAW + column.name).is_not_null()
+    checks = []
+    if column.required:
+        checks.append(Check(column.name, ~present, pl.lit("missing value")))
+    if column.kind != "text":
+        hint = _FORMAT_HINT.get(column.kind) or f"is not one of {', '.join(column.choices)}"
+        checks.append(Check(column.name, present & value.is_null(), pl.format("'{}' " + hint, raw)))
+    return checks
+
+
+def _rule_checks(table: Table, today: date) -> list[Check]:
+    """The contract's rules that relate a column to a bound or to another column."""
+    c = pl.col
+    rules: dict[str, list[Check]] = {
+        "accounts": [
+            Check(
+                "churn_reason",
+                c("churned_on").is_not_null() & c("churn_reason").is_null() & _text(c(RAW + "churn_reason")).is_null(),
+                pl.lit("required when churned_on is set"),
+            )
+        ],
+        "tier_changes": [Check("to_tier", c("from_tier") == c("to_tier"), pl.lit("same as from_tier"))],
+        "orders": [Check("amount", c("amount") < 0, pl.format("{} is negative", c("amount")))],
+        "visits": [
+            Check(
+                "visit_date",
+                c("visit_date") > pl.lit(today),
+                pl.format("{} is in the future", c("visit_date")),
+            )
+        ],
+        "complaints": [
+            Check(name, c(name) < c("opened_at"), pl.lit("is before opened_at"))
+            for name in ("first_response_at", "resolved_at")
+        ],
+        "surveys": [
+            Check("score", ~c("score").is_between(1, 5), pl.format("{} is outside 1–5", c("score"))),
+            Check("nps", ~c("nps").is_between(0, 10), pl.format("{} is outside 0–10", c("nps"))),
+        ],
+        "targets": [
+            Check("revenue_target", c("revenue_target") <= 0, pl.lit("must be greater than 0")),
+            Check("visit_target", c("visit_target") < 0, pl.lit("must not be negative")),
+        ],
+    }
+    return rules.get(table.name, [])
+
+
+def _key_expr(table: Table) -> pl.Expr:
+    if not table.key:
+        return pl.lit(None, pl.String)
+    return pl.concat_str([_text(pl.col(RAW + k)) for k in table.key], separator="/")
+
+
+def _reference_checks(table: Table, known: dict[str, pl.Series]) -> list[Check]:
+    checks = []
+    for column, target in table.references:
+        value = pl.col(column)
+        checks.append(
+            Check(
+                column,
+                value.is_not_null() & ~value.is_in(known[target].implode()),
+                pl.format("'{}' not found in " + target, value),
+            )
+        )
+    return checks
+
+
+def check_table(
+    table: Table, raw: pl.DataFrame, known: dict[str, pl.Series], today: date
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Split a table's rows into the good ones (contract types) and the rejected cells."""
+    parsed = raw.with_columns(_parse(c, raw.schema[RAW + c.name]).alias(c.name) for c in table.columns)
+    checks = [check for c in table.columns for check in _cell_checks(c, raw.schema[RAW + c.name])]
+    if table.key:
+        key_cols = [pl.col(k) for k in table.key]
+        first = (pl.struct(key_cols) if len(key_cols) > 1 else key_cols[0]).is_first_distinct()
+        parsed = parsed.with_columns(_duplicate=~first & pl.all_horizontal(k.is_not_null() for k in key_cols))
+        checks.append(Check(table.key[-1], pl.col("_duplicate"), pl.lit("duplicate key; the first row was kept")))
+    checks += _rule_checks(table, today) + _reference_checks(table, known)
+
+    bad = pl.any_horizontal(check.bad.fill_null(False) for check in checks)
+    parsed = parsed.with_columns(_bad=bad)
+    rejected = parsed.filter(pl.col("_bad"))
+    rejects = pl.concat(
+        [
+            rejected.filter(check.bad.fill_null(False)).select(
+                pl.lit(table.name).alias("table_name"),
+                pl.col("_file").alias("file"),
+                pl.col("_line").alias("line"),
+                _key_expr(table).alias("row_key"),
+                pl.lit(check.column).alias("column_name"),
+                check.message.cast(pl.String).alias("reason"),
+            )
+            for check in checks
+        ],
+        how="vertical",
+    ).sort("file", "line", maintain_order=True)
+
+    good = parsed.filter(~pl.col("_bad"))
+    good = good.with_columns(pl.col(c.name).fill_null(c.default) for c in table.columns if c.default is not None)
+    if table.name == "tier_changes":
+        good = good.sort("changed_on", maintain_order=True).with_columns(seq=pl.int_range(pl.len(), dtype=pl.Int64))
+    keep = [c.name for c in table.columns] + (["seq"] if table.name == "tier_changes" else [])
+    return good.select(keep), rejects.cast(REJECT_SCHEMA)
+
+
+# --- the load --------------------------------------------------------------------------
+
+
+def prepare(
+    files: list[ExportFile], today: date
+) -> tuple[dict[str, pl.DataFrame], pl.DataFrame, dict[str, int], list[str]]:
+    """Read and check every file; raise LoadError if any cannot be read."""
+    by_table: dict[str, list[ExportFile]] = {name: [] for name in EXPORTS}
+    ignored = []
+    for file in files:
+        name = table_for(file.name)
+        if name is None:
+            ignored.append(file.name)
+        else:
+            by_table[name].append(file)
+
+    for table in EXPORT_TABLES:
+        if table.required_file and not by_table[table.name]:
+            raise LoadError(f"no {table.name} file ({table.name}.csv or {table.name}.parquet) among the exports")
+
+    good: dict[str, pl.DataFrame] = {}
+    rejects: list[pl.DataFrame] = []
+    read: dict[str, int] = {}
+    labels: dict[tuple[str, str], str] = {}
+    known: dict[str, pl.Series] = {}
+    for table in EXPORT_TABLES:
+        frames = []
+        for file in sorted(by_table[table.name], key=lambda f: f.name):
+            frame, headers = read_export(file, table)
+            frames.append(frame)
+            labels.update({(file.name, c): h for c, h in headers.items() if _normal(h) != c})
+        raw = _union(frames) if frames else _empty_raw(table)
+        if table.required_file and raw.height == 0:
+            raise LoadError(f"{', '.join(f.name for f in by_table[table.name])}: no rows; {table.name} is required")
+        read[table.name] = raw.height
+        good[table.name], bad = check_table(table, raw, known, today)
+        rejects.append(bad)
+        if len(table.key) == 1:
+            known[table.name] = good[table.name].get_column(table.key[0])
+
+    all_rejects = pl.concat(rejects)
+    if labels:
+        # Name the column as the file does, when the file uses a Chinese or other header.
+        all_rejects = all_rejects.with_columns(
+            pl.struct("file", "column_name")
+            .map_elements(lambda r: _label(labels, r), return_dtype=pl.String)
+            .alias("column_name")
+        )
+    return good, all_rejects, read, ignored
+
+
+def _label(labels: dict[tuple[str, str], str], reject: dict) -> str:
+    header = labels.get((reject["file"], reject["column_name"]))
+    return f"{reject['column_name']} ({header})" if header else reject["column_name"]
+
+
+def _empty_raw(table: Table) -> pl.DataFrame:
+    return pl.DataFrame(
+        {RAW + c.name: pl.Series([], dtype=pl.String) for c in table.columns}
+        | {"_file": pl.Series([], dtype=pl.String), "_line": pl.Series([], dtype=pl.Int64)}
+    )
+
+
+def load(
+    con: duckdb.DuckDBPyConnection,
+    files: list[ExportFile],
+    source: str,
+    today: date | None = None,
+    loaded_by: str | None = None,
+) -> LoadReport:
+    """Replace every export table with the good rows of these files, in one transaction."""
+    good, rejects, read, ignored = prepare(files, today or date.today())
+    names = [f.name for f in files if f.name not in ignored]
+    con.execute("BEGIN TRANSACTION")
+    try:
+        load_id = db.scalar(con, "SELECT coalesce(max(load_id), 0) + 1 FROM load_history")
+        for table in EXPORT_TABLES:
+            _replace(con, table, good[table.name])
+        db.execute(
+            con,
+            """
+            INSERT INTO load_history
+            VALUES ($load_id, $loaded_at, $source, $files, $read, $loaded, $rejected, $loaded_by)
+            """,
+            {
+                "load_id": load_id,
+                "loaded_at": datetime.now(),
+                "source": source,
+                "files": names,
+                "read": sum(read.values()),
+                "loaded": sum(f.height for f in good.values()),
+                "rejected": sum(read.values()) - sum(f.height for f in good.values()),
+                "loaded_by": loaded_by,
+            },
+        )
+        incoming_rejects = rejects.with_columns(load_id=pl.lit(load_id, pl.Int64))
+        con.register("incoming_rejects", incoming_rejects)
+        con.execute(
+            """
+            INSERT INTO load_rejects
+            SELECT load_id, table_name, file, line, row_key, column_name, reason
+            FROM incoming_rejects
+            """
+        )
+        con.unregister("incoming_rejects")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return LoadReport(
+        load_id=load_id,
+        files=names,
+        rows_read=read,
+        rows_loaded={name: frame.height for name, frame in good.items()},
+        rejects=rejects,
+        ignored_files=ignored,
+    )
+
+
+def _replace(con: duckdb.DuckDBPyConnection, table: Table, frame: pl.DataFrame) -> None:
+    # Table and column names come from the fixed contract in kam.store.schema, never from input.
+    columns = ", ".join(frame.columns)
+    con.execute(f"DELETE FROM {table.table}")
+    con.register("incoming", frame)
+    con.execute(f"INSERT INTO {table.table} ({columns}) SELECT {columns} FROM incoming")
+    con.unregister("incoming")
+
+
+def load_folder(
+    con: duckdb.DuckDBPyConnection,
+    folder: Path,
+    today: date | None = None,
+    loaded_by: str | None = None,
+) -> LoadReport:
+    """Load every export file of a folder."""
+    return load(con, folder_files(folder), source=str(folder), today=today, loaded_by=loaded_by)
+
+
+def history(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Every load, newest first."""
+    return db.query(
+        con,
+        """
+        SELECT load_id, loaded_at, source, files, rows_read, rows_loaded, rows_rejected, loaded_by
+        FROM load_history
+        ORDER BY load_id DESC
+        """,
+    )
+
+
+def rejects_of(con: duckdb.DuckDBPyConnection, load_id: int) -> pl.DataFrame:
+    """The rejected cells of one load."""
+    return db.query(
+        con,
+        """
+        SELECT table_name, file, line, row_key, column_name, reason
+        FROM load_rejects
+        WHERE load_id = $load_id
+        ORDER BY file, line
+        """,
+        {"load_id": load_id},
+    )

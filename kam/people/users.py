@@ -1,0 +1,366 @@
+"""Users, roles and the built-in sign-in: salted scrypt hashes, lock-out after repeated failures, audit.
+
+Roles: ``vp`` sees everything, ``manager`` only the accounts they manage (``manager_id``
+links the user to a manager of the exports), ``admin`` everything and the admin page.
+Passwords are stored only as scrypt hashes with a per-user salt, never logged.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import hmac
+import secrets
+import sys
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from kam.config import Settings, settings
+from kam.store import audit, db
+
+ROLES = ("vp", "manager", "admin")
+MIN_PASSWORD = 10
+# scrypt cost: about 50 ms a hash here, slow enough to make guessing expensive.
+SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+# The users the bundled demo data ships with (README lists them); gone once real exports are loaded.
+DEMO_USERS = (
+    ("vp", "Demo VP", "vp", None, "vp-demo-2026"),
+    ("demo-admin", "Demo admin", "admin", None, "admin-demo-2026"),
+    ("m01", "Demo manager M01", "manager", "M01", "m01-demo-2026"),
+    ("m02", "Demo manager M02", "manager", "M02", "m02-demo-2026"),
+)
+FIRST_ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class User:
+    """A signed-in user."""
+
+    username: str
+    name: str
+    role: str
+    manager_id: str | None = None
+    email: str | None = None
+    must_change_password: bool = False
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.role != "manager"
+
+
+class SignInError(Exception):
+    """Sign-in refused; str() is the message for the user (it never says which part was wrong)."""
+
+
+class UserError(Exception):
+    """A change to users refused; str() says why."""
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, **SCRYPT)
+    return "scrypt$" + base64.b64encode(salt).decode() + "$" + base64.b64encode(digest).decode()
+
+
+def verify_password(password: str, stored: str | None) -> bool:
+    if not stored or not stored.startswith("scrypt$"):
+        return False
+    _, salt, digest = stored.split("$")
+    candidate = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), **SCRYPT)
+    return hmac.compare_digest(candidate, base64.b64decode(digest))
+
+
+@functools.cache
+def _decoy_hash() -> str:
+    """A hash to check unknown user names against, so that they take as long as known ones."""
+    return hash_password(secrets.token_urlsafe(16))
+
+
+def _row(con: duckdb.DuckDBPyConnection, username: str) -> dict[str, Any] | None:
+    frame = db.query(con, "SELECT * FROM users WHERE username = $username", {"username": username})
+    return frame.row(0, named=True) if frame.height else None
+
+
+def _user(row: dict[str, Any]) -> User:
+    return User(
+        username=row["username"],
+        name=row["name"],
+        role=row["role"],
+        manager_id=row["manager_id"],
+        email=row["email"],
+        must_change_password=bool(row["must_change_password"]),
+    )
+
+
+def sign_in(
+    con: duckdb.DuckDBPyConnection,
+    username: str,
+    password: str,
+    now: datetime | None = None,
+    policy: Settings | None = None,
+) -> User:
+    """The user, if the password is right and the account neither locked nor deactivated."""
+    now, policy = now or datetime.now(), policy or settings()
+    username = (username or "").strip().lower()
+    row = _row(con, username)
+    refused = SignInError("Wrong user name or password.")
+    if row is None or not row["active"]:
+        verify_password(password, _decoy_hash())
+        audit.record(con, username or None, "sign_in.failed", username, after={"why": "unknown or inactive"})
+        raise refused
+    if row["locked_until"] is not None and row["locked_until"] > now:
+        audit.record(con, username, "sign_in.locked", username)
+        raise SignInError(f"Too many failed attempts: try again after {row['locked_until']:%H:%M}.")
+    if not verify_password(password, row["password_hash"]):
+        failures = row["failed_logins"] + 1
+        locked = failures >= policy.max_failed_logins
+        db.execute(
+            con,
+            "UPDATE users SET failed_logins = $failures, locked_until = $until WHERE username = $username",
+            {
+                "failures": 0 if locked else failures,
+                "until": now + timedelta(minutes=policy.lockout_minutes) if locked else None,
+                "username": username,
+            },
+        )
+        audit.record(con, username, "sign_in.failed", username, after={"failures": failures, "locked": locked})
+        if locked:
+            raise SignInError(f"Too many failed attempts: locked for {policy.lockout_minutes} minutes.")
+        raise refused
+    db.execute(
+        con,
+        "UPDATE users SET failed_logins = 0, locked_until = NULL, last_sign_in = $now WHERE username = $username",
+        {"now": now, "username": username},
+    )
+    audit.record(con, username, "sign_in", username)
+    return _user(row)
+
+
+def user_for_email(con: duckdb.DuckDBPyConnection, email: str | None) -> User | None:
+    """The user with this e-mail (single sign-on), or else a manager of the exports with it.
+
+    None if there is neither, or if that user is deactivated (the manager of the exports with the
+    same e-mail does not stand in for a deactivated user).
+    """
+    if not email:
+        return None
+    frame = db.query(
+        con,
+        "SELECT * FROM users WHERE lower(email) = lower($email) ORDER BY active DESC, username LIMIT 1",
+        {"email": email},
+    )
+    if frame.height:
+        row = frame.row(0, named=True)
+        return _user(row) if row["active"] else None
+    manager = db.query(
+        con,
+        "SELECT manager_id, name, email FROM managers WHERE lower(email) = lower($email) AND active LIMIT 1",
+        {"email": email},
+    )
+    if manager.height:
+        found = manager.row(0, named=True)
+        return User(found["email"].lower(), found["name"], "manager", found["manager_id"], found["email"])
+    return None
+
+
+def refresh(con: duckdb.DuckDBPyConnection, user: User) -> User | None:
+    """The user as the store has them now, or None once they may no longer sign in.
+
+    A session re-reads its user on every request, so that deactivating a user, changing
+    their role or their manager link, or a load retiring the demo users, applies at once.
+    A manager signed in by single sign-on without a user record is looked up by e-mail again.
+    """
+    row = _row(con, user.username)
+    if row is not None:
+        return _user(row) if row["active"] else None
+    found = user_for_email(con, user.email)
+    return found if found is not None and found.username == user.username else None
+
+
+def _check(role: str, manager_id: str | None, password: str | None) -> None:
+    if role not in ROLES:
+        raise UserError(f"Role must be one of {', '.join(ROLES)}.")
+    if role == "manager" and not manager_id:
+        raise UserError("A manager must be linked to a manager id of the exports.")
+    if password is not None and len(password) < MIN_PASSWORD:
+        raise UserError(f"The password needs at least {MIN_PASSWORD} characters.")
+
+
+def _check_email(con: duckdb.DuckDBPyConnection, email: str | None, username: str) -> None:
+    """An e-mail signs in by single sign-on, so it may belong to one user only."""
+    if not email:
+        return
+    if "@" not in email or any(c.isspace() for c in email):
+        raise UserError(f"{email} is not an e-mail address.")
+    other = db.scalar(
+        con,
+        "SELECT username FROM users WHERE lower(email) = lower($email) AND username <> $username LIMIT 1",
+        {"email": email, "username": username},
+    )
+    if other is not None:
+        raise UserError(f"{other} already has the e-mail {email}.")
+
+
+def add_user(
+    con: duckdb.DuckDBPyConnection,
+    username: str,
+    name: str,
+    role: str,
+    password: str,
+    manager_id: str | None = None,
+    email: str | None = None,
+    by: str | None = None,
+    must_change_password: bool = True,
+    demo: bool = False,
+) -> None:
+    """Create a user; by default they choose their own password at the first sign-in."""
+    username, email = username.strip().lower(), (email or "").strip() or None
+    if not username or not username.replace("-", "").replace(".", "").replace("_", "").isalnum():
+        raise UserError("A user name is letters, digits, '-', '.' or '_'.")
+    _check(role, manager_id, password)
+    if _row(con, username) is not None:
+        raise UserError(f"There is already a user {username}.")
+    _check_email(con, email, username)
+    db.execute(
+        con,
+        """
+        INSERT INTO users (username, name, role, manager_id, email, password_hash, active, failed_logins,
+                           must_change_password, demo, created_at)
+        VALUES ($username, $name, $role, $manager_id, $email, $hash, true, 0, $must_change, $demo, $now)
+        """,
+        {
+            "username": username,
+            "name": name.strip() or username,
+            "role": role,
+            "manager_id": manager_id if role == "manager" else None,
+            "email": email,
+            "hash": hash_password(password),
+            "must_change": must_change_password,
+            "demo": demo,
+            "now": datetime.now(),
+        },
+    )
+    audit.record(con, by, "user.add", username, after={"role": role, "manager_id": manager_id, "email": email})
+
+
+def update_user(
+    con: duckdb.DuckDBPyConnection,
+    username: str,
+    by: str | None,
+    role: str | None = None,
+    manager_id: str | None = None,
+    active: bool | None = None,
+    email: str | None = None,
+) -> None:
+    """Change a user's role, manager link, e-mail ("" for none) or whether they may sign in; None keeps it.
+
+    Only a manager keeps a manager link. The last active admin can be neither demoted nor deactivated.
+    """
+    row = _row(con, username)
+    if row is None:
+        raise UserError(f"There is no user {username}.")
+    new = {
+        "role": role or row["role"],
+        "manager_id": manager_id or row["manager_id"],
+        "email": row["email"] if email is None else email.strip() or None,
+        "active": row["active"] if active is None else active,
+    }
+    if new["role"] != "manager":
+        new["manager_id"] = None
+    _check(new["role"], new["manager_id"], None)
+    _check_email(con, new["email"], username)
+    still_admin = new["role"] == "admin" and new["active"]
+    if row["role"] == "admin" and row["active"] and not row["demo"] and not still_admin:
+        others = db.scalar(
+            con,
+            "SELECT count(*) FROM users WHERE role = 'admin' AND active AND NOT demo AND username <> $username",
+            {"username": username},
+        )
+        if not others:
+            raise UserError(f"{username} is the last admin: make another user admin first.")
+    db.execute(
+        con,
+        """
+        UPDATE users SET role = $role, manager_id = $manager_id, email = $email, active = $active
+        WHERE username = $username
+        """,
+        new | {"username": username},
+    )
+    before = {key: row[key] for key in new}
+    audit.record(con, by, "user.change", username, before=before, after=new)
+
+
+def set_password(
+    con: duckdb.DuckDBPyConnection, username: str, password: str, by: str | None, must_change: bool = False
+) -> None:
+    """A new password (an admin's reset makes the user choose their own at the next sign-in)."""
+    if _row(con, username) is None:
+        raise UserError(f"There is no user {username}.")
+    _check("vp", None, password)
+    db.execute(
+        con,
+        """
+        UPDATE users SET password_hash = $hash, must_change_password = $must_change,
+                         failed_logins = 0, locked_until = NULL
+        WHERE username = $username
+        """,
+        {"hash": hash_password(password), "must_change": must_change, "username": username},
+    )
+    audit.record(con, by, "user.password", username, after={"must_change": must_change})
+
+
+def users(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Every user, without the password hashes."""
+    return db.query(
+        con,
+        """
+        SELECT username, name, role, manager_id, email, active, demo, locked_until, last_sign_in, created_at
+        FROM users
+        ORDER BY username
+        """,
+    )
+
+
+def ensure_first_admin(con: duckdb.DuckDBPyConnection) -> str | None:
+    """On a deployment with no admin, create one; its one-time password goes to the server's console only."""
+    if db.scalar(con, "SELECT count(*) FROM users WHERE role = 'admin' AND NOT demo") > 0:
+        return None
+    if _row(con, FIRST_ADMIN) is not None:
+        return None
+    password = secrets.token_urlsafe(12)
+    add_user(con, FIRST_ADMIN, "Administrator", "admin", password, by="setup", must_change_password=True)
+    print(
+        f"kam: created the first admin. User name: {FIRST_ADMIN}, one-time password: {password} "
+        "(choose a new one at the first sign-in)",
+        file=sys.stderr,
+        flush=True,
+    )
+    return password
+
+
+def seed_demo_users(con: duckdb.DuckDBPyConnection) -> None:
+    """The demo users of the bundled data, for trying every role."""
+    for username, name, role, manager_id, password in DEMO_USERS:
+        if _row(con, username) is None:
+            add_user(con, username, name, role, password, manager_id, by="setup", must_change_password=False, demo=True)
+
+
+def retire_demo_users(con: duckdb.DuckDBPyConnection, by: str | None) -> int:
+    """Deactivate the demo users once real exports are loaded; returns how many."""
+    demo = db.scalar(con, "SELECT count(*) FROM users WHERE demo AND active")
+    if demo:
+        db.execute(con, "UPDATE users SET active = false WHERE demo")
+        audit.record(con, by, "user.retire_demo", None, after={"users": demo})
+    return demo
+
+
+def reset_password(con: duckdb.DuckDBPyConnection, username: str, admin: User) -> str:
+    """A one-time password for the user, to hand over; they choose their own at the next sign-in."""
+    password = secrets.token_urlsafe(12)
+    set_password(con, username, password, by=admin.username, must_change=True)
+    return password

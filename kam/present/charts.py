@@ -1,0 +1,291 @@
+"""Plotly figures for the pages: one colour per tier everywhere, readable on a projector."""
+
+from __future__ import annotations
+
+import plotly.express as px
+import plotly.graph_objects as go
+import polars as pl
+
+TIER_COLORS = {"A": "#1b4f72", "B": "#2e86c1", "C": "#a9cce3"}
+CHANNEL_COLORS = {
+    "in_person": "#1b4f72",
+    "phone": "#2e86c1",
+    "video": "#48c9b0",
+    "email": "#f5b041",
+    "mail": "#af7ac5",
+}
+SLA_COLORS = {"met": "#27ae60", "breached": "#c0392b", "pending": "#f5b041"}
+GOOD, BAD = "#27ae60", "#c0392b"
+PARETO_POINTS = 1000
+TIER_ORDER = {"tier": ["A", "B", "C"], "suggested_tier": ["A", "B", "C"]}
+
+
+def _finish(fig: go.Figure, title: str, height: int = 360) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0, "font": {"size": 16}},
+        height=height,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        legend={"orientation": "h", "y": -0.2},
+        font={"size": 13},
+    )
+    return fig
+
+
+def tier_counts(dist: pl.DataFrame) -> go.Figure:
+    """Active accounts per tier."""
+    fig = px.bar(
+        dist,
+        x="tier",
+        y="accounts",
+        color="tier",
+        color_discrete_map=TIER_COLORS,
+        category_orders=TIER_ORDER,
+        text="accounts",
+        labels={"tier": "Tier", "accounts": "Active accounts"},
+    )
+    return _finish(fig.update_layout(showlegend=False), "Active accounts by tier")
+
+
+def tier_revenue_share(dist: pl.DataFrame) -> go.Figure:
+    """Trailing-12-month revenue share per tier."""
+    fig = px.pie(
+        dist,
+        names="tier",
+        values="revenue_12m",
+        color="tier",
+        color_discrete_map=TIER_COLORS,
+        category_orders=TIER_ORDER,
+        hole=0.45,
+    )
+    fig.update_traces(textinfo="label+percent", sort=False)
+    return _finish(fig, "Revenue share by tier (last 12 months)")
+
+
+def tier_mix(mix: pl.DataFrame) -> go.Figure:
+    """Active accounts by tier at each month end."""
+    fig = px.bar(
+        mix,
+        x="date",
+        y="accounts",
+        color="tier",
+        color_discrete_map=TIER_COLORS,
+        category_orders=TIER_ORDER,
+        labels={"date": "Month end", "accounts": "Active accounts", "tier": "Tier"},
+    )
+    return _finish(fig, "Tier mix over time")
+
+
+def tier_movement(movement: pl.DataFrame) -> go.Figure:
+    """Tier changes in the period as a from × to matrix."""
+    tiers = ["A", "B", "C"]
+    counts = {(r["from_tier"], r["to_tier"]): r["changes"] for r in movement.iter_rows(named=True)}
+    z = [[counts.get((f, t), 0) for t in tiers] for f in tiers]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=[f"to {t}" for t in tiers],
+            y=[f"from {t}" for t in tiers],
+            text=z,
+            texttemplate="%{text}",
+            colorscale="Blues",
+            showscale=False,
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    return _finish(fig, "Tier movement in the period")
+
+
+def pareto(abc: pl.DataFrame, cutoffs: dict[str, float]) -> go.Figure:
+    """Cumulative share of trailing-12-month revenue by account rank, with the ABC cut-offs."""
+    # A line of more points than the chart has pixels only slows the page: keep every n-th
+    # account, and the last one.
+    step = max(abc.height // PARETO_POINTS, 1)
+    shown = abc.filter((pl.int_range(pl.len()) % step == 0) | (pl.int_range(pl.len()) == pl.len() - 1))
+    fig = px.line(
+        shown,
+        x="rank",
+        y="cumulative_share",
+        hover_data=["account_id", "name", "tier", "suggested_tier"],
+        labels={"rank": "Accounts ranked by revenue", "cumulative_share": "Cumulative revenue share"},
+    )
+    for tier, share in cutoffs.items():
+        fig.add_hline(y=share, line_dash="dot", annotation_text=f"{tier} cut-off {share:.0%}")
+    fig.update_yaxes(tickformat=".0%", range=[0, 1.02])
+    return _finish(fig, "Pareto curve of revenue (last 12 months)")
+
+
+def share_by(frame: pl.DataFrame, x: str, y: str, title: str, label: str, color: str | None = None) -> go.Figure:
+    """A bar per group of a share (coverage, attainment, met %), 0–100 %."""
+    fig = px.bar(
+        frame,
+        x=x,
+        y=y,
+        color=color,
+        color_discrete_map=TIER_COLORS if color == "tier" else None,
+        category_orders=TIER_ORDER,
+        text_auto=".0%",
+        labels={x: label, y: title},
+    )
+    fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
+    return _finish(fig.update_layout(showlegend=False), title)
+
+
+def visits_by_week(weekly: pl.DataFrame) -> go.Figure:
+    fig = px.bar(
+        weekly,
+        x="week",
+        y="visits",
+        color="channel",
+        color_discrete_map=CHANNEL_COLORS,
+        labels={"week": "Week (Monday)", "visits": "Visits", "channel": "Channel"},
+    )
+    return _finish(fig, "Visits per week by channel")
+
+
+def sla_over_time(trend: pl.DataFrame) -> go.Figure:
+    fig = px.line(
+        trend,
+        x="period",
+        y="met_pct",
+        markers=True,
+        labels={"period": "Opened in", "met_pct": "SLA met"},
+    )
+    fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
+    return _finish(fig, "Complaint SLA met over time")
+
+
+def sla_counts(frame: pl.DataFrame, x: str, label: str) -> go.Figure:
+    """Met, breached and pending complaints per group, stacked."""
+    long = frame.unpivot(index=x, on=["met", "breached", "pending"], variable_name="status", value_name="complaints")
+    fig = px.bar(
+        long,
+        x=x,
+        y="complaints",
+        color="status",
+        color_discrete_map=SLA_COLORS,
+        category_orders={"status": list(SLA_COLORS), "severity": ["high", "medium", "low"]},
+        labels={x: label, "complaints": "Complaints", "status": "SLA"},
+    )
+    return _finish(fig, f"Complaint SLA by {label.lower()}")
+
+
+def ageing(bands: pl.DataFrame) -> go.Figure:
+    fig = px.bar(
+        bands, x="age_band", y="complaints", text="complaints", labels={"age_band": "Age", "complaints": "Open"}
+    )
+    return _finish(fig, "Open complaints by age")
+
+
+def score_distribution(scores: pl.DataFrame) -> go.Figure:
+    fig = px.bar(scores, x="score", y="responses", text="responses", labels={"score": "Score", "responses": "Answers"})
+    fig.update_xaxes(dtick=1)
+    return _finish(fig, "Scores in the period")
+
+
+def ranking(card: pl.DataFrame, column: str, label: str, target: float | None = None) -> go.Figure:
+    """Managers ranked by one scorecard figure, coloured against a target line."""
+    ranked = card.filter(pl.col(column).is_not_null()).sort(column)
+    colors = [GOOD if v >= target else BAD for v in ranked.get_column(column)] if target is not None else "#2e86c1"
+    fig = go.Figure(
+        go.Bar(
+            x=ranked.get_column(column),
+            y=ranked.get_column("name") + " (" + ranked.get_column("manager_id") + ")",
+            orientation="h",
+            marker_color=colors,
+        )
+    )
+    if target is not None:
+        fig.add_vline(x=target, line_dash="dot")
+    fig.update_xaxes(tickformat=".0%", title=label)
+    return _finish(fig, f"Managers by {label.lower()}", height=max(300, 28 * ranked.height + 80))
+
+
+def revenue_by_month(monthly: pl.DataFrame) -> go.Figure:
+    fig = px.bar(monthly, x="month", y="revenue", labels={"month": "Month", "revenue": "Revenue"})
+    return _finish(fig, "Revenue by month")
+
+
+# Axis tick format, tick prefix and hover format of a scorecard figure's unit (kam.metrics.managers.Figure).
+UNIT_AXES = {"share": (".0%", "", ".1%"), "score": (".2f", "", ".2f"), "money": ("~s", "¥", ",.0f")}
+
+
+def ranking_of(
+    card: pl.DataFrame, column: str, label: str, target: float | None = None, unit: str = "share"
+) -> go.Figure:
+    """`ranking` for any scorecard figure: shares on a % axis, scores as plain numbers, money in ¥."""
+    tick, prefix, hover = UNIT_AXES[unit]
+    fig = ranking(card, column, label, target)
+    fig.update_traces(hovertemplate=f"%{{y}}<br>{label}: {prefix}%{{x:{hover}}}<extra></extra>")
+    return fig.update_xaxes(tickformat=tick, tickprefix=prefix)
+
+
+def visit_timeline(visits: pl.DataFrame) -> go.Figure:
+    """One account's visits by date and channel; executive visits drawn larger."""
+    fig = px.scatter(
+        visits.with_columns(size=pl.when(pl.col("executive")).then(16).otherwise(10)),
+        x="visit_date",
+        y="channel",
+        color="channel",
+        size="size",
+        size_max=16,
+        color_discrete_map=CHANNEL_COLORS,
+        category_orders={"channel": list(CHANNEL_COLORS)},
+        hover_data={"purpose": True, "next_step": True, "size": False},
+        labels={"visit_date": "Visit date", "channel": "Channel", "purpose": "Purpose", "next_step": "Next step"},
+    )
+    return _finish(fig.update_layout(showlegend=False), "Visits", height=300)
+
+
+# Each satisfaction figure: its axis title, tick format and range.
+SATISFACTION_FIGURES = {
+    "mean_score": ("Mean score (1–5)", ".2f", [1, 5.1]),
+    "csat_pct": ("CSAT", ".0%", [0, 1.05]),
+    "nps": ("NPS", ".0f", [-100, 105]),
+}
+
+
+def satisfaction_over_time(trend: pl.DataFrame, figure: str = "mean_score", by: str | None = None) -> go.Figure:
+    """One satisfaction figure (mean score, CSAT or NPS) per half-year or quarter, one line per tier or region."""
+    title, tick, span = SATISFACTION_FIGURES[figure]
+    fig = px.line(
+        trend,
+        x="period",
+        y=figure,
+        color=by,
+        color_discrete_map=TIER_COLORS if by == "tier" else None,
+        category_orders=TIER_ORDER,
+        markers=True,
+        hover_data={"responses": True, "nps_responses": figure == "nps"},
+        labels={
+            "period": "Period",
+            figure: title,
+            "tier": "Tier",
+            "region": "Region",
+            "responses": "Answers",
+            "nps_responses": "NPS answers",
+        },
+    )
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(tickformat=tick, range=span)
+    return _finish(fig, f"{title} over time")
+
+
+def satisfaction_by(summary: pl.DataFrame, column: str, label: str) -> go.Figure:
+    """Mean score per tier or region, the CSAT share written on each bar."""
+    fig = px.bar(
+        summary,
+        x=column,
+        y="mean_score",
+        color=column if column == "tier" else None,
+        color_discrete_map=TIER_COLORS,
+        category_orders=TIER_ORDER,
+        custom_data=["csat_pct", "responses"],
+        labels={column: label, "mean_score": "Mean score (1–5)"},
+    )
+    fig.update_traces(
+        texttemplate="%{y:.2f} · CSAT %{customdata[0]:.0%}",
+        hovertemplate="%{x}<br>Mean score %{y:.2f}<br>CSAT %{customdata[0]:.1%}<br>"
+        "%{customdata[1]} answers<extra></extra>",
+    )
+    fig.update_yaxes(range=[0, 5.2])
+    return _finish(fig.update_layout(showlegend=False), f"Mean score by {label.lower()}")

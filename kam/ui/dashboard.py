@@ -1,0 +1,155 @@
+"""What every page shares: the deployment's database, the current scope, and cached metric calls.
+
+One DuckDB connection per process (``st.cache_resource``); every call that queries takes
+its own cursor from it, so each script-run thread works on its own. Metric results are
+cached by the metric, the scope and the database's data version, which changes with every
+load and every visit entered in the app, so a rerun with the same filters does no query
+work and new data shows at once.
+"""
+
+from __future__ import annotations
+
+import runpy
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import duckdb
+import polars as pl
+import streamlit as st
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
+
+from kam.config import PROJECT_ROOT, settings
+from kam.ingest.bootstrap import open_database
+from kam.metrics import catalog
+from kam.metrics.scope import Scope, latest_event_date
+from kam.people.users import User
+
+T = TypeVar("T")
+ENTRY = PROJECT_ROOT / "app.py"
+# Where the session keeps its signed-in kam.people.users.User (kam.ui.signin puts it there).
+USER = "signed_in_user"
+
+
+@st.cache_resource(show_spinner="Preparing the database…")
+def _database(path: str, demo_dir: str) -> duckdb.DuckDBPyConnection:
+    return open_database(Path(path), Path(demo_dir))
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    """A fresh cursor on the deployment's database."""
+    policy = settings()
+    return _database(str(policy.db_path), str(policy.demo_dir)).cursor()
+
+
+def refresh_version() -> tuple:
+    """Read the data version once per script run; the cached calls of this run are keyed by it."""
+    # The path is part of the key: a test process opens several databases in turn.
+    version = (str(settings().db_path), *catalog.data_version(connection()))
+    st.session_state["data_version"] = version
+    return version
+
+
+def follow_latest(key: str, latest: date) -> None:
+    """Keep a date widget on the latest event date while the user has not chosen another day.
+
+    A visit saved today moves the latest event date: the as-of date moves with it, so the
+    visit counts at once, unless the user (or the link they opened) picked a date.
+    """
+    seen = f"{key}_latest_seen"
+    if st.session_state.get(key) == st.session_state.get(seen) and st.session_state.get(seen) != latest:
+        st.session_state[key] = latest
+    st.session_state[seen] = latest
+
+
+def use_scope(scope: Scope) -> None:
+    """Set the scope every page of this run works on (the entry script does, after the filters)."""
+    st.session_state["scope"] = scope
+
+
+def current_user() -> User:
+    """The signed-in user; the entry script lets no page run without one."""
+    if USER not in st.session_state:
+        _run_entry_instead()
+    return st.session_state[USER]
+
+
+def require_role(*roles: str) -> User:
+    """The signed-in user, if their role may see this page; otherwise the page stops with a message."""
+    user = current_user()
+    if user.role not in roles:
+        st.error("This page is not open to your role.", icon=":material/block:")
+        st.stop()
+    return user
+
+
+def page_file(name: str) -> str:
+    """The path of pages/<name>.py, for st.switch_page from any page."""
+    return str(PROJECT_ROOT / "pages" / f"{name}.py")
+
+
+def scope() -> Scope:
+    """The scope the entry script set for this run."""
+    if "scope" not in st.session_state:
+        _run_entry_instead()
+    return st.session_state["scope"]
+
+
+def _run_entry_instead() -> None:
+    # Streamlit runs a page file on its own when a new server's first request is the page's
+    # own URL and a `pages/` folder sits beside app.py (its older multipage mode). Run the
+    # entry script instead: it lays out the sidebar and runs this page through st.navigation,
+    # which also ends that older mode for the rest of the process.
+    runpy.run_path(str(ENTRY), run_name="__main__")
+    st.stop()
+
+
+@st.cache_data(show_spinner=False, max_entries=2000)
+def _run(name: str, scope: Scope, version: tuple, options: tuple, _metric: Callable[..., Any]) -> Any:
+    return _metric(connection(), scope, **dict(options))
+
+
+def cached(metric: Callable[..., T], scope: Scope, **options: Any) -> T:
+    """metric(connection, scope, **options), computed once per scope, options and data version."""
+    name = f"{metric.__module__}.{metric.__qualname__}"
+    version = st.session_state.get("data_version") or refresh_version()
+    return _run(name, scope, version, tuple(sorted(options.items())), metric)
+
+
+def prefetch(*calls: tuple[Callable[..., Any], Scope, dict[str, Any]]) -> None:
+    """Compute several cached metric calls at once, two at a time, so that the page's own calls find them ready.
+
+    DuckDB runs each query on its own cursor; two at once keep both cores busy through the
+    single-threaded parts of each query.
+    """
+    context = get_script_run_ctx()
+
+    def compute(call: tuple[Callable[..., Any], Scope, dict[str, Any]]) -> None:
+        add_script_run_ctx(threading.current_thread(), context)
+        metric, scope, options = call
+        cached(metric, scope, **options)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(compute, calls))
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    regions: list[str]
+    managers: pl.DataFrame
+    latest: date | None
+
+
+@st.cache_data(show_spinner=False, max_entries=20)
+def _filter_options(version: tuple) -> FilterOptions:
+    con = connection()
+    return FilterOptions(catalog.regions(con), catalog.managers(con), latest_event_date(con))
+
+
+def filter_options() -> FilterOptions:
+    """The regions and managers the sidebar offers, and the latest event date (the default as-of)."""
+    return _filter_options(st.session_state.get("data_version") or refresh_version())

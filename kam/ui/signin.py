@@ -1,0 +1,135 @@
+"""Who is signed in to this browser session: the built-in form, single sign-on, idle expiry, sign-out.
+
+The signed-in user lives in ``st.session_state`` with the time of their last request; a
+session idle longer than the configured minutes is signed out. Where ``.streamlit/secrets.toml``
+has an ``[auth]`` section, Streamlit's own OpenID Connect sign-in is used and the e-mail it
+returns is matched to a user (or to a manager of the exports).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+import streamlit as st
+
+from kam.config import settings
+from kam.people import users
+from kam.people.users import SignInError, User, UserError
+from kam.store import audit
+from kam.ui import dashboard
+
+USER = dashboard.USER
+SEEN, MESSAGE = "signed_in_seen", "sign_in_message"
+# The single sign-on e-mail this session already refused (so it is not refused, and logged, on every rerun).
+REFUSED = "sign_in_refused_email"
+# Set when the session signed in by single sign-on: no password of ours to choose then.
+BY_SSO = "signed_in_by_sso"
+NAME, PASSWORD = "sign_in_name", "sign_in_password"
+NEW_PASSWORD, REPEAT = "new_password", "new_password_repeat"
+
+
+def single_sign_on() -> bool:
+    """True where the deployment configured OpenID Connect in secrets.toml."""
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:
+        return False
+
+
+def current_user(now: datetime | None = None) -> User | None:
+    """The signed-in user of this session, or None (never signed in, signed out, idle too long, or deactivated).
+
+    The user is read again from the store on every request, so that a deactivation or a change of
+    role or manager link applies at once.
+    """
+    now = now or datetime.now()
+    if single_sign_on() and USER not in st.session_state and st.user.is_logged_in:
+        _sign_in_by_email(st.user.get("email"), st.user.get("email_verified"))
+    user = st.session_state.get(USER)
+    if user is None:
+        return None
+    idle = timedelta(minutes=settings().session_idle_minutes)
+    if now - st.session_state.get(SEEN, now) > idle:
+        sign_out(f"Signed out after {settings().session_idle_minutes} minutes without activity.")
+        return None
+    fresh = users.refresh(dashboard.connection(), user)
+    if fresh is None:
+        sign_out("Your access to this dashboard has ended; ask an admin.")
+        return None
+    if st.session_state.get(BY_SSO):
+        fresh = replace(fresh, must_change_password=False)
+    st.session_state[USER] = fresh
+    st.session_state[SEEN] = now
+    return fresh
+
+
+def refused_by_single_sign_on() -> bool:
+    """True when the company account this browser signed in with has no access here."""
+    return REFUSED in st.session_state
+
+
+def _sign_in_by_email(email: str | None, verified: object) -> None:
+    if st.session_state.get(REFUSED) == email:
+        return
+    con = dashboard.connection()
+    # A provider that says the address is unverified does not vouch for it; most say nothing.
+    user = None if verified is False else users.user_for_email(con, email)
+    if user is None:
+        why = "e-mail not verified" if verified is False else "no active user with this e-mail"
+        audit.record(con, email, "sign_in.failed", email, after={"why": why, "via": "single sign-on"})
+        st.session_state[REFUSED] = email
+        st.session_state[MESSAGE] = f"{email} has no access to this dashboard; ask an admin."
+        return
+    audit.record(con, user.username, "sign_in", user.username, after={"via": "single sign-on"})
+    _start(replace(user, must_change_password=False))
+    st.session_state[BY_SSO] = True
+
+
+def _start(user: User) -> None:
+    st.session_state[USER] = user
+    st.session_state[SEEN] = datetime.now()
+    st.session_state.pop(MESSAGE, None)
+    st.session_state.pop(REFUSED, None)
+
+
+def submit_password() -> None:
+    """The sign-in form's callback; the password never stays in the session."""
+    password = st.session_state.pop(PASSWORD, "")
+    try:
+        user = users.sign_in(dashboard.connection(), st.session_state.get(NAME, ""), password)
+    except SignInError as refused:
+        st.session_state[MESSAGE] = str(refused)
+        return
+    _start(user)
+
+
+def message() -> str | None:
+    return st.session_state.get(MESSAGE)
+
+
+def sign_out(why: str | None = None) -> None:
+    """End the session's sign-in (and the single sign-on one, where used)."""
+    user = st.session_state.pop(USER, None)
+    if user is not None:
+        audit.record(dashboard.connection(), user.username, "sign_out", user.username, after={"why": why})
+    for key in list(st.session_state):
+        del st.session_state[key]
+    if why:
+        st.session_state[MESSAGE] = why
+    if single_sign_on() and st.user.is_logged_in:
+        st.logout()
+
+
+def change_password(user: User) -> None:
+    """The new-password form's callback (first sign-in with a one-time password)."""
+    new, repeat = st.session_state.pop(NEW_PASSWORD, ""), st.session_state.pop(REPEAT, "")
+    if new != repeat:
+        st.session_state[MESSAGE] = "The two passwords differ."
+        return
+    try:
+        users.set_password(dashboard.connection(), user.username, new, by=user.username)
+    except UserError as refused:
+        st.session_state[MESSAGE] = str(refused)
+        return
+    _start(replace(user, must_change_password=False))

@@ -1,0 +1,134 @@
+"""The visit form's state: what is typed, checking and saving it, the messages at each field.
+
+The form's widgets keep their values in ``st.session_state`` under the keys below. Saving
+runs in the submit button's callback, before the page is laid out again: a refused visit
+leaves every value as typed and puts a message at each field; a saved one clears the form
+and leaves a confirmation. One visit id per filled-in form makes a double submit save once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date
+from typing import Any
+
+import polars as pl
+import streamlit as st
+
+from kam.ui import dashboard
+from kam.visits import log as visit_log
+from kam.visits import rules as visit_rules
+from kam.visits.rules import Author, InvalidVisit, VisitDraft, VisitError
+
+# Widget key of each VisitDraft field.
+KEYS = {
+    "account_id": "visit_account",
+    "visit_date": "visit_date",
+    "channel": "visit_channel",
+    "purpose": "visit_purpose",
+    "purpose_other": "visit_purpose_other",
+    "executive": "visit_executive",
+    "met_with": "visit_met_with",
+    "notes": "visit_notes",
+    "next_step": "visit_next_step",
+    "next_date": "visit_next_date",
+}
+ERRORS, SAVED, VISIT_ID, EDITING = "visit_errors", "visit_saved", "visit_form_id", "visit_editing"
+
+
+def prepare(allowed: Collection[str], preset_account: str | None = None) -> None:
+    """Give the form its visit id, and the account to log for when opened from the worklist."""
+    st.session_state.setdefault(VISIT_ID, visit_log.new_visit_id())
+    for field, key in KEYS.items():
+        st.session_state.setdefault(key, _empty(field))
+    if preset_account in allowed:
+        st.session_state[KEYS["account_id"]] = preset_account
+    elif preset_account:
+        st.session_state[ERRORS] = {"account_id": f"{preset_account} is not one of your accounts."}
+
+
+def _empty(field: str) -> Any:
+    """What a field holds in a new form: today's date for the visit, nothing elsewhere."""
+    defaults = {"visit_date": date.today(), "executive": False}
+    return defaults.get(field, "" if field in ("purpose_other", "met_with", "notes", "next_step") else None)
+
+
+def draft() -> VisitDraft:
+    """The draft as the widgets hold it now."""
+    values: dict[str, Any] = {field: st.session_state.get(key) for field, key in KEYS.items()}
+    for text in ("purpose_other", "met_with", "notes", "next_step"):
+        values[text] = values[text] or ""
+    values["executive"] = bool(values["executive"])
+    return VisitDraft(**values)
+
+
+def error(field: str) -> str | None:
+    """The message for a field after a refused save, if any."""
+    return st.session_state.get(ERRORS, {}).get(field)
+
+
+def take_confirmation() -> str | None:
+    """The confirmation of the last save, shown once."""
+    return st.session_state.pop(SAVED, None)
+
+
+def _clear() -> None:
+    for field, key in KEYS.items():
+        st.session_state[key] = _empty(field)
+    st.session_state[VISIT_ID] = visit_log.new_visit_id()
+    st.session_state.pop(ERRORS, None)
+    st.session_state.pop(EDITING, None)
+
+
+def submit(user: Author) -> None:
+    """Save the form's visit (or the edit of one); the submit button's callback."""
+    current = draft()
+    editing = st.session_state.get(EDITING)
+    try:
+        if editing:
+            visit_log.edit_visit(dashboard.connection(), editing, current, user)
+        else:
+            visit_log.save_visit(dashboard.connection(), current, user, visit_id=st.session_state[VISIT_ID])
+    except InvalidVisit as refused:
+        st.session_state[ERRORS] = refused.errors
+        return
+    except VisitError as refused:
+        st.session_state[ERRORS] = {"form": str(refused)}
+        return
+    what = "changed" if editing else "saved"
+    st.session_state[SAVED] = f"Visit to {current.account_id} on {current.visit_date:%Y-%m-%d} {what}."
+    _clear()
+
+
+def start_edit(user: Author, visit_id: str) -> None:
+    """Fill the form with one of the user's own visits, to change it."""
+    stored = visit_log.stored_visit(dashboard.connection(), visit_id)
+    if stored is None or stored.get("created_by") != user.username:
+        st.session_state[ERRORS] = {"form": "That visit cannot be changed here."}
+        return
+    for field, value in vars(visit_rules.draft_of(stored)).items():
+        st.session_state[KEYS[field]] = value
+    st.session_state[EDITING] = visit_id
+    st.session_state.pop(ERRORS, None)
+
+
+def changeable(recent: pl.DataFrame) -> dict[str, str]:
+    """Visit id → label of the recent visits the user may still change."""
+    mine = recent.filter(pl.col("editable"))
+    labels = mine["account_name"] + " · " + mine["visit_date"].cast(pl.String)
+    return dict(zip(mine["visit_id"], labels, strict=True))
+
+
+def cancel_edit() -> None:
+    _clear()
+
+
+def delete(user: Author, visit_id: str) -> None:
+    """Delete one of the user's own visits; the delete button's callback."""
+    try:
+        visit_log.delete_visit(dashboard.connection(), visit_id, user)
+    except VisitError as refused:
+        st.session_state[ERRORS] = {"form": str(refused)}
+        return
+    st.session_state[SAVED] = f"Visit {visit_id} deleted."
+    _clear()

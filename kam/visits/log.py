@@ -1,0 +1,283 @@
+"""Visits logged in the app: saving, editing and deleting them, and reading them back.
+
+Visits entered here live in ``visits_app``, which the loader never replaces; the ``visits``
+view merges them with the imported ones, so a saved visit counts in every metric at once.
+Every write is one transaction together with its audit event, and a write that meets a
+DuckDB transaction conflict is retried, so concurrent sessions never see a lock error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from typing import Any, TypeVar
+
+import duckdb
+import polars as pl
+
+from kam.config import Settings, settings
+from kam.store import audit, db
+from kam.visits.rules import (
+    MANAGER_ROLE,
+    Author,
+    InvalidVisit,
+    NotAllowed,
+    NotSaved,
+    VisitDraft,
+    may_log_for,
+    record_of,
+    stripped,
+    validate,
+)
+
+T = TypeVar("T")
+ACTION_CREATE, ACTION_EDIT, ACTION_DELETE = "visit.create", "visit.edit", "visit.delete"
+ID_PREFIX = "APP-"
+# Retries of a write that meets a transaction conflict, and the first back-off in seconds.
+ATTEMPTS = 6
+BACKOFF = 0.01
+
+
+# --- writing ----------------------------------------------------------------------------
+
+
+def new_visit_id() -> str:
+    """A fresh id for a visit entered in the app."""
+    return ID_PREFIX + uuid.uuid4().hex
+
+
+def _in_transaction(con: duckdb.DuckDBPyConnection, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+    """Run work(cursor) in one transaction on a cursor of its own, retrying on conflicts."""
+    for attempt in range(ATTEMPTS):
+        # Its own cursor: its own transaction, whatever the caller's cursor is doing.
+        with con.cursor() as cur:
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                result = work(cur)
+                cur.execute("COMMIT")
+                return result
+            except duckdb.TransactionException:
+                _rollback(cur)
+                if attempt == ATTEMPTS - 1:
+                    break
+            except BaseException:
+                _rollback(cur)
+                raise
+        _pause(attempt)
+    raise NotSaved("The database is busy and nothing was saved. Please try again in a moment.")
+
+
+def _pause(attempt: int) -> None:
+    # Jittered exponential back-off, so that writers that collided do not collide again.
+    time.sleep(BACKOFF * 2**attempt * random.uniform(0.5, 1.5))
+
+
+def _rollback(cur: duckdb.DuckDBPyConnection) -> None:
+    # A failed COMMIT may already have ended the transaction.
+    with contextlib.suppress(duckdb.Error):
+        cur.execute("ROLLBACK")
+
+
+def _account(cur: duckdb.DuckDBPyConnection, account_id: str | None) -> dict[str, Any] | None:
+    rows = cur.execute(
+        "SELECT account_id, manager_id FROM accounts WHERE account_id = $account_id",
+        {"account_id": stripped(account_id)},
+    ).fetchall()
+    return {"account_id": rows[0][0], "manager_id": rows[0][1]} if rows else None
+
+
+def _checked(
+    cur: duckdb.DuckDBPyConnection, draft: VisitDraft, user: Author, today: date, policy: Settings
+) -> dict[str, Any]:
+    """The record to store for the draft, or InvalidVisit; the account is checked against the database."""
+    account = _account(cur, draft.account_id)
+    known = {account["account_id"]} if account else set()
+    allowed = known if account and may_log_for(user, account["manager_id"]) else set()
+    errors = validate(draft, today, policy, allowed, known_accounts=known)
+    if errors:
+        raise InvalidVisit(errors)
+    # The visit is credited to whoever made it when they are a manager, else to the account's manager.
+    return record_of(draft, user.manager_id or account["manager_id"])
+
+
+def _fetch(cur: duckdb.DuckDBPyConnection, visit_id: str) -> dict[str, Any] | None:
+    frame = db.query(cur, "SELECT * FROM visits_app WHERE visit_id = $visit_id", {"visit_id": visit_id})
+    return frame.row(0, named=True) if frame.height else None
+
+
+def save_visit(
+    con: duckdb.DuckDBPyConnection,
+    draft: VisitDraft,
+    user: Author,
+    *,
+    now: datetime | None = None,
+    policy: Settings | None = None,
+    visit_id: str | None = None,
+) -> str:
+    """Check and store a new visit with its audit event; return its id once committed.
+
+    Raises InvalidVisit (errors by field) or NotSaved. A visit_id chosen by the caller
+    (e.g. once per form) makes a repeated submit return the visit already saved.
+    """
+    policy = policy or settings()
+    now = now or datetime.now()
+    visit_id = visit_id or new_visit_id()
+
+    def work(cur: duckdb.DuckDBPyConnection) -> str:
+        existing = _fetch(cur, visit_id)
+        if existing is not None:
+            if existing["created_by"] != user.username:
+                raise NotAllowed("This visit id is already taken.")
+            return visit_id
+        record = _checked(cur, draft, user, now.date(), policy)
+        row = {"visit_id": visit_id, **record, "created_by": user.username, "created_at": now, "updated_at": now}
+        db.execute(
+            cur,
+            f"INSERT INTO visits_app ({', '.join(row)}) VALUES ({', '.join('$' + name for name in row)})",
+            row,
+        )
+        audit.record(cur, user.username, ACTION_CREATE, visit_id, None, _audited(row))
+        return visit_id
+
+    return _in_transaction(con, work)
+
+
+def _audited(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k not in ("created_at", "updated_at")}
+
+
+def _may_change(cur: duckdb.DuckDBPyConnection, visit_id: str, user: Author, now: datetime, policy: Settings) -> dict:
+    """The stored visit if the user may still edit or delete it, else NotAllowed."""
+    row = _fetch(cur, visit_id)
+    if row is None:
+        raise NotAllowed("This visit no longer exists.")
+    if row["created_by"] != user.username:
+        raise NotAllowed("Only the person who logged a visit can change it.")
+    if now - row["created_at"] > timedelta(days=policy.visit_edit_days):
+        raise NotAllowed(f"Visits can be changed only within {policy.visit_edit_days} days of logging them.")
+    if db.scalar(cur, "SELECT count(*) FROM visits_imported WHERE visit_id = $id", {"id": visit_id}):
+        raise NotAllowed("This visit has since arrived in the CRM export; change it there.")
+    return row
+
+
+def edit_visit(
+    con: duckdb.DuckDBPyConnection,
+    visit_id: str,
+    draft: VisitDraft,
+    user: Author,
+    *,
+    now: datetime | None = None,
+    policy: Settings | None = None,
+) -> None:
+    """Replace a visit's fields, by its creator within the edit window, audited with before and after."""
+    policy = policy or settings()
+    now = now or datetime.now()
+
+    def work(cur: duckdb.DuckDBPyConnection) -> None:
+        before = _may_change(cur, visit_id, user, now, policy)
+        # A visit that was within the age limit when logged may still have its other fields corrected.
+        limits = policy
+        if draft.visit_date == before["visit_date"]:
+            age = (now.date() - before["visit_date"]).days
+            limits = replace(policy, visit_max_age_days=max(policy.visit_max_age_days, age))
+        record = _checked(cur, draft, user, now.date(), limits)
+        if record["account_id"] == before["account_id"]:
+            record["manager_id"] = before["manager_id"]
+        after = before | record | {"updated_at": now}
+        db.execute(
+            cur,
+            f"UPDATE visits_app SET {', '.join(f'{name} = ${name}' for name in record)}, updated_at = $updated_at "
+            "WHERE visit_id = $visit_id",
+            after,
+        )
+        audit.record(cur, user.username, ACTION_EDIT, visit_id, _audited(before), _audited(after))
+
+    _in_transaction(con, work)
+
+
+def delete_visit(
+    con: duckdb.DuckDBPyConnection,
+    visit_id: str,
+    user: Author,
+    *,
+    now: datetime | None = None,
+    policy: Settings | None = None,
+) -> None:
+    """Remove a visit, by its creator within the edit window, audited with the record before."""
+    policy = policy or settings()
+    now = now or datetime.now()
+
+    def work(cur: duckdb.DuckDBPyConnection) -> None:
+        before = _may_change(cur, visit_id, user, now, policy)
+        db.execute(cur, "DELETE FROM visits_app WHERE visit_id = $visit_id", {"visit_id": visit_id})
+        audit.record(cur, user.username, ACTION_DELETE, visit_id, _audited(before), None)
+
+    _in_transaction(con, work)
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+def loggable_accounts(con: duckdb.DuckDBPyConnection, user: Author, today: date | None = None) -> pl.DataFrame:
+    """Accounts the user may log a visit for (a manager: their own), active today, by id."""
+    return db.query(
+        con,
+        """
+        SELECT account_id, name, name || ' (' || account_id || ')' AS label, tier, region, manager_id
+        FROM accounts
+        WHERE created_on <= $today AND (churned_on IS NULL OR churned_on > $today)
+          AND (NOT $restricted OR manager_id = $manager_id)
+        ORDER BY account_id
+        """,
+        {"today": today or date.today(), "restricted": user.role == MANAGER_ROLE, "manager_id": user.manager_id},
+    )
+
+
+def recent_visits(
+    con: duckdb.DuckDBPyConnection,
+    user: Author,
+    limit: int = 50,
+    *,
+    now: datetime | None = None,
+    policy: Settings | None = None,
+) -> pl.DataFrame:
+    """A manager's latest visits to their accounts (imported and logged), or those another user logged.
+
+    Newest first; `editable` marks the ones the user may still edit or delete.
+    """
+    policy = policy or settings()
+    now = now or datetime.now()
+    return db.query(
+        con,
+        """
+        SELECT v.visit_id, v.account_id, ac.name AS account_name, v.manager_id, v.visit_date, v.channel,
+               v.purpose, v.executive, a.met_with, v.notes, v.next_step, v.next_date, v.source,
+               a.created_by, a.created_at,
+               coalesce(v.source = 'app' AND a.created_by = $username AND a.created_at >= $edit_since, false)
+                   AS editable
+        FROM visits AS v
+        JOIN accounts AS ac USING (account_id)
+        LEFT JOIN visits_app AS a USING (visit_id)
+        WHERE CASE WHEN $restricted THEN ac.manager_id IS NOT DISTINCT FROM $manager_id
+                   ELSE a.created_by = $username END
+        ORDER BY v.visit_date DESC, a.created_at DESC NULLS LAST, v.visit_id DESC
+        LIMIT $limit
+        """,
+        {
+            "username": user.username,
+            "restricted": user.role == MANAGER_ROLE,
+            "manager_id": user.manager_id,
+            "edit_since": now - timedelta(days=policy.visit_edit_days),
+            "limit": limit,
+        },
+    )
+
+
+def stored_visit(con: duckdb.DuckDBPyConnection, visit_id: str) -> dict[str, Any] | None:
+    """One visit entered in the app, as stored (draft_of() turns it into the form's draft)."""
+    return _fetch(con, visit_id)

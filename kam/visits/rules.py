@@ -1,0 +1,212 @@
+"""What a visit is and which visits may be logged: channels, purposes, the draft, its checks."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, Protocol
+
+from kam.config import Settings
+
+CHANNEL_LABELS: dict[str, str] = {
+    "in_person": "In person · 直接访问",
+    "phone": "Phone · 电话",
+    "video": "Video · 视频",
+    "email": "Email · 邮件",
+    "mail": "Letter · 信函",
+}
+
+
+@dataclass(frozen=True)
+class Purpose:
+    """A purpose the form offers: the text stored for it and the channels the step usually uses."""
+
+    code: str
+    label: str
+    stored: str | None
+    channels: tuple[str, ...] = ()
+
+
+OTHER = "other"
+# The six follow-up steps after a sale. The stored text is the one the CRM exports use.
+PURPOSES: dict[str, Purpose] = {
+    p.code: p
+    for p in (
+        Purpose("thank", "1 In person: thank the customer · 当面致谢", "1 当面致谢", ("in_person",)),
+        Purpose("usage", "2 Phone: check usage · 电话回访使用情况", "2 电话回访使用情况", ("phone",)),
+        Purpose("relationship", "3 Letter: keep the relationship · 信函维系关系", "3 信函维系关系", ("mail",)),
+        Purpose("survey", "4 In person: satisfaction survey · 当面满意度调查", "4 当面满意度调查", ("in_person",)),
+        Purpose("referral", "5 Phone or in person: ask for referrals · 请求推荐", "5 请求推荐", ("phone", "in_person")),
+        Purpose(
+            "repurchase",
+            "6 Letter: thank again, invite repurchase · 信函致谢并邀请复购",
+            "6 信函致谢并邀请复购",
+            ("mail",),
+        ),
+        Purpose(OTHER, "Other (describe) · 其他", None),
+    )
+}
+PURPOSE_LABELS: dict[str, str] = {code: p.label for code, p in PURPOSES.items()}
+_PURPOSE_BY_STORED = {p.stored: code for code, p in PURPOSES.items() if p.stored}
+
+# Longest text accepted per field.
+MAX_TEXT = {"purpose_other": 200, "met_with": 500, "notes": 4000, "next_step": 500}
+
+MANAGER_ROLE = "manager"
+
+
+class Author(Protocol):
+    """The signed-in user as this module needs it (kam.people.users.User fits)."""
+
+    username: str
+    role: str
+    manager_id: str | None
+
+
+@dataclass(frozen=True)
+class VisitDraft:
+    """What the visit form holds; purpose is a key of PURPOSES (or None), texts as typed."""
+
+    account_id: str | None = None
+    visit_date: date | None = None
+    channel: str | None = None
+    purpose: str | None = None
+    purpose_other: str = ""
+    executive: bool = False
+    met_with: str = ""
+    notes: str = ""
+    next_step: str = ""
+    next_date: date | None = None
+
+
+class VisitError(Exception):
+    """A visit write refused or not done; str() is a message for the user."""
+
+
+class InvalidVisit(VisitError):
+    """The draft breaks a rule; errors maps each field to its message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+class NotAllowed(VisitError):
+    """The user may not change this visit (not theirs, too old, imported, or gone)."""
+
+
+class NotSaved(VisitError):
+    """The database kept refusing the write after every retry."""
+
+
+# --- checking ---------------------------------------------------------------------------
+
+
+def stripped(value: str | None) -> str:
+    return (value or "").strip()
+
+
+def _is_date(value: object) -> bool:
+    return isinstance(value, date) and not isinstance(value, datetime)
+
+
+def validate(
+    draft: VisitDraft,
+    today: date,
+    policy: Settings,
+    allowed_accounts: Collection[str],
+    known_accounts: Collection[str] | None = None,
+) -> dict[str, str]:
+    """Field → message for every rule the draft breaks; empty when it may be saved.
+
+    allowed_accounts are those the user may log visits for; known_accounts, when given,
+    tells an unknown id apart from another manager's account.
+    """
+    errors: dict[str, str] = {}
+    account = stripped(draft.account_id)
+    if not account:
+        errors["account_id"] = "Choose the account."
+    elif known_accounts is not None and account not in known_accounts:
+        errors["account_id"] = f"There is no account {account}."
+    elif account not in allowed_accounts:
+        errors["account_id"] = f"{account} is not one of your accounts."
+
+    oldest = today - timedelta(days=policy.visit_max_age_days)
+    if not _is_date(draft.visit_date):
+        errors["visit_date"] = "Enter the visit date."
+    elif draft.visit_date > today:
+        errors["visit_date"] = "The visit date cannot be in the future."
+    elif draft.visit_date < oldest:
+        errors["visit_date"] = (
+            f"Visits more than {policy.visit_max_age_days} days ago cannot be logged (earliest {oldest:%Y-%m-%d})."
+        )
+
+    if draft.channel not in CHANNEL_LABELS:
+        errors["channel"] = "Choose how the visit took place."
+    if draft.purpose is not None and draft.purpose not in PURPOSES:
+        errors["purpose"] = "Choose one of the listed purposes."
+    elif draft.purpose == OTHER and not stripped(draft.purpose_other):
+        errors["purpose_other"] = "Describe the purpose."
+
+    if draft.next_date is not None:
+        if not _is_date(draft.next_date):
+            errors["next_date"] = "Enter a valid date for the next step."
+        elif _is_date(draft.visit_date) and draft.next_date <= draft.visit_date:
+            errors["next_date"] = "The next step's date must be after the visit date."
+
+    for name, limit in MAX_TEXT.items():
+        if name not in errors and len(stripped(getattr(draft, name))) > limit:
+            errors[name] = f"Keep this under {limit} characters."
+    return errors
+
+
+def _stored_purpose(draft: VisitDraft) -> str | None:
+    if draft.purpose == OTHER:
+        return stripped(draft.purpose_other) or None
+    return PURPOSES[draft.purpose].stored if draft.purpose else None
+
+
+def _text(value: str | None) -> str | None:
+    return stripped(value) or None
+
+
+def record_of(draft: VisitDraft, manager_id: str) -> dict[str, Any]:
+    """The visits_app columns a draft sets."""
+    return {
+        "account_id": stripped(draft.account_id),
+        "manager_id": manager_id,
+        "visit_date": draft.visit_date,
+        "channel": draft.channel,
+        "purpose": _stored_purpose(draft),
+        "executive": bool(draft.executive),
+        "met_with": _text(draft.met_with),
+        "notes": _text(draft.notes),
+        "next_step": _text(draft.next_step),
+        "next_date": draft.next_date,
+    }
+
+
+def draft_of(row: dict[str, Any]) -> VisitDraft:
+    """The form's draft for a stored visit (a visits_app or visits row), e.g. to edit it."""
+    stored = row.get("purpose")
+    code = None if stored is None else _PURPOSE_BY_STORED.get(stored, OTHER)
+    return VisitDraft(
+        account_id=row["account_id"],
+        visit_date=row["visit_date"],
+        channel=row["channel"],
+        purpose=code,
+        purpose_other=stored if code == OTHER else "",
+        executive=bool(row.get("executive")),
+        met_with=row.get("met_with") or "",
+        notes=row.get("notes") or "",
+        next_step=row.get("next_step") or "",
+        next_date=row.get("next_date"),
+    )
+
+
+def may_log_for(user: Author, account_manager_id: str | None) -> bool:
+    """Whether the user may log visits for an account that this manager holds."""
+    if user.role == MANAGER_ROLE:
+        return user.manager_id is not None and account_manager_id == user.manager_id
+    return True

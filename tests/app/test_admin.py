@@ -1,0 +1,202 @@
+"""The admin page: loads by upload or from the folder with their report, users, the audit log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kam import config
+from kam.ingest import loader
+from kam.ingest import uploads as admin_uploads
+from kam.ingest.bootstrap import open_database
+from kam.people import users
+from kam.people.users import SignInError, User, UserError
+from kam.visits import export as visit_export
+from kam.visits import log as visit_log
+from kam.visits.rules import VisitDraft
+from tests.apptest import ADMIN, start
+from tests.portfolio import EXPORTS
+
+ROOT_ADMIN = User("admin", "Administrator", "admin")
+
+
+@dataclass
+class Upload:
+    """An uploaded file, as st.file_uploader hands it over."""
+
+    name: str
+    data: bytes
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+    def getvalue(self) -> bytes:
+        return self.data
+
+
+@pytest.fixture
+def deployment(portfolio: Path, monkeypatch: pytest.MonkeyPatch):
+    """The portfolio deployment opened, its import folder holding the portfolio's exports too."""
+    monkeypatch.setenv("KAM_IMPORT_DIR", str(config.settings().demo_dir))
+    config.settings.cache_clear()
+    with open_database(portfolio, config.settings().demo_dir) as con:
+        yield con
+
+
+def uploads(**changes: str) -> list[Upload]:
+    return [Upload(name, (changes.get(name) or text).encode("utf-8")) for name, text in EXPORTS.items()]
+
+
+def test_the_admin_page_shows_the_load_history_users_and_audit_log(deployment):
+    at = start("admin", user=ADMIN)
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Admin"]
+    history, rejects, people, log = (frame.value for frame in at.dataframe[:4])
+    assert list(history["source"]) == [str(config.settings().demo_dir)]
+    assert rejects.empty
+    assert set(people["username"]) == {"admin", "demo-admin", "m01", "m02", "vp"}
+    assert "password_hash" not in people.columns
+    assert "user.add" in set(log["action"])
+
+
+def test_an_upload_loads_with_its_rejects_reported_and_audited(deployment):
+    bad = EXPORTS["orders.csv"] + "O11,K9,2026-07-01,10\n"
+    report = admin_uploads.load_uploads(deployment, uploads(**{"orders.csv": bad}), ROOT_ADMIN)
+    assert report.rows_loaded["orders"] == 10
+    assert report.rejects.select("file", "line", "row_key", "column_name").rows() == [
+        ("orders.csv", 12, "O11", "account_id")
+    ]
+    assert deployment.execute("SELECT source, loaded_by FROM load_history WHERE load_id = 2").fetchall() == [
+        ("upload", "admin")
+    ]
+    event = deployment.execute("SELECT username, action, target FROM audit_log WHERE action = 'load'").fetchall()
+    assert event == [("admin", "load", "upload")]
+
+
+def test_an_upload_over_the_size_limit_or_unreadable_changes_nothing(deployment, monkeypatch):
+    before = deployment.execute("SELECT count(*) FROM load_history").fetchall()
+    monkeypatch.setenv("KAM_UPLOAD_MAX_MB", "0")
+    config.settings.cache_clear()
+    with pytest.raises(loader.LoadError, match="the limit is 0 MB"):
+        admin_uploads.load_uploads(deployment, uploads(), ROOT_ADMIN)
+    monkeypatch.delenv("KAM_UPLOAD_MAX_MB")
+    config.settings.cache_clear()
+    with pytest.raises(loader.LoadError, match=r"accounts\.csv: missing required column region"):
+        admin_uploads.load_uploads(deployment, uploads(**{"accounts.csv": "account_id,name\nK1,甲\n"}), ROOT_ADMIN)
+    assert deployment.execute("SELECT count(*) FROM load_history").fetchall() == before
+    failed = deployment.execute("SELECT action FROM audit_log WHERE action = 'load.failed'").fetchall()
+    assert failed == [("load.failed",)]
+
+
+def test_the_import_folder_loads(deployment):
+    report = admin_uploads.load_import_folder(deployment, ROOT_ADMIN)
+    assert report.rows_loaded["accounts"] == 6
+
+
+def test_users_are_added_changed_reset_and_deactivated(deployment):
+    users.add_user(deployment, "liuna", "刘娜", "manager", "first-password", manager_id="M2", by="admin")
+    with pytest.raises(UserError, match="must be linked"):
+        users.add_user(deployment, "nobody", "No one", "manager", "first-password", by="admin")
+    with pytest.raises(UserError, match="at least 10 characters"):
+        users.add_user(deployment, "shorty", "Short", "vp", "short", by="admin")
+    signed = users.sign_in(deployment, "liuna", "first-password")
+    assert (signed.role, signed.manager_id, signed.must_change_password) == ("manager", "M2", True)
+    users.update_user(deployment, "liuna", "admin", role="vp")
+    assert users.sign_in(deployment, "liuna", "first-password").role == "vp"
+    one_time = users.reset_password(deployment, "liuna", ROOT_ADMIN)
+    with pytest.raises(SignInError):
+        users.sign_in(deployment, "liuna", "first-password")
+    assert users.sign_in(deployment, "liuna", one_time).must_change_password
+    users.update_user(deployment, "liuna", "admin", active=False)
+    with pytest.raises(SignInError):
+        users.sign_in(deployment, "liuna", one_time)
+    changes = deployment.execute(
+        "SELECT action, before, after FROM audit_log WHERE target = 'liuna' AND action LIKE 'user.%' ORDER BY event_id"
+    ).fetchall()
+    assert [c[0] for c in changes] == ["user.add", "user.change", "user.password", "user.change"]
+    assert '"role": "manager"' in changes[1][1] and '"role": "vp"' in changes[1][2]
+    assert one_time not in repr(changes)
+
+
+def test_the_admin_page_counts_the_visits_entered_in_the_app(deployment):
+    wang = User("wangwei", "王伟", "manager", "M1")
+    visit_log.save_visit(deployment, VisitDraft("K1", date.today(), "phone"), wang)
+    at = start("admin", user=ADMIN)
+    assert not at.exception
+    assert "1 visit entered in the app." in [m.value for m in at.markdown]
+    exported = visit_export.export_app_visits(deployment)
+    assert exported.columns[:5] == ["visit_id", "account_id", "manager_id", "visit_date", "channel"]
+    assert exported.select("account_id", "manager_id", "channel").rows() == [("K1", "M1", "phone")]
+
+
+def test_the_last_admin_can_be_neither_demoted_nor_deactivated(deployment):
+    # The demo admin does not count: the demo users go with the first load of real exports.
+    with pytest.raises(UserError, match="admin is the last admin"):
+        users.update_user(deployment, "admin", "demo-admin", role="vp")
+    with pytest.raises(UserError, match="admin is the last admin"):
+        users.update_user(deployment, "admin", "demo-admin", active=False)
+    users.add_user(deployment, "chen", "陈静", "admin", "first-password", by="admin")
+    users.update_user(deployment, "admin", "chen", active=False)
+    assert deployment.execute("SELECT active FROM users WHERE username = 'admin'").fetchall() == [(False,)]
+
+
+def test_an_email_belongs_to_one_user_and_only_a_manager_keeps_a_manager_link(deployment):
+    users.add_user(deployment, "liuna", "刘娜", "manager", "first-password", "M2", "m2@example.com", by="admin")
+    with pytest.raises(UserError, match=r"liuna already has the e-mail M2@example\.com"):
+        users.add_user(deployment, "zhao", "赵总", "vp", "first-password", email="M2@example.com", by="admin")
+    with pytest.raises(UserError, match="is not an e-mail address"):
+        users.update_user(deployment, "liuna", "admin", email="liuna at example")
+    users.update_user(deployment, "liuna", "admin", role="vp", email="")
+    row = deployment.execute("SELECT role, manager_id, email FROM users WHERE username = 'liuna'").fetchall()
+    assert row == [("vp", None, None)]
+
+
+def labelled(widgets: Iterable[Any], label: str) -> Any:
+    """The first widget with this label."""
+    return next(widget for widget in widgets if widget.label == label)
+
+
+def test_the_admin_page_changes_a_user_from_a_form_showing_their_current_values(deployment):
+    at = start("admin", user=ADMIN)
+    at.selectbox(key="admin_user").set_value("m02").run()
+    assert at.selectbox(key="admin_role_m02").value == "manager"
+    assert at.selectbox(key="admin_manager_m02").value == "M02"
+    assert at.checkbox(key="admin_active_m02").value is True
+    at.checkbox(key="admin_active_m02").uncheck()
+    labelled(at.button, "Save").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == ["m02 changed."]
+    assert deployment.execute("SELECT role, manager_id, active FROM users WHERE username = 'm02'").fetchall() == [
+        ("manager", "M02", False)
+    ]
+    event = deployment.execute(
+        "SELECT username, action FROM audit_log WHERE target = 'm02' ORDER BY event_id DESC LIMIT 1"
+    ).fetchall()
+    assert event == [("demo-admin", "user.change")]
+
+
+def test_the_admin_page_refuses_a_bad_new_user_and_keeps_what_was_typed(deployment):
+    at = start("admin", user=ADMIN)
+    labelled(at.text_input, "User name").input("zhaomin")
+    labelled(at.text_input, "Full name").input("赵敏")
+    labelled(at.selectbox, "Role").set_value("manager")
+    labelled(at.text_input, "One-time password").input("short")
+    labelled(at.button, "Add").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["A manager must be linked to a manager id of the exports."]
+    assert labelled(at.text_input, "User name").value == "zhaomin"
+    assert labelled(at.text_input, "Full name").value == "赵敏"
+    assert deployment.execute("SELECT count(*) FROM users WHERE username = 'zhaomin'").fetchall() == [(0,)]
+    # Linked to 李娜 (M2) with a long enough password, the user is added.
+    labelled(at.selectbox, "Manager of the exports (for a manager)").set_value("M2")
+    labelled(at.text_input, "One-time password").input("first-password")
+    labelled(at.button, "Add").click().run()
+    assert [s.value for s in at.success] == ["zhaomin added."]
+    added = deployment.execute("SELECT role, manager_id, must_change_password FROM users WHERE username = 'zhaomin'")
+    assert added.fetchall() == [("manager", "M2", True)]

@@ -1,0 +1,224 @@
+"""The account view: search, opening by link, the archive and what is overdue or open, and nothing outside the scope."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kam.people.users import User
+from tests.apptest import ROOT, VP, cards, start
+
+WANG = User("wangwei", "王伟", "manager", "M1")  # manages K1, K2 and K6
+
+
+def at_june_end(user: User = VP, **query: str | list[str]) -> AppTest:
+    """The account view as of 2026-06-30, year to date, opened from a link carrying the query."""
+    return start("account", user, **({"as_of": "2026-06-30"} | query))
+
+
+def search(at: AppTest, text: str) -> AppTest:
+    return at.text_input(key="account_search").set_value(text).run()
+
+
+def shown_account(at: AppTest) -> str | None:
+    """The account the page shows (its id, from the picker), or None."""
+    return at.main.selectbox[0].value if at.main.selectbox else None
+
+
+def table(at: AppTest, first_column: str) -> list[dict[str, Any]]:
+    """The rows of the first table on the page whose first column is first_column, a missing value as None."""
+    for frame in at.dataframe:
+        if frame.value.columns[0] == first_column:
+            return [{k: None if pd.isna(v) else v for k, v in row.items()} for row in frame.value.to_dict("records")]
+    raise AssertionError(f"no table starting with {first_column!r}")
+
+
+def says_nothing_of_an_account(at: AppTest) -> None:
+    assert not at.exception
+    assert not at.main.selectbox
+    assert not at.header and not at.metric and not at.dataframe
+    assert not at.get("plotly_chart")
+
+
+# --- runs everywhere ---------------------------------------------------------------------
+
+
+def test_a_link_opens_the_account_on_the_demo_data(on_demo: Path):
+    at = start("account", account="K0001")
+    assert not at.exception
+    assert shown_account(at) == "K0001"
+    assert at.header[0].value.endswith("(K0001)")
+    assert at.get("plotly_chart")
+    # Without a link the page opens on the first account, and a search finds others.
+    at = start("account")
+    assert not at.exception and shown_account(at) == "K0001"
+    search(at, "K0062")
+    assert not at.exception
+    assert shown_account(at) == "K0062" and at.get("plotly_chart")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"as_of": "2020-01-01"}, {"manager": "张敏 (M3)"}],
+    ids=["before-any-account", "manager-without-accounts"],
+)
+def test_filters_that_leave_no_account(portfolio: Path, query: dict[str, str]):
+    at = at_june_end(**query)
+    says_nothing_of_an_account(at)
+    assert [info.value for info in at.main.info] == ["No account in these filters."]
+
+
+# --- finding an account ------------------------------------------------------------------
+
+
+def test_search_finds_by_id_and_by_chinese_name(portfolio: Path):
+    at = at_june_end()
+    search(at, "k2")  # ids are found whatever the case
+    assert shown_account(at) == "K2"
+    assert at.header[0].value == "乙公司 (K2)"
+    search(at, "丙")
+    assert shown_account(at) == "K3"
+    assert at.header[0].value == "丙公司 (K3)"
+    # Every account created by 2026-06-30 is a 公司; K6 is created in July and is not there yet.
+    search(at, "公司")
+    assert at.main.selectbox[0].options == [
+        "甲公司 (K1)",
+        "乙公司 (K2)",
+        "丙公司 (K3)",
+        "丁公司 (K4) · churned",
+        "戊公司 (K5)",
+    ]
+    assert at.main.selectbox[0].label == "Accounts found (5)"
+    at.main.selectbox[0].set_value("K5").run()
+    assert at.header[0].value == "戊公司 (K5)"
+    assert at.query_params["account"] == "K5"  # the link to what is shown
+
+
+def test_a_link_preselects_the_account(portfolio: Path):
+    at = at_june_end(account="K5")
+    assert not at.exception
+    assert at.text_input(key="account_search").value == "K5"
+    assert shown_account(at) == "K5"
+    # K5: A from 2025-01-01, B again from 2026-06-01; cadence 90, last visit 03-20.
+    assert cards(at) == {"Tier": "B", "Manager": "李娜 (M2)", "Region": "华南", "Customer since": "2024-01-01"}
+    assert at.warning[0].value.startswith("Visit overdue: 102 days since the last visit, cadence 90")
+    assert "Tier history (2)" in [e.label for e in at.expander]
+
+
+@pytest.mark.parametrize("account", ["XYZ", "K6", "K9"])
+def test_an_unknown_account_shows_a_message_and_nothing_of_it(portfolio: Path, account: str):
+    # K6 exists but is created on 2026-07-15, after the as-of date; K9 does not exist.
+    at = at_june_end(account=account)
+    says_nothing_of_an_account(at)
+    assert [info.value for info in at.main.info] == [
+        f"No account matches “{account}” within the filters in the sidebar and the accounts open to you."
+    ]
+
+
+def test_an_account_outside_the_filters_or_the_users_accounts_is_not_shown(portfolio: Path):
+    # K1 belongs to M1: filtered to M2, a link naming K1 finds nothing.
+    at = at_june_end(account="K1", manager="李娜 (M2)")
+    says_nothing_of_an_account(at)
+    assert any("No account matches “K1”" in info.value for info in at.main.info)
+    # 王伟 may see only his own accounts: neither a link nor a search finds 李娜's.
+    at = at_june_end(WANG, account="K5")
+    says_nothing_of_an_account(at)
+    search(at, "戊公司")
+    says_nothing_of_an_account(at)
+    search(at, "公司")
+    assert at.main.selectbox[0].options == ["甲公司 (K1)", "乙公司 (K2)"]
+
+
+# --- what the page shows ------------------------------------------------------------------
+
+
+def test_the_archive_orders_visits_complaints_and_surveys(portfolio: Path):
+    at = at_june_end(account="K1")
+    assert not at.exception
+    assert at.header[0].value == "甲公司 (K1)"
+    assert cards(at)["Tier"] == "A"
+    history = table(at, "changed_on")
+    assert [(r["from_tier"], r["to_tier"], r["direction"], r["reason"]) for r in history] == [
+        ("B", "A", "upgrade", "采购额增长")
+    ]
+    assert [s.value for s in at.success] == ["Visits on cadence: last visit 2026-06-10, cadence 30 days."]
+    # Orders up to D, by month over the 24 months to D: O1 1,000 (2025-06-30), O2 5,000, O3 3,000.
+    monthly = [(f"{r['month']:%Y-%m}", r["revenue"]) for r in table(at, "month")]
+    assert monthly == [("2025-06", 1000), ("2025-07", 5000), ("2026-05", 3000)]
+    assert [r["order_id"] for r in table(at, "order_id")] == ["O3", "O2", "O1"]
+    assert len(at.get("plotly_chart")) == 2  # orders by month and the visit timeline
+    # Visits, complaints and surveys up to D, newest first: V3, C7 and S9 come after it.
+    assert [(f"{r['visit_date']:%m-%d}", r["channel"]) for r in table(at, "visit_date")] == [
+        ("06-10", "in_person"),
+        ("04-20", "phone"),
+    ]
+    complaints = table(at, "complaint_id")  # the open ones come first
+    assert [r["complaint_id"] for r in complaints] == ["C2"]
+    everything = [t for t in at.dataframe if t.value.columns[0] == "complaint_id"][1].value
+    assert list(everything["complaint_id"]) == ["C2", "C1"]
+    assert list(everything["sla_status"]) == ["breached", "met"]
+    assert [(r["score"], r["nps"]) for r in table(at, "surveyed_on")] == [(4, 10), (5, 9)]
+    titles = [h.value for h in at.subheader]
+    assert {"Visits (2)", "Complaints (2)", "Surveys (2)"} <= set(titles)
+
+
+def test_what_is_overdue_or_open(portfolio: Path):
+    at = at_june_end(account="K2")
+    assert not at.exception
+    # K2 (C at D, cadence 180) last visited 01-15: on cadence; its next step was due 02-15.
+    assert [s.value for s in at.success] == ["Visits on cadence: last visit 2026-01-15, cadence 180 days."]
+    assert [w.value for w in at.warning] == ["Follow-ups due (1)", "Open complaints (1)"]
+    followup = table(at, "account_id")[0]
+    assert (followup["next_step"], f"{followup['next_date']:%Y-%m-%d}", followup["days_late"]) == (
+        "send quote",
+        "2026-02-15",
+        135,
+    )
+    # C3, opened 06-29 08:00 with no reply: 40 hours old at the end of D, past the 24-hour SLA.
+    open_complaint = table(at, "complaint_id")[0]
+    assert (open_complaint["complaint_id"], open_complaint["sla_status"]) == ("C3", "breached")
+    assert open_complaint["responded_at"] is None
+    assert open_complaint["age_days"] == pytest.approx(40 / 24)
+    # The tier change to B comes on 08-01, after D.
+    assert "No tier change up to the as-of date: tier C throughout." in [c.value for c in at.caption]
+
+
+def test_a_churned_account_keeps_its_history(portfolio: Path):
+    at = at_june_end(account="K4")
+    assert not at.exception
+    assert [i.value for i in at.main.info] == ["Not an active account at the as-of date: no visit is due."]
+    assert any("churned 2026-05-15 (price)" in c.value for c in at.caption)
+    assert {"Visits (1)", "Surveys (1)"} <= {h.value for h in at.subheader}
+    assert [(f"{r['month']:%Y-%m}", r["revenue"]) for r in table(at, "month")] == [("2026-04", 500)]
+
+
+def test_changing_the_as_of_date_changes_what_the_account_shows(portfolio: Path):
+    at = at_june_end(account="K2")
+    at.sidebar.date_input(key="as_of").set_value(date(2026, 8, 1)).run()
+    assert not at.exception
+    assert shown_account(at) == "K2"
+    # On 08-01 K2 moved from C to B.
+    assert cards(at)["Tier"] == "B"
+    assert [(r["from_tier"], r["to_tier"]) for r in table(at, "changed_on")] == [("C", "B")]
+    # K1 as well: V3 on 07-05, C7 on 07-02 and O4 on 07-01 now count.
+    search(at, "K1")
+    assert {"Visits (3)", "Complaints (3)", "Surveys (3)"} <= {h.value for h in at.subheader}
+    assert ("2026-07", 9999) in [(f"{r['month']:%Y-%m}", r["revenue"]) for r in table(at, "month")]
+
+
+def test_coming_back_to_the_page_shows_the_account_last_shown(portfolio: Path):
+    at = at_june_end(account="K5")
+    search(at, "丙")
+    at.switch_page(str(ROOT / "pages" / "tiers.py")).run()
+    assert not at.exception
+    # A browser leaves the account out of the other pages' links.
+    at.query_params.pop("account", None)
+    at.switch_page(str(ROOT / "pages" / "account.py")).run()
+    assert not at.exception
+    assert shown_account(at) == "K3"
+    assert at.query_params["account"] == "K3"

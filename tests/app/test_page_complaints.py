@@ -1,0 +1,197 @@
+"""The complaint SLA page on the hand-worked portfolio of tests/portfolio.py, with no data, and on the demo data.
+
+Complaints opened in 2026 up to D = 2026-06-30, as they stood at the end of D (SLA 24 h):
+
+    C6  K5 M2 华南 B  03-01 09:00  reply after 1 h, resolved after 24 h   met
+    C1  K1 M1 华东 A  06-01 09:00  reply after 24 h, resolved after 48 h  met (24 h exactly)
+    C2  K1 M1 华东 A  06-10 10:00  reply after 26 h, still open            breached
+    C5  K5 M2 华南 B  06-20 09:00  reply after 2 h, resolved after 24 h   met
+    C3  K2 M1 华东 C  06-29 08:00  no reply, 40 h old at the end of D      breached
+    C4  K3 M2 华南 C  06-30 12:00  reply stamped 07-01: none yet, 12 h old pending
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kam.ui.widgets import NO_DATA
+from tests.apptest import cards, start
+
+
+def at_june_end(**query: str | list[str]) -> AppTest:
+    """The page as of 2026-06-30, year to date, opened from a link carrying the query."""
+    at = start("complaints", **({"as_of": "2026-06-30"} | query))
+    assert not at.exception
+    return at
+
+
+def frame(at: AppTest, *columns: str) -> pd.DataFrame:
+    """The table that starts with the first of these columns and has all of them."""
+    for shown in at.dataframe:
+        if shown.value.columns[0] == columns[0] and set(columns) <= set(shown.value.columns):
+            return shown.value
+    raise AssertionError(f"no table with the columns {columns}")
+
+
+def rows(at: AppTest, *columns: str) -> list[tuple]:
+    """Those columns of the table that has them, missing values as None."""
+    shown = frame(at, *columns)[list(columns)].astype(object)
+    return [tuple(row) for row in shown.where(shown.notna(), None).itertuples(index=False)]
+
+
+def headers(at: AppTest) -> list[str]:
+    return [h.value for h in at.header]
+
+
+def shows_no_data(at: AppTest) -> bool:
+    return any(info.value == NO_DATA for info in at.info)
+
+
+def test_cards_show_the_hand_worked_sla_and_times(portfolio: Path):
+    at = at_june_end()
+    # Met C1, C5, C6 of the 5 decided: 60 %. Replies in 1, 2, 24 and 26 h: median 13 h,
+    # 90th percentile 24 + 0.7 × 2 = 25.4 h. Resolutions 24, 24, 48 h: p90 24 + 0.8 × 24 = 43.2 h.
+    assert cards(at) == {
+        "SLA met": "60.0%",
+        "Met · breached · pending": "3 · 2 · 1",
+        "First reply, median": "13.0 h",
+        "First reply, 90th percentile": "25.4 h",
+        "Resolution, median": "24.0 h",
+        "Resolution, 90th percentile": "43.2 h",
+    }
+    assert len(at.get("plotly_chart")) == 5
+
+
+def test_sla_over_time_per_month_and_per_week(portfolio: Path):
+    at = at_june_end()
+    assert rows(at, "period", "met", "breached", "pending", "met_pct") == [
+        (pd.Timestamp("2026-03-01"), 1, 0, 0, 1.0),
+        (pd.Timestamp("2026-06-01"), 2, 2, 1, 0.5),
+    ]
+    at.segmented_control(key="sla_grain").set_value("week").run()
+    assert not at.exception
+    # Weeks start on Monday: C6 was opened on Sunday 03-01, C4 on Tuesday 06-30.
+    assert rows(at, "period", "met", "breached", "pending", "met_pct") == [
+        (pd.Timestamp("2026-02-23"), 1, 0, 0, 1.0),
+        (pd.Timestamp("2026-06-01"), 1, 0, 0, 1.0),
+        (pd.Timestamp("2026-06-08"), 0, 1, 0, 0.0),
+        (pd.Timestamp("2026-06-15"), 1, 0, 0, 1.0),
+        (pd.Timestamp("2026-06-29"), 0, 1, 1, 0.0),
+    ]
+
+
+def test_sla_by_category_severity_and_manager(portfolio: Path):
+    at = at_june_end()
+    assert rows(at, "category", "met", "breached", "pending", "met_pct") == [
+        ("交货", 0, 1, 0, 0.0),
+        ("价格", 1, 0, 0, 1.0),
+        ("服务", 1, 1, 0, 0.5),
+        ("质量", 1, 0, 1, 1.0),
+    ]
+    # C4 has no severity in the export: the loader files it as medium.
+    assert rows(at, "severity", "met", "breached", "pending", "met_pct") == [
+        ("high", 1, 0, 0, 1.0),
+        ("low", 1, 1, 0, 0.5),
+        ("medium", 1, 1, 1, 0.5),
+    ]
+    by_manager = rows(at, "manager_id", "met", "breached", "pending", "met_pct")
+    assert by_manager[1] == ("M2", 2, 0, 1, 1.0)
+    assert by_manager[0][:4] == ("M1", 1, 2, 0)
+    assert by_manager[0][4] == pytest.approx(1 / 3)
+    # M1 replied in 24 and 26 h and resolved C1 in 48 h; M2 replied in 1 and 2 h, resolved both in 24 h.
+    times = rows(at, "manager_id", "responded", "response_median_hours", "resolved", "resolution_median_hours")
+    assert times == [("M1", 2, 25.0, 1, 48.0), ("M2", 2, 1.5, 2, 24.0)]
+
+
+def test_breach_list_has_hours_to_first_reply_and_ageing_counts_open_ones(portfolio: Path):
+    at = at_june_end()
+    assert "Breaches (2)" in headers(at)
+    # C2 was answered late; C3 has waited 40 h with no reply. Both are still open.
+    assert rows(at, "complaint_id", "account_id", "response_hours", "waiting_hours", "open") == [
+        ("C2", "K1", 26.0, None, True),
+        ("C3", "K2", None, 40.0, True),
+    ]
+    assert at.get("download_button")
+    # Open at the end of D: C4 12 h, C3 40 h, C2 20 days.
+    assert rows(at, "age_band", "complaints") == [
+        ("< 1 day", 1),
+        ("1–3 days", 1),
+        ("3–7 days", 0),
+        ("7–30 days", 1),
+        ("> 30 days", 0),
+    ]
+
+
+def test_sidebar_filters_change_the_figures(portfolio: Path):
+    at = at_june_end()
+    # Tier C at D: K2's C3 breached, K3's C4 pending.
+    at.sidebar.multiselect(key="tier").set_value(["C"]).run()
+    assert not at.exception
+    assert cards(at)["SLA met"] == "0.0%"
+    assert cards(at)["Met · breached · pending"] == "0 · 1 · 1"
+    assert "Breaches (1)" in headers(at)
+    # 华南 (K3, K4, K5): C5, C6 met, C4 pending.
+    at.sidebar.multiselect(key="tier").set_value([])
+    at.sidebar.multiselect(key="region").set_value(["华南"]).run()
+    assert not at.exception
+    assert cards(at)["SLA met"] == "100.0%"
+    assert cards(at)["Met · breached · pending"] == "2 · 0 · 1"
+    assert cards(at)["First reply, median"] == "1.5 h"
+    assert "Breaches (0)" in headers(at)
+
+
+def test_the_as_of_date_decides_what_was_known(portfolio: Path):
+    at = at_june_end()
+    # At the end of 06-29, C3 is 16 h old with no reply: pending, not breached; C4 is not opened yet.
+    at.sidebar.date_input(key="as_of").set_value(date(2026, 6, 29)).run()
+    assert not at.exception
+    assert cards(at)["SLA met"] == "75.0%"
+    assert cards(at)["Met · breached · pending"] == "3 · 1 · 1"
+    # At the end of 06-01, C1's reply (06-02 09:00) has not come yet: pending, 15 h old.
+    at.sidebar.date_input(key="as_of").set_value(date(2026, 6, 1)).run()
+    assert not at.exception
+    assert cards(at)["Met · breached · pending"] == "1 · 0 · 1"
+    assert cards(at)["First reply, median"] == "1.0 h"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"manager": "张敏 (M3)"},  # M3 manages no account
+        {"manager": "王伟 (M1)", "tier": ["B"]},  # M1 has no B-account
+        {"as_of": "2020-01-01"},  # before any data
+    ],
+    ids=["manager-without-accounts", "no-such-tier", "before-any-data"],
+)
+def test_no_data_is_said_so_without_empty_charts(portfolio: Path, query: dict[str, str | list[str]]):
+    at = at_june_end(**query)
+    assert shows_no_data(at)
+    assert not at.get("plotly_chart")
+    assert not at.metric
+    assert any(info.value.startswith("No complaint open at the end of") for info in at.info)
+
+
+def test_open_complaints_age_even_when_none_was_opened_in_the_period(portfolio: Path):
+    # The week of 06-22 to 06-28: nothing opened, but C2 (06-10, unresolved) is 18 days old.
+    at = at_june_end(as_of="2026-06-28")
+    at.sidebar.selectbox(key="period").set_value("this_week").run()
+    assert not at.exception
+    assert shows_no_data(at)
+    assert dict(rows(at, "age_band", "complaints"))["7–30 days"] == 1
+    assert len(at.get("plotly_chart")) == 1
+
+
+def test_runs_on_the_demo_data(on_demo: Path):
+    at = start("complaints")
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 5
+    assert not shows_no_data(at)
+    at.segmented_control(key="sla_grain").set_value("week").run()
+    assert not at.exception
+    at.sidebar.multiselect(key="tier").set_value(["A"]).run()
+    assert not at.exception

@@ -1,0 +1,268 @@
+"""The managers page: the scorecard equals the KPI snapshot, the ranking, a manager's accounts, restricted scopes."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import polars as pl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kam import config
+from kam.metrics import managers
+from kam.metrics.filters import Filters
+from kam.metrics.scope import Scope
+from kam.people.users import User
+from kam.reports.snapshot import kpi_snapshot
+from kam.store import db
+from tests.apptest import start
+from tests.portfolio import D, build
+
+YTD = Scope(as_of=D, start=date(2026, 1, 1), end=date(2026, 12, 31))
+# The snapshot's per-manager figures, as the scorecard table names them.
+SNAPSHOT_FIGURES = ("active_accounts", "visit_coverage", "revenue", "attainment", "sla_met_pct", "satisfaction_mean")
+SNAPSHOT_COUNTS = ("active_accounts", "churned")
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory: pytest.TempPathFactory):
+    connection = db.connect(build(tmp_path_factory.mktemp("exports")))
+    yield connection
+    connection.close()
+
+
+def at_june_end(**filters: str | list[str]) -> AppTest:
+    """The managers page as of 2026-06-30, year to date, opened from a link carrying the filters."""
+    return start("managers", **({"as_of": "2026-06-30"} | filters))
+
+
+def table(at: AppTest, first_column: str, nth: int = 0) -> list[dict[str, Any]]:
+    """The rows of the nth table on the page whose first column is first_column, a missing value as None."""
+    frames = [frame.value for frame in at.dataframe if frame.value.columns[0] == first_column]
+    assert len(frames) > nth, f"no table {nth} starting with {first_column!r}"
+    return [{k: None if pd.isna(v) else v for k, v in row.items()} for row in frames[nth].to_dict("records")]
+
+
+def scorecard_shown(at: AppTest) -> list[dict[str, Any]]:
+    """The scorecard's rows: the first table on the page."""
+    assert at.dataframe[0].value.columns[0] == "manager_id"
+    return table(at, "manager_id")
+
+
+def ranking_shown(at: AppTest, figure: str) -> list[tuple[str, Any]]:
+    """The ranking's managers and figure: the second table starting with the manager's id."""
+    return [(row["manager_id"], row[figure]) for row in table(at, "manager_id", nth=1)]
+
+
+def assert_equals_the_snapshot(at: AppTest, database: Path, scope: Scope) -> list[dict[str, Any]]:
+    """Every per-manager figure of the snapshot is the page's, row by row; returns the page's rows."""
+    shown = scorecard_shown(at)
+    with db.connect(database) as connection:
+        expected = kpi_snapshot(connection, scope)["managers"]
+    assert [row["manager_id"] for row in shown] == [m["manager_id"] for m in expected]
+    for row, figures in zip(shown, expected, strict=True):
+        for key in SNAPSHOT_COUNTS:
+            assert row[key] == figures[key], (row["manager_id"], key)
+        for key in SNAPSHOT_FIGURES:
+            assert row[key] == pytest.approx(figures[key]), (row["manager_id"], key)
+    return shown
+
+
+# --- runs everywhere -------------------------------------------------------------------
+
+
+def test_runs_on_the_demo_data_with_every_ranking(on_demo: Path):
+    at = start("managers")
+    assert not at.exception
+    assert at.get("plotly_chart")
+    assert len(scorecard_shown(at)) == 12
+    for measure in managers.scorecard_figures(config.settings()):
+        at.selectbox(key="rank_by").set_value(measure).run()
+        assert not at.exception, measure
+        assert at.get("plotly_chart"), measure
+        assert ranking_shown(at, measure), measure
+    at.selectbox(key="scorecard_manager").set_value("M05").run()
+    assert not at.exception
+    assert table(at, "account_id")
+
+
+def test_demo_scorecard_equals_the_kpi_snapshot(on_demo: Path):
+    at = start("managers")
+    at.sidebar.selectbox(key="period").set_value("quarter")
+    at.sidebar.multiselect(key="tier").set_value(["A", "B"]).run()
+    assert not at.exception
+    scope = Filters(at.sidebar.date_input(key="as_of").value, "quarter", tiers=("A", "B")).scope()
+    assert_equals_the_snapshot(at, on_demo, scope)
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"manager": "张敏 (M3)"},  # M3 manages no account: a row of zeros, nothing to rank
+        {"as_of": "2020-01-01"},  # before any account
+    ],
+    ids=["manager-without-accounts", "before-any-data"],
+)
+def test_filters_that_leave_nothing_to_rank(portfolio: Path, filters: dict[str, str]):
+    at = at_june_end(**filters)
+    assert not at.exception
+    assert not at.get("plotly_chart")
+    assert any("No data for these filters" in info.value for info in at.info)
+    # The managers in scope are still listed, with nothing to their name.
+    assert {row["active_accounts"] for row in scorecard_shown(at)} == {0}
+
+
+def test_region_and_manager_filters_narrow_the_scorecard(portfolio: Path):
+    at = at_june_end()
+    at.sidebar.multiselect(key="region").set_value(["华南"]).run()
+    assert [row["manager_id"] for row in scorecard_shown(at)] == ["M2"]
+    # A manager's selection the filters rule out: M1 owns nothing in 华南.
+    at.sidebar.multiselect(key="manager").set_value(["王伟 (M1)"]).run()
+    assert not at.exception
+    assert not at.dataframe
+    assert any("No data for these filters" in info.value for info in at.info)
+
+
+# --- the scorecard -----------------------------------------------------------------------
+
+
+def test_scorecard_equals_the_kpi_snapshot_and_the_hand_worked_figures(portfolio: Path):
+    at = at_june_end()
+    assert not at.exception
+    m1, m2, m3 = assert_equals_the_snapshot(at, portfolio, YTD)
+    # M1: K1 (A) and K2 (C); 4,000 of revenue against 36,500 × 181/365 = 18,100; C1 met, C2 and C3
+    # breached; scores 4 and 2; revenue 2,500 in the first half of 2025 (O6 1,500 and O1 1,000).
+    assert (m1["active_accounts"], m1["accounts_a"], m1["accounts_b"], m1["accounts_c"]) == (2, 1, 0, 1)
+    assert (m1["revenue"], m1["target"]) == (4000, pytest.approx(18100))
+    assert m1["attainment"] == pytest.approx(4000 / 18100)
+    assert m1["growth"] == pytest.approx(4000 / 2500 - 1)
+    assert (m1["visit_coverage"], m1["overdue"]) == (1.0, 0)
+    assert (m1["sla_met_pct"], m1["sla_breached"]) == (pytest.approx(1 / 3), 2)
+    assert (m1["satisfaction_mean"], m1["csat_pct"], m1["churned"]) == (3.0, 0.5, 0)
+    # M2: K5 (B, overdue) and K3 (C); K4 churned in May; 900 of revenue; C5, C6 met, C4 pending;
+    # scores 3, 4 and K4's 1; nothing in the first half of 2025, so no growth.
+    assert (m2["active_accounts"], m2["accounts_b"], m2["accounts_c"], m2["churned"]) == (2, 1, 1, 1)
+    assert m2["revenue"] == 900 and m2["attainment"] == pytest.approx(900 / 36200)
+    assert m2["growth"] is None
+    assert (m2["visit_coverage"], m2["overdue"], m2["sla_met_pct"]) == (0.5, 1, 1.0)
+    assert m2["satisfaction_mean"] == pytest.approx(8 / 3)
+    # M3: no account and no target: every ratio undefined, never 0.
+    assert (m3["active_accounts"], m3["revenue"], m3["churned"]) == (0, 0, 0)
+    for figure in ("target", "attainment", "growth", "visit_coverage", "sla_met_pct", "satisfaction_mean"):
+        assert m3[figure] is None
+
+
+def test_changing_a_filter_changes_the_figures(portfolio: Path):
+    at = at_june_end()
+    before = {row["manager_id"]: row for row in scorecard_shown(at)}
+    at.sidebar.multiselect(key="tier").set_value(["C"]).run()
+    assert not at.exception
+    scope = Scope(as_of=D, start=YTD.start, end=YTD.end, tiers=("C",))
+    after = {row["manager_id"]: row for row in assert_equals_the_snapshot(at, portfolio, scope)}
+    # C at D: K2 (M1: 1,000 of revenue, C3 breached, score 2) and K3 (M2: no order, C4 pending, score 3).
+    assert (before["M1"]["revenue"], after["M1"]["revenue"]) == (4000, 1000)
+    assert (after["M1"]["active_accounts"], after["M1"]["sla_met_pct"], after["M1"]["satisfaction_mean"]) == (1, 0, 2)
+    assert (after["M2"]["revenue"], after["M2"]["sla_met_pct"], after["M2"]["satisfaction_mean"]) == (0, None, 3)
+    # K4 was an A-account when it churned: not in tier C.
+    assert (before["M2"]["churned"], after["M2"]["churned"]) == (1, 0)
+
+
+def test_the_as_of_date_changes_the_figures(portfolio: Path):
+    at = at_june_end()
+    at.sidebar.date_input(key="as_of").set_value(date(2026, 5, 14)).run()
+    assert not at.exception
+    scope = Scope(as_of=date(2026, 5, 14), start=YTD.start, end=YTD.end)
+    rows = {row["manager_id"]: row for row in assert_equals_the_snapshot(at, portfolio, scope)}
+    # On 05-14 K4 has not churned yet: M2 has K3, K4 and K5, and K5 is still an A-account.
+    assert (rows["M2"]["active_accounts"], rows["M2"]["accounts_a"], rows["M2"]["churned"]) == (3, 2, 0)
+
+
+def test_scorecard_targets_come_from_the_settings(monkeypatch: pytest.MonkeyPatch):
+    policy = config.load_settings({"KAM_SCORECARD_TARGETS_VISIT_COVERAGE": "0.75", "KAM_ATTENTION_ATTAINMENT": "0.5"})
+    figures = managers.scorecard_figures(policy)
+    assert figures["visit_coverage"].target == 0.75
+    assert figures["attainment"].target == 0.5
+    assert figures["satisfaction_mean"].target == config.Settings().scorecard_targets["satisfaction_mean"]
+    assert figures["revenue"].target is None
+    assert figures["visit_coverage"].explained == "Visit coverage, target 75.0%"
+
+
+# --- the ranking and a manager's accounts ------------------------------------------------
+
+
+def test_ranking_by_the_chosen_figure(portfolio: Path):
+    at = at_june_end()
+    # Attainment: M1 22.1 %, M2 2.5 %; M3 has no target and is left out.
+    assert ranking_shown(at, "attainment") == [
+        ("M1", pytest.approx(4000 / 18100)),
+        ("M2", pytest.approx(900 / 36200)),
+    ]
+    at.selectbox(key="rank_by").set_value("visit_coverage").run()
+    assert not at.exception
+    assert ranking_shown(at, "visit_coverage") == [("M1", 1.0), ("M2", 0.5)]
+    at.selectbox(key="rank_by").set_value("revenue").run()
+    assert ranking_shown(at, "revenue") == [("M1", 4000), ("M2", 900), ("M3", 0)]
+
+
+def test_choosing_a_manager_shows_their_accounts(portfolio: Path):
+    at = at_june_end()
+    at.selectbox(key="scorecard_manager").set_value("M2").run()
+    assert not at.exception
+    own = {row["account_id"]: row for row in table(at, "account_id")}
+    assert list(own) == ["K5", "K3"]  # overdue first
+    # K5 (B, cadence 90) last visited 03-20: due 06-18, 12 days overdue; 400 of revenue this year.
+    k5 = own["K5"]
+    assert (k5["days_since_visit"], f"{k5['visit_due']:%Y-%m-%d}", k5["days_overdue"]) == (102, "2026-06-18", 12)
+    assert (k5["overdue"], k5["revenue"]) == (True, 400)
+    # K3 (C, cadence 180), created 05-01 and never visited: due 10-28, not overdue, no revenue.
+    k3 = own["K3"]
+    assert (k3["last_visit"], k3["days_since_visit"], f"{k3['visit_due']:%Y-%m-%d}") == (None, 60, "2026-10-28")
+    assert (k3["days_overdue"], k3["overdue"], k3["revenue"]) == (0, False, 0)
+    at.selectbox(key="scorecard_manager").set_value("M3").run()
+    assert not at.exception
+    assert any("张敏 has no active account" in info.value for info in at.info)
+
+
+# --- a restricted scope lists only the managers owning an allowed account -----------------
+
+
+@pytest.mark.parametrize(
+    ("allowed", "listed"),
+    [
+        ({"K1", "K2", "K6"}, ["M1"]),
+        ({"K3"}, ["M2"]),
+        ({"K1", "K5"}, ["M1", "M2"]),
+        ({"K4"}, ["M2"]),  # churned, still theirs
+        ({"K6"}, ["M1"]),  # created after D, still theirs
+        (set(), []),
+    ],
+)
+def test_a_restricted_scope_lists_only_the_owners_of_allowed_accounts(con, allowed: set[str], listed: list[str]):
+    scope = Scope(as_of=D, start=YTD.start, end=YTD.end, allowed_accounts=frozenset(allowed))
+    assert managers.managers_in_scope(con, scope)["manager_id"].to_list() == listed
+    card = managers.scorecard(con, scope)
+    assert card["manager_id"].to_list() == listed
+    assert [m["manager_id"] for m in kpi_snapshot(con, scope)["managers"]] == listed
+    for figure in managers.scorecard_figures(scope.policy):
+        assert set(managers.rank_managers(card, figure, scope.policy)["manager_id"]) <= set(listed)
+
+
+def test_a_restricted_scope_keeps_the_owners_figures_and_the_other_filters(con):
+    everything = managers.scorecard(con, YTD).filter(pl.col("manager_id") == "M1")
+    own = replace(YTD, allowed_accounts=frozenset({"K1", "K2", "K6"}))
+    assert managers.scorecard(con, own).equals(everything)
+    # Narrowed by the filters as well: M2 picked, or a region of none of the allowed accounts.
+    assert managers.scorecard(con, replace(own, managers=("M2",))).is_empty()
+    assert managers.scorecard(con, replace(own, regions=("华南",))).is_empty()
+
+
+def test_a_manager_signed_in_sees_only_their_own_row(portfolio: Path):
+    at = start("managers", user=User("wangwei", "王伟", "manager", "M1"), as_of="2026-06-30")
+    assert not at.exception
+    assert [row["manager_id"] for row in scorecard_shown(at)] == ["M1"]
+    assert at.selectbox(key="scorecard_manager").options == ["王伟 (M1)"]
+    assert [manager for manager, _ in ranking_shown(at, "attainment")] == ["M1"]

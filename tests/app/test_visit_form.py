@@ -1,0 +1,132 @@
+"""The visit form and the worklist in the app: a valid visit counts at once, an invalid one is refused and kept."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kam.people.users import User
+from kam.store import db
+from tests.apptest import start
+
+# 王伟 (M1) manages K1 (A, last visited 2026-07-05), K2 (C, 2026-01-15) and K6 (created 2026-07-15).
+WANG = User("wangwei", "王伟", "manager", "M1")
+TODAY = date.today()
+
+
+def form(account: str | None = "K1") -> AppTest:
+    """The visit form as opened from the worklist for account, with a channel and purpose chosen."""
+    at = start("log_visit", user=WANG, **({"account": account} if account else {}))
+    at.selectbox(key="visit_channel").set_value("phone")
+    at.selectbox(key="visit_purpose").set_value("usage")
+    return at
+
+
+def save(at: AppTest) -> AppTest:
+    return at.button[0].click().run()
+
+
+def app_visits(path: Path) -> list[tuple]:
+    with db.connect(path) as con:
+        return con.execute("SELECT account_id, manager_id, visit_date, channel, purpose FROM visits_app").fetchall()
+
+
+def worklist_accounts(at: AppTest) -> list[str]:
+    """The worklist's accounts as the picker names them, without how late (that depends on today)."""
+    return [label.split(" · ")[0] for label in at.selectbox(key="worklist_account").options] if at.dataframe else []
+
+
+def test_the_worklist_lists_the_managers_due_accounts(portfolio):
+    at = start(user=WANG)
+    assert not at.exception
+    assert [t.value for t in at.title] == ["My worklist"]
+    # As of the last event in the data (2026-08-01): K2 (B since that day, last visited 01-15)
+    # 198 days since, cadence 90; K1 (A) last visited 07-05, 27 days since, cadence 30.
+    assert at.selectbox(key="worklist_account").options == [
+        "乙公司 (K2) · tier B · 108 days overdue",
+        "甲公司 (K1) · tier A · due in 3 days",
+    ]
+
+
+def test_a_valid_visit_is_saved_and_counts_at_once(portfolio):
+    at = form("K1")
+    assert at.selectbox(key="visit_account").value == "K1"
+    at.text_input(key="visit_met_with").input("采购部 张经理")
+    at.text_input(key="visit_next_step").input("send the quote")
+    at.date_input(key="visit_next_date").set_value(TODAY + timedelta(days=14))
+    save(at)
+    assert not at.exception
+    assert [s.value for s in at.success] == [f"Visit to K1 on {TODAY:%Y-%m-%d} saved."]
+    # The form is empty again, ready for the next visit.
+    assert at.selectbox(key="visit_account").value is None
+    assert at.text_input(key="visit_met_with").value == ""
+    assert app_visits(portfolio) == [("K1", "M1", TODAY, "phone", "2 电话回访使用情况")]
+    # The newest event is now today's visit: K1 was just visited, K2 is still overdue.
+    worklist = start(user=WANG)
+    assert worklist_accounts(worklist) == ["乙公司 (K2)"]
+    compliance = start("visits", user=WANG)
+    overdue = compliance.dataframe[[f.value.columns[0] for f in compliance.dataframe].index("account_id")].value
+    assert list(overdue["account_id"]) == ["K2"]
+
+
+@pytest.mark.parametrize(
+    ("field", "key", "value", "message"),
+    [
+        ("visit_date", "visit_date", TODAY + timedelta(days=1), "The visit date cannot be in the future."),
+        ("visit_date", "visit_date", TODAY - timedelta(days=31), "Visits more than 30 days ago cannot be logged"),
+        ("next_date", "visit_next_date", TODAY - timedelta(days=1), "The next step's date must be after the visit"),
+    ],
+)
+def test_an_invalid_date_is_refused_at_its_field_and_nothing_is_saved(portfolio, field, key, value, message):
+    at = form("K1")
+    at.text_area(key="visit_notes").input("discussed the renewal")
+    at.date_input(key=key).set_value(value)
+    save(at)
+    assert not at.exception
+    assert any(e.value.startswith(message) for e in at.error), [e.value for e in at.error]
+    assert not at.success
+    assert app_visits(portfolio) == []
+    # What was typed is still there.
+    assert at.text_area(key="visit_notes").value == "discussed the renewal"
+    assert at.selectbox(key="visit_account").value == "K1"
+
+
+def test_another_managers_account_is_refused(portfolio):
+    # K5 belongs to 李娜 (M2): the form does not offer it, not even from a crafted link.
+    at = form("K5")
+    assert "K5" not in at.selectbox(key="visit_account").options
+    assert at.selectbox(key="visit_account").value is None
+    assert [e.value for e in at.error] == ["K5 is not one of your accounts."]
+    save(at)
+    assert not at.exception
+    assert [e.value for e in at.error] == ["Choose the account."]
+    assert not at.success
+    assert app_visits(portfolio) == []
+
+
+def test_a_manager_changes_and_deletes_their_own_visit(portfolio):
+    save(form("K1"))
+    at = start("log_visit", user=WANG)
+    change = next(b for b in at.button if b.label == "Change it")
+    change.click().run()
+    assert [t.value for t in at.title] == ["Change a visit"]
+    assert at.selectbox(key="visit_account").value == "K1"
+    at.selectbox(key="visit_channel").set_value("video")
+    at.button[0].click().run()
+    assert [s.value for s in at.success] == [f"Visit to K1 on {TODAY:%Y-%m-%d} changed."]
+    assert [row[3] for row in app_visits(portfolio)] == ["video"]
+    next(b for b in at.button if b.label == "Change it").click().run()
+    next(b for b in at.button if b.label == "Delete this visit").click().run()
+    assert app_visits(portfolio) == []
+    with db.connect(portfolio) as con:
+        actions = con.execute("SELECT action FROM audit_log WHERE action LIKE 'visit.%' ORDER BY event_id").fetchall()
+    assert actions == [("visit.create",), ("visit.edit",), ("visit.delete",)]
+
+
+def test_the_visit_pages_are_for_managers(portfolio):
+    at = start("log_visit", user=User("vp", "Demo VP", "vp"))
+    assert not at.exception
+    assert [t.value for t in at.title] != ["Log a visit"]

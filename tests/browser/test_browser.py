@@ -1,0 +1,210 @@
+"""The running app in headless Chromium: sign-in for each demo role, every page without exception, with a chart."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# url path of each page, and a query that makes it show a chart. The first is not the
+# overview: a fresh server's first request going straight to a page must work too.
+PAGES = {
+    "managers": "",
+    "": "",
+    "tiers": "",
+    "visits": "",
+    "complaints": "",
+    "satisfaction": "",
+    "account": "?account=K0001",
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The dashboard on the demo data, served on a free loopback port."""
+    port = _free_port()
+    env = os.environ | {"KAM_DB_PATH": str(tmp_path_factory.mktemp("browser") / "kam.duckdb")}
+    process = subprocess.Popen(
+        [
+            sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+            "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
+                    if reply.status == 200:
+                        break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"the app did not start: {process.stderr.read().decode()}") from None
+                time.sleep(0.5)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _settled(page: Page) -> None:
+    """Wait until the script run has finished (the status widget is gone)."""
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000, polling=250
+    )
+
+
+def _open(browser: Browser, url: str, username: str = "vp", password: str = "vp-demo-2026", **context) -> Page:
+    """A new browser page at url, signed in through the form with a demo user's credentials."""
+    page = browser.new_page(**({"viewport": {"width": 1366, "height": 768}} | context))
+    page.goto(url, wait_until="domcontentloaded")
+    page.get_by_label("User name").fill(username, timeout=60_000)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    # The sidebar exists once signed in (collapsed on a phone).
+    page.wait_for_selector('[data-testid="stSidebar"]', state="attached", timeout=60_000)
+    _settled(page)
+    return page
+
+
+@pytest.mark.parametrize("path", list(PAGES), ids=lambda path: path or "overview")
+def test_page_shows_a_chart_and_no_exception(server: str, browser: Browser, path: str):
+    page = _open(browser, f"{server}/{path}{PAGES[path]}")
+    try:
+        page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert page.locator(".js-plotly-plot").count() >= 1
+    finally:
+        page.close()
+
+
+def test_a_wrong_password_is_refused(server: str, browser: Browser):
+    page = browser.new_page()
+    try:
+        page.goto(server, wait_until="domcontentloaded")
+        page.get_by_label("User name").fill("vp", timeout=60_000)
+        page.get_by_label("Password", exact=True).fill("not-the-password")
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_text("Wrong user name or password.").wait_for(timeout=60_000)
+        assert page.locator(".js-plotly-plot").count() == 0
+    finally:
+        page.close()
+
+
+def test_the_admin_signs_in_to_the_admin_page(server: str, browser: Browser):
+    page = _open(browser, f"{server}/admin", "demo-admin", "admin-demo-2026")
+    try:
+        page.get_by_role("heading", name="Admin").wait_for(timeout=60_000)
+        page.get_by_text("Load history").wait_for(timeout=60_000)
+        assert page.locator('[data-testid="stException"]').count() == 0
+    finally:
+        page.close()
+
+
+def _options(page: Page, label: str) -> list[str]:
+    """The choices of a select box, read from its open drop-down."""
+    page.locator('[data-testid="stSelectbox"]').filter(has_text=label).locator('[role="combobox"]').click()
+    options = page.get_by_role("option")
+    options.first.wait_for(timeout=30_000)
+    texts = options.all_inner_texts()
+    page.keyboard.press("Escape")
+    return texts
+
+
+def test_a_manager_logs_a_visit_from_the_worklist_on_a_phone(server: str, browser: Browser):
+    page = _open(browser, server, "m01", "m01-demo-2026", viewport={"width": 390, "height": 844})
+    try:
+        page.get_by_role("heading", name="My worklist").wait_for(timeout=60_000)
+        most_urgent = _options(page, "Log a visit to")[0]
+        account = re.search(r"\((K\d+)\)", most_urgent).group(1)
+        page.get_by_role("button", name="Log a visit").click()
+        page.get_by_role("heading", name="Log a visit").wait_for(timeout=60_000)
+        _settled(page)
+        channel = page.locator('[data-testid="stSelectbox"]').filter(has_text="Channel")
+        channel.locator('[role="combobox"]').click()
+        page.get_by_role("option", name="Phone · 电话").click()
+        page.get_by_role("button", name="Save visit").click()
+        page.get_by_text(f"Visit to {account} on").wait_for(timeout=60_000)
+        page.get_by_role("link", name="Back to my worklist").click()
+        page.get_by_role("heading", name="My worklist").wait_for(timeout=60_000)
+        _settled(page)
+        assert not any(f"({account})" in option for option in _options(page, "Log a visit to"))
+        assert page.locator('[data-testid="stException"]').count() == 0
+    finally:
+        page.close()
+
+
+def test_a_copied_link_opens_its_view_after_sign_in_and_the_filters_follow_to_other_pages(
+    server: str, browser: Browser
+):
+    page = _open(browser, f"{server}/tiers?tier=A&period=Quarter+to+date")
+    try:
+        page.get_by_role("heading", name="Tiers", exact=True).wait_for(timeout=60_000)
+        # Move on only once the tiers page's run has finished and written its filters to the URL.
+        page.wait_for_function("() => location.search.includes('tier=A')", timeout=30_000)
+        _settled(page)
+        page.get_by_role("link", name="Visit compliance").click()
+        page.get_by_role("heading", name="Visit compliance", exact=True).wait_for(timeout=60_000)
+        _settled(page)
+        # The path changes first; the filters are written back to the URL just after.
+        page.wait_for_function(
+            "() => location.pathname === '/visits' && location.search.includes('tier=A')", timeout=30_000
+        )
+        query = page.evaluate("location.search")
+        assert "tier=A" in query and "period=Quarter+to+date" in query
+    finally:
+        page.close()
+
+
+def test_a_manager_opening_another_managers_account_sees_nothing_of_it_and_signs_out(server: str, browser: Browser):
+    # K0001 (天津丰华汽车电子有限公司) belongs to M07, not to the demo manager M02.
+    page = _open(browser, f"{server}/account?account=K0001", "m02", "m02-demo-2026")
+    try:
+        page.get_by_text("No account matches “K0001”").wait_for(timeout=60_000)
+        assert "天津丰华汽车电子有限公司" not in page.content()
+        assert page.locator('[data-testid="stException"]').count() == 0
+        page.get_by_role("button", name="Sign out").click()
+        page.get_by_label("User name").wait_for(timeout=60_000)
+        page.get_by_role("button", name="Sign out").wait_for(state="detached", timeout=60_000)
+        assert page.get_by_text("No account matches").count() == 0
+    finally:
+        page.close()
