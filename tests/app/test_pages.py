@@ -18,12 +18,21 @@ def at_june_end(page: str, **filters: str) -> AppTest:
     return start(page, **({"as_of": "2026-06-30"} | filters))
 
 
+def tables(at: AppTest, first_column: str) -> list[list[tuple]]:
+    """The rows of every table on the page whose first column is first_column, in page order."""
+    return [
+        [tuple(row) for row in frame.value.itertuples(index=False)]
+        for frame in at.dataframe
+        if frame.value.columns[0] == first_column
+    ]
+
+
 def table(at: AppTest, first_column: str) -> list[tuple]:
     """The rows of the first table on the page whose first column is first_column."""
-    for frame in at.dataframe:
-        if frame.value.columns[0] == first_column:
-            return [tuple(row) for row in frame.value.itertuples(index=False)]
-    raise AssertionError(f"no table starting with {first_column!r}")
+    found = tables(at, first_column)
+    if not found:
+        raise AssertionError(f"no table starting with {first_column!r}")
+    return found[0]
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -67,8 +76,11 @@ def test_tiers_page_lists_the_review_candidates(portfolio: Path):
     suggested = [(row[1], row[2], row[3]) for row in table(at, "rank")]
     assert suggested == [("K1", "A", "A"), ("K2", "C", "B"), ("K5", "B", "B"), ("K3", "C", "C")]
     assert "Review candidates (1)" in [h.value for h in at.subheader]
-    candidates = table(at, "rank")  # the first table starting with rank is the Pareto's
-    assert candidates
+    # Only K2 is assigned a tier (C at D) other than its suggested one (B): an upgrade, rank 2.
+    pareto, candidates = tables(at, "rank")
+    assert len(pareto) == 4
+    assert [row[:8] for row in candidates] == [(2, "K2", "乙公司", "华东", "M1", "C", "B", "upgrade")]
+    assert [(row[8], round(row[9], 4)) for row in candidates] == [(1000.0, 0.9)]
 
 
 def test_visits_page_lists_the_overdue_account_and_the_due_follow_up(portfolio: Path):
