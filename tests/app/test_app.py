@@ -68,3 +68,5 @@ def test_a_crafted_url_value_is_ignored(portfolio: Path):
     at = start(manager=["M9"])
     assert not at.exception
     assert at.sidebar.multiselect(key="manager").value == []
+    # Unfiltered: all five accounts active on 2026-08-01, not those of an unknown M9 (none).
+    assert cards(at)["Active accounts"] == "5"

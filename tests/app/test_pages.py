@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest import start
+from tests.apptest import cards, start
 
 PAGES = ["overview", "tiers", "visits"]
 
@@ -53,10 +53,16 @@ def test_page_says_so_when_the_filters_leave_no_data(page: str, portfolio: Path)
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_page_runs_before_any_data(page: str, portfolio: Path):
+def test_page_shows_nothing_before_any_data(page: str, portfolio: Path):
+    # The first account of the portfolio is created on 2024-01-01.
     at = start(page)
     at.sidebar.date_input(key="as_of").set_value(date(2020, 1, 1)).run()
     assert not at.exception
+    assert not at.get("plotly_chart")
+    assert any("No data for these filters" in info.value for info in at.info)
+    if page == "overview":
+        shown = cards(at)
+        assert (shown["Active accounts"], shown["Visit coverage"], shown["Revenue"]) == ("0", "–", "¥0")
 
 
 def test_tiers_page_counts_active_accounts_by_tier_and_follows_the_tier_filter(portfolio: Path):
