@@ -44,16 +44,21 @@ with loads:
         st.code(report.summary(), language=None)
     history = loader.history(con)
     st.subheader("Load history")
-    table(history, "load-history", loaded_at=st.column_config.DatetimeColumn("Loaded", format="YYYY-MM-DD HH:mm"))
+    table(
+        history,
+        "load-history",
+        by_filters=False,
+        loaded_at=st.column_config.DatetimeColumn("Loaded", format="YYYY-MM-DD HH:mm"),
+    )
     if not history.is_empty():
         load_id = st.selectbox("Rejected rows of load", history["load_id"].to_list())
-        table(loader.rejects_of(con, load_id), f"rejects-{load_id}")
+        table(loader.rejects_of(con, load_id), f"rejects-{load_id}", by_filters=False)
 
 with people:
     if notice := st.session_state.pop("admin_notice", None):
         st.success(notice, icon=":material/done:")
     everyone = users.users(con)
-    table(everyone, "users")
+    table(everyone, "users", by_filters=False)
     exported = catalog.managers(con)
     manager_names = dict(zip(exported["manager_id"], exported["name"], strict=True))
 
@@ -113,13 +118,13 @@ with people:
             st.info(f"One-time password for {chosen}: `{one_time}`. Hand it over in person.", icon=":material/key:")
 
 with log:
-    table(audit.events(con), "audit-log", happened_at=st.column_config.DatetimeColumn("When"))
+    table(audit.events(con), "audit-log", by_filters=False, happened_at=st.column_config.DatetimeColumn("When"))
 
 with visits:
     st.caption("Visits entered in the app, in the export format of the visits table, for the CRM.")
     exported = visit_export.export_app_visits(con)
     st.write(f"{exported.height:,} visit{'' if exported.height == 1 else 's'} entered in the app.")
-    download(exported, "visits-entered-in-the-app")
+    download(exported, "visits-entered-in-the-app", by_filters=False)
     st.download_button(
         "Download Parquet",
         visit_export.app_visits_parquet(con),

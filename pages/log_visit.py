@@ -77,6 +77,7 @@ else:
     table(
         recent.drop("created_by", "created_at"),
         "recent-visits",
+        by_filters=False,
         visit_id="Visit",
         account_id="Account",
         account_name="Name",

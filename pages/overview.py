@@ -3,6 +3,7 @@
 import streamlit as st
 
 from kam.metrics import attention, revenue
+from kam.metrics.filters import describe
 from kam.present import charts
 from kam.present.formatting import delta_number, delta_points, delta_relative, money, money_short, number, percent
 from kam.reports.brief import weekly_brief
@@ -101,7 +102,7 @@ row[3].metric(
 st.download_button(
     "Download the weekly brief (HTML)",
     lambda: weekly_brief(dashboard.connection(), scope),
-    file_name=f"weekly-brief-{scope.as_of:%Y-%m-%d}.html",
+    file_name=describe(scope).file_name("weekly-brief", "html"),
     mime="text/html",
     icon=":material/description:",
 )

@@ -1,7 +1,9 @@
-"""The dashboard's shared filters (bound to the URL by the sidebar widgets) and the scope they make."""
+"""The dashboard's shared filters (bound to the URL by the sidebar widgets), the scope they make, and how a
+scope's filters read in a heading and in a download's file name."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -40,3 +42,60 @@ class Filters:
             allowed_accounts=allowed_accounts,
             policy=policy or settings(),
         )
+
+
+# Characters no file name may hold: control characters, path separators, those Windows
+# refuses, and white space (kept out so that the name survives a shell or a mail client).
+_NOT_IN_FILE_NAMES = re.compile(r'[\x00-\x1f\x7f-\x9f/\\:*?"<>|\s]+')
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
+# Beyond this many chosen values, a file name gives their number instead of the values.
+_NAMED_IN_FILE = 3
+_VALUE_IN_FILE = 30
+_LABELS = {"region": "Region", "manager": "Manager", "tier": "Tier"}
+
+
+@dataclass(frozen=True)
+class ScopeDescription:
+    """Which filters made a scope's figures: the period, each filter that was set, whether access narrowed it."""
+
+    start: date
+    end: date
+    chosen: tuple[tuple[str, tuple[str, ...]], ...]
+    own_accounts_only: bool
+
+    def heading(self) -> str:
+        """E.g. '2026-11-16 – 2026-11-22 · Region 华东 · Tier A'."""
+        parts = [f"{self.start:%Y-%m-%d} – {self.end:%Y-%m-%d}"]
+        parts += [
+            f"{_LABELS[kind]} {', '.join(_CONTROL.sub(' ', v).strip() for v in values)}" for kind, values in self.chosen
+        ]
+        if self.own_accounts_only:
+            parts.append("own accounts only")
+        elif not self.chosen:
+            parts.append("all regions/managers/tiers")
+        return " · ".join(parts)
+
+    def file_name(self, name: str, extension: str) -> str:
+        """E.g. 'visits-overdue_2026-11-16_2026-11-22_region-华东_tier-A.csv': safe on every file system."""
+        parts = [name, f"{self.start:%Y-%m-%d}", f"{self.end:%Y-%m-%d}"]
+        for kind, values in self.chosen:
+            shown = "+".join(map(_file_safe, values)) if len(values) <= _NAMED_IN_FILE else f"{len(values)}-chosen"
+            parts.append(f"{kind}-{shown}")
+        if self.own_accounts_only:
+            parts.append("own-accounts")
+        return _NOT_IN_FILE_NAMES.sub("-", "_".join(parts)) + f".{extension}"
+
+
+def describe(scope: Scope) -> ScopeDescription:
+    """The filters that made a scope's figures, for a heading and for a file name alike."""
+    chosen = tuple(
+        (kind, values)
+        for kind, values in (("region", scope.regions), ("manager", scope.managers), ("tier", scope.tiers))
+        if values
+    )
+    return ScopeDescription(scope.start, scope.period_end, chosen, scope.allowed_accounts is not None)
+
+
+def _file_safe(value: str) -> str:
+    """A filter's value as a piece of a file name: unsafe runs as '-', no leading dot, at most 30 characters."""
+    return (_NOT_IN_FILE_NAMES.sub("-", value).strip("-.") or "-")[:_VALUE_IN_FILE]

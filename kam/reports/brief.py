@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from kam.metrics import attention, managers, tiers, visits
+from kam.metrics.filters import describe
 from kam.metrics.scope import Scope
 from kam.present import charts
 from kam.present.formatting import money, number, percent
@@ -64,7 +65,9 @@ def _figure(fig: go.Figure, first: bool) -> str:
 
 
 def weekly_brief(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
-    """The brief as a complete HTML document."""
+    """The brief as a complete HTML document, its heading naming the period and the filters."""
+    # The filters are in the heading, so that a filtered brief is never read as company-wide.
+    title = f"Weekly brief · {describe(scope).heading()}"
     snapshot = headline_figures(con, scope)
     cards = "".join(
         f"<div class=card>{html.escape(label)}<b>{html.escape(value)}</b></div>" for label, value in headline(snapshot)
@@ -86,8 +89,8 @@ def weekly_brief(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
     ]
     parts = [
         "<!DOCTYPE html><html lang=zh-CN><head><meta charset=utf-8>",
-        f"<title>Weekly brief {scope.as_of:%Y-%m-%d}</title><style>{STYLE}</style></head><body>",
-        "<h1>Key accounts: weekly brief</h1>",
+        f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>",
+        f"<h1>{html.escape(title)}</h1>",
         f"<p>As of {scope.as_of:%Y-%m-%d}; period {scope.start:%Y-%m-%d} to {scope.period_end:%Y-%m-%d}. "
         f"Made {datetime.now():%Y-%m-%d %H:%M}.</p>",
         f"<div class=cards>{cards}</div>",

@@ -8,29 +8,38 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
+from kam.metrics.filters import describe
 from kam.present.downloads import csv_bytes
 from kam.present.formatting import MISSING
+from kam.ui import dashboard
 
 # Light fills, so that the figures stay readable on a projector.
 GOOD_FILL, BAD_FILL = "#d5f5e3", "#fadbd8"
 NO_DATA = "No data for these filters. Widen the period or clear a filter in the sidebar."
 
 
-def download(frame: pl.DataFrame, name: str, label: str = "Download CSV") -> None:
+def download(frame: pl.DataFrame, name: str, label: str = "Download CSV", *, by_filters: bool = True) -> None:
+    """A CSV download whose file name says the period and the sidebar's filters that made the table.
+
+    by_filters=False for tables the filters do not touch (the admin's): the file is `name.csv`.
+    """
+    file_name = describe(dashboard.scope()).file_name(name, "csv") if by_filters else f"{name}.csv"
     st.download_button(
         label,
         csv_bytes(frame),
-        file_name=f"{name}.csv",
+        file_name=file_name,
         mime="text/csv",
         key=f"download-{name}",
         icon=":material/download:",
     )
 
 
-def table(frame: pl.DataFrame, name: str, /, height: int | str = "auto", **column_config) -> None:
-    """A table with a CSV download under it; a missing value reads '–'."""
+def table(
+    frame: pl.DataFrame, name: str, /, height: int | str = "auto", by_filters: bool = True, **column_config
+) -> None:
+    """A table with a CSV download under it (named as `download` says); a missing value reads '–'."""
     st.dataframe(frame, hide_index=True, height=height, column_config=column_config or None, placeholder=MISSING)
-    download(frame, name)
+    download(frame, name, by_filters=by_filters)
 
 
 def chart_with_table(figure: go.Figure, frame: pl.DataFrame, name: str, /, **column_config) -> None:

@@ -124,12 +124,16 @@ def test_users_are_added_changed_reset_and_deactivated(deployment):
     assert one_time not in repr(changes)
 
 
-def test_the_admin_page_counts_the_visits_entered_in_the_app(deployment):
+def test_the_admin_page_counts_the_visits_entered_in_the_app(deployment, offered_files):
     wang = User("wangwei", "王伟", "manager", "M1")
     visit_log.save_visit(deployment, VisitDraft("K1", date.today(), "phone"), wang)
-    at = start("admin", user=ADMIN)
+    at = start("admin", user=ADMIN, region="华东")
     assert not at.exception
     assert "1 visit entered in the app." in [m.value for m in at.markdown]
+    # The CRM's files keep their names whatever the sidebar's filters; so do the admin's own tables.
+    assert offered_files["download-visits-entered-in-the-app"] == "visits-entered-in-the-app.csv"
+    assert offered_files["Download Parquet"] == "visits-entered-in-the-app.parquet"
+    assert offered_files["download-audit-log"] == "audit-log.csv"
     exported = visit_export.export_app_visits(deployment)
     assert exported.columns[:5] == ["visit_id", "account_id", "manager_id", "visit_date", "channel"]
     assert exported.select("account_id", "manager_id", "channel").rows() == [("K1", "M1", "phone")]

@@ -101,6 +101,19 @@ def test_visits_page_lists_the_overdue_account_and_the_due_follow_up(portfolio: 
     assert by_manager == {"M1": 1.0, "M2": 0.5}
 
 
+def test_downloads_and_the_brief_are_named_by_the_period_and_the_filters(portfolio: Path, offered_files):
+    at = at_june_end("visits", region="华南", tier=["B"])
+    assert not at.exception
+    # Year to 2026-06-30, in 华南, tier B: K5 is overdue.
+    assert [row[0] for row in table(at, "account_id")] == ["K5"]
+    assert offered_files["download-overdue-accounts"] == "overdue-accounts_2026-01-01_2026-06-30_region-华南_tier-B.csv"
+    at = at_june_end("overview", manager="王伟 (M1)")
+    at.sidebar.selectbox(key="period").set_value("quarter").run()
+    assert not at.exception
+    assert offered_files["Download the weekly brief (HTML)"] == "weekly-brief_2026-04-01_2026-06-30_manager-M1.html"
+    assert offered_files["download-revenue-by-month"] == "revenue-by-month_2026-04-01_2026-06-30_manager-M1.csv"
+
+
 def test_visits_page_follows_the_manager_filter(portfolio: Path):
     at = at_june_end("visits", manager="王伟 (M1)")
     assert not at.exception

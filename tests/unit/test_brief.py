@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from kam.metrics.scope import Scope
@@ -16,6 +17,7 @@ def test_brief_holds_the_figures_and_opens_offline(tmp_path):
         con.execute("UPDATE accounts SET name = '<script>alert(1)</script>' WHERE account_id = 'K2'")
         html = weekly_brief(con, Scope(as_of=date(2026, 6, 30), start=date(2026, 1, 1), end=date(2026, 12, 31)))
     assert html.startswith("<!DOCTYPE html>")
+    assert "<h1>Weekly brief · 2026-01-01 – 2026-06-30 · all regions/managers/tiers</h1>" in html
     # Headline figures of the hand-worked year to 2026-06-30 (tests/test_kpis.py).
     assert "Visit coverage<b>75.0%</b>" in html
     assert "Complaint SLA met<b>60.0%</b>" in html
@@ -28,3 +30,17 @@ def test_brief_holds_the_figures_and_opens_offline(tmp_path):
     assert '<script src="http' not in html
     assert "Plotly.newPlot" in html
     assert len(html) > 1_000_000
+
+
+def test_the_heading_names_the_period_and_the_filters(tmp_path):
+    # The week of Monday 2026-06-29, as of Tuesday 06-30: its figures run to that day.
+    week = Scope(as_of=date(2026, 6, 30), start=date(2026, 6, 29), end=date(2026, 7, 5))
+    with db.connect(build(tmp_path)) as con:
+        filtered = weekly_brief(con, replace(week, regions=("华东",), tiers=("A",)))
+        own = weekly_brief(con, replace(week, allowed_accounts=frozenset({"K1", "K2", "K6"})))
+    heading = "Weekly brief · 2026-06-29 – 2026-06-30 · Region 华东 · Tier A"
+    assert f"<title>{heading}</title>" in filtered and f"<h1>{heading}</h1>" in filtered
+    # Active A-accounts in 华东 at 06-30: K1 alone.
+    assert "Active A-accounts<b>1</b>" in filtered and "Active accounts<b>1</b>" in filtered
+    # A manager's brief is of their own accounts, never read as the company's.
+    assert "<h1>Weekly brief · 2026-06-29 – 2026-06-30 · own accounts only</h1>" in own
