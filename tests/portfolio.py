@@ -1,4 +1,4 @@
-"""Every metric of DOMAIN.md on one small portfolio, each figure worked out by hand below.
+"""Every metric of docs/DOMAIN.md on one small portfolio, each figure worked out by hand below.
 
 D = 2026-06-30. Accounts and what matters about them at D:
 

@@ -1,4 +1,4 @@
-"""Loading the ERP/CRM exports (DATA_CONTRACT.md) into the database.
+"""Loading the ERP/CRM exports (docs/DATA_CONTRACT.md) into the database.
 
 Polars reads and checks every file; the good rows replace the export tables in one
 DuckDB transaction, so a load either lands whole or leaves the database as it was.

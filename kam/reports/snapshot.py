@@ -1,4 +1,4 @@
-"""The KPI snapshot of KPI_SNAPSHOT.md: the headline figures as one JSON-ready dict."""
+"""The KPI snapshot of docs/KPI_SNAPSHOT.md: the headline figures as one JSON-ready dict."""
 
 from __future__ import annotations
 
@@ -73,7 +73,7 @@ def headline_figures(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, 
 
 
 def kpi_snapshot(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, Any]:
-    """The headline figures at D over the period, for the filters of the scope, in KPI_SNAPSHOT.md's order."""
+    """The headline figures at D over the period, for the filters of the scope, in docs/KPI_SNAPSHOT.md's order."""
     headline = headline_figures(con, scope)
     card = managers.scorecard(con, scope)
     snapshot = {key: headline[key] for key in ("as_of", "period", "active_accounts")}

@@ -1,4 +1,4 @@
-"""The export tables of DATA_CONTRACT.md and the database tables that hold them."""
+"""The export tables of docs/DATA_CONTRACT.md and the database tables that hold them."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The visits entered in the app in the contract's `visits` format, for the CRM."""
+"""The visits entered in the app in the `visits` format of docs/DATA_CONTRACT.md, for the CRM."""
 
 from __future__ import annotations
 

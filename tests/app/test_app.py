@@ -29,7 +29,7 @@ def test_changing_the_as_of_date_changes_the_figures(portfolio: Path):
     at.sidebar.date_input(key="as_of").set_value(date(2026, 6, 30)).run()
     assert not at.exception
     metrics = cards(at)
-    # The hand-worked figures of tests/test_kpis.py for the year to 2026-06-30.
+    # The hand-worked figures of tests/unit/test_kpis.py for the year to 2026-06-30.
     assert metrics["Active accounts"] == "4"
     assert metrics["Visit coverage"] == "75.0%"
     assert metrics["Complaint SLA met"] == "60.0%"

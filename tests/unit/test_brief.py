@@ -18,7 +18,7 @@ def test_brief_holds_the_figures_and_opens_offline(tmp_path):
         html = weekly_brief(con, Scope(as_of=date(2026, 6, 30), start=date(2026, 1, 1), end=date(2026, 12, 31)))
     assert html.startswith("<!DOCTYPE html>")
     assert "<h1>Weekly brief · 2026-01-01 – 2026-06-30 · all regions/managers/tiers</h1>" in html
-    # Headline figures of the hand-worked year to 2026-06-30 (tests/test_kpis.py).
+    # Headline figures of the hand-worked year to 2026-06-30 (tests/unit/test_kpis.py).
     assert "Visit coverage<b>75.0%</b>" in html
     assert "Complaint SLA met<b>60.0%</b>" in html
     assert "Revenue<b>¥4,900</b>" in html

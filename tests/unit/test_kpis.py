@@ -1,4 +1,4 @@
-"""`python -m kam kpis` against KPI_SNAPSHOT.md, key by key, on the portfolio of tests/portfolio.py."""
+"""`python -m kam kpis` against docs/KPI_SNAPSHOT.md, key by key, on the portfolio of tests/portfolio.py."""
 
 from __future__ import annotations
 

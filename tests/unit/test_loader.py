@@ -1,4 +1,4 @@
-"""The loader against every rule of DATA_CONTRACT.md, every accepted encoding and layout, and every way to fail."""
+"""The loader against every rule of docs/DATA_CONTRACT.md, every accepted encoding and layout, and every way to fail."""
 
 from __future__ import annotations
 

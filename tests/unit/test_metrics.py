@@ -1,4 +1,4 @@
-"""Every metric of DOMAIN.md on the small portfolio of tests/portfolio.py, each figure worked by hand."""
+"""Every metric of docs/DOMAIN.md on the small portfolio of tests/portfolio.py, each figure worked by hand."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Seeded demo exports (DATA_CONTRACT.md): a plausible key-account portfolio at any size.
+"""Seeded demo exports (docs/DATA_CONTRACT.md): a plausible key-account portfolio at any size.
 
 At scale 1 the portfolio is about 300 accounts in four regions under 12 managers, with
 orders from 1 January two years before the end date's year up to the end date, visits,
