@@ -61,6 +61,16 @@ class Settings:
     max_failed_logins: int = 5
     lockout_minutes: int = 15
     upload_max_mb: int = 200
+    # The weekly brief's charts and PDF are drawn by Chromium: this program, or (empty) the first
+    # of chromium, chromium-browser, google-chrome found on PATH.
+    browser_path: str = ""
+    # The company's mail server for the scheduled brief; smtp_tls is "starttls", "ssl" or "none".
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_sender: str = ""
+    smtp_tls: str = "starttls"
+    smtp_user: str = ""
+    smtp_password: str = ""
 
 
 def _coerce(value: str, like: Any) -> Any:

@@ -1,76 +1,228 @@
-"""The weekly brief: the overview as one self-contained HTML file for the meeting minutes."""
+"""The weekly brief: one static HTML file (and the same as an A4 PDF) that a VP mails or prints.
+
+Charts are PNGs drawn on the server by Chromium and embedded as data: URIs; the file holds no
+script. Where Chromium is missing the brief says so and carries its tables only.
+"""
 
 from __future__ import annotations
 
+import base64
 import html
-from datetime import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
 
 import duckdb
 import plotly.graph_objects as go
 import polars as pl
 
-from kam.metrics import attention, managers, tiers, visits
+from kam.metrics import attention, catalog, managers, revenue, tiers, visits
 from kam.metrics.filters import describe
 from kam.metrics.scope import Scope
 from kam.present import charts
-from kam.present.formatting import money, number, percent
+from kam.present.formatting import (
+    MISSING,
+    delta_number,
+    delta_points,
+    delta_relative,
+    money,
+    number,
+    percent,
+)
+from kam.reports import render
 from kam.reports.snapshot import headline_figures
 
+# Rows of each attention list the brief shows; its heading gives the full count.
+TOP = 10
+
 STYLE = """
-body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", Arial, sans-serif; margin: 2em; color: #1c2833; }
-h1 { font-size: 1.6em; margin-bottom: 0; } h2 { font-size: 1.2em; margin-top: 1.6em; }
-table { border-collapse: collapse; margin: .5em 0; font-size: .9em; }
-th, td { border: 1px solid #ccd1d1; padding: .3em .6em; text-align: left; }
-th { background: #eaf2f8; } td.n { text-align: right; }
-.cards { display: flex; flex-wrap: wrap; gap: 1em; }
-.card { border: 1px solid #ccd1d1; border-radius: 6px; padding: .6em 1em; min-width: 11em; }
-.card b { display: block; font-size: 1.4em; }
+@page { size: A4; margin: 14mm 12mm; }
+* { box-sizing: border-box; }
+body { font-family: "Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif;
+       margin: 0 auto; max-width: 186mm; color: #1c2833; font-size: 10pt; line-height: 1.35; }
+h1 { font-size: 17pt; margin: 0 0 .2em; } h2 { font-size: 12.5pt; margin: 1.2em 0 .3em; break-after: avoid; }
+p.meta { color: #566573; margin: .2em 0; }
+p.note { border: 1px solid #f5b041; background: #fef5e7; padding: .4em .6em; }
+table { border-collapse: collapse; width: 100%; margin: .3em 0; font-size: 9pt; }
+th, td { border: 1px solid #ccd1d1; padding: .25em .45em; text-align: left; vertical-align: top; }
+th { background: #eaf2f8; } td.n { text-align: right; white-space: nowrap; }
+tr { break-inside: avoid; }
+.cards { display: flex; flex-wrap: wrap; gap: 2mm; }
+.card { border: 1px solid #ccd1d1; border-radius: 4px; padding: 2mm 3mm; width: 44mm; break-inside: avoid; }
+.card b { display: block; font-size: 13pt; }
+.card small { color: #566573; }
+figure { margin: .6em 0; break-inside: avoid; }
+figure img { display: block; width: 100%; max-width: 100%; height: auto; }
 """
 
 
-def headline(snapshot: dict) -> list[tuple[str, str]]:
-    """The headline cards of the overview as (label, value) pairs."""
-    sla, csat, revenue = snapshot["complaint_sla"], snapshot["satisfaction"], snapshot["revenue"]
+@dataclass(frozen=True)
+class Kind:
+    """How a column reads in the brief: its header and how a value is shown."""
+
+    label: str
+    show: Callable[[Any], str] = str
+    numeric: bool = False
+
+
+def _day(value: Any) -> str:
+    return value.strftime("%Y-%m-%d") if isinstance(value, date | datetime) else str(value)
+
+
+def _duration(hours_: Any) -> str:
+    """A duration in hours: hours under two days, whole days beyond."""
+    return f"{hours_:,.1f} h" if hours_ < 48 else f"{hours_ / 24:,.0f} d"
+
+
+def _int(value: Any) -> str:
+    return number(value)
+
+
+COLUMNS: dict[str, Kind] = {
+    "account_id": Kind("Account"),
+    "complaint_id": Kind("Complaint"),
+    "manager_id": Kind("Manager id"),
+    "name": Kind("Name"),
+    "manager_name": Kind("Manager"),
+    "region": Kind("Region"),
+    "tier": Kind("Tier"),
+    "category": Kind("Category"),
+    "severity": Kind("Severity"),
+    "last_visit": Kind("Last visit", _day),
+    "latest_on": Kind("Surveyed", _day),
+    "opened_at": Kind("Opened", _day),
+    "days_since_visit": Kind("Days since visit", _int, True),
+    "cadence": Kind("Cadence (days)", _int, True),
+    "days_overdue": Kind("Days overdue", _int, True),
+    "age_hours": Kind("Open for", _duration, True),
+    "previous_score": Kind("Previous score", _int, True),
+    "latest_score": Kind("Latest score", _int, True),
+    "active_accounts": Kind("Active accounts", _int, True),
+    "revenue": Kind("Revenue", money, True),
+    "target": Kind("Target (pro-rated)", money, True),
+    "attainment": Kind("Attainment", percent, True),
+    "visit_coverage": Kind("Visit coverage", percent, True),
+    "sla_met_pct": Kind("SLA met", percent, True),
+}
+# Shown for an empty value of these columns instead of the usual dash.
+EMPTY = {"last_visit": "never visited"}
+
+
+def _kind(column: str) -> Kind:
+    return COLUMNS.get(column) or Kind(column.replace("_", " ").capitalize())
+
+
+@dataclass(frozen=True)
+class Headline:
+    label: str
+    value: str
+    change: str | None
+
+
+def headline(now: dict[str, Any], before: dict[str, Any]) -> list[Headline]:
+    """The overview's headline figures with their change against the previous period."""
+    sla, csat, sales = now["complaint_sla"], now["satisfaction"], now["revenue"]
+    was_sla, was_csat, was_sales = before["complaint_sla"], before["satisfaction"], before["revenue"]
+    active, was_active = now["active_accounts"], before["active_accounts"]
     return [
-        ("Active accounts", number(snapshot["active_accounts"]["total"])),
-        ("Active A-accounts", number(snapshot["active_accounts"]["A"])),
-        ("Visit coverage", percent(snapshot["visit_coverage"]["total"])),
-        ("Visit attainment", percent(snapshot["visit_attainment"])),
-        ("Complaint SLA met", percent(sla["met_pct"])),
-        ("Satisfaction (mean 1–5)", number(csat["mean"], 2)),
-        ("Revenue", money(revenue["period"])),
-        ("Revenue attainment", percent(revenue["attainment"])),
-        ("Churn rate", percent(snapshot["churn_rate"])),
+        Headline("Active accounts", number(active["total"]), delta_number(active["total"], was_active["total"])),
+        Headline("Active A-accounts", number(active["A"]), delta_number(active["A"], was_active["A"])),
+        Headline(
+            "Visit coverage",
+            percent(now["visit_coverage"]["total"]),
+            delta_points(now["visit_coverage"]["total"], before["visit_coverage"]["total"]),
+        ),
+        Headline(
+            "Visit attainment",
+            percent(now["visit_attainment"]),
+            delta_points(now["visit_attainment"], before["visit_attainment"]),
+        ),
+        Headline("Complaint SLA met", percent(sla["met_pct"]), delta_points(sla["met_pct"], was_sla["met_pct"])),
+        Headline("Satisfaction (mean 1–5)", number(csat["mean"], 2), delta_number(csat["mean"], was_csat["mean"], 2)),
+        Headline("Revenue", money(sales["period"]), delta_relative(sales["period"], was_sales["period"])),
+        Headline(
+            "Revenue attainment",
+            percent(sales["attainment"]),
+            delta_points(sales["attainment"], was_sales["attainment"]),
+        ),
+        Headline("Churn rate", percent(now["churn_rate"]), delta_points(now["churn_rate"], before["churn_rate"])),
     ]
 
 
-def _table(frame: pl.DataFrame) -> str:
+def table_html(frame: pl.DataFrame) -> str:
+    """A frame as an HTML table with readable headers and formatted values, every text escaped."""
     if frame.is_empty():
-        return "<p>None.</p>"
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in frame.columns)
+        return "<p>Nothing to flag.</p>"
+    kinds = [_kind(c) for c in frame.columns]
+    head = "".join(f"<th>{html.escape(k.label)}</th>" for k in kinds)
     body = []
     for row in frame.iter_rows():
         cells = []
-        for value in row:
-            numeric = isinstance(value, int | float)
-            shown = "–" if value is None else (f"{value:,.2f}" if isinstance(value, float) else str(value))
-            cells.append(f"<td{' class=n' if numeric else ''}>{html.escape(shown)}</td>")
+        for column, kind, value in zip(frame.columns, kinds, row, strict=True):
+            shown = EMPTY.get(column, MISSING) if value is None else kind.show(value)
+            cells.append(f"<td{' class=n' if kind.numeric else ''}>{html.escape(shown)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><tr>{head}</tr>{''.join(body)}</table>"
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def _figure(fig: go.Figure, first: bool) -> str:
-    # The first figure carries plotly.js inline, so the file opens offline.
-    return fig.to_html(full_html=False, include_plotlyjs=first)
+def filters_text(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[str]:
+    """The filters that made the brief, in words."""
+    names = dict(catalog.managers(con).select("manager_id", "name").iter_rows())
+    chosen = [f"{names.get(m, m)} ({m})" for m in scope.managers]
+    lines = [
+        f"Period {scope.start:%Y-%m-%d} to {scope.period_end:%Y-%m-%d}, as of {scope.as_of:%Y-%m-%d}; "
+        "changes against the previous period of the same length",
+        "Regions: " + (", ".join(scope.regions) or "all"),
+        "Managers: " + (", ".join(chosen) or "all"),
+        "Tiers: " + (", ".join(scope.tiers) or "all"),
+    ]
+    if scope.allowed_accounts is not None:
+        lines.append(f"Only the recipient's own accounts ({len(scope.allowed_accounts)})")
+    return lines
 
 
-def weekly_brief(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
-    """The brief as a complete HTML document, its heading naming the period and the filters."""
+def figures(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[go.Figure]:
+    """The brief's charts, each kept below the height of a third of an A4 page."""
+    return [
+        charts.tier_counts(tiers.tier_distribution(con, scope)).update_layout(height=300),
+        charts.share_by(
+            visits.visit_coverage(con, scope, by="tier"), "tier", "coverage", "Visit coverage", "Tier", "tier"
+        ).update_layout(height=300),
+        charts.revenue_by_month(revenue.revenue_by_month(con, scope)).update_layout(height=300),
+    ]
+
+
+def _png_figure(png: bytes, title: str) -> str:
+    data = base64.b64encode(png).decode("ascii")
+    return f'<figure><img alt="{html.escape(title)}" src="data:image/png;base64,{data}"></figure>'
+
+
+def _charts(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
+    browser = render.find_browser(scope.policy.browser_path)
+    if browser is None:
+        where = scope.policy.browser_path or "chromium on PATH"
+        return (
+            f"<p class=note>Charts left out: no Chromium on the server to draw them ({html.escape(where)} "
+            "not found). The tables carry the figures.</p>"
+        )
+    drawn = figures(con, scope)
+    try:
+        pngs = render.chart_pngs(drawn, browser)
+    except render.RenderError as failed:
+        return f"<p class=note>Charts left out: {html.escape(str(failed))}. The tables carry the figures.</p>"
+    return "".join(_png_figure(png, fig.layout.title.text or "Chart") for png, fig in zip(pngs, drawn, strict=True))
+
+
+def weekly_brief(con: duckdb.DuckDBPyConnection, scope: Scope, made: datetime | None = None) -> str:
+    """The brief as a complete, static HTML document (no script; charts as embedded PNGs)."""
     # The filters are in the heading, so that a filtered brief is never read as company-wide.
     title = f"Weekly brief · {describe(scope).heading()}"
-    snapshot = headline_figures(con, scope)
+    now, before = headline_figures(con, scope), headline_figures(con, scope.previous())
     cards = "".join(
-        f"<div class=card>{html.escape(label)}<b>{html.escape(value)}</b></div>" for label, value in headline(snapshot)
+        f"<div class=card>{html.escape(h.label)}<b>{html.escape(h.value)}</b>"
+        f"<small>{html.escape(h.change or 'no earlier figure')}</small></div>"
+        for h in headline(now, before)
     )
     sections = [
         ("A-accounts overdue for a visit", attention.overdue_key_accounts(con, scope)),
@@ -78,26 +230,39 @@ def weekly_brief(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
         ("Satisfaction drops", attention.satisfaction_drops(con, scope)),
         ("Managers below target", attention.managers_below_target(con, scope)),
     ]
+    lists = []
+    for title, frame in sections:
+        shown = f", the first {TOP}" if frame.height > TOP else ""
+        lists.append(f"<h2>{html.escape(title)} ({frame.height}{shown})</h2>{table_html(frame.head(TOP))}")
     card = managers.scorecard(con, scope).select(
         "manager_id", "name", "active_accounts", "revenue", "attainment", "visit_coverage", "sla_met_pct"
     )
-    figures = [
-        charts.tier_counts(tiers.tier_distribution(con, scope)),
-        charts.share_by(
-            visits.visit_coverage(con, scope, by="tier"), "tier", "coverage", "Visit coverage", "Tier", "tier"
-        ),
-    ]
+    made = made or datetime.now()
     parts = [
         "<!DOCTYPE html><html lang=zh-CN><head><meta charset=utf-8>",
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>",
         f"<h1>{html.escape(title)}</h1>",
-        f"<p>As of {scope.as_of:%Y-%m-%d}; period {scope.start:%Y-%m-%d} to {scope.period_end:%Y-%m-%d}. "
-        f"Made {datetime.now():%Y-%m-%d %H:%M}.</p>",
+        *(f"<p class=meta>{html.escape(line)}</p>" for line in filters_text(con, scope)),
+        f"<p class=meta>Made {made:%Y-%m-%d %H:%M}</p>",
         f"<div class=cards>{cards}</div>",
-        *(f"<h2>{html.escape(title)}</h2>{_table(frame)}" for title, frame in sections),
-        f"<h2>Managers</h2>{_table(card)}",
+        *lists,
+        f"<h2>Managers ({card.height})</h2>{table_html(card)}",
         "<h2>Charts</h2>",
-        *(_figure(fig, index == 0) for index, fig in enumerate(figures)),
+        _charts(con, scope),
         "</body></html>",
     ]
     return "\n".join(parts)
+
+
+def weekly_brief_pdf(con: duckdb.DuckDBPyConnection, scope: Scope, made: datetime | None = None) -> bytes:
+    """The brief printed to A4 PDF by the server's Chromium; RenderError where there is none."""
+    browser = render.find_browser(scope.policy.browser_path)
+    if browser is None:
+        raise render.RenderError("No Chromium on the server to print the PDF")
+    return render.print_pdf(weekly_brief(con, scope, made), browser)
+
+
+def can_print(scope: Scope) -> bool:
+    """Whether the server has a Chromium to draw charts and print PDFs."""
+    return render.find_browser(scope.policy.browser_path) is not None
