@@ -231,9 +231,9 @@ def weekly_brief(con: duckdb.DuckDBPyConnection, scope: Scope, made: datetime | 
         ("Managers below target", attention.managers_below_target(con, scope)),
     ]
     lists = []
-    for title, frame in sections:
+    for heading, frame in sections:
         shown = f", the first {TOP}" if frame.height > TOP else ""
-        lists.append(f"<h2>{html.escape(title)} ({frame.height}{shown})</h2>{table_html(frame.head(TOP))}")
+        lists.append(f"<h2>{html.escape(heading)} ({frame.height}{shown})</h2>{table_html(frame.head(TOP))}")
     card = managers.scorecard(con, scope).select(
         "manager_id", "name", "active_accounts", "revenue", "attainment", "visit_coverage", "sla_met_pct"
     )

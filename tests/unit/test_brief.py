@@ -1,43 +1,120 @@
-"""The weekly brief is one self-contained HTML file with the overview's figures."""
+"""The weekly brief: one static HTML file (charts as PNGs, no script) and the same as an A4 PDF."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+import dataclasses
+import io
+import re
 from datetime import date
+from pathlib import Path
 
+import pytest
+from pypdf import PdfReader
+
+from kam.config import settings
+from kam.ingest.bootstrap import open_database
 from kam.metrics.scope import Scope
-from kam.reports.brief import weekly_brief
+from kam.reports.brief import weekly_brief, weekly_brief_pdf
 from kam.store import db
 from tests.portfolio import build
 
+YEAR = Scope(as_of=date(2026, 6, 30), start=date(2026, 1, 1), end=date(2026, 12, 31))
+A4_POINTS = (595.28, 841.89)
+PNG = re.compile(r'<img alt="[^"]*" src="data:image/png;base64,iVBORw0KGgo')
 
-def test_brief_holds_the_figures_and_opens_offline(tmp_path):
-    path = build(tmp_path)
-    with db.connect(path) as con:
+needs_chromium = pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Debian's chromium")
+
+
+@pytest.fixture
+def portfolio(tmp_path: Path) -> Path:
+    return build(tmp_path)
+
+
+@needs_chromium
+def test_brief_holds_the_figures_and_charts_and_no_script(portfolio: Path):
+    with db.connect(portfolio) as con:
         con.execute("UPDATE accounts SET name = '<script>alert(1)</script>' WHERE account_id = 'K2'")
-        html = weekly_brief(con, Scope(as_of=date(2026, 6, 30), start=date(2026, 1, 1), end=date(2026, 12, 31)))
+        html = weekly_brief(con, YEAR)
     assert html.startswith("<!DOCTYPE html>")
     assert "<h1>Weekly brief · 2026-01-01 – 2026-06-30 · all regions/managers/tiers</h1>" in html
-    # Headline figures of the hand-worked year to 2026-06-30 (tests/unit/test_kpis.py).
+    # Headline figures of the hand-worked year to 2026-06-30 (tests/unit/test_kpis.py); the
+    # previous period of 181 days (2025-07-04 to 2025-12-31) has revenue ¥600 (O8): +716.7%.
     assert "Visit coverage<b>75.0%</b>" in html
     assert "Complaint SLA met<b>60.0%</b>" in html
-    assert "Revenue<b>¥4,900</b>" in html
-    # Open breaches C2 and C3; K2's name, taken from an export, is shown as text, never run.
-    assert "C2" in html and "C3" in html
+    assert "Revenue<b>¥4,900</b><small>+716.7%</small>" in html
+    # Open breaches C2 and C3, with readable headers and days rather than raw hours.
+    assert "<h2>Complaints past SLA, still open (2)</h2>" in html
+    assert "<th>Open for</th>" in html and "age_hours" not in html
+    # K2's name, taken from an export, is shown as text, never run; the file has no script at all.
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "<script>alert(1)" not in html
-    # plotly.js is inline: nothing is fetched when the file is opened.
-    assert '<script src="http' not in html
-    assert "Plotly.newPlot" in html
-    assert len(html) > 1_000_000
+    assert "<script" not in html.lower()
+    # Three charts drawn on the server, embedded as PNG.
+    assert len(PNG.findall(html)) == 3
+    assert "@page { size: A4" in html and '"Noto Sans CJK SC"' in html
+
+
+def test_brief_names_its_filters_and_the_recipients_accounts(portfolio: Path):
+    scope = dataclasses.replace(
+        YEAR,
+        regions=("华东",),
+        managers=("M1",),
+        tiers=("A",),
+        allowed_accounts=frozenset({"K1", "K2"}),
+        policy=dataclasses.replace(settings(), browser_path="/nonexistent/chromium"),
+    )
+    with db.connect(portfolio) as con:
+        html = weekly_brief(con, scope)
+    assert "Regions: 华东" in html
+    assert "Managers: 王伟 (M1)" in html
+    assert "Tiers: A" in html
+    assert "Only the recipient&#x27;s own accounts (2)" in html
+
+
+def test_without_chromium_the_brief_says_so_and_carries_its_tables(portfolio: Path):
+    scope = dataclasses.replace(YEAR, policy=dataclasses.replace(settings(), browser_path="/nonexistent/chromium"))
+    with db.connect(portfolio) as con:
+        html = weekly_brief(con, scope)
+        with pytest.raises(Exception, match="No Chromium"):
+            weekly_brief_pdf(con, scope)
+    assert "Charts left out: no Chromium on the server" in html
+    assert "/nonexistent/chromium" in html
+    assert "<img" not in html
+    assert "Complaint SLA met<b>60.0%</b>" in html
+    assert "<h2>Complaints past SLA, still open (2)</h2>" in html
+
+
+@needs_chromium
+def test_demo_brief_is_small_and_static(demo_database: Path):
+    with open_database(demo_database, settings().demo_dir) as con:
+        scope = Scope(as_of=date(2026, 11, 20), start=date(2026, 11, 9), end=date(2026, 11, 15))
+        html = weekly_brief(con, scope)
+    assert len(html.encode("utf-8")) < 1_000_000
+    assert "<script" not in html.lower()
+    assert len(PNG.findall(html)) == 3
+    # Top 10 of a longer list, with the full count in its heading.
+    count = int(re.search(r"<h2>Complaints past SLA, still open \((\d+), the first 10\)</h2>", html).group(1))
+    assert count > 10
+    section = html.split("<h2>Complaints past SLA, still open")[1].split("<h2>")[0]
+    assert section.count("<tr>") == 1 + 10
+
+
+@needs_chromium
+def test_pdf_is_a4(portfolio: Path):
+    with db.connect(portfolio) as con:
+        pdf = weekly_brief_pdf(con, YEAR)
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    assert len(pages) >= 1
+    for page in pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert width == pytest.approx(A4_POINTS[0], abs=1) and height == pytest.approx(A4_POINTS[1], abs=1)
 
 
 def test_the_heading_names_the_period_and_the_filters(tmp_path):
     # The week of Monday 2026-06-29, as of Tuesday 06-30: its figures run to that day.
     week = Scope(as_of=date(2026, 6, 30), start=date(2026, 6, 29), end=date(2026, 7, 5))
     with db.connect(build(tmp_path)) as con:
-        filtered = weekly_brief(con, replace(week, regions=("华东",), tiers=("A",)))
-        own = weekly_brief(con, replace(week, allowed_accounts=frozenset({"K1", "K2", "K6"})))
+        filtered = weekly_brief(con, dataclasses.replace(week, regions=("华东",), tiers=("A",)))
+        own = weekly_brief(con, dataclasses.replace(week, allowed_accounts=frozenset({"K1", "K2", "K6"})))
     heading = "Weekly brief · 2026-06-29 – 2026-06-30 · Region 华东 · Tier A"
     assert f"<title>{heading}</title>" in filtered and f"<h1>{heading}</h1>" in filtered
     # Active A-accounts in 华东 at 06-30: K1 alone.
