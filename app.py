@@ -12,7 +12,7 @@ from kam.ingest.bootstrap import shows_demo_data
 from kam.metrics.filters import Filters
 from kam.metrics.periods import PERIODS, period_bounds
 from kam.people import access
-from kam.ui import dashboard, signin
+from kam.ui import dashboard, scheduler, signin
 
 PAGES = Path(__file__).resolve().parent / "pages"
 DASHBOARD = [
@@ -65,6 +65,7 @@ def new_password_page() -> None:
 
 
 dashboard.refresh_version()
+scheduler.start()
 user = signin.current_user()
 if user is None or user.must_change_password:
     # Every page's URL leads here until sign-in (a copied link then opens its page right after),

@@ -1,4 +1,4 @@
-"""The command line: `python -m kam load | kpis | demo | reset-password`."""
+"""The command line: `python -m kam load | kpis | demo | reset-password | send-brief`."""
 
 from __future__ import annotations
 
@@ -14,9 +14,11 @@ import duckdb
 
 from kam.config import TIERS, settings
 from kam.ingest import bootstrap, loader
+from kam.jobs import briefs, mail
 from kam.metrics.periods import period_bounds
 from kam.metrics.scope import Scope
 from kam.people import users
+from kam.reports.brief import mail_files
 from kam.reports.snapshot import kpi_snapshot
 from kam.store import db
 
@@ -58,7 +60,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     reset.add_argument("username")
     reset.add_argument("--db", type=Path, help="database file (default: the configured one)")
+
+    send = commands.add_parser(
+        "send-brief",
+        help="mail the weekly brief if the admin's schedule says it is due (for cron, e.g. every 15 minutes)",
+        description="Stop the dashboard first, or leave the sending to it: its process holds the database.",
+    )
+    send.add_argument("--db", type=Path, help="database file (default: the configured one)")
     return parser
+
+
+def _send_brief(args: argparse.Namespace) -> int:
+    path = args.db or settings().db_path
+    if not Path(path).is_file():
+        raise loader.LoadError(f"{path}: no such database")
+    with db.connect(path) as con:
+        sent = briefs.send_due(con, mail_files)
+    print("\n".join(sent) if sent else "Nothing due.")
+    return 0
 
 
 def _reset_password(args: argparse.Namespace) -> int:
@@ -118,9 +137,15 @@ def _demo(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    command = {"load": _load, "kpis": _kpis, "demo": _demo, "reset-password": _reset_password}[args.command]
+    command = {
+        "load": _load,
+        "kpis": _kpis,
+        "demo": _demo,
+        "reset-password": _reset_password,
+        "send-brief": _send_brief,
+    }[args.command]
     try:
         return command(args)
-    except (loader.LoadError, users.UserError, ValueError, duckdb.Error, OSError) as error:
+    except (loader.LoadError, users.UserError, mail.MailError, ValueError, duckdb.Error, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -4,6 +4,7 @@ import streamlit as st
 
 from kam.config import settings
 from kam.ingest import loader, uploads
+from kam.jobs import briefs
 from kam.metrics import catalog
 from kam.people import users
 from kam.people.users import ROLES, UserError
@@ -17,7 +18,9 @@ con = dashboard.connection()
 policy = settings()
 
 st.title("Admin")
-loads, people, log, visits = st.tabs(["Load exports", "Users", "Audit log", "Visits entered in the app"])
+loads, people, mailing, log, visits = st.tabs(
+    ["Load exports", "Users", "Weekly brief by mail", "Audit log", "Visits entered in the app"]
+)
 
 with loads:
     st.caption(
@@ -116,6 +119,40 @@ with people:
         if st.button(f"Reset {chosen}'s password", help="Also lifts a lock-out"):
             one_time = users.reset_password(con, chosen, user)
             st.info(f"One-time password for {chosen}: `{one_time}`. Hand it over in person.", icon=":material/key:")
+
+with mailing:
+    if notice := st.session_state.pop("brief_notice", None):
+        st.success(notice, icon=":material/done:")
+    st.caption(
+        f"Each recipient gets the brief of the last full week by mail, a manager only their own accounts, "
+        f"through the mail server {policy.smtp_host or '(not configured: smtp_host in kam.toml)'}. "
+        "Only active users with an e-mail can be picked. Each sending is in the audit log."
+    )
+    plan = briefs.schedule(con)
+    choices = briefs.recipients(con)
+    with st.form("brief_schedule"):
+        picked = st.multiselect(
+            "Recipients",
+            list(choices),
+            default=[name for name in (plan.recipients if plan else ()) if name in choices],
+            format_func=lambda name: f"{name}: {choices[name]}",
+        )
+        left, right = st.columns(2)
+        weekday = left.selectbox(
+            "Weekday", range(7), index=plan.weekday if plan else 0, format_func=lambda day: briefs.WEEKDAYS[day]
+        )
+        hour = right.selectbox("Hour", range(24), index=plan.hour if plan else 8, format_func=lambda h: f"{h:02d}:00")
+        active = st.checkbox("Send", value=plan.active if plan else True)
+        if st.form_submit_button("Save the schedule"):
+            try:
+                briefs.save_schedule(con, picked, weekday, hour, active, user.username)
+            except briefs.ScheduleError as refused:
+                st.error(str(refused), icon=":material/error:")
+            else:
+                st.session_state["brief_notice"] = "Schedule saved."
+                st.rerun()
+    if plan is not None and plan.last_sent_at is not None:
+        st.write(f"Last sent for {plan.last_sent_at:%Y-%m-%d %H:%M}.")
 
 with log:
     table(audit.events(con), "audit-log", by_filters=False, happened_at=st.column_config.DatetimeColumn("When"))

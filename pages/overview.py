@@ -6,7 +6,7 @@ from kam.metrics import attention, revenue
 from kam.metrics.filters import describe
 from kam.present import charts
 from kam.present.formatting import delta_number, delta_points, delta_relative, money, money_short, number, percent
-from kam.reports.brief import weekly_brief
+from kam.reports.brief import can_print, weekly_brief, weekly_brief_pdf
 from kam.reports.snapshot import headline_figures
 from kam.ui import dashboard
 from kam.ui.widgets import chart_with_table, table
@@ -99,12 +99,24 @@ row[3].metric(
     border=True,
 )
 
-st.download_button(
+left, right = st.columns(2)
+left.download_button(
     "Download the weekly brief (HTML)",
     lambda: weekly_brief(dashboard.connection(), scope),
     file_name=describe(scope).file_name("weekly-brief", "html"),
     mime="text/html",
     icon=":material/description:",
+    help="One file to mail: charts as pictures, no script",
+)
+printable = can_print(scope)
+right.download_button(
+    "Download the weekly brief (PDF, A4)",
+    (lambda: weekly_brief_pdf(dashboard.connection(), scope)) if printable else b"",
+    file_name=f"weekly-brief-{scope.as_of:%Y-%m-%d}.pdf",
+    mime="application/pdf",
+    icon=":material/picture_as_pdf:",
+    disabled=not printable,
+    help=None if printable else "No Chromium on the server to print it; the HTML brief carries the tables",
 )
 
 st.header("Revenue")

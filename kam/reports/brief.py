@@ -7,19 +7,24 @@ script. Where Chromium is missing the brief says so and carries its tables only.
 from __future__ import annotations
 
 import base64
+import contextlib
 import html
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import duckdb
 import plotly.graph_objects as go
 import polars as pl
 
+from kam.config import Settings
 from kam.metrics import attention, catalog, managers, revenue, tiers, visits
 from kam.metrics.filters import describe
-from kam.metrics.scope import Scope
+from kam.metrics.periods import period_bounds
+from kam.metrics.scope import Scope, latest_event_date
+from kam.people import access
+from kam.people.users import User
 from kam.present import charts
 from kam.present.formatting import (
     MISSING,
@@ -266,3 +271,21 @@ def weekly_brief_pdf(con: duckdb.DuckDBPyConnection, scope: Scope, made: datetim
 def can_print(scope: Scope) -> bool:
     """Whether the server has a Chromium to draw charts and print PDFs."""
     return render.find_browser(scope.policy.browser_path) is not None
+
+
+def recipient_scope(con: duckdb.DuckDBPyConnection, user: User, policy: Settings) -> Scope:
+    """The last full week (Monday to Sunday) up to the data date, limited to what the user may see."""
+    data_date = latest_event_date(con) or date.today()
+    start, end = period_bounds("last_week", data_date + timedelta(days=1))
+    return Scope(as_of=end, start=start, end=end, allowed_accounts=access.allowed_accounts(con, user), policy=policy)
+
+
+def mail_files(con: duckdb.DuckDBPyConnection, user: User, policy: Settings) -> tuple[str, list[tuple[str, bytes]]]:
+    """One recipient's brief to attach: the week it covers, and the HTML file (and PDF where it can print)."""
+    scope = recipient_scope(con, user, policy)
+    name = f"weekly-brief-{scope.end:%Y-%m-%d}"
+    files = [(f"{name}.html", weekly_brief(con, scope).encode("utf-8"))]
+    # Without a Chromium to print it there is no PDF; the HTML says that its charts are missing.
+    with contextlib.suppress(render.RenderError):
+        files.append((f"{name}.pdf", weekly_brief_pdf(con, scope)))
+    return f"{scope.start:%Y-%m-%d} to {scope.end:%Y-%m-%d}", files

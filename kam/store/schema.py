@@ -269,6 +269,20 @@ APP_DDL = (
         created_at TIMESTAMP NOT NULL
     )
     """,
+    # The weekly brief's mailing: recipients (user names), weekday (0 = Monday) and hour; the
+    # slot last sent, written together with the sending's audit rows.
+    """
+    CREATE TABLE IF NOT EXISTS brief_schedules (
+        schedule_id INTEGER PRIMARY KEY,
+        recipients VARCHAR[] NOT NULL,
+        weekday INTEGER NOT NULL,
+        hour INTEGER NOT NULL,
+        active BOOLEAN NOT NULL,
+        updated_by VARCHAR,
+        updated_at TIMESTAMP NOT NULL,
+        last_sent_at TIMESTAMP
+    )
+    """,
     "CREATE SEQUENCE IF NOT EXISTS audit_seq",
     """
     CREATE TABLE IF NOT EXISTS audit_log (

@@ -19,6 +19,7 @@ LAYERS: dict[str, int] = {
     "people": 2,
     "ingest": 3,
     "reports": 4,
+    "jobs": 4,
     "ui": 5,
     "cli": 5,
     "__main__": 6,

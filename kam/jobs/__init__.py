@@ -1,0 +1,1 @@
+"""Work done on a schedule, outside any page: mailing the weekly brief."""
