@@ -112,7 +112,7 @@ printable = can_print(scope)
 right.download_button(
     "Download the weekly brief (PDF, A4)",
     (lambda: weekly_brief_pdf(dashboard.connection(), scope)) if printable else b"",
-    file_name=f"weekly-brief-{scope.as_of:%Y-%m-%d}.pdf",
+    file_name=describe(scope).file_name("weekly-brief", "pdf"),
     mime="application/pdf",
     icon=":material/picture_as_pdf:",
     disabled=not printable,
