@@ -266,11 +266,34 @@ def _parse(column: Column, dtype: pl.DataType) -> pl.Expr:
     if kind == "tier":
         tier = text.str.to_uppercase().str.replace(r"\s*(类|级)(客户)?$", "")
         return pl.when(tier.is_in(TIER_VALUES)).then(tier)
+    if kind == "signs":
+        # Codes in the contract's order, each once; a cell naming an unknown sign is rejected.
+        order = {code: str(n) for n, code in enumerate(column.choices)}
+        codes = _sign_parts(text).list.eval(pl.element().replace_strict(_sign_mapping(column), default=None))
+        known = codes.list.eval(pl.element().replace_strict(order, default=None).drop_nulls().unique().sort())
+        joined = known.list.eval(pl.element().replace_strict({v: k for k, v in order.items()})).list.join(";")
+        return pl.when(codes.list.drop_nulls().list.len() == codes.list.len()).then(
+            pl.when(joined.str.len_bytes() > 0).then(joined)
+        )
     if kind == "choice":
         lowered = text.str.to_lowercase()
         mapping = {v: v for v in column.choices} | CHOICE_ALIASES.get(column.name, {})
         return lowered.replace_strict(mapping, default=None, return_dtype=pl.String)
     return text
+
+
+def _sign_parts(text: pl.Expr) -> pl.Expr:
+    """A `;`-separated cell (full-width `；` too) as its trimmed, lower-cased, non-empty parts."""
+    return (
+        text.str.replace_all("；", ";")
+        .str.split(";")
+        .list.eval(pl.element().str.strip_chars().str.to_lowercase())
+        .list.eval(pl.element().filter(pl.element().str.len_bytes() > 0))
+    )
+
+
+def _sign_mapping(column: Column) -> dict[str, str]:
+    return {v: v for v in column.choices} | CHOICE_ALIASES.get(column.name, {})
 
 
 _FORMAT_HINT = {
@@ -291,7 +314,19 @@ def _cell_checks(column: Column, dtype: pl.DataType) -> list[Check]:
     checks = []
     if column.required:
         checks.append(Check(column.name, ~present, pl.lit("missing value")))
-    if column.kind != "text":
+    if column.kind == "signs":
+        unknown = _sign_parts(raw).list.eval(pl.element().filter(~pl.element().is_in(list(_sign_mapping(column)))))
+        checks.append(
+            Check(
+                column.name,
+                unknown.list.len() > 0,
+                pl.format(
+                    "'{}' is not one of " + ", ".join(column.choices) + " (or their Chinese names)",
+                    unknown.list.first(),
+                ),
+            )
+        )
+    elif column.kind != "text":
         hint = _FORMAT_HINT.get(column.kind) or f"is not one of {', '.join(column.choices)}"
         checks.append(Check(column.name, present & value.is_null(), pl.format("'{}' " + hint, raw)))
     return checks
@@ -306,7 +341,9 @@ def _rule_checks(table: Table, today: date) -> list[Check]:
                 "churn_reason",
                 c("churned_on").is_not_null() & c("churn_reason").is_null() & _text(c(RAW + "churn_reason")).is_null(),
                 pl.lit("required when churned_on is set"),
-            )
+            ),
+            Check("credit_limit", c("credit_limit") < 0, pl.format("{} is negative", c("credit_limit"))),
+            Check("credit_term_days", c("credit_term_days") < 0, pl.format("{} is negative", c("credit_term_days"))),
         ],
         "tier_changes": [Check("to_tier", c("from_tier") == c("to_tier"), pl.lit("same as from_tier"))],
         "orders": [Check("amount", c("amount") < 0, pl.format("{} is negative", c("amount")))],

@@ -8,6 +8,16 @@ TIER_VALUES = ("A", "B", "C")
 CHURN_REASONS = ("price", "product", "market", "service", "technology", "organization")
 CHANNELS = ("in_person", "phone", "video", "email", "mail")
 SEVERITIES = ("low", "medium", "high")
+# The six signs of credit deteriorating that a manager may see at the customer (DOMAIN.md).
+WARNING_SIGNS = ("creditors", "owner_unreachable", "dumping", "internal_conflict", "staff_turnover", "business_shift")
+WARNING_SIGN_NAMES = {
+    "creditors": "讨债的人增多",
+    "owner_unreachable": "老板避而不见",
+    "dumping": "低价抛货",
+    "internal_conflict": "内部矛盾加剧",
+    "staff_turnover": "员工离职增加",
+    "business_shift": "主业转移",
+}
 
 SQL_TYPES = {
     "text": "VARCHAR",
@@ -18,6 +28,8 @@ SQL_TYPES = {
     "bool": "BOOLEAN",
     "tier": "VARCHAR",
     "choice": "VARCHAR",
+    # Several choices in one cell, stored as their codes `;`-separated in WARNING_SIGNS order.
+    "signs": "VARCHAR",
 }
 
 
@@ -89,6 +101,7 @@ ACCOUNTS = Table(
             choices=CHURN_REASONS,
         ),
         Column("credit_limit", "decimal", aliases=("信用额度", "授信额度")),
+        Column("credit_term_days", "integer", aliases=("信用期", "信用期限", "账期", "付款期限")),
     ),
     key=("account_id",),
     required_file=True,
@@ -136,6 +149,12 @@ VISITS = Table(
         Column("notes", "text", aliases=("备注", "拜访记录", "记录")),
         Column("next_step", "text", aliases=("下一步", "下一步计划", "后续行动")),
         Column("next_date", "date", aliases=("下次日期", "下次拜访日期", "计划日期")),
+        Column(
+            "warning_signs",
+            "signs",
+            aliases=("预警信号", "信用预警信号", "信用恶化信号", "风险信号"),
+            choices=WARNING_SIGNS,
+        ),
     ),
     key=("visit_id",),
     storage="visits_imported",
@@ -235,6 +254,7 @@ APP_DDL = (
         notes VARCHAR,
         next_step VARCHAR,
         next_date DATE,
+        warning_signs VARCHAR,
         created_by VARCHAR,
         created_at TIMESTAMP NOT NULL,
         updated_at TIMESTAMP NOT NULL
@@ -308,16 +328,23 @@ APP_DDL = (
     """,
 )
 
+# Columns added after a table was first created: a database made by an earlier version gets them.
+ADDED_COLUMNS = (
+    "ALTER TABLE accounts ADD COLUMN IF NOT EXISTS credit_term_days BIGINT",
+    "ALTER TABLE visits_imported ADD COLUMN IF NOT EXISTS warning_signs VARCHAR",
+    "ALTER TABLE visits_app ADD COLUMN IF NOT EXISTS warning_signs VARCHAR",
+)
+
 # Every metric reads visits through this view: imported ones, plus those entered in the
 # app that the export does not (yet) carry under the same id.
 VISITS_VIEW = """
 CREATE OR REPLACE VIEW visits AS
 SELECT visit_id, account_id, manager_id, visit_date, channel, purpose, executive,
-       notes, next_step, next_date, 'import' AS source
+       notes, next_step, next_date, warning_signs, 'import' AS source
 FROM visits_imported
 UNION ALL
 SELECT visit_id, account_id, manager_id, visit_date, channel, purpose, executive,
-       notes, next_step, next_date, 'app' AS source
+       notes, next_step, next_date, warning_signs, 'app' AS source
 FROM visits_app AS a
 WHERE NOT EXISTS (SELECT 1 FROM visits_imported AS i WHERE i.visit_id = a.visit_id)
 """
@@ -325,6 +352,7 @@ WHERE NOT EXISTS (SELECT 1 FROM visits_imported AS i WHERE i.visit_id = a.visit_
 DDL: tuple[str, ...] = (
     *(_create_export_table(t) for t in EXPORT_TABLES),
     *APP_DDL,
+    *ADDED_COLUMNS,
     VISITS_VIEW,
 )
 
@@ -389,4 +417,5 @@ CHOICE_ALIASES: dict[str, dict[str, str]] = {
         "技术背离": "technology",
         "组织背离": "organization",
     },
+    "warning_signs": {name: code for code, name in WARNING_SIGN_NAMES.items()},
 }

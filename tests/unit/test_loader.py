@@ -91,8 +91,8 @@ GOOD = {
 LOADED = {
     "managers.csv": [("M1", "王伟", "华东", None, True), ("M2", "李娜", "华南", None, False)],
     "accounts.csv": [
-        ("K1", "甲", None, "华东", "M1", "A", date(2024, 1, 5), date(2025, 1, 1), "price", 1000.5),
-        ("K2", "乙", None, "华南", "M2", "B", date(2024, 1, 1), None, None, None),
+        ("K1", "甲", None, "华东", "M1", "A", date(2024, 1, 5), date(2025, 1, 1), "price", 1000.5, None),
+        ("K2", "乙", None, "华南", "M2", "B", date(2024, 1, 1), None, None, None, None),
     ],
     "tier_changes.csv": [("K1", date(2025, 1, 1), "B", "A", None, 0), ("K2", date(2025, 3, 1), "A", "B", None, 1)],
     "orders.csv": [
@@ -100,8 +100,8 @@ LOADED = {
         ("O1", "K1", date(2026, 1, 5), None, 2.0, 100.0, date(2026, 2, 4), date(2026, 2, 1)),
     ],
     "visits.csv": [
-        ("V0", "K2", "M2", date(2026, 6, 1), "in_person", None, False, None, None, None),
-        ("V1", "K1", "M1", date(2026, 6, 30), "phone", None, True, None, None, date(2026, 7, 15)),
+        ("V0", "K2", "M2", date(2026, 6, 1), "in_person", None, False, None, None, None, None),
+        ("V1", "K1", "M1", date(2026, 6, 30), "phone", None, True, None, None, date(2026, 7, 15), None),
     ],
     "complaints.csv": [
         ("C0", "K2", datetime(2026, 6, 3, 8), datetime(2026, 6, 3, 8), datetime(2026, 6, 3, 8), None, "medium"),
@@ -162,6 +162,7 @@ RULES = [
         "'weather' is not one of price, product, market, service, technology, organization",
     ),
     ("accounts.csv", "K3,丙,华南,M2,C,2024-01-01,,,lots", "K3", "credit_limit", "'lots' is not a number"),
+    ("accounts.csv", "K3,丙,华南,M2,C,2024-01-01,,,-0.01", "K3", "credit_limit", "-0.01 is negative"),
     # tier_changes (no key)
     ("tier_changes.csv", ",2025-01-01,B,A", None, "account_id", MISSING),
     ("tier_changes.csv", "K9,2025-01-01,B,A", None, "account_id", "'K9' not found in accounts"),
@@ -325,6 +326,100 @@ def test_accepted_spellings_and_defaults(tmp_path):
         ("C2", datetime(2026, 6, 2, 9), None, "high"),
         ("C3", datetime(2026, 6, 3, 9, 5, 30), None, "low"),
     ]
+
+
+def test_credit_limit_zero_and_credit_term_at_its_bounds(tmp_path):
+    accounts = (
+        "account_id,name,region,manager_id,tier,created_on,信用额度,账期\n"
+        "K1,甲,华东,M1,A,2024-01-01,0,0\nK2,乙,华南,M2,B,2024-01-01,,\n"
+        "K3,丙,华南,M2,B,2024-01-01,500,-1\nK4,丁,华南,M2,B,2024-01-01,500,30.5\n"
+    )
+    con, report = load(tmp_path, {"accounts.csv": accounts})
+    # A limit of 0 is cash only, not missing; a term of 0 days is allowed.
+    assert rows(con, "SELECT account_id, credit_limit, credit_term_days FROM accounts ORDER BY 1") == [
+        ("K1", 0.0, 0),
+        ("K2", None, None),
+    ]
+    assert report.rejects.select("line", "row_key", "column_name", "reason").rows() == [
+        (4, "K3", "credit_term_days (账期)", "-1 is negative"),
+        (5, "K4", "credit_term_days (账期)", "'30.5' is not a whole number"),
+    ]
+
+
+SIGNS_UNKNOWN = (
+    "is not one of creditors, owner_unreachable, dumping, internal_conflict, staff_turnover, business_shift"
+    " (or their Chinese names)"
+)
+
+
+def test_warning_signs_by_code_or_chinese_name_stored_as_codes(tmp_path):
+    visits = (
+        "visit_id,account_id,manager_id,visit_date,channel,warning_signs\n"
+        "V1,K1,M1,2026-06-01,phone,讨债的人增多;老板避而不见;低价抛货;内部矛盾加剧;员工离职增加;主业转移\n"
+        "V2,K1,M1,2026-06-02,phone,Dumping ； creditors;dumping;\n"
+        "V3,K1,M1,2026-06-03,phone,\n"
+        "V4,K1,M1,2026-06-04,phone, ; \n"
+        "V5,K1,M1,2026-06-05,phone,business_shift\n"
+        "V6,K1,M1,2026-06-06,phone,creditors;lawsuits\n"
+        "V7,K1,M1,2026-06-07,phone,老板不见\n"
+        "V8,K1,M1,2026-06-08,phone,creditors staff_turnover\n"
+    )
+    con, report = load(tmp_path, {"visits.csv": visits})
+    # Codes once each, in the contract's order, whatever order and spelling the file used.
+    assert rows(con, "SELECT visit_id, warning_signs FROM visits ORDER BY 1") == [
+        ("V1", "creditors;owner_unreachable;dumping;internal_conflict;staff_turnover;business_shift"),
+        ("V2", "creditors;dumping"),
+        ("V3", None),
+        ("V4", None),
+        ("V5", "business_shift"),
+    ]
+    assert report.rejects.select("line", "row_key", "column_name", "reason").rows() == [
+        (7, "V6", "warning_signs", f"'lawsuits' {SIGNS_UNKNOWN}"),
+        (8, "V7", "warning_signs", f"'老板不见' {SIGNS_UNKNOWN}"),
+        (9, "V8", "warning_signs", f"'creditors staff_turnover' {SIGNS_UNKNOWN}"),
+    ]
+
+
+def test_warning_signs_under_a_chinese_header_in_gbk(tmp_path):
+    visits = (
+        "拜访编号,客户编号,客户经理,拜访日期,拜访方式,预警信号\n"
+        "V1,K1,M1,2026/6/2,电话,主业转移；讨债的人增多\nV2,K1,M1,2026/6/3,电话,跑路\n"
+    )
+    con, report = load(tmp_path, {"visits.csv": visits.encode("gbk")})
+    assert rows(con, "SELECT visit_id, warning_signs FROM visits") == [("V1", "creditors;business_shift")]
+    assert report.rejects.select("line", "row_key", "column_name", "reason").rows() == [
+        (3, "V2", "warning_signs (预警信号)", f"'跑路' {SIGNS_UNKNOWN}")
+    ]
+
+
+def test_an_app_visit_keeps_its_warning_signs_in_the_visits_view(tmp_path):
+    con, _ = load(tmp_path, {})
+    con.execute(
+        """
+        INSERT INTO visits_app (visit_id, account_id, manager_id, visit_date, channel, warning_signs,
+                                created_at, updated_at)
+        VALUES ('APP-1', 'K1', 'M1', DATE '2026-06-20', 'in_person', 'dumping', now(), now())
+        """
+    )
+    assert rows(con, "SELECT visit_id, warning_signs, source FROM visits") == [("APP-1", "dumping", "app")]
+
+
+def test_a_database_made_before_warning_signs_gains_the_new_columns(tmp_path):
+    path = tmp_path / "old.duckdb"
+    with db.connect(path) as old:
+        # The tables as an earlier version made them.
+        old.execute("DROP VIEW visits")
+        old.execute("ALTER TABLE accounts DROP COLUMN credit_term_days")
+        old.execute("ALTER TABLE visits_imported DROP COLUMN warning_signs")
+        old.execute("ALTER TABLE visits_app DROP COLUMN warning_signs")
+    with db.connect(path) as con:
+        columns = "SELECT table_name, column_name FROM duckdb_columns() WHERE column_name IN ($1, $2) ORDER BY ALL"
+        assert con.execute(columns, ["credit_term_days", "warning_signs"]).fetchall() == [
+            ("accounts", "credit_term_days"),
+            ("visits", "warning_signs"),
+            ("visits_app", "warning_signs"),
+            ("visits_imported", "warning_signs"),
+        ]
 
 
 def test_a_row_referring_to_a_rejected_row_is_rejected_too(tmp_path):
