@@ -53,6 +53,28 @@ class Settings:
             "satisfaction_mean": 4.0,
         }
     )
+    # Account health: the weight of each signal, the score where watch and healthy begin, the
+    # window of recent revenue, complaints and warning signs, and of surveys, in days up to D.
+    health_weights: dict[str, float] = field(
+        default_factory=lambda: {
+            "visits": 25.0,
+            "revenue": 25.0,
+            "complaints": 15.0,
+            "satisfaction": 20.0,
+            "credit": 15.0,
+        }
+    )
+    health_bands: dict[str, float] = field(default_factory=lambda: {"watch": 40.0, "healthy": 70.0})
+    health_window_days: int = 90
+    health_survey_days: int = 365
+    # Overdue by more than this many days: the credit signal is 0 (1 to this many: half).
+    health_credit_days: int = 30
+    # Upper edges of the receivables ageing buckets, in days overdue; the last bucket is open.
+    ageing_days: dict[str, int] = field(default_factory=lambda: {"first": 30, "second": 60, "third": 90})
+    # Repeat-purchase base: an order in this many days before the period; lost revenue of a
+    # churned account: its orders in this many days before it churned.
+    repeat_lookback_days: int = 365
+    churn_lost_days: int = 365
     # Visit form: oldest visit date accepted, and how long a manager may edit a visit.
     visit_max_age_days: int = 30
     visit_edit_days: int = 7

@@ -75,6 +75,23 @@ class Scope:
             "drop_floor": policy.drop_floor,
             "abc_a": policy.abc_cutoffs["A"],
             "abc_b": policy.abc_cutoffs["B"],
+            "w_visits": policy.health_weights["visits"],
+            "w_revenue": policy.health_weights["revenue"],
+            "w_complaints": policy.health_weights["complaints"],
+            "w_satisfaction": policy.health_weights["satisfaction"],
+            "w_credit": policy.health_weights["credit"],
+            "health_watch": policy.health_bands["watch"],
+            "health_healthy": policy.health_bands["healthy"],
+            "health_from": self.as_of - timedelta(days=policy.health_window_days - 1),
+            "health_from_ts": datetime.combine(self.as_of - timedelta(days=policy.health_window_days - 1), time()),
+            "survey_from": self.as_of - timedelta(days=policy.health_survey_days - 1),
+            "credit_days": policy.health_credit_days,
+            "age_1": policy.ageing_days["first"],
+            "age_2": policy.ageing_days["second"],
+            "age_3": policy.ageing_days["third"],
+            "repeat_from": self.start - timedelta(days=policy.repeat_lookback_days),
+            "repeat_to": self.start - timedelta(days=1),
+            "lost_days": policy.churn_lost_days,
         }
 
 

@@ -9,7 +9,7 @@ import duckdb
 import polars as pl
 
 from kam.config import TIERS
-from kam.metrics import complaints, managers, revenue, satisfaction, tiers, visits
+from kam.metrics import complaints, credit, health, managers, retention, revenue, satisfaction, tiers, visits
 from kam.metrics.scope import Scope
 
 
@@ -72,6 +72,34 @@ def headline_figures(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, 
     }
 
 
+def risk_figures(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, Any]:
+    """The version-2 figures: repeat rate, churn by cause, receivables and health at D."""
+    owed = _only_row(credit.receivables(con, scope))
+    well = _only_row(health.health_summary(con, scope))
+    mean = _number(well.get("mean_score"))
+    labels = credit.bucket_labels(scope.policy)
+    return {
+        "repeat_rate": _number(_only_row(retention.repeat_rate(con, scope)).get("repeat_rate")),
+        "churn_by_reason": {
+            row["churn_reason"]: int(row["accounts"])
+            for row in retention.churn_by_reason(con, scope).iter_rows(named=True)
+        },
+        "receivables": {
+            "outstanding": _money(owed.get("outstanding")) or 0.0,
+            "overdue": _money(owed.get("overdue")) or 0.0,
+            "overdue_accounts": int(owed.get("overdue_accounts") or 0),
+            "over_limit_accounts": int(owed.get("over_limit_accounts") or 0),
+            "buckets": {label: _money(owed.get(f"bucket_{n}")) or 0.0 for n, label in enumerate(labels, start=1)},
+        },
+        "health": {
+            "healthy": int(well.get("healthy") or 0),
+            "watch": int(well.get("watch") or 0),
+            "at_risk": int(well.get("at_risk") or 0),
+            "mean": None if mean is None else round(mean, 1),
+        },
+    }
+
+
 def kpi_snapshot(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, Any]:
     """The headline figures at D over the period, for the filters of the scope, in docs/KPI_SNAPSHOT.md's order."""
     headline = headline_figures(con, scope)
@@ -79,6 +107,11 @@ def kpi_snapshot(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, Any]
     snapshot = {key: headline[key] for key in ("as_of", "period", "active_accounts")}
     snapshot["suggested_tiers"] = tiers.suggested_tier_counts(con, scope)
     snapshot |= {key: value for key, value in headline.items() if key not in snapshot}
+    snapshot |= risk_figures(con, scope)
+    at_risk = {
+        row["manager_id"]: int(row["at_risk"])
+        for row in health.health_summary(con, scope, by="manager").iter_rows(named=True)
+    }
     snapshot["managers"] = [
         {
             "manager_id": row["manager_id"],
@@ -89,6 +122,7 @@ def kpi_snapshot(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, Any]
             "sla_met_pct": _number(row["sla_met_pct"]),
             "satisfaction_mean": _number(row["satisfaction_mean"]),
             "churned": int(row["churned"]),
+            "at_risk": at_risk.get(row["manager_id"], 0),
         }
         for row in card.iter_rows(named=True)
     ]

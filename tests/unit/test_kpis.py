@@ -46,6 +46,10 @@ def test_snapshot_year_to_date_key_by_key(database):
         "satisfaction",
         "revenue",
         "churn_rate",
+        "repeat_rate",
+        "churn_by_reason",
+        "receivables",
+        "health",
         "managers",
     ]
     assert snap["as_of"] == "2026-06-30"
@@ -70,6 +74,28 @@ def test_snapshot_year_to_date_key_by_key(database):
         "growth": pytest.approx(0.96),
     }
     assert snap["churn_rate"] == 0.25
+    # Bought in 2025 and again in 2026 up to D: K1 (O1, O2 / O3), K2 (O6 / O5), K5 (O8 / O9).
+    assert snap["repeat_rate"] == 1.0
+    assert snap["churn_by_reason"] == {
+        "price": 1,
+        "product": 0,
+        "market": 0,
+        "service": 0,
+        "technology": 0,
+        "organization": 0,
+    }
+    # No order is paid: every order up to D of an account created by D is open, none has a due date.
+    # K1 1000 + 5000 + 3000, K2 1000 + 1500, K4 (churned, still owes) 500, K5 600 + 400.
+    assert snap["receivables"] == {
+        "outstanding": 13000.0,
+        "overdue": 0.0,
+        "overdue_accounts": 0,
+        "over_limit_accounts": 0,
+        "buckets": {"1-30": 0.0, "31-60": 0.0, "61-90": 0.0, "90+": 0.0},
+    }
+    # K1 80 (complaint C2 open past the SLA), K2 60 (C3 the same; no revenue either year: left
+    # out), K3 76.67, K5 84.17 (visits 1 - 12/90): mean 75.21.
+    assert snap["health"] == {"healthy": 3, "watch": 1, "at_risk": 0, "mean": 75.2}
     assert snap["managers"] == [
         {
             "manager_id": "M1",
@@ -80,6 +106,7 @@ def test_snapshot_year_to_date_key_by_key(database):
             "sla_met_pct": pytest.approx(1 / 3),
             "satisfaction_mean": 3.0,
             "churned": 0,
+            "at_risk": 0,
         },
         {
             "manager_id": "M2",
@@ -90,6 +117,7 @@ def test_snapshot_year_to_date_key_by_key(database):
             "sla_met_pct": 1.0,
             "satisfaction_mean": pytest.approx(8 / 3),
             "churned": 1,
+            "at_risk": 0,
         },
         {
             "manager_id": "M3",
@@ -100,6 +128,7 @@ def test_snapshot_year_to_date_key_by_key(database):
             "sla_met_pct": None,
             "satisfaction_mean": None,
             "churned": 0,
+            "at_risk": 0,
         },
     ]
 

@@ -1,0 +1,146 @@
+"""Receivables at D: outstanding, overdue by age bucket, accounts over their limit, utilisation; warning signs."""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from kam.config import Settings
+from kam.metrics.scope import SCOPED, Scope, group_column, group_name, ratio, run
+
+# Open orders at D of every account in scope created by D (churned ones still owe): ordered
+# by D, not paid by D, amount above 0. An order due before D is overdue by D - due_on days.
+OPEN_ORDERS = """
+open_orders AS (
+    SELECT o.order_id, o.account_id, o.order_date, o.amount, o.due_on,
+           CASE WHEN o.due_on < $as_of THEN $as_of - o.due_on ELSE 0 END AS days_overdue
+    FROM orders AS o
+    JOIN scoped AS s USING (account_id)
+    WHERE s.created_on <= $as_of
+      AND o.order_date <= $as_of
+      AND (o.paid_on IS NULL OR o.paid_on > $as_of)
+      AND o.amount > 0
+),
+account_receivables AS (
+    SELECT s.account_id, s.name, s.tier, s.region, s.manager_id, s.active, s.credit_limit,
+           coalesce(sum(o.amount), 0) AS outstanding,
+           coalesce(sum(o.amount) FILTER (WHERE o.days_overdue > 0), 0) AS overdue,
+           coalesce(sum(o.amount) FILTER (WHERE o.days_overdue BETWEEN 1 AND $age_1), 0) AS bucket_1,
+           coalesce(sum(o.amount) FILTER (WHERE o.days_overdue > $age_1 AND o.days_overdue <= $age_2), 0)
+               AS bucket_2,
+           coalesce(sum(o.amount) FILTER (WHERE o.days_overdue > $age_2 AND o.days_overdue <= $age_3), 0)
+               AS bucket_3,
+           coalesce(sum(o.amount) FILTER (WHERE o.days_overdue > $age_3), 0) AS bucket_4,
+           coalesce(max(o.days_overdue), 0) AS max_days_overdue,
+           count(o.order_id) AS open_orders
+    FROM scoped AS s
+    LEFT JOIN open_orders AS o USING (account_id)
+    WHERE s.created_on <= $as_of
+    GROUP BY ALL
+),
+judged_receivables AS (
+    SELECT *,
+           overdue > 0 AS is_overdue,
+           -- A limit of 0 is cash only: anything outstanding is over it.
+           credit_limit IS NOT NULL AND outstanding > credit_limit AS over_limit,
+           CASE WHEN credit_limit > 0 THEN outstanding / credit_limit END AS utilisation
+    FROM account_receivables
+)"""
+
+
+def bucket_labels(policy: Settings) -> tuple[str, str, str, str]:
+    """The ageing buckets' names from the configured edges: 1-30, 31-60, 61-90, 90+ by default."""
+    a, b, c = (policy.ageing_days[k] for k in ("first", "second", "third"))
+    return (f"1-{a}", f"{a + 1}-{b}", f"{b + 1}-{c}", f"{c}+")
+
+
+def account_receivables(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Every account in scope created by D with what it owes at D, largest overdue first.
+
+    bucket_1..bucket_4 hold the overdue amounts by age (see bucket_labels); utilisation is
+    null without a limit above 0.
+    """
+    return run(
+        con,
+        scope,
+        f"""
+        WITH {SCOPED}, {OPEN_ORDERS}
+        SELECT r.*, m.name AS manager_name
+        FROM judged_receivables AS r
+        LEFT JOIN managers AS m USING (manager_id)
+        ORDER BY r.overdue DESC, r.outstanding DESC, r.account_id
+        """,
+    )
+
+
+def receivables(con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None = None) -> pl.DataFrame:
+    """Outstanding, overdue and its buckets, overdue and over-limit accounts, utilisation, overall or by group.
+
+    A group's utilisation = outstanding of its accounts with a limit above 0 / the sum of those limits.
+    """
+    frame = run(
+        con,
+        scope,
+        f"""
+        WITH {SCOPED}, {OPEN_ORDERS}
+        SELECT {group_column(by)} AS grp,
+               count(*) AS accounts,
+               sum(s.outstanding) AS outstanding,
+               sum(s.overdue) AS overdue,
+               sum(s.bucket_1) AS bucket_1,
+               sum(s.bucket_2) AS bucket_2,
+               sum(s.bucket_3) AS bucket_3,
+               sum(s.bucket_4) AS bucket_4,
+               count(*) FILTER (WHERE s.is_overdue) AS overdue_accounts,
+               count(*) FILTER (WHERE s.over_limit) AS over_limit_accounts,
+               coalesce(sum(s.outstanding) FILTER (WHERE s.credit_limit > 0), 0) AS limited_outstanding,
+               coalesce(sum(s.credit_limit) FILTER (WHERE s.credit_limit > 0), 0) AS credit_limits
+        FROM judged_receivables AS s
+        GROUP BY grp
+        ORDER BY grp
+        """,
+    )
+    if by is None and frame.is_empty():
+        frame = pl.DataFrame(
+            [{"grp": "all"} | {c: 0 for c in frame.columns if c != "grp"}], schema=frame.schema, orient="row"
+        )
+    return frame.with_columns(utilisation=ratio(pl.col("limited_outstanding"), pl.col("credit_limits"))).rename(
+        {"grp": group_name(by)}
+    )
+
+
+def open_orders(con: duckdb.DuckDBPyConnection, scope: Scope, account_id: str | None = None) -> pl.DataFrame:
+    """Open orders at D (of one account, or all in scope), most overdue first."""
+    return run(
+        con,
+        scope,
+        f"""
+        WITH {SCOPED}, {OPEN_ORDERS}
+        SELECT o.order_id, o.account_id, s.name, s.manager_id, o.order_date, o.amount, o.due_on,
+               o.days_overdue
+        FROM open_orders AS o
+        JOIN scoped AS s USING (account_id)
+        WHERE $account_id::VARCHAR IS NULL OR o.account_id = $account_id
+        ORDER BY o.days_overdue DESC, o.due_on, o.order_id
+        """,
+        account_id=account_id,
+    )
+
+
+def warning_signs(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Visits in the period up to D that recorded credit warning signs, newest first; signs as a list of codes."""
+    return run(
+        con,
+        scope,
+        f"""
+        WITH {SCOPED}
+        SELECT v.visit_date, v.account_id, s.name, s.tier, s.region, s.manager_id AS account_manager_id,
+               v.manager_id AS visited_by, m.name AS visited_by_name,
+               string_split(v.warning_signs, ';') AS signs, v.source
+        FROM visits AS v
+        JOIN scoped AS s USING (account_id)
+        LEFT JOIN managers AS m ON m.manager_id = v.manager_id
+        WHERE v.warning_signs IS NOT NULL AND v.visit_date BETWEEN $start AND $period_end
+        ORDER BY v.visit_date DESC, v.visit_id DESC
+        """,
+    )

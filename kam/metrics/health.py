@@ -1,0 +1,166 @@
+"""Account health at D: five signals in 0–1, a weighted score 0–100 and its band, per account and group."""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from kam.metrics.complaints import KNOWN
+from kam.metrics.credit import OPEN_ORDERS
+from kam.metrics.scope import SCOPED, Scope, group_name, run
+from kam.metrics.visits import STATUS
+
+SIGNALS = ("visits", "revenue", "complaints", "satisfaction", "credit")
+BANDS = ("at_risk", "watch", "healthy")
+
+# One row per active account in scope with its five signals (null = missing).
+SIGNALS_SQL = """
+recent_revenue AS (
+    SELECT o.account_id,
+           sum(o.amount) FILTER (WHERE o.order_date BETWEEN $health_from AND $as_of) AS recent,
+           sum(o.amount) FILTER (
+               WHERE o.order_date BETWEEN CAST($health_from - INTERVAL 1 YEAR AS DATE)
+                                      AND CAST($as_of - INTERVAL 1 YEAR AS DATE)
+           ) AS earlier
+    FROM orders AS o
+    WHERE o.order_date BETWEEN CAST($health_from - INTERVAL 1 YEAR AS DATE) AND $as_of
+    GROUP BY o.account_id
+),
+complaint_state AS (
+    SELECT account_id,
+           bool_or(sla_status = 'breached' AND open) AS open_breach,
+           bool_or(opened_at >= $health_from_ts) AS recent_complaint
+    FROM judged
+    GROUP BY account_id
+),
+latest_survey AS (
+    -- two surveys on the latest day: the lower score
+    SELECT account_id, arg_min(score, (-epoch(surveyed_on), score)) AS score
+    FROM surveys
+    WHERE surveyed_on BETWEEN $survey_from AND $as_of
+    GROUP BY account_id
+),
+credit_state AS (
+    SELECT account_id, max(days_overdue) AS max_days_overdue
+    FROM open_orders
+    GROUP BY account_id
+),
+signs_seen AS (
+    SELECT DISTINCT account_id
+    FROM visits
+    WHERE warning_signs IS NOT NULL AND visit_date BETWEEN $health_from AND $as_of
+),
+signals AS (
+    SELECT st.account_id, st.name, st.tier, st.region, st.manager_id, st.last_visit,
+           CASE WHEN NOT st.overdue THEN 1.0
+                ELSE greatest(0.0, 1.0 - (st.days_since_visit - st.cadence) / st.cadence) END AS visits,
+           CASE WHEN coalesce(r.earlier, 0) > 0 THEN least(1.0, coalesce(r.recent, 0) / r.earlier)
+                WHEN coalesce(r.recent, 0) > 0 THEN 1.0 END AS revenue,
+           CAST(CASE WHEN c.open_breach THEN 0 WHEN c.recent_complaint THEN 0.5 ELSE 1 END AS DOUBLE) AS complaints,
+           (sv.score - 1) / 4.0 AS satisfaction,
+           CAST(CASE WHEN coalesce(cr.max_days_overdue, 0) > $credit_days OR w.account_id IS NOT NULL THEN 0
+                     WHEN coalesce(cr.max_days_overdue, 0) > 0 THEN 0.5
+                     ELSE 1 END AS DOUBLE) AS credit,
+           w.account_id IS NOT NULL AS warning_signs
+    FROM status AS st
+    LEFT JOIN recent_revenue AS r USING (account_id)
+    LEFT JOIN complaint_state AS c USING (account_id)
+    LEFT JOIN latest_survey AS sv USING (account_id)
+    LEFT JOIN credit_state AS cr USING (account_id)
+    LEFT JOIN signs_seen AS w USING (account_id)
+)"""
+
+_WEIGHTED = " + ".join(f"coalesce($w_{s} * {s}, 0)" for s in SIGNALS)
+_WEIGHTS = " + ".join(f"CASE WHEN {s} IS NOT NULL THEN $w_{s} ELSE 0 END" for s in SIGNALS)
+
+SCORED = f"""
+scored AS (
+    SELECT *,
+           -- rounded to 9 places so that float noise cannot move a score across a band edge
+           round(100.0 * ({_WEIGHTED}) / ({_WEIGHTS}), 9) AS score
+    FROM signals
+),
+banded AS (
+    SELECT *,
+           CASE WHEN score < $health_watch THEN 'at_risk'
+                WHEN score < $health_healthy THEN 'watch'
+                ELSE 'healthy' END AS band
+    FROM scored
+)"""
+
+
+def score_shown(score: pl.Expr) -> pl.Expr:
+    """The score as shown: one decimal, rounded down (39.96 shows as 39.9)."""
+    return (score * 10 + 1e-9).floor() / 10
+
+
+def account_health(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Every active account in scope: its five signals, score, band and the signal that pulls it down most.
+
+    weakest is the present signal losing the most weighted points (null when none loses any);
+    ties go to the first in SIGNALS order. Sorted lowest score first.
+    """
+    frame = run(
+        con,
+        scope,
+        f"""
+        WITH {SCOPED}, {STATUS}, {KNOWN}, {OPEN_ORDERS}, {SIGNALS_SQL}, {SCORED}
+        SELECT b.account_id, b.name, b.tier, b.region, b.manager_id, m.name AS manager_name, b.last_visit,
+               b.visits, b.revenue, b.complaints, b.satisfaction, b.credit, b.warning_signs, b.score, b.band
+        FROM banded AS b
+        LEFT JOIN managers AS m USING (manager_id)
+        ORDER BY b.score, b.account_id
+        """,
+    )
+    weights = scope.policy.health_weights
+    losses = [(weights[s] * (1 - pl.col(s))).fill_null(0.0) for s in SIGNALS]
+    worst = pl.max_horizontal(losses)
+    return frame.with_columns(
+        weakest=pl.when(worst > 1e-9).then(
+            pl.coalesce(*(pl.when(loss == worst).then(pl.lit(s)) for s, loss in zip(SIGNALS, losses, strict=True)))
+        ),
+        score_shown=score_shown(pl.col("score")),
+    )
+
+
+GROUPS = {None: "'all'", "tier": "tier", "manager": "manager_id", "region": "region"}
+
+
+def health_summary(con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None = None) -> pl.DataFrame:
+    """Accounts in each band and the mean score, overall or per tier, manager or region."""
+    if by not in GROUPS:
+        raise ValueError(f"cannot group health by {by!r}")
+    frame = run(
+        con,
+        scope,
+        f"""
+        WITH {SCOPED}, {STATUS}, {KNOWN}, {OPEN_ORDERS}, {SIGNALS_SQL}, {SCORED}
+        SELECT {GROUPS[by]} AS grp,
+               count(*) AS accounts,
+               count(*) FILTER (WHERE band = 'healthy') AS healthy,
+               count(*) FILTER (WHERE band = 'watch') AS watch,
+               count(*) FILTER (WHERE band = 'at_risk') AS at_risk,
+               avg(score) AS mean_score
+        FROM banded
+        GROUP BY grp
+        ORDER BY grp
+        """,
+    )
+    if by is None and frame.is_empty():
+        frame = pl.DataFrame(
+            {"grp": ["all"], "accounts": [0], "healthy": [0], "watch": [0], "at_risk": [0], "mean_score": [None]},
+            schema=frame.schema,
+        )
+    return frame.rename({"grp": group_name(by)})
+
+
+def band_moves(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Each active account's band at D beside its band at the previous period's end (null if not active then)."""
+    now = account_health(con, scope).select("account_id", "name", "manager_id", "score", "band")
+    before = account_health(con, scope.previous()).select(
+        "account_id", pl.col("score").alias("score_before"), pl.col("band").alias("band_before")
+    )
+    return now.join(before, on="account_id", how="left").with_columns(
+        into_at_risk=(pl.col("band") == "at_risk") & (pl.col("band_before").fill_null("") != "at_risk"),
+        out_of_at_risk=(pl.col("band") != "at_risk") & (pl.col("band_before").fill_null("") == "at_risk"),
+    )

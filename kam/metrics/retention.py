@@ -1,0 +1,117 @@
+"""Retention: the repeat-purchase rate (回头率) and churn by cause with the revenue it lost."""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from kam.metrics.scope import SCOPED, Scope, group_column, group_name, ratio, run
+from kam.store.schema import CHURN_REASONS
+
+# Per churned account in the period (up to D): its orders in the days before it churned.
+CHURNED = """
+churned AS (
+    SELECT s.*,
+           coalesce((
+               SELECT sum(o.amount)
+               FROM orders AS o
+               WHERE o.account_id = s.account_id
+                 AND o.order_date BETWEEN s.churned_on - $lost_days AND s.churned_on - 1
+           ), 0) AS lost_revenue
+    FROM scoped AS s
+    WHERE s.churned_on BETWEEN $start AND $period_end
+)"""
+
+
+def repeat_rate(con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None = None) -> pl.DataFrame:
+    """Accounts (churned too) that bought in the year before the period and bought again in it, up to D.
+
+    base = accounts with an order above 0 in the lookback before the period's start; repeat =
+    those of them with an order above 0 in the period; by tier: the tier at D.
+    """
+    frame = run(
+        con,
+        scope,
+        f"""
+        WITH {SCOPED},
+        bought AS (
+            SELECT o.account_id,
+                   bool_or(o.order_date BETWEEN $repeat_from AND $repeat_to) AS before,
+                   bool_or(o.order_date BETWEEN $start AND $period_end) AS again
+            FROM orders AS o
+            WHERE o.amount > 0 AND o.order_date BETWEEN $repeat_from AND $period_end
+            GROUP BY o.account_id
+        )
+        SELECT {group_column(by)} AS grp,
+               count(*) AS base,
+               count(*) FILTER (WHERE b.again) AS repeat
+        FROM bought AS b
+        JOIN scoped AS s USING (account_id)
+        WHERE b.before
+        GROUP BY grp
+        ORDER BY grp
+        """,
+    )
+    if by is None and frame.is_empty():
+        frame = pl.DataFrame({"grp": ["all"], "base": [0], "repeat": [0]}, schema=frame.schema)
+    return frame.with_columns(repeat_rate=ratio(pl.col("repeat"), pl.col("base"))).rename({"grp": group_name(by)})
+
+
+def churn_by_reason(con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None = None) -> pl.DataFrame:
+    """Accounts churned in the period (up to D) and their lost revenue per cause; every cause listed, 0 when none."""
+    frame = run(
+        con,
+        scope,
+        f"""
+        WITH {SCOPED}, {CHURNED}
+        SELECT {group_column(by)} AS grp, s.churn_reason, count(*) AS accounts, sum(s.lost_revenue) AS lost_revenue
+        FROM churned AS s
+        GROUP BY ALL
+        """,
+    )
+    groups = frame.select("grp").unique() if by is not None else pl.DataFrame({"grp": ["all"]})
+    grid = groups.join(pl.DataFrame({"churn_reason": list(CHURN_REASONS)}), how="cross")
+    order = {reason: n for n, reason in enumerate(CHURN_REASONS)}
+    return (
+        grid.join(frame, on=["grp", "churn_reason"], how="left")
+        .with_columns(
+            pl.col("accounts").fill_null(0).cast(pl.Int64),
+            pl.col("lost_revenue").fill_null(0.0).cast(pl.Float64),
+            pl.col("churn_reason").replace_strict(order, return_dtype=pl.Int64).alias("_order"),
+        )
+        .sort("grp", "_order")
+        .drop("_order")
+        .rename({"grp": group_name(by)})
+    )
+
+
+def churn_by_month(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Accounts churned and lost revenue per month of the period (up to D) and cause; only months with churn."""
+    return run(
+        con,
+        scope,
+        f"""
+        WITH {SCOPED}, {CHURNED}
+        SELECT CAST(date_trunc('month', churned_on) AS DATE) AS month, churn_reason,
+               count(*) AS accounts, sum(lost_revenue) AS lost_revenue
+        FROM churned
+        GROUP BY ALL
+        ORDER BY month, churn_reason
+        """,
+    )
+
+
+def churned_with_losses(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Accounts churned in the period (up to D) with cause, manager and lost revenue, newest first."""
+    return run(
+        con,
+        scope,
+        f"""
+        WITH {SCOPED}, {CHURNED}
+        SELECT c.churned_on, c.account_id, c.name, c.tier, c.region, c.manager_id, m.name AS manager_name,
+               c.churn_reason, c.lost_revenue
+        FROM churned AS c
+        LEFT JOIN managers AS m USING (manager_id)
+        ORDER BY c.churned_on DESC, c.account_id
+        """,
+    )
