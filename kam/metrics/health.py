@@ -91,7 +91,7 @@ banded AS (
 
 def score_shown(score: pl.Expr) -> pl.Expr:
     """The score as shown: one decimal, rounded down (39.96 shows as 39.9)."""
-    return (score * 10 + 1e-9).floor() / 10
+    return ((score * 10 + 1e-9).floor() / 10).round(1)
 
 
 def account_health(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:

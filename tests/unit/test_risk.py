@@ -1,0 +1,260 @@
+"""Receivables, churn by cause, repeat rate and account health at their edges, each figure worked by hand.
+
+D = 2026-06-30. M1 and M2 own the receivables and retention cases, M3 the health cases:
+
+    R1 M1 A limit 1000  open: P2 200 (paid 07-01, due on D), P3 300 (due D-30), P4 400 (due D-31),
+                        P5 500 (no due date); P1 paid on D; P6 amount 0; P7 after D.
+    R2 M1 B no limit    600 due 2026-03-01 (121 days).
+    R3 M2 C limit 0     50 due D-1, 70 due 2026-04-30 (61 days).
+    R4 M2 A limit 2000  nothing open.
+    R5 M2 B churned 2026-03-10 (service), still owes 80 due 2026-01-31 (150 days).
+    R6 M2 C churned 2026-02-01 (price), bought in 2025 only.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from kam.ingest import loader
+from kam.metrics import credit, health, retention
+from kam.metrics.scope import Scope
+from kam.store import db
+
+D = date(2026, 6, 30)
+YTD = Scope(as_of=D, start=date(2026, 1, 1), end=date(2026, 12, 31))
+SALES = Scope(as_of=D, start=YTD.start, end=YTD.end, managers=("M1", "M2"))
+HEALTH = Scope(as_of=D, start=YTD.start, end=YTD.end, managers=("M3",))
+
+EXPORTS = {
+    "managers.csv": "manager_id,name,region\nM1,王伟,华东\nM2,李娜,华南\nM3,张敏,华北\n",
+    "accounts.csv": """account_id,name,region,manager_id,tier,created_on,churned_on,churn_reason,credit_limit
+R1,一,华东,M1,A,2024-01-01,,,1000
+R2,二,华东,M1,B,2024-01-01,,,
+R3,三,华南,M2,C,2024-01-01,,,0
+R4,四,华南,M2,A,2024-01-01,,,2000
+R5,五,华南,M2,B,2024-01-01,2026-03-10,service,
+R6,六,华南,M2,C,2024-01-01,2026-02-01,price,
+H5,五五,华北,M3,B,2024-01-01,,,
+H6,六六,华北,M3,C,2024-01-01,,,
+H7,七七,华北,M3,C,2024-01-01,,,
+H70,七十,华北,M3,A,2024-01-01,,,
+H699,六九九,华北,M3,A,2024-01-01,,,
+H40,四十,华北,M3,A,2024-01-01,,,
+H399,三九九,华北,M3,A,2024-01-01,,,
+""",
+    "orders.csv": """order_id,account_id,order_date,amount,due_on,paid_on
+P0,R1,2025-12-31,10,,2025-12-31
+P1,R1,2026-06-01,100,2026-06-30,2026-06-30
+P2,R1,2026-06-01,200,2026-06-30,2026-07-01
+P3,R1,2026-05-01,300,2026-05-31,
+P4,R1,2026-04-01,400,2026-05-30,
+P5,R1,2026-06-15,500,,
+P6,R1,2026-06-20,0,2026-06-01,
+P7,R1,2026-07-05,50,2026-07-06,
+Q1,R2,2026-01-30,600,2026-03-01,
+S1,R3,2026-06-01,50,2026-06-29,
+S2,R3,2026-04-01,70,2026-04-30,
+S3,R3,2025-01-01,0,,
+T1,R4,2024-12-31,500,,2025-01-15
+U1,R5,2025-03-09,1000,,2025-04-01
+U2,R5,2025-03-10,20,,2025-04-01
+U3,R5,2026-01-01,80,2026-01-31,
+W1,R6,2025-06-01,300,,2025-07-01
+W2,R6,2026-07-01,10,,
+H5a,H5,2025-05-01,1000,,2025-05-01
+H5b,H5,2026-05-01,1500,,2026-05-01
+H5c,H5,2026-06-01,100,2026-06-20,
+H70a,H70,2025-05-01,1000,,2025-05-01
+H70b,H70,2026-05-01,40,,2026-05-01
+H699a,H699,2025-05-01,1000,,2025-05-01
+H699b,H699,2026-05-01,36.8,,2026-05-01
+H40a,H40,2025-05-01,1000,,2025-05-01
+H40b,H40,2026-05-01,80,,2026-05-01
+H399a,H399,2025-05-01,1000,,2025-05-01
+H399b,H399,2026-05-01,76.8,,2026-05-01
+""",
+    "visits.csv": """visit_id,account_id,manager_id,visit_date,channel,warning_signs
+V5,H5,M3,2026-03-02,phone,
+V6,H6,M3,2026-04-01,in_person,dumping
+V7,H7,M3,2026-04-02,in_person,老板避而不见
+V70,H70,M3,2026-06-20,phone,
+V699,H699,M3,2026-06-20,phone,
+V40,H40,M3,2026-05-01,phone,
+V399,H399,M3,2026-05-01,phone,
+""",
+    "complaints.csv": """complaint_id,account_id,opened_at,first_response_at,resolved_at
+C5,H5,2026-05-01 09:00,2026-05-03 09:00,2026-05-04 09:00
+C6,H6,2026-03-01 09:00,2026-03-01 10:00,
+C7,H7,2026-06-01 09:00,2026-06-01 10:00,2026-06-02 09:00
+""",
+    "surveys.csv": """survey_id,account_id,surveyed_on,score
+Y1,H5,2026-01-10,5
+Y2,H5,2026-06-01,4
+Y3,H5,2026-06-01,2
+Y4,H6,2025-06-30,1
+""",
+}
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory: pytest.TempPathFactory):
+    folder: Path = tmp_path_factory.mktemp("risk")
+    for name, text in EXPORTS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    connection = db.connect(folder / "kam.duckdb")
+    report = loader.load_folder(connection, folder, today=D)
+    assert report.rejects.is_empty(), report.summary()
+    yield connection
+    connection.close()
+
+
+def rows(frame: pl.DataFrame, *columns: str) -> list[tuple]:
+    return frame.select(columns).rows()
+
+
+# --- receivables ----------------------------------------------------------------------
+
+
+def test_open_orders_at_d_and_their_days_overdue(con):
+    # P1 paid on D is closed; P2 paid after D is open and, due on D, not overdue; P6 (0) and P7 (after D) left out.
+    scope = Scope(as_of=D, start=YTD.start, end=YTD.end, allowed_accounts=frozenset({"R1"}))
+    assert rows(credit.open_orders(con, scope), "order_id", "days_overdue") == [
+        ("P4", 31),
+        ("P3", 30),
+        ("P2", 0),
+        ("P5", 0),
+    ]
+
+
+def test_receivables_buckets_limits_and_utilisation(con):
+    owed = credit.receivables(con, SALES).row(0, named=True)
+    # 1400 (R1) + 600 (R2) + 120 (R3) + 80 (R5, churned) = 2200.
+    assert owed["outstanding"] == 2200.0
+    # 1-30: P3 300 (30 days) + R3 50 (1 day); 31-60: P4 400 (31 days); 61-90: R3 70 (61 days);
+    # over 90: R2 600 + R5 80.
+    assert (owed["bucket_1"], owed["bucket_2"], owed["bucket_3"], owed["bucket_4"]) == (350.0, 400.0, 70.0, 680.0)
+    assert owed["overdue"] == 1500.0
+    assert owed["overdue_accounts"] == 4
+    # R1 1400 over 1000; R3 120 over a cash-only limit of 0; R2 and R5 have no limit.
+    assert owed["over_limit_accounts"] == 2
+    # Limits above 0: R1 1000 and R4 2000, owing 1400 between them.
+    assert owed["utilisation"] == pytest.approx(1400 / 3000)
+    assert credit.bucket_labels(SALES.policy) == ("1-30", "31-60", "61-90", "90+")
+
+
+def test_receivables_per_account_and_per_manager(con):
+    accounts = credit.account_receivables(con, SALES)
+    assert rows(accounts, "account_id", "outstanding", "over_limit", "utilisation") == [
+        ("R1", 1400.0, True, 1.4),
+        ("R2", 600.0, False, None),
+        ("R3", 120.0, True, None),
+        ("R5", 80.0, False, None),
+        ("R4", 0.0, False, 0.0),
+        ("R6", 0.0, False, None),
+    ]
+    by_manager = credit.receivables(con, SALES, by="manager")
+    assert rows(by_manager, "manager_id", "outstanding", "overdue", "utilisation") == [
+        ("M1", 2000.0, 1300.0, 1.4),
+        ("M2", 200.0, 200.0, 0.0),
+    ]
+
+
+def test_a_manager_sees_only_their_own_receivables(con):
+    own = Scope(as_of=D, start=YTD.start, end=YTD.end, allowed_accounts=frozenset({"R3", "R4", "R5", "R6"}))
+    owed = credit.receivables(con, own).row(0, named=True)
+    assert (owed["outstanding"], owed["over_limit_accounts"]) == (200.0, 1)
+
+
+# --- retention ------------------------------------------------------------------------
+
+
+def test_repeat_rate_counts_an_account_that_churned_in_the_period(con):
+    # Base (an order above 0 in 2025): R1 (P0), R5 (U1, U2), R6 (W1); not R3 (amount 0), not R4 (2024-12-31).
+    # Again in 2026 up to D: R1, and R5 before it churned; R6's W2 falls after D.
+    rate = retention.repeat_rate(con, SALES).row(0, named=True)
+    assert (rate["base"], rate["repeat"], rate["repeat_rate"]) == (3, 2, pytest.approx(2 / 3))
+    by_tier = retention.repeat_rate(con, SALES, by="tier")
+    assert rows(by_tier, "tier", "base", "repeat") == [("A", 1, 1), ("B", 1, 1), ("C", 1, 0)]
+
+
+def test_churn_by_cause_and_the_revenue_lost(con):
+    # R5: orders 2025-03-10..2026-03-09 are U2 20 + U3 80 (U1 on 2025-03-09 is a day too early).
+    # R6: 2025-02-01..2026-01-31: W1 300.
+    frame = retention.churn_by_reason(con, SALES)
+    assert rows(frame, "churn_reason", "accounts", "lost_revenue") == [
+        ("price", 1, 300.0),
+        ("product", 0, 0.0),
+        ("market", 0, 0.0),
+        ("service", 1, 100.0),
+        ("technology", 0, 0.0),
+        ("organization", 0, 0.0),
+    ]
+    assert rows(retention.churned_with_losses(con, SALES), "account_id", "manager_id", "lost_revenue") == [
+        ("R5", "M2", 100.0),
+        ("R6", "M2", 300.0),
+    ]
+
+
+# --- health ---------------------------------------------------------------------------
+
+
+def test_health_signals_score_and_band_per_account(con):
+    frame = health.account_health(con, HEALTH)
+    assert rows(frame, "account_id", "visits", "revenue", "complaints", "satisfaction", "credit") == [
+        # B, last visit 120 days ago: 1 - 30/90. Complaint C5 breached but resolved before D: 0.5.
+        # Two surveys on the latest day: the lower (2). Open order 10 days overdue: 0.5.
+        ("H399", 0.0, pytest.approx(0.0768), 1.0, None, 1.0),
+        ("H40", 0.0, pytest.approx(0.08), 1.0, None, 1.0),
+        ("H7", 1.0, None, 0.5, None, 0.0),
+        ("H5", pytest.approx(2 / 3), 1.0, 0.5, 0.25, 0.5),
+        ("H699", 1.0, pytest.approx(0.0368), 1.0, None, 1.0),
+        ("H70", 1.0, pytest.approx(0.04), 1.0, None, 1.0),
+        # The sign 90 days back does not count; the complaint before the window is answered: 1.
+        # The survey 365 days back is out of the window: missing.
+        ("H6", 1.0, None, 1.0, None, 1.0),
+    ]
+    # Satisfaction missing: the other weights (80) count alone, e.g. H70 = (25 + 1 + 15 + 15) / 80.
+    assert rows(frame, "account_id", "score", "score_shown", "band", "weakest") == [
+        ("H399", pytest.approx(39.9), 39.9, "at_risk", "visits"),
+        ("H40", 40.0, 40.0, "watch", "visits"),
+        ("H7", pytest.approx(100 * 32.5 / 55), 59.0, "watch", "credit"),
+        ("H5", pytest.approx(100 * (25 * 2 / 3 + 25 + 7.5 + 5 + 7.5) / 100), 61.6, "watch", "satisfaction"),
+        ("H699", pytest.approx(69.9), 69.9, "watch", "revenue"),
+        ("H70", 70.0, 70.0, "healthy", "revenue"),
+        ("H6", 100.0, 100.0, "healthy", None),
+    ]
+
+
+def test_health_by_manager_and_tier(con):
+    summary = health.health_summary(con, HEALTH, by="manager")
+    mean = (39.9 + 40 + 100 * 32.5 / 55 + 100 * (25 * 2 / 3 + 45) / 100 + 69.9 + 70 + 100) / 7
+    assert rows(summary, "manager_id", "healthy", "watch", "at_risk") == [("M3", 2, 4, 1)]
+    assert summary["mean_score"][0] == pytest.approx(mean)
+    by_tier = health.health_summary(con, HEALTH, by="tier")
+    assert rows(by_tier, "tier", "accounts", "healthy", "watch", "at_risk") == [
+        ("A", 4, 1, 2, 1),
+        ("B", 1, 0, 1, 0),
+        ("C", 2, 1, 1, 0),
+    ]
+
+
+def test_band_edges_follow_the_config(con):
+    policy = HEALTH.policy
+    strict = Scope(
+        as_of=D,
+        start=YTD.start,
+        end=YTD.end,
+        managers=("M3",),
+        policy=type(policy)(**{**policy.__dict__, "health_bands": {"watch": 39.9, "healthy": 69.9}}),
+    )
+    bands = dict(rows(health.account_health(con, strict), "account_id", "band"))
+    assert (bands["H399"], bands["H699"]) == ("watch", "healthy")
+
+
+def test_score_shown_rounds_down():
+    shown = pl.select(health.score_shown(pl.lit(39.96)), health.score_shown(pl.lit(70.0)).alias("b")).row(0)
+    assert shown == (39.9, 70.0)
