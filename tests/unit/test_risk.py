@@ -63,6 +63,7 @@ T1,R4,2024-12-31,500,,2025-01-15
 U1,R5,2025-03-09,1000,,2025-04-01
 U2,R5,2025-03-10,20,,2025-04-01
 U3,R5,2026-01-01,80,2026-01-31,
+U4,R5,2026-03-10,5,,2026-03-10
 W1,R6,2025-06-01,300,,2025-07-01
 W2,R6,2026-07-01,10,,
 H5a,H5,2025-05-01,1000,,2025-05-01
@@ -182,7 +183,7 @@ def test_repeat_rate_counts_an_account_that_churned_in_the_period(con):
 
 
 def test_churn_by_cause_and_the_revenue_lost(con):
-    # R5: orders 2025-03-10..2026-03-09 are U2 20 + U3 80 (U1 on 2025-03-09 is a day too early).
+    # R5: orders 2025-03-10..2026-03-09 are U2 20 + U3 80 (U1 is a day too early, U4 on the churn day too late).
     # R6: 2025-02-01..2026-01-31: W1 300.
     frame = retention.churn_by_reason(con, SALES)
     assert rows(frame, "churn_reason", "accounts", "lost_revenue") == [
