@@ -42,6 +42,22 @@ from kam.ingest.demo.parameters import (
     VISIT_NOTES,
     VISIT_PURPOSES,
 )
+from kam.store.schema import WARNING_SIGNS
+
+# Active accounts slipping away at the end date behave as if they churn this many days after
+# it: they buy little, stop paying, are not visited and show warning signs. Every 29th old account.
+SLIP_CHURN_DAYS = 30
+
+
+def slipping(cal: Calendar, p: Portfolio) -> np.ndarray:
+    """Which accounts are slipping away at the end date (a fixed few, no random draw)."""
+    index = np.arange(len(p.tier))
+    return (index % 29 == 3) & (p.churned == NEVER) & (p.created < cal.last - 2 * 365)
+
+
+def churning(cal: Calendar, p: Portfolio) -> np.ndarray:
+    """The day each account churns, or would if it goes on slipping."""
+    return np.where(slipping(cal, p), cal.last + SLIP_CHURN_DAYS, p.churned)
 
 
 def orders(
@@ -76,6 +92,8 @@ def orders(
     discount = np.array([0.88, 0.93, 0.97])[p.tier] + rng.uniform(-0.03, 0.03, count)
     unit = np.round(prices[product] * discount[owner], 2)
     quantity = np.maximum(np.round(wanted / unit), 1)
+    fading_now = slipping(cal, p)[owner] & (churning(cal, p)[owner] - day < 150)
+    quantity = np.where(fading_now, np.maximum(np.round(quantity * 0.15), 1), quantity)
     amount = np.round(quantity * unit, 2)
 
     # Payment: most on time, some late, a few never; what falls after the end date is unpaid yet.
@@ -84,6 +102,7 @@ def orders(
     late = rng.random(n) < np.array([0.04, 0.2, 0.55])[habit[owner]]
     never = rng.random(n) < np.array([0.0005, 0.004, 0.04])[habit[owner]]
     never |= (p.churned[owner] - day < 120) & (rng.random(n) < 0.35)
+    never |= fading_now
     on_time = day + np.ceil(rng.uniform(0.2, 1.0, n) * p.term[owner]).astype(np.int64)
     overdue = due + np.minimum(np.ceil(rng.lognormal(np.log(12), 0.9, n)), 365).astype(np.int64)
     paid = np.where(late, overdue, on_time)
@@ -159,9 +178,8 @@ def visits(
     executive = face_to_face & (rng.random(n) < np.array([0.3, 0.12, 0.06])[tier])
     has_next = rng.random(n) < 0.35
     next_day = day + rng.integers(7, 61, n)
-    return pl.DataFrame(
+    frame = pl.DataFrame(
         {
-            "visit_id": id_column("V", n, 7),
             "account_id": accounts["account_id"].gather(owner),
             "manager_id": managers["manager_id"].gather(p.manager[owner]),
             "visit_date": date_column(cal, day),
@@ -173,6 +191,21 @@ def visits(
             "next_date": date_column(cal, next_day, has_next & (rng.random(n) < 0.85)),
         }
     )
+
+    # Before a churn the visits thin out and the manager sees credit warning signs; now and then
+    # an account that stays shows one too.
+    before_churn = churning(cal, p)[owner] - day
+    lapsing = (before_churn < 150) & ((rng.random(n) < 0.6) | slipping(cal, p)[owner])
+    signs_seen = rng.random(n) < np.where(before_churn < 240, 0.35, 0.004)
+    first = rng.integers(0, len(WARNING_SIGNS), n)
+    second = (first + rng.integers(1, len(WARNING_SIGNS), n)) % len(WARNING_SIGNS)
+    two = rng.random(n) < 0.3
+    low, high = np.minimum(first, second), np.maximum(first, second)
+    one_sign = text_column(WARNING_SIGNS, first)
+    two_signs = text_column(WARNING_SIGNS, low) + ";" + text_column(WARNING_SIGNS, high)
+    signs = pl.select(pl.when(pl.Series(two)).then(two_signs).otherwise(one_sign)).to_series()
+    frame = frame.with_columns(warning_signs=only_where(signs, signs_seen)).filter(pl.Series(~lapsing))
+    return frame.select(pl.Series("visit_id", id_column("V", frame.height, 7)), pl.all())
 
 
 def complaints(rng: np.random.Generator, cal: Calendar, accounts: pl.DataFrame, p: Portfolio) -> pl.DataFrame:
@@ -265,7 +298,8 @@ def surveys(rng: np.random.Generator, cal: Calendar, accounts: pl.DataFrame, p: 
     # accounts about to churn falling away.
     mood = np.where(rng.random(count) < 0.1, rng.normal(3.3, 0.5, count), rng.normal(4.45, 0.35, count))
     drop_from = np.where(rng.random(count) < 0.1, len(waves) - rng.integers(1, 3, count), len(waves))
-    drop = np.where(wave >= drop_from[owner], 1.6, 0.0) + np.where(p.churned[owner] - day < 365, 1.2, 0.0)
+    before_churn = churning(cal, p)[owner] - day
+    drop = np.where(wave >= drop_from[owner], 1.6, 0.0) + np.where(before_churn < 365, 1.2, 0.0)
     score = np.clip(np.round(mood[owner] - drop + rng.normal(0.0, 0.5, n)), 1, 5).astype(np.int64)
     nps = np.clip(np.round(2 * score - 0.3 + rng.normal(0.0, 1.2, n)), 0, 10).astype(np.int64)
     group = np.array([0, 0, 0, 1, 2, 2])[score]

@@ -108,7 +108,18 @@ def accounts(
             "churned_on": date_column(cal, churned, churned < NEVER),
             "churn_reason": text_column(CHURN_REASONS, np.maximum(reason, 0), reason >= 0),
             "credit_limit": only_where(pl.Series(credit), rng.random(count) > 0.03),
+            "credit_term_days": pl.Series(term),
         }
+    )
+    # Some accounts were given too small a limit and owe more than it; a few buy cash only.
+    tight = rng.random(count)
+    small = np.maximum(np.round(credit * 0.2, -4), 10_000.0)
+    frame = frame.with_columns(
+        credit_limit=pl.when(pl.Series(tight < 0.06))
+        .then(pl.Series(small))
+        .when(pl.Series(tight > 0.99))
+        .then(0.0)
+        .otherwise(pl.col("credit_limit"))
     )
     no_change = np.full(count, NEVER)
     return frame, Portfolio(manager, tier, created, churned, value, term, no_change, tier, no_change, tier)
