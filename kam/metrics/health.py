@@ -155,7 +155,10 @@ def health_summary(con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None 
 
 
 def band_moves(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
-    """Each active account's band at D beside its band at the previous period's end (null if not active then)."""
+    """Each active account's band at D beside its band at the previous period's end (null if not active then).
+
+    An account at risk now that was not active then counts as moved into at-risk.
+    """
     now = account_health(con, scope).select("account_id", "name", "manager_id", "score", "band")
     before = account_health(con, scope.previous()).select(
         "account_id", pl.col("score").alias("score_before"), pl.col("band").alias("band_before")

@@ -13,6 +13,7 @@ D = 2026-06-30. M1 and M2 own the receivables and retention cases, M3 the health
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from pathlib import Path
 
@@ -22,6 +23,7 @@ import pytest
 from kam.ingest import loader
 from kam.metrics import credit, health, retention
 from kam.metrics.scope import Scope
+from kam.reports.snapshot import kpi_snapshot
 from kam.store import db
 
 D = date(2026, 6, 30)
@@ -250,7 +252,7 @@ def test_band_edges_follow_the_config(con):
         start=YTD.start,
         end=YTD.end,
         managers=("M3",),
-        policy=type(policy)(**{**policy.__dict__, "health_bands": {"watch": 39.9, "healthy": 69.9}}),
+        policy=dataclasses.replace(policy, health_bands={"watch": 39.9, "healthy": 69.9}),
     )
     bands = dict(rows(health.account_health(con, strict), "account_id", "band"))
     assert (bands["H399"], bands["H699"]) == ("watch", "healthy")
@@ -259,3 +261,30 @@ def test_band_edges_follow_the_config(con):
 def test_score_shown_rounds_down():
     shown = pl.select(health.score_shown(pl.lit(39.96)), health.score_shown(pl.lit(70.0)).alias("b")).row(0)
     assert shown == (39.9, 70.0)
+
+
+def test_a_manager_sees_the_health_of_their_own_accounts_only(con):
+    own = Scope(as_of=D, start=YTD.start, end=YTD.end, allowed_accounts=frozenset({"H5", "H7", "R2"}))
+    frame = health.account_health(con, own)
+    assert rows(frame, "account_id", "band") == [("R2", "at_risk"), ("H7", "watch"), ("H5", "watch")]
+    assert frame.filter(pl.col("account_id") == "H5")["score"][0] == pytest.approx(25 * 2 / 3 + 45)
+
+
+def test_bands_moved_since_the_previous_period(con):
+    # Q2's previous period ends 2026-03-31. Then H399 had no visit (0), no revenue either year
+    # (missing): (0 + 15 + 15) / 55, watch; now at risk. H6 had no visit, C6 open but answered (0.5)
+    # and a survey of 1: (0 + 7.5 + 0 + 15) / 75 = 30, at risk; now healthy.
+    q2 = Scope(as_of=D, start=date(2026, 4, 1), end=date(2026, 6, 30), managers=("M3",))
+    moves = health.band_moves(con, q2)
+    assert moves.filter("into_at_risk")["account_id"].to_list() == ["H399"]
+    assert moves.filter("out_of_at_risk")["account_id"].to_list() == ["H6"]
+    assert dict(rows(moves, "account_id", "score_before"))["H6"] == pytest.approx(30.0)
+
+
+def test_snapshot_health_and_at_risk_per_manager(con):
+    # R1 (no visit, revenue 1, P4 31 days overdue) 50, R2 (no visit, no revenue, 121 days) 15 / 55,
+    # R3 50, R4 (no visit, no revenue, nothing owed) 30 / 55; R5 and R6 have churned.
+    snap = kpi_snapshot(con, YTD)
+    assert {k: snap["health"][k] for k in ("healthy", "watch", "at_risk")} == {"healthy": 2, "watch": 7, "at_risk": 2}
+    assert [(m["manager_id"], m["at_risk"]) for m in snap["managers"]] == [("M1", 1), ("M2", 0), ("M3", 1)]
+    assert snap["receivables"]["buckets"] == {"1-30": 450.0, "31-60": 400.0, "61-90": 70.0, "90+": 680.0}
