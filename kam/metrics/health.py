@@ -123,35 +123,37 @@ def account_health(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame
     )
 
 
-GROUPS = {None: "'all'", "tier": "tier", "manager": "manager_id", "region": "region"}
+GROUP_COLUMNS = {None: None, "tier": "tier", "manager": "manager_id", "region": "region"}
+
+
+def summarise(accounts: pl.DataFrame, by: str | None = None) -> pl.DataFrame:
+    """Accounts in each band and the mean score of an account_health frame, overall or per group."""
+    if by not in GROUP_COLUMNS:
+        raise ValueError(f"cannot group health by {by!r}")
+    column = GROUP_COLUMNS[by]
+    key = pl.col(column) if column else pl.lit("all").alias("scope")
+    frame = (
+        accounts.group_by(key)
+        .agg(
+            accounts=pl.len().cast(pl.Int64),
+            healthy=(pl.col("band") == "healthy").sum().cast(pl.Int64),
+            watch=(pl.col("band") == "watch").sum().cast(pl.Int64),
+            at_risk=(pl.col("band") == "at_risk").sum().cast(pl.Int64),
+            mean_score=pl.col("score").mean(),
+        )
+        .sort(group_name(by))
+    )
+    if by is None and frame.is_empty():
+        frame = pl.DataFrame(
+            {"scope": ["all"], "accounts": [0], "healthy": [0], "watch": [0], "at_risk": [0], "mean_score": [None]},
+            schema=frame.schema,
+        )
+    return frame
 
 
 def health_summary(con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None = None) -> pl.DataFrame:
     """Accounts in each band and the mean score, overall or per tier, manager or region."""
-    if by not in GROUPS:
-        raise ValueError(f"cannot group health by {by!r}")
-    frame = run(
-        con,
-        scope,
-        f"""
-        WITH {SCOPED}, {STATUS}, {KNOWN}, {OPEN_ORDERS}, {SIGNALS_SQL}, {SCORED}
-        SELECT {GROUPS[by]} AS grp,
-               count(*) AS accounts,
-               count(*) FILTER (WHERE band = 'healthy') AS healthy,
-               count(*) FILTER (WHERE band = 'watch') AS watch,
-               count(*) FILTER (WHERE band = 'at_risk') AS at_risk,
-               avg(score) AS mean_score
-        FROM banded
-        GROUP BY grp
-        ORDER BY grp
-        """,
-    )
-    if by is None and frame.is_empty():
-        frame = pl.DataFrame(
-            {"grp": ["all"], "accounts": [0], "healthy": [0], "watch": [0], "at_risk": [0], "mean_score": [None]},
-            schema=frame.schema,
-        )
-    return frame.rename({"grp": group_name(by)})
+    return summarise(account_health(con, scope), by)
 
 
 def band_moves(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:

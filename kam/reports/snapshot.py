@@ -72,10 +72,10 @@ def headline_figures(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, 
     }
 
 
-def risk_figures(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, Any]:
-    """The version-2 figures: repeat rate, churn by cause, receivables and health at D."""
+def risk_figures(con: duckdb.DuckDBPyConnection, scope: Scope, accounts_health: pl.DataFrame) -> dict[str, Any]:
+    """The version-2 figures: repeat rate, churn by cause, receivables, and health from health.account_health."""
     owed = _only_row(credit.receivables(con, scope))
-    well = _only_row(health.health_summary(con, scope))
+    well = _only_row(health.summarise(accounts_health))
     mean = _number(well.get("mean_score"))
     labels = credit.bucket_labels(scope.policy)
     return {
@@ -107,10 +107,11 @@ def kpi_snapshot(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, Any]
     snapshot = {key: headline[key] for key in ("as_of", "period", "active_accounts")}
     snapshot["suggested_tiers"] = tiers.suggested_tier_counts(con, scope)
     snapshot |= {key: value for key, value in headline.items() if key not in snapshot}
-    snapshot |= risk_figures(con, scope)
+    accounts_health = health.account_health(con, scope)
+    snapshot |= risk_figures(con, scope, accounts_health)
     at_risk = {
         row["manager_id"]: int(row["at_risk"])
-        for row in health.health_summary(con, scope, by="manager").iter_rows(named=True)
+        for row in health.summarise(accounts_health, by="manager").iter_rows(named=True)
     }
     snapshot["managers"] = [
         {
