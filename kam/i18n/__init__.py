@@ -1,0 +1,108 @@
+"""Translations: the gettext catalogs under ``kam/locales``, the language of the current run, and formats.
+
+Every text a user sees is an English message id passed through ``_()`` (or marked with
+``N_()`` where it is defined before the language is known, and translated where shown).
+The catalogs are the ``.po`` files of ``kam/locales/<language>/LC_MESSAGES/kam.po``, read
+once per process with Babel; a message missing from a catalog falls back to English, and
+``tests/unit/test_catalogs.py`` lists every one. ``bin/messages`` extracts the ids from the
+code (``pybabel extract``) and merges them into each catalog.
+
+The language is set once per script run (``use_language``) and read by ``_()``; it lives
+in a context variable, so that every session's run thread has its own. This package sits on
+the lowest layer beside ``config``: every other package may use it.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+from pathlib import Path
+
+from babel import Locale
+from babel.messages.pofile import read_po
+
+LOCALES = Path(__file__).resolve().parent.parent / "locales"
+DOMAIN = "kam"
+# The languages offered, in the order the switch shows them, each named in its own language.
+LANGUAGES: dict[str, str] = {"zh-CN": "简体中文", "en": "English"}
+ENGLISH = "en"
+# Babel's name of each language.
+BABEL_LOCALES: dict[str, str] = {"zh-CN": "zh_CN", "en": "en"}
+
+_language: contextvars.ContextVar[str] = contextvars.ContextVar("kam_language", default=ENGLISH)
+
+
+def catalog_path(language: str) -> Path:
+    return LOCALES / BABEL_LOCALES[language] / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@functools.cache
+def catalog(language: str) -> dict[str, str | tuple[str, ...]]:
+    """Message id → translation (a tuple of plural forms for plural messages); untranslated ids left out."""
+    path = catalog_path(language)
+    if not path.exists():
+        return {}
+    with path.open("rb") as file:
+        po = read_po(file, locale=BABEL_LOCALES[language], domain=DOMAIN)
+    found: dict[str, str | tuple[str, ...]] = {}
+    for message in po:
+        if not message.id or message.fuzzy:
+            continue
+        if isinstance(message.id, tuple):
+            if all(message.string):
+                found[message.id[0]] = tuple(message.string)
+        elif message.string:
+            found[message.id] = message.string
+    return found
+
+
+def supported(language: str | None) -> str | None:
+    """The offered language a code such as 'zh-CN', 'zh_Hans_CN', 'zh', 'en-GB' stands for, or None."""
+    if not language:
+        return None
+    code = language.replace("_", "-").lower()
+    if code.startswith("zh"):
+        return "zh-CN"
+    if code.startswith("en"):
+        return ENGLISH
+    return None
+
+
+def resolve(chosen: str | None, browser: str | None, default: str) -> str:
+    """The language of a run: the user's choice, else the browser's, else the deployment's default."""
+    return supported(chosen) or supported(browser) or supported(default) or ENGLISH
+
+
+def use_language(language: str) -> contextvars.Token:
+    """Make language the one ``_()`` translates into, for the rest of this run (this thread's context)."""
+    return _language.set(supported(language) or ENGLISH)
+
+
+def language() -> str:
+    """The language of the current run."""
+    return _language.get()
+
+
+def gettext(message: str) -> str:
+    """The message in the current language (English when the catalog lacks it)."""
+    translated = catalog(language()).get(message)
+    return translated if isinstance(translated, str) else message
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural message for n, in the current language."""
+    forms = catalog(language()).get(singular)
+    if isinstance(forms, tuple):
+        # Chinese has one form, English two; the locale's plural rule picks one.
+        rule = Locale.parse(BABEL_LOCALES[language()]).plural_form
+        index = ["one", "other"].index(rule(n)) if len(forms) > 1 else 0
+        return forms[min(index, len(forms) - 1)]
+    return singular if n == 1 else plural
+
+
+def N_(message: str) -> str:
+    """Mark a message for the catalogs without translating it here (it is translated where shown)."""
+    return message
+
+
+_ = gettext
