@@ -93,6 +93,9 @@ class Settings:
     smtp_tls: str = "starttls"
     smtp_user: str = ""
     smtp_password: str = ""
+    # The interface's language for a user who never chose one and whose browser asks for neither
+    # Chinese nor English ("zh-CN" or "en").
+    language: str = "zh-CN"
 
 
 def _coerce(value: str, like: Any) -> Any:

@@ -4,8 +4,8 @@ Every text a user sees is an English message id passed through ``_()`` (or marke
 ``N_()`` where it is defined before the language is known, and translated where shown).
 The catalogs are the ``.po`` files of ``kam/locales/<language>/LC_MESSAGES/kam.po``, read
 once per process with Babel; a message missing from a catalog falls back to English, and
-``tests/unit/test_catalogs.py`` lists every one. ``bin/messages`` extracts the ids from the
-code (``pybabel extract``) and merges them into each catalog.
+``tests/unit/test_catalogs.py`` lists every one. ``bin/messages`` (``kam.i18n.merge``)
+extracts the ids from the code with Babel and merges them into each catalog.
 
 The language is set once per script run (``use_language``) and read by ``_()``; it lives
 in a context variable, so that every session's run thread has its own. This package sits on

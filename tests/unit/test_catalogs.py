@@ -6,25 +6,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.pofile import read_po, write_po
 
 from kam import i18n
-
-ROOT = Path(__file__).resolve().parents[2]
-KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
-
-
-def used_ids() -> set[str]:
-    """The message ids of app.py, pages/ and kam/, as pybabel extract finds them."""
-    found = set()
-    sources = [ROOT / "pages", ROOT / "kam"]
-    for folder in sources:
-        for _, _, message, _, _ in extract_from_dir(folder, keywords=KEYWORDS, comment_tags=()):
-            found.add(message[0] if isinstance(message, tuple) else message)
-    for _, message, _, _ in extract_from_file("python", ROOT / "app.py", keywords=KEYWORDS):
-        found.add(message[0] if isinstance(message, tuple) else message)
-    return found
+from kam.i18n.merge import used_messages
 
 
 def missing(ids: set[str], language: str) -> list[str]:
@@ -36,7 +21,7 @@ def missing(ids: set[str], language: str) -> list[str]:
 
 @pytest.mark.parametrize("language", list(i18n.LANGUAGES))
 def test_every_message_has_an_entry(language: str):
-    ids = used_ids()
+    ids = set(used_messages())
     assert ids, "no message id found: the extraction looks in the wrong place"
     assert missing(ids, language) == []
 
@@ -48,9 +33,9 @@ def test_a_removed_entry_is_listed(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     path = i18n.catalog_path("zh-CN")
     with path.open("rb") as file:
         po = read_po(file, locale="zh_CN", domain="kam")
-    removed = sorted(used_ids())[0]
+    removed = sorted(used_messages())[0]
     del po[removed]
     with path.open("wb") as file:
         write_po(file, po)
-    assert missing(used_ids(), "zh-CN") == [removed]
+    assert missing(set(used_messages()), "zh-CN") == [removed]
     i18n.catalog.cache_clear()

@@ -12,6 +12,7 @@ KAM = ROOT / "kam"
 # Lowest first. A package imports only from lower layers, or from itself.
 LAYERS: dict[str, int] = {
     "config": 0,
+    "i18n": 0,
     "store": 1,
     "present": 1,
     "metrics": 2,

@@ -1,0 +1,99 @@
+"""Bring the catalogs in step with the code: extract every message id, merge it into each catalog.
+
+``python -m kam.i18n.merge [translations.json …]`` (``bin/messages`` runs it) collects the
+ids of ``app.py``, ``pages/`` and ``kam/`` as ``pybabel extract`` does, writes
+``kam/locales/kam.pot``, and updates each ``.po``: new ids are added, ids no longer used are
+dropped, English reads as its own id, and Chinese takes the translations of the JSON files
+given ({"English id": "中文"}); an id still without Chinese is listed at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir, extract_from_file
+from babel.messages.pofile import read_po, write_po
+
+from kam.i18n import BABEL_LOCALES, DOMAIN, LOCALES, catalog_path
+
+ROOT = LOCALES.parent.parent
+KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
+
+
+def _found(message: str | tuple[str, ...]) -> tuple[str, str | tuple[str, str]]:
+    """(key, id) of an extracted message; a plural message is keyed by its singular."""
+    return (message[0], (message[0], message[1])) if isinstance(message, tuple) else (message, message)
+
+
+def used_messages(root: Path = ROOT) -> dict[str, str | tuple[str, str]]:
+    """Every message id of the code, keyed by its (singular) text."""
+    found: dict[str, str | tuple[str, str]] = {}
+    for folder in (root / "pages", root / "kam"):
+        for _, _, message, _, _ in extract_from_dir(folder, keywords=KEYWORDS, comment_tags=()):
+            key, value = _found(message)
+            found[key] = value
+    for _, message, _, _ in extract_from_file("python", root / "app.py", keywords=KEYWORDS):
+        key, value = _found(message)
+        found[key] = value
+    return found
+
+
+def _read(language: str) -> Catalog:
+    path = catalog_path(language)
+    if not path.exists():
+        return Catalog(locale=BABEL_LOCALES[language], domain=DOMAIN, project="kam")
+    with path.open("rb") as file:
+        return read_po(file, locale=BABEL_LOCALES[language], domain=DOMAIN)
+
+
+def _write(language: str, po: Catalog) -> None:
+    path = catalog_path(language)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as file:
+        write_po(file, po, width=0, sort_output=True, omit_header=False, no_location=True)
+
+
+def update(translations: dict[str, str]) -> list[str]:
+    """Update every catalog from the code (Chinese from translations); returns the ids Chinese still lacks."""
+    used = used_messages()
+    template = Catalog(domain=DOMAIN, project="kam")
+    for value in used.values():
+        template.add(value)
+    with (LOCALES / f"{DOMAIN}.pot").open("wb") as file:
+        write_po(file, template, width=0, sort_output=True, no_location=True)
+    lacking = []
+    for language in BABEL_LOCALES:
+        old = _read(language)
+        po = Catalog(locale=BABEL_LOCALES[language], domain=DOMAIN, project="kam")
+        for key, value in used.items():
+            kept = old.get(value if isinstance(value, str) else value[0])
+            if language == "en":
+                string = value
+            elif key in translations:
+                text = translations[key]
+                string = (text,) if isinstance(value, tuple) else text
+            elif kept is not None and kept.string and (kept.string[0] if isinstance(kept.string, tuple) else kept.string):
+                string = kept.string
+            else:
+                string = () if isinstance(value, tuple) else ""
+                lacking.append(key)
+            po.add(value, string=string)
+        _write(language, po)
+    return sorted(lacking)
+
+
+def main(paths: list[str]) -> int:
+    translations: dict[str, str] = {}
+    for path in paths:
+        translations |= json.loads(Path(path).read_text(encoding="utf-8"))
+    lacking = update(translations)
+    for key in lacking:
+        print(f"no Chinese yet: {key}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
