@@ -41,6 +41,10 @@ def used_messages(root: Path = ROOT) -> dict[str, str | tuple[str, str]]:
     return found
 
 
+def _translated(string: str | tuple[str, ...]) -> bool:
+    return all(string) if isinstance(string, tuple) else bool(string)
+
+
 def _read(language: str) -> Catalog:
     path = catalog_path(language)
     if not path.exists():
@@ -75,7 +79,7 @@ def update(translations: dict[str, str]) -> list[str]:
             elif key in translations:
                 text = translations[key]
                 string = (text,) if isinstance(value, tuple) else text
-            elif kept is not None and kept.string and (kept.string[0] if isinstance(kept.string, tuple) else kept.string):
+            elif kept is not None and _translated(kept.string):
                 string = kept.string
             else:
                 string = () if isinstance(value, tuple) else ""
