@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from kam import i18n
 from kam.config import settings
+from kam.i18n import _
 
 # Where the session keeps the language picked with the switch (before or after sign-in).
 CHOSEN = "language"
@@ -24,3 +27,22 @@ def start_run(stored: str | None = None) -> str:
     language = i18n.resolve(st.session_state.get(CHOSEN) or stored, browser_language(), settings().language)
     i18n.use_language(language)
     return language
+
+
+def switch(on_change: Callable[[str], None] | None = None) -> None:
+    """The language switch (sidebar or sign-in page); on_change gets the chosen language, e.g. to keep it."""
+
+    def changed() -> None:
+        if on_change is not None and st.session_state.get(CHOSEN):
+            on_change(st.session_state[CHOSEN])
+
+    if st.session_state.get(CHOSEN) is None:
+        st.session_state[CHOSEN] = i18n.language()
+    st.segmented_control(
+        _("Language"),
+        list(i18n.LANGUAGES),
+        format_func=i18n.LANGUAGES.get,
+        key=CHOSEN,
+        on_change=changed,
+        label_visibility="collapsed",
+    )
