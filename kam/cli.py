@@ -37,6 +37,11 @@ def _parser() -> argparse.ArgumentParser:
     load = commands.add_parser("load", help="load an export folder into the database")
     load.add_argument("folder", type=Path, help="folder with accounts.csv, managers.csv, ... (CSV or Parquet)")
     load.add_argument("--db", type=Path, help="database file (default: the configured one)")
+    load.add_argument(
+        "--force",
+        action="store_true",
+        help="load even if a table loses more than max_row_loss of its rows (never when a required table is empty)",
+    )
 
     kpis = commands.add_parser("kpis", help="print the KPI snapshot as JSON")
     kpis.add_argument("--db", type=Path, help="database file (default: the configured one)")
@@ -95,7 +100,9 @@ def _load(args: argparse.Namespace) -> int:
     path = args.db or settings().db_path
     started = time.perf_counter()
     with db.connect(path) as con:
-        report = bootstrap.load_exports(con, loader.folder_files(args.folder), str(args.folder), by="command line")
+        report = bootstrap.load_exports(
+            con, loader.folder_files(args.folder), str(args.folder), by="command line", force=args.force
+        )
     print(report.summary())
     print(f"into {path} in {time.perf_counter() - started:.1f} s")
     return 0
@@ -146,6 +153,10 @@ def main(argv: list[str] | None = None) -> int:
     }[args.command]
     try:
         return command(args)
+    except loader.LoadRefused as refused:
+        hint = " Run again with --force to load anyway." if refused.forceable else ""
+        print(f"error: nothing was loaded: {refused}{hint}", file=sys.stderr)
+        return 1
     except (loader.LoadError, users.UserError, mail.MailError, ValueError, duckdb.Error, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

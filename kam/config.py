@@ -96,6 +96,9 @@ class Settings:
     # The interface's language for a user who never chose one and whose browser asks for neither
     # Chinese nor English ("zh-CN" or "en").
     language: str = "zh-CN"
+    # A load that leaves a table with less than this share of its current rows gone needs no confirmation;
+    # one that loses more is refused unless the admin confirms (the CLI's --force).
+    max_row_loss: float = 0.5
 
 
 def _coerce(value: str, like: Any) -> Any:

@@ -29,16 +29,37 @@ with loads:
         "cannot be read leaves the data as it was. Visits entered in the app are never touched. "
         "The first load of real exports retires the demo users."
     )
-    uploads = st.file_uploader(
+    files = st.file_uploader(
         "Export files", type=["csv", "parquet"], accept_multiple_files=True, max_upload_size=policy.upload_max_mb
     )
     left, right = st.columns(2)
-    report = None
+    source, force, report = None, False, None
+    if left.button("Load the uploaded files", type="primary", disabled=not files, width="stretch"):
+        source = "upload"
+    if right.button(f"Load the folder {policy.import_dir}", width="stretch"):
+        source = "folder"
+    # A load refused for the rows it would lose waits for the admin to confirm it.
+    if source is None and (refused := st.session_state.get("load_refused")):
+        st.warning(refused["message"], icon=":material/warning:")
+        if st.button("Load anyway", type="primary"):
+            source, force = refused["source"], True
+    if source is not None:
+        st.session_state.pop("load_refused", None)
     try:
-        if left.button("Load the uploaded files", type="primary", disabled=not uploads, width="stretch"):
-            report = uploads.load_uploads(con, uploads, user)
-        if right.button(f"Load the folder {policy.import_dir}", width="stretch"):
-            report = uploads.load_import_folder(con, user)
+        if source == "upload":
+            report = uploads.load_uploads(con, files, user, force=force)
+        elif source == "folder":
+            report = uploads.load_import_folder(con, user, force=force)
+    except loader.LoadRefused as failed:
+        if failed.forceable:
+            losses = "\n".join(f"- {loss.describe()}" for loss in failed.losses)
+            message = (
+                f"Nothing was loaded yet. This load would lose more than {policy.max_row_loss:.0%} "
+                f"of the rows of:\n\n{losses}\n\nLoad anyway?"
+            )
+            st.session_state["load_refused"] = {"source": source, "message": message}
+            st.rerun()
+        st.error(f"Nothing was loaded: {failed}", icon=":material/error:")
     except loader.LoadError as failed:
         st.error(f"Nothing was loaded: {failed}", icon=":material/error:")
     if report is not None:

@@ -10,7 +10,7 @@ from kam.ingest import loader
 from kam.people import users
 from kam.store import audit, db
 
-DEMO_LOADER = "demo"
+DEMO_LOADER = loader.DEMO_LOADER
 
 
 def open_database(path: Path, demo_dir: Path) -> duckdb.DuckDBPyConnection:
@@ -30,11 +30,18 @@ def load_demo(con: duckdb.DuckDBPyConnection, demo_dir: Path) -> loader.LoadRepo
 
 
 def load_exports(
-    con: duckdb.DuckDBPyConnection, files: list[loader.ExportFile], source: str, by: str | None
+    con: duckdb.DuckDBPyConnection,
+    files: list[loader.ExportFile],
+    source: str,
+    by: str | None,
+    force: bool = False,
 ) -> loader.LoadReport:
-    """A load of real exports, from the command line or the admin page: audited, and the demo users retired."""
+    """A load of real exports, from the command line or the admin page: audited, and the demo users retired.
+
+    force: the admin confirmed a load that loses more rows than allowed; an unattended load never forces.
+    """
     try:
-        report = loader.load(con, files, source=source, loaded_by=by)
+        report = loader.load(con, files, source=source, loaded_by=by, force=force)
     except loader.LoadError as error:
         audit.record(con, by, "load.failed", source, after={"error": str(error)})
         raise
@@ -43,7 +50,12 @@ def load_exports(
         by,
         "load",
         source,
-        after={"load_id": report.load_id, "files": report.files, "rejected": report.rows_rejected},
+        after={
+            "load_id": report.load_id,
+            "files": report.files,
+            "rejected": report.rows_rejected,
+            "confirmed_losses": [loss.describe() for loss in report.confirmed_losses],
+        },
     )
     users.retire_demo_users(con, by)
     return report

@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from kam.config import settings
 from kam.store import db
 from kam.store.schema import (
     BOOL_VALUES,
@@ -38,8 +39,40 @@ REJECT_SCHEMA = {
 }
 
 
+# loaded_by of the bundled demo data's load.
+DEMO_LOADER = "demo"
+
+
 class LoadError(Exception):
     """The exports cannot be loaded at all; the database was left unchanged."""
+
+
+@dataclass(frozen=True)
+class RowLoss:
+    """A table the load would leave with fewer rows than it has now."""
+
+    table: str
+    now: int
+    after: int
+
+    @property
+    def share(self) -> float:
+        return (self.now - self.after) / self.now
+
+    def describe(self) -> str:
+        return f"{self.table}: {self.now:,} rows now, {self.after:,} after the load ({self.share:.0%} fewer)"
+
+
+class LoadRefused(LoadError):
+    """The load would empty a required table, or lose too many rows; the database was left unchanged.
+
+    forceable: an admin may confirm the load (only row losses can be confirmed, never an empty required table).
+    """
+
+    def __init__(self, message: str, losses: list[RowLoss], forceable: bool) -> None:
+        super().__init__(message)
+        self.losses = losses
+        self.forceable = forceable
 
 
 @dataclass(frozen=True)
@@ -62,6 +95,8 @@ class LoadReport:
     rows_loaded: dict[str, int]
     rejects: pl.DataFrame
     ignored_files: list[str] = field(default_factory=list)
+    # Tables that lost more rows than allowed, loaded because the admin confirmed it.
+    confirmed_losses: list[RowLoss] = field(default_factory=list)
 
     @property
     def rows_rejected(self) -> int:
@@ -75,6 +110,7 @@ class LoadReport:
             rejected = f", {read - loaded} rejected" if read > loaded else ""
             lines.append(f"  {table:<13} {loaded:>10,} loaded of {read:,} read{rejected}")
         lines.extend(f"  ignored: {name} (no table of that name)" for name in self.ignored_files)
+        lines.extend(f"  confirmed loss: {loss.describe()}" for loss in self.confirmed_losses)
         if self.rejects.height:
             lines.append(f"Rejected rows ({self.rows_rejected:,}):")
             lines.extend(describe_reject(row) for row in self.rejects.iter_rows(named=True))
@@ -492,18 +528,65 @@ def _empty_raw(table: Table) -> pl.DataFrame:
     )
 
 
+def _empty_required(good: dict[str, pl.DataFrame], read: dict[str, int], rejects: pl.DataFrame) -> str | None:
+    """What is wrong when a required table would have no row, with its first rejected cells."""
+    empty = [t.name for t in EXPORT_TABLES if t.required_file and good[t.name].height == 0]
+    parts = []
+    for name in empty:
+        first = rejects.filter(table_name=name).head(3)
+        parts.append(
+            f"{name}: none of its {read[name]:,} rows is usable"
+            + "".join("\n" + describe_reject(row) for row in first.iter_rows(named=True))
+        )
+    return "\n".join(parts) or None
+
+
+def row_losses(con: duckdb.DuckDBPyConnection, good: dict[str, pl.DataFrame], max_loss: float) -> list[RowLoss]:
+    """The tables this load would leave with more than max_loss of their current rows gone.
+
+    Nothing counts as a loss while the current data is the bundled demo data.
+    """
+    latest = db.scalar(con, "SELECT loaded_by FROM load_history ORDER BY load_id DESC LIMIT 1")
+    if latest == DEMO_LOADER:
+        return []
+    losses = []
+    for table in EXPORT_TABLES:
+        # The table name comes from the fixed contract in kam.store.schema, never from input.
+        now = db.scalar(con, f"SELECT count(*) FROM {table.table}")
+        loss = RowLoss(table.name, now, good[table.name].height)
+        if now and loss.share > max_loss:
+            losses.append(loss)
+    return losses
+
+
 def load(
     con: duckdb.DuckDBPyConnection,
     files: list[ExportFile],
     source: str,
     today: date | None = None,
     loaded_by: str | None = None,
+    force: bool = False,
 ) -> LoadReport:
-    """Replace every export table with the good rows of these files, in one transaction."""
+    """Replace every export table with the good rows of these files, in one transaction.
+
+    Refused (LoadRefused) when a required table would have no row, or when a table would lose
+    more than the configured share of its rows, unless force (the admin confirmed).
+    """
     good, rejects, read, ignored = prepare(files, today or date.today())
     names = [f.name for f in files if f.name not in ignored]
+    if empty := _empty_required(good, read, rejects):
+        raise LoadRefused(f"a required table would be empty; {empty}", [], forceable=False)
+    max_loss = settings().max_row_loss
     con.execute("BEGIN TRANSACTION")
     try:
+        losses = row_losses(con, good, max_loss)
+        if losses and not force:
+            raise LoadRefused(
+                f"the load would lose more than {max_loss:.0%} of the rows of "
+                + "; ".join(loss.describe() for loss in losses),
+                losses,
+                forceable=True,
+            )
         load_id = db.scalar(con, "SELECT coalesce(max(load_id), 0) + 1 FROM load_history")
         for table in EXPORT_TABLES:
             _replace(con, table, good[table.name])
@@ -545,6 +628,7 @@ def load(
         rows_loaded={name: frame.height for name, frame in good.items()},
         rejects=rejects,
         ignored_files=ignored,
+        confirmed_losses=losses,
     )
 
 
@@ -562,9 +646,10 @@ def load_folder(
     folder: Path,
     today: date | None = None,
     loaded_by: str | None = None,
+    force: bool = False,
 ) -> LoadReport:
     """Load every export file of a folder."""
-    return load(con, folder_files(folder), source=str(folder), today=today, loaded_by=loaded_by)
+    return load(con, folder_files(folder), source=str(folder), today=today, loaded_by=loaded_by, force=force)
 
 
 def history(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:

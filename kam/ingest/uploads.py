@@ -21,7 +21,9 @@ class Upload(Protocol):
     def getvalue(self) -> bytes: ...
 
 
-def load_uploads(con: duckdb.DuckDBPyConnection, uploads: Iterable[Upload], admin: User) -> loader.LoadReport:
+def load_uploads(
+    con: duckdb.DuckDBPyConnection, uploads: Iterable[Upload], admin: User, force: bool = False
+) -> loader.LoadReport:
     """Load uploaded export files; refuses a batch over the configured size before reading it."""
     uploads = list(uploads)
     if not uploads:
@@ -31,10 +33,10 @@ def load_uploads(con: duckdb.DuckDBPyConnection, uploads: Iterable[Upload], admi
     if total > limit * 1024 * 1024:
         raise loader.LoadError(f"The files add up to {total / 1024 / 1024:,.0f} MB; the limit is {limit} MB.")
     files = [loader.ExportFile(upload.name, upload.getvalue()) for upload in uploads]
-    return bootstrap.load_exports(con, files, source="upload", by=admin.username)
+    return bootstrap.load_exports(con, files, source="upload", by=admin.username, force=force)
 
 
-def load_import_folder(con: duckdb.DuckDBPyConnection, admin: User) -> loader.LoadReport:
+def load_import_folder(con: duckdb.DuckDBPyConnection, admin: User, force: bool = False) -> loader.LoadReport:
     """Load the exports waiting in the configured import folder."""
     folder = settings().import_dir
-    return bootstrap.load_exports(con, loader.folder_files(folder), source=str(folder), by=admin.username)
+    return bootstrap.load_exports(con, loader.folder_files(folder), source=str(folder), by=admin.username, force=force)

@@ -683,7 +683,7 @@ def test_a_load_failing_while_it_writes_changes_nothing(loaded, tmp_path, monkey
         },
     )
     with pytest.raises(duckdb.IOException, match="disk full"):
-        loader.load_folder(loaded, folder, today=TODAY)
+        loader.load_folder(loaded, folder, today=TODAY, force=True)
     assert snapshot(loaded) == before
 
 
