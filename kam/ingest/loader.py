@@ -22,6 +22,7 @@ from kam.store.schema import (
     CHOICE_ALIASES,
     EXPORT_TABLES,
     EXPORTS,
+    MANAGERS,
     TIER_VALUES,
     Column,
     Table,
@@ -459,10 +460,34 @@ def check_table(
 
     good = parsed.filter(~pl.col("_bad"))
     good = good.with_columns(pl.col(c.name).fill_null(c.default) for c in table.columns if c.default is not None)
+    if table.name == "managers":
+        good, shared = _drop_shared_emails(good)
+        rejects = pl.concat([rejects, shared.cast(rejects.schema)]).sort("file", "line", maintain_order=True)
     if table.name == "tier_changes":
         good = good.sort("changed_on", maintain_order=True).with_columns(seq=pl.int_range(pl.len(), dtype=pl.Int64))
     keep = [c.name for c in table.columns] + (["seq"] if table.name == "tier_changes" else [])
     return good.select(keep), rejects.cast(REJECT_SCHEMA)
+
+
+SHARED_EMAIL = "shared by several managers; dropped from each of them (single sign-on never guesses)"
+
+
+def _drop_shared_emails(managers: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Managers with an e-mail no other manager has; each row that shared one, as a warning.
+
+    The rows still load, without the e-mail, so single sign-on cannot map a person to the wrong manager.
+    """
+    email = pl.col("email").str.strip_chars().str.to_lowercase()
+    shared = email.is_not_null() & (pl.len().over(email) > 1)
+    warnings = managers.filter(shared).select(
+        pl.lit("managers").alias("table_name"),
+        pl.col("_file").alias("file"),
+        pl.col("_line").alias("line"),
+        _key_expr(MANAGERS).alias("row_key"),
+        pl.lit("email").alias("column_name"),
+        pl.format("'{}' " + SHARED_EMAIL, pl.col("email")).alias("reason"),
+    )
+    return managers.with_columns(email=pl.when(~shared).then(pl.col("email"))), warnings
 
 
 # --- the load --------------------------------------------------------------------------
