@@ -12,6 +12,7 @@ from kam.ingest.bootstrap import shows_demo_data
 from kam.metrics.filters import Filters
 from kam.metrics.periods import PERIODS, period_bounds
 from kam.people import access
+from kam.present.text import markdown_text
 from kam.ui import dashboard, scheduler, signin
 
 PAGES = Path(__file__).resolve().parent / "pages"
@@ -118,7 +119,7 @@ with st.sidebar:
     if shows_demo_data(con):
         st.info("Showing the bundled demo data.", icon=":material/science:")
     st.divider()
-    st.caption(f"Signed in as {user.name} ({user.role})")
+    st.caption(f"Signed in as {markdown_text(user.name)} ({user.role})")
     st.button("Sign out", on_click=signin.sign_out, icon=":material/logout:")
 
 dashboard.use_scope(filters.scope(allowed_accounts=access.allowed_accounts(con, user)))

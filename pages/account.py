@@ -5,6 +5,7 @@ import streamlit as st
 from kam.metrics import accounts, complaints, revenue, satisfaction, visits
 from kam.present import charts
 from kam.present.formatting import MISSING, money, number
+from kam.present.text import markdown_text as md
 from kam.ui import dashboard
 from kam.ui.widgets import chart, chart_with_table, table
 
@@ -23,7 +24,7 @@ text = search.text_input("Find an account", key="account_search", placeholder="N
 found = dashboard.cached(accounts.search_accounts, scope, text=text)
 if found.is_empty():
     st.info(
-        f"No account matches “{text}” within the filters in the sidebar and the accounts open to you."
+        f"No account matches “{md(text)}” within the filters in the sidebar and the accounts open to you."
         if text
         else "No account in these filters."
     )
@@ -34,7 +35,7 @@ st.query_params["account"] = st.session_state["account_shown"] = account_id
 
 record = dashboard.cached(accounts.account_archive, scope, account_id=account_id)
 if record.is_empty():
-    st.info(f"Account {account_id} is not within the filters in the sidebar.")
+    st.info(f"Account {md(account_id)} is not within the filters in the sidebar.")
     st.stop()
 archive = record.row(0, named=True)
 status = dashboard.cached(accounts.account_visit_status, scope, account_id=account_id)
@@ -47,16 +48,16 @@ timeline = dashboard.cached(visits.account_visits, scope, account_id=account_id)
 complaint_list = dashboard.cached(complaints.account_complaints, scope, account_id=account_id)
 surveys = dashboard.cached(satisfaction.account_surveys, scope, account_id=account_id)
 
-st.header(f"{archive['name']} ({archive['account_id']})")
+st.header(f"{md(archive['name'])} ({md(archive['account_id'])})")
 row = st.columns(4)
 row[0].metric(
     "Tier", archive["tier"], help=f"At the as-of date; in the latest export: {archive['assigned_tier']}", border=True
 )
-row[1].metric("Manager", f"{archive['manager_name'] or MISSING} ({archive['manager_id']})", border=True)
-row[2].metric("Region", archive["region"], border=True)
+row[1].metric("Manager", f"{md(archive['manager_name'] or MISSING)} ({md(archive['manager_id'])})", border=True)
+row[2].metric("Region", md(archive["region"]), border=True)
 row[3].metric("Customer since", f"{archive['created_on']:%Y-%m-%d}", border=True)
 st.caption(
-    f"Industry: {archive['industry'] or MISSING} · credit limit: {money(archive['credit_limit'])}"
+    f"Industry: {md(archive['industry'] or MISSING)} · credit limit: {money(archive['credit_limit'])}"
     + (f" · churned {archive['churned_on']:%Y-%m-%d} ({archive['churn_reason']})" if archive["churned_on"] else "")
 )
 if history.is_empty():

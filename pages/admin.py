@@ -8,6 +8,7 @@ from kam.jobs import briefs
 from kam.metrics import catalog
 from kam.people import users
 from kam.people.users import ROLES, UserError
+from kam.present.text import markdown_text as md
 from kam.store import audit
 from kam.ui import dashboard
 from kam.ui.widgets import download, table
@@ -59,9 +60,9 @@ with loads:
             )
             st.session_state["load_refused"] = {"source": source, "message": message}
             st.rerun()
-        st.error(f"Nothing was loaded: {failed}", icon=":material/error:")
+        st.error(f"Nothing was loaded: {md(failed)}", icon=":material/error:")
     except loader.LoadError as failed:
-        st.error(f"Nothing was loaded: {failed}", icon=":material/error:")
+        st.error(f"Nothing was loaded: {md(failed)}", icon=":material/error:")
     if report is not None:
         dashboard.refresh_version()
         st.success(f"Load {report.load_id} done: {report.rows_rejected:,} rows rejected.", icon=":material/done:")
@@ -80,7 +81,7 @@ with loads:
 
 with people:
     if notice := st.session_state.pop("admin_notice", None):
-        st.success(notice, icon=":material/done:")
+        st.success(md(notice), icon=":material/done:")
     everyone = users.users(con)
     table(everyone, "users", by_filters=False)
     exported = catalog.managers(con)
@@ -103,7 +104,7 @@ with people:
             try:
                 users.add_user(con, username, name, role, password, manager_id, email, user.username)
             except UserError as refused:
-                st.error(str(refused), icon=":material/error:")
+                st.error(md(refused), icon=":material/error:")
             else:
                 st.session_state["admin_notice"] = f"{username.strip().lower()} added."
                 st.rerun()
@@ -133,13 +134,13 @@ with people:
                 try:
                     users.update_user(con, chosen, user.username, new_role, new_manager, active, new_email)
                 except UserError as refused:
-                    st.error(str(refused), icon=":material/error:")
+                    st.error(md(refused), icon=":material/error:")
                 else:
                     st.session_state["admin_notice"] = f"{chosen} changed."
                     st.rerun()
         if st.button(f"Reset {chosen}'s password", help="Also lifts a lock-out"):
             one_time = users.reset_password(con, chosen, user)
-            st.info(f"One-time password for {chosen}: `{one_time}`. Hand it over in person.", icon=":material/key:")
+            st.info(f"One-time password for {md(chosen)}: `{one_time}`. Hand it over in person.", icon=":material/key:")
 
 with mailing:
     if notice := st.session_state.pop("brief_notice", None):

@@ -4,6 +4,7 @@ import streamlit as st
 
 from kam.metrics import managers
 from kam.present import charts
+from kam.present.text import markdown_text
 from kam.ui import dashboard
 from kam.ui.widgets import NO_DATA, chart_with_table, judged_table, table
 
@@ -94,7 +95,7 @@ manager = st.columns([2, 3])[0].selectbox(
 )
 own = dashboard.cached(managers.manager_accounts, scope, manager_id=manager)
 if own.is_empty():
-    st.info(f"{names[manager]} has no active account for these filters.")
+    st.info(f"{markdown_text(names[manager])} has no active account for these filters.")
 else:
     table(
         own,

@@ -6,6 +6,8 @@ import plotly.express as px
 import plotly.graph_objects as go
 import polars as pl
 
+from kam.present.text import plotly_frame
+
 TIER_COLORS = {"A": "#1b4f72", "B": "#2e86c1", "C": "#a9cce3"}
 CHANNEL_COLORS = {
     "in_person": "#1b4f72",
@@ -33,6 +35,7 @@ def _finish(fig: go.Figure, title: str, height: int = 360) -> go.Figure:
 
 def tier_counts(dist: pl.DataFrame) -> go.Figure:
     """Active accounts per tier."""
+    dist = plotly_frame(dist)
     fig = px.bar(
         dist,
         x="tier",
@@ -48,6 +51,7 @@ def tier_counts(dist: pl.DataFrame) -> go.Figure:
 
 def tier_revenue_share(dist: pl.DataFrame) -> go.Figure:
     """Trailing-12-month revenue share per tier."""
+    dist = plotly_frame(dist)
     fig = px.pie(
         dist,
         names="tier",
@@ -63,6 +67,7 @@ def tier_revenue_share(dist: pl.DataFrame) -> go.Figure:
 
 def tier_mix(mix: pl.DataFrame) -> go.Figure:
     """Active accounts by tier at each month end."""
+    mix = plotly_frame(mix)
     fig = px.bar(
         mix,
         x="date",
@@ -97,6 +102,7 @@ def tier_movement(movement: pl.DataFrame) -> go.Figure:
 
 def pareto(abc: pl.DataFrame, cutoffs: dict[str, float]) -> go.Figure:
     """Cumulative share of trailing-12-month revenue by account rank, with the ABC cut-offs."""
+    abc = plotly_frame(abc)
     # A line of more points than the chart has pixels only slows the page: keep every n-th
     # account, and the last one.
     step = max(abc.height // PARETO_POINTS, 1)
@@ -116,6 +122,7 @@ def pareto(abc: pl.DataFrame, cutoffs: dict[str, float]) -> go.Figure:
 
 def share_by(frame: pl.DataFrame, x: str, y: str, title: str, label: str, color: str | None = None) -> go.Figure:
     """A bar per group of a share (coverage, attainment, met %), 0–100 %."""
+    frame = plotly_frame(frame)
     fig = px.bar(
         frame,
         x=x,
@@ -131,6 +138,7 @@ def share_by(frame: pl.DataFrame, x: str, y: str, title: str, label: str, color:
 
 
 def visits_by_week(weekly: pl.DataFrame) -> go.Figure:
+    weekly = plotly_frame(weekly)
     fig = px.bar(
         weekly,
         x="week",
@@ -143,6 +151,7 @@ def visits_by_week(weekly: pl.DataFrame) -> go.Figure:
 
 
 def sla_over_time(trend: pl.DataFrame) -> go.Figure:
+    trend = plotly_frame(trend)
     fig = px.line(
         trend,
         x="period",
@@ -156,6 +165,7 @@ def sla_over_time(trend: pl.DataFrame) -> go.Figure:
 
 def sla_counts(frame: pl.DataFrame, x: str, label: str) -> go.Figure:
     """Met, breached and pending complaints per group, stacked."""
+    frame = plotly_frame(frame)
     long = frame.unpivot(index=x, on=["met", "breached", "pending"], variable_name="status", value_name="complaints")
     fig = px.bar(
         long,
@@ -170,6 +180,7 @@ def sla_counts(frame: pl.DataFrame, x: str, label: str) -> go.Figure:
 
 
 def ageing(bands: pl.DataFrame) -> go.Figure:
+    bands = plotly_frame(bands)
     fig = px.bar(
         bands, x="age_band", y="complaints", text="complaints", labels={"age_band": "Age", "complaints": "Open"}
     )
@@ -177,6 +188,7 @@ def ageing(bands: pl.DataFrame) -> go.Figure:
 
 
 def score_distribution(scores: pl.DataFrame) -> go.Figure:
+    scores = plotly_frame(scores)
     fig = px.bar(scores, x="score", y="responses", text="responses", labels={"score": "Score", "responses": "Answers"})
     fig.update_xaxes(dtick=1)
     return _finish(fig, "Scores in the period")
@@ -184,6 +196,7 @@ def score_distribution(scores: pl.DataFrame) -> go.Figure:
 
 def ranking(card: pl.DataFrame, column: str, label: str, target: float | None = None) -> go.Figure:
     """Managers ranked by one scorecard figure, coloured against a target line."""
+    card = plotly_frame(card)
     ranked = card.filter(pl.col(column).is_not_null()).sort(column)
     colors = [GOOD if v >= target else BAD for v in ranked.get_column(column)] if target is not None else "#2e86c1"
     fig = go.Figure(
@@ -201,6 +214,7 @@ def ranking(card: pl.DataFrame, column: str, label: str, target: float | None = 
 
 
 def revenue_by_month(monthly: pl.DataFrame) -> go.Figure:
+    monthly = plotly_frame(monthly)
     fig = px.bar(monthly, x="month", y="revenue", labels={"month": "Month", "revenue": "Revenue"})
     return _finish(fig, "Revenue by month")
 
@@ -221,6 +235,7 @@ def ranking_of(
 
 def visit_timeline(visits: pl.DataFrame) -> go.Figure:
     """One account's visits by date and channel; executive visits drawn larger."""
+    visits = plotly_frame(visits)
     fig = px.scatter(
         visits.with_columns(size=pl.when(pl.col("executive")).then(16).otherwise(10)),
         x="visit_date",
@@ -246,6 +261,7 @@ SATISFACTION_FIGURES = {
 
 def satisfaction_over_time(trend: pl.DataFrame, figure: str = "mean_score", by: str | None = None) -> go.Figure:
     """One satisfaction figure (mean score, CSAT or NPS) per half-year or quarter, one line per tier or region."""
+    trend = plotly_frame(trend)
     title, tick, span = SATISFACTION_FIGURES[figure]
     fig = px.line(
         trend,
@@ -272,6 +288,7 @@ def satisfaction_over_time(trend: pl.DataFrame, figure: str = "mean_score", by: 
 
 def satisfaction_by(summary: pl.DataFrame, column: str, label: str) -> go.Figure:
     """Mean score per tier or region, the CSAT share written on each bar."""
+    summary = plotly_frame(summary)
     fig = px.bar(
         summary,
         x=column,

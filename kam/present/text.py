@@ -1,0 +1,39 @@
+"""Text from exports or users, made safe for the markup it meets: Streamlit Markdown or Plotly labels.
+
+Account, manager and user names, industries, notes, comments, search text and URL parameters
+are data: they must read as typed, never become links, images, HTML or formatting.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import polars as pl
+
+# CommonMark lets a backslash escape every ASCII punctuation character; Streamlit's extras
+# (:material/…: icons, :red[…] colours, $…$ maths) start with punctuation too.
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def markdown_text(value: Any) -> str:
+    """value as literal text inside Streamlit Markdown (titles, captions, messages, metric and expander labels)."""
+    return _PUNCTUATION.sub(r"\\\1", "" if value is None else str(value))
+
+
+def plotly_text(value: Any) -> str:
+    """value as literal text in a Plotly tick label, legend, hover or text (Plotly renders <a>, <b>, <br>)."""
+    text = "" if value is None else str(value)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def plotly_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    """frame with every text column escaped by plotly_text, for a figure built from it."""
+    return frame.with_columns(
+        pl.col(name)
+        .str.replace_all("&", "&amp;", literal=True)
+        .str.replace_all("<", "&lt;", literal=True)
+        .str.replace_all(">", "&gt;", literal=True)
+        for name, dtype in frame.schema.items()
+        if dtype == pl.String
+    )
