@@ -14,11 +14,16 @@ import polars as pl
 # CommonMark lets a backslash escape every ASCII punctuation character; Streamlit's extras
 # (:material/…: icons, :red[…] colours, $…$ maths) start with punctuation too.
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+# GitHub-flavoured Markdown turns http://…, www.… and a@b.c into links after the escapes are read:
+# an invisible word joiner before every ':' and '@' and after 'www' keeps them text.
+_AUTOLINK = re.compile(r"(?=[:@])|(?<=www)(?=\.)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
 
 
 def markdown_text(value: Any) -> str:
     """value as literal text inside Streamlit Markdown (titles, captions, messages, metric and expander labels)."""
-    return _PUNCTUATION.sub(r"\\\1", "" if value is None else str(value))
+    text = _AUTOLINK.sub(WORD_JOINER, "" if value is None else str(value))
+    return _PUNCTUATION.sub(r"\\\1", text)
 
 
 def plotly_text(value: Any) -> str:

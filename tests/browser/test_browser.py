@@ -52,7 +52,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = os.environ | {"KAM_DB_PATH": str(tmp_path_factory.mktemp("browser") / "kam.duckdb")}
     process = subprocess.Popen(
         [
-            sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+            sys.executable, "-m", "streamlit", "run", str(ROOT / "server.py"),
             "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
         ],
         cwd=ROOT,

@@ -39,7 +39,8 @@ def markdown_bodies(at: AppTest) -> list[str]:
 
 
 def test_the_escapes():
-    assert markdown_text(PHISH) == r"\[Session expired\: sign in again\]\(http\:\/\/evil\.example\)"
+    assert markdown_text(PHISH) == "\\[Session expired\u2060\\: sign in again\\]\\(http\u2060\\:\\/\\/evil\\.example\\)"
+    assert markdown_text("www.x.cn a@b.cn") == "www\u2060\\.x\\.cn a\u2060\\@b\\.cn"
     assert markdown_text("华东 *1* $x$") == r"华东 \*1\* \$x\$"
     assert plotly_text(HTML_MANAGER) == '&lt;a href="http://evil.example"&gt;M&lt;/a&gt;'
     assert plotly_frame(__import__("polars").DataFrame({"n": ["a&<b>"], "x": [1]})).rows() == [("a&amp;&lt;b&gt;", 1)]
@@ -62,7 +63,8 @@ def test_a_crafted_account_link_shows_the_search_text_as_text(injected):
     at = start("account", account="[x](http://evil)")
     assert not at.exception
     assert at.info[0].value == (
-        r"No account matches “\[x\]\(http\:\/\/evil\)” within the filters in the sidebar and the accounts open to you."
+        "No account matches “\\[x\\]\\(http\u2060\\:\\/\\/evil\\)” within the filters in the sidebar"
+        " and the accounts open to you."
     )
     assert [body for body in markdown_bodies(at) if LIVE.search(body)] == []
 

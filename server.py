@@ -1,0 +1,8 @@
+"""The dashboard as served: app.py behind security headers. Start it with `streamlit run server.py`."""
+
+import streamlit as st
+from starlette.middleware import Middleware
+
+from kam.ui.headers import SecurityHeaders
+
+app = st.App("app.py", middleware=[Middleware(SecurityHeaders)])
