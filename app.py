@@ -13,7 +13,7 @@ from kam.metrics.filters import Filters
 from kam.metrics.periods import PERIODS, period_bounds
 from kam.people import access
 from kam.present.text import markdown_text
-from kam.ui import dashboard, scheduler, signin
+from kam.ui import dashboard, errors, scheduler, signin
 
 PAGES = Path(__file__).resolve().parent / "pages"
 DASHBOARD = [
@@ -73,11 +73,12 @@ if user is None or user.must_change_password:
     # and through st.navigation, so that no page file can be run on its own by its URL.
     gate = sign_in_page if user is None else new_password_page
     names = [name for name, _, _ in DASHBOARD + [page for pages in OWN_PAGES.values() for page in pages]]
-    st.navigation(
-        [st.Page(gate, title="Sign in", url_path="signin", default=True)]
-        + [st.Page(gate, title="Sign in", url_path=name) for name in names],
-        position="hidden",
-    ).run()
+    with errors.shown_as_message():
+        st.navigation(
+            [st.Page(gate, title="Sign in", url_path="signin", default=True)]
+            + [st.Page(gate, title="Sign in", url_path=name) for name in names],
+            position="hidden",
+        ).run()
     st.stop()
 
 con = dashboard.connection()
@@ -130,4 +131,5 @@ pages = [
     st.Page(PAGES / f"{name}.py", title=title, icon=icon, default=name == landing)
     for name, title, icon in OWN_PAGES[user.role] + DASHBOARD
 ]
-st.navigation(pages).run()
+with errors.shown_as_message():
+    st.navigation(pages).run()

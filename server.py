@@ -3,6 +3,7 @@
 import streamlit as st
 from starlette.middleware import Middleware
 
+from kam.ui.errors import on_script_error
 from kam.ui.headers import SecurityHeaders
 
-app = st.App("app.py", middleware=[Middleware(SecurityHeaders)])
+app = st.App("app.py", middleware=[Middleware(SecurityHeaders)], on_script_error=on_script_error)

@@ -157,6 +157,14 @@ def main(argv: list[str] | None = None) -> int:
         hint = " Run again with --force to load anyway." if refused.forceable else ""
         print(f"error: nothing was loaded: {refused}{hint}", file=sys.stderr)
         return 1
-    except (loader.LoadError, users.UserError, mail.MailError, ValueError, duckdb.Error, OSError) as error:
+    except (
+        loader.LoadError,
+        users.UserError,
+        mail.MailError,
+        ValueError,
+        db.DatabaseUnavailable,
+        duckdb.Error,
+        OSError,
+    ) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

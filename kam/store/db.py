@@ -15,15 +15,71 @@ from kam.store.schema import DDL
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
+_LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.+?) \(PID (\d+)\)")
+
+
+class DatabaseUnavailable(Exception):
+    """The database file cannot be opened.
+
+    The message says what is wrong and what to do, with the file and process for the server log;
+    `public` says the same without paths or process ids, for the page.
+    """
+
+    def __init__(self, message: str, public: str) -> None:
+        super().__init__(message)
+        self.public = public
+
+
 def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (creating if needed) the database file and make sure every table exists."""
+    """Open (creating if needed) the database file and make sure every table exists.
+
+    Raises DatabaseUnavailable when the file is damaged, locked by another process, or cannot be written.
+    """
     path = Path(path)
-    if not read_only:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only)
+    try:
+        if not read_only:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(path), read_only=read_only)
+    except OSError as error:
+        raise _unwritable(path, error.strerror or str(error)) from error
+    except duckdb.Error as error:
+        raise _explain(path, str(error)) from error
     if not read_only:
         ensure_schema(con)
     return con
+
+
+_WRITABLE = "give the user running the dashboard write access to it, or set KAM_DB_PATH to a writable place"
+
+
+def _unwritable(path: Path, reason: str) -> DatabaseUnavailable:
+    return DatabaseUnavailable(
+        f"The database {path} or its folder cannot be written ({reason}): {_WRITABLE}.",
+        f"The database or its folder cannot be written: {_WRITABLE}.",
+    )
+
+
+def _explain(path: Path, error: str) -> DatabaseUnavailable:
+    if holder := _LOCK_HOLDER.search(error):
+        todo = "stop that process (a second dashboard, or a `python -m kam` command) and start the dashboard again"
+        return DatabaseUnavailable(
+            f"The database {path} is in use by another process ({holder.group(1)}, PID {holder.group(2)}): {todo}.",
+            f"The database is in use by another process: {todo}.",
+        )
+    if "not a valid DuckDB database file" in error:
+        todo = (
+            "restore it from a backup, or move it aside and start again to rebuild it from the exports "
+            "(visits entered in the app would then be lost)"
+        )
+        return DatabaseUnavailable(
+            f"The database {path} is damaged or not a DuckDB database: {todo}.",
+            f"The database file is damaged or not a DuckDB database: {todo}.",
+        )
+    if "Permission denied" in error or "Read-only file system" in error or "Cannot open file" in error:
+        return _unwritable(path, error)
+    return DatabaseUnavailable(
+        f"The database {path} cannot be opened: {error}", "The database cannot be opened; see the server log."
+    )
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:

@@ -28,6 +28,8 @@ from kam.ingest.bootstrap import open_database
 from kam.metrics import catalog
 from kam.metrics.scope import Scope, latest_event_date
 from kam.people.users import User
+from kam.store.db import DatabaseUnavailable
+from kam.ui import errors
 
 T = TypeVar("T")
 ENTRY = PROJECT_ROOT / "app.py"
@@ -41,9 +43,14 @@ def _database(path: str, demo_dir: str) -> duckdb.DuckDBPyConnection:
 
 
 def connection() -> duckdb.DuckDBPyConnection:
-    """A fresh cursor on the deployment's database."""
+    """A fresh cursor on the deployment's database; the page stops with what to do when it cannot be opened."""
     policy = settings()
-    return _database(str(policy.db_path), str(policy.demo_dir)).cursor()
+    try:
+        return _database(str(policy.db_path), str(policy.demo_dir)).cursor()
+    except DatabaseUnavailable as error:
+        errors.LOG.error("%s", error)
+        st.error(f"The dashboard cannot open its database. {error.public}", icon=":material/error:")
+        st.stop()
 
 
 def refresh_version() -> tuple:
