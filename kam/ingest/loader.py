@@ -182,6 +182,19 @@ def _read_parquet(file: ExportFile) -> pl.DataFrame:
         raise LoadError(f"{file.name}: cannot be read as Parquet: {error}") from None
 
 
+def _plain(dtype: pl.DataType) -> bool:
+    """A column type a contract column can be read from: text, a number, a yes/no, a date or a timestamp.
+
+    Lists, structs, durations, times and binary data are not: turned into text they would load as
+    '{…}' or '[…]', or stop the load with an error nobody can read.
+    """
+    return (
+        dtype in (pl.String, pl.Boolean, pl.Date, pl.Null, pl.Categorical)
+        or dtype.is_numeric()
+        or isinstance(dtype, pl.Datetime | pl.Enum)
+    )
+
+
 def _normal(header: str) -> str:
     return header.replace("\ufeff", "").strip().strip('"').strip().lower()
 
@@ -214,6 +227,12 @@ def read_export(file: ExportFile, table: Table) -> tuple[pl.DataFrame, dict[str,
     """A file's rows with its columns renamed RAW+canonical, and the headers it used."""
     frame = _read_parquet(file) if file.is_parquet else _read_csv(file)
     headers = header_map(frame.columns, table, file.name)
+    for name, header in headers.items():
+        if not _plain(frame.schema[header]):
+            raise LoadError(
+                f"{file.name}: column {header} holds {frame.schema[header]} values; "
+                f"{name} of {table.name} must be plain {table.column(name).kind} values"
+            )
     first_line = 1 if file.is_parquet else 2
     columns = [
         pl.col(headers[c.name]).alias(RAW + c.name)
