@@ -4,7 +4,6 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from kam.present.text import markdown_text
 from kam.ui import dashboard, visit_form
 from kam.ui.widgets import table
 from kam.visits import log as visit_log
@@ -20,12 +19,12 @@ editing = st.session_state.get(visit_form.EDITING)
 
 def field_error(field: str) -> None:
     if message := visit_form.error(field):
-        st.error(markdown_text(message), icon=":material/error:")
+        st.error(message, icon=":material/error:")
 
 
 st.title("Change a visit" if editing else "Log a visit")
 if confirmation := visit_form.take_confirmation():
-    st.success(markdown_text(confirmation), icon=":material/check_circle:")
+    st.success(confirmation, icon=":material/check_circle:")
     st.page_link(dashboard.page_file("worklist"), label="Back to my worklist", icon=":material/checklist:")
 field_error("form")
 

@@ -15,6 +15,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
+from kam.present.text import markdown_text
 from kam.ui import dashboard
 from kam.visits import log as visit_log
 from kam.visits import rules as visit_rules
@@ -44,7 +45,7 @@ def prepare(allowed: Collection[str], preset_account: str | None = None) -> None
     if preset_account in allowed:
         st.session_state[KEYS["account_id"]] = preset_account
     elif preset_account:
-        st.session_state[ERRORS] = {"account_id": f"{preset_account} is not one of your accounts."}
+        st.session_state[ERRORS] = {"account_id": f"{markdown_text(preset_account)} is not one of your accounts."}
 
 
 def _empty(field: str) -> Any:
@@ -96,7 +97,7 @@ def submit(user: Author) -> None:
         st.session_state[ERRORS] = {"form": str(refused)}
         return
     what = "changed" if editing else "saved"
-    st.session_state[SAVED] = f"Visit to {current.account_id} on {current.visit_date:%Y-%m-%d} {what}."
+    st.session_state[SAVED] = f"Visit to {markdown_text(current.account_id)} on {current.visit_date:%Y-%m-%d} {what}."
     _clear()
 
 
@@ -130,5 +131,5 @@ def delete(user: Author, visit_id: str) -> None:
     except VisitError as refused:
         st.session_state[ERRORS] = {"form": str(refused)}
         return
-    st.session_state[SAVED] = f"Visit {visit_id} deleted."
+    st.session_state[SAVED] = f"Visit {markdown_text(visit_id)} deleted."
     _clear()

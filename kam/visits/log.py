@@ -134,6 +134,9 @@ def save_visit(
             if existing["created_by"] != user.username:
                 raise NotAllowed("This visit id is already taken.")
             return visit_id
+        # The visits view counts an imported visit over an app one with its id: this one would never count.
+        if db.scalar(cur, "SELECT count(*) FROM visits_imported WHERE visit_id = $id", {"id": visit_id}):
+            raise NotAllowed("This visit id is already taken by a visit of the CRM export.")
         record = _checked(cur, draft, user, now.date(), policy)
         row = {"visit_id": visit_id, **record, "created_by": user.username, "created_at": now, "updated_at": now}
         db.execute(
