@@ -41,9 +41,13 @@ with loads:
         source = "folder"
     # A load refused for the rows it would lose waits for the admin to confirm it.
     if source is None and (refused := st.session_state.get("load_refused")):
-        st.warning(refused["message"], icon=":material/warning:")
-        if st.button("Load anyway", type="primary"):
+        question = st.empty()
+        with question.container():
+            st.warning(refused["message"], icon=":material/warning:")
+            confirmed = st.button("Load anyway", type="primary")
+        if confirmed:
             source, force = refused["source"], True
+            question.empty()
     if source is not None:
         st.session_state.pop("load_refused", None)
     try:
@@ -81,7 +85,7 @@ with loads:
 
 with people:
     if notice := st.session_state.pop("admin_notice", None):
-        st.success(md(notice), icon=":material/done:")
+        st.success(notice, icon=":material/done:")
     everyone = users.users(con)
     table(everyone, "users", by_filters=False)
     exported = catalog.managers(con)
@@ -106,7 +110,7 @@ with people:
             except UserError as refused:
                 st.error(md(refused), icon=":material/error:")
             else:
-                st.session_state["admin_notice"] = f"{username.strip().lower()} added."
+                st.session_state["admin_notice"] = f"{md(username.strip().lower())} added."
                 st.rerun()
 
     st.subheader("Change a user")
@@ -136,7 +140,7 @@ with people:
                 except UserError as refused:
                     st.error(md(refused), icon=":material/error:")
                 else:
-                    st.session_state["admin_notice"] = f"{chosen} changed."
+                    st.session_state["admin_notice"] = f"{md(chosen)} changed."
                     st.rerun()
         if st.button(f"Reset {chosen}'s password", help="Also lifts a lock-out"):
             one_time = users.reset_password(con, chosen, user)

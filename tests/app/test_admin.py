@@ -193,7 +193,8 @@ def test_the_admin_page_refuses_a_bad_new_user_and_keeps_what_was_typed(deployme
     labelled(at.text_input, "One-time password").input("short")
     labelled(at.button, "Add").click().run()
     assert not at.exception
-    assert [e.value for e in at.error] == ["A manager must be linked to a manager id of the exports."]
+    # Shown as text: the message escaped for Markdown.
+    assert [e.value for e in at.error] == ["A manager must be linked to a manager id of the exports\\."]
     assert labelled(at.text_input, "User name").value == "zhaomin"
     assert labelled(at.text_input, "Full name").value == "赵敏"
     assert deployment.execute("SELECT count(*) FROM users WHERE username = 'zhaomin'").fetchall() == [(0,)]

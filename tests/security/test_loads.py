@@ -108,3 +108,33 @@ def test_the_command_line_refuses_without_force_and_loads_with_it(real, tmp_path
     assert cli.main(["load", str(folder), "--db", str(portfolio), "--force"]) == 0
     with db.connect(portfolio) as con:
         assert counts(con)["visits"] == 0
+
+
+def test_the_admin_page_asks_before_a_load_that_loses_rows(portfolio, tmp_path, monkeypatch):
+    from kam.people.users import User
+    from tests.apptest import start
+
+    folder = tmp_path / "import"
+    folder.mkdir()
+    for file in exports(**{"surveys.csv": None}):
+        (folder / file.name).write_bytes(file.data)
+    monkeypatch.setenv("KAM_IMPORT_DIR", str(folder))
+    config.settings.cache_clear()
+    with open_database(portfolio, config.settings().demo_dir) as con:
+        bootstrap.load_exports(con, exports(), "upload", by="admin")
+    at = start("admin", user=User("root", "Root", "admin"))
+    next(b for b in at.button if b.label == f"Load the folder {folder}").click().run()
+    assert not at.exception
+    assert [w.value for w in at.warning] == [
+        "Nothing was loaded yet. This load would lose more than 50% of the rows of:\n\n"
+        "- surveys: 9 rows now, 0 after the load (100% fewer)\n\nLoad anyway?"
+    ]
+    with db.connect(portfolio) as con:
+        assert counts(con)["surveys"] == 9
+    next(b for b in at.button if b.label == "Load anyway").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == ["Load 3 done: 0 rows rejected."]
+    assert "confirmed loss: surveys: 9 rows now, 0 after the load (100% fewer)" in at.code[0].value
+    assert [w.value for w in at.warning] == []
+    with db.connect(portfolio) as con:
+        assert counts(con)["surveys"] == 0
