@@ -1,13 +1,14 @@
 """Loading the ERP/CRM exports (docs/DATA_CONTRACT.md) into the database.
 
 Polars reads and checks every file; the good rows replace the export tables in one
-DuckDB transaction, so a load either lands whole or leaves the database as it was.
+write (``kam.store.write``), so a load either lands whole or leaves the database as it was.
 Tables written in the app (``visits_app`` and the sign-in tables) are never touched.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -27,6 +28,7 @@ from kam.store.schema import (
     Column,
     Table,
 )
+from kam.store.write import write
 
 SUFFIXES = (".csv", ".parquet")
 RAW = "raw:"
@@ -610,20 +612,23 @@ def load(
     today: date | None = None,
     loaded_by: str | None = None,
     force: bool = False,
+    also: Callable[[duckdb.DuckDBPyConnection, LoadReport], None] | None = None,
 ) -> LoadReport:
-    """Replace every export table with the good rows of these files, in one transaction.
+    """Replace every export table with the good rows of these files, in one write.
 
     Refused (LoadRefused) when a required table would have no row, or when a table would lose
     more than the configured share of its rows, unless force (the admin confirmed).
+    also(cursor, report), when given, runs in the same transaction (the load's audit row,
+    the demo users' retirement), so that the load and what goes with it commit together.
     """
     good, rejects, read, ignored = prepare(files, today or date.today())
     names = [f.name for f in files if f.name not in ignored]
     if empty := _empty_required(good, read, rejects):
         raise LoadRefused(f"a required table would be empty; {empty}", [], forceable=False)
     max_loss = settings().max_row_loss
-    con.execute("BEGIN TRANSACTION")
-    try:
-        losses = row_losses(con, good, max_loss)
+
+    def work(cur: duckdb.DuckDBPyConnection) -> LoadReport:
+        losses = row_losses(cur, good, max_loss)
         if losses and not force:
             raise LoadRefused(
                 f"the load would lose more than {max_loss:.0%} of the rows of "
@@ -631,11 +636,11 @@ def load(
                 losses,
                 forceable=True,
             )
-        load_id = db.scalar(con, "SELECT coalesce(max(load_id), 0) + 1 FROM load_history")
+        load_id = db.scalar(cur, "SELECT coalesce(max(load_id), 0) + 1 FROM load_history")
         for table in EXPORT_TABLES:
-            _replace(con, table, good[table.name])
+            _replace(cur, table, good[table.name])
         db.execute(
-            con,
+            cur,
             """
             INSERT INTO load_history
             VALUES ($load_id, $loaded_at, $source, $files, $read, $loaded, $rejected, $loaded_by)
@@ -652,28 +657,29 @@ def load(
             },
         )
         incoming_rejects = rejects.with_columns(load_id=pl.lit(load_id, pl.Int64))
-        con.register("incoming_rejects", incoming_rejects)
-        con.execute(
+        cur.register("incoming_rejects", incoming_rejects)
+        cur.execute(
             """
             INSERT INTO load_rejects
             SELECT load_id, table_name, file, line, row_key, column_name, reason
             FROM incoming_rejects
             """
         )
-        con.unregister("incoming_rejects")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    return LoadReport(
-        load_id=load_id,
-        files=names,
-        rows_read=read,
-        rows_loaded={name: frame.height for name, frame in good.items()},
-        rejects=rejects,
-        ignored_files=ignored,
-        confirmed_losses=losses,
-    )
+        cur.unregister("incoming_rejects")
+        report = LoadReport(
+            load_id=load_id,
+            files=names,
+            rows_read=read,
+            rows_loaded={name: frame.height for name, frame in good.items()},
+            rejects=rejects,
+            ignored_files=ignored,
+            confirmed_losses=losses,
+        )
+        if also is not None:
+            also(cur, report)
+        return report
+
+    return write(con, work, busy=LoadError)
 
 
 def _replace(con: duckdb.DuckDBPyConnection, table: Table, frame: pl.DataFrame) -> None:
@@ -691,9 +697,10 @@ def load_folder(
     today: date | None = None,
     loaded_by: str | None = None,
     force: bool = False,
+    also: Callable[[duckdb.DuckDBPyConnection, LoadReport], None] | None = None,
 ) -> LoadReport:
-    """Load every export file of a folder."""
-    return load(con, folder_files(folder), source=str(folder), today=today, loaded_by=loaded_by, force=force)
+    """Load every export file of a folder (force and also: as for load)."""
+    return load(con, folder_files(folder), source=str(folder), today=today, loaded_by=loaded_by, force=force, also=also)
 
 
 def history(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:

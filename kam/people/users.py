@@ -22,6 +22,7 @@ import polars as pl
 
 from kam.config import Settings, settings
 from kam.store import audit, db
+from kam.store.write import Busy, write
 
 ROLES = ("vp", "manager", "admin")
 MIN_PASSWORD = 10
@@ -59,6 +60,14 @@ class SignInError(Exception):
 
 class UserError(Exception):
     """A change to users refused; str() says why."""
+
+
+class UserNotSaved(UserError, Busy):
+    """The database kept refusing a change to users after every retry; nothing was saved."""
+
+
+class SignInBusy(SignInError, Busy):
+    """The database kept refusing a sign-in's bookkeeping after every retry; not signed in."""
 
 
 def hash_password(password: str) -> str:
@@ -104,23 +113,41 @@ def sign_in(
     now: datetime | None = None,
     policy: Settings | None = None,
 ) -> User:
-    """The user, if the password is right and the account neither locked nor deactivated."""
+    """The user, if the password is right and the account neither locked nor deactivated.
+
+    One write per attempt: the check, the failure count or success stamp and the audit row
+    commit together, so attempts at once are counted one after the other.
+    """
     now, policy = now or datetime.now(), policy or settings()
     username = (username or "").strip().lower()
-    row = _row(con, username)
+
+    def work(cur: duckdb.DuckDBPyConnection) -> User | SignInError:
+        # A refusal is returned, not raised: raising would roll back the failure count.
+        return _attempt(cur, username, password, now, policy)
+
+    outcome = write(con, work, busy=SignInBusy)
+    if isinstance(outcome, SignInError):
+        raise outcome
+    return outcome
+
+
+def _attempt(
+    cur: duckdb.DuckDBPyConnection, username: str, password: str, now: datetime, policy: Settings
+) -> User | SignInError:
+    row = _row(cur, username)
     refused = SignInError("Wrong user name or password.")
     if row is None or not row["active"]:
         verify_password(password, _decoy_hash())
-        audit.record(con, username or None, "sign_in.failed", username, after={"why": "unknown or inactive"})
-        raise refused
+        audit.record(cur, username or None, "sign_in.failed", username, after={"why": "unknown or inactive"})
+        return refused
     if row["locked_until"] is not None and row["locked_until"] > now:
-        audit.record(con, username, "sign_in.locked", username)
-        raise SignInError(f"Too many failed attempts: try again after {row['locked_until']:%H:%M}.")
+        audit.record(cur, username, "sign_in.locked", username)
+        return SignInError(f"Too many failed attempts: try again after {row['locked_until']:%H:%M}.")
     if not verify_password(password, row["password_hash"]):
         failures = row["failed_logins"] + 1
         locked = failures >= policy.max_failed_logins
         db.execute(
-            con,
+            cur,
             "UPDATE users SET failed_logins = $failures, locked_until = $until WHERE username = $username",
             {
                 "failures": 0 if locked else failures,
@@ -128,16 +155,16 @@ def sign_in(
                 "username": username,
             },
         )
-        audit.record(con, username, "sign_in.failed", username, after={"failures": failures, "locked": locked})
+        audit.record(cur, username, "sign_in.failed", username, after={"failures": failures, "locked": locked})
         if locked:
-            raise SignInError(f"Too many failed attempts: locked for {policy.lockout_minutes} minutes.")
-        raise refused
+            return SignInError(f"Too many failed attempts: locked for {policy.lockout_minutes} minutes.")
+        return refused
     db.execute(
-        con,
+        cur,
         "UPDATE users SET failed_logins = 0, locked_until = NULL, last_sign_in = $now WHERE username = $username",
         {"now": now, "username": username},
     )
-    audit.record(con, username, "sign_in", username)
+    audit.record(cur, username, "sign_in", username)
     return _user(row)
 
 
@@ -219,15 +246,44 @@ def add_user(
     demo: bool = False,
 ) -> None:
     """Create a user; by default they choose their own password at the first sign-in."""
-    username, email = username.strip().lower(), (email or "").strip() or None
+    password_hash = _new_user_hash(username, role, manager_id, password)
+    write(
+        con,
+        lambda cur: _insert_user(
+            cur, username, name, role, password_hash, manager_id, email, by, must_change_password, demo
+        ),
+        busy=UserNotSaved,
+    )
+
+
+def _new_user_hash(username: str, role: str, manager_id: str | None, password: str) -> str:
+    """The checks that need no database, then the hash (slow: kept out of the transaction)."""
+    username = username.strip().lower()
     if not username or not username.replace("-", "").replace(".", "").replace("_", "").isalnum():
         raise UserError("A user name is letters, digits, '-', '.' or '_'.")
     _check(role, manager_id, password)
-    if _row(con, username) is not None:
+    return hash_password(password)
+
+
+def _insert_user(
+    cur: duckdb.DuckDBPyConnection,
+    username: str,
+    name: str,
+    role: str,
+    password_hash: str,
+    manager_id: str | None,
+    email: str | None,
+    by: str | None,
+    must_change_password: bool,
+    demo: bool,
+) -> None:
+    """Insert a checked user with its audit row, in the caller's write."""
+    username, email = username.strip().lower(), (email or "").strip() or None
+    if _row(cur, username) is not None:
         raise UserError(f"There is already a user {username}.")
-    _check_email(con, email, username)
+    _check_email(cur, email, username)
     db.execute(
-        con,
+        cur,
         """
         INSERT INTO users (username, name, role, manager_id, email, password_hash, active, failed_logins,
                            must_change_password, demo, created_at)
@@ -239,13 +295,13 @@ def add_user(
             "role": role,
             "manager_id": manager_id if role == "manager" else None,
             "email": email,
-            "hash": hash_password(password),
+            "hash": password_hash,
             "must_change": must_change_password,
             "demo": demo,
             "now": datetime.now(),
         },
     )
-    audit.record(con, by, "user.add", username, after={"role": role, "manager_id": manager_id, "email": email})
+    audit.record(cur, by, "user.add", username, after={"role": role, "manager_id": manager_id, "email": email})
 
 
 def update_user(
@@ -261,7 +317,19 @@ def update_user(
 
     Only a manager keeps a manager link. The last active admin can be neither demoted nor deactivated.
     """
-    row = _row(con, username)
+    write(con, lambda cur: _update_user(cur, username, by, role, manager_id, active, email), busy=UserNotSaved)
+
+
+def _update_user(
+    cur: duckdb.DuckDBPyConnection,
+    username: str,
+    by: str | None,
+    role: str | None,
+    manager_id: str | None,
+    active: bool | None,
+    email: str | None,
+) -> None:
+    row = _row(cur, username)
     if row is None:
         raise UserError(f"There is no user {username}.")
     new = {
@@ -273,18 +341,18 @@ def update_user(
     if new["role"] != "manager":
         new["manager_id"] = None
     _check(new["role"], new["manager_id"], None)
-    _check_email(con, new["email"], username)
+    _check_email(cur, new["email"], username)
     still_admin = new["role"] == "admin" and new["active"]
     if row["role"] == "admin" and row["active"] and not row["demo"] and not still_admin:
         others = db.scalar(
-            con,
+            cur,
             "SELECT count(*) FROM users WHERE role = 'admin' AND active AND NOT demo AND username <> $username",
             {"username": username},
         )
         if not others:
             raise UserError(f"{username} is the last admin: make another user admin first.")
     db.execute(
-        con,
+        cur,
         """
         UPDATE users SET role = $role, manager_id = $manager_id, email = $email, active = $active
         WHERE username = $username
@@ -292,26 +360,31 @@ def update_user(
         new | {"username": username},
     )
     before = {key: row[key] for key in new}
-    audit.record(con, by, "user.change", username, before=before, after=new)
+    audit.record(cur, by, "user.change", username, before=before, after=new)
 
 
 def set_password(
     con: duckdb.DuckDBPyConnection, username: str, password: str, by: str | None, must_change: bool = False
 ) -> None:
     """A new password (an admin's reset makes the user choose their own at the next sign-in)."""
-    if _row(con, username) is None:
-        raise UserError(f"There is no user {username}.")
     _check("vp", None, password)
-    db.execute(
-        con,
-        """
-        UPDATE users SET password_hash = $hash, must_change_password = $must_change,
-                         failed_logins = 0, locked_until = NULL
-        WHERE username = $username
-        """,
-        {"hash": hash_password(password), "must_change": must_change, "username": username},
-    )
-    audit.record(con, by, "user.password", username, after={"must_change": must_change})
+    password_hash = hash_password(password)
+
+    def work(cur: duckdb.DuckDBPyConnection) -> None:
+        if _row(cur, username) is None:
+            raise UserError(f"There is no user {username}.")
+        db.execute(
+            cur,
+            """
+            UPDATE users SET password_hash = $hash, must_change_password = $must_change,
+                             failed_logins = 0, locked_until = NULL
+            WHERE username = $username
+            """,
+            {"hash": password_hash, "must_change": must_change, "username": username},
+        )
+        audit.record(cur, by, "user.password", username, after={"must_change": must_change})
+
+    write(con, work, busy=UserNotSaved)
 
 
 def users(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
@@ -328,12 +401,19 @@ def users(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 def ensure_first_admin(con: duckdb.DuckDBPyConnection) -> str | None:
     """On a deployment with no admin, create one; its one-time password goes to the server's console only."""
-    if db.scalar(con, "SELECT count(*) FROM users WHERE role = 'admin' AND NOT demo") > 0:
-        return None
-    if _row(con, FIRST_ADMIN) is not None:
-        return None
     password = secrets.token_urlsafe(12)
-    add_user(con, FIRST_ADMIN, "Administrator", "admin", password, by="setup", must_change_password=True)
+    password_hash = _new_user_hash(FIRST_ADMIN, "admin", None, password)
+
+    def work(cur: duckdb.DuckDBPyConnection) -> bool:
+        if db.scalar(cur, "SELECT count(*) FROM users WHERE role = 'admin' AND NOT demo") > 0:
+            return False
+        if _row(cur, FIRST_ADMIN) is not None:
+            return False
+        _insert_user(cur, FIRST_ADMIN, "Administrator", "admin", password_hash, None, None, "setup", True, False)
+        return True
+
+    if not write(con, work, busy=UserNotSaved):
+        return None
     print(
         f"kam: created the first admin. User name: {FIRST_ADMIN}, one-time password: {password} "
         "(choose a new one at the first sign-in)",
@@ -343,19 +423,20 @@ def ensure_first_admin(con: duckdb.DuckDBPyConnection) -> str | None:
     return password
 
 
-def seed_demo_users(con: duckdb.DuckDBPyConnection) -> None:
-    """The demo users of the bundled data, for trying every role."""
+def seed_demo_users(cur: duckdb.DuckDBPyConnection) -> None:
+    """The demo users of the bundled data, for trying every role; in the caller's write (with the demo load)."""
     for username, name, role, manager_id, password in DEMO_USERS:
-        if _row(con, username) is None:
-            add_user(con, username, name, role, password, manager_id, by="setup", must_change_password=False, demo=True)
+        if _row(cur, username) is None:
+            password_hash = _new_user_hash(username, role, manager_id, password)
+            _insert_user(cur, username, name, role, password_hash, manager_id, None, "setup", False, True)
 
 
-def retire_demo_users(con: duckdb.DuckDBPyConnection, by: str | None) -> int:
-    """Deactivate the demo users once real exports are loaded; returns how many."""
-    demo = db.scalar(con, "SELECT count(*) FROM users WHERE demo AND active")
+def retire_demo_users(cur: duckdb.DuckDBPyConnection, by: str | None) -> int:
+    """Deactivate the demo users once real exports are loaded, in the caller's write (the load's); how many."""
+    demo = db.scalar(cur, "SELECT count(*) FROM users WHERE demo AND active")
     if demo:
-        db.execute(con, "UPDATE users SET active = false WHERE demo")
-        audit.record(con, by, "user.retire_demo", None, after={"users": demo})
+        db.execute(cur, "UPDATE users SET active = false WHERE demo")
+        audit.record(cur, by, "user.retire_demo", None, after={"users": demo})
     return demo
 
 

@@ -10,6 +10,7 @@ import duckdb
 import polars as pl
 
 from kam.store import db
+from kam.store.write import write
 
 
 def _json(value: dict[str, Any] | None) -> str | None:
@@ -24,7 +25,7 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> None:
-    """Append one event (in the caller's transaction, if one is open)."""
+    """Append one event, in the caller's write (kam.store.write), with the change it records."""
     db.execute(
         con,
         """
@@ -40,6 +41,18 @@ def record(
             "after": _json(after),
         },
     )
+
+
+def record_alone(
+    con: duckdb.DuckDBPyConnection,
+    username: str | None,
+    action: str,
+    target: str | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """An event that goes with no change (a sign-out, a refused load), as a write of its own."""
+    write(con, lambda cur: record(cur, username, action, target, before, after))
 
 
 def events(con: duckdb.DuckDBPyConnection, limit: int = 500, action: str | None = None) -> pl.DataFrame:

@@ -77,11 +77,11 @@ def _sign_in_by_email(email: str | None, verified: object) -> None:
     user = None if verified is False else users.user_for_email(con, email)
     if user is None:
         why = "e-mail not verified" if verified is False else "no active user with this e-mail"
-        audit.record(con, email, "sign_in.failed", email, after={"why": why, "via": "single sign-on"})
+        audit.record_alone(con, email, "sign_in.failed", email, after={"why": why, "via": "single sign-on"})
         st.session_state[REFUSED] = email
         st.session_state[MESSAGE] = f"{email} has no access to this dashboard; ask an admin."
         return
-    audit.record(con, user.username, "sign_in", user.username, after={"via": "single sign-on"})
+    audit.record_alone(con, user.username, "sign_in", user.username, after={"via": "single sign-on"})
     _start(replace(user, must_change_password=False))
     st.session_state[BY_SSO] = True
 
@@ -112,7 +112,7 @@ def sign_out(why: str | None = None) -> None:
     """End the session's sign-in (and the single sign-on one, where used)."""
     user = st.session_state.pop(USER, None)
     if user is not None:
-        audit.record(dashboard.connection(), user.username, "sign_out", user.username, after={"why": why})
+        audit.record_alone(dashboard.connection(), user.username, "sign_out", user.username, after={"why": why})
     for key in list(st.session_state):
         del st.session_state[key]
     if why:

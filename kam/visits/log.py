@@ -2,26 +2,23 @@
 
 Visits entered here live in ``visits_app``, which the loader never replaces; the ``visits``
 view merges them with the imported ones, so a saved visit counts in every metric at once.
-Every write is one transaction together with its audit event, and a write that meets a
-DuckDB transaction conflict is retried, so concurrent sessions never see a lock error.
+Every write goes through ``kam.store.write``: one transaction together with its audit event,
+retried on a DuckDB transaction conflict, so concurrent sessions never see a lock error.
 """
 
 from __future__ import annotations
 
-import contextlib
-import random
-import time
 import uuid
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 import duckdb
 import polars as pl
 
 from kam.config import Settings, settings
 from kam.store import audit, db
+from kam.store.write import write
 from kam.visits.rules import (
     MANAGER_ROLE,
     Author,
@@ -35,12 +32,8 @@ from kam.visits.rules import (
     validate,
 )
 
-T = TypeVar("T")
 ACTION_CREATE, ACTION_EDIT, ACTION_DELETE = "visit.create", "visit.edit", "visit.delete"
 ID_PREFIX = "APP-"
-# Retries of a write that meets a transaction conflict, and the first back-off in seconds.
-ATTEMPTS = 6
-BACKOFF = 0.01
 
 
 # --- writing ----------------------------------------------------------------------------
@@ -49,38 +42,6 @@ BACKOFF = 0.01
 def new_visit_id() -> str:
     """A fresh id for a visit entered in the app."""
     return ID_PREFIX + uuid.uuid4().hex
-
-
-def _in_transaction(con: duckdb.DuckDBPyConnection, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
-    """Run work(cursor) in one transaction on a cursor of its own, retrying on conflicts."""
-    for attempt in range(ATTEMPTS):
-        # Its own cursor: its own transaction, whatever the caller's cursor is doing.
-        with con.cursor() as cur:
-            cur.execute("BEGIN TRANSACTION")
-            try:
-                result = work(cur)
-                cur.execute("COMMIT")
-                return result
-            except duckdb.TransactionException:
-                _rollback(cur)
-                if attempt == ATTEMPTS - 1:
-                    break
-            except BaseException:
-                _rollback(cur)
-                raise
-        _pause(attempt)
-    raise NotSaved("The database is busy and nothing was saved. Please try again in a moment.")
-
-
-def _pause(attempt: int) -> None:
-    # Jittered exponential back-off, so that writers that collided do not collide again.
-    time.sleep(BACKOFF * 2**attempt * random.uniform(0.5, 1.5))
-
-
-def _rollback(cur: duckdb.DuckDBPyConnection) -> None:
-    # A failed COMMIT may already have ended the transaction.
-    with contextlib.suppress(duckdb.Error):
-        cur.execute("ROLLBACK")
 
 
 def _account(cur: duckdb.DuckDBPyConnection, account_id: str | None) -> dict[str, Any] | None:
@@ -147,7 +108,7 @@ def save_visit(
         audit.record(cur, user.username, ACTION_CREATE, visit_id, None, _audited(row))
         return visit_id
 
-    return _in_transaction(con, work)
+    return write(con, work, busy=NotSaved)
 
 
 def _audited(row: dict[str, Any]) -> dict[str, Any]:
@@ -200,7 +161,7 @@ def edit_visit(
         )
         audit.record(cur, user.username, ACTION_EDIT, visit_id, _audited(before), _audited(after))
 
-    _in_transaction(con, work)
+    write(con, work, busy=NotSaved)
 
 
 def delete_visit(
@@ -220,7 +181,7 @@ def delete_visit(
         db.execute(cur, "DELETE FROM visits_app WHERE visit_id = $visit_id", {"visit_id": visit_id})
         audit.record(cur, user.username, ACTION_DELETE, visit_id, _audited(before), None)
 
-    _in_transaction(con, work)
+    write(con, work, busy=NotSaved)
 
 
 # --- reading ----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from kam.config import Settings
+from kam.store.write import Busy
 
 CHANNEL_LABELS: dict[str, str] = {
     "in_person": "In person · 直接访问",
@@ -96,7 +97,7 @@ class NotAllowed(VisitError):
     """The user may not change this visit (not theirs, too old, imported, or gone)."""
 
 
-class NotSaved(VisitError):
+class NotSaved(VisitError, Busy):
     """The database kept refusing the write after every retry."""
 
 

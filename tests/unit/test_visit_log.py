@@ -25,7 +25,7 @@ from kam.config import Settings
 from kam.ingest import demo, loader
 from kam.metrics import visits, worklist
 from kam.metrics.scope import Scope
-from kam.store import audit, db
+from kam.store import audit, db, write
 from kam.store.schema import VISITS
 from kam.visits import export as visit_export
 from kam.visits import log as visit_log
@@ -330,7 +330,7 @@ def test_a_write_that_meets_a_conflict_is_retried(con, monkeypatch: pytest.Monke
         if attempt == 1:
             other.execute("COMMIT")
 
-    monkeypatch.setattr(visit_log, "_pause", pause)
+    monkeypatch.setattr(write, "_pause", pause)
     visit_log.edit_visit(con, visit_id, replace(K5_CALL, notes="retried"), LINA, now=NOW, policy=POLICY)
     assert pauses == [0, 1]
     assert visit_log.stored_visit(con, visit_id)["notes"] == "retried"
@@ -344,10 +344,10 @@ def test_a_conflict_that_outlasts_the_retries_is_a_message_not_a_database_error(
     other.execute("BEGIN TRANSACTION")
     other.execute("DELETE FROM visits_app WHERE visit_id = ?", [visit_id])
     pauses = []
-    monkeypatch.setattr(visit_log, "_pause", pauses.append)
+    monkeypatch.setattr(write, "_pause", pauses.append)
     with pytest.raises(visit_rules.NotSaved, match="database is busy"):
         visit_log.delete_visit(con, visit_id, LINA, now=NOW, policy=POLICY)
-    assert pauses == list(range(visit_log.ATTEMPTS - 1))
+    assert pauses == list(range(write.ATTEMPTS - 1))
     other.execute("ROLLBACK")
     assert visit_log.stored_visit(con, visit_id) is not None
     assert not events(con, "visit.delete")
