@@ -7,13 +7,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from kam.config import TIERS
 from kam.ingest.bootstrap import shows_demo_data
 from kam.metrics.filters import Filters
 from kam.metrics.periods import PERIODS, period_bounds
 from kam.people import access
 from kam.present.text import markdown_text
 from kam.ui import dashboard, errors, scheduler, signin
+from kam.vocabulary import TIERS
 
 PAGES = Path(__file__).resolve().parent / "pages"
 DASHBOARD = [

@@ -4,6 +4,8 @@ Packages, lowest layer first (a package imports only from layers below its own, 
 packages on one layer do not import each other; `tests/unit/test_layers.py` checks it):
 
 - ``config`` (module): every default, overridable by TOML and environment.
+- ``vocabulary`` (module, beside ``config``): tiers, channels, follow-up steps, severities, churn
+  reasons and warning signs, with their stored codes and labels.
 - ``store``: the database: connection, schema, the one write path, the audit log.
 - ``present``: pure presentation: Plotly figures, number formats, safe downloads.
 - ``metrics``, ``visits``, ``people``: what the figures are; visits entered in the app;

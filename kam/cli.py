@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from kam.config import TIERS, settings
+from kam.config import settings
 from kam.ingest import bootstrap, loader
 from kam.jobs import briefs, mail
 from kam.metrics.periods import period_bounds
@@ -21,6 +21,7 @@ from kam.people import users
 from kam.reports.brief import mail_files
 from kam.reports.snapshot import kpi_snapshot
 from kam.store import db
+from kam.vocabulary import TIERS
 
 
 def _date(text: str) -> date:

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-TIERS = ("A", "B", "C")
 
 
 @dataclass(frozen=True)

@@ -24,11 +24,11 @@ from kam.store.schema import (
     EXPORT_TABLES,
     EXPORTS,
     MANAGERS,
-    TIER_VALUES,
     Column,
     Table,
 )
 from kam.store.write import write
+from kam.vocabulary import TIERS
 
 SUFFIXES = (".csv", ".parquet")
 RAW = "raw:"
@@ -323,7 +323,7 @@ def _parse(column: Column, dtype: pl.DataType) -> pl.Expr:
         return text.str.to_lowercase().replace_strict(BOOL_VALUES, default=None, return_dtype=pl.Boolean)
     if kind == "tier":
         tier = text.str.to_uppercase().str.replace(r"\s*(类|级)(客户)?$", "")
-        return pl.when(tier.is_in(TIER_VALUES)).then(tier)
+        return pl.when(tier.is_in(TIERS)).then(tier)
     if kind == "signs":
         # Codes in the contract's order, each once; a cell naming an unknown sign is rejected.
         order = {code: str(n) for n, code in enumerate(column.choices)}

@@ -6,7 +6,7 @@ import duckdb
 import polars as pl
 
 from kam.metrics.scope import SCOPED, Scope, group_column, group_name, ratio, run
-from kam.store.schema import CHURN_REASONS
+from kam.vocabulary import CHURN_REASONS
 
 # Per churned account in the period (up to D): its orders in the days before it churned.
 CHURNED = """

@@ -17,6 +17,7 @@ import polars as pl
 from kam.config import Settings, settings
 from kam.metrics.periods import previous_period
 from kam.store import db
+from kam.vocabulary import TIERS
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class Scope:
             "regions": list(self.regions) or None,
             "managers": list(self.managers) or None,
             "tiers": list(self.tiers) or None,
+            "all_tiers": list(TIERS),
             "allowed": sorted(self.allowed_accounts) if self.allowed_accounts is not None else None,
             "cadence_a": policy.cadence_days["A"],
             "cadence_b": policy.cadence_days["B"],
@@ -132,7 +134,7 @@ GROUPS = {
     "manager": "s.manager_id",
     "region": "s.region",
 }
-TIER_ROWS = "SELECT unnest(['A', 'B', 'C']) AS tier"
+TIER_ROWS = "SELECT unnest($all_tiers::VARCHAR[]) AS tier"
 
 
 def group_name(by: str | None) -> str:

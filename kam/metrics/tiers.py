@@ -7,6 +7,7 @@ import polars as pl
 
 from kam.metrics.scope import SCOPED, TIER_ROWS, Scope, run
 from kam.store import db
+from kam.vocabulary import TIERS
 
 # Trailing-12-month revenue per account: orders dated D-364..D.
 REVENUE_12M = """
@@ -86,7 +87,7 @@ def suggested_tier_counts(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[
     """How many active accounts the ABC suggestion puts in each tier."""
     counts = abc_suggestion(con, scope).get_column("suggested_tier").value_counts()
     found = dict(counts.iter_rows())
-    return {tier: int(found.get(tier, 0)) for tier in ("A", "B", "C")}
+    return {tier: int(found.get(tier, 0)) for tier in TIERS}
 
 
 def tier_mix_over_time(con: duckdb.DuckDBPyConnection, scope: Scope, months: int = 12) -> pl.DataFrame:

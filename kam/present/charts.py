@@ -7,19 +7,14 @@ import plotly.graph_objects as go
 import polars as pl
 
 from kam.present.text import plotly_frame
+from kam.vocabulary import CHANNELS, SEVERITIES, TIERS
 
-TIER_COLORS = {"A": "#1b4f72", "B": "#2e86c1", "C": "#a9cce3"}
-CHANNEL_COLORS = {
-    "in_person": "#1b4f72",
-    "phone": "#2e86c1",
-    "video": "#48c9b0",
-    "email": "#f5b041",
-    "mail": "#af7ac5",
-}
+TIER_COLORS = dict(zip(TIERS, ("#1b4f72", "#2e86c1", "#a9cce3"), strict=True))
+CHANNEL_COLORS = dict(zip(CHANNELS, ("#1b4f72", "#2e86c1", "#48c9b0", "#f5b041", "#af7ac5"), strict=True))
 SLA_COLORS = {"met": "#27ae60", "breached": "#c0392b", "pending": "#f5b041"}
 GOOD, BAD = "#27ae60", "#c0392b"
 PARETO_POINTS = 1000
-TIER_ORDER = {"tier": ["A", "B", "C"], "suggested_tier": ["A", "B", "C"]}
+TIER_ORDER = {"tier": list(TIERS), "suggested_tier": list(TIERS)}
 
 
 def _finish(fig: go.Figure, title: str, height: int = 360) -> go.Figure:
@@ -82,7 +77,7 @@ def tier_mix(mix: pl.DataFrame) -> go.Figure:
 
 def tier_movement(movement: pl.DataFrame) -> go.Figure:
     """Tier changes in the period as a from × to matrix."""
-    tiers = ["A", "B", "C"]
+    tiers = list(TIERS)
     counts = {(r["from_tier"], r["to_tier"]): r["changes"] for r in movement.iter_rows(named=True)}
     z = [[counts.get((f, t), 0) for t in tiers] for f in tiers]
     fig = go.Figure(
@@ -173,7 +168,7 @@ def sla_counts(frame: pl.DataFrame, x: str, label: str) -> go.Figure:
         y="complaints",
         color="status",
         color_discrete_map=SLA_COLORS,
-        category_orders={"status": list(SLA_COLORS), "severity": ["high", "medium", "low"]},
+        category_orders={"status": list(SLA_COLORS), "severity": list(reversed(SEVERITIES))},
         labels={x: label, "complaints": "Complaints", "status": "SLA"},
     )
     return _finish(fig, f"Complaint SLA by {label.lower()}")

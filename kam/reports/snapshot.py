@@ -8,9 +8,9 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from kam.config import TIERS
 from kam.metrics import complaints, credit, health, managers, retention, revenue, satisfaction, tiers, visits
 from kam.metrics.scope import Scope
+from kam.vocabulary import TIERS
 
 
 def _number(value: Any) -> Any:

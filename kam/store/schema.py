@@ -4,20 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-TIER_VALUES = ("A", "B", "C")
-CHURN_REASONS = ("price", "product", "market", "service", "technology", "organization")
-CHANNELS = ("in_person", "phone", "video", "email", "mail")
-SEVERITIES = ("low", "medium", "high")
-# The six signs of credit deteriorating that a manager may see at the customer (DOMAIN.md).
-WARNING_SIGNS = ("creditors", "owner_unreachable", "dumping", "internal_conflict", "staff_turnover", "business_shift")
-WARNING_SIGN_NAMES = {
-    "creditors": "讨债的人增多",
-    "owner_unreachable": "老板避而不见",
-    "dumping": "低价抛货",
-    "internal_conflict": "内部矛盾加剧",
-    "staff_turnover": "员工离职增加",
-    "business_shift": "主业转移",
-}
+from kam.vocabulary import CHANNELS, CHURN_REASONS, SEVERITIES, WARNING_SIGN_TERMS, WARNING_SIGNS
+
+# The Chinese name of each warning sign, which exports may use instead of its code.
+WARNING_SIGN_NAMES = {term.code: term.zh for term in WARNING_SIGN_TERMS}
 
 SQL_TYPES = {
     "text": "VARCHAR",

@@ -9,14 +9,9 @@ from typing import Any, Protocol
 
 from kam.config import Settings
 from kam.store.write import Busy
+from kam.vocabulary import CHANNEL_TERMS, FOLLOW_UP_STEPS, OTHER_PURPOSE
 
-CHANNEL_LABELS: dict[str, str] = {
-    "in_person": "In person · 直接访问",
-    "phone": "Phone · 电话",
-    "video": "Video · 视频",
-    "email": "Email · 邮件",
-    "mail": "Letter · 信函",
-}
+CHANNEL_LABELS: dict[str, str] = {term.code: term.label for term in CHANNEL_TERMS}
 
 
 @dataclass(frozen=True)
@@ -29,23 +24,13 @@ class Purpose:
     channels: tuple[str, ...] = ()
 
 
-OTHER = "other"
-# The six follow-up steps after a sale. The stored text is the one the CRM exports use.
+OTHER = OTHER_PURPOSE.code
+# The six follow-up steps after a sale, then free text. The stored text is the one the CRM exports use.
 PURPOSES: dict[str, Purpose] = {
     p.code: p
     for p in (
-        Purpose("thank", "1 In person: thank the customer · 当面致谢", "1 当面致谢", ("in_person",)),
-        Purpose("usage", "2 Phone: check usage · 电话回访使用情况", "2 电话回访使用情况", ("phone",)),
-        Purpose("relationship", "3 Letter: keep the relationship · 信函维系关系", "3 信函维系关系", ("mail",)),
-        Purpose("survey", "4 In person: satisfaction survey · 当面满意度调查", "4 当面满意度调查", ("in_person",)),
-        Purpose("referral", "5 Phone or in person: ask for referrals · 请求推荐", "5 请求推荐", ("phone", "in_person")),
-        Purpose(
-            "repurchase",
-            "6 Letter: thank again, invite repurchase · 信函致谢并邀请复购",
-            "6 信函致谢并邀请复购",
-            ("mail",),
-        ),
-        Purpose(OTHER, "Other (describe) · 其他", None),
+        *(Purpose(step.code, step.label, step.stored, step.channels) for step in FOLLOW_UP_STEPS),
+        Purpose(OTHER, OTHER_PURPOSE.label, None),
     )
 }
 PURPOSE_LABELS: dict[str, str] = {code: p.label for code, p in PURPOSES.items()}

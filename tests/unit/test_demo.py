@@ -10,6 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from kam import vocabulary
 from kam.ingest import demo
 from kam.store.schema import EXPORTS
 
@@ -183,7 +184,7 @@ def test_churned_accounts_have_reasons(tables: dict[str, pl.DataFrame]):
     churned = accounts.filter(pl.col("churned_on").is_not_null())
     assert churned.height > 0
     assert churned["churn_reason"].is_not_null().all()
-    assert set(churned["churn_reason"]) <= set(demo.parameters.CHURN_REASONS)
+    assert set(churned["churn_reason"]) <= set(vocabulary.CHURN_REASONS)
     assert accounts.filter(pl.col("churned_on").is_null())["churn_reason"].is_null().all()
 
 

@@ -13,6 +13,7 @@ KAM = ROOT / "kam"
 LAYERS: dict[str, int] = {
     "config": 0,
     "i18n": 0,
+    "vocabulary": 0,
     "store": 1,
     "present": 1,
     "metrics": 2,

@@ -21,7 +21,6 @@ from kam.ingest.demo.draw import (
 from kam.ingest.demo.parameters import (
     CADENCE,
     CHANNEL_WEIGHTS,
-    CHANNELS,
     COMPLAINT_CATEGORIES,
     COMPLAINT_CATEGORY_WEIGHTS,
     COMPLAINTS_PER_YEAR,
@@ -31,7 +30,6 @@ from kam.ingest.demo.parameters import (
     NEXT_STEPS,
     ORDERS_PER_YEAR,
     PRODUCTS,
-    SEVERITIES,
     SEVERITY_WEIGHTS,
     SLA_SECONDS,
     STEP_CHANNELS,
@@ -42,7 +40,7 @@ from kam.ingest.demo.parameters import (
     VISIT_NOTES,
     VISIT_PURPOSES,
 )
-from kam.store.schema import WARNING_SIGNS
+from kam.vocabulary import CHANNELS, SEVERITIES, WARNING_SIGNS
 
 # Active accounts slipping away at the end date behave as if they churn this many days after
 # it: they buy little, stop paying, are not visited and show warning signs. Every 29th old account.

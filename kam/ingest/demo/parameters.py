@@ -6,13 +6,15 @@ from datetime import date
 
 import numpy as np
 
+from kam import vocabulary
+from kam.vocabulary import CHANNELS
+
 DEMO_END = date(2026, 11, 20)  # last date of generated events
 
 TABLES = ("managers", "accounts", "tier_changes", "orders", "visits", "complaints", "surveys", "targets")
 FORMATS = ("csv", "parquet")
 SPLIT_ORDERS_FROM_SCALE = 5.0  # CSV orders go one file per year from this scale up
 
-TIERS = ("A", "B", "C")
 TIER_SHARES = (0.15, 0.30, 0.55)
 CADENCE = np.array([30, 90, 180])  # maximum days between visits, per tier code 0/1/2
 # Revenue level of a tier relative to A: an account's orders before an upgrade are smaller.
@@ -57,7 +59,6 @@ INDUSTRIES = (
 )
 COMPANY_SUFFIXES = ("有限公司", "股份有限公司", "集团有限公司")
 
-CHURN_REASONS = ("price", "product", "market", "service", "technology", "organization")
 CHURN_REASON_WEIGHTS = (0.30, 0.15, 0.15, 0.20, 0.10, 0.10)
 UPGRADE_REASONS = (
     "年采购额大幅增长，升级为重点客户",
@@ -108,7 +109,6 @@ WEEKDAY_WEIGHTS = np.array([1.0, 1.0, 1.0, 1.0, 1.0, 0.35, 0.1])  # Monday .. Su
 YEARLY_GROWTH = 0.02
 ORDERS_PER_YEAR = np.array([110.0, 44.0, 15.5])  # per account, by current tier
 
-CHANNELS = ("in_person", "phone", "video", "email", "mail")
 CHANNEL_WEIGHTS = np.array(
     [
         [0.50, 0.25, 0.10, 0.10, 0.05],  # A
@@ -117,17 +117,10 @@ CHANNEL_WEIGHTS = np.array(
     ]
 )
 VISIT_GAP_FACTOR = 0.58  # mean gap between visits, as a share of the cadence, for a diligent (1.0) manager
-FOLLOW_UP_STEPS = (
-    "1 当面致谢",
-    "2 电话回访使用情况",
-    "3 信函维系关系",
-    "4 当面满意度调查",
-    "5 请求推荐",
-    "6 信函致谢并邀请复购",
-)
+FOLLOW_UP_STEPS = tuple(step.stored for step in vocabulary.FOLLOW_UP_STEPS)
 STEP_WEIGHTS = (0.22, 0.22, 0.14, 0.16, 0.12, 0.14)
-# The channel each step uses (step 5 is by phone or in person, see _visits).
-STEP_CHANNELS = np.array([0, 1, 4, 0, 1, 4])
+# The channel each step uses first (step 5 is by phone or in person, see _visits).
+STEP_CHANNELS = np.array([CHANNELS.index(step.channels[0]) for step in vocabulary.FOLLOW_UP_STEPS])
 VISIT_PURPOSES = (
     "季度业务回顾",
     "新产品推介",
@@ -167,7 +160,6 @@ NEXT_STEPS = (
 
 COMPLAINT_CATEGORIES = ("质量", "交货", "服务", "价格", "技术")
 COMPLAINT_CATEGORY_WEIGHTS = (0.35, 0.25, 0.15, 0.10, 0.15)
-SEVERITIES = ("low", "medium", "high")
 SEVERITY_WEIGHTS = (0.30, 0.50, 0.20)
 COMPLAINTS_PER_YEAR = np.array([3.7, 1.85, 0.97])  # per account, by current tier, before the account's own factor
 HOUR_WEIGHTS = np.array([0, 0, 0, 0, 0, 0, 1, 2, 6, 9, 10, 9, 5, 7, 9, 9, 8, 6, 4, 3, 2, 1, 1, 0], dtype=float)

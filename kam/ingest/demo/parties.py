@@ -12,7 +12,6 @@ from kam.ingest.demo.draw import date_column, id_column, only_where, pick, pick_
 from kam.ingest.demo.parameters import (
     BRANDS,
     CHURN_REASON_WEIGHTS,
-    CHURN_REASONS,
     CITIES,
     COMPANY_SUFFIXES,
     DOWNGRADE_REASONS,
@@ -23,9 +22,9 @@ from kam.ingest.demo.parameters import (
     REGIONS,
     SURNAMES,
     TIER_SHARES,
-    TIERS,
     UPGRADE_REASONS,
 )
+from kam.vocabulary import CHURN_REASONS, TIERS
 
 
 def _manager_regions(count: int) -> np.ndarray:
