@@ -60,6 +60,7 @@ def new_password_page() -> None:
     if message := signin.message():
         st.warning(message)
     with st.form("new_password"):
+        st.text_input("One-time password", type="password", key=signin.CURRENT, autocomplete="current-password")
         st.text_input("New password", type="password", key=signin.NEW_PASSWORD, autocomplete="new-password")
         st.text_input("Repeat it", type="password", key=signin.REPEAT, autocomplete="new-password")
         st.form_submit_button("Save", on_click=signin.change_password, args=(user,), type="primary")

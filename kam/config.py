@@ -77,10 +77,15 @@ class Settings:
     # Visit form: oldest visit date accepted, and how long a manager may edit a visit.
     visit_max_age_days: int = 30
     visit_edit_days: int = 7
-    # Sign-in: minutes of inactivity that end a session; failures before a lock-out.
+    # Sign-in: minutes of inactivity that end a session; failures of one user name from one
+    # source before that pair is locked out for lockout_minutes.
     session_idle_minutes: int = 60
     max_failed_logins: int = 5
     lockout_minutes: int = 15
+    # Failures from one source (address), over every user name, before it is slowed as well.
+    source_max_failed_logins: int = 20
+    # A one-time password (a reset, the first admin's) works this long.
+    one_time_password_hours: int = 72
     upload_max_mb: int = 200
     # The weekly brief's charts and PDF are drawn by Chromium: this program, or (empty) the first
     # of chromium, chromium-browser, google-chrome found on PATH.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import replace
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -19,11 +20,11 @@ VP = User("vp", "Demo VP", "vp")
 ADMIN = User("demo-admin", "Demo admin", "admin")
 
 
-def enrol(user: User) -> None:
+def enrol(user: User) -> User:
     """Make user an active user of the configured deployment (building its database if new).
 
     The app reads its signed-in user from the store on every run, so a session can only
-    hold a user the store knows.
+    hold a user the store knows; returned as a session that signed in now holds it.
     """
     policy = settings()
     with open_database(policy.db_path, policy.demo_dir) as con:
@@ -42,14 +43,15 @@ def enrol(user: User) -> None:
             )
         elif known.select("role", "manager_id", "active").row(0) != (user.role, user.manager_id, True):
             users.update_user(con, user.username, "tests", user.role, user.manager_id, active=True)
+        [(generation,)] = con.execute("SELECT generation FROM users WHERE username = ?", [user.username]).fetchall()
+    return replace(user, generation=generation)
 
 
 def app(page: str | None = None, user: User | None = VP, **query: str | list[str]) -> AppTest:
     """The app, not yet run: signed in as user (None: nobody), on pages/<page>.py, with a link's query."""
     at = AppTest.from_file(str(ENTRY), default_timeout=60)
     if user is not None:
-        enrol(user)
-        at.session_state[USER] = user
+        at.session_state[USER] = enrol(user)
     for key, value in query.items():
         at.query_params[key] = value
     if page is not None:

@@ -48,6 +48,8 @@ class User:
     manager_id: str | None = None
     email: str | None = None
     must_change_password: bool = False
+    # The user's generation when this session signed in: a reset or deactivation moves it on.
+    generation: int = 0
 
     @property
     def sees_everything(self) -> bool:
@@ -103,6 +105,7 @@ def _user(row: dict[str, Any]) -> User:
         manager_id=row["manager_id"],
         email=row["email"],
         must_change_password=bool(row["must_change_password"]),
+        generation=row["generation"] or 0,
     )
 
 
@@ -200,11 +203,13 @@ def refresh(con: duckdb.DuckDBPyConnection, user: User) -> User | None:
 
     A session re-reads its user on every request, so that deactivating a user, changing
     their role or their manager link, or a load retiring the demo users, applies at once.
-    A manager signed in by single sign-on without a user record is looked up by e-mail again.
+    A password set or reset, or a deactivation, ends every session that signed in before it
+    (the user's generation moved on). A manager signed in by single sign-on without a user
+    record is looked up by e-mail again.
     """
     row = _row(con, user.username)
     if row is not None:
-        return _user(row) if row["active"] else None
+        return _user(row) if row["active"] and (row["generation"] or 0) == user.generation else None
     found = user_for_email(con, user.email)
     return found if found is not None and found.username == user.username else None
 
@@ -354,7 +359,8 @@ def _update_user(
     db.execute(
         cur,
         """
-        UPDATE users SET role = $role, manager_id = $manager_id, email = $email, active = $active
+        UPDATE users SET role = $role, manager_id = $manager_id, email = $email, active = $active,
+                         generation = generation + CASE WHEN active = $active THEN 0 ELSE 1 END
         WHERE username = $username
         """,
         new | {"username": username},
@@ -365,26 +371,55 @@ def _update_user(
 
 def set_password(
     con: duckdb.DuckDBPyConnection, username: str, password: str, by: str | None, must_change: bool = False
-) -> None:
-    """A new password (an admin's reset makes the user choose their own at the next sign-in)."""
+) -> int:
+    """A new password (an admin's reset makes the user choose their own at the next sign-in).
+
+    It ends every open session of the user; returns the user's new generation.
+    """
     _check("vp", None, password)
     password_hash = hash_password(password)
 
-    def work(cur: duckdb.DuckDBPyConnection) -> None:
+    def work(cur: duckdb.DuckDBPyConnection) -> int:
         if _row(cur, username) is None:
             raise UserError(f"There is no user {username}.")
-        db.execute(
-            cur,
-            """
-            UPDATE users SET password_hash = $hash, must_change_password = $must_change,
-                             failed_logins = 0, locked_until = NULL
-            WHERE username = $username
-            """,
-            {"hash": password_hash, "must_change": must_change, "username": username},
-        )
+        _store_password(cur, username, password_hash, must_change)
         audit.record(cur, by, "user.password", username, after={"must_change": must_change})
+        return _row(cur, username)["generation"]
 
-    write(con, work, busy=UserNotSaved)
+    return write(con, work, busy=UserNotSaved)
+
+
+def _store_password(cur: duckdb.DuckDBPyConnection, username: str, password_hash: str, must_change: bool) -> None:
+    db.execute(
+        cur,
+        """
+        UPDATE users SET password_hash = $hash, must_change_password = $must_change, password_set_at = $now,
+                         failed_logins = 0, locked_until = NULL, generation = generation + 1
+        WHERE username = $username
+        """,
+        {"hash": password_hash, "must_change": must_change, "now": datetime.now(), "username": username},
+    )
+
+
+def change_own_password(con: duckdb.DuckDBPyConnection, user: User, current: str, new: str) -> User:
+    """The user replaces their one-time (or current) password; the session that did it goes on as the result.
+
+    The current password must be given, so that an open session alone cannot take the account over.
+    """
+    _check("vp", None, new)
+    password_hash = hash_password(new)
+
+    def work(cur: duckdb.DuckDBPyConnection) -> User:
+        row = _row(cur, user.username)
+        if row is None or not row["active"] or (row["generation"] or 0) != user.generation:
+            raise UserError("Your session has ended; sign in again.")
+        if not verify_password(current, row["password_hash"]):
+            raise UserError("The current password is wrong.")
+        _store_password(cur, user.username, password_hash, False)
+        audit.record(cur, user.username, "user.password", user.username, after={"must_change": False})
+        return _user(_row(cur, user.username))
+
+    return write(con, work, busy=UserNotSaved)
 
 
 def users(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
@@ -435,7 +470,7 @@ def retire_demo_users(cur: duckdb.DuckDBPyConnection, by: str | None) -> int:
     """Deactivate the demo users once real exports are loaded, in the caller's write (the load's); how many."""
     demo = db.scalar(cur, "SELECT count(*) FROM users WHERE demo AND active")
     if demo:
-        db.execute(cur, "UPDATE users SET active = false WHERE demo")
+        db.execute(cur, "UPDATE users SET active = false, generation = generation + 1 WHERE demo AND active")
         audit.record(cur, by, "user.retire_demo", None, after={"users": demo})
     return demo
 

@@ -293,6 +293,20 @@ APP_DDL = (
         last_sent_at TIMESTAMP
     )
     """,
+    # Added after the first release: a database made before gets them with these defaults.
+    # A session holds the generation its user had at sign-in; a reset or deactivation moves it on.
+    "ALTER TABLE users ADD COLUMN IF NOT EXISTS generation INTEGER DEFAULT 0",
+    "ALTER TABLE users ADD COLUMN IF NOT EXISTS password_set_at TIMESTAMP",
+    # Failed sign-ins per typed name and source (key), and per source alone: who is slowed, until when.
+    """
+    CREATE TABLE IF NOT EXISTS sign_in_throttle (
+        key VARCHAR PRIMARY KEY,
+        username VARCHAR,
+        failures INTEGER NOT NULL,
+        locked_until TIMESTAMP,
+        last_failure TIMESTAMP NOT NULL
+    )
+    """,
     "CREATE SEQUENCE IF NOT EXISTS audit_seq",
     """
     CREATE TABLE IF NOT EXISTS audit_log (

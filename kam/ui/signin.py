@@ -26,7 +26,7 @@ REFUSED = "sign_in_refused_email"
 # Set when the session signed in by single sign-on: no password of ours to choose then.
 BY_SSO = "signed_in_by_sso"
 NAME, PASSWORD = "sign_in_name", "sign_in_password"
-NEW_PASSWORD, REPEAT = "new_password", "new_password_repeat"
+CURRENT, NEW_PASSWORD, REPEAT = "current_password", "new_password", "new_password_repeat"
 
 
 def single_sign_on() -> bool:
@@ -122,14 +122,15 @@ def sign_out(why: str | None = None) -> None:
 
 
 def change_password(user: User) -> None:
-    """The new-password form's callback (first sign-in with a one-time password)."""
+    """The new-password form's callback (first sign-in with a one-time password, which it asks for again)."""
+    current = st.session_state.pop(CURRENT, "")
     new, repeat = st.session_state.pop(NEW_PASSWORD, ""), st.session_state.pop(REPEAT, "")
     if new != repeat:
         st.session_state[MESSAGE] = "The two passwords differ."
         return
     try:
-        users.set_password(dashboard.connection(), user.username, new, by=user.username)
+        changed = users.change_own_password(dashboard.connection(), user, current, new)
     except UserError as refused:
         st.session_state[MESSAGE] = str(refused)
         return
-    _start(replace(user, must_change_password=False))
+    _start(changed)

@@ -115,6 +115,7 @@ def test_the_first_admin_gets_a_one_time_password_on_the_console_only(portfolio,
     assert password not in repr(at.session_state) and not any(password in t.value for t in at.title)
     sign_in_with(at, "admin", password)
     assert [t.value for t in at.title] == ["Choose your password"]
+    at.text_input(key=signin.CURRENT).input(password)
     at.text_input(key=signin.NEW_PASSWORD).input("a-new-admin-password")
     at.text_input(key=signin.REPEAT).input("a-new-admin-password")
     at.button[0].click().run()
