@@ -142,6 +142,10 @@ with people:
                 else:
                     st.session_state["admin_notice"] = f"{md(chosen)} changed."
                     st.rerun()
+        if current["locked_until"] is not None and st.button(f"Unlock {chosen}", key="admin_unlock"):
+            users.unlock(con, chosen, user.username)
+            st.session_state["admin_notice"] = f"{chosen} unlocked."
+            st.rerun()
         if st.button(f"Reset {chosen}'s password", help="Also lifts a lock-out"):
             one_time = users.reset_password(con, chosen, user)
             st.info(f"One-time password for {md(chosen)}: `{one_time}`. Hand it over in person.", icon=":material/key:")

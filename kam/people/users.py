@@ -36,6 +36,10 @@ DEMO_USERS = (
     ("m02", "Demo manager M02", "manager", "M02", "m02-demo-2026"),
 )
 FIRST_ADMIN = "admin"
+# Longest user name; what is typed into the sign-in form is cut there before anything else.
+MAX_NAME = 64
+# The audit log's target for a failed sign-in with a name no user has (it may be a password).
+UNKNOWN = "unknown"
 
 
 @dataclass(frozen=True)
@@ -115,53 +119,72 @@ def sign_in(
     password: str,
     now: datetime | None = None,
     policy: Settings | None = None,
+    source: str | None = None,
 ) -> User:
-    """The user, if the password is right and the account neither locked nor deactivated.
+    """The user, if the password is right, the user active, and neither name nor source slowed down.
 
     One write per attempt: the check, the failure count or success stamp and the audit row
-    commit together, so attempts at once are counted one after the other.
+    commit together, so attempts at once are counted one after the other. Failures are
+    counted per typed name from one source (the browser's address, where known) and per
+    source: an attacker slows themself down, not the real user elsewhere. Known and unknown
+    names get the same answers.
     """
     now, policy = now or datetime.now(), policy or settings()
-    username = (username or "").strip().lower()
+    username = (username or "").strip().lower()[:MAX_NAME]
+    source = (source or "").strip()[:MAX_NAME]
 
     def work(cur: duckdb.DuckDBPyConnection) -> User | SignInError:
         # A refusal is returned, not raised: raising would roll back the failure count.
-        return _attempt(cur, username, password, now, policy)
+        return _attempt(cur, username, password, now, policy, source)
 
-    outcome = write(con, work, busy=SignInBusy)
+    # Attempts at once may both insert the first failure of a name: the later one runs again.
+    outcome = write(con, work, busy=SignInBusy, also_conflicts=(duckdb.ConstraintException,))
     if isinstance(outcome, SignInError):
         raise outcome
     return outcome
 
 
+def _digest(text: str) -> str:
+    """A stand-in for a typed name that may be a password typed in the wrong field."""
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def _attempt(
-    cur: duckdb.DuckDBPyConnection, username: str, password: str, now: datetime, policy: Settings
+    cur: duckdb.DuckDBPyConnection, username: str, password: str, now: datetime, policy: Settings, source: str
 ) -> User | SignInError:
     row = _row(cur, username)
-    refused = SignInError("Wrong user name or password.")
-    if row is None or not row["active"]:
-        verify_password(password, _decoy_hash())
-        audit.record(cur, username or None, "sign_in.failed", username, after={"why": "unknown or inactive"})
-        return refused
-    if row["locked_until"] is not None and row["locked_until"] > now:
-        audit.record(cur, username, "sign_in.locked", username)
-        return SignInError(f"Too many failed attempts: try again after {row['locked_until']:%H:%M}.")
-    if not verify_password(password, row["password_hash"]):
-        failures = row["failed_logins"] + 1
-        locked = failures >= policy.max_failed_logins
-        db.execute(
-            cur,
-            "UPDATE users SET failed_logins = $failures, locked_until = $until WHERE username = $username",
-            {
-                "failures": 0 if locked else failures,
-                "until": now + timedelta(minutes=policy.lockout_minutes) if locked else None,
-                "username": username,
-            },
+    known = row is not None
+    # What the audit log keeps of the typed name: the name of a known user, else a hash of it.
+    who, target = (username, username) if known else (None, UNKNOWN)
+    name_key = f"name:{_digest(username)}@{source}"
+    source_key = f"source:{source}" if source else None
+    until = db.scalar(
+        cur,
+        "SELECT max(locked_until) FROM sign_in_throttle WHERE key IN ($name_key, $source_key) AND locked_until > $now",
+        {"name_key": name_key, "source_key": source_key, "now": now},
+    )
+    if until is not None:
+        audit.record(cur, who, "sign_in.locked", target, after=None if known else {"name": _digest(username)})
+        return SignInError(f"Too many failed attempts: try again after {until:%H:%M}.")
+    usable = known and row["active"]
+    right = verify_password(password, row["password_hash"] if usable else _decoy_hash())
+    if not (usable and right):
+        failures, locked = _count_failure(
+            cur, name_key, username if known else None, now, policy.max_failed_logins, policy
         )
-        audit.record(cur, username, "sign_in.failed", username, after={"failures": failures, "locked": locked})
+        if source_key is not None:
+            _, source_locked = _count_failure(cur, source_key, None, now, policy.source_max_failed_logins, policy)
+            locked = locked or source_locked
+        after = {"failures": failures, "locked": locked, "source": source or None}
+        if not usable:
+            after["why"] = "unknown or inactive"
+        if not known:
+            after["name"] = _digest(username)
+        audit.record(cur, who, "sign_in.failed", target, after=after)
         if locked:
             return SignInError(f"Too many failed attempts: locked for {policy.lockout_minutes} minutes.")
-        return refused
+        return SignInError("Wrong user name or password.")
+    db.execute(cur, "DELETE FROM sign_in_throttle WHERE key = $key", {"key": name_key})
     db.execute(
         cur,
         "UPDATE users SET failed_logins = 0, locked_until = NULL, last_sign_in = $now WHERE username = $username",
@@ -169,6 +192,60 @@ def _attempt(
     )
     audit.record(cur, username, "sign_in", username)
     return _user(row)
+
+
+def _count_failure(
+    cur: duckdb.DuckDBPyConnection, key: str, username: str | None, now: datetime, limit: int, policy: Settings
+) -> tuple[int, bool]:
+    """One more failure for key; at limit it is locked for the lock-out minutes. (failures, locked now)."""
+    earlier = db.scalar(
+        cur,
+        # Failures before a lock-out that has passed start the count afresh.
+        "SELECT CASE WHEN locked_until IS NULL THEN failures ELSE 0 END FROM sign_in_throttle WHERE key = $key",
+        {"key": key},
+    )
+    failures = (earlier or 0) + 1
+    locked = failures >= limit
+    db.execute(
+        cur,
+        """
+        INSERT INTO sign_in_throttle (key, username, failures, locked_until, last_failure)
+        VALUES ($key, $username, $failures, $until, $now)
+        ON CONFLICT (key) DO UPDATE
+        SET failures = excluded.failures, locked_until = excluded.locked_until, last_failure = excluded.last_failure
+        """,
+        {
+            "key": key,
+            "username": username,
+            "failures": 0 if locked else failures,
+            "until": now + timedelta(minutes=policy.lockout_minutes) if locked else None,
+            "now": now,
+        },
+    )
+    return failures, locked
+
+
+def unlock(con: duckdb.DuckDBPyConnection, username: str, by: str | None, now: datetime | None = None) -> int:
+    """Lift every lock-out of a user name (from every source); how many were on."""
+
+    def work(cur: duckdb.DuckDBPyConnection) -> int:
+        if _row(cur, username) is None:
+            raise UserError(f"There is no user {username}.")
+        lifted = _unlock(cur, username, now or datetime.now())
+        audit.record(cur, by, "user.unlock", username, after={"locks": lifted})
+        return lifted
+
+    return write(con, work, busy=UserNotSaved)
+
+
+def _unlock(cur: duckdb.DuckDBPyConnection, username: str, now: datetime) -> int:
+    lifted = db.scalar(
+        cur,
+        "SELECT count(*) FROM sign_in_throttle WHERE username = $username AND locked_until > $now",
+        {"username": username, "now": now},
+    )
+    db.execute(cur, "DELETE FROM sign_in_throttle WHERE username = $username", {"username": username})
+    return lifted
 
 
 def user_for_email(con: duckdb.DuckDBPyConnection, email: str | None) -> User | None:
@@ -266,6 +343,8 @@ def _new_user_hash(username: str, role: str, manager_id: str | None, password: s
     username = username.strip().lower()
     if not username or not username.replace("-", "").replace(".", "").replace("_", "").isalnum():
         raise UserError("A user name is letters, digits, '-', '.' or '_'.")
+    if len(username) > MAX_NAME:
+        raise UserError(f"A user name has at most {MAX_NAME} characters.")
     _check(role, manager_id, password)
     return hash_password(password)
 
@@ -399,6 +478,7 @@ def _store_password(cur: duckdb.DuckDBPyConnection, username: str, password_hash
         """,
         {"hash": password_hash, "must_change": must_change, "now": datetime.now(), "username": username},
     )
+    _unlock(cur, username, datetime.now())
 
 
 def change_own_password(con: duckdb.DuckDBPyConnection, user: User, current: str, new: str) -> User:
@@ -422,15 +502,19 @@ def change_own_password(con: duckdb.DuckDBPyConnection, user: User, current: str
     return write(con, work, busy=UserNotSaved)
 
 
-def users(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """Every user, without the password hashes."""
+def users(con: duckdb.DuckDBPyConnection, now: datetime | None = None) -> pl.DataFrame:
+    """Every user, without the password hashes; locked_until: the latest lock-out of their name still on."""
     return db.query(
         con,
         """
-        SELECT username, name, role, manager_id, email, active, demo, locked_until, last_sign_in, created_at
-        FROM users
+        SELECT username, name, role, manager_id, email, active, demo,
+               (SELECT max(t.locked_until) FROM sign_in_throttle AS t
+                WHERE t.username = u.username AND t.locked_until > $now) AS locked_until,
+               last_sign_in, created_at
+        FROM users AS u
         ORDER BY username
         """,
+        {"now": now or datetime.now()},
     )
 
 

@@ -34,12 +34,14 @@ def write(
     *,
     busy: type[Exception] = Busy,
     attempts: int | None = None,
+    also_conflicts: tuple[type[Exception], ...] = (),
 ) -> T:
     """Run work(cursor) in one transaction, retrying on write conflicts; its result once committed.
 
     Any other error rolls the transaction back and propagates. After the last conflict,
     ``busy(BUSY_MESSAGE)`` is raised. work may run more than once, so it must not keep
-    anything outside the transaction.
+    anything outside the transaction. also_conflicts: errors that mean a conflict for this
+    work too (two first inserts of one key at once fail as a constraint violation).
     """
     attempts = attempts or ATTEMPTS
     for attempt in range(attempts):
@@ -50,7 +52,7 @@ def write(
                 result = work(cur)
                 cur.execute("COMMIT")
                 return result
-            except duckdb.TransactionException:
+            except (duckdb.TransactionException, *also_conflicts):
                 _rollback(cur)
                 if attempt == attempts - 1:
                     break

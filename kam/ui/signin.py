@@ -97,11 +97,19 @@ def submit_password() -> None:
     """The sign-in form's callback; the password never stays in the session."""
     password = st.session_state.pop(PASSWORD, "")
     try:
-        user = users.sign_in(dashboard.connection(), st.session_state.get(NAME, ""), password)
+        user = users.sign_in(dashboard.connection(), st.session_state.get(NAME, ""), password, source=_source())
     except SignInError as refused:
         st.session_state[MESSAGE] = str(refused)
         return
     _start(user)
+
+
+def _source() -> str | None:
+    """The browser's address, where Streamlit knows it: failed sign-ins are counted per source too."""
+    # From the WebSocket connection (None on localhost): behind a proxy, the proxy's address.
+    address = st.context.ip_address
+    # Only text is an address (Streamlit's test harness hands over a stand-in object).
+    return address if isinstance(address, str) else None
 
 
 def message() -> str | None:

@@ -70,3 +70,17 @@ def test_a_deactivation_ends_the_session_even_if_undone_before_its_next_request(
     at.run()
     assert titles(at) == ["Weekly overview"]
     assert at.session_state[signin.USER].role == "vp"
+
+
+def test_an_admin_unlocks_a_locked_out_user_on_the_admin_page(portfolio):
+    at = start(user=None)
+    for attempt in range(5):
+        sign_in_with(at, "m02", f"guess-{attempt}")
+    assert [w.value for w in at.warning] == ["Too many failed attempts: locked for 15 minutes."]
+    admin = start("admin", user=ADMIN)
+    admin.selectbox(key="admin_user").set_value("m02").run()
+    admin.button(key="admin_unlock").click().run()
+    assert not admin.exception
+    assert [s.value for s in admin.success] == ["m02 unlocked."]
+    sign_in_with(at, "m02", "m02-demo-2026")
+    assert titles(at) == ["My worklist"]

@@ -103,9 +103,11 @@ def test_a_user_change_whose_audit_row_fails_changes_nothing(con, monkeypatch, a
 
 
 def test_a_sign_in_failure_that_meets_a_conflict_is_counted_after_the_retry(con, monkeypatch):
+    with pytest.raises(users.SignInError, match="Wrong user name or password"):
+        users.sign_in(con, "m01", "a-first-wrong-guess")
     other = con.cursor()
     other.execute("BEGIN TRANSACTION")
-    other.execute("UPDATE users SET failed_logins = 3 WHERE username = 'm01'")
+    other.execute("UPDATE sign_in_throttle SET failures = 3 WHERE username = 'm01'")
     pauses = []
 
     def pause(attempt: int) -> None:
@@ -116,7 +118,7 @@ def test_a_sign_in_failure_that_meets_a_conflict_is_counted_after_the_retry(con,
     with pytest.raises(users.SignInError, match="Wrong user name or password"):
         users.sign_in(con, "m01", "a-wrong-guess")
     assert pauses == [0]
-    assert count(con, "SELECT failed_logins FROM users WHERE username = 'm01'") == 4
+    assert count(con, "SELECT failures FROM sign_in_throttle WHERE username = 'm01'") == 4
 
 
 def test_a_user_change_that_outlasts_the_retries_is_a_message(con, monkeypatch):
