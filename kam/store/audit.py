@@ -12,6 +12,13 @@ import polars as pl
 from kam.store import db
 from kam.store.write import write
 
+# Longest user name or target kept: both may come from what a visitor typed.
+MAX_NAME = 200
+
+
+def _bounded(text: str | None) -> str | None:
+    return None if text is None else text[:MAX_NAME]
+
 
 def _json(value: dict[str, Any] | None) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
@@ -34,9 +41,9 @@ def record(
         """,
         {
             "happened_at": datetime.now(),
-            "username": username,
+            "username": _bounded(username),
             "action": action,
-            "target": target,
+            "target": _bounded(target),
             "before": _json(before),
             "after": _json(after),
         },
