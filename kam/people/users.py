@@ -72,6 +72,10 @@ class UserNotSaved(UserError, Busy):
     """The database kept refusing a change to users after every retry; nothing was saved."""
 
 
+class AmbiguousEmail(SignInError):
+    """Single sign-on refused: more than one user or manager has the address; str() says so."""
+
+
 class SignInBusy(SignInError, Busy):
     """The database kept refusing a sign-in's bookkeeping after every retry; not signed in."""
 
@@ -249,30 +253,37 @@ def _unlock(cur: duckdb.DuckDBPyConnection, username: str, now: datetime) -> int
 
 
 def user_for_email(con: duckdb.DuckDBPyConnection, email: str | None) -> User | None:
-    """The user with this e-mail (single sign-on), or else a manager of the exports with it.
+    """The user with this e-mail (single sign-on), or else the manager of the exports with it.
 
     None if there is neither, or if that user is deactivated (the manager of the exports with the
-    same e-mail does not stand in for a deactivated user).
+    same e-mail does not stand in for a deactivated user). An address that more than one user,
+    or more than one manager of the exports, has is refused (AmbiguousEmail): never guessed.
     """
     if not email:
         return None
-    frame = db.query(
-        con,
-        "SELECT * FROM users WHERE lower(email) = lower($email) ORDER BY active DESC, username LIMIT 1",
-        {"email": email},
-    )
-    if frame.height:
-        row = frame.row(0, named=True)
+    found = db.query(con, "SELECT * FROM users WHERE lower(email) = lower($email)", {"email": email})
+    if found.height > 1:
+        raise AmbiguousEmail(_ambiguous(email, "users"))
+    if found.height:
+        row = found.row(0, named=True)
         return _user(row) if row["active"] else None
-    manager = db.query(
+    managers = db.query(
         con,
-        "SELECT manager_id, name, email FROM managers WHERE lower(email) = lower($email) AND active LIMIT 1",
+        "SELECT manager_id, name, email, active FROM managers WHERE lower(email) = lower($email)",
         {"email": email},
     )
-    if manager.height:
-        found = manager.row(0, named=True)
-        return User(found["email"].lower(), found["name"], "manager", found["manager_id"], found["email"])
+    if managers.height > 1:
+        raise AmbiguousEmail(_ambiguous(email, "managers in the exports"))
+    if managers.height and managers["active"][0]:
+        manager = managers.row(0, named=True)
+        return User(manager["email"].lower(), manager["name"], "manager", manager["manager_id"], manager["email"])
     return None
+
+
+def _ambiguous(email: str, who: str) -> str:
+    return (
+        f"Several {who} have the e-mail {email}, so single sign-on cannot tell who you are. Ask an admin to correct it."
+    )
 
 
 def refresh(con: duckdb.DuckDBPyConnection, user: User) -> User | None:
@@ -287,7 +298,10 @@ def refresh(con: duckdb.DuckDBPyConnection, user: User) -> User | None:
     row = _row(con, user.username)
     if row is not None:
         return _user(row) if row["active"] and (row["generation"] or 0) == user.generation else None
-    found = user_for_email(con, user.email)
+    try:
+        found = user_for_email(con, user.email)
+    except AmbiguousEmail:
+        return None
     return found if found is not None and found.username == user.username else None
 
 

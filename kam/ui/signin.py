@@ -74,16 +74,26 @@ def _sign_in_by_email(email: str | None, verified: object) -> None:
         return
     con = dashboard.connection()
     # A provider that says the address is unverified does not vouch for it; most say nothing.
-    user = None if verified is False else users.user_for_email(con, email)
+    try:
+        user = None if verified is False else users.user_for_email(con, email)
+    except SignInError as ambiguous:
+        _refuse(email, "e-mail shared", str(ambiguous))
+        return
     if user is None:
         why = "e-mail not verified" if verified is False else "no active user with this e-mail"
-        audit.record_alone(con, email, "sign_in.failed", email, after={"why": why, "via": "single sign-on"})
-        st.session_state[REFUSED] = email
-        st.session_state[MESSAGE] = f"{email} has no access to this dashboard; ask an admin."
+        _refuse(email, why, f"{email} has no access to this dashboard; ask an admin.")
         return
     audit.record_alone(con, user.username, "sign_in", user.username, after={"via": "single sign-on"})
     _start(replace(user, must_change_password=False))
     st.session_state[BY_SSO] = True
+
+
+def _refuse(email: str | None, why: str, message: str) -> None:
+    audit.record_alone(
+        dashboard.connection(), email, "sign_in.failed", email, after={"why": why, "via": "single sign-on"}
+    )
+    st.session_state[REFUSED] = email
+    st.session_state[MESSAGE] = message
 
 
 def _start(user: User) -> None:
