@@ -136,11 +136,13 @@ with people:
             active = st.checkbox("May sign in", value=current["active"], key=f"admin_active_{chosen}")
             if st.form_submit_button("Save"):
                 try:
-                    users.update_user(con, chosen, user.username, new_role, new_manager, active, new_email)
+                    one_time = users.update_user(con, chosen, user.username, new_role, new_manager, active, new_email)
                 except UserError as refused:
                     st.error(md(refused), icon=":material/error:")
                 else:
-                    st.session_state["admin_notice"] = f"{md(chosen)} changed."
+                    # A retired demo user let in again gets a new password: its published one is no secret.
+                    extra = f" One-time password: `{one_time}` (hand it over in person)." if one_time else ""
+                    st.session_state["admin_notice"] = f"{md(chosen)} changed.{extra}"
                     st.rerun()
         if current["locked_until"] is not None and st.button(f"Unlock {chosen}", key="admin_unlock"):
             users.unlock(con, chosen, user.username)

@@ -188,6 +188,9 @@ def _attempt(
         if locked:
             return SignInError(f"Too many failed attempts: locked for {policy.lockout_minutes} minutes.")
         return SignInError("Wrong user name or password.")
+    if row["must_change_password"] and _expired(row, now, policy):
+        audit.record(cur, username, "sign_in.expired", username)
+        return SignInError("This one-time password has expired; ask an admin for a new one.")
     db.execute(cur, "DELETE FROM sign_in_throttle WHERE key = $key", {"key": name_key})
     db.execute(
         cur,
@@ -196,6 +199,12 @@ def _attempt(
     )
     audit.record(cur, username, "sign_in", username)
     return _user(row)
+
+
+def _expired(row: dict[str, Any], now: datetime, policy: Settings) -> bool:
+    """True when the one-time password is older than one_time_password_hours."""
+    set_at = row["password_set_at"] or row["created_at"]
+    return now - set_at > timedelta(hours=policy.one_time_password_hours)
 
 
 def _count_failure(
@@ -384,8 +393,8 @@ def _insert_user(
         cur,
         """
         INSERT INTO users (username, name, role, manager_id, email, password_hash, active, failed_logins,
-                           must_change_password, demo, created_at)
-        VALUES ($username, $name, $role, $manager_id, $email, $hash, true, 0, $must_change, $demo, $now)
+                           must_change_password, demo, created_at, password_set_at)
+        VALUES ($username, $name, $role, $manager_id, $email, $hash, true, 0, $must_change, $demo, $now, $now)
         """,
         {
             "username": username,
@@ -410,12 +419,28 @@ def update_user(
     manager_id: str | None = None,
     active: bool | None = None,
     email: str | None = None,
-) -> None:
+) -> str | None:
     """Change a user's role, manager link, e-mail ("" for none) or whether they may sign in; None keeps it.
 
     Only a manager keeps a manager link. The last active admin can be neither demoted nor deactivated.
+    A retired demo user let in again gets a one-time password, returned to hand over (its
+    published one stops working) and becomes a regular user; otherwise returns None.
     """
-    write(con, lambda cur: _update_user(cur, username, by, role, manager_id, active, email), busy=UserNotSaved)
+    one_time = secrets.token_urlsafe(12)
+    one_time_hash = hash_password(one_time)
+
+    def work(cur: duckdb.DuckDBPyConnection) -> str | None:
+        row = _row(cur, username)
+        enabled_demo = row is not None and row["demo"] and not row["active"] and active is True
+        _update_user(cur, username, by, role, manager_id, active, email)
+        if not enabled_demo:
+            return None
+        _store_password(cur, username, one_time_hash, must_change=True)
+        db.execute(cur, "UPDATE users SET demo = false WHERE username = $username", {"username": username})
+        audit.record(cur, by, "user.password", username, after={"must_change": True, "was": "demo"})
+        return one_time
+
+    return write(con, work, busy=UserNotSaved)
 
 
 def _update_user(
@@ -509,6 +534,8 @@ def change_own_password(con: duckdb.DuckDBPyConnection, user: User, current: str
             raise UserError("Your session has ended; sign in again.")
         if not verify_password(current, row["password_hash"]):
             raise UserError("The current password is wrong.")
+        if current == new:
+            raise UserError("Choose a password other than the one-time password.")
         _store_password(cur, user.username, password_hash, False)
         audit.record(cur, user.username, "user.password", user.username, after={"must_change": False})
         return _user(_row(cur, user.username))
