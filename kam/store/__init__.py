@@ -1,4 +1,4 @@
 """The database: opening it and its tables (``db``, ``schema``), the one write path, the audit log.
 
-The lowest layer with ``config`` and ``present``: it imports nothing of ``kam`` but ``config``.
+The layer above ``config`` and ``vocabulary``, beside ``present``: it imports nothing else of ``kam``.
 """
