@@ -191,7 +191,16 @@ def _attempt(
     if row["must_change_password"] and _expired(row, now, policy):
         audit.record(cur, username, "sign_in.expired", username)
         return SignInError("This one-time password has expired; ask an admin for a new one.")
-    db.execute(cur, "DELETE FROM sign_in_throttle WHERE key = $key", {"key": name_key})
+    # The name's own count ends here; counts idle longer than a lock-out are forgotten, so
+    # that names typed once (and maybe never again) do not pile up.
+    db.execute(
+        cur,
+        """
+        DELETE FROM sign_in_throttle
+        WHERE key = $key OR (last_failure < $stale AND coalesce(locked_until, $stale) < $now)
+        """,
+        {"key": name_key, "stale": now - timedelta(minutes=policy.lockout_minutes), "now": now},
+    )
     db.execute(
         cur,
         "UPDATE users SET failed_logins = 0, locked_until = NULL, last_sign_in = $now WHERE username = $username",

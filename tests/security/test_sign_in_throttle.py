@@ -90,3 +90,14 @@ def test_a_lock_out_ends_after_its_minutes_or_when_an_admin_unlocks(con):
     assert answer(con, "vp", "the-vp-password", minutes=21).username == "vp"
     [event] = con.execute("SELECT username, target FROM audit_log WHERE action = 'user.unlock'").fetchall()
     assert event == ("admin", "vp")
+
+
+def test_counts_idle_longer_than_a_lock_out_are_forgotten_at_the_next_sign_in(con):
+    answer(con, "typed-once", "guess")
+    for i in range(POLICY.max_failed_logins):
+        answer(con, "vp", f"guess-{i}", minutes=10)
+    answer(con, "lina", "guess", minutes=10)
+    assert answer(con, "lina", "the-lina-password", minutes=16).username == "lina"
+    # The name typed once 16 minutes ago is gone; vp's lock-out (until 09:25) and its count stay.
+    kept = con.execute("SELECT username, locked_until FROM sign_in_throttle ORDER BY username").fetchall()
+    assert kept == [("vp", NOW + timedelta(minutes=25))]
