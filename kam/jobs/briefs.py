@@ -14,6 +14,7 @@ from kam.config import Settings, settings
 from kam.jobs import mail
 from kam.people.users import User
 from kam.store import audit, db
+from kam.store.write import write
 
 SCHEDULE_ID = 1
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -72,29 +73,26 @@ def save_schedule(
     before = schedule(con)
     after = {"recipients": sorted(names), "weekday": weekday, "hour": hour, "active": active}
     params = after | {"id": SCHEDULE_ID, "by": by, "now": now or datetime.now()}
-    with con.cursor() as cur:
-        cur.execute("BEGIN TRANSACTION")
-        try:
-            db.execute(
-                cur,
-                """
-                INSERT INTO brief_schedules (schedule_id, recipients, weekday, hour, active, updated_by, updated_at)
-                VALUES ($id, $recipients, $weekday, $hour, $active, $by, $now)
-                ON CONFLICT (schedule_id) DO UPDATE SET recipients = excluded.recipients,
-                    weekday = excluded.weekday, hour = excluded.hour, active = excluded.active,
-                    updated_by = excluded.updated_by, updated_at = excluded.updated_at
-                """,
-                params,
-            )
-            old = None
-            if before is not None:
-                old = {"recipients": list(before.recipients), "weekday": before.weekday, "hour": before.hour}
-                old["active"] = before.active
-            audit.record(cur, by, "brief.schedule", str(SCHEDULE_ID), before=old, after=after)
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
+    old = None
+    if before is not None:
+        old = {"recipients": list(before.recipients), "weekday": before.weekday, "hour": before.hour}
+        old["active"] = before.active
+
+    def work(cur: duckdb.DuckDBPyConnection) -> None:
+        db.execute(
+            cur,
+            """
+            INSERT INTO brief_schedules (schedule_id, recipients, weekday, hour, active, updated_by, updated_at)
+            VALUES ($id, $recipients, $weekday, $hour, $active, $by, $now)
+            ON CONFLICT (schedule_id) DO UPDATE SET recipients = excluded.recipients,
+                weekday = excluded.weekday, hour = excluded.hour, active = excluded.active,
+                updated_by = excluded.updated_by, updated_at = excluded.updated_at
+            """,
+            params,
+        )
+        audit.record(cur, by, "brief.schedule", str(SCHEDULE_ID), before=old, after=after)
+
+    write(con, work, busy=ScheduleError, also_conflicts=(duckdb.ConstraintException,))
 
 
 def last_slot(weekday: int, hour: int, now: datetime) -> datetime:
@@ -176,18 +174,15 @@ def send_due(
 
 
 def _record(con: duckdb.DuckDBPyConnection, slot: datetime, results: list[tuple[str, str, str | None]]) -> None:
-    """The slot as sent, and an audit row per recipient, in one transaction."""
-    with con.cursor() as cur:
-        cur.execute("BEGIN TRANSACTION")
-        try:
-            db.execute(
-                cur,
-                "UPDATE brief_schedules SET last_sent_at = $slot WHERE schedule_id = $id",
-                {"slot": slot, "id": SCHEDULE_ID},
-            )
-            for username, action, why in results:
-                audit.record(cur, "scheduler", action, username, after={"slot": slot, "error": why})
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
+    """The slot as sent, and an audit row per recipient, in one write."""
+
+    def work(cur: duckdb.DuckDBPyConnection) -> None:
+        db.execute(
+            cur,
+            "UPDATE brief_schedules SET last_sent_at = $slot WHERE schedule_id = $id",
+            {"slot": slot, "id": SCHEDULE_ID},
+        )
+        for username, action, why in results:
+            audit.record(cur, "scheduler", action, username, after={"slot": slot, "error": why})
+
+    write(con, work)
