@@ -146,7 +146,7 @@ with people:
                     st.rerun()
         if current["locked_until"] is not None and st.button(f"Unlock {chosen}", key="admin_unlock"):
             users.unlock(con, chosen, user.username)
-            st.session_state["admin_notice"] = f"{chosen} unlocked."
+            st.session_state["admin_notice"] = f"{md(chosen)} unlocked."
             st.rerun()
         if st.button(f"Reset {chosen}'s password", help="Also lifts a lock-out"):
             one_time = users.reset_password(con, chosen, user)
