@@ -24,6 +24,7 @@ from kam.store.schema import (
     EXPORT_TABLES,
     EXPORTS,
     MANAGERS,
+    SHARED_EMAIL,
     Column,
     Table,
 )
@@ -488,9 +489,6 @@ def check_table(
         good = good.sort("changed_on", maintain_order=True).with_columns(seq=pl.int_range(pl.len(), dtype=pl.Int64))
     keep = [c.name for c in table.columns] + (["seq"] if table.name == "tier_changes" else [])
     return good.select(keep), rejects.cast(REJECT_SCHEMA)
-
-
-SHARED_EMAIL = "shared by several managers; dropped from each of them (single sign-on never guesses)"
 
 
 def _drop_shared_emails(managers: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:

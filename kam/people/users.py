@@ -22,6 +22,7 @@ import polars as pl
 
 from kam.config import Settings, settings
 from kam.store import audit, db
+from kam.store.schema import SHARED_EMAIL
 from kam.store.write import Busy, write
 
 ROLES = ("vp", "manager", "admin")
@@ -295,7 +296,26 @@ def user_for_email(con: duckdb.DuckDBPyConnection, email: str | None) -> User | 
     if managers.height and managers["active"][0]:
         manager = managers.row(0, named=True)
         return User(manager["email"].lower(), manager["name"], "manager", manager["manager_id"], manager["email"])
+    if _dropped_as_shared(con, email):
+        raise AmbiguousEmail(_ambiguous(email, "managers in the exports"))
     return None
+
+
+def _dropped_as_shared(con: duckdb.DuckDBPyConnection, email: str) -> bool:
+    """Whether the latest load dropped this address from the managers that shared it."""
+    dropped = db.scalar(
+        con,
+        """
+        SELECT count(*)
+        FROM load_rejects
+        WHERE load_id = (SELECT max(load_id) FROM load_history)
+          AND table_name = 'managers'
+          AND column_name = 'email'
+          AND lower(reason) = lower(chr(39) || $email || chr(39) || ' ' || $shared)
+        """,
+        {"email": email.strip(), "shared": SHARED_EMAIL},
+    )
+    return bool(dropped)
 
 
 def _ambiguous(email: str, who: str) -> str:

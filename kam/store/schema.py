@@ -423,3 +423,8 @@ CHOICE_ALIASES: dict[str, dict[str, str]] = {
     },
     "warning_signs": {name: code for code, name in WARNING_SIGN_NAMES.items()},
 }
+
+
+# The load report's reason for an e-mail that several managers of an export share: the loader drops
+# it from each of them, and single sign-on refuses the address with a clear message.
+SHARED_EMAIL = "shared by several managers; dropped from each of them (single sign-on never guesses)"
