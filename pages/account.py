@@ -10,9 +10,6 @@ from kam.ui import dashboard
 from kam.ui.widgets import chart, chart_with_table, table
 
 scope = dashboard.scope()
-Date, Number = st.column_config.DateColumn, st.column_config.NumberColumn
-STAMP = {"format": "YYYY-MM-DD HH:mm"}
-HOURS = {"format": "%.1f"}
 
 st.title("Account view")
 # A link to /account?account=K0001 opens that account, coming back to the page the one last shown;
@@ -67,11 +64,6 @@ else:
         table(
             history,
             f"tier-history-{account_id}",
-            changed_on=Date("Changed on"),
-            from_tier="From",
-            to_tier="To",
-            direction="Direction",
-            reason="Reason",
         )
 
 st.subheader("Overdue or open")
@@ -99,25 +91,14 @@ if not followups.is_empty():
         account_id=None,
         name=None,
         tier=None,
-        manager_id="Manager",
-        visit_date=Date("Visited"),
-        channel="Channel",
-        next_step="Next step",
-        next_date=Date("Due"),
-        days_late="Days late",
+        visit_date="Visited",
+        next_date="Due",
     )
 if not open_complaints.is_empty():
     st.warning(f"Open complaints ({open_complaints.height})", icon=":material/support_agent:")
     table(
         open_complaints,
         f"open-complaints-{account_id}",
-        complaint_id="Complaint",
-        opened_at=st.column_config.DatetimeColumn("Opened", **STAMP),
-        category="Category",
-        severity="Severity",
-        sla_status="First-reply SLA",
-        responded_at=st.column_config.DatetimeColumn("First reply", **STAMP),
-        age_days=Number("Open for (days)", format="%.1f"),
     )
 if followups.is_empty() and open_complaints.is_empty():
     st.write("No follow-up due and no open complaint.")
@@ -128,21 +109,12 @@ chart_with_table(
     charts.revenue_by_month(monthly),
     monthly,
     f"revenue-{account_id}",
-    month=Date("Month", format="YYYY-MM"),
-    revenue=Number("Revenue", format="yen"),
 )
 if not orders.is_empty():
     with st.expander(f"Every order up to the as-of date ({orders.height})"):
         table(
             orders,
             f"orders-{account_id}",
-            order_id="Order",
-            order_date=Date("Date"),
-            product="Product",
-            quantity="Quantity",
-            amount=Number("Amount", format="yen"),
-            due_on=Date("Payment due"),
-            paid_on=Date("Paid"),
         )
 
 st.subheader(f"Visits ({timeline.height})")
@@ -153,15 +125,6 @@ else:
     table(
         timeline,
         f"visit-list-{account_id}",
-        visit_date=Date("Date"),
-        channel="Channel",
-        purpose="Purpose",
-        executive="Senior management",
-        manager_id="Manager",
-        notes="Notes",
-        next_step="Next step",
-        next_date=Date("Next step due"),
-        source="Entered in",
     )
 
 st.subheader(f"Complaints ({complaint_list.height})")
@@ -177,16 +140,7 @@ else:
         tier=None,
         region=None,
         manager_id=None,
-        category="Category",
-        severity="Severity",
-        opened_at=st.column_config.DatetimeColumn("Opened", **STAMP),
-        responded_at=st.column_config.DatetimeColumn("First reply", **STAMP),
-        resolved_at=st.column_config.DatetimeColumn("Resolved", **STAMP),
-        response_hours=Number("Reply (hours)", **HOURS),
-        resolution_hours=Number("Resolution (hours)", **HOURS),
         age_hours=None,
-        sla_status="First-reply SLA",
-        open="Open",
     )
 
 st.subheader(f"Surveys ({surveys.height})")
@@ -196,8 +150,6 @@ else:
     table(
         surveys,
         f"surveys-{account_id}",
-        surveyed_on=Date("Surveyed"),
-        score=Number("Score (1–5)"),
-        nps=Number("Would recommend (0–10)"),
-        comment="Comment",
+        score="Score (1–5)",
+        nps="Would recommend (0–10)",
     )

@@ -82,10 +82,7 @@ chart_with_table(
     charts.ranking_of(ranked, measure, chosen.label, chosen.target, chosen.unit),
     ranked,
     "manager-ranking",
-    manager_id="Manager",
-    name="Name",
-    region="Region",
-    **{measure: Number(chosen.label, format=chosen.column_format)},
+    **{measure: chosen.label},
 )
 
 st.header("A manager's accounts")
@@ -100,16 +97,7 @@ else:
     table(
         own,
         f"accounts-of-{manager}",
-        account_id="Account",
-        name="Name",
-        tier="Tier",
         region=None,
-        last_visit=st.column_config.DateColumn("Last visit"),
-        last_channel="Last channel",
-        days_since_visit=Number("Days since visit", help="Counted from the account's creation if never visited"),
-        cadence=Number("Cadence (days)", help="Maximum days between visits for the account's tier"),
-        visit_due=st.column_config.DateColumn("Next visit due", help="Last day within the cadence"),
-        days_overdue="Days overdue",
         overdue=None,
-        revenue=Number("Revenue in the period", format="yen"),
+        revenue="Revenue in the period",
     )

@@ -14,13 +14,6 @@ scores = dashboard.cached(satisfaction.score_distribution, scope)
 drops = dashboard.cached(satisfaction.satisfaction_drops, scope)
 comments = dashboard.cached(satisfaction.latest_comments, scope)
 
-FIGURES = {
-    "responses": "Answers",
-    "mean_score": st.column_config.NumberColumn("Mean score", format="%.2f"),
-    "csat_pct": st.column_config.NumberColumn("CSAT", format="percent"),
-    "nps_responses": "NPS answers",
-    "nps": st.column_config.NumberColumn("NPS", format="%.0f"),
-}
 SHOWN = {"mean_score": "Mean score", "csat_pct": "CSAT", "nps": "NPS"}
 GRAINS = {"half": "Half-year", "quarter": "Quarter"}
 SPLITS = {"all": "All accounts", "tier": "By tier", "region": "By region"}
@@ -65,10 +58,6 @@ chart_with_table(
     charts.satisfaction_over_time(trend, shown, by),
     trend.drop("scope", strict=False),
     "satisfaction-trend",
-    period="Period",
-    tier="Tier",
-    region="Region",
-    **FIGURES,
 )
 
 st.header("In the period, by tier and by region")
@@ -80,17 +69,13 @@ for tab, group in zip(tabs, ("tier", "region"), strict=True):
             charts.satisfaction_by(split_summary, group, group.title()),
             split_summary,
             f"satisfaction-by-{group}",
-            **{group: group.title()},
-            **FIGURES,
         )
 
 st.header("Scores in the period")
 if summary.is_empty():
     st.info(NO_DATA)
 else:
-    chart_with_table(
-        charts.score_distribution(scores), scores, "score-distribution", score="Score", responses="Answers"
-    )
+    chart_with_table(charts.score_distribution(scores), scores, "score-distribution")
 
 st.header(f"Drops ({drops.height})")
 st.caption(
@@ -100,33 +85,11 @@ st.caption(
 if drops.is_empty():
     st.info("No account with a drop.")
 else:
-    table(
-        drops,
-        "satisfaction-drops",
-        account_id="Account",
-        name="Name",
-        tier="Tier",
-        region="Region",
-        manager_id="Manager",
-        latest_on=st.column_config.DateColumn("Latest survey"),
-        latest_score="Latest score",
-        previous_score="Previous score",
-        latest_comment=st.column_config.TextColumn("Comment", width="large"),
-    )
+    table(drops, "satisfaction-drops")
 
 st.header("Latest comments")
 st.caption(f"The newest comments up to {scope.as_of:%Y-%m-%d}, whatever the period.")
 if comments.is_empty():
     st.info("No comments up to the as-of date.")
 else:
-    table(
-        comments,
-        "latest-comments",
-        surveyed_on=st.column_config.DateColumn("Surveyed"),
-        account_id="Account",
-        name="Name",
-        tier="Tier",
-        score="Score",
-        nps=st.column_config.NumberColumn("NPS answer", format="%d"),
-        comment=st.column_config.TextColumn("Comment", width="large"),
-    )
+    table(comments, "latest-comments", nps="NPS answer (0–10)")

@@ -18,9 +18,6 @@ candidates = dashboard.cached(tier_review.review_candidates, scope)
 has_accounts = not distribution.get_column("share").is_null().all()
 has_revenue = not distribution.get_column("revenue_share").is_null().all()
 
-REVENUE = st.column_config.NumberColumn("Revenue 12 m", format="yen")
-CUMULATIVE = st.column_config.NumberColumn("Cumulative", format="percent")
-
 st.title("Tiers")
 st.caption(
     f"Active accounts as of {scope.as_of:%Y-%m-%d} · revenue of the 12 months to that day · "
@@ -35,15 +32,7 @@ if has_accounts:
         right.plotly_chart(charts.tier_revenue_share(distribution), key="chart-tier-revenue-share")
     else:
         right.info("No revenue in the last 12 months for these filters.")
-    table(
-        distribution,
-        "tier-distribution",
-        tier="Tier",
-        accounts="Active accounts",
-        share=st.column_config.NumberColumn("Share of accounts", format="percent"),
-        revenue_12m=st.column_config.NumberColumn("Revenue, last 12 months", format="yen"),
-        revenue_share=st.column_config.NumberColumn("Share of revenue", format="percent"),
-    )
+    table(distribution, "tier-distribution")
 else:
     st.info(NO_DATA)
 
@@ -52,9 +41,7 @@ chart_with_table(
     charts.tier_mix(mix),
     mix,
     "tier-mix",
-    date=st.column_config.DateColumn("Month end"),
-    tier="Tier",
-    accounts="Active accounts",
+    date="Month end",
 )
 
 st.subheader("Movement in the period")
@@ -62,39 +49,19 @@ chart_with_table(
     charts.tier_movement(movement),
     movement,
     "tier-movement",
-    from_tier="From",
-    to_tier="To",
-    direction="Direction",
-    changes="Changes",
 )
 if not changes.is_empty():
     with st.expander(f"Tier changes in the period ({changes.height})"):
-        table(
-            changes,
-            "tier-changes",
-            changed_on=st.column_config.DateColumn("Date"),
-            account_id="Account",
-            name="Name",
-            manager_id="Manager",
-            region="Region",
-            from_tier="From",
-            to_tier="To",
-            direction="Direction",
-            reason="Reason",
-        )
+        table(changes, "tier-changes")
 
 st.subheader("Revenue Pareto and suggested tiers")
 if has_revenue:
     chart_with_table(
         charts.pareto(abc, scope.policy.abc_cutoffs),
-        abc.select("rank", "account_id", "tier", "suggested_tier", "revenue_12m", "cumulative_share"),
+        abc.select("rank", "account_id", "name", "tier", "suggested_tier", "revenue_12m", "cumulative_share"),
         "abc-suggestion",
         rank="#",
-        account_id="Account",
-        tier="Tier",
         suggested_tier="ABC",
-        revenue_12m=REVENUE,
-        cumulative_share=CUMULATIVE,
     )
 else:
     st.info(NO_DATA)
@@ -106,17 +73,4 @@ if not has_accounts:
 elif candidates.is_empty():
     st.info("No account to review: every suggested tier matches the assigned one.")
 else:
-    table(
-        candidates,
-        "review-candidates",
-        rank="Rank",
-        account_id="Account",
-        name="Name",
-        region="Region",
-        manager_id="Manager",
-        tier="Tier",
-        suggested_tier="Suggested",
-        change="Change",
-        revenue_12m=st.column_config.NumberColumn("Revenue, last 12 months", format="yen"),
-        cumulative_share=st.column_config.NumberColumn("Cumulative share", format="percent"),
-    )
+    table(candidates, "review-candidates")

@@ -13,7 +13,6 @@ attainment = dashboard.cached(visits.visit_attainment, scope, by="manager")
 weekly = dashboard.cached(visits.visits_by_week, scope)
 followups = dashboard.cached(visits.followups_due, scope)
 
-COVERAGE = st.column_config.NumberColumn("Coverage", format="percent")
 cadence = scope.policy.cadence_days
 
 st.title("Visit compliance")
@@ -38,11 +37,6 @@ for tab, (by, column, label, color) in zip(tabs, GROUPS, strict=True):
             charts.share_by(coverage, column, "coverage", "Visit coverage", label, color=color),
             coverage,
             f"coverage-by-{by}",
-            **{column: label},
-            active_accounts="Active",
-            covered="Covered",
-            overdue="Overdue",
-            coverage=COVERAGE,
         )
 
 st.header("Call-plan attainment by manager")
@@ -51,10 +45,6 @@ chart_with_table(
     charts.share_by(attainment, "manager_id", "attainment", "Visit attainment", "Manager"),
     attainment,
     "attainment-by-manager",
-    manager_id="Manager",
-    visits_counted="Visits counted",
-    planned="Planned",
-    attainment=st.column_config.NumberColumn("Attainment", format="percent"),
 )
 
 st.header(f"Overdue accounts ({overdue.height})")
@@ -74,19 +64,10 @@ else:
             "last_channel",
         ),
         "overdue-accounts",
-        account_id="Account",
-        name="Name",
-        tier="Tier",
-        manager_name="Manager",
-        days_since_visit="Days since visit",
-        cadence="Cadence (days)",
-        days_overdue="Days overdue",
-        last_visit="Last visit",
-        last_channel="Last channel",
     )
 
 st.header("Visits per week")
-chart_with_table(charts.visits_by_week(weekly), weekly, "visits-by-week", week="Week", channel="Channel")
+chart_with_table(charts.visits_by_week(weekly), weekly, "visits-by-week")
 
 st.header(f"Follow-ups due ({followups.height})")
 st.caption("Next steps whose date has come, with no later visit to the account.")
@@ -96,10 +77,6 @@ else:
     table(
         followups,
         "followups-due",
-        account_id="Account",
-        manager_id="Manager",
         visit_date="Visited",
-        next_step="Next step",
         next_date="Due",
-        days_late="Days late",
     )

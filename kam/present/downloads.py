@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import polars as pl
+
+from kam.present.columns import Override, for_csv
 
 # A cell starting with one of these is a formula to Excel and LibreOffice.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -30,3 +34,8 @@ def _flat(frame: pl.DataFrame) -> pl.DataFrame:
 def csv_bytes(frame: pl.DataFrame) -> bytes:
     """UTF-8 CSV with a BOM, so Excel reads Chinese text correctly, formula cells neutralised."""
     return b"\xef\xbb\xbf" + neutralise(_flat(frame)).write_csv().encode("utf-8")
+
+
+def table_csv(frame: pl.DataFrame, overrides: Mapping[str, Override] | None = None) -> bytes:
+    """A table's CSV as a spreadsheet should read it (kam.present.columns.for_csv), formula-safe."""
+    return csv_bytes(for_csv(frame, overrides))

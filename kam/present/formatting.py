@@ -29,20 +29,29 @@ def number(value: Any, digits: int = 0) -> str:
     return MISSING if value is None else f"{value:,.{digits}f}"
 
 
+# st.metric draws a grey, arrowless delta only for the text "0"; "+0.0 pp" would be a rise.
+NO_CHANGE = "0"
+
+
+def _signed(text: str) -> str:
+    """A formatted change, or NO_CHANGE when it rounds to nothing."""
+    return NO_CHANGE if text.lstrip("+-").strip("0.,% pt") == "" else text
+
+
 def delta_points(now: float | None, before: float | None) -> str | None:
     """Change of a share in percentage points, for a metric card."""
-    return None if now is None or before is None else f"{(now - before) * 100:+.1f} pp"
+    return None if now is None or before is None else _signed(f"{(now - before) * 100:+.1f} pp")
 
 
 def delta_relative(now: float | None, before: float | None) -> str | None:
     """Relative change of an amount or count, for a metric card."""
     if now is None or not before:
         return None
-    return f"{now / before - 1:+.1%}"
+    return _signed(f"{now / before - 1:+.1%}")
 
 
 def delta_number(now: float | None, before: float | None, digits: int = 0) -> str | None:
-    return None if now is None or before is None else f"{now - before:+,.{digits}f}"
+    return None if now is None or before is None else _signed(f"{now - before:+,.{digits}f}")
 
 
 def hours(value: float | None, digits: int = 1) -> str:

@@ -1,7 +1,13 @@
-"""Layout pieces every page uses: a chart with its table and download, and the empty-data message."""
+"""Layout pieces every page uses: a chart with its table and download, and the empty-data message.
+
+How each column reads comes from kam.present.columns: a page names at most a header, or
+leaves a column out; numbers stay numbers (so that the table sorts) and are formatted
+through st.column_config.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import plotly.graph_objects as go
@@ -9,24 +15,75 @@ import polars as pl
 import streamlit as st
 
 from kam.metrics.filters import describe
-from kam.present.downloads import csv_bytes
+from kam.present import columns
+from kam.present.columns import Column, Kind, Override
+from kam.present.downloads import table_csv
 from kam.present.formatting import MISSING
 from kam.ui import dashboard
 
 # Light fills, so that the figures stay readable on a projector.
 GOOD_FILL, BAD_FILL = "#d5f5e3", "#fadbd8"
 NO_DATA = "No data for these filters. Widen the period or clear a filter in the sidebar."
+DURATIONS = (Kind.HOURS, Kind.DAYS)
 
 
-def download(frame: pl.DataFrame, name: str, label: str = "Download CSV", *, by_filters: bool = True) -> None:
-    """A CSV download whose file name says the period and the sidebar's filters that made the table.
+def manager_names() -> dict[str, str]:
+    """Every manager's name by id, for showing names beside ids."""
+    managers = dashboard.filter_options().managers
+    return dict(zip(managers["manager_id"], managers["name"], strict=True))
+
+
+def named(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame with names beside ids (managers 徐军 (M01), accounts name (id)), for a chart or a table."""
+    return columns.readable(frame, manager_names())
+
+
+def column_config(spec: Column) -> Any:
+    """The st.column_config entry that shows a column of this kind."""
+    label, help_ = spec.label, spec.help
+    match spec.kind:
+        case Kind.MONEY:
+            return st.column_config.NumberColumn(label, help=help_, format="yen")
+        case Kind.PERCENT:
+            # the step gives the percent format its one decimal
+            return st.column_config.NumberColumn(label, help=help_, format="percent", step=0.001)
+        case Kind.SCORE:
+            return st.column_config.NumberColumn(label, help=help_, format="%.2f")
+        case Kind.COUNT:
+            return st.column_config.NumberColumn(label, help=help_, format="%,d")
+        case Kind.NUMBER:
+            return st.column_config.NumberColumn(label, help=help_, format="%.0f")
+        case Kind.DATE:
+            return st.column_config.DateColumn(label, help=help_, format="YYYY-MM-DD")
+        case Kind.MONTH:
+            return st.column_config.DateColumn(label, help=help_, format="YYYY-MM")
+        case Kind.DATETIME:
+            return st.column_config.DatetimeColumn(label, help=help_, format="YYYY-MM-DD HH:mm")
+        case Kind.BOOL:
+            return st.column_config.CheckboxColumn(label, help=help_)
+        case Kind.TEXT | Kind.ACCOUNT | Kind.MANAGER:
+            return st.column_config.TextColumn(label, help=help_)
+        case _:  # durations: their text comes from the Styler, the number stays for sorting
+            return st.column_config.Column(label, help=help_)
+
+
+def download(
+    frame: pl.DataFrame,
+    name: str,
+    label: str = "Download CSV",
+    overrides: Mapping[str, Override] | None = None,
+    *,
+    by_filters: bool = True,
+) -> None:
+    """A CSV download with the headers and values a spreadsheet reads (kam.present.columns.for_csv), whose
+    file name says the period and the sidebar's filters that made the table.
 
     by_filters=False for tables the filters do not touch (the admin's): the file is `name.csv`.
     """
     file_name = describe(dashboard.scope()).file_name(name, "csv") if by_filters else f"{name}.csv"
     st.download_button(
         label,
-        csv_bytes(frame),
+        table_csv(frame, overrides),
         file_name=file_name,
         mime="text/csv",
         key=f"download-{name}",
@@ -34,15 +91,49 @@ def download(frame: pl.DataFrame, name: str, label: str = "Download CSV", *, by_
     )
 
 
+def _show(frame: pl.DataFrame, overrides: Mapping[str, Override], height: int | str | None, key: str | None = None):
+    shown = columns.plan(frame, overrides)
+    config = {
+        name: overrides[name] if isinstance(overrides.get(name), Mapping) else column_config(spec)
+        for name, spec in shown.items()
+    }
+    durations = {name: spec.kind for name, spec in shown.items() if spec.kind in DURATIONS}
+    data: Any = frame
+    if durations:
+        formats = {
+            name: columns.duration if kind == Kind.HOURS else columns.duration_days for name, kind in durations.items()
+        }
+        data = frame.to_pandas().style.format(formats, na_rep=MISSING)
+    return st.dataframe(
+        data,
+        hide_index=True,
+        height=columns.height(frame.height) if height is None else height,
+        column_config=config,
+        column_order=list(shown),
+        placeholder=MISSING,
+        key=key,
+    )
+
+
 def table(
-    frame: pl.DataFrame, name: str, /, height: int | str = "auto", by_filters: bool = True, **column_config
+    frame: pl.DataFrame,
+    name: str,
+    /,
+    height: int | str | None = None,
+    by_filters: bool = True,
+    **overrides: Override,
 ) -> None:
-    """A table with a CSV download under it (named as `download` says); a missing value reads '–'."""
-    st.dataframe(frame, hide_index=True, height=height, column_config=column_config or None, placeholder=MISSING)
-    download(frame, name, by_filters=by_filters)
+    """A table with a CSV download under it (named as `download` says); names beside ids, each column as its
+    kind reads.
+
+    overrides: a column's header, a columns.Column, or None to leave it out.
+    """
+    frame = named(frame)
+    _show(frame, overrides, height)
+    download(frame, name, overrides=overrides, by_filters=by_filters)
 
 
-def chart_with_table(figure: go.Figure, frame: pl.DataFrame, name: str, /, **column_config) -> None:
+def chart_with_table(figure: go.Figure, frame: pl.DataFrame, name: str, /, **overrides: Override) -> None:
     """The chart, and beside it the numbers behind it with a download."""
     if frame.is_empty():
         st.info(NO_DATA)
@@ -50,7 +141,7 @@ def chart_with_table(figure: go.Figure, frame: pl.DataFrame, name: str, /, **col
     left, right = st.columns([3, 2], vertical_alignment="center")
     left.plotly_chart(figure, key=f"chart-{name}")
     with right:
-        table(frame, name, height=300, **column_config)
+        table(frame, name, **overrides)
 
 
 def chart(figure: go.Figure, frame: pl.DataFrame, name: str) -> None:

@@ -1,0 +1,309 @@
+"""How each column of a metric frame is shown: its kind, its header, its cell text, its CSV value.
+
+Every table of the dashboard and every CSV download goes through here, so that a money
+column reads the same everywhere and a header is written once. The headers are all in
+``COLUMNS`` (one mapping, so that another language can replace it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+import polars as pl
+
+from kam.present.formatting import MISSING
+
+
+class Kind(StrEnum):
+    MONEY = "money"  # ¥ with grouping, no decimals
+    PERCENT = "percent"  # a share 0–1, shown with one decimal
+    SCORE = "score"  # a mean on a small scale, two decimals
+    COUNT = "count"  # a whole number with grouping
+    NUMBER = "number"  # a whole-number figure that may be negative (NPS)
+    DATE = "date"  # YYYY-MM-DD
+    MONTH = "month"  # YYYY-MM
+    DATETIME = "datetime"  # YYYY-MM-DD HH:MM
+    HOURS = "hours"  # a duration in hours: shown in hours under 48, else days
+    DAYS = "days"  # a duration in days, shown like HOURS
+    MANAGER = "manager"  # a manager id, shown as 徐军 (M01)
+    ACCOUNT = "account"  # an account id, shown as name (id)
+    BOOL = "bool"
+    TEXT = "text"
+
+
+@dataclass(frozen=True)
+class Column:
+    kind: Kind
+    label: str
+    help: str | None = None
+
+
+K = Kind
+COLUMNS: dict[str, Column] = {
+    # who and what
+    "account_id": Column(K.ACCOUNT, "Account"),
+    "name": Column(K.TEXT, "Name"),
+    "manager_id": Column(K.MANAGER, "Manager"),
+    "manager_name": Column(K.TEXT, "Manager"),
+    "region": Column(K.TEXT, "Region"),
+    "industry": Column(K.TEXT, "Industry"),
+    "tier": Column(K.TEXT, "Tier"),
+    "suggested_tier": Column(K.TEXT, "Suggested tier"),
+    "assigned_tier": Column(K.TEXT, "Assigned tier"),
+    "from_tier": Column(K.TEXT, "From"),
+    "to_tier": Column(K.TEXT, "To"),
+    "direction": Column(K.TEXT, "Direction"),
+    "change": Column(K.TEXT, "Change"),
+    "reason": Column(K.TEXT, "Reason"),
+    "channel": Column(K.TEXT, "Channel"),
+    "last_channel": Column(K.TEXT, "Last channel"),
+    "purpose": Column(K.TEXT, "Purpose"),
+    "notes": Column(K.TEXT, "Notes"),
+    "next_step": Column(K.TEXT, "Next step"),
+    "source": Column(K.TEXT, "Entered in"),
+    "complaint_id": Column(K.TEXT, "Complaint"),
+    "category": Column(K.TEXT, "Category"),
+    "severity": Column(K.TEXT, "Severity"),
+    "sla_status": Column(K.TEXT, "First-reply SLA"),
+    "age_band": Column(K.TEXT, "Age"),
+    "order_id": Column(K.TEXT, "Order"),
+    "product": Column(K.TEXT, "Product"),
+    "comment": Column(K.TEXT, "Comment"),
+    "latest_comment": Column(K.TEXT, "Comment"),
+    "period": Column(K.TEXT, "Period"),
+    "scope": Column(K.TEXT, "Scope"),
+    # money
+    "revenue": Column(K.MONEY, "Revenue"),
+    "revenue_12m": Column(K.MONEY, "Revenue, last 12 months"),
+    "revenue_prior_year": Column(K.MONEY, "Revenue a year earlier"),
+    "target": Column(K.MONEY, "Target to date", "The year's revenue target pro-rated to the period's days"),
+    "gap": Column(K.MONEY, "Gap to target"),
+    "amount": Column(K.MONEY, "Amount"),
+    "credit_limit": Column(K.MONEY, "Credit limit"),
+    # shares
+    "share": Column(K.PERCENT, "Share of accounts"),
+    "revenue_share": Column(K.PERCENT, "Share of revenue"),
+    "cumulative_share": Column(K.PERCENT, "Cumulative share"),
+    "coverage": Column(K.PERCENT, "Coverage"),
+    "visit_coverage": Column(K.PERCENT, "Coverage"),
+    "attainment": Column(K.PERCENT, "Attainment"),
+    "visit_attainment": Column(K.PERCENT, "Call plan"),
+    "growth": Column(K.PERCENT, "Growth"),
+    "met_pct": Column(K.PERCENT, "SLA met"),
+    "sla_met_pct": Column(K.PERCENT, "SLA met"),
+    "csat_pct": Column(K.PERCENT, "CSAT"),
+    "churn_rate": Column(K.PERCENT, "Churn rate"),
+    # scores
+    "mean_score": Column(K.SCORE, "Mean score"),
+    "satisfaction_mean": Column(K.SCORE, "Satisfaction"),
+    "nps": Column(K.NUMBER, "NPS"),
+    "score": Column(K.COUNT, "Score"),
+    "latest_score": Column(K.COUNT, "Latest score"),
+    "previous_score": Column(K.COUNT, "Previous score"),
+    # counts
+    "rank": Column(K.COUNT, "Rank"),
+    "accounts": Column(K.COUNT, "Active accounts"),
+    "active_accounts": Column(K.COUNT, "Active accounts"),
+    "accounts_a": Column(K.COUNT, "A"),
+    "accounts_b": Column(K.COUNT, "B"),
+    "accounts_c": Column(K.COUNT, "C"),
+    "covered": Column(K.COUNT, "Covered"),
+    "overdue": Column(K.COUNT, "Overdue"),
+    "planned": Column(K.COUNT, "Planned"),
+    "visits": Column(K.COUNT, "Visits"),
+    "visits_counted": Column(K.COUNT, "Visits counted"),
+    "changes": Column(K.COUNT, "Changes"),
+    "met": Column(K.COUNT, "Met"),
+    "breached": Column(K.COUNT, "Breached"),
+    "pending": Column(K.COUNT, "Pending"),
+    "sla_breached": Column(K.COUNT, "SLA breaches"),
+    "responded": Column(K.COUNT, "Replied"),
+    "resolved": Column(K.COUNT, "Resolved"),
+    "complaints": Column(K.COUNT, "Complaints"),
+    "responses": Column(K.COUNT, "Answers"),
+    "nps_responses": Column(K.COUNT, "NPS answers"),
+    "churned": Column(K.COUNT, "Churned"),
+    "quantity": Column(K.COUNT, "Quantity"),
+    "days_since_visit": Column(K.COUNT, "Days since visit", "Counted from the account's creation if never visited"),
+    "cadence": Column(K.COUNT, "Cadence (days)", "Maximum days between visits for the account's tier"),
+    "days_overdue": Column(K.COUNT, "Days overdue"),
+    "days_late": Column(K.COUNT, "Days late"),
+    # dates and times
+    "date": Column(K.DATE, "Date"),
+    "week": Column(K.DATE, "Week (Monday)"),
+    "month": Column(K.MONTH, "Month"),
+    "last_visit": Column(K.DATE, "Last visit"),
+    "visit_due": Column(K.DATE, "Next visit due", "Last day within the cadence"),
+    "visit_date": Column(K.DATE, "Visit date"),
+    "next_date": Column(K.DATE, "Next step due"),
+    "changed_on": Column(K.DATE, "Changed on"),
+    "latest_on": Column(K.DATE, "Latest survey"),
+    "surveyed_on": Column(K.DATE, "Surveyed"),
+    "order_date": Column(K.DATE, "Order date"),
+    "due_on": Column(K.DATE, "Payment due"),
+    "paid_on": Column(K.DATE, "Paid"),
+    "created_on": Column(K.DATE, "Customer since"),
+    "churned_on": Column(K.DATE, "Churned on"),
+    "opened_at": Column(K.DATETIME, "Opened"),
+    "responded_at": Column(K.DATETIME, "First reply"),
+    "resolved_at": Column(K.DATETIME, "Resolved"),
+    # durations
+    "age_hours": Column(K.HOURS, "Open for"),
+    "age_days": Column(K.DAYS, "Open for"),
+    "response_hours": Column(K.HOURS, "First reply after"),
+    "waiting_hours": Column(K.HOURS, "Waiting for a reply"),
+    "resolution_hours": Column(K.HOURS, "Resolved after"),
+    "response_median_hours": Column(K.HOURS, "First reply, median"),
+    "response_p90_hours": Column(K.HOURS, "First reply, 90th percentile"),
+    "resolution_median_hours": Column(K.HOURS, "Resolution, median"),
+    "resolution_p90_hours": Column(K.HOURS, "Resolution, 90th percentile"),
+    # flags
+    "active": Column(K.BOOL, "Active"),
+    "open": Column(K.BOOL, "Open"),
+    "executive": Column(K.BOOL, "Senior management"),
+    "mismatch": Column(K.BOOL, "Tier differs"),
+}
+
+# What a column override may be: a header, a Column, None to leave the column out, or (from
+# the user interface) a ready display setting.
+Override = str | Column | Mapping | None
+DAYS_FROM_HOURS = 48
+_SNAKE = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)+$")
+_ID_IN_LABEL = re.compile(r"\(([^()]+)\)$")
+
+
+def column(name: str, dtype: pl.DataType | None = None) -> Column:
+    """The column's kind and header; a flag column is a flag whatever its name, an unknown one text."""
+    known = COLUMNS.get(name)
+    if dtype == pl.Boolean:
+        return Column(Kind.BOOL, known.label if known else _human(name))
+    if known is not None:
+        if known.kind in (Kind.DATE, Kind.MONTH) and dtype is not None and dtype == pl.String:
+            return Column(Kind.TEXT, known.label, known.help)
+        return known
+    if dtype is not None and dtype.is_temporal():
+        return Column(Kind.DATETIME if isinstance(dtype, pl.Datetime) else Kind.DATE, _human(name))
+    if dtype is not None and dtype.is_numeric():
+        return Column(Kind.COUNT if dtype.is_integer() else Kind.SCORE, _human(name))
+    return Column(Kind.TEXT, _human(name))
+
+
+def _human(name: str) -> str:
+    return name.replace("_", " ").capitalize()
+
+
+def is_raw_header(text: str) -> bool:
+    """Whether a header reads like a database column (snake_case) rather than words."""
+    return bool(_SNAKE.match(text))
+
+
+def plan(frame: pl.DataFrame, overrides: Mapping[str, Override] | None = None) -> dict[str, Column]:
+    """Each column shown, in order, with its kind and header; names beside ids take the name's place."""
+    overrides = overrides or {}
+    shown: dict[str, Column] = {}
+    for name, dtype in frame.schema.items():
+        if name in overrides and overrides[name] is None:
+            continue
+        if name == "name" and name not in overrides and _name_carried(frame, overrides):
+            continue  # read in the id's column: name (id)
+        base = column(name, dtype)
+        override = overrides.get(name)
+        if isinstance(override, Column):
+            base = override
+        elif isinstance(override, str):
+            base = Column(base.kind, override, base.help)
+        elif isinstance(override, Mapping) and override.get("label"):
+            base = Column(base.kind, override["label"], base.help)  # a display setting given as it is
+        shown[name] = base
+    return shown
+
+
+def _name_carried(frame: pl.DataFrame, overrides: Mapping[str, Override]) -> bool:
+    """Whether the name column is the account's (or, with no account, the manager's) shown beside its id."""
+    owner = "account_id" if "account_id" in frame.columns else "manager_id"
+    return owner in frame.columns and not (owner in overrides and overrides[owner] is None)
+
+
+def readable(frame: pl.DataFrame, managers: Mapping[str, str] | None = None) -> pl.DataFrame:
+    """The frame with names beside ids: manager_id as 徐军 (M01), account_id as name (id) when the name is there.
+
+    Idempotent: an id already shown with its name, or one not in `managers`, is left as it is.
+    """
+    columns = []
+    if "manager_id" in frame.columns and managers and frame.schema["manager_id"] == pl.String:
+        names = pl.col("manager_id").replace_strict(dict(managers), default=None, return_dtype=pl.String)
+        columns.append(
+            pl.when(names.is_not_null())
+            .then(names + " (" + pl.col("manager_id") + ")")
+            .otherwise(pl.col("manager_id"))
+            .alias("manager_id")
+        )
+    if "account_id" in frame.columns and "name" in frame.columns:
+        columns.append(
+            pl.when(pl.col("name").is_not_null())
+            .then(pl.col("name") + " (" + pl.col("account_id") + ")")
+            .otherwise(pl.col("account_id"))
+            .alias("account_id")
+        )
+    return frame.with_columns(columns) if columns else frame
+
+
+def id_of(label: str) -> str:
+    """The id in a label 'name (id)'; the label itself if it carries none."""
+    found = _ID_IN_LABEL.search(label.strip())
+    return found.group(1) if found else label
+
+
+def duration(hours: float | None) -> str:
+    """A duration as it reads: '13.0 h' under 48 hours, else days, '3.2 d' (never thousands of hours)."""
+    if hours is None or hours != hours:
+        return MISSING
+    if abs(hours) < DAYS_FROM_HOURS:
+        return f"{hours:.1f} h"
+    return f"{hours / 24:,.1f} d"
+
+
+def duration_days(days: float | None) -> str:
+    return duration(None if days is None else days * 24)
+
+
+# Rows a table shows before it scrolls; under that it is as tall as its rows.
+VISIBLE_ROWS = 12
+ROW_PX, HEADER_PX = 35, 38
+
+
+def height(rows: int) -> int | str:
+    """A table's height: its rows' when they fit, else a fixed height that scrolls."""
+    return "content" if rows <= VISIBLE_ROWS else HEADER_PX + ROW_PX * VISIBLE_ROWS
+
+
+def for_csv(frame: pl.DataFrame, overrides: Mapping[str, Override] | None = None) -> pl.DataFrame:
+    """The frame as a spreadsheet should read it: human headers, money and figures to 2 decimals,
+    shares as percent numbers, durations in hours, dates as YYYY-MM-DD, times as YYYY-MM-DD HH:MM:SS."""
+    shown = plan(frame, overrides)
+    out = []
+    used: set[str] = set()
+    for name, spec in shown.items():
+        value = pl.col(name)
+        header = spec.label
+        dtype = frame.schema[name]
+        if spec.kind == Kind.PERCENT and dtype.is_numeric():
+            value, header = (value * 100).round(2), f"{header} (%)"
+        elif spec.kind == Kind.HOURS and dtype.is_numeric():
+            value, header = value.round(2), f"{header} (hours)"
+        elif spec.kind == Kind.DAYS and dtype.is_numeric():
+            value, header = value.round(2), f"{header} (days)"
+        elif dtype.is_float():
+            value = value.round(2)
+        elif isinstance(dtype, pl.Datetime):
+            value = value.dt.strftime("%Y-%m-%d %H:%M:%S")
+        elif dtype == pl.Date:
+            value = value.dt.strftime("%Y-%m" if spec.kind == Kind.MONTH else "%Y-%m-%d")
+        while header in used:
+            header += " "
+        used.add(header)
+        out.append(value.alias(header))
+    return frame.select(out)
