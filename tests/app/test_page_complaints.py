@@ -100,12 +100,12 @@ def test_sla_by_category_severity_and_manager(portfolio: Path):
         ("medium", 1, 1, 1, 0.5),
     ]
     by_manager = rows(at, "manager_id", "met", "breached", "pending", "met_pct")
-    assert by_manager[1] == ("M2", 2, 0, 1, 1.0)
-    assert by_manager[0][:4] == ("M1", 1, 2, 0)
+    assert by_manager[1] == ("李娜 (M2)", 2, 0, 1, 1.0)
+    assert by_manager[0][:4] == ("王伟 (M1)", 1, 2, 0)
     assert by_manager[0][4] == pytest.approx(1 / 3)
     # M1 replied in 24 and 26 h and resolved C1 in 48 h; M2 replied in 1 and 2 h, resolved both in 24 h.
     times = rows(at, "manager_id", "responded", "response_median_hours", "resolved", "resolution_median_hours")
-    assert times == [("M1", 2, 25.0, 1, 48.0), ("M2", 2, 1.5, 2, 24.0)]
+    assert times == [("王伟 (M1)", 2, 25.0, 1, 48.0), ("李娜 (M2)", 2, 1.5, 2, 24.0)]
 
 
 def test_breach_list_has_hours_to_first_reply_and_ageing_counts_open_ones(portfolio: Path):
@@ -113,8 +113,8 @@ def test_breach_list_has_hours_to_first_reply_and_ageing_counts_open_ones(portfo
     assert "Breaches (2)" in headers(at)
     # C2 was answered late; C3 has waited 40 h with no reply. Both are still open.
     assert rows(at, "complaint_id", "account_id", "response_hours", "waiting_hours", "open") == [
-        ("C2", "K1", 26.0, None, True),
-        ("C3", "K2", None, 40.0, True),
+        ("C2", "甲公司 (K1)", 26.0, None, True),
+        ("C3", "乙公司 (K2)", None, 40.0, True),
     ]
     assert at.get("download_button")
     # Open at the end of D: C4 12 h, C3 40 h, C2 20 days.

@@ -17,6 +17,7 @@ from kam.metrics import managers
 from kam.metrics.filters import Filters
 from kam.metrics.scope import Scope
 from kam.people.users import User
+from kam.present.columns import id_of
 from kam.reports.snapshot import kpi_snapshot
 from kam.store import db
 from tests.apptest import start
@@ -54,8 +55,8 @@ def scorecard_shown(at: AppTest) -> list[dict[str, Any]]:
 
 
 def ranking_shown(at: AppTest, figure: str) -> list[tuple[str, Any]]:
-    """The ranking's managers and figure: the second table starting with the manager's id."""
-    return [(row["manager_id"], row[figure]) for row in table(at, "manager_id", nth=1)]
+    """The ranking's managers (by id; shown as name (id)) and figure: the second table starting with the manager."""
+    return [(id_of(row["manager_id"]), row[figure]) for row in table(at, "manager_id", nth=1)]
 
 
 def assert_equals_the_snapshot(at: AppTest, database: Path, scope: Scope) -> list[dict[str, Any]]:
@@ -212,8 +213,9 @@ def test_choosing_a_manager_shows_their_accounts(portfolio: Path):
     at = at_june_end()
     at.selectbox(key="scorecard_manager").set_value("M2").run()
     assert not at.exception
-    own = {row["account_id"]: row for row in table(at, "account_id")}
+    own = {id_of(row["account_id"]): row for row in table(at, "account_id")}
     assert list(own) == ["K5", "K3"]  # overdue first
+    assert own["K5"]["account_id"] == "戊公司 (K5)"
     # K5 (B, cadence 90) last visited 03-20: due 06-18, 12 days overdue; 400 of revenue this year.
     k5 = own["K5"]
     assert (k5["days_since_visit"], f"{k5['visit_due']:%Y-%m-%d}", k5["days_overdue"]) == (102, "2026-06-18", 12)

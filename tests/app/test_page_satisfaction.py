@@ -113,13 +113,13 @@ def test_drops_and_latest_comments(portfolio: Path):
     # K2 fell to 2 (from 4), K5 and K1 to 4 (from 5); K3 has one score, K4 churned.
     assert "Drops (3)" in headers(at)
     assert rows(at, "account_id", "latest_score", "previous_score", "latest_comment") == [
-        ("K2", 2, 4, "响应慢"),
-        ("K5", 4, 5, None),
-        ("K1", 4, 5, "交货及时"),
+        ("乙公司 (K2)", 2, 4, "响应慢"),
+        ("戊公司 (K5)", 4, 5, None),
+        ("甲公司 (K1)", 4, 5, "交货及时"),
     ]
     assert rows(at, "surveyed_on", "account_id", "score", "comment") == [
-        (pd.Timestamp("2026-05-25"), "K2", 2, "响应慢"),
-        (pd.Timestamp("2026-05-20"), "K1", 4, "交货及时"),
+        (pd.Timestamp("2026-05-25"), "乙公司 (K2)", 2, "响应慢"),
+        (pd.Timestamp("2026-05-20"), "甲公司 (K1)", 4, "交货及时"),
     ]
 
 
@@ -139,7 +139,7 @@ def test_sidebar_filters_change_the_figures(portfolio: Path):
     at.sidebar.date_input(key="as_of").set_value(date(2026, 8, 1)).run()
     assert not at.exception
     assert cards(at) == {"Mean score": "2.33", "CSAT": "33.3%", "NPS": "-33", "Answers": "3"}
-    assert rows(at, "account_id", "latest_score", "previous_score") == [("K1", 1, 4), ("K2", 2, 4)]
+    assert rows(at, "account_id", "latest_score", "previous_score") == [("甲公司 (K1)", 1, 4), ("乙公司 (K2)", 2, 4)]
 
 
 @pytest.mark.parametrize(

@@ -79,8 +79,13 @@ def test_tiers_page_lists_the_review_candidates(portfolio: Path):
     # Revenue of the 12 months to D: K1 8000, K2 1000, K5 1000, K3 none; 10,000 in all.
     # Cumulative shares 0.8, 0.9, 1.0, 1.0: K1 A (assigned A), K2 B (assigned C), K5 B, K3 C.
     at = at_june_end("tiers")
-    suggested = [(row[1], row[2], row[3]) for row in table(at, "rank")]
-    assert suggested == [("K1", "A", "A"), ("K2", "C", "B"), ("K5", "B", "B"), ("K3", "C", "C")]
+    suggested = [(row[1], row[3], row[4]) for row in table(at, "rank")]
+    assert suggested == [
+        ("甲公司 (K1)", "A", "A"),
+        ("乙公司 (K2)", "C", "B"),
+        ("戊公司 (K5)", "B", "B"),
+        ("丙公司 (K3)", "C", "C"),
+    ]
     assert "Review candidates (1)" in [h.value for h in at.subheader]
     # Only K2 is assigned a tier (C at D) other than its suggested one (B): an upgrade, rank 2.
     pareto, candidates = tables(at, "rank")
@@ -94,11 +99,11 @@ def test_visits_page_lists_the_overdue_account_and_the_due_follow_up(portfolio: 
     assert not at.exception
     # K5 (B, cadence 90) last visited 2026-03-20: 102 days ago, 12 overdue.
     overdue = table(at, "account_id")
-    assert [(row[0], row[4], row[5], row[6]) for row in overdue] == [("K5", 102, 90, 12)]
+    assert [(row[0], row[4], row[5], row[6]) for row in overdue] == [("戊公司 (K5)", 102, 90, 12)]
     assert "Overdue accounts (1)" in [h.value for h in at.header]
     # Coverage by manager: M1 both covered, M2 one of two (K3 created 05-01 is within its cadence).
     by_manager = {row[0]: row[4] for row in table(at, "manager_id") if len(row) == 5}
-    assert by_manager == {"M1": 1.0, "M2": 0.5}
+    assert by_manager == {"王伟 (M1)": 1.0, "李娜 (M2)": 0.5}
 
 
 def test_downloads_and_the_brief_are_named_by_the_period_and_the_filters(portfolio: Path, offered_files):
