@@ -243,7 +243,7 @@ def readable(frame: pl.DataFrame, managers: Mapping[str, str] | None = None) -> 
         )
     if "account_id" in frame.columns and "name" in frame.columns:
         columns.append(
-            pl.when(pl.col("name").is_not_null())
+            pl.when(pl.col("name").is_not_null() & ~pl.col("account_id").str.ends_with(")"))
             .then(pl.col("name") + " (" + pl.col("account_id") + ")")
             .otherwise(pl.col("account_id"))
             .alias("account_id")
@@ -283,6 +283,7 @@ def height(rows: int) -> int | str:
 def for_csv(frame: pl.DataFrame, overrides: Mapping[str, Override] | None = None) -> pl.DataFrame:
     """The frame as a spreadsheet should read it: human headers, money and figures to 2 decimals,
     shares as percent numbers, durations in hours, dates as YYYY-MM-DD, times as YYYY-MM-DD HH:MM:SS."""
+    frame = readable(frame)
     shown = plan(frame, overrides)
     out = []
     used: set[str] = set()

@@ -1,0 +1,85 @@
+"""Every table of every page reads as words and figures: human headers, no midnight times, durations in days."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Dataframe
+
+from kam.present.columns import is_raw_header
+from tests.apptest import start
+
+# moment.js tokens of a date column's format, as strftime
+MOMENT = {"YYYY": "%Y", "MM": "%m", "DD": "%d", "HH": "%H", "mm": "%M", "ss": "%S"}
+PAGES = {
+    "overview": {},
+    "tiers": {},
+    "visits": {},
+    "managers": {},
+    "complaints": {},
+    "satisfaction": {},
+    "account": {"account": "K1"},
+}
+
+
+def _strftime(moment: str) -> str:
+    for token, code in MOMENT.items():
+        moment = moment.replace(token, code)
+    return moment
+
+
+def shown(table: Dataframe) -> tuple[list[str], list[list[str]]]:
+    """The headers and cell texts of a table as the browser shows them (column order, labels, formats)."""
+    config = json.loads(table.proto.columns or "{}")
+    frame = table.value
+    order = list(table.proto.column_order) or [c for c in frame.columns if not config.get(c, {}).get("hidden")]
+    display = None
+    if table.proto.arrow_data.HasField("styler"):
+        display = pa.ipc.open_stream(io.BytesIO(table.proto.arrow_data.styler.display_values)).read_pandas()
+    headers, rows = [], [[] for _ in range(len(frame))]
+    for column in order:
+        setting = config.get(column, {})
+        headers.append(setting.get("label") or column)
+        moment = setting.get("type_config", {}).get("format")
+        for i, value in enumerate(frame[column]):
+            if pd.isna(value):
+                text = "–"
+            elif isinstance(value, pd.Timestamp) and moment:
+                text = value.strftime(_strftime(moment))
+            elif display is not None and column in display.columns:
+                text = str(display[column].iloc[i])
+            else:
+                text = str(value)
+            rows[i].append(text)
+    return headers, rows
+
+
+def tables(at: AppTest) -> list[tuple[list[str], list[list[str]]]]:
+    return [shown(table) for table in at.dataframe]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_database_header_and_no_midnight_in_any_table(page: str, portfolio: Path):
+    at = start(page, as_of="2026-06-30", **PAGES[page])
+    assert not at.exception
+    assert at.dataframe, "the page shows no table"
+    for headers, rows in tables(at):
+        assert not [h for h in headers if is_raw_header(h) or "_" in h], headers
+        assert not [cell for row in rows for cell in row if "00:00:00" in cell], (headers, rows)
+
+
+def test_ages_read_in_days_and_hours_and_ids_carry_names(portfolio: Path):
+    # Open past the SLA at the end of 2026-06-30: C2 (K1, opened 06-10 10:00: 494 h, 20.6 days) and
+    # C3 (K2, opened 06-29 08:00: 40 h, under two days so in hours).
+    at = start("overview", as_of="2026-06-30")
+    breaches = next(rows for headers, rows in tables(at) if headers[0] == "Complaint")
+    assert [(row[0], row[1], row[2], row[-1]) for row in breaches] == [
+        ("C2", "甲公司 (K1)", "王伟 (M1)", "20.6 d"),
+        ("C3", "乙公司 (K2)", "王伟 (M1)", "40.0 h"),
+    ]

@@ -1,0 +1,126 @@
+"""Column kinds: durations and money at their edges, CSV downloads a spreadsheet reads, zero changes."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+
+import polars as pl
+import pytest
+
+from kam.present import columns
+from kam.present.downloads import table_csv
+from kam.present.formatting import delta_number, delta_points, delta_relative, money
+
+
+@pytest.mark.parametrize(
+    ("hours", "shown"),
+    [
+        (0.0, "0.0 h"),
+        (13.04, "13.0 h"),
+        (47.94, "47.9 h"),  # under 48 hours: hours
+        (48.0, "2.0 d"),  # from 48 hours: days
+        (76.8, "3.2 d"),
+        (22184.53, "924.4 d"),  # never thousands of hours
+        (None, "–"),
+        (float("nan"), "–"),
+    ],
+)
+def test_duration_reads_in_hours_under_two_days_else_days(hours, shown):
+    assert columns.duration(hours) == shown
+
+
+def test_duration_in_days_reads_like_hours():
+    assert columns.duration_days(1.5) == "36.0 h"
+    assert columns.duration_days(2) == "2.0 d"
+
+
+@pytest.mark.parametrize(
+    ("amount", "shown"),
+    [(0, "¥0"), (0.49, "¥0"), (999.5, "¥1,000"), (11141595.02, "¥11,141,595"), (-1234.4, "¥-1,234"), (None, "–")],
+)
+def test_money_has_yen_grouping_and_no_decimals(amount, shown):
+    assert money(amount) == shown
+
+
+def test_csv_has_human_headers_numbers_to_two_decimals_and_excel_dates():
+    frame = pl.DataFrame(
+        {
+            "account_id": ["K1", "K2"],
+            "name": ["甲公司", "乙公司"],
+            "manager_id": ["M1", "M9"],
+            "revenue": [7380123.790000004, 0.125],
+            "coverage": [0.953217, None],
+            "last_visit": [date(2026, 1, 2), None],
+            "opened_at": [datetime(2024, 5, 14, 15, 27, 56, 123456), None],
+            "age_hours": [22184.5349, 3.0],
+            "days_overdue": [12, 0],
+        }
+    )
+    named = columns.readable(frame, {"M1": "徐军"})
+    assert columns.readable(named, {"M1": "徐军"}).equals(named)  # names are put beside ids once
+    text = table_csv(named).decode("utf-8-sig")
+    back = pl.read_csv(io.StringIO(text), infer_schema=False)
+    assert back.columns == [
+        "Account",
+        "Manager",
+        "Revenue",
+        "Coverage (%)",
+        "Last visit",
+        "Opened",
+        "Open for (hours)",
+        "Days overdue",
+    ]
+    assert back.row(0) == (
+        "甲公司 (K1)",
+        "徐军 (M1)",
+        "7380123.79",
+        "95.32",
+        "2026-01-02",
+        "2024-05-14 15:27:56",
+        "22184.53",
+        "12",
+    )
+    # An id with no name known stays as it is; an empty cell stays empty.
+    assert back.row(1) == ("乙公司 (K2)", "M9", "0.12", None, None, None, "3.0", "0")
+    # Every number reads back as the value rounded to 2 decimals.
+    assert back["Revenue"].cast(pl.Float64).to_list() == [round(7380123.790000004, 2), 0.12]
+
+
+def test_csv_stays_formula_safe_after_formatting():
+    frame = pl.DataFrame({"account_id": ["K1"], "name": ["=HYPERLINK(1)"], "comment": ["+1"]})
+    text = table_csv(frame).decode("utf-8-sig")
+    assert text.splitlines()[1] == "'=HYPERLINK(1) (K1),'+1"
+
+
+def test_a_page_override_renames_or_leaves_out_a_column():
+    frame = pl.DataFrame({"account_id": ["K1"], "name": ["甲"], "overdue": [True], "revenue": [1.0]})
+    plan = columns.plan(frame, {"overdue": None, "revenue": "Revenue in the period"})
+    assert {name: (spec.kind, spec.label) for name, spec in plan.items()} == {
+        "account_id": (columns.Kind.ACCOUNT, "Account"),
+        "revenue": (columns.Kind.MONEY, "Revenue in the period"),
+    }
+
+
+def test_a_zero_change_is_no_change_not_a_rise():
+    # st.metric draws a grey, arrowless delta only for "0".
+    assert delta_points(0.5, 0.5) == "0"
+    assert delta_points(0.5, 0.49999) == "0"
+    assert delta_relative(100, 100) == "0"
+    assert delta_number(3, 3) == "0"
+    assert delta_number(2.001, 2.0, 2) == "0"
+    assert delta_points(0.51, 0.5) == "+1.0 pp"
+    assert delta_number(10, 3) == "+7"
+    assert delta_number(3, 13) == "-10"
+
+
+def test_height_fits_few_rows_and_scrolls_many():
+    assert columns.height(3) == "content"
+    assert columns.height(12) == "content"
+    assert columns.height(400) == columns.HEADER_PX + columns.ROW_PX * columns.VISIBLE_ROWS
+
+
+def test_id_of_a_label():
+    assert columns.id_of("徐军 (M01)") == "M01"
+    assert columns.id_of("甲 (公司) (K1)") == "K1"
+    assert columns.id_of("M01") == "M01"
