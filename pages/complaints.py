@@ -7,7 +7,7 @@ from kam.present import charts
 from kam.present.columns import Column, Kind
 from kam.present.formatting import hours, number, percent
 from kam.ui import dashboard
-from kam.ui.widgets import NO_DATA, chart_with_table, table
+from kam.ui.widgets import NO_DATA, chart_with_table, named, table
 
 scope = dashboard.scope()
 sla = dashboard.cached(complaints.complaint_sla, scope)
@@ -79,7 +79,7 @@ else:
     tabs = st.tabs([f"By {label.lower()}" for *_, label in GROUPS])
     for tab, (column, metric, options, label) in zip(tabs, GROUPS, strict=True):
         with tab:
-            counts_by = dashboard.cached(metric, scope, **options)
+            counts_by = named(dashboard.cached(metric, scope, **options))
             chart_with_table(
                 charts.sla_counts(counts_by, column, label),
                 counts_by,

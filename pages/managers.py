@@ -6,7 +6,7 @@ from kam.metrics import managers
 from kam.present import charts
 from kam.present.text import markdown_text
 from kam.ui import dashboard
-from kam.ui.widgets import NO_DATA, chart_with_table, judged_table, table
+from kam.ui.widgets import NO_DATA, chart_with_table, follow_click, judged_table, table
 
 scope = dashboard.scope()
 card = dashboard.cached(managers.scorecard, scope)
@@ -78,12 +78,15 @@ measure = st.columns([2, 3])[0].selectbox(
 )
 chosen = figures[measure]
 ranked = managers.rank_managers(card, measure, scope.policy)
-chart_with_table(
+point = chart_with_table(
     charts.ranking_of(ranked, measure, chosen.label, chosen.target, chosen.unit),
     ranked,
     "manager-ranking",
+    select=True,
     **{measure: chosen.label},
 )
+# A click on a manager's bar shows their accounts below.
+follow_click("scorecard_manager", point[0] if point else None)
 
 st.header("A manager's accounts")
 names = dict(zip(card["manager_id"], card["name"], strict=True))
@@ -98,6 +101,7 @@ else:
         own,
         f"accounts-of-{manager}",
         region=None,
+        manager_id=None,
         overdue=None,
         revenue="Revenue in the period",
     )

@@ -1,5 +1,7 @@
 """The weekly meeting: headline figures against the previous period, and what needs attention."""
 
+from datetime import date
+
 import streamlit as st
 
 from kam.metrics import attention, revenue
@@ -9,7 +11,7 @@ from kam.present.formatting import delta_number, delta_points, delta_relative, m
 from kam.reports.brief import can_print, weekly_brief, weekly_brief_pdf
 from kam.reports.snapshot import headline_figures
 from kam.ui import dashboard
-from kam.ui.widgets import chart_with_table, table
+from kam.ui.widgets import chart_with_table, drill, table
 
 scope = dashboard.scope()
 SECTIONS = [
@@ -120,10 +122,22 @@ right.download_button(
 )
 
 st.header("Revenue")
-st.caption("Monthly revenue of the accounts in scope, the 24 months up to the as-of date")
-chart_with_table(
-    charts.revenue_by_month(monthly := dashboard.cached(revenue.revenue_by_month, scope)), monthly, "revenue-by-month"
+st.caption(
+    "Monthly revenue of the accounts in scope, the 24 months up to the as-of date. Click a month for its accounts."
 )
+point = chart_with_table(
+    charts.revenue_by_month(monthly := dashboard.cached(revenue.revenue_by_month, scope)),
+    monthly,
+    "revenue-by-month",
+    select=True,
+)
+if point:
+    month = scope.in_month(date.fromisoformat(point[0][:10]))
+    drill(
+        f"Revenue by account, {month.start:%Y-%m}",
+        dashboard.cached(revenue.revenue_by_account, month),
+        f"revenue-by-account-{month.start:%Y-%m}",
+    )
 
 st.header("Needs attention")
 for title, metric, name in SECTIONS:

@@ -1,11 +1,13 @@
 """Tiers: the mix of A, B and C accounts, how it moves, and which accounts revenue says to review."""
 
+from datetime import date
+
 import streamlit as st
 
-from kam.metrics import tier_review, tiers
+from kam.metrics import managers, tier_review, tiers
 from kam.present import charts
 from kam.ui import dashboard
-from kam.ui.widgets import NO_DATA, chart_with_table, table
+from kam.ui.widgets import NO_DATA, chart_with_table, clickable, drill, follow_click, table
 
 scope = dashboard.scope()
 distribution = dashboard.cached(tiers.tier_distribution, scope)
@@ -27,22 +29,34 @@ st.caption(
 st.subheader("Distribution")
 if has_accounts:
     left, right = st.columns(2)
-    left.plotly_chart(charts.tier_counts(distribution), key="chart-tier-counts")
+    point = clickable(charts.tier_counts(distribution), "chart-tier-counts", left)
     if has_revenue:
         right.plotly_chart(charts.tier_revenue_share(distribution), key="chart-tier-revenue-share")
     else:
         right.info("No revenue in the last 12 months for these filters.")
     table(distribution, "tier-distribution")
+    # A click on a bar picks the tier; the picker serves the pie, which cannot be clicked.
+    follow_click("tier_accounts", point[0] if point else None)
+    tier = st.segmented_control("Show the accounts of tier", ["A", "B", "C"], key="tier_accounts")
+    if tier:
+        drill(
+            f"Active tier-{tier} accounts",
+            dashboard.cached(managers.accounts_in_scope, scope.only(tier=tier)),
+            f"accounts-tier-{tier}",
+        )
 else:
     st.info(NO_DATA)
 
 st.subheader("Mix over time")
-chart_with_table(
-    charts.tier_mix(mix),
-    mix,
-    "tier-mix",
-    date="Month end",
-)
+point = chart_with_table(charts.tier_mix(mix), mix, "tier-mix", select=True, date="Month end")
+if point:
+    tier, day = point[0], date.fromisoformat(point[1][:10])
+    drill(
+        f"Active tier-{tier} accounts on {day:%Y-%m-%d}",
+        dashboard.cached(managers.accounts_in_scope, scope.with_period(scope.start, scope.end, day).only(tier=tier)),
+        f"accounts-tier-{tier}-{day:%Y-%m-%d}",
+        revenue=None,
+    )
 
 st.subheader("Movement in the period")
 chart_with_table(

@@ -2,14 +2,15 @@
 
 import streamlit as st
 
-from kam.metrics import visits
+from kam.metrics import managers, visits
 from kam.present import charts
+from kam.present.columns import id_of
 from kam.ui import dashboard
-from kam.ui.widgets import NO_DATA, chart_with_table, table
+from kam.ui.widgets import NO_DATA, chart_with_table, drill, named, table
 
 scope = dashboard.scope()
 overdue = dashboard.cached(visits.overdue_accounts, scope)
-attainment = dashboard.cached(visits.visit_attainment, scope, by="manager")
+attainment = named(dashboard.cached(visits.visit_attainment, scope, by="manager"))
 weekly = dashboard.cached(visits.visits_by_week, scope)
 followups = dashboard.cached(visits.followups_due, scope)
 
@@ -22,7 +23,7 @@ st.caption(
 )
 
 st.header("Coverage")
-st.caption("Active accounts visited within their tier's cadence.")
+st.caption("Active accounts visited within their tier's cadence. Click a bar for the accounts behind it.")
 # The metric's grouping, the column it comes back in, its label, the bar colours.
 GROUPS = [
     ("tier", "tier", "Tier", "tier"),
@@ -32,12 +33,20 @@ GROUPS = [
 tabs = st.tabs([f"By {label.lower()}" for _, _, label, _ in GROUPS])
 for tab, (by, column, label, color) in zip(tabs, GROUPS, strict=True):
     with tab:
-        coverage = dashboard.cached(visits.visit_coverage, scope, by=by)
-        chart_with_table(
+        coverage = named(dashboard.cached(visits.visit_coverage, scope, by=by))
+        point = chart_with_table(
             charts.share_by(coverage, column, "coverage", "Visit coverage", label, color=color),
             coverage,
             f"coverage-by-{by}",
+            select=True,
         )
+        if point:
+            group = id_of(point[0]) if by == "manager" else point[0]
+            drill(
+                f"Active accounts, {label.lower()} {point[0]}",
+                dashboard.cached(managers.accounts_in_scope, scope.only(**{by: group})),
+                f"accounts-{by}-{group}",
+            )
 
 st.header("Call-plan attainment by manager")
 st.caption("Visits made in the period, up to the number planned from each account's cadence, over the visits planned.")

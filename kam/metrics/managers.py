@@ -87,10 +87,14 @@ def manager_accounts(con: duckdb.DuckDBPyConnection, scope: Scope, manager_id: s
     (counted from created_on for an account never visited); `days_overdue` is 0 until then.
     Revenue is the account's orders in the period up to D.
     """
-    mine = only_manager(scope, manager_id)
+    return accounts_in_scope(con, only_manager(scope, manager_id))
+
+
+def accounts_in_scope(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """The active accounts at D behind a figure of the scope, overdue first, as `manager_accounts` lists them."""
     sales = run(
         con,
-        mine,
+        scope,
         f"""
         WITH {SCOPED}
         SELECT s.account_id, coalesce(sum(o.amount), 0) AS revenue
@@ -102,7 +106,7 @@ def manager_accounts(con: duckdb.DuckDBPyConnection, scope: Scope, manager_id: s
         """,
     )
     return (
-        visits.visit_status(con, mine)
+        visits.visit_status(con, scope)
         .join(sales, on="account_id", how="left")
         .with_columns(
             visit_due=pl.lit(scope.as_of) + pl.duration(days=pl.col("cadence") - pl.col("days_since_visit")),
@@ -122,6 +126,7 @@ def manager_accounts(con: duckdb.DuckDBPyConnection, scope: Scope, manager_id: s
             "days_overdue",
             "overdue",
             "revenue",
+            "manager_id",
         )
     )
 

@@ -107,6 +107,24 @@ def revenue_by_month(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFra
     )
 
 
+def revenue_by_account(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Each account's orders and revenue in the period up to D, largest first (the accounts behind a month's bar)."""
+    return run(
+        con,
+        scope,
+        f"""
+        WITH {SCOPED}
+        SELECT s.account_id, s.name, s.tier, s.region, s.manager_id,
+               count(*) AS orders, sum(o.amount) AS revenue
+        FROM orders AS o
+        JOIN scoped AS s USING (account_id)
+        WHERE o.order_date BETWEEN $start AND $period_end
+        GROUP BY ALL
+        ORDER BY revenue DESC, s.account_id
+        """,
+    )
+
+
 def churn(con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None = None) -> pl.DataFrame:
     """Accounts churned in the period (up to D) / accounts active at the period's start."""
     frame = run(

@@ -47,6 +47,23 @@ class Scope:
     def with_period(self, start: date, end: date, as_of: date | None = None) -> Scope:
         return replace(self, start=start, end=end, as_of=as_of or self.as_of)
 
+    def only(self, tier: str | None = None, region: str | None = None, manager: str | None = None) -> Scope:
+        """The scope narrowed to one tier, region or manager (one the filters leave out leaves nothing)."""
+        narrowed = self
+        for name, value in (("tiers", tier), ("regions", region), ("managers", manager)):
+            if value is None:
+                continue
+            if getattr(narrowed, name) and value not in getattr(narrowed, name):
+                narrowed = replace(narrowed, allowed_accounts=frozenset())
+            narrowed = replace(narrowed, **{name: (value,)})
+        return narrowed
+
+    def in_month(self, month: date) -> Scope:
+        """The scope's filters over the calendar month of `month` (still as of D: nothing after D counts)."""
+        first = month.replace(day=1)
+        following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        return replace(self, start=first, end=following - timedelta(days=1))
+
     def previous(self) -> Scope:
         """The period of the same length just before this one, as of its last day."""
         start, end = previous_period(self.start, self.period_end)

@@ -39,6 +39,7 @@ def tier_counts(dist: pl.DataFrame) -> go.Figure:
         color_discrete_map=TIER_COLORS,
         category_orders=TIER_ORDER,
         text="accounts",
+        custom_data=["tier"],
         labels={"tier": "Tier", "accounts": "Active accounts"},
     )
     return _finish(fig.update_layout(showlegend=False), "Active accounts by tier")
@@ -64,10 +65,11 @@ def tier_mix(mix: pl.DataFrame) -> go.Figure:
     """Active accounts by tier at each month end."""
     mix = plotly_frame(mix)
     fig = px.bar(
-        mix,
+        mix.with_columns(day=pl.col("date").cast(pl.String)),
         x="date",
         y="accounts",
         color="tier",
+        custom_data=["tier", "day"],
         color_discrete_map=TIER_COLORS,
         category_orders=TIER_ORDER,
         labels={"date": "Month end", "accounts": "Active accounts", "tier": "Tier"},
@@ -116,8 +118,9 @@ def pareto(abc: pl.DataFrame, cutoffs: dict[str, float]) -> go.Figure:
 
 
 def share_by(frame: pl.DataFrame, x: str, y: str, title: str, label: str, color: str | None = None) -> go.Figure:
-    """A bar per group of a share (coverage, attainment, met %), 0–100 %."""
-    frame = plotly_frame(frame)
+    """A bar per group of a share (coverage, attainment, met %), 0–100 %; a bar's customdata is its group as is."""
+    # The group unescaped for a click (customdata is never drawn): plotly_frame escapes text columns only.
+    frame = plotly_frame(frame.with_columns(group=pl.col(x).cast(pl.Categorical)))
     fig = px.bar(
         frame,
         x=x,
@@ -126,6 +129,7 @@ def share_by(frame: pl.DataFrame, x: str, y: str, title: str, label: str, color:
         color_discrete_map=TIER_COLORS if color == "tier" else None,
         category_orders=TIER_ORDER,
         text_auto=".0%",
+        custom_data=["group"],
         labels={x: label, y: title},
     )
     fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
@@ -200,6 +204,7 @@ def ranking(card: pl.DataFrame, column: str, label: str, target: float | None = 
             y=ranked.get_column("name") + " (" + ranked.get_column("manager_id") + ")",
             orientation="h",
             marker_color=colors,
+            customdata=ranked.get_column("manager_id"),
         )
     )
     if target is not None:
@@ -210,7 +215,14 @@ def ranking(card: pl.DataFrame, column: str, label: str, target: float | None = 
 
 def revenue_by_month(monthly: pl.DataFrame) -> go.Figure:
     monthly = plotly_frame(monthly)
-    fig = px.bar(monthly, x="month", y="revenue", labels={"month": "Month", "revenue": "Revenue"})
+    fig = px.bar(
+        monthly.with_columns(day=pl.col("month").cast(pl.String)),
+        x="month",
+        y="revenue",
+        custom_data=["day"],
+        labels={"month": "Month", "revenue": "Revenue"},
+    )
+    fig.update_traces(hovertemplate="%{x|%Y-%m}<br>¥%{y:,.0f}<extra></extra>")
     return _finish(fig, "Revenue by month")
 
 

@@ -7,6 +7,7 @@ through st.column_config.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -133,14 +134,56 @@ def table(
     download(frame, name, overrides=overrides, by_filters=by_filters)
 
 
-def chart_with_table(figure: go.Figure, frame: pl.DataFrame, name: str, /, **overrides: Override) -> None:
-    """The chart, and beside it the numbers behind it with a download."""
+def chart_with_table(
+    figure: go.Figure, frame: pl.DataFrame, name: str, /, select: bool = False, **overrides: Override
+) -> list | None:
+    """The chart, and beside it the numbers behind it with a download.
+
+    select: the chart's bars or markers can be clicked; returns the clicked point's customdata.
+    """
     if frame.is_empty():
         st.info(NO_DATA)
-        return
+        return None
     left, right = st.columns([3, 2], vertical_alignment="center")
-    left.plotly_chart(figure, key=f"chart-{name}")
+    point = clickable(figure, f"chart-{name}", left) if select else left.plotly_chart(figure, key=f"chart-{name}")
     with right:
+        table(frame, name, **overrides)
+    return point if select else None
+
+
+def clickable(figure: go.Figure, key: str, where: Any = None) -> list | None:
+    """A chart whose bars or markers can be clicked (not pies or heatmaps); the clicked point's customdata."""
+    event = (where or st).plotly_chart(figure, key=key, on_select="rerun", selection_mode="points")
+    points = event.selection.points
+    if not points:
+        return None
+    data = points[0].get("customdata")
+    return list(data) if isinstance(data, list | tuple) else [data]
+
+
+def follow_click(key: str, value: Any) -> None:
+    """Put a newly clicked value into the picker `key` (call before the picker is drawn).
+
+    The chart keeps its selection over reruns: only a click on another point moves the picker,
+    so that the picker stays the user's between clicks.
+    """
+    seen = f"{key}_clicked"
+    if value is not None and value != st.session_state.get(seen):
+        st.session_state[key] = value
+    st.session_state[seen] = value
+
+
+def _plain(text: str) -> str:
+    """Text (a region or a name from the exports, say) that Markdown shows as it is."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", text)
+
+
+def drill(title: str, frame: pl.DataFrame, name: str, /, **overrides: Override) -> None:
+    """The records behind a clicked bar or point, under the chart."""
+    st.subheader(_plain(f"{title} ({frame.height})"), anchor=False)
+    if frame.is_empty():
+        st.info("Nothing behind this point for these filters.")
+    else:
         table(frame, name, **overrides)
 
 
