@@ -90,7 +90,7 @@ def test_tiers_page_lists_the_review_candidates(portfolio: Path):
     # Only K2 is assigned a tier (C at D) other than its suggested one (B): an upgrade, rank 2.
     pareto, candidates = tables(at, "rank")
     assert len(pareto) == 4
-    assert [row[:8] for row in candidates] == [(2, "K2", "乙公司", "华东", "M1", "C", "B", "upgrade")]
+    assert [row[:8] for row in candidates] == [(2, "乙公司 (K2)", "乙公司", "华东", "王伟 (M1)", "C", "B", "upgrade")]
     assert [(row[8], round(row[9], 4)) for row in candidates] == [(1000.0, 0.9)]
 
 
@@ -110,7 +110,7 @@ def test_downloads_and_the_brief_are_named_by_the_period_and_the_filters(portfol
     at = at_june_end("visits", region="华南", tier=["B"])
     assert not at.exception
     # Year to 2026-06-30, in 华南, tier B: K5 is overdue.
-    assert [row[0] for row in table(at, "account_id")] == ["K5"]
+    assert [row[0] for row in table(at, "account_id")] == ["戊公司 (K5)"]
     assert offered_files["download-overdue-accounts"] == "overdue-accounts_2026-01-01_2026-06-30_region-华南_tier-B.csv"
     at = at_june_end("overview", manager="王伟 (M1)")
     at.sidebar.selectbox(key="period").set_value("quarter").run()
