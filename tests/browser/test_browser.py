@@ -208,3 +208,26 @@ def test_a_manager_opening_another_managers_account_sees_nothing_of_it_and_signs
         assert page.get_by_text("No account matches").count() == 0
     finally:
         page.close()
+
+
+def test_clicking_a_tier_bar_lists_the_accounts_behind_it(server: str, browser: Browser):
+    page = _open(browser, f"{server}/tiers")
+    try:
+        page.get_by_role("heading", name="Tiers", exact=True).wait_for(timeout=60_000)
+        bars = page.locator(".js-plotly-plot").first.locator(".barlayer .point path")
+        bars.first.wait_for(timeout=60_000)
+        assert page.get_by_role("heading", name=re.compile(r"^Active tier-")).count() == 0
+        # Plotly takes clicks on the layer over the bars: click where the second bar (tier B) is drawn.
+        box = bars.nth(1).bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        heading = page.get_by_role("heading", name=re.compile(r"^Active tier-B accounts \(\d+\)"))
+        heading.wait_for(timeout=60_000)
+        _settled(page)
+        count = int(re.search(r"\((\d+)\)", heading.inner_text()).group(1))
+        assert count > 0
+        # The table of those accounts sits right under the heading, with the picker set to B.
+        table = page.locator('[data-testid="stDataFrame"]').filter(has=page.get_by_text("Next visit due"))
+        table.first.wait_for(timeout=30_000)
+        assert page.locator('[data-testid="stException"]').count() == 0
+    finally:
+        page.close()
