@@ -50,11 +50,18 @@ for tab, (by, column, label, color) in zip(tabs, GROUPS, strict=True):
 
 st.header("Call-plan attainment by manager")
 st.caption("Visits made in the period, up to the number planned from each account's cadence, over the visits planned.")
-chart_with_table(
+point = chart_with_table(
     charts.share_by(attainment, "manager_id", "attainment", "Visit attainment", "Manager"),
     attainment,
     "attainment-by-manager",
+    select=True,
 )
+if point:
+    drill(
+        f"Active accounts of {point[0]}",
+        dashboard.cached(managers.accounts_in_scope, scope.only(manager=id_of(point[0]))),
+        f"accounts-manager-{id_of(point[0])}",
+    )
 
 st.header(f"Overdue accounts ({overdue.height})")
 if overdue.is_empty():
@@ -65,7 +72,7 @@ else:
             "account_id",
             "name",
             "tier",
-            "manager_name",
+            "manager_id",
             "days_since_visit",
             "cadence",
             "days_overdue",

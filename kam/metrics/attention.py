@@ -13,7 +13,7 @@ def overdue_key_accounts(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.Dat
     """A-accounts overdue for a visit at D, most overdue first."""
     overdue = visits.overdue_accounts(con, scope).filter(pl.col("tier") == "A")
     return overdue.select(
-        "account_id", "name", "manager_name", "last_visit", "days_since_visit", "cadence", "days_overdue"
+        "account_id", "name", "manager_id", "last_visit", "days_since_visit", "cadence", "days_overdue"
     )
 
 
