@@ -7,7 +7,6 @@ through st.column_config.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,6 +19,7 @@ from kam.present import columns
 from kam.present.columns import Column, Kind, Override
 from kam.present.downloads import table_csv
 from kam.present.formatting import MISSING
+from kam.present.text import markdown_text
 from kam.ui import dashboard
 
 # Light fills, so that the figures stay readable on a projector.
@@ -173,14 +173,9 @@ def follow_click(key: str, value: Any) -> None:
     st.session_state[seen] = value
 
 
-def _plain(text: str) -> str:
-    """Text (a region or a name from the exports, say) that Markdown shows as it is."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", text)
-
-
 def drill(title: str, frame: pl.DataFrame, name: str, /, **overrides: Override) -> None:
     """The records behind a clicked bar or point, under the chart."""
-    st.subheader(_plain(f"{title} ({frame.height})"), anchor=False)
+    st.subheader(markdown_text(f"{title} ({frame.height})"), anchor=False)
     if frame.is_empty():
         st.info("Nothing behind this point for these filters.")
     else:
