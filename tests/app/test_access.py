@@ -7,6 +7,7 @@ import io
 import re
 import tomllib
 from datetime import date
+from typing import Any
 
 import polars as pl
 import pytest
@@ -17,7 +18,7 @@ from kam import config
 from kam.metrics import managers, revenue, visits
 from kam.metrics.scope import Scope
 from kam.people.users import User
-from kam.present.downloads import csv_bytes
+from kam.present.downloads import csv_bytes, table_csv
 from kam.reports.brief import weekly_brief
 from kam.reports.snapshot import headline_figures
 from kam.store import db
@@ -53,12 +54,12 @@ def downloads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The text of every CSV download the pages offer, as the user would save it."""
     offered: list[str] = []
 
-    def recording(frame: pl.DataFrame) -> bytes:
-        data = csv_bytes(frame)
+    def recording(frame: pl.DataFrame, overrides: Any = None) -> bytes:
+        data = table_csv(frame, overrides)
         offered.append(data.decode("utf-8-sig"))
         return data
 
-    monkeypatch.setattr(widgets, "csv_bytes", recording)
+    monkeypatch.setattr(widgets, "table_csv", recording)
     return offered
 
 

@@ -69,7 +69,7 @@ def test_a_valid_visit_is_saved_and_counts_at_once(portfolio):
     assert worklist_accounts(worklist) == ["乙公司 (K2)"]
     compliance = start("visits", user=WANG)
     overdue = compliance.dataframe[[f.value.columns[0] for f in compliance.dataframe].index("account_id")].value
-    assert list(overdue["account_id"]) == ["K2"]
+    assert list(overdue["account_id"]) == ["乙公司 (K2)"]
 
 
 @pytest.mark.parametrize(
