@@ -84,11 +84,11 @@ if user is None or user.must_change_password:
 
 con = dashboard.connection()
 options = dashboard.filter_options()
-latest = options.latest or date.today()
+data_date = options.data_date or date.today()
 managers = access.visible_managers(options.managers, user)
 manager_names = dict(zip(managers["manager_id"], managers["name"], strict=True))
 
-dashboard.follow_latest("as_of", latest)
+dashboard.follow_data_date("as_of", data_date)
 with st.sidebar:
     as_of = st.date_input(
         "As of", key="as_of", bind="query-params", help="Figures count events up to the end of this day."
@@ -117,7 +117,7 @@ with st.sidebar:
     tiers = st.multiselect("Tier", TIERS, key="tier", bind="query-params", placeholder="All")
     filters = Filters(as_of, period, start, end, tuple(regions), tuple(chosen_managers), tuple(tiers))
     first, last = filters.bounds()
-    st.caption(f"Period {first:%Y-%m-%d} – {last:%Y-%m-%d} · data up to {latest:%Y-%m-%d}")
+    st.caption(f"Period {first:%Y-%m-%d} – {last:%Y-%m-%d} · exports run to {data_date:%Y-%m-%d}")
     if shows_demo_data(con):
         st.info("Showing the bundled demo data.", icon=":material/science:")
     st.divider()

@@ -46,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
 
     kpis = commands.add_parser("kpis", help="print the KPI snapshot as JSON")
     kpis.add_argument("--db", type=Path, help="database file (default: the configured one)")
-    kpis.add_argument("--as-of", type=_date, help="as-of date D (default: today)")
+    kpis.add_argument("--as-of", type=_date, help="as-of date D (default: the date the loaded exports run to)")
     kpis.add_argument("--start", type=_date, help="period start (default: 1 January of D's year)")
     kpis.add_argument("--end", type=_date, help="period end (default: 31 December of D's year)")
     kpis.add_argument("--region", action="append", default=[], help="only this region (repeatable)")
@@ -113,20 +113,20 @@ def _kpis(args: argparse.Namespace) -> int:
     path = args.db or settings().db_path
     if not Path(path).is_file():
         raise loader.LoadError(f"{path}: no such database; run `python -m kam load DIR` first")
-    as_of = args.as_of or date.today()
-    start, end = period_bounds("ytd", as_of)
-    start, end = args.start or start, args.end or end
-    if start > end:
-        raise ValueError(f"--start {start} is after --end {end}")
-    scope = Scope(
-        as_of=as_of,
-        start=start,
-        end=end,
-        regions=tuple(args.region),
-        managers=tuple(args.manager),
-        tiers=tuple(args.tier),
-    )
     with db.connect(path, read_only=True) as con:
+        as_of = args.as_of or db.data_date(con) or date.today()
+        start, end = period_bounds("ytd", as_of)
+        start, end = args.start or start, args.end or end
+        if start > end:
+            raise ValueError(f"--start {start} is after --end {end}")
+        scope = Scope(
+            as_of=as_of,
+            start=start,
+            end=end,
+            regions=tuple(args.region),
+            managers=tuple(args.manager),
+            tiers=tuple(args.tier),
+        )
         print(json.dumps(kpi_snapshot(con, scope), ensure_ascii=False, indent=2))
     return 0
 

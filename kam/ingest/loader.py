@@ -23,6 +23,7 @@ from kam.store.schema import (
     CHOICE_ALIASES,
     EXPORT_TABLES,
     EXPORTS,
+    EXPORTS_RUN_TO,
     MANAGERS,
     SHARED_EMAIL,
     Column,
@@ -639,9 +640,10 @@ def load(
             _replace(cur, table, good[table.name])
         db.execute(
             cur,
-            """
+            f"""
             INSERT INTO load_history
-            VALUES ($load_id, $loaded_at, $source, $files, $read, $loaded, $rejected, $loaded_by)
+                (load_id, loaded_at, source, files, rows_read, rows_loaded, rows_rejected, loaded_by, data_to)
+            VALUES ($load_id, $loaded_at, $source, $files, $read, $loaded, $rejected, $loaded_by, ({EXPORTS_RUN_TO}))
             """,
             {
                 "load_id": load_id,

@@ -173,20 +173,3 @@ def run(con: duckdb.DuckDBPyConnection, scope: Scope, sql: str, **extra: Any) ->
 def ratio(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
     """numerator / denominator, null (not 0, not inf) when the denominator is 0 or null."""
     return pl.when(denominator > 0).then(numerator / denominator)
-
-
-def latest_event_date(con: duckdb.DuckDBPyConnection) -> date | None:
-    """The last date anything happened in the data: the dashboard's default as-of date."""
-    return db.scalar(
-        con,
-        """
-        SELECT greatest(
-            (SELECT max(order_date) FROM orders),
-            (SELECT max(visit_date) FROM visits),
-            (SELECT CAST(max(opened_at) AS DATE) FROM complaints),
-            (SELECT max(surveyed_on) FROM surveys),
-            (SELECT max(changed_on) FROM tier_changes),
-            (SELECT max(created_on) FROM accounts)
-        )
-        """,
-    )

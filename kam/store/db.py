@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import polars as pl
 
-from kam.store.schema import DDL
+from kam.store.schema import DDL, EXPORTS_RUN_TO
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
@@ -116,3 +117,12 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any] |
 def is_empty(con: duckdb.DuckDBPyConnection) -> bool:
     """True when no export has ever been loaded."""
     return scalar(con, "SELECT count(*) FROM load_history") == 0
+
+
+def data_date(con: duckdb.DuckDBPyConnection) -> date | None:
+    """The date the latest load's exports run to (None before any load): the default as-of date."""
+    kept = con.execute("SELECT data_to FROM load_history ORDER BY load_id DESC LIMIT 1").fetchall()
+    if not kept:
+        return None
+    # A load made before the date was kept: the export tables still hold what it loaded.
+    return kept[0][0] or scalar(con, EXPORTS_RUN_TO)

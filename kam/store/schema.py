@@ -259,9 +259,12 @@ APP_DDL = (
         rows_read BIGINT NOT NULL,
         rows_loaded BIGINT NOT NULL,
         rows_rejected BIGINT NOT NULL,
-        loaded_by VARCHAR
+        loaded_by VARCHAR,
+        data_to DATE
     )
     """,
+    # Databases made before loads kept the date their exports run to.
+    "ALTER TABLE load_history ADD COLUMN IF NOT EXISTS data_to DATE",
     """
     CREATE TABLE IF NOT EXISTS users (
         username VARCHAR PRIMARY KEY,
@@ -352,6 +355,17 @@ SELECT visit_id, account_id, manager_id, visit_date, channel, purpose, executive
 FROM visits_app AS a
 WHERE NOT EXISTS (SELECT 1 FROM visits_imported AS i WHERE i.visit_id = a.visit_id)
 """
+
+# The date the loaded exports run to: the latest event in the exports' own tables. Visits
+# entered in the app are left out, so that they never move the dashboard's default as-of date.
+EXPORTS_RUN_TO = """
+SELECT greatest(
+    (SELECT max(order_date) FROM orders),
+    (SELECT max(visit_date) FROM visits),
+    (SELECT CAST(max(opened_at) AS DATE) FROM complaints),
+    (SELECT max(surveyed_on) FROM surveys),
+    (SELECT max(changed_on) FROM tier_changes)
+)"""
 
 DDL: tuple[str, ...] = (
     *(_create_export_table(t) for t in EXPORT_TABLES),

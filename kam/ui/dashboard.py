@@ -26,8 +26,9 @@ from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ct
 from kam.config import PROJECT_ROOT, settings
 from kam.ingest.bootstrap import open_database
 from kam.metrics import catalog
-from kam.metrics.scope import Scope, latest_event_date
+from kam.metrics.scope import Scope
 from kam.people.users import User
+from kam.store import db
 from kam.store.db import DatabaseUnavailable
 from kam.ui import errors
 
@@ -61,16 +62,16 @@ def refresh_version() -> tuple:
     return version
 
 
-def follow_latest(key: str, latest: date) -> None:
-    """Keep a date widget on the latest event date while the user has not chosen another day.
+def follow_data_date(key: str, data_date: date) -> None:
+    """Keep a date widget on the data date while the user has not chosen another day.
 
-    A visit saved today moves the latest event date: the as-of date moves with it, so the
-    visit counts at once, unless the user (or the link they opened) picked a date.
+    Only a load moves the data date (visits entered in the app do not), so every user's
+    default as-of date is the same and the figures hold still between loads.
     """
-    seen = f"{key}_latest_seen"
-    if st.session_state.get(key) == st.session_state.get(seen) and st.session_state.get(seen) != latest:
-        st.session_state[key] = latest
-    st.session_state[seen] = latest
+    seen = f"{key}_data_date_seen"
+    if st.session_state.get(key) == st.session_state.get(seen) and st.session_state.get(seen) != data_date:
+        st.session_state[key] = data_date
+    st.session_state[seen] = data_date
 
 
 def use_scope(scope: Scope) -> None:
@@ -148,15 +149,16 @@ def prefetch(*calls: tuple[Callable[..., Any], Scope, dict[str, Any]]) -> None:
 class FilterOptions:
     regions: list[str]
     managers: pl.DataFrame
-    latest: date | None
+    # The date the loaded exports run to: the default as-of date.
+    data_date: date | None
 
 
 @st.cache_data(show_spinner=False, max_entries=20)
 def _filter_options(version: tuple) -> FilterOptions:
     con = connection()
-    return FilterOptions(catalog.regions(con), catalog.managers(con), latest_event_date(con))
+    return FilterOptions(catalog.regions(con), catalog.managers(con), db.data_date(con))
 
 
 def filter_options() -> FilterOptions:
-    """The regions and managers the sidebar offers, and the latest event date (the default as-of)."""
+    """The regions and managers the sidebar offers, and the data date (the default as-of)."""
     return _filter_options(st.session_state.get("data_version") or refresh_version())

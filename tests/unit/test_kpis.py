@@ -155,6 +155,15 @@ def test_snapshot_custom_period_and_filter(database):
     assert [m["manager_id"] for m in snap["managers"]] == ["M2"]
 
 
+def test_without_as_of_the_snapshot_is_as_of_the_date_the_exports_run_to(database):
+    done = kpis("--db", str(database))
+    assert done.returncode == 0, done.stderr
+    snap = json.loads(done.stdout)
+    # The portfolio's exports run to K2's tier change on 2026-08-01.
+    assert snap["as_of"] == "2026-08-01"
+    assert snap["period"]["start"] == "2026-01-01"
+
+
 def test_errors_go_to_stderr_with_a_non_zero_exit(tmp_path, capsys):
     assert main(["kpis", "--db", str(tmp_path / "none.duckdb"), "--as-of", "2026-06-30"]) == 1
     assert "no such database" in capsys.readouterr().err

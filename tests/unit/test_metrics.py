@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from kam.metrics import complaints, managers, revenue, satisfaction, tiers, visits
-from kam.metrics.scope import Scope, latest_event_date
+from kam.metrics.scope import Scope
 from kam.store import db
 from tests.portfolio import D, build
 
@@ -279,9 +279,40 @@ def test_scorecard(con):
     assert (m1["churned"], m2["churned"]) == (0, 1)
 
 
-def test_latest_event_date(con):
-    # Orders run to 07-20, but K2's tier change on 08-01 is the last thing that happened.
-    assert latest_event_date(con) == date(2026, 8, 1)
+def test_the_data_date_is_the_last_event_in_the_exports_and_is_kept_with_the_load(con):
+    # Orders run to 07-20, but K2's tier change on 08-01 is the last thing in the exports.
+    assert db.data_date(con) == date(2026, 8, 1)
+    assert db.scalar(con, "SELECT data_to FROM load_history") == date(2026, 8, 1)
+
+
+def test_a_visit_entered_in_the_app_or_an_account_created_later_does_not_move_the_data_date(tmp_path):
+    with db.connect(build(tmp_path)) as con:
+        con.execute(
+            """
+            INSERT INTO visits_app (visit_id, account_id, manager_id, visit_date, channel, created_at, updated_at)
+            VALUES ('APP1', 'K1', 'M1', DATE '2026-11-24', 'phone', now(), now())
+            """
+        )
+        con.execute("UPDATE accounts SET created_on = DATE '2026-10-01' WHERE account_id = 'K6'")
+        assert db.data_date(con) == date(2026, 8, 1)
+
+
+def test_a_database_loaded_before_the_data_date_was_kept_reads_it_from_the_exports(tmp_path):
+    with db.connect(build(tmp_path)) as con:
+        con.execute("UPDATE load_history SET data_to = NULL")
+        assert db.data_date(con) == date(2026, 8, 1)
+        con.execute("DELETE FROM tier_changes WHERE changed_on = DATE '2026-08-01'")
+        # Then orders run furthest: O10 on 07-20.
+        assert db.data_date(con) == date(2026, 7, 20)
+
+
+def test_the_data_date_column_is_added_to_a_database_made_without_it(tmp_path):
+    path = tmp_path / "old.duckdb"
+    with db.connect(path) as con:
+        con.execute("ALTER TABLE load_history DROP COLUMN data_to")
+    with db.connect(path) as con:
+        assert "data_to" in con.sql("SELECT * FROM load_history").columns
+        assert db.data_date(con) is None
 
 
 def test_a_manager_owning_an_account_in_another_region_counts_in_that_regions_scorecard(tmp_path):
