@@ -25,6 +25,8 @@ DASHBOARD = [
     ("managers", "Managers", ":material/groups:"),
     ("account", "Account view", ":material/domain:"),
 ]
+# Pages of figures over the period: none has anything to show for a period after the data date.
+FIGURE_PAGES = {"overview", "tiers", "visits", "complaints", "satisfaction", "managers"}
 # Pages of each role beyond the dashboard pages everyone has.
 OWN_PAGES = {
     "manager": [
@@ -128,9 +130,19 @@ dashboard.use_scope(filters.scope(allowed_accounts=access.allowed_accounts(con, 
 
 # A manager lands on their worklist, everyone else on the overview.
 landing = "worklist" if user.role == "manager" else "overview"
-pages = [
-    st.Page(PAGES / f"{name}.py", title=title, icon=icon, default=name == landing)
+pages = {
+    name: st.Page(PAGES / f"{name}.py", title=title, icon=icon, default=name == landing)
     for name, title, icon in OWN_PAGES[user.role] + DASHBOARD
-]
+}
+page = st.navigation(list(pages.values()))
 with errors.shown_as_message():
-    st.navigation(pages).run()
+    if options.data_date is not None and first > options.data_date and any(page is pages[n] for n in FIGURE_PAGES):
+        # Figures of a period the exports have not reached yet would all read 0.
+        st.title(page.title)
+        st.info(
+            f"No export data for this period yet: exports run to {options.data_date:%Y-%m-%d}. "
+            "Choose an earlier period or as-of date in the sidebar.",
+            icon=":material/event_busy:",
+        )
+    else:
+        page.run()

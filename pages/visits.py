@@ -68,16 +68,19 @@ if overdue.is_empty():
     st.info(NO_DATA)
 else:
     table(
-        overdue.select(
-            "account_id",
-            "name",
-            "tier",
-            "manager_id",
-            "days_since_visit",
-            "cadence",
-            "days_overdue",
-            "last_visit",
-            "last_channel",
+        visits.as_read(
+            overdue.select(
+                "account_id",
+                "name",
+                "tier",
+                "manager_id",
+                "days_since_visit",
+                "cadence",
+                "days_overdue",
+                "last_visit",
+                "last_channel",
+                "never_visited",
+            )
         ),
         "overdue-accounts",
     )

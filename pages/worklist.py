@@ -7,12 +7,12 @@ from kam.ui import dashboard
 from kam.ui.widgets import table
 
 dashboard.require_role("manager")
-scope = dashboard.scope()
+scope = dashboard.today_scope()
 due = dashboard.cached(worklist.worklist, scope)
 followups = dashboard.cached(visits.followups_due, scope)
 
 st.title("My worklist")
-st.caption(f"As of {scope.as_of:%Y-%m-%d}: overdue first, then due within 7 days.")
+st.caption(f"Today, {scope.as_of:%Y-%m-%d}, with every visit you have logged: tier A first, most overdue first.")
 
 st.header(f"Due for a visit ({due.height})")
 if due.is_empty():
@@ -23,7 +23,11 @@ else:
     if st.button("Log a visit", type="primary", width="stretch", icon=":material/edit_note:"):
         st.switch_page(dashboard.page_file("log_visit"), query_params={"account": chosen})
     table(
-        due.select("account_id", "name", "tier", "days_since_visit", "cadence", "due_date", "days_overdue"),
+        visits.as_read(
+            due.select(
+                "account_id", "name", "tier", "days_since_visit", "cadence", "due_date", "days_overdue", "never_visited"
+            )
+        ),
         "my-worklist",
         account_id="Account",
         name="Name",

@@ -10,10 +10,19 @@ from kam.metrics.scope import Scope
 
 
 def overdue_key_accounts(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
-    """A-accounts overdue for a visit at D, most overdue first."""
+    """A-accounts overdue for a visit at D, most overdue first; one never visited says so."""
     overdue = visits.overdue_accounts(con, scope).filter(pl.col("tier") == "A")
-    return overdue.select(
-        "account_id", "name", "manager_id", "last_visit", "days_since_visit", "cadence", "days_overdue"
+    return visits.as_read(
+        overdue.select(
+            "account_id",
+            "name",
+            "manager_id",
+            "last_visit",
+            "days_since_visit",
+            "cadence",
+            "days_overdue",
+            "never_visited",
+        )
     )
 
 

@@ -128,7 +128,7 @@ def sla_over_time(con: duckdb.DuckDBPyConnection, scope: Scope, grain: str = "mo
 
 
 def breaches(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
-    """Complaints opened in the period that breached the SLA, open and closed, oldest first.
+    """Complaints opened in the period that breached the SLA: open ones first, then closed, each oldest first.
 
     response_hours is the time to the first reply; a complaint with no reply by the end of D
     has none, and waiting_hours says how long it has waited so far.
@@ -144,7 +144,7 @@ def breaches(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
                resolved_at, open
         FROM in_period
         WHERE sla_status = 'breached'
-        ORDER BY opened_at, complaint_id
+        ORDER BY open DESC, opened_at, complaint_id
         """,
     )
 

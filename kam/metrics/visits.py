@@ -36,17 +36,41 @@ def visit_status(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
         WITH {SCOPED}, {STATUS}
         SELECT st.account_id, st.name, st.tier, st.region, st.manager_id, m.name AS manager_name,
                st.last_visit, st.last_channel, st.days_since_visit, st.cadence,
-               st.days_since_visit - st.cadence AS days_overdue, st.overdue
+               st.days_since_visit - st.cadence AS days_overdue, st.overdue,
+               st.last_visit IS NULL AS never_visited
         FROM status AS st
         LEFT JOIN managers AS m USING (manager_id)
-        ORDER BY st.overdue DESC, st.days_since_visit - st.cadence DESC, st.account_id
+        ORDER BY st.overdue DESC, st.tier, st.days_since_visit - st.cadence DESC, st.account_id
         """,
     )
 
 
 def overdue_accounts(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
-    """Active accounts whose days since the last visit exceed their tier's cadence, most overdue first."""
+    """Active accounts whose days since the last visit exceed their tier's cadence: tier A first, then most overdue."""
     return visit_status(con, scope).filter(pl.col("overdue"))
+
+
+NEVER_VISITED = "never visited"
+
+
+def as_read(frame: pl.DataFrame) -> pl.DataFrame:
+    """A visit-status list as people read it: an account never visited says so, with no day counts.
+
+    Its days since the last visit count from its creation (DOMAIN.md), which ranks it, but
+    "3474 days overdue" would read as a visit that once happened.
+    """
+    never = pl.col("never_visited")
+    changes = []
+    if "last_visit" in frame.columns:
+        text = pl.col("last_visit").cast(pl.String)
+        changes.append(pl.when(never).then(pl.lit(NEVER_VISITED)).otherwise(text).alias("last_visit"))
+    if "days_since_visit" in frame.columns:
+        changes.append(pl.when(never).then(None).otherwise(pl.col("days_since_visit")).alias("days_since_visit"))
+    if "days_overdue" in frame.columns:
+        # Days left before a first visit is due still read right; days overdue would not.
+        late = never & (pl.col("days_overdue") > 0)
+        changes.append(pl.when(late).then(None).otherwise(pl.col("days_overdue")).alias("days_overdue"))
+    return frame.with_columns(changes).drop("never_visited")
 
 
 def visit_coverage(con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None = None) -> pl.DataFrame:

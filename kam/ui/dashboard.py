@@ -13,7 +13,7 @@ import runpy
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -105,6 +105,11 @@ def scope() -> Scope:
     if "scope" not in st.session_state:
         _run_entry_instead()
     return st.session_state["scope"]
+
+
+def today_scope() -> Scope:
+    """The scope as of today: a manager's own worklist counts the visits they just logged."""
+    return replace(scope(), as_of=date.today())
 
 
 def _run_entry_instead() -> None:

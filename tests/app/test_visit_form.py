@@ -43,12 +43,21 @@ def test_the_worklist_lists_the_managers_due_accounts(portfolio):
     at = start(user=WANG)
     assert not at.exception
     assert [t.value for t in at.title] == ["My worklist"]
-    # As of the last event in the data (2026-08-01): K2 (B since that day, last visited 01-15)
-    # 198 days since, cadence 90; K1 (A) last visited 07-05, 27 days since, cadence 30.
-    assert at.selectbox(key="worklist_account").options == [
-        "乙公司 (K2) · tier B · 108 days overdue",
-        "甲公司 (K1) · tier A · due in 3 days",
+    # As of today, whatever the data date: K1 (A, last visited 2026-07-05, cadence 30) first,
+    # then K2 (B since 2026-08-01, last visited 01-15, cadence 90); K6 (C, created 07-15, never
+    # visited, cadence 180) once it is due within a week.
+    k1 = (TODAY - date(2026, 7, 5)).days - 30
+    k2 = (TODAY - date(2026, 1, 15)).days - 90
+    k6 = (TODAY - date(2026, 7, 15)).days - 180
+    expected = [
+        f"甲公司 (K1) · tier A · {k1} days overdue",
+        f"乙公司 (K2) · tier B · {k2} days overdue",
     ]
+    if k6 > 0:
+        expected.append("己公司 (K6) · tier C · never visited")
+    elif k6 >= -7:
+        expected.append(f"己公司 (K6) · tier C · due in {-k6} days")
+    assert at.selectbox(key="worklist_account").options == expected
 
 
 def test_a_valid_visit_is_saved_and_counts_at_once(portfolio):
@@ -64,9 +73,11 @@ def test_a_valid_visit_is_saved_and_counts_at_once(portfolio):
     assert at.selectbox(key="visit_account").value is None
     assert at.text_input(key="visit_met_with").value == ""
     assert app_visits(portfolio) == [("K1", "M1", TODAY, "phone", "2 电话回访使用情况")]
-    # The newest event is now today's visit: K1 was just visited, K2 is still overdue.
+    # The worklist is as of today: K1 was just visited, K2 is still overdue.
     worklist = start(user=WANG)
-    assert worklist_accounts(worklist) == ["乙公司 (K2)"]
+    assert "甲公司 (K1)" not in worklist_accounts(worklist)
+    assert "乙公司 (K2)" in worklist_accounts(worklist)
+    # The other pages stay at the date the exports run to (2026-08-01), where K1 is not yet due.
     compliance = start("visits", user=WANG)
     overdue = compliance.dataframe[[f.value.columns[0] for f in compliance.dataframe].index("account_id")].value
     assert list(overdue["account_id"]) == ["乙公司 (K2)"]

@@ -1,0 +1,72 @@
+"""Lists in the order people work them: tier A first, then most overdue; open breaches before closed ones."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from kam.metrics import attention, complaints, visits, worklist
+from kam.metrics.scope import Scope
+from kam.store import db
+from tests.portfolio import D, build
+
+# At the end of 2026: K1 (A) last visited 07-05, 179 days since, 149 overdue; K2 (B since 08-01)
+# last visited 01-15, 350 days since, 260 overdue; K3 (C) never visited, created 05-01: 244 days,
+# 64 overdue; K6 (C) created 07-15, 169 days, due in 11; K4 and K5 have churned.
+YEAR_END = Scope(as_of=date(2026, 12, 31), start=date(2026, 1, 1), end=date(2026, 12, 31))
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory: pytest.TempPathFactory):
+    connection = db.connect(build(tmp_path_factory.mktemp("priority")))
+    yield connection
+    connection.close()
+
+
+def test_overdue_accounts_come_by_tier_then_days_overdue(con):
+    overdue = visits.overdue_accounts(con, YEAR_END)
+    assert overdue.select("account_id", "tier", "days_overdue", "never_visited").rows() == [
+        ("K1", "A", 149, False),
+        ("K2", "B", 260, False),
+        ("K3", "C", 64, True),
+    ]
+
+
+def test_an_account_never_visited_says_so_instead_of_days_overdue(con):
+    shown = visits.as_read(visits.overdue_accounts(con, YEAR_END))
+    assert "never_visited" not in shown.columns
+    assert shown.select("account_id", "last_visit", "days_since_visit", "days_overdue").rows() == [
+        ("K1", "2026-07-05", 179, 149),
+        ("K2", "2026-01-15", 350, 260),
+        ("K3", "never visited", None, None),
+    ]
+
+
+def test_the_worklist_puts_tier_a_first_and_names_never_visited_accounts(con):
+    due = worklist.worklist(con, YEAR_END)
+    assert due["account_id"].to_list() == ["K1", "K2", "K3"]
+    assert list(worklist.labels(due).values()) == [
+        "甲公司 (K1) · tier A · 149 days overdue",
+        "乙公司 (K2) · tier B · 260 days overdue",
+        "丙公司 (K3) · tier C · never visited",
+    ]
+
+
+def test_the_overdue_a_accounts_of_the_overview_say_never_visited(tmp_path):
+    with db.connect(build(tmp_path)) as con:
+        con.execute("UPDATE accounts SET tier = 'A' WHERE account_id = 'K3'")
+        shown = attention.overdue_key_accounts(con, YEAR_END)
+        # K3 is A now, never visited: 244 days since its creation, over the 30-day cadence.
+        assert shown.select("account_id", "last_visit", "days_overdue").rows() == [
+            ("K3", "never visited", None),
+            ("K1", "2026-07-05", 149),
+        ]
+
+
+def test_breaches_list_open_ones_first(tmp_path):
+    with db.connect(build(tmp_path)) as con:
+        # C1 answered after 48 h and resolved: a closed breach, older than the open C2 and C3.
+        con.execute("UPDATE complaints SET first_response_at = TIMESTAMP '2026-06-03 09:00' WHERE complaint_id = 'C1'")
+        listed = complaints.breaches(con, Scope(as_of=D, start=date(2026, 1, 1), end=date(2026, 12, 31)))
+        assert listed.select("complaint_id", "open").rows() == [("C2", True), ("C3", True), ("C1", False)]
