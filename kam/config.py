@@ -38,10 +38,11 @@ class Settings:
     drop_floor: int = 2
     # Pareto cut-offs of cumulative trailing-12-month revenue for the suggested tier.
     abc_cutoffs: dict[str, float] = field(default_factory=lambda: {"A": 0.80, "B": 0.95})
-    # A manager below this share of their pro-rated revenue target needs attention.
-    attention_attainment: float = 0.80
+    # Revenue attainment of the pro-rated target: at or above on_pace a manager is on pace
+    # (green); below it, behind (amber) down to well_behind, under which well behind (red).
+    attainment_bands: dict[str, float] = field(default_factory=lambda: {"on_pace": 1.0, "well_behind": 0.90})
     # What the managers' scorecard colours good (at or above) and bad (below); revenue attainment
-    # is judged against attention_attainment.
+    # is coloured by attainment_bands.
     scorecard_targets: dict[str, float] = field(
         default_factory=lambda: {
             "growth": 0.0,

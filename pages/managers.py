@@ -52,10 +52,19 @@ ORDER = [
     "active",
 ]
 
+bands = scope.policy.attainment_bands
 st.title("Managers")
 st.caption(
     f"Period {scope.start:%Y-%m-%d} to {scope.period_end:%Y-%m-%d}, accounts as of {scope.as_of:%Y-%m-%d} · "
-    "green at or above target, red below, – where there is nothing to measure"
+    "– where there is nothing to measure"
+)
+st.markdown(
+    f"**Attainment** (revenue against the target pro-rated to the period's days): "
+    f":green-background[on pace, {bands['on_pace']:.0%} and over] · "
+    f":orange-background[behind, {bands['well_behind']:.0%} to under {bands['on_pace']:.0%}] · "
+    f":red-background[well behind, under {bands['well_behind']:.0%}]. "
+    "**Other figures**: :green-background[at or above target] · :red-background[below target] "
+    "(each target in the column's tooltip)."
 )
 
 if card.is_empty():
@@ -65,7 +74,8 @@ if card.is_empty():
 judged_table(
     card,
     "manager-scorecard",
-    targets={f.column: f.target for f in figures.values() if f.target is not None},
+    targets={f.column: f.target for f in figures.values() if f.target is not None and f.column != "attainment"},
+    bands={"attainment": (bands["on_pace"], bands["well_behind"])},
     formats=FORMATS,
     labels=LABELS,
     height="content",

@@ -18,8 +18,18 @@ SECTIONS = [
     ("A-accounts overdue for a visit", attention.overdue_key_accounts, "overdue-a-accounts"),
     ("Complaints past SLA, still open", attention.open_breaches, "open-breaches"),
     ("Satisfaction drops", attention.satisfaction_drops, "satisfaction-drops"),
-    ("Managers below target", attention.managers_below_target, "managers-below-target"),
+    ("Managers behind pace", attention.managers_behind_pace, "managers-behind-pace"),
 ]
+# How the behind-pace list reads: money with ¥ and grouping, attainment as a percentage.
+BEHIND = {
+    "manager_id": "Manager",
+    "name": "Name",
+    "region": "Region",
+    "revenue": st.column_config.NumberColumn("Revenue", format="yen"),
+    "target": st.column_config.NumberColumn("Target to date", format="yen", help="Pro-rated to the period's days"),
+    "attainment": st.column_config.NumberColumn("Attainment", format="percent"),
+    "gap": st.column_config.NumberColumn("Gap to pace", format="yen", help="Target to date minus revenue"),
+}
 dashboard.prefetch(
     (headline_figures, scope, {}),
     (headline_figures, scope.previous(), {}),
@@ -143,7 +153,9 @@ st.header("Needs attention")
 for title, metric, name in SECTIONS:
     frame = dashboard.cached(metric, scope)
     with st.expander(f"{title} ({frame.height})", expanded=frame.height > 0):
+        if metric is attention.managers_behind_pace:
+            st.caption("Revenue under the target pro-rated to the period's days, worst first.")
         if frame.is_empty():
             st.write("Nothing to flag.")
         else:
-            table(frame, name)
+            table(frame, name, **(BEHIND if metric is attention.managers_behind_pace else {}))

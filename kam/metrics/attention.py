@@ -39,13 +39,18 @@ def satisfaction_drops(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataF
     )
 
 
-def managers_below_target(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
-    """Managers whose revenue attainment in the period is under the attention threshold."""
-    threshold = scope.policy.attention_attainment
+def managers_behind_pace(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Managers whose revenue is under their target pro-rated to the period (attainment under 100 %), worst first.
+
+    gap is the money still missing to be on pace: pro-rated target − revenue. A manager with
+    no target has no attainment and is not listed.
+    """
+    on_pace = scope.policy.attainment_bands["on_pace"]
     return (
         managers.managers_in_scope(con, scope)
         .join(revenue.revenue_summary(con, scope, by="manager"), on="manager_id")
-        .filter(pl.col("attainment") < threshold)
-        .select("manager_id", "name", "region", "revenue", "target", "attainment")
-        .sort("attainment")
+        .filter(pl.col("attainment") < on_pace)
+        .with_columns(gap=pl.col("target") * on_pace - pl.col("revenue"))
+        .select("manager_id", "name", "region", "revenue", "target", "attainment", "gap")
+        .sort(["attainment", "manager_id"])
     )

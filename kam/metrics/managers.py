@@ -175,7 +175,7 @@ def scorecard_figures(policy: Settings) -> dict[str, Figure]:
     """The scorecard's figures with the target each is judged against (targets from the settings)."""
     targets = policy.scorecard_targets
     figures = [
-        Figure("attainment", "Revenue attainment", policy.attention_attainment, short="Attainment"),
+        Figure("attainment", "Revenue attainment", policy.attainment_bands["on_pace"], short="Attainment"),
         Figure("growth", "Growth", targets["growth"]),
         Figure("visit_coverage", "Visit coverage", targets["visit_coverage"], short="Coverage"),
         Figure("visit_attainment", "Visit attainment", targets["visit_attainment"], short="Call plan"),

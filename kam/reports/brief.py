@@ -233,7 +233,7 @@ def weekly_brief(con: duckdb.DuckDBPyConnection, scope: Scope, made: datetime | 
         ("A-accounts overdue for a visit", attention.overdue_key_accounts(con, scope)),
         ("Complaints past SLA, still open", attention.open_breaches(con, scope)),
         ("Satisfaction drops", attention.satisfaction_drops(con, scope)),
-        ("Managers below target", attention.managers_below_target(con, scope)),
+        ("Managers behind pace", attention.managers_behind_pace(con, scope)),
     ]
     lists = []
     for heading, frame in sections:

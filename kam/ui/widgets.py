@@ -23,7 +23,7 @@ from kam.present.text import markdown_text
 from kam.ui import dashboard
 
 # Light fills, so that the figures stay readable on a projector.
-GOOD_FILL, BAD_FILL = "#d5f5e3", "#fadbd8"
+GOOD_FILL, WARN_FILL, BAD_FILL = "#d5f5e3", "#fdebd0", "#fadbd8"
 NO_DATA = "No data for these filters. Widen the period or clear a filter in the sidebar."
 DURATIONS = (Kind.HOURS, Kind.DAYS)
 
@@ -201,6 +201,18 @@ def _against(target: float):
     return style
 
 
+def _banded(good: float, warn: float):
+    """Cell style by band: green at or above good, amber from warn up to good, red below warn."""
+
+    def style(value: float | None) -> str:
+        if value is None or value != value:
+            return ""
+        fill = GOOD_FILL if value >= good else WARN_FILL if value >= warn else BAD_FILL
+        return f"background-color: {fill}"
+
+    return style
+
+
 def judged_table(
     frame: pl.DataFrame,
     name: str,
@@ -210,15 +222,19 @@ def judged_table(
     labels: dict[str, Any],
     height: int | str = "auto",
     column_order: list[str] | None = None,
+    bands: dict[str, tuple[float, float]] | None = None,
 ) -> None:
     """A table whose figures are coloured against their targets, with a CSV download under it.
 
     labels: each column's label or st.column_config entry; column_order: the columns shown, in order
-    (the download keeps every column).
+    (the download keeps every column); bands: columns coloured in three bands instead, by
+    (good from, amber from).
     """
     styler = frame.to_pandas().style.format(formats, na_rep=MISSING)
     for column, target in targets.items():
         styler = styler.map(_against(target), subset=[column])
+    for column, (good, warn) in (bands or {}).items():
+        styler = styler.map(_banded(good, warn), subset=[column])
     st.dataframe(
         styler, hide_index=True, height=height, column_config=labels, column_order=column_order, placeholder=MISSING
     )

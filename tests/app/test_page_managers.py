@@ -183,7 +183,9 @@ def test_the_as_of_date_changes_the_figures(portfolio: Path):
 
 
 def test_scorecard_targets_come_from_the_settings(monkeypatch: pytest.MonkeyPatch):
-    policy = config.load_settings({"KAM_SCORECARD_TARGETS_VISIT_COVERAGE": "0.75", "KAM_ATTENTION_ATTAINMENT": "0.5"})
+    policy = config.load_settings(
+        {"KAM_SCORECARD_TARGETS_VISIT_COVERAGE": "0.75", "KAM_ATTAINMENT_BANDS_ON_PACE": "0.5"}
+    )
     figures = managers.scorecard_figures(policy)
     assert figures["visit_coverage"].target == 0.75
     assert figures["attainment"].target == 0.5

@@ -1,0 +1,36 @@
+"""The overview lists every manager behind pace, worst first, with the gap in money; the scorecard states its bands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kam.store import db
+from tests.apptest import start
+
+
+def test_every_manager_at_90_percent_is_listed_as_behind(portfolio: Path):
+    start("managers")  # builds the deployment's database
+    # The year to 2026-06-30 (181 of 365 days): M1 has 4,000 of revenue, M2 900. Targets that
+    # put both at 90 % of their pro-rated target; M3 has none, so no attainment.
+    with db.connect(portfolio) as con:
+        for manager, revenue in (("M1", 4000), ("M2", 900)):
+            annual = revenue / 0.9 * 365 / 181
+            con.execute("UPDATE targets SET revenue_target = ? WHERE manager_id = ?", [annual, manager])
+    at = start(as_of="2026-06-30")
+    assert not at.exception
+    assert "Managers behind pace (2)" in [e.label for e in at.expander]
+    behind = next(f.value for f in at.dataframe if "gap" in f.value.columns)
+    assert list(behind["manager_id"]) == ["M1", "M2"]
+    assert list(behind["attainment"]) == pytest.approx([0.9, 0.9])
+    assert list(behind["gap"]) == pytest.approx([4000 / 9, 100.0])
+
+
+def test_the_scorecard_states_its_colour_bands(portfolio: Path):
+    at = start("managers", as_of="2026-06-30")
+    assert not at.exception
+    legend = " ".join(m.value for m in at.markdown)
+    assert "on pace, 100% and over" in legend
+    assert "behind, 90% to under 100%" in legend
+    assert "well behind, under 90%" in legend

@@ -1,0 +1,52 @@
+"""Behind target means behind pace: revenue under the target pro-rated to the period's days."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from kam import config
+from kam.metrics import attention
+from kam.metrics.scope import Scope
+from kam.store import db
+from tests.portfolio import D, build
+
+# The year to D = 2026-06-30: 181 of 365 days. Revenue: M1 4,000 (K1 3,000, K2 1,000), M2 900
+# (K4 500 before it churned, K5 400). M3 has no account and no target: it has no attainment.
+YTD = Scope(as_of=D, start=date(2026, 1, 1), end=date(2026, 12, 31))
+
+
+def set_targets(con, shares: dict[str, float]) -> None:
+    """Give each manager the annual target that puts their revenue at share of it, pro-rated."""
+    revenue = {"M1": 4000, "M2": 900}
+    for manager, share in shares.items():
+        annual = revenue[manager] / share * 365 / 181
+        con.execute("UPDATE targets SET revenue_target = ? WHERE manager_id = ?", [annual, manager])
+
+
+def test_every_manager_at_90_percent_of_the_pro_rated_target_is_behind(tmp_path):
+    with db.connect(build(tmp_path)) as con:
+        set_targets(con, {"M1": 0.9, "M2": 0.9})
+        behind = attention.managers_behind_pace(con, YTD)
+        assert behind["manager_id"].to_list() == ["M1", "M2"]
+        assert behind["attainment"].to_list() == pytest.approx([0.9, 0.9])
+        # The gap to pace: target to date − revenue = revenue / 0.9 − revenue.
+        assert behind["gap"].to_list() == pytest.approx([4000 / 9, 100.0])
+        assert behind["target"].to_list() == pytest.approx([4000 / 0.9, 1000.0])
+
+
+def test_the_worst_comes_first_and_a_manager_on_pace_is_not_listed(tmp_path):
+    with db.connect(build(tmp_path)) as con:
+        set_targets(con, {"M1": 1.0, "M2": 0.6})
+        behind = attention.managers_behind_pace(con, YTD)
+        assert behind.select("manager_id", "name").rows() == [("M2", "李娜")]
+        assert behind["gap"].to_list() == pytest.approx([600.0])
+        set_targets(con, {"M1": 0.95, "M2": 0.6})
+        assert attention.managers_behind_pace(con, YTD)["manager_id"].to_list() == ["M2", "M1"]
+
+
+def test_the_bands_come_from_the_settings():
+    policy = config.load_settings({"KAM_ATTAINMENT_BANDS_WELL_BEHIND": "0.8"})
+    assert policy.attainment_bands == {"on_pace": 1.0, "well_behind": 0.8}
+    assert config.Settings().attainment_bands == {"on_pace": 1.0, "well_behind": 0.9}
