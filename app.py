@@ -95,7 +95,15 @@ with st.sidebar:
     as_of = st.date_input(
         "As of", key="as_of", bind="query-params", help="Figures count events up to the end of this day."
     )
-    period = st.selectbox("Period", list(PERIODS), index=5, format_func=PERIODS.get, key="period", bind="query-params")
+    # The weekly meeting's default: the last full week the exports cover, against the week before.
+    period = st.selectbox(
+        "Period",
+        list(PERIODS),
+        index=list(PERIODS).index("last_week"),
+        format_func=PERIODS.get,
+        key="period",
+        bind="query-params",
+    )
     start = end = None
     if period == "custom":
         chosen = st.date_input("From – to", value=period_bounds("month", as_of), key="range", bind="query-params")
@@ -119,7 +127,11 @@ with st.sidebar:
     tiers = st.multiselect("Tier", TIERS, key="tier", bind="query-params", placeholder="All")
     filters = Filters(as_of, period, start, end, tuple(regions), tuple(chosen_managers), tuple(tiers))
     first, last = filters.bounds()
-    st.caption(f"Period {first:%Y-%m-%d} – {last:%Y-%m-%d} · exports run to {data_date:%Y-%m-%d}")
+    st.caption(
+        f"Period {first:%Y-%m-%d} – {min(last, as_of):%Y-%m-%d} · exports run to {data_date:%Y-%m-%d}"
+        if first <= as_of
+        else f"Period {first:%Y-%m-%d} – {last:%Y-%m-%d} starts after the as-of date"
+    )
     if shows_demo_data(con):
         st.info("Showing the bundled demo data.", icon=":material/science:")
     st.divider()

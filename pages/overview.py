@@ -6,6 +6,7 @@ import streamlit as st
 
 from kam.metrics import attention, revenue
 from kam.metrics.filters import describe
+from kam.metrics.periods import period_bounds
 from kam.present import charts
 from kam.present.formatting import delta_number, delta_points, delta_relative, money, money_short, number, percent
 from kam.reports.brief import can_print, weekly_brief, weekly_brief_pdf
@@ -14,6 +15,9 @@ from kam.ui import dashboard
 from kam.ui.widgets import chart_with_table, drill, table
 
 scope = dashboard.scope()
+# Year to date beside a shorter period, up to the same day.
+year_start, year_end = period_bounds("ytd", scope.as_of)
+year = scope.with_period(year_start, year_end) if scope.start != year_start else None
 SECTIONS = [
     ("A-accounts overdue for a visit", attention.overdue_key_accounts, "overdue-a-accounts"),
     ("Complaints past SLA, still open", attention.open_breaches, "open-breaches"),
@@ -32,6 +36,7 @@ BEHIND = {
 }
 dashboard.prefetch(
     (headline_figures, scope, {}),
+    *(((headline_figures, year, {}),) if year else ()),
     (headline_figures, scope.previous(), {}),
     (attention.open_breaches, scope.previous(), {}),
     (revenue.revenue_by_month, scope, {}),
@@ -110,6 +115,16 @@ row[3].metric(
     delta_color="inverse",
     border=True,
 )
+
+if year is not None:
+    ytd = dashboard.cached(headline_figures, year)
+    st.caption(
+        f"**Year to date** ({year.start:%Y-%m-%d} to {year.period_end:%Y-%m-%d}): "
+        f"revenue {money(ytd['revenue']['period'])}, attainment {percent(ytd['revenue']['attainment'])} · "
+        f"visit attainment {percent(ytd['visit_attainment'])} · "
+        f"complaint SLA met {percent(ytd['complaint_sla']['met_pct'])} · "
+        f"satisfaction {number(ytd['satisfaction']['mean'], 2)} · churn rate {percent(ytd['churn_rate'])}"
+    )
 
 left, right = st.columns(2)
 left.download_button(

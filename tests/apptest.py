@@ -47,19 +47,25 @@ def enrol(user: User) -> User:
     return replace(user, generation=generation)
 
 
-def app(page: str | None = None, user: User | None = VP, **query: str | list[str]) -> AppTest:
+# The period the hand-worked figures of the tests are for, unless a test names another
+# (period=None: the app's own default, the last full week).
+YEAR_TO_DATE = "Year to date"
+
+
+def app(page: str | None = None, user: User | None = VP, **query: str | list[str] | None) -> AppTest:
     """The app, not yet run: signed in as user (None: nobody), on pages/<page>.py, with a link's query."""
     at = AppTest.from_file(str(ENTRY), default_timeout=60)
     if user is not None:
         at.session_state[USER] = enrol(user)
-    for key, value in query.items():
-        at.query_params[key] = value
+    for key, value in ({"period": YEAR_TO_DATE} | query).items():
+        if value is not None:
+            at.query_params[key] = value
     if page is not None:
         at.switch_page(str(ROOT / "pages" / f"{page}.py"))
     return at
 
 
-def start(page: str | None = None, user: User | None = VP, **query: str | list[str]) -> AppTest:
+def start(page: str | None = None, user: User | None = VP, **query: str | list[str] | None) -> AppTest:
     """Run the app, on its default page or on pages/<page>.py."""
     return app(page, user, **query).run()
 

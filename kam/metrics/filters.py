@@ -31,9 +31,14 @@ class Filters:
         return period_bounds("ytd" if self.period == "custom" else self.period, self.as_of)
 
     def scope(self, allowed_accounts: frozenset[str] | None = None, policy: Settings | None = None) -> Scope:
+        """The scope of these filters, as of the earlier of the as-of date and the period's end.
+
+        Point-in-time figures (active accounts, tiers, coverage, overdue) are taken at the
+        period's end, so that last week compares like with like against the week before.
+        """
         start, end = self.bounds()
         return Scope(
-            as_of=self.as_of,
+            as_of=min(self.as_of, end),
             start=start,
             end=end,
             regions=self.regions,

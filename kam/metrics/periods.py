@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 PERIODS = {
     "this_week": "This week",
-    "last_week": "Last week",
+    "last_week": "Last full week",
     "month": "Month to date",
     "quarter": "Quarter to date",
     "half": "Half-year to date",
@@ -16,12 +16,14 @@ PERIODS = {
 
 
 def period_bounds(kind: str, as_of: date) -> tuple[date, date]:
-    """First and last day of a named period containing (or, for last_week, before) as_of."""
+    """First and last day of a named period containing as_of (last_week: the last full week ending by as_of)."""
     monday = as_of - timedelta(days=as_of.weekday())
     if kind == "this_week":
         return monday, monday + timedelta(days=6)
     if kind == "last_week":
-        return monday - timedelta(days=7), monday - timedelta(days=1)
+        # Monday to Sunday: the week of as_of if as_of is its Sunday, else the week before.
+        sunday = as_of if as_of.weekday() == 6 else monday - timedelta(days=1)
+        return sunday - timedelta(days=6), sunday
     if kind == "month":
         start = as_of.replace(day=1)
         return start, _next_month(start) - timedelta(days=1)

@@ -48,3 +48,27 @@ def test_a_period_the_exports_have_not_reached_says_so(portfolio: Path):
         "Choose an earlier period or as-of date in the sidebar."
     ]
     assert not at.metric
+
+
+def test_the_default_period_is_the_last_full_week_the_exports_cover(portfolio: Path):
+    at = start(period=None)
+    assert not at.exception
+    # The exports run to Saturday 2026-08-01: the last full week is Monday 07-20 to Sunday 07-26.
+    assert at.sidebar.selectbox(key="period").value == "last_week"
+    assert at.sidebar.caption[0].value == "Period 2026-07-20 – 2026-07-26 · exports run to 2026-08-01"
+    assert at.caption[0].value.startswith("As of 2026-07-26 · period 2026-07-20 to 2026-07-26")
+    # That week: O10 (K6, 100) on 07-20; the week before: no order.
+    assert at.metric[6].label == "Revenue" and at.metric[6].value == "¥100"
+    # Year to date beside it, to the same Sunday: O3 3,000, O4 9,999, O5 1,000, O7 500, O9 400, O10 100.
+    year = next(c.value for c in at.caption if c.value.startswith("**Year to date**"))
+    assert year.startswith("**Year to date** (2026-01-01 to 2026-07-26): revenue ¥14,999,")
+
+
+def test_point_in_time_figures_are_taken_at_the_periods_end(portfolio: Path):
+    # K6 is created on 07-15: not an account yet at the end of the week of 07-06..07-12,
+    # although it is one at the as-of date 08-01.
+    at = start(period="Custom range", range=["2026-07-06", "2026-07-12"])
+    assert not at.exception
+    assert at.caption[0].value.startswith("As of 2026-07-12")
+    # Active on 07-12: K1, K2, K3, K5 (K4 churned in May, K6 not yet created).
+    assert at.metric[0].value == "4"
