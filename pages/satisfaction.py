@@ -80,7 +80,8 @@ else:
 st.header(f"Drops ({drops.height})")
 st.caption(
     f"Active accounts whose latest score up to {scope.as_of:%Y-%m-%d} is {scope.policy.drop_points} point or more "
-    f"below the one before, or {scope.policy.drop_floor} or less. Lowest first."
+    f"below the one before, or {scope.policy.drop_floor} or less (a low score, even if unchanged). "
+    "Worst first: lowest score, then the largest fall, then tier."
 )
 if drops.is_empty():
     st.info("No account with a drop.")

@@ -35,7 +35,7 @@ def open_breaches(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
 
 def satisfaction_drops(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     return satisfaction.satisfaction_drops(con, scope).select(
-        "account_id", "name", "tier", "manager_id", "latest_on", "previous_score", "latest_score"
+        "account_id", "name", "tier", "manager_id", "latest_on", "previous_score", "latest_score", "reason"
     )
 
 

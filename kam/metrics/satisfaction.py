@@ -85,7 +85,12 @@ def score_distribution(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataF
 
 
 def satisfaction_drops(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
-    """Active accounts whose latest score by D is at least 1 point below the previous one, or 2 or less."""
+    """Active accounts whose latest score by D is at least 1 point below the previous one, or 2 or less; worst first.
+
+    Worst first: the lowest latest score, then the largest fall, then tier A before B and C.
+    `fall` is the points lost since the previous score (null without one, 0 or less when the
+    account is listed for its low score only); `reason` says which rule flags it.
+    """
     return run(
         con,
         scope,
@@ -107,12 +112,21 @@ def satisfaction_drops(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataF
             GROUP BY account_id
         )
         SELECT p.account_id, s.name, s.tier, s.region, s.manager_id,
-               p.latest_on, p.latest_score, p.previous_score, p.latest_comment
+               p.latest_on, p.latest_score, p.previous_score,
+               p.previous_score - p.latest_score AS fall,
+               CASE
+                   WHEN p.latest_score <= p.previous_score - $drop_points AND p.latest_score <= $drop_floor
+                       THEN 'fell ' || (p.previous_score - p.latest_score) || ' to a low score'
+                   WHEN p.latest_score <= p.previous_score - $drop_points
+                       THEN 'fell ' || (p.previous_score - p.latest_score)
+                   ELSE 'low score'
+               END AS reason,
+               p.latest_comment
         FROM pairs AS p
         JOIN scoped AS s USING (account_id)
         WHERE s.active
           AND (p.latest_score <= $drop_floor OR p.latest_score <= p.previous_score - $drop_points)
-        ORDER BY p.latest_score, p.latest_on DESC, p.account_id
+        ORDER BY p.latest_score, fall DESC NULLS LAST, s.tier, p.latest_on DESC, p.account_id
         """,
     )
 

@@ -58,6 +58,7 @@ COLUMNS: dict[str, Column] = {
     "direction": Column(K.TEXT, "Direction"),
     "change": Column(K.TEXT, "Change"),
     "reason": Column(K.TEXT, "Reason"),
+    "fall": Column(K.COUNT, "Fall", "Points lost since the previous score"),
     "channel": Column(K.TEXT, "Channel"),
     "last_channel": Column(K.TEXT, "Last channel"),
     "purpose": Column(K.TEXT, "Purpose"),

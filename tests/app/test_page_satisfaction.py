@@ -110,12 +110,12 @@ def test_period_figures_by_tier_and_region(portfolio: Path):
 
 def test_drops_and_latest_comments(portfolio: Path):
     at = at_june_end()
-    # K2 fell to 2 (from 4), K5 and K1 to 4 (from 5); K3 has one score, K4 churned.
+    # K2 fell to 2 (from 4), K1 (A) and K5 (B) to 4 (from 5); K3 has one score, K4 churned.
     assert "Drops (3)" in headers(at)
-    assert rows(at, "account_id", "latest_score", "previous_score", "latest_comment") == [
-        ("乙公司 (K2)", 2, 4, "响应慢"),
-        ("戊公司 (K5)", 4, 5, None),
-        ("甲公司 (K1)", 4, 5, "交货及时"),
+    assert rows(at, "account_id", "latest_score", "previous_score", "reason", "latest_comment") == [
+        ("乙公司 (K2)", 2, 4, "fell 2 to a low score", "响应慢"),
+        ("甲公司 (K1)", 4, 5, "fell 1", "交货及时"),
+        ("戊公司 (K5)", 4, 5, "fell 1", None),
     ]
     assert rows(at, "surveyed_on", "account_id", "score", "comment") == [
         (pd.Timestamp("2026-05-25"), "乙公司 (K2)", 2, "响应慢"),

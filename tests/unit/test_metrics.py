@@ -196,12 +196,12 @@ def test_satisfaction_trend_by_half_year(con):
 
 
 def test_satisfaction_drops(con):
-    # K2 2 (≤ 2 and 2 below 4), K5 4 after 5, K1 4 after 5; K3 has one score of 3.
+    # K2 2 (≤ 2 and 2 below 4), K1 (A) 4 after 5, K5 (B) 4 after 5; K3 has one score of 3.
     drops = satisfaction.satisfaction_drops(con, YTD)
     assert rows(drops, "account_id", "latest_score", "previous_score") == [
         ("K2", 2, 4),
-        ("K5", 4, 5),
         ("K1", 4, 5),
+        ("K5", 4, 5),
     ]
 
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from kam.metrics import attention, complaints, visits, worklist
+from kam.metrics import attention, complaints, satisfaction, visits, worklist
 from kam.metrics.scope import Scope
 from kam.store import db
 from tests.portfolio import D, build
@@ -70,3 +70,23 @@ def test_breaches_list_open_ones_first(tmp_path):
         con.execute("UPDATE complaints SET first_response_at = TIMESTAMP '2026-06-03 09:00' WHERE complaint_id = 'C1'")
         listed = complaints.breaches(con, Scope(as_of=D, start=date(2026, 1, 1), end=date(2026, 12, 31)))
         assert listed.select("complaint_id", "open").rows() == [("C2", True), ("C3", True), ("C1", False)]
+
+
+def test_satisfaction_drops_are_ranked_worst_first_with_the_reason(tmp_path):
+    with db.connect(build(tmp_path)) as con:
+        # K3 scored 3 on 06-05; add a 2 before it, then a 2 on 06-20: 2 → 2, a low score, not a fall.
+        # K2 4 then 2; K1 (A) and K5 (B) 5 then 4: the same fall, tier A first.
+        con.execute(
+            """
+            INSERT INTO surveys (survey_id, account_id, surveyed_on, score)
+            VALUES ('S10', 'K3', DATE '2026-06-20', 2), ('S11', 'K3', DATE '2026-06-04', 2)
+            """
+        )
+        con.execute("UPDATE surveys SET score = 2 WHERE survey_id = 'S5'")
+        drops = satisfaction.satisfaction_drops(con, Scope(as_of=D, start=date(2026, 1, 1), end=date(2026, 12, 31)))
+        assert drops.select("account_id", "previous_score", "latest_score", "fall", "reason").rows() == [
+            ("K2", 4, 2, 2, "fell 2 to a low score"),
+            ("K3", 2, 2, 0, "low score"),
+            ("K1", 5, 4, 1, "fell 1"),
+            ("K5", 5, 4, 1, "fell 1"),
+        ]
