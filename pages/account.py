@@ -17,7 +17,7 @@ st.title("Account view")
 if "account_search" not in st.session_state:
     st.session_state["account_search"] = st.query_params.get("account") or st.session_state.get("account_shown", "")
 search, pick = st.columns([2, 3], vertical_alignment="bottom")
-text = search.text_input("Find an account", key="account_search", placeholder="Name or id, e.g. 华东 or K0001")
+text = search.text_input("Find an account", key="account_search", placeholder="Name, id or region, e.g. 华东 or K0001")
 found = dashboard.cached(accounts.search_accounts, scope, text=text)
 if found.is_empty():
     st.info(
@@ -27,7 +27,14 @@ if found.is_empty():
     )
     st.stop()
 labels = dict(zip(found["account_id"], found["label"], strict=True))
-account_id = pick.selectbox(f"Accounts found ({found.height})", list(labels), format_func=labels.get)
+matches = found["matches"][0]
+account_id = pick.selectbox(
+    f"Accounts found ({found.height} of {matches} shown; narrow the search to see the rest)"
+    if matches > found.height
+    else f"Accounts found ({matches})",
+    list(labels),
+    format_func=labels.get,
+)
 st.query_params["account"] = st.session_state["account_shown"] = account_id
 
 record = dashboard.cached(accounts.account_archive, scope, account_id=account_id)

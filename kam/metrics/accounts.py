@@ -36,11 +36,12 @@ def only_manager(scope: Scope, manager_id: str) -> Scope:
 
 
 def search_accounts(con: duckdb.DuckDBPyConnection, scope: Scope, text: str, limit: int = 50) -> pl.DataFrame:
-    """Accounts in scope (created by D, churned ones too) whose id or name contains text, case-insensitive.
+    """Accounts in scope (created by D, churned ones too) whose id, name or region contains text, case-insensitive.
 
     An exact id comes first, then ids and names starting with the text, then the rest by id.
     Empty text lists the first accounts by id. `label` is what a picker shows: name (id), and
-    whether the account had churned by D.
+    whether the account had churned by D. At most limit rows; `matches` is how many
+    matched in all.
     """
     return run(
         con,
@@ -49,10 +50,12 @@ def search_accounts(con: duckdb.DuckDBPyConnection, scope: Scope, text: str, lim
         WITH {SCOPED}
         SELECT s.account_id, s.name,
                s.name || ' (' || s.account_id || ')' || CASE WHEN s.active THEN '' ELSE ' · churned' END AS label,
-               s.region, s.manager_id, s.tier, s.active
+               s.region, s.manager_id, s.tier, s.active,
+               count(*) OVER () AS matches
         FROM scoped AS s
         WHERE s.created_on <= $as_of
-          AND (contains(lower(s.account_id), lower($text)) OR contains(lower(s.name), lower($text)))
+          AND (contains(lower(s.account_id), lower($text)) OR contains(lower(s.name), lower($text))
+               OR contains(lower(s.region), lower($text)))
         ORDER BY lower(s.account_id) = lower($text) DESC,
                  starts_with(lower(s.account_id), lower($text)) OR starts_with(lower(s.name), lower($text)) DESC,
                  s.account_id

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from kam.metrics import attention, complaints, satisfaction, visits, worklist
+from kam.metrics import accounts, attention, complaints, satisfaction, visits, worklist
 from kam.metrics.scope import Scope
 from kam.store import db
 from tests.portfolio import D, build
@@ -90,3 +90,18 @@ def test_satisfaction_drops_are_ranked_worst_first_with_the_reason(tmp_path):
             ("K1", 5, 4, 1, "fell 1"),
             ("K5", 5, 4, 1, "fell 1"),
         ]
+
+
+def test_account_search_finds_by_region_and_counts_every_match(con):
+    june_end = Scope(as_of=D, start=date(2026, 1, 1), end=date(2026, 12, 31))
+    # 华南 by June's end: K3, K4 (churned) and K5; no name or id holds it.
+    south = accounts.search_accounts(con, june_end, text="华南")
+    assert south.select("account_id", "label").rows() == [
+        ("K3", "丙公司 (K3)"),
+        ("K4", "丁公司 (K4) · churned"),
+        ("K5", "戊公司 (K5)"),
+    ]
+    # Two shown of five accounts created by June's end.
+    first = accounts.search_accounts(con, june_end, text="公司", limit=2)
+    assert first["account_id"].to_list() == ["K1", "K2"]
+    assert first["matches"].to_list() == [5, 5]
