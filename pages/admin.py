@@ -26,10 +26,16 @@ loads, people, mailing, log, visits = st.tabs(
 with loads:
     st.caption(
         f"CSV or Parquet files named after their table (accounts.csv, orders_2026.parquet, …), "
-        f"up to {policy.upload_max_mb} MB in all. A load replaces every export table at once; a file that "
-        "cannot be read leaves the data as it was. Visits entered in the app are never touched. "
-        "The first load of real exports retires the demo users."
+        f"up to {policy.upload_max_mb} MB per file. A load replaces every export table at once; a file that "
+        "cannot be read leaves the data as it was. Visits entered in the app are never touched."
     )
+    if demo_users := users.active_demo_users(con):
+        st.warning(
+            f"Loading exports retires the demo users: {', '.join(md(u) for u in demo_users)}. They can no longer sign in; "
+            "every other user, you included, stays signed in."
+            + (" You are a demo user: sign in as a real admin to load." if user.username in demo_users else ""),
+            icon=":material/warning:",
+        )
     files = st.file_uploader(
         "Export files", type=["csv", "parquet"], accept_multiple_files=True, max_upload_size=policy.upload_max_mb
     )
@@ -50,23 +56,28 @@ with loads:
             question.empty()
     if source is not None:
         st.session_state.pop("load_refused", None)
-    try:
-        if source == "upload":
-            report = uploads.load_uploads(con, files, user, force=force)
-        elif source == "folder":
-            report = uploads.load_import_folder(con, user, force=force)
-    except loader.LoadRefused as failed:
-        if failed.forceable:
-            losses = "\n".join(f"- {loss.describe()}" for loss in failed.losses)
-            message = (
-                f"Nothing was loaded yet. This load would lose more than {policy.max_row_loss:.0%} "
-                f"of the rows of:\n\n{losses}\n\nLoad anyway?"
-            )
-            st.session_state["load_refused"] = {"source": source, "message": message}
-            st.rerun()
-        st.error(f"Nothing was loaded: {md(failed)}", icon=":material/error:")
-    except loader.LoadError as failed:
-        st.error(f"Nothing was loaded: {md(failed)}", icon=":material/error:")
+        with st.status("Loading the exports: reading, checking, replacing the tables…") as progress:
+            try:
+                if source == "upload":
+                    report = uploads.load_uploads(con, files, user, force=force)
+                else:
+                    report = uploads.load_import_folder(con, user, force=force)
+            except loader.LoadRefused as failed:
+                progress.update(label="Nothing was loaded", state="error")
+                if failed.forceable:
+                    losses = "\n".join(f"- {loss.describe()}" for loss in failed.losses)
+                    message = (
+                        f"Nothing was loaded yet. This load would lose more than {policy.max_row_loss:.0%} "
+                        f"of the rows of:\n\n{losses}\n\nLoad anyway?"
+                    )
+                    st.session_state["load_refused"] = {"source": source, "message": message}
+                    st.rerun()
+                st.error(f"Nothing was loaded: {md(failed)}", icon=":material/error:")
+            except loader.LoadError as failed:
+                progress.update(label="Nothing was loaded", state="error")
+                st.error(f"Nothing was loaded: {md(failed)}", icon=":material/error:")
+            else:
+                progress.update(label=f"Load {report.load_id} done", state="complete")
     if report is not None:
         dashboard.refresh_version()
         st.success(f"Load {report.load_id} done: {report.rows_rejected:,} rows rejected.", icon=":material/done:")
@@ -95,23 +106,51 @@ with people:
         return "–" if manager_id is None else f"{manager_names.get(manager_id, 'not in the exports')} ({manager_id})"
 
     st.subheader("Add a user")
+    NEW_USER = {"add_username": "", "add_name": "", "add_role": "manager", "add_manager": None, "add_email": ""}
+    NEW_USER |= {"add_password": ""}
+
+    def add_user() -> None:
+        state = st.session_state
+        try:
+            users.add_user(
+                con,
+                state["add_username"],
+                state["add_name"],
+                state["add_role"],
+                state["add_password"],
+                state["add_manager"],
+                state["add_email"],
+                user.username,
+            )
+        except UserError as refused:
+            state["add_user_error"] = md(refused)
+        else:
+            state["admin_notice"] = f"{md(state['add_username'].strip().lower())} added."
+            # An empty form for the next user: no one-time password left in it.
+            for key, empty in NEW_USER.items():
+                state[key] = empty
+
+    if refused := st.session_state.pop("add_user_error", None):
+        st.error(refused, icon=":material/error:")
     with st.form("add_user"):
-        username = st.text_input("User name")
-        name = st.text_input("Full name")
-        role = st.selectbox("Role", ROLES)
-        manager_id = st.selectbox(
-            "Manager of the exports (for a manager)", [None, *manager_names], format_func=manager_label
+        st.text_input("User name", key="add_username")
+        st.text_input("Full name", key="add_name")
+        st.selectbox("Role", ROLES, index=ROLES.index("manager"), key="add_role")
+        st.selectbox(
+            "Manager of the exports (for a manager)",
+            [None, *manager_names],
+            format_func=manager_label,
+            key="add_manager",
         )
-        email = st.text_input("E-mail (for single sign-on)")
-        password = st.text_input("One-time password", type="password", help="They choose their own when first in")
-        if st.form_submit_button("Add"):
-            try:
-                users.add_user(con, username, name, role, password, manager_id, email, user.username)
-            except UserError as refused:
-                st.error(md(refused), icon=":material/error:")
-            else:
-                st.session_state["admin_notice"] = f"{md(username.strip().lower())} added."
-                st.rerun()
+        st.text_input("E-mail (for single sign-on)", key="add_email")
+        st.text_input(
+            "One-time password",
+            type="password",
+            key="add_password",
+            help=f"At least {users.MIN_PASSWORD} characters, not digits only, not a common password. "
+            "They choose their own when first in.",
+        )
+        st.form_submit_button("Add", on_click=add_user)
 
     st.subheader("Change a user")
     chosen = st.selectbox("User", everyone["username"].to_list(), key="admin_user")

@@ -9,6 +9,7 @@ import duckdb
 
 from kam.config import settings
 from kam.ingest import bootstrap, loader
+from kam.people import users
 from kam.people.users import User
 
 
@@ -21,22 +22,38 @@ class Upload(Protocol):
     def getvalue(self) -> bytes: ...
 
 
+DEMO_ADMIN_REFUSED = (
+    "You are signed in as a demo user, whose password is published, and a load of real exports "
+    "retires the demo users. Sign in as a real admin to load (the first admin, `admin`, got a "
+    "one-time password on the server's console; or add one under Users)."
+)
+
+
+def _refuse_demo_admin(con: duckdb.DuckDBPyConnection, admin: User) -> None:
+    if users.is_demo_user(con, admin.username):
+        raise loader.LoadError(DEMO_ADMIN_REFUSED)
+
+
 def load_uploads(
     con: duckdb.DuckDBPyConnection, uploads: Iterable[Upload], admin: User, force: bool = False
 ) -> loader.LoadReport:
-    """Load uploaded export files; refuses a batch over the configured size before reading it."""
+    """Load uploaded export files; refuses a file over the configured size (per file) before reading any."""
     uploads = list(uploads)
     if not uploads:
         raise loader.LoadError("Choose the export files to load.")
+    _refuse_demo_admin(con, admin)
     limit = settings().upload_max_mb
-    total = sum(upload.size for upload in uploads)
-    if total > limit * 1024 * 1024:
-        raise loader.LoadError(f"The files add up to {total / 1024 / 1024:,.0f} MB; the limit is {limit} MB.")
+    for upload in uploads:
+        if upload.size > limit * 1024 * 1024:
+            raise loader.LoadError(
+                f"{upload.name} is {upload.size / 1024 / 1024:,.1f} MB; the limit is {limit} MB per file."
+            )
     files = [loader.ExportFile(upload.name, upload.getvalue()) for upload in uploads]
     return bootstrap.load_exports(con, files, source="upload", by=admin.username, force=force)
 
 
 def load_import_folder(con: duckdb.DuckDBPyConnection, admin: User, force: bool = False) -> loader.LoadReport:
     """Load the exports waiting in the configured import folder."""
+    _refuse_demo_admin(con, admin)
     folder = settings().import_dir
     return bootstrap.load_exports(con, loader.folder_files(folder), source=str(folder), by=admin.username, force=force)

@@ -15,6 +15,7 @@ import secrets
 import sys
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -41,6 +42,14 @@ FIRST_ADMIN = "admin"
 MAX_NAME = 64
 # The audit log's target for a failed sign-in with a name no user has (it may be a password).
 UNKNOWN = "unknown"
+COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
+
+
+@functools.cache
+def common_passwords() -> frozenset[str]:
+    """The bundled list of common passwords, lower-cased."""
+    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
 
 
 @dataclass(frozen=True)
@@ -348,8 +357,14 @@ def _check(role: str, manager_id: str | None, password: str | None) -> None:
         raise UserError(f"Role must be one of {', '.join(ROLES)}.")
     if role == "manager" and not manager_id:
         raise UserError("A manager must be linked to a manager id of the exports.")
-    if password is not None and len(password) < MIN_PASSWORD:
+    if password is None:
+        return
+    if len(password) < MIN_PASSWORD:
         raise UserError(f"The password needs at least {MIN_PASSWORD} characters.")
+    if password.isdigit():
+        raise UserError("A password of digits only is too easy to guess; add letters or signs.")
+    if password.lower() in common_passwords():
+        raise UserError("This password is one of the most common ones; choose another.")
 
 
 def _check_email(con: duckdb.DuckDBPyConnection, email: str | None, username: str) -> None:
@@ -627,6 +642,17 @@ def retire_demo_users(cur: duckdb.DuckDBPyConnection, by: str | None) -> int:
         db.execute(cur, "UPDATE users SET active = false, generation = generation + 1 WHERE demo AND active")
         audit.record(cur, by, "user.retire_demo", None, after={"users": demo})
     return demo
+
+
+def active_demo_users(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The demo users who may still sign in, by user name: the first load of real exports retires them."""
+    frame = db.query(con, "SELECT username FROM users WHERE demo AND active ORDER BY username")
+    return frame["username"].to_list()
+
+
+def is_demo_user(con: duckdb.DuckDBPyConnection, username: str) -> bool:
+    """True for a user of the bundled demo data (whose password is published in the README)."""
+    return bool(db.scalar(con, "SELECT demo FROM users WHERE username = $username", {"username": username}))
 
 
 def reset_password(con: duckdb.DuckDBPyConnection, username: str, admin: User) -> str:

@@ -205,3 +205,61 @@ def test_the_admin_page_refuses_a_bad_new_user_and_keeps_what_was_typed(deployme
     assert [s.value for s in at.success] == ["zhaomin added."]
     added = deployment.execute("SELECT role, manager_id, must_change_password FROM users WHERE username = 'zhaomin'")
     assert added.fetchall() == [("manager", "M2", True)]
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("1234567890", "digits only"),
+        ("20261125000000", "digits only"),
+        ("Password123", "most common"),
+        ("qwertyuiop", "most common"),
+        ("woaini1314", "most common"),
+    ],
+)
+def test_common_and_all_digit_passwords_are_refused(deployment, password, message):
+    with pytest.raises(UserError, match=message):
+        users.add_user(deployment, "liuna", "刘娜", "vp", password, by="admin")
+    users.add_user(deployment, "shorty", "Short", "vp", "first-password", by="admin")
+    with pytest.raises(UserError, match=message):
+        users.set_password(deployment, "shorty", password, by="shorty")
+
+
+def test_a_new_user_defaults_to_manager_and_the_form_is_empty_after_saving(deployment):
+    at = start("admin", user=ADMIN)
+    assert labelled(at.selectbox, "Role").value == "manager"
+    labelled(at.text_input, "User name").input("zhaomin")
+    labelled(at.text_input, "Full name").input("赵敏")
+    labelled(at.selectbox, "Manager of the exports (for a manager)").set_value("M2")
+    labelled(at.text_input, "One-time password").input("first-password")
+    labelled(at.button, "Add").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == ["zhaomin added."]
+    assert [w.value for w in at.text_input if w.key and w.key.startswith("add_")] == ["", "", "", ""]
+    assert labelled(at.selectbox, "Role").value == "manager"
+    assert labelled(at.selectbox, "Manager of the exports (for a manager)").value is None
+
+
+def test_the_load_tab_names_the_demo_users_a_load_retires_and_the_limit_per_file(deployment, monkeypatch):
+    at = start("admin", user=ADMIN)
+    assert not at.exception
+    warning = next(w.value for w in at.warning if "retires the demo users" in w.value)
+    assert warning.startswith("Loading exports retires the demo users: demo-admin, m01, m02, vp.")
+    assert "You are a demo user: sign in as a real admin to load." in warning
+    assert any(f"up to {config.settings().upload_max_mb} MB per file" in c.value for c in at.caption)
+    # One file over the limit is refused, whatever the others weigh; every file under it loads.
+    monkeypatch.setenv("KAM_UPLOAD_MAX_MB", "1")
+    config.settings.cache_clear()
+    big = [*uploads(), Upload("orders_2025.csv", b"order_id,account_id,order_date,amount\n" + b" " * 1_100_000)]
+    with pytest.raises(loader.LoadError, match=r"orders_2025\.csv is 1\.0 MB; the limit is 1 MB per file"):
+        admin_uploads.load_uploads(deployment, big, ROOT_ADMIN)
+    assert admin_uploads.load_uploads(deployment, uploads(), ROOT_ADMIN).load_id == 2
+
+
+def test_a_load_by_a_real_admin_retires_the_demo_users_and_keeps_the_admin(deployment):
+    with pytest.raises(loader.LoadError, match="signed in as a demo user"):
+        admin_uploads.load_import_folder(deployment, ADMIN)
+    assert users.active_demo_users(deployment) == ["demo-admin", "m01", "m02", "vp"]
+    admin_uploads.load_import_folder(deployment, ROOT_ADMIN)
+    assert users.active_demo_users(deployment) == []
+    assert users.refresh(deployment, ROOT_ADMIN) is not None
