@@ -37,7 +37,9 @@ OWN_PAGES = {
     "vp": [],
 }
 
-st.set_page_config(page_title="Key accounts", page_icon=":material/handshake:", layout="wide")
+# A bundled icon: a Material icon name would make the browser fetch the icon font, which an
+# intranet without internet access cannot reach.
+st.set_page_config(page_title="Key accounts", page_icon=str(dashboard.FAVICON), layout="wide")
 
 
 def sign_in_page() -> None:

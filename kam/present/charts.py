@@ -57,7 +57,10 @@ def tier_revenue_share(dist: pl.DataFrame) -> go.Figure:
         category_orders=TIER_ORDER,
         hole=0.45,
     )
-    fig.update_traces(textinfo="label+percent", sort=False)
+    # Labels inside the slices, and the pie kept below the title: a label drawn outside a small
+    # slice would land on the title. A slice too small for its label keeps it in the legend and hover.
+    fig.update_traces(textinfo="label+percent", textposition="inside", sort=False, domain={"y": [0, 0.86]})
+    fig.update_layout(uniformtext={"minsize": 11, "mode": "hide"})
     return _finish(fig, "Revenue share by tier (last 12 months)")
 
 
@@ -111,8 +114,16 @@ def pareto(abc: pl.DataFrame, cutoffs: dict[str, float]) -> go.Figure:
         hover_data=["account_id", "name", "tier", "suggested_tier"],
         labels={"rank": "Accounts ranked by revenue", "cumulative_share": "Cumulative revenue share"},
     )
+    # Each cut-off's label under its line at the right, where the curve runs above both lines
+    # (near 100 %): above the line it would sit on the curve, and the 95 % one on the title.
     for tier, share in cutoffs.items():
-        fig.add_hline(y=share, line_dash="dot", annotation_text=f"{tier} cut-off {share:.0%}")
+        fig.add_hline(
+            y=share,
+            line_dash="dot",
+            annotation_text=f"{tier} cut-off {share:.0%}",
+            annotation_position="bottom right",
+            annotation_bgcolor="rgba(255,255,255,0.8)",
+        )
     fig.update_yaxes(tickformat=".0%", range=[0, 1.02])
     return _finish(fig, "Pareto curve of revenue (last 12 months)")
 

@@ -34,6 +34,7 @@ from kam.ui import errors
 
 T = TypeVar("T")
 ENTRY = PROJECT_ROOT / "app.py"
+FAVICON = Path(__file__).with_name("favicon.png")
 # Where the session keeps its signed-in kam.people.users.User (kam.ui.signin puts it there).
 USER = "signed_in_user"
 
