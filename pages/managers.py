@@ -23,11 +23,14 @@ LABELS = {
     "accounts_b": Number("B", help="Active B-accounts"),
     "accounts_c": Number("C", help="Active C-accounts"),
     "target": Number("Target to date", help="The year's revenue target pro-rated to the period's days"),
+    "visit_target": Number(
+        "Visit target to date", format="%.1f", help="The year's visit target, where set, pro-rated to the period's days"
+    ),
     "overdue": Number("Overdue", help="Active accounts overdue for a visit"),
     "sla_breached": Number("SLA breaches", help="Complaints opened in the period with a late or no first reply"),
     "churned": Number("Churned", help="Accounts churned in the period"),
 } | {f.column: Number(f.heading, help=f.explained) for f in figures.values()}
-FORMATS = {"target": "¥{:,.0f}"} | {f.column: f.cell_format for f in figures.values()}
+FORMATS = {"target": "¥{:,.0f}", "visit_target": "{:,.1f}"} | {f.column: f.cell_format for f in figures.values()}
 # The judged figures first, so that they fit beside the names on a laptop screen.
 ORDER = [
     "manager_id",
@@ -38,6 +41,7 @@ ORDER = [
     "growth",
     "visit_coverage",
     "visit_attainment",
+    "visit_target_attainment",
     "sla_met_pct",
     "satisfaction_mean",
     "csat_pct",
@@ -46,6 +50,7 @@ ORDER = [
     "accounts_b",
     "accounts_c",
     "target",
+    "visit_target",
     "overdue",
     "sla_breached",
     "region",

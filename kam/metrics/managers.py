@@ -61,6 +61,7 @@ def scorecard(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
             key, "overdue", pl.col("coverage").alias("visit_coverage")
         ),
         visits.visit_attainment(con, scope, by="manager").select(key, pl.col("attainment").alias("visit_attainment")),
+        visits.visits_against_target(con, scope).select(key, "visit_target", "visit_target_attainment"),
         complaints.complaint_sla(con, scope, by="manager").select(
             key, pl.col("breached").alias("sla_breached"), pl.col("met_pct").alias("sla_met_pct")
         ),
@@ -179,6 +180,12 @@ def scorecard_figures(policy: Settings) -> dict[str, Figure]:
         Figure("growth", "Growth", targets["growth"]),
         Figure("visit_coverage", "Visit coverage", targets["visit_coverage"], short="Coverage"),
         Figure("visit_attainment", "Visit attainment", targets["visit_attainment"], short="Call plan"),
+        Figure(
+            "visit_target_attainment",
+            "Visits against the visit target",
+            policy.attainment_bands["on_pace"],
+            short="Visits vs target",
+        ),
         Figure("sla_met_pct", "Complaint SLA met", targets["sla_met_pct"], short="SLA met"),
         Figure("csat_pct", "CSAT", targets["csat_pct"]),
         Figure(

@@ -27,7 +27,10 @@ period_years AS (
 ),
 prorated AS (
     SELECT t.manager_id, m.region,
-           sum(t.revenue_target * (p.last_day - p.first_day + 1) / p.year_days) AS target
+           sum(t.revenue_target * (p.last_day - p.first_day + 1) / p.year_days) AS target,
+           -- Visit targets are optional: a manager counts only with one set for every year covered.
+           CASE WHEN count(t.visit_target) = count(*)
+                THEN sum(t.visit_target * (p.last_day - p.first_day + 1) / p.year_days) END AS visit_target
     FROM targets AS t
     JOIN target_managers AS m USING (manager_id)
     JOIN period_years AS p USING (year)

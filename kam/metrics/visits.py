@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
+from kam.metrics.revenue import PRORATED_TARGETS
 from kam.metrics.scope import SCOPED, Scope, group_column, group_name, ratio, run
 
 # Per active account in scope: the latest visit on or before D, and whether it is overdue.
@@ -129,6 +130,35 @@ def visit_attainment(con: duckdb.DuckDBPyConnection, scope: Scope, by: str | Non
     return frame.with_columns(attainment=ratio(pl.col("visits_counted"), pl.col("planned"))).rename(
         {"grp": group_name(by)}
     )
+
+
+def visits_against_target(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Per manager with an annual visit target: visits in the period up to D against the target pro-rated like revenue.
+
+    visit_target = annual visit_target × period days / days in that year (summed over the
+    years the period covers); visits are those to the manager's accounts in scope, credited
+    to the account's current manager. Managers without a visit target are left out.
+    """
+    frame = run(
+        con,
+        scope,
+        f"""
+        WITH {SCOPED}, {PRORATED_TARGETS},
+        made AS (
+            SELECT s.manager_id, count(*) AS visits
+            FROM visits AS v
+            JOIN scoped AS s USING (account_id)
+            WHERE v.visit_date BETWEEN $start AND $period_end
+            GROUP BY s.manager_id
+        )
+        SELECT p.manager_id, coalesce(m.visits, 0) AS visits, p.visit_target
+        FROM prorated AS p
+        LEFT JOIN made AS m USING (manager_id)
+        WHERE p.visit_target IS NOT NULL
+        ORDER BY p.manager_id
+        """,
+    )
+    return frame.with_columns(visit_target_attainment=ratio(pl.col("visits"), pl.col("visit_target")))
 
 
 def visits_by_week(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:

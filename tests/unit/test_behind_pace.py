@@ -50,3 +50,17 @@ def test_the_bands_come_from_the_settings():
     policy = config.load_settings({"KAM_ATTAINMENT_BANDS_WELL_BEHIND": "0.8"})
     assert policy.attainment_bands == {"on_pace": 1.0, "well_behind": 0.8}
     assert config.Settings().attainment_bands == {"on_pace": 1.0, "well_behind": 0.9}
+
+
+def test_visits_are_judged_against_the_visit_target_where_one_is_set(tmp_path):
+    from kam.metrics import managers, visits
+
+    with db.connect(build(tmp_path)) as con:
+        # No visit target in the exports: nobody is judged on it.
+        assert visits.visits_against_target(con, YTD).is_empty()
+        con.execute("UPDATE targets SET visit_target = 365 WHERE manager_id = 'M1'")
+        # M1's year to D: 365 × 181 / 365 = 181 visits due; made V4 01-15, V1 04-20, V2 06-10 (V3 is after D).
+        judged = visits.visits_against_target(con, YTD)
+        assert judged.rows() == [("M1", 3, 181.0, pytest.approx(3 / 181))]
+        card = managers.scorecard(con, YTD)
+        assert card.select("manager_id", "visit_target").rows() == [("M1", 181.0), ("M2", None), ("M3", None)]
