@@ -11,7 +11,7 @@ import contextlib
 import html
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import duckdb
@@ -22,7 +22,7 @@ from kam.config import Settings
 from kam.metrics import attention, catalog, managers, revenue, tiers, visits
 from kam.metrics.filters import describe
 from kam.metrics.periods import period_bounds
-from kam.metrics.scope import Scope, latest_event_date
+from kam.metrics.scope import Scope
 from kam.people import access
 from kam.people.users import User
 from kam.present import charts
@@ -37,6 +37,7 @@ from kam.present.formatting import (
 )
 from kam.reports import render
 from kam.reports.snapshot import headline_figures
+from kam.store import db
 
 # Rows of each attention list the brief shows; its heading gives the full count.
 TOP = 10
@@ -275,8 +276,8 @@ def can_print(scope: Scope) -> bool:
 
 def recipient_scope(con: duckdb.DuckDBPyConnection, user: User, policy: Settings) -> Scope:
     """The last full week (Monday to Sunday) up to the data date, limited to what the user may see."""
-    data_date = latest_event_date(con) or date.today()
-    start, end = period_bounds("last_week", data_date + timedelta(days=1))
+    data_date = db.data_date(con) or date.today()
+    start, end = period_bounds("last_week", data_date)
     return Scope(as_of=end, start=start, end=end, allowed_accounts=access.allowed_accounts(con, user), policy=policy)
 
 
