@@ -31,8 +31,8 @@ with loads:
     )
     if demo_users := users.active_demo_users(con):
         st.warning(
-            f"Loading exports retires the demo users: {', '.join(md(u) for u in demo_users)}. They can no longer sign in; "
-            "every other user, you included, stays signed in."
+            f"Loading exports retires the demo users: {', '.join(md(u) for u in demo_users)}. "
+            "They can no longer sign in; every other user, you included, stays signed in."
             + (" You are a demo user: sign in as a real admin to load." if user.username in demo_users else ""),
             icon=":material/warning:",
         )
