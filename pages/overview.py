@@ -24,16 +24,6 @@ SECTIONS = [
     ("Satisfaction drops", attention.satisfaction_drops, "satisfaction-drops"),
     ("Managers behind pace", attention.managers_behind_pace, "managers-behind-pace"),
 ]
-# How the behind-pace list reads: money with ¥ and grouping, attainment as a percentage.
-BEHIND = {
-    "manager_id": "Manager",
-    "name": "Name",
-    "region": "Region",
-    "revenue": st.column_config.NumberColumn("Revenue", format="yen"),
-    "target": st.column_config.NumberColumn("Target to date", format="yen", help="Pro-rated to the period's days"),
-    "attainment": st.column_config.NumberColumn("Attainment", format="percent"),
-    "gap": st.column_config.NumberColumn("Gap to pace", format="yen", help="Target to date minus revenue"),
-}
 dashboard.prefetch(
     (headline_figures, scope, {}),
     *(((headline_figures, year, {}),) if year else ()),
@@ -173,4 +163,4 @@ for title, metric, name in SECTIONS:
         if frame.is_empty():
             st.write("Nothing to flag.")
         else:
-            table(frame, name, **(BEHIND if metric is attention.managers_behind_pace else {}))
+            table(frame, name)

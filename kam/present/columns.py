@@ -81,7 +81,8 @@ COLUMNS: dict[str, Column] = {
     "revenue_12m": Column(K.MONEY, "Revenue, last 12 months"),
     "revenue_prior_year": Column(K.MONEY, "Revenue a year earlier"),
     "target": Column(K.MONEY, "Target to date", "The year's revenue target pro-rated to the period's days"),
-    "gap": Column(K.MONEY, "Gap to target"),
+    "gap": Column(K.MONEY, "Gap to target", "Target to date minus revenue: what is missing to be on pace"),
+    "visit_target": Column(K.SCORE, "Visit target to date", "The year's visit target, where set, pro-rated"),
     "amount": Column(K.MONEY, "Amount"),
     "credit_limit": Column(K.MONEY, "Credit limit"),
     # shares
@@ -91,6 +92,7 @@ COLUMNS: dict[str, Column] = {
     "coverage": Column(K.PERCENT, "Coverage"),
     "visit_coverage": Column(K.PERCENT, "Coverage"),
     "attainment": Column(K.PERCENT, "Attainment"),
+    "visit_target_attainment": Column(K.PERCENT, "Visits vs target", "Visits against the pro-rated visit target"),
     "visit_attainment": Column(K.PERCENT, "Call plan"),
     "growth": Column(K.PERCENT, "Growth"),
     "met_pct": Column(K.PERCENT, "SLA met"),
