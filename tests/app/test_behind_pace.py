@@ -22,7 +22,7 @@ def test_every_manager_at_90_percent_is_listed_as_behind(portfolio: Path):
     assert not at.exception
     assert "Managers behind pace (2)" in [e.label for e in at.expander]
     behind = next(f.value for f in at.dataframe if "gap" in f.value.columns)
-    assert list(behind["manager_id"]) == ["M1", "M2"]
+    assert list(behind["manager_id"]) == ["王伟 (M1)", "李娜 (M2)"]
     assert list(behind["attainment"]) == pytest.approx([0.9, 0.9])
     assert list(behind["gap"]) == pytest.approx([4000 / 9, 100.0])
 
