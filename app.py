@@ -10,9 +10,9 @@ import streamlit as st
 from kam.ingest.bootstrap import shows_demo_data
 from kam.metrics.filters import Filters
 from kam.metrics.periods import PERIODS, period_bounds
-from kam.people import access
+from kam.people import access, users
 from kam.present.text import markdown_text
-from kam.ui import dashboard, errors, scheduler, signin
+from kam.ui import dashboard, errors, language, scheduler, signin
 from kam.vocabulary import TIERS
 
 PAGES = Path(__file__).resolve().parent / "pages"
@@ -37,12 +37,16 @@ OWN_PAGES = {
     "vp": [],
 }
 
+# Until the user is known: the language chosen in this session, else the browser's, else the default.
+language.start_run()
+
 # A bundled icon: a Material icon name would make the browser fetch the icon font, which an
 # intranet without internet access cannot reach.
 st.set_page_config(page_title="Key accounts", page_icon=str(dashboard.FAVICON), layout="wide")
 
 
 def sign_in_page() -> None:
+    language.switch()
     st.title("Key accounts")
     if message := signin.message():
         st.warning(message)
@@ -73,6 +77,8 @@ def new_password_page() -> None:
 dashboard.refresh_version()
 scheduler.start()
 user = signin.current_user()
+if user is not None:
+    language.start_run(user.language)
 if user is None or user.must_change_password:
     # Every page's URL leads here until sign-in (a copied link then opens its page right after),
     # and through st.navigation, so that no page file can be run on its own by its URL.
@@ -137,6 +143,7 @@ with st.sidebar:
     if shows_demo_data(con):
         st.info("Showing the bundled demo data.", icon=":material/science:")
     st.divider()
+    language.switch(on_change=lambda chosen: users.set_language(dashboard.connection(), user.username, chosen))
     st.caption(f"Signed in as {markdown_text(user.name)} ({user.role})")
     st.button("Sign out", on_click=signin.sign_out, icon=":material/logout:")
 

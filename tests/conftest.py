@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from kam import config
+
+# The tests read the English interface unless they switch language themselves (the deployment's
+# default is Chinese); servers the tests start inherit it.
+os.environ.setdefault("KAM_LANGUAGE", "en")
 from tests.portfolio import EXPORTS
 
 

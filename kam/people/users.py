@@ -64,6 +64,8 @@ class User:
     must_change_password: bool = False
     # The user's generation when this session signed in: a reset or deactivation moves it on.
     generation: int = 0
+    # The interface language they chose, or None (the browser's, else the deployment's default).
+    language: str | None = None
 
     @property
     def sees_everything(self) -> bool:
@@ -124,6 +126,7 @@ def _user(row: dict[str, Any]) -> User:
         email=row["email"],
         must_change_password=bool(row["must_change_password"]),
         generation=row["generation"] or 0,
+        language=row.get("language"),
     )
 
 
@@ -549,6 +552,25 @@ def set_password(
         return _row(cur, username)["generation"]
 
     return write(con, work, busy=UserNotSaved)
+
+
+def set_language(con: duckdb.DuckDBPyConnection, username: str, language: str) -> None:
+    """Keep the interface language a user chose, so that it follows them to their next sign-in."""
+
+    def work(cur: duckdb.DuckDBPyConnection) -> None:
+        row = _row(cur, username)
+        if row is None or row["language"] == language:
+            return
+        db.execute(
+            cur,
+            "UPDATE users SET language = $language WHERE username = $username",
+            {"language": language, "username": username},
+        )
+        audit.record(
+            cur, username, "user.language", username, before={"language": row["language"]}, after={"language": language}
+        )
+
+    write(con, work, busy=UserNotSaved)
 
 
 def _store_password(cur: duckdb.DuckDBPyConnection, username: str, password_hash: str, must_change: bool) -> None:

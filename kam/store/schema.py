@@ -300,6 +300,8 @@ APP_DDL = (
     # A session holds the generation its user had at sign-in; a reset or deactivation moves it on.
     "ALTER TABLE users ADD COLUMN IF NOT EXISTS generation INTEGER DEFAULT 0",
     "ALTER TABLE users ADD COLUMN IF NOT EXISTS password_set_at TIMESTAMP",
+    # The interface language the user chose ("zh-CN", "en"); NULL: the browser's, else the default.
+    "ALTER TABLE users ADD COLUMN IF NOT EXISTS language VARCHAR",
     # Failed sign-ins per typed name and source (key), and per source alone: who is slowed, until when.
     """
     CREATE TABLE IF NOT EXISTS sign_in_throttle (

@@ -23,6 +23,7 @@ import polars as pl
 import streamlit as st
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
+from kam import i18n
 from kam.config import PROJECT_ROOT, settings
 from kam.ingest.bootstrap import open_database
 from kam.metrics import catalog
@@ -123,7 +124,9 @@ def _run_entry_instead() -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=2000)
-def _run(name: str, scope: Scope, version: tuple, options: tuple, _metric: Callable[..., Any]) -> Any:
+def _run(name: str, scope: Scope, version: tuple, options: tuple, language: str, _metric: Callable[..., Any]) -> Any:
+    # The language is part of the key: a metric may name what it finds (a reason, a period) in words.
+    i18n.use_language(language)
     return _metric(connection(), scope, **dict(options))
 
 
@@ -131,7 +134,7 @@ def cached(metric: Callable[..., T], scope: Scope, **options: Any) -> T:
     """metric(connection, scope, **options), computed once per scope, options and data version."""
     name = f"{metric.__module__}.{metric.__qualname__}"
     version = st.session_state.get("data_version") or refresh_version()
-    return _run(name, scope, version, tuple(sorted(options.items())), metric)
+    return _run(name, scope, version, tuple(sorted(options.items())), i18n.language(), metric)
 
 
 def prefetch(*calls: tuple[Callable[..., Any], Scope, dict[str, Any]]) -> None:
@@ -141,9 +144,12 @@ def prefetch(*calls: tuple[Callable[..., Any], Scope, dict[str, Any]]) -> None:
     single-threaded parts of each query.
     """
     context = get_script_run_ctx()
+    language = i18n.language()
 
     def compute(call: tuple[Callable[..., Any], Scope, dict[str, Any]]) -> None:
         add_script_run_ctx(threading.current_thread(), context)
+        # A pool thread starts in a context of its own: it speaks the run's language.
+        i18n.use_language(language)
         metric, scope, options = call
         cached(metric, scope, **options)
 

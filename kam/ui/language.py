@@ -12,6 +12,7 @@ from kam.i18n import _
 
 # Where the session keeps the language picked with the switch (before or after sign-in).
 CHOSEN = "language"
+SWITCH = "language_switch"
 
 
 def browser_language() -> str | None:
@@ -33,16 +34,19 @@ def switch(on_change: Callable[[str], None] | None = None) -> None:
     """The language switch (sidebar or sign-in page); on_change gets the chosen language, e.g. to keep it."""
 
     def changed() -> None:
-        if on_change is not None and st.session_state.get(CHOSEN):
-            on_change(st.session_state[CHOSEN])
+        chosen = st.session_state.get(SWITCH)
+        if chosen:
+            st.session_state[CHOSEN] = chosen
+            if on_change is not None:
+                on_change(chosen)
 
-    if st.session_state.get(CHOSEN) is None:
-        st.session_state[CHOSEN] = i18n.language()
+    # The switch shows the run's language; only a click makes it the session's choice.
+    st.session_state[SWITCH] = i18n.language()
     st.segmented_control(
         _("Language"),
         list(i18n.LANGUAGES),
         format_func=i18n.LANGUAGES.get,
-        key=CHOSEN,
+        key=SWITCH,
         on_change=changed,
         label_visibility="collapsed",
     )
