@@ -212,11 +212,11 @@ def test_saved_visit_counts_at_once_in_coverage_overdue_worklist_and_attainment(
     assert rows(visits.account_visits(con, YTD, "K5"), "visit_date", "source")[0] == (date(2026, 6, 29), "app")
 
 
-def test_worklist_lists_accounts_due_within_the_window_most_urgent_first(con):
+def test_worklist_lists_accounts_due_within_the_window_by_tier_then_days_overdue(con):
     wide = worklist.worklist(con, YTD, within_days=14)
     assert rows(wide, "account_id", "tier", "days_overdue", "due_date", "overdue") == [
+        ("K1", "A", -10, date(2026, 7, 10), False),  # 06-10 + 30: the key account first
         ("K5", "B", 12, date(2026, 6, 18), True),
-        ("K1", "A", -10, date(2026, 7, 10), False),  # 06-10 + 30
         ("K2", "C", -14, date(2026, 7, 14), False),  # 01-15 + 180
     ]
     m1 = replace(YTD, managers=("M1",))
