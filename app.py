@@ -7,6 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from kam.i18n import N_, _
 from kam.ingest.bootstrap import shows_demo_data
 from kam.metrics.filters import Filters
 from kam.metrics.periods import PERIODS, period_bounds
@@ -23,10 +24,13 @@ DASHBOARD = [
     ("complaints", "Complaint SLA", ":material/support_agent:"),
     ("satisfaction", "Satisfaction", ":material/sentiment_satisfied:"),
     ("managers", "Managers", ":material/groups:"),
+    ("risk", N_("Account risk"), ":material/health_and_safety:"),
+    ("retention", N_("Retention"), ":material/autorenew:"),
+    ("credit", N_("Credit"), ":material/credit_card:"),
     ("account", "Account view", ":material/domain:"),
 ]
 # Pages of figures over the period: none has anything to show for a period after the data date.
-FIGURE_PAGES = {"overview", "tiers", "visits", "complaints", "satisfaction", "managers"}
+FIGURE_PAGES = {"overview", "tiers", "visits", "complaints", "satisfaction", "managers", "risk", "retention", "credit"}
 # Pages of each role beyond the dashboard pages everyone has.
 OWN_PAGES = {
     "manager": [
@@ -152,7 +156,7 @@ dashboard.use_scope(filters.scope(allowed_accounts=access.allowed_accounts(con, 
 # A manager lands on their worklist, everyone else on the overview.
 landing = "worklist" if user.role == "manager" else "overview"
 pages = {
-    name: st.Page(PAGES / f"{name}.py", title=title, icon=icon, default=name == landing)
+    name: st.Page(PAGES / f"{name}.py", title=_(title), icon=icon, default=name == landing)
     for name, title, icon in OWN_PAGES[user.role] + DASHBOARD
 }
 page = st.navigation(list(pages.values()))

@@ -6,6 +6,8 @@ import plotly.express as px
 import plotly.graph_objects as go
 import polars as pl
 
+from kam.i18n import _
+from kam.present.columns import BAND_LABELS, CHURN_REASON_LABELS, labelled
 from kam.present.text import plotly_frame
 from kam.vocabulary import CHANNELS, SEVERITIES, TIERS
 
@@ -14,6 +16,10 @@ CHANNEL_COLORS = dict(zip(CHANNELS, ("#1b4f72", "#2e86c1", "#48c9b0", "#f5b041",
 SLA_COLORS = {"met": "#27ae60", "breached": "#c0392b", "pending": "#f5b041"}
 GOOD, BAD = "#27ae60", "#c0392b"
 PARETO_POINTS = 1000
+BAND_COLORS = {"at_risk": "#c0392b", "watch": "#f5b041", "healthy": "#27ae60"}
+REASON_COLORS = dict(
+    zip(CHURN_REASON_LABELS, ("#c0392b", "#af7ac5", "#2e86c1", "#f5b041", "#48c9b0", "#7f8c8d"), strict=True)
+)
 TIER_ORDER = {"tier": list(TIERS), "suggested_tier": list(TIERS)}
 
 
@@ -324,3 +330,117 @@ def satisfaction_by(summary: pl.DataFrame, column: str, label: str) -> go.Figure
     )
     fig.update_yaxes(range=[0, 5.2])
     return _finish(fig.update_layout(showlegend=False), f"Mean score by {label.lower()}")
+
+
+def _readable_groups(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    """Managers shown as 徐军 (M01) where the frame carries their name."""
+    if column == "manager_id" and "manager_name" in frame.columns:
+        return frame.with_columns(
+            pl.coalesce(pl.col("manager_name") + " (" + pl.col("manager_id") + ")", pl.col("manager_id")).alias(column)
+        )
+    return frame
+
+
+def health_bands(summary: pl.DataFrame, column: str, label: str) -> go.Figure:
+    """Accounts in each health band per tier, region or manager, stacked; a bar's customdata is its group."""
+    summary = _readable_groups(summary, column).with_columns(group=pl.col(column))
+    long = plotly_frame(summary).unpivot(
+        index=[column, "group"], on=list(BAND_LABELS), variable_name="band", value_name="accounts"
+    )
+    names = {code: _(text) for code, text in BAND_LABELS.items()}
+    long = long.with_columns(pl.col("band").replace_strict(names, return_dtype=pl.String))
+    horizontal = column == "manager_id"
+    fig = px.bar(
+        long,
+        x="accounts" if horizontal else column,
+        y=column if horizontal else "accounts",
+        color="band",
+        orientation="h" if horizontal else "v",
+        color_discrete_map={names[code]: color for code, color in BAND_COLORS.items()},
+        category_orders={"band": [names[c] for c in BAND_LABELS], **TIER_ORDER},
+        custom_data=["group"],
+        labels={column: label, "accounts": _("Accounts"), "band": _("Health")},
+    )
+    height = max(300, 24 * summary.height + 120) if horizontal else 360
+    return _finish(fig, _("Account health by {group}").format(group=label), height=height)
+
+
+def churn_over_time(monthly: pl.DataFrame) -> go.Figure:
+    """Accounts churned per month, stacked by cause."""
+    monthly = plotly_frame(labelled(monthly.with_columns(code=pl.col("churn_reason"))))
+    colors = {_(CHURN_REASON_LABELS[code]): color for code, color in REASON_COLORS.items()}
+    fig = px.bar(
+        monthly,
+        x="month",
+        y="accounts",
+        color="churn_reason",
+        color_discrete_map=colors,
+        category_orders={"churn_reason": list(colors)},
+        hover_data={"lost_revenue": ":,.0f"},
+        labels={
+            "month": _("Month"),
+            "accounts": _("Accounts churned"),
+            "churn_reason": _("Cause"),
+            "lost_revenue": _("Lost revenue"),
+        },
+    )
+    fig.update_xaxes(tickformat="%Y-%m", dtick="M1")
+    return _finish(fig, _("Churn by cause over time"))
+
+
+def churn_by(frame: pl.DataFrame, column: str, label: str) -> go.Figure:
+    """Accounts churned per tier, region or manager, stacked by cause (groups without churn left out)."""
+    frame = _readable_groups(frame.filter(pl.col("accounts") > 0), column)
+    frame = plotly_frame(labelled(frame))
+    colors = {_(CHURN_REASON_LABELS[code]): color for code, color in REASON_COLORS.items()}
+    horizontal = column == "manager_id"
+    fig = px.bar(
+        frame,
+        x="accounts" if horizontal else column,
+        y=column if horizontal else "accounts",
+        color="churn_reason",
+        orientation="h" if horizontal else "v",
+        color_discrete_map=colors,
+        category_orders={"churn_reason": list(colors), **TIER_ORDER},
+        hover_data={"lost_revenue": ":,.0f"},
+        labels={
+            column: label,
+            "accounts": _("Accounts churned"),
+            "churn_reason": _("Cause"),
+            "lost_revenue": _("Lost revenue"),
+        },
+    )
+    height = max(300, 24 * frame.select(column).n_unique() + 120) if horizontal else 360
+    return _finish(fig, _("Churn by cause and {group}").format(group=label), height=height)
+
+
+def receivables_ageing(buckets: pl.DataFrame) -> go.Figure:
+    """Overdue receivables in each ageing bucket."""
+    buckets = plotly_frame(buckets)
+    fig = px.bar(
+        buckets,
+        x="age_bucket",
+        y="overdue_amount",
+        text_auto=",.0f",
+        color_discrete_sequence=[BAD],
+        labels={"age_bucket": _("Days overdue"), "overdue_amount": _("Overdue receivables")},
+    )
+    fig.update_traces(hovertemplate="%{x}<br>¥%{y:,.0f}<extra></extra>")
+    fig.update_yaxes(tickprefix="¥", tickformat="~s")
+    return _finish(fig, _("Overdue receivables by age"))
+
+
+def money_by_manager(frame: pl.DataFrame, column: str, label: str) -> go.Figure:
+    """One money figure per manager (manager_id as shown, 徐军 (M01)) as horizontal bars, largest at the top."""
+    ranked = plotly_frame(frame.sort(column))
+    fig = go.Figure(
+        go.Bar(
+            x=ranked.get_column(column),
+            y=ranked.get_column("manager_id"),
+            orientation="h",
+            marker_color=BAD,
+            hovertemplate="%{y}<br>¥%{x:,.0f}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(tickprefix="¥", tickformat="~s", title=label)
+    return _finish(fig, _("Managers by {figure}").format(figure=label), height=max(300, 28 * ranked.height + 80))

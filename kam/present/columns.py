@@ -14,6 +14,7 @@ from enum import StrEnum
 
 import polars as pl
 
+from kam.i18n import N_, _
 from kam.present.formatting import MISSING
 
 
@@ -24,6 +25,7 @@ class Kind(StrEnum):
     COUNT = "count"  # a whole number with grouping
     NUMBER = "number"  # a whole-number figure that may be negative (NPS)
     DATE = "date"  # YYYY-MM-DD
+    POINTS = "points"  # a score 0-100 with one decimal (the health score)
     MONTH = "month"  # YYYY-MM
     DATETIME = "datetime"  # YYYY-MM-DD HH:MM
     HOURS = "hours"  # a duration in hours: shown in hours under 48, else days
@@ -168,7 +170,95 @@ COLUMNS: dict[str, Column] = {
     "open": Column(K.BOOL, "Open"),
     "executive": Column(K.BOOL, "Senior management"),
     "mismatch": Column(K.BOOL, "Tier differs"),
+    # account health, receivables and retention
+    "score_shown": Column(K.POINTS, N_("Health score"), N_("0-100 from five weighted signals")),
+    "band": Column(K.TEXT, N_("Health")),
+    "band_before": Column(K.TEXT, N_("Health before"), N_("At the previous period's end")),
+    "weakest": Column(K.TEXT, N_("Weakest signal"), N_("The signal that costs the score most points")),
+    "signal": Column(K.TEXT, N_("Signal")),
+    "signal_value": Column(K.PERCENT, N_("Signal value"), N_("100 % is the best; empty when missing")),
+    "weight": Column(K.NUMBER, N_("Weight")),
+    "points_lost": Column(K.POINTS, N_("Points lost"), N_("Weight × (1 − signal)")),
+    "at_risk": Column(K.COUNT, N_("At risk")),
+    "watch": Column(K.COUNT, N_("Watch")),
+    "healthy": Column(K.COUNT, N_("Healthy")),
+    "outstanding": Column(K.MONEY, N_("Outstanding")),
+    "overdue_amount": Column(K.MONEY, N_("Overdue receivables")),
+    "overdue_receivables": Column(K.MONEY, N_("Overdue receivables")),
+    "over_by": Column(K.MONEY, N_("Over the limit by")),
+    "max_days_overdue": Column(K.COUNT, N_("Most days overdue")),
+    "overdue_accounts": Column(K.COUNT, N_("Accounts overdue")),
+    "over_limit_accounts": Column(K.COUNT, N_("Accounts over their limit")),
+    "utilisation": Column(K.PERCENT, N_("Limit used"), N_("Outstanding / credit limit, for limits above 0")),
+    "age_bucket": Column(K.TEXT, N_("Days overdue")),
+    "signs": Column(K.TEXT, N_("Warning signs")),
+    "churn_reason": Column(K.TEXT, N_("Cause")),
+    "lost_revenue": Column(K.MONEY, N_("Lost revenue"), N_("Orders of the 365 days before the account churned")),
+    "base": Column(K.COUNT, N_("Bought the year before"), N_("Accounts with an order in the 365 days before")),
+    "repeat": Column(K.COUNT, N_("Bought again")),
+    "repeat_rate": Column(K.PERCENT, N_("Repeat-purchase rate")),
 }
+
+# Codes of our own shown by their label in the user's language (data values stay as they are).
+BAND_LABELS = {"at_risk": N_("At risk"), "watch": N_("Watch"), "healthy": N_("Healthy")}
+SIGNAL_LABELS = {
+    "visits": N_("Visits lapsing"),
+    "revenue": N_("Buying less"),
+    "complaints": N_("Complaints"),
+    "satisfaction": N_("Satisfaction"),
+    "credit": N_("Credit trouble"),
+}
+# The vocabulary's English labels, marked here for the catalogs (kam.vocabulary sits below kam.i18n's reach).
+CHURN_REASON_LABELS = {
+    "price": N_("Price"),
+    "product": N_("Product"),
+    "market": N_("Market"),
+    "service": N_("Service"),
+    "technology": N_("Technology"),
+    "organization": N_("Organization"),
+}
+WARNING_SIGN_LABELS = {
+    "creditors": N_("More creditors chasing them"),
+    "owner_unreachable": N_("The owner avoids meetings"),
+    "dumping": N_("Dumping stock at low prices"),
+    "internal_conflict": N_("Internal conflict"),
+    "staff_turnover": N_("Staff leaving"),
+    "business_shift": N_("The main business shifting"),
+}
+CODE_LABELS: dict[str, dict[str, str]] = {
+    "band": BAND_LABELS,
+    "band_before": BAND_LABELS,
+    "weakest": SIGNAL_LABELS,
+    "signal": SIGNAL_LABELS,
+    "churn_reason": CHURN_REASON_LABELS,
+    "signs": WARNING_SIGN_LABELS,
+}
+
+
+def label_of(column: str, code: str) -> str:
+    """The label of one of our codes (a health band, a signal, a churn cause, a warning sign), translated."""
+    label = CODE_LABELS.get(column, {}).get(code)
+    return _(label) if label else code
+
+
+def labelled(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame with our codes shown by their labels; a list of codes (the warning signs) joined into one text."""
+    changes = []
+    for name, labels in CODE_LABELS.items():
+        if name not in frame.columns:
+            continue
+        shown = {code: _(label) for code, label in labels.items()}
+        dtype = frame.schema[name]
+        if isinstance(dtype, pl.List):
+            changes.append(
+                pl.col(name)
+                .list.eval(pl.element().replace_strict(shown, default=pl.element(), return_dtype=pl.String))
+                .list.join(_("; "))
+            )
+        elif dtype == pl.String:
+            changes.append(pl.col(name).replace_strict(shown, default=pl.col(name), return_dtype=pl.String))
+    return frame.with_columns(changes) if changes else frame
+
 
 # What a column override may be: a header, a Column, None to leave the column out, or (from
 # the user interface) a ready display setting.
@@ -235,6 +325,7 @@ def readable(frame: pl.DataFrame, managers: Mapping[str, str] | None = None) -> 
 
     Idempotent: an id already shown with its name, or one not in `managers`, is left as it is.
     """
+    frame = labelled(frame)
     columns = []
     if "manager_id" in frame.columns and managers and frame.schema["manager_id"] == pl.String:
         names = pl.col("manager_id").replace_strict(dict(managers), default=None, return_dtype=pl.String)

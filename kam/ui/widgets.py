@@ -50,6 +50,8 @@ def column_config(spec: Column) -> Any:
             return st.column_config.NumberColumn(label, help=help_, format="percent", step=0.001)
         case Kind.SCORE:
             return st.column_config.NumberColumn(label, help=help_, format="%.2f")
+        case Kind.POINTS:
+            return st.column_config.NumberColumn(label, help=help_, format="%.1f")
         case Kind.COUNT:
             return st.column_config.NumberColumn(label, help=help_, format="%,d")
         case Kind.NUMBER:
@@ -92,7 +94,13 @@ def download(
     )
 
 
-def _show(frame: pl.DataFrame, overrides: Mapping[str, Override], height: int | str | None, key: str | None = None):
+def _show(
+    frame: pl.DataFrame,
+    overrides: Mapping[str, Override],
+    height: int | str | None,
+    key: str | None = None,
+    select: bool = False,
+):
     shown = columns.plan(frame, overrides)
     config = {
         name: overrides[name] if isinstance(overrides.get(name), Mapping) else column_config(spec)
@@ -113,6 +121,7 @@ def _show(frame: pl.DataFrame, overrides: Mapping[str, Override], height: int | 
         column_order=list(shown),
         placeholder=MISSING,
         key=key,
+        **({"on_select": "rerun", "selection_mode": "single-row"} if select else {}),
     )
 
 
@@ -132,6 +141,15 @@ def table(
     frame = named(frame)
     _show(frame, overrides, height)
     download(frame, name, overrides=overrides, by_filters=by_filters)
+
+
+def account_table(frame: pl.DataFrame, name: str, /, height: int | str | None = None, **overrides: Override) -> None:
+    """A table of accounts with a CSV download under it; a click on a row opens that account's view."""
+    event = _show(named(frame), overrides, height, key=f"table-{name}", select=True)
+    download(named(frame), name, overrides=overrides)
+    rows = event.selection.rows if event is not None else []
+    if rows:
+        st.switch_page(dashboard.page_file("account"), query_params={"account": frame["account_id"][rows[0]]})
 
 
 def chart_with_table(

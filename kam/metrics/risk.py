@@ -1,0 +1,226 @@
+"""What the risk, retention and credit pages ask of the health, credit and retention metrics."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import polars as pl
+
+from kam.metrics import credit, health, retention
+from kam.metrics.accounts import only_account
+from kam.metrics.periods import period_bounds
+from kam.metrics.scope import SCOPED, Scope, run
+from kam.metrics.tiers import REVENUE_12M
+
+# Managers a per-manager chart shows at each end: 2,000 bars would not be read.
+ENDS = 10
+
+
+def _revenue_12m(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    return run(
+        con,
+        scope,
+        f"""
+        WITH {SCOPED}, {REVENUE_12M}
+        SELECT s.account_id, coalesce(r.revenue, 0) AS revenue_12m
+        FROM scoped AS s
+        LEFT JOIN revenue_12m AS r USING (account_id)
+        WHERE s.active
+        """,
+    )
+
+
+def at_risk_list(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """At-risk and watch accounts at D, lowest score first: the signal pulling each down most, its manager,
+    trailing-12-month revenue at stake and last visit."""
+    accounts = health.account_health(con, scope).filter(pl.col("band") != "healthy")
+    return accounts.join(_revenue_12m(con, scope), on="account_id", how="left").select(
+        "account_id",
+        "name",
+        "tier",
+        "region",
+        "manager_id",
+        "score_shown",
+        "band",
+        "weakest",
+        "revenue_12m",
+        "last_visit",
+        "score",
+    )
+
+
+def band_movement(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, int]:
+    """Accounts that moved into at-risk since the previous period's end, and out of it."""
+    moves = health.band_moves(con, scope)
+    return {
+        "into_at_risk": int(moves["into_at_risk"].sum()),
+        "out_of_at_risk": int(moves["out_of_at_risk"].sum()),
+        "at_risk": int((moves["band"] == "at_risk").sum()),
+    }
+
+
+def fell_into_at_risk(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Accounts at risk at D that were not at the previous period's end, lowest score first."""
+    moved = health.band_moves(con, scope).filter(pl.col("into_at_risk")).select("account_id", "band_before")
+    return (
+        health.account_health(con, scope)
+        .join(moved, on="account_id")
+        .select("account_id", "name", "tier", "manager_id", "score_shown", "band_before", "weakest", "last_visit")
+    )
+
+
+def over_limit(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Accounts owing more than their credit limit at D, most over first."""
+    return (
+        credit.account_receivables(con, scope)
+        .filter(pl.col("over_limit"))
+        .with_columns(over_by=pl.col("outstanding") - pl.col("credit_limit"))
+        .sort(["over_by", "account_id"], descending=[True, False])
+        .select(
+            "account_id",
+            "name",
+            "tier",
+            "manager_id",
+            "credit_limit",
+            "outstanding",
+            "over_by",
+            pl.col("overdue").alias("overdue_amount"),
+        )
+    )
+
+
+def largest_overdue(con: duckdb.DuckDBPyConnection, scope: Scope, limit: int = 50) -> pl.DataFrame:
+    """The accounts with the most overdue at D (up to limit), with their ageing buckets."""
+    return (
+        credit.account_receivables(con, scope)
+        .filter(pl.col("is_overdue"))
+        .head(limit)
+        .select(
+            "account_id",
+            "name",
+            "tier",
+            "manager_id",
+            pl.col("overdue").alias("overdue_amount"),
+            "bucket_1",
+            "bucket_2",
+            "bucket_3",
+            "bucket_4",
+            "max_days_overdue",
+            "outstanding",
+            "credit_limit",
+        )
+    )
+
+
+def ageing(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Overdue receivables at D in each ageing bucket (bucket names from the configured edges)."""
+    owed = credit.receivables(con, scope).row(0, named=True)
+    labels = credit.bucket_labels(scope.policy)
+    return pl.DataFrame(
+        {"age_bucket": list(labels), "overdue_amount": [float(owed[f"bucket_{n}"] or 0) for n in range(1, 5)]},
+        schema={"age_bucket": pl.String, "overdue_amount": pl.Float64},
+    )
+
+
+def ends(frame: pl.DataFrame, column: str, n: int = ENDS) -> pl.DataFrame:
+    """The n lowest and n highest rows by column (all when there are at most 2n), lowest first."""
+    ranked = frame.filter(pl.col(column).is_not_null()).sort(column)
+    if ranked.height <= 2 * n:
+        return ranked
+    return pl.concat([ranked.head(n), ranked.tail(n)])
+
+
+def health_by_manager(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Per manager: accounts in each band and the mean score, with the manager's name."""
+    return health.health_summary(con, scope, by="manager")
+
+
+def overdue_by_manager(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Per manager: outstanding, overdue and over-limit accounts at D, most overdue first."""
+    return (
+        credit.receivables(con, scope, by="manager")
+        .select(
+            "manager_id",
+            "outstanding",
+            pl.col("overdue").alias("overdue_amount"),
+            "overdue_accounts",
+            "over_limit_accounts",
+            "utilisation",
+        )
+        .sort(["overdue_amount", "manager_id"], descending=[True, False])
+    )
+
+
+def manager_risk(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Per manager: at-risk accounts and overdue receivables at D, for the scorecard."""
+    at_risk = health.health_summary(con, scope, by="manager").select("manager_id", "at_risk")
+    owed = credit.receivables(con, scope, by="manager").select(
+        "manager_id", pl.col("overdue").alias("overdue_receivables")
+    )
+    return at_risk.join(owed, on="manager_id", how="full", coalesce=True)
+
+
+def account_signals(con: duckdb.DuckDBPyConnection, scope: Scope, account_id: str) -> pl.DataFrame:
+    """One active account's five signals: value (null when missing), weight and the points each loses."""
+    found = health.account_health(con, only_account(scope, account_id))
+    weights = scope.policy.health_weights
+    row = found.row(0, named=True) if found.height else {}
+    return pl.DataFrame(
+        {
+            "signal": list(health.SIGNALS),
+            "signal_value": [row.get(s) for s in health.SIGNALS],
+            "weight": [float(weights[s]) for s in health.SIGNALS],
+        },
+        schema={"signal": pl.String, "signal_value": pl.Float64, "weight": pl.Float64},
+    ).with_columns(points_lost=pl.col("weight") * (1 - pl.col("signal_value")))
+
+
+def account_health_of(con: duckdb.DuckDBPyConnection, scope: Scope, account_id: str) -> pl.DataFrame:
+    """One account's health at D (empty when it is not active)."""
+    return health.account_health(con, only_account(scope, account_id))
+
+
+def year_to_date(scope: Scope) -> Scope:
+    """The scope over the year to date of its as-of date."""
+    return scope.with_period(*period_bounds("ytd", scope.as_of))
+
+
+def repeat_rate_by_quarter(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """The repeat-purchase rate of each quarter of D's year up to D (a quarter begun by D)."""
+    rows = []
+    year = scope.as_of.year
+    for quarter in range(4):
+        start = date(year, 3 * quarter + 1, 1)
+        if start > scope.as_of:
+            break
+        end = period_bounds("quarter", start)[1]
+        rate = retention.repeat_rate(con, scope.with_period(start, end)).row(0, named=True)
+        rows.append({"period": f"{year} Q{quarter + 1}", "base": rate["base"], "repeat": rate["repeat"]})
+    frame = pl.DataFrame(rows, schema={"period": pl.String, "base": pl.Int64, "repeat": pl.Int64}, orient="row")
+    return frame.with_columns(
+        repeat_rate=pl.when(pl.col("base") > 0).then(pl.col("repeat") / pl.col("base")).otherwise(None)
+    )
+
+
+def warning_signs_reported(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Visits in the period up to D that recorded warning signs, newest first: which, when, by whom."""
+    return credit.warning_signs(con, scope).select(
+        "visit_date", "account_id", "name", "tier", pl.col("visited_by").alias("manager_id"), "signs", "source"
+    )
+
+
+def churn_per_manager(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Per manager with churn in the period: accounts churned and lost revenue, most lost first."""
+    return (
+        retention.churn_by_reason(con, scope, by="manager")
+        .group_by("manager_id")
+        .agg(pl.col("accounts").sum(), pl.col("lost_revenue").sum())
+        .filter(pl.col("accounts") > 0)
+        .sort(["lost_revenue", "manager_id"], descending=[True, False])
+    )
+
+
+def top(frame: pl.DataFrame, totals: pl.DataFrame, key: str, n: int = ENDS) -> pl.DataFrame:
+    """The rows of frame whose key is among the first n of totals."""
+    return frame.filter(pl.col(key).is_in(totals.head(n)[key].implode()))

@@ -1,0 +1,77 @@
+"""Credit: receivables outstanding and overdue by age, accounts over their limit, overdue by manager, warning signs."""
+
+import streamlit as st
+
+from kam.i18n import _
+from kam.metrics import credit, risk
+from kam.present import charts
+from kam.present.formatting import money, number, percent
+from kam.ui import dashboard
+from kam.ui.widgets import account_table, chart_with_table, named, table
+
+scope = dashboard.scope()
+labels = credit.bucket_labels(scope.policy)
+BUCKETS = {f"bucket_{n}": _("Overdue {days} days").format(days=label) for n, label in enumerate(labels, start=1)}
+dashboard.prefetch(
+    (credit.receivables, scope, {}),
+    (risk.ageing, scope, {}),
+    (risk.over_limit, scope, {}),
+    (risk.overdue_by_manager, scope, {}),
+    (risk.largest_overdue, scope, {}),
+    (risk.warning_signs_reported, scope, {}),
+)
+owed = dashboard.cached(credit.receivables, scope).row(0, named=True)
+
+st.title(_("Credit"))
+st.caption(_("Receivables at {as_of:%Y-%m-%d}: orders not paid by then.").format(as_of=scope.as_of))
+row = st.columns(4)
+row[0].metric(_("Outstanding"), money(owed["outstanding"]), border=True)
+row[1].metric(
+    _("Overdue"),
+    money(owed["overdue"]),
+    help=_("{count} accounts with an order past its due date").format(count=owed["overdue_accounts"]),
+    border=True,
+)
+row[2].metric(_("Accounts over their limit"), number(owed["over_limit_accounts"]), border=True)
+row[3].metric(
+    _("Limit used"),
+    percent(owed["utilisation"]),
+    help=_("Outstanding of the accounts with a credit limit above 0, over those limits"),
+    border=True,
+)
+
+st.header(_("Overdue by age"))
+buckets = dashboard.cached(risk.ageing, scope)
+chart_with_table(charts.receivables_ageing(buckets), buckets, "overdue-by-age")
+
+limited = dashboard.cached(risk.over_limit, scope)
+st.header(_("Accounts over their limit ({count})").format(count=limited.height))
+if limited.is_empty():
+    st.write(_("No account owes more than its credit limit."))
+else:
+    st.caption(_("Most over first. Click a row to open the account."))
+    account_table(limited, "over-limit-accounts")
+
+st.header(_("Overdue by manager"))
+by_manager = dashboard.cached(risk.overdue_by_manager, scope)
+st.caption(_("Managers: the {n} with the most overdue.").format(n=risk.ENDS))
+chart_with_table(
+    charts.money_by_manager(named(by_manager.head(risk.ENDS)), "overdue_amount", _("Overdue receivables")),
+    by_manager,
+    "overdue-by-manager",
+)
+
+largest = dashboard.cached(risk.largest_overdue, scope)
+st.header(_("Largest overdue accounts ({count})").format(count=largest.height))
+if largest.is_empty():
+    st.write(_("Nothing overdue."))
+else:
+    st.caption(_("Click a row to open the account."))
+    account_table(largest, "largest-overdue", **BUCKETS)
+
+signs = dashboard.cached(risk.warning_signs_reported, scope)
+st.header(_("Warning signs reported in visits ({count})").format(count=signs.height))
+if signs.is_empty():
+    st.write(_("No visit in the period recorded a warning sign."))
+else:
+    table(signs, "warning-signs", manager_id=_("Reported by"))

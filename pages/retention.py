@@ -1,0 +1,92 @@
+"""Retention: churn by cause over time and by tier, region and manager, lost revenue, the repeat-purchase rate."""
+
+import streamlit as st
+
+from kam.i18n import _
+from kam.metrics import retention, risk
+from kam.present import charts
+from kam.present.formatting import money, number, percent
+from kam.ui import dashboard
+from kam.ui.widgets import account_table, chart_with_table, named
+
+scope = dashboard.scope()
+# The repeat-purchase rate over a week says little: the year to date unless the user asks otherwise.
+YEAR, SIDEBAR = "ytd", "sidebar"
+basis = st.segmented_control(
+    _("Period of this page"),
+    [YEAR, SIDEBAR],
+    default=YEAR,
+    format_func=lambda option: _("Year to date") if option == YEAR else _("The sidebar's period"),
+    key="retention_period",
+)
+shown = scope if basis == SIDEBAR else risk.year_to_date(scope)
+dashboard.prefetch(
+    (retention.churn_by_reason, shown, {}),
+    (retention.churn_by_month, shown, {}),
+    (retention.repeat_rate, shown, {}),
+    (retention.repeat_rate, shown, {"by": "tier"}),
+    (retention.churned_with_losses, shown, {}),
+)
+causes = dashboard.cached(retention.churn_by_reason, shown)
+rate = dashboard.cached(retention.repeat_rate, shown).row(0, named=True)
+
+st.title(_("Retention"))
+st.caption(
+    _("Period {start:%Y-%m-%d} to {end:%Y-%m-%d}, as of {as_of:%Y-%m-%d}").format(
+        start=shown.start, end=shown.period_end, as_of=shown.as_of
+    )
+)
+row = st.columns(3)
+row[0].metric(_("Accounts churned"), number(causes["accounts"].sum()), border=True)
+row[1].metric(
+    _("Lost revenue"),
+    money(causes["lost_revenue"].sum()),
+    help=_("Orders of the churned accounts in the 365 days before each churned"),
+    border=True,
+)
+row[2].metric(
+    _("Repeat-purchase rate"),
+    percent(rate["repeat_rate"]),
+    help=_("{repeat} of {base} accounts that bought in the year before the period bought again in it").format(
+        repeat=rate["repeat"], base=rate["base"]
+    ),
+    border=True,
+)
+
+st.header(_("Churn by cause"))
+chart_with_table(
+    charts.churn_over_time(monthly := dashboard.cached(retention.churn_by_month, shown)), monthly, "churn-by-month"
+)
+for by, label in (("tier", _("Tier")), ("region", _("Region"))):
+    frame = dashboard.cached(retention.churn_by_reason, shown, by=by)
+    chart_with_table(charts.churn_by(frame, by, label), frame.filter(frame["accounts"] > 0), f"churn-by-{by}")
+by_manager = dashboard.cached(retention.churn_by_reason, shown, by="manager")
+totals = dashboard.cached(risk.churn_per_manager, shown)
+st.caption(_("Managers: the {n} with the most lost revenue.").format(n=risk.ENDS))
+chart_with_table(
+    charts.churn_by(named(risk.top(by_manager, totals, "manager_id")), "manager_id", _("Manager")),
+    totals,
+    "churn-by-manager",
+)
+
+st.header(_("Repeat-purchase rate"))
+quarters = dashboard.cached(risk.repeat_rate_by_quarter, scope)
+chart_with_table(
+    charts.share_by(quarters, "period", "repeat_rate", _("Repeat-purchase rate"), _("Quarter")),
+    quarters,
+    "repeat-rate-by-quarter",
+)
+by_tier = dashboard.cached(retention.repeat_rate, shown, by="tier")
+chart_with_table(
+    charts.share_by(by_tier, "tier", "repeat_rate", _("Repeat-purchase rate"), _("Tier"), color="tier"),
+    by_tier,
+    "repeat-rate-by-tier",
+)
+
+churned = dashboard.cached(retention.churned_with_losses, shown)
+st.header(_("Churned accounts ({count})").format(count=churned.height))
+if churned.is_empty():
+    st.write(_("No account churned in the period."))
+else:
+    st.caption(_("Newest first. Click a row to open the account."))
+    account_table(churned, "churned-accounts", manager_name=None)

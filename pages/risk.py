@@ -1,0 +1,67 @@
+"""Account risk: at-risk and watch accounts by health score, health by tier, region and manager, band moves."""
+
+import streamlit as st
+
+from kam.i18n import _
+from kam.metrics import health, risk
+from kam.present import charts
+from kam.present.formatting import number
+from kam.ui import dashboard
+from kam.ui.widgets import account_table, chart_with_table, named
+
+scope = dashboard.scope()
+bands = scope.policy.health_bands
+dashboard.prefetch(
+    (risk.at_risk_list, scope, {}),
+    (risk.band_movement, scope, {}),
+    (health.health_summary, scope, {}),
+    (health.health_summary, scope, {"by": "tier"}),
+    (health.health_summary, scope, {"by": "region"}),
+    (health.health_summary, scope, {"by": "manager"}),
+)
+listed = dashboard.cached(risk.at_risk_list, scope)
+moved = dashboard.cached(risk.band_movement, scope)
+overall = dashboard.cached(health.health_summary, scope).row(0, named=True)
+
+st.title(_("Account risk"))
+st.caption(
+    _(
+        "Health at {as_of:%Y-%m-%d} from five weighted signals: visits, revenue, complaints, satisfaction "
+        "and credit. At risk under {watch:.0f}, watch {watch:.0f} to under {healthy:.0f}, healthy from {healthy:.0f}."
+    ).format(as_of=scope.as_of, watch=bands["watch"], healthy=bands["healthy"])
+)
+row = st.columns(5)
+row[0].metric(_("At risk"), number(overall["at_risk"]), border=True)
+row[1].metric(_("Watch"), number(overall["watch"]), border=True)
+row[2].metric(_("Healthy"), number(overall["healthy"]), border=True)
+row[3].metric(
+    _("Into at-risk"),
+    number(moved["into_at_risk"]),
+    help=_("Accounts at risk now that were not at the previous period's end ({day:%Y-%m-%d})").format(
+        day=scope.previous().as_of
+    ),
+    border=True,
+)
+row[4].metric(
+    _("Out of at-risk"),
+    number(moved["out_of_at_risk"]),
+    help=_("Accounts at risk at the previous period's end that are no longer"),
+    border=True,
+)
+
+st.header(_("At-risk and watch accounts ({count})").format(count=listed.height))
+st.caption(_("Lowest score first; revenue at stake is the last 12 months'. Click a row to open the account."))
+if listed.is_empty():
+    st.success(_("No account is at risk or on watch."), icon=":material/task_alt:")
+else:
+    account_table(listed, "at-risk-accounts", score=None)
+
+st.header(_("Health by tier, region and manager"))
+by_tier = dashboard.cached(health.health_summary, scope, by="tier")
+chart_with_table(charts.health_bands(by_tier, "tier", _("Tier")), by_tier, "health-by-tier")
+by_region = dashboard.cached(health.health_summary, scope, by="region")
+chart_with_table(charts.health_bands(by_region, "region", _("Region")), by_region, "health-by-region")
+by_manager = dashboard.cached(health.health_summary, scope, by="manager")
+st.caption(_("Managers: the {n} lowest and {n} highest by mean score.").format(n=risk.ENDS))
+ends = risk.ends(by_manager, "mean_score")
+chart_with_table(charts.health_bands(named(ends), "manager_id", _("Manager")), by_manager, "health-by-manager")
