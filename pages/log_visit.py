@@ -4,6 +4,8 @@ from datetime import date, timedelta
 
 import streamlit as st
 
+from kam.i18n import _
+from kam.present.columns import WARNING_SIGN_LABELS, label_of
 from kam.ui import dashboard, visit_form
 from kam.ui.widgets import table
 from kam.visits import log as visit_log
@@ -57,6 +59,15 @@ with st.form("visit"):
     field_error("next_step")
     st.date_input("Date of the next step", key="visit_next_date", min_value=date.today() - timedelta(days=365))
     field_error("next_date")
+    st.multiselect(
+        _("Credit warning signs seen"),
+        list(WARNING_SIGN_LABELS),
+        format_func=lambda sign: label_of("signs", sign),
+        key="visit_warning_signs",
+        placeholder=_("None seen"),
+        help=_("Any of the six signs that the customer's credit is getting worse"),
+    )
+    field_error("warning_signs")
     st.form_submit_button(
         "Save the change" if editing else "Save visit",
         on_click=visit_form.submit,

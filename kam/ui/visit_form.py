@@ -33,6 +33,7 @@ KEYS = {
     "notes": "visit_notes",
     "next_step": "visit_next_step",
     "next_date": "visit_next_date",
+    "warning_signs": "visit_warning_signs",
 }
 ERRORS, SAVED, VISIT_ID, EDITING = "visit_errors", "visit_saved", "visit_form_id", "visit_editing"
 
@@ -50,7 +51,7 @@ def prepare(allowed: Collection[str], preset_account: str | None = None) -> None
 
 def _empty(field: str) -> Any:
     """What a field holds in a new form: today's date for the visit, nothing elsewhere."""
-    defaults = {"visit_date": date.today(), "executive": False}
+    defaults = {"visit_date": date.today(), "executive": False, "warning_signs": []}
     return defaults.get(field, "" if field in ("purpose_other", "met_with", "notes", "next_step") else None)
 
 
@@ -60,6 +61,7 @@ def draft() -> VisitDraft:
     for text in ("purpose_other", "met_with", "notes", "next_step"):
         values[text] = values[text] or ""
     values["executive"] = bool(values["executive"])
+    values["warning_signs"] = tuple(values["warning_signs"] or ())
     return VisitDraft(**values)
 
 
@@ -108,7 +110,7 @@ def start_edit(user: Author, visit_id: str) -> None:
         st.session_state[ERRORS] = {"form": "That visit cannot be changed here."}
         return
     for field, value in vars(visit_rules.draft_of(stored)).items():
-        st.session_state[KEYS[field]] = value
+        st.session_state[KEYS[field]] = list(value) if field == "warning_signs" else value
     st.session_state[EDITING] = visit_id
     st.session_state.pop(ERRORS, None)
 

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from kam.config import Settings
 from kam.store.write import Busy
-from kam.vocabulary import CHANNEL_TERMS, FOLLOW_UP_STEPS, OTHER_PURPOSE
+from kam.vocabulary import CHANNEL_TERMS, FOLLOW_UP_STEPS, OTHER_PURPOSE, WARNING_SIGNS
 
 CHANNEL_LABELS: dict[str, str] = {term.code: term.label for term in CHANNEL_TERMS}
 
@@ -64,6 +64,8 @@ class VisitDraft:
     notes: str = ""
     next_step: str = ""
     next_date: date | None = None
+    # Credit warning signs seen at the customer: codes of kam.vocabulary.WARNING_SIGNS.
+    warning_signs: tuple[str, ...] = ()
 
 
 class VisitError(Exception):
@@ -141,6 +143,9 @@ def validate(
         elif _is_date(draft.visit_date) and draft.next_date <= draft.visit_date:
             errors["next_date"] = "The next step's date must be after the visit date."
 
+    if any(sign not in WARNING_SIGNS for sign in draft.warning_signs):
+        errors["warning_signs"] = "Choose among the listed warning signs."
+
     for name, limit in MAX_TEXT.items():
         if name not in errors and len(stripped(getattr(draft, name))) > limit:
             errors[name] = f"Keep this under {limit} characters."
@@ -170,6 +175,8 @@ def record_of(draft: VisitDraft, manager_id: str) -> dict[str, Any]:
         "notes": _text(draft.notes),
         "next_step": _text(draft.next_step),
         "next_date": draft.next_date,
+        # Stored as the exports carry them: codes `;`-separated in their listed order.
+        "warning_signs": ";".join(sign for sign in WARNING_SIGNS if sign in draft.warning_signs) or None,
     }
 
 
@@ -188,6 +195,7 @@ def draft_of(row: dict[str, Any]) -> VisitDraft:
         notes=row.get("notes") or "",
         next_step=row.get("next_step") or "",
         next_date=row.get("next_date"),
+        warning_signs=tuple(row["warning_signs"].split(";")) if row.get("warning_signs") else (),
     )
 
 

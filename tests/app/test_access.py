@@ -28,7 +28,18 @@ from tests.apptest import ROOT, VP, cards, start
 # 王伟 (M1) manages K1, K2 and K6; 李娜 (M2) manages K3, K4 and K5.
 WANG = User("wangwei", "王伟", "manager", "M1")
 OTHERS = ["K3", "K4", "K5", "丙公司", "丁公司", "戊公司", "李娜", "M2"]
-DASHBOARD = ["overview", "tiers", "visits", "complaints", "satisfaction", "managers", "risk", "retention", "credit", "account"]
+DASHBOARD = [
+    "overview",
+    "tiers",
+    "visits",
+    "complaints",
+    "satisfaction",
+    "managers",
+    "risk",
+    "retention",
+    "credit",
+    "account",
+]
 JUNE_END = Scope(as_of=date(2026, 6, 30), start=date(2026, 1, 1), end=date(2026, 12, 31))
 WANGS_SCOPE = Scope(
     as_of=date(2026, 6, 30),

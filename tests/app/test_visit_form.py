@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -141,3 +142,24 @@ def test_the_visit_pages_are_for_managers(portfolio):
     at = start("log_visit", user=User("vp", "Demo VP", "vp"))
     assert not at.exception
     assert [t.value for t in at.title] != ["Log a visit"]
+
+
+def test_warning_signs_ticked_on_the_form_are_saved_with_the_visit_and_count_at_once(portfolio):
+    at = form("K1")
+    # Ticked in another order than the list's: stored in the list's order, as the exports carry them.
+    at.multiselect(key="visit_warning_signs").select("dumping").select("creditors")
+    save(at)
+    assert not at.exception
+    assert [s.value for s in at.success] == [f"Visit to K1 on {TODAY:%Y-%m-%d} saved."]
+    assert at.multiselect(key="visit_warning_signs").value == []
+    with db.connect(portfolio) as con:
+        assert con.execute("SELECT account_id, warning_signs FROM visits_app").fetchall() == [
+            ("K1", "creditors;dumping")
+        ]
+    # The credit page as of today lists them: which, when, by whom.
+    credit = start("credit", user=WANG, as_of=f"{TODAY:%Y-%m-%d}")
+    assert not credit.exception
+    signs = credit.dataframe[-1].value
+    assert signs[["visit_date", "account_id", "manager_id", "signs"]].values.tolist() == [
+        [pd.Timestamp(TODAY), "甲公司 (K1)", "王伟 (M1)", "More creditors chasing them; Dumping stock at low prices"]
+    ]
