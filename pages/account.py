@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-from kam.metrics import accounts, complaints, revenue, satisfaction, visits
+from kam.i18n import _
+from kam.metrics import accounts, complaints, credit, revenue, risk, satisfaction, visits
 from kam.present import charts
-from kam.present.formatting import MISSING, money, number
+from kam.present.columns import label_of
+from kam.present.formatting import MISSING, money, number, percent
 from kam.present.text import markdown_text as md
 from kam.ui import dashboard
 from kam.ui.widgets import chart, chart_with_table, table
@@ -109,6 +111,46 @@ if not open_complaints.is_empty():
     )
 if followups.is_empty() and open_complaints.is_empty():
     st.write("No follow-up due and no open complaint.")
+
+st.subheader(_("Health and credit"))
+health_now = dashboard.cached(risk.account_health_of, scope, account_id=account_id)
+owed = dashboard.cached(credit.account_receivables, accounts.only_account(scope, account_id))
+row = st.columns(4)
+if health_now.is_empty():
+    row[0].metric(_("Health score"), MISSING, help=_("Not an active account at the as-of date"), border=True)
+else:
+    health_row = health_now.row(0, named=True)
+    row[0].metric(
+        _("Health score"),
+        number(health_row["score_shown"], 1),
+        help=_("{band}; weakest signal: {weakest}").format(
+            band=label_of("band", health_row["band"]),
+            weakest=label_of("weakest", health_row["weakest"]) if health_row["weakest"] else MISSING,
+        ),
+        border=True,
+    )
+if not owed.is_empty():
+    receivable = owed.row(0, named=True)
+    row[1].metric(_("Outstanding"), money(receivable["outstanding"]), border=True)
+    row[2].metric(
+        _("Overdue"),
+        money(receivable["overdue"]),
+        help=_("Most days overdue: {days}").format(days=receivable["max_days_overdue"]),
+        border=True,
+    )
+    row[3].metric(
+        _("Limit used"),
+        percent(receivable["utilisation"]),
+        help=_("Over the limit") if receivable["over_limit"] else None,
+        border=True,
+    )
+if not health_now.is_empty():
+    with st.expander(_("The five signals")):
+        table(dashboard.cached(risk.account_signals, scope, account_id=account_id), f"health-signals-{account_id}")
+open_orders = dashboard.cached(credit.open_orders, scope, account_id=account_id)
+if not open_orders.is_empty():
+    with st.expander(_("Open orders ({count})").format(count=open_orders.height)):
+        table(open_orders, f"open-orders-{account_id}", account_id=None, name=None, manager_id=None)
 
 st.subheader("Orders")
 st.caption("Revenue by month, the 24 months up to the as-of date")

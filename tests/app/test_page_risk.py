@@ -1,0 +1,83 @@
+"""The risk, retention and credit pages and the account view's health, on the hand-worked fixture of test_risk.
+
+张敏 (M3) manages H5, H6, H7, H70, H699, H40 and H399; 王伟 (M1) and 李娜 (M2) the R accounts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kam import config
+from kam.people.users import User
+from tests.apptest import cards, start
+from tests.unit.test_risk import EXPORTS
+
+ZHANG = User("zhangmin", "张敏", "manager", "M3")
+OWN = {"H5", "H6", "H7", "H70", "H699", "H40", "H399"}
+OTHERS = ["R1", "R2", "R3", "R4", "R5", "R6", "王伟", "李娜", "M1", "M2"]
+
+
+@pytest.fixture
+def risky(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A deployment whose bundled exports are the receivables, retention and health cases."""
+    demo = tmp_path / "demo"
+    demo.mkdir()
+    for name, text in EXPORTS.items():
+        (demo / name).write_text(text, encoding="utf-8")
+    database = tmp_path / "db" / "kam.duckdb"
+    monkeypatch.setenv("KAM_DB_PATH", str(database))
+    monkeypatch.setenv("KAM_DEMO_DIR", str(demo))
+    config.settings.cache_clear()
+    yield database
+    config.settings.cache_clear()
+
+
+def texts(at) -> str:
+    return "\n".join(
+        [frame.value.to_csv() for frame in at.dataframe]
+        + [m.label + m.value for m in at.metric]
+        + [e.value for e in (*at.markdown, *at.header, *at.caption)]
+    )
+
+
+@pytest.mark.parametrize("page", ["risk", "retention", "credit"])
+def test_a_manager_sees_only_their_own_accounts_on_the_risk_pages(risky, page):
+    at = start(page, user=ZHANG, as_of="2026-06-30")
+    assert not at.exception
+    assert at.session_state["scope"].allowed_accounts == frozenset(OWN)
+    shown = texts(at)
+    for other in OTHERS:
+        assert other not in shown, f"{other} shown on {page}"
+
+
+def test_the_risk_page_ranks_the_managers_at_risk_and_watch_accounts(risky):
+    at = start("risk", user=ZHANG, as_of="2026-06-30")
+    # Scores of test_risk: H399 39.9 (at risk), H40 40.0, H7 59.09, H5 61.67, H699 69.9 (watch);
+    # H70 (70.0) and H6 are healthy.
+    listed = at.dataframe[0].value
+    assert listed[["account_id", "score_shown", "band", "weakest"]].values.tolist() == [
+        ["三九九 (H399)", 39.9, "At risk", "Visits lapsing"],
+        ["四十 (H40)", 40.0, "Watch", "Visits lapsing"],
+        ["七七 (H7)", 59.0, "Watch", "Credit trouble"],
+        ["五五 (H5)", 61.6, "Watch", "Satisfaction"],
+        ["六九九 (H699)", 69.9, "Watch", "Buying less"],
+    ]
+    shown = cards(at)
+    assert (shown["At risk"], shown["Watch"], shown["Healthy"]) == ("1", "4", "2")
+
+
+def test_the_account_view_shows_the_hand_computed_health_score(risky):
+    at = start("account", user=ZHANG, as_of="2026-06-30", account="H5")
+    assert not at.exception
+    shown = cards(at)
+    # H5 (B, cadence 90): last visit 03-02, 120 days: visits 1 - 30/90 = 2/3; revenue 1600 against 1000: 1;
+    # a complaint in the window, breached but resolved: 0.5; latest surveys 4 and 2 on 06-01: (2-1)/4;
+    # 100 overdue 10 days: 0.5. 25 x 2/3 + 25 + 15 x 0.5 + 20 x 0.25 + 15 x 0.5 = 61.67, shown 61.6.
+    assert shown["Health score"] == "61.6"
+    assert shown["Outstanding"] == "¥100"
+    assert shown["Overdue"] == "¥100"
+    signals = next(f.value for f in at.dataframe if "signal" in f.value.columns)
+    assert signals["signal_value"].round(4).tolist() == [0.6667, 1.0, 0.5, 0.25, 0.5]
