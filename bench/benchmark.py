@@ -136,7 +136,18 @@ def step_pages(database: str, as_of: str) -> dict:
 
     from tests.apptest import app
 
-    pages = ["overview", "tiers", "visits", "complaints", "satisfaction", "managers", "account"]
+    pages = [
+        "overview",
+        "tiers",
+        "visits",
+        "complaints",
+        "satisfaction",
+        "managers",
+        "risk",
+        "retention",
+        "credit",
+        "account",
+    ]
 
     def page_run(page: str) -> tuple[AppTest, float]:
         at = app(page, as_of=as_of)

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from kam.i18n import _
 from kam.metrics import managers
 from kam.present import charts
 from kam.present.text import markdown_text
@@ -29,8 +30,16 @@ LABELS = {
     "overdue": Number("Overdue", help="Active accounts overdue for a visit"),
     "sla_breached": Number("SLA breaches", help="Complaints opened in the period with a late or no first reply"),
     "churned": Number("Churned", help="Accounts churned in the period"),
+    "at_risk": Number(
+        _("At risk"), help=_("Active accounts whose health score is in the at-risk band at the as-of date")
+    ),
+    "overdue_receivables": Number(
+        _("Overdue receivables"), format="yen", help=_("Receivables past due at the as-of date")
+    ),
 } | {f.column: Number(f.heading, help=f.explained) for f in figures.values()}
-FORMATS = {"target": "¥{:,.0f}", "visit_target": "{:,.1f}"} | {f.column: f.cell_format for f in figures.values()}
+FORMATS = {"target": "¥{:,.0f}", "visit_target": "{:,.1f}", "overdue_receivables": "¥{:,.0f}"} | {
+    f.column: f.cell_format for f in figures.values()
+}
 # The judged figures first, so that they fit beside the names on a laptop screen.
 ORDER = [
     "manager_id",
@@ -46,6 +55,8 @@ ORDER = [
     "satisfaction_mean",
     "csat_pct",
     "churned",
+    "at_risk",
+    "overdue_receivables",
     "accounts_a",
     "accounts_b",
     "accounts_c",

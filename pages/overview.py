@@ -4,6 +4,7 @@ from datetime import date
 
 import streamlit as st
 
+from kam.i18n import N_, _
 from kam.metrics import attention, revenue
 from kam.metrics.filters import describe
 from kam.metrics.periods import period_bounds
@@ -23,6 +24,8 @@ SECTIONS = [
     ("Complaints past SLA, still open", attention.open_breaches, "open-breaches"),
     ("Satisfaction drops", attention.satisfaction_drops, "satisfaction-drops"),
     ("Managers behind pace", attention.managers_behind_pace, "managers-behind-pace"),
+    (N_("Accounts fallen into at-risk"), attention.fell_into_at_risk, "fell-into-at-risk"),
+    (N_("Accounts over their credit limit"), attention.over_credit_limit, "over-credit-limit"),
 ]
 dashboard.prefetch(
     (headline_figures, scope, {}),
@@ -157,7 +160,7 @@ if point:
 st.header("Needs attention")
 for title, metric, name in SECTIONS:
     frame = dashboard.cached(metric, scope)
-    with st.expander(f"{title} ({frame.height})", expanded=frame.height > 0):
+    with st.expander(f"{_(title)} ({frame.height})", expanded=frame.height > 0):
         if metric is attention.managers_behind_pace:
             st.caption("Revenue under the target pro-rated to the period's days, worst first.")
         if frame.is_empty():

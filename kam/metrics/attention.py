@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from kam.metrics import complaints, managers, revenue, satisfaction, visits
+from kam.metrics import complaints, managers, revenue, risk, satisfaction, visits
 from kam.metrics.scope import Scope
 
 
@@ -54,3 +54,13 @@ def managers_behind_pace(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.Dat
         .select("manager_id", "name", "region", "revenue", "target", "attainment", "gap")
         .sort(["attainment", "manager_id"])
     )
+
+
+def fell_into_at_risk(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Accounts at risk at D that were not at the previous period's end, lowest score first."""
+    return risk.fell_into_at_risk(con, scope)
+
+
+def over_credit_limit(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Accounts owing more than their credit limit at D, most over first."""
+    return risk.over_limit(con, scope)

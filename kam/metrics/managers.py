@@ -8,7 +8,7 @@ import duckdb
 import polars as pl
 
 from kam.config import Settings
-from kam.metrics import complaints, revenue, satisfaction, visits
+from kam.metrics import complaints, credit, health, revenue, satisfaction, visits
 from kam.metrics.accounts import only_manager
 from kam.metrics.scope import SCOPED, Scope, run
 from kam.store import db
@@ -69,16 +69,35 @@ def scorecard(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
             key, pl.col("mean_score").alias("satisfaction_mean"), "csat_pct"
         ),
         revenue.churn(con, scope, by="manager").select(key, "churned"),
+        manager_risk(con, scope),
     ]
     card = managers_in_scope(con, scope).select(key, "name", "region", "active")
     for part in parts:
         card = card.join(part, on=key, how="left")
-    counts = ["active_accounts", "accounts_a", "accounts_b", "accounts_c", "overdue", "sla_breached", "churned"]
+    counts = [
+        "active_accounts",
+        "accounts_a",
+        "accounts_b",
+        "accounts_c",
+        "overdue",
+        "sla_breached",
+        "churned",
+        "at_risk",
+    ]
     return (
         card.with_columns(pl.col(c).fill_null(0) for c in counts)
-        .with_columns(pl.col("revenue").fill_null(0.0))
+        .with_columns(pl.col("revenue").fill_null(0.0), pl.col("overdue_receivables").fill_null(0.0))
         .sort(key)
     )
+
+
+def manager_risk(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Per manager: at-risk accounts and overdue receivables at D."""
+    at_risk = health.health_summary(con, scope, by="manager").select("manager_id", "at_risk")
+    owed = credit.receivables(con, scope, by="manager").select(
+        "manager_id", pl.col("overdue").alias("overdue_receivables")
+    )
+    return at_risk.join(owed, on="manager_id", how="full", coalesce=True)
 
 
 def manager_accounts(con: duckdb.DuckDBPyConnection, scope: Scope, manager_id: str) -> pl.DataFrame:

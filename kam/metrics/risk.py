@@ -152,15 +152,6 @@ def overdue_by_manager(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataF
     )
 
 
-def manager_risk(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
-    """Per manager: at-risk accounts and overdue receivables at D, for the scorecard."""
-    at_risk = health.health_summary(con, scope, by="manager").select("manager_id", "at_risk")
-    owed = credit.receivables(con, scope, by="manager").select(
-        "manager_id", pl.col("overdue").alias("overdue_receivables")
-    )
-    return at_risk.join(owed, on="manager_id", how="full", coalesce=True)
-
-
 def account_signals(con: duckdb.DuckDBPyConnection, scope: Scope, account_id: str) -> pl.DataFrame:
     """One active account's five signals: value (null when missing), weight and the points each loses."""
     found = health.account_health(con, only_account(scope, account_id))

@@ -19,6 +19,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from kam.config import Settings
+from kam.i18n import _
 from kam.metrics import attention, catalog, managers, revenue, tiers, visits
 from kam.metrics.filters import describe
 from kam.metrics.periods import period_bounds
@@ -235,6 +236,9 @@ def weekly_brief(con: duckdb.DuckDBPyConnection, scope: Scope, made: datetime | 
         ("Complaints past SLA, still open", attention.open_breaches(con, scope)),
         ("Satisfaction drops", attention.satisfaction_drops(con, scope)),
         ("Managers behind pace", attention.managers_behind_pace(con, scope)),
+        # The risk section: what fell into at-risk this period and who owes beyond their limit.
+        (_("Accounts fallen into at-risk"), attention.fell_into_at_risk(con, scope)),
+        (_("Accounts over their credit limit"), attention.over_credit_limit(con, scope)),
     ]
     lists = []
     for heading, frame in sections:
