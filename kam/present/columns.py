@@ -2,7 +2,8 @@
 
 Every table of the dashboard and every CSV download goes through here, so that a money
 column reads the same everywhere and a header is written once. The headers are all in
-``COLUMNS`` (one mapping, so that another language can replace it).
+``COLUMNS`` (one mapping), marked for the catalogs and translated into the run's language
+where a table or a download shows them.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from enum import StrEnum
 import polars as pl
 
 from kam.i18n import N_, _
-from kam.present.formatting import MISSING
+from kam.present.formatting import MISSING, number
 
 
 class Kind(StrEnum):
@@ -46,130 +47,134 @@ class Column:
 K = Kind
 COLUMNS: dict[str, Column] = {
     # who and what
-    "account_id": Column(K.ACCOUNT, "Account"),
-    "name": Column(K.TEXT, "Name"),
-    "manager_id": Column(K.MANAGER, "Manager"),
-    "manager_name": Column(K.TEXT, "Manager"),
-    "region": Column(K.TEXT, "Region"),
-    "industry": Column(K.TEXT, "Industry"),
-    "tier": Column(K.TEXT, "Tier"),
-    "suggested_tier": Column(K.TEXT, "Suggested tier"),
-    "assigned_tier": Column(K.TEXT, "Assigned tier"),
-    "from_tier": Column(K.TEXT, "From"),
-    "to_tier": Column(K.TEXT, "To"),
-    "direction": Column(K.TEXT, "Direction"),
-    "change": Column(K.TEXT, "Change"),
-    "reason": Column(K.TEXT, "Reason"),
-    "fall": Column(K.COUNT, "Fall", "Points lost since the previous score"),
-    "channel": Column(K.TEXT, "Channel"),
-    "last_channel": Column(K.TEXT, "Last channel"),
-    "purpose": Column(K.TEXT, "Purpose"),
-    "notes": Column(K.TEXT, "Notes"),
-    "next_step": Column(K.TEXT, "Next step"),
-    "source": Column(K.TEXT, "Entered in"),
-    "complaint_id": Column(K.TEXT, "Complaint"),
-    "category": Column(K.TEXT, "Category"),
-    "severity": Column(K.TEXT, "Severity"),
-    "sla_status": Column(K.TEXT, "First-reply SLA"),
-    "age_band": Column(K.TEXT, "Age"),
-    "order_id": Column(K.TEXT, "Order"),
-    "product": Column(K.TEXT, "Product"),
-    "comment": Column(K.TEXT, "Comment"),
-    "latest_comment": Column(K.TEXT, "Comment"),
-    "period": Column(K.TEXT, "Period"),
-    "scope": Column(K.TEXT, "Scope"),
+    "account_id": Column(K.ACCOUNT, N_("Account")),
+    "name": Column(K.TEXT, N_("Name")),
+    "manager_id": Column(K.MANAGER, N_("Manager")),
+    "manager_name": Column(K.TEXT, N_("Manager")),
+    "region": Column(K.TEXT, N_("Region")),
+    "industry": Column(K.TEXT, N_("Industry")),
+    "tier": Column(K.TEXT, N_("Tier")),
+    "suggested_tier": Column(K.TEXT, N_("Suggested tier")),
+    "assigned_tier": Column(K.TEXT, N_("Assigned tier")),
+    "from_tier": Column(K.TEXT, N_("From")),
+    "to_tier": Column(K.TEXT, N_("To")),
+    "direction": Column(K.TEXT, N_("Direction")),
+    "change": Column(K.TEXT, N_("Change")),
+    "reason": Column(K.TEXT, N_("Reason")),
+    "fall": Column(K.COUNT, N_("Fall"), N_("Points lost since the previous score")),
+    "channel": Column(K.TEXT, N_("Channel")),
+    "last_channel": Column(K.TEXT, N_("Last channel")),
+    "purpose": Column(K.TEXT, N_("Purpose")),
+    "notes": Column(K.TEXT, N_("Notes")),
+    "next_step": Column(K.TEXT, N_("Next step")),
+    "source": Column(K.TEXT, N_("Entered in")),
+    "complaint_id": Column(K.TEXT, N_("Complaint")),
+    "category": Column(K.TEXT, N_("Category")),
+    "severity": Column(K.TEXT, N_("Severity")),
+    "sla_status": Column(K.TEXT, N_("First-reply SLA")),
+    "age_band": Column(K.TEXT, N_("Age")),
+    "order_id": Column(K.TEXT, N_("Order")),
+    "product": Column(K.TEXT, N_("Product")),
+    "comment": Column(K.TEXT, N_("Comment")),
+    "latest_comment": Column(K.TEXT, N_("Comment")),
+    "period": Column(K.TEXT, N_("Period")),
+    "scope": Column(K.TEXT, N_("Scope")),
     # money
-    "revenue": Column(K.MONEY, "Revenue"),
-    "revenue_12m": Column(K.MONEY, "Revenue, last 12 months"),
-    "revenue_prior_year": Column(K.MONEY, "Revenue a year earlier"),
-    "target": Column(K.MONEY, "Target to date", "The year's revenue target pro-rated to the period's days"),
-    "gap": Column(K.MONEY, "Gap to target", "Target to date minus revenue: what is missing to be on pace"),
-    "visit_target": Column(K.SCORE, "Visit target to date", "The year's visit target, where set, pro-rated"),
-    "amount": Column(K.MONEY, "Amount"),
-    "credit_limit": Column(K.MONEY, "Credit limit"),
+    "revenue": Column(K.MONEY, N_("Revenue")),
+    "revenue_12m": Column(K.MONEY, N_("Revenue, last 12 months")),
+    "revenue_prior_year": Column(K.MONEY, N_("Revenue a year earlier")),
+    "target": Column(K.MONEY, N_("Target to date"), N_("The year's revenue target pro-rated to the period's days")),
+    "gap": Column(K.MONEY, N_("Gap to target"), N_("Target to date minus revenue: what is missing to be on pace")),
+    "visit_target": Column(K.SCORE, N_("Visit target to date"), N_("The year's visit target, where set, pro-rated")),
+    "amount": Column(K.MONEY, N_("Amount")),
+    "credit_limit": Column(K.MONEY, N_("Credit limit")),
     # shares
-    "share": Column(K.PERCENT, "Share of accounts"),
-    "revenue_share": Column(K.PERCENT, "Share of revenue"),
-    "cumulative_share": Column(K.PERCENT, "Cumulative share"),
-    "coverage": Column(K.PERCENT, "Coverage"),
-    "visit_coverage": Column(K.PERCENT, "Coverage"),
-    "attainment": Column(K.PERCENT, "Attainment"),
-    "visit_target_attainment": Column(K.PERCENT, "Visits vs target", "Visits against the pro-rated visit target"),
-    "visit_attainment": Column(K.PERCENT, "Call plan"),
-    "growth": Column(K.PERCENT, "Growth"),
-    "met_pct": Column(K.PERCENT, "SLA met"),
-    "sla_met_pct": Column(K.PERCENT, "SLA met"),
-    "csat_pct": Column(K.PERCENT, "CSAT"),
-    "churn_rate": Column(K.PERCENT, "Churn rate"),
+    "share": Column(K.PERCENT, N_("Share of accounts")),
+    "revenue_share": Column(K.PERCENT, N_("Share of revenue")),
+    "cumulative_share": Column(K.PERCENT, N_("Cumulative share")),
+    "coverage": Column(K.PERCENT, N_("Coverage")),
+    "visit_coverage": Column(K.PERCENT, N_("Coverage")),
+    "attainment": Column(K.PERCENT, N_("Attainment")),
+    "visit_target_attainment": Column(
+        K.PERCENT, N_("Visits vs target"), N_("Visits against the pro-rated visit target")
+    ),
+    "visit_attainment": Column(K.PERCENT, N_("Call plan")),
+    "growth": Column(K.PERCENT, N_("Growth")),
+    "met_pct": Column(K.PERCENT, N_("SLA met")),
+    "sla_met_pct": Column(K.PERCENT, N_("SLA met")),
+    "csat_pct": Column(K.PERCENT, N_("CSAT")),
+    "churn_rate": Column(K.PERCENT, N_("Churn rate")),
     # scores
-    "mean_score": Column(K.SCORE, "Mean score"),
-    "satisfaction_mean": Column(K.SCORE, "Satisfaction"),
-    "nps": Column(K.NUMBER, "NPS"),
-    "score": Column(K.COUNT, "Score"),
-    "latest_score": Column(K.COUNT, "Latest score"),
-    "previous_score": Column(K.COUNT, "Previous score"),
+    "mean_score": Column(K.SCORE, N_("Mean score")),
+    "satisfaction_mean": Column(K.SCORE, N_("Satisfaction")),
+    "nps": Column(K.NUMBER, N_("NPS")),
+    "score": Column(K.COUNT, N_("Score")),
+    "latest_score": Column(K.COUNT, N_("Latest score")),
+    "previous_score": Column(K.COUNT, N_("Previous score")),
     # counts
-    "rank": Column(K.COUNT, "Rank"),
-    "accounts": Column(K.COUNT, "Active accounts"),
-    "active_accounts": Column(K.COUNT, "Active accounts"),
-    "accounts_a": Column(K.COUNT, "A"),
-    "accounts_b": Column(K.COUNT, "B"),
-    "accounts_c": Column(K.COUNT, "C"),
-    "covered": Column(K.COUNT, "Covered"),
-    "overdue": Column(K.COUNT, "Overdue"),
-    "planned": Column(K.COUNT, "Planned"),
-    "visits": Column(K.COUNT, "Visits"),
-    "visits_counted": Column(K.COUNT, "Visits counted"),
-    "changes": Column(K.COUNT, "Changes"),
-    "met": Column(K.COUNT, "Met"),
-    "breached": Column(K.COUNT, "Breached"),
-    "pending": Column(K.COUNT, "Pending"),
-    "sla_breached": Column(K.COUNT, "SLA breaches"),
-    "responded": Column(K.COUNT, "Replied"),
-    "resolved": Column(K.COUNT, "Resolved"),
-    "complaints": Column(K.COUNT, "Complaints"),
-    "responses": Column(K.COUNT, "Answers"),
-    "nps_responses": Column(K.COUNT, "NPS answers"),
-    "churned": Column(K.COUNT, "Churned"),
-    "quantity": Column(K.COUNT, "Quantity"),
-    "days_since_visit": Column(K.COUNT, "Days since visit", "Counted from the account's creation if never visited"),
-    "cadence": Column(K.COUNT, "Cadence (days)", "Maximum days between visits for the account's tier"),
-    "days_overdue": Column(K.COUNT, "Days overdue"),
-    "days_late": Column(K.COUNT, "Days late"),
+    "rank": Column(K.COUNT, N_("Rank")),
+    "accounts": Column(K.COUNT, N_("Active accounts")),
+    "active_accounts": Column(K.COUNT, N_("Active accounts")),
+    "accounts_a": Column(K.COUNT, N_("A")),
+    "accounts_b": Column(K.COUNT, N_("B")),
+    "accounts_c": Column(K.COUNT, N_("C")),
+    "covered": Column(K.COUNT, N_("Covered")),
+    "overdue": Column(K.COUNT, N_("Overdue")),
+    "planned": Column(K.COUNT, N_("Planned")),
+    "visits": Column(K.COUNT, N_("Visits")),
+    "visits_counted": Column(K.COUNT, N_("Visits counted")),
+    "changes": Column(K.COUNT, N_("Changes")),
+    "met": Column(K.COUNT, N_("Met")),
+    "breached": Column(K.COUNT, N_("Breached")),
+    "pending": Column(K.COUNT, N_("Pending")),
+    "sla_breached": Column(K.COUNT, N_("SLA breaches")),
+    "responded": Column(K.COUNT, N_("Replied")),
+    "resolved": Column(K.COUNT, N_("Resolved")),
+    "complaints": Column(K.COUNT, N_("Complaints")),
+    "responses": Column(K.COUNT, N_("Answers")),
+    "nps_responses": Column(K.COUNT, N_("NPS answers")),
+    "churned": Column(K.COUNT, N_("Churned")),
+    "quantity": Column(K.COUNT, N_("Quantity")),
+    "days_since_visit": Column(
+        K.COUNT, N_("Days since visit"), N_("Counted from the account's creation if never visited")
+    ),
+    "cadence": Column(K.COUNT, N_("Cadence (days)"), N_("Maximum days between visits for the account's tier")),
+    "days_overdue": Column(K.COUNT, N_("Days overdue")),
+    "days_late": Column(K.COUNT, N_("Days late")),
     # dates and times
-    "date": Column(K.DATE, "Date"),
-    "week": Column(K.DATE, "Week (Monday)"),
-    "month": Column(K.MONTH, "Month"),
-    "last_visit": Column(K.DATE, "Last visit"),
-    "visit_due": Column(K.DATE, "Next visit due", "Last day within the cadence"),
-    "visit_date": Column(K.DATE, "Visit date"),
-    "next_date": Column(K.DATE, "Next step due"),
-    "changed_on": Column(K.DATE, "Changed on"),
-    "latest_on": Column(K.DATE, "Latest survey"),
-    "surveyed_on": Column(K.DATE, "Surveyed"),
-    "order_date": Column(K.DATE, "Order date"),
-    "due_on": Column(K.DATE, "Payment due"),
-    "paid_on": Column(K.DATE, "Paid"),
-    "created_on": Column(K.DATE, "Customer since"),
-    "churned_on": Column(K.DATE, "Churned on"),
-    "opened_at": Column(K.DATETIME, "Opened"),
-    "responded_at": Column(K.DATETIME, "First reply"),
-    "resolved_at": Column(K.DATETIME, "Resolved"),
+    "date": Column(K.DATE, N_("Date")),
+    "week": Column(K.DATE, N_("Week (Monday)")),
+    "month": Column(K.MONTH, N_("Month")),
+    "last_visit": Column(K.DATE, N_("Last visit")),
+    "visit_due": Column(K.DATE, N_("Next visit due"), N_("Last day within the cadence")),
+    "visit_date": Column(K.DATE, N_("Visit date")),
+    "next_date": Column(K.DATE, N_("Next step due")),
+    "changed_on": Column(K.DATE, N_("Changed on")),
+    "latest_on": Column(K.DATE, N_("Latest survey")),
+    "surveyed_on": Column(K.DATE, N_("Surveyed")),
+    "order_date": Column(K.DATE, N_("Order date")),
+    "due_on": Column(K.DATE, N_("Payment due")),
+    "paid_on": Column(K.DATE, N_("Paid")),
+    "created_on": Column(K.DATE, N_("Customer since")),
+    "churned_on": Column(K.DATE, N_("Churned on")),
+    "opened_at": Column(K.DATETIME, N_("Opened")),
+    "responded_at": Column(K.DATETIME, N_("First reply")),
+    "resolved_at": Column(K.DATETIME, N_("Resolved")),
     # durations
-    "age_hours": Column(K.HOURS, "Open for"),
-    "age_days": Column(K.DAYS, "Open for"),
-    "response_hours": Column(K.HOURS, "First reply after"),
-    "waiting_hours": Column(K.HOURS, "Waiting for a reply"),
-    "resolution_hours": Column(K.HOURS, "Resolved after"),
-    "response_median_hours": Column(K.HOURS, "First reply, median"),
-    "response_p90_hours": Column(K.HOURS, "First reply, 90th percentile"),
-    "resolution_median_hours": Column(K.HOURS, "Resolution, median"),
-    "resolution_p90_hours": Column(K.HOURS, "Resolution, 90th percentile"),
+    "age_hours": Column(K.HOURS, N_("Open for")),
+    "age_days": Column(K.DAYS, N_("Open for")),
+    "response_hours": Column(K.HOURS, N_("First reply after")),
+    "waiting_hours": Column(K.HOURS, N_("Waiting for a reply")),
+    "resolution_hours": Column(K.HOURS, N_("Resolved after")),
+    "response_median_hours": Column(K.HOURS, N_("First reply, median")),
+    "response_p90_hours": Column(K.HOURS, N_("First reply, 90th percentile")),
+    "resolution_median_hours": Column(K.HOURS, N_("Resolution, median")),
+    "resolution_p90_hours": Column(K.HOURS, N_("Resolution, 90th percentile")),
     # flags
-    "active": Column(K.BOOL, "Active"),
-    "open": Column(K.BOOL, "Open"),
-    "executive": Column(K.BOOL, "Senior management"),
-    "mismatch": Column(K.BOOL, "Tier differs"),
+    "active": Column(K.BOOL, N_("Active")),
+    "open": Column(K.BOOL, N_("Open")),
+    "executive": Column(K.BOOL, N_("Senior management")),
+    "mismatch": Column(K.BOOL, N_("Tier differs")),
     # account health, receivables and retention
     "score_shown": Column(K.POINTS, N_("Health score"), N_("0-100 from five weighted signals")),
     "band": Column(K.TEXT, N_("Health")),
@@ -269,8 +274,9 @@ _ID_IN_LABEL = re.compile(r"\(([^()]+)\)$")
 
 
 def column(name: str, dtype: pl.DataType | None = None) -> Column:
-    """The column's kind and header; a flag column is a flag whatever its name, an unknown one text."""
-    known = COLUMNS.get(name)
+    """The column's kind and header (in the run's language); a flag column is a flag whatever its name, an
+    unknown one text."""
+    known = _translated(COLUMNS.get(name))
     if dtype == pl.Boolean:
         return Column(Kind.BOOL, known.label if known else _human(name))
     if known is not None:
@@ -282,6 +288,12 @@ def column(name: str, dtype: pl.DataType | None = None) -> Column:
     if dtype is not None and dtype.is_numeric():
         return Column(Kind.COUNT if dtype.is_integer() else Kind.SCORE, _human(name))
     return Column(Kind.TEXT, _human(name))
+
+
+def _translated(spec: Column | None) -> Column | None:
+    if spec is None:
+        return None
+    return Column(spec.kind, _(spec.label), _(spec.help) if spec.help else None)
 
 
 def _human(name: str) -> str:
@@ -307,7 +319,7 @@ def plan(frame: pl.DataFrame, overrides: Mapping[str, Override] | None = None) -
         if isinstance(override, Column):
             base = override
         elif isinstance(override, str):
-            base = Column(base.kind, override, base.help)
+            base = Column(base.kind, _(override), base.help)
         elif isinstance(override, Mapping) and override.get("label"):
             base = Column(base.kind, override["label"], base.help)  # a display setting given as it is
         shown[name] = base
@@ -356,8 +368,8 @@ def duration(hours: float | None) -> str:
     if hours is None or hours != hours:
         return MISSING
     if abs(hours) < DAYS_FROM_HOURS:
-        return f"{hours:.1f} h"
-    return f"{hours / 24:,.1f} d"
+        return _("{hours} h").format(hours=number(hours, 1))
+    return _("{days} d").format(days=number(hours / 24, 1))
 
 
 def duration_days(days: float | None) -> str:
@@ -386,11 +398,11 @@ def for_csv(frame: pl.DataFrame, overrides: Mapping[str, Override] | None = None
         header = spec.label
         dtype = frame.schema[name]
         if spec.kind == Kind.PERCENT and dtype.is_numeric():
-            value, header = (value * 100).round(2), f"{header} (%)"
+            value, header = (value * 100).round(2), _("{header} (%)").format(header=header)
         elif spec.kind == Kind.HOURS and dtype.is_numeric():
-            value, header = value.round(2), f"{header} (hours)"
+            value, header = value.round(2), _("{header} (hours)").format(header=header)
         elif spec.kind == Kind.DAYS and dtype.is_numeric():
-            value, header = value.round(2), f"{header} (days)"
+            value, header = value.round(2), _("{header} (days)").format(header=header)
         elif dtype.is_float():
             value = value.round(2)
         elif isinstance(dtype, pl.Datetime):

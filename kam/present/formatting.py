@@ -1,32 +1,36 @@
-"""How figures read on screen: an undefined value is '–', never 0."""
+"""How figures read on screen, in the run's language: an undefined value is '–', never 0.
+
+Money, percentages, numbers and dates come from kam.i18n.formats, so that pages, downloads
+and the brief read alike in each language (¥6,840万 in Chinese, ¥68.4M in English).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-MISSING = "–"
+from kam.i18n import _, formats
+
+MISSING = formats.MISSING
 
 
-def percent(value: float | None, digits: int = 1) -> str:
-    return MISSING if value is None else f"{value * 100:.{digits}f}%"
+def percent(value: float | None, digits: int = 1, lang: str | None = None) -> str:
+    """A share as a percentage: 0.818 → 81.8%."""
+    return formats.percent(value, digits, lang)
 
 
-def money(value: float | None) -> str:
-    return MISSING if value is None else f"¥{value:,.0f}"
+def money(value: float | None, lang: str | None = None) -> str:
+    """An amount in full: ¥68,400,000."""
+    return formats.money(value, lang)
 
 
-def money_short(value: float | None) -> str:
-    """An amount that fits a metric card: ¥4,900, ¥377.8M, ¥1.25B."""
-    if value is None:
-        return MISSING
-    for size, suffix, digits in ((1e9, "B", 2), (1e6, "M", 1)):
-        if abs(value) >= size:
-            return f"¥{value / size:,.{digits}f}{suffix}"
-    return money(value)
+def money_short(value: float | None, lang: str | None = None) -> str:
+    """An amount that fits a metric card: ¥6,840万 / ¥1.2亿 (zh), ¥68.4M / ¥1.2B (en)."""
+    return formats.money_short(value, lang)
 
 
-def number(value: Any, digits: int = 0) -> str:
-    return MISSING if value is None else f"{value:,.{digits}f}"
+def number(value: Any, digits: int = 0, lang: str | None = None) -> str:
+    """A count or mean with grouping: 1,234 or 4.25."""
+    return formats.number(value, digits, lang)
 
 
 # st.metric draws a grey, arrowless delta only for the text "0"; "+0.0 pp" would be a rise.
@@ -35,12 +39,15 @@ NO_CHANGE = "0"
 
 def _signed(text: str) -> str:
     """A formatted change, or NO_CHANGE when it rounds to nothing."""
-    return NO_CHANGE if text.lstrip("+-").strip("0.,% pt") == "" else text
+    return NO_CHANGE if text.lstrip("+-").strip("0.,%") == "" else text
 
 
 def delta_points(now: float | None, before: float | None) -> str | None:
-    """Change of a share in percentage points, for a metric card."""
-    return None if now is None or before is None else _signed(f"{(now - before) * 100:+.1f} pp")
+    """Change of a share in percentage points, for a metric card: +1.0 pp."""
+    if now is None or before is None:
+        return None
+    change = f"{(now - before) * 100:+.1f}"
+    return NO_CHANGE if _signed(change) == NO_CHANGE else _("{change} pp").format(change=change)
 
 
 def delta_relative(now: float | None, before: float | None) -> str | None:
@@ -56,4 +63,4 @@ def delta_number(now: float | None, before: float | None, digits: int = 0) -> st
 
 def hours(value: float | None, digits: int = 1) -> str:
     """A duration in hours for a metric card: 13.0 h."""
-    return MISSING if value is None else f"{value:,.{digits}f} h"
+    return MISSING if value is None else _("{hours} h").format(hours=number(value, digits))

@@ -37,7 +37,7 @@ def test_duration_in_days_reads_like_hours():
 
 @pytest.mark.parametrize(
     ("amount", "shown"),
-    [(0, "¥0"), (0.49, "¥0"), (999.5, "¥1,000"), (11141595.02, "¥11,141,595"), (-1234.4, "¥-1,234"), (None, "–")],
+    [(0, "¥0"), (0.49, "¥0"), (999.5, "¥1,000"), (11141595.02, "¥11,141,595"), (-1234.4, "-¥1,234"), (None, "–")],
 )
 def test_money_has_yen_grouping_and_no_decimals(amount, shown):
     assert money(amount) == shown
