@@ -1,4 +1,8 @@
-"""Plotly figures for the pages: one colour per tier everywhere, readable on a projector."""
+"""Plotly figures for the pages: one colour per tier everywhere, readable on a projector.
+
+Titles, axes, legends and hover text are in the run's language; money axes carry tick text
+of their own (¥5,000万, ¥1亿 in Chinese), as Plotly's number formats know no 万 or 亿.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,10 @@ import plotly.express as px
 import plotly.graph_objects as go
 import polars as pl
 
-from kam.i18n import _
+from kam.i18n import N_, _
 from kam.present.columns import BAND_LABELS, CHURN_REASON_LABELS, labelled
-from kam.present.text import plotly_frame
+from kam.present.formatting import money, money_ticks, percent
+from kam.present.text import plotly_frame, plotly_text
 from kam.vocabulary import CHANNELS, SEVERITIES, TIERS
 
 TIER_COLORS = dict(zip(TIERS, ("#1b4f72", "#2e86c1", "#a9cce3"), strict=True))
@@ -21,6 +26,17 @@ REASON_COLORS = dict(
     zip(CHURN_REASON_LABELS, ("#c0392b", "#af7ac5", "#2e86c1", "#f5b041", "#48c9b0", "#7f8c8d"), strict=True)
 )
 TIER_ORDER = {"tier": list(TIERS), "suggested_tier": list(TIERS)}
+
+
+# The SLA status of a complaint, as the legend names it.
+SLA_STATUS = {"met": N_("Met"), "breached": N_("Breached"), "pending": N_("Pending")}
+
+
+def money_axis(fig: go.Figure, top: float | None, axis: str = "y") -> go.Figure:
+    """A money axis with ticks as money reads in the language (¥5,000万 / ¥50M)."""
+    values, text = money_ticks(top)
+    update = fig.update_yaxes if axis == "y" else fig.update_xaxes
+    return update(tickmode="array", tickvals=values, ticktext=text)
 
 
 def _finish(fig: go.Figure, title: str, height: int = 360) -> go.Figure:
@@ -46,9 +62,9 @@ def tier_counts(dist: pl.DataFrame) -> go.Figure:
         category_orders=TIER_ORDER,
         text="accounts",
         custom_data=["tier"],
-        labels={"tier": "Tier", "accounts": "Active accounts"},
+        labels={"tier": _("Tier"), "accounts": _("Active accounts")},
     )
-    return _finish(fig.update_layout(showlegend=False), "Active accounts by tier")
+    return _finish(fig.update_layout(showlegend=False), _("Active accounts by tier"))
 
 
 def tier_revenue_share(dist: pl.DataFrame) -> go.Figure:
@@ -67,7 +83,7 @@ def tier_revenue_share(dist: pl.DataFrame) -> go.Figure:
     # slice would land on the title. A slice too small for its label keeps it in the legend and hover.
     fig.update_traces(textinfo="label+percent", textposition="inside", sort=False, domain={"y": [0, 0.86]})
     fig.update_layout(uniformtext={"minsize": 11, "mode": "hide"})
-    return _finish(fig, "Revenue share by tier (last 12 months)")
+    return _finish(fig, _("Revenue share by tier (last 12 months)"))
 
 
 def tier_mix(mix: pl.DataFrame) -> go.Figure:
@@ -81,9 +97,9 @@ def tier_mix(mix: pl.DataFrame) -> go.Figure:
         custom_data=["tier", "day"],
         color_discrete_map=TIER_COLORS,
         category_orders=TIER_ORDER,
-        labels={"date": "Month end", "accounts": "Active accounts", "tier": "Tier"},
+        labels={"date": _("Month end"), "accounts": _("Active accounts"), "tier": _("Tier")},
     )
-    return _finish(fig, "Tier mix over time")
+    return _finish(fig, _("Tier mix over time"))
 
 
 def tier_movement(movement: pl.DataFrame) -> go.Figure:
@@ -94,8 +110,8 @@ def tier_movement(movement: pl.DataFrame) -> go.Figure:
     fig = go.Figure(
         go.Heatmap(
             z=z,
-            x=[f"to {t}" for t in tiers],
-            y=[f"from {t}" for t in tiers],
+            x=[_("to {tier}").format(tier=t) for t in tiers],
+            y=[_("from {tier}").format(tier=t) for t in tiers],
             text=z,
             texttemplate="%{text}",
             colorscale="Blues",
@@ -103,7 +119,7 @@ def tier_movement(movement: pl.DataFrame) -> go.Figure:
         )
     )
     fig.update_yaxes(autorange="reversed")
-    return _finish(fig, "Tier movement in the period")
+    return _finish(fig, _("Tier movement in the period"))
 
 
 def pareto(abc: pl.DataFrame, cutoffs: dict[str, float]) -> go.Figure:
@@ -118,7 +134,14 @@ def pareto(abc: pl.DataFrame, cutoffs: dict[str, float]) -> go.Figure:
         x="rank",
         y="cumulative_share",
         hover_data=["account_id", "name", "tier", "suggested_tier"],
-        labels={"rank": "Accounts ranked by revenue", "cumulative_share": "Cumulative revenue share"},
+        labels={
+            "rank": _("Accounts ranked by revenue"),
+            "cumulative_share": _("Cumulative revenue share"),
+            "account_id": _("Account"),
+            "name": _("Name"),
+            "tier": _("Tier"),
+            "suggested_tier": _("Suggested tier"),
+        },
     )
     # Each cut-off's label under its line at the right, where the curve runs above both lines
     # (near 100 %): above the line it would sit on the curve, and the 95 % one on the title.
@@ -126,12 +149,12 @@ def pareto(abc: pl.DataFrame, cutoffs: dict[str, float]) -> go.Figure:
         fig.add_hline(
             y=share,
             line_dash="dot",
-            annotation_text=f"{tier} cut-off {share:.0%}",
+            annotation_text=_("{tier} cut-off {share}").format(tier=tier, share=percent(share, 0)),
             annotation_position="bottom right",
             annotation_bgcolor="rgba(255,255,255,0.8)",
         )
     fig.update_yaxes(tickformat=".0%", range=[0, 1.02])
-    return _finish(fig, "Pareto curve of revenue (last 12 months)")
+    return _finish(fig, _("Pareto curve of revenue (last 12 months)"))
 
 
 def share_by(frame: pl.DataFrame, x: str, y: str, title: str, label: str, color: str | None = None) -> go.Figure:
@@ -161,9 +184,9 @@ def visits_by_week(weekly: pl.DataFrame) -> go.Figure:
         y="visits",
         color="channel",
         color_discrete_map=CHANNEL_COLORS,
-        labels={"week": "Week (Monday)", "visits": "Visits", "channel": "Channel"},
+        labels={"week": _("Week (Monday)"), "visits": _("Visits"), "channel": _("Channel")},
     )
-    return _finish(fig, "Visits per week by channel")
+    return _finish(fig, _("Visits per week by channel"))
 
 
 def sla_over_time(trend: pl.DataFrame) -> go.Figure:
@@ -173,41 +196,50 @@ def sla_over_time(trend: pl.DataFrame) -> go.Figure:
         x="period",
         y="met_pct",
         markers=True,
-        labels={"period": "Opened in", "met_pct": "SLA met"},
+        labels={"period": _("Opened in"), "met_pct": _("SLA met")},
     )
     fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
-    return _finish(fig, "Complaint SLA met over time")
+    return _finish(fig, _("Complaint SLA met over time"))
 
 
 def sla_counts(frame: pl.DataFrame, x: str, label: str) -> go.Figure:
     """Met, breached and pending complaints per group, stacked."""
     frame = plotly_frame(frame)
-    long = frame.unpivot(index=x, on=["met", "breached", "pending"], variable_name="status", value_name="complaints")
+    status = {code: _(name) for code, name in SLA_STATUS.items()}
+    long = frame.unpivot(index=x, on=list(SLA_STATUS), variable_name="status", value_name="complaints").with_columns(
+        pl.col("status").replace_strict(status)
+    )
     fig = px.bar(
         long,
         x=x,
         y="complaints",
         color="status",
-        color_discrete_map=SLA_COLORS,
-        category_orders={"status": list(SLA_COLORS), "severity": list(reversed(SEVERITIES))},
-        labels={x: label, "complaints": "Complaints", "status": "SLA"},
+        color_discrete_map={status[code]: color for code, color in SLA_COLORS.items()},
+        category_orders={"status": list(status.values()), "severity": list(reversed(SEVERITIES))},
+        labels={x: label, "complaints": _("Complaints"), "status": _("SLA")},
     )
-    return _finish(fig, f"Complaint SLA by {label.lower()}")
+    return _finish(fig, _("Complaint SLA by {group}").format(group=label.lower()))
 
 
 def ageing(bands: pl.DataFrame) -> go.Figure:
     bands = plotly_frame(bands)
     fig = px.bar(
-        bands, x="age_band", y="complaints", text="complaints", labels={"age_band": "Age", "complaints": "Open"}
+        bands,
+        x="age_band",
+        y="complaints",
+        text="complaints",
+        labels={"age_band": _("Age"), "complaints": _("Open")},
     )
-    return _finish(fig, "Open complaints by age")
+    return _finish(fig, _("Open complaints by age"))
 
 
 def score_distribution(scores: pl.DataFrame) -> go.Figure:
     scores = plotly_frame(scores)
-    fig = px.bar(scores, x="score", y="responses", text="responses", labels={"score": "Score", "responses": "Answers"})
+    fig = px.bar(
+        scores, x="score", y="responses", text="responses", labels={"score": _("Score"), "responses": _("Answers")}
+    )
     fig.update_xaxes(dtick=1)
-    return _finish(fig, "Scores in the period")
+    return _finish(fig, _("Scores in the period"))
 
 
 def ranking(card: pl.DataFrame, column: str, label: str, target: float | None = None) -> go.Figure:
@@ -227,24 +259,29 @@ def ranking(card: pl.DataFrame, column: str, label: str, target: float | None = 
     if target is not None:
         fig.add_vline(x=target, line_dash="dot")
     fig.update_xaxes(tickformat=".0%", title=label)
-    return _finish(fig, f"Managers by {label.lower()}", height=max(300, 28 * ranked.height + 80))
+    title = _("Managers by {figure}").format(figure=label.lower())
+    return _finish(fig, title, height=max(300, 28 * ranked.height + 80))
 
 
 def revenue_by_month(monthly: pl.DataFrame) -> go.Figure:
     monthly = plotly_frame(monthly)
     fig = px.bar(
-        monthly.with_columns(day=pl.col("month").cast(pl.String)),
+        monthly.with_columns(
+            day=pl.col("month").cast(pl.String),
+            amount=pl.col("revenue").map_elements(money, return_dtype=pl.String),
+        ),
         x="month",
         y="revenue",
-        custom_data=["day"],
-        labels={"month": "Month", "revenue": "Revenue"},
+        custom_data=["day", "amount"],
+        labels={"month": _("Month"), "revenue": _("Revenue")},
     )
-    fig.update_traces(hovertemplate="%{x|%Y-%m}<br>¥%{y:,.0f}<extra></extra>")
-    return _finish(fig, "Revenue by month")
+    fig.update_traces(hovertemplate="%{x|%Y-%m}<br>%{customdata[1]}<extra></extra>")
+    money_axis(fig, monthly.get_column("revenue").max() if monthly.height else None)
+    return _finish(fig, _("Revenue by month"))
 
 
 # Axis tick format, tick prefix and hover format of a scorecard figure's unit (kam.metrics.managers.Figure).
-UNIT_AXES = {"share": (".0%", "", ".1%"), "score": (".2f", "", ".2f"), "money": ("~s", "¥", ",.0f")}
+UNIT_AXES = {"share": (".0%", "", ".1%"), "score": (".2f", "", ".2f"), "money": (None, "¥", ",.0f")}
 
 
 def ranking_of(
@@ -253,8 +290,11 @@ def ranking_of(
     """`ranking` for any scorecard figure: shares on a % axis, scores as plain numbers, money in ¥."""
     tick, prefix, hover = UNIT_AXES[unit]
     fig = ranking(card, column, label, target)
-    fig.update_traces(hovertemplate=f"%{{y}}<br>{label}: {prefix}%{{x:{hover}}}<extra></extra>")
-    return fig.update_xaxes(tickformat=tick, tickprefix=prefix)
+    fig.update_traces(hovertemplate=f"%{{y}}<br>{plotly_text(label)}: {prefix}%{{x:{hover}}}<extra></extra>")
+    if unit == "money":
+        values = card.get_column(column).drop_nulls()
+        return money_axis(fig, values.max() if len(values) else None, axis="x")
+    return fig.update_xaxes(tickformat=tick)
 
 
 def visit_timeline(visits: pl.DataFrame) -> go.Figure:
@@ -270,23 +310,29 @@ def visit_timeline(visits: pl.DataFrame) -> go.Figure:
         color_discrete_map=CHANNEL_COLORS,
         category_orders={"channel": list(CHANNEL_COLORS)},
         hover_data={"purpose": True, "next_step": True, "size": False},
-        labels={"visit_date": "Visit date", "channel": "Channel", "purpose": "Purpose", "next_step": "Next step"},
+        labels={
+            "visit_date": _("Visit date"),
+            "channel": _("Channel"),
+            "purpose": _("Purpose"),
+            "next_step": _("Next step"),
+        },
     )
-    return _finish(fig.update_layout(showlegend=False), "Visits", height=300)
+    return _finish(fig.update_layout(showlegend=False), _("Visits"), height=300)
 
 
 # Each satisfaction figure: its axis title, tick format and range.
 SATISFACTION_FIGURES = {
-    "mean_score": ("Mean score (1–5)", ".2f", [1, 5.1]),
-    "csat_pct": ("CSAT", ".0%", [0, 1.05]),
-    "nps": ("NPS", ".0f", [-100, 105]),
+    "mean_score": (N_("Mean score (1–5)"), ".2f", [1, 5.1]),
+    "csat_pct": (N_("CSAT"), ".0%", [0, 1.05]),
+    "nps": (N_("NPS"), ".0f", [-100, 105]),
 }
 
 
 def satisfaction_over_time(trend: pl.DataFrame, figure: str = "mean_score", by: str | None = None) -> go.Figure:
     """One satisfaction figure (mean score, CSAT or NPS) per half-year or quarter, one line per tier or region."""
     trend = plotly_frame(trend)
-    title, tick, span = SATISFACTION_FIGURES[figure]
+    name, tick, span = SATISFACTION_FIGURES[figure]
+    title = _(name)
     fig = px.line(
         trend,
         x="period",
@@ -297,17 +343,17 @@ def satisfaction_over_time(trend: pl.DataFrame, figure: str = "mean_score", by: 
         markers=True,
         hover_data={"responses": True, "nps_responses": figure == "nps"},
         labels={
-            "period": "Period",
+            "period": _("Period"),
             figure: title,
-            "tier": "Tier",
-            "region": "Region",
-            "responses": "Answers",
-            "nps_responses": "NPS answers",
+            "tier": _("Tier"),
+            "region": _("Region"),
+            "responses": _("Answers"),
+            "nps_responses": _("NPS answers"),
         },
     )
     fig.update_xaxes(type="category")
     fig.update_yaxes(tickformat=tick, range=span)
-    return _finish(fig, f"{title} over time")
+    return _finish(fig, _("{figure} over time").format(figure=title))
 
 
 def satisfaction_by(summary: pl.DataFrame, column: str, label: str) -> go.Figure:
@@ -321,15 +367,16 @@ def satisfaction_by(summary: pl.DataFrame, column: str, label: str) -> go.Figure
         color_discrete_map=TIER_COLORS,
         category_orders=TIER_ORDER,
         custom_data=["csat_pct", "responses"],
-        labels={column: label, "mean_score": "Mean score (1–5)"},
+        labels={column: label, "mean_score": _("Mean score (1–5)")},
     )
+    csat, mean, answers = (plotly_text(text) for text in (_("CSAT"), _("Mean score"), _("answers")))
     fig.update_traces(
-        texttemplate="%{y:.2f} · CSAT %{customdata[0]:.0%}",
-        hovertemplate="%{x}<br>Mean score %{y:.2f}<br>CSAT %{customdata[0]:.1%}<br>"
-        "%{customdata[1]} answers<extra></extra>",
+        texttemplate=f"%{{y:.2f}} · {csat} %{{customdata[0]:.0%}}",
+        hovertemplate=f"%{{x}}<br>{mean} %{{y:.2f}}<br>{csat} %{{customdata[0]:.1%}}<br>"
+        f"%{{customdata[1]}} {answers}<extra></extra>",
     )
     fig.update_yaxes(range=[0, 5.2])
-    return _finish(fig.update_layout(showlegend=False), f"Mean score by {label.lower()}")
+    return _finish(fig.update_layout(showlegend=False), _("Mean score by {group}").format(group=label.lower()))
 
 
 def _readable_groups(frame: pl.DataFrame, column: str) -> pl.DataFrame:

@@ -6,6 +6,7 @@ and the brief read alike in each language (¥6,840万 in Chinese, ¥68.4M in Eng
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from kam.i18n import _, formats
@@ -64,3 +65,19 @@ def delta_number(now: float | None, before: float | None, digits: int = 0) -> st
 def hours(value: float | None, digits: int = 1) -> str:
     """A duration in hours for a metric card: 13.0 h."""
     return MISSING if value is None else _("{hours} h").format(hours=number(value, digits))
+
+
+# The steps an axis counts in, times a power of ten (no 2.5: ¥1.25亿 would read ¥1.2亿 with one decimal).
+_NICE_STEPS = (1, 2, 5, 10)
+
+
+def money_ticks(top: float | None, count: int = 5, lang: str | None = None) -> tuple[list[float], list[str]]:
+    """Tick values from 0 to past top in round steps, with their text as money reads in the language:
+    ¥0, ¥5,000万, ¥1亿 … in Chinese, ¥0, ¥50M, ¥100M … in English (Plotly's own ticks know no 万 or 亿)."""
+    if not top or top <= 0:
+        return [0.0], [formats.money_short(0, lang)]
+    rough = top / count
+    power = 10 ** math.floor(math.log10(rough))
+    step = next(nice * power for nice in _NICE_STEPS if nice * power >= rough)
+    values = [step * i for i in range(math.ceil(top / step) + 1)]
+    return values, [formats.money_short(value, lang) for value in values]

@@ -1,0 +1,45 @@
+"""Money axes in each language: tick text of our own for 万 and 亿, Plotly's for nothing."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from kam import i18n
+from kam.present import charts
+from kam.present.formatting import money_ticks
+
+
+def test_ticks_in_wan_and_yi():
+    # 68.4M over five ticks: a step of 20M (the next round step above 13.68M).
+    assert money_ticks(68_400_000, lang="zh-CN") == (
+        [0, 20_000_000, 40_000_000, 60_000_000, 80_000_000],
+        ["¥0", "¥2,000万", "¥4,000万", "¥6,000万", "¥8,000万"],
+    )
+    # 250M: a step of 50M, past 1亿 the ticks count in 亿.
+    assert money_ticks(250_000_000, lang="zh-CN")[1] == ["¥0", "¥5,000万", "¥1亿", "¥1.5亿", "¥2亿", "¥2.5亿"]
+
+
+def test_ticks_in_english():
+    assert money_ticks(68_400_000, lang="en")[1] == ["¥0", "¥20M", "¥40M", "¥60M", "¥80M"]
+    assert money_ticks(120_000_000, lang="en")[1] == ["¥0", "¥50M", "¥100M", "¥150M"]
+
+
+def test_no_money_is_one_tick():
+    assert money_ticks(None, lang="zh-CN") == ([0.0], ["¥0"])
+
+
+@pytest.fixture
+def chinese():
+    token = i18n.use_language("zh-CN")
+    yield
+    i18n._language.reset(token)
+
+
+def test_revenue_chart_axis_and_hover_in_chinese(chinese):
+    from datetime import date
+
+    monthly = pl.DataFrame({"month": [date(2026, 9, 1), date(2026, 10, 1)], "revenue": [30_000_000.0, 120_000_000.0]})
+    fig = charts.revenue_by_month(monthly)
+    assert list(fig.layout.yaxis.ticktext) == ["¥0", "¥5,000万", "¥1亿", "¥1.5亿"]
+    assert list(fig.data[0].customdata[1]) == ["2026-10-01", "¥120,000,000"]
