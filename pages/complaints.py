@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from kam.i18n import N_, _
+from kam.i18n.formats import table_date
 from kam.metrics import complaints
 from kam.present import charts
 from kam.present.columns import Column, Kind
@@ -16,19 +18,23 @@ times_by_manager = dashboard.cached(complaints.response_times, scope, by="manage
 breaches = dashboard.cached(complaints.breaches, scope)
 ageing = dashboard.cached(complaints.open_complaints_ageing, scope)
 
-GRAINS = {"week": "Week", "month": "Month"}
+GRAINS = {"week": N_("Week"), "month": N_("Month")}
 # The grouping's column, the metric and its options, the label.
 GROUPS = [
-    ("category", complaints.complaint_sla_by, {"column": "category"}, "Category"),
-    ("severity", complaints.complaint_sla_by, {"column": "severity"}, "Severity"),
-    ("manager_id", complaints.complaint_sla, {"by": "manager"}, "Manager"),
+    ("category", complaints.complaint_sla_by, {"column": "category"}, N_("Category"), N_("By category")),
+    ("severity", complaints.complaint_sla_by, {"column": "severity"}, N_("Severity"), N_("By severity")),
+    ("manager_id", complaints.complaint_sla, {"by": "manager"}, N_("Manager"), N_("By manager")),
 ]
 sla_hours = number(scope.policy.sla_hours)
 
-st.title("Complaint SLA")
+st.title(_("Complaint SLA"))
 st.caption(
-    f"Complaints opened {scope.start:%Y-%m-%d} to {scope.period_end:%Y-%m-%d}, as they stood at the end of "
-    f"{scope.as_of:%Y-%m-%d} · first reply due within {sla_hours} hours · a reply after that day counts as none yet"
+    _(
+        "Complaints opened {start} to {end}, as they stood at the end of {as_of} · first reply due within {hours} "
+        "hours · a reply after that day counts as none yet"
+    ).format(
+        start=table_date(scope.start), end=table_date(scope.period_end), as_of=table_date(scope.as_of), hours=sla_hours
+    )
 )
 
 if sla.is_empty():
@@ -37,48 +43,49 @@ else:
     counts, time = sla.row(0, named=True), times.row(0, named=True)
     left, middle, right = st.columns(3)
     left.metric(
-        "SLA met",
+        _("SLA met"),
         percent(counts["met_pct"]),
-        help=f"Met / (met + breached): replied within {sla_hours} h. Pending ones are left out.",
+        help=_("Met / (met + breached): replied within {hours} h. Pending ones are left out.").format(hours=sla_hours),
         border=True,
     )
     left.metric(
-        "Met · breached · pending",
+        _("Met · breached · pending"),
         f"{counts['met']} · {counts['breached']} · {counts['pending']}",
-        help=f"Pending: no reply yet, and not {sla_hours} h old at the end of the as-of day.",
+        help=_("Pending: no reply yet, and not {hours} h old at the end of the as-of day.").format(hours=sla_hours),
         border=True,
     )
     middle.metric(
-        "First reply, median",
+        _("First reply, median"),
         hours(time["response_median_hours"]),
-        help=f"Of the {time['responded']} complaints replied to",
+        help=_("Of the {count} complaints replied to").format(count=time["responded"]),
         border=True,
     )
-    middle.metric("First reply, 90th percentile", hours(time["response_p90_hours"]), border=True)
+    middle.metric(_("First reply, 90th percentile"), hours(time["response_p90_hours"]), border=True)
     right.metric(
-        "Resolution, median",
+        _("Resolution, median"),
         hours(time["resolution_median_hours"]),
-        help=f"Of the {time['resolved']} complaints resolved",
+        help=_("Of the {count} complaints resolved").format(count=time["resolved"]),
         border=True,
     )
-    right.metric("Resolution, 90th percentile", hours(time["resolution_p90_hours"]), border=True)
+    right.metric(_("Resolution, 90th percentile"), hours(time["resolution_p90_hours"]), border=True)
 
-    st.header("Over time")
+    st.header(_("Over time"))
     grain = st.segmented_control(
-        "Per", list(GRAINS), default="month", required=True, format_func=GRAINS.get, key="sla_grain"
+        _("Per"), list(GRAINS), default="month", required=True, format_func=lambda g: _(GRAINS[g]), key="sla_grain"
     )
     trend = dashboard.cached(complaints.sla_over_time, scope, grain=grain)
     chart_with_table(
         charts.sla_over_time(trend),
         trend,
         "sla-over-time",
-        period=Column(Kind.DATE, "Week of") if grain == "week" else Column(Kind.MONTH, "Month"),
+        period=Column(Kind.DATE, _("Week of")) if grain == "week" else Column(Kind.MONTH, _("Month")),
     )
 
-    st.header("By category, severity and manager")
-    tabs = st.tabs([f"By {label.lower()}" for *_, label in GROUPS])
-    for tab, (column, metric, options, label) in zip(tabs, GROUPS, strict=True):
+    st.header(_("By category, severity and manager"))
+    tabs = st.tabs([_(tab_label) for *_rest, tab_label in GROUPS])
+    for tab, (column, metric, options, label, _tab_label) in zip(tabs, GROUPS, strict=True):
         with tab:
+            label = _(label)
             counts_by = named(dashboard.cached(metric, scope, **options))
             chart_with_table(
                 charts.sla_counts(counts_by, column, label),
@@ -86,23 +93,27 @@ else:
                 f"sla-by-{column}",
             )
 
-    st.header("Reply and resolution times by manager")
-    st.caption("Hours from opening; the median and the 90th percentile of the complaints replied to or resolved.")
+    st.header(_("Reply and resolution times by manager"))
+    st.caption(_("Hours from opening; the median and the 90th percentile of the complaints replied to or resolved."))
     table(times_by_manager, "response-times-by-manager")
 
-    st.header(f"Breaches ({breaches.height})")
+    st.header(_("Breaches ({count})").format(count=breaches.height))
     st.caption(
-        f"Complaints of the period whose first reply came after {sla_hours} hours or has not come, open and closed. "
-        "Click a column to sort."
+        _(
+            "Complaints of the period whose first reply came after {hours} hours or has not come, open and closed. "
+            "Click a column to sort."
+        ).format(hours=sla_hours)
     )
     if breaches.is_empty():
-        st.info("No breach in the period.")
+        st.info(_("No breach in the period."))
     else:
         table(breaches, "breaches")
 
-st.header("Ageing of open complaints")
-st.caption(f"Complaints not resolved by the end of {scope.as_of:%Y-%m-%d}, whenever opened, by age.")
+st.header(_("Ageing of open complaints"))
+st.caption(
+    _("Complaints not resolved by the end of {as_of}, whenever opened, by age.").format(as_of=table_date(scope.as_of))
+)
 if ageing.is_empty():
-    st.info(f"No complaint open at the end of {scope.as_of:%Y-%m-%d}.")
+    st.info(_("No complaint open at the end of {as_of}.").format(as_of=table_date(scope.as_of)))
 else:
-    chart_with_table(charts.ageing(ageing), ageing, "open-ageing", complaints="Open complaints")
+    chart_with_table(charts.ageing(ageing), ageing, "open-ageing", complaints=_("Open complaints"))

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from kam.i18n import _
+from kam.i18n.formats import table_date
 from kam.metrics import managers
 from kam.present import charts
 from kam.present.text import markdown_text
@@ -15,21 +16,23 @@ figures = managers.scorecard_figures(scope.policy)
 Column, Number = st.column_config.Column, st.column_config.NumberColumn
 
 LABELS = {
-    "manager_id": Column("Manager", pinned=True),
-    "name": Column("Name", pinned=True),
-    "region": "Region",
-    "active": st.column_config.CheckboxColumn("In post", help="Still employed, as the latest export says"),
-    "active_accounts": Number("Accounts", help="Active accounts at the as-of date"),
-    "accounts_a": Number("A", help="Active A-accounts (tier at the as-of date)"),
-    "accounts_b": Number("B", help="Active B-accounts"),
-    "accounts_c": Number("C", help="Active C-accounts"),
-    "target": Number("Target to date", help="The year's revenue target pro-rated to the period's days"),
+    "manager_id": Column(_("Manager"), pinned=True),
+    "name": Column(_("Name"), pinned=True),
+    "region": _("Region"),
+    "active": st.column_config.CheckboxColumn(_("In post"), help=_("Still employed, as the latest export says")),
+    "active_accounts": Number(_("Accounts"), help=_("Active accounts at the as-of date")),
+    "accounts_a": Number("A", help=_("Active A-accounts (tier at the as-of date)")),
+    "accounts_b": Number("B", help=_("Active B-accounts")),
+    "accounts_c": Number("C", help=_("Active C-accounts")),
+    "target": Number(_("Target to date"), help=_("The year's revenue target pro-rated to the period's days")),
     "visit_target": Number(
-        "Visit target to date", format="%.1f", help="The year's visit target, where set, pro-rated to the period's days"
+        _("Visit target to date"),
+        format="%.1f",
+        help=_("The year's visit target, where set, pro-rated to the period's days"),
     ),
-    "overdue": Number("Overdue", help="Active accounts overdue for a visit"),
-    "sla_breached": Number("SLA breaches", help="Complaints opened in the period with a late or no first reply"),
-    "churned": Number("Churned", help="Accounts churned in the period"),
+    "overdue": Number(_("Overdue"), help=_("Active accounts overdue for a visit")),
+    "sla_breached": Number(_("SLA breaches"), help=_("Complaints opened in the period with a late or no first reply")),
+    "churned": Number(_("Churned"), help=_("Accounts churned in the period")),
     "at_risk": Number(
         _("At risk"), help=_("Active accounts whose health score is in the at-risk band at the as-of date")
     ),
@@ -69,18 +72,21 @@ ORDER = [
 ]
 
 bands = scope.policy.attainment_bands
-st.title("Managers")
+st.title(_("Managers"))
 st.caption(
-    f"Period {scope.start:%Y-%m-%d} to {scope.period_end:%Y-%m-%d}, accounts as of {scope.as_of:%Y-%m-%d} · "
-    "– where there is nothing to measure"
+    _("Period {start} to {end}, accounts as of {as_of} · – where there is nothing to measure").format(
+        start=table_date(scope.start), end=table_date(scope.period_end), as_of=table_date(scope.as_of)
+    )
 )
 st.markdown(
-    f"**Attainment** (revenue against the target pro-rated to the period's days): "
-    f":green-background[on pace, {bands['on_pace']:.0%} and over] · "
-    f":orange-background[behind, {bands['well_behind']:.0%} to under {bands['on_pace']:.0%}] · "
-    f":red-background[well behind, under {bands['well_behind']:.0%}]. "
-    "**Other figures**: :green-background[at or above target] · :red-background[below target] "
-    "(each target in the column's tooltip)."
+    _(
+        "**Attainment** (revenue against the target pro-rated to the period's days): "
+        ":green-background[on pace, {on_pace} and over] · "
+        ":orange-background[behind, {well_behind} to under {on_pace}] · "
+        ":red-background[well behind, under {well_behind}]. "
+        "**Other figures**: :green-background[at or above target] · :red-background[below target] "
+        "(each target in the column's tooltip)."
+    ).format(on_pace=f"{bands['on_pace']:.0%}", well_behind=f"{bands['well_behind']:.0%}")
 )
 
 if card.is_empty():
@@ -98,9 +104,9 @@ judged_table(
     column_order=ORDER,
 )
 
-st.header("Ranking")
+st.header(_("Ranking"))
 measure = st.columns([2, 3])[0].selectbox(
-    "Rank by", list(figures), format_func=lambda c: figures[c].label, key="rank_by"
+    _("Rank by"), list(figures), format_func=lambda c: figures[c].label, key="rank_by"
 )
 chosen = figures[measure]
 ranked = managers.rank_managers(card, measure, scope.policy)
@@ -114,14 +120,14 @@ point = chart_with_table(
 # A click on a manager's bar shows their accounts below.
 follow_click("scorecard_manager", point[0] if point else None)
 
-st.header("A manager's accounts")
+st.header(_("A manager's accounts"))
 names = dict(zip(card["manager_id"], card["name"], strict=True))
 manager = st.columns([2, 3])[0].selectbox(
-    "Manager", list(names), format_func=lambda m: f"{names[m]} ({m})", key="scorecard_manager"
+    _("Manager"), list(names), format_func=lambda m: f"{names[m]} ({m})", key="scorecard_manager"
 )
 own = dashboard.cached(managers.manager_accounts, scope, manager_id=manager)
 if own.is_empty():
-    st.info(f"{markdown_text(names[manager])} has no active account for these filters.")
+    st.info(_("{manager} has no active account for these filters.").format(manager=markdown_text(names[manager])))
 else:
     table(
         own,
@@ -129,5 +135,5 @@ else:
         region=None,
         manager_id=None,
         overdue=None,
-        revenue="Revenue in the period",
+        revenue=_("Revenue in the period"),
     )

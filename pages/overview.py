@@ -5,6 +5,7 @@ from datetime import date
 import streamlit as st
 
 from kam.i18n import N_, _
+from kam.i18n.formats import table_date
 from kam.metrics import attention, revenue
 from kam.metrics.filters import describe
 from kam.metrics.periods import period_bounds
@@ -20,10 +21,10 @@ scope = dashboard.scope()
 year_start, year_end = period_bounds("ytd", scope.as_of)
 year = scope.with_period(year_start, year_end) if scope.start != year_start else None
 SECTIONS = [
-    ("A-accounts overdue for a visit", attention.overdue_key_accounts, "overdue-a-accounts"),
-    ("Complaints past SLA, still open", attention.open_breaches, "open-breaches"),
-    ("Satisfaction drops", attention.satisfaction_drops, "satisfaction-drops"),
-    ("Managers behind pace", attention.managers_behind_pace, "managers-behind-pace"),
+    (N_("A-accounts overdue for a visit"), attention.overdue_key_accounts, "overdue-a-accounts"),
+    (N_("Complaints past SLA, still open"), attention.open_breaches, "open-breaches"),
+    (N_("Satisfaction drops"), attention.satisfaction_drops, "satisfaction-drops"),
+    (N_("Managers behind pace"), attention.managers_behind_pace, "managers-behind-pace"),
     (N_("Accounts fallen into at-risk"), attention.fell_into_at_risk, "fell-into-at-risk"),
     (N_("Accounts over their credit limit"), attention.over_credit_limit, "over-credit-limit"),
 ]
@@ -33,76 +34,85 @@ dashboard.prefetch(
     (headline_figures, scope.previous(), {}),
     (attention.open_breaches, scope.previous(), {}),
     (revenue.revenue_by_month, scope, {}),
-    *((metric, scope, {}) for _, metric, _ in SECTIONS),
+    *((metric, scope, {}) for _title, metric, _name in SECTIONS),
 )
 now = dashboard.cached(headline_figures, scope)
 before = dashboard.cached(headline_figures, scope.previous())
 breaches = dashboard.cached(attention.open_breaches, scope)
 breaches_before = dashboard.cached(attention.open_breaches, scope.previous())
 
-st.title("Weekly overview")
+st.title(_("Weekly overview"))
 st.caption(
-    f"As of {scope.as_of:%Y-%m-%d} · period {scope.start:%Y-%m-%d} to {scope.period_end:%Y-%m-%d} · "
-    "changes against the previous period of the same length"
+    _("As of {as_of} · period {start} to {end} · changes against the previous period of the same length").format(
+        as_of=table_date(scope.as_of), start=table_date(scope.start), end=table_date(scope.period_end)
+    )
 )
 
 sla, csat, sales = now["complaint_sla"], now["satisfaction"], now["revenue"]
 was_sla, was_csat, was_sales = before["complaint_sla"], before["satisfaction"], before["revenue"]
 row = st.columns(4)
 row[0].metric(
-    "Active accounts",
+    _("Active accounts"),
     number(now["active_accounts"]["total"]),
     delta_number(now["active_accounts"]["total"], before["active_accounts"]["total"]),
-    help=f"A {now['active_accounts']['A']} · B {now['active_accounts']['B']} · C {now['active_accounts']['C']}",
+    help=_("A {a} · B {b} · C {c}").format(
+        a=now["active_accounts"]["A"], b=now["active_accounts"]["B"], c=now["active_accounts"]["C"]
+    ),
     border=True,
 )
 row[1].metric(
-    "Visit coverage",
+    _("Visit coverage"),
     percent(now["visit_coverage"]["total"]),
     delta_points(now["visit_coverage"]["total"], before["visit_coverage"]["total"]),
-    help=f"Active accounts not overdue for a visit; {now['overdue_accounts']} overdue",
+    help=_("Active accounts not overdue for a visit; {count} overdue").format(count=now["overdue_accounts"]),
     border=True,
 )
 row[2].metric(
-    "Visit attainment",
+    _("Visit attainment"),
     percent(now["visit_attainment"]),
     delta_points(now["visit_attainment"], before["visit_attainment"]),
-    help="Visits made against the call plan of the period",
+    help=_("Visits made against the call plan of the period"),
     border=True,
 )
 row[3].metric(
-    "Complaint SLA met",
+    _("Complaint SLA met"),
     percent(sla["met_pct"]),
     delta_points(sla["met_pct"], was_sla["met_pct"]),
-    help=f"First reply within the SLA; {sla['breached']} breached, {sla['pending']} pending",
+    help=_("First reply within the SLA; {breached} breached, {pending} pending").format(
+        breached=sla["breached"], pending=sla["pending"]
+    ),
     border=True,
 )
 row = st.columns(4)
 row[0].metric(
-    "Open SLA breaches",
+    _("Open SLA breaches"),
     number(breaches.height),
     delta_number(breaches.height, breaches_before.height),
     delta_color="inverse",
-    help="Complaints past the SLA and not yet resolved",
+    help=_("Complaints past the SLA and not yet resolved"),
     border=True,
 )
 row[1].metric(
-    "Satisfaction",
+    _("Satisfaction"),
     number(csat["mean"], 2),
     delta_number(csat["mean"], was_csat["mean"], 2),
-    help=f"Mean score 1–5 of {csat['responses']} answers; CSAT {percent(csat['csat_pct'])}, NPS {number(csat['nps'])}",
+    help=_("Mean score 1–5 of {count} answers; CSAT {csat}, NPS {nps}").format(
+        count=csat["responses"], csat=percent(csat["csat_pct"]), nps=number(csat["nps"])
+    ),
     border=True,
 )
 row[2].metric(
-    "Revenue",
+    _("Revenue"),
     money_short(sales["period"]),
     delta_relative(sales["period"], was_sales["period"]),
-    help=f"{money(sales['period'])} in the period. Attainment {percent(sales['attainment'])} of the pro-rated target; "
-    f"growth {percent(sales['growth'])} on the same dates last year",
+    help=_(
+        "{revenue} in the period. Attainment {attainment} of the pro-rated target; "
+        "growth {growth} on the same dates last year"
+    ).format(revenue=money(sales["period"]), attainment=percent(sales["attainment"]), growth=percent(sales["growth"])),
     border=True,
 )
 row[3].metric(
-    "Churn rate",
+    _("Churn rate"),
     percent(now["churn_rate"]),
     delta_points(now["churn_rate"], before["churn_rate"]),
     delta_color="inverse",
@@ -112,36 +122,44 @@ row[3].metric(
 if year is not None:
     ytd = dashboard.cached(headline_figures, year)
     st.caption(
-        f"**Year to date** ({year.start:%Y-%m-%d} to {year.period_end:%Y-%m-%d}): "
-        f"revenue {money(ytd['revenue']['period'])}, attainment {percent(ytd['revenue']['attainment'])} · "
-        f"visit attainment {percent(ytd['visit_attainment'])} · "
-        f"complaint SLA met {percent(ytd['complaint_sla']['met_pct'])} · "
-        f"satisfaction {number(ytd['satisfaction']['mean'], 2)} · churn rate {percent(ytd['churn_rate'])}"
+        _(
+            "**Year to date** ({start} to {end}): revenue {revenue}, attainment {attainment} · "
+            "visit attainment {visits} · complaint SLA met {sla} · satisfaction {satisfaction} · churn rate {churn}"
+        ).format(
+            start=table_date(year.start),
+            end=table_date(year.period_end),
+            revenue=money(ytd["revenue"]["period"]),
+            attainment=percent(ytd["revenue"]["attainment"]),
+            visits=percent(ytd["visit_attainment"]),
+            sla=percent(ytd["complaint_sla"]["met_pct"]),
+            satisfaction=number(ytd["satisfaction"]["mean"], 2),
+            churn=percent(ytd["churn_rate"]),
+        )
     )
 
 left, right = st.columns(2)
 left.download_button(
-    "Download the weekly brief (HTML)",
+    _("Download the weekly brief (HTML)"),
     lambda: weekly_brief(dashboard.connection(), scope),
     file_name=describe(scope).file_name("weekly-brief", "html"),
     mime="text/html",
     icon=":material/description:",
-    help="One file to mail: charts as pictures, no script",
+    help=_("One file to mail: charts as pictures, no script"),
 )
 printable = can_print(scope)
 right.download_button(
-    "Download the weekly brief (PDF, A4)",
+    _("Download the weekly brief (PDF, A4)"),
     (lambda: weekly_brief_pdf(dashboard.connection(), scope)) if printable else b"",
     file_name=describe(scope).file_name("weekly-brief", "pdf"),
     mime="application/pdf",
     icon=":material/picture_as_pdf:",
     disabled=not printable,
-    help=None if printable else "No Chromium on the server to print it; the HTML brief carries the tables",
+    help=None if printable else _("No Chromium on the server to print it; the HTML brief carries the tables"),
 )
 
-st.header("Revenue")
+st.header(_("Revenue"))
 st.caption(
-    "Monthly revenue of the accounts in scope, the 24 months up to the as-of date. Click a month for its accounts."
+    _("Monthly revenue of the accounts in scope, the 24 months up to the as-of date. Click a month for its accounts.")
 )
 point = chart_with_table(
     charts.revenue_by_month(monthly := dashboard.cached(revenue.revenue_by_month, scope)),
@@ -152,18 +170,18 @@ point = chart_with_table(
 if point:
     month = scope.in_month(date.fromisoformat(point[0][:10]))
     drill(
-        f"Revenue by account, {month.start:%Y-%m}",
+        _("Revenue by account, {month}").format(month=f"{month.start:%Y-%m}"),
         dashboard.cached(revenue.revenue_by_account, month),
         f"revenue-by-account-{month.start:%Y-%m}",
     )
 
-st.header("Needs attention")
+st.header(_("Needs attention"))
 for title, metric, name in SECTIONS:
     frame = dashboard.cached(metric, scope)
-    with st.expander(f"{_(title)} ({frame.height})", expanded=frame.height > 0):
+    with st.expander(_("{title} ({count})").format(title=_(title), count=frame.height), expanded=frame.height > 0):
         if metric is attention.managers_behind_pace:
-            st.caption("Revenue under the target pro-rated to the period's days, worst first.")
+            st.caption(_("Revenue under the target pro-rated to the period's days, worst first."))
         if frame.is_empty():
-            st.write("Nothing to flag.")
+            st.write(_("Nothing to flag."))
         else:
             table(frame, name)

@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from kam.i18n import N_, _
+from kam.i18n.formats import table_date
 from kam.metrics import satisfaction
 from kam.present import charts
 from kam.present.formatting import number, percent
@@ -14,15 +16,23 @@ scores = dashboard.cached(satisfaction.score_distribution, scope)
 drops = dashboard.cached(satisfaction.satisfaction_drops, scope)
 comments = dashboard.cached(satisfaction.latest_comments, scope)
 
-SHOWN = {"mean_score": "Mean score", "csat_pct": "CSAT", "nps": "NPS"}
-GRAINS = {"half": "Half-year", "quarter": "Quarter"}
-SPLITS = {"all": "All accounts", "tier": "By tier", "region": "By region"}
+SHOWN = {"mean_score": N_("Mean score"), "csat_pct": N_("CSAT"), "nps": N_("NPS")}
+GRAINS = {"half": N_("Half-year"), "quarter": N_("Quarter")}
+SPLITS = {"all": N_("All accounts"), "tier": N_("By tier"), "region": N_("By region")}
+GROUPS = {"tier": N_("Tier"), "region": N_("Region")}
 csat_min = scope.policy.csat_min_score
 
-st.title("Satisfaction")
+st.title(_("Satisfaction"))
 st.caption(
-    f"Surveys of {scope.start:%Y-%m-%d} to {scope.period_end:%Y-%m-%d} · scores 1–5, CSAT is the share of "
-    f"{csat_min} and above · NPS (−100 to 100) from the answers that have one · tiers as of {scope.as_of:%Y-%m-%d}"
+    _(
+        "Surveys of {start} to {end} · scores 1–5, CSAT is the share of {minimum} and above · "
+        "NPS (−100 to 100) from the answers that have one · tiers as of {as_of}"
+    ).format(
+        start=table_date(scope.start),
+        end=table_date(scope.period_end),
+        minimum=csat_min,
+        as_of=table_date(scope.as_of),
+    )
 )
 
 if summary.is_empty():
@@ -30,27 +40,34 @@ if summary.is_empty():
 else:
     now = summary.row(0, named=True)
     row = st.columns(4)
-    row[0].metric("Mean score", number(now["mean_score"], 2), help="Scores 1–5, 5 very satisfied", border=True)
-    row[1].metric("CSAT", percent(now["csat_pct"]), help=f"Share of scores {csat_min} and above", border=True)
-    row[2].metric(
-        "NPS",
-        number(now["nps"]),
-        help=f"% answering 9–10 minus % answering 0–6, of the {now['nps_responses']} answers with one",
+    row[0].metric(_("Mean score"), number(now["mean_score"], 2), help=_("Scores 1–5, 5 very satisfied"), border=True)
+    row[1].metric(
+        _("CSAT"),
+        percent(now["csat_pct"]),
+        help=_("Share of scores {minimum} and above").format(minimum=csat_min),
         border=True,
     )
-    row[3].metric("Answers", number(now["responses"]), border=True)
+    row[2].metric(
+        _("NPS"),
+        number(now["nps"]),
+        help=_("% answering 9–10 minus % answering 0–6, of the {count} answers with one").format(
+            count=now["nps_responses"]
+        ),
+        border=True,
+    )
+    row[3].metric(_("Answers"), number(now["responses"]), border=True)
 
-st.header("Over time")
-st.caption("Every survey up to the as-of date, whatever the period, per half-year or quarter.")
+st.header(_("Over time"))
+st.caption(_("Every survey up to the as-of date, whatever the period, per half-year or quarter."))
 left, middle, right = st.columns(3)
 shown = left.segmented_control(
-    "Figure", list(SHOWN), default="mean_score", required=True, format_func=SHOWN.get, key="csat_figure"
+    _("Figure"), list(SHOWN), default="mean_score", required=True, format_func=lambda f: _(SHOWN[f]), key="csat_figure"
 )
 grain = middle.segmented_control(
-    "Per", list(GRAINS), default="half", required=True, format_func=GRAINS.get, key="csat_grain"
+    _("Per"), list(GRAINS), default="half", required=True, format_func=lambda g: _(GRAINS[g]), key="csat_grain"
 )
 split = right.segmented_control(
-    "Split", list(SPLITS), default="all", required=True, format_func=SPLITS.get, key="csat_by"
+    _("Split"), list(SPLITS), default="all", required=True, format_func=lambda s: _(SPLITS[s]), key="csat_by"
 )
 by = None if split == "all" else split
 trend = dashboard.cached(satisfaction.satisfaction_trend, scope, grain=grain, by=by)
@@ -60,37 +77,39 @@ chart_with_table(
     "satisfaction-trend",
 )
 
-st.header("In the period, by tier and by region")
-tabs = st.tabs(["By tier", "By region"])
+st.header(_("In the period, by tier and by region"))
+tabs = st.tabs([_("By tier"), _("By region")])
 for tab, group in zip(tabs, ("tier", "region"), strict=True):
     with tab:
         split_summary = dashboard.cached(satisfaction.satisfaction_summary, scope, by=group)
         chart_with_table(
-            charts.satisfaction_by(split_summary, group, group.title()),
+            charts.satisfaction_by(split_summary, group, _(GROUPS[group])),
             split_summary,
             f"satisfaction-by-{group}",
         )
 
-st.header("Scores in the period")
+st.header(_("Scores in the period"))
 if summary.is_empty():
     st.info(NO_DATA)
 else:
     chart_with_table(charts.score_distribution(scores), scores, "score-distribution")
 
-st.header(f"Drops ({drops.height})")
+st.header(_("Drops ({count})").format(count=drops.height))
 st.caption(
-    f"Active accounts whose latest score up to {scope.as_of:%Y-%m-%d} is {scope.policy.drop_points} point or more "
-    f"below the one before, or {scope.policy.drop_floor} or less (a low score, even if unchanged). "
-    "Worst first: lowest score, then the largest fall, then tier."
+    _(
+        "Active accounts whose latest score up to {as_of} is {points} point or more below the one before, "
+        "or {floor} or less (a low score, even if unchanged). "
+        "Worst first: lowest score, then the largest fall, then tier."
+    ).format(as_of=table_date(scope.as_of), points=scope.policy.drop_points, floor=scope.policy.drop_floor)
 )
 if drops.is_empty():
-    st.info("No account with a drop.")
+    st.info(_("No account with a drop."))
 else:
     table(drops, "satisfaction-drops")
 
-st.header("Latest comments")
-st.caption(f"The newest comments up to {scope.as_of:%Y-%m-%d}, whatever the period.")
+st.header(_("Latest comments"))
+st.caption(_("The newest comments up to {as_of}, whatever the period.").format(as_of=table_date(scope.as_of)))
 if comments.is_empty():
-    st.info("No comments up to the as-of date.")
+    st.info(_("No comments up to the as-of date."))
 else:
-    table(comments, "latest-comments", nps="NPS answer (0–10)")
+    table(comments, "latest-comments", nps=_("NPS answer (0–10)"))

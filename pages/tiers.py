@@ -4,6 +4,8 @@ from datetime import date
 
 import streamlit as st
 
+from kam.i18n import _
+from kam.i18n.formats import table_date
 from kam.metrics import managers, tier_review, tiers
 from kam.present import charts
 from kam.ui import dashboard
@@ -20,71 +22,72 @@ candidates = dashboard.cached(tier_review.review_candidates, scope)
 has_accounts = not distribution.get_column("share").is_null().all()
 has_revenue = not distribution.get_column("revenue_share").is_null().all()
 
-st.title("Tiers")
+st.title(_("Tiers"))
 st.caption(
-    f"Active accounts as of {scope.as_of:%Y-%m-%d} · revenue of the 12 months to that day · "
-    f"tier changes from {scope.start:%Y-%m-%d} to {scope.period_end:%Y-%m-%d}"
+    _(
+        "Active accounts as of {as_of} · revenue of the 12 months to that day · tier changes from {start} to {end}"
+    ).format(as_of=table_date(scope.as_of), start=table_date(scope.start), end=table_date(scope.period_end))
 )
 
-st.subheader("Distribution")
+st.subheader(_("Distribution"))
 if has_accounts:
     left, right = st.columns(2)
     point = clickable(charts.tier_counts(distribution), "chart-tier-counts", left)
     if has_revenue:
         right.plotly_chart(charts.tier_revenue_share(distribution), key="chart-tier-revenue-share")
     else:
-        right.info("No revenue in the last 12 months for these filters.")
+        right.info(_("No revenue in the last 12 months for these filters."))
     table(distribution, "tier-distribution")
     # A click on a bar picks the tier; the picker serves the pie, which cannot be clicked.
     follow_click("tier_accounts", point[0] if point else None)
-    tier = st.segmented_control("Show the accounts of tier", ["A", "B", "C"], key="tier_accounts")
+    tier = st.segmented_control(_("Show the accounts of tier"), ["A", "B", "C"], key="tier_accounts")
     if tier:
         drill(
-            f"Active tier-{tier} accounts",
+            _("Active tier-{tier} accounts").format(tier=tier),
             dashboard.cached(managers.accounts_in_scope, scope.only(tier=tier)),
             f"accounts-tier-{tier}",
         )
 else:
     st.info(NO_DATA)
 
-st.subheader("Mix over time")
-point = chart_with_table(charts.tier_mix(mix), mix, "tier-mix", select=True, date="Month end")
+st.subheader(_("Mix over time"))
+point = chart_with_table(charts.tier_mix(mix), mix, "tier-mix", select=True, date=_("Month end"))
 if point:
     tier, day = point[0], date.fromisoformat(point[1][:10])
     drill(
-        f"Active tier-{tier} accounts on {day:%Y-%m-%d}",
+        _("Active tier-{tier} accounts on {day}").format(tier=tier, day=table_date(day)),
         dashboard.cached(managers.accounts_in_scope, scope.with_period(scope.start, scope.end, day).only(tier=tier)),
         f"accounts-tier-{tier}-{day:%Y-%m-%d}",
         revenue=None,
     )
 
-st.subheader("Movement in the period")
+st.subheader(_("Movement in the period"))
 chart_with_table(
     charts.tier_movement(movement),
     movement,
     "tier-movement",
 )
 if not changes.is_empty():
-    with st.expander(f"Tier changes in the period ({changes.height})"):
+    with st.expander(_("Tier changes in the period ({count})").format(count=changes.height)):
         table(changes, "tier-changes")
 
-st.subheader("Revenue Pareto and suggested tiers")
+st.subheader(_("Revenue Pareto and suggested tiers"))
 if has_revenue:
     chart_with_table(
         charts.pareto(abc, scope.policy.abc_cutoffs),
         abc.select("rank", "account_id", "name", "tier", "suggested_tier", "revenue_12m", "cumulative_share"),
         "abc-suggestion",
         rank="#",
-        suggested_tier="ABC",
+        suggested_tier=_("ABC"),
     )
 else:
     st.info(NO_DATA)
 
-st.subheader(f"Review candidates ({candidates.height})")
-st.caption("Active accounts whose revenue-based (ABC) tier differs from the tier they are assigned.")
+st.subheader(_("Review candidates ({count})").format(count=candidates.height))
+st.caption(_("Active accounts whose revenue-based (ABC) tier differs from the tier they are assigned."))
 if not has_accounts:
     st.info(NO_DATA)
 elif candidates.is_empty():
-    st.info("No account to review: every suggested tier matches the assigned one.")
+    st.info(_("No account to review: every suggested tier matches the assigned one."))
 else:
     table(candidates, "review-candidates")

@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from kam.i18n import N_, _
+from kam.i18n.formats import table_date
 from kam.metrics import managers, visits
 from kam.present import charts
 from kam.present.columns import id_of
@@ -16,26 +18,33 @@ followups = dashboard.cached(visits.followups_due, scope)
 
 cadence = scope.policy.cadence_days
 
-st.title("Visit compliance")
+st.title(_("Visit compliance"))
 st.caption(
-    f"As of {scope.as_of:%Y-%m-%d} · period {scope.start:%Y-%m-%d} to {scope.period_end:%Y-%m-%d} · "
-    f"maximum days between visits: A {cadence['A']}, B {cadence['B']}, C {cadence['C']}"
+    _("As of {as_of} · period {start} to {end} · maximum days between visits: A {a}, B {b}, C {c}").format(
+        as_of=table_date(scope.as_of),
+        start=table_date(scope.start),
+        end=table_date(scope.period_end),
+        a=cadence["A"],
+        b=cadence["B"],
+        c=cadence["C"],
+    )
 )
 
-st.header("Coverage")
-st.caption("Active accounts visited within their tier's cadence. Click a bar for the accounts behind it.")
+st.header(_("Coverage"))
+st.caption(_("Active accounts visited within their tier's cadence. Click a bar for the accounts behind it."))
 # The metric's grouping, the column it comes back in, its label, the bar colours.
 GROUPS = [
-    ("tier", "tier", "Tier", "tier"),
-    ("region", "region", "Region", None),
-    ("manager", "manager_id", "Manager", None),
+    ("tier", "tier", N_("Tier"), N_("By tier"), "tier"),
+    ("region", "region", N_("Region"), N_("By region"), None),
+    ("manager", "manager_id", N_("Manager"), N_("By manager"), None),
 ]
-tabs = st.tabs([f"By {label.lower()}" for _, _, label, _ in GROUPS])
-for tab, (by, column, label, color) in zip(tabs, GROUPS, strict=True):
+tabs = st.tabs([_(tab_label) for *_rest, tab_label, _color in GROUPS])
+for tab, (by, column, label, _tab_label, color) in zip(tabs, GROUPS, strict=True):
+    label = _(label)
     with tab:
         coverage = named(dashboard.cached(visits.visit_coverage, scope, by=by))
         point = chart_with_table(
-            charts.share_by(coverage, column, "coverage", "Visit coverage", label, color=color),
+            charts.share_by(coverage, column, "coverage", _("Visit coverage"), label, color=color),
             coverage,
             f"coverage-by-{by}",
             select=True,
@@ -43,27 +52,29 @@ for tab, (by, column, label, color) in zip(tabs, GROUPS, strict=True):
         if point:
             group = id_of(point[0]) if by == "manager" else point[0]
             drill(
-                f"Active accounts, {label.lower()} {point[0]}",
+                _("Active accounts, {group} {value}").format(group=label.lower(), value=point[0]),
                 dashboard.cached(managers.accounts_in_scope, scope.only(**{by: group})),
                 f"accounts-{by}-{group}",
             )
 
-st.header("Call-plan attainment by manager")
-st.caption("Visits made in the period, up to the number planned from each account's cadence, over the visits planned.")
+st.header(_("Call-plan attainment by manager"))
+st.caption(
+    _("Visits made in the period, up to the number planned from each account's cadence, over the visits planned.")
+)
 point = chart_with_table(
-    charts.share_by(attainment, "manager_id", "attainment", "Visit attainment", "Manager"),
+    charts.share_by(attainment, "manager_id", "attainment", _("Visit attainment"), _("Manager")),
     attainment,
     "attainment-by-manager",
     select=True,
 )
 if point:
     drill(
-        f"Active accounts of {point[0]}",
+        _("Active accounts of {manager}").format(manager=point[0]),
         dashboard.cached(managers.accounts_in_scope, scope.only(manager=id_of(point[0]))),
         f"accounts-manager-{id_of(point[0])}",
     )
 
-st.header(f"Overdue accounts ({overdue.height})")
+st.header(_("Overdue accounts ({count})").format(count=overdue.height))
 if overdue.is_empty():
     st.info(NO_DATA)
 else:
@@ -85,17 +96,17 @@ else:
         "overdue-accounts",
     )
 
-st.header("Visits per week")
+st.header(_("Visits per week"))
 chart_with_table(charts.visits_by_week(weekly), weekly, "visits-by-week")
 
-st.header(f"Follow-ups due ({followups.height})")
-st.caption("Next steps whose date has come, with no later visit to the account.")
+st.header(_("Follow-ups due ({count})").format(count=followups.height))
+st.caption(_("Next steps whose date has come, with no later visit to the account."))
 if followups.is_empty():
     st.info(NO_DATA)
 else:
     table(
         followups,
         "followups-due",
-        visit_date="Visited",
-        next_date="Due",
+        visit_date=_("Visited"),
+        next_date=_("Due"),
     )

@@ -8,6 +8,7 @@ import duckdb
 import polars as pl
 
 from kam.config import Settings
+from kam.i18n import _
 from kam.metrics import complaints, credit, health, revenue, satisfaction, visits
 from kam.metrics.accounts import only_manager
 from kam.metrics.scope import SCOPED, Scope, run
@@ -180,7 +181,9 @@ class Figure:
     @property
     def explained(self) -> str:
         """The table column's tooltip: the full label and the target."""
-        return self.label + (f", target {self.cell_format.format(self.target)}" if self.target is not None else "")
+        if self.target is None:
+            return self.label
+        return _("{figure}, target {target}").format(figure=self.label, target=self.cell_format.format(self.target))
 
     @property
     def cell_format(self) -> str:
@@ -192,25 +195,30 @@ class Figure:
 
 
 def scorecard_figures(policy: Settings) -> dict[str, Figure]:
-    """The scorecard's figures with the target each is judged against (targets from the settings)."""
+    """The scorecard's figures with the target each is judged against (targets from the settings), labelled in
+    the run's language."""
     targets = policy.scorecard_targets
     figures = [
-        Figure("attainment", "Revenue attainment", policy.attainment_bands["on_pace"], short="Attainment"),
-        Figure("growth", "Growth", targets["growth"]),
-        Figure("visit_coverage", "Visit coverage", targets["visit_coverage"], short="Coverage"),
-        Figure("visit_attainment", "Visit attainment", targets["visit_attainment"], short="Call plan"),
+        Figure("attainment", _("Revenue attainment"), policy.attainment_bands["on_pace"], short=_("Attainment")),
+        Figure("growth", _("Growth"), targets["growth"]),
+        Figure("visit_coverage", _("Visit coverage"), targets["visit_coverage"], short=_("Coverage")),
+        Figure("visit_attainment", _("Visit attainment"), targets["visit_attainment"], short=_("Call plan")),
         Figure(
             "visit_target_attainment",
-            "Visits against the visit target",
+            _("Visits against the visit target"),
             policy.attainment_bands["on_pace"],
-            short="Visits vs target",
+            short=_("Visits vs target"),
         ),
-        Figure("sla_met_pct", "Complaint SLA met", targets["sla_met_pct"], short="SLA met"),
-        Figure("csat_pct", "CSAT", targets["csat_pct"]),
+        Figure("sla_met_pct", _("Complaint SLA met"), targets["sla_met_pct"], short=_("SLA met")),
+        Figure("csat_pct", _("CSAT"), targets["csat_pct"]),
         Figure(
-            "satisfaction_mean", "Satisfaction (1–5)", targets["satisfaction_mean"], unit="score", short="Satisfaction"
+            "satisfaction_mean",
+            _("Satisfaction (1–5)"),
+            targets["satisfaction_mean"],
+            unit="score",
+            short=_("Satisfaction"),
         ),
-        Figure("revenue", "Revenue", None, unit="money"),
+        Figure("revenue", _("Revenue"), None, unit="money"),
     ]
     return {f.column: f for f in figures}
 
