@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from kam.config import Settings, settings
+from kam.i18n import N_, _
 from kam.metrics.periods import period_bounds
 from kam.metrics.scope import Scope
 
@@ -56,7 +57,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
 # Beyond this many chosen values, a file name gives their number instead of the values.
 _NAMED_IN_FILE = 3
 _VALUE_IN_FILE = 30
-_LABELS = {"region": "Region", "manager": "Manager", "tier": "Tier"}
+_LABELS = {"region": N_("Region"), "manager": N_("Manager"), "tier": N_("Tier")}
 
 
 @dataclass(frozen=True)
@@ -72,12 +73,13 @@ class ScopeDescription:
         """E.g. '2026-11-16 – 2026-11-22 · Region 华东 · Tier A'."""
         parts = [f"{self.start:%Y-%m-%d} – {self.end:%Y-%m-%d}"]
         parts += [
-            f"{_LABELS[kind]} {', '.join(_CONTROL.sub(' ', v).strip() for v in values)}" for kind, values in self.chosen
+            f"{_(_LABELS[kind])} {', '.join(_CONTROL.sub(' ', v).strip() for v in values)}"
+            for kind, values in self.chosen
         ]
         if self.own_accounts_only:
-            parts.append("own accounts only")
+            parts.append(_("own accounts only"))
         elif not self.chosen:
-            parts.append("all regions/managers/tiers")
+            parts.append(_("all regions/managers/tiers"))
         return " · ".join(parts)
 
     def file_name(self, name: str, extension: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
+from kam.i18n import _
 from kam.metrics.scope import SCOPED, Scope, group_column, group_name, run
 
 # Mean, CSAT % (share of scores at or above the threshold) and NPS (% promoters 9–10
@@ -116,10 +117,10 @@ def satisfaction_drops(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataF
                p.previous_score - p.latest_score AS fall,
                CASE
                    WHEN p.latest_score <= p.previous_score - $drop_points AND p.latest_score <= $drop_floor
-                       THEN 'fell ' || (p.previous_score - p.latest_score) || ' to a low score'
+                       THEN replace($fell_to_low, '{{fall}}', CAST(p.previous_score - p.latest_score AS VARCHAR))
                    WHEN p.latest_score <= p.previous_score - $drop_points
-                       THEN 'fell ' || (p.previous_score - p.latest_score)
-                   ELSE 'low score'
+                       THEN replace($fell, '{{fall}}', CAST(p.previous_score - p.latest_score AS VARCHAR))
+                   ELSE $low_score
                END AS reason,
                p.latest_comment
         FROM pairs AS p
@@ -128,6 +129,10 @@ def satisfaction_drops(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataF
           AND (p.latest_score <= $drop_floor OR p.latest_score <= p.previous_score - $drop_points)
         ORDER BY p.latest_score, fall DESC NULLS LAST, s.tier, p.latest_on DESC, p.account_id
         """,
+        # The reason in the run's language; {fall} is filled in by the query.
+        fell_to_low=_("fell {fall} to a low score"),
+        fell=_("fell {fall}"),
+        low_score=_("low score"),
     )
 
 

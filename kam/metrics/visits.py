@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
+from kam.i18n import N_, _
 from kam.metrics.revenue import PRORATED_TARGETS
 from kam.metrics.scope import SCOPED, Scope, group_column, group_name, ratio, run
 
@@ -51,7 +52,7 @@ def overdue_accounts(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFra
     return visit_status(con, scope).filter(pl.col("overdue"))
 
 
-NEVER_VISITED = "never visited"
+NEVER_VISITED = N_("never visited")
 
 
 def as_read(frame: pl.DataFrame) -> pl.DataFrame:
@@ -64,7 +65,7 @@ def as_read(frame: pl.DataFrame) -> pl.DataFrame:
     changes = []
     if "last_visit" in frame.columns:
         text = pl.col("last_visit").cast(pl.String)
-        changes.append(pl.when(never).then(pl.lit(NEVER_VISITED)).otherwise(text).alias("last_visit"))
+        changes.append(pl.when(never).then(pl.lit(_(NEVER_VISITED))).otherwise(text).alias("last_visit"))
     if "days_since_visit" in frame.columns:
         changes.append(pl.when(never).then(None).otherwise(pl.col("days_since_visit")).alias("days_since_visit"))
     if "days_overdue" in frame.columns:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
+from kam.i18n import _, ngettext
 from kam.metrics.scope import Scope
 from kam.metrics.visits import visit_status
 
@@ -43,11 +44,16 @@ def worklist(con: duckdb.DuckDBPyConnection, scope: Scope, within_days: int = 7)
 
 def labels(due: pl.DataFrame) -> dict[str, str]:
     """Account id → how the worklist names it: name, id, and how late or how soon."""
-    late = pl.when(pl.col("never_visited") & (pl.col("days_overdue") > 0)).then(pl.lit("never visited"))
-    text = (
-        late.when(pl.col("days_overdue") > 0)
-        .then(pl.format("{} days overdue", pl.col("days_overdue")))
-        .otherwise(pl.format("due in {} days", -pl.col("days_overdue")))
-    )
-    named = due.select("account_id", pl.format("{} ({}) · tier {} · {}", "name", "account_id", "tier", text))
-    return dict(named.iter_rows())
+    named = {}
+    for row in due.iter_rows(named=True):
+        days = row["days_overdue"]
+        if row["never_visited"] and days > 0:
+            when = _("never visited")
+        elif days > 0:
+            when = ngettext("{days} day overdue", "{days} days overdue", days).format(days=days)
+        else:
+            when = ngettext("due in {days} day", "due in {days} days", -days).format(days=-days)
+        named[row["account_id"]] = _("{name} ({account}) · tier {tier} · {when}").format(
+            name=row["name"], account=row["account_id"], tier=row["tier"], when=when
+        )
+    return named

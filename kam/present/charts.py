@@ -222,7 +222,7 @@ def sla_counts(frame: pl.DataFrame, x: str, label: str) -> go.Figure:
 
 
 def ageing(bands: pl.DataFrame) -> go.Figure:
-    bands = plotly_frame(bands)
+    bands = plotly_frame(labelled(bands))
     fig = px.bar(
         bands,
         x="age_band",

@@ -231,6 +231,15 @@ WARNING_SIGN_LABELS = {
     "business_shift": N_("The main business shifting"),
 }
 CODE_LABELS: dict[str, dict[str, str]] = {
+    "sla_status": {"met": N_("Met"), "breached": N_("Breached"), "pending": N_("Pending")},
+    "direction": {"upgrade": N_("upgrade"), "downgrade": N_("downgrade")},
+    "age_band": {
+        "< 1 day": N_("< 1 day"),
+        "1–3 days": N_("1–3 days"),
+        "3–7 days": N_("3–7 days"),
+        "7–30 days": N_("7–30 days"),
+        "> 30 days": N_("> 30 days"),
+    },
     "band": BAND_LABELS,
     "band_before": BAND_LABELS,
     "weakest": SIGNAL_LABELS,
@@ -333,7 +342,8 @@ def _name_carried(frame: pl.DataFrame, overrides: Mapping[str, Override]) -> boo
 
 
 def readable(frame: pl.DataFrame, managers: Mapping[str, str] | None = None) -> pl.DataFrame:
-    """The frame with names beside ids: manager_id as 徐军 (M01), account_id as name (id) when the name is there.
+    """The frame with names beside ids: manager_id as 徐军 (M01), account_id as name (id) when the name is there,
+    coded text (an SLA status, an age band) as it reads.
 
     Idempotent: an id already shown with its name, or one not in `managers`, is left as it is.
     """
