@@ -115,10 +115,13 @@ def due_slot(plan: Schedule | None, now: datetime) -> datetime | None:
 def _user(con: duckdb.DuckDBPyConnection, username: str) -> User | None:
     frame = db.query(
         con,
-        "SELECT username, name, role, manager_id, email FROM users WHERE username = $u AND active",
+        "SELECT username, name, role, manager_id, email, language FROM users WHERE username = $u AND active",
         {"u": username},
     )
-    return User(*frame.row(0)) if frame.height else None
+    if not frame.height:
+        return None
+    row = frame.row(0, named=True)
+    return User(row["username"], row["name"], row["role"], row["manager_id"], row["email"], language=row["language"])
 
 
 # What the brief of one recipient is: (the week it covers, in words; [(file name, content)]).

@@ -1,7 +1,8 @@
 """The weekly brief: one static HTML file (and the same as an A4 PDF) that a VP mails or prints.
 
 Charts are PNGs drawn on the server by Chromium and embedded as data: URIs; the file holds no
-script. Where Chromium is missing the brief says so and carries its tables only.
+script. Where Chromium is missing the brief says so and carries its tables only. The brief is
+written in one language: a download's is the page's, a scheduled one's the recipient's.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -18,8 +19,10 @@ import duckdb
 import plotly.graph_objects as go
 import polars as pl
 
+from kam import i18n
 from kam.config import Settings
-from kam.i18n import _
+from kam.i18n import N_, _
+from kam.i18n.formats import prose_date
 from kam.metrics import attention, catalog, managers, revenue, tiers, visits
 from kam.metrics.filters import describe
 from kam.metrics.periods import period_bounds
@@ -27,6 +30,7 @@ from kam.metrics.scope import Scope
 from kam.people import access
 from kam.people.users import User
 from kam.present import charts
+from kam.present.columns import coded_values, duration
 from kam.present.formatting import (
     MISSING,
     delta_number,
@@ -77,47 +81,58 @@ def _day(value: Any) -> str:
     return value.strftime("%Y-%m-%d") if isinstance(value, date | datetime) else str(value)
 
 
-def _duration(hours_: Any) -> str:
-    """A duration in hours: hours under two days, whole days beyond."""
-    return f"{hours_:,.1f} h" if hours_ < 48 else f"{hours_ / 24:,.0f} d"
-
-
 def _int(value: Any) -> str:
     return number(value)
 
 
+# Headers marked for the catalogs, translated where the brief is written.
 COLUMNS: dict[str, Kind] = {
-    "account_id": Kind("Account"),
-    "complaint_id": Kind("Complaint"),
-    "manager_id": Kind("Manager id"),
-    "name": Kind("Name"),
-    "manager_name": Kind("Manager"),
-    "region": Kind("Region"),
-    "tier": Kind("Tier"),
-    "category": Kind("Category"),
-    "severity": Kind("Severity"),
-    "last_visit": Kind("Last visit", _day),
-    "latest_on": Kind("Surveyed", _day),
-    "opened_at": Kind("Opened", _day),
-    "days_since_visit": Kind("Days since visit", _int, True),
-    "cadence": Kind("Cadence (days)", _int, True),
-    "days_overdue": Kind("Days overdue", _int, True),
-    "age_hours": Kind("Open for", _duration, True),
-    "previous_score": Kind("Previous score", _int, True),
-    "latest_score": Kind("Latest score", _int, True),
-    "active_accounts": Kind("Active accounts", _int, True),
-    "revenue": Kind("Revenue", money, True),
-    "target": Kind("Target (pro-rated)", money, True),
-    "attainment": Kind("Attainment", percent, True),
-    "visit_coverage": Kind("Visit coverage", percent, True),
-    "sla_met_pct": Kind("SLA met", percent, True),
+    "account_id": Kind(N_("Account")),
+    "complaint_id": Kind(N_("Complaint")),
+    "manager_id": Kind(N_("Manager id")),
+    "name": Kind(N_("Name")),
+    "manager_name": Kind(N_("Manager")),
+    "region": Kind(N_("Region")),
+    "tier": Kind(N_("Tier")),
+    "category": Kind(N_("Category")),
+    "severity": Kind(N_("Severity")),
+    "reason": Kind(N_("Reason")),
+    "last_visit": Kind(N_("Last visit"), _day),
+    "latest_on": Kind(N_("Surveyed"), _day),
+    "opened_at": Kind(N_("Opened"), _day),
+    "days_since_visit": Kind(N_("Days since visit"), _int, True),
+    "cadence": Kind(N_("Cadence (days)"), _int, True),
+    "days_overdue": Kind(N_("Days overdue"), _int, True),
+    "age_hours": Kind(N_("Open for"), duration, True),
+    "previous_score": Kind(N_("Previous score"), _int, True),
+    "latest_score": Kind(N_("Latest score"), _int, True),
+    "active_accounts": Kind(N_("Active accounts"), _int, True),
+    "revenue": Kind(N_("Revenue"), money, True),
+    "target": Kind(N_("Target (pro-rated)"), money, True),
+    "gap": Kind(N_("Gap to target"), money, True),
+    "attainment": Kind(N_("Attainment"), percent, True),
+    "visit_coverage": Kind(N_("Visit coverage"), percent, True),
+    "sla_met_pct": Kind(N_("SLA met"), percent, True),
 }
 # Shown for an empty value of these columns instead of the usual dash.
-EMPTY = {"last_visit": "never visited"}
+EMPTY = {"last_visit": N_("never visited")}
 
 
 def _kind(column: str) -> Kind:
     return COLUMNS.get(column) or Kind(column.replace("_", " ").capitalize())
+
+
+@contextlib.contextmanager
+def speaking(language: str | None) -> Iterator[str]:
+    """Write what follows in language (None: the run's own), then go back to the run's."""
+    if language is None:
+        yield i18n.language()
+        return
+    token = i18n.use_language(language)
+    try:
+        yield i18n.language()
+    finally:
+        i18n._language.reset(token)
 
 
 @dataclass(frozen=True)
@@ -133,41 +148,44 @@ def headline(now: dict[str, Any], before: dict[str, Any]) -> list[Headline]:
     was_sla, was_csat, was_sales = before["complaint_sla"], before["satisfaction"], before["revenue"]
     active, was_active = now["active_accounts"], before["active_accounts"]
     return [
-        Headline("Active accounts", number(active["total"]), delta_number(active["total"], was_active["total"])),
-        Headline("Active A-accounts", number(active["A"]), delta_number(active["A"], was_active["A"])),
+        Headline(_("Active accounts"), number(active["total"]), delta_number(active["total"], was_active["total"])),
+        Headline(_("Active A-accounts"), number(active["A"]), delta_number(active["A"], was_active["A"])),
         Headline(
-            "Visit coverage",
+            _("Visit coverage"),
             percent(now["visit_coverage"]["total"]),
             delta_points(now["visit_coverage"]["total"], before["visit_coverage"]["total"]),
         ),
         Headline(
-            "Visit attainment",
+            _("Visit attainment"),
             percent(now["visit_attainment"]),
             delta_points(now["visit_attainment"], before["visit_attainment"]),
         ),
-        Headline("Complaint SLA met", percent(sla["met_pct"]), delta_points(sla["met_pct"], was_sla["met_pct"])),
-        Headline("Satisfaction (mean 1–5)", number(csat["mean"], 2), delta_number(csat["mean"], was_csat["mean"], 2)),
-        Headline("Revenue", money(sales["period"]), delta_relative(sales["period"], was_sales["period"])),
+        Headline(_("Complaint SLA met"), percent(sla["met_pct"]), delta_points(sla["met_pct"], was_sla["met_pct"])),
         Headline(
-            "Revenue attainment",
+            _("Satisfaction (mean 1–5)"), number(csat["mean"], 2), delta_number(csat["mean"], was_csat["mean"], 2)
+        ),
+        Headline(_("Revenue"), money(sales["period"]), delta_relative(sales["period"], was_sales["period"])),
+        Headline(
+            _("Revenue attainment"),
             percent(sales["attainment"]),
             delta_points(sales["attainment"], was_sales["attainment"]),
         ),
-        Headline("Churn rate", percent(now["churn_rate"]), delta_points(now["churn_rate"], before["churn_rate"])),
+        Headline(_("Churn rate"), percent(now["churn_rate"]), delta_points(now["churn_rate"], before["churn_rate"])),
     ]
 
 
 def table_html(frame: pl.DataFrame) -> str:
     """A frame as an HTML table with readable headers and formatted values, every text escaped."""
     if frame.is_empty():
-        return "<p>Nothing to flag.</p>"
+        return f"<p>{html.escape(_('Nothing to flag.'))}</p>"
+    frame = coded_values(frame)
     kinds = [_kind(c) for c in frame.columns]
-    head = "".join(f"<th>{html.escape(k.label)}</th>" for k in kinds)
+    head = "".join(f"<th>{html.escape(_(k.label))}</th>" for k in kinds)
     body = []
     for row in frame.iter_rows():
         cells = []
         for column, kind, value in zip(frame.columns, kinds, row, strict=True):
-            shown = EMPTY.get(column, MISSING) if value is None else kind.show(value)
+            shown = (_(EMPTY[column]) if column in EMPTY else MISSING) if value is None else kind.show(value)
             cells.append(f"<td{' class=n' if kind.numeric else ''}>{html.escape(shown)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
@@ -177,15 +195,17 @@ def filters_text(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[str]:
     """The filters that made the brief, in words."""
     names = dict(catalog.managers(con).select("manager_id", "name").iter_rows())
     chosen = [f"{names.get(m, m)} ({m})" for m in scope.managers]
+    every = _("all")
     lines = [
-        f"Period {scope.start:%Y-%m-%d} to {scope.period_end:%Y-%m-%d}, as of {scope.as_of:%Y-%m-%d}; "
-        "changes against the previous period of the same length",
-        "Regions: " + (", ".join(scope.regions) or "all"),
-        "Managers: " + (", ".join(chosen) or "all"),
-        "Tiers: " + (", ".join(scope.tiers) or "all"),
+        _("Period {start} to {end}, as of {as_of}; changes against the previous period of the same length").format(
+            start=prose_date(scope.start), end=prose_date(scope.period_end), as_of=prose_date(scope.as_of)
+        ),
+        _("Regions: {regions}").format(regions=", ".join(scope.regions) or every),
+        _("Managers: {managers}").format(managers=", ".join(chosen) or every),
+        _("Tiers: {tiers}").format(tiers=", ".join(scope.tiers) or every),
     ]
     if scope.allowed_accounts is not None:
-        lines.append(f"Only the recipient's own accounts ({len(scope.allowed_accounts)})")
+        lines.append(_("Only the recipient's own accounts ({count})").format(count=len(scope.allowed_accounts)))
     return lines
 
 
@@ -194,7 +214,7 @@ def figures(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[go.Figure]:
     return [
         charts.tier_counts(tiers.tier_distribution(con, scope)).update_layout(height=300),
         charts.share_by(
-            visits.visit_coverage(con, scope, by="tier"), "tier", "coverage", "Visit coverage", "Tier", "tier"
+            visits.visit_coverage(con, scope, by="tier"), "tier", "coverage", _("Visit coverage"), _("Tier"), "tier"
         ).update_layout(height=300),
         charts.revenue_by_month(revenue.revenue_by_month(con, scope)).update_layout(height=300),
     ]
@@ -209,68 +229,82 @@ def _charts(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
     browser = render.find_browser(scope.policy.browser_path)
     if browser is None:
         where = scope.policy.browser_path or "chromium on PATH"
-        return (
-            f"<p class=note>Charts left out: no Chromium on the server to draw them ({html.escape(where)} "
-            "not found). The tables carry the figures.</p>"
-        )
+        note = _(
+            "Charts left out: no Chromium on the server to draw them ({where} not found). The tables carry the figures."
+        ).format(where=where)
+        return f"<p class=note>{html.escape(note)}</p>"
     drawn = figures(con, scope)
     try:
         pngs = render.chart_pngs(drawn, browser)
     except render.RenderError as failed:
-        return f"<p class=note>Charts left out: {html.escape(str(failed))}. The tables carry the figures.</p>"
-    return "".join(_png_figure(png, fig.layout.title.text or "Chart") for png, fig in zip(pngs, drawn, strict=True))
+        note = _("Charts left out: {reason}. The tables carry the figures.").format(reason=failed)
+        return f"<p class=note>{html.escape(note)}</p>"
+    return "".join(_png_figure(png, fig.layout.title.text or _("Chart")) for png, fig in zip(pngs, drawn, strict=True))
 
 
-def weekly_brief(con: duckdb.DuckDBPyConnection, scope: Scope, made: datetime | None = None) -> str:
-    """The brief as a complete, static HTML document (no script; charts as embedded PNGs)."""
+def weekly_brief(
+    con: duckdb.DuckDBPyConnection, scope: Scope, made: datetime | None = None, language: str | None = None
+) -> str:
+    """The brief as a complete, static HTML document (no script; charts as embedded PNGs), in language
+    (None: the run's)."""
+    with speaking(language) as spoken:
+        return _brief(con, scope, made, spoken)
+
+
+def _brief(con: duckdb.DuckDBPyConnection, scope: Scope, made: datetime | None, language: str) -> str:
     # The filters are in the heading, so that a filtered brief is never read as company-wide.
-    title = f"Weekly brief · {describe(scope).heading()}"
+    title = _("Weekly brief · {filters}").format(filters=describe(scope).heading())
     now, before = headline_figures(con, scope), headline_figures(con, scope.previous())
     cards = "".join(
         f"<div class=card>{html.escape(h.label)}<b>{html.escape(h.value)}</b>"
-        f"<small>{html.escape(h.change or 'no earlier figure')}</small></div>"
+        f"<small>{html.escape(h.change or _('no earlier figure'))}</small></div>"
         for h in headline(now, before)
     )
     sections = [
-        ("A-accounts overdue for a visit", attention.overdue_key_accounts(con, scope)),
-        ("Complaints past SLA, still open", attention.open_breaches(con, scope)),
-        ("Satisfaction drops", attention.satisfaction_drops(con, scope)),
-        ("Managers behind pace", attention.managers_behind_pace(con, scope)),
+        (_("A-accounts overdue for a visit"), attention.overdue_key_accounts(con, scope)),
+        (_("Complaints past SLA, still open"), attention.open_breaches(con, scope)),
+        (_("Satisfaction drops"), attention.satisfaction_drops(con, scope)),
+        (_("Managers behind pace"), attention.managers_behind_pace(con, scope)),
         # The risk section: what fell into at-risk this period and who owes beyond their limit.
         (_("Accounts fallen into at-risk"), attention.fell_into_at_risk(con, scope)),
         (_("Accounts over their credit limit"), attention.over_credit_limit(con, scope)),
     ]
     lists = []
     for heading, frame in sections:
-        shown = f", the first {TOP}" if frame.height > TOP else ""
-        lists.append(f"<h2>{html.escape(heading)} ({frame.height}{shown})</h2>{table_html(frame.head(TOP))}")
+        if frame.height > TOP:
+            counted = _("{title} ({count}, the first {top})").format(title=heading, count=frame.height, top=TOP)
+        else:
+            counted = _("{title} ({count})").format(title=heading, count=frame.height)
+        lists.append(f"<h2>{html.escape(counted)}</h2>{table_html(frame.head(TOP))}")
     card = managers.scorecard(con, scope).select(
         "manager_id", "name", "active_accounts", "revenue", "attainment", "visit_coverage", "sla_met_pct"
     )
     made = made or datetime.now()
     parts = [
-        "<!DOCTYPE html><html lang=zh-CN><head><meta charset=utf-8>",
+        f"<!DOCTYPE html><html lang={language}><head><meta charset=utf-8>",
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>",
         f"<h1>{html.escape(title)}</h1>",
         *(f"<p class=meta>{html.escape(line)}</p>" for line in filters_text(con, scope)),
-        f"<p class=meta>Made {made:%Y-%m-%d %H:%M}</p>",
+        f"<p class=meta>{html.escape(_('Made {day} {time}').format(day=prose_date(made), time=f'{made:%H:%M}'))}</p>",
         f"<div class=cards>{cards}</div>",
         *lists,
-        f"<h2>Managers ({card.height})</h2>{table_html(card)}",
-        "<h2>Charts</h2>",
+        f"<h2>{html.escape(_('Managers ({count})').format(count=card.height))}</h2>{table_html(card)}",
+        f"<h2>{html.escape(_('Charts'))}</h2>",
         _charts(con, scope),
         "</body></html>",
     ]
     return "\n".join(parts)
 
 
-def weekly_brief_pdf(con: duckdb.DuckDBPyConnection, scope: Scope, made: datetime | None = None) -> bytes:
+def weekly_brief_pdf(
+    con: duckdb.DuckDBPyConnection, scope: Scope, made: datetime | None = None, language: str | None = None
+) -> bytes:
     """The brief printed to A4 PDF by the server's Chromium; RenderError where there is none."""
     browser = render.find_browser(scope.policy.browser_path)
     if browser is None:
-        raise render.RenderError("No Chromium on the server to print the PDF")
-    return render.print_pdf(weekly_brief(con, scope, made), browser)
+        raise render.RenderError(_("No Chromium on the server to print the PDF"))
+    return render.print_pdf(weekly_brief(con, scope, made, language), browser)
 
 
 def can_print(scope: Scope) -> bool:
@@ -286,11 +320,13 @@ def recipient_scope(con: duckdb.DuckDBPyConnection, user: User, policy: Settings
 
 
 def mail_files(con: duckdb.DuckDBPyConnection, user: User, policy: Settings) -> tuple[str, list[tuple[str, bytes]]]:
-    """One recipient's brief to attach: the week it covers, and the HTML file (and PDF where it can print)."""
+    """One recipient's brief to attach, in their stored language (else the deployment's): the week it covers,
+    and the HTML file (and PDF where it can print)."""
     scope = recipient_scope(con, user, policy)
+    language = i18n.resolve(user.language, None, policy.language)
     name = f"weekly-brief-{scope.end:%Y-%m-%d}"
-    files = [(f"{name}.html", weekly_brief(con, scope).encode("utf-8"))]
+    files = [(f"{name}.html", weekly_brief(con, scope, language=language).encode("utf-8"))]
     # Without a Chromium to print it there is no PDF; the HTML says that its charts are missing.
     with contextlib.suppress(render.RenderError):
-        files.append((f"{name}.pdf", weekly_brief_pdf(con, scope)))
+        files.append((f"{name}.pdf", weekly_brief_pdf(con, scope, language=language)))
     return f"{scope.start:%Y-%m-%d} to {scope.end:%Y-%m-%d}", files
