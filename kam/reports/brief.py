@@ -177,7 +177,7 @@ def headline(now: dict[str, Any], before: dict[str, Any]) -> list[Headline]:
 def table_html(frame: pl.DataFrame) -> str:
     """A frame as an HTML table with readable headers and formatted values, every text escaped."""
     if frame.is_empty():
-        return f"<p>{html.escape(_('Nothing to flag.'))}</p>"
+        return "<p>" + html.escape(_("Nothing to flag.")) + "</p>"
     frame = coded_values(frame)
     kinds = [_kind(c) for c in frame.columns]
     head = "".join(f"<th>{html.escape(_(k.label))}</th>" for k in kinds)
@@ -255,9 +255,10 @@ def _brief(con: duckdb.DuckDBPyConnection, scope: Scope, made: datetime | None, 
     # The filters are in the heading, so that a filtered brief is never read as company-wide.
     title = _("Weekly brief · {filters}").format(filters=describe(scope).heading())
     now, before = headline_figures(con, scope), headline_figures(con, scope.previous())
+    unchanged = _("no earlier figure")
     cards = "".join(
         f"<div class=card>{html.escape(h.label)}<b>{html.escape(h.value)}</b>"
-        f"<small>{html.escape(h.change or _('no earlier figure'))}</small></div>"
+        f"<small>{html.escape(h.change or unchanged)}</small></div>"
         for h in headline(now, before)
     )
     sections = [
@@ -280,17 +281,20 @@ def _brief(con: duckdb.DuckDBPyConnection, scope: Scope, made: datetime | None, 
         "manager_id", "name", "active_accounts", "revenue", "attainment", "visit_coverage", "sla_met_pct"
     )
     made = made or datetime.now()
+    made_line = _("Made {day} {time}").format(day=prose_date(made), time=f"{made:%H:%M}")
+    managers_heading = _("Managers ({count})").format(count=card.height)
+    charts_heading = _("Charts")
     parts = [
         f"<!DOCTYPE html><html lang={language}><head><meta charset=utf-8>",
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>",
         f"<h1>{html.escape(title)}</h1>",
         *(f"<p class=meta>{html.escape(line)}</p>" for line in filters_text(con, scope)),
-        f"<p class=meta>{html.escape(_('Made {day} {time}').format(day=prose_date(made), time=f'{made:%H:%M}'))}</p>",
+        f"<p class=meta>{html.escape(made_line)}</p>",
         f"<div class=cards>{cards}</div>",
         *lists,
-        f"<h2>{html.escape(_('Managers ({count})').format(count=card.height))}</h2>{table_html(card)}",
-        f"<h2>{html.escape(_('Charts'))}</h2>",
+        f"<h2>{html.escape(managers_heading)}</h2>{table_html(card)}",
+        f"<h2>{html.escape(charts_heading)}</h2>",
         _charts(con, scope),
         "</body></html>",
     ]
