@@ -11,8 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 from kam.people.users import User
 from kam.ui.language import CHOSEN
-from tests.apptest import VP, app
 from tests.app.test_tables import shown
+from tests.apptest import VP, app
 
 WANG = User("wangwei", "王伟", "manager", "M1")
 # Per page and language: a metric card's label (None: the page has none), a column header, a chart title.
