@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from kam.i18n import N_, _
-from kam.present.columns import BAND_LABELS, CHURN_REASON_LABELS, labelled
+from kam.present.columns import BAND_LABELS, CHURN_REASON_LABELS, labelled, value_names
 from kam.present.formatting import money, money_ticks, percent
 from kam.present.text import plotly_frame, plotly_text
 from kam.vocabulary import CHANNELS, SEVERITIES, TIERS
@@ -176,14 +176,22 @@ def share_by(frame: pl.DataFrame, x: str, y: str, title: str, label: str, color:
     return _finish(fig.update_layout(showlegend=False), title)
 
 
+def _coloured(colors: dict[str, str], column: str) -> dict[str, str]:
+    """A colour map by code as the same map by the codes' names in the run's language."""
+    names = value_names(column)
+    return {names.get(code, code): color for code, color in colors.items()}
+
+
 def visits_by_week(weekly: pl.DataFrame) -> go.Figure:
-    weekly = plotly_frame(weekly)
+    weekly = plotly_frame(labelled(weekly))
+    channels = _coloured(CHANNEL_COLORS, "channel")
     fig = px.bar(
         weekly,
         x="week",
         y="visits",
         color="channel",
-        color_discrete_map=CHANNEL_COLORS,
+        color_discrete_map=channels,
+        category_orders={"channel": list(channels)},
         labels={"week": _("Week (Monday)"), "visits": _("Visits"), "channel": _("Channel")},
     )
     return _finish(fig, _("Visits per week by channel"))
@@ -204,7 +212,8 @@ def sla_over_time(trend: pl.DataFrame) -> go.Figure:
 
 def sla_counts(frame: pl.DataFrame, x: str, label: str) -> go.Figure:
     """Met, breached and pending complaints per group, stacked."""
-    frame = plotly_frame(frame)
+    frame = plotly_frame(labelled(frame))
+    severities = value_names("severity")
     status = {code: _(name) for code, name in SLA_STATUS.items()}
     long = frame.unpivot(index=x, on=list(SLA_STATUS), variable_name="status", value_name="complaints").with_columns(
         pl.col("status").replace_strict(status)
@@ -215,7 +224,10 @@ def sla_counts(frame: pl.DataFrame, x: str, label: str) -> go.Figure:
         y="complaints",
         color="status",
         color_discrete_map={status[code]: color for code, color in SLA_COLORS.items()},
-        category_orders={"status": list(status.values()), "severity": list(reversed(SEVERITIES))},
+        category_orders={
+            "status": list(status.values()),
+            "severity": [severities[code] for code in reversed(SEVERITIES)],
+        },
         labels={x: label, "complaints": _("Complaints"), "status": _("SLA")},
     )
     return _finish(fig, _("Complaint SLA by {group}").format(group=label.lower()))
@@ -299,7 +311,8 @@ def ranking_of(
 
 def visit_timeline(visits: pl.DataFrame) -> go.Figure:
     """One account's visits by date and channel; executive visits drawn larger."""
-    visits = plotly_frame(visits)
+    visits = plotly_frame(labelled(visits))
+    channels = _coloured(CHANNEL_COLORS, "channel")
     fig = px.scatter(
         visits.with_columns(size=pl.when(pl.col("executive")).then(16).otherwise(10)),
         x="visit_date",
@@ -307,8 +320,8 @@ def visit_timeline(visits: pl.DataFrame) -> go.Figure:
         color="channel",
         size="size",
         size_max=16,
-        color_discrete_map=CHANNEL_COLORS,
-        category_orders={"channel": list(CHANNEL_COLORS)},
+        color_discrete_map=channels,
+        category_orders={"channel": list(channels)},
         hover_data={"purpose": True, "next_step": True, "size": False},
         labels={
             "visit_date": _("Visit date"),

@@ -230,8 +230,16 @@ WARNING_SIGN_LABELS = {
     "staff_turnover": N_("Staff leaving"),
     "business_shift": N_("The main business shifting"),
 }
+# A visit's channel as it reads (kam.vocabulary.CHANNEL_TERMS; the glossary's Chinese).
+CHANNEL_NAMES = {
+    "in_person": N_("In person"),
+    "phone": N_("Phone"),
+    "video": N_("Video"),
+    "email": N_("Email"),
+    "mail": N_("Letter"),
+}
 CODE_LABELS: dict[str, dict[str, str]] = {
-    "sla_status": {"met": N_("Met"), "breached": N_("Breached"), "pending": N_("Pending")},
+    "sla_status": {"met": N_("met"), "breached": N_("breached"), "pending": N_("pending")},
     "direction": {"upgrade": N_("upgrade"), "downgrade": N_("downgrade")},
     "age_band": {
         "< 1 day": N_("< 1 day"),
@@ -246,6 +254,9 @@ CODE_LABELS: dict[str, dict[str, str]] = {
     "signal": SIGNAL_LABELS,
     "churn_reason": CHURN_REASON_LABELS,
     "signs": WARNING_SIGN_LABELS,
+    "severity": {"low": N_("low"), "medium": N_("medium"), "high": N_("high")},
+    "channel": CHANNEL_NAMES,
+    "last_channel": CHANNEL_NAMES,
 }
 
 
@@ -365,6 +376,11 @@ def readable(frame: pl.DataFrame, managers: Mapping[str, str] | None = None) -> 
             .alias("account_id")
         )
     return frame.with_columns(columns) if columns else frame
+
+
+def value_names(column: str) -> dict[str, str]:
+    """A coded column's codes and how each reads in the run's language (empty for a column of data)."""
+    return {code: _(text) for code, text in CODE_LABELS.get(column, {}).items()}
 
 
 def id_of(label: str) -> str:

@@ -154,8 +154,8 @@ def test_the_archive_orders_visits_complaints_and_surveys(portfolio: Path):
     assert len(at.get("plotly_chart")) == 2  # orders by month and the visit timeline
     # Visits, complaints and surveys up to D, newest first: V3, C7 and S9 come after it.
     assert [(f"{r['visit_date']:%m-%d}", r["channel"]) for r in table(at, "visit_date")] == [
-        ("06-10", "in_person"),
-        ("04-20", "phone"),
+        ("06-10", "In person"),
+        ("04-20", "Phone"),
     ]
     complaints = table(at, "complaint_id")  # the open ones come first
     assert [r["complaint_id"] for r in complaints] == ["C2"]
