@@ -8,6 +8,7 @@ from kam.i18n import _
 from kam.i18n.formats import table_date
 from kam.metrics import managers, tier_review, tiers
 from kam.present import charts
+from kam.present.columns import tier_name
 from kam.ui import dashboard
 from kam.ui.widgets import NO_DATA, chart_with_table, clickable, drill, follow_click, table
 
@@ -40,7 +41,9 @@ if has_accounts:
     table(distribution, "tier-distribution")
     # A click on a bar picks the tier; the picker serves the pie, which cannot be clicked.
     follow_click("tier_accounts", point[0] if point else None)
-    tier = st.segmented_control(_("Show the accounts of tier"), ["A", "B", "C"], key="tier_accounts")
+    tier = st.segmented_control(
+        _("Show the accounts of tier"), ["A", "B", "C"], format_func=tier_name, key="tier_accounts"
+    )
     if tier:
         drill(
             _("Active tier-{tier} accounts").format(tier=tier),

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from kam.i18n import N_, _
-from kam.present.columns import BAND_LABELS, CHURN_REASON_LABELS, labelled, value_names
+from kam.present.columns import BAND_LABELS, CHURN_REASON_LABELS, labelled, tier_name, value_names
 from kam.present.formatting import money, money_ticks, percent
 from kam.present.text import plotly_frame, plotly_text
 from kam.vocabulary import CHANNELS, SEVERITIES, TIERS
@@ -39,6 +39,12 @@ def money_axis(fig: go.Figure, top: float | None, axis: str = "y") -> go.Figure:
     return update(tickmode="array", tickvals=values, ticktext=text)
 
 
+def tier_axis(fig: go.Figure, axis: str = "x") -> go.Figure:
+    """A tier axis whose ticks name the tiers (A · key account); the bars keep the letter for a click."""
+    update = fig.update_xaxes if axis == "x" else fig.update_yaxes
+    return update(tickmode="array", tickvals=list(TIERS), ticktext=[tier_name(tier) for tier in TIERS])
+
+
 def _finish(fig: go.Figure, title: str, height: int = 360) -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0, "font": {"size": 16}},
@@ -64,6 +70,7 @@ def tier_counts(dist: pl.DataFrame) -> go.Figure:
         custom_data=["tier"],
         labels={"tier": _("Tier"), "accounts": _("Active accounts")},
     )
+    tier_axis(fig)
     return _finish(fig.update_layout(showlegend=False), _("Active accounts by tier"))
 
 
@@ -173,6 +180,8 @@ def share_by(frame: pl.DataFrame, x: str, y: str, title: str, label: str, color:
         labels={x: label, y: title},
     )
     fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
+    if x == "tier":
+        tier_axis(fig)
     return _finish(fig.update_layout(showlegend=False), title)
 
 

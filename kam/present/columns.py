@@ -204,6 +204,15 @@ COLUMNS: dict[str, Column] = {
     "repeat_rate": Column(K.PERCENT, N_("Repeat-purchase rate")),
 }
 
+# A tier as it reads where there is room: the letter and its name (GLOSSARY.md: A类 · 重点客户 …).
+TIER_NAMES = {"A": N_("A · key account"), "B": N_("B · general account"), "C": N_("C · potential account")}
+
+
+def tier_name(tier: str) -> str:
+    """A tier's letter and name in the run's language; an unknown code as it is."""
+    return _(TIER_NAMES[tier]) if tier in TIER_NAMES else tier
+
+
 # Codes of our own shown by their label in the user's language (data values stay as they are).
 BAND_LABELS = {"at_risk": N_("At risk"), "watch": N_("Watch"), "healthy": N_("Healthy")}
 SIGNAL_LABELS = {

@@ -30,7 +30,7 @@ from kam.metrics.scope import Scope
 from kam.people import access
 from kam.people.users import User
 from kam.present import charts
-from kam.present.columns import coded_values, duration
+from kam.present.columns import duration, labelled
 from kam.present.formatting import (
     MISSING,
     delta_number,
@@ -178,7 +178,7 @@ def table_html(frame: pl.DataFrame) -> str:
     """A frame as an HTML table with readable headers and formatted values, every text escaped."""
     if frame.is_empty():
         return "<p>" + html.escape(_("Nothing to flag.")) + "</p>"
-    frame = coded_values(frame)
+    frame = labelled(frame)
     kinds = [_kind(c) for c in frame.columns]
     head = "".join(f"<th>{html.escape(_(k.label))}</th>" for k in kinds)
     body = []

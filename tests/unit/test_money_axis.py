@@ -1,4 +1,4 @@
-"""Money axes in each language: tick text of our own for 万 and 亿, Plotly's for nothing."""
+"""Chart axes in each language: money ticks of our own for 万 and 亿, tiers by their names."""
 
 from __future__ import annotations
 
@@ -43,3 +43,11 @@ def test_revenue_chart_axis_and_hover_in_chinese(chinese):
     fig = charts.revenue_by_month(monthly)
     assert list(fig.layout.yaxis.ticktext) == ["¥0", "¥5,000万", "¥1亿", "¥1.5亿"]
     assert list(fig.data[0].customdata[1]) == ["2026-10-01", "¥120,000,000"]
+
+
+def test_tier_axis_names_the_tiers_in_chinese(chinese):
+    dist = pl.DataFrame({"tier": ["A", "B", "C"], "accounts": [1, 2, 3]})
+    fig = charts.tier_counts(dist)
+    assert list(fig.layout.xaxis.ticktext) == ["A类 · 重点客户", "B类 · 一般客户", "C类 · 潜在客户"]
+    # The bars keep the letter, which a click hands on as the tier.
+    assert [list(bar.customdata[0]) for bar in fig.data] == [["A"], ["B"], ["C"]]
