@@ -85,6 +85,7 @@ def tier_revenue_share(dist: pl.DataFrame) -> go.Figure:
         color_discrete_map=TIER_COLORS,
         category_orders=TIER_ORDER,
         hole=0.45,
+        labels={"tier": _("Tier"), "revenue_12m": _("Revenue, last 12 months")},
     )
     # Labels inside the slices, and the pie kept below the title: a label drawn outside a small
     # slice would land on the title. A slice too small for its label keeps it in the legend and hover.
