@@ -83,6 +83,7 @@ scheduler.start()
 user = signin.current_user()
 if user is not None:
     language.start_run(user.language)
+signin.hand_over()
 if user is None or user.must_change_password:
     # Every page's URL leads here until sign-in (a copied link then opens its page right after),
     # and through st.navigation, so that no page file can be run on its own by its URL.
@@ -149,7 +150,7 @@ with st.sidebar:
     st.divider()
     language.switch(on_change=lambda chosen: users.set_language(dashboard.connection(), user.username, chosen))
     st.caption(f"Signed in as {markdown_text(user.name)} ({user.role})")
-    st.button("Sign out", on_click=signin.sign_out, icon=":material/logout:")
+    st.button("Sign out", on_click=signin.sign_out_button, icon=":material/logout:")
 
 dashboard.use_scope(filters.scope(allowed_accounts=access.allowed_accounts(con, user)))
 

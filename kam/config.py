@@ -101,6 +101,23 @@ class Settings:
     # The interface's language for a user who never chose one and whose browser asks for neither
     # Chinese nor English ("zh-CN" or "en").
     language: str = "zh-CN"
+    # The company directory (LDAP / Active Directory) for signing in; empty ldap_url: none.
+    # Either ldap_bind_pattern binds as the user directly ("uid={username},ou=people,dc=example,dc=com",
+    # or "{username}@example.com" for Active Directory), or the search user finds the user's entry
+    # under ldap_base_dn with ldap_user_filter and the user's password is checked on that entry.
+    ldap_url: str = ""
+    ldap_base_dn: str = ""
+    ldap_bind_pattern: str = ""
+    ldap_search_user: str = ""
+    ldap_search_password: str = ""
+    ldap_user_filter: str = "(uid={username})"
+    # The directory group (its DN) whose members get each role; a user in several gets the first
+    # of admin, vp, manager. A user in none of them is refused.
+    ldap_role_groups: dict[str, str] = field(default_factory=lambda: {"admin": "", "vp": "", "manager": ""})
+    # The directory attribute that matches a manager of the exports: "mail" against their e-mail,
+    # any other attribute against their manager id.
+    ldap_manager_attribute: str = "mail"
+    ldap_timeout_seconds: int = 5
     # A load that leaves a table with less than this share of its current rows gone needs no confirmation;
     # one that loses more is refused unless the admin confirms (the CLI's --force).
     max_row_loss: float = 0.5

@@ -40,6 +40,8 @@ DEMO_USERS = (
 FIRST_ADMIN = "admin"
 # Longest user name; what is typed into the sign-in form is cut there before anything else.
 MAX_NAME = 64
+# Why a change of role or manager link ended a user's stay-signed-in sessions.
+CHANGED = "user changed"
 # The audit log's target for a failed sign-in with a name no user has (it may be a password).
 UNKNOWN = "unknown"
 COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
@@ -66,6 +68,8 @@ class User:
     generation: int = 0
     # The interface language they chose, or None (the browser's, else the deployment's default).
     language: str | None = None
+    # Signed in with the company directory: no user record here, role from the directory's groups.
+    directory: bool = False
 
     @property
     def sees_everything(self) -> bool:
@@ -260,6 +264,18 @@ def _count_failure(
     return failures, locked
 
 
+def end_sessions(cur: duckdb.DuckDBPyConnection, username: str, why: str) -> None:
+    """Revoke every open stay-signed-in session of the user, in the caller's write."""
+    db.execute(
+        cur,
+        """
+        UPDATE sessions SET revoked_at = $now, revoked_why = $why
+        WHERE username = $username AND revoked_at IS NULL
+        """,
+        {"now": datetime.now(), "why": why, "username": username},
+    )
+
+
 def unlock(con: duckdb.DuckDBPyConnection, username: str, by: str | None, now: datetime | None = None) -> int:
     """Lift every lock-out of a user name (from every source); how many were on."""
 
@@ -347,7 +363,11 @@ def refresh(con: duckdb.DuckDBPyConnection, user: User) -> User | None:
     """
     row = _row(con, user.username)
     if row is not None:
-        return _user(row) if row["active"] and (row["generation"] or 0) == user.generation else None
+        same = (row["generation"] or 0) == user.generation and not user.directory
+        return _user(row) if row["active"] and same else None
+    if user.directory:
+        # Its session (kam.people.sessions) is what ends it: idle expiry, sign-out.
+        return user
     try:
         found = user_for_email(con, user.email)
     except AmbiguousEmail:
@@ -521,6 +541,8 @@ def _update_user(
         )
         if not others:
             raise UserError(f"{username} is the last admin: make another user admin first.")
+    if (new["role"], new["manager_id"], new["active"]) != (row["role"], row["manager_id"], row["active"]):
+        end_sessions(cur, username, CHANGED)
     db.execute(
         cur,
         """
@@ -584,6 +606,7 @@ def _store_password(cur: duckdb.DuckDBPyConnection, username: str, password_hash
         {"hash": password_hash, "must_change": must_change, "now": datetime.now(), "username": username},
     )
     _unlock(cur, username, datetime.now())
+    end_sessions(cur, username, "password set")
 
 
 def change_own_password(con: duckdb.DuckDBPyConnection, user: User, current: str, new: str) -> User:
@@ -661,6 +684,8 @@ def retire_demo_users(cur: duckdb.DuckDBPyConnection, by: str | None) -> int:
     """Deactivate the demo users once real exports are loaded, in the caller's write (the load's); how many."""
     demo = db.scalar(cur, "SELECT count(*) FROM users WHERE demo AND active")
     if demo:
+        for username in db.query(cur, "SELECT username FROM users WHERE demo AND active")["username"]:
+            end_sessions(cur, username, "demo retired")
         db.execute(cur, "UPDATE users SET active = false, generation = generation + 1 WHERE demo AND active")
         audit.record(cur, by, "user.retire_demo", None, after={"users": demo})
     return demo

@@ -312,6 +312,25 @@ APP_DDL = (
         last_failure TIMESTAMP NOT NULL
     )
     """,
+    # A browser's stay-signed-in session: only a hash of its token is kept. The user's generation
+    # at sign-in, and for a directory user (no user record) the role and manager link it was given.
+    """
+    CREATE TABLE IF NOT EXISTS sessions (
+        token_hash VARCHAR PRIMARY KEY,
+        username VARCHAR NOT NULL,
+        via VARCHAR NOT NULL,
+        email VARCHAR,
+        name VARCHAR,
+        role VARCHAR,
+        manager_id VARCHAR,
+        generation INTEGER NOT NULL,
+        created_at TIMESTAMP NOT NULL,
+        last_seen TIMESTAMP NOT NULL,
+        expires_at TIMESTAMP NOT NULL,
+        revoked_at TIMESTAMP,
+        revoked_why VARCHAR
+    )
+    """,
     "CREATE SEQUENCE IF NOT EXISTS audit_seq",
     """
     CREATE TABLE IF NOT EXISTS audit_log (

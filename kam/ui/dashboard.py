@@ -45,6 +45,12 @@ def _database(path: str, demo_dir: str) -> duckdb.DuckDBPyConnection:
     return open_database(Path(path), Path(demo_dir))
 
 
+def database() -> duckdb.DuckDBPyConnection:
+    """The process's database (opened once, also outside a page run); raises DatabaseUnavailable."""
+    policy = settings()
+    return _database(str(policy.db_path), str(policy.demo_dir))
+
+
 def connection() -> duckdb.DuckDBPyConnection:
     """A fresh cursor on the deployment's database; the page stops with what to do when it cannot be opened."""
     policy = settings()

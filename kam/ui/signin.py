@@ -1,23 +1,31 @@
 """Who is signed in to this browser session: the built-in form, single sign-on, idle expiry, sign-out.
 
 The signed-in user lives in ``st.session_state`` with the time of their last request; a
-session idle longer than the configured minutes is signed out. Where ``.streamlit/secrets.toml``
+session idle longer than the configured minutes is signed out. Every sign-in also starts a
+stay-signed-in session (``kam.people.sessions``): the page sends the browser once to the
+server's cookie route, and a reload, a new tab or an opened link finds the user again by the
+HttpOnly cookie. Each run checks that session is still on (not signed out elsewhere, not ended
+by a change to the user). Where ``.streamlit/secrets.toml``
 has an ``[auth]`` section, Streamlit's own OpenID Connect sign-in is used and the e-mail it
 returns is matched to a user (or to a manager of the exports).
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import datetime, timedelta
+from urllib.parse import quote, urlencode, urlsplit
 
 import streamlit as st
 
+from kam import logs
 from kam.config import settings
-from kam.people import users
+from kam.i18n import _
+from kam.people import directory, sessions, users
 from kam.people.users import SignInError, User, UserError
 from kam.store import audit
-from kam.ui import dashboard
+from kam.ui import dashboard, routes
 
 USER = dashboard.USER
 SEEN, MESSAGE = "signed_in_seen", "sign_in_message"
@@ -27,6 +35,9 @@ REFUSED = "sign_in_refused_email"
 BY_SSO = "signed_in_by_sso"
 NAME, PASSWORD = "sign_in_name", "sign_in_password"
 CURRENT, NEW_PASSWORD, REPEAT = "current_password", "new_password", "new_password_repeat"
+# The hash of this session's stay-signed-in token; the grant the page still has to hand to the
+# cookie route; set when the browser should drop its cookie (after the sign-out button).
+TOKEN_HASH, GRANT, LEAVING = "session_token_hash", "session_grant", "session_leaving"
 
 
 def single_sign_on() -> bool:
@@ -44,6 +55,8 @@ def current_user(now: datetime | None = None) -> User | None:
     role or manager link applies at once.
     """
     now = now or datetime.now()
+    if USER not in st.session_state:
+        _restore_from_cookie(now)
     if single_sign_on() and USER not in st.session_state and st.user.is_logged_in:
         _sign_in_by_email(st.user.get("email"), st.user.get("email_verified"))
     user = st.session_state.get(USER)
@@ -57,11 +70,67 @@ def current_user(now: datetime | None = None) -> User | None:
     if fresh is None:
         sign_out("Your access to this dashboard has ended; ask an admin.")
         return None
+    hashed = st.session_state.get(TOKEN_HASH)
+    why = None if hashed is None else sessions.ended(dashboard.connection(), hashed, now)
+    if why == users.CHANGED:
+        # A new role or manager link applies at once in the open page; its cookie no longer
+        # works, so a reload asks to sign in again.
+        st.session_state.pop(TOKEN_HASH)
+    elif why is not None:
+        logs.event("INFO", "session.ended", user.username, why=why)
+        sign_out(_("Your session has ended; sign in again."))
+        return None
     if st.session_state.get(BY_SSO):
         fresh = replace(fresh, must_change_password=False)
     st.session_state[USER] = fresh
     st.session_state[SEEN] = now
     return fresh
+
+
+def _restore_from_cookie(now: datetime) -> None:
+    """Sign in again the user whose stay-signed-in cookie this browser sent, if it is still on."""
+    token = st.context.cookies.get(sessions.COOKIE)
+    if not isinstance(token, str) or not token:
+        return
+    user = sessions.restore(dashboard.connection(), token, now)
+    if user is None:
+        return
+    _start(user)
+    hashed = sessions.token_hash(token)
+    st.session_state[TOKEN_HASH] = hashed
+    if sessions.via(dashboard.connection(), hashed) != "password":
+        st.session_state[BY_SSO] = True
+    logs.event("INFO", "session.restored", user.username)
+
+
+def _begin(user: User, via: str) -> None:
+    """Start the stay-signed-in session of a sign-in; the page hands its grant to the cookie route."""
+    token = sessions.start(dashboard.connection(), user, via)
+    st.session_state[TOKEN_HASH] = sessions.token_hash(token)
+    st.session_state[GRANT] = sessions.grant(token)
+    logs.event("INFO", "sign_in", user.username, via=via)
+
+
+def hand_over() -> None:
+    """Send the browser to the cookie route once after a sign-in, or to drop the cookie after a sign-out."""
+    if grant := st.session_state.pop(GRANT, None):
+        _go(f"{routes.base_path()}/auth/session?grant={quote(grant)}&next={quote(_here())}")
+    elif st.session_state.pop(LEAVING, None):
+        _go(f"{routes.base_path()}/auth/signout")
+
+
+def _here() -> str:
+    """This page's path and query, to come back to."""
+    url = st.context.url
+    path = urlsplit(url).path if isinstance(url, str) and url else routes.base_path() + "/"
+    query = urlencode({key: st.query_params.get_all(key) for key in st.query_params}, doseq=True)
+    return path + (f"?{query}" if query else "")
+
+
+def _go(url: str) -> None:
+    # The address as a JSON string, with "<" escaped so that it cannot end the script element.
+    target = json.dumps(url).replace("<", "\\u003c")
+    st.html(f"<script>window.location.replace({target});</script>", unsafe_allow_javascript=True)
 
 
 def refused_by_single_sign_on() -> bool:
@@ -86,12 +155,14 @@ def _sign_in_by_email(email: str | None, verified: object) -> None:
     audit.record_alone(con, user.username, "sign_in", user.username, after={"via": "single sign-on"})
     _start(replace(user, must_change_password=False))
     st.session_state[BY_SSO] = True
+    _begin(user, "single sign-on")
 
 
 def _refuse(email: str | None, why: str, message: str) -> None:
     audit.record_alone(
         dashboard.connection(), email, "sign_in.failed", email, after={"why": why, "via": "single sign-on"}
     )
+    logs.event("WARNING", "sign_in.failed", email, via="single sign-on", why=why)
     st.session_state[REFUSED] = email
     st.session_state[MESSAGE] = message
 
@@ -106,12 +177,21 @@ def _start(user: User) -> None:
 def submit_password() -> None:
     """The sign-in form's callback; the password never stays in the session."""
     password = st.session_state.pop(PASSWORD, "")
+    name, con = st.session_state.get(NAME, ""), dashboard.connection()
+    via = "directory" if directory.handles(con, name) else "password"
     try:
-        user = users.sign_in(dashboard.connection(), st.session_state.get(NAME, ""), password, source=_source())
+        if via == "directory":
+            user = directory.sign_in(con, name, password, source=_source())
+        else:
+            user = users.sign_in(con, name, password, source=_source())
     except SignInError as refused:
         st.session_state[MESSAGE] = str(refused)
+        logs.event("WARNING", "sign_in.failed", None, via=via, source=_source())
         return
     _start(user)
+    if via == "directory":
+        st.session_state[BY_SSO] = True
+    _begin(user, via)
 
 
 def _source() -> str | None:
@@ -129,14 +209,24 @@ def message() -> str | None:
 def sign_out(why: str | None = None) -> None:
     """End the session's sign-in (and the single sign-on one, where used)."""
     user = st.session_state.pop(USER, None)
+    hashed = st.session_state.get(TOKEN_HASH)
+    if hashed is not None:
+        sessions.revoke(dashboard.connection(), hashed, "signed out" if why is None else "ended")
     if user is not None:
         audit.record_alone(dashboard.connection(), user.username, "sign_out", user.username, after={"why": why})
+        logs.event("INFO", "sign_out", user.username)
     for key in list(st.session_state):
         del st.session_state[key]
     if why:
         st.session_state[MESSAGE] = why
     if single_sign_on() and st.user.is_logged_in:
         st.logout()
+
+
+def sign_out_button() -> None:
+    """The sign-out button's callback: the session ends, and the browser drops its cookie."""
+    sign_out()
+    st.session_state[LEAVING] = True
 
 
 def change_password(user: User) -> None:
@@ -152,3 +242,5 @@ def change_password(user: User) -> None:
         st.session_state[MESSAGE] = str(refused)
         return
     _start(changed)
+    # The new password ended every session of the user, this one's too: it goes on with a new one.
+    _begin(changed, "password")

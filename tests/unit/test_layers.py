@@ -14,6 +14,7 @@ LAYERS: dict[str, int] = {
     "config": 0,
     "i18n": 0,
     "vocabulary": 0,
+    "logs": 0,
     "store": 1,
     "present": 1,
     "metrics": 2,
