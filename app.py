@@ -83,7 +83,8 @@ scheduler.start()
 user = signin.current_user()
 if user is not None:
     language.start_run(user.language)
-signin.hand_over()
+if signin.hand_over():
+    st.stop()
 if user is None or user.must_change_password:
     # Every page's URL leads here until sign-in (a copied link then opens its page right after),
     # and through st.navigation, so that no page file can be run on its own by its URL.

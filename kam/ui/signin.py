@@ -111,12 +111,22 @@ def _begin(user: User, via: str) -> None:
     logs.event("INFO", "sign_in", user.username, via=via)
 
 
-def hand_over() -> None:
-    """Send the browser to the cookie route once after a sign-in, or to drop the cookie after a sign-out."""
-    if grant := st.session_state.pop(GRANT, None):
+def hand_over() -> bool:
+    """Send the browser to the cookie route once after a sign-in, or to drop the cookie after a sign-out.
+
+    True when the page is leaving (the run has nothing more to show). Without a browser address
+    (Streamlit's test harness) there is nowhere to go: the grant is dropped.
+    """
+    grant, leaving = st.session_state.pop(GRANT, None), st.session_state.pop(LEAVING, None)
+    if not isinstance(st.context.url, str):
+        return False
+    if grant:
         _go(f"{routes.base_path()}/auth/session?grant={quote(grant)}&next={quote(_here())}")
-    elif st.session_state.pop(LEAVING, None):
+        return True
+    if leaving:
         _go(f"{routes.base_path()}/auth/signout")
+        return True
+    return False
 
 
 def _here() -> str:
