@@ -90,9 +90,11 @@ def test_a_manager_matched_by_another_attribute_than_mail(portfolio, ldap_url):
 
 def test_the_directory_down_gives_a_clear_message_and_local_users_still_sign_in(portfolio, monkeypatch):
     down = f"ldap://127.0.0.1:{ldap_server.free_port()}"
-    with bootstrap.open_database(portfolio, config.settings().demo_dir) as con:
-        with pytest.raises(directory.DirectoryDown, match="company directory cannot be reached"):
-            directory.sign_in(con, "wang", "wang-directory-pw", policy(down))
+    with (
+        bootstrap.open_database(portfolio, config.settings().demo_dir) as con,
+        pytest.raises(directory.DirectoryDown, match="company directory cannot be reached"),
+    ):
+        directory.sign_in(con, "wang", "wang-directory-pw", policy(down))
     monkeypatch.setenv("KAM_LDAP_URL", down)
     monkeypatch.setenv("KAM_LDAP_BIND_PATTERN", f"uid={{username}},{ldap_server.PEOPLE}")
     config.settings.cache_clear()
