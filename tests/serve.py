@@ -22,13 +22,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(env: Mapping[str, str]) -> Iterator[str]:
-    """The server started with these environment variables added; yields its URL."""
+def serving(env: Mapping[str, str], base: str = "") -> Iterator[str]:
+    """The server started with these environment variables added (under the base path, e.g. "kam"); yields its URL."""
     port = free_port()
     process = subprocess.Popen(
         [
             sys.executable, "-m", "streamlit", "run", str(ROOT / "server.py"),
             "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+            *(["--server.baseUrlPath", base] if base else []),
         ],
         cwd=ROOT,
         env=os.environ | dict(env),
@@ -40,7 +41,7 @@ def serving(env: Mapping[str, str]) -> Iterator[str]:
         deadline = time.monotonic() + 60
         while True:
             try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
+                with urllib.request.urlopen(f"{url}{'/' + base if base else ''}/_stcore/health", timeout=2) as reply:
                     if reply.status == 200:
                         break
             except OSError:

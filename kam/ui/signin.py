@@ -196,6 +196,8 @@ def submit_password() -> None:
             user = users.sign_in(con, name, password, source=_source())
     except SignInError as refused:
         st.session_state[MESSAGE] = str(refused)
+        if isinstance(refused, directory.DirectoryDown):
+            logs.event("ERROR", "directory.unreachable", None, url=settings().ldap_url)
         logs.event("WARNING", "sign_in.failed", None, via=via, source=_source())
         return
     _start(user)
