@@ -28,6 +28,8 @@ from kam.store.write import write
 COOKIE = "kam_session"
 # A grant works once, this many seconds after the sign-in that made it.
 GRANT_SECONDS = 60
+# Days an ended session's row is kept.
+KEEP_DAYS = 30
 # A session's last request is written at most this often (every run would be a write).
 TOUCH_SECONDS = 60
 
@@ -73,6 +75,8 @@ def start(
             },
         )
         audit.record(cur, user.username, "session.start", user.username, after={"via": via})
+        # Sessions long over are forgotten (the audit log keeps their start and end).
+        db.execute(cur, "DELETE FROM sessions WHERE expires_at < $stale", {"stale": now - timedelta(days=KEEP_DAYS)})
 
     write(con, work)
     return token

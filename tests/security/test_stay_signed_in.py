@@ -44,6 +44,9 @@ def test_a_session_idle_longer_than_the_idle_minutes_is_over(portfolio):
         assert sessions.restore(con, token, NOW + timedelta(minutes=170)) is None
         untouched = sessions.start(con, vp(con), "password", now=NOW)
         assert sessions.restore(con, untouched, NOW + timedelta(minutes=61)) is None
+        # A month after they ended, the rows of old sessions go at the next sign-in.
+        sessions.start(con, vp(con), "password", now=NOW + timedelta(days=31))
+        assert con.execute("SELECT count(*) FROM sessions").fetchone() == (1,)
 
 
 def test_sign_out_password_change_reset_role_change_and_deactivation_each_end_the_sessions(portfolio):
