@@ -12,32 +12,33 @@ from kam.ingest.bootstrap import shows_demo_data
 from kam.metrics.filters import Filters
 from kam.metrics.periods import PERIODS, period_bounds
 from kam.people import access, users
+from kam.people.users import role_label
 from kam.present.text import markdown_text
 from kam.ui import dashboard, errors, language, scheduler, signin
 from kam.vocabulary import TIERS
 
 PAGES = Path(__file__).resolve().parent / "pages"
 DASHBOARD = [
-    ("overview", "Overview", ":material/dashboard:"),
-    ("tiers", "Tiers", ":material/stacked_bar_chart:"),
-    ("visits", "Visit compliance", ":material/event_available:"),
-    ("complaints", "Complaint SLA", ":material/support_agent:"),
-    ("satisfaction", "Satisfaction", ":material/sentiment_satisfied:"),
-    ("managers", "Managers", ":material/groups:"),
+    ("overview", N_("Overview"), ":material/dashboard:"),
+    ("tiers", N_("Tiers"), ":material/stacked_bar_chart:"),
+    ("visits", N_("Visit compliance"), ":material/event_available:"),
+    ("complaints", N_("Complaint SLA"), ":material/support_agent:"),
+    ("satisfaction", N_("Satisfaction"), ":material/sentiment_satisfied:"),
+    ("managers", N_("Managers"), ":material/groups:"),
     ("risk", N_("Account risk"), ":material/health_and_safety:"),
     ("retention", N_("Retention"), ":material/autorenew:"),
     ("credit", N_("Credit"), ":material/credit_card:"),
-    ("account", "Account view", ":material/domain:"),
+    ("account", N_("Account view"), ":material/domain:"),
 ]
 # Pages of figures over the period: none has anything to show for a period after the data date.
 FIGURE_PAGES = {"overview", "tiers", "visits", "complaints", "satisfaction", "managers", "risk", "retention", "credit"}
 # Pages of each role beyond the dashboard pages everyone has.
 OWN_PAGES = {
     "manager": [
-        ("worklist", "My worklist", ":material/checklist:"),
-        ("log_visit", "Log a visit", ":material/edit_note:"),
+        ("worklist", N_("My worklist"), ":material/checklist:"),
+        ("log_visit", N_("Log a visit"), ":material/edit_note:"),
     ],
-    "admin": [("admin", "Admin", ":material/admin_panel_settings:")],
+    "admin": [("admin", N_("Admin"), ":material/admin_panel_settings:")],
     "vp": [],
 }
 
@@ -46,36 +47,37 @@ language.start_run()
 
 # A bundled icon: a Material icon name would make the browser fetch the icon font, which an
 # intranet without internet access cannot reach.
-st.set_page_config(page_title="Key accounts", page_icon=str(dashboard.FAVICON), layout="wide")
+st.set_page_config(page_title=_("Key accounts"), page_icon=str(dashboard.FAVICON), layout="wide")
 
 
 def sign_in_page() -> None:
     language.switch()
-    st.title("Key accounts")
+    st.title(_("Key accounts"))
     if message := signin.message():
         st.warning(message)
     if signin.single_sign_on():
         if signin.refused_by_single_sign_on():
-            st.button("Sign in with another company account", on_click=st.logout)
+            st.button(_("Sign in with another company account"), on_click=st.logout)
         else:
-            st.button("Sign in with the company account", on_click=st.login, type="primary")
+            st.button(_("Sign in with the company account"), on_click=st.login, type="primary")
         return
     with st.form("sign_in"):
-        st.text_input("User name", key=signin.NAME, autocomplete="username")
-        st.text_input("Password", type="password", key=signin.PASSWORD, autocomplete="current-password")
-        st.form_submit_button("Sign in", on_click=signin.submit_password, type="primary")
+        st.text_input(_("User name"), key=signin.NAME, autocomplete="username")
+        st.text_input(_("Password"), type="password", key=signin.PASSWORD, autocomplete="current-password")
+        st.form_submit_button(_("Sign in"), on_click=signin.submit_password, type="primary")
 
 
 def new_password_page() -> None:
-    st.title("Choose your password")
-    st.caption("You signed in with a one-time password. Choose your own to go on.")
+    language.switch()
+    st.title(_("Choose your password"))
+    st.caption(_("You signed in with a one-time password. Choose your own to go on."))
     if message := signin.message():
         st.warning(message)
     with st.form("new_password"):
-        st.text_input("One-time password", type="password", key=signin.CURRENT, autocomplete="current-password")
-        st.text_input("New password", type="password", key=signin.NEW_PASSWORD, autocomplete="new-password")
-        st.text_input("Repeat it", type="password", key=signin.REPEAT, autocomplete="new-password")
-        st.form_submit_button("Save", on_click=signin.change_password, args=(user,), type="primary")
+        st.text_input(_("One-time password"), type="password", key=signin.CURRENT, autocomplete="current-password")
+        st.text_input(_("New password"), type="password", key=signin.NEW_PASSWORD, autocomplete="new-password")
+        st.text_input(_("Repeat it"), type="password", key=signin.REPEAT, autocomplete="new-password")
+        st.form_submit_button(_("Save"), on_click=signin.change_password, args=(user,), type="primary")
 
 
 dashboard.refresh_version()
@@ -92,8 +94,8 @@ if user is None or user.must_change_password:
     names = [name for name, _, _ in DASHBOARD + [page for pages in OWN_PAGES.values() for page in pages]]
     with errors.shown_as_message():
         st.navigation(
-            [st.Page(gate, title="Sign in", url_path="signin", default=True)]
-            + [st.Page(gate, title="Sign in", url_path=name) for name in names],
+            [st.Page(gate, title=_("Sign in"), url_path="signin", default=True)]
+            + [st.Page(gate, title=_("Sign in"), url_path=name) for name in names],
             position="hidden",
         ).run()
     st.stop()
@@ -107,51 +109,55 @@ manager_names = dict(zip(managers["manager_id"], managers["name"], strict=True))
 dashboard.follow_data_date("as_of", data_date)
 with st.sidebar:
     as_of = st.date_input(
-        "As of", key="as_of", bind="query-params", help="Figures count events up to the end of this day."
+        _("As of"), key="as_of", bind="query-params", help=_("Figures count events up to the end of this day.")
     )
     # The weekly meeting's default: the last full week the exports cover, against the week before.
     period = st.selectbox(
-        "Period",
+        _("Period"),
         list(PERIODS),
         index=list(PERIODS).index("last_week"),
-        format_func=PERIODS.get,
+        format_func=lambda kind: _(PERIODS[kind]),
         key="period",
         bind="query-params",
     )
     start = end = None
     if period == "custom":
-        chosen = st.date_input("From – to", value=period_bounds("month", as_of), key="range", bind="query-params")
+        chosen = st.date_input(_("From – to"), value=period_bounds("month", as_of), key="range", bind="query-params")
         if len(chosen) == 2:
             start, end = chosen
     regions = st.multiselect(
-        "Region",
+        _("Region"),
         access.visible_regions(con, options.regions, user),
         key="region",
         bind="query-params",
-        placeholder="All",
+        placeholder=_("All"),
     )
     chosen_managers = st.multiselect(
-        "Manager",
+        _("Manager"),
         list(manager_names),
         format_func=lambda m: f"{manager_names[m]} ({m})",
         key="manager",
         bind="query-params",
-        placeholder="All",
+        placeholder=_("All"),
     )
-    tiers = st.multiselect("Tier", TIERS, key="tier", bind="query-params", placeholder="All")
+    tiers = st.multiselect(_("Tier"), TIERS, key="tier", bind="query-params", placeholder=_("All"))
     filters = Filters(as_of, period, start, end, tuple(regions), tuple(chosen_managers), tuple(tiers))
     first, last = filters.bounds()
     st.caption(
-        f"Period {first:%Y-%m-%d} – {min(last, as_of):%Y-%m-%d} · exports run to {data_date:%Y-%m-%d}"
+        _("Period {first} – {last} · exports run to {data_date}").format(
+            first=f"{first:%Y-%m-%d}", last=f"{min(last, as_of):%Y-%m-%d}", data_date=f"{data_date:%Y-%m-%d}"
+        )
         if first <= as_of
-        else f"Period {first:%Y-%m-%d} – {last:%Y-%m-%d} starts after the as-of date"
+        else _("Period {first} – {last} starts after the as-of date").format(
+            first=f"{first:%Y-%m-%d}", last=f"{last:%Y-%m-%d}"
+        )
     )
     if shows_demo_data(con):
-        st.info("Showing the bundled demo data.", icon=":material/science:")
+        st.info(_("Showing the bundled demo data."), icon=":material/science:")
     st.divider()
     language.switch(on_change=lambda chosen: users.set_language(dashboard.connection(), user.username, chosen))
-    st.caption(f"Signed in as {markdown_text(user.name)} ({user.role})")
-    st.button("Sign out", on_click=signin.sign_out_button, icon=":material/logout:")
+    st.caption(_("Signed in as {name} ({role})").format(name=markdown_text(user.name), role=role_label(user.role)))
+    st.button(_("Sign out"), on_click=signin.sign_out_button, icon=":material/logout:")
 
 dashboard.use_scope(filters.scope(allowed_accounts=access.allowed_accounts(con, user)))
 
@@ -167,8 +173,10 @@ with errors.shown_as_message():
         # Figures of a period the exports have not reached yet would all read 0.
         st.title(page.title)
         st.info(
-            f"No export data for this period yet: exports run to {options.data_date:%Y-%m-%d}. "
-            "Choose an earlier period or as-of date in the sidebar.",
+            _(
+                "No export data for this period yet: exports run to {data_date}. "
+                "Choose an earlier period or as-of date in the sidebar."
+            ).format(data_date=f"{options.data_date:%Y-%m-%d}"),
             icon=":material/event_busy:",
         )
     else:

@@ -22,11 +22,14 @@ import duckdb
 import polars as pl
 
 from kam.config import Settings, settings
+from kam.i18n import N_, _
 from kam.store import audit, db
 from kam.store.schema import SHARED_EMAIL
 from kam.store.write import Busy, write
 
 ROLES = ("vp", "manager", "admin")
+# What each role is called on screen.
+ROLE_LABELS = {"vp": N_("Sales VP"), "manager": N_("Account manager"), "admin": N_("Administrator")}
 MIN_PASSWORD = 10
 # scrypt cost: about 50 ms a hash here, slow enough to make guessing expensive.
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
@@ -52,6 +55,18 @@ def common_passwords() -> frozenset[str]:
     """The bundled list of common passwords, lower-cased."""
     lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
     return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def role_label(role: str) -> str:
+    """The role as the screen names it, in the run's language."""
+    return _(ROLE_LABELS[role]) if role in ROLE_LABELS else role
+
+
+def password_rule() -> str:
+    """The password rule, as the forms and a refusal state it."""
+    return _("The password needs at least {count} characters, not digits only, not a common password.").format(
+        count=MIN_PASSWORD
+    )
 
 
 @dataclass(frozen=True)
@@ -186,7 +201,7 @@ def _attempt(
     )
     if until is not None:
         audit.record(cur, who, "sign_in.locked", target, after=None if known else {"name": _digest(username)})
-        return SignInError(f"Too many failed attempts: try again after {until:%H:%M}.")
+        return SignInError(_("Too many failed attempts: try again after {time}.").format(time=f"{until:%H:%M}"))
     usable = known and row["active"]
     right = verify_password(password, row["password_hash"] if usable else _decoy_hash())
     if not (usable and right):
@@ -194,7 +209,7 @@ def _attempt(
             cur, name_key, username if known else None, now, policy.max_failed_logins, policy
         )
         if source_key is not None:
-            _, source_locked = _count_failure(cur, source_key, None, now, policy.source_max_failed_logins, policy)
+            _n, source_locked = _count_failure(cur, source_key, None, now, policy.source_max_failed_logins, policy)
             locked = locked or source_locked
         after = {"failures": failures, "locked": locked, "source": source or None}
         if not usable:
@@ -203,11 +218,13 @@ def _attempt(
             after["name"] = _digest(username)
         audit.record(cur, who, "sign_in.failed", target, after=after)
         if locked:
-            return SignInError(f"Too many failed attempts: locked for {policy.lockout_minutes} minutes.")
-        return SignInError("Wrong user name or password.")
+            return SignInError(
+                _("Too many failed attempts: locked for {minutes} minutes.").format(minutes=policy.lockout_minutes)
+            )
+        return SignInError(_("Wrong user name or password."))
     if row["must_change_password"] and _expired(row, now, policy):
         audit.record(cur, username, "sign_in.expired", username)
-        return SignInError("This one-time password has expired; ask an admin for a new one.")
+        return SignInError(_("This one-time password has expired; ask an admin for a new one."))
     # The name's own count ends here; counts idle longer than a lock-out are forgotten, so
     # that names typed once (and maybe never again) do not pile up.
     db.execute(
@@ -281,7 +298,7 @@ def unlock(con: duckdb.DuckDBPyConnection, username: str, by: str | None, now: d
 
     def work(cur: duckdb.DuckDBPyConnection) -> int:
         if _row(cur, username) is None:
-            raise UserError(f"There is no user {username}.")
+            raise UserError(_("There is no user {user}.").format(user=username))
         lifted = _unlock(cur, username, now or datetime.now())
         audit.record(cur, by, "user.unlock", username, after={"locks": lifted})
         return lifted
@@ -347,9 +364,13 @@ def _dropped_as_shared(con: duckdb.DuckDBPyConnection, email: str) -> bool:
 
 
 def _ambiguous(email: str, who: str) -> str:
-    return (
-        f"Several {who} have the e-mail {email}, so single sign-on cannot tell who you are. Ask an admin to correct it."
-    )
+    if who == "users":
+        message = _("Several users have the e-mail {email}, so single sign-on cannot tell who you are.")
+    else:
+        message = _(
+            "Several managers in the exports have the e-mail {email}, so single sign-on cannot tell who you are."
+        )
+    return message.format(email=email) + " " + _("Ask an admin to correct it.")
 
 
 def refresh(con: duckdb.DuckDBPyConnection, user: User) -> User | None:
@@ -377,17 +398,17 @@ def refresh(con: duckdb.DuckDBPyConnection, user: User) -> User | None:
 
 def _check(role: str, manager_id: str | None, password: str | None) -> None:
     if role not in ROLES:
-        raise UserError(f"Role must be one of {', '.join(ROLES)}.")
+        raise UserError(_("Role must be one of {roles}.").format(roles=", ".join(ROLES)))
     if role == "manager" and not manager_id:
-        raise UserError("A manager must be linked to a manager id of the exports.")
+        raise UserError(_("A manager must be linked to a manager id of the exports."))
     if password is None:
         return
     if len(password) < MIN_PASSWORD:
-        raise UserError(f"The password needs at least {MIN_PASSWORD} characters.")
+        raise UserError(password_rule())
     if password.isdigit():
-        raise UserError("A password of digits only is too easy to guess; add letters or signs.")
+        raise UserError(_("A password of digits only is too easy to guess; add letters or signs."))
     if password.lower() in common_passwords():
-        raise UserError("This password is one of the most common ones; choose another.")
+        raise UserError(_("This password is one of the most common ones; choose another."))
 
 
 def _check_email(con: duckdb.DuckDBPyConnection, email: str | None, username: str) -> None:
@@ -395,14 +416,14 @@ def _check_email(con: duckdb.DuckDBPyConnection, email: str | None, username: st
     if not email:
         return
     if "@" not in email or any(c.isspace() for c in email):
-        raise UserError(f"{email} is not an e-mail address.")
+        raise UserError(_("{email} is not an e-mail address.").format(email=email))
     other = db.scalar(
         con,
         "SELECT username FROM users WHERE lower(email) = lower($email) AND username <> $username LIMIT 1",
         {"email": email, "username": username},
     )
     if other is not None:
-        raise UserError(f"{other} already has the e-mail {email}.")
+        raise UserError(_("{user} already has the e-mail {email}.").format(user=other, email=email))
 
 
 def add_user(
@@ -432,9 +453,9 @@ def _new_user_hash(username: str, role: str, manager_id: str | None, password: s
     """The checks that need no database, then the hash (slow: kept out of the transaction)."""
     username = username.strip().lower()
     if not username or not username.replace("-", "").replace(".", "").replace("_", "").isalnum():
-        raise UserError("A user name is letters, digits, '-', '.' or '_'.")
+        raise UserError(_("A user name is letters, digits, '-', '.' or '_'."))
     if len(username) > MAX_NAME:
-        raise UserError(f"A user name has at most {MAX_NAME} characters.")
+        raise UserError(_("A user name has at most {count} characters.").format(count=MAX_NAME))
     _check(role, manager_id, password)
     return hash_password(password)
 
@@ -454,7 +475,7 @@ def _insert_user(
     """Insert a checked user with its audit row, in the caller's write."""
     username, email = username.strip().lower(), (email or "").strip() or None
     if _row(cur, username) is not None:
-        raise UserError(f"There is already a user {username}.")
+        raise UserError(_("There is already a user {user}.").format(user=username))
     _check_email(cur, email, username)
     db.execute(
         cur,
@@ -521,7 +542,7 @@ def _update_user(
 ) -> None:
     row = _row(cur, username)
     if row is None:
-        raise UserError(f"There is no user {username}.")
+        raise UserError(_("There is no user {user}.").format(user=username))
     new = {
         "role": role or row["role"],
         "manager_id": manager_id or row["manager_id"],
@@ -540,7 +561,7 @@ def _update_user(
             {"username": username},
         )
         if not others:
-            raise UserError(f"{username} is the last admin: make another user admin first.")
+            raise UserError(_("{user} is the last admin: make another user admin first.").format(user=username))
     if (new["role"], new["manager_id"], new["active"]) != (row["role"], row["manager_id"], row["active"]):
         end_sessions(cur, username, CHANGED)
     db.execute(
@@ -568,7 +589,7 @@ def set_password(
 
     def work(cur: duckdb.DuckDBPyConnection) -> int:
         if _row(cur, username) is None:
-            raise UserError(f"There is no user {username}.")
+            raise UserError(_("There is no user {user}.").format(user=username))
         _store_password(cur, username, password_hash, must_change)
         audit.record(cur, by, "user.password", username, after={"must_change": must_change})
         return _row(cur, username)["generation"]
@@ -620,11 +641,11 @@ def change_own_password(con: duckdb.DuckDBPyConnection, user: User, current: str
     def work(cur: duckdb.DuckDBPyConnection) -> User:
         row = _row(cur, user.username)
         if row is None or not row["active"] or (row["generation"] or 0) != user.generation:
-            raise UserError("Your session has ended; sign in again.")
+            raise UserError(_("Your session has ended; sign in again."))
         if not verify_password(current, row["password_hash"]):
-            raise UserError("The current password is wrong.")
+            raise UserError(_("The current password is wrong."))
         if current == new:
-            raise UserError("Choose a password other than the one-time password.")
+            raise UserError(_("Choose a password other than the one-time password."))
         _store_password(cur, user.username, password_hash, False)
         audit.record(cur, user.username, "user.password", user.username, after={"must_change": False})
         return _user(_row(cur, user.username))

@@ -11,6 +11,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from kam.i18n import _
 from kam.store.schema import DDL, EXPORTS_RUN_TO
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -56,7 +57,10 @@ _WRITABLE = "give the user running the dashboard write access to it, or set KAM_
 def _unwritable(path: Path, reason: str) -> DatabaseUnavailable:
     return DatabaseUnavailable(
         f"The database {path} or its folder cannot be written ({reason}): {_WRITABLE}.",
-        f"The database or its folder cannot be written: {_WRITABLE}.",
+        _(
+            "The database or its folder cannot be written: give the user running the dashboard write access "
+            "to it, or set KAM_DB_PATH to a writable place."
+        ),
     )
 
 
@@ -65,7 +69,10 @@ def _explain(path: Path, error: str) -> DatabaseUnavailable:
         todo = "stop that process (a second dashboard, or a `python -m kam` command) and start the dashboard again"
         return DatabaseUnavailable(
             f"The database {path} is in use by another process ({holder.group(1)}, PID {holder.group(2)}): {todo}.",
-            f"The database is in use by another process: {todo}.",
+            _(
+                "The database is in use by another process: stop that process (a second dashboard, or a "
+                "`python -m kam` command) and start the dashboard again."
+            ),
         )
     if "not a valid DuckDB database file" in error:
         todo = (
@@ -74,12 +81,15 @@ def _explain(path: Path, error: str) -> DatabaseUnavailable:
         )
         return DatabaseUnavailable(
             f"The database {path} is damaged or not a DuckDB database: {todo}.",
-            f"The database file is damaged or not a DuckDB database: {todo}.",
+            _(
+                "The database file is damaged or not a DuckDB database: restore it from a backup, or move it "
+                "aside and start again to rebuild it from the exports (visits entered in the app would then be lost)."
+            ),
         )
     if "Permission denied" in error or "Read-only file system" in error or "Cannot open file" in error:
         return _unwritable(path, error)
     return DatabaseUnavailable(
-        f"The database {path} cannot be opened: {error}", "The database cannot be opened; see the server log."
+        f"The database {path} cannot be opened: {error}", _("The database cannot be opened; see the server log.")
     )
 
 

@@ -17,11 +17,13 @@ from typing import TypeVar
 
 import duckdb
 
+from kam.i18n import N_, _
+
 T = TypeVar("T")
 # Runs of a write that meets a transaction conflict, and the first back-off in seconds.
 ATTEMPTS = 6
 BACKOFF = 0.01
-BUSY_MESSAGE = "The database is busy and nothing was saved. Please try again in a moment."
+BUSY_MESSAGE = N_("The database is busy and nothing was saved. Please try again in a moment.")
 
 
 class Busy(Exception):
@@ -60,7 +62,7 @@ def write(
                 _rollback(cur)
                 raise
         _pause(attempt)
-    raise busy(BUSY_MESSAGE)
+    raise busy(_(BUSY_MESSAGE))
 
 
 def _pause(attempt: int) -> None:

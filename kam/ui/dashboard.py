@@ -25,6 +25,7 @@ from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ct
 
 from kam import i18n
 from kam.config import PROJECT_ROOT, settings
+from kam.i18n import _
 from kam.ingest.bootstrap import open_database
 from kam.metrics import catalog
 from kam.metrics.scope import Scope
@@ -38,9 +39,11 @@ ENTRY = PROJECT_ROOT / "app.py"
 FAVICON = Path(__file__).with_name("favicon.png")
 # Where the session keeps its signed-in kam.people.users.User (kam.ui.signin puts it there).
 USER = "signed_in_user"
+# The databases this process has opened (the spinner is for the first open only).
+_opened: set[tuple[str, str]] = set()
 
 
-@st.cache_resource(show_spinner="Preparing the database…")
+@st.cache_resource(show_spinner=False)
 def _database(path: str, demo_dir: str) -> duckdb.DuckDBPyConnection:
     return open_database(Path(path), Path(demo_dir))
 
@@ -54,11 +57,18 @@ def database() -> duckdb.DuckDBPyConnection:
 def connection() -> duckdb.DuckDBPyConnection:
     """A fresh cursor on the deployment's database; the page stops with what to do when it cannot be opened."""
     policy = settings()
+    key = (str(policy.db_path), str(policy.demo_dir))
     try:
-        return _database(str(policy.db_path), str(policy.demo_dir)).cursor()
+        if key in _opened:
+            return _database(*key).cursor()
+        # Only the first open of a process may take a while (a new database is built from the exports).
+        with st.spinner(_("Preparing the database…")):
+            cursor = _database(*key).cursor()
+        _opened.add(key)
+        return cursor
     except DatabaseUnavailable as error:
         errors.LOG.error("%s", error)
-        st.error(f"The dashboard cannot open its database. {error.public}", icon=":material/error:")
+        st.error(_("The dashboard cannot open its database.") + " " + error.public, icon=":material/error:")
         st.stop()
 
 
@@ -98,7 +108,7 @@ def require_role(*roles: str) -> User:
     """The signed-in user, if their role may see this page; otherwise the page stops with a message."""
     user = current_user()
     if user.role not in roles:
-        st.error("This page is not open to your role.", icon=":material/block:")
+        st.error(_("This page is not open to your role."), icon=":material/block:")
         st.stop()
     return user
 

@@ -9,6 +9,8 @@ from contextlib import contextmanager
 
 import streamlit as st
 
+from kam.i18n import _
+
 LOG = logging.getLogger("kam")
 
 
@@ -17,8 +19,10 @@ def show_failure(error: BaseException) -> None:
     reference = secrets.token_hex(4)
     LOG.error("page failed (reference %s)", reference, exc_info=error)
     st.error(
-        "This page could not be shown because of an unexpected error. Try again; if it happens again, "
-        f"give the administrator the reference {reference} (the server log has the detail).",
+        _(
+            "This page could not be shown because of an unexpected error. Try again; if it happens again, "
+            "give the administrator the reference {reference} (the server log has the detail)."
+        ).format(reference=reference),
         icon=":material/error:",
     )
 

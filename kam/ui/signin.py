@@ -21,11 +21,11 @@ import streamlit as st
 
 from kam import logs
 from kam.config import settings
-from kam.i18n import _
+from kam.i18n import N_, _
 from kam.people import directory, sessions, users
 from kam.people.users import SignInError, User, UserError
 from kam.store import audit
-from kam.ui import dashboard, routes
+from kam.ui import dashboard, language, routes
 
 USER = dashboard.USER
 SEEN, MESSAGE = "signed_in_seen", "sign_in_message"
@@ -64,7 +64,7 @@ def current_user(now: datetime | None = None) -> User | None:
         return None
     idle = timedelta(minutes=settings().session_idle_minutes)
     if now - st.session_state.get(SEEN, now) > idle:
-        sign_out(f"Signed out after {settings().session_idle_minutes} minutes without activity.")
+        sign_out("Signed out after {minutes} minutes without activity.", minutes=settings().session_idle_minutes)
         return None
     fresh = users.refresh(dashboard.connection(), user)
     if fresh is None:
@@ -78,7 +78,7 @@ def current_user(now: datetime | None = None) -> User | None:
         st.session_state.pop(TOKEN_HASH)
     elif why is not None:
         logs.event("INFO", "session.ended", user.username, why=why)
-        sign_out(_("Your session has ended; sign in again."))
+        sign_out("Your session has ended; sign in again.")
         return None
     if st.session_state.get(BY_SSO):
         fresh = replace(fresh, must_change_password=False)
@@ -160,7 +160,7 @@ def _sign_in_by_email(email: str | None, verified: object) -> None:
         return
     if user is None:
         why = "e-mail not verified" if verified is False else "no active user with this e-mail"
-        _refuse(email, why, f"{email} has no access to this dashboard; ask an admin.")
+        _refuse(email, why, _("{email} has no access to this dashboard; ask an admin.").format(email=email))
         return
     audit.record_alone(con, user.username, "sign_in", user.username, after={"via": "single sign-on"})
     _start(replace(user, must_change_password=False))
@@ -218,19 +218,34 @@ def message() -> str | None:
     return st.session_state.get(MESSAGE)
 
 
-def sign_out(why: str | None = None) -> None:
-    """End the session's sign-in (and the single sign-on one, where used)."""
+# Why a session was signed out, as the sign-in page says it (the audit log keeps the English).
+SIGN_OUT_REASONS = (
+    N_("Signed out after {minutes} minutes without activity."),
+    N_("Your access to this dashboard has ended; ask an admin."),
+    N_("Your session has ended; sign in again."),
+)
+
+
+def sign_out(why: str | None = None, **values: object) -> None:
+    """End the session's sign-in (and the single sign-on one, where used).
+
+    why: one of SIGN_OUT_REASONS, filled in with values; the language chosen stays with the browser.
+    """
     user = st.session_state.pop(USER, None)
     hashed = st.session_state.get(TOKEN_HASH)
     if hashed is not None:
         sessions.revoke(dashboard.connection(), hashed, "signed out" if why is None else "ended")
     if user is not None:
-        audit.record_alone(dashboard.connection(), user.username, "sign_out", user.username, after={"why": why})
+        reason = why.format(**values) if why else None
+        audit.record_alone(dashboard.connection(), user.username, "sign_out", user.username, after={"why": reason})
         logs.event("INFO", "sign_out", user.username)
+    chosen = st.session_state.get(language.CHOSEN)
     for key in list(st.session_state):
         del st.session_state[key]
+    if chosen is not None:
+        st.session_state[language.CHOSEN] = chosen
     if why:
-        st.session_state[MESSAGE] = why
+        st.session_state[MESSAGE] = _(why).format(**values)
     if single_sign_on() and st.user.is_logged_in:
         st.logout()
 
@@ -246,7 +261,7 @@ def change_password(user: User) -> None:
     current = st.session_state.pop(CURRENT, "")
     new, repeat = st.session_state.pop(NEW_PASSWORD, ""), st.session_state.pop(REPEAT, "")
     if new != repeat:
-        st.session_state[MESSAGE] = "The two passwords differ."
+        st.session_state[MESSAGE] = _("The two passwords differ.")
         return
     try:
         changed = users.change_own_password(dashboard.connection(), user, current, new)
