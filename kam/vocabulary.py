@@ -11,18 +11,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+def N_(message: str) -> str:
+    """Mark a label for the translation catalogs (kam.i18n.N_; this layer imports nothing of kam).
+
+    The English label is the message id, translated where it is shown.
+    """
+    return message
+
+
 @dataclass(frozen=True)
 class Term:
-    """One word of the vocabulary: its stored code and its labels."""
+    """One word of the vocabulary: its stored code, its English label (a message id) and its Chinese name.
+
+    zh is the word of the source texts, which exports may also use for the code.
+    """
 
     code: str
     en: str
     zh: str
-
-    @property
-    def label(self) -> str:
-        """English and Chinese, as the forms show them."""
-        return f"{self.en} · {self.zh}"
 
 
 @dataclass(frozen=True)
@@ -40,10 +46,6 @@ class FollowUpStep:
         """The visit purpose text the CRM exports use for the step."""
         return f"{self.number} {self.zh}"
 
-    @property
-    def label(self) -> str:
-        return f"{self.number} {self.en} · {self.zh}"
-
 
 def codes(terms: tuple[Term, ...] | tuple[FollowUpStep, ...]) -> tuple[str, ...]:
     """The stored codes of terms, in their order."""
@@ -51,54 +53,54 @@ def codes(terms: tuple[Term, ...] | tuple[FollowUpStep, ...]) -> tuple[str, ...]
 
 
 TIER_TERMS = (
-    Term("A", "A — key account", "A类 · 重点客户"),
-    Term("B", "B — general account", "B类 · 一般客户"),
-    Term("C", "C — potential account", "C类 · 潜在客户"),
+    Term("A", N_("A — key account"), "A类 · 重点客户"),
+    Term("B", N_("B — general account"), "B类 · 一般客户"),
+    Term("C", N_("C — potential account"), "C类 · 潜在客户"),
 )
 TIERS = codes(TIER_TERMS)
 
 CHANNEL_TERMS = (
-    Term("in_person", "In person", "直接访问"),
-    Term("phone", "Phone", "电话"),
-    Term("video", "Video", "视频"),
-    Term("email", "Email", "邮件"),
-    Term("mail", "Letter", "信函"),
+    Term("in_person", N_("In person"), "直接访问"),
+    Term("phone", N_("Phone"), "电话"),
+    Term("video", N_("Video"), "视频"),
+    Term("email", N_("Email"), "邮件"),
+    Term("mail", N_("Letter"), "信函"),
 )
 CHANNELS = codes(CHANNEL_TERMS)
 
 FOLLOW_UP_STEPS = (
-    FollowUpStep("thank", 1, "In person: thank the customer", "当面致谢", ("in_person",)),
-    FollowUpStep("usage", 2, "Phone: check usage", "电话回访使用情况", ("phone",)),
-    FollowUpStep("relationship", 3, "Letter: keep the relationship", "信函维系关系", ("mail",)),
-    FollowUpStep("survey", 4, "In person: satisfaction survey", "当面满意度调查", ("in_person",)),
-    FollowUpStep("referral", 5, "Phone or in person: ask for referrals", "请求推荐", ("phone", "in_person")),
-    FollowUpStep("repurchase", 6, "Letter: thank again, invite repurchase", "信函致谢并邀请复购", ("mail",)),
+    FollowUpStep("thank", 1, N_("In person: thank the customer"), "当面致谢", ("in_person",)),
+    FollowUpStep("usage", 2, N_("Phone: check usage"), "电话回访使用情况", ("phone",)),
+    FollowUpStep("relationship", 3, N_("Letter: keep the relationship"), "信函维系关系", ("mail",)),
+    FollowUpStep("survey", 4, N_("In person: satisfaction survey"), "当面满意度调查", ("in_person",)),
+    FollowUpStep("referral", 5, N_("Phone or in person: ask for referrals"), "请求推荐", ("phone", "in_person")),
+    FollowUpStep("repurchase", 6, N_("Letter: thank again, invite repurchase"), "信函致谢并邀请复购", ("mail",)),
 )
-OTHER_PURPOSE = Term("other", "Other (describe)", "其他")
+OTHER_PURPOSE = Term("other", N_("Other (describe)"), "其他")
 
 SEVERITY_TERMS = (
-    Term("low", "Low", "低"),
-    Term("medium", "Medium", "中"),
-    Term("high", "High", "高"),
+    Term("low", N_("Low"), "低"),
+    Term("medium", N_("Medium"), "中"),
+    Term("high", N_("High"), "高"),
 )
 SEVERITIES = codes(SEVERITY_TERMS)
 
 CHURN_REASON_TERMS = (
-    Term("price", "Price", "价格背离"),
-    Term("product", "Product", "产品背离"),
-    Term("market", "Market", "市场背离"),
-    Term("service", "Service", "服务背离"),
-    Term("technology", "Technology", "技术背离"),
-    Term("organization", "Organization", "组织背离"),
+    Term("price", N_("Price"), "价格背离"),
+    Term("product", N_("Product"), "产品背离"),
+    Term("market", N_("Market"), "市场背离"),
+    Term("service", N_("Service"), "服务背离"),
+    Term("technology", N_("Technology"), "技术背离"),
+    Term("organization", N_("Organization"), "组织背离"),
 )
 CHURN_REASONS = codes(CHURN_REASON_TERMS)
 
 WARNING_SIGN_TERMS = (
-    Term("creditors", "More creditors chasing them", "讨债的人增多"),
-    Term("owner_unreachable", "The owner avoids meetings", "老板避而不见"),
-    Term("dumping", "Dumping stock at low prices", "低价抛货"),
-    Term("internal_conflict", "Internal conflict", "内部矛盾加剧"),
-    Term("staff_turnover", "Staff leaving", "员工离职增加"),
-    Term("business_shift", "The main business shifting", "主业转移"),
+    Term("creditors", N_("More creditors chasing them"), "讨债的人增多"),
+    Term("owner_unreachable", N_("The owner avoids meetings"), "老板避而不见"),
+    Term("dumping", N_("Dumping stock at low prices"), "低价抛货"),
+    Term("internal_conflict", N_("Internal conflict"), "内部矛盾加剧"),
+    Term("staff_turnover", N_("Staff leaving"), "员工离职增加"),
+    Term("business_shift", N_("The main business shifting"), "主业转移"),
 )
 WARNING_SIGNS = codes(WARNING_SIGN_TERMS)

@@ -24,40 +24,42 @@ def field_error(field: str) -> None:
         st.error(message, icon=":material/error:")
 
 
-st.title("Change a visit" if editing else "Log a visit")
+st.title(_("Change a visit") if editing else _("Log a visit"))
 if confirmation := visit_form.take_confirmation():
     st.success(confirmation, icon=":material/check_circle:")
-    st.page_link(dashboard.page_file("worklist"), label="Back to my worklist", icon=":material/checklist:")
+    st.page_link(dashboard.page_file("worklist"), label=_("Back to my worklist"), icon=":material/checklist:")
 field_error("form")
 
 with st.form("visit"):
-    st.selectbox("Account", list(labels), format_func=labels.get, key="visit_account", placeholder="Type a name or id")
+    st.selectbox(
+        _("Account"), list(labels), format_func=labels.get, key="visit_account", placeholder=_("Type a name or id")
+    )
     field_error("account_id")
     st.date_input(
-        "Date of the visit",
+        _("Date of the visit"),
         key="visit_date",
         min_value=date.today() - timedelta(days=365),
-        help=f"Today or up to {policy.visit_max_age_days} days back",
+        help=_("Today or up to {days} days back").format(days=policy.visit_max_age_days),
     )
     field_error("visit_date")
     st.selectbox(
-        "Channel", list(visit_rules.CHANNEL_LABELS), format_func=visit_rules.CHANNEL_LABELS.get, key="visit_channel"
+        _("Channel"), list(visit_rules.CHANNEL_LABELS), format_func=visit_rules.channel_label, key="visit_channel"
     )
     field_error("channel")
     st.selectbox(
-        "Purpose", list(visit_rules.PURPOSE_LABELS), format_func=visit_rules.PURPOSE_LABELS.get, key="visit_purpose"
+        _("Purpose"), list(visit_rules.PURPOSE_LABELS), format_func=visit_rules.purpose_label, key="visit_purpose"
     )
     field_error("purpose")
-    st.text_input("Purpose, if other", key="visit_purpose_other")
+    st.text_input(_("Purpose, if other"), key="visit_purpose_other")
     field_error("purpose_other")
-    st.checkbox("Senior management took part", key="visit_executive")
-    st.text_input("People met", key="visit_met_with", placeholder="Names and roles")
+    st.checkbox(_("Senior management took part"), key="visit_executive")
+    st.text_input(_("People met"), key="visit_met_with", placeholder=_("Names and roles"))
     field_error("met_with")
-    st.text_area("Notes", key="visit_notes")
+    st.text_area(_("Notes"), key="visit_notes")
     field_error("notes")
-    st.text_input("Next step", key="visit_next_step")
+    st.text_input(_("Next step"), key="visit_next_step")
     field_error("next_step")
-    st.date_input("Date of the next step", key="visit_next_date", min_value=date.today() - timedelta(days=365))
+    st.date_input(_("Date of the next step"), key="visit_next_date", min_value=date.today() - timedelta(days=365))
     field_error("next_date")
     st.multiselect(
         _("Credit warning signs seen"),
@@ -69,7 +71,7 @@ with st.form("visit"):
     )
     field_error("warning_signs")
     st.form_submit_button(
-        "Save the change" if editing else "Save visit",
+        _("Save the change") if editing else _("Save visit"),
         on_click=visit_form.submit,
         args=(user,),
         type="primary",
@@ -77,29 +79,29 @@ with st.form("visit"):
     )
 if editing:
     left, right = st.columns(2)
-    left.button("Cancel the change", on_click=visit_form.cancel_edit, width="stretch")
-    right.button("Delete this visit", on_click=visit_form.delete, args=(user, editing), width="stretch")
+    left.button(_("Cancel the change"), on_click=visit_form.cancel_edit, width="stretch")
+    right.button(_("Delete this visit"), on_click=visit_form.delete, args=(user, editing), width="stretch")
 
-st.header("Your recent visits")
+st.header(_("Your recent visits"))
 recent = visit_log.recent_visits(dashboard.connection(), user)
 if recent.is_empty():
-    st.info("No visits yet.")
+    st.info(_("No visits yet."))
 else:
     table(
         recent.drop("created_by", "created_at"),
         "recent-visits",
         by_filters=False,
-        visit_id="Visit",
-        account_id="Account",
-        account_name="Name",
-        visit_date=st.column_config.DateColumn("Date"),
-        editable="May change",
+        visit_id=_("Visit"),
+        account_id=_("Account"),
+        account_name=_("Name"),
+        visit_date=st.column_config.DateColumn(_("Date")),
+        editable=_("May change"),
     )
     if choices := visit_form.changeable(recent):
         left, right = st.columns([3, 1], vertical_alignment="bottom")
         chosen = left.selectbox(
-            f"Change one of your visits of the last {policy.visit_edit_days} days",
+            _("Change one of your visits of the last {days} days").format(days=policy.visit_edit_days),
             list(choices),
             format_func=choices.get,
         )
-        right.button("Change it", on_click=visit_form.start_edit, args=(user, chosen), width="stretch")
+        right.button(_("Change it"), on_click=visit_form.start_edit, args=(user, chosen), width="stretch")

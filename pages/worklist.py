@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from kam.i18n import _
 from kam.metrics import visits, worklist
 from kam.ui import dashboard
 from kam.ui.widgets import table
@@ -11,16 +12,20 @@ scope = dashboard.today_scope()
 due = dashboard.cached(worklist.worklist, scope)
 followups = dashboard.cached(visits.followups_due, scope)
 
-st.title("My worklist")
-st.caption(f"Today, {scope.as_of:%Y-%m-%d}, with every visit you have logged: tier A first, most overdue first.")
+st.title(_("My worklist"))
+st.caption(
+    _("Today, {date}, with every visit you have logged: tier A first, most overdue first.").format(
+        date=f"{scope.as_of:%Y-%m-%d}"
+    )
+)
 
-st.header(f"Due for a visit ({due.height})")
+st.header(_("Due for a visit ({count})").format(count=due.height))
 if due.is_empty():
-    st.success("No account is overdue or due within a week.", icon=":material/task_alt:")
+    st.success(_("No account is overdue or due within a week."), icon=":material/task_alt:")
 else:
     labels = worklist.labels(due)
-    chosen = st.selectbox("Log a visit to", list(labels), format_func=labels.get, key="worklist_account")
-    if st.button("Log a visit", type="primary", width="stretch", icon=":material/edit_note:"):
+    chosen = st.selectbox(_("Log a visit to"), list(labels), format_func=labels.get, key="worklist_account")
+    if st.button(_("Log a visit"), type="primary", width="stretch", icon=":material/edit_note:"):
         st.switch_page(dashboard.page_file("log_visit"), query_params={"account": chosen})
     table(
         visits.as_read(
@@ -29,26 +34,26 @@ else:
             )
         ),
         "my-worklist",
-        account_id="Account",
-        name="Name",
-        tier="Tier",
-        days_since_visit="Days since visit",
-        cadence="Cadence (days)",
-        due_date=st.column_config.DateColumn("Due"),
-        days_overdue=st.column_config.NumberColumn("Days overdue", help="Negative: days left"),
+        account_id=_("Account"),
+        name=_("Name"),
+        tier=_("Tier"),
+        days_since_visit=_("Days since visit"),
+        cadence=_("Cadence (days)"),
+        due_date=st.column_config.DateColumn(_("Due")),
+        days_overdue=st.column_config.NumberColumn(_("Days overdue"), help=_("Negative: days left")),
     )
 
-st.header(f"Follow-ups due ({followups.height})")
+st.header(_("Follow-ups due ({count})").format(count=followups.height))
 if followups.is_empty():
-    st.write("No follow-up has come due.")
+    st.write(_("No follow-up has come due."))
 else:
     table(
         followups,
         "my-followups",
-        account_id="Account",
-        manager_id="Manager",
-        visit_date=st.column_config.DateColumn("Visited"),
-        next_step="Next step",
-        next_date=st.column_config.DateColumn("Due"),
-        days_late="Days late",
+        account_id=_("Account"),
+        manager_id=_("Manager"),
+        visit_date=st.column_config.DateColumn(_("Visited")),
+        next_step=_("Next step"),
+        next_date=st.column_config.DateColumn(_("Due")),
+        days_late=_("Days late"),
     )

@@ -15,6 +15,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
+from kam.i18n import _
 from kam.present.text import markdown_text
 from kam.ui import dashboard
 from kam.visits import log as visit_log
@@ -46,7 +47,9 @@ def prepare(allowed: Collection[str], preset_account: str | None = None) -> None
     if preset_account in allowed:
         st.session_state[KEYS["account_id"]] = preset_account
     elif preset_account:
-        st.session_state[ERRORS] = {"account_id": f"{markdown_text(preset_account)} is not one of your accounts."}
+        st.session_state[ERRORS] = {
+            "account_id": _("{account} is not one of your accounts.").format(account=markdown_text(preset_account))
+        }
 
 
 def _empty(field: str) -> Any:
@@ -98,8 +101,10 @@ def submit(user: Author) -> None:
     except VisitError as refused:
         st.session_state[ERRORS] = {"form": str(refused)}
         return
-    what = "changed" if editing else "saved"
-    st.session_state[SAVED] = f"Visit to {markdown_text(current.account_id)} on {current.visit_date:%Y-%m-%d} {what}."
+    done = _("Visit to {account} on {date} changed.") if editing else _("Visit to {account} on {date} saved.")
+    st.session_state[SAVED] = done.format(
+        account=markdown_text(current.account_id), date=f"{current.visit_date:%Y-%m-%d}"
+    )
     _clear()
 
 
@@ -107,7 +112,7 @@ def start_edit(user: Author, visit_id: str) -> None:
     """Fill the form with one of the user's own visits, to change it."""
     stored = visit_log.stored_visit(dashboard.connection(), visit_id)
     if stored is None or stored.get("created_by") != user.username:
-        st.session_state[ERRORS] = {"form": "That visit cannot be changed here."}
+        st.session_state[ERRORS] = {"form": _("That visit cannot be changed here.")}
         return
     for field, value in vars(visit_rules.draft_of(stored)).items():
         st.session_state[KEYS[field]] = list(value) if field == "warning_signs" else value
@@ -133,5 +138,5 @@ def delete(user: Author, visit_id: str) -> None:
     except VisitError as refused:
         st.session_state[ERRORS] = {"form": str(refused)}
         return
-    st.session_state[SAVED] = f"Visit {markdown_text(visit_id)} deleted."
+    st.session_state[SAVED] = _("Visit {visit} deleted.").format(visit=markdown_text(visit_id))
     _clear()

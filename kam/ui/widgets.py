@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
+from kam.i18n import N_, _
 from kam.metrics.filters import describe
 from kam.present import columns
 from kam.present.columns import Column, Kind, Override
@@ -24,8 +25,13 @@ from kam.ui import dashboard
 
 # Light fills, so that the figures stay readable on a projector.
 GOOD_FILL, WARN_FILL, BAD_FILL = "#d5f5e3", "#fdebd0", "#fadbd8"
-NO_DATA = "No data for these filters. Widen the period or clear a filter in the sidebar."
+NO_DATA = N_("No data for these filters. Widen the period or clear a filter in the sidebar.")
 DURATIONS = (Kind.HOURS, Kind.DAYS)
+
+
+def no_data() -> None:
+    """The message for a chart or table with nothing in it under the sidebar's filters."""
+    st.info(_(NO_DATA))
 
 
 def manager_names() -> dict[str, str]:
@@ -73,7 +79,7 @@ def column_config(spec: Column) -> Any:
 def download(
     frame: pl.DataFrame,
     name: str,
-    label: str = "Download CSV",
+    label: str | None = None,
     overrides: Mapping[str, Override] | None = None,
     *,
     by_filters: bool = True,
@@ -82,10 +88,11 @@ def download(
     file name says the period and the sidebar's filters that made the table.
 
     by_filters=False for tables the filters do not touch (the admin's): the file is `name.csv`.
+    label: the button's text, already in the run's language (default: Download CSV).
     """
     file_name = describe(dashboard.scope()).file_name(name, "csv") if by_filters else f"{name}.csv"
     st.download_button(
-        label,
+        label or _("Download CSV"),
         table_csv(frame, overrides),
         file_name=file_name,
         mime="text/csv",
@@ -160,7 +167,7 @@ def chart_with_table(
     select: the chart's bars or markers can be clicked; returns the clicked point's customdata.
     """
     if frame.is_empty():
-        st.info(NO_DATA)
+        st.info(_(NO_DATA))
         return None
     left, right = st.columns([3, 2], vertical_alignment="center")
     point = clickable(figure, f"chart-{name}", left) if select else left.plotly_chart(figure, key=f"chart-{name}")
@@ -195,7 +202,7 @@ def drill(title: str, frame: pl.DataFrame, name: str, /, **overrides: Override) 
     """The records behind a clicked bar or point, under the chart."""
     st.subheader(markdown_text(f"{title} ({frame.height})"), anchor=False)
     if frame.is_empty():
-        st.info("Nothing behind this point for these filters.")
+        st.info(_("Nothing behind this point for these filters."))
     else:
         table(frame, name, **overrides)
 
@@ -203,7 +210,7 @@ def drill(title: str, frame: pl.DataFrame, name: str, /, **overrides: Override) 
 def chart(figure: go.Figure, frame: pl.DataFrame, name: str) -> None:
     """A chart alone (its numbers are shown elsewhere on the page)."""
     if frame.is_empty():
-        st.info(NO_DATA)
+        st.info(_(NO_DATA))
     else:
         st.plotly_chart(figure, key=f"chart-{name}")
 

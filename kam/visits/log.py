@@ -17,6 +17,7 @@ import duckdb
 import polars as pl
 
 from kam.config import Settings, settings
+from kam.i18n import _
 from kam.store import audit, db
 from kam.store.write import write
 from kam.visits.rules import (
@@ -93,11 +94,11 @@ def save_visit(
         existing = _fetch(cur, visit_id)
         if existing is not None:
             if existing["created_by"] != user.username:
-                raise NotAllowed("This visit id is already taken.")
+                raise NotAllowed(_("This visit id is already taken."))
             return visit_id
         # The visits view counts an imported visit over an app one with its id: this one would never count.
         if db.scalar(cur, "SELECT count(*) FROM visits_imported WHERE visit_id = $id", {"id": visit_id}):
-            raise NotAllowed("This visit id is already taken by a visit of the CRM export.")
+            raise NotAllowed(_("This visit id is already taken by a visit of the CRM export."))
         record = _checked(cur, draft, user, now.date(), policy)
         row = {"visit_id": visit_id, **record, "created_by": user.username, "created_at": now, "updated_at": now}
         db.execute(
@@ -119,13 +120,15 @@ def _may_change(cur: duckdb.DuckDBPyConnection, visit_id: str, user: Author, now
     """The stored visit if the user may still edit or delete it, else NotAllowed."""
     row = _fetch(cur, visit_id)
     if row is None:
-        raise NotAllowed("This visit no longer exists.")
+        raise NotAllowed(_("This visit no longer exists."))
     if row["created_by"] != user.username:
-        raise NotAllowed("Only the person who logged a visit can change it.")
+        raise NotAllowed(_("Only the person who logged a visit can change it."))
     if now - row["created_at"] > timedelta(days=policy.visit_edit_days):
-        raise NotAllowed(f"Visits can be changed only within {policy.visit_edit_days} days of logging them.")
+        raise NotAllowed(
+            _("Visits can be changed only within {days} days of logging them.").format(days=policy.visit_edit_days)
+        )
     if db.scalar(cur, "SELECT count(*) FROM visits_imported WHERE visit_id = $id", {"id": visit_id}):
-        raise NotAllowed("This visit has since arrived in the CRM export; change it there.")
+        raise NotAllowed(_("This visit has since arrived in the CRM export; change it there."))
     return row
 
 

@@ -8,15 +8,17 @@ from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from kam.config import Settings
+from kam.i18n import _
 from kam.store.write import Busy
 from kam.vocabulary import CHANNEL_TERMS, FOLLOW_UP_STEPS, OTHER_PURPOSE, WARNING_SIGNS
 
-CHANNEL_LABELS: dict[str, str] = {term.code: term.label for term in CHANNEL_TERMS}
+# Stored code → English label (a message id, translated where shown: channel_label).
+CHANNEL_LABELS: dict[str, str] = {term.code: term.en for term in CHANNEL_TERMS}
 
 
 @dataclass(frozen=True)
 class Purpose:
-    """A purpose the form offers: the text stored for it and the channels the step usually uses."""
+    """A purpose the form offers: its English label (a message id), the text stored for it, the step's channels."""
 
     code: str
     label: str
@@ -29,11 +31,27 @@ OTHER = OTHER_PURPOSE.code
 PURPOSES: dict[str, Purpose] = {
     p.code: p
     for p in (
-        *(Purpose(step.code, step.label, step.stored, step.channels) for step in FOLLOW_UP_STEPS),
-        Purpose(OTHER, OTHER_PURPOSE.label, None),
+        *(Purpose(step.code, step.en, step.stored, step.channels) for step in FOLLOW_UP_STEPS),
+        Purpose(OTHER, OTHER_PURPOSE.en, None),
     )
 }
 PURPOSE_LABELS: dict[str, str] = {code: p.label for code, p in PURPOSES.items()}
+_STEP_NUMBERS = {step.code: step.number for step in FOLLOW_UP_STEPS}
+
+
+def channel_label(code: str) -> str:
+    """A channel as the form shows it, in the run's language; the stored code stays as it is."""
+    return _(CHANNEL_LABELS[code]) if code in CHANNEL_LABELS else code
+
+
+def purpose_label(code: str) -> str:
+    """A purpose as the form shows it: a follow-up step with its number, in the run's language."""
+    if code not in PURPOSE_LABELS:
+        return code
+    label = _(PURPOSE_LABELS[code])
+    return f"{_STEP_NUMBERS[code]} {label}" if code in _STEP_NUMBERS else label
+
+
 _PURPOSE_BY_STORED = {p.stored: code for code, p in PURPOSES.items() if p.stored}
 
 # Longest text accepted per field.
@@ -114,41 +132,41 @@ def validate(
     errors: dict[str, str] = {}
     account = stripped(draft.account_id)
     if not account:
-        errors["account_id"] = "Choose the account."
+        errors["account_id"] = _("Choose the account.")
     elif known_accounts is not None and account not in known_accounts:
-        errors["account_id"] = f"There is no account {account}."
+        errors["account_id"] = _("There is no account {account}.").format(account=account)
     elif account not in allowed_accounts:
-        errors["account_id"] = f"{account} is not one of your accounts."
+        errors["account_id"] = _("{account} is not one of your accounts.").format(account=account)
 
     oldest = today - timedelta(days=policy.visit_max_age_days)
     if not _is_date(draft.visit_date):
-        errors["visit_date"] = "Enter the visit date."
+        errors["visit_date"] = _("Enter the visit date.")
     elif draft.visit_date > today:
-        errors["visit_date"] = "The visit date cannot be in the future."
+        errors["visit_date"] = _("The visit date cannot be in the future.")
     elif draft.visit_date < oldest:
-        errors["visit_date"] = (
-            f"Visits more than {policy.visit_max_age_days} days ago cannot be logged (earliest {oldest:%Y-%m-%d})."
+        errors["visit_date"] = _("Visits more than {days} days ago cannot be logged (earliest {date}).").format(
+            days=policy.visit_max_age_days, date=f"{oldest:%Y-%m-%d}"
         )
 
     if draft.channel not in CHANNEL_LABELS:
-        errors["channel"] = "Choose how the visit took place."
+        errors["channel"] = _("Choose how the visit took place.")
     if draft.purpose is not None and draft.purpose not in PURPOSES:
-        errors["purpose"] = "Choose one of the listed purposes."
+        errors["purpose"] = _("Choose one of the listed purposes.")
     elif draft.purpose == OTHER and not stripped(draft.purpose_other):
-        errors["purpose_other"] = "Describe the purpose."
+        errors["purpose_other"] = _("Describe the purpose.")
 
     if draft.next_date is not None:
         if not _is_date(draft.next_date):
-            errors["next_date"] = "Enter a valid date for the next step."
+            errors["next_date"] = _("Enter a valid date for the next step.")
         elif _is_date(draft.visit_date) and draft.next_date <= draft.visit_date:
-            errors["next_date"] = "The next step's date must be after the visit date."
+            errors["next_date"] = _("The next step's date must be after the visit date.")
 
     if any(sign not in WARNING_SIGNS for sign in draft.warning_signs):
         errors["warning_signs"] = "Choose among the listed warning signs."
 
     for name, limit in MAX_TEXT.items():
         if name not in errors and len(stripped(getattr(draft, name))) > limit:
-            errors[name] = f"Keep this under {limit} characters."
+            errors[name] = _("Keep this under {count} characters.").format(count=limit)
     return errors
 
 
