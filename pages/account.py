@@ -9,31 +9,38 @@ from kam.present.columns import label_of
 from kam.present.formatting import MISSING, money, number, percent
 from kam.present.text import markdown_text as md
 from kam.ui import dashboard
-from kam.ui.widgets import chart, chart_with_table, table
+from kam.ui.widgets import chart, chart_with_table, table, term_label
+from kam.vocabulary import CHURN_REASON_TERMS
 
 scope = dashboard.scope()
 
-st.title("Account view")
+st.title(_("Account view"))
 # A link to /account?account=K0001 opens that account, coming back to the page the one last shown;
 # after that the search box is the user's.
 if "account_search" not in st.session_state:
     st.session_state["account_search"] = st.query_params.get("account") or st.session_state.get("account_shown", "")
 search, pick = st.columns([2, 3], vertical_alignment="bottom")
-text = search.text_input("Find an account", key="account_search", placeholder="Name, id or region, e.g. 华东 or K0001")
+text = search.text_input(
+    _("Find an account"), key="account_search", placeholder=_("Name, id or region, e.g. 华东 or K0001")
+)
 found = dashboard.cached(accounts.search_accounts, scope, text=text)
 if found.is_empty():
     st.info(
-        f"No account matches “{md(text)}” within the filters in the sidebar and the accounts open to you."
+        _("No account matches “{text}” within the filters in the sidebar and the accounts open to you.").format(
+            text=md(text)
+        )
         if text
-        else "No account in these filters."
+        else _("No account in these filters.")
     )
     st.stop()
 labels = dict(zip(found["account_id"], found["label"], strict=True))
 matches = found["matches"][0]
 account_id = pick.selectbox(
-    f"Accounts found ({found.height} of {matches} shown; narrow the search to see the rest)"
+    _("Accounts found ({shown} of {count} shown; narrow the search to see the rest)").format(
+        shown=found.height, count=matches
+    )
     if matches > found.height
-    else f"Accounts found ({matches})",
+    else _("Accounts found ({count})").format(count=matches),
     list(labels),
     format_func=labels.get,
 )
@@ -41,7 +48,7 @@ st.query_params["account"] = st.session_state["account_shown"] = account_id
 
 record = dashboard.cached(accounts.account_archive, scope, account_id=account_id)
 if record.is_empty():
-    st.info(f"Account {md(account_id)} is not within the filters in the sidebar.")
+    st.info(_("Account {account} is not within the filters in the sidebar.").format(account=md(account_id)))
     st.stop()
 archive = record.row(0, named=True)
 status = dashboard.cached(accounts.account_visit_status, scope, account_id=account_id)
@@ -57,60 +64,70 @@ surveys = dashboard.cached(satisfaction.account_surveys, scope, account_id=accou
 st.header(f"{md(archive['name'])} ({md(archive['account_id'])})")
 row = st.columns(4)
 row[0].metric(
-    "Tier", archive["tier"], help=f"At the as-of date; in the latest export: {archive['assigned_tier']}", border=True
+    _("Tier"),
+    archive["tier"],
+    help=_("At the as-of date; in the latest export: {tier}").format(tier=archive["assigned_tier"]),
+    border=True,
 )
-row[1].metric("Manager", f"{md(archive['manager_name'] or MISSING)} ({md(archive['manager_id'])})", border=True)
-row[2].metric("Region", md(archive["region"]), border=True)
-row[3].metric("Customer since", f"{archive['created_on']:%Y-%m-%d}", border=True)
-st.caption(
-    f"Industry: {md(archive['industry'] or MISSING)} · credit limit: {money(archive['credit_limit'])}"
-    + (f" · churned {archive['churned_on']:%Y-%m-%d} ({archive['churn_reason']})" if archive["churned_on"] else "")
+row[1].metric(_("Manager"), f"{md(archive['manager_name'] or MISSING)} ({md(archive['manager_id'])})", border=True)
+row[2].metric(_("Region"), md(archive["region"]), border=True)
+row[3].metric(_("Customer since"), f"{archive['created_on']:%Y-%m-%d}", border=True)
+facts = _("Industry: {industry} · credit limit: {credit_limit}").format(
+    industry=md(archive["industry"] or MISSING), credit_limit=money(archive["credit_limit"])
 )
+if archive["churned_on"]:
+    facts += " · " + _("churned {date} ({reason})").format(
+        date=f"{archive['churned_on']:%Y-%m-%d}", reason=term_label(CHURN_REASON_TERMS, archive["churn_reason"])
+    )
+st.caption(facts)
 if history.is_empty():
-    st.caption(f"No tier change up to the as-of date: tier {archive['tier']} throughout.")
+    st.caption(_("No tier change up to the as-of date: tier {tier} throughout.").format(tier=archive["tier"]))
 else:
-    with st.expander(f"Tier history ({history.height})"):
+    with st.expander(_("Tier history ({count})").format(count=history.height)):
         table(
             history,
             f"tier-history-{account_id}",
         )
 
-st.subheader("Overdue or open")
+st.subheader(_("Overdue or open"))
 if status.is_empty():
-    st.info("Not an active account at the as-of date: no visit is due.")
+    st.info(_("Not an active account at the as-of date: no visit is due."))
 elif status["overdue"][0]:
     st.warning(
-        f"Visit overdue: {number(status['days_since_visit'][0])} days since the last visit, "
-        f"cadence {status['cadence'][0]} days.",
+        _("Visit overdue: {days} days since the last visit, cadence {cadence} days.").format(
+            days=number(status["days_since_visit"][0]), cadence=status["cadence"][0]
+        ),
         icon=":material/event_busy:",
     )
 else:
     last = status["last_visit"][0]
     st.success(
-        f"Visits on cadence: last visit {last:%Y-%m-%d}, cadence {status['cadence'][0]} days."
+        _("Visits on cadence: last visit {date}, cadence {cadence} days.").format(
+            date=f"{last:%Y-%m-%d}", cadence=status["cadence"][0]
+        )
         if last
-        else f"Not visited yet, and within its first {status['cadence'][0]} days.",
+        else _("Not visited yet, and within its first {cadence} days.").format(cadence=status["cadence"][0]),
         icon=":material/event_available:",
     )
 if not followups.is_empty():
-    st.warning(f"Follow-ups due ({followups.height})", icon=":material/assignment_late:")
+    st.warning(_("Follow-ups due ({count})").format(count=followups.height), icon=":material/assignment_late:")
     table(
         followups,
         f"followups-{account_id}",
         account_id=None,
         name=None,
         tier=None,
-        visit_date="Visited",
-        next_date="Due",
+        visit_date=_("Visited"),
+        next_date=_("Due"),
     )
 if not open_complaints.is_empty():
-    st.warning(f"Open complaints ({open_complaints.height})", icon=":material/support_agent:")
+    st.warning(_("Open complaints ({count})").format(count=open_complaints.height), icon=":material/support_agent:")
     table(
         open_complaints,
         f"open-complaints-{account_id}",
     )
 if followups.is_empty() and open_complaints.is_empty():
-    st.write("No follow-up due and no open complaint.")
+    st.write(_("No follow-up due and no open complaint."))
 
 st.subheader(_("Health and credit"))
 health_now = dashboard.cached(risk.account_health_of, scope, account_id=account_id)
@@ -152,23 +169,23 @@ if not open_orders.is_empty():
     with st.expander(_("Open orders ({count})").format(count=open_orders.height)):
         table(open_orders, f"open-orders-{account_id}", account_id=None, name=None, manager_id=None)
 
-st.subheader("Orders")
-st.caption("Revenue by month, the 24 months up to the as-of date")
+st.subheader(_("Orders"))
+st.caption(_("Revenue by month, the 24 months up to the as-of date"))
 chart_with_table(
     charts.revenue_by_month(monthly),
     monthly,
     f"revenue-{account_id}",
 )
 if not orders.is_empty():
-    with st.expander(f"Every order up to the as-of date ({orders.height})"):
+    with st.expander(_("Every order up to the as-of date ({count})").format(count=orders.height)):
         table(
             orders,
             f"orders-{account_id}",
         )
 
-st.subheader(f"Visits ({timeline.height})")
+st.subheader(_("Visits ({count})").format(count=timeline.height))
 if timeline.is_empty():
-    st.write("No visit up to the as-of date.")
+    st.write(_("No visit up to the as-of date."))
 else:
     chart(charts.visit_timeline(timeline), timeline, f"visits-{account_id}")
     table(
@@ -176,14 +193,14 @@ else:
         f"visit-list-{account_id}",
     )
 
-st.subheader(f"Complaints ({complaint_list.height})")
+st.subheader(_("Complaints ({count})").format(count=complaint_list.height))
 if complaint_list.is_empty():
-    st.write("No complaint up to the as-of date.")
+    st.write(_("No complaint up to the as-of date."))
 else:
     table(
         complaint_list,
         f"complaints-{account_id}",
-        complaint_id="Complaint",
+        complaint_id=_("Complaint"),
         account_id=None,
         name=None,
         tier=None,
@@ -192,13 +209,13 @@ else:
         age_hours=None,
     )
 
-st.subheader(f"Surveys ({surveys.height})")
+st.subheader(_("Surveys ({count})").format(count=surveys.height))
 if surveys.is_empty():
-    st.write("No survey up to the as-of date.")
+    st.write(_("No survey up to the as-of date."))
 else:
     table(
         surveys,
         f"surveys-{account_id}",
-        score="Score (1–5)",
-        nps="Would recommend (0–10)",
+        score=_("Score (1–5)"),
+        nps=_("Would recommend (0–10)"),
     )

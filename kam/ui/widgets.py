@@ -22,11 +22,18 @@ from kam.present.downloads import table_csv
 from kam.present.formatting import MISSING
 from kam.present.text import markdown_text
 from kam.ui import dashboard
+from kam.vocabulary import Term
 
 # Light fills, so that the figures stay readable on a projector.
 GOOD_FILL, WARN_FILL, BAD_FILL = "#d5f5e3", "#fdebd0", "#fadbd8"
 NO_DATA = N_("No data for these filters. Widen the period or clear a filter in the sidebar.")
 DURATIONS = (Kind.HOURS, Kind.DAYS)
+
+
+def term_label(terms: tuple[Term, ...], code: str | None) -> str:
+    """A vocabulary code (tier, channel, churn reason, …) as the screen names it, in the run's language."""
+    found = next((term for term in terms if term.code == code), None)
+    return _(found.en) if found else (code or MISSING)
 
 
 def no_data() -> None:
