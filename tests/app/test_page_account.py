@@ -195,7 +195,7 @@ def test_a_churned_account_keeps_its_history(portfolio: Path):
     at = at_june_end(account="K4")
     assert not at.exception
     assert [i.value for i in at.main.info] == ["Not an active account at the as-of date: no visit is due."]
-    assert any("churned 2026-05-15 (price)" in c.value for c in at.caption)
+    assert any("churned 2026-05-15 (Price)" in c.value for c in at.caption)
     assert {"Visits (1)", "Surveys (1)"} <= {h.value for h in at.subheader}
     assert [(f"{r['month']:%Y-%m}", r["revenue"]) for r in table(at, "month")] == [("2026-04", 500)]
 
