@@ -1,13 +1,15 @@
 """Admin: load new exports, see what every load did, manage users, read the audit log."""
 
+import polars as pl
 import streamlit as st
 
 from kam.config import settings
+from kam.i18n import _, ngettext
 from kam.ingest import loader, uploads
 from kam.jobs import briefs
 from kam.metrics import catalog
 from kam.people import users
-from kam.people.users import ROLES, UserError
+from kam.people.users import ROLES, UserError, role_label
 from kam.present.text import markdown_text as md
 from kam.store import audit
 from kam.ui import dashboard
@@ -18,81 +20,92 @@ user = dashboard.require_role("admin")
 con = dashboard.connection()
 policy = settings()
 
-st.title("Admin")
+st.title(_("Admin"))
 loads, people, mailing, log, visits = st.tabs(
-    ["Load exports", "Users", "Weekly brief by mail", "Audit log", "Visits entered in the app"]
+    [_("Load exports"), _("Users"), _("Weekly brief by mail"), _("Audit log"), _("Visits entered in the app")]
 )
 
 with loads:
     st.caption(
-        f"CSV or Parquet files named after their table (accounts.csv, orders_2026.parquet, …), "
-        f"up to {policy.upload_max_mb} MB per file. A load replaces every export table at once; a file that "
-        "cannot be read leaves the data as it was. Visits entered in the app are never touched."
+        _(
+            "CSV or Parquet files named after their table (accounts.csv, orders_2026.parquet, …), "
+            "up to {limit} MB per file. A load replaces every export table at once; a file that "
+            "cannot be read leaves the data as it was. Visits entered in the app are never touched."
+        ).format(limit=policy.upload_max_mb)
     )
     if demo_users := users.active_demo_users(con):
         st.warning(
-            f"Loading exports retires the demo users: {', '.join(md(u) for u in demo_users)}. "
-            "They can no longer sign in; every other user, you included, stays signed in."
-            + (" You are a demo user: sign in as a real admin to load." if user.username in demo_users else ""),
+            _(
+                "Loading exports retires the demo users: {names}. "
+                "They can no longer sign in; every other user, you included, stays signed in."
+            ).format(names=", ".join(md(u) for u in demo_users))
+            + (" " + _("You are a demo user: sign in as a real admin to load.") if user.username in demo_users else ""),
             icon=":material/warning:",
         )
     files = st.file_uploader(
-        "Export files", type=["csv", "parquet"], accept_multiple_files=True, max_upload_size=policy.upload_max_mb
+        _("Export files"), type=["csv", "parquet"], accept_multiple_files=True, max_upload_size=policy.upload_max_mb
     )
     left, right = st.columns(2)
     source, force, report = None, False, None
-    if left.button("Load the uploaded files", type="primary", disabled=not files, width="stretch"):
+    if left.button(_("Load the uploaded files"), type="primary", disabled=not files, width="stretch"):
         source = "upload"
-    if right.button(f"Load the folder {policy.import_dir}", width="stretch"):
+    if right.button(_("Load the folder {folder}").format(folder=policy.import_dir), width="stretch"):
         source = "folder"
     # A load refused for the rows it would lose waits for the admin to confirm it.
     if source is None and (refused := st.session_state.get("load_refused")):
         question = st.empty()
         with question.container():
             st.warning(refused["message"], icon=":material/warning:")
-            confirmed = st.button("Load anyway", type="primary")
+            confirmed = st.button(_("Load anyway"), type="primary")
         if confirmed:
             source, force = refused["source"], True
             question.empty()
     if source is not None:
         st.session_state.pop("load_refused", None)
-        with st.status("Loading the exports: reading, checking, replacing the tables…") as progress:
+        with st.status(_("Loading the exports: reading, checking, replacing the tables…")) as progress:
             try:
                 if source == "upload":
                     report = uploads.load_uploads(con, files, user, force=force)
                 else:
                     report = uploads.load_import_folder(con, user, force=force)
             except loader.LoadRefused as failed:
-                progress.update(label="Nothing was loaded", state="error")
+                progress.update(label=_("Nothing was loaded"), state="error")
                 if failed.forceable:
-                    losses = "\n".join(f"- {loss.describe()}" for loss in failed.losses)
-                    message = (
-                        f"Nothing was loaded yet. This load would lose more than {policy.max_row_loss:.0%} "
-                        f"of the rows of:\n\n{losses}\n\nLoad anyway?"
-                    )
+                    losses = "\n".join(f"- {loss.describe(_)}" for loss in failed.losses)
+                    message = _(
+                        "Nothing was loaded yet. This load would lose more than {share} of the rows of:"
+                        "\n\n{losses}\n\nLoad anyway?"
+                    ).format(share=f"{policy.max_row_loss:.0%}", losses=losses)
                     st.session_state["load_refused"] = {"source": source, "message": message}
                     st.rerun()
-                st.error(f"Nothing was loaded: {md(failed)}", icon=":material/error:")
+                st.error(_("Nothing was loaded: {why}").format(why=md(failed.shown())), icon=":material/error:")
             except loader.LoadError as failed:
-                progress.update(label="Nothing was loaded", state="error")
-                st.error(f"Nothing was loaded: {md(failed)}", icon=":material/error:")
+                progress.update(label=_("Nothing was loaded"), state="error")
+                st.error(_("Nothing was loaded: {why}").format(why=md(failed.shown())), icon=":material/error:")
             else:
-                progress.update(label=f"Load {report.load_id} done", state="complete")
+                progress.update(label=_("Load {load_id} done").format(load_id=report.load_id), state="complete")
     if report is not None:
         dashboard.refresh_version()
-        st.success(f"Load {report.load_id} done: {report.rows_rejected:,} rows rejected.", icon=":material/done:")
+        st.success(
+            _("Load {load_id} done: {count} rows rejected.").format(
+                load_id=report.load_id, count=f"{report.rows_rejected:,}"
+            ),
+            icon=":material/done:",
+        )
         st.code(report.summary(), language=None)
     history = loader.history(con)
-    st.subheader("Load history")
+    st.subheader(_("Load history"))
     table(
         history,
         "load-history",
         by_filters=False,
-        loaded_at=st.column_config.DatetimeColumn("Loaded", format="YYYY-MM-DD HH:mm"),
+        loaded_at=st.column_config.DatetimeColumn(_("Loaded"), format="YYYY-MM-DD HH:mm"),
     )
     if not history.is_empty():
-        load_id = st.selectbox("Rejected rows of load", history["load_id"].to_list())
-        table(loader.rejects_of(con, load_id), f"rejects-{load_id}", by_filters=False)
+        load_id = st.selectbox(_("Rejected rows of load"), history["load_id"].to_list())
+        rejects = loader.rejects_of(con, load_id)
+        shown = rejects.with_columns(pl.col("reason").map_elements(loader.reason_shown, return_dtype=pl.String))
+        table(shown, f"rejects-{load_id}", by_filters=False)
 
 with people:
     if notice := st.session_state.pop("admin_notice", None):
@@ -103,9 +116,11 @@ with people:
     manager_names = dict(zip(exported["manager_id"], exported["name"], strict=True))
 
     def manager_label(manager_id: str | None) -> str:
-        return "–" if manager_id is None else f"{manager_names.get(manager_id, 'not in the exports')} ({manager_id})"
+        if manager_id is None:
+            return "–"
+        return f"{manager_names.get(manager_id) or _('not in the exports')} ({manager_id})"
 
-    st.subheader("Add a user")
+    st.subheader(_("Add a user"))
     NEW_USER = {"add_username": "", "add_name": "", "add_role": "manager", "add_manager": None, "add_email": ""}
     NEW_USER |= {"add_password": ""}
 
@@ -125,7 +140,7 @@ with people:
         except UserError as refused:
             state["add_user_error"] = md(refused)
         else:
-            state["admin_notice"] = f"{md(state['add_username'].strip().lower())} added."
+            state["admin_notice"] = _("{user} added.").format(user=md(state["add_username"].strip().lower()))
             # An empty form for the next user: no one-time password left in it.
             for key, empty in NEW_USER.items():
                 state[key] = empty
@@ -133,27 +148,26 @@ with people:
     if refused := st.session_state.pop("add_user_error", None):
         st.error(refused, icon=":material/error:")
     with st.form("add_user"):
-        st.text_input("User name", key="add_username")
-        st.text_input("Full name", key="add_name")
-        st.selectbox("Role", ROLES, index=ROLES.index("manager"), key="add_role")
+        st.text_input(_("User name"), key="add_username")
+        st.text_input(_("Full name"), key="add_name")
+        st.selectbox(_("Role"), ROLES, index=ROLES.index("manager"), format_func=role_label, key="add_role")
         st.selectbox(
-            "Manager of the exports (for a manager)",
+            _("Manager of the exports (for a manager)"),
             [None, *manager_names],
             format_func=manager_label,
             key="add_manager",
         )
-        st.text_input("E-mail (for single sign-on)", key="add_email")
+        st.text_input(_("E-mail (for single sign-on)"), key="add_email")
         st.text_input(
-            "One-time password",
+            _("One-time password"),
             type="password",
             key="add_password",
-            help=f"At least {users.MIN_PASSWORD} characters, not digits only, not a common password. "
-            "They choose their own when first in.",
+            help=users.password_rule() + " " + _("They choose their own when first in."),
         )
-        st.form_submit_button("Add", on_click=add_user)
+        st.form_submit_button(_("Add"), on_click=add_user)
 
-    st.subheader("Change a user")
-    chosen = st.selectbox("User", everyone["username"].to_list(), key="admin_user")
+    st.subheader(_("Change a user"))
+    chosen = st.selectbox(_("User"), everyone["username"].to_list(), key="admin_user")
     if chosen is not None:
         current = everyone.filter(username=chosen).row(0, named=True)
         links = [None, *manager_names]
@@ -161,80 +175,105 @@ with people:
             links.append(current["manager_id"])
         # Keyed by the user, so that the form shows the chosen user's current values.
         with st.form("change_user"):
-            new_role = st.selectbox("Role", ROLES, index=ROLES.index(current["role"]), key=f"admin_role_{chosen}")
+            new_role = st.selectbox(
+                _("Role"),
+                ROLES,
+                index=ROLES.index(current["role"]),
+                format_func=role_label,
+                key=f"admin_role_{chosen}",
+            )
             new_manager = st.selectbox(
-                "Manager of the exports (for a manager)",
+                _("Manager of the exports (for a manager)"),
                 links,
                 index=links.index(current["manager_id"]),
                 format_func=manager_label,
                 key=f"admin_manager_{chosen}",
             )
             new_email = st.text_input(
-                "E-mail (for single sign-on)", current["email"] or "", key=f"admin_email_{chosen}"
+                _("E-mail (for single sign-on)"), current["email"] or "", key=f"admin_email_{chosen}"
             )
-            active = st.checkbox("May sign in", value=current["active"], key=f"admin_active_{chosen}")
-            if st.form_submit_button("Save"):
+            active = st.checkbox(_("May sign in"), value=current["active"], key=f"admin_active_{chosen}")
+            if st.form_submit_button(_("Save")):
                 try:
                     one_time = users.update_user(con, chosen, user.username, new_role, new_manager, active, new_email)
                 except UserError as refused:
                     st.error(md(refused), icon=":material/error:")
                 else:
                     # A retired demo user let in again gets a new password: its published one is no secret.
-                    extra = f" One-time password: `{one_time}` (hand it over in person)." if one_time else ""
-                    st.session_state["admin_notice"] = f"{md(chosen)} changed.{extra}"
+                    extra = (
+                        " " + _("One-time password: `{password}` (hand it over in person).").format(password=one_time)
+                        if one_time
+                        else ""
+                    )
+                    st.session_state["admin_notice"] = _("{user} changed.").format(user=md(chosen)) + extra
                     st.rerun()
-        if current["locked_until"] is not None and st.button(f"Unlock {chosen}", key="admin_unlock"):
+        if current["locked_until"] is not None and st.button(
+            _("Unlock {user}").format(user=chosen), key="admin_unlock"
+        ):
             users.unlock(con, chosen, user.username)
-            st.session_state["admin_notice"] = f"{md(chosen)} unlocked."
+            st.session_state["admin_notice"] = _("{user} unlocked.").format(user=md(chosen))
             st.rerun()
-        if st.button(f"Reset {chosen}'s password", help="Also lifts a lock-out"):
+        if st.button(_("Reset the password of {user}").format(user=chosen), help=_("Also lifts a lock-out")):
             one_time = users.reset_password(con, chosen, user)
-            st.info(f"One-time password for {md(chosen)}: `{one_time}`. Hand it over in person.", icon=":material/key:")
+            st.info(
+                _("One-time password for {user}: `{password}`. Hand it over in person.").format(
+                    user=md(chosen), password=one_time
+                ),
+                icon=":material/key:",
+            )
 
 with mailing:
     if notice := st.session_state.pop("brief_notice", None):
         st.success(notice, icon=":material/done:")
     st.caption(
-        f"Each recipient gets the brief of the last full week by mail, a manager only their own accounts, "
-        f"through the mail server {policy.smtp_host or '(not configured: smtp_host in kam.toml)'}. "
-        "Only active users with an e-mail can be picked. Each sending is in the audit log."
+        _(
+            "Each recipient gets the brief of the last full week by mail, a manager only their own accounts, "
+            "through the mail server {server}. "
+            "Only active users with an e-mail can be picked. Each sending is in the audit log."
+        ).format(server=policy.smtp_host or _("(not configured: smtp_host in kam.toml)"))
     )
     plan = briefs.schedule(con)
     choices = briefs.recipients(con)
     with st.form("brief_schedule"):
         picked = st.multiselect(
-            "Recipients",
+            _("Recipients"),
             list(choices),
             default=[name for name in (plan.recipients if plan else ()) if name in choices],
             format_func=lambda name: f"{name}: {choices[name]}",
         )
         left, right = st.columns(2)
         weekday = left.selectbox(
-            "Weekday", range(7), index=plan.weekday if plan else 0, format_func=lambda day: briefs.WEEKDAYS[day]
+            _("Weekday"), range(7), index=plan.weekday if plan else 0, format_func=lambda day: _(briefs.WEEKDAYS[day])
         )
-        hour = right.selectbox("Hour", range(24), index=plan.hour if plan else 8, format_func=lambda h: f"{h:02d}:00")
-        active = st.checkbox("Send", value=plan.active if plan else True)
-        if st.form_submit_button("Save the schedule"):
+        hour = right.selectbox(
+            _("Hour"), range(24), index=plan.hour if plan else 8, format_func=lambda h: f"{h:02d}:00"
+        )
+        active = st.checkbox(_("Send"), value=plan.active if plan else True)
+        if st.form_submit_button(_("Save the schedule")):
             try:
                 briefs.save_schedule(con, picked, weekday, hour, active, user.username)
             except briefs.ScheduleError as refused:
                 st.error(str(refused), icon=":material/error:")
             else:
-                st.session_state["brief_notice"] = "Schedule saved."
+                st.session_state["brief_notice"] = _("Schedule saved.")
                 st.rerun()
     if plan is not None and plan.last_sent_at is not None:
-        st.write(f"Last sent for {plan.last_sent_at:%Y-%m-%d %H:%M}.")
+        st.write(_("Last sent for {time}.").format(time=f"{plan.last_sent_at:%Y-%m-%d %H:%M}"))
 
 with log:
-    table(audit.events(con), "audit-log", by_filters=False, happened_at=st.column_config.DatetimeColumn("When"))
+    table(audit.events(con), "audit-log", by_filters=False, happened_at=st.column_config.DatetimeColumn(_("When")))
 
 with visits:
-    st.caption("Visits entered in the app, in the export format of the visits table, for the CRM.")
+    st.caption(_("Visits entered in the app, in the export format of the visits table, for the CRM."))
     exported = visit_export.export_app_visits(con)
-    st.write(f"{exported.height:,} visit{'' if exported.height == 1 else 's'} entered in the app.")
+    st.write(
+        ngettext("{count} visit entered in the app.", "{count} visits entered in the app.", exported.height).format(
+            count=f"{exported.height:,}"
+        )
+    )
     download(exported, "visits-entered-in-the-app", by_filters=False)
     st.download_button(
-        "Download Parquet",
+        _("Download Parquet"),
         visit_export.app_visits_parquet(con),
         file_name="visits-entered-in-the-app.parquet",
         icon=":material/download:",

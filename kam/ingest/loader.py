@@ -8,6 +8,7 @@ Tables written in the app (``visits_app`` and the sign-in tables) are never touc
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -17,6 +18,7 @@ import duckdb
 import polars as pl
 
 from kam.config import settings
+from kam.i18n import N_, _, ngettext
 from kam.store import db
 from kam.store.schema import (
     BOOL_VALUES,
@@ -25,7 +27,6 @@ from kam.store.schema import (
     EXPORTS,
     EXPORTS_RUN_TO,
     MANAGERS,
-    SHARED_EMAIL,
     Column,
     Table,
 )
@@ -49,7 +50,19 @@ DEMO_LOADER = "demo"
 
 
 class LoadError(Exception):
-    """The exports cannot be loaded at all; the database was left unchanged."""
+    """The exports cannot be loaded at all; the database was left unchanged.
+
+    message is an English message id with {placeholders} filled from values: str() is the
+    canonical English (the audit log and the command line keep it), shown() the run's language.
+    """
+
+    def __init__(self, message: str, **values: object) -> None:
+        super().__init__(message.format(**values) if values else message)
+        self.message, self.values = message, values
+
+    def shown(self) -> str:
+        """The message in the run's language, for the page."""
+        return _(self.message).format(**self.values) if self.values else _(self.message)
 
 
 @dataclass(frozen=True)
@@ -64,8 +77,11 @@ class RowLoss:
     def share(self) -> float:
         return (self.now - self.after) / self.now
 
-    def describe(self) -> str:
-        return f"{self.table}: {self.now:,} rows now, {self.after:,} after the load ({self.share:.0%} fewer)"
+    def describe(self, gettext: Callable[[str], str] = str) -> str:
+        """The loss as a line; gettext=_ for the page's language (the audit log keeps the English)."""
+        return gettext(N_("{table}: {now} rows now, {after} after the load ({share} fewer)")).format(
+            table=self.table, now=f"{self.now:,}", after=f"{self.after:,}", share=f"{self.share:.0%}"
+        )
 
 
 class LoadRefused(LoadError):
@@ -74,8 +90,8 @@ class LoadRefused(LoadError):
     forceable: an admin may confirm the load (only row losses can be confirmed, never an empty required table).
     """
 
-    def __init__(self, message: str, losses: list[RowLoss], forceable: bool) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, losses: list[RowLoss], forceable: bool, **values: object) -> None:
+        super().__init__(message, **values)
         self.losses = losses
         self.forceable = forceable
 
@@ -108,25 +124,37 @@ class LoadReport:
         return sum(self.rows_read.values()) - sum(self.rows_loaded.values())
 
     def summary(self) -> str:
-        """The report as text: rows per table, then every rejected cell."""
-        lines = [f"Load {self.load_id}: {len(self.files)} file(s)."]
+        """The report as text in the run's language: rows per table, then every rejected cell."""
+        lines = [
+            ngettext("Load {load_id}: {count} file.", "Load {load_id}: {count} files.", len(self.files)).format(
+                load_id=self.load_id, count=len(self.files)
+            )
+        ]
         for table in EXPORTS:
             read, loaded = self.rows_read.get(table, 0), self.rows_loaded.get(table, 0)
-            rejected = f", {read - loaded} rejected" if read > loaded else ""
-            lines.append(f"  {table:<13} {loaded:>10,} loaded of {read:,} read{rejected}")
-        lines.extend(f"  ignored: {name} (no table of that name)" for name in self.ignored_files)
-        lines.extend(f"  confirmed loss: {loss.describe()}" for loss in self.confirmed_losses)
+            line = (
+                _("{loaded} loaded of {read} read, {rejected} rejected")
+                if read > loaded
+                else _("{loaded} loaded of {read} read")
+            )
+            counts = line.format(loaded=f"{loaded:>10,}", read=f"{read:,}", rejected=f"{read - loaded:,}")
+            lines.append(f"  {table:<13} {counts}")
+        lines.extend(
+            "  " + _("ignored: {file} (no table of that name)").format(file=name) for name in self.ignored_files
+        )
+        lines.extend("  " + _("confirmed loss: {loss}").format(loss=loss.describe(_)) for loss in self.confirmed_losses)
         if self.rejects.height:
-            lines.append(f"Rejected rows ({self.rows_rejected:,}):")
-            lines.extend(describe_reject(row) for row in self.rejects.iter_rows(named=True))
+            lines.append(_("Rejected rows ({count}):").format(count=f"{self.rows_rejected:,}"))
+            lines.extend(describe_reject(row, _) for row in self.rejects.iter_rows(named=True))
         return "\n".join(lines)
 
 
-def describe_reject(reject: dict) -> str:
-    """One rejected cell as a line: where, which row, which column, what is wrong."""
-    where = "row" if reject["file"].lower().endswith(".parquet") else "line"
+def describe_reject(reject: dict, gettext: Callable[[str], str] = str) -> str:
+    """One rejected cell as a line: where, which row, which column, what is wrong (gettext=_: the run's language)."""
+    where = gettext(N_("row {line}") if reject["file"].lower().endswith(".parquet") else N_("line {line}"))
     key = f" [{reject['row_key']}]" if reject["row_key"] else ""
-    return f"  {reject['file']} {where} {reject['line']}{key} {reject['column_name']}: {reject['reason']}"
+    reason = reason_shown(reject["reason"]) if gettext is _ else reject["reason"]
+    return f"  {reject['file']} {where.format(line=reject['line'])}{key} {reject['column_name']}: {reason}"
 
 
 def table_for(file_name: str) -> str | None:
@@ -143,7 +171,7 @@ def table_for(file_name: str) -> str | None:
 def folder_files(folder: Path) -> list[ExportFile]:
     """The export files of a folder, in name order."""
     if not folder.is_dir():
-        raise LoadError(f"{folder}: no such folder")
+        raise LoadError(N_("{folder}: no such folder"), folder=folder)
     return [ExportFile(p.name, p) for p in sorted(folder.iterdir()) if p.is_file() and p.suffix.lower() in SUFFIXES]
 
 
@@ -162,7 +190,7 @@ def _utf8(raw: bytes, file_name: str) -> bytes:
     try:
         return raw.decode("gb18030").encode()
     except UnicodeDecodeError:
-        raise LoadError(f"{file_name}: unknown encoding (expected UTF-8 or GBK/GB18030)") from None
+        raise LoadError(N_("{file}: unknown encoding (expected UTF-8 or GBK/GB18030)"), file=file_name) from None
 
 
 def _read_csv(file: ExportFile) -> pl.DataFrame:
@@ -173,9 +201,9 @@ def _read_csv(file: ExportFile) -> pl.DataFrame:
     try:
         return pl.read_csv(source, infer_schema=False)
     except pl.exceptions.NoDataError:
-        raise LoadError(f"{file.name}: the file is empty") from None
+        raise LoadError(N_("{file}: the file is empty"), file=file.name) from None
     except pl.exceptions.PolarsError as error:
-        raise LoadError(f"{file.name}: cannot be read as CSV: {error}") from None
+        raise LoadError(N_("{file}: cannot be read as CSV: {error}"), file=file.name, error=error) from None
 
 
 def _read_parquet(file: ExportFile) -> pl.DataFrame:
@@ -183,7 +211,7 @@ def _read_parquet(file: ExportFile) -> pl.DataFrame:
     try:
         return pl.read_parquet(source)
     except Exception as error:  # Polars raises several kinds for a damaged file
-        raise LoadError(f"{file.name}: cannot be read as Parquet: {error}") from None
+        raise LoadError(N_("{file}: cannot be read as Parquet: {error}"), file=file.name, error=error) from None
 
 
 def _plain(dtype: pl.DataType) -> bool:
@@ -223,7 +251,12 @@ def header_map(headers: list[str], table: Table, file_name: str) -> dict[str, st
             f"{name} (or {' / '.join(table.column(name).aliases)})" if table.column(name).aliases else name
             for name in missing
         )
-        raise LoadError(f"{file_name}: missing required column {names} for table {table.name}")
+        raise LoadError(
+            N_("{file}: missing required column {columns} for table {table}"),
+            file=file_name,
+            columns=names,
+            table=table.name,
+        )
     return found
 
 
@@ -234,8 +267,13 @@ def read_export(file: ExportFile, table: Table) -> tuple[pl.DataFrame, dict[str,
     for name, header in headers.items():
         if not _plain(frame.schema[header]):
             raise LoadError(
-                f"{file.name}: column {header} holds {frame.schema[header]} values; "
-                f"{name} of {table.name} must be plain {table.column(name).kind} values"
+                N_("{file}: column {header} holds {dtype} values; {column} of {table} must be plain {kind} values"),
+                file=file.name,
+                header=header,
+                dtype=frame.schema[header],
+                column=name,
+                table=table.name,
+                kind=table.column(name).kind,
             )
     first_line = 1 if file.is_parquet else 2
     columns = [
@@ -356,14 +394,77 @@ def _sign_mapping(column: Column) -> dict[str, str]:
     return {v: v for v in column.choices} | CHOICE_ALIASES.get(column.name, {})
 
 
+# --- reject reasons ----------------------------------------------------------------------
+# load_rejects.reason keeps the canonical English of one of these (its placeholders filled in);
+# reason_shown finds which one a stored reason is and says it in the run's language.
+MISSING_VALUE = N_("missing value")
+NOT_ONE_OF = N_("'{value}' is not one of {choices}")
+NOT_ONE_SIGN = N_("'{value}' is not one of {choices} (or their Chinese names)")
+NOT_FOUND = N_("'{value}' not found in {table}")
+DUPLICATE = N_("duplicate key; the first row was kept")
 _FORMAT_HINT = {
-    "date": "is not a date (YYYY-MM-DD or YYYY/M/D)",
-    "timestamp": "is not a timestamp (YYYY-MM-DD HH:MM[:SS])",
-    "decimal": "is not a number",
-    "integer": "is not a whole number",
-    "bool": "is not yes/no (true/false, 1/0, yes/no, 是/否)",
-    "tier": "is not a tier (A, B or C)",
+    "date": N_("'{value}' is not a date (YYYY-MM-DD or YYYY/M/D)"),
+    "timestamp": N_("'{value}' is not a timestamp (YYYY-MM-DD HH:MM[:SS])"),
+    "decimal": N_("'{value}' is not a number"),
+    "integer": N_("'{value}' is not a whole number"),
+    "bool": N_("'{value}' is not yes/no (true/false, 1/0, yes/no, 是/否)"),
+    "tier": N_("'{value}' is not a tier (A, B or C)"),
 }
+CHURN_REASON_REQUIRED = N_("required when churned_on is set")
+NEGATIVE = N_("{value} is negative")
+SAME_TIER = N_("same as from_tier")
+IN_FUTURE = N_("{value} is in the future")
+BEFORE_OPENED = N_("is before opened_at")
+OUTSIDE_SCORE = N_("{value} is outside 1–5")
+OUTSIDE_NPS = N_("{value} is outside 0–10")
+NOT_POSITIVE = N_("must be greater than 0")
+IS_NEGATIVE = N_("must not be negative")
+SHARED = N_("'{value}' shared by several managers; dropped from each of them (single sign-on never guesses)")
+# The longer of two that start alike first, so that each stored reason matches its own.
+REASONS = (
+    MISSING_VALUE,
+    NOT_ONE_SIGN,
+    NOT_ONE_OF,
+    NOT_FOUND,
+    DUPLICATE,
+    *_FORMAT_HINT.values(),
+    CHURN_REASON_REQUIRED,
+    NEGATIVE,
+    SAME_TIER,
+    IN_FUTURE,
+    BEFORE_OPENED,
+    OUTSIDE_SCORE,
+    OUTSIDE_NPS,
+    NOT_POSITIVE,
+    IS_NEGATIVE,
+    SHARED,
+)
+
+
+def _pattern(reason: str) -> re.Pattern[str]:
+    parts = re.split(r"\{(\w+)\}", reason)
+    text = "".join(re.escape(part) if n % 2 == 0 else f"(?P<{part}>.*)" for n, part in enumerate(parts))
+    return re.compile(f"^{text}$", re.DOTALL)
+
+
+_PATTERNS = [(reason, _pattern(reason)) for reason in REASONS]
+
+
+def reason_text(reason: str, value: pl.Expr | None = None, **values: str) -> pl.Expr:
+    """The stored reason: the canonical English of reason, {value} taken from the rejected cell."""
+    # Neither the reasons nor the choices and table names filled in hold a brace of their own.
+    text = reason.format(value="\0", **values)
+    return pl.lit(text) if value is None else pl.format(text.replace("\0", "{}"), value)
+
+
+def reason_shown(stored: str | None) -> str | None:
+    """A stored reject reason in the run's language (as stored when it is none of REASONS)."""
+    if stored is None:
+        return None
+    for reason, pattern in _PATTERNS:
+        if found := pattern.match(stored):
+            return _(reason).format(**found.groupdict())
+    return stored
 
 
 def _cell_checks(column: Column, dtype: pl.DataType) -> list[Check]:
@@ -373,22 +474,20 @@ def _cell_checks(column: Column, dtype: pl.DataType) -> list[Check]:
     present = raw.is_not_null() if dtype == pl.String else pl.col(RAW + column.name).is_not_null()
     checks = []
     if column.required:
-        checks.append(Check(column.name, ~present, pl.lit("missing value")))
+        checks.append(Check(column.name, ~present, reason_text(MISSING_VALUE)))
     if column.kind == "signs":
         unknown = _sign_parts(raw).list.eval(pl.element().filter(~pl.element().is_in(list(_sign_mapping(column)))))
         checks.append(
             Check(
                 column.name,
                 unknown.list.len() > 0,
-                pl.format(
-                    "'{}' is not one of " + ", ".join(column.choices) + " (or their Chinese names)",
-                    unknown.list.first(),
-                ),
+                reason_text(NOT_ONE_SIGN, unknown.list.first(), choices=", ".join(column.choices)),
             )
         )
     elif column.kind != "text":
-        hint = _FORMAT_HINT.get(column.kind) or f"is not one of {', '.join(column.choices)}"
-        checks.append(Check(column.name, present & value.is_null(), pl.format("'{}' " + hint, raw)))
+        hint = _FORMAT_HINT.get(column.kind) or NOT_ONE_OF
+        reason = reason_text(hint, raw, choices=", ".join(column.choices or ()))
+        checks.append(Check(column.name, present & value.is_null(), reason))
     return checks
 
 
@@ -400,31 +499,31 @@ def _rule_checks(table: Table, today: date) -> list[Check]:
             Check(
                 "churn_reason",
                 c("churned_on").is_not_null() & c("churn_reason").is_null() & _text(c(RAW + "churn_reason")).is_null(),
-                pl.lit("required when churned_on is set"),
+                reason_text(CHURN_REASON_REQUIRED),
             ),
-            Check("credit_limit", c("credit_limit") < 0, pl.format("{} is negative", c("credit_limit"))),
-            Check("credit_term_days", c("credit_term_days") < 0, pl.format("{} is negative", c("credit_term_days"))),
+            Check("credit_limit", c("credit_limit") < 0, reason_text(NEGATIVE, c("credit_limit"))),
+            Check("credit_term_days", c("credit_term_days") < 0, reason_text(NEGATIVE, c("credit_term_days"))),
         ],
-        "tier_changes": [Check("to_tier", c("from_tier") == c("to_tier"), pl.lit("same as from_tier"))],
-        "orders": [Check("amount", c("amount") < 0, pl.format("{} is negative", c("amount")))],
+        "tier_changes": [Check("to_tier", c("from_tier") == c("to_tier"), reason_text(SAME_TIER))],
+        "orders": [Check("amount", c("amount") < 0, reason_text(NEGATIVE, c("amount")))],
         "visits": [
             Check(
                 "visit_date",
                 c("visit_date") > pl.lit(today),
-                pl.format("{} is in the future", c("visit_date")),
+                reason_text(IN_FUTURE, c("visit_date")),
             )
         ],
         "complaints": [
-            Check(name, c(name) < c("opened_at"), pl.lit("is before opened_at"))
+            Check(name, c(name) < c("opened_at"), reason_text(BEFORE_OPENED))
             for name in ("first_response_at", "resolved_at")
         ],
         "surveys": [
-            Check("score", ~c("score").is_between(1, 5), pl.format("{} is outside 1–5", c("score"))),
-            Check("nps", ~c("nps").is_between(0, 10), pl.format("{} is outside 0–10", c("nps"))),
+            Check("score", ~c("score").is_between(1, 5), reason_text(OUTSIDE_SCORE, c("score"))),
+            Check("nps", ~c("nps").is_between(0, 10), reason_text(OUTSIDE_NPS, c("nps"))),
         ],
         "targets": [
-            Check("revenue_target", c("revenue_target") <= 0, pl.lit("must be greater than 0")),
-            Check("visit_target", c("visit_target") < 0, pl.lit("must not be negative")),
+            Check("revenue_target", c("revenue_target") <= 0, reason_text(NOT_POSITIVE)),
+            Check("visit_target", c("visit_target") < 0, reason_text(IS_NEGATIVE)),
         ],
     }
     return rules.get(table.name, [])
@@ -444,7 +543,7 @@ def _reference_checks(table: Table, known: dict[str, pl.Series]) -> list[Check]:
             Check(
                 column,
                 value.is_not_null() & ~value.is_in(known[target].implode()),
-                pl.format("'{}' not found in " + target, value),
+                reason_text(NOT_FOUND, value, table=target),
             )
         )
     return checks
@@ -460,7 +559,7 @@ def check_table(
         key_cols = [pl.col(k) for k in table.key]
         first = (pl.struct(key_cols) if len(key_cols) > 1 else key_cols[0]).is_first_distinct()
         parsed = parsed.with_columns(_duplicate=~first & pl.all_horizontal(k.is_not_null() for k in key_cols))
-        checks.append(Check(table.key[-1], pl.col("_duplicate"), pl.lit("duplicate key; the first row was kept")))
+        checks.append(Check(table.key[-1], pl.col("_duplicate"), reason_text(DUPLICATE)))
     checks += _rule_checks(table, today) + _reference_checks(table, known)
 
     bad = pl.any_horizontal(check.bad.fill_null(False) for check in checks)
@@ -505,7 +604,7 @@ def _drop_shared_emails(managers: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFr
         pl.col("_line").alias("line"),
         _key_expr(MANAGERS).alias("row_key"),
         pl.lit("email").alias("column_name"),
-        pl.format("'{}' " + SHARED_EMAIL, pl.col("email")).alias("reason"),
+        reason_text(SHARED, pl.col("email")).alias("reason"),
     )
     return managers.with_columns(email=pl.when(~shared).then(pl.col("email"))), warnings
 
@@ -528,7 +627,7 @@ def prepare(
 
     for table in EXPORT_TABLES:
         if table.required_file and not by_table[table.name]:
-            raise LoadError(f"no {table.name} file ({table.name}.csv or {table.name}.parquet) among the exports")
+            raise LoadError(N_("no {table} file ({table}.csv or {table}.parquet) among the exports"), table=table.name)
 
     good: dict[str, pl.DataFrame] = {}
     rejects: list[pl.DataFrame] = []
@@ -543,7 +642,11 @@ def prepare(
             labels.update({(file.name, c): h for c, h in headers.items() if _normal(h) != c})
         raw = _union(frames) if frames else _empty_raw(table)
         if table.required_file and raw.height == 0:
-            raise LoadError(f"{', '.join(f.name for f in by_table[table.name])}: no rows; {table.name} is required")
+            raise LoadError(
+                N_("{files}: no rows; {table} is required"),
+                files=", ".join(f.name for f in by_table[table.name]),
+                table=table.name,
+            )
         read[table.name] = raw.height
         good[table.name], bad = check_table(table, raw, known, today)
         rejects.append(bad)
@@ -623,17 +726,18 @@ def load(
     good, rejects, read, ignored = prepare(files, today or date.today())
     names = [f.name for f in files if f.name not in ignored]
     if empty := _empty_required(good, read, rejects):
-        raise LoadRefused(f"a required table would be empty; {empty}", [], forceable=False)
+        raise LoadRefused(N_("a required table would be empty; {tables}"), [], forceable=False, tables=empty)
     max_loss = settings().max_row_loss
 
     def work(cur: duckdb.DuckDBPyConnection) -> LoadReport:
         losses = row_losses(cur, good, max_loss)
         if losses and not force:
             raise LoadRefused(
-                f"the load would lose more than {max_loss:.0%} of the rows of "
-                + "; ".join(loss.describe() for loss in losses),
+                N_("the load would lose more than {share} of the rows of {losses}"),
                 losses,
                 forceable=True,
+                share=f"{max_loss:.0%}",
+                losses="; ".join(loss.describe() for loss in losses),
             )
         load_id = db.scalar(cur, "SELECT coalesce(max(load_id), 0) + 1 FROM load_history")
         for table in EXPORT_TABLES:

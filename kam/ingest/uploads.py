@@ -8,6 +8,7 @@ from typing import Protocol
 import duckdb
 
 from kam.config import settings
+from kam.i18n import N_
 from kam.ingest import bootstrap, loader
 from kam.people import users
 from kam.people.users import User
@@ -22,7 +23,7 @@ class Upload(Protocol):
     def getvalue(self) -> bytes: ...
 
 
-DEMO_ADMIN_REFUSED = (
+DEMO_ADMIN_REFUSED = N_(
     "You are signed in as a demo user, whose password is published, and a load of real exports "
     "retires the demo users. Sign in as a real admin to load (the first admin, `admin`, got a "
     "one-time password on the server's console; or add one under Users)."
@@ -40,13 +41,16 @@ def load_uploads(
     """Load uploaded export files; refuses a file over the configured size (per file) before reading any."""
     uploads = list(uploads)
     if not uploads:
-        raise loader.LoadError("Choose the export files to load.")
+        raise loader.LoadError(N_("Choose the export files to load."))
     _refuse_demo_admin(con, admin)
     limit = settings().upload_max_mb
     for upload in uploads:
         if upload.size > limit * 1024 * 1024:
             raise loader.LoadError(
-                f"{upload.name} is {upload.size / 1024 / 1024:,.1f} MB; the limit is {limit} MB per file."
+                N_("{file} is {size} MB; the limit is {limit} MB per file."),
+                file=upload.name,
+                size=f"{upload.size / 1024 / 1024:,.1f}",
+                limit=limit,
             )
     files = [loader.ExportFile(upload.name, upload.getvalue()) for upload in uploads]
     return bootstrap.load_exports(con, files, source="upload", by=admin.username, force=force)

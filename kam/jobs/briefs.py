@@ -11,13 +11,14 @@ from email.message import EmailMessage
 import duckdb
 
 from kam.config import Settings, settings
+from kam.i18n import N_, _
 from kam.jobs import mail
 from kam.people.users import User
 from kam.store import audit, db
 from kam.store.write import write
 
 SCHEDULE_ID = 1
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"), N_("Sunday"))
 # One sending at a time in a process: the background thread and a page may both ask.
 _SENDING = threading.Lock()
 
@@ -66,10 +67,10 @@ def save_schedule(
 ) -> None:
     """Set the schedule; it counts from now, so a slot already past this week is not sent at once."""
     if not 0 <= weekday <= 6 or not 0 <= hour <= 23:
-        raise ScheduleError("Pick a weekday and an hour from 0 to 23.")
+        raise ScheduleError(_("Pick a weekday and an hour from 0 to 23."))
     unknown = sorted(set(names) - set(recipients(con)))
     if unknown:
-        raise ScheduleError(f"Not active users with an e-mail: {', '.join(unknown)}.")
+        raise ScheduleError(_("Not active users with an e-mail: {names}.").format(names=", ".join(unknown)))
     before = schedule(con)
     after = {"recipients": sorted(names), "weekday": weekday, "hour": hour, "active": active}
     params = after | {"id": SCHEDULE_ID, "by": by, "now": now or datetime.now()}

@@ -773,7 +773,7 @@ def test_cli_load_prints_the_report(tmp_path):
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[:4] == [
-        "Load 1: 2 file(s).",
+        "Load 1: 2 files.",
         "  managers               2 loaded of 2 read",
         "  accounts               2 loaded of 3 read, 1 rejected",
         "  tier_changes           0 loaded of 0 read",
