@@ -1,6 +1,5 @@
 """Admin: load new exports, see what every load did, manage users, read the audit log."""
 
-import polars as pl
 import streamlit as st
 
 from kam.config import settings
@@ -103,9 +102,7 @@ with loads:
     )
     if not history.is_empty():
         load_id = st.selectbox(_("Rejected rows of load"), history["load_id"].to_list())
-        rejects = loader.rejects_of(con, load_id)
-        shown = rejects.with_columns(pl.col("reason").map_elements(loader.reason_shown, return_dtype=pl.String))
-        table(shown, f"rejects-{load_id}", by_filters=False)
+        table(loader.rejects_shown(con, load_id), f"rejects-{load_id}", by_filters=False)
 
 with people:
     if notice := st.session_state.pop("admin_notice", None):

@@ -831,3 +831,9 @@ def rejects_of(con: duckdb.DuckDBPyConnection, load_id: int) -> pl.DataFrame:
         """,
         {"load_id": load_id},
     )
+
+
+def rejects_shown(con: duckdb.DuckDBPyConnection, load_id: int) -> pl.DataFrame:
+    """The rejected cells of one load, each reason in the run's language."""
+    rejects = rejects_of(con, load_id)
+    return rejects.with_columns(pl.col("reason").map_elements(reason_shown, return_dtype=pl.String))
