@@ -11,7 +11,7 @@ from kam.people import users
 from kam.people.users import ROLES, UserError, role_label
 from kam.present.text import markdown_text as md
 from kam.store import audit
-from kam.ui import dashboard
+from kam.ui import dashboard, language
 from kam.ui.widgets import download, table
 from kam.visits import export as visit_export
 
@@ -101,7 +101,7 @@ with loads:
         loaded_at=st.column_config.DatetimeColumn(_("Loaded"), format="YYYY-MM-DD HH:mm"),
     )
     if not history.is_empty():
-        load_id = st.selectbox(_("Rejected rows of load"), history["load_id"].to_list())
+        load_id = st.selectbox(_("Rejected rows of load"), history["load_id"].to_list(), key="rejects_of_load")
         table(loader.rejects_shown(con, load_id), f"rejects-{load_id}", by_filters=False)
 
 with people:
@@ -121,6 +121,7 @@ with people:
     NEW_USER = {"add_username": "", "add_name": "", "add_role": "manager", "add_manager": None, "add_email": ""}
     NEW_USER |= {"add_password": ""}
 
+    @language.speaking
     def add_user() -> None:
         state = st.session_state
         try:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from typing import ParamSpec, TypeVar
 
 import streamlit as st
 
@@ -13,6 +15,10 @@ from kam.i18n import _
 # Where the session keeps the language picked with the switch (before or after sign-in).
 CHOSEN = "language"
 SWITCH = "language_switch"
+# Where kam.ui.signin keeps the signed-in user (kam.ui.dashboard.USER), whose stored choice counts too.
+SIGNED_IN = "signed_in_user"
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def browser_language() -> str | None:
@@ -28,6 +34,21 @@ def start_run(stored: str | None = None) -> str:
     language = i18n.resolve(st.session_state.get(CHOSEN) or stored, browser_language(), settings().language)
     i18n.use_language(language)
     return language
+
+
+def speaking(callback: Callable[P, R]) -> Callable[P, R]:
+    """A widget callback that speaks the session's language.
+
+    Streamlit runs a callback before the script run that sets the language, on a thread that
+    may not have it yet: the messages the callback leaves would be English.
+    """
+
+    @functools.wraps(callback)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        start_run(getattr(st.session_state.get(SIGNED_IN), "language", None))
+        return callback(*args, **kwargs)
+
+    return run
 
 
 def switch(on_change: Callable[[str], None] | None = None) -> None:

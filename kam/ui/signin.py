@@ -184,6 +184,7 @@ def _start(user: User) -> None:
     st.session_state.pop(REFUSED, None)
 
 
+@language.speaking
 def submit_password() -> None:
     """The sign-in form's callback; the password never stays in the session."""
     password = st.session_state.pop(PASSWORD, "")
@@ -256,6 +257,7 @@ def sign_out_button() -> None:
     st.session_state[LEAVING] = True
 
 
+@language.speaking
 def change_password(user: User) -> None:
     """The new-password form's callback (first sign-in with a one-time password, which it asks for again)."""
     current = st.session_state.pop(CURRENT, "")

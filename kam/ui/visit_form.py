@@ -17,7 +17,7 @@ import streamlit as st
 
 from kam.i18n import _
 from kam.present.text import markdown_text
-from kam.ui import dashboard
+from kam.ui import dashboard, language
 from kam.visits import log as visit_log
 from kam.visits import rules as visit_rules
 from kam.visits.rules import Author, InvalidVisit, VisitDraft, VisitError
@@ -86,6 +86,7 @@ def _clear() -> None:
     st.session_state.pop(EDITING, None)
 
 
+@language.speaking
 def submit(user: Author) -> None:
     """Save the form's visit (or the edit of one); the submit button's callback."""
     current = draft()
@@ -108,6 +109,7 @@ def submit(user: Author) -> None:
     _clear()
 
 
+@language.speaking
 def start_edit(user: Author, visit_id: str) -> None:
     """Fill the form with one of the user's own visits, to change it."""
     stored = visit_log.stored_visit(dashboard.connection(), visit_id)
@@ -131,6 +133,7 @@ def cancel_edit() -> None:
     _clear()
 
 
+@language.speaking
 def delete(user: Author, visit_id: str) -> None:
     """Delete one of the user's own visits; the delete button's callback."""
     try:
