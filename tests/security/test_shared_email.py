@@ -6,6 +6,7 @@ from datetime import date
 
 from kam.ingest import loader
 from kam.store import db
+from kam.store.schema import SHARED_EMAIL
 from tests.portfolio import EXPORTS
 
 MANAGERS = """manager_id,name,region,email
@@ -28,7 +29,7 @@ def test_a_shared_email_is_dropped_from_every_manager_with_it_and_reported(tmp_p
         ("managers.csv", 4, "M3", "email"),
     ]
     assert report.rejects["reason"].to_list() == [
-        f"'same@example.com' {loader.SHARED_EMAIL}",
-        f"'SAME@example.com' {loader.SHARED_EMAIL}",
+        f"'same@example.com' {SHARED_EMAIL}",
+        f"'SAME@example.com' {SHARED_EMAIL}",
     ]
-    assert f"managers.csv line 4 [M3] email: 'SAME@example.com' {loader.SHARED_EMAIL}" in report.summary()
+    assert f"managers.csv line 4 [M3] email: 'SAME@example.com' {SHARED_EMAIL}" in report.summary()
