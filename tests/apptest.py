@@ -52,14 +52,9 @@ def enrol(user: User) -> User:
 YEAR_TO_DATE = "Year to date"
 
 
-# The browser's language the tests run with, unless a test names another (the deployment's default is Chinese).
-BROWSER_LOCALE = "en-US"
-
-
 def app(page: str | None = None, user: User | None = VP, **query: str | list[str] | None) -> AppTest:
     """The app, not yet run: signed in as user (None: nobody), on pages/<page>.py, with a link's query."""
     at = AppTest.from_file(str(ENTRY), default_timeout=60)
-    at.context["locale"] = BROWSER_LOCALE
     if user is not None:
         at.session_state[USER] = enrol(user)
     for key, value in ({"period": YEAR_TO_DATE} | query).items():

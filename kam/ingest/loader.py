@@ -419,6 +419,7 @@ OUTSIDE_SCORE = N_("{value} is outside 1–5")
 OUTSIDE_NPS = N_("{value} is outside 0–10")
 NOT_POSITIVE = N_("must be greater than 0")
 IS_NEGATIVE = N_("must not be negative")
+# (kam.store.schema.SHARED_EMAIL, by which kam.people.users finds these warnings, is its end.)
 SHARED = N_("'{value}' shared by several managers; dropped from each of them (single sign-on never guesses)")
 # The longer of two that start alike first, so that each stored reason matches its own.
 REASONS = (
@@ -733,11 +734,11 @@ def load(
         losses = row_losses(cur, good, max_loss)
         if losses and not force:
             raise LoadRefused(
-                N_("the load would lose more than {share} of the rows of {losses}"),
+                N_("the load would lose more than {share} of the rows of {tables}"),
                 losses,
                 forceable=True,
                 share=f"{max_loss:.0%}",
-                losses="; ".join(loss.describe() for loss in losses),
+                tables="; ".join(loss.describe() for loss in losses),
             )
         load_id = db.scalar(cur, "SELECT coalesce(max(load_id), 0) + 1 FROM load_history")
         for table in EXPORT_TABLES:
