@@ -70,7 +70,7 @@ def test_every_page_reads_in_chinese(vp_in_chinese: str, browser: Browser, path:
     query = "?account=K0001" if path == "account" else ""
     page = _open(browser, f"{vp_in_chinese}/{path}{query}", viewport=SIZES[size])
     try:
-        page.wait_for_selector(".js-plotly-plot, [data-testid='stDataFrame']", timeout=60_000)
+        page.wait_for_selector(".js-plotly-plot, [data-testid='stDataFrame']", state="attached", timeout=60_000)
         _settled(page)
         OUTPUT.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(OUTPUT / f"{path or 'overview'}-{size}.png"), full_page=True)
