@@ -234,4 +234,7 @@ def test_the_server_keeps_xsrf_and_cors_on_and_the_upload_limit_of_the_settings(
 def test_no_page_renders_raw_html():
     sources = [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "kam").rglob("*.py")]
     raw = re.compile(r"unsafe_allow_html\s*=\s*True|st\.html\(|components\.v1")
-    assert [path.name for path in sources if raw.search(path.read_text(encoding="utf-8"))] == []
+    found = {path.relative_to(ROOT).as_posix(): raw.findall(path.read_text(encoding="utf-8")) for path in sources}
+    # One script element is allowed: the sign-in's move to the cookie route, its address JSON-encoded
+    # with "<" escaped (kam/ui/signin.py _go); no text from exports or users ever becomes markup.
+    assert {path: hits for path, hits in found.items() if hits} == {"kam/ui/signin.py": ["st.html("]}
