@@ -9,6 +9,8 @@ D = 2026-06-30. Accounts and what matters about them at D:
     K5  M2 华南  B at D (B→A 2025-01-01, A→B 2026-06-01), churns 2026-09-01: active at D
     K6  M1 华东  C, created 2026-07-15          not active (created after D)
     M3  华东 has no accounts and no target.
+
+Contacts: K1 has an executive (P1) and a staff contact (P2); K5 a manager-level one (P5).
 """
 
 from __future__ import annotations
@@ -81,6 +83,11 @@ S6,K5,2025-11-20,5,,
 S7,K5,2026-06-10,4,8,
 S8,K4,2026-04-10,1,9,
 S9,K1,2026-07-10,1,0,
+""",
+    "contacts.csv": """contact_id,account_id,name,title,level,role
+P1,K1,陈总,总经理,executive,decision_maker
+P2,K1,刘工,采购工程师,staff,influencer
+P5,K5,周经理,采购经理,manager,decision_maker
 """,
     "targets.csv": """manager_id,year,revenue_target
 M1,2026,36500

@@ -31,7 +31,7 @@ prorated AS (
            -- Visit targets are optional: a manager counts only with one set for every year covered.
            CASE WHEN count(t.visit_target) = count(*)
                 THEN sum(t.visit_target * (p.last_day - p.first_day + 1) / p.year_days) END AS visit_target
-    FROM targets AS t
+    FROM targets_used AS t
     JOIN target_managers AS m USING (manager_id)
     JOIN period_years AS p USING (year)
     GROUP BY t.manager_id, m.region

@@ -145,6 +145,7 @@ VISITS = Table(
             aliases=("预警信号", "信用预警信号", "信用恶化信号", "风险信号"),
             choices=WARNING_SIGNS,
         ),
+        Column("contact_ids", "text", aliases=("联系人编号", "拜访对象编号")),
     ),
     key=("visit_id",),
     storage="visits_imported",
@@ -190,6 +191,28 @@ SURVEYS = Table(
     references=(("account_id", "accounts"),),
 )
 
+CONTACT_LEVELS = ("executive", "manager", "staff")
+CONTACT_ROLES = ("decision_maker", "influencer", "user", "other")
+
+CONTACTS = Table(
+    "contacts",
+    (
+        Column("contact_id", "text", True, ("联系人编号", "联系人id")),
+        Column("account_id", "text", True, ACCOUNT_ID),
+        Column("name", "text", True, ("姓名", "联系人", "联系人姓名")),
+        Column("title", "text", aliases=("职务", "职位", "头衔")),
+        Column("level", "choice", aliases=("层级", "级别"), choices=CONTACT_LEVELS),
+        Column("role", "choice", aliases=("角色", "采购角色"), choices=CONTACT_ROLES),
+        Column("phone", "text", aliases=("电话", "手机", "联系电话")),
+        Column("email", "text", aliases=("邮箱", "电子邮件", "电子邮箱", "e-mail")),
+        Column("notes", "text", aliases=("备注", "性格爱好", "说明")),
+        Column("active", "bool", aliases=("有效", "在职", "是否有效"), default=True),
+    ),
+    key=("contact_id",),
+    storage="contacts_imported",
+    references=(("account_id", "accounts"),),
+)
+
 TARGETS = Table(
     "targets",
     (
@@ -213,6 +236,7 @@ EXPORT_TABLES: tuple[Table, ...] = (
     ACCOUNTS,
     TIER_CHANGES,
     ORDERS,
+    CONTACTS,
     VISITS,
     COMPLAINTS,
     SURVEYS,
@@ -361,18 +385,131 @@ ADDED_COLUMNS = (
     "ALTER TABLE accounts ADD COLUMN IF NOT EXISTS credit_term_days BIGINT",
     "ALTER TABLE visits_imported ADD COLUMN IF NOT EXISTS warning_signs VARCHAR",
     "ALTER TABLE visits_app ADD COLUMN IF NOT EXISTS warning_signs VARCHAR",
+    "ALTER TABLE visits_imported ADD COLUMN IF NOT EXISTS contact_ids VARCHAR",
+    "ALTER TABLE visits_app ADD COLUMN IF NOT EXISTS contact_ids VARCHAR",
 )
+
+# The relationship data entered in the app (kam.relations): contacts, account plans with their
+# actions and status history, quarterly reviews, targets. The loader never touches them.
+RELATIONS_DDL = (
+    """
+    CREATE TABLE IF NOT EXISTS contacts_app (
+        contact_id VARCHAR PRIMARY KEY,
+        account_id VARCHAR NOT NULL,
+        name VARCHAR NOT NULL,
+        title VARCHAR,
+        level VARCHAR,
+        role VARCHAR,
+        phone VARCHAR,
+        email VARCHAR,
+        notes VARCHAR,
+        active BOOLEAN NOT NULL DEFAULT true,
+        created_by VARCHAR,
+        created_at TIMESTAMP NOT NULL,
+        updated_at TIMESTAMP NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS account_plans (
+        plan_id VARCHAR PRIMARY KEY,
+        account_id VARCHAR NOT NULL,
+        year INTEGER NOT NULL,
+        objectives VARCHAR,
+        revenue_goal DOUBLE,
+        strategy VARCHAR,
+        resources VARCHAR,
+        sponsor VARCHAR,
+        status VARCHAR NOT NULL,
+        version INTEGER NOT NULL,
+        created_by VARCHAR,
+        created_at TIMESTAMP NOT NULL,
+        updated_by VARCHAR,
+        updated_at TIMESTAMP NOT NULL,
+        UNIQUE (account_id, year)
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS plan_actions (
+        action_id VARCHAR PRIMARY KEY,
+        plan_id VARCHAR NOT NULL,
+        description VARCHAR NOT NULL,
+        owner VARCHAR,
+        due_on DATE,
+        status VARCHAR NOT NULL,
+        updated_by VARCHAR,
+        updated_at TIMESTAMP NOT NULL
+    )
+    """,
+    # Every status a plan took, with the day: plan coverage as of any day reads it.
+    """
+    CREATE TABLE IF NOT EXISTS plan_status_history (
+        plan_id VARCHAR NOT NULL,
+        status VARCHAR NOT NULL,
+        changed_on DATE NOT NULL,
+        changed_at TIMESTAMP NOT NULL,
+        changed_by VARCHAR
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS quarterly_reviews (
+        year INTEGER NOT NULL,
+        quarter INTEGER NOT NULL,
+        manager_id VARCHAR NOT NULL,
+        notes VARCHAR,
+        agreed_actions VARCHAR,
+        signed_off_on DATE,
+        signed_off_by VARCHAR,
+        updated_by VARCHAR,
+        updated_at TIMESTAMP NOT NULL,
+        PRIMARY KEY (year, quarter, manager_id)
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS targets_app (
+        manager_id VARCHAR NOT NULL,
+        year INTEGER NOT NULL,
+        revenue_target DOUBLE NOT NULL,
+        visit_target BIGINT,
+        entered_by VARCHAR,
+        entered_at TIMESTAMP NOT NULL,
+        PRIMARY KEY (manager_id, year)
+    )
+    """,
+)
+
+# Contacts of the export, plus those entered in the app under an id the export does not carry.
+CONTACTS_VIEW = """
+CREATE OR REPLACE VIEW contacts AS
+SELECT contact_id, account_id, name, title, level, role, phone, email, notes, active, 'import' AS source
+FROM contacts_imported
+UNION ALL
+SELECT contact_id, account_id, name, title, level, role, phone, email, notes, active, 'app' AS source
+FROM contacts_app AS a
+WHERE NOT EXISTS (SELECT 1 FROM contacts_imported AS i WHERE i.contact_id = a.contact_id)
+"""
+
+# The targets the revenue metrics use: one entered in the app replaces the export's for the
+# same manager and year.
+TARGETS_VIEW = """
+CREATE OR REPLACE VIEW targets_used AS
+SELECT manager_id, year, revenue_target, visit_target, 'app' AS source
+FROM targets_app
+UNION ALL
+SELECT manager_id, year, revenue_target, visit_target, 'import' AS source
+FROM targets AS t
+WHERE NOT EXISTS (SELECT 1 FROM targets_app AS a WHERE a.manager_id = t.manager_id AND a.year = t.year)
+"""
 
 # Every metric reads visits through this view: imported ones, plus those entered in the
 # app that the export does not (yet) carry under the same id.
 VISITS_VIEW = """
 CREATE OR REPLACE VIEW visits AS
 SELECT visit_id, account_id, manager_id, visit_date, channel, purpose, executive,
-       notes, next_step, next_date, warning_signs, 'import' AS source
+       notes, next_step, next_date, warning_signs, contact_ids, 'import' AS source
 FROM visits_imported
 UNION ALL
 SELECT visit_id, account_id, manager_id, visit_date, channel, purpose, executive,
-       notes, next_step, next_date, warning_signs, 'app' AS source
+       notes, next_step, next_date, warning_signs, contact_ids, 'app' AS source
 FROM visits_app AS a
 WHERE NOT EXISTS (SELECT 1 FROM visits_imported AS i WHERE i.visit_id = a.visit_id)
 """
@@ -392,7 +529,10 @@ DDL: tuple[str, ...] = (
     *(_create_export_table(t) for t in EXPORT_TABLES),
     *APP_DDL,
     *ADDED_COLUMNS,
+    *RELATIONS_DDL,
     VISITS_VIEW,
+    CONTACTS_VIEW,
+    TARGETS_VIEW,
 )
 
 # Spellings found in exports, mapped to the contract's values (matched lower-cased, trimmed).
@@ -456,6 +596,8 @@ CHOICE_ALIASES: dict[str, dict[str, str]] = {
         "技术背离": "technology",
         "组织背离": "organization",
     },
+    "level": {"高层": "executive", "中层": "manager", "基层": "staff"},
+    "role": {"决策者": "decision_maker", "影响者": "influencer", "使用者": "user", "其他": "other"},
     "warning_signs": {name: code for code, name in WARNING_SIGN_NAMES.items()},
 }
 

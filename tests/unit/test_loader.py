@@ -100,8 +100,8 @@ LOADED = {
         ("O1", "K1", date(2026, 1, 5), None, 2.0, 100.0, date(2026, 2, 4), date(2026, 2, 1)),
     ],
     "visits.csv": [
-        ("V0", "K2", "M2", date(2026, 6, 1), "in_person", None, False, None, None, None, None),
-        ("V1", "K1", "M1", date(2026, 6, 30), "phone", None, True, None, None, date(2026, 7, 15), None),
+        ("V0", "K2", "M2", date(2026, 6, 1), "in_person", None, False, None, None, None, None, None),
+        ("V1", "K1", "M1", date(2026, 6, 30), "phone", None, True, None, None, date(2026, 7, 15), None, None),
     ],
     "complaints.csv": [
         ("C0", "K2", datetime(2026, 6, 3, 8), datetime(2026, 6, 3, 8), datetime(2026, 6, 3, 8), None, "medium"),
@@ -590,11 +590,30 @@ def test_a_table_split_over_csv_and_parquet_loads_as_the_union(tmp_path):
 
 
 def test_a_file_of_no_table_is_ignored_and_reported(tmp_path):
-    con, report = load(tmp_path, {"contacts.csv": "contact_id,name\nP1,张三\n"})
-    assert report.ignored_files == ["contacts.csv"]
-    assert "contacts.csv" not in report.files
-    assert "ignored: contacts.csv (no table of that name)" in report.summary()
+    con, report = load(tmp_path, {"suppliers.csv": "supplier_id,name\nP1,张三\n"})
+    assert report.ignored_files == ["suppliers.csv"]
+    assert "suppliers.csv" not in report.files
+    assert "ignored: suppliers.csv (no table of that name)" in report.summary()
     assert rows(con, "SELECT count(*) FROM accounts") == [(2,)]
+
+
+def test_contacts_load_with_chinese_levels_and_roles_and_visits_carry_contact_ids(tmp_path):
+    contacts = (
+        "联系人编号,客户编号,姓名,职务,层级,角色,有效\n"
+        "P1,K1,张总,总经理,高层,决策者,是\n"
+        "P2,K1,李工,工程师,staff,user,\n"
+        "P3,K9,王五,,,,\n"
+        "P4,K2,赵六,,领导,,\n"
+    )
+    visits = "visit_id,account_id,manager_id,visit_date,channel,contact_ids\nV1,K1,M1,2026-06-30,phone,P1;P2\n"
+    con, report = load(tmp_path, {"contacts.csv": contacts, "visits.csv": visits})
+    assert rows(con, "SELECT contact_id, account_id, name, title, level, role, active FROM contacts ORDER BY 1") == [
+        ("P1", "K1", "张总", "总经理", "executive", "decision_maker", True),
+        ("P2", "K1", "李工", "工程师", "staff", "user", True),
+    ]
+    reasons = rows(con, "SELECT row_key, column_name FROM load_rejects WHERE table_name = 'contacts' ORDER BY 1")
+    assert reasons == [("P3", "account_id (客户编号)"), ("P4", "level (层级)")]
+    assert rows(con, "SELECT contact_ids FROM visits WHERE visit_id = 'V1'") == [("P1;P2",)]
 
 
 # --- loads that stop, leaving the database as it was ------------------------------------
@@ -706,8 +725,8 @@ def test_loading_the_same_exports_twice_gives_the_same_database(tmp_path):
         assert len(once[table.table]) == first.rows_loaded[table.name] > 0
     assert (second.rows_read, second.rows_loaded) == (first.rows_read, first.rows_loaded)
     assert rows(con, "SELECT load_id, rows_read, rows_loaded, rows_rejected FROM load_history ORDER BY 1") == [
-        (1, 49, 48, 1),
-        (2, 49, 48, 1),
+        (1, 52, 51, 1),
+        (2, 52, 51, 1),
     ]
     # The one duplicate order, reported by each load.
     assert rows(con, "SELECT load_id, file, line, row_key, column_name FROM load_rejects ORDER BY 1") == [
