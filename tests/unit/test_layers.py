@@ -20,6 +20,7 @@ LAYERS: dict[str, int] = {
     "metrics": 2,
     "visits": 2,
     "people": 2,
+    "relations": 2,
     "ingest": 3,
     "reports": 4,
     "jobs": 4,

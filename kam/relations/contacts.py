@@ -1,0 +1,157 @@
+"""The people at a customer: those of the CRM export and those a manager enters in the app."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from kam.i18n import _
+from kam.relations.rules import Actor, Invalid, NotAllowed, NotSaved, check_account, text
+from kam.store import audit, db
+from kam.store.schema import CONTACT_LEVELS, CONTACT_ROLES
+from kam.store.write import write
+
+ACTION_CREATE, ACTION_EDIT = "contact.create", "contact.edit"
+ID_PREFIX = "APP-C-"
+MAX_TEXT = {"name": 100, "title": 100, "phone": 40, "email": 200, "notes": 2000}
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE = re.compile(r"^[0-9+()\- ]{5,40}$")
+
+
+@dataclass(frozen=True)
+class ContactDraft:
+    """What the contact form holds, as typed."""
+
+    account_id: str | None = None
+    name: str = ""
+    title: str = ""
+    level: str | None = None
+    role: str | None = None
+    phone: str = ""
+    email: str = ""
+    notes: str = ""
+    active: bool = True
+
+
+def validate(draft: ContactDraft) -> dict[str, str]:
+    """Field → message for every field that fails its check."""
+    errors: dict[str, str] = {}
+    if not text(draft.name):
+        errors["name"] = _("Enter the contact's name.")
+    for field, limit in MAX_TEXT.items():
+        if len(getattr(draft, field) or "") > limit:
+            errors[field] = _("At most {limit} characters.").format(limit=limit)
+    if draft.level is not None and draft.level not in CONTACT_LEVELS:
+        errors["level"] = _("Choose a level from the list.")
+    if draft.role is not None and draft.role not in CONTACT_ROLES:
+        errors["role"] = _("Choose a role from the list.")
+    if text(draft.email) and not _EMAIL.match(draft.email.strip()) and "email" not in errors:
+        errors["email"] = _("This is not an e-mail address.")
+    if text(draft.phone) and not _PHONE.match(draft.phone.strip()) and "phone" not in errors:
+        errors["phone"] = _("A phone number holds digits, spaces, +, - and brackets only.")
+    return errors
+
+
+def _record(draft: ContactDraft) -> dict[str, Any]:
+    values = asdict(draft)
+    for field in ("name", "title", "phone", "email", "notes"):
+        values[field] = text(values[field])
+    values["active"] = bool(draft.active)
+    return values
+
+
+def _fetch(cur: duckdb.DuckDBPyConnection, contact_id: str) -> dict[str, Any] | None:
+    frame = db.query(cur, "SELECT * FROM contacts_app WHERE contact_id = $id", {"id": contact_id})
+    return frame.row(0, named=True) if frame.height else None
+
+
+def save_contact(
+    con: duckdb.DuckDBPyConnection,
+    draft: ContactDraft,
+    user: Actor,
+    *,
+    contact_id: str | None = None,
+    now: datetime | None = None,
+) -> str:
+    """Add a contact (contact_id None) or change one entered in the app; its id once committed."""
+    now = now or datetime.now()
+
+    def work(cur: duckdb.DuckDBPyConnection) -> str:
+        check_account(cur, user, draft.account_id, edit=True)
+        errors = validate(draft)
+        if errors:
+            raise Invalid(errors)
+        record = _record(draft)
+        if contact_id is None:
+            new_id = ID_PREFIX + uuid.uuid4().hex[:12]
+            row = {"contact_id": new_id, **record, "created_by": user.username, "created_at": now, "updated_at": now}
+            db.execute(
+                cur,
+                f"INSERT INTO contacts_app ({', '.join(row)}) VALUES ({', '.join('$' + k for k in row)})",
+                row,
+            )
+            audit.record(cur, user.username, ACTION_CREATE, new_id, None, record)
+            return new_id
+        before = _fetch(cur, contact_id)
+        if before is None:
+            raise NotAllowed(_("Only contacts entered in the app can be changed here; change the others in the CRM."))
+        check_account(cur, user, before["account_id"], edit=True)
+        db.execute(
+            cur,
+            f"UPDATE contacts_app SET {', '.join(f'{k} = ${k}' for k in record)}, updated_at = $updated_at "
+            "WHERE contact_id = $contact_id",
+            record | {"updated_at": now, "contact_id": contact_id},
+        )
+        kept = {k: before[k] for k in record}
+        audit.record(cur, user.username, ACTION_EDIT, contact_id, kept, record)
+        return contact_id
+
+    return write(con, work, busy=NotSaved)
+
+
+def account_contacts(con: duckdb.DuckDBPyConnection, user: Actor, account_id: str) -> pl.DataFrame:
+    """An account's contacts with the day each was last met (a visit naming them), executives first."""
+    check_account(con, user, account_id, edit=False)
+    return db.query(
+        con,
+        """
+        WITH met AS (
+            SELECT trim(unnest(string_split(v.contact_ids, ';'))) AS contact_id, v.visit_date
+            FROM visits AS v
+            WHERE v.account_id = $account_id AND v.contact_ids IS NOT NULL
+        )
+        SELECT c.contact_id, c.name, c.title, c.level, c.role, c.phone, c.email, c.notes, c.active, c.source,
+               (SELECT max(m.visit_date) FROM met AS m WHERE m.contact_id = c.contact_id) AS last_met
+        FROM contacts AS c
+        WHERE c.account_id = $account_id
+        ORDER BY CASE c.level WHEN 'executive' THEN 0 WHEN 'manager' THEN 1 WHEN 'staff' THEN 2 ELSE 3 END,
+                 c.name, c.contact_id
+        """,
+        {"account_id": account_id},
+    )
+
+
+def stored_contact(con: duckdb.DuckDBPyConnection, contact_id: str) -> dict[str, Any] | None:
+    """A contact entered in the app, as stored."""
+    return _fetch(con, contact_id)
+
+
+def draft_of(row: dict[str, Any]) -> ContactDraft:
+    """The form's draft for a stored contact."""
+    return ContactDraft(
+        account_id=row["account_id"],
+        name=row["name"] or "",
+        title=row["title"] or "",
+        level=row["level"],
+        role=row["role"],
+        phone=row["phone"] or "",
+        email=row["email"] or "",
+        notes=row["notes"] or "",
+        active=bool(row["active"]),
+    )

@@ -1,0 +1,259 @@
+"""Contacts, account plans, reviews and app targets on the portfolio of tests/portfolio.py, figures by hand.
+
+At D = 2026-06-30 the only A-account active is K1 (M1): K4 was A but churned on 2026-05-15,
+K5 was A until 2026-06-01. K1 has an executive contact (P1); K5 only a manager-level one.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from kam.metrics import relations as figures
+from kam.metrics import revenue
+from kam.metrics.scope import Scope
+from kam.people.users import User
+from kam.relations import contacts, plans, reviews, targets
+from kam.relations.rules import Invalid, NotAllowed, Stale
+from kam.store import db
+from tests.portfolio import D, build
+
+YTD = Scope(as_of=D, start=date(2026, 1, 1), end=date(2026, 12, 31))
+M1 = User("m1", "王伟", "manager", "M1")
+M2 = User("m2", "李娜", "manager", "M2")
+VP = User("vp", "Demo VP", "vp")
+ADMIN = User("admin", "Admin", "admin")
+
+
+@pytest.fixture
+def con(tmp_path):
+    connection = db.connect(build(tmp_path))
+    yield connection
+    connection.close()
+
+
+def at(day: str) -> datetime:
+    return datetime.fromisoformat(day + " 10:00")
+
+
+def coverage(con, as_of: date) -> tuple:
+    frame = figures.relationship_coverage(con, Scope(as_of=as_of, start=date(2026, 1, 1), end=as_of))
+    return frame.select("key_accounts", "planned", "plan_coverage").row(0)
+
+
+def agreed_plan(con, account: str, manager: User, shared: str, agreed: str | None) -> dict:
+    plan = plans.save_plan(con, plans.PlanDraft(account, 2026, "grow", 10000.0), manager, version=None, now=at(shared))
+    plan = plans.set_status(con, plan["plan_id"], "shared", manager, version=plan["version"], now=at(shared))
+    if agreed:
+        plan = plans.set_status(con, plan["plan_id"], "agreed", VP, version=plan["version"], now=at(agreed))
+    return plan
+
+
+# --- plan coverage ------------------------------------------------------------------------
+
+
+def test_plan_coverage_counts_a_plan_agreed_on_or_before_d_not_one_only_shared(con):
+    agreed_plan(con, "K1", M1, shared="2026-06-20", agreed="2026-06-30")
+    # 06-29: K1's plan is only shared; 06-30: agreed that day.
+    assert coverage(con, date(2026, 6, 29)) == (1, 0, 0.0)
+    assert coverage(con, D) == (1, 1, 1.0)
+
+
+def test_plan_coverage_leaves_out_a_churned_a_account_and_a_closed_plan(con):
+    # K4 (A, churned 05-15) has an agreed plan: neither counted above nor below the line.
+    agreed_plan(con, "K4", M2, shared="2026-05-02", agreed="2026-05-03")
+    assert coverage(con, D) == (1, 0, 0.0)
+    plan = agreed_plan(con, "K1", M1, shared="2026-06-01", agreed="2026-06-02")
+    plans.set_status(con, plan["plan_id"], "closed", VP, version=plan["version"], now=at("2026-06-29"))
+    # Closed on 06-29: covered on 06-28, no longer on 06-30.
+    assert coverage(con, date(2026, 6, 28)) == (1, 1, 1.0)
+    assert coverage(con, D) == (1, 0, 0.0)
+
+
+def test_no_key_account_gives_no_coverage_not_zero(con):
+    scope = Scope(as_of=D, start=YTD.start, end=YTD.end, managers=("M2",))
+    frame = figures.relationship_coverage(con, scope)
+    assert frame.select("key_accounts", "plan_coverage", "executive_coverage").row(0) == (0, None, None)
+
+
+# --- executive coverage -------------------------------------------------------------------
+
+
+def executive_visit(con, day: date) -> None:
+    db.execute(
+        con,
+        "INSERT INTO visits_imported (visit_id, account_id, manager_id, visit_date, channel, executive) "
+        "VALUES ('VX', 'K1', 'M1', $day, 'in_person', true)",
+        {"day": day},
+    )
+
+
+def test_executive_visit_89_days_back_covers_the_key_account(con):
+    executive_visit(con, date(2026, 4, 2))  # D - 89
+    frame = figures.relationship_coverage(con, YTD)
+    assert frame.select("key_accounts", "executive_visited", "executive_coverage").row(0) == (1, 1, 1.0)
+    assert figures.key_account_flags(con, YTD).is_empty()
+
+
+def test_executive_visit_90_days_back_does_not(con):
+    executive_visit(con, date(2026, 4, 1))  # D - 90
+    frame = figures.relationship_coverage(con, YTD)
+    assert frame.select("key_accounts", "executive_visited", "executive_coverage").row(0) == (1, 0, 0.0)
+    flags = figures.key_account_flags(con, YTD)
+    assert flags.select("account_id", "no_executive_contact", "no_executive_visit", "last_executive_visit").rows() == [
+        ("K1", False, True, date(2026, 4, 1))
+    ]
+
+
+def test_key_account_without_an_executive_contact_is_flagged_apart(con):
+    executive_visit(con, date(2026, 6, 1))
+    db.execute(con, "UPDATE contacts_imported SET level = 'manager' WHERE contact_id = 'P1'")
+    flags = figures.key_account_flags(con, YTD)
+    assert flags.select("account_id", "no_executive_contact", "no_executive_visit").rows() == [("K1", True, False)]
+
+
+# --- plans: access, versions, actions -----------------------------------------------------
+
+
+def test_a_manager_cannot_see_nor_write_another_managers_plan(con):
+    plan = agreed_plan(con, "K1", M1, shared="2026-06-20", agreed=None)
+    with pytest.raises(NotAllowed):
+        plans.plan_for(con, M2, "K1", 2026)
+    with pytest.raises(NotAllowed):
+        plans.save_plan(con, plans.PlanDraft("K1", 2026, "mine now"), M2, version=plan["version"])
+    with pytest.raises(NotAllowed):
+        plans.add_action(con, plan["plan_id"], "steal", None, D, M2)
+    assert plans.plans_progress(con, M2, 2026, D).is_empty()
+    assert plans.plan_for(con, VP, "K1", 2026)["status"] == "shared"
+
+
+def test_only_the_vp_signs_a_plan_off_and_each_status_keeps_its_day(con):
+    plan = agreed_plan(con, "K1", M1, shared="2026-06-20", agreed=None)
+    with pytest.raises(NotAllowed, match="Only the VP"):
+        plans.set_status(con, plan["plan_id"], "agreed", M1, version=plan["version"])
+    with pytest.raises(NotAllowed):
+        plans.set_status(con, plan["plan_id"], "agreed", ADMIN, version=plan["version"])
+    plans.set_status(con, plan["plan_id"], "agreed", VP, version=plan["version"], now=at("2026-06-25"))
+    history = plans.status_history(con, M1, plan["plan_id"])
+    assert history.rows() == [
+        ("draft", date(2026, 6, 20), "m1"),
+        ("shared", date(2026, 6, 20), "m1"),
+        ("agreed", date(2026, 6, 25), "vp"),
+    ]
+    assert db.scalar(con, "SELECT count(*) FROM audit_log WHERE action LIKE 'plan.%'") == 3
+
+
+def test_a_stale_save_is_refused_with_the_newer_plan_and_nothing_lost(con):
+    first = plans.save_plan(con, plans.PlanDraft("K1", 2026, "grow 10%", 10000.0), M1, version=None)
+    # Both open version 1; the VP saves first.
+    plans.save_plan(con, plans.PlanDraft("K1", 2026, "grow 20%", 12000.0), VP, version=first["version"])
+    with pytest.raises(Stale) as refused:
+        plans.save_plan(con, plans.PlanDraft("K1", 2026, "grow 15%", 11000.0), M1, version=first["version"])
+    assert (refused.value.current["objectives"], refused.value.current["version"]) == ("grow 20%", 2)
+    stored = plans.plan_for(con, M1, "K1", 2026)
+    assert (stored["objectives"], stored["revenue_goal"], stored["version"]) == ("grow 20%", 12000.0, 2)
+
+
+def test_progress_counts_revenue_of_the_year_and_actions_done_and_overdue(con):
+    plan = plans.save_plan(con, plans.PlanDraft("K1", 2026, "grow", 6000.0), M1, version=None)
+    done = plans.add_action(con, plan["plan_id"], "meet the CEO", "m1", date(2026, 5, 1), M1)
+    plans.add_action(con, plan["plan_id"], "quote line 2", "m1", date(2026, 6, 29), M1)
+    plans.add_action(con, plan["plan_id"], "site tour", "m1", D, M1)
+    plans.set_action_status(con, done, "done", M1)
+    # K1's orders of 2026 up to D: O3 3000 (O4 of 07-01 is after D): half the goal.
+    progress = plans.plans_progress(con, M1, 2026, D)
+    assert progress.select("revenue", "goal_share", "actions_done", "actions_open", "actions_overdue").row(0) == (
+        3000.0,
+        0.5,
+        1,
+        2,
+        1,
+    )
+    overdue = figures.overdue_plan_actions(con, YTD)
+    assert overdue.select("account_id", "description", "days_overdue").rows() == [("K1", "quote line 2", 1)]
+
+
+def test_plan_fields_are_checked(con):
+    with pytest.raises(Invalid) as refused:
+        plans.save_plan(con, plans.PlanDraft("K1", 2026, " ", -5.0, sponsor="nobody"), M1, version=None)
+    assert set(refused.value.errors) == {"objectives", "revenue_goal", "sponsor"}
+
+
+# --- contacts -----------------------------------------------------------------------------
+
+
+def test_a_manager_adds_and_edits_a_contact_of_their_account_with_last_met(con):
+    contact_id = contacts.save_contact(con, contacts.ContactDraft("K1", "吴总", "副总", "executive", None), M1)
+    contacts.save_contact(
+        con, contacts.ContactDraft("K1", "吴总", "总裁", "executive", "decision_maker"), M1, contact_id=contact_id
+    )
+    db.execute(con, "UPDATE visits_imported SET contact_ids = 'P1; ' || $c WHERE visit_id = 'V1'", {"c": contact_id})
+    db.execute(con, "UPDATE visits_imported SET contact_ids = 'P1' WHERE visit_id = 'V2'")
+    listed = contacts.account_contacts(con, M1, "K1")
+    assert listed.select("name", "title", "level", "source", "last_met").rows() == [
+        ("吴总", "总裁", "executive", "app", date(2026, 4, 20)),
+        ("陈总", "总经理", "executive", "import", date(2026, 6, 10)),
+        ("刘工", "采购工程师", "staff", "import", None),
+    ]
+    assert db.scalar(con, "SELECT count(*) FROM audit_log WHERE action LIKE 'contact.%'") == 2
+    with pytest.raises(NotAllowed):
+        contacts.save_contact(con, contacts.ContactDraft("K1", "x"), M2)
+    with pytest.raises(NotAllowed):
+        contacts.account_contacts(con, M2, "K1")
+    with pytest.raises(Invalid) as refused:
+        contacts.save_contact(con, contacts.ContactDraft("K1", "", email="no at", phone="abc"), M1)
+    assert set(refused.value.errors) == {"name", "email", "phone"}
+
+
+# --- reviews and targets ------------------------------------------------------------------
+
+
+def test_only_the_vp_records_reviews_and_a_manager_reads_only_their_own(con):
+    with pytest.raises(NotAllowed):
+        reviews.save_review(con, 2026, 2, "M1", "good", "", M1)
+    reviews.save_review(con, 2026, 2, "M1", "good quarter", "visit K1 CEO", VP, sign_off=True, now=at("2026-07-03"))
+    reviews.save_review(con, 2026, 2, "M2", "behind", "", VP)
+    assert reviews.reviews(con, M1).select("manager_id", "notes", "signed_off_on").rows() == [
+        ("M1", "good quarter", date(2026, 7, 3))
+    ]
+    assert reviews.reviews(con, M2).select("manager_id").rows() == [("M2",)]
+    assert reviews.reviews(con, VP, 2026, 2).height == 2
+    with pytest.raises(NotAllowed, match="signed off"):
+        reviews.save_review(con, 2026, 2, "M1", "rewritten", "", VP)
+    assert reviews.quarter_bounds(2026, 4) == (date(2026, 10, 1), date(2026, 12, 31))
+    assert reviews.previous_quarter(2026, 1) == (2025, 4)
+
+
+def test_an_app_target_entered_in_december_replaces_the_exported_one(con):
+    with pytest.raises(NotAllowed, match="December"):
+        targets.set_target(con, "M1", 2027, 50000.0, None, VP, now=at("2026-11-30"))
+    with pytest.raises(NotAllowed):
+        targets.set_target(con, "M1", 2027, 50000.0, None, M1, now=at("2026-12-01"))
+    db.execute(con, "INSERT INTO targets VALUES ('M1', 2027, 40000, NULL), ('M2', 2027, 80000, NULL)")
+    targets.set_target(con, "M1", 2027, 73000.0, None, VP, now=at("2026-12-01"))
+    assert targets.targets_of_year(con, 2027).rows() == [
+        ("M1", "王伟", 40000.0, 73000.0, 73000.0, "app"),
+        ("M2", "李娜", 80000.0, None, 80000.0, "import"),
+        ("M3", "张敏", None, None, None, None),
+    ]
+    # January 2027 pro-rated: 73000 × 31/365 = 6200 for M1 (the export's 40000 no longer counts).
+    jan = Scope(as_of=date(2027, 1, 31), start=date(2027, 1, 1), end=date(2027, 1, 31), managers=("M1",))
+    assert revenue.revenue_summary(con, jan)["target"].to_list() == [pytest.approx(6200.0)]
+
+
+def test_a_new_connection_keeps_everything_entered_in_the_app(tmp_path):
+    path = build(tmp_path)
+    with db.connect(path) as con:
+        plan = agreed_plan(con, "K1", M1, shared="2026-06-20", agreed="2026-06-21")
+        plans.add_action(con, plan["plan_id"], "meet", None, D, M1)
+        contacts.save_contact(con, contacts.ContactDraft("K1", "吴总"), M1)
+        reviews.save_review(con, 2026, 2, "M1", "ok", "", VP)
+        targets.set_target(con, "M1", 2027, 1.0, None, VP, now=at("2026-12-01"))
+    with db.connect(path) as con:
+        counts = [
+            db.scalar(con, f"SELECT count(*) FROM {name}")
+            for name in ("account_plans", "plan_actions", "plan_status_history", "contacts_app")
+        ]
+        counts += [db.scalar(con, f"SELECT count(*) FROM {name}") for name in ("quarterly_reviews", "targets_app")]
+        assert counts == [1, 1, 3, 1, 1, 1]
