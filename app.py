@@ -37,9 +37,14 @@ OWN_PAGES = {
     "manager": [
         ("worklist", N_("My worklist"), ":material/checklist:"),
         ("log_visit", N_("Log a visit"), ":material/edit_note:"),
+        ("plans", N_("Account plans"), ":material/flag:"),
+        ("reviews", N_("Quarterly reviews"), ":material/fact_check:"),
     ],
     "admin": [("admin", N_("Admin"), ":material/admin_panel_settings:")],
-    "vp": [],
+    "vp": [
+        ("plans", N_("Account plans"), ":material/flag:"),
+        ("reviews", N_("Quarterly reviews"), ":material/fact_check:"),
+    ],
 }
 
 # Until the user is known: the language chosen in this session, else the browser's, else the default.
@@ -91,7 +96,7 @@ if user is None or user.must_change_password:
     # Every page's URL leads here until sign-in (a copied link then opens its page right after),
     # and through st.navigation, so that no page file can be run on its own by its URL.
     gate = sign_in_page if user is None else new_password_page
-    names = [name for name, _, _ in DASHBOARD + [page for pages in OWN_PAGES.values() for page in pages]]
+    names = list(dict.fromkeys(name for name, _, _ in DASHBOARD + [p for pages in OWN_PAGES.values() for p in pages]))
     with errors.shown_as_message():
         st.navigation(
             [st.Page(gate, title=_("Sign in"), url_path="signin", default=True)]

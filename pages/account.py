@@ -8,7 +8,7 @@ from kam.present import charts
 from kam.present.columns import label_of
 from kam.present.formatting import MISSING, money, number, percent
 from kam.present.text import markdown_text as md
-from kam.ui import dashboard
+from kam.ui import contacts_panel, dashboard
 from kam.ui.widgets import chart, chart_with_table, table, term_label
 from kam.vocabulary import CHURN_REASON_TERMS
 
@@ -168,6 +168,7 @@ open_orders = dashboard.cached(credit.open_orders, scope, account_id=account_id)
 if not open_orders.is_empty():
     with st.expander(_("Open orders ({count})").format(count=open_orders.height)):
         table(open_orders, f"open-orders-{account_id}", account_id=None, name=None, manager_id=None)
+contacts_panel.show(dashboard.current_user(), scope, account_id)
 
 st.subheader(_("Orders"))
 st.caption(_("Revenue by month, the 24 months up to the as-of date"))

@@ -57,6 +57,8 @@ ORDER = [
     "sla_met_pct",
     "satisfaction_mean",
     "csat_pct",
+    "plan_coverage",
+    "executive_coverage",
     "churned",
     "at_risk",
     "overdue_receivables",

@@ -6,7 +6,7 @@ import streamlit as st
 
 from kam.i18n import N_, _
 from kam.i18n.formats import table_date
-from kam.metrics import attention, revenue
+from kam.metrics import attention, relations, revenue
 from kam.metrics.filters import describe
 from kam.metrics.periods import period_bounds
 from kam.present import charts
@@ -27,6 +27,8 @@ SECTIONS = [
     (N_("Managers behind pace"), attention.managers_behind_pace, "managers-behind-pace"),
     (N_("Accounts fallen into at-risk"), attention.fell_into_at_risk, "fell-into-at-risk"),
     (N_("Accounts over their credit limit"), attention.over_credit_limit, "over-credit-limit"),
+    (N_("Overdue plan actions"), attention.overdue_plan_actions, "overdue-plan-actions"),
+    (N_("A-accounts without executive ties"), attention.key_accounts_without_executive_ties, "executive-ties"),
 ]
 dashboard.prefetch(
     (headline_figures, scope, {}),
@@ -136,6 +138,25 @@ if year is not None:
             churn=percent(ytd["churn_rate"]),
         )
     )
+
+ties = dashboard.cached(relations.relationship_coverage, scope).row(0, named=True)
+row = st.columns(2)
+row[0].metric(
+    _("Plan coverage"),
+    percent(ties["plan_coverage"]),
+    help=_("A-accounts whose plan for the year is agreed: {planned} of {total}").format(
+        planned=ties["planned"], total=ties["key_accounts"]
+    ),
+    border=True,
+)
+row[1].metric(
+    _("Executive coverage"),
+    percent(ties["executive_coverage"]),
+    help=_("A-accounts our senior management visited in the last 90 days: {visited} of {total}").format(
+        visited=ties["executive_visited"], total=ties["key_accounts"]
+    ),
+    border=True,
+)
 
 left, right = st.columns(2)
 left.download_button(

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from kam.i18n import _
-from kam.metrics import visits, worklist
+from kam.metrics import attention, visits, worklist
 from kam.ui import dashboard
 from kam.ui.widgets import table
 
@@ -57,3 +57,21 @@ else:
         next_date=st.column_config.DateColumn(_("Due")),
         days_late=_("Days late"),
     )
+
+actions = dashboard.cached(attention.overdue_plan_actions, scope)
+st.header(_("Overdue plan actions ({count})").format(count=actions.height))
+if actions.is_empty():
+    st.write(_("No plan action is overdue."))
+else:
+    table(
+        actions,
+        "my-overdue-plan-actions",
+        account_id=_("Account"),
+        name=_("Name"),
+        manager_id=_("Manager"),
+        description=_("Action"),
+        owner=_("Owner"),
+        due_on=st.column_config.DateColumn(_("Due")),
+        days_overdue=_("Days overdue"),
+    )
+    st.page_link(dashboard.page_file("plans"), label=_("Open the account plans"), icon=":material/flag:")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from kam.metrics import complaints, managers, revenue, risk, satisfaction, visits
+from kam.metrics import complaints, managers, relations, revenue, risk, satisfaction, visits
 from kam.metrics.scope import Scope
 
 
@@ -64,3 +64,15 @@ def fell_into_at_risk(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFr
 def over_credit_limit(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     """Accounts owing more than their credit limit at D, most over first."""
     return risk.over_limit(con, scope)
+
+
+def overdue_plan_actions(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Open actions of account plans past their due date at D, longest overdue first."""
+    return relations.overdue_plan_actions(con, scope).select(
+        "account_id", "name", "manager_id", "description", "owner", "due_on", "days_overdue"
+    )
+
+
+def key_accounts_without_executive_ties(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """A-accounts with no executive-level contact on file, or no visit with our senior management in 90 days."""
+    return relations.key_account_flags(con, scope)

@@ -9,7 +9,7 @@ import polars as pl
 
 from kam.config import Settings
 from kam.i18n import _
-from kam.metrics import complaints, credit, health, revenue, satisfaction, visits
+from kam.metrics import complaints, credit, health, relations, revenue, satisfaction, visits
 from kam.metrics.accounts import only_manager
 from kam.metrics.scope import SCOPED, Scope, run
 from kam.store import db
@@ -71,6 +71,7 @@ def scorecard(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
         ),
         revenue.churn(con, scope, by="manager").select(key, "churned"),
         manager_risk(con, scope),
+        relations.relationship_coverage(con, scope, by="manager").select(key, "plan_coverage", "executive_coverage"),
     ]
     card = managers_in_scope(con, scope).select(key, "name", "region", "active")
     for part in parts:
@@ -219,6 +220,8 @@ def scorecard_figures(policy: Settings) -> dict[str, Figure]:
             short=_("Satisfaction"),
         ),
         Figure("revenue", _("Revenue"), None, unit="money"),
+        Figure("plan_coverage", _("Plan coverage"), None, short=_("Plans agreed")),
+        Figure("executive_coverage", _("Executive coverage"), None, short=_("Exec. visits")),
     ]
     return {f.column: f for f in figures}
 

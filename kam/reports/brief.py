@@ -113,6 +113,9 @@ COLUMNS: dict[str, Kind] = {
     "attainment": Kind(N_("Attainment"), percent, True),
     "visit_coverage": Kind(N_("Visit coverage"), percent, True),
     "sla_met_pct": Kind(N_("SLA met"), percent, True),
+    "due_on": Kind(N_("Due"), _day),
+    "description": Kind(N_("Action")),
+    "owner": Kind(N_("Owner")),
 }
 # Shown for an empty value of these columns instead of the usual dash.
 EMPTY = {"last_visit": N_("never visited")}
@@ -269,6 +272,7 @@ def _brief(con: duckdb.DuckDBPyConnection, scope: Scope, made: datetime | None, 
         # The risk section: what fell into at-risk this period and who owes beyond their limit.
         (_("Accounts fallen into at-risk"), attention.fell_into_at_risk(con, scope)),
         (_("Accounts over their credit limit"), attention.over_credit_limit(con, scope)),
+        (_("Overdue plan actions"), attention.overdue_plan_actions(con, scope)),
     ]
     lists = []
     for heading, frame in sections:

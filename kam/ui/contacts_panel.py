@@ -1,0 +1,101 @@
+"""The account view's contacts: who we know at the customer, when each was last met, and adding one."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from kam.i18n import _
+from kam.metrics import relations
+from kam.metrics.scope import Scope
+from kam.people.users import User
+from kam.present.text import markdown_text as md
+from kam.relations import contacts
+from kam.relations.rules import CONTACT_LEVEL_LABELS, CONTACT_ROLE_LABELS, NotAllowed
+from kam.store.schema import CONTACT_LEVELS, CONTACT_ROLES
+from kam.ui import dashboard
+from kam.ui import relations_forms as form
+
+
+def show(user: User, scope: Scope, account_id: str) -> None:
+    """The contacts of one account, the key-account flags, and (for whoever may edit) the form to add one."""
+    con = dashboard.connection()
+    try:
+        listed = contacts.account_contacts(con, user, account_id)
+    except NotAllowed as refused:
+        st.error(str(refused), icon=":material/block:")
+        return
+    st.subheader(_("Contacts ({count})").format(count=listed.height))
+    flags = relations.key_account_flags(con, scope).filter(account_id=account_id)
+    if not flags.is_empty():
+        flag = flags.row(0, named=True)
+        if flag["no_executive_contact"]:
+            st.warning(_("Key account with no executive-level contact on file."), icon=":material/person_off:")
+        if flag["no_executive_visit"]:
+            st.warning(
+                _("Key account without a visit with our senior management in the last 90 days."),
+                icon=":material/event_busy:",
+            )
+    if listed.is_empty():
+        st.caption(_("No contact on file yet."))
+    else:
+        shown = listed.with_columns(
+            listed["level"].replace_strict({k: _(v) for k, v in CONTACT_LEVEL_LABELS.items()}, default=None),
+            listed["role"].replace_strict({k: _(v) for k, v in CONTACT_ROLE_LABELS.items()}, default=None),
+        ).select("name", "title", "level", "role", "last_met", "phone", "email", "notes", "source")
+        st.dataframe(
+            shown,
+            hide_index=True,
+            column_config={
+                "name": _("Name"),
+                "title": _("Title"),
+                "level": _("Level"),
+                "role": _("Role in buying"),
+                "last_met": st.column_config.DateColumn(_("Last met")),
+                "phone": _("Phone"),
+                "email": _("E-mail"),
+                "notes": _("Notes"),
+                "source": _("From"),
+            },
+        )
+    if user.role not in ("manager", "vp"):
+        return
+    if confirmation := form.take_confirmation():
+        st.success(confirmation, icon=":material/check_circle:")
+    for key in ("contact_level", "contact_role"):
+        st.session_state.setdefault(key, None)
+    with st.expander(_("Add a contact"), expanded=bool(form.error("name"))), st.form("contact"):
+        st.text_input(_("Name"), key="contact_name")
+        _field_error("name")
+        st.text_input(_("Title"), key="contact_title")
+        st.selectbox(
+            _("Level"),
+            CONTACT_LEVELS,
+            format_func=lambda c: _(CONTACT_LEVEL_LABELS[c]),
+            key="contact_level",
+        )
+        st.selectbox(
+            _("Role in buying"),
+            CONTACT_ROLES,
+            format_func=lambda c: _(CONTACT_ROLE_LABELS[c]),
+            key="contact_role",
+        )
+        st.text_input(_("Phone"), key="contact_phone")
+        _field_error("phone")
+        st.text_input(_("E-mail"), key="contact_email")
+        _field_error("email")
+        st.text_area(
+            _("Notes"), key="contact_notes", help=_("Character, interests: what helps the next manager take over")
+        )
+        _field_error("form")
+        st.form_submit_button(
+            _("Add the contact"),
+            on_click=form.save_contact,
+            args=(user, account_id),
+            type="primary",
+            width="stretch",
+        )
+
+
+def _field_error(field: str) -> None:
+    if message := form.error(field):
+        st.error(md(message), icon=":material/error:")

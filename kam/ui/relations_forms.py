@@ -1,0 +1,219 @@
+"""The state of the relationship forms: plans, their actions, contacts, reviews and targets.
+
+Each form keeps what is typed in ``st.session_state`` under the keys below and saves in its
+button's callback, before the page is laid out again: a refused save keeps every value as
+typed and leaves its message; a plan saved by someone else since it was opened is refused
+with the newer version kept for the page to show. Who may do what is checked by
+``kam.relations``; these callbacks only pass the refusal on.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from kam.i18n import _
+from kam.people.users import User
+from kam.relations import contacts, plans, reviews, targets
+from kam.relations.rules import PLAN_STATUS_LABELS, Invalid, RelationError, Stale
+from kam.ui import dashboard
+
+PLAN_KEYS = {
+    "objectives": "plan_objectives",
+    "revenue_goal": "plan_revenue_goal",
+    "strategy": "plan_strategy",
+    "resources": "plan_resources",
+    "sponsor": "plan_sponsor",
+}
+# The plan the form holds: (account, year, version it was opened at); the newer plan after a refused save.
+PLAN_OPENED, PLAN_NEWER = "plan_opened", "plan_newer"
+ERRORS, DONE = "relations_errors", "relations_done"
+ACTION_KEYS = {"description": "action_description", "owner": "action_owner", "due_on": "action_due_on"}
+CONTACT_KEYS = {
+    "name": "contact_name",
+    "title": "contact_title",
+    "level": "contact_level",
+    "role": "contact_role",
+    "phone": "contact_phone",
+    "email": "contact_email",
+    "notes": "contact_notes",
+}
+
+
+def error(field: str) -> str | None:
+    """The message for a field after a refused save, if any."""
+    return st.session_state.get(ERRORS, {}).get(field)
+
+
+def take_confirmation() -> str | None:
+    """The confirmation of the last save, shown once."""
+    return st.session_state.pop(DONE, None)
+
+
+def _refused(refusal: RelationError) -> None:
+    st.session_state[ERRORS] = refusal.errors if isinstance(refusal, Invalid) else {"form": str(refusal)}
+
+
+def _succeeded(message: str) -> None:
+    st.session_state.pop(ERRORS, None)
+    st.session_state[DONE] = message
+
+
+# --- plans --------------------------------------------------------------------------------
+
+
+def open_plan(account_id: str, year: int, plan: dict[str, Any] | None) -> None:
+    """Fill the plan form from the stored plan when another account or year is opened."""
+    if (st.session_state.get(PLAN_OPENED) or (None, None, None))[:2] == (account_id, year):
+        return
+    _fill_plan(account_id, year, plan)
+    st.session_state.pop(ERRORS, None)
+
+
+def _fill_plan(account_id: str, year: int, plan: dict[str, Any] | None) -> None:
+    for field, key in PLAN_KEYS.items():
+        value = (plan or {}).get(field)
+        st.session_state[key] = value if field in ("revenue_goal", "sponsor") else (value or "")
+    st.session_state[PLAN_OPENED] = (account_id, year, plan["version"] if plan else None)
+    st.session_state.pop(PLAN_NEWER, None)
+
+
+def opened_version() -> int | None:
+    return (st.session_state.get(PLAN_OPENED) or (None, None, None))[2]
+
+
+def save_plan(user: User) -> None:
+    """Save the plan form over the version it was opened at; the save button's callback."""
+    account_id, year, version = st.session_state[PLAN_OPENED]
+    values = {field: st.session_state.get(key) for field, key in PLAN_KEYS.items()}
+    draft = plans.PlanDraft(account_id, year, **values)
+    try:
+        saved = plans.save_plan(dashboard.connection(), draft, user, version=version)
+    except Stale as refused:
+        st.session_state[ERRORS] = {"form": str(refused)}
+        st.session_state[PLAN_NEWER] = refused.current
+        return
+    except RelationError as refused:
+        _refused(refused)
+        return
+    st.session_state[PLAN_OPENED] = (account_id, year, saved["version"])
+    st.session_state.pop(PLAN_NEWER, None)
+    _succeeded(_("Plan saved (version {version}).").format(version=saved["version"]))
+
+
+def take_newer() -> None:
+    """Replace what was typed with the newer plan (after reading it), to edit on from there."""
+    account_id, year, _version = st.session_state[PLAN_OPENED]
+    newer = st.session_state.get(PLAN_NEWER)
+    _fill_plan(account_id, year, newer)
+    st.session_state.pop(ERRORS, None)
+
+
+def move_plan(user: User, plan_id: str, status: str) -> None:
+    """Move the plan to status; a status button's callback."""
+    account_id, year, version = st.session_state[PLAN_OPENED]
+    try:
+        saved = plans.set_status(dashboard.connection(), plan_id, status, user, version=version)
+    except Stale as refused:
+        st.session_state[ERRORS] = {"form": str(refused)}
+        st.session_state[PLAN_NEWER] = refused.current
+        return
+    except RelationError as refused:
+        _refused(refused)
+        return
+    st.session_state[PLAN_OPENED] = (account_id, year, saved["version"])
+    _succeeded(_("The plan is now {status}.").format(status=_(plans_status_label(status))))
+
+
+def plans_status_label(status: str) -> str:
+    return PLAN_STATUS_LABELS.get(status, status)
+
+
+def add_action(user: User, plan_id: str) -> None:
+    """Add the action form's action to the plan."""
+    values = {field: st.session_state.get(key) for field, key in ACTION_KEYS.items()}
+    try:
+        plans.add_action(
+            dashboard.connection(), plan_id, values["description"] or "", values["owner"], values["due_on"], user
+        )
+    except RelationError as refused:
+        _refused(refused)
+        return
+    for key in ACTION_KEYS.values():
+        st.session_state[key] = None if key == ACTION_KEYS["due_on"] else ""
+    _succeeded(_("Action added."))
+
+
+def tick_action(user: User, action_id: str, key: str) -> None:
+    """Mark an action done (ticked) or open again; the checkbox's callback."""
+    status = "done" if st.session_state.get(key) else "open"
+    try:
+        plans.set_action_status(dashboard.connection(), action_id, status, user)
+    except RelationError as refused:
+        _refused(refused)
+        return
+    _succeeded(_("Action marked done.") if status == "done" else _("Action open again."))
+
+
+def drop_action(user: User, action_id: str) -> None:
+    try:
+        plans.set_action_status(dashboard.connection(), action_id, "dropped", user)
+    except RelationError as refused:
+        _refused(refused)
+        return
+    _succeeded(_("Action dropped."))
+
+
+# --- contacts -----------------------------------------------------------------------------
+
+
+def save_contact(user: User, account_id: str) -> None:
+    """Add the contact form's contact to the account."""
+    values = {field: st.session_state.get(key) for field, key in CONTACT_KEYS.items()}
+    draft = contacts.ContactDraft(
+        account_id, **{k: (v or "") if k not in ("level", "role") else v for k, v in values.items()}
+    )
+    try:
+        contacts.save_contact(dashboard.connection(), draft, user)
+    except RelationError as refused:
+        _refused(refused)
+        return
+    for field, key in CONTACT_KEYS.items():
+        st.session_state[key] = None if field in ("level", "role") else ""
+    _succeeded(_("Contact {name} added.").format(name=draft.name.strip()))
+
+
+# --- reviews and targets ------------------------------------------------------------------
+
+
+def review_keys(year: int, quarter: int, manager_id: str) -> tuple[str, str]:
+    return f"review_notes_{year}_{quarter}_{manager_id}", f"review_actions_{year}_{quarter}_{manager_id}"
+
+
+def save_review(user: User, year: int, quarter: int, manager_id: str, sign_off: bool) -> None:
+    notes, agreed = review_keys(year, quarter, manager_id)
+    try:
+        reviews.save_review(
+            dashboard.connection(),
+            year,
+            quarter,
+            manager_id,
+            st.session_state.get(notes) or "",
+            st.session_state.get(agreed) or "",
+            user,
+            sign_off=sign_off,
+        )
+    except RelationError as refused:
+        _refused(refused)
+        return
+    _succeeded(_("Review signed off.") if sign_off else _("Review saved."))
+
+
+def save_target(user: User, manager_id: str, year: int, key: str) -> None:
+    try:
+        targets.set_target(dashboard.connection(), manager_id, year, st.session_state.get(key), None, user)
+    except RelationError as refused:
+        _refused(refused)
+        return
+    _succeeded(_("Target saved."))

@@ -1,0 +1,159 @@
+"""Account plans: per key account and year, objectives, strategy, actions, status; progress against the goal."""
+
+import streamlit as st
+
+from kam.i18n import _
+from kam.people import users
+from kam.present.formatting import MISSING, money
+from kam.present.text import markdown_text as md
+from kam.relations import plans
+from kam.relations.rules import ACTION_STATUS_LABELS, NotAllowed
+from kam.ui import dashboard
+from kam.ui import relations_forms as form
+from kam.ui.widgets import table
+
+user = dashboard.require_role("manager", "vp")
+scope = dashboard.scope()
+con = dashboard.connection()
+
+
+def field_error(field: str) -> None:
+    if message := form.error(field):
+        st.error(message, icon=":material/error:")
+
+
+st.title(_("Account plans"))
+year = st.selectbox(_("Year"), [scope.as_of.year + 1, scope.as_of.year, scope.as_of.year - 1], index=1, key="plan_year")
+accounts = plans.plan_accounts(con, user, scope.as_of)
+labels = dict(zip(accounts["account_id"], accounts["label"], strict=True))
+if "plan_account" not in st.session_state and st.query_params.get("account"):
+    st.session_state["plan_account"] = st.query_params.get("account")
+account_id = st.selectbox(
+    _("Account"),
+    list(labels) + ([st.session_state["plan_account"]] if st.session_state.get("plan_account") not in labels else []),
+    format_func=lambda a: labels.get(a, a or MISSING),
+    key="plan_account",
+)
+if confirmation := form.take_confirmation():
+    st.success(confirmation, icon=":material/check_circle:")
+if not account_id:
+    st.info(_("No account to plan for."))
+    st.stop()
+try:
+    plan = plans.plan_for(con, user, account_id, year)
+except NotAllowed as refused:
+    st.error(str(refused), icon=":material/block:")
+    st.stop()
+st.query_params["account"] = account_id
+form.open_plan(account_id, year, plan)
+
+if plan:
+    st.caption(
+        _("Status: {status} · version {version} · last saved by {who}").format(
+            status=_(form.plans_status_label(plan["status"])), version=plan["version"], who=md(plan["updated_by"] or "")
+        )
+    )
+else:
+    st.caption(_("No plan for this account and year yet: write one below."))
+field_error("form")
+if newer := st.session_state.get(form.PLAN_NEWER):
+    with st.container(border=True):
+        st.markdown("**" + _("The plan as saved now (version {version})").format(version=newer["version"]) + "**")
+        st.text(_("Objectives") + ": " + (newer.get("objectives") or MISSING))  # text: shown as typed
+        st.text(_("Revenue goal") + ": " + money(newer.get("revenue_goal")))
+        st.text(_("Strategy") + ": " + (newer.get("strategy") or MISSING))
+        st.text(_("Resources needed") + ": " + (newer.get("resources") or MISSING))
+        st.caption(_("What you typed is still in the form below."))
+        st.button(_("Load the newer version into the form"), on_click=form.take_newer, width="stretch")
+
+editable = plan is None or plan["status"] in plans.EDITABLE
+sponsors = users.users(con).filter(active=True)
+sponsor_names = dict(zip(sponsors["username"], sponsors["name"], strict=True))
+with st.form("plan"):
+    st.text_area(_("Objectives"), key="plan_objectives", disabled=not editable)
+    field_error("objectives")
+    st.number_input(_("Revenue goal (¥)"), min_value=0.0, step=10000.0, key="plan_revenue_goal", disabled=not editable)
+    field_error("revenue_goal")
+    st.text_area(_("Strategy"), key="plan_strategy", disabled=not editable)
+    st.text_area(_("Resources needed"), key="plan_resources", disabled=not editable)
+    st.selectbox(
+        _("Executive sponsor"),
+        list(sponsor_names),
+        format_func=lambda u: f"{sponsor_names.get(u, u)} ({u})",
+        key="plan_sponsor",
+        disabled=not editable,
+    )
+    field_error("sponsor")
+    st.form_submit_button(
+        _("Save the plan"),
+        on_click=form.save_plan,
+        args=(user,),
+        type="primary",
+        width="stretch",
+        disabled=not editable,
+    )
+
+if plan:
+    moves = plans.next_statuses(user, plan["status"])
+    for status in moves:
+        st.button(
+            _("Move to {status}").format(status=_(form.plans_status_label(status))),
+            on_click=form.move_plan,
+            args=(user, plan["plan_id"], status),
+            key=f"move-{status}",
+            width="stretch",
+        )
+
+    st.header(_("Actions"))
+    listed = plans.actions(con, user, plan["plan_id"])
+    for action in listed.iter_rows(named=True):
+        key = f"action_done_{action['action_id']}"
+        st.session_state[key] = action["status"] == "done"
+        due = action["due_on"].isoformat() if action["due_on"] else MISSING
+        late = action["status"] == "open" and action["due_on"] is not None and action["due_on"] < scope.as_of
+        label = f"{action['description']} · {action['owner'] or MISSING} · {due}" + (
+            " · " + _("overdue") if late else ""
+        )
+        st.checkbox(
+            md(label),
+            key=key,
+            on_change=form.tick_action,
+            args=(user, action["action_id"], key),
+            disabled=action["status"] == "dropped",
+            help=_(ACTION_STATUS_LABELS[action["status"]]),
+        )
+    st.session_state.setdefault("action_due_on", None)
+    with st.form("action"):
+        st.text_input(_("New action"), key="action_description")
+        field_error("description")
+        st.text_input(_("Owner"), key="action_owner")
+        st.date_input(_("Due on"), key="action_due_on")
+        field_error("due_on")
+        st.form_submit_button(
+            _("Add the action"), on_click=form.add_action, args=(user, plan["plan_id"]), width="stretch"
+        )
+
+    with st.expander(_("Status history")):
+        st.dataframe(plans.status_history(con, user, plan["plan_id"]), hide_index=True)
+
+st.header(_("Progress of the year's plans"))
+progress = plans.plans_progress(con, user, year, scope.as_of)
+if progress.is_empty():
+    st.info(_("No plan for this year yet."))
+else:
+    table(
+        progress.select(
+            "account_id", "name", "status", "revenue_goal", "revenue", "goal_share", "actions_done", "actions_overdue"
+        ),
+        "account-plans",
+        by_filters=False,
+        account_id=_("Account"),
+        name=_("Name"),
+        status=_("Status"),
+        revenue_goal=st.column_config.NumberColumn(_("Revenue goal"), format="localized"),
+        revenue=st.column_config.NumberColumn(_("Revenue so far"), format="localized"),
+        goal_share=st.column_config.NumberColumn(_("Of the goal"), format="percent"),
+        actions_done=_("Actions done"),
+        actions_overdue=_("Actions overdue"),
+    )
+    st.caption(_("Revenue so far: orders of {year} up to {day}.").format(year=year, day=scope.as_of.isoformat()))

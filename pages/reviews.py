@@ -1,0 +1,145 @@
+"""Quarterly reviews: each manager's quarter scorecard beside the previous quarter's, the VP's notes and sign-off."""
+
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+from kam.i18n import _
+from kam.metrics import managers
+from kam.present.formatting import MISSING
+from kam.relations import reviews, targets
+from kam.ui import dashboard
+from kam.ui import relations_forms as form
+from kam.ui.widgets import table
+
+user = dashboard.require_role("manager", "vp")
+scope = dashboard.scope()
+con = dashboard.connection()
+Number = st.column_config.NumberColumn
+
+st.title(_("Quarterly reviews"))
+if confirmation := form.take_confirmation():
+    st.success(confirmation, icon=":material/check_circle:")
+if message := form.error("form"):
+    st.error(message, icon=":material/error:")
+
+if user.role == "manager":
+    mine = reviews.reviews(con, user)
+    if mine.is_empty():
+        st.info(_("No review of yours yet."))
+    for review in mine.iter_rows(named=True):
+        signed = review["signed_off_on"]
+        with st.container(border=True):
+            st.subheader(f"{review['year']} Q{review['quarter']}")
+            st.caption(_("Signed off on {day}").format(day=signed.isoformat()) if signed else _("Not signed off yet"))
+            st.text(_("Notes") + ": " + (review["notes"] or MISSING))
+            st.text(_("Agreed actions") + ": " + (review["agreed_actions"] or MISSING))
+    st.stop()
+
+left, right = st.columns(2)
+year = left.number_input(_("Year"), min_value=2000, max_value=2100, value=scope.as_of.year, key="review_year")
+quarter = right.selectbox(_("Quarter"), [1, 2, 3, 4], index=(scope.as_of.month - 1) // 3, key="review_quarter")
+year, quarter = int(year), int(quarter)
+first, last = reviews.quarter_bounds(year, quarter)
+before_year, before_quarter = reviews.previous_quarter(year, quarter)
+before_first, before_last = reviews.quarter_bounds(before_year, before_quarter)
+this = scope.with_period(first, last, as_of=min(last, scope.as_of))
+previous = scope.with_period(before_first, before_last, as_of=min(before_last, scope.as_of))
+FIGURES = ["revenue", "attainment", "visit_coverage", "sla_met_pct", "csat_pct", "plan_coverage", "executive_coverage"]
+now_card = dashboard.cached(managers.scorecard, this)
+was_card = dashboard.cached(managers.scorecard, previous)
+present = [c for c in FIGURES if c in now_card.columns]
+side_by_side = now_card.select("manager_id", "name", *present).join(
+    was_card.select("manager_id", *(pl.col(c).alias(f"{c}_before") for c in present)), on="manager_id", how="left"
+)
+st.caption(
+    _("{first} – {last}, beside {before_first} – {before_last}").format(
+        first=first.isoformat(),
+        last=last.isoformat(),
+        before_first=before_first.isoformat(),
+        before_last=before_last.isoformat(),
+    )
+)
+table(
+    side_by_side,
+    f"quarterly-review-{year}-q{quarter}",
+    by_filters=False,
+    manager_id=_("Manager"),
+    name=_("Name"),
+    revenue=Number(_("Revenue"), format="localized"),
+    revenue_before=Number(_("Revenue, previous quarter"), format="localized"),
+    attainment=Number(_("Attainment"), format="percent"),
+    attainment_before=Number(_("Attainment, previous quarter"), format="percent"),
+    visit_coverage=Number(_("Visit coverage"), format="percent"),
+    visit_coverage_before=Number(_("Visit coverage, previous quarter"), format="percent"),
+    sla_met_pct=Number(_("Complaint SLA met"), format="percent"),
+    sla_met_pct_before=Number(_("Complaint SLA met, previous quarter"), format="percent"),
+    csat_pct=Number(_("CSAT"), format="percent"),
+    csat_pct_before=Number(_("CSAT, previous quarter"), format="percent"),
+    plan_coverage=Number(_("Plan coverage"), format="percent"),
+    plan_coverage_before=Number(_("Plan coverage, previous quarter"), format="percent"),
+    executive_coverage=Number(_("Executive coverage"), format="percent"),
+    executive_coverage_before=Number(_("Executive coverage, previous quarter"), format="percent"),
+)
+
+recorded = {r["manager_id"]: r for r in reviews.reviews(con, user, year, quarter).iter_rows(named=True)}
+st.header(_("Review per manager"))
+for manager in now_card.iter_rows(named=True):
+    manager_id = manager["manager_id"]
+    review = recorded.get(manager_id) or {}
+    notes_key, actions_key = form.review_keys(year, quarter, manager_id)
+    st.session_state.setdefault(notes_key, review.get("notes") or "")
+    st.session_state.setdefault(actions_key, review.get("agreed_actions") or "")
+    signed = review.get("signed_off_on")
+    with st.expander(f"{manager['name']} ({manager_id})" + (" ✓" if signed else ""), expanded=not signed):
+        if form.error("notes") or form.error("agreed_actions"):
+            st.error(form.error("notes") or form.error("agreed_actions"), icon=":material/error:")
+        st.text_area(_("Notes"), key=notes_key, disabled=bool(signed))
+        st.text_area(_("Agreed actions"), key=actions_key, disabled=bool(signed))
+        if signed:
+            st.caption(_("Signed off on {day}").format(day=signed.isoformat()))
+        else:
+            one, two = st.columns(2)
+            one.button(
+                _("Save"),
+                key=f"review-save-{manager_id}",
+                on_click=form.save_review,
+                args=(user, year, quarter, manager_id, False),
+                width="stretch",
+            )
+            two.button(
+                _("Sign off"),
+                key=f"review-sign-{manager_id}",
+                on_click=form.save_review,
+                args=(user, year, quarter, manager_id, True),
+                type="primary",
+                width="stretch",
+            )
+
+next_year = date.today().year + 1
+st.header(_("Targets for {year}").format(year=next_year))
+shown = targets.targets_of_year(con, next_year)
+table(
+    shown.with_columns(pl.col("source").replace({"app": _("entered here"), "import": _("export")})),
+    f"targets-{next_year}",
+    by_filters=False,
+    manager_id=_("Manager"),
+    name=_("Name"),
+    exported_target=Number(_("Exported target"), format="localized"),
+    app_target=Number(_("Target entered here"), format="localized"),
+    target_used=Number(_("Target used"), format="localized"),
+    source=_("Used from"),
+)
+if date.today().month == targets.TARGET_MONTH:
+    with st.form("target"):
+        st.selectbox(_("Manager"), shown["manager_id"].to_list(), key="target_manager")
+        st.number_input(_("Revenue target (¥)"), min_value=0.0, step=10000.0, key="target_amount")
+        st.form_submit_button(
+            _("Save the target"),
+            on_click=lambda: form.save_target(user, st.session_state["target_manager"], next_year, "target_amount"),
+            type="primary",
+            width="stretch",
+        )
+else:
+    st.caption(_("Next year's targets are entered here in December."))
