@@ -1,0 +1,142 @@
+"""Account plans and quarterly reviews in the app, on the portfolio of tests/portfolio.py.
+
+王伟 (M1) manages K1 (A) and K2; 李娜 (M2) manages K3, K4 and K5. The data run to 2026-08-01,
+so the pages open on 2026.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from kam.people.users import User
+from kam.store import db
+from tests.apptest import VP, start
+
+WANG = User("wangwei", "王伟", "manager", "M1")
+LI = User("lina", "李娜", "manager", "M2")
+
+
+def messages(at: AppTest) -> dict[str, list[str]]:
+    return {
+        "error": [e.value for e in at.error],
+        "success": [s.value for s in at.success],
+        "exception": [e.value for e in at.exception],
+    }
+
+
+def button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def labels(at: AppTest) -> list[str]:
+    return [b.label for b in at.button]
+
+
+def write_plan(user: User = WANG, objectives: str = "Grow K1 by 20%") -> AppTest:
+    at = start("plans", user=user, account="K1")
+    at.text_area(key="plan_objectives").set_value(objectives)
+    at.number_input(key="plan_revenue_goal").set_value(6000.0)
+    return button(at, "Save the plan").click().run()
+
+
+def actions(at: AppTest) -> list[str]:
+    """The plan's actions as their checkboxes read (labels are Markdown, their punctuation escaped)."""
+    return [c.label.replace("\\", "") for c in at.checkbox]
+
+
+def stored(path: Path, sql: str) -> list[tuple]:
+    with db.connect(path) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_a_manager_writes_a_plan_adds_actions_and_shares_it_and_the_vp_agrees_it(portfolio):
+    at = write_plan()
+    assert messages(at) == {"error": [], "success": ["Plan saved (version 1)."], "exception": []}
+    at.text_input(key="action_description").set_value("Meet the CEO")
+    at.text_input(key="action_owner").set_value("王伟")
+    at.date_input(key="action_due_on").set_value(date(2026, 9, 15))
+    at = button(at, "Add the action").click().run()
+    assert messages(at)["success"] == ["Action added."]
+    assert actions(at) == ["Meet the CEO · 王伟 · 2026-09-15"]
+    # The manager may share the plan, never sign it off.
+    assert "Move to Agreed" not in labels(at)
+    at = button(at, "Move to Shared").click().run()
+    assert messages(at)["success"] == ["The plan is now Shared."]
+    assert "Move to Agreed" not in labels(at)
+    assert "Move to Draft" in labels(at)
+
+    vp = start("plans", user=VP, account="K1")
+    vp = button(vp, "Move to Agreed").click().run()
+    assert messages(vp) == {"error": [], "success": ["The plan is now Agreed."], "exception": []}
+    assert stored(portfolio, "SELECT status, changed_by FROM plan_status_history ORDER BY changed_at") == [
+        ("draft", "wangwei"),
+        ("shared", "wangwei"),
+        ("agreed", "vp"),
+    ]
+    # Everything entered stays for a new session and a new database connection.
+    again = start("plans", user=WANG, account="K1")
+    assert again.text_area(key="plan_objectives").value == "Grow K1 by 20%"
+    assert again.caption[0].value.startswith("Status: Agreed · version 3")
+    assert actions(again) == ["Meet the CEO · 王伟 · 2026-09-15"]
+    assert stored(portfolio, "SELECT objectives, revenue_goal, status FROM account_plans") == [
+        ("Grow K1 by 20%", 6000.0, "agreed")
+    ]
+
+
+def test_a_manager_cannot_open_another_managers_plan_by_link_or_widget_state(portfolio):
+    write_plan(VP)  # K1's plan exists; 李娜 does not manage K1.
+    by_link = start("plans", user=LI, account="K1")
+    assert messages(by_link)["error"] == ["This is not one of your accounts."]
+    assert not by_link.text_area
+    by_state = start("plans", user=LI)
+    by_state.session_state["plan_account"] = "K1"
+    by_state.run()
+    assert messages(by_state)["error"] == ["This is not one of your accounts."]
+    assert not by_state.text_area
+
+
+def test_a_stale_save_is_refused_with_the_newer_version_shown_and_what_was_typed_kept(portfolio):
+    write_plan(WANG, "first text")
+    mine = start("plans", user=WANG, account="K1")
+    theirs = start("plans", user=VP, account="K1")
+    theirs.text_area(key="plan_objectives").set_value("the VP's text")
+    theirs = button(theirs, "Save the plan").click().run()
+    assert messages(theirs)["success"] == ["Plan saved (version 2)."]
+
+    mine.text_area(key="plan_objectives").set_value("my text")
+    mine = button(mine, "Save the plan").click().run()
+    assert messages(mine)["error"] == [
+        "vp changed this plan since you opened it (now version 2). Nothing of yours was saved."
+    ]
+    assert "Objectives: the VP's text" in [t.value for t in mine.text]
+    assert mine.text_area(key="plan_objectives").value == "my text"
+    assert stored(portfolio, "SELECT objectives, version FROM account_plans") == [("the VP's text", 2)]
+    # After reading the newer version, the manager saves over it.
+    mine = button(mine, "Load the newer version into the form").click().run()
+    assert mine.text_area(key="plan_objectives").value == "the VP's text"
+    mine.text_area(key="plan_objectives").set_value("the VP's text, and mine")
+    mine = button(mine, "Save the plan").click().run()
+    assert messages(mine)["success"] == ["Plan saved (version 3)."]
+
+
+def test_a_quarterly_review_is_recorded_by_the_vp_and_seen_by_that_manager_only(portfolio):
+    vp = start("reviews", user=VP)
+    vp.selectbox(key="review_quarter").set_value(2).run()
+    vp.text_area(key="review_notes_2026_2_M1").set_value("Revenue on track; K1 plan agreed")
+    vp.text_area(key="review_actions_2026_2_M1").set_value("Meet K1's CEO in July")
+    vp = next(b for b in vp.button if b.key == "review-sign-M1").click().run()
+    assert messages(vp)["success"] == ["Review signed off."]
+    assert vp.text_area(key="review_notes_2026_2_M1").disabled
+
+    wang = start("reviews", user=WANG)
+    assert [t.value for t in wang.text] == [
+        "Notes: Revenue on track; K1 plan agreed",
+        "Agreed actions: Meet K1's CEO in July",
+    ]
+    assert wang.caption[0].value == f"Signed off on {date.today().isoformat()}"
+    li = start("reviews", user=LI)
+    assert not li.text
+    assert [i.value for i in li.main.info] == ["No review of yours yet."]
