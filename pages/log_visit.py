@@ -15,6 +15,8 @@ user = dashboard.require_role("manager")
 policy = dashboard.scope().policy
 accounts = visit_log.loggable_accounts(dashboard.connection(), user)
 labels = dict(zip(accounts["account_id"], accounts["label"], strict=True))
+known_contacts = visit_log.contacts_of(dashboard.connection(), list(labels))
+contact_labels = dict(zip(known_contacts["contact_id"], known_contacts["label"], strict=True))
 visit_form.prepare(labels, st.query_params.pop("account", None))
 editing = st.session_state.get(visit_form.EDITING)
 
@@ -53,6 +55,14 @@ with st.form("visit"):
     st.text_input(_("Purpose, if other"), key="visit_purpose_other")
     field_error("purpose_other")
     st.checkbox(_("Senior management took part"), key="visit_executive")
+    st.multiselect(
+        _("Contacts met"),
+        list(contact_labels),
+        format_func=contact_labels.get,
+        key="visit_contacts",
+        placeholder=_("Contacts of the account on file"),
+    )
+    field_error("contact_ids")
     st.text_input(_("People met"), key="visit_met_with", placeholder=_("Names and roles"))
     field_error("met_with")
     st.text_area(_("Notes"), key="visit_notes")

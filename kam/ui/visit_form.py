@@ -35,6 +35,7 @@ KEYS = {
     "next_step": "visit_next_step",
     "next_date": "visit_next_date",
     "warning_signs": "visit_warning_signs",
+    "contact_ids": "visit_contacts",
 }
 ERRORS, SAVED, VISIT_ID, EDITING = "visit_errors", "visit_saved", "visit_form_id", "visit_editing"
 
@@ -54,7 +55,7 @@ def prepare(allowed: Collection[str], preset_account: str | None = None) -> None
 
 def _empty(field: str) -> Any:
     """What a field holds in a new form: today's date for the visit, nothing elsewhere."""
-    defaults = {"visit_date": date.today(), "executive": False, "warning_signs": []}
+    defaults = {"visit_date": date.today(), "executive": False, "warning_signs": [], "contact_ids": []}
     return defaults.get(field, "" if field in ("purpose_other", "met_with", "notes", "next_step") else None)
 
 
@@ -65,6 +66,7 @@ def draft() -> VisitDraft:
         values[text] = values[text] or ""
     values["executive"] = bool(values["executive"])
     values["warning_signs"] = tuple(values["warning_signs"] or ())
+    values["contact_ids"] = tuple(values["contact_ids"] or ())
     return VisitDraft(**values)
 
 
@@ -117,7 +119,7 @@ def start_edit(user: Author, visit_id: str) -> None:
         st.session_state[ERRORS] = {"form": _("That visit cannot be changed here.")}
         return
     for field, value in vars(visit_rules.draft_of(stored)).items():
-        st.session_state[KEYS[field]] = list(value) if field == "warning_signs" else value
+        st.session_state[KEYS[field]] = list(value) if field in ("warning_signs", "contact_ids") else value
     st.session_state[EDITING] = visit_id
     st.session_state.pop(ERRORS, None)
 

@@ -25,7 +25,7 @@ def export_app_visits(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         SELECT visit_id, account_id, manager_id, visit_date, channel, purpose, executive,
                CASE WHEN met_with IS NULL THEN notes
                     ELSE concat_ws(chr(10), 'Met with: ' || met_with, notes) END AS notes,
-               next_step, next_date, warning_signs
+               next_step, next_date, warning_signs, contact_ids
         FROM visits_app
         ORDER BY visit_date, created_at, visit_id
         """,

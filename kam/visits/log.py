@@ -61,6 +61,15 @@ def _checked(
     known = {account["account_id"]} if account else set()
     allowed = known if account and may_log_for(user, account["manager_id"]) else set()
     errors = validate(draft, today, policy, allowed, known_accounts=known)
+    if draft.contact_ids and account and "account_id" not in errors:
+        # Contacts met must be the account's own (the exports carry them so, DATA_CONTRACT.md).
+        theirs = db.query(
+            cur,
+            "SELECT contact_id FROM contacts WHERE account_id = $account_id AND list_contains($ids, contact_id)",
+            {"account_id": account["account_id"], "ids": list(draft.contact_ids)},
+        )
+        if theirs.height != len(set(draft.contact_ids)):
+            errors["contact_ids"] = "Pick only contacts of this account."
     if errors:
         raise InvalidVisit(errors)
     # The visit is credited to whoever made it when they are a manager, else to the account's manager.
@@ -248,3 +257,19 @@ def recent_visits(
 def stored_visit(con: duckdb.DuckDBPyConnection, visit_id: str) -> dict[str, Any] | None:
     """One visit entered in the app, as stored (draft_of() turns it into the form's draft)."""
     return _fetch(con, visit_id)
+
+
+def contacts_of(con: duckdb.DuckDBPyConnection, account_ids: list[str]) -> pl.DataFrame:
+    """The active contacts of these accounts, labelled with their account, for the form to offer."""
+    return db.query(
+        con,
+        """
+        SELECT c.contact_id, c.account_id,
+               c.name || coalesce(' · ' || c.title, '') || ' · ' || a.name AS label
+        FROM contacts AS c
+        JOIN accounts AS a USING (account_id)
+        WHERE c.active AND list_contains($ids, c.account_id)
+        ORDER BY a.account_id, c.name, c.contact_id
+        """,
+        {"ids": account_ids},
+    )

@@ -84,6 +84,8 @@ class VisitDraft:
     next_date: date | None = None
     # Credit warning signs seen at the customer: codes of kam.vocabulary.WARNING_SIGNS.
     warning_signs: tuple[str, ...] = ()
+    # Contacts of the account met (contact ids), stored `;`-separated as the exports carry them.
+    contact_ids: tuple[str, ...] = ()
 
 
 class VisitError(Exception):
@@ -195,6 +197,7 @@ def record_of(draft: VisitDraft, manager_id: str) -> dict[str, Any]:
         "next_date": draft.next_date,
         # Stored as the exports carry them: codes `;`-separated in their listed order.
         "warning_signs": ";".join(sign for sign in WARNING_SIGNS if sign in draft.warning_signs) or None,
+        "contact_ids": ";".join(draft.contact_ids) or None,
     }
 
 
@@ -214,6 +217,7 @@ def draft_of(row: dict[str, Any]) -> VisitDraft:
         next_step=row.get("next_step") or "",
         next_date=row.get("next_date"),
         warning_signs=tuple(row["warning_signs"].split(";")) if row.get("warning_signs") else (),
+        contact_ids=tuple(c for c in (row.get("contact_ids") or "").split(";") if c),
     )
 
 

@@ -607,6 +607,7 @@ def test_contacts_load_with_chinese_levels_and_roles_and_visits_carry_contact_id
     )
     visits = "visit_id,account_id,manager_id,visit_date,channel,contact_ids\nV1,K1,M1,2026-06-30,phone,P1;P2\n"
     con, report = load(tmp_path, {"contacts.csv": contacts, "visits.csv": visits})
+    assert report.rows_loaded["contacts"] == 2
     assert rows(con, "SELECT contact_id, account_id, name, title, level, role, active FROM contacts ORDER BY 1") == [
         ("P1", "K1", "张总", "总经理", "executive", "decision_maker", True),
         ("P2", "K1", "李工", "工程师", "staff", "user", True),

@@ -257,3 +257,15 @@ def test_a_new_connection_keeps_everything_entered_in_the_app(tmp_path):
         ]
         counts += [db.scalar(con, f"SELECT count(*) FROM {name}") for name in ("quarterly_reviews", "targets_app")]
         assert counts == [1, 1, 3, 1, 1, 1]
+
+
+def test_a_visit_logged_in_the_app_names_contacts_of_its_account_only(con):
+    from kam.visits import log, rules
+
+    met = rules.VisitDraft("K1", date(2026, 6, 30), "phone", contact_ids=("P1",))
+    log.save_visit(con, met, M1, now=at("2026-07-01"))
+    listed = contacts.account_contacts(con, M1, "K1")
+    assert listed.select("contact_id", "last_met").rows() == [("P1", date(2026, 6, 30)), ("P2", None)]
+    with pytest.raises(rules.InvalidVisit) as refused:
+        log.save_visit(con, rules.VisitDraft("K1", D, "phone", contact_ids=("P5",)), M1, now=at("2026-07-01"))
+    assert refused.value.errors == {"contact_ids": "Pick only contacts of this account."}
