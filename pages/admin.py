@@ -10,6 +10,7 @@ from kam.metrics import catalog
 from kam.people import users
 from kam.people.users import ROLES, UserError, role_label
 from kam.present.text import markdown_text as md
+from kam.relations import export as app_export
 from kam.store import audit
 from kam.ui import dashboard, language
 from kam.ui.widgets import download, table
@@ -275,4 +276,30 @@ with visits:
         visit_export.app_visits_parquet(con),
         file_name="visits-entered-in-the-app.parquet",
         icon=":material/download:",
+    )
+    st.subheader(_("Everything entered in the app"))
+    st.caption(
+        _("Visits, contacts, account plans with their actions and status history, quarterly reviews and targets.")
+    )
+    st.dataframe(
+        [{"table": name, "rows": frame.height} for name, frame in app_export.app_data(con).items()],
+        hide_index=True,
+        column_config={"table": _("Table"), "rows": _("Rows")},
+    )
+    left, right = st.columns(2)
+    left.download_button(
+        _("Download all (CSV, ZIP)"),
+        lambda: app_export.app_data_zip(dashboard.connection(), "csv"),
+        file_name="entered-in-the-app-csv.zip",
+        mime="application/zip",
+        icon=":material/download:",
+        key="download-app-data-csv",
+    )
+    right.download_button(
+        _("Download all (Parquet, ZIP)"),
+        lambda: app_export.app_data_zip(dashboard.connection(), "parquet"),
+        file_name="entered-in-the-app-parquet.zip",
+        mime="application/zip",
+        icon=":material/download:",
+        key="download-app-data-parquet",
     )

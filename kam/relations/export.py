@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 import duckdb
 import polars as pl
 
+from kam.present import downloads
 from kam.store import db
 
 # File name → the query of the app-entered table it holds (fixed here, never from input).
@@ -22,3 +26,19 @@ APP_TABLES = {
 def app_data(con: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:
     """Each app-entered table as a frame, by the name its file takes."""
     return {name: db.query(con, sql) for name, sql in APP_TABLES.items()}
+
+
+def app_data_zip(con: duckdb.DuckDBPyConnection, kind: str) -> bytes:
+    """Every app-entered table as one file each (kind "csv" or "parquet"), in one ZIP archive."""
+    if kind not in ("csv", "parquet"):
+        raise ValueError(f"no export as {kind!r}")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, frame in app_data(con).items():
+            if kind == "csv":
+                archive.writestr(f"{name}.csv", downloads.csv_bytes(frame))
+            else:
+                data = io.BytesIO()
+                frame.write_parquet(data)
+                archive.writestr(f"{name}.parquet", data.getvalue())
+    return buffer.getvalue()

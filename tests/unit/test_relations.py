@@ -269,3 +269,33 @@ def test_a_visit_logged_in_the_app_names_contacts_of_its_account_only(con):
     with pytest.raises(rules.InvalidVisit) as refused:
         log.save_visit(con, rules.VisitDraft("K1", D, "phone", contact_ids=("P5",)), M1, now=at("2026-07-01"))
     assert refused.value.errors == {"contact_ids": "Pick only contacts of this account."}
+
+
+def test_the_admin_export_holds_every_app_entered_table(con):
+    import io
+    import zipfile
+
+    import polars as pl
+
+    from kam.relations import export
+
+    agreed_plan(con, "K1", M1, shared="2026-06-20", agreed=None)
+    contacts.save_contact(con, contacts.ContactDraft("K1", "吴总", phone="+86 21 5555 0000"), M1)
+    archive = zipfile.ZipFile(io.BytesIO(export.app_data_zip(con, "parquet")))
+    assert sorted(archive.namelist()) == [
+        "account_plans.parquet",
+        "contacts_app.parquet",
+        "plan_actions.parquet",
+        "plan_status_history.parquet",
+        "quarterly_reviews.parquet",
+        "targets_app.parquet",
+        "visits_app.parquet",
+    ]
+    history = pl.read_parquet(archive.read("plan_status_history.parquet"))
+    assert history.select("status", "changed_on").rows() == [
+        ("draft", date(2026, 6, 20)),
+        ("shared", date(2026, 6, 20)),
+    ]
+    phones = pl.read_csv(zipfile.ZipFile(io.BytesIO(export.app_data_zip(con, "csv"))).read("contacts_app.csv"))
+    # A cell that a spreadsheet would read as a formula is kept as text.
+    assert phones["phone"].to_list() == ["'+86 21 5555 0000"]
