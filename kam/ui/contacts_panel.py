@@ -46,7 +46,7 @@ def show(user: User, scope: Scope, account_id: str) -> None:
             shown,
             hide_index=True,
             column_config={
-                "name": _("Name"),
+                "name": _("Full name"),
                 "title": _("Title"),
                 "level": _("Level"),
                 "role": _("Role in buying"),
@@ -64,7 +64,7 @@ def show(user: User, scope: Scope, account_id: str) -> None:
     for key in ("contact_level", "contact_role"):
         st.session_state.setdefault(key, None)
     with st.expander(_("Add a contact"), expanded=bool(form.error("name"))), st.form("contact"):
-        st.text_input(_("Name"), key="contact_name")
+        st.text_input(_("Full name"), key="contact_name")
         _field_error("name")
         st.text_input(_("Title"), key="contact_title")
         st.selectbox(
