@@ -30,7 +30,8 @@ if "plan_account" not in st.session_state and st.query_params.get("account"):
     st.session_state["plan_account"] = st.query_params.get("account")
 account_id = st.selectbox(
     _("Account"),
-    list(labels) + ([st.session_state["plan_account"]] if st.session_state.get("plan_account") not in labels else []),
+    # An account asked for that is not on the list still reaches the check below, which refuses it.
+    list(labels) + ([asked] if (asked := st.session_state.get("plan_account")) and asked not in labels else []),
     format_func=lambda a: labels.get(a, a or MISSING),
     key="plan_account",
 )

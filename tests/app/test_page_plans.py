@@ -140,3 +140,9 @@ def test_a_quarterly_review_is_recorded_by_the_vp_and_seen_by_that_manager_only(
     li = start("reviews", user=LI)
     assert not li.text
     assert [i.value for i in li.main.info] == ["No review of yours yet."]
+
+
+def test_the_page_opens_on_the_managers_first_key_account_without_a_link(portfolio):
+    at = start("plans", user=WANG)
+    assert messages(at) == {"error": [], "success": [], "exception": []}
+    assert at.selectbox(key="plan_account").value == "K1"
