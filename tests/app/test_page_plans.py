@@ -146,3 +146,19 @@ def test_the_page_opens_on_the_managers_first_key_account_without_a_link(portfol
     at = start("plans", user=WANG)
     assert messages(at) == {"error": [], "success": [], "exception": []}
     assert at.selectbox(key="plan_account").value == "K1"
+
+
+def test_an_overdue_plan_action_shows_in_its_managers_worklist_only(portfolio):
+    from kam.relations import plans as plan_store
+
+    start("worklist", user=LI)  # the first start builds the database
+    with db.connect(portfolio) as con:
+        plan = plan_store.save_plan(con, plan_store.PlanDraft("K1", 2026, "grow"), VP, version=None)
+        # The data run to 2026-08-01: due the day before, still open.
+        plan_store.add_action(con, plan["plan_id"], "send the quote", "王伟", date(2026, 7, 31), VP)
+    wang = start("worklist", user=WANG)
+    assert "Overdue plan actions (1)" in [h.value for h in wang.header]
+    shown = wang.dataframe[-1].value
+    assert shown[["account_id", "description", "days_overdue"]].values.tolist() == [["K1", "send the quote", 1]]
+    li = start("worklist", user=LI)
+    assert "Overdue plan actions (0)" in [h.value for h in li.header]

@@ -299,3 +299,13 @@ def test_the_admin_export_holds_every_app_entered_table(con):
     phones = pl.read_csv(zipfile.ZipFile(io.BytesIO(export.app_data_zip(con, "csv"))).read("contacts_app.csv"))
     # A cell that a spreadsheet would read as a formula is kept as text.
     assert phones["phone"].to_list() == ["'+86 21 5555 0000"]
+
+
+def test_the_weekly_brief_lists_overdue_plan_actions(con):
+    from kam.reports.brief import weekly_brief
+
+    plan = plans.save_plan(con, plans.PlanDraft("K1", 2026, "grow"), M1, version=None)
+    plans.add_action(con, plan["plan_id"], "send the quote", "王伟", date(2026, 6, 20), M1)
+    brief = weekly_brief(con, YTD)
+    assert "<h2>Overdue plan actions (1)</h2>" in brief
+    assert "send the quote" in brief
