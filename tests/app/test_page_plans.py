@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from kam.people.users import User
 from kam.store import db
-from tests.apptest import VP, start
+from tests.apptest import VP, app, start
 
 WANG = User("wangwei", "王伟", "manager", "M1")
 LI = User("lina", "李娜", "manager", "M2")
@@ -91,7 +91,7 @@ def test_a_manager_cannot_open_another_managers_plan_by_link_or_widget_state(por
     by_link = start("plans", user=LI, account="K1")
     assert messages(by_link)["error"] == ["This is not one of your accounts."]
     assert not by_link.text_area
-    by_state = start("plans", user=LI)
+    by_state = app("plans", user=LI)
     by_state.session_state["plan_account"] = "K1"
     by_state.run()
     assert messages(by_state)["error"] == ["This is not one of your accounts."]
@@ -154,11 +154,14 @@ def test_an_overdue_plan_action_shows_in_its_managers_worklist_only(portfolio):
     start("worklist", user=LI)  # the first start builds the database
     with db.connect(portfolio) as con:
         plan = plan_store.save_plan(con, plan_store.PlanDraft("K1", 2026, "grow"), VP, version=None)
-        # The data run to 2026-08-01: due the day before, still open.
+        # Due on 2026-07-31, still open: overdue today.
         plan_store.add_action(con, plan["plan_id"], "send the quote", "王伟", date(2026, 7, 31), VP)
     wang = start("worklist", user=WANG)
     assert "Overdue plan actions (1)" in [h.value for h in wang.header]
     shown = wang.dataframe[-1].value
-    assert shown[["account_id", "description", "days_overdue"]].values.tolist() == [["K1", "send the quote", 1]]
+    late = (date.today() - date(2026, 7, 31)).days  # the worklist is as of today
+    assert shown[["account_id", "description", "days_overdue"]].values.tolist() == [
+        ["甲公司 (K1)", "send the quote", late]
+    ]
     li = start("worklist", user=LI)
     assert "Overdue plan actions (0)" in [h.value for h in li.header]
