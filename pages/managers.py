@@ -24,7 +24,9 @@ LABELS = {
     "accounts_a": Number("A", help=_("Active A-accounts (tier at the as-of date)")),
     "accounts_b": Number("B", help=_("Active B-accounts")),
     "accounts_c": Number("C", help=_("Active C-accounts")),
-    "target": Number(_("Target to date"), help=_("The year's revenue target pro-rated to the period's days")),
+    "target": Number(
+        _("Target to date"), help=_("The year's revenue target pro-rated to the period's days"), format="yen"
+    ),
     "visit_target": Number(
         _("Visit target to date"),
         format="%.1f",
@@ -39,7 +41,7 @@ LABELS = {
     "overdue_receivables": Number(
         _("Overdue receivables"), format="yen", help=_("Receivables past due at the as-of date")
     ),
-} | {f.column: Number(f.heading, help=f.explained) for f in figures.values()}
+} | {f.column: Number(f.heading, help=f.explained, format=f.column_format) for f in figures.values()}
 FORMATS = {"target": "¥{:,.0f}", "visit_target": "{:,.1f}", "overdue_receivables": "¥{:,.0f}"} | {
     f.column: f.cell_format for f in figures.values()
 }

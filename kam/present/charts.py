@@ -45,6 +45,19 @@ def tier_axis(fig: go.Figure, axis: str = "x") -> go.Figure:
     return update(tickmode="array", tickvals=list(TIERS), ticktext=[tier_name(tier) for tier in TIERS])
 
 
+# A chart with one bar per manager shows only the ends beyond this many bars: the table beside it has
+# every row, and the browser stays light at thousands of managers.
+ENDS = 10
+
+
+def ends(frame: pl.DataFrame, column: str, n: int = ENDS) -> pl.DataFrame:
+    """The n lowest and n highest rows by column (nulls left out), lowest first; every row when there are 2n or fewer."""
+    ranked = frame.filter(pl.col(column).is_not_null()).sort(column)
+    if ranked.height <= 2 * n:
+        return ranked
+    return pl.concat([ranked.head(n), ranked.tail(n)])
+
+
 def _finish(fig: go.Figure, title: str, height: int = 360) -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0, "font": {"size": 16}},
@@ -166,7 +179,12 @@ def pareto(abc: pl.DataFrame, cutoffs: dict[str, float]) -> go.Figure:
 
 
 def share_by(frame: pl.DataFrame, x: str, y: str, title: str, label: str, color: str | None = None) -> go.Figure:
-    """A bar per group of a share (coverage, attainment, met %), 0–100 %; a bar's customdata is its group as is."""
+    """A bar per group of a share (coverage, attainment, met %), 0–100 %; a bar's customdata is its group as is.
+
+    Past 2 × ENDS groups only the ends by share are drawn.
+    """
+    if frame.height > 2 * ENDS:
+        frame = ends(frame, y)
     # The group unescaped for a click (customdata is never drawn): plotly_frame escapes text columns only.
     frame = plotly_frame(frame.with_columns(group=pl.col(x).cast(pl.Categorical)))
     fig = px.bar(
@@ -221,7 +239,9 @@ def sla_over_time(trend: pl.DataFrame) -> go.Figure:
 
 
 def sla_counts(frame: pl.DataFrame, x: str, label: str) -> go.Figure:
-    """Met, breached and pending complaints per group, stacked."""
+    """Met, breached and pending complaints per group, stacked; past 2 × ENDS groups only the ends by SLA met."""
+    if frame.height > 2 * ENDS:
+        frame = ends(frame, "met_pct")
     frame = plotly_frame(labelled(frame))
     severities = value_names("severity")
     status = {code: _(name) for code, name in SLA_STATUS.items()}
@@ -265,9 +285,8 @@ def score_distribution(scores: pl.DataFrame) -> go.Figure:
 
 
 def ranking(card: pl.DataFrame, column: str, label: str, target: float | None = None) -> go.Figure:
-    """Managers ranked by one scorecard figure, coloured against a target line."""
-    card = plotly_frame(card)
-    ranked = card.filter(pl.col(column).is_not_null()).sort(column)
+    """Managers ranked by one scorecard figure, coloured against a target line; past 2 × ENDS only the ends."""
+    ranked = plotly_frame(ends(card, column))
     colors = [GOOD if v >= target else BAD for v in ranked.get_column(column)] if target is not None else "#2e86c1"
     fig = go.Figure(
         go.Bar(

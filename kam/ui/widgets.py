@@ -26,6 +26,10 @@ from kam.vocabulary import Term
 
 # Light fills, so that the figures stay readable on a projector.
 GOOD_FILL, WARN_FILL, BAD_FILL = "#d5f5e3", "#fdebd0", "#fadbd8"
+# Above this many rows a judged table is drawn without per-cell colours (each coloured cell costs the
+# browser), in a fixed height, its figures formatted by the column configuration instead.
+STYLED_ROWS = 100
+LONG_TABLE_HEIGHT = 420
 NO_DATA = N_("No data for these filters. Widen the period or clear a filter in the sidebar.")
 DURATIONS = (Kind.HOURS, Kind.DAYS)
 
@@ -260,8 +264,20 @@ def judged_table(
 
     labels: each column's label or st.column_config entry; column_order: the columns shown, in order
     (the download keeps every column); bands: columns coloured in three bands instead, by
-    (good from, amber from).
+    (good from, amber from). Past STYLED_ROWS rows: no colours, a fixed height, and the figures
+    formatted by their st.column_config entries in labels.
     """
+    if frame.height > STYLED_ROWS:
+        st.dataframe(
+            frame,
+            hide_index=True,
+            height=LONG_TABLE_HEIGHT,
+            column_config=labels,
+            column_order=column_order,
+            placeholder=MISSING,
+        )
+        download(frame, name)
+        return
     styler = frame.to_pandas().style.format(formats, na_rep=MISSING)
     for column, target in targets.items():
         styler = styler.map(_against(target), subset=[column])

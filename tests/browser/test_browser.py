@@ -86,11 +86,21 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
+# The app's root says whether a script run is going on ("initial" before the first, "running",
+# "notRunning" once done); elements of an earlier run still on screen are marked stale until it ends.
+SETTLED = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    return app !== null
+        && app.getAttribute('data-test-script-state') === 'notRunning'
+        && app.getAttribute('data-test-connection-state') === 'CONNECTED'
+        && !document.querySelector('[data-testid="stStatusWidget"]')
+        && !document.querySelector('[data-stale="true"]');
+}"""
+
+
 def _settled(page: Page) -> None:
-    """Wait until the script run has finished (the status widget is gone)."""
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000, polling=250
-    )
+    """Wait until the script run has finished: not running, no status widget, no stale element."""
+    page.wait_for_function(SETTLED, timeout=60_000, polling=100)
 
 
 def _open(browser: Browser, url: str, username: str = "vp", password: str = "vp-demo-2026", **context) -> Page:

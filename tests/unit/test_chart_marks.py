@@ -1,0 +1,51 @@
+"""Charts with one bar per manager stay light: past 20 managers only the 10 lowest and 10 highest are drawn."""
+
+import polars as pl
+
+from kam.present import charts
+
+
+def _managers(n: int) -> pl.DataFrame:
+    # M01 has share 0.01, M02 0.02, …; M00 has none and is never drawn.
+    return pl.DataFrame(
+        {
+            "manager_id": [f"M{i:02d}" for i in range(n + 1)],
+            "name": [f"N{i}" for i in range(n + 1)],
+            "attainment": [None] + [i / 100 for i in range(1, n + 1)],
+            "met": [1] * (n + 1),
+            "breached": [0] * (n + 1),
+            "pending": [0] * (n + 1),
+            "met_pct": [None] + [i / 100 for i in range(1, n + 1)],
+        }
+    )
+
+
+def test_ends_keeps_the_ten_lowest_and_ten_highest():
+    kept = charts.ends(_managers(25), "attainment")
+    assert kept["manager_id"].to_list() == [f"M{i:02d}" for i in [*range(1, 11), *range(16, 26)]]
+
+
+def test_ends_keeps_every_manager_with_a_value_up_to_twenty():
+    assert charts.ends(_managers(20), "attainment")["manager_id"].to_list() == [f"M{i:02d}" for i in range(1, 21)]
+
+
+def test_ranking_draws_twenty_bars_of_a_thousand_managers():
+    bars = charts.ranking(_managers(99), "attainment", "Revenue attainment", 0.5).data[0]
+    assert len(bars.y) == 20
+    assert bars.y[0] == "N1 (M01)" and bars.y[-1] == "N99 (M99)"
+    assert list(bars.x[9:11]) == [0.10, 0.90]
+
+
+def test_share_by_and_sla_counts_draw_only_the_ends():
+    frame = _managers(30)
+    assert len(charts.share_by(frame, "manager_id", "attainment", "Attainment", "Manager").data[0].x) == 20
+    assert sum(len(trace.x) for trace in charts.sla_counts(frame, "manager_id", "Manager").data) == 3 * 20
+
+
+def test_share_by_keeps_a_few_groups_in_their_order():
+    frame = _managers(3).drop_nulls("attainment").reverse()
+    assert list(charts.share_by(frame, "manager_id", "attainment", "Attainment", "Manager").data[0].x) == [
+        "M03",
+        "M02",
+        "M01",
+    ]
