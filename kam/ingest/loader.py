@@ -26,6 +26,7 @@ from kam.store.schema import (
     EXPORT_TABLES,
     EXPORTS,
     EXPORTS_RUN_TO,
+    FILL_ACCOUNT_MONTH_REVENUE,
     MANAGERS,
     Column,
     Table,
@@ -743,6 +744,8 @@ def load(
         load_id = db.scalar(cur, "SELECT coalesce(max(load_id), 0) + 1 FROM load_history")
         for table in EXPORT_TABLES:
             _replace(cur, table, good[table.name])
+        cur.execute("DELETE FROM account_month_revenue")
+        cur.execute(FILL_ACCOUNT_MONTH_REVENUE)
         db.execute(
             cur,
             f"""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+from typing import Any
+
 import duckdb
 import polars as pl
 
@@ -37,6 +40,57 @@ prorated AS (
     GROUP BY t.manager_id, m.region
 )"""
 
+
+def _month_start(day: date, months: int = 0) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day `months` months earlier, the month's last day if it is shorter (as DuckDB's `day - INTERVAL`)."""
+    first = _month_start(day, -months)
+    last = _month_start(day, 1 - months) - timedelta(days=1)
+    return first.replace(day=min(day.day, last.day))
+
+
+def revenue_rows(segments: dict[str, tuple[date, date]]) -> tuple[str, dict[str, Any]]:
+    """SQL rows (segment, account_id, month, amount) of the orders in each named segment [first, last], and parameters.
+
+    Whole calendar months come from the per-account monthly table built at load; only the days
+    before the first and after the last whole month are read from the orders. Only the accounts
+    in `scoped` are read.
+    """
+    parts, params = [], {}
+    for name, (first, last) in segments.items():
+        full_from = first if first.day == 1 else _month_start(first, 1)
+        full_to = _month_start(last) if (last + timedelta(days=1)).day == 1 else _month_start(last, -1)
+        if full_from > full_to:  # no whole month: every day from the orders
+            head_to, tail_from = last, last + timedelta(days=1)
+        else:
+            head_to, tail_from = full_from - timedelta(days=1), _month_start(full_to, 1)
+        params |= {
+            f"{name}_first": first,
+            f"{name}_last": last,
+            f"{name}_full_from": full_from,
+            f"{name}_full_to": full_to,
+            f"{name}_head_to": head_to,
+            f"{name}_tail_from": tail_from,
+        }
+        # Segment names are fixed in the code, never taken from input.
+        parts.append(f"""
+            SELECT '{name}' AS segment, m.account_id, m.month, m.revenue AS amount
+            FROM account_month_revenue AS m
+            WHERE m.month BETWEEN ${name}_full_from AND ${name}_full_to
+              AND m.account_id IN (SELECT account_id FROM scoped)
+            UNION ALL
+            SELECT '{name}' AS segment, o.account_id, CAST(date_trunc('month', o.order_date) AS DATE), o.amount
+            FROM orders AS o
+            WHERE (o.order_date BETWEEN ${name}_first AND ${name}_head_to
+                   OR o.order_date BETWEEN ${name}_tail_from AND ${name}_last)
+              AND o.account_id IN (SELECT account_id FROM scoped)""")
+    return "\n            UNION ALL".join(parts), params
+
+
 TARGET_GROUPS = {None: "'all'", "manager": "manager_id", "region": "region"}
 
 
@@ -44,21 +98,28 @@ def revenue_summary(con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None
     """Revenue in the period up to D, the same dates a year earlier, growth, pro-rated target, attainment."""
     if by not in TARGET_GROUPS:
         raise ValueError(f"revenue can be split by manager or region, not {by!r}")
+    prior_first, prior_last = months_before(scope.start, 12), months_before(scope.period_end, 12)
+    # The days between the two periods: a group with orders only then still gets its row (of zeros).
+    rows, params = revenue_rows(
+        {
+            "now": (scope.start, scope.period_end),
+            "prior": (prior_first, prior_last),
+            "between": (prior_last + timedelta(days=1), min(scope.start - timedelta(days=1), scope.period_end)),
+        }
+    )
     frame = run(
         con,
         scope,
         f"""
         WITH {SCOPED}, {PRORATED_TARGETS},
+        revenue_rows AS ({rows}
+        ),
         revenue AS (
             SELECT {group_column(by)} AS grp,
-                   sum(o.amount) FILTER (WHERE o.order_date BETWEEN $start AND $period_end) AS revenue,
-                   sum(o.amount) FILTER (
-                       WHERE o.order_date BETWEEN CAST($start - INTERVAL 1 YEAR AS DATE)
-                                              AND CAST($period_end - INTERVAL 1 YEAR AS DATE)
-                   ) AS revenue_prior_year
-            FROM orders AS o
+                   sum(r.amount) FILTER (WHERE r.segment = 'now') AS revenue,
+                   sum(r.amount) FILTER (WHERE r.segment = 'prior') AS revenue_prior_year
+            FROM revenue_rows AS r
             JOIN scoped AS s USING (account_id)
-            WHERE o.order_date BETWEEN CAST($start - INTERVAL 1 YEAR AS DATE) AND $period_end
             GROUP BY grp
         ),
         targets_by_group AS (
@@ -80,6 +141,7 @@ def revenue_summary(con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None
         LEFT JOIN targets_by_group AS t USING (grp)
         ORDER BY g.grp
         """,
+        **params,
     )
     if by is None and frame.is_empty():
         frame = pl.DataFrame(
@@ -94,19 +156,22 @@ def revenue_summary(con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None
 
 def revenue_by_month(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     """Monthly revenue of the accounts in scope over the 24 months up to D."""
+    # From the day after D's date 24 months earlier, to D.
+    rows, params = revenue_rows({"months": (months_before(scope.as_of, 24) + timedelta(days=1), scope.as_of)})
     return run(
         con,
         scope,
         f"""
-        WITH {SCOPED}
-        SELECT CAST(date_trunc('month', o.order_date) AS DATE) AS month, sum(o.amount) AS revenue
-        FROM orders AS o
+        WITH {SCOPED},
+        revenue_rows AS ({rows}
+        )
+        SELECT r.month, sum(r.amount) AS revenue
+        FROM revenue_rows AS r
         JOIN scoped AS s USING (account_id)
-        WHERE o.order_date <= $as_of
-          AND o.order_date > CAST($as_of - INTERVAL 24 MONTH AS DATE)
-        GROUP BY month
-        ORDER BY month
+        GROUP BY r.month
+        ORDER BY r.month
         """,
+        **params,
     )
 
 

@@ -2,30 +2,41 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
 import duckdb
 import polars as pl
 
+from kam.metrics.revenue import revenue_rows
 from kam.metrics.scope import SCOPED, TIER_ROWS, Scope, run
 from kam.store import db
 from kam.vocabulary import TIERS
 
-# Trailing-12-month revenue per account: orders dated D-364..D.
-REVENUE_12M = """
+
+def revenue_12m(scope: Scope) -> tuple[str, dict[str, Any]]:
+    """CTE revenue_12m: trailing 12 months revenue per account in scope (orders dated D-364..D) and its parameters."""
+    rows, params = revenue_rows({"t12m": (scope.as_of - timedelta(days=364), scope.as_of)})
+    return (
+        f"""
 revenue_12m AS (
     SELECT account_id, sum(amount) AS revenue
-    FROM orders
-    WHERE order_date BETWEEN $as_of - 364 AND $as_of
+    FROM ({rows}
+    )
     GROUP BY account_id
-)"""
+)""",
+        params,
+    )
 
 
 def tier_distribution(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     """Active accounts at D by tier (count, share) and their trailing-12-month revenue (sum, share)."""
+    trailing, params = revenue_12m(scope)
     return run(
         con,
         scope,
         f"""
-        WITH {SCOPED}, {REVENUE_12M},
+        WITH {SCOPED}, {trailing},
         by_tier AS (
             SELECT s.tier, count(*) AS accounts, coalesce(sum(r.revenue), 0) AS revenue_12m
             FROM scoped AS s
@@ -42,6 +53,7 @@ def tier_distribution(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFr
         LEFT JOIN by_tier AS b USING (tier)
         ORDER BY t.tier
         """,
+        **params,
     )
 
 
@@ -52,11 +64,12 @@ def abc_suggestion(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame
     account that crosses the line is still A), B while under the B cut-off, else C;
     an account with no revenue is C.
     """
+    trailing, params = revenue_12m(scope)
     return run(
         con,
         scope,
         f"""
-        WITH {SCOPED}, {REVENUE_12M},
+        WITH {SCOPED}, {trailing},
         ranked AS (
             SELECT s.account_id, s.name, s.region, s.manager_id, s.tier,
                    coalesce(r.revenue, 0) AS revenue_12m,
@@ -80,6 +93,7 @@ def abc_suggestion(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame
         FROM ranked
         ORDER BY rank
         """,
+        **params,
     ).with_columns(mismatch=pl.col("suggested_tier") != pl.col("tier"))
 
 

@@ -51,7 +51,7 @@ ENDS = 10
 
 
 def ends(frame: pl.DataFrame, column: str, n: int = ENDS) -> pl.DataFrame:
-    """The n lowest and n highest rows by column (nulls left out), lowest first; every row when there are 2n or fewer."""
+    """The n lowest and n highest rows by column, lowest first (no nulls); every row when there are 2n or fewer."""
     ranked = frame.filter(pl.col(column).is_not_null()).sort(column)
     if ranked.height <= 2 * n:
         return ranked

@@ -253,6 +253,30 @@ def _create_export_table(table: Table) -> str:
     return f"CREATE TABLE IF NOT EXISTS {table.table} (\n    " + ",\n    ".join(columns) + "\n)"
 
 
+# Summaries of the exports, rebuilt by the loader in the same load as the export tables (so they move
+# with them). Revenue per account and calendar month (month: its first day): the metrics read whole
+# months from here and only the days at a period's ends from the orders.
+ACCOUNT_MONTH_REVENUE = """
+CREATE TABLE IF NOT EXISTS account_month_revenue (
+    account_id VARCHAR,
+    month DATE,
+    revenue DOUBLE
+)"""
+_MONTHS = """
+INSERT INTO account_month_revenue
+SELECT account_id, CAST(date_trunc('month', order_date) AS DATE) AS month, sum(amount) AS revenue
+FROM orders
+{where}
+GROUP BY ALL
+ORDER BY month, account_id"""
+FILL_ACCOUNT_MONTH_REVENUE = _MONTHS.format(where="")
+SUMMARY_DDL = (
+    ACCOUNT_MONTH_REVENUE,
+    # A database loaded before the summary existed gets it once, from its orders.
+    _MONTHS.format(where="WHERE NOT EXISTS (SELECT 1 FROM account_month_revenue)"),
+)
+
+
 # Tables the loader never replaces; the application writes them.
 APP_DDL = (
     """
@@ -527,6 +551,7 @@ SELECT greatest(
 
 DDL: tuple[str, ...] = (
     *(_create_export_table(t) for t in EXPORT_TABLES),
+    *SUMMARY_DDL,
     *APP_DDL,
     *ADDED_COLUMNS,
     *RELATIONS_DDL,
