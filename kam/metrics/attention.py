@@ -11,7 +11,7 @@ from kam.metrics.scope import Scope
 
 def overdue_key_accounts(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     """A-accounts overdue for a visit at D, most overdue first; one never visited says so."""
-    overdue = visits.overdue_accounts(con, scope).filter(pl.col("tier") == "A")
+    overdue = visits.overdue_accounts(con, scope, tier="A")
     return visits.as_read(
         overdue.select(
             "account_id",

@@ -22,7 +22,7 @@ known AS (
            epoch($end_of_d - c.opened_at) / 3600 AS age_hours
     FROM complaints AS c
     JOIN scoped AS s USING (account_id)
-    WHERE c.opened_at < $end_of_d
+    WHERE c.opened_at < $end_of_d AND c.account_id IN (SELECT account_id FROM scoped)
 ),
 judged AS (
     SELECT *,

@@ -24,7 +24,7 @@ surveyed AS (
            s.name, s.tier, s.region, s.manager_id
     FROM surveys AS v
     JOIN scoped AS s USING (account_id)
-    WHERE v.surveyed_on <= $as_of
+    WHERE v.surveyed_on <= $as_of AND v.account_id IN (SELECT account_id FROM scoped)
 )"""
 
 

@@ -7,6 +7,7 @@ manager, tier at D and the set of accounts the signed-in user may see.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -43,6 +44,11 @@ class Scope:
     def days(self) -> int:
         """Days from the period's start to period_end, both counted (0 if the period starts after D)."""
         return max((self.period_end - self.start).days + 1, 0)
+
+    @property
+    def restricts_accounts(self) -> bool:
+        """Whether the filters or the user's access leave out any account."""
+        return bool(self.regions or self.managers or self.tiers) or self.allowed_accounts is not None
 
     def with_period(self, start: date, end: date, as_of: date | None = None) -> Scope:
         return replace(self, start=start, end=end, as_of=as_of or self.as_of)
@@ -165,8 +171,15 @@ def group_column(by: str | None) -> str:
     return GROUPS[by]
 
 
+# A metric restricts the rows of a large table to the accounts in scope before it groups them,
+# with this condition; for a scope of every account it is dropped (the semi-join would only cost).
+ONLY_SCOPED = re.compile(r"AND (?:\w+\.)?account_id IN \(SELECT account_id FROM scoped\)")
+
+
 def run(con: duckdb.DuckDBPyConnection, scope: Scope, sql: str, **extra: Any) -> pl.DataFrame:
     """Run a metric query (which may use the scoped CTEs above) with the scope's parameters."""
+    if not scope.restricts_accounts:
+        sql = ONLY_SCOPED.sub("", sql)
     return db.query(con, sql, scope.params() | extra)
 
 

@@ -16,7 +16,7 @@ last_visit AS (
            max(visit_date) AS last_visit,
            arg_max(channel, (visit_date, visit_id)) AS last_channel
     FROM visits
-    WHERE visit_date <= $as_of
+    WHERE visit_date <= $as_of AND account_id IN (SELECT account_id FROM scoped)
     GROUP BY account_id
 ),
 status AS (
@@ -29,8 +29,13 @@ status AS (
 )"""
 
 
-def visit_status(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
-    """Every active account in scope with its last visit, days since, cadence and overdue flag."""
+def visit_status(
+    con: duckdb.DuckDBPyConnection, scope: Scope, only_overdue: bool = False, tier: str | None = None
+) -> pl.DataFrame:
+    """Every active account in scope with its last visit, days since, cadence and overdue flag.
+
+    only_overdue: only the overdue accounts; tier: only the accounts of that tier at D.
+    """
     return run(
         con,
         scope,
@@ -42,14 +47,17 @@ def visit_status(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
                st.last_visit IS NULL AS never_visited
         FROM status AS st
         LEFT JOIN managers AS m USING (manager_id)
+        WHERE (st.overdue OR NOT $only_overdue) AND ($tier::VARCHAR IS NULL OR st.tier = $tier::VARCHAR)
         ORDER BY st.overdue DESC, st.tier, st.days_since_visit - st.cadence DESC, st.account_id
         """,
+        only_overdue=only_overdue,
+        tier=tier,
     )
 
 
-def overdue_accounts(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
-    """Active accounts whose days since the last visit exceed their tier's cadence: tier A first, then most overdue."""
-    return visit_status(con, scope).filter(pl.col("overdue"))
+def overdue_accounts(con: duckdb.DuckDBPyConnection, scope: Scope, tier: str | None = None) -> pl.DataFrame:
+    """Active accounts (of one tier at D, if given) overdue for a visit: tier A first, then most overdue."""
+    return visit_status(con, scope, only_overdue=True, tier=tier)
 
 
 NEVER_VISITED = N_("never visited")
@@ -110,7 +118,7 @@ def visit_attainment(con: duckdb.DuckDBPyConnection, scope: Scope, by: str | Non
         period_visits AS (
             SELECT account_id, count(*) AS visits
             FROM visits
-            WHERE visit_date BETWEEN $start AND $period_end
+            WHERE visit_date BETWEEN $start AND $period_end AND account_id IN (SELECT account_id FROM scoped)
             GROUP BY account_id
         ),
         planned AS (
@@ -187,7 +195,7 @@ def followups_due(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
         f"""
         WITH {SCOPED},
         known AS (
-            SELECT * FROM visits WHERE visit_date <= $as_of
+            SELECT * FROM visits WHERE visit_date <= $as_of AND account_id IN (SELECT account_id FROM scoped)
         ),
         -- a visit with no later visit is one on the account's latest visit day
         latest AS (
