@@ -270,3 +270,16 @@ def test_a_manager_signed_in_sees_only_their_own_row(portfolio: Path):
     assert [row["manager_id"] for row in scorecard_shown(at)] == ["M1"]
     assert at.selectbox(key="scorecard_manager").options == ["王伟 (M1)"]
     assert [manager for manager, _ in ranking_shown(at, "attainment")] == ["M1"]
+
+
+def test_a_long_scorecard_goes_without_cell_colours(portfolio: Path, monkeypatch: pytest.MonkeyPatch):
+    # Three managers: coloured at or under the limit (M1's attainment 22.1 % is under target: red);
+    # over it the same rows come without any cell style.
+    at = at_june_end()
+    assert "background-color" in at.dataframe[0].proto.arrow_data.styler.styles
+    monkeypatch.setattr("kam.ui.widgets.STYLED_ROWS", 2)
+    at = at_june_end()
+    assert not at.exception
+    assert at.dataframe[0].proto.arrow_data.styler.styles == ""
+    assert [row["manager_id"] for row in scorecard_shown(at)] == ["M1", "M2", "M3"]
+    assert scorecard_shown(at)[0]["attainment"] == pytest.approx(4000 / 18100)
