@@ -11,23 +11,25 @@ from kam.metrics import credit, health, retention
 from kam.metrics.accounts import only_account
 from kam.metrics.periods import period_bounds
 from kam.metrics.scope import SCOPED, Scope, run
-from kam.metrics.tiers import REVENUE_12M
+from kam.metrics.tiers import revenue_12m
 
 # Managers a per-manager chart shows at each end: 2,000 bars would not be read.
 ENDS = 10
 
 
 def _revenue_12m(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    trailing, params = revenue_12m(scope)
     return run(
         con,
         scope,
         f"""
-        WITH {SCOPED}, {REVENUE_12M}
+        WITH {SCOPED}, {trailing}
         SELECT s.account_id, coalesce(r.revenue, 0) AS revenue_12m
         FROM scoped AS s
         LEFT JOIN revenue_12m AS r USING (account_id)
         WHERE s.active
         """,
+        **params,
     )
 
 
