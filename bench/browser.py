@@ -63,7 +63,7 @@ WATCH = """() => {
 DRAWN = """(runs) => {
     const app = document.querySelector('[data-testid="stApp"]');
     const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
-    return (window.__runs || []).length > runs
+    return (runs < 0 || (window.__runs || []).length > runs)
         && app.getAttribute('data-test-script-state') === 'notRunning'
         && !document.querySelector('[data-testid="stStatusWidget"]')
         && !document.querySelector('[data-stale="true"]')
@@ -124,10 +124,11 @@ def sign_in(browser: Browser, url: str, user: str, query: str = "") -> Page:
     page.goto(f"{url}/tiers{query}", wait_until="domcontentloaded")
     page.get_by_label("User name").fill(name, timeout=120_000)
     page.get_by_label("Password", exact=True).fill(password)
-    page.evaluate(WATCH)
     page.get_by_role("button", name="Sign in").click()
+    # Signing in may reload the page (the session cookie's route): watch the runs only after it.
     page.get_by_role("heading", name="Tiers", exact=True).wait_for(timeout=300_000)
-    _drawn(page, 0)
+    _drawn(page, -1)
+    page.evaluate(WATCH)
     return page
 
 
