@@ -27,7 +27,8 @@ def test_a_visit_dated_after_the_exports_changes_no_vp_figure(portfolio: Path):
     assert not before.exception
     assert str(before.sidebar.date_input(key="as_of").value) == "2026-08-01"
     shown = headline(before)
-    assert len([label for label in shown if "(" not in label]) == 8
+    # Eight figures of the period, and the plan and executive coverage of key accounts.
+    assert len([label for label in shown if "(" not in label]) == 10
     # 王伟 visits K2 (overdue at 2026-08-01) on 08-10, after the exports end.
     with db.connect(portfolio) as con:
         draft = VisitDraft("K2", date(2026, 8, 10), "in_person", "thank")

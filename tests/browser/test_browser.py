@@ -133,7 +133,7 @@ def test_a_manager_logs_a_visit_from_the_worklist_on_a_phone(server: str, browse
         _settled(page)
         channel = page.locator('[data-testid="stSelectbox"]').filter(has_text="Channel")
         channel.locator('[role="combobox"]').click()
-        page.get_by_role("option", name="Phone · 电话").click()
+        page.get_by_role("option", name="Phone").click()
         page.get_by_role("button", name="Save visit").click()
         page.get_by_text(f"Visit to {account} on").wait_for(timeout=60_000)
         page.get_by_role("link", name="Back to my worklist").click()

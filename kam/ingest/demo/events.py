@@ -203,6 +203,8 @@ def visits(
     two_signs = text_column(WARNING_SIGNS, low) + ";" + text_column(WARNING_SIGNS, high)
     signs = pl.select(pl.when(pl.Series(two)).then(two_signs).otherwise(one_sign)).to_series()
     frame = frame.with_columns(warning_signs=only_where(signs, signs_seen)).filter(pl.Series(~lapsing))
+    # The demo has no contacts export, so its visits name none (the column is optional in the contract).
+    frame = frame.with_columns(contact_ids=pl.lit(None, pl.String))
     return frame.select(pl.Series("visit_id", id_column("V", frame.height, 7)), pl.all())
 
 
