@@ -17,6 +17,7 @@ from kam.ui import dashboard
 from kam.ui.widgets import chart_with_table, drill, table
 
 scope = dashboard.scope()
+user = dashboard.current_user()
 # Year to date beside a shorter period, up to the same day.
 year_start, year_end = period_bounds("ytd", scope.as_of)
 year = scope.with_period(year_start, year_end) if scope.start != year_start else None
@@ -161,7 +162,7 @@ row[1].metric(
 left, right = st.columns(2)
 left.download_button(
     _("Download the weekly brief (HTML)"),
-    lambda: weekly_brief(dashboard.connection(), scope),
+    dashboard.made_for(user, lambda: weekly_brief(dashboard.connection(), scope)),
     file_name=describe(scope).file_name("weekly-brief", "html"),
     mime="text/html",
     icon=":material/description:",
@@ -170,7 +171,7 @@ left.download_button(
 printable = can_print(scope)
 right.download_button(
     _("Download the weekly brief (PDF, A4)"),
-    (lambda: weekly_brief_pdf(dashboard.connection(), scope)) if printable else b"",
+    dashboard.made_for(user, lambda: weekly_brief_pdf(dashboard.connection(), scope)) if printable else b"",
     file_name=describe(scope).file_name("weekly-brief", "pdf"),
     mime="application/pdf",
     icon=":material/picture_as_pdf:",

@@ -29,6 +29,7 @@ from kam.i18n import _
 from kam.ingest.bootstrap import open_database
 from kam.metrics import catalog
 from kam.metrics.scope import Scope
+from kam.people import users
 from kam.people.users import User
 from kam.store import db
 from kam.store.db import DatabaseUnavailable
@@ -102,6 +103,25 @@ def current_user() -> User:
     if USER not in st.session_state:
         _run_entry_instead()
     return st.session_state[USER]
+
+
+class AccessEnded(PermissionError):
+    """A download asked for after its user's access ended (deactivated, or their password reset)."""
+
+
+def made_for(user: User, make: Callable[[], T], con: duckdb.DuckDBPyConnection | None = None) -> Callable[[], T]:
+    """A download made when it is clicked, and only while the user may still sign in.
+
+    A file made on click is asked for by an open tab without a new run of the page, so the
+    check of every run does not see it: the user is read again here.
+    """
+
+    def made() -> T:
+        if users.refresh(con or connection(), user) is None:
+            raise AccessEnded(_("Your access to this dashboard has ended; ask an admin."))
+        return make()
+
+    return made
 
 
 def require_role(*roles: str) -> User:
