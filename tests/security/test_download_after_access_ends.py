@@ -16,7 +16,9 @@ from tests.portfolio import build
 @pytest.fixture
 def con(tmp_path: Path):
     with open_database(build(tmp_path), tmp_path / "no-demo") as con:
-        users.add_user(con, "wangwei", "王伟", "manager", "correct-horse-42", "M1", by="test", must_change_password=False)
+        users.add_user(
+            con, "wangwei", "王伟", "manager", "correct-horse-42", "M1", by="test", must_change_password=False
+        )
         yield con
 
 
