@@ -41,7 +41,11 @@ LABELS = {
     "overdue_receivables": Number(
         _("Overdue receivables"), format="yen", help=_("Receivables past due at the as-of date")
     ),
-} | {f.column: Number(f.heading, help=f.explained, format=f.column_format) for f in figures.values()}
+} | {
+    # A share reads with one decimal (81.8%): the "percent" format shows as many decimals as the step has.
+    f.column: Number(f.heading, help=f.explained, format=f.column_format, step=0.001 if f.unit == "share" else None)
+    for f in figures.values()
+}
 FORMATS = {"target": "¥{:,.0f}", "visit_target": "{:,.1f}", "overdue_receivables": "¥{:,.0f}"} | {
     f.column: f.cell_format for f in figures.values()
 }
