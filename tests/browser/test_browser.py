@@ -65,6 +65,18 @@ def _settled(page: Page) -> None:
     page.wait_for_function(SETTLED, timeout=60_000, polling=100)
 
 
+def _expand(page: Page, label: str) -> None:
+    """Open an expander and wait until its opening animation is over.
+
+    The content grows for half a second behind a clipping edge: a click in that time can land
+    on nothing, as a quick thumb's would.
+    """
+    expander = page.locator('[data-testid="stExpander"]').filter(has_text=label)
+    expander.get_by_text(label).click()
+    expander.locator('[data-testid="stExpanderDetails"]').wait_for(state="visible")
+    expander.evaluate("e => Promise.all(e.getAnimations({subtree: true}).map(a => a.finished.catch(() => null)))")
+
+
 def _open(browser: Browser, url: str, username: str = "vp", password: str = "vp-demo-2026", **context) -> Page:
     """A new browser page at url, signed in through the form with a demo user's credentials."""
     page = browser.new_page(**({"viewport": {"width": 1366, "height": 768}} | context))

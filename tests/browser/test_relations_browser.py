@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.test_browser import _open, _settled, browser, server  # noqa: F401 (fixtures)
+from tests.browser.test_browser import _expand, _open, _settled, browser, server  # noqa: F401 (fixtures)
 
 PHONE = {"width": 390, "height": 844}
 
@@ -45,9 +45,10 @@ def test_a_manager_on_a_phone_ticks_an_action_done_and_adds_a_contact(server: st
         page = _open(browser, f"{server}/account?account={account}", "m01", "m01-demo-2026", viewport=PHONE)
         page.get_by_role("heading", name="Account view").wait_for(timeout=60_000)
         _settled(page)
-        page.get_by_text("Add a contact").click()
+        _expand(page, "Add a contact")
         page.get_by_label("Full name").fill("陈总")
         page.get_by_label("Title").fill("总经理")
+        expect(page.get_by_label("Full name")).to_have_value("陈总")
         page.get_by_role("button", name="Add the contact").click()
         page.get_by_text("Contact 陈总 added.").wait_for(timeout=60_000)
         _settled(page)
