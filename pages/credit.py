@@ -1,5 +1,7 @@
 """Credit: receivables outstanding and overdue by age, accounts over their limit, overdue by manager, warning signs."""
 
+from datetime import date
+
 import streamlit as st
 
 from kam.i18n import _
@@ -75,3 +77,13 @@ if signs.is_empty():
     st.write(_("No visit in the period recorded a warning sign."))
 else:
     table(signs, "warning-signs", manager_id=_("Reported by"))
+
+later = dashboard.cached(risk.warning_signs_since, scope, today=date.today())
+if not later.is_empty():
+    st.subheader(_("Reported since the data date ({count})").format(count=later.height))
+    st.caption(
+        _("Visits logged after {as_of:%Y-%m-%d}, the day the exports run to: not yet in the figures above.").format(
+            as_of=scope.as_of
+        )
+    )
+    table(later, "warning-signs-since", manager_id=_("Reported by"))

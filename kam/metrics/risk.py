@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import duckdb
 import polars as pl
@@ -201,6 +201,13 @@ def warning_signs_reported(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.D
     return credit.warning_signs(con, scope).select(
         "visit_date", "account_id", "name", "tier", pl.col("visited_by").alias("manager_id"), "signs", "source"
     )
+
+
+def warning_signs_since(con: duckdb.DuckDBPyConnection, scope: Scope, today: date) -> pl.DataFrame:
+    """Warning signs reported in visits after D up to today: logged since the exports' data date, not in the figures."""
+    if today <= scope.as_of:
+        return warning_signs_reported(con, scope.with_period(scope.as_of, scope.as_of)).clear()
+    return warning_signs_reported(con, scope.with_period(scope.as_of + timedelta(days=1), today, as_of=today))
 
 
 def churn_per_manager(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
