@@ -19,6 +19,11 @@ def N_(message: str) -> str:
     return message
 
 
+def NP_(context: str, message: str) -> str:
+    """Mark a label of a context for the catalogs, as kam.i18n.NP_ does (context and id joined)."""
+    return f"{context}\x04{message}"
+
+
 @dataclass(frozen=True)
 class Term:
     """One word of the vocabulary: its stored code, its English label (a message id) and its Chinese name.
@@ -86,12 +91,12 @@ SEVERITY_TERMS = (
 SEVERITIES = codes(SEVERITY_TERMS)
 
 CHURN_REASON_TERMS = (
-    Term("price", N_("Price"), "价格背离"),
-    Term("product", N_("Product"), "产品背离"),
-    Term("market", N_("Market"), "市场背离"),
-    Term("service", N_("Service"), "服务背离"),
-    Term("technology", N_("Technology"), "技术背离"),
-    Term("organization", N_("Organization"), "组织背离"),
+    Term("price", NP_("churn cause", "Price"), "价格背离"),
+    Term("product", NP_("churn cause", "Product"), "产品背离"),
+    Term("market", NP_("churn cause", "Market"), "市场背离"),
+    Term("service", NP_("churn cause", "Service"), "服务背离"),
+    Term("technology", NP_("churn cause", "Technology"), "技术背离"),
+    Term("organization", NP_("churn cause", "Organization"), "组织背离"),
 )
 CHURN_REASONS = codes(CHURN_REASON_TERMS)
 

@@ -7,6 +7,11 @@ once per process with Babel; a message missing from a catalog falls back to Engl
 ``tests/unit/test_catalogs.py`` lists every one. ``bin/messages`` (``kam.i18n.merge``)
 extracts the ids from the code with Babel and merges them into each catalog.
 
+One English word meaning two things ("Product" the article ordered, "Product" the cause of
+churn) gets a context: ``pgettext(context, message)`` and ``NP_(context, message)``, stored in
+the catalogs as ``msgctxt``; a marked message carries its context in its text, joined by the
+gettext separator, until it is translated.
+
 The language is set once per script run (``use_language``) and read by ``_()``; it lives
 in a context variable, so that every session's run thread has its own. This package sits on
 the lowest layer beside ``config``: every other package may use it.
@@ -26,6 +31,8 @@ DOMAIN = "kam"
 # The languages offered, in the order the switch shows them, each named in its own language.
 LANGUAGES: dict[str, str] = {"zh-CN": "简体中文", "en": "English"}
 ENGLISH = "en"
+# Joins a context to its message id, as GNU gettext keys them.
+CONTEXT_SEPARATOR = "\x04"
 # Babel's name of each language.
 BABEL_LOCALES: dict[str, str] = {"zh-CN": "zh_CN", "en": "en"}
 
@@ -52,8 +59,13 @@ def catalog(language: str) -> dict[str, str | tuple[str, ...]]:
             if all(message.string):
                 found[message.id[0]] = tuple(message.string)
         elif message.string:
-            found[message.id] = message.string
+            found[key(message.context, message.id)] = message.string
     return found
+
+
+def key(context: str | None, message: str) -> str:
+    """A message's key in the catalogs: its id, prefixed by its context if it has one."""
+    return f"{context}{CONTEXT_SEPARATOR}{message}" if context else message
 
 
 def supported(language: str | None) -> str | None:
@@ -86,7 +98,12 @@ def language() -> str:
 def gettext(message: str) -> str:
     """The message in the current language (English when the catalog lacks it)."""
     translated = catalog(language()).get(message)
-    return translated if isinstance(translated, str) else message
+    return translated if isinstance(translated, str) else message.rpartition(CONTEXT_SEPARATOR)[2]
+
+
+def pgettext(context: str, message: str) -> str:
+    """The message of that context in the current language."""
+    return gettext(key(context, message))
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
@@ -103,6 +120,11 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:
     """Mark a message for the catalogs without translating it here (it is translated where shown)."""
     return message
+
+
+def NP_(context: str, message: str) -> str:
+    """Mark a message of a context for the catalogs; ``_()`` translates it where shown."""
+    return key(context, message)
 
 
 _ = gettext

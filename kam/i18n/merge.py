@@ -4,7 +4,8 @@
 ids of ``app.py``, ``pages/`` and ``kam/`` as ``pybabel extract`` does, writes
 ``kam/locales/kam.pot``, and updates each ``.po``: new ids are added, ids no longer used are
 dropped, English reads as its own id, and Chinese takes the translations of the JSON files
-given ({"English id": "中文"}); an id still without Chinese is listed at the end.
+given ({"English id": "中文"}; an id with a context is keyed "context\u0004id"); an id
+still without Chinese is listed at the end.
 """
 
 from __future__ import annotations
@@ -17,27 +18,41 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.pofile import read_po, write_po
 
-from kam.i18n import BABEL_LOCALES, DOMAIN, LOCALES, catalog_path
+from kam.i18n import BABEL_LOCALES, DOMAIN, LOCALES, catalog_path, key
 
 ROOT = LOCALES.parent.parent
-KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
+KEYWORDS = {
+    "_": None,
+    "N_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "pgettext": ((1, "c"), 2),
+    "NP_": ((1, "c"), 2),
+}
 
 
-def _found(message: str | tuple[str, ...]) -> tuple[str, str | tuple[str, str]]:
-    """(key, id) of an extracted message; a plural message is keyed by its singular."""
-    return (message[0], (message[0], message[1])) if isinstance(message, tuple) else (message, message)
+Id = str | tuple[str, str]
 
 
-def used_messages(root: Path = ROOT) -> dict[str, str | tuple[str, str]]:
-    """Every message id of the code, keyed by its (singular) text."""
-    found: dict[str, str | tuple[str, str]] = {}
+def _found(message: str | tuple[str, ...], context: str | None) -> tuple[str, tuple[Id, str | None]]:
+    """(key, (id, context)) of an extracted message; a plural message is keyed by its singular."""
+    if isinstance(message, tuple) and context is None:
+        return message[0], ((message[0], message[1]), None)
+    # A message with a context comes as the context's text and the id's (kept in the catalog apart).
+    text = message[-1] if isinstance(message, tuple) else message
+    return key(context, text), (text, context)
+
+
+def used_messages(root: Path = ROOT) -> dict[str, tuple[Id, str | None]]:
+    """Every message id of the code with its context, keyed as the catalogs' readers key it."""
+    found: dict[str, tuple[Id, str | None]] = {}
     for folder in (root / "pages", root / "kam"):
-        for _, _, message, _, _ in extract_from_dir(folder, keywords=KEYWORDS, comment_tags=()):
-            key, value = _found(message)
-            found[key] = value
-    for _, message, _, _ in extract_from_file("python", root / "app.py", keywords=KEYWORDS):
-        key, value = _found(message)
-        found[key] = value
+        for _, _, message, _, context in extract_from_dir(folder, keywords=KEYWORDS, comment_tags=()):
+            name, entry = _found(message, context)
+            found[name] = entry
+    for _, message, _, context in extract_from_file("python", root / "app.py", keywords=KEYWORDS):
+        name, entry = _found(message, context)
+        found[name] = entry
     return found
 
 
@@ -64,27 +79,27 @@ def update(translations: dict[str, str]) -> list[str]:
     """Update every catalog from the code (Chinese from translations); returns the ids Chinese still lacks."""
     used = used_messages()
     template = Catalog(domain=DOMAIN, project="kam")
-    for value in used.values():
-        template.add(value)
+    for value, context in used.values():
+        template.add(value, context=context)
     with (LOCALES / f"{DOMAIN}.pot").open("wb") as file:
         write_po(file, template, width=0, sort_output=True, no_location=True)
     lacking = []
     for language in BABEL_LOCALES:
         old = _read(language)
         po = Catalog(locale=BABEL_LOCALES[language], domain=DOMAIN, project="kam")
-        for key, value in used.items():
-            kept = old.get(value if isinstance(value, str) else value[0])
+        for name, (value, context) in used.items():
+            kept = old.get(value if isinstance(value, str) else value[0], context=context)
             if language == "en":
                 string = value
-            elif key in translations:
-                text = translations[key]
+            elif name in translations:
+                text = translations[name]
                 string = (text,) if isinstance(value, tuple) else text
             elif kept is not None and _translated(kept.string):
                 string = kept.string
             else:
                 string = () if isinstance(value, tuple) else ""
-                lacking.append(key)
-            po.add(value, string=string)
+                lacking.append(name)
+            po.add(value, string=string, context=context)
         _write(language, po)
     return sorted(lacking)
 
@@ -94,8 +109,8 @@ def main(paths: list[str]) -> int:
     for path in paths:
         translations |= json.loads(Path(path).read_text(encoding="utf-8"))
     lacking = update(translations)
-    for key in lacking:
-        print(f"no Chinese yet: {key}", file=sys.stderr)
+    for name in lacking:
+        print(f"no Chinese yet: {name}", file=sys.stderr)
     return 0
 
 

@@ -15,7 +15,7 @@ from enum import StrEnum
 
 import polars as pl
 
-from kam.i18n import N_, _
+from kam.i18n import N_, NP_, _
 from kam.present.formatting import MISSING, number
 
 
@@ -224,12 +224,12 @@ SIGNAL_LABELS = {
 }
 # The vocabulary's English labels, marked here for the catalogs (kam.vocabulary sits below kam.i18n's reach).
 CHURN_REASON_LABELS = {
-    "price": N_("Price"),
-    "product": N_("Product"),
-    "market": N_("Market"),
-    "service": N_("Service"),
-    "technology": N_("Technology"),
-    "organization": N_("Organization"),
+    "price": NP_("churn cause", "Price"),
+    "product": NP_("churn cause", "Product"),
+    "market": NP_("churn cause", "Market"),
+    "service": NP_("churn cause", "Service"),
+    "technology": NP_("churn cause", "Technology"),
+    "organization": NP_("churn cause", "Organization"),
 }
 WARNING_SIGN_LABELS = {
     "creditors": N_("More creditors chasing them"),

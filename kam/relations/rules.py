@@ -6,7 +6,7 @@ from typing import Any, Protocol
 
 import duckdb
 
-from kam.i18n import N_, _
+from kam.i18n import N_, NP_, _
 from kam.store import db
 from kam.store.write import Busy
 
@@ -32,7 +32,7 @@ CONTACT_LEVEL_LABELS = {"executive": N_("Executive"), "manager": N_("Middle mana
 CONTACT_ROLE_LABELS = {
     "decision_maker": N_("Decision maker"),
     "influencer": N_("Influencer"),
-    "user": N_("User"),
+    "user": NP_("buying role", "User"),
     "other": N_("Other"),
 }
 

@@ -63,3 +63,25 @@ def test_the_language_is_per_context():
 
     assert contextvars.copy_context().run(in_other_context) == "zh-CN"
     assert i18n.language() == "en"
+
+
+@pytest.mark.parametrize(
+    ("language", "ordered", "cause", "account_user", "buying_role"),
+    [("zh-CN", "产品", "产品背离", "用户", "使用者"), ("en", "Product", "Product", "User", "User")],
+)
+def test_one_english_word_two_meanings(language, ordered, cause, account_user, buying_role):
+    """The article ordered and the cause of churn, a user account and a buyer's role, read apart in Chinese."""
+    from kam.present.columns import CHURN_REASON_LABELS, COLUMNS
+    from kam.relations.rules import CONTACT_ROLE_LABELS
+    from kam.vocabulary import CHURN_REASON_TERMS
+
+    token = i18n.use_language(language)
+    try:
+        assert i18n._(COLUMNS["product"].label) == ordered
+        assert i18n._(CHURN_REASON_LABELS["product"]) == cause
+        assert i18n._(dict((t.code, t.en) for t in CHURN_REASON_TERMS)["product"]) == cause
+        assert i18n._("User") == account_user
+        assert i18n._(CONTACT_ROLE_LABELS["user"]) == buying_role
+        assert i18n.pgettext("buying role", "User") == buying_role
+    finally:
+        i18n._language.reset(token)
