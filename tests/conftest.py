@@ -16,12 +16,11 @@ os.environ.setdefault("KAM_LANGUAGE", "en")
 from tests.portfolio import EXPORTS
 
 
-@pytest.fixture
-def portfolio(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A new deployment whose bundled exports are the portfolio; returns where its first start puts the database."""
+def deployment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exports: dict[str, str]) -> Iterator[Path]:
+    """A new deployment whose bundled exports are these files; yields where its first start puts the database."""
     demo = tmp_path / "demo"
     demo.mkdir()
-    for name, text in EXPORTS.items():
+    for name, text in exports.items():
         (demo / name).write_text(text, encoding="utf-8")
     database = tmp_path / "db" / "kam.duckdb"
     monkeypatch.setenv("KAM_DB_PATH", str(database))
@@ -29,6 +28,12 @@ def portfolio(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     config.settings.cache_clear()
     yield database
     config.settings.cache_clear()
+
+
+@pytest.fixture
+def portfolio(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A new deployment whose bundled exports are the portfolio."""
+    yield from deployment(tmp_path, monkeypatch, EXPORTS)
 
 
 @pytest.fixture(scope="session")

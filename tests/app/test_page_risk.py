@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from kam import config
 from kam.people.users import User
 from tests.apptest import cards, start
+from tests.conftest import deployment
 from tests.unit.test_risk import EXPORTS
 
 ZHANG = User("zhangmin", "张敏", "manager", "M3")
@@ -23,16 +23,7 @@ OTHERS = ["R1", "R2", "R3", "R4", "R5", "R6", "王伟", "李娜", "M1", "M2"]
 @pytest.fixture
 def risky(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A deployment whose bundled exports are the receivables, retention and health cases."""
-    demo = tmp_path / "demo"
-    demo.mkdir()
-    for name, text in EXPORTS.items():
-        (demo / name).write_text(text, encoding="utf-8")
-    database = tmp_path / "db" / "kam.duckdb"
-    monkeypatch.setenv("KAM_DB_PATH", str(database))
-    monkeypatch.setenv("KAM_DEMO_DIR", str(demo))
-    config.settings.cache_clear()
-    yield database
-    config.settings.cache_clear()
+    yield from deployment(tmp_path, monkeypatch, EXPORTS)
 
 
 def texts(at) -> str:

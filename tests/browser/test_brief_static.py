@@ -10,7 +10,7 @@ from playwright.sync_api import sync_playwright
 from kam.metrics.scope import Scope
 from kam.reports.brief import weekly_brief
 from kam.store import db
-from tests.browser.test_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.portfolio import build
 
 OUTPUT = Path(__file__).resolve().parents[1] / "output"

@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page
 
 from kam import i18n
 from kam.i18n import _
-from tests.browser.test_browser import _open, _settled, browser  # noqa: F401
+from tests.browser.test_browser import _open, _settled
 from tests.serve import serving
 
 OUTPUT = Path(__file__).resolve().parents[1] / "output" / "chinese"
@@ -48,7 +48,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def vp_in_chinese(server: str, browser: Browser) -> str:  # noqa: F811
+def vp_in_chinese(server: str, browser: Browser) -> str:
     """The VP's choice of Chinese, made once with the sidebar switch: it is kept with the user."""
     page = _open(browser, server)
     try:
@@ -66,7 +66,7 @@ def _text(page: Page) -> str:
 
 @pytest.mark.parametrize("size", list(SIZES))
 @pytest.mark.parametrize("path", list(PAGES), ids=lambda path: path or "overview")
-def test_every_page_reads_in_chinese(vp_in_chinese: str, browser: Browser, path: str, size: str):  # noqa: F811
+def test_every_page_reads_in_chinese(vp_in_chinese: str, browser: Browser, path: str, size: str):
     query = "?account=K0001" if path == "account" else ""
     page = _open(browser, f"{vp_in_chinese}/{path}{query}", viewport=SIZES[size])
     try:

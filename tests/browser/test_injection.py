@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.browser.test_browser import _open, _settled, browser  # noqa: F401 (the browser fixture)
+from tests.browser.test_browser import _open, _settled
 from tests.security.injected import HTML_MANAGER, IMAGE, PHISH, write
 from tests.serve import serving
 
@@ -34,7 +34,7 @@ def _shows(page: Page, text: str) -> None:
 
 
 @pytest.mark.parametrize(("account", "name"), [("K1", PHISH), ("K2", IMAGE)])
-def test_the_account_view_shows_an_injected_name_as_text(server: str, browser: Browser, account: str, name: str):  # noqa: F811
+def test_the_account_view_shows_an_injected_name_as_text(server: str, browser: Browser, account: str, name: str):
     page = _open(browser, f"{server}/account?account={account}&as_of=2026-06-30")
     try:
         _shows(page, f"{name} ({account})")
@@ -45,7 +45,7 @@ def test_the_account_view_shows_an_injected_name_as_text(server: str, browser: B
         page.close()
 
 
-def test_a_crafted_account_link_shows_its_text(server: str, browser: Browser):  # noqa: F811
+def test_a_crafted_account_link_shows_its_text(server: str, browser: Browser):
     page = _open(browser, f"{server}/account?account=[Sign in again](http://evil.example)")
     try:
         _shows(page, "No account matches “[Sign in again](http://evil.example)”")
@@ -54,7 +54,7 @@ def test_a_crafted_account_link_shows_its_text(server: str, browser: Browser):  
         page.close()
 
 
-def test_the_managers_page_shows_an_html_manager_name_as_text(server: str, browser: Browser):  # noqa: F811
+def test_the_managers_page_shows_an_html_manager_name_as_text(server: str, browser: Browser):
     page = _open(browser, f"{server}/managers?as_of=2026-06-30")
     try:
         page.wait_for_selector(".js-plotly-plot", timeout=60_000)

@@ -11,10 +11,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from kam.config import Settings
-from tests.browser.test_browser import CHROMIUM, CHROMIUM_ARGS, _settled
+from tests.browser.test_browser import _settled
 from tests.serve import ROOT, free_port, serving
 
 NGINX = "/usr/sbin/nginx"
@@ -89,14 +89,6 @@ def proxied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             process.terminate()
             process.wait(timeout=10)
             shutil.rmtree(folder / "body", ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_health_answers_under_the_base_path(proxied: str):

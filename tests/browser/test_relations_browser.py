@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.test_browser import _expand, _open, _settled, browser, server  # noqa: F401 (fixtures)
+from tests.browser.test_browser import _expand, _open, _settled, server  # noqa: F401 (the server fixture)
 
 PHONE = {"width": 390, "height": 844}
 
