@@ -98,12 +98,12 @@ def _reset_password(args: argparse.Namespace) -> int:
 
 
 def _load(args: argparse.Namespace) -> int:
-    path = args.db or settings().db_path
+    path = Path(args.db or settings().db_path)
     started = time.perf_counter()
-    with db.connect(path) as con:
-        report = bootstrap.load_exports(
-            con, loader.folder_files(args.folder), str(args.folder), by="command line", force=args.force
-        )
+    # A new exports file beside the app's database, never opened here: the dashboard may be running.
+    report = bootstrap.load_apart(
+        path, loader.folder_files(args.folder), str(args.folder), by="command line", force=args.force
+    )
     print(report.summary())
     print(f"into {path} in {time.perf_counter() - started:.1f} s")
     return 0

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from kam.ingest import loader
 from kam.people import users
-from kam.store import audit, db
+from kam.store import audit, db, exports
 from kam.store.write import Busy
 
 DEMO_LOADER = loader.DEMO_LOADER
@@ -24,11 +25,14 @@ def open_database(path: Path, demo_dir: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def follow(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Switch to exports published since the last look (by any process), auditing each load; the new loads."""
+    return exports.follow(con)
+
+
 def load_demo(con: duckdb.DuckDBPyConnection, demo_dir: Path) -> loader.LoadReport:
-    """The bundled demo exports, and the demo users to try every role with, in one write."""
-    return loader.load_folder(
-        con, demo_dir, loaded_by=DEMO_LOADER, also=lambda cur, _report: users.seed_demo_users(cur)
-    )
+    """The bundled demo exports, and (at the switch to them) the demo users to try every role with."""
+    return load_exports(con, loader.folder_files(demo_dir), str(demo_dir), by=DEMO_LOADER)
 
 
 def load_exports(
@@ -38,29 +42,37 @@ def load_exports(
     by: str | None,
     force: bool = False,
 ) -> loader.LoadReport:
-    """A load of real exports, from the command line or the admin page.
+    """A load of exports in this process (the dashboard, a test): a new exports file, then the switch to it.
 
-    The load, its audit row and the demo users' retirement are one write: all or nothing.
-    A load that fails is audited on its own. force: the admin confirmed a load that loses more
-    rows than allowed; an unattended load never forces.
+    The switch, the load's audit row and the demo users' seeding or retirement are one write of
+    the app's database. A load that fails is audited on its own. force: the admin confirmed a
+    load that loses more rows than allowed; an unattended load never forces.
     """
-
-    def also(cur: duckdb.DuckDBPyConnection, report: loader.LoadReport) -> None:
-        after = {
-            "load_id": report.load_id,
-            "files": report.files,
-            "rejected": report.rows_rejected,
-            "confirmed_losses": [loss.describe() for loss in report.confirmed_losses],
-        }
-        audit.record(cur, by, "load", source, after=after)
-        users.retire_demo_users(cur, by)
-
+    folder = exports.folder_for(exports.app_path(con))
     try:
-        return loader.load(con, files, source=source, loaded_by=by, force=force, also=also)
+        report = loader.build(folder, files, source=source, loaded_by=by, force=force)
     except loader.LoadError as error:
         # Its own small write; a busy database must not hide why the load failed.
         with contextlib.suppress(Busy):
             audit.record_alone(con, by, "load.failed", source, after={"error": str(error)})
+        raise
+    follow(con)
+    return report
+
+
+def load_apart(
+    app_db: Path, files: list[loader.ExportFile], source: str, by: str | None, force: bool = False
+) -> loader.LoadReport:
+    """A load from another process than the dashboard's (the command line): it never opens the app's database.
+
+    The dashboard switches to the new file at its next page run and audits the load then; a
+    failed load is noted beside the exports for its audit log.
+    """
+    folder = exports.folder_for(app_db)
+    try:
+        return loader.build(folder, files, source=source, loaded_by=by, force=force)
+    except loader.LoadError as error:
+        exports.note_failure(folder, by, source, str(error))
         raise
 
 

@@ -1,8 +1,9 @@
 """Loading the ERP/CRM exports (docs/DATA_CONTRACT.md) into the database.
 
-Polars reads and checks every file; the good rows replace the export tables in one
-write (``kam.store.write``), so a load either lands whole or leaves the database as it was.
-Tables written in the app (``visits_app`` and the sign-in tables) are never touched.
+Polars reads and checks every file; the good rows go into a new exports file
+(``kam.store.exports``), published only once complete, so a load either lands whole or
+leaves the data as it was. The app's own database (visits entered in the app, users,
+the audit log) is never opened by a load; the dashboard switches to the new file.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ import polars as pl
 
 from kam.config import settings
 from kam.i18n import N_, _, ngettext
-from kam.store import db
+from kam.people import users
+from kam.store import db, exports
 from kam.store.schema import (
     BOOL_VALUES,
     CHOICE_ALIASES,
@@ -27,11 +29,11 @@ from kam.store.schema import (
     EXPORTS,
     EXPORTS_RUN_TO,
     FILL_ACCOUNT_MONTH_REVENUE,
+    LOAD_RECORD_TABLES,
     MANAGERS,
     Column,
     Table,
 )
-from kam.store.write import write
 from kam.vocabulary import TIERS
 
 SUFFIXES = (".csv", ".parquet")
@@ -48,6 +50,18 @@ REJECT_SCHEMA = {
 
 # loaded_by of the bundled demo data's load.
 DEMO_LOADER = "demo"
+
+
+def _demo_users(cur: duckdb.DuckDBPyConnection, load: dict) -> None:
+    """At the switch to a load: the bundled data brings the demo users (one per role); real exports retire them."""
+    if load["loaded_by"] == DEMO_LOADER:
+        users.seed_demo_users(cur)
+    else:
+        users.retire_demo_users(cur, load["loaded_by"])
+
+
+# Whichever process notices a new exports file runs this in the write that switches to it.
+exports.on_each_load(_demo_users)
 
 
 class LoadError(Exception):
@@ -718,21 +732,49 @@ def load(
     force: bool = False,
     also: Callable[[duckdb.DuckDBPyConnection, LoadReport], None] | None = None,
 ) -> LoadReport:
-    """Replace every export table with the good rows of these files, in one write.
+    """Build a new exports file from these files beside con's database, publish it and switch con to it.
 
     Refused (LoadRefused) when a required table would have no row, or when a table would lose
     more than the configured share of its rows, unless force (the admin confirmed).
-    also(cursor, report), when given, runs in the same transaction (the load's audit row,
-    the demo users' retirement), so that the load and what goes with it commit together.
+    also(cursor, report), when given, runs in the app database's write that switches to the new
+    file, with the load's audit row.
+    """
+    folder = exports.folder_for(exports.app_path(con))
+    report = build(folder, files, source, today=today, loaded_by=loaded_by, force=force)
+
+    def on_load(cur: duckdb.DuckDBPyConnection, row: dict) -> None:
+        if also is not None and row["load_id"] == report.load_id:
+            also(cur, report)
+
+    exports.follow(con, on_load=on_load)
+    return report
+
+
+def build(
+    folder: Path,
+    files: list[ExportFile],
+    source: str,
+    today: date | None = None,
+    loaded_by: str | None = None,
+    force: bool = False,
+) -> LoadReport:
+    """Write the good rows of these files, and the record of every load so far, into a new exports file and publish it.
+
+    Never opens the app's database: it runs while the dashboard serves. The file is built under a
+    temporary name; until the pointer moves (the last step) nothing anyone reads has changed.
     """
     good, rejects, read, ignored = prepare(files, today or date.today())
     names = [f.name for f in files if f.name not in ignored]
     if empty := _empty_required(good, read, rejects):
         raise LoadRefused(N_("a required table would be empty; {tables}"), [], forceable=False, tables=empty)
     max_loss = settings().max_row_loss
-
-    def work(cur: duckdb.DuckDBPyConnection) -> LoadReport:
-        losses = row_losses(cur, good, max_loss)
+    with exports.load_lock(folder):
+        previous = exports.published(folder)
+        with duckdb.connect(str(previous) if previous else ":memory:", read_only=previous is not None) as old:
+            if previous is None:
+                exports.create_tables(old)
+            losses = row_losses(old, good, max_loss)
+            load_id = db.scalar(old, "SELECT coalesce(max(load_id), 0) + 1 FROM load_history")
         if losses and not force:
             raise LoadRefused(
                 N_("the load would lose more than {share} of the rows of {tables}"),
@@ -741,39 +783,6 @@ def load(
                 share=f"{max_loss:.0%}",
                 tables="; ".join(loss.describe() for loss in losses),
             )
-        load_id = db.scalar(cur, "SELECT coalesce(max(load_id), 0) + 1 FROM load_history")
-        for table in EXPORT_TABLES:
-            _replace(cur, table, good[table.name])
-        cur.execute("DELETE FROM account_month_revenue")
-        cur.execute(FILL_ACCOUNT_MONTH_REVENUE)
-        db.execute(
-            cur,
-            f"""
-            INSERT INTO load_history
-                (load_id, loaded_at, source, files, rows_read, rows_loaded, rows_rejected, loaded_by, data_to)
-            VALUES ($load_id, $loaded_at, $source, $files, $read, $loaded, $rejected, $loaded_by, ({EXPORTS_RUN_TO}))
-            """,
-            {
-                "load_id": load_id,
-                "loaded_at": datetime.now(),
-                "source": source,
-                "files": names,
-                "read": sum(read.values()),
-                "loaded": sum(f.height for f in good.values()),
-                "rejected": sum(read.values()) - sum(f.height for f in good.values()),
-                "loaded_by": loaded_by,
-            },
-        )
-        incoming_rejects = rejects.with_columns(load_id=pl.lit(load_id, pl.Int64))
-        cur.register("incoming_rejects", incoming_rejects)
-        cur.execute(
-            """
-            INSERT INTO load_rejects
-            SELECT load_id, table_name, file, line, row_key, column_name, reason
-            FROM incoming_rejects
-            """
-        )
-        cur.unregister("incoming_rejects")
         report = LoadReport(
             load_id=load_id,
             files=names,
@@ -783,17 +792,60 @@ def load(
             ignored_files=ignored,
             confirmed_losses=losses,
         )
-        if also is not None:
-            also(cur, report)
-        return report
 
-    return write(con, work, busy=LoadError)
+        def fill(new: duckdb.DuckDBPyConnection) -> None:
+            if previous is not None:
+                exports.attach(new, previous, "previous")
+                for table in LOAD_RECORD_TABLES:
+                    new.execute(f"INSERT INTO {table} BY NAME SELECT * FROM previous.main.{table}")
+                new.execute("DETACH previous")
+            for table in EXPORT_TABLES:
+                _replace(new, table, good[table.name])
+            new.execute(FILL_ACCOUNT_MONTH_REVENUE)
+            _record(new, report, source, loaded_by)
+
+        exports.write_file(folder, load_id, fill)
+    return report
+
+
+def _record(con: duckdb.DuckDBPyConnection, report: LoadReport, source: str, loaded_by: str | None) -> None:
+    """The load's row in load_history and its rejected cells, in its own exports file."""
+    # The date the exports run to, from the tables just written into this file.
+    db.execute(
+        con,
+        f"""
+        INSERT INTO load_history (load_id, loaded_at, source, files, rows_read, rows_loaded, rows_rejected,
+                                  loaded_by, confirmed_losses, data_to)
+        VALUES ($load_id, $loaded_at, $source, $files, $read, $loaded, $rejected, $loaded_by, $losses,
+                ({EXPORTS_RUN_TO}))
+        """,
+        {
+            "load_id": report.load_id,
+            "loaded_at": datetime.now(),
+            "source": source,
+            "files": report.files,
+            "read": sum(report.rows_read.values()),
+            "loaded": sum(report.rows_loaded.values()),
+            "rejected": report.rows_rejected,
+            "loaded_by": loaded_by,
+            "losses": [loss.describe() for loss in report.confirmed_losses],
+        },
+    )
+    incoming_rejects = report.rejects.with_columns(load_id=pl.lit(report.load_id, pl.Int64))
+    con.register("incoming_rejects", incoming_rejects)
+    con.execute(
+        """
+        INSERT INTO load_rejects
+        SELECT load_id, table_name, file, line, row_key, column_name, reason
+        FROM incoming_rejects
+        """
+    )
+    con.unregister("incoming_rejects")
 
 
 def _replace(con: duckdb.DuckDBPyConnection, table: Table, frame: pl.DataFrame) -> None:
     # Table and column names come from the fixed contract in kam.store.schema, never from input.
     columns = ", ".join(frame.columns)
-    con.execute(f"DELETE FROM {table.table}")
     con.register("incoming", frame)
     con.execute(f"INSERT INTO {table.table} ({columns}) SELECT {columns} FROM incoming")
     con.unregister("incoming")

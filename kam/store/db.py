@@ -12,7 +12,7 @@ import duckdb
 import polars as pl
 
 from kam.i18n import _
-from kam.store.schema import DDL, EXPORTS_RUN_TO
+from kam.store.schema import APP_DB_DDL, EXPORTS_RUN_TO
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
@@ -33,11 +33,21 @@ class DatabaseUnavailable(Exception):
 
 
 def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (creating if needed) the database file and make sure every table exists.
+    """Open (creating if needed) the app's database, with the current exports file attached read-only.
+
+    A writable connection makes sure every table exists, moves the export tables of a one-file
+    database into their own file, and shows the newest published exports (kam.store.exports).
 
     Raises DatabaseUnavailable when the file is damaged, locked by another process, or cannot be written.
     """
     path = Path(path)
+    from kam.store import exports  # it writes through the audit log, which queries through this module
+
+    if read_only:
+        try:
+            return exports.read_only(path)
+        except exports.AppDataLocked as error:
+            raise _explain(path, str(error)) from error
     try:
         if not read_only:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -46,8 +56,12 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
         raise _unwritable(path, error.strerror or str(error)) from error
     except duckdb.Error as error:
         raise _explain(path, str(error)) from error
-    if not read_only:
+    try:
         ensure_schema(con)
+        exports.ensure_views(con)
+    except duckdb.IOException as error:
+        con.close()
+        raise _explain(path, str(error)) from error
     return con
 
 
@@ -94,7 +108,8 @@ def _explain(path: Path, error: str) -> DatabaseUnavailable:
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    for statement in DDL:
+    """The tables of the app's own database."""
+    for statement in APP_DB_DDL:
         con.execute(statement)
 
 

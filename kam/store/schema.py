@@ -253,8 +253,8 @@ def _create_export_table(table: Table) -> str:
     return f"CREATE TABLE IF NOT EXISTS {table.table} (\n    " + ",\n    ".join(columns) + "\n)"
 
 
-# Summaries of the exports, rebuilt by the loader in the same load as the export tables (so they move
-# with them). Revenue per account and calendar month (month: its first day): the metrics read whole
+# Summaries of the exports, built by each load into its exports file with the export tables (so they
+# switch with them). Revenue per account and calendar month (month: its first day): the metrics read whole
 # months from here and only the days at a period's ends from the orders.
 ACCOUNT_MONTH_REVENUE = """
 CREATE TABLE IF NOT EXISTS account_month_revenue (
@@ -275,9 +275,43 @@ SUMMARY_DDL = (
     # A database loaded before the summary existed gets it once, from its orders.
     _MONTHS.format(where="WHERE NOT EXISTS (SELECT 1 FROM account_month_revenue)"),
 )
+SUMMARY_TABLES = ("account_month_revenue",)
 
 
-# Tables the loader never replaces; the application writes them.
+# A load's record: it travels in the load's own exports file, with every earlier load's record.
+LOAD_RECORD_DDL = (
+    """
+    CREATE TABLE IF NOT EXISTS load_history (
+        load_id BIGINT PRIMARY KEY,
+        loaded_at TIMESTAMP NOT NULL,
+        source VARCHAR NOT NULL,
+        files VARCHAR[] NOT NULL,
+        rows_read BIGINT NOT NULL,
+        rows_loaded BIGINT NOT NULL,
+        rows_rejected BIGINT NOT NULL,
+        loaded_by VARCHAR,
+        data_to DATE
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS load_rejects (
+        load_id BIGINT NOT NULL,
+        table_name VARCHAR NOT NULL,
+        file VARCHAR NOT NULL,
+        line BIGINT,
+        row_key VARCHAR,
+        column_name VARCHAR,
+        reason VARCHAR NOT NULL
+    )
+    """,
+    # The rows of a table the admin confirmed losing (added later: older files lack it).
+    "ALTER TABLE load_history ADD COLUMN IF NOT EXISTS confirmed_losses VARCHAR[]",
+    # The date the load's exports run to (kept from loads of a one-file database on).
+    "ALTER TABLE load_history ADD COLUMN IF NOT EXISTS data_to DATE",
+)
+LOAD_RECORD_TABLES = ("load_history", "load_rejects")
+
+# Tables the loader never touches; the application writes them, in the app's own database.
 APP_DDL = (
     """
     CREATE TABLE IF NOT EXISTS visits_app (
@@ -298,21 +332,6 @@ APP_DDL = (
         updated_at TIMESTAMP NOT NULL
     )
     """,
-    """
-    CREATE TABLE IF NOT EXISTS load_history (
-        load_id BIGINT PRIMARY KEY,
-        loaded_at TIMESTAMP NOT NULL,
-        source VARCHAR NOT NULL,
-        files VARCHAR[] NOT NULL,
-        rows_read BIGINT NOT NULL,
-        rows_loaded BIGINT NOT NULL,
-        rows_rejected BIGINT NOT NULL,
-        loaded_by VARCHAR,
-        data_to DATE
-    )
-    """,
-    # Databases made before loads kept the date their exports run to.
-    "ALTER TABLE load_history ADD COLUMN IF NOT EXISTS data_to DATE",
     """
     CREATE TABLE IF NOT EXISTS users (
         username VARCHAR PRIMARY KEY,
@@ -379,6 +398,13 @@ APP_DDL = (
         revoked_why VARCHAR
     )
     """,
+    # The latest load whose exports file the app's views were switched to (kam.store.exports.follow).
+    """
+    CREATE TABLE IF NOT EXISTS export_switches (
+        load_id BIGINT PRIMARY KEY,
+        switched_at TIMESTAMP NOT NULL
+    )
+    """,
     "CREATE SEQUENCE IF NOT EXISTS audit_seq",
     """
     CREATE TABLE IF NOT EXISTS audit_log (
@@ -391,25 +417,16 @@ APP_DDL = (
         after VARCHAR
     )
     """,
-    """
-    CREATE TABLE IF NOT EXISTS load_rejects (
-        load_id BIGINT NOT NULL,
-        table_name VARCHAR NOT NULL,
-        file VARCHAR NOT NULL,
-        line BIGINT,
-        row_key VARCHAR,
-        column_name VARCHAR,
-        reason VARCHAR NOT NULL
-    )
-    """,
 )
 
 # Columns added after a table was first created: a database made by an earlier version gets them.
-ADDED_COLUMNS = (
+ADDED_EXPORT_COLUMNS = (
     "ALTER TABLE accounts ADD COLUMN IF NOT EXISTS credit_term_days BIGINT",
     "ALTER TABLE visits_imported ADD COLUMN IF NOT EXISTS warning_signs VARCHAR",
-    "ALTER TABLE visits_app ADD COLUMN IF NOT EXISTS warning_signs VARCHAR",
     "ALTER TABLE visits_imported ADD COLUMN IF NOT EXISTS contact_ids VARCHAR",
+)
+ADDED_APP_COLUMNS = (
+    "ALTER TABLE visits_app ADD COLUMN IF NOT EXISTS warning_signs VARCHAR",
     "ALTER TABLE visits_app ADD COLUMN IF NOT EXISTS contact_ids VARCHAR",
 )
 
@@ -525,7 +542,8 @@ WHERE NOT EXISTS (SELECT 1 FROM targets_app AS a WHERE a.manager_id = t.manager_
 """
 
 # Every metric reads visits through this view: imported ones, plus those entered in the
-# app that the export does not (yet) carry under the same id.
+# app that the export does not (yet) carry under the same id. It lives in the app's database
+# and reads visits_imported through the view kam.store.exports keeps on the current exports file.
 VISITS_VIEW = """
 CREATE OR REPLACE VIEW visits AS
 SELECT visit_id, account_id, manager_id, visit_date, channel, purpose, executive,
@@ -543,22 +561,34 @@ WHERE NOT EXISTS (SELECT 1 FROM visits_imported AS i WHERE i.visit_id = a.visit_
 EXPORTS_RUN_TO = """
 SELECT greatest(
     (SELECT max(order_date) FROM orders),
-    (SELECT max(visit_date) FROM visits),
+    (SELECT max(visit_date) FROM visits_imported),
     (SELECT CAST(max(opened_at) AS DATE) FROM complaints),
     (SELECT max(surveyed_on) FROM surveys),
     (SELECT max(changed_on) FROM tier_changes)
 )"""
 
-DDL: tuple[str, ...] = (
+# The tables of a load's exports file: the export tables and the load's record.
+EXPORT_DDL: tuple[str, ...] = (
     *(_create_export_table(t) for t in EXPORT_TABLES),
-    *SUMMARY_DDL,
-    *APP_DDL,
-    *ADDED_COLUMNS,
-    *RELATIONS_DDL,
-    VISITS_VIEW,
-    CONTACTS_VIEW,
-    TARGETS_VIEW,
+    ACCOUNT_MONTH_REVENUE,
+    *LOAD_RECORD_DDL,
+    *ADDED_EXPORT_COLUMNS,
 )
+# Every table of the exports file, as the app's database shows them (views of the same name).
+# A table built at load time (a summary) belongs here and in EXPORT_DDL, never in the app's database.
+EXPORT_FILE_TABLES: tuple[str, ...] = (
+    *(t.table for t in EXPORT_TABLES),
+    *SUMMARY_TABLES,
+    *LOAD_RECORD_TABLES,
+)
+
+# The app's own database (without the views on the exports file, which kam.store.exports makes).
+APP_DB_DDL: tuple[str, ...] = (*APP_DDL, *ADDED_APP_COLUMNS, *RELATIONS_DDL)
+
+# The views of the app's database that join an exports file's tables with the app's own: made
+# again after the views on the exports file moved to a new file.
+JOINED_VIEWS: tuple[str, ...] = (VISITS_VIEW, CONTACTS_VIEW, TARGETS_VIEW)
+JOINED_VIEW_NAMES = ("visits", "contacts", "targets_used")
 
 # Spellings found in exports, mapped to the contract's values (matched lower-cased, trimmed).
 BOOL_VALUES = {

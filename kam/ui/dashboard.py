@@ -26,13 +26,14 @@ from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ct
 from kam import i18n
 from kam.config import PROJECT_ROOT, settings
 from kam.i18n import _
-from kam.ingest.bootstrap import open_database
+from kam.ingest.bootstrap import follow, open_database
 from kam.metrics import catalog
 from kam.metrics.scope import Scope
 from kam.people import users
 from kam.people.users import User
 from kam.store import db
 from kam.store.db import DatabaseUnavailable
+from kam.store.write import Busy
 from kam.ui import errors
 
 T = TypeVar("T")
@@ -74,9 +75,15 @@ def connection() -> duckdb.DuckDBPyConnection:
 
 
 def refresh_version() -> tuple:
-    """Read the data version once per script run; the cached calls of this run are keyed by it."""
+    """Switch to exports published since the last run, then read the data version that keys this run's cached calls."""
+    con = connection()
+    try:
+        follow(con)
+    except (duckdb.Error, OSError, Busy):
+        # The next run tries again; this one shows the data it has.
+        errors.LOG.exception("switching to the newest exports failed")
     # The path is part of the key: a test process opens several databases in turn.
-    version = (str(settings().db_path), *catalog.data_version(connection()))
+    version = (str(settings().db_path), *catalog.data_version(con))
     st.session_state["data_version"] = version
     return version
 

@@ -14,7 +14,7 @@ import pytest
 from kam.cli import main
 from kam.ingest import loader
 from kam.store import db
-from kam.store.schema import EXPORT_TABLES
+from kam.store.schema import APP_DB_DDL, EXPORT_DDL, EXPORT_TABLES, VISITS_VIEW
 from tests.portfolio import EXPORTS as PORTFOLIO
 from tests.portfolio import LOADED_ON
 
@@ -404,22 +404,51 @@ def test_an_app_visit_keeps_its_warning_signs_in_the_visits_view(tmp_path):
     assert rows(con, "SELECT visit_id, warning_signs, source FROM visits") == [("APP-1", "dumping", "app")]
 
 
-def test_a_database_made_before_warning_signs_gains_the_new_columns(tmp_path):
-    path = tmp_path / "old.duckdb"
-    with db.connect(path) as old:
-        # The tables as an earlier version made them.
+def test_a_one_file_database_made_before_is_moved_apart_and_gains_the_new_columns(tmp_path):
+    path = tmp_path / "kam.duckdb"
+    with duckdb.connect(str(path)) as old:
+        # Everything in one file, as an earlier version made it, before warning signs and credit terms.
+        for statement in (*EXPORT_DDL, *APP_DB_DDL, VISITS_VIEW):
+            old.execute(statement)
         old.execute("DROP VIEW visits")
+        old.execute("DROP TABLE export_switches")
         old.execute("ALTER TABLE accounts DROP COLUMN credit_term_days")
         old.execute("ALTER TABLE visits_imported DROP COLUMN warning_signs")
         old.execute("ALTER TABLE visits_app DROP COLUMN warning_signs")
+        old.execute("ALTER TABLE load_history DROP COLUMN confirmed_losses")
+        old.execute("INSERT INTO managers VALUES ('M1', '王伟', '华东', NULL, true)")
+        old.execute(
+            "INSERT INTO accounts VALUES ('K1', '甲公司', NULL, '华东', 'M1', 'A', DATE '2024-01-01', NULL, NULL, NULL)"
+        )
+        old.execute("INSERT INTO load_history VALUES (3, now(), 'nightly', ['accounts.csv'], 2, 2, 0, 'command line')")
+        old.execute(
+            """
+            INSERT INTO visits_app (visit_id, account_id, manager_id, visit_date, channel, executive,
+                                    created_by, created_at, updated_at)
+            VALUES ('APP-1', 'K1', 'M1', DATE '2026-06-20', 'video', true, 'wang.wei', now(), now())
+            """
+        )
     with db.connect(path) as con:
-        columns = "SELECT table_name, column_name FROM duckdb_columns() WHERE column_name IN ($1, $2) ORDER BY ALL"
+        columns = (
+            "SELECT table_name, column_name FROM duckdb_columns() "
+            "WHERE database_name = 'kam' AND column_name IN ($1, $2) ORDER BY ALL"
+        )
         assert con.execute(columns, ["credit_term_days", "warning_signs"]).fetchall() == [
             ("accounts", "credit_term_days"),
             ("visits", "warning_signs"),
             ("visits_app", "warning_signs"),
             ("visits_imported", "warning_signs"),
         ]
+        kinds = "SELECT table_name FROM duckdb_tables() WHERE database_name = 'kam' ORDER BY 1"
+        assert ("accounts",) not in rows(con, kinds) and ("visits_app",) in rows(con, kinds)
+        assert rows(con, "SELECT account_id, credit_term_days FROM accounts") == [("K1", None)]
+        assert rows(con, "SELECT visit_id, source FROM visits") == [("APP-1", "app")]
+        assert rows(con, "SELECT load_id, source FROM load_history") == [(3, "nightly")]
+        # The load made before was audited then: moving it is no new load.
+        assert rows(con, "SELECT count(*) FROM audit_log") == [(0,)]
+    assert (tmp_path / "exports" / "current").read_text() == "3.duckdb"
+    with duckdb.connect(str(tmp_path / "exports" / "3.duckdb"), read_only=True) as moved:
+        assert rows(moved, "SELECT account_id FROM accounts") == [("K1",)]
 
 
 def test_a_row_referring_to_a_rejected_row_is_rejected_too(tmp_path):

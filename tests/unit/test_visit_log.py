@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -73,9 +74,8 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def path(template: Path, tmp_path: Path) -> Path:
-    """A fresh copy of the portfolio database, with its exports beside it."""
-    for source in template.parent.iterdir():
-        (tmp_path / source.name).write_bytes(source.read_bytes())
+    """A fresh copy of the portfolio database, with its exports files and the export CSVs beside it."""
+    shutil.copytree(template.parent, tmp_path, dirs_exist_ok=True)
     return tmp_path / template.name
 
 
