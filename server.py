@@ -5,14 +5,23 @@ Start it with `streamlit run server.py` (bin/start).
 
 import streamlit as st
 from starlette.middleware import Middleware
+from starlette.routing import BaseRoute
 
 from kam.ui import routes
 from kam.ui.errors import on_script_error
 from kam.ui.headers import SecurityHeaders
 
+
+def control_routes() -> list[BaseRoute]:
+    """The local route the command line asks for a backup (kam.ui.control)."""
+    from kam.ui import control
+
+    return control.routes()
+
+
 app = st.App(
     "app.py",
-    routes=routes.routes(),
+    routes=[*routes.routes(), *control_routes()],
     middleware=[Middleware(SecurityHeaders)],
     on_script_error=on_script_error,
 )

@@ -1,4 +1,4 @@
-"""The command line: `python -m kam load | kpis | demo | reset-password | send-brief`."""
+"""The command line: `python -m kam load | kpis | backup | restore | demo | reset-password | send-brief`."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import json
 import secrets
 import sys
+import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -14,13 +15,13 @@ import duckdb
 
 from kam.config import settings
 from kam.ingest import bootstrap, loader
-from kam.jobs import briefs, mail
+from kam.jobs import briefs, mail, running
 from kam.metrics.periods import period_bounds
 from kam.metrics.scope import Scope
 from kam.people import users
 from kam.reports.brief import mail_files
 from kam.reports.snapshot import kpi_snapshot
-from kam.store import db
+from kam.store import audit, backup, db, exports
 from kam.vocabulary import TIERS
 
 
@@ -52,6 +53,21 @@ def _parser() -> argparse.ArgumentParser:
     kpis.add_argument("--region", action="append", default=[], help="only this region (repeatable)")
     kpis.add_argument("--manager", action="append", default=[], help="only this manager id (repeatable)")
     kpis.add_argument("--tier", action="append", default=[], choices=TIERS, help="only this tier at D (repeatable)")
+
+    save = commands.add_parser(
+        "backup",
+        help="copy the app's data and the current exports into a new folder (the running dashboard makes it)",
+    )
+    save.add_argument("folder", type=Path, help="a new or empty folder for the backup")
+    save.add_argument("--db", type=Path, help="database file (default: the configured one)")
+
+    back = commands.add_parser(
+        "restore",
+        help="bring a backup back as the deployment's data",
+        description="Stop the dashboard first: a restore is refused while it runs.",
+    )
+    back.add_argument("folder", type=Path, help="a folder made by `python -m kam backup` or the dashboard")
+    back.add_argument("--db", type=Path, help="database file (default: the configured one)")
 
     gen = commands.add_parser("demo", help="write the demo exports")
     gen.add_argument("--scale", type=float, default=1.0, help="size multiplier (1 = about 300 accounts)")
@@ -109,25 +125,69 @@ def _load(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_kpis(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> None:
+    as_of = args.as_of or db.data_date(con) or date.today()
+    start, end = period_bounds("ytd", as_of)
+    start, end = args.start or start, args.end or end
+    if start > end:
+        raise ValueError(f"--start {start} is after --end {end}")
+    scope = Scope(
+        as_of=as_of,
+        start=start,
+        end=end,
+        regions=tuple(args.region),
+        managers=tuple(args.manager),
+        tiers=tuple(args.tier),
+    )
+    print(json.dumps(kpi_snapshot(con, scope), ensure_ascii=False, indent=2))
+
+
 def _kpis(args: argparse.Namespace) -> int:
     path = args.db or settings().db_path
     if not Path(path).is_file():
         raise loader.LoadError(f"{path}: no such database; run `python -m kam load DIR` first")
-    with db.connect(path, read_only=True) as con:
-        as_of = args.as_of or db.data_date(con) or date.today()
-        start, end = period_bounds("ytd", as_of)
-        start, end = args.start or start, args.end or end
-        if start > end:
-            raise ValueError(f"--start {start} is after --end {end}")
-        scope = Scope(
-            as_of=as_of,
-            start=start,
-            end=end,
-            regions=tuple(args.region),
-            managers=tuple(args.manager),
-            tiers=tuple(args.tier),
-        )
-        print(json.dumps(kpi_snapshot(con, scope), ensure_ascii=False, indent=2))
+    if running.running(Path(path)) is None:
+        with db.connect(path, read_only=True) as con:
+            _print_kpis(con, args)
+        return 0
+    # The dashboard holds the app's database: read a consistent copy it makes (its visits included).
+    with tempfile.TemporaryDirectory(prefix="kam-kpis-") as scratch:
+        copy = Path(scratch) / "copy"
+        if running.ask(Path(path), "backup", {"dir": str(copy), "by": "command line (kpis)"}) is None:
+            with db.connect(path, read_only=True) as con:
+                _print_kpis(con, args)
+            return 0
+        with exports.read_only(copy / backup.APP_FILE) as con:
+            _print_kpis(con, args)
+    return 0
+
+
+def _backup(args: argparse.Namespace) -> int:
+    path = Path(args.db or settings().db_path)
+    target = args.folder.absolute()
+    made = running.ask(path, "backup", {"dir": str(target), "by": "command line"})
+    if made is not None:
+        print(f"Backup made by the running dashboard in {target}.")
+    else:
+        if not path.is_file():
+            raise loader.LoadError(f"{path}: no such database")
+        with db.connect(path) as con:
+            made = backup.make(con, target)
+            audit.record_alone(con, "command line", "backup", str(target), after={"load_id": made["load_id"]})
+        print(f"Backup made in {target}.")
+    rows = ", ".join(f"{table} {count:,}" for table, count in made["rows"].items())
+    print(f"exports of load {made['load_id']}; {rows}")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    path = Path(args.db or settings().db_path)
+    if running.running(path) is not None:
+        raise backup.BackupError("the dashboard is running: stop it first, then restore")
+    found = backup.restore(args.folder, path)
+    with db.connect(path) as con:
+        audit.record_alone(con, "command line", "restore", str(args.folder.absolute()), after=found)
+    print(f"Restored the backup of {found['made_at']} into {path} (exports of load {found['load_id']}).")
     return 0
 
 
@@ -148,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     command = {
         "load": _load,
         "kpis": _kpis,
+        "backup": _backup,
+        "restore": _restore,
         "demo": _demo,
         "reset-password": _reset_password,
         "send-brief": _send_brief,
@@ -162,6 +224,8 @@ def main(argv: list[str] | None = None) -> int:
         loader.LoadError,
         users.UserError,
         mail.MailError,
+        backup.BackupError,
+        running.DashboardError,
         ValueError,
         db.DatabaseUnavailable,
         duckdb.Error,
