@@ -14,7 +14,7 @@ from kam.metrics.periods import PERIODS, period_bounds
 from kam.people import access, users
 from kam.people.users import role_label
 from kam.present.text import markdown_text
-from kam.ui import dashboard, errors, language, scheduler, signin
+from kam.ui import dashboard, errors, language, scheduler, signin, watcher
 from kam.vocabulary import TIERS
 
 PAGES = Path(__file__).resolve().parent / "pages"
@@ -87,6 +87,7 @@ def new_password_page() -> None:
 
 dashboard.refresh_version()
 scheduler.start()
+watcher.start()
 user = signin.current_user()
 if user is not None:
     language.start_run(user.language)

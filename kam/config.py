@@ -27,6 +27,13 @@ class Settings:
     db_path: Path = PROJECT_ROOT / "data" / "kam.duckdb"
     demo_dir: Path = PROJECT_ROOT / "data" / "demo"
     import_dir: Path = PROJECT_ROOT / "data" / "import"
+    # Seconds between the dashboard's looks at import_dir for a complete set (a READY file); 0: never.
+    import_watch_seconds: int = 30
+    # The dashboard's own backups: into this folder (empty: "backups" beside db_path), every this many
+    # hours (0: never), the newest backup_keep kept.
+    backup_dir: str = ""
+    backup_every_hours: float = 24.0
+    backup_keep: int = 7
     # Maximum days between visits, per tier at the as-of date.
     cadence_days: dict[str, int] = field(default_factory=lambda: {"A": 30, "B": 90, "C": 180})
     # A complaint's first reply is due within this many hours.
@@ -121,6 +128,11 @@ class Settings:
     # A load that leaves a table with less than this share of its current rows gone needs no confirmation;
     # one that loses more is refused unless the admin confirms (the CLI's --force).
     max_row_loss: float = 0.5
+
+    @property
+    def backups(self) -> Path:
+        """The folder of the dashboard's own backups."""
+        return Path(self.backup_dir) if self.backup_dir else self.db_path.parent / "backups"
 
 
 def _coerce(value: str, like: Any) -> Any:

@@ -11,8 +11,8 @@ from kam.people import users
 from kam.people.users import ROLES, UserError, role_label
 from kam.present.text import markdown_text as md
 from kam.relations import export as app_export
-from kam.store import audit
-from kam.ui import dashboard, language
+from kam.store import audit, backup
+from kam.ui import dashboard, language, watcher
 from kam.ui.widgets import download, table
 from kam.visits import export as visit_export
 
@@ -21,8 +21,15 @@ con = dashboard.connection()
 policy = settings()
 
 st.title(_("Admin"))
-loads, people, mailing, log, visits = st.tabs(
-    [_("Load exports"), _("Users"), _("Weekly brief by mail"), _("Audit log"), _("Visits entered in the app")]
+loads, people, mailing, log, visits, backups = st.tabs(
+    [
+        _("Load exports"),
+        _("Users"),
+        _("Weekly brief by mail"),
+        _("Audit log"),
+        _("Visits entered in the app"),
+        _("Backups"),
+    ]
 )
 
 with loads:
@@ -84,6 +91,15 @@ with loads:
                 st.error(_("Nothing was loaded: {why}").format(why=md(failed.shown())), icon=":material/error:")
             else:
                 progress.update(label=_("Load {load_id} done").format(load_id=report.load_id), state="complete")
+    if policy.import_watch_seconds > 0:
+        st.caption(
+            _(
+                "The dashboard also loads the folder {folder} by itself once a file named READY is there "
+                "(the export job writes it after the files); READY is then removed."
+            ).format(folder=policy.import_dir)
+        )
+    if (last := watcher.last_import()) is not None:
+        st.text(_("Import folder: {last}").format(last=last))
     if report is not None:
         dashboard.refresh_version()
         st.success(
@@ -303,3 +319,27 @@ with visits:
         icon=":material/download:",
         key="download-app-data-parquet",
     )
+
+with backups:
+    if notice := st.session_state.pop("backup_notice", None):
+        st.success(notice, icon=":material/done:")
+    if policy.backup_every_hours > 0:
+        every = _("every {hours} hours").format(hours=f"{policy.backup_every_hours:g}")
+    else:
+        every = _("only when asked")
+    st.caption(
+        _(
+            "A copy of the data entered in the app and of the current exports, made {every} into {folder} "
+            "(the newest {keep} kept). README: how to restore one."
+        ).format(every=every, folder=policy.backups, keep=policy.backup_keep)
+    )
+    if st.button(_("Make a backup now"), icon=":material/backup:"):
+        try:
+            made = watcher.backup_now(user.username)
+        except (backup.BackupError, OSError) as failed:
+            st.error(_("No backup was made: {why}").format(why=md(failed)), icon=":material/error:")
+        else:
+            st.session_state["backup_notice"] = _("Backup made in {folder}.").format(folder=md(made))
+            st.rerun()
+    made_before = [f"- `{folder.name}`" for folder in reversed(backup.backups(policy.backups))]
+    st.write("\n".join(made_before) or _("No backup yet."))

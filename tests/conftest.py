@@ -16,6 +16,12 @@ os.environ.setdefault("KAM_LANGUAGE", "en")
 from tests.portfolio import EXPORTS
 
 
+def quiet(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No daily backup and no look at the import folder by the dashboard's background thread, unless a test asks."""
+    monkeypatch.setenv("KAM_BACKUP_EVERY_HOURS", "0")
+    monkeypatch.setenv("KAM_IMPORT_WATCH_SECONDS", "0")
+
+
 def deployment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exports: dict[str, str]) -> Iterator[Path]:
     """A new deployment whose bundled exports are these files; yields where its first start puts the database."""
     demo = tmp_path / "demo"
@@ -25,6 +31,7 @@ def deployment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exports: dict[st
     database = tmp_path / "db" / "kam.duckdb"
     monkeypatch.setenv("KAM_DB_PATH", str(database))
     monkeypatch.setenv("KAM_DEMO_DIR", str(demo))
+    quiet(monkeypatch)
     config.settings.cache_clear()
     yield database
     config.settings.cache_clear()
@@ -47,6 +54,7 @@ def on_demo(demo_database: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     """The deployment on the bundled demo data."""
     monkeypatch.setenv("KAM_DB_PATH", str(demo_database))
     monkeypatch.delenv("KAM_DEMO_DIR", raising=False)
+    quiet(monkeypatch)
     config.settings.cache_clear()
     yield demo_database
     config.settings.cache_clear()

@@ -1,8 +1,16 @@
-"""Loads the admin starts: uploaded export files, or the exports waiting in the import folder."""
+"""Loads the admin starts (uploaded export files, the import folder) and the import folder's own loads.
+
+The import folder loads itself once its set of exports is complete: whoever writes the files
+(the nightly export job) puts a file named READY beside them last. The dashboard's watcher
+(kam.ui.watcher) then loads the folder and removes READY, whatever the outcome, so that a
+set is tried once; a failed load is in the audit log and in LAST_LOAD.txt beside the files.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
 from typing import Protocol
 
 import duckdb
@@ -61,3 +69,33 @@ def load_import_folder(con: duckdb.DuckDBPyConnection, admin: User, force: bool 
     _refuse_demo_admin(con, admin)
     folder = settings().import_dir
     return bootstrap.load_exports(con, loader.folder_files(folder), source=str(folder), by=admin.username, force=force)
+
+
+READY = "READY"
+LAST_LOAD = "LAST_LOAD.txt"
+WATCHER = "import folder"
+
+
+def load_when_ready(con: duckdb.DuckDBPyConnection, folder: Path | None = None) -> loader.LoadReport | None:
+    """Load the import folder if its READY marker is there, then remove the marker; the report, or None.
+
+    A load that fails raises as any load does (audited); the marker is gone either way.
+    """
+    folder = Path(folder or settings().import_dir)
+    marker = folder / READY
+    if not marker.is_file():
+        return None
+    files = loader.folder_files(folder)
+    try:
+        report = bootstrap.load_exports(con, files, source=str(folder), by=WATCHER)
+    except loader.LoadError as error:
+        _note(folder, f"failed: {error}")
+        raise
+    finally:
+        marker.unlink(missing_ok=True)
+    _note(folder, f"load {report.load_id} done, {report.rows_rejected:,} rows rejected")
+    return report
+
+
+def _note(folder: Path, line: str) -> None:
+    (folder / LAST_LOAD).write_text(f"{datetime.now():%Y-%m-%d %H:%M:%S} {line}\n", encoding="utf-8")
