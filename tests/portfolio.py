@@ -98,9 +98,15 @@ M2,2026,73000
 LOADED_ON = date(2026, 11, 22)
 
 
-def build(folder: Path) -> Path:
-    """Write the exports into folder, load them into folder/kam.duckdb and return its path."""
+def build(folder: Path, **changed: tuple[str, str]) -> Path:
+    """Write the exports into folder, load them into folder/kam.duckdb and return its path.
+
+    changed: file stem -> (old, new), a text replaced in that file first (the exports are read-only once loaded).
+    """
     for name, text in EXPORTS.items():
+        if (change := changed.get(name.removesuffix(".csv"))) is not None:
+            assert change[0] in text, change
+            text = text.replace(*change)
         (folder / name).write_text(text, encoding="utf-8")
     path = folder / "kam.duckdb"
     with db.connect(path) as con:

@@ -68,6 +68,7 @@ def load_apart(
     The dashboard switches to the new file at its next page run and audits the load then; a
     failed load is noted beside the exports for its audit log.
     """
+    db.writable_folder(app_db)
     folder = exports.folder_for(app_db)
     try:
         return loader.build(folder, files, source=source, loaded_by=by, force=force)

@@ -65,6 +65,14 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
     return con
 
 
+def writable_folder(path: Path) -> None:
+    """Make the database's folder if needed; DatabaseUnavailable saying what to do when it cannot be."""
+    try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise _unwritable(Path(path), error.strerror or str(error)) from error
+
+
 _WRITABLE = "give the user running the dashboard write access to it, or set KAM_DB_PATH to a writable place"
 
 

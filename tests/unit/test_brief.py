@@ -31,9 +31,8 @@ def portfolio(tmp_path: Path) -> Path:
 
 
 @needs_chromium
-def test_brief_holds_the_figures_and_charts_and_no_script(portfolio: Path):
-    with db.connect(portfolio) as con:
-        con.execute("UPDATE accounts SET name = '<script>alert(1)</script>' WHERE account_id = 'K2'")
+def test_brief_holds_the_figures_and_charts_and_no_script(tmp_path: Path):
+    with db.connect(build(tmp_path, accounts=("K2,乙公司", "K2,<script>alert(1)</script>"))) as con:
         html = weekly_brief(con, YEAR)
     assert html.startswith("<!DOCTYPE html>")
     assert "<h1>Weekly brief · 2026-01-01 – 2026-06-30 · all regions/managers/tiers</h1>" in html

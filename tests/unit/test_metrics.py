@@ -316,9 +316,8 @@ def test_the_data_date_column_is_added_to_a_database_made_without_it(tmp_path):
 
 
 def test_a_manager_owning_an_account_in_another_region_counts_in_that_regions_scorecard(tmp_path):
-    with db.connect(build(tmp_path)) as con:
-        # 王伟 (M1) sits in 华东; K1 moves to 华南.
-        con.execute("UPDATE accounts SET region = '华南' WHERE account_id = 'K1'")
+    # 王伟 (M1) sits in 华东; K1 moves to 华南.
+    with db.connect(build(tmp_path, accounts=("K1,甲公司,华东", "K1,甲公司,华南"))) as con:
         south = Scope(as_of=D, start=date(2026, 1, 1), end=date(2026, 12, 31), regions=("华南",))
         card = managers.scorecard(con, south)
         # Active in 华南 at D: K1 (M1), K3 and K5 (M2); the managers add up to the region's total.
