@@ -268,3 +268,51 @@ def test_a_load_by_a_real_admin_retires_the_demo_users_and_keeps_the_admin(deplo
     admin_uploads.load_import_folder(deployment, ROOT_ADMIN)
     assert users.active_demo_users(deployment) == []
     assert users.refresh(deployment, ROOT_ADMIN) is not None
+
+
+def test_the_admin_page_makes_a_backup_and_lists_it(deployment):
+    from kam.present.text import markdown_text
+    from kam.store import backup
+
+    root = config.settings().backups
+    at = start("admin", user=ADMIN)
+    next(b for b in at.button if b.label == "Make a backup now").click().run()
+    assert not at.exception
+    [made] = backup.backups(root)
+    # Escaped as text: the path is shown, not read as Markdown.
+    assert [s.value for s in at.success] == [f"Backup made in {markdown_text(str(made))}."]
+    assert any(made.name in m.value for m in at.markdown)
+    assert backup.manifest(made)["load_id"] == 1
+    events = deployment.execute("SELECT username, target FROM audit_log WHERE action = 'backup'").fetchall()
+    assert events == [(ADMIN.username, str(made))]
+
+
+def test_the_watcher_loads_a_ready_import_folder_and_makes_the_due_backup(deployment, monkeypatch):
+    from kam.store import backup
+    from kam.ui import watcher
+
+    monkeypatch.setenv("KAM_IMPORT_WATCH_SECONDS", "30")
+    monkeypatch.setenv("KAM_BACKUP_EVERY_HOURS", "24")
+    config.settings.cache_clear()
+    inbox = config.settings().import_dir
+    with deployment.cursor() as cur:
+        watcher.tick(cur)
+    # No READY yet: only the first daily backup.
+    [first] = backup.backups(config.settings().backups)
+    assert deployment.execute("SELECT count(*) FROM load_history").fetchall() == [(1,)]
+    (inbox / admin_uploads.READY).write_text("", encoding="utf-8")
+    with deployment.cursor() as cur:
+        watcher.tick(cur)
+    assert not (inbox / admin_uploads.READY).exists()
+    assert deployment.execute("SELECT load_id, loaded_by FROM load_history ORDER BY 1").fetchall() == [
+        (1, "demo"),
+        (2, admin_uploads.WATCHER),
+    ]
+    # The backup of today is not made twice.
+    assert backup.backups(config.settings().backups) == [first]
+    events = "SELECT username, action FROM audit_log WHERE action IN ('load', 'backup') ORDER BY event_id"
+    assert deployment.execute(events).fetchall() == [
+        ("demo", "load"),
+        (watcher.BACKUP_BY, "backup"),
+        (admin_uploads.WATCHER, "load"),
+    ]
