@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from kam.ingest import loader, uploads
+from kam.jobs import running
 from kam.store import audit, backup, db, exports
 from kam.visits import log as visit_log
 from kam.visits.rules import VisitDraft
@@ -151,6 +155,23 @@ def test_backup_and_kpis_go_through_the_running_dashboard_and_restore_waits_for_
     with serving({"KAM_DB_PATH": str(path), "KAM_BACKUP_EVERY_HOURS": "0"}):
         control = tmp_path / ".kam-control.json"
         assert control.stat().st_mode & 0o777 == 0o600
+        found = json.loads(control.read_text(encoding="utf-8"))
+        # Without the secret, or forwarded by a proxy on this machine, the route refuses.
+        for headers in (
+            {},
+            {running.SECRET_HEADER: "guess"},
+            {running.SECRET_HEADER: found["secret"], "X-Forwarded-For": "10.0.0.9"},
+            {running.SECRET_HEADER: found["secret"], "Forwarded": "for=10.0.0.9"},
+        ):
+            request = urllib.request.Request(
+                found["url"] + "/_kam/control/backup",
+                data=json.dumps({"dir": str(tmp_path / "stolen")}).encode(),
+                headers=headers,
+                method="POST",
+            )
+            with pytest.raises(urllib.error.HTTPError, match="403"):
+                urllib.request.urlopen(request, timeout=30)
+        assert not (tmp_path / "stolen").exists()
         made = kam("backup", str(tmp_path / "b"), "--db", str(path))
         assert made.returncode == 0, made.stderr
         assert made.stdout.startswith("Backup made by the running dashboard")
