@@ -13,13 +13,11 @@ from kam import config
 # The tests read the English interface unless they switch language themselves (the deployment's
 # default is Chinese); servers the tests start inherit it.
 os.environ.setdefault("KAM_LANGUAGE", "en")
+# No daily backup and no look at the import folder by the dashboard's background thread, unless a
+# test asks: a test's dashboard would otherwise copy its database, the repository's one included.
+os.environ.setdefault("KAM_BACKUP_EVERY_HOURS", "0")
+os.environ.setdefault("KAM_IMPORT_WATCH_SECONDS", "0")
 from tests.portfolio import EXPORTS
-
-
-def quiet(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No daily backup and no look at the import folder by the dashboard's background thread, unless a test asks."""
-    monkeypatch.setenv("KAM_BACKUP_EVERY_HOURS", "0")
-    monkeypatch.setenv("KAM_IMPORT_WATCH_SECONDS", "0")
 
 
 def deployment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exports: dict[str, str]) -> Iterator[Path]:
@@ -31,7 +29,6 @@ def deployment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exports: dict[st
     database = tmp_path / "db" / "kam.duckdb"
     monkeypatch.setenv("KAM_DB_PATH", str(database))
     monkeypatch.setenv("KAM_DEMO_DIR", str(demo))
-    quiet(monkeypatch)
     config.settings.cache_clear()
     yield database
     config.settings.cache_clear()
@@ -54,7 +51,6 @@ def on_demo(demo_database: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     """The deployment on the bundled demo data."""
     monkeypatch.setenv("KAM_DB_PATH", str(demo_database))
     monkeypatch.delenv("KAM_DEMO_DIR", raising=False)
-    quiet(monkeypatch)
     config.settings.cache_clear()
     yield demo_database
     config.settings.cache_clear()
