@@ -416,6 +416,7 @@ def test_a_one_file_database_made_before_is_moved_apart_and_gains_the_new_column
         old.execute("ALTER TABLE visits_imported DROP COLUMN warning_signs")
         old.execute("ALTER TABLE visits_app DROP COLUMN warning_signs")
         old.execute("ALTER TABLE load_history DROP COLUMN confirmed_losses")
+        old.execute("ALTER TABLE load_history DROP COLUMN data_to")
         old.execute("INSERT INTO managers VALUES ('M1', '王伟', '华东', NULL, true)")
         old.execute(
             "INSERT INTO accounts VALUES ('K1', '甲公司', NULL, '华东', 'M1', 'A', DATE '2024-01-01', NULL, NULL, NULL)"
@@ -443,7 +444,9 @@ def test_a_one_file_database_made_before_is_moved_apart_and_gains_the_new_column
         assert ("accounts",) not in rows(con, kinds) and ("visits_app",) in rows(con, kinds)
         assert rows(con, "SELECT account_id, credit_term_days FROM accounts") == [("K1", None)]
         assert rows(con, "SELECT visit_id, source FROM visits") == [("APP-1", "app")]
-        assert rows(con, "SELECT load_id, source FROM load_history") == [(3, "nightly")]
+        assert rows(con, "SELECT load_id, source, data_to FROM load_history") == [(3, "nightly", None)]
+        # A load made before the date was kept: read from the exports (none here).
+        assert db.data_date(con) is None
         # The load made before was audited then: moving it is no new load.
         assert rows(con, "SELECT count(*) FROM audit_log") == [(0,)]
     assert (tmp_path / "exports" / "current").read_text() == "3.duckdb"

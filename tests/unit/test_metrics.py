@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+import duckdb
 import polars as pl
 import pytest
 
 from kam.metrics import complaints, managers, revenue, satisfaction, tiers, visits
 from kam.metrics.scope import Scope
-from kam.store import db
+from kam.store import db, exports
 from tests.portfolio import D, build
 
 YTD = Scope(as_of=D, start=date(2026, 1, 1), end=date(2026, 12, 31))
@@ -286,33 +287,34 @@ def test_the_data_date_is_the_last_event_in_the_exports_and_is_kept_with_the_loa
 
 
 def test_a_visit_entered_in_the_app_or_an_account_created_later_does_not_move_the_data_date(tmp_path):
-    with db.connect(build(tmp_path)) as con:
+    later = ("K6,己公司,华东,M1,C,2026-07-15", "K6,己公司,华东,M1,C,2026-10-01")
+    with db.connect(build(tmp_path, accounts=later)) as con:
         con.execute(
             """
             INSERT INTO visits_app (visit_id, account_id, manager_id, visit_date, channel, created_at, updated_at)
             VALUES ('APP1', 'K1', 'M1', DATE '2026-11-24', 'phone', now(), now())
             """
         )
-        con.execute("UPDATE accounts SET created_on = DATE '2026-10-01' WHERE account_id = 'K6'")
         assert db.data_date(con) == date(2026, 8, 1)
 
 
 def test_a_database_loaded_before_the_data_date_was_kept_reads_it_from_the_exports(tmp_path):
-    with db.connect(build(tmp_path)) as con:
-        con.execute("UPDATE load_history SET data_to = NULL")
+    path = build(tmp_path)
+    # The exports are read-only to the app: the load's file is changed as an older version left it.
+    file = exports.published(exports.folder_for(path))
+    with duckdb.connect(str(file)) as raw:
+        raw.execute("UPDATE load_history SET data_to = NULL")
+    with db.connect(path) as con:
         assert db.data_date(con) == date(2026, 8, 1)
-        con.execute("DELETE FROM tier_changes WHERE changed_on = DATE '2026-08-01'")
+    with duckdb.connect(str(file)) as raw:
+        raw.execute("DELETE FROM tier_changes WHERE changed_on = DATE '2026-08-01'")
+    with db.connect(path) as con:
         # Then orders run furthest: O10 on 07-20.
         assert db.data_date(con) == date(2026, 7, 20)
 
 
-def test_the_data_date_column_is_added_to_a_database_made_without_it(tmp_path):
-    path = tmp_path / "old.duckdb"
-    with db.connect(path) as con:
-        con.execute("ALTER TABLE load_history DROP COLUMN data_to")
-    with db.connect(path) as con:
-        assert "data_to" in con.sql("SELECT * FROM load_history").columns
-        assert db.data_date(con) is None
+# A database made without the data date's column gains it when it is moved apart:
+# tests/unit/test_loader.py::test_a_one_file_database_made_before_is_moved_apart_and_gains_the_new_columns.
 
 
 def test_a_manager_owning_an_account_in_another_region_counts_in_that_regions_scorecard(tmp_path):
