@@ -36,7 +36,7 @@ def test_a_load_from_another_process_is_shown_and_audited_at_the_next_look(tmp_p
         done = kam("load", str(nightly), "--db", str(path))
         out, err = done.communicate(timeout=120)
         assert done.returncode == 0, err
-        assert out.startswith("Load 2: 8 file(s).")
+        assert out.startswith("Load 2: 8 files.")
         # Not shown until the dashboard looks again: then at once, with the load audited.
         assert con.execute("SELECT count(*) FROM managers").fetchone() == (managers,)
         [switched] = bootstrap.follow(con)
