@@ -18,6 +18,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import duckdb
+
 from kam.ingest import loader
 from kam.store import db
 
@@ -98,18 +100,42 @@ M2,2026,73000
 LOADED_ON = date(2026, 11, 22)
 
 
-def build(folder: Path, **changed: tuple[str, str]) -> Path:
+Change = tuple[str, str] | list[tuple[str, str]]
+
+
+def write_exports(folder: Path, **changed: Change) -> None:
+    """Write the exports into folder; changed: file stem -> (old, new) or a list of them, texts replaced first."""
+    for name, text in EXPORTS.items():
+        change = changed.get(name.removesuffix(".csv"))
+        for old, new in [change] if isinstance(change, tuple) else change or []:
+            assert old in text, (old, name)
+            text = text.replace(old, new)
+        (folder / name).write_text(text, encoding="utf-8")
+
+
+def build(folder: Path, **changed: Change) -> Path:
     """Write the exports into folder, load them into folder/kam.duckdb and return its path.
 
-    changed: file stem -> (old, new), a text replaced in that file first (the exports are read-only once loaded).
+    changed: as write_exports (the exports are read-only once loaded: a changed portfolio is built).
     """
-    for name, text in EXPORTS.items():
-        if (change := changed.get(name.removesuffix(".csv"))) is not None:
-            assert change[0] in text, change
-            text = text.replace(*change)
-        (folder / name).write_text(text, encoding="utf-8")
+    write_exports(folder, **changed)
     path = folder / "kam.duckdb"
     with db.connect(path) as con:
         report = loader.load_folder(con, folder, today=LOADED_ON)
     assert report.rejects.is_empty(), report.summary()
     return path
+
+
+def reload(con: duckdb.DuckDBPyConnection, folder: Path, **changed: Change) -> None:
+    """Load the portfolio again into con's deployment with these changes, as a new night's exports would."""
+    write_exports(folder, **changed)
+    report = loader.load_folder(con, folder, today=LOADED_ON)
+    assert report.rejects.is_empty(), report.summary()
+
+
+def with_column(name: str, column: str, values: dict[str, str], added: str = "") -> tuple[str, str]:
+    """A change giving the export file `name` one more column: values by the row's first field; added rows last."""
+    text = EXPORTS[name]
+    header, *rows = text.splitlines()
+    lines = [f"{header},{column}", *(f"{row},{values.get(row.split(',')[0], '')}" for row in rows)]
+    return text, "\n".join(lines) + "\n" + added

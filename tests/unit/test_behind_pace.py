@@ -10,24 +10,25 @@ from kam import config
 from kam.metrics import attention
 from kam.metrics.scope import Scope
 from kam.store import db
-from tests.portfolio import D, build
+from tests.portfolio import D, build, reload, with_column
 
 # The year to D = 2026-06-30: 181 of 365 days. Revenue: M1 4,000 (K1 3,000, K2 1,000), M2 900
 # (K4 500 before it churned, K5 400). M3 has no account and no target: it has no attainment.
 YTD = Scope(as_of=D, start=date(2026, 1, 1), end=date(2026, 12, 31))
 
 
-def set_targets(con, shares: dict[str, float]) -> None:
-    """Give each manager the annual target that puts their revenue at share of it, pro-rated."""
+def targets(shares: dict[str, float]) -> list[tuple[str, str]]:
+    """The exported targets changed so that each manager's revenue is at share of the annual target, pro-rated."""
     revenue = {"M1": 4000, "M2": 900}
-    for manager, share in shares.items():
-        annual = revenue[manager] / share * 365 / 181
-        con.execute("UPDATE targets SET revenue_target = ? WHERE manager_id = ?", [annual, manager])
+    exported = {"M1": "36500", "M2": "73000"}
+    return [
+        (f"{manager},2026,{exported[manager]}", f"{manager},2026,{revenue[manager] / share * 365 / 181!r}")
+        for manager, share in shares.items()
+    ]
 
 
 def test_every_manager_at_90_percent_of_the_pro_rated_target_is_behind(tmp_path):
-    with db.connect(build(tmp_path)) as con:
-        set_targets(con, {"M1": 0.9, "M2": 0.9})
+    with db.connect(build(tmp_path, targets=targets({"M1": 0.9, "M2": 0.9}))) as con:
         behind = attention.managers_behind_pace(con, YTD)
         assert behind["manager_id"].to_list() == ["M1", "M2"]
         assert behind["attainment"].to_list() == pytest.approx([0.9, 0.9])
@@ -37,12 +38,11 @@ def test_every_manager_at_90_percent_of_the_pro_rated_target_is_behind(tmp_path)
 
 
 def test_the_worst_comes_first_and_a_manager_on_pace_is_not_listed(tmp_path):
-    with db.connect(build(tmp_path)) as con:
-        set_targets(con, {"M1": 1.0, "M2": 0.6})
+    with db.connect(build(tmp_path, targets=targets({"M1": 1.0, "M2": 0.6}))) as con:
         behind = attention.managers_behind_pace(con, YTD)
         assert behind.select("manager_id", "name").rows() == [("M2", "李娜")]
         assert behind["gap"].to_list() == pytest.approx([600.0])
-        set_targets(con, {"M1": 0.95, "M2": 0.6})
+        reload(con, tmp_path, targets=targets({"M1": 0.95, "M2": 0.6}))
         assert attention.managers_behind_pace(con, YTD)["manager_id"].to_list() == ["M2", "M1"]
 
 
@@ -58,7 +58,7 @@ def test_visits_are_judged_against_the_visit_target_where_one_is_set(tmp_path):
     with db.connect(build(tmp_path)) as con:
         # No visit target in the exports: nobody is judged on it.
         assert visits.visits_against_target(con, YTD).is_empty()
-        con.execute("UPDATE targets SET visit_target = 365 WHERE manager_id = 'M1'")
+        reload(con, tmp_path, targets=with_column("targets.csv", "visit_target", {"M1": "365"}))
         # M1's year to D: 365 × 181 / 365 = 181 visits due; made V4 01-15, V1 04-20, V2 06-10 (V3 is after D).
         judged = visits.visits_against_target(con, YTD)
         assert judged.rows() == [("M1", 3, 181.0, pytest.approx(3 / 181))]

@@ -54,8 +54,7 @@ def test_the_worklist_puts_tier_a_first_and_names_never_visited_accounts(con):
 
 
 def test_the_overdue_a_accounts_of_the_overview_say_never_visited(tmp_path):
-    with db.connect(build(tmp_path)) as con:
-        con.execute("UPDATE accounts SET tier = 'A' WHERE account_id = 'K3'")
+    with db.connect(build(tmp_path, accounts=("K3,丙公司,华南,M2,C,", "K3,丙公司,华南,M2,A,"))) as con:
         shown = attention.overdue_key_accounts(con, YEAR_END)
         # K3 is A now, never visited: 244 days since its creation, over the 30-day cadence.
         assert shown.select("account_id", "last_visit", "days_overdue").rows() == [
@@ -65,24 +64,21 @@ def test_the_overdue_a_accounts_of_the_overview_say_never_visited(tmp_path):
 
 
 def test_breaches_list_open_ones_first(tmp_path):
-    with db.connect(build(tmp_path)) as con:
-        # C1 answered after 48 h and resolved: a closed breach, older than the open C2 and C3.
-        con.execute("UPDATE complaints SET first_response_at = TIMESTAMP '2026-06-03 09:00' WHERE complaint_id = 'C1'")
+    # C1 answered after 48 h and resolved: a closed breach, older than the open C2 and C3.
+    late = ("C1,K1,2026-06-01 09:00,2026-06-02 09:00", "C1,K1,2026-06-01 09:00,2026-06-03 09:00")
+    with db.connect(build(tmp_path, complaints=late)) as con:
         listed = complaints.breaches(con, Scope(as_of=D, start=date(2026, 1, 1), end=date(2026, 12, 31)))
         assert listed.select("complaint_id", "open").rows() == [("C2", True), ("C3", True), ("C1", False)]
 
 
 def test_satisfaction_drops_are_ranked_worst_first_with_the_reason(tmp_path):
-    with db.connect(build(tmp_path)) as con:
-        # K3 scored 3 on 06-05; add a 2 before it, then a 2 on 06-20: 2 → 2, a low score, not a fall.
-        # K2 4 then 2; K1 (A) and K5 (B) 5 then 4: the same fall, tier A first.
-        con.execute(
-            """
-            INSERT INTO surveys (survey_id, account_id, surveyed_on, score)
-            VALUES ('S10', 'K3', DATE '2026-06-20', 2), ('S11', 'K3', DATE '2026-06-04', 2)
-            """
-        )
-        con.execute("UPDATE surveys SET score = 2 WHERE survey_id = 'S5'")
+    # K3 scored 3 on 06-05; add a 2 before it, then a 2 on 06-20: 2 → 2, a low score, not a fall.
+    # K2 4 then 2; K1 (A) and K5 (B) 5 then 4: the same fall, tier A first.
+    changed = [
+        ("S5,K3,2026-06-05,3,,", "S5,K3,2026-06-05,2,,"),
+        ("S9,K1,2026-07-10,1,0,\n", "S9,K1,2026-07-10,1,0,\nS10,K3,2026-06-20,2,,\nS11,K3,2026-06-04,2,,\n"),
+    ]
+    with db.connect(build(tmp_path, surveys=changed)) as con:
         drops = satisfaction.satisfaction_drops(con, Scope(as_of=D, start=date(2026, 1, 1), end=date(2026, 12, 31)))
         assert drops.select("account_id", "previous_score", "latest_score", "fall", "reason").rows() == [
             ("K2", 4, 2, 2, "fell 2 to a low score"),

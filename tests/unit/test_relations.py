@@ -17,7 +17,7 @@ from kam.people.users import User
 from kam.relations import contacts, plans, reviews, targets
 from kam.relations.rules import Invalid, NotAllowed, Stale
 from kam.store import db
-from tests.portfolio import D, build
+from tests.portfolio import D, build, reload, with_column
 
 YTD = Scope(as_of=D, start=date(2026, 1, 1), end=date(2026, 12, 31))
 M1 = User("m1", "王伟", "manager", "M1")
@@ -80,24 +80,21 @@ def test_no_key_account_gives_no_coverage_not_zero(con):
 # --- executive coverage -------------------------------------------------------------------
 
 
-def executive_visit(con, day: date) -> None:
-    db.execute(
-        con,
-        "INSERT INTO visits_imported (visit_id, account_id, manager_id, visit_date, channel, executive) "
-        "VALUES ('VX', 'K1', 'M1', $day, 'in_person', true)",
-        {"day": day},
-    )
+def executive_visit(con, folder, day: date, **changed) -> None:
+    """The next exports bring an executive visit VX to K1 on day (with these other changes)."""
+    visits = with_column("visits.csv", "executive", {}, added=f"VX,K1,M1,{day},in_person,,,true\n")
+    reload(con, folder, visits=visits, **changed)
 
 
-def test_executive_visit_89_days_back_covers_the_key_account(con):
-    executive_visit(con, date(2026, 4, 2))  # D - 89
+def test_executive_visit_89_days_back_covers_the_key_account(con, tmp_path):
+    executive_visit(con, tmp_path, date(2026, 4, 2))  # D - 89
     frame = figures.relationship_coverage(con, YTD)
     assert frame.select("key_accounts", "executive_visited", "executive_coverage").row(0) == (1, 1, 1.0)
     assert figures.key_account_flags(con, YTD).is_empty()
 
 
-def test_executive_visit_90_days_back_does_not(con):
-    executive_visit(con, date(2026, 4, 1))  # D - 90
+def test_executive_visit_90_days_back_does_not(con, tmp_path):
+    executive_visit(con, tmp_path, date(2026, 4, 1))  # D - 90
     frame = figures.relationship_coverage(con, YTD)
     assert frame.select("key_accounts", "executive_visited", "executive_coverage").row(0) == (1, 0, 0.0)
     flags = figures.key_account_flags(con, YTD)
@@ -106,9 +103,8 @@ def test_executive_visit_90_days_back_does_not(con):
     ]
 
 
-def test_key_account_without_an_executive_contact_is_flagged_apart(con):
-    executive_visit(con, date(2026, 6, 1))
-    db.execute(con, "UPDATE contacts_imported SET level = 'manager' WHERE contact_id = 'P1'")
+def test_key_account_without_an_executive_contact_is_flagged_apart(con, tmp_path):
+    executive_visit(con, tmp_path, date(2026, 6, 1), contacts=("总经理,executive", "总经理,manager"))
     flags = figures.key_account_flags(con, YTD)
     assert flags.select("account_id", "no_executive_contact", "no_executive_visit").rows() == [("K1", True, False)]
 
@@ -183,13 +179,13 @@ def test_plan_fields_are_checked(con):
 # --- contacts -----------------------------------------------------------------------------
 
 
-def test_a_manager_adds_and_edits_a_contact_of_their_account_with_last_met(con):
+def test_a_manager_adds_and_edits_a_contact_of_their_account_with_last_met(con, tmp_path):
     contact_id = contacts.save_contact(con, contacts.ContactDraft("K1", "吴总", "副总", "executive", None), M1)
     contacts.save_contact(
         con, contacts.ContactDraft("K1", "吴总", "总裁", "executive", "decision_maker"), M1, contact_id=contact_id
     )
-    db.execute(con, "UPDATE visits_imported SET contact_ids = 'P1; ' || $c WHERE visit_id = 'V1'", {"c": contact_id})
-    db.execute(con, "UPDATE visits_imported SET contact_ids = 'P1' WHERE visit_id = 'V2'")
+    # The next exports name the contacts met: the app's contact on V1, P1 on V1 and V2.
+    reload(con, tmp_path, visits=with_column("visits.csv", "contact_ids", {"V1": f"P1; {contact_id}", "V2": "P1"}))
     listed = contacts.account_contacts(con, M1, "K1")
     assert listed.select("name", "title", "level", "source", "last_met").rows() == [
         ("吴总", "总裁", "executive", "app", date(2026, 4, 20)),
@@ -225,12 +221,12 @@ def test_only_the_vp_records_reviews_and_a_manager_reads_only_their_own(con):
     assert reviews.previous_quarter(2026, 1) == (2025, 4)
 
 
-def test_an_app_target_entered_in_december_replaces_the_exported_one(con):
+def test_an_app_target_entered_in_december_replaces_the_exported_one(con, tmp_path):
     with pytest.raises(NotAllowed, match="December"):
         targets.set_target(con, "M1", 2027, 50000.0, None, VP, now=at("2026-11-30"))
     with pytest.raises(NotAllowed):
         targets.set_target(con, "M1", 2027, 50000.0, None, M1, now=at("2026-12-01"))
-    db.execute(con, "INSERT INTO targets VALUES ('M1', 2027, 40000, NULL), ('M2', 2027, 80000, NULL)")
+    reload(con, tmp_path, targets=("M2,2026,73000\n", "M2,2026,73000\nM1,2027,40000\nM2,2027,80000\n"))
     targets.set_target(con, "M1", 2027, 73000.0, None, VP, now=at("2026-12-01"))
     assert targets.targets_of_year(con, 2027).rows() == [
         ("M1", "王伟", 40000.0, 73000.0, 73000.0, "app"),
