@@ -11,12 +11,15 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from kam.ingest import loader, uploads
 from kam.jobs import running
+from kam.people.users import User
+from kam.relations import contacts, targets
 from kam.store import audit, backup, db, exports
 from kam.visits import log as visit_log
 from kam.visits.rules import VisitDraft
@@ -37,6 +40,9 @@ def test_a_backup_while_saving_then_a_wiped_data_folder_restored_has_every_visit
     data.mkdir()
     path = build(data)
     con = db.connect(path)
+    # Relations entered in the app before: kept in the app's database, joined again to the exports after a restore.
+    contact_id = contacts.save_contact(con, contacts.ContactDraft("K1", "吴总", "副总", "executive"), WANG)
+    targets.set_target(con, "M1", 2027, 73000.0, None, User("vp", "Demo VP", "vp"), now=datetime(2026, 12, 1, 10))
     confirmed: list[tuple[float, str]] = []
     errors: list[BaseException] = []
     stop = threading.Event()
@@ -83,6 +89,17 @@ def test_a_backup_while_saving_then_a_wiped_data_folder_restored_has_every_visit
         [(created,)] = back.execute("SELECT count(*) FROM audit_log WHERE action = 'visit.create'").fetchall()
         assert created == len(kept)
         assert back.execute("SELECT count(*) FROM accounts").fetchall() == [(EXPORTS["accounts.csv"].count("\n") - 1,)]
+        listed = "SELECT contact_id, source FROM contacts WHERE account_id = 'K1' ORDER BY contact_id"
+        assert back.execute(listed).fetchall() == sorted([(contact_id, "app"), ("P1", "import"), ("P2", "import")])
+        used = "SELECT manager_id, year, revenue_target, source FROM targets_used ORDER BY year, manager_id"
+        assert back.execute(used).fetchall() == [
+            ("M1", 2026, 36500.0, "import"),
+            ("M2", 2026, 73000.0, "import"),
+            ("M1", 2027, 73000.0, "app"),
+        ]
+        # The summary came back with the exports' file: K1's May 2026 is O3's 3,000.
+        may = "SELECT revenue FROM account_month_revenue WHERE account_id = 'K1' AND month = DATE '2026-05-01'"
+        assert back.execute(may).fetchall() == [(3000.0,)]
         # The audit log goes on after the restored rows (its sequence may have moved on during the copy),
         # and no load is audited again.
         [(last,)] = back.execute("SELECT max(event_id) FROM audit_log").fetchall()
