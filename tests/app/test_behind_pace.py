@@ -6,18 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from kam.store import db
 from tests.apptest import start
+from tests.portfolio import write_exports
+from tests.unit.test_behind_pace import targets
 
 
-def test_every_manager_at_90_percent_is_listed_as_behind(portfolio: Path):
-    start("managers")  # builds the deployment's database
-    # The year to 2026-06-30 (181 of 365 days): M1 has 4,000 of revenue, M2 900. Targets that
-    # put both at 90 % of their pro-rated target; M3 has none, so no attainment.
-    with db.connect(portfolio) as con:
-        for manager, revenue in (("M1", 4000), ("M2", 900)):
-            annual = revenue / 0.9 * 365 / 181
-            con.execute("UPDATE targets SET revenue_target = ? WHERE manager_id = ?", [annual, manager])
+def test_every_manager_at_90_percent_is_listed_as_behind(portfolio: Path, tmp_path: Path):
+    # The year to 2026-06-30 (181 of 365 days): M1 has 4,000 of revenue, M2 900. The bundled exports
+    # (the portfolio fixture's folder) bring targets that put both at 90 % of their pro-rated target;
+    # M3 has none, so no attainment.
+    write_exports(tmp_path / "demo", targets=targets({"M1": 0.9, "M2": 0.9}))
     at = start(as_of="2026-06-30")
     assert not at.exception
     assert "Managers behind pace (2)" in [e.label for e in at.expander]
