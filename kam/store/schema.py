@@ -431,7 +431,8 @@ ADDED_APP_COLUMNS = (
 )
 
 # The relationship data entered in the app (kam.relations): contacts, account plans with their
-# actions and status history, quarterly reviews, targets. The loader never touches them.
+# actions and status history, quarterly reviews, targets. They live in the app's database; the loader
+# never touches them.
 RELATIONS_DDL = (
     """
     CREATE TABLE IF NOT EXISTS contacts_app (
