@@ -13,7 +13,7 @@ import runpy
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -82,10 +82,15 @@ def refresh_version() -> tuple:
     except (duckdb.Error, OSError, Busy):
         # The next run tries again; this one shows the data it has.
         errors.LOG.exception("switching to the newest exports failed")
-    # The path is part of the key: a test process opens several databases in turn.
-    version = (str(settings().db_path), *catalog.data_version(con))
+    version = data_version(con)
     st.session_state["data_version"] = version
     return version
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> tuple:
+    """The key of every cached result: the database's path and its catalog.data_version."""
+    # The path is part of the key: a test process opens several databases in turn.
+    return (str(settings().db_path), *catalog.data_version(con))
 
 
 def follow_data_date(key: str, data_date: date) -> None:
@@ -167,17 +172,38 @@ def _run_entry_instead() -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=2000)
-def _run(name: str, scope: Scope, version: tuple, options: tuple, language: str, _metric: Callable[..., Any]) -> Any:
+def _run(
+    name: str, key: tuple, version: tuple, options: tuple, language: str, _metric: Callable[..., Any], _scope: Scope
+) -> Any:
     # The language is part of the key: a metric may name what it finds (a reason, a period) in words.
     i18n.use_language(language)
-    return _metric(connection(), scope, **dict(options))
+    return _metric(connection(), _scope, **dict(options))
+
+
+# The settings' text by object (there is one per process, or one per test deployment), kept with the object.
+_policies: dict[int, tuple[Any, str]] = {}
+
+
+def scope_key(scope: Scope) -> tuple:
+    """What tells scopes apart, as plain values: hashing the Scope itself (its settings) costs every call."""
+    held = _policies.get(id(scope.policy))
+    if held is None or held[0] is not scope.policy:
+        held = _policies[id(scope.policy)] = (scope.policy, repr(scope.policy))
+    allowed = None if scope.allowed_accounts is None else tuple(sorted(scope.allowed_accounts))
+    plain = tuple(getattr(scope, f.name) for f in fields(scope) if f.name not in ("allowed_accounts", "policy"))
+    return (*plain, allowed, held[1])
 
 
 def cached(metric: Callable[..., T], scope: Scope, **options: Any) -> T:
     """metric(connection, scope, **options), computed once per scope, options and data version."""
-    name = f"{metric.__module__}.{metric.__qualname__}"
     version = st.session_state.get("data_version") or refresh_version()
-    return _run(name, scope, version, tuple(sorted(options.items())), i18n.language(), metric)
+    return cached_for(version, i18n.language(), metric, scope, **options)
+
+
+def cached_for(version: tuple, language: str, metric: Callable[..., T], scope: Scope, **options: Any) -> T:
+    """As `cached`, for a given data version and language: also outside a page run (kam.ui.warmup)."""
+    name = f"{metric.__module__}.{metric.__qualname__}"
+    return _run(name, scope_key(scope), version, tuple(sorted(options.items())), language, metric, scope)
 
 
 def prefetch(*calls: tuple[Callable[..., Any], Scope, dict[str, Any]]) -> None:
