@@ -8,6 +8,7 @@ where a table or a download shows them.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from enum import StrEnum
 
 import polars as pl
 
+from kam import i18n
 from kam.i18n import N_, NP_, _
 from kam.present.formatting import MISSING, number
 
@@ -402,6 +404,12 @@ def duration(hours: float | None) -> str:
     """A duration as it reads: '13.0 h' under 48 hours, else days, '3.2 d' (never thousands of hours)."""
     if hours is None or hours != hours:
         return MISSING
+    return _duration(float(hours), i18n.language())
+
+
+# A table of thousands of ages is formatted on every run of its page: the same value reads the same.
+@functools.lru_cache(maxsize=100_000)
+def _duration(hours: float, language: str) -> str:
     if abs(hours) < DAYS_FROM_HOURS:
         return _("{hours} h").format(hours=number(hours, 1))
     return _("{days} d").format(days=number(hours / 24, 1))

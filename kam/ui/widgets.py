@@ -130,7 +130,8 @@ def _show(
         formats = {
             name: columns.duration if kind == Kind.HOURS else columns.duration_days for name, kind in durations.items()
         }
-        data = frame.to_pandas().style.format(formats, na_rep=MISSING)
+        # Only the columns shown: the Styler formats every cell it holds, on every run.
+        data = frame.select(list(shown)).to_pandas().style.format(formats, na_rep=MISSING)
     return st.dataframe(
         data,
         hide_index=True,
