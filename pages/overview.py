@@ -4,13 +4,13 @@ from datetime import date
 
 import streamlit as st
 
-from kam.i18n import N_, _
+from kam.i18n import _
 from kam.i18n.formats import table_date
 from kam.metrics import attention, relations, revenue
 from kam.metrics.filters import describe
-from kam.metrics.periods import period_bounds
 from kam.present import charts
 from kam.present.formatting import delta_number, delta_points, delta_relative, money, money_short, number, percent
+from kam.reports import overview
 from kam.reports.brief import can_print, weekly_brief, weekly_brief_pdf
 from kam.reports.snapshot import headline_figures
 from kam.ui import dashboard
@@ -19,26 +19,8 @@ from kam.ui.widgets import chart_with_table, drill, table
 scope = dashboard.scope()
 user = dashboard.current_user()
 # Year to date beside a shorter period, up to the same day.
-year_start, year_end = period_bounds("ytd", scope.as_of)
-year = scope.with_period(year_start, year_end) if scope.start != year_start else None
-SECTIONS = [
-    (N_("A-accounts overdue for a visit"), attention.overdue_key_accounts, "overdue-a-accounts"),
-    (N_("Complaints past SLA, still open"), attention.open_breaches, "open-breaches"),
-    (N_("Satisfaction drops"), attention.satisfaction_drops, "satisfaction-drops"),
-    (N_("Managers behind pace"), attention.managers_behind_pace, "managers-behind-pace"),
-    (N_("Accounts fallen into at-risk"), attention.fell_into_at_risk, "fell-into-at-risk"),
-    (N_("Accounts over their credit limit"), attention.over_credit_limit, "over-credit-limit"),
-    (N_("Overdue plan actions"), attention.overdue_plan_actions, "overdue-plan-actions"),
-    (N_("A-accounts without executive ties"), attention.key_accounts_without_executive_ties, "executive-ties"),
-]
-dashboard.prefetch(
-    (headline_figures, scope, {}),
-    *(((headline_figures, year, {}),) if year else ()),
-    (headline_figures, scope.previous(), {}),
-    (attention.open_breaches, scope.previous(), {}),
-    (revenue.revenue_by_month, scope, {}),
-    *((metric, scope, {}) for _title, metric, _name in SECTIONS),
-)
+year = overview.year_to_date(scope)
+dashboard.prefetch(*overview.calls(scope))
 now = dashboard.cached(headline_figures, scope)
 before = dashboard.cached(headline_figures, scope.previous())
 breaches = dashboard.cached(attention.open_breaches, scope)
@@ -198,7 +180,7 @@ if point:
     )
 
 st.header(_("Needs attention"))
-for title, metric, name in SECTIONS:
+for title, metric, name in overview.SECTIONS:
     frame = dashboard.cached(metric, scope)
     with st.expander(_("{title} ({count})").format(title=_(title), count=frame.height), expanded=frame.height > 0):
         if metric is attention.managers_behind_pace:

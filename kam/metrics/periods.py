@@ -16,6 +16,8 @@ PERIODS = {
     "ytd": N_("Year to date"),
     "custom": N_("Custom range"),
 }
+# The sidebar's period until the user picks another: the weekly meeting's last full week.
+DEFAULT_PERIOD = "last_week"
 
 
 def period_bounds(kind: str, as_of: date) -> tuple[date, date]:
