@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 from pathlib import Path
 
 import streamlit as st
 
+from kam import logs
 from kam.i18n import N_, _
 from kam.ingest.bootstrap import shows_demo_data
 from kam.metrics.filters import Filters
-from kam.metrics.periods import PERIODS, period_bounds
+from kam.metrics.periods import DEFAULT_PERIOD, PERIODS, period_bounds
 from kam.people import access, users
 from kam.people.users import role_label
 from kam.present.text import markdown_text
-from kam.ui import dashboard, errors, language, scheduler, signin, watcher
+from kam.ui import dashboard, errors, language, scheduler, signin, warmup, watcher
 from kam.vocabulary import TIERS
 
 PAGES = Path(__file__).resolve().parent / "pages"
@@ -85,9 +87,10 @@ def new_password_page() -> None:
         st.form_submit_button(_("Save"), on_click=signin.change_password, args=(user,), type="primary")
 
 
-dashboard.refresh_version()
+version = dashboard.refresh_version()
 scheduler.start()
 watcher.start()
+warmup.start(version)
 user = signin.current_user()
 if user is not None:
     language.start_run(user.language)
@@ -121,7 +124,7 @@ with st.sidebar:
     period = st.selectbox(
         _("Period"),
         list(PERIODS),
-        index=list(PERIODS).index("last_week"),
+        index=list(PERIODS).index(DEFAULT_PERIOD),
         format_func=lambda kind: _(PERIODS[kind]),
         key="period",
         bind="query-params",
@@ -186,4 +189,11 @@ with errors.shown_as_message():
             icon=":material/event_busy:",
         )
     else:
-        page.run()
+        started = time.perf_counter()
+        try:
+            page.run()
+        finally:
+            # One line a run, for the benchmark and for anyone watching a slow day: how long the page took.
+            name = next((n for n, p in pages.items() if p is page), page.url_path)
+            run_ms = round((time.perf_counter() - started) * 1000)
+            logs.event("INFO", "page_run", user=user.username, page=name, run_ms=run_ms)

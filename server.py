@@ -3,11 +3,13 @@
 Start it with `streamlit run server.py` (bin/start).
 """
 
+from contextlib import asynccontextmanager
+
 import streamlit as st
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 
-from kam.ui import routes
+from kam.ui import routes, warmup
 from kam.ui.errors import on_script_error
 from kam.ui.headers import SecurityHeaders
 
@@ -19,9 +21,17 @@ def control_routes() -> list[BaseRoute]:
     return control.routes()
 
 
+@asynccontextmanager
+async def lifespan(_app: st.App):
+    # The VP's default overview is computed before the first visitor asks (kam.ui.warmup).
+    warmup.on_server_start()
+    yield
+
+
 app = st.App(
     "app.py",
     routes=[*routes.routes(), *control_routes()],
     middleware=[Middleware(SecurityHeaders)],
     on_script_error=on_script_error,
+    lifespan=lifespan,
 )
