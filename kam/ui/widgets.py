@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
+from kam import i18n
 from kam.i18n import N_, _
 from kam.metrics.filters import describe
 from kam.present import columns
@@ -158,8 +159,19 @@ def table(
     overrides: a column's header, a columns.Column, or None to leave it out.
     """
     frame = named(frame)
-    _show(frame, overrides, height)
+    if any(spec.kind in DURATIONS for spec in columns.plan(frame, overrides).values()):
+        _show_styled(frame, dict(overrides), height, i18n.language())
+    else:
+        _show(frame, overrides, height)
     download(frame, name, overrides=overrides, by_filters=by_filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=200)
+def _show_styled(frame: pl.DataFrame, overrides: dict[str, Override], height: int | str | None, language: str) -> None:
+    # A table whose durations read through a Styler costs its page a formatting of every cell on every run
+    # (thousands of rows for the company's open complaints): the drawn table is kept and replayed for the same
+    # rows, options and language (its headers), as Streamlit replays what a cached function drew.
+    _show(frame, overrides, height)
 
 
 def account_table(frame: pl.DataFrame, name: str, /, height: int | str | None = None, **overrides: Override) -> None:

@@ -83,3 +83,15 @@ def test_ages_read_in_days_and_hours_and_ids_carry_names(portfolio: Path):
         ("C2", "甲公司 (K1)", "王伟 (M1)", "20.6 d"),
         ("C3", "乙公司 (K2)", "王伟 (M1)", "40.0 h"),
     ]
+
+
+def test_a_table_of_ages_drawn_again_from_the_cache_stays_in_place_and_follows_the_language(portfolio: Path):
+    # The same two complaints as above; the second run replays the drawn table, a switch to Chinese draws it anew.
+    at = start("overview", as_of="2026-06-30").run()
+    section = next(e for e in at.expander if e.label.startswith("Complaints past SLA"))
+    [table] = section.dataframe
+    assert [(row[0], row[-1]) for row in shown(table)[1]] == [("C2", "20.6 d"), ("C3", "40.0 h")]
+    at.sidebar.get("button_group")[0].set_value("zh-CN").run()
+    section = next(e for e in at.expander if e.label.startswith("超时未处理完的投诉"))
+    [table] = section.dataframe
+    assert [(row[0], row[-1]) for row in shown(table)[1]] == [("C2", "20.6 天"), ("C3", "40.0 小时")]
