@@ -68,9 +68,10 @@ def warm(version: tuple) -> None:
 def _warm_logged(version: tuple) -> None:
     try:
         warm(version)
-    except Exception:
+    except Exception as error:
         # The pages compute what is missing on request; the warm-up only saves them the wait.
         log.exception("computing the default overview failed")
+        logs.event("ERROR", "warm_up", page="overview", error=type(error).__name__)
 
 
 def on_server_start() -> None:
@@ -82,8 +83,9 @@ def on_server_start() -> None:
     def opened() -> None:
         try:
             start(dashboard.data_version(dashboard.connection()))
-        except Exception:
+        except Exception as error:
             log.exception("opening the database for the warm-up failed")
+            logs.event("ERROR", "warm_up", page="overview", error=type(error).__name__)
 
     threading.Thread(target=opened, name="warm-up start", daemon=True).start()
 
