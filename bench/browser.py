@@ -12,18 +12,28 @@ dashboard server (empty caches) on the database and drives headless Chromium:
   widget, no stale element, every Plotly chart drawn;
 - server CPU (user + system time of the server process) for the cold overview;
 - 20 sessions signed in on the tiers page, all opening the overview at once, sharing a date and
-  each with its own: each run's time from start to end as the script-state reports it.
+  each with its own: each run's time from start to end as the script-state reports it, and the
+  server's own run time of each (its `action=page_run page=overview run_ms=…` log lines).
 Prints Markdown tables.
+
+Chromium runs at the lowest CPU priority (nice 19): in real use the browsers are on other
+machines, and here they share the server's cores. A served dashboard computes the VP's default
+overview (the last full week, as of the data date) in the background right after it starts
+(kam.ui.warmup); each scenario waits for that to finish before it clicks, as a visitor who
+comes a few seconds after a start or a load would find it.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import socket
+import stat
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -83,10 +93,31 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+# A page run as the server logs it (kam.logs): its page and duration.
+PAGE_RUN = re.compile(r"action=page_run user=(\S+) page=(\S+) run_ms=(\d+)")
+
+
+def page_runs(log: Path, page: str) -> list[float]:
+    """The server's run seconds of a page, in the order logged."""
+    text = log.read_text(encoding="utf-8", errors="replace")
+    return [int(ms) / 1000 for _user, name, ms in PAGE_RUN.findall(text) if name == page]
+
+
+def _wait_for_line(log: Path, needle: str, timeout: float = 300) -> None:
+    ends = time.monotonic() + timeout
+    while needle not in log.read_text(encoding="utf-8", errors="replace"):
+        if time.monotonic() > ends:
+            raise RuntimeError(f"the server never logged {needle!r}")
+        time.sleep(0.3)
+
+
 @contextmanager
-def server(database: Path) -> Iterator[tuple[str, int]]:
-    """A fresh dashboard server on the database (empty caches): its URL and process id."""
+def server(database: Path) -> Iterator[tuple[str, int, Path]]:
+    """A fresh dashboard server on the database (empty caches), its default view warmed: its URL, process id
+    and log file."""
     port = _free_port()
+    log = Path(tempfile.mkstemp(prefix="kam-server-", suffix=".log")[1])
+    output = log.open("w", encoding="utf-8")
     process = subprocess.Popen(
         [
             sys.executable, "-m", "streamlit", "run", str(ROOT / "server.py"),
@@ -94,8 +125,8 @@ def server(database: Path) -> Iterator[tuple[str, int]]:
         ],
         cwd=ROOT,
         env=os.environ | {"KAM_DB_PATH": str(database)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=output,
+        stderr=subprocess.STDOUT,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
@@ -107,10 +138,13 @@ def server(database: Path) -> Iterator[tuple[str, int]]:
                 if process.poll() is not None:
                     raise RuntimeError("the dashboard did not start") from None
                 time.sleep(0.3)
-        yield url, process.pid
+        _wait_for_line(log, "action=warm_up")
+        yield url, process.pid, log
     finally:
         process.terminate()
         process.wait(timeout=30)
+        output.close()
+        log.unlink(missing_ok=True)
 
 
 def _drawn(page: Page, runs: int, timeout: float = 300) -> None:
@@ -143,7 +177,7 @@ def open_page(page: Page, label: str) -> float:
 
 def pages_of(browser: Browser, database: Path, user: str) -> tuple[dict[str, tuple[float, float]], float]:
     """Each page's cold and warm time for a user, and the server CPU seconds of the cold overview."""
-    with server(database) as (url, pid):
+    with server(database) as (url, pid, _log):
         page = sign_in(browser, url, user)
         cold, warm, cpu = {}, {}, 0.0
         for path, label in PAGES[1:] + PAGES[:1]:
@@ -157,10 +191,12 @@ def pages_of(browser: Browser, database: Path, user: str) -> tuple[dict[str, tup
     return {path: (cold[path], warm[path]) for path, _ in PAGES}, cpu
 
 
-def many_at_once(browser: Browser, database: Path, dates: list[date | None]) -> list[float]:
-    """Sessions (one per date; None: the default) on the tiers page all open the overview at once: run seconds."""
-    with server(database) as (url, _pid):
+def many_at_once(browser: Browser, database: Path, dates: list[date | None]) -> tuple[list[float], list[float]]:
+    """Sessions (one per date; None: the default) on the tiers page all open the overview at once: each run's
+    seconds as the browser sees it, and as the server logs it."""
+    with server(database) as (url, _pid, log):
         pages = [sign_in(browser, url, "VP", f"?as_of={day.isoformat()}" if day else "") for day in dates]
+        logged = len(page_runs(log, "overview"))
         counts = [page.evaluate("() => window.__runs.length") for page in pages]
         for page in pages:
             page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Overview", exact=True).click(
@@ -172,7 +208,16 @@ def many_at_once(browser: Browser, database: Path, dates: list[date | None]) -> 
             started, ended = page.evaluate("(n) => window.__runs[n]", count)
             runs.append((ended - started) / 1000)
             page.close()
-    return runs
+        served = page_runs(log, "overview")[logged:]
+    return runs, served
+
+
+def nice(folder: Path) -> str:
+    """A launcher in folder that runs Chromium at the lowest CPU priority (its renderers inherit it)."""
+    launcher = folder / "chromium-nice"
+    launcher.write_text(f'#!/bin/sh\nexec nice -n 19 {CHROMIUM} "$@"\n', encoding="utf-8")
+    launcher.chmod(launcher.stat().st_mode | stat.S_IXUSR)
+    return str(launcher)
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -193,8 +238,8 @@ def main() -> None:
             load_demo(con, options.exports)
             con.execute("CHECKPOINT")
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as folder:
+        browser = playwright.chromium.launch(executable_path=nice(Path(folder)), headless=True, args=["--no-sandbox"])
         lines = ["| page | role | cold, s | warm, s |", "| --- | --- | ---: | ---: |"]
         cpu = {}
         for user in USERS:
@@ -206,16 +251,18 @@ def main() -> None:
         lines += ["", "| server CPU, cold overview | seconds |", "| --- | ---: |"]
         lines += [f"| {user} | {seconds:.2f} |" for user, seconds in cpu.items()]
         print("\n".join(lines[-2:]), flush=True)
-        lines += ["", f"| {options.sessions} sessions open the overview at once | p50, s | p95, s | max, s |"]
-        lines += ["| --- | ---: | ---: | ---: |"]
+        lines += ["", f"| {options.sessions} sessions open the overview at once | seen by | p50, s | p95, s | max, s |"]
+        lines += ["| --- | --- | ---: | ---: | ---: |"]
         latest = None
         own = [date(2026, 11, 20) - timedelta(days=i) for i in range(options.sessions)]
         for label, dates in (("sharing a date", [latest] * options.sessions), ("each its own date", own)):
-            runs = many_at_once(browser, options.db, dates)
-            lines.append(
-                f"| {label} | {statistics.median(runs):.2f} | {_percentile(runs, 0.95):.2f} | {max(runs):.2f} |"
-            )
-            print(lines[-1], flush=True)
+            runs, served = many_at_once(browser, options.db, dates)
+            for seen_by, times in (("browser", runs), ("server log", served)):
+                lines.append(
+                    f"| {label} | {seen_by} | {statistics.median(times):.2f} | {_percentile(times, 0.95):.2f} "
+                    f"| {max(times):.2f} |"
+                )
+                print(lines[-1], flush=True)
         browser.close()
     print("\n".join(lines))
 
