@@ -24,6 +24,7 @@ recent_revenue AS (
            ) AS earlier
     FROM orders AS o
     WHERE o.order_date BETWEEN CAST($health_from - INTERVAL 1 YEAR AS DATE) AND $as_of
+      AND o.account_id IN (SELECT account_id FROM scoped)
     GROUP BY o.account_id
 ),
 complaint_state AS (
@@ -37,7 +38,7 @@ latest_survey AS (
     -- two surveys on the latest day: the lower score
     SELECT account_id, arg_min(score, (-epoch(surveyed_on), score)) AS score
     FROM surveys
-    WHERE surveyed_on BETWEEN $survey_from AND $as_of
+    WHERE surveyed_on BETWEEN $survey_from AND $as_of AND account_id IN (SELECT account_id FROM scoped)
     GROUP BY account_id
 ),
 credit_state AS (
@@ -49,6 +50,7 @@ signs_seen AS (
     SELECT DISTINCT account_id
     FROM visits
     WHERE warning_signs IS NOT NULL AND visit_date BETWEEN $health_from AND $as_of
+      AND account_id IN (SELECT account_id FROM scoped)
 ),
 signals AS (
     SELECT st.account_id, st.name, st.tier, st.region, st.manager_id, st.last_visit,
@@ -156,12 +158,15 @@ def health_summary(con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None 
     return summarise(account_health(con, scope), by)
 
 
-def band_moves(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+def band_moves(con: duckdb.DuckDBPyConnection, scope: Scope, now: pl.DataFrame | None = None) -> pl.DataFrame:
     """Each active account's band at D beside its band at the previous period's end (null if not active then).
 
-    An account at risk now that was not active then counts as moved into at-risk.
+    An account at risk now that was not active then counts as moved into at-risk. now: the scope's
+    account_health when the caller has it already.
     """
-    now = account_health(con, scope).select("account_id", "name", "manager_id", "score", "band")
+    now = (account_health(con, scope) if now is None else now).select(
+        "account_id", "name", "manager_id", "score", "band"
+    )
     before = account_health(con, scope.previous()).select(
         "account_id", pl.col("score").alias("score_before"), pl.col("band").alias("band_before")
     )

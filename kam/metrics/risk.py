@@ -64,11 +64,10 @@ def band_movement(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, int
 
 def fell_into_at_risk(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     """Accounts at risk at D that were not at the previous period's end, lowest score first."""
-    moved = health.band_moves(con, scope).filter(pl.col("into_at_risk")).select("account_id", "band_before")
-    return (
-        health.account_health(con, scope)
-        .join(moved, on="account_id")
-        .select("account_id", "name", "tier", "manager_id", "score_shown", "band_before", "weakest", "last_visit")
+    now = health.account_health(con, scope)
+    moved = health.band_moves(con, scope, now).filter(pl.col("into_at_risk")).select("account_id", "band_before")
+    return now.join(moved, on="account_id").select(
+        "account_id", "name", "tier", "manager_id", "score_shown", "band_before", "weakest", "last_visit"
     )
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+import polars as pl
 import pytest
 
-from kam.metrics import attention, complaints, satisfaction, visits
+from kam.metrics import attention, complaints, health, satisfaction, visits
 from kam.metrics.scope import Scope
 from kam.store import db
 from tests.portfolio import D, build
@@ -57,3 +58,15 @@ def test_restricted_complaints_and_surveys_are_the_accounts_own(con):
     assert satisfaction.satisfaction_summary(con, only("K1", "K2")).select("responses", "mean_score").rows() == [
         (2, 3.0)
     ]
+
+
+def test_restricted_health_reads_only_the_accounts_own_orders_surveys_and_visits(con):
+    # 90 days to D from 04-02. K1: revenue 3,000 (O3) against 1,000 a year before (O1), capped at 1; latest
+    # survey in 365 days S2 (4): (4 - 1) / 4. K2: no order in either window (missing); latest survey S4 (2).
+    restricted = health.account_health(con, only("K1", "K2")).sort("account_id")
+    assert restricted.select("account_id", "revenue", "satisfaction").rows() == [
+        ("K1", 1.0, 0.75),
+        ("K2", None, 0.25),
+    ]
+    everyone = health.account_health(con, YTD).filter(pl.col("account_id").is_in(["K1", "K2"])).sort("account_id")
+    assert restricted.equals(everyone)
