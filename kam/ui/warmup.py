@@ -91,7 +91,10 @@ def on_server_start() -> None:
 
 
 def start(version: tuple) -> None:
-    """Start the warm-up once per load of this data version's database (not for a visit entered in the app)."""
+    """Start the warm-up once per load of this data version's database (not for a visit entered in the app).
+
+    Every page run calls it with the version it read, so the first run after a load starts it.
+    """
     load = version[:3]
     if not _serving:
         return
