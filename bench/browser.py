@@ -52,6 +52,9 @@ PAGES = [
     ("complaints", "Complaint SLA"),
     ("satisfaction", "Satisfaction"),
     ("managers", "Managers"),
+    ("risk", "Account risk"),
+    ("retention", "Retention"),
+    ("credit", "Credit"),
     ("account", "Account view"),
 ]
 USERS = {"VP": ("vp", "vp-demo-2026"), "manager M01": ("m01", "m01-demo-2026")}
@@ -162,6 +165,10 @@ def sign_in(browser: Browser, url: str, user: str, query: str = "") -> Page:
     # Signing in may reload the page (the session cookie's route): watch the runs only after it.
     page.get_by_role("heading", name="Tiers", exact=True).wait_for(timeout=300_000)
     _drawn(page, -1)
+    # The sidebar lists the first pages and hides the rest behind "View n more": show them all.
+    more = page.locator('[data-testid="stSidebarNavViewButton"]')
+    if more.count() and "more" in more.inner_text():
+        more.click()
     page.evaluate(WATCH)
     return page
 

@@ -184,11 +184,16 @@ class Upload:
 @pytest.mark.parametrize(
     ("language", "title", "tabs", "reason"),
     [
-        (ZH, "管理", ["导入数据", "用户", "周报邮件", "审计日志", "应用中录入的拜访"], "在 accounts 中找不到“K9”"),
+        (
+            ZH,
+            "管理",
+            ["导入数据", "用户", "周报邮件", "审计日志", "应用中录入的拜访", "备份"],
+            "在 accounts 中找不到“K9”",
+        ),
         (
             EN,
             "Admin",
-            ["Load exports", "Users", "Weekly brief by mail", "Audit log", "Visits entered in the app"],
+            ["Load exports", "Users", "Weekly brief by mail", "Audit log", "Visits entered in the app", "Backups"],
             None,
         ),
     ],
