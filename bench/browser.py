@@ -6,10 +6,11 @@ Loads the exports (generate them first with `python -m bench.benchmark --step ge
 bench/out/parquet 170 parquet`) with the demo users, then for each scenario starts a fresh
 dashboard server (empty caches) on the database and drives headless Chromium:
 
-- per page and role (the VP, and manager M01): signed in on the tiers page, each page opened
-  from the sidebar once (cold: its metrics not yet computed by this server) and again (warm);
-  the time from the click until the page is fully drawn: the script run finished, no status
-  widget, no stale element, every Plotly chart drawn;
+- per page and role (the VP, and a manager with a median portfolio: the demo user m01, linked
+  to the export's manager whose account count is the median, 25 at scale 170): signed in on
+  the tiers page, each page opened from the sidebar once (cold: its metrics not yet computed
+  by this server) and again (warm); the time from the click until the page is fully drawn:
+  the script run finished, no status widget, no stale element, every Plotly chart drawn;
 - server CPU (user + system time of the server process) for the cold overview;
 - 20 sessions signed in on the tiers page, all opening the overview at once, sharing a date and
   each with its own: each run's time from start to end as the script-state reports it, and the
@@ -57,7 +58,7 @@ PAGES = [
     ("credit", "Credit"),
     ("account", "Account view"),
 ]
-USERS = {"VP": ("vp", "vp-demo-2026"), "manager M01": ("m01", "m01-demo-2026")}
+USERS = {"VP": ("vp", "vp-demo-2026"), "manager": ("m01", "m01-demo-2026")}
 
 # Counts the script runs the browser sees start and end, with their times (performance.now, ms).
 WATCH = """() => {
@@ -219,6 +220,27 @@ def many_at_once(browser: Browser, database: Path, dates: list[date | None]) -> 
     return runs, served
 
 
+def median_manager(database: Path) -> str:
+    """Link the demo manager m01 to the export's manager of median portfolio size (the demo's M01 exists
+    only at scale 1); returns that manager's id and account count."""
+    from kam.people import users
+    from kam.store import db
+
+    with db.connect(database) as con:
+        manager_id, accounts = con.execute(
+            """
+            SELECT manager_id, count(*) AS accounts
+            FROM accounts
+            GROUP BY manager_id
+            ORDER BY accounts, manager_id
+            LIMIT 1 OFFSET (SELECT count(DISTINCT manager_id) // 2 FROM accounts)
+            """
+        ).fetchone()
+        users.update_user(con, "m01", "benchmark", manager_id=manager_id)
+        con.execute("CHECKPOINT")
+    return f"{manager_id} ({accounts} accounts)"
+
+
 def nice(folder: Path) -> str:
     """A launcher in folder that runs Chromium at the lowest CPU priority (its renderers inherit it)."""
     launcher = folder / "chromium-nice"
@@ -244,6 +266,7 @@ def main() -> None:
         with db.connect(options.db) as con:
             load_demo(con, options.exports)
             con.execute("CHECKPOINT")
+    print(f"manager: m01 as {median_manager(options.db)}", flush=True)
 
     with sync_playwright() as playwright, tempfile.TemporaryDirectory() as folder:
         browser = playwright.chromium.launch(executable_path=nice(Path(folder)), headless=True, args=["--no-sandbox"])

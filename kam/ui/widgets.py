@@ -7,7 +7,8 @@ through st.column_config.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextvars
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import plotly.graph_objects as go
@@ -105,12 +106,28 @@ def download(
     file_name = describe(dashboard.scope()).file_name(name, "csv") if by_filters else f"{name}.csv"
     st.download_button(
         label or _("Download CSV"),
-        table_csv(frame, overrides),
+        csv_on_click(frame, overrides),
         file_name=file_name,
         mime="text/csv",
         key=f"download-{name}",
         icon=":material/download:",
     )
+
+
+def csv_on_click(frame: pl.DataFrame, overrides: Mapping[str, Override] | None) -> Callable[[], bytes]:
+    """The table's CSV, made when the user clicks its button rather than on every run of the page.
+
+    A page's tables run to tens of thousands of rows and most are never downloaded. Streamlit
+    makes the file on a thread of its own: the file speaks the language of the run that offered it.
+    """
+    language = i18n.language()
+
+    def made() -> bytes:
+        context = contextvars.copy_context()
+        context.run(i18n.use_language, language)
+        return context.run(table_csv, frame, overrides)
+
+    return made
 
 
 def _show(

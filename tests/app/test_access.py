@@ -6,6 +6,7 @@ import csv
 import io
 import re
 import tomllib
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -65,12 +66,17 @@ def downloads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The text of every CSV download the pages offer, as the user would save it."""
     offered: list[str] = []
 
-    def recording(frame: pl.DataFrame, overrides: Any = None) -> bytes:
-        data = table_csv(frame, overrides)
-        offered.append(data.decode("utf-8-sig"))
-        return data
+    def recording(frame: pl.DataFrame, overrides: Any = None) -> Callable[[], bytes]:
+        def clicked() -> bytes:
+            data = table_csv(frame, overrides)
+            offered.append(data.decode("utf-8-sig"))
+            return data
 
-    monkeypatch.setattr(widgets, "table_csv", recording)
+        # The file is made when its button is clicked (a test run never clicks): make it now.
+        clicked()
+        return clicked
+
+    monkeypatch.setattr(widgets, "csv_on_click", recording)
     return offered
 
 

@@ -85,3 +85,20 @@ def test_every_page_reads_in_chinese(vp_in_chinese: str, browser: Browser, path:
         assert left == []
     finally:
         page.close()
+
+
+def test_a_download_is_made_on_click_in_the_readers_language(vp_in_chinese: str, browser: Browser):
+    """The CSV is made only when its button is clicked, on a thread of its own, with the page's Chinese headers."""
+    page = _open(browser, f"{vp_in_chinese}/tiers")
+    try:
+        page.get_by_role("heading", name=chinese("Tiers")).wait_for(timeout=60_000)
+        _settled(page)
+        with page.expect_download(timeout=60_000) as started:
+            page.get_by_role("button", name=chinese("Download CSV")).first.click()
+        saved = Path(started.value.path()).read_bytes()
+    finally:
+        page.close()
+    assert saved.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, as spreadsheets on Windows read it
+    header, *rows = saved.decode("utf-8-sig").splitlines()
+    assert header.split(",")[0] == chinese("Tier")
+    assert [row.split(",")[0] for row in rows] == ["A", "B", "C"]
