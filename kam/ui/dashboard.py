@@ -9,6 +9,7 @@ work and new data shows at once.
 
 from __future__ import annotations
 
+import hashlib
 import runpy
 import threading
 from collections.abc import Callable
@@ -172,12 +173,21 @@ def _run_entry_instead() -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=2000)
-def _run(
-    name: str, key: tuple, version: tuple, options: tuple, language: str, _metric: Callable[..., Any], _scope: Scope
-) -> Any:
-    # The language is part of the key: a metric may name what it finds (a reason, a period) in words.
-    i18n.use_language(language)
-    return _metric(connection(), _scope, **dict(options))
+def _run(key: str, _options: tuple, _language: str, _metric: Callable[..., Any], _scope: Scope) -> Any:
+    # key (call_key) stands for every argument: Streamlit hashes it alone, not the scope and options.
+    i18n.use_language(_language)
+    return _metric(connection(), _scope, **dict(_options))
+
+
+def call_key(name: str, scope: Scope, version: tuple, options: tuple, language: str) -> str:
+    """One short key for a metric call: its name, scope, data version, options and language.
+
+    The language is part of it: a metric may name what it finds (a reason, a period) in words.
+    Hashing these values through Streamlit's hasher on every call cost a page run more than
+    its cached results did.
+    """
+    text = repr((name, scope_key(scope), version, options, language))
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=20).hexdigest()
 
 
 # The settings' text by object (there is one per process, or one per test deployment), kept with the object.
@@ -203,7 +213,8 @@ def cached(metric: Callable[..., T], scope: Scope, **options: Any) -> T:
 def cached_for(version: tuple, language: str, metric: Callable[..., T], scope: Scope, **options: Any) -> T:
     """As `cached`, for a given data version and language: also outside a page run (kam.ui.warmup)."""
     name = f"{metric.__module__}.{metric.__qualname__}"
-    return _run(name, scope_key(scope), version, tuple(sorted(options.items())), language, metric, scope)
+    ordered = tuple(sorted(options.items()))
+    return _run(call_key(name, scope, version, ordered, language), ordered, language, metric, scope)
 
 
 def prefetch(*calls: tuple[Callable[..., Any], Scope, dict[str, Any]]) -> None:
@@ -238,6 +249,17 @@ class FilterOptions:
 def _filter_options(version: tuple) -> FilterOptions:
     con = connection()
     return FilterOptions(catalog.regions(con), catalog.managers(con), db.data_date(con))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _manager_names(version: tuple) -> dict[str, str]:
+    managers = _filter_options(version).managers
+    return dict(zip(managers["manager_id"], managers["name"], strict=True))
+
+
+def manager_names() -> dict[str, str]:
+    """Every manager's name by id, for showing names beside ids: one shared, read-only dict per data version."""
+    return _manager_names(st.session_state.get("data_version") or refresh_version())
 
 
 def filter_options() -> FilterOptions:

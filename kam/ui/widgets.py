@@ -49,8 +49,7 @@ def no_data() -> None:
 
 def manager_names() -> dict[str, str]:
     """Every manager's name by id, for showing names beside ids."""
-    managers = dashboard.filter_options().managers
-    return dict(zip(managers["manager_id"], managers["name"], strict=True))
+    return dashboard.manager_names()
 
 
 def named(frame: pl.DataFrame) -> pl.DataFrame:

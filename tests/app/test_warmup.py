@@ -40,9 +40,10 @@ def test_the_warm_up_fills_every_call_of_the_default_overview(portfolio: Path, m
     for language in i18n.LANGUAGES:
         for metric, scoped, options in calls:
             name = f"{metric.__module__}.{metric.__qualname__}"
-            key = dashboard.scope_key(scoped)
+            ordered = tuple(sorted(options.items()))
+            key = dashboard.call_key(name, scoped, version, ordered, language)
             # A hit returns the kept result without calling the function given.
-            dashboard._run(name, key, version, tuple(sorted(options.items())), language, _never, scoped)
+            dashboard._run(key, ordered, language, _never, scoped)
     assert dashboard.cached_for(version, settings().language, headline_figures, scope) == expected_now
     kept = dashboard.cached_for(version, "en", attention.open_breaches, scope.previous())
     assert kept.equals(expected_breaches)
