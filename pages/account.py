@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kam.i18n import _
+from kam.i18n import _, pgettext
 from kam.metrics import accounts, complaints, credit, revenue, risk, satisfaction, visits
 from kam.present import charts
 from kam.present.columns import label_of
@@ -150,7 +150,7 @@ if not owed.is_empty():
     receivable = owed.row(0, named=True)
     row[1].metric(_("Outstanding"), money(receivable["outstanding"]), border=True)
     row[2].metric(
-        _("Overdue"),
+        pgettext("receivables", "Overdue"),
         money(receivable["overdue"]),
         help=_("Most days overdue: {days}").format(days=receivable["max_days_overdue"]),
         border=True,

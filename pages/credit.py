@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from kam.i18n import _
+from kam.i18n import _, pgettext
 from kam.metrics import credit, risk
 from kam.present import charts
 from kam.present.formatting import money, number, percent
@@ -29,7 +29,7 @@ st.caption(_("Receivables at {as_of:%Y-%m-%d}: orders not paid by then.").format
 row = st.columns(4)
 row[0].metric(_("Outstanding"), money(owed["outstanding"]), border=True)
 row[1].metric(
-    _("Overdue"),
+    pgettext("receivables", "Overdue"),
     money(owed["overdue"]),
     help=_("{count} accounts with an order past its due date").format(count=owed["overdue_accounts"]),
     border=True,

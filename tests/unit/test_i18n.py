@@ -83,5 +83,8 @@ def test_one_english_word_two_meanings(language, ordered, cause, account_user, b
         assert i18n._("User") == account_user
         assert i18n._(CONTACT_ROLE_LABELS["user"]) == buying_role
         assert i18n.pgettext("buying role", "User") == buying_role
+        # Overdue for a visit, and overdue money.
+        assert i18n.pgettext("receivables", "Overdue") == ("逾期应收款" if language == "zh-CN" else "Overdue")
+        assert i18n._("Overdue") == ("逾期未拜访" if language == "zh-CN" else "Overdue")
     finally:
         i18n._language.reset(token)
