@@ -515,7 +515,7 @@ def receivables_ageing(buckets: pl.DataFrame) -> go.Figure:
         labels={"age_bucket": _("Days overdue"), "overdue_amount": _("Overdue receivables")},
     )
     fig.update_traces(hovertemplate="%{x}<br>¥%{y:,.0f}<extra></extra>")
-    fig.update_yaxes(tickprefix="¥", tickformat="~s")
+    money_axis(fig, buckets.get_column("overdue_amount").max() if buckets.height else None)
     return _finish(fig, _("Overdue receivables by age"))
 
 
@@ -531,5 +531,6 @@ def money_by_manager(frame: pl.DataFrame, column: str, label: str) -> go.Figure:
             hovertemplate="%{y}<br>¥%{x:,.0f}<extra></extra>",
         )
     )
-    fig.update_xaxes(tickprefix="¥", tickformat="~s", title=label)
+    fig.update_xaxes(title=label)
+    money_axis(fig, ranked.get_column(column).max() if ranked.height else None, axis="x")
     return _finish(fig, _("Managers by {figure}").format(figure=label), height=max(300, 28 * ranked.height + 80))

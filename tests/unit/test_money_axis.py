@@ -51,3 +51,23 @@ def test_tier_axis_names_the_tiers_in_chinese(chinese):
     assert list(fig.layout.xaxis.ticktext) == ["A类 · 重点客户", "B类 · 一般客户", "C类 · 潜在客户"]
     # The bars keep the letter, which a click hands on as the tier.
     assert [list(bar.customdata[0]) for bar in fig.data] == [["A"], ["B"], ["C"]]
+
+
+def test_credit_charts_count_money_in_wan_in_chinese(chinese):
+    # The demo's ageing: 4.46M at most, a step of 1M (the next round step above 0.89M).
+    buckets = pl.DataFrame({"age_bucket": ["1-30", "90+"], "overdue_amount": [2_093_799.0, 4_464_517.0]})
+    assert list(charts.receivables_ageing(buckets).layout.yaxis.ticktext) == [
+        "¥0",
+        "¥100万",
+        "¥200万",
+        "¥300万",
+        "¥400万",
+        "¥500万",
+    ]
+    owed = pl.DataFrame({"manager_id": ["王伟 (M1)", "李娜 (M2)"], "overdue": [150_000_000.0, 20_000_000.0]})
+    assert list(charts.money_by_manager(owed, "overdue", "逾期应收款").layout.xaxis.ticktext) == [
+        "¥0",
+        "¥5,000万",
+        "¥1亿",
+        "¥1.5亿",
+    ]
