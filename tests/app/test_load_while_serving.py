@@ -21,7 +21,6 @@ ROOT = Path(__file__).resolve().parents[2]
 WANG = User("wangwei", "王伟", "manager", "M1")
 # Not a demo user: the first load of real exports retires those.
 BOSS = User("boss", "Boss", "vp")
-TODAY = date.today()
 NEW_MANAGERS = {2: "M9,赵九,华北,\n", 3: "M9,赵九,华北,\nM10,钱十,华北,\n"}
 
 
@@ -83,7 +82,7 @@ def test_five_readers_and_five_savers_see_no_error_while_two_loads_run_from_anot
                 if at.exception or at.error:
                     errors.append(f"saver {k}: {[e.value for e in at.exception]} {[e.value for e in at.error]}")
                     return
-                if [s.value for s in at.success] == [f"Visit to K1 on {TODAY:%Y-%m-%d} saved."]:
+                if [s.value for s in at.success] == [f"Visit to K1 on {date.today():%Y-%m-%d} saved."]:
                     saved.append(f"session {k}")
                 runs[5 + k] += 1
         except Exception:

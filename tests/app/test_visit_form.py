@@ -15,7 +15,11 @@ from tests.apptest import start
 
 # 王伟 (M1) manages K1 (A, last visited 2026-07-05), K2 (C, 2026-01-15) and K6 (created 2026-07-15).
 WANG = User("wangwei", "王伟", "manager", "M1")
-TODAY = date.today()
+
+
+def today() -> date:
+    """Today, read when used: a run that crosses midnight must not compare two different days."""
+    return date.today()
 
 
 def form(account: str | None = "K1") -> AppTest:
@@ -47,9 +51,9 @@ def test_the_worklist_lists_the_managers_due_accounts(portfolio):
     # As of today, whatever the data date: K1 (A, last visited 2026-07-05, cadence 30) first,
     # then K2 (B since 2026-08-01, last visited 01-15, cadence 90); K6 (C, created 07-15, never
     # visited, cadence 180) once it is due within a week.
-    k1 = (TODAY - date(2026, 7, 5)).days - 30
-    k2 = (TODAY - date(2026, 1, 15)).days - 90
-    k6 = (TODAY - date(2026, 7, 15)).days - 180
+    k1 = (today() - date(2026, 7, 5)).days - 30
+    k2 = (today() - date(2026, 1, 15)).days - 90
+    k6 = (today() - date(2026, 7, 15)).days - 180
     expected = [
         f"甲公司 (K1) · tier A · {k1} days overdue",
         f"乙公司 (K2) · tier B · {k2} days overdue",
@@ -66,14 +70,14 @@ def test_a_valid_visit_is_saved_and_counts_at_once(portfolio):
     assert at.selectbox(key="visit_account").value == "K1"
     at.text_input(key="visit_met_with").input("采购部 张经理")
     at.text_input(key="visit_next_step").input("send the quote")
-    at.date_input(key="visit_next_date").set_value(TODAY + timedelta(days=14))
+    at.date_input(key="visit_next_date").set_value(today() + timedelta(days=14))
     save(at)
     assert not at.exception
-    assert [s.value for s in at.success] == [f"Visit to K1 on {TODAY:%Y-%m-%d} saved."]
+    assert [s.value for s in at.success] == [f"Visit to K1 on {today():%Y-%m-%d} saved."]
     # The form is empty again, ready for the next visit.
     assert at.selectbox(key="visit_account").value is None
     assert at.text_input(key="visit_met_with").value == ""
-    assert app_visits(portfolio) == [("K1", "M1", TODAY, "phone", "2 电话回访使用情况")]
+    assert app_visits(portfolio) == [("K1", "M1", today(), "phone", "2 电话回访使用情况")]
     # The worklist is as of today: K1 was just visited, K2 is still overdue.
     worklist = start(user=WANG)
     assert "甲公司 (K1)" not in worklist_accounts(worklist)
@@ -85,17 +89,17 @@ def test_a_valid_visit_is_saved_and_counts_at_once(portfolio):
 
 
 @pytest.mark.parametrize(
-    ("field", "key", "value", "message"),
+    ("field", "key", "days", "message"),
     [
-        ("visit_date", "visit_date", TODAY + timedelta(days=1), "The visit date cannot be in the future."),
-        ("visit_date", "visit_date", TODAY - timedelta(days=31), "Visits more than 30 days ago cannot be logged"),
-        ("next_date", "visit_next_date", TODAY - timedelta(days=1), "The next step's date must be after the visit"),
+        ("visit_date", "visit_date", 1, "The visit date cannot be in the future."),
+        ("visit_date", "visit_date", -31, "Visits more than 30 days ago cannot be logged"),
+        ("next_date", "visit_next_date", -1, "The next step's date must be after the visit"),
     ],
 )
-def test_an_invalid_date_is_refused_at_its_field_and_nothing_is_saved(portfolio, field, key, value, message):
+def test_an_invalid_date_is_refused_at_its_field_and_nothing_is_saved(portfolio, field, key, days, message):
     at = form("K1")
     at.text_area(key="visit_notes").input("discussed the renewal")
-    at.date_input(key=key).set_value(value)
+    at.date_input(key=key).set_value(today() + timedelta(days=days))
     save(at)
     assert not at.exception
     assert any(e.value.startswith(message) for e in at.error), [e.value for e in at.error]
@@ -128,7 +132,7 @@ def test_a_manager_changes_and_deletes_their_own_visit(portfolio):
     assert at.selectbox(key="visit_account").value == "K1"
     at.selectbox(key="visit_channel").set_value("video")
     at.button[0].click().run()
-    assert [s.value for s in at.success] == [f"Visit to K1 on {TODAY:%Y-%m-%d} changed."]
+    assert [s.value for s in at.success] == [f"Visit to K1 on {today():%Y-%m-%d} changed."]
     assert [row[3] for row in app_visits(portfolio)] == ["video"]
     next(b for b in at.button if b.label == "Change it").click().run()
     next(b for b in at.button if b.label == "Delete this visit").click().run()
@@ -150,18 +154,18 @@ def test_warning_signs_ticked_on_the_form_are_saved_with_the_visit_and_count_at_
     at.multiselect(key="visit_warning_signs").select("dumping").select("creditors")
     save(at)
     assert not at.exception
-    assert [s.value for s in at.success] == [f"Visit to K1 on {TODAY:%Y-%m-%d} saved."]
+    assert [s.value for s in at.success] == [f"Visit to K1 on {today():%Y-%m-%d} saved."]
     assert at.multiselect(key="visit_warning_signs").value == []
     with db.connect(portfolio) as con:
         assert con.execute("SELECT account_id, warning_signs FROM visits_app").fetchall() == [
             ("K1", "creditors;dumping")
         ]
     # The credit page as of today lists them: which, when, by whom.
-    credit = start("credit", user=WANG, as_of=f"{TODAY:%Y-%m-%d}")
+    credit = start("credit", user=WANG, as_of=f"{today():%Y-%m-%d}")
     assert not credit.exception
     signs = credit.dataframe[-1].value
     assert signs[["visit_date", "account_id", "manager_id", "signs"]].values.tolist() == [
-        [pd.Timestamp(TODAY), "甲公司 (K1)", "王伟 (M1)", "More creditors chasing them; Dumping stock at low prices"]
+        [pd.Timestamp(today()), "甲公司 (K1)", "王伟 (M1)", "More creditors chasing them; Dumping stock at low prices"]
     ]
     # At the data date, the default, the figures leave it out; the page lists it apart, as reported since.
     credit = start("credit", user=WANG)
@@ -169,5 +173,5 @@ def test_warning_signs_ticked_on_the_form_are_saved_with_the_visit_and_count_at_
     assert "Reported since the data date (1)" in [h.value for h in credit.subheader]
     later = credit.dataframe[-1].value
     assert later[["visit_date", "account_id", "manager_id", "signs"]].values.tolist() == [
-        [pd.Timestamp(TODAY), "甲公司 (K1)", "王伟 (M1)", "More creditors chasing them; Dumping stock at low prices"]
+        [pd.Timestamp(today()), "甲公司 (K1)", "王伟 (M1)", "More creditors chasing them; Dumping stock at low prices"]
     ]
