@@ -75,8 +75,12 @@ def test_every_page_reads_in_chinese(vp_in_chinese: str, browser: Browser, path:
     query = "?account=K0001" if path == "account" else ""
     page = _open(browser, f"{vp_in_chinese}/{path}{query}", viewport=SIZES[size])
     try:
-        # Every page has a title; most a chart or a table (the account plans a form).
-        page.wait_for_selector("h1", state="attached", timeout=60_000)
+        # Each page shows a chart or a table (the account plans a form) once its run is well under
+        # way, and the sidebar's sign-out once the run has laid out everything.
+        page.wait_for_selector(
+            ".js-plotly-plot, [data-testid='stDataFrame'], [data-testid='stForm']", state="attached", timeout=60_000
+        )
+        page.get_by_text(chinese("Sign out"), exact=True).first.wait_for(state="attached", timeout=60_000)
         _settled(page)
         OUTPUT.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(OUTPUT / f"{path or 'overview'}-{size}.png"), full_page=True)
@@ -95,16 +99,20 @@ def test_every_page_reads_in_chinese(vp_in_chinese: str, browser: Browser, path:
 
 def test_a_download_is_made_on_click_in_the_readers_language(vp_in_chinese: str, browser: Browser):
     """The CSV is made only when its button is clicked, on a thread of its own, with the page's Chinese headers."""
+    from kam.present.columns import COLUMNS
+
     page = _open(browser, f"{vp_in_chinese}/tiers")
     try:
-        page.get_by_role("heading", name=chinese("Tiers")).wait_for(timeout=60_000)
+        button = page.locator(".st-key-download-abc-suggestion").get_by_role("button")
+        button.wait_for(timeout=60_000)
         _settled(page)
         with page.expect_download(timeout=60_000) as started:
-            page.get_by_role("button", name=chinese("Download CSV")).first.click()
+            button.click()
         saved = Path(started.value.path()).read_bytes()
     finally:
         page.close()
     assert saved.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, as spreadsheets on Windows read it
-    header, *rows = saved.decode("utf-8-sig").splitlines()
-    assert header.split(",")[0] == chinese("Tier")
-    assert [row.split(",")[0] for row in rows] == ["A", "B", "C"]
+    header, first, *rest = saved.decode("utf-8-sig").splitlines()
+    # The revenue ranking: rank, then the account (name and id) and its tier under their Chinese headers.
+    assert header.split(",")[:3] == ["#", chinese(COLUMNS["account_id"].label), chinese(COLUMNS["tier"].label)]
+    assert first.split(",")[0] == "1" and rest
