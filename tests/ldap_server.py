@@ -9,10 +9,11 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from tests.serve import wait_until_up
 
 SLAPD, SLAPADD = "/usr/sbin/slapd", "/usr/sbin/slapadd"
 SUFFIX = "dc=example,dc=com"
@@ -93,15 +94,7 @@ def directory(folder: Path) -> Iterator[str]:
         [SLAPD, "-f", str(conf), "-h", f"{url}/", "-d", "0"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"slapd did not start: {process.stderr.read().decode()}") from None
-                time.sleep(0.1)
+        wait_until_up(process, lambda: socket.create_connection(("127.0.0.1", port), timeout=1).close(), "slapd", 20)
         yield url
     finally:
         process.terminate()

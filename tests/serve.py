@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -19,6 +19,24 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def wait_until_up(process: subprocess.Popen, answers: Callable[[], object], name: str, seconds: float) -> None:
+    """Wait until answers() no longer raises OSError; fail with the process's errors if it ends or takes too long."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            answers()
+            return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{name} did not start: {process.stderr.read().decode()}") from None
+            time.sleep(0.2)
+
+
+def http_ok(url: str) -> None:
+    """Raises OSError unless url answers 2xx."""
+    urllib.request.urlopen(url, timeout=2).close()
 
 
 @contextmanager
@@ -38,16 +56,7 @@ def serving(env: Mapping[str, str], base: str = "") -> Iterator[str]:
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}{'/' + base if base else ''}/_stcore/health", timeout=2) as reply:
-                    if reply.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"the app did not start: {process.stderr.read().decode()}") from None
-                time.sleep(0.5)
+        wait_until_up(process, lambda: http_ok(f"{url}{'/' + base if base else ''}/_stcore/health"), "the app", 60)
         yield url
     finally:
         process.terminate()

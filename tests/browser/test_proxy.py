@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +14,7 @@ from playwright.sync_api import Browser
 
 from kam.config import Settings
 from tests.browser.test_browser import _settled
-from tests.serve import ROOT, free_port, serving
+from tests.serve import ROOT, free_port, http_ok, serving, wait_until_up
 
 NGINX = "/usr/sbin/nginx"
 LOCATIONS = ROOT / "deploy" / "kam-locations.conf"
@@ -75,15 +74,7 @@ def proxied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         )
         url = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 20
-            while True:
-                try:
-                    urllib.request.urlopen(f"{url}/kam/_stcore/health", timeout=2).close()
-                    break
-                except OSError:
-                    if process.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError(f"nginx did not start: {process.stderr.read().decode()}") from None
-                    time.sleep(0.2)
+            wait_until_up(process, lambda: http_ok(f"{url}/kam/_stcore/health"), "nginx", 20)
             yield url
         finally:
             process.terminate()
