@@ -101,6 +101,12 @@ def gettext(message: str) -> str:
     return translated if isinstance(translated, str) else message.rpartition(CONTEXT_SEPARATOR)[2]
 
 
+@functools.cache
+def babel_locale(language: str) -> Locale:
+    """The language's Babel locale, parsed once (parsing costs each number formatted)."""
+    return Locale.parse(BABEL_LOCALES[language])
+
+
 def pgettext(context: str, message: str) -> str:
     """The message of that context in the current language."""
     return gettext(key(context, message))
@@ -111,7 +117,7 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     forms = catalog(language()).get(singular)
     if isinstance(forms, tuple):
         # Chinese has one form, English two; the locale's plural rule picks one.
-        rule = Locale.parse(BABEL_LOCALES[language()]).plural_form
+        rule = babel_locale(language()).plural_form
         index = ["one", "other"].index(rule(n)) if len(forms) > 1 else 0
         return forms[min(index, len(forms) - 1)]
     return singular if n == 1 else plural

@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_compact_decimal, format_decimal, format_percent
 
-from kam.i18n import BABEL_LOCALES, language
+from kam.i18n import babel_locale, language
 
 MISSING = "–"
 YUAN = "¥"
@@ -22,8 +23,8 @@ YUAN = "¥"
 CHINESE_UNITS = ((1e8, "亿"), (1e4, "万"))
 
 
-def _locale(lang: str | None) -> str:
-    return BABEL_LOCALES[lang or language()]
+def _locale(lang: str | None) -> Locale:
+    return babel_locale(lang or language())
 
 
 def number(value: float | None, digits: int = 0, lang: str | None = None) -> str:
