@@ -9,7 +9,7 @@ from kam.present.columns import label_of
 from kam.present.formatting import MISSING, money, number, percent
 from kam.present.text import markdown_text as md
 from kam.ui import contacts_panel, dashboard
-from kam.ui.widgets import chart, chart_with_table, table, term_label
+from kam.ui.widgets import chart, chart_with_table, figure, table, term_label
 from kam.vocabulary import CHURN_REASON_TERMS
 
 scope = dashboard.scope()
@@ -173,7 +173,7 @@ contacts_panel.show(dashboard.current_user(), scope, account_id)
 st.subheader(_("Orders"))
 st.caption(_("Revenue by month, the 24 months up to the as-of date"))
 chart_with_table(
-    charts.revenue_by_month(monthly),
+    figure(charts.revenue_by_month, monthly),
     monthly,
     f"revenue-{account_id}",
 )
@@ -188,7 +188,7 @@ st.subheader(_("Visits ({count})").format(count=timeline.height))
 if timeline.is_empty():
     st.write(_("No visit up to the as-of date."))
 else:
-    chart(charts.visit_timeline(timeline), timeline, f"visits-{account_id}")
+    chart(figure(charts.visit_timeline, timeline), timeline, f"visits-{account_id}")
     table(
         timeline,
         f"visit-list-{account_id}",

@@ -9,7 +9,7 @@ from kam.present import charts
 from kam.present.columns import Column, Kind
 from kam.present.formatting import hours, number, percent
 from kam.ui import dashboard
-from kam.ui.widgets import NO_DATA, chart_with_table, named, table
+from kam.ui.widgets import NO_DATA, chart_with_table, figure, named, table
 
 scope = dashboard.scope()
 sla = dashboard.cached(complaints.complaint_sla, scope)
@@ -75,7 +75,7 @@ else:
     )
     trend = dashboard.cached(complaints.sla_over_time, scope, grain=grain)
     chart_with_table(
-        charts.sla_over_time(trend),
+        figure(charts.sla_over_time, trend),
         trend,
         "sla-over-time",
         period=Column(Kind.DATE, _("Week of")) if grain == "week" else Column(Kind.MONTH, _("Month")),
@@ -88,7 +88,7 @@ else:
             label = _(label)
             counts_by = named(dashboard.cached(metric, scope, **options))
             chart_with_table(
-                charts.sla_counts(counts_by, column, label),
+                figure(charts.sla_counts, counts_by, column, label),
                 counts_by,
                 f"sla-by-{column}",
             )
@@ -116,4 +116,4 @@ st.caption(
 if ageing.is_empty():
     st.info(_("No complaint open at the end of {as_of}.").format(as_of=table_date(scope.as_of)))
 else:
-    chart_with_table(charts.ageing(ageing), ageing, "open-ageing", complaints=_("Open complaints"))
+    chart_with_table(figure(charts.ageing, ageing), ageing, "open-ageing", complaints=_("Open complaints"))

@@ -9,7 +9,7 @@ from kam.metrics import credit, risk
 from kam.present import charts
 from kam.present.formatting import money, number, percent
 from kam.ui import dashboard
-from kam.ui.widgets import account_table, chart_with_table, named, table
+from kam.ui.widgets import account_table, chart_with_table, figure, named, table
 
 scope = dashboard.scope()
 labels = credit.bucket_labels(scope.policy)
@@ -44,7 +44,7 @@ row[3].metric(
 
 st.header(_("Overdue by age"))
 buckets = dashboard.cached(risk.ageing, scope)
-chart_with_table(charts.receivables_ageing(buckets), buckets, "overdue-by-age")
+chart_with_table(figure(charts.receivables_ageing, buckets), buckets, "overdue-by-age")
 
 limited = dashboard.cached(risk.over_limit, scope)
 st.header(_("Accounts over their limit ({count})").format(count=limited.height))
@@ -58,7 +58,7 @@ st.header(_("Overdue by manager"))
 by_manager = dashboard.cached(risk.overdue_by_manager, scope)
 st.caption(_("Managers: the {n} with the most overdue.").format(n=risk.ENDS))
 chart_with_table(
-    charts.money_by_manager(named(by_manager.head(risk.ENDS)), "overdue_amount", _("Overdue receivables")),
+    figure(charts.money_by_manager, named(by_manager.head(risk.ENDS)), "overdue_amount", _("Overdue receivables")),
     by_manager,
     "overdue-by-manager",
 )

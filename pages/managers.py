@@ -8,7 +8,7 @@ from kam.metrics import managers
 from kam.present import charts
 from kam.present.text import markdown_text
 from kam.ui import dashboard
-from kam.ui.widgets import NO_DATA, chart_with_table, follow_click, judged_table, table
+from kam.ui.widgets import NO_DATA, chart_with_table, figure, follow_click, judged_table, table
 
 scope = dashboard.scope()
 card = dashboard.cached(managers.scorecard, scope)
@@ -119,7 +119,7 @@ measure = st.columns([2, 3])[0].selectbox(
 chosen = figures[measure]
 ranked = managers.rank_managers(card, measure, scope.policy)
 point = chart_with_table(
-    charts.ranking_of(ranked, measure, chosen.label, chosen.target, chosen.unit),
+    figure(charts.ranking_of, ranked, measure, chosen.label, chosen.target, chosen.unit),
     ranked,
     "manager-ranking",
     select=True,

@@ -14,7 +14,7 @@ from kam.reports import overview
 from kam.reports.brief import can_print, weekly_brief, weekly_brief_pdf
 from kam.reports.snapshot import headline_figures
 from kam.ui import dashboard
-from kam.ui.widgets import chart_with_table, drill, table
+from kam.ui.widgets import chart_with_table, drill, figure, table
 
 scope = dashboard.scope()
 user = dashboard.current_user()
@@ -166,7 +166,7 @@ st.caption(
     _("Monthly revenue of the accounts in scope, the 24 months up to the as-of date. Click a month for its accounts.")
 )
 point = chart_with_table(
-    charts.revenue_by_month(monthly := dashboard.cached(revenue.revenue_by_month, scope)),
+    figure(charts.revenue_by_month, monthly := dashboard.cached(revenue.revenue_by_month, scope)),
     monthly,
     "revenue-by-month",
     select=True,

@@ -7,7 +7,7 @@ from kam.metrics import retention, risk
 from kam.present import charts
 from kam.present.formatting import money, number, percent
 from kam.ui import dashboard
-from kam.ui.widgets import account_table, chart_with_table, named
+from kam.ui.widgets import account_table, chart_with_table, figure, named
 
 scope = dashboard.scope()
 # The repeat-purchase rate over a week says little: the year to date unless the user asks otherwise.
@@ -54,17 +54,16 @@ row[2].metric(
 )
 
 st.header(_("Churn by cause"))
-chart_with_table(
-    charts.churn_over_time(monthly := dashboard.cached(retention.churn_by_month, shown)), monthly, "churn-by-month"
-)
+monthly = dashboard.cached(retention.churn_by_month, shown)
+chart_with_table(figure(charts.churn_over_time, monthly), monthly, "churn-by-month")
 for by, label in (("tier", _("Tier")), ("region", _("Region"))):
     frame = dashboard.cached(retention.churn_by_reason, shown, by=by)
-    chart_with_table(charts.churn_by(frame, by, label), frame.filter(frame["accounts"] > 0), f"churn-by-{by}")
+    chart_with_table(figure(charts.churn_by, frame, by, label), frame.filter(frame["accounts"] > 0), f"churn-by-{by}")
 by_manager = dashboard.cached(retention.churn_by_reason, shown, by="manager")
 totals = dashboard.cached(risk.churn_per_manager, shown)
 st.caption(_("Managers: the {n} with the most lost revenue.").format(n=risk.ENDS))
 chart_with_table(
-    charts.churn_by(named(risk.top(by_manager, totals, "manager_id")), "manager_id", _("Manager")),
+    figure(charts.churn_by, named(risk.top(by_manager, totals, "manager_id")), "manager_id", _("Manager")),
     totals,
     "churn-by-manager",
 )
@@ -72,13 +71,13 @@ chart_with_table(
 st.header(_("Repeat-purchase rate"))
 quarters = dashboard.cached(risk.repeat_rate_by_quarter, scope)
 chart_with_table(
-    charts.share_by(quarters, "period", "repeat_rate", _("Repeat-purchase rate"), _("Quarter")),
+    figure(charts.share_by, quarters, "period", "repeat_rate", _("Repeat-purchase rate"), _("Quarter")),
     quarters,
     "repeat-rate-by-quarter",
 )
 by_tier = dashboard.cached(retention.repeat_rate, shown, by="tier")
 chart_with_table(
-    charts.share_by(by_tier, "tier", "repeat_rate", _("Repeat-purchase rate"), _("Tier"), color="tier"),
+    figure(charts.share_by, by_tier, "tier", "repeat_rate", _("Repeat-purchase rate"), _("Tier"), color="tier"),
     by_tier,
     "repeat-rate-by-tier",
 )

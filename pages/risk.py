@@ -7,7 +7,7 @@ from kam.metrics import health, risk
 from kam.present import charts
 from kam.present.formatting import number
 from kam.ui import dashboard
-from kam.ui.widgets import account_table, chart_with_table, named
+from kam.ui.widgets import account_table, chart_with_table, figure, named
 
 scope = dashboard.scope()
 bands = scope.policy.health_bands
@@ -58,10 +58,10 @@ else:
 
 st.header(_("Health by tier, region and manager"))
 by_tier = dashboard.cached(health.health_summary, scope, by="tier")
-chart_with_table(charts.health_bands(by_tier, "tier", _("Tier")), by_tier, "health-by-tier")
+chart_with_table(figure(charts.health_bands, by_tier, "tier", _("Tier")), by_tier, "health-by-tier")
 by_region = dashboard.cached(health.health_summary, scope, by="region")
-chart_with_table(charts.health_bands(by_region, "region", _("Region")), by_region, "health-by-region")
+chart_with_table(figure(charts.health_bands, by_region, "region", _("Region")), by_region, "health-by-region")
 by_manager = dashboard.cached(health.health_summary, scope, by="manager")
 st.caption(_("Managers: the {n} lowest and {n} highest by mean score.").format(n=risk.ENDS))
 ends = risk.ends(by_manager, "mean_score")
-chart_with_table(charts.health_bands(named(ends), "manager_id", _("Manager")), by_manager, "health-by-manager")
+chart_with_table(figure(charts.health_bands, named(ends), "manager_id", _("Manager")), by_manager, "health-by-manager")

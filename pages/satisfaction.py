@@ -8,7 +8,7 @@ from kam.metrics import satisfaction
 from kam.present import charts
 from kam.present.formatting import number, percent
 from kam.ui import dashboard
-from kam.ui.widgets import NO_DATA, chart_with_table, table
+from kam.ui.widgets import NO_DATA, chart_with_table, figure, table
 
 scope = dashboard.scope()
 summary = dashboard.cached(satisfaction.satisfaction_summary, scope)
@@ -72,7 +72,7 @@ split = right.segmented_control(
 by = None if split == "all" else split
 trend = dashboard.cached(satisfaction.satisfaction_trend, scope, grain=grain, by=by)
 chart_with_table(
-    charts.satisfaction_over_time(trend, shown, by),
+    figure(charts.satisfaction_over_time, trend, shown, by),
     trend.drop("scope", strict=False),
     "satisfaction-trend",
 )
@@ -83,7 +83,7 @@ for tab, group in zip(tabs, ("tier", "region"), strict=True):
     with tab:
         split_summary = dashboard.cached(satisfaction.satisfaction_summary, scope, by=group)
         chart_with_table(
-            charts.satisfaction_by(split_summary, group, _(GROUPS[group])),
+            figure(charts.satisfaction_by, split_summary, group, _(GROUPS[group])),
             split_summary,
             f"satisfaction-by-{group}",
         )
@@ -92,7 +92,7 @@ st.header(_("Scores in the period"))
 if summary.is_empty():
     st.info(NO_DATA)
 else:
-    chart_with_table(charts.score_distribution(scores), scores, "score-distribution")
+    chart_with_table(figure(charts.score_distribution, scores), scores, "score-distribution")
 
 st.header(_("Drops ({count})").format(count=drops.height))
 st.caption(

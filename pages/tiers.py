@@ -10,7 +10,7 @@ from kam.metrics import managers, tier_review, tiers
 from kam.present import charts
 from kam.present.columns import tier_name
 from kam.ui import dashboard
-from kam.ui.widgets import NO_DATA, chart_with_table, clickable, drill, follow_click, table
+from kam.ui.widgets import NO_DATA, chart_with_table, clickable, drill, figure, follow_click, table
 
 scope = dashboard.scope()
 distribution = dashboard.cached(tiers.tier_distribution, scope)
@@ -33,9 +33,9 @@ st.caption(
 st.subheader(_("Distribution"))
 if has_accounts:
     left, right = st.columns(2)
-    point = clickable(charts.tier_counts(distribution), "chart-tier-counts", left)
+    point = clickable(figure(charts.tier_counts, distribution), "chart-tier-counts", left)
     if has_revenue:
-        right.plotly_chart(charts.tier_revenue_share(distribution), key="chart-tier-revenue-share")
+        right.plotly_chart(figure(charts.tier_revenue_share, distribution), key="chart-tier-revenue-share")
     else:
         right.info(_("No revenue in the last 12 months for these filters."))
     table(distribution, "tier-distribution")
@@ -54,7 +54,7 @@ else:
     st.info(NO_DATA)
 
 st.subheader(_("Mix over time"))
-point = chart_with_table(charts.tier_mix(mix), mix, "tier-mix", select=True, date=_("Month end"))
+point = chart_with_table(figure(charts.tier_mix, mix), mix, "tier-mix", select=True, date=_("Month end"))
 if point:
     tier, day = point[0], date.fromisoformat(point[1][:10])
     drill(
@@ -66,7 +66,7 @@ if point:
 
 st.subheader(_("Movement in the period"))
 chart_with_table(
-    charts.tier_movement(movement),
+    figure(charts.tier_movement, movement),
     movement,
     "tier-movement",
 )
@@ -77,7 +77,7 @@ if not changes.is_empty():
 st.subheader(_("Revenue Pareto and suggested tiers"))
 if has_revenue:
     chart_with_table(
-        charts.pareto(abc, scope.policy.abc_cutoffs),
+        figure(charts.pareto, abc, scope.policy.abc_cutoffs),
         abc.select("rank", "account_id", "name", "tier", "suggested_tier", "revenue_12m", "cumulative_share"),
         "abc-suggestion",
         rank="#",

@@ -8,7 +8,7 @@ from kam.metrics import managers, visits
 from kam.present import charts
 from kam.present.columns import id_of
 from kam.ui import dashboard
-from kam.ui.widgets import NO_DATA, chart_with_table, drill, named, table
+from kam.ui.widgets import NO_DATA, chart_with_table, drill, figure, named, table
 
 scope = dashboard.scope()
 overdue = dashboard.cached(visits.overdue_accounts, scope)
@@ -44,7 +44,7 @@ for tab, (by, column, label, _tab_label, color) in zip(tabs, GROUPS, strict=True
     with tab:
         coverage = named(dashboard.cached(visits.visit_coverage, scope, by=by))
         point = chart_with_table(
-            charts.share_by(coverage, column, "coverage", _("Visit coverage"), label, color=color),
+            figure(charts.share_by, coverage, column, "coverage", _("Visit coverage"), label, color=color),
             coverage,
             f"coverage-by-{by}",
             select=True,
@@ -62,7 +62,7 @@ st.caption(
     _("Visits made in the period, up to the number planned from each account's cadence, over the visits planned.")
 )
 point = chart_with_table(
-    charts.share_by(attainment, "manager_id", "attainment", _("Visit attainment"), _("Manager")),
+    figure(charts.share_by, attainment, "manager_id", "attainment", _("Visit attainment"), _("Manager")),
     attainment,
     "attainment-by-manager",
     select=True,
@@ -97,7 +97,7 @@ else:
     )
 
 st.header(_("Visits per week"))
-chart_with_table(charts.visits_by_week(weekly), weekly, "visits-by-week")
+chart_with_table(figure(charts.visits_by_week, weekly), weekly, "visits-by-week")
 
 st.header(_("Follow-ups due ({count})").format(count=followups.height))
 st.caption(_("Next steps whose date has come, with no later visit to the account."))

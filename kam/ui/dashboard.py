@@ -5,14 +5,21 @@ its own cursor from it, so each script-run thread works on its own. Metric resul
 cached by the metric, the scope and the database's data version, which changes with every
 load and every visit entered in the app, so a rerun with the same filters does no query
 work and new data shows at once.
+
+A cached result is one object shared by every session, never changed once computed: what a
+page builds from it (a figure, a table with names beside ids) is built once too (`derived`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import itertools
 import runpy
 import threading
-from collections.abc import Callable
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields, replace
 from datetime import date
@@ -172,9 +179,10 @@ def _run_entry_instead() -> None:
     st.stop()
 
 
-@st.cache_data(show_spinner=False, max_entries=2000)
+@st.cache_resource(show_spinner=False, max_entries=2000)
 def _run(key: str, _options: tuple, _language: str, _metric: Callable[..., Any], _scope: Scope) -> Any:
     # key (call_key) stands for every argument: Streamlit hashes it alone, not the scope and options.
+    # One shared object per key rather than a copy per call: the pages only read what a metric returns.
     i18n.use_language(_language)
     return _metric(connection(), _scope, **dict(_options))
 
@@ -214,7 +222,64 @@ def cached_for(version: tuple, language: str, metric: Callable[..., T], scope: S
     """As `cached`, for a given data version and language: also outside a page run (kam.ui.warmup)."""
     name = f"{metric.__module__}.{metric.__qualname__}"
     ordered = tuple(sorted(options.items()))
-    return _run(call_key(name, scope, version, ordered, language), ordered, language, metric, scope)
+    return _shared(_run(call_key(name, scope, version, ordered, language), ordered, language, metric, scope))
+
+
+# The shared objects (cached results and what was derived from them) by identity, while they live.
+_shared_objects: weakref.WeakValueDictionary[int, Any] = weakref.WeakValueDictionary()
+# What was derived from a shared object, most recently used last: (build, id, arguments, language) →
+# (the object, what was built). Holding the object keeps its identity from being reused.
+_derived: OrderedDict[tuple, tuple[Any, Any]] = OrderedDict()
+_derived_lock = threading.Lock()
+DERIVED_ENTRIES = 600
+_tokens = itertools.count(1)
+
+
+def _shared(value: T) -> T:
+    # A dict or a number cannot be held weakly: nothing is derived from those.
+    with contextlib.suppress(TypeError):
+        _shared_objects[id(value)] = value
+    return value
+
+
+def is_shared(value: Any) -> bool:
+    """Whether value is a cached result (or derived from one): one object every session reads and none changes."""
+    return _shared_objects.get(id(value)) is value
+
+
+def derived(build: Callable[..., T], value: Any, *args: Hashable, **options: Hashable) -> T:
+    """build(value, *args, **options), built once per shared value, arguments and language, and shared like the
+    value.
+
+    A value that is not shared (made in this run) is built from each time, as are unhashable arguments.
+    """
+    key = (build, id(value), args, tuple(sorted(options.items())), i18n.language())
+    try:
+        hash(key)
+    except TypeError:
+        return build(value, *args, **options)
+    if not is_shared(value):
+        return build(value, *args, **options)
+    with _derived_lock:
+        held = _derived.get(key)
+        if held is not None and held[0] is value:
+            _derived.move_to_end(key)
+            return held[1]
+    built = _shared(build(value, *args, **options))
+    with _derived_lock:
+        _derived[key] = (value, built)
+        while len(_derived) > DERIVED_ENTRIES:
+            _derived.popitem(last=False)
+    return built
+
+
+def _new_token(_value: Any) -> int:
+    return next(_tokens)
+
+
+def token(value: Any) -> int | None:
+    """A number that stands for a shared value (and the run's language) while the value is held; None if not shared."""
+    return derived(_new_token, value) if is_shared(value) else None
 
 
 def prefetch(*calls: tuple[Callable[..., Any], Scope, dict[str, Any]]) -> None:

@@ -54,7 +54,17 @@ def manager_names() -> dict[str, str]:
 
 def named(frame: pl.DataFrame) -> pl.DataFrame:
     """The frame with names beside ids (managers 徐军 (M01), accounts name (id)), for a chart or a table."""
+    return dashboard.derived(_readable, frame)
+
+
+def _readable(frame: pl.DataFrame) -> pl.DataFrame:
     return columns.readable(frame, manager_names())
+
+
+def figure(build: Callable[..., go.Figure], frame: pl.DataFrame, *args: Any, **options: Any) -> go.Figure:
+    """build(frame, *args, **options): a chart of the frame, built once per cached frame and language and shared
+    by every session (Plotly builds a figure slowly; st.plotly_chart only reads it)."""
+    return dashboard.derived(build, frame, *args, **options)
 
 
 def column_config(spec: Column) -> Any:
@@ -175,18 +185,28 @@ def table(
     overrides: a column's header, a columns.Column, or None to leave it out.
     """
     frame = named(frame)
-    if any(spec.kind in DURATIONS for spec in columns.plan(frame, overrides).values()):
+    shared = dashboard.token(frame)
+    if shared is not None:
+        _show_shared(shared, dict(overrides), height, frame)
+    elif any(spec.kind in DURATIONS for spec in columns.plan(frame, overrides).values()):
         _show_styled(frame, dict(overrides), height, i18n.language())
     else:
         _show(frame, overrides, height)
     download(frame, name, overrides=overrides, by_filters=by_filters)
 
 
+# A drawn table is kept and replayed, as Streamlit replays what a cached function drew: turning the rows into
+# what the browser reads (and, for durations, a Styler formatting every cell) cost each run of a page more than
+# anything else on it.
+@st.cache_data(show_spinner=False, max_entries=600)
+def _show_shared(shared: int, overrides: dict[str, Override], height: int | str | None, _frame: pl.DataFrame) -> None:
+    # shared: dashboard.token of the frame, which stands for its rows and the run's language (its headers).
+    _show(_frame, overrides, height)
+
+
 @st.cache_data(show_spinner=False, max_entries=200)
 def _show_styled(frame: pl.DataFrame, overrides: dict[str, Override], height: int | str | None, language: str) -> None:
-    # A table whose durations read through a Styler costs its page a formatting of every cell on every run
-    # (thousands of rows for the company's open complaints): the drawn table is kept and replayed for the same
-    # rows, options and language (its headers), as Streamlit replays what a cached function drew.
+    # A table made in this run: Streamlit hashes its rows.
     _show(frame, overrides, height)
 
 

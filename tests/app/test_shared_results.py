@@ -1,0 +1,99 @@
+"""What sessions share: one object per cached metric call, and what pages build from it built once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from kam import i18n
+from kam.present import charts
+from kam.ui import dashboard, widgets
+from tests.apptest import start
+
+
+def _frame() -> pl.DataFrame:
+    return pl.DataFrame({"manager_id": ["M01", "M02"], "revenue": [10.0, 20.0]})
+
+
+def test_a_cached_result_is_one_object_for_every_call(portfolio: Path):
+    start("tiers")
+    version = ("v", 1)
+    shared = dashboard.cached_for(version, "en", _metric, _scope_of_portfolio())
+    assert dashboard.cached_for(version, "en", _metric, _scope_of_portfolio()) is shared
+    assert dashboard.is_shared(shared)
+    assert not dashboard.is_shared(_frame())
+
+
+def _metric(_con: object, _scope: object) -> pl.DataFrame:
+    return _frame()
+
+
+def _scope_of_portfolio():
+    from kam.ui import warmup
+
+    with dashboard.database().cursor() as con:
+        return warmup.default_scope(con)
+
+
+def test_what_is_derived_from_a_shared_result_is_built_once_per_language(portfolio: Path):
+    start("tiers")
+    shared = dashboard.cached_for(("v", 2), "en", _metric, _scope_of_portfolio())
+    built: list[tuple[str, str]] = []
+
+    def build(frame: pl.DataFrame, label: str) -> list[str]:
+        built.append((label, i18n.language()))
+        return [label, *frame["manager_id"]]
+
+    token = i18n.use_language("en")
+    try:
+        _derive_in_two_languages(build, shared, built)
+    finally:
+        i18n._language.reset(token)
+
+
+def _derive_in_two_languages(build, shared: pl.DataFrame, built: list[tuple[str, str]]) -> None:
+    first = dashboard.derived(build, shared, "x")
+    assert dashboard.derived(build, shared, "x") is first
+    assert first == ["x", "M01", "M02"]
+    assert dashboard.derived(build, shared, "y") == ["y", "M01", "M02"]
+    i18n.use_language("zh-CN")
+    dashboard.derived(build, shared, "x")
+    assert built == [("x", "en"), ("y", "en"), ("x", "zh-CN")]
+    # A frame made in a run is not shared: it is built from every time.
+    made = _frame()
+    dashboard.derived(build, made, "x")
+    dashboard.derived(build, made, "x")
+    assert built[3:] == [("x", "zh-CN"), ("x", "zh-CN")]
+    assert dashboard.token(made) is None
+    assert dashboard.token(shared) == dashboard.token(shared)
+
+
+def test_the_overview_builds_its_chart_and_draws_its_tables_once_for_every_session(
+    portfolio: Path, monkeypatch: pytest.MonkeyPatch
+):
+    figures, tables = [], []
+    build = charts.revenue_by_month
+    show = widgets._show
+
+    def counting_figure(monthly: pl.DataFrame):
+        figures.append(monthly.height)
+        return build(monthly)
+
+    def counting_table(frame: pl.DataFrame, *args, **kwargs):
+        tables.append(frame.height)
+        return show(frame, *args, **kwargs)
+
+    monkeypatch.setattr(charts, "revenue_by_month", counting_figure)
+    monkeypatch.setattr(widgets, "_show", counting_table)
+    first = start("overview", period=None)
+    drawn = [frame.value.shape for frame in first.dataframe]
+    # The portfolio's nine months of revenue (the chart and its table), and the attention lists with rows.
+    assert figures == [9]
+    assert len(tables) == len(drawn) and 9 in tables
+    second = start("overview", period=None)
+    assert (figures, len(tables)) == ([9], len(drawn))
+    # The second session is shown the same tables, replayed.
+    assert [frame.value.shape for frame in second.dataframe] == drawn
+    assert second.get("plotly_chart")
