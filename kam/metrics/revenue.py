@@ -99,14 +99,12 @@ def revenue_summary(con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None
     if by not in TARGET_GROUPS:
         raise ValueError(f"revenue can be split by manager or region, not {by!r}")
     prior_first, prior_last = months_before(scope.start, 12), months_before(scope.period_end, 12)
-    # The days between the two periods: a group with orders only then still gets its row (of zeros).
-    rows, params = revenue_rows(
-        {
-            "now": (scope.start, scope.period_end),
-            "prior": (prior_first, prior_last),
-            "between": (prior_last + timedelta(days=1), min(scope.start - timedelta(days=1), scope.period_end)),
-        }
-    )
+    segments = {"now": (scope.start, scope.period_end), "prior": (prior_first, prior_last)}
+    if by is not None:
+        # The days between the two periods: a group with orders only then still gets its row (of zeros).
+        # The whole scope's one row is there anyway (of zeros without any order), so it skips the reading.
+        segments["between"] = (prior_last + timedelta(days=1), min(scope.start - timedelta(days=1), scope.period_end))
+    rows, params = revenue_rows(segments)
     frame = run(
         con,
         scope,

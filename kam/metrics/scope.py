@@ -123,13 +123,22 @@ class Scope:
 # The accounts in scope. `scoped` holds every account the filters let through (churned
 # ones included, for revenue and churn); metrics that need the active ones filter on
 # `active`. Tier at D: the last change on or before D, else the first change's from_tier,
-# else the account's current tier.
+# else the account's current tier. The tier changes are read only for the accounts the region,
+# manager and access filters let through (`filtered`), so that a small scope stays cheap.
 SCOPED = """
+filtered AS (
+    SELECT *
+    FROM accounts AS a
+    WHERE ($regions::VARCHAR[] IS NULL OR list_contains($regions::VARCHAR[], a.region))
+      AND ($managers::VARCHAR[] IS NULL OR list_contains($managers::VARCHAR[], a.manager_id))
+      AND ($allowed::VARCHAR[] IS NULL OR a.account_id IN (SELECT unnest($allowed::VARCHAR[])))
+),
 tier_at AS (
     SELECT account_id,
            arg_max(to_tier, seq) FILTER (WHERE changed_on <= $as_of) AS tier_before,
            arg_min(from_tier, seq) AS first_from
     FROM tier_changes
+    WHERE true AND account_id IN (SELECT account_id FROM filtered)
     GROUP BY account_id
 ),
 account_at AS (
@@ -137,11 +146,8 @@ account_at AS (
            a.created_on, a.churned_on, a.churn_reason, a.credit_limit,
            coalesce(t.tier_before, t.first_from, a.tier) AS tier,
            a.created_on <= $as_of AND (a.churned_on IS NULL OR a.churned_on > $as_of) AS active
-    FROM accounts AS a
+    FROM filtered AS a
     LEFT JOIN tier_at AS t USING (account_id)
-    WHERE ($regions::VARCHAR[] IS NULL OR list_contains($regions::VARCHAR[], a.region))
-      AND ($managers::VARCHAR[] IS NULL OR list_contains($managers::VARCHAR[], a.manager_id))
-      AND ($allowed::VARCHAR[] IS NULL OR a.account_id IN (SELECT unnest($allowed::VARCHAR[])))
 ),
 scoped AS (
     SELECT *,
@@ -172,8 +178,9 @@ def group_column(by: str | None) -> str:
 
 
 # A metric restricts the rows of a large table to the accounts in scope before it groups them,
-# with this condition; for a scope of every account it is dropped (the semi-join would only cost).
-ONLY_SCOPED = re.compile(r"AND (?:\w+\.)?account_id IN \(SELECT account_id FROM scoped\)")
+# with this condition (on `scoped`, or on `filtered` before the tier at D is known); for a scope
+# of every account it is dropped (the semi-join would only cost).
+ONLY_SCOPED = re.compile(r"AND (?:\w+\.)?account_id IN \(SELECT account_id FROM (?:scoped|filtered)\)")
 
 
 def run(con: duckdb.DuckDBPyConnection, scope: Scope, sql: str, **extra: Any) -> pl.DataFrame:
