@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from kam.metrics.scope import SCOPED, Scope, group_column, group_name, ratio, run
+from kam.metrics.scope import SCOPED, Metric, Scope, group_column, group_name, ratio, run, run_metric
 
 # Every complaint of an account in scope opened on or before D, as it stood at the end
 # of day D: a response or resolution stamped later counts as not there yet.
@@ -50,13 +50,11 @@ def complaints_in_period(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.Dat
     return run(con, scope, f"WITH {SCOPED}, {KNOWN} SELECT {COLUMNS} FROM in_period ORDER BY opened_at")
 
 
-def complaint_sla(con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None = None) -> pl.DataFrame:
-    """Met, breached and pending counts of complaints opened in the period; met % = met / (met + breached)."""
-    frame = run(
-        con,
-        scope,
+def sla_metric(by: str | None = None) -> Metric:
+    """complaint_sla's query."""
+    return Metric(
+        (KNOWN,),
         f"""
-        WITH {SCOPED}, {KNOWN}
         SELECT {group_column(by)} AS grp,
                count(*) FILTER (WHERE sla_status = 'met') AS met,
                count(*) FILTER (WHERE sla_status = 'breached') AS breached,
@@ -65,10 +63,15 @@ def complaint_sla(con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None =
         GROUP BY grp
         ORDER BY grp
         """,
+        finish=lambda frame: frame.with_columns(
+            met_pct=ratio(pl.col("met"), pl.col("met") + pl.col("breached"))
+        ).rename({"grp": group_name(by)}),
     )
-    return frame.with_columns(met_pct=ratio(pl.col("met"), pl.col("met") + pl.col("breached"))).rename(
-        {"grp": group_name(by)}
-    )
+
+
+def complaint_sla(con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None = None) -> pl.DataFrame:
+    """Met, breached and pending counts of complaints opened in the period; met % = met / (met + breached)."""
+    return run_metric(con, scope, sla_metric(by))
 
 
 def complaint_sla_by(con: duckdb.DuckDBPyConnection, scope: Scope, column: str) -> pl.DataFrame:

@@ -8,7 +8,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from kam.metrics.scope import SCOPED, Scope, group_column, group_name, ratio, run
+from kam.metrics.scope import SCOPED, Metric, Scope, group_column, group_name, ratio, run, run_metric
 
 # Targets pro-rated to the period up to D: each year's annual target times the share of
 # that year's days the period covers. Only the managers the filters let through count.
@@ -94,8 +94,8 @@ def revenue_rows(segments: dict[str, tuple[date, date]]) -> tuple[str, dict[str,
 TARGET_GROUPS = {None: "'all'", "manager": "manager_id", "region": "region"}
 
 
-def revenue_summary(con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None = None) -> pl.DataFrame:
-    """Revenue in the period up to D, the same dates a year earlier, growth, pro-rated target, attainment."""
+def summary_metric(scope: Scope, by: str | None = None) -> Metric:
+    """revenue_summary's query."""
     if by not in TARGET_GROUPS:
         raise ValueError(f"revenue can be split by manager or region, not {by!r}")
     prior_first, prior_last = months_before(scope.start, 12), months_before(scope.period_end, 12)
@@ -105,51 +105,61 @@ def revenue_summary(con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None
         # The whole scope's one row is there anyway (of zeros without any order), so it skips the reading.
         segments["between"] = (prior_last + timedelta(days=1), min(scope.start - timedelta(days=1), scope.period_end))
     rows, params = revenue_rows(segments)
-    frame = run(
-        con,
-        scope,
-        f"""
-        WITH {SCOPED}, {PRORATED_TARGETS},
-        revenue_rows AS ({rows}
+
+    def finish(frame: pl.DataFrame) -> pl.DataFrame:
+        if by is None and frame.is_empty():
+            frame = pl.DataFrame(
+                {"grp": ["all"], "revenue": [0.0], "revenue_prior_year": [0.0], "target": [None]},
+                schema=frame.schema,
+            )
+        return frame.with_columns(
+            attainment=ratio(pl.col("revenue"), pl.col("target")),
+            growth=ratio(pl.col("revenue"), pl.col("revenue_prior_year")) - 1,
+        ).rename({"grp": group_name(by)})
+
+    return Metric(
+        (
+            PRORATED_TARGETS,
+            f"""
+revenue_rows AS ({rows}
+),
+revenue AS (
+    SELECT {group_column(by)} AS grp,
+           sum(r.amount) FILTER (WHERE r.segment = 'now') AS revenue,
+           sum(r.amount) FILTER (WHERE r.segment = 'prior') AS revenue_prior_year
+    FROM revenue_rows AS r
+    JOIN scoped AS s USING (account_id)
+    GROUP BY grp
+),
+targets_by_group AS (
+    SELECT {TARGET_GROUPS[by]} AS grp, sum(target) AS target
+    FROM prorated
+    GROUP BY grp
+),
+revenue_groups AS (
+    SELECT grp FROM revenue
+    UNION
+    SELECT grp FROM targets_by_group
+)""",
         ),
-        revenue AS (
-            SELECT {group_column(by)} AS grp,
-                   sum(r.amount) FILTER (WHERE r.segment = 'now') AS revenue,
-                   sum(r.amount) FILTER (WHERE r.segment = 'prior') AS revenue_prior_year
-            FROM revenue_rows AS r
-            JOIN scoped AS s USING (account_id)
-            GROUP BY grp
-        ),
-        targets_by_group AS (
-            SELECT {TARGET_GROUPS[by]} AS grp, sum(target) AS target
-            FROM prorated
-            GROUP BY grp
-        ),
-        groups AS (
-            SELECT grp FROM revenue
-            UNION
-            SELECT grp FROM targets_by_group
-        )
+        """
         SELECT g.grp,
                coalesce(r.revenue, 0) AS revenue,
                coalesce(r.revenue_prior_year, 0) AS revenue_prior_year,
                t.target
-        FROM groups AS g
+        FROM revenue_groups AS g
         LEFT JOIN revenue AS r USING (grp)
         LEFT JOIN targets_by_group AS t USING (grp)
         ORDER BY g.grp
         """,
-        **params,
+        params,
+        finish,
     )
-    if by is None and frame.is_empty():
-        frame = pl.DataFrame(
-            {"grp": ["all"], "revenue": [0.0], "revenue_prior_year": [0.0], "target": [None]},
-            schema=frame.schema,
-        )
-    return frame.with_columns(
-        attainment=ratio(pl.col("revenue"), pl.col("target")),
-        growth=ratio(pl.col("revenue"), pl.col("revenue_prior_year")) - 1,
-    ).rename({"grp": group_name(by)})
+
+
+def revenue_summary(con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None = None) -> pl.DataFrame:
+    """Revenue in the period up to D, the same dates a year earlier, growth, pro-rated target, attainment."""
+    return run_metric(con, scope, summary_metric(scope, by))
 
 
 def revenue_by_month(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
@@ -191,13 +201,11 @@ def revenue_by_account(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataF
     )
 
 
-def churn(con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None = None) -> pl.DataFrame:
-    """Accounts churned in the period (up to D) / accounts active at the period's start."""
-    frame = run(
-        con,
-        scope,
+def churn_metric(by: str | None = None) -> Metric:
+    """churn's query."""
+    return Metric(
+        (),
         f"""
-        WITH {SCOPED}
         SELECT {group_column(by)} AS grp,
                count(*) FILTER (WHERE s.churned_on BETWEEN $start AND $period_end) AS churned,
                count(*) FILTER (
@@ -207,10 +215,15 @@ def churn(con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None = None) -
         GROUP BY grp
         ORDER BY grp
         """,
+        finish=lambda frame: frame.with_columns(churn_rate=ratio(pl.col("churned"), pl.col("active_at_start"))).rename(
+            {"grp": group_name(by)}
+        ),
     )
-    return frame.with_columns(churn_rate=ratio(pl.col("churned"), pl.col("active_at_start"))).rename(
-        {"grp": group_name(by)}
-    )
+
+
+def churn(con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None = None) -> pl.DataFrame:
+    """Accounts churned in the period (up to D) / accounts active at the period's start."""
+    return run_metric(con, scope, churn_metric(by))
 
 
 def churned_accounts(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:

@@ -6,7 +6,7 @@ import duckdb
 import polars as pl
 
 from kam.i18n import _
-from kam.metrics.scope import SCOPED, Scope, group_column, group_name, run
+from kam.metrics.scope import SCOPED, Metric, Scope, group_column, group_name, run, run_metric
 
 # Mean, CSAT % (share of scores at or above the threshold) and NPS (% promoters 9–10
 # minus % detractors 0–6, over the answers that have one), as SQL aggregates over `s`.
@@ -28,20 +28,24 @@ surveyed AS (
 )"""
 
 
-def satisfaction_summary(con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None = None) -> pl.DataFrame:
-    """Responses, mean score, CSAT % and NPS of the surveys in the period up to D."""
-    return run(
-        con,
-        scope,
+def summary_metric(by: str | None = None) -> Metric:
+    """satisfaction_summary's query."""
+    return Metric(
+        (SURVEYED,),
         f"""
-        WITH {SCOPED}, {SURVEYED}
         SELECT {group_column(by)} AS grp, {AGGREGATES}
         FROM surveyed AS s
         WHERE s.surveyed_on >= $start AND s.surveyed_on <= $period_end
         GROUP BY grp
         ORDER BY grp
         """,
-    ).rename({"grp": group_name(by)})
+        finish=lambda frame: frame.rename({"grp": group_name(by)}),
+    )
+
+
+def satisfaction_summary(con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None = None) -> pl.DataFrame:
+    """Responses, mean score, CSAT % and NPS of the surveys in the period up to D."""
+    return run_metric(con, scope, summary_metric(by))
 
 
 def satisfaction_trend(

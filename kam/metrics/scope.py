@@ -8,6 +8,7 @@ manager, tier at D and the set of accounts the signed-in user may see.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -188,6 +189,52 @@ def run(con: duckdb.DuckDBPyConnection, scope: Scope, sql: str, **extra: Any) ->
     if not scope.restricts_accounts:
         sql = ONLY_SCOPED.sub("", sql)
     return db.query(con, sql, scope.params() | extra)
+
+
+def _as_is(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A metric query over the scoped CTEs: the CTEs it adds after them, its final SELECT, its own
+    parameters, and what turns the query's rows into the metric's frame."""
+
+    ctes: tuple[str, ...]
+    select: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    finish: Callable[[pl.DataFrame], pl.DataFrame] = _as_is
+
+
+def run_metric(con: duckdb.DuckDBPyConnection, scope: Scope, metric: Metric) -> pl.DataFrame:
+    """One metric's frame for the scope."""
+    ctes = "".join(f",{cte}" for cte in metric.ctes)
+    return metric.finish(run(con, scope, f"WITH {SCOPED}{ctes}\n{metric.select}", **metric.params))
+
+
+def run_metrics(con: duckdb.DuckDBPyConnection, scope: Scope, metrics: Mapping[str, Metric]) -> dict[str, pl.DataFrame]:
+    """Several metrics' frames for the scope from one query: the scope's accounts are worked out once
+    and each CTE the metrics share is written once. The rows of each frame come in no particular order."""
+    ctes: list[str] = []
+    params: dict[str, Any] = {}
+    for metric in metrics.values():
+        ctes += [cte for cte in metric.ctes if cte not in ctes]
+        for name, value in metric.params.items():
+            if params.setdefault(name, value) != value:
+                raise ValueError(f"metrics disagree on the parameter {name!r}")
+    # The names are fixed in the code, never taken from input.
+    parts = "".join(f",\nmetric_{name} AS ({metric.select})" for name, metric in metrics.items())
+    columns = ", ".join(f"(SELECT list(m) FROM metric_{name} AS m) AS {name}" for name in metrics)
+    row = run(con, scope, f"WITH {SCOPED}{''.join(f',{cte}' for cte in ctes)}{parts}\nSELECT {columns}", **params)
+    frames = {}
+    for name, metric in metrics.items():
+        rows = row.get_column(name)
+        if rows[0] is None:  # list() of no rows
+            frame = pl.DataFrame(schema={f.name: f.dtype for f in rows.dtype.inner.fields})
+        else:
+            frame = rows.explode().struct.unnest()
+        frames[name] = metric.finish(frame)
+    return frames
 
 
 def ratio(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:

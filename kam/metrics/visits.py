@@ -7,7 +7,7 @@ import polars as pl
 
 from kam.i18n import N_, _
 from kam.metrics.revenue import PRORATED_TARGETS
-from kam.metrics.scope import SCOPED, Scope, group_column, group_name, ratio, run
+from kam.metrics.scope import SCOPED, Metric, Scope, group_column, group_name, ratio, run, run_metric
 
 # Per active account in scope: the latest visit on or before D, and whether it is overdue.
 STATUS = """
@@ -83,13 +83,11 @@ def as_read(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(changes).drop("never_visited")
 
 
-def visit_coverage(con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None = None) -> pl.DataFrame:
-    """Active accounts not overdue / active accounts, overall or per tier, manager or region."""
-    frame = run(
-        con,
-        scope,
+def coverage_metric(by: str | None = None) -> Metric:
+    """visit_coverage's query."""
+    return Metric(
+        (STATUS,),
         f"""
-        WITH {SCOPED}, {STATUS}
         SELECT {group_column(by)} AS grp,
                count(*) AS active_accounts,
                count(*) FILTER (WHERE NOT s.overdue) AS covered,
@@ -98,9 +96,46 @@ def visit_coverage(con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None 
         GROUP BY grp
         ORDER BY grp
         """,
+        finish=lambda frame: frame.with_columns(coverage=ratio(pl.col("covered"), pl.col("active_accounts"))).rename(
+            {"grp": group_name(by)}
+        ),
     )
-    return frame.with_columns(coverage=ratio(pl.col("covered"), pl.col("active_accounts"))).rename(
-        {"grp": group_name(by)}
+
+
+def visit_coverage(con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None = None) -> pl.DataFrame:
+    """Active accounts not overdue / active accounts, overall or per tier, manager or region."""
+    return run_metric(con, scope, coverage_metric(by))
+
+
+def attainment_metric(by: str | None = None) -> Metric:
+    """visit_attainment's query."""
+    period_visits = """
+period_visits AS (
+    SELECT account_id, count(*) AS visits
+    FROM visits
+    WHERE visit_date BETWEEN $start AND $period_end AND account_id IN (SELECT account_id FROM scoped)
+    GROUP BY account_id
+),
+planned AS (
+    SELECT s.*, coalesce(v.visits, 0) AS visits, floor($days / s.cadence) AS planned
+    FROM scoped AS s
+    LEFT JOIN period_visits AS v USING (account_id)
+    WHERE s.active
+)"""
+    return Metric(
+        (period_visits,),
+        f"""
+        SELECT {group_column(by)} AS grp,
+               CAST(sum(least(s.visits, s.planned)) AS BIGINT) AS visits_counted,
+               CAST(sum(s.planned) AS BIGINT) AS planned
+        FROM planned AS s
+        WHERE s.planned > 0
+        GROUP BY grp
+        ORDER BY grp
+        """,
+        finish=lambda frame: frame.with_columns(attainment=ratio(pl.col("visits_counted"), pl.col("planned"))).rename(
+            {"grp": group_name(by)}
+        ),
     )
 
 
@@ -110,35 +145,7 @@ def visit_attainment(con: duckdb.DuckDBPyConnection, scope: Scope, by: str | Non
     Planned visits of an account active at D = floor(period days / cadence of its tier
     at D); accounts with none planned are left out.
     """
-    frame = run(
-        con,
-        scope,
-        f"""
-        WITH {SCOPED},
-        period_visits AS (
-            SELECT account_id, count(*) AS visits
-            FROM visits
-            WHERE visit_date BETWEEN $start AND $period_end AND account_id IN (SELECT account_id FROM scoped)
-            GROUP BY account_id
-        ),
-        planned AS (
-            SELECT s.*, coalesce(v.visits, 0) AS visits, floor($days / s.cadence) AS planned
-            FROM scoped AS s
-            LEFT JOIN period_visits AS v USING (account_id)
-            WHERE s.active
-        )
-        SELECT {group_column(by)} AS grp,
-               CAST(sum(least(s.visits, s.planned)) AS BIGINT) AS visits_counted,
-               CAST(sum(s.planned) AS BIGINT) AS planned
-        FROM planned AS s
-        WHERE s.planned > 0
-        GROUP BY grp
-        ORDER BY grp
-        """,
-    )
-    return frame.with_columns(attainment=ratio(pl.col("visits_counted"), pl.col("planned"))).rename(
-        {"grp": group_name(by)}
-    )
+    return run_metric(con, scope, attainment_metric(by))
 
 
 def visits_against_target(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:

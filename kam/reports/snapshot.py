@@ -9,7 +9,7 @@ import duckdb
 import polars as pl
 
 from kam.metrics import complaints, credit, health, managers, retention, revenue, satisfaction, tiers, visits
-from kam.metrics.scope import Scope
+from kam.metrics.scope import Scope, run_metrics
 from kam.vocabulary import TIERS
 
 
@@ -36,18 +36,32 @@ def _only_row(frame: pl.DataFrame) -> dict[str, Any]:
 
 def headline_figures(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, Any]:
     """The snapshot's company-level figures: everything but the suggested tiers and the per-manager list."""
-    distribution = tiers.tier_distribution(con, scope)
-    coverage_by_tier = visits.visit_coverage(con, scope, by="tier")
+    # One query for all of them: the scope's accounts are worked out once, not once per figure.
+    frames = run_metrics(
+        con,
+        scope,
+        {
+            "distribution": tiers.distribution_metric(scope),
+            "coverage": visits.coverage_metric(by="tier"),
+            "attainment": visits.attainment_metric(),
+            "sla": complaints.sla_metric(),
+            "csat": satisfaction.summary_metric(),
+            "money": revenue.summary_metric(scope),
+            "churn": revenue.churn_metric(),
+        },
+    )
+    distribution = frames["distribution"]
+    coverage_by_tier = frames["coverage"]
     # The whole scope's coverage from the tiers' counts: the same figure without a second pass over the visits.
     active_total, covered_total = coverage_by_tier["active_accounts"].sum(), coverage_by_tier["covered"].sum()
     coverage = {
         "coverage": covered_total / active_total if active_total else None,
         "overdue": coverage_by_tier["overdue"].sum(),
     }
-    sla = _only_row(complaints.complaint_sla(con, scope))
-    csat = _only_row(satisfaction.satisfaction_summary(con, scope))
-    money = _only_row(revenue.revenue_summary(con, scope))
-    churn = _only_row(revenue.churn(con, scope))
+    sla = _only_row(frames["sla"])
+    csat = _only_row(frames["csat"])
+    money = _only_row(frames["money"])
+    churn = _only_row(frames["churn"])
     active = _by_tier(distribution, "accounts", 0)
     return {
         "as_of": scope.as_of.isoformat(),
@@ -55,7 +69,7 @@ def headline_figures(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, 
         "active_accounts": active | {"total": sum(active.values())},
         "visit_coverage": _by_tier(coverage_by_tier, "coverage", None) | {"total": _number(coverage.get("coverage"))},
         "overdue_accounts": int(coverage.get("overdue") or 0),
-        "visit_attainment": _number(_only_row(visits.visit_attainment(con, scope)).get("attainment")),
+        "visit_attainment": _number(_only_row(frames["attainment"]).get("attainment")),
         "complaint_sla": {
             "met": int(sla.get("met") or 0),
             "breached": int(sla.get("breached") or 0),

@@ -7,8 +7,8 @@ from datetime import date
 import polars as pl
 import pytest
 
-from kam.metrics import attention, complaints, health, satisfaction, visits
-from kam.metrics.scope import Scope
+from kam.metrics import attention, complaints, health, revenue, satisfaction, visits
+from kam.metrics.scope import Scope, run_metrics
 from kam.store import db
 from tests.portfolio import D, build
 
@@ -70,3 +70,30 @@ def test_restricted_health_reads_only_the_accounts_own_orders_surveys_and_visits
     ]
     everyone = health.account_health(con, YTD).filter(pl.col("account_id").is_in(["K1", "K2"])).sort("account_id")
     assert restricted.equals(everyone)
+
+
+def test_metrics_from_one_query_are_each_metrics_own(con):
+    # K1 (tier A at D, cadence 30): last visit 06-10, 20 days, covered; C1 met, C2 breached; surveys in 2026
+    # up to D: S2 (4); orders in 2026 up to D: O3 3,000; K1 was active all along, so no churn.
+    metrics = {
+        "coverage": visits.coverage_metric(by="tier"),
+        "sla": complaints.sla_metric(),
+        "csat": satisfaction.summary_metric(),
+        "money": revenue.summary_metric(only("K1")),
+        "churn": revenue.churn_metric(),
+    }
+    frames = run_metrics(con, only("K1"), metrics)
+    assert frames["coverage"].select("tier", "active_accounts", "covered").rows() == [("A", 1, 1)]
+    assert frames["sla"].select("met", "breached", "pending").rows() == [(1, 1, 0)]
+    assert frames["csat"].select("responses", "mean_score").rows() == [(1, 4.0)]
+    assert frames["money"].select("revenue").rows() == [(3000.0,)]
+    assert frames["churn"].select("churned", "active_at_start").rows() == [(0, 1)]
+    assert frames["sla"].equals(complaints.complaint_sla(con, only("K1")))
+    assert frames["money"].equals(revenue.revenue_summary(con, only("K1")))
+
+
+def test_metrics_from_one_query_of_no_account_keep_their_columns(con):
+    frames = run_metrics(con, only(), {"coverage": visits.coverage_metric(by="tier"), "sla": complaints.sla_metric()})
+    assert frames["coverage"].is_empty()
+    assert frames["coverage"].columns == ["tier", "active_accounts", "covered", "overdue", "coverage"]
+    assert frames["sla"].schema == complaints.complaint_sla(con, only()).schema
