@@ -48,7 +48,8 @@ def managers_behind_pace(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.Dat
     on_pace = scope.policy.attainment_bands["on_pace"]
     return (
         managers.managers_in_scope(con, scope)
-        .join(revenue.revenue_summary(con, scope, by="manager"), on="manager_id")
+        # A manager without a target has no attainment and is not listed: no need for the rows of idle groups.
+        .join(revenue.revenue_summary(con, scope, by="manager", idle_groups=False), on="manager_id")
         .filter(pl.col("attainment") < on_pace)
         .with_columns(gap=pl.col("target") * on_pace - pl.col("revenue"))
         .select("manager_id", "name", "region", "revenue", "target", "attainment", "gap")

@@ -36,8 +36,6 @@ key_accounts AS (
                    WHERE v.account_id = s.account_id AND v.executive
                      AND v.visit_date BETWEEN $as_of - CAST($executive_days - 1 AS INTEGER) AND $as_of)
                AS executive_visit,
-           (SELECT max(v.visit_date) FROM visits AS v
-            WHERE v.account_id = s.account_id AND v.executive AND v.visit_date <= $as_of) AS last_executive_visit,
            EXISTS (SELECT 1 FROM contacts AS c
                    WHERE c.account_id = s.account_id AND c.level = 'executive' AND c.active)
                AS executive_contact
@@ -82,12 +80,19 @@ def key_account_flags(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFr
         con,
         scope,
         f"""
-        WITH {SCOPED}, {KEY_ACCOUNTS}
+        WITH {SCOPED}, {KEY_ACCOUNTS},
+        last_executive_visits AS (
+            SELECT account_id, max(visit_date) AS last_executive_visit
+            FROM visits
+            WHERE executive AND visit_date <= $as_of AND account_id IN (SELECT account_id FROM key_accounts)
+            GROUP BY account_id
+        )
         SELECT k.account_id, k.name, k.manager_id,
                NOT k.executive_contact AS no_executive_contact,
                NOT k.executive_visit AS no_executive_visit,
-               k.last_executive_visit
+               l.last_executive_visit
         FROM key_accounts AS k
+        LEFT JOIN last_executive_visits AS l USING (account_id)
         WHERE NOT k.executive_contact OR NOT k.executive_visit
         ORDER BY k.account_id
         """,

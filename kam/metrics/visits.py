@@ -10,13 +10,14 @@ from kam.metrics.revenue import PRORATED_TARGETS
 from kam.metrics.scope import SCOPED, Metric, Scope, group_column, group_name, ratio, run, run_metric
 
 # Per active account in scope: the latest visit on or before D, and whether it is overdue.
-STATUS = """
+# The visits read are those of the accounts in `{accounts}`.
+_STATUS = """
 last_visit AS (
     SELECT account_id,
            max(visit_date) AS last_visit,
            arg_max(channel, (visit_date, visit_id)) AS last_channel
     FROM visits
-    WHERE visit_date <= $as_of AND account_id IN (SELECT account_id FROM scoped)
+    WHERE visit_date <= $as_of AND account_id IN (SELECT account_id FROM {accounts})
     GROUP BY account_id
 ),
 status AS (
@@ -27,6 +28,9 @@ status AS (
     LEFT JOIN last_visit AS v USING (account_id)
     WHERE s.active
 )"""
+STATUS = _STATUS.format(accounts="scoped")
+# The same for the accounts of one tier at D only ($tier): a tier's last visits, not everyone's.
+TIER_STATUS = _STATUS.format(accounts="scoped WHERE tier = $tier::VARCHAR")
 
 
 def visit_status(
@@ -40,7 +44,7 @@ def visit_status(
         con,
         scope,
         f"""
-        WITH {SCOPED}, {STATUS}
+        WITH {SCOPED}, {STATUS if tier is None else TIER_STATUS}
         SELECT st.account_id, st.name, st.tier, st.region, st.manager_id, m.name AS manager_name,
                st.last_visit, st.last_channel, st.days_since_visit, st.cadence,
                st.days_since_visit - st.cadence AS days_overdue, st.overdue,

@@ -97,3 +97,17 @@ def test_metrics_from_one_query_of_no_account_keep_their_columns(con):
     assert frames["coverage"].is_empty()
     assert frames["coverage"].columns == ["tier", "active_accounts", "covered", "overdue", "coverage"]
     assert frames["sla"].schema == complaints.complaint_sla(con, only()).schema
+
+
+def test_revenue_by_manager_leaves_out_idle_groups_only_when_asked(tmp_path):
+    # May 2026, M2 without a 2026 target: K1 (M1) ordered 3,000 in May (O3); M2's accounts ordered only between
+    # May 2025 and May 2026 (O7 2026-04-01, O8 2025-12-01), which gives M2 a row of zeros, without target.
+    may = Scope(as_of=D, start=date(2026, 5, 1), end=date(2026, 5, 31))
+    with db.connect(build(tmp_path, targets=[("M2,2026,73000", "M2,2024,73000")])) as con:
+        every = revenue.revenue_summary(con, may, by="manager")
+        assert every.select("manager_id", "revenue", "revenue_prior_year", "target").rows() == [
+            ("M1", 3000.0, 0.0, pytest.approx(36500 * 31 / 365)),
+            ("M2", 0.0, 0.0, None),
+        ]
+        busy = revenue.revenue_summary(con, may, by="manager", idle_groups=False)
+        assert busy.select("manager_id", "revenue").rows() == [("M1", 3000.0)]
