@@ -162,7 +162,7 @@ def open_breaches(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
         SELECT {COLUMNS}
         FROM judged
         WHERE sla_status = 'breached' AND open
-        ORDER BY opened_at
+        ORDER BY opened_at, complaint_id
         """,
     )
 

@@ -100,11 +100,13 @@ def satisfaction_drops(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataF
         con,
         scope,
         f"""
-        WITH {SCOPED}, {SURVEYED},
+        WITH {SCOPED},
         ordered AS (
-            SELECT *,
+            -- only the columns kept: the accounts' names and so on join the few rows listed
+            SELECT account_id, surveyed_on, score, comment,
                    row_number() OVER (PARTITION BY account_id ORDER BY surveyed_on DESC, survey_id DESC) AS recency
-            FROM surveyed
+            FROM surveys
+            WHERE surveyed_on <= $as_of AND account_id IN (SELECT account_id FROM scoped)
         ),
         pairs AS (
             SELECT account_id,
