@@ -32,6 +32,40 @@ STATUS = _STATUS.format(accounts="scoped")
 # The same for the accounts of one tier at D only ($tier): a tier's last visits, not everyone's.
 TIER_STATUS = _STATUS.format(accounts="scoped WHERE tier = $tier::VARCHAR")
 
+# Whether each active account in scope is overdue at D, reading only the visits since
+# $recent_from (the longest cadence back from D): any earlier one is too old to cover any
+# tier. An account without a recent visit is overdue when any earlier visit exists, else
+# when its creation is longer ago than its cadence; only the accounts whose creation is
+# recent enough have their earlier visits looked up.
+OVERDUE = """
+recent_visit AS (
+    SELECT account_id, max(visit_date) AS last_visit
+    FROM visits
+    WHERE visit_date BETWEEN $recent_visits_from AND $as_of AND account_id IN (SELECT account_id FROM scoped)
+    GROUP BY account_id
+),
+newly_created AS (
+    SELECT s.account_id
+    FROM scoped AS s
+    LEFT JOIN recent_visit AS v USING (account_id)
+    WHERE s.active AND v.last_visit IS NULL AND $as_of - s.created_on <= s.cadence
+),
+visited_before AS (
+    SELECT DISTINCT account_id
+    FROM visits
+    WHERE visit_date < $recent_visits_from AND account_id IN (SELECT account_id FROM newly_created)
+),
+overdue_status AS (
+    SELECT s.*,
+           CASE
+               WHEN v.last_visit IS NOT NULL THEN $as_of - v.last_visit > s.cadence
+               ELSE $as_of - s.created_on > s.cadence OR s.account_id IN (SELECT account_id FROM visited_before)
+           END AS overdue
+    FROM scoped AS s
+    LEFT JOIN recent_visit AS v USING (account_id)
+    WHERE s.active
+)"""
+
 
 def visit_status(
     con: duckdb.DuckDBPyConnection, scope: Scope, only_overdue: bool = False, tier: str | None = None
@@ -90,13 +124,13 @@ def as_read(frame: pl.DataFrame) -> pl.DataFrame:
 def coverage_metric(by: str | None = None) -> Metric:
     """visit_coverage's query."""
     return Metric(
-        (STATUS,),
+        (OVERDUE,),
         f"""
         SELECT {group_column(by)} AS grp,
                count(*) AS active_accounts,
                count(*) FILTER (WHERE NOT s.overdue) AS covered,
                count(*) FILTER (WHERE s.overdue) AS overdue
-        FROM status AS s
+        FROM overdue_status AS s
         GROUP BY grp
         ORDER BY grp
         """,

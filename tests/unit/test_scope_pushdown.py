@@ -111,3 +111,14 @@ def test_revenue_by_manager_leaves_out_idle_groups_only_when_asked(tmp_path):
         ]
         busy = revenue.revenue_summary(con, may, by="manager", idle_groups=False)
         assert busy.select("manager_id", "revenue").rows() == [("M1", 3000.0)]
+
+
+def test_coverage_counts_a_visit_older_than_every_cadence(con, tmp_path):
+    # K3 (tier C, 180 days) was created 2026-05-01, 60 days before D, and never visited: covered. A visit on
+    # 2025-12-01, before its creation and 211 days before D, is its last visit: overdue (DOMAIN.md counts from
+    # created_on only without any visit), though older than D − 180 days, the visits the coverage reads first.
+    assert visits.visit_coverage(con, only("K3")).select("covered", "overdue").rows() == [(1, 0)]
+    v7 = "V7,K4,M2,2026-05-01,in_person,,\n"
+    with db.connect(build(tmp_path, visits=[(v7, v7 + "V8,K3,M2,2025-12-01,phone,,\n")])) as older:
+        assert visits.visit_coverage(older, only("K3")).select("covered", "overdue").rows() == [(0, 1)]
+        assert visits.visit_status(older, only("K3")).select("days_since_visit", "overdue").rows() == [(211, True)]
