@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import duckdb
@@ -64,10 +65,17 @@ def band_movement(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, int
 
 def fell_into_at_risk(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     """Accounts at risk at D that were not at the previous period's end, lowest score first."""
-    now = health.account_health(con, scope)
-    moved = health.band_moves(con, scope, now).filter(pl.col("into_at_risk")).select("account_id", "band_before")
-    return now.join(moved, on="account_id").select(
-        "account_id", "name", "tier", "manager_id", "score_shown", "band_before", "weakest", "last_visit"
+    at_risk = health.account_health(con, scope).filter(pl.col("band") == "at_risk")
+    if at_risk.is_empty():
+        before = pl.DataFrame(schema={"account_id": pl.String, "band_before": pl.String})
+    else:
+        # Only the accounts at risk now can have fallen into it: the earlier health of no other is needed.
+        earlier = replace(scope.previous(), allowed_accounts=frozenset(at_risk["account_id"]))
+        before = health.account_health(con, earlier).select("account_id", pl.col("band").alias("band_before"))
+    return (
+        at_risk.join(before, on="account_id", how="left", maintain_order="left")
+        .filter(pl.col("band_before").fill_null("") != "at_risk")
+        .select("account_id", "name", "tier", "manager_id", "score_shown", "band_before", "weakest", "last_visit")
     )
 
 
