@@ -23,7 +23,9 @@ recent_revenue AS (
                                       AND CAST($as_of - INTERVAL 1 YEAR AS DATE)
            ) AS earlier
     FROM orders AS o
-    WHERE o.order_date BETWEEN CAST($health_from - INTERVAL 1 YEAR AS DATE) AND $as_of
+    WHERE (o.order_date BETWEEN $health_from AND $as_of
+           OR o.order_date BETWEEN CAST($health_from - INTERVAL 1 YEAR AS DATE)
+                               AND CAST($as_of - INTERVAL 1 YEAR AS DATE))
       AND o.account_id IN (SELECT account_id FROM scoped)
     GROUP BY o.account_id
 ),

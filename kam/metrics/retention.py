@@ -40,6 +40,7 @@ def repeat_rate(con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None = N
                    bool_or(o.order_date BETWEEN $start AND $period_end) AS again
             FROM orders AS o
             WHERE o.amount > 0 AND o.order_date BETWEEN $repeat_from AND $period_end
+              AND o.account_id IN (SELECT account_id FROM scoped)
             GROUP BY o.account_id
         )
         SELECT {group_column(by)} AS grp,
