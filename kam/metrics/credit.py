@@ -21,22 +21,32 @@ open_orders AS (
       AND (o.paid_on IS NULL OR o.paid_on > $as_of)
       AND o.amount > 0
 ),
+owed AS (
+    SELECT account_id,
+           sum(amount) AS outstanding,
+           sum(amount) FILTER (WHERE days_overdue > 0) AS overdue,
+           sum(amount) FILTER (WHERE days_overdue BETWEEN 1 AND $age_1) AS bucket_1,
+           sum(amount) FILTER (WHERE days_overdue > $age_1 AND days_overdue <= $age_2) AS bucket_2,
+           sum(amount) FILTER (WHERE days_overdue > $age_2 AND days_overdue <= $age_3) AS bucket_3,
+           sum(amount) FILTER (WHERE days_overdue > $age_3) AS bucket_4,
+           max(days_overdue) AS max_days_overdue,
+           count(order_id) AS open_orders
+    FROM open_orders
+    GROUP BY account_id
+),
 account_receivables AS (
     SELECT s.account_id, s.name, s.tier, s.region, s.manager_id, s.active, s.credit_limit,
-           coalesce(sum(o.amount), 0) AS outstanding,
-           coalesce(sum(o.amount) FILTER (WHERE o.days_overdue > 0), 0) AS overdue,
-           coalesce(sum(o.amount) FILTER (WHERE o.days_overdue BETWEEN 1 AND $age_1), 0) AS bucket_1,
-           coalesce(sum(o.amount) FILTER (WHERE o.days_overdue > $age_1 AND o.days_overdue <= $age_2), 0)
-               AS bucket_2,
-           coalesce(sum(o.amount) FILTER (WHERE o.days_overdue > $age_2 AND o.days_overdue <= $age_3), 0)
-               AS bucket_3,
-           coalesce(sum(o.amount) FILTER (WHERE o.days_overdue > $age_3), 0) AS bucket_4,
-           coalesce(max(o.days_overdue), 0) AS max_days_overdue,
-           count(o.order_id) AS open_orders
+           coalesce(o.outstanding, 0) AS outstanding,
+           coalesce(o.overdue, 0) AS overdue,
+           coalesce(o.bucket_1, 0) AS bucket_1,
+           coalesce(o.bucket_2, 0) AS bucket_2,
+           coalesce(o.bucket_3, 0) AS bucket_3,
+           coalesce(o.bucket_4, 0) AS bucket_4,
+           coalesce(o.max_days_overdue, 0) AS max_days_overdue,
+           coalesce(o.open_orders, 0) AS open_orders
     FROM scoped AS s
-    LEFT JOIN open_orders AS o USING (account_id)
+    LEFT JOIN owed AS o USING (account_id)
     WHERE s.created_on <= $as_of
-    GROUP BY ALL
 ),
 judged_receivables AS (
     SELECT *,
@@ -54,11 +64,26 @@ def bucket_labels(policy: Settings) -> tuple[str, str, str, str]:
     return (f"1-{a}", f"{a + 1}-{b}", f"{b + 1}-{c}", f"{c}+")
 
 
-def account_receivables(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+# The rows account_receivables may be narrowed to, and their orders: fixed, never taken from input.
+_ONLY = {None: "TRUE", "over_limit": "r.over_limit", "overdue": "r.is_overdue"}
+_ORDER = {
+    "overdue": "r.overdue DESC, r.outstanding DESC, r.account_id",
+    "over_by": "r.outstanding - r.credit_limit DESC, r.account_id",
+}
+
+
+def account_receivables(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    only: str | None = None,
+    order: str = "overdue",
+    limit: int | None = None,
+) -> pl.DataFrame:
     """Every account in scope created by D with what it owes at D, largest overdue first.
 
     bucket_1..bucket_4 hold the overdue amounts by age (see bucket_labels); utilisation is
-    null without a limit above 0.
+    null without a limit above 0. only: "over_limit" or "overdue" keeps those accounts; order:
+    "over_by" sorts the most over its limit first; limit: at most that many rows.
     """
     return run(
         con,
@@ -68,8 +93,11 @@ def account_receivables(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.Data
         SELECT r.*, m.name AS manager_name
         FROM judged_receivables AS r
         LEFT JOIN managers AS m USING (manager_id)
-        ORDER BY r.overdue DESC, r.outstanding DESC, r.account_id
+        WHERE {_ONLY[only]}
+        ORDER BY {_ORDER[order]}
+        LIMIT $limit
         """,
+        limit=limit,
     )
 
 

@@ -82,10 +82,8 @@ def fell_into_at_risk(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFr
 def over_limit(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     """Accounts owing more than their credit limit at D, most over first."""
     return (
-        credit.account_receivables(con, scope)
-        .filter(pl.col("over_limit"))
+        credit.account_receivables(con, scope, only="over_limit", order="over_by")
         .with_columns(over_by=pl.col("outstanding") - pl.col("credit_limit"))
-        .sort(["over_by", "account_id"], descending=[True, False])
         .select(
             "account_id",
             "name",
@@ -102,9 +100,7 @@ def over_limit(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
 def largest_overdue(con: duckdb.DuckDBPyConnection, scope: Scope, limit: int = 50) -> pl.DataFrame:
     """The accounts with the most overdue at D (up to limit), with their ageing buckets."""
     return (
-        credit.account_receivables(con, scope)
-        .filter(pl.col("is_overdue"))
-        .head(limit)
+        credit.account_receivables(con, scope, only="overdue", limit=limit)
         .select(
             "account_id",
             "name",
