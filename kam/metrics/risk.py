@@ -99,22 +99,19 @@ def over_limit(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
 
 def largest_overdue(con: duckdb.DuckDBPyConnection, scope: Scope, limit: int = 50) -> pl.DataFrame:
     """The accounts with the most overdue at D (up to limit), with their ageing buckets."""
-    return (
-        credit.account_receivables(con, scope, only="overdue", limit=limit)
-        .select(
-            "account_id",
-            "name",
-            "tier",
-            "manager_id",
-            pl.col("overdue").alias("overdue_amount"),
-            "bucket_1",
-            "bucket_2",
-            "bucket_3",
-            "bucket_4",
-            "max_days_overdue",
-            "outstanding",
-            "credit_limit",
-        )
+    return credit.account_receivables(con, scope, only="overdue", limit=limit).select(
+        "account_id",
+        "name",
+        "tier",
+        "manager_id",
+        pl.col("overdue").alias("overdue_amount"),
+        "bucket_1",
+        "bucket_2",
+        "bucket_3",
+        "bucket_4",
+        "max_days_overdue",
+        "outstanding",
+        "credit_limit",
     )
 
 
