@@ -3,7 +3,7 @@
 import streamlit as st
 
 from kam.i18n import _
-from kam.metrics import health, risk
+from kam.metrics import risk
 from kam.present import charts
 from kam.present.formatting import number
 from kam.ui import dashboard
@@ -11,17 +11,8 @@ from kam.ui.widgets import account_table, chart_with_table, figure, named
 
 scope = dashboard.scope()
 bands = scope.policy.health_bands
-dashboard.prefetch(
-    (risk.at_risk_list, scope, {}),
-    (risk.band_movement, scope, {}),
-    (health.health_summary, scope, {}),
-    (health.health_summary, scope, {"by": "tier"}),
-    (health.health_summary, scope, {"by": "region"}),
-    (health.health_summary, scope, {"by": "manager"}),
-)
-listed = dashboard.cached(risk.at_risk_list, scope)
-moved = dashboard.cached(risk.band_movement, scope)
-overall = dashboard.cached(health.health_summary, scope).row(0, named=True)
+view = dashboard.cached(risk.health_view, scope)
+listed, moved, overall = view["listed"], view["moved"], view["overall"].row(0, named=True)
 
 st.title(_("Account risk"))
 st.caption(
@@ -57,11 +48,10 @@ else:
     account_table(listed, "at-risk-accounts", score=None)
 
 st.header(_("Health by tier, region and manager"))
-by_tier = dashboard.cached(health.health_summary, scope, by="tier")
+by_tier = view["tier"]
 chart_with_table(figure(charts.health_bands, by_tier, "tier", _("Tier")), by_tier, "health-by-tier")
-by_region = dashboard.cached(health.health_summary, scope, by="region")
+by_region = view["region"]
 chart_with_table(figure(charts.health_bands, by_region, "region", _("Region")), by_region, "health-by-region")
-by_manager = dashboard.cached(health.health_summary, scope, by="manager")
-st.caption(_("Managers: the {n} lowest and {n} highest by mean score.").format(n=risk.ENDS))
+by_manager = view["manager"]st.caption(_("Managers: the {n} lowest and {n} highest by mean score.").format(n=risk.ENDS))
 ends = risk.ends(by_manager, "mean_score")
 chart_with_table(figure(charts.health_bands, named(ends), "manager_id", _("Manager")), by_manager, "health-by-manager")

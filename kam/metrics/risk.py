@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
+from typing import Any
 
 import duckdb
 import polars as pl
@@ -34,10 +35,10 @@ def _revenue_12m(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     )
 
 
-def at_risk_list(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+def at_risk_list(con: duckdb.DuckDBPyConnection, scope: Scope, now: pl.DataFrame | None = None) -> pl.DataFrame:
     """At-risk and watch accounts at D, lowest score first: the signal pulling each down most, its manager,
-    trailing-12-month revenue at stake and last visit."""
-    accounts = health.account_health(con, scope).filter(pl.col("band") != "healthy")
+    trailing-12-month revenue at stake and last visit. now: the scope's account_health when the caller has it."""
+    accounts = (health.account_health(con, scope) if now is None else now).filter(pl.col("band") != "healthy")
     return accounts.join(_revenue_12m(con, scope), on="account_id", how="left").select(
         "account_id",
         "name",
@@ -53,13 +54,30 @@ def at_risk_list(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     )
 
 
-def band_movement(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, int]:
-    """Accounts that moved into at-risk since the previous period's end, and out of it."""
-    moves = health.band_moves(con, scope)
+def band_movement(con: duckdb.DuckDBPyConnection, scope: Scope, now: pl.DataFrame | None = None) -> dict[str, int]:
+    """Accounts that moved into at-risk since the previous period's end, and out of it.
+
+    now: the scope's account_health when the caller has it.
+    """
+    moves = health.band_moves(con, scope, now)
     return {
         "into_at_risk": int(moves["into_at_risk"].sum()),
         "out_of_at_risk": int(moves["out_of_at_risk"].sum()),
         "at_risk": int((moves["band"] == "at_risk").sum()),
+    }
+
+
+def health_view(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, Any]:
+    """What the Account risk page shows, from one computation of health at D (and one at the previous period's end).
+
+    at_risk_list, band_movement and health_summary overall and by tier, region and manager.
+    """
+    now = health.account_health(con, scope)
+    return {
+        "listed": at_risk_list(con, scope, now),
+        "moved": band_movement(con, scope, now),
+        "overall": health.summarise(now),
+        **{by: health.summarise(now, by) for by in ("tier", "region", "manager")},
     }
 
 

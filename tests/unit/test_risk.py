@@ -21,7 +21,7 @@ import polars as pl
 import pytest
 
 from kam.ingest import loader
-from kam.metrics import credit, health, retention
+from kam.metrics import credit, health, retention, risk
 from kam.metrics.scope import Scope
 from kam.reports.snapshot import kpi_snapshot
 from kam.store import db
@@ -166,6 +166,18 @@ def test_receivables_per_account_and_per_manager(con):
     ]
 
 
+def test_accounts_over_their_limit_and_the_largest_overdue(con):
+    # R1 owes 1400 against 1000; R3 120 against a cash-only 0. Overdue: R1 700 (P3 + P4), R2 600, R3 120, R5 80.
+    assert rows(risk.over_limit(con, SALES), "account_id", "over_by", "overdue_amount") == [
+        ("R1", 400.0, 700.0),
+        ("R3", 120.0, 120.0),
+    ]
+    assert rows(risk.largest_overdue(con, SALES, limit=2), "account_id", "overdue_amount", "bucket_4") == [
+        ("R1", 700.0, 0.0),
+        ("R2", 600.0, 600.0),
+    ]
+
+
 def test_a_manager_sees_only_their_own_receivables(con):
     own = Scope(as_of=D, start=YTD.start, end=YTD.end, allowed_accounts=frozenset({"R3", "R4", "R5", "R6"}))
     owed = credit.receivables(con, own).row(0, named=True)
@@ -279,6 +291,33 @@ def test_bands_moved_since_the_previous_period(con):
     assert moves.filter("into_at_risk")["account_id"].to_list() == ["H399"]
     assert moves.filter("out_of_at_risk")["account_id"].to_list() == ["H6"]
     assert dict(rows(moves, "account_id", "score_before"))["H6"] == pytest.approx(30.0)
+
+
+def test_accounts_fallen_into_at_risk_since_the_previous_period(con):
+    # The period 06-29..07-05 up to D: the previous one ends 06-28. R2 (never visited, no revenue either
+    # year, Q1 119 days overdue) was at risk then as now, 15 / 55: not listed. H399 was on watch: its visit
+    # 58 days back, (25 x (1 - 28/30) + 25 x 0.0768 + 15 + 15) / 80 = 41.98.
+    week = Scope(as_of=D, start=date(2026, 6, 29), end=date(2026, 7, 5), managers=("M1", "M3"))
+    assert rows(health.account_health(con, week).filter(pl.col("band") == "at_risk"), "account_id") == [
+        ("R2",),
+        ("H399",),
+    ]
+    fell = risk.fell_into_at_risk(con, week)
+    assert rows(fell, "account_id", "band_before") == [("H399", "watch")]
+    # Nothing at risk now: nothing fell into it.
+    calm = risk.fell_into_at_risk(con, dataclasses.replace(week, allowed_accounts=frozenset({"H5", "H6"})))
+    assert calm.is_empty() and calm.columns == fell.columns and calm.schema == fell.schema
+
+
+def test_the_risk_pages_view_is_the_metrics_it_gathers(con):
+    q2 = Scope(as_of=D, start=date(2026, 4, 1), end=date(2026, 6, 30), managers=("M3",))
+    view = risk.health_view(con, q2)
+    assert view["moved"] == {"into_at_risk": 1, "out_of_at_risk": 1, "at_risk": 1}
+    assert rows(view["listed"], "account_id") == [("H399",), ("H40",), ("H7",), ("H5",), ("H699",)]
+    assert view["listed"].equals(risk.at_risk_list(con, q2))
+    assert rows(view["overall"], "healthy", "watch", "at_risk") == [(2, 4, 1)]
+    for by in ("tier", "region", "manager"):
+        assert view[by].equals(health.health_summary(con, q2, by=by))
 
 
 def test_snapshot_health_and_at_risk_per_manager(con):
