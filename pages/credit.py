@@ -14,15 +14,9 @@ from kam.ui.widgets import account_table, chart_with_table, figure, named, table
 scope = dashboard.scope()
 labels = credit.bucket_labels(scope.policy)
 BUCKETS = {f"bucket_{n}": _("Overdue {days} days").format(days=label) for n, label in enumerate(labels, start=1)}
-dashboard.prefetch(
-    (credit.receivables, scope, {}),
-    (risk.ageing, scope, {}),
-    (risk.over_limit, scope, {}),
-    (risk.overdue_by_manager, scope, {}),
-    (risk.largest_overdue, scope, {}),
-    (risk.warning_signs_reported, scope, {}),
-)
-owed = dashboard.cached(credit.receivables, scope).row(0, named=True)
+dashboard.prefetch((risk.credit_view, scope, {}), (risk.warning_signs_reported, scope, {}))
+view = dashboard.cached(risk.credit_view, scope)
+owed = view["owed"].row(0, named=True)
 
 st.title(_("Credit"))
 st.caption(_("Receivables at {as_of:%Y-%m-%d}: orders not paid by then.").format(as_of=scope.as_of))
@@ -43,10 +37,9 @@ row[3].metric(
 )
 
 st.header(_("Overdue by age"))
-buckets = dashboard.cached(risk.ageing, scope)
+buckets = view["ageing"]
 chart_with_table(figure(charts.receivables_ageing, buckets), buckets, "overdue-by-age")
-
-limited = dashboard.cached(risk.over_limit, scope)
+limited = view["over_limit"]
 st.header(_("Accounts over their limit ({count})").format(count=limited.height))
 if limited.is_empty():
     st.write(_("No account owes more than its credit limit."))
@@ -55,7 +48,7 @@ else:
     account_table(limited, "over-limit-accounts")
 
 st.header(_("Overdue by manager"))
-by_manager = dashboard.cached(risk.overdue_by_manager, scope)
+by_manager = view["by_manager"]
 st.caption(_("Managers: the {n} with the most overdue.").format(n=risk.ENDS))
 chart_with_table(
     figure(charts.money_by_manager, named(by_manager.head(risk.ENDS)), "overdue_amount", _("Overdue receivables")),
@@ -63,7 +56,7 @@ chart_with_table(
     "overdue-by-manager",
 )
 
-largest = dashboard.cached(risk.largest_overdue, scope)
+largest = view["largest"]
 st.header(_("Largest overdue accounts ({count})").format(count=largest.height))
 if largest.is_empty():
     st.write(_("Nothing overdue."))

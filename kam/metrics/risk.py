@@ -97,11 +97,11 @@ def fell_into_at_risk(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFr
     )
 
 
-def over_limit(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
-    """Accounts owing more than their credit limit at D, most over first."""
+def _over_limit(accounts: pl.DataFrame) -> pl.DataFrame:
     return (
-        credit.account_receivables(con, scope, only="over_limit", order="over_by")
+        accounts.filter(pl.col("over_limit"))
         .with_columns(over_by=pl.col("outstanding") - pl.col("credit_limit"))
+        .sort(["over_by", "account_id"], descending=[True, False])
         .select(
             "account_id",
             "name",
@@ -115,32 +115,82 @@ def over_limit(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     )
 
 
+def over_limit(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Accounts owing more than their credit limit at D, most over first."""
+    return _over_limit(credit.account_receivables(con, scope, only="over_limit", order="over_by"))
+
+
+def _largest_overdue(accounts: pl.DataFrame, limit: int) -> pl.DataFrame:
+    # accounts: account_receivables, largest overdue first.
+    return (
+        accounts.filter(pl.col("is_overdue"))
+        .head(limit)
+        .select(
+            "account_id",
+            "name",
+            "tier",
+            "manager_id",
+            pl.col("overdue").alias("overdue_amount"),
+            "bucket_1",
+            "bucket_2",
+            "bucket_3",
+            "bucket_4",
+            "max_days_overdue",
+            "outstanding",
+            "credit_limit",
+        )
+    )
+
+
 def largest_overdue(con: duckdb.DuckDBPyConnection, scope: Scope, limit: int = 50) -> pl.DataFrame:
     """The accounts with the most overdue at D (up to limit), with their ageing buckets."""
-    return credit.account_receivables(con, scope, only="overdue", limit=limit).select(
-        "account_id",
-        "name",
-        "tier",
-        "manager_id",
-        pl.col("overdue").alias("overdue_amount"),
-        "bucket_1",
-        "bucket_2",
-        "bucket_3",
-        "bucket_4",
-        "max_days_overdue",
-        "outstanding",
-        "credit_limit",
+    return _largest_overdue(credit.account_receivables(con, scope, only="overdue", limit=limit), limit)
+
+
+def _ageing(owed: pl.DataFrame, scope: Scope) -> pl.DataFrame:
+    row = owed.row(0, named=True)
+    labels = credit.bucket_labels(scope.policy)
+    return pl.DataFrame(
+        {"age_bucket": list(labels), "overdue_amount": [float(row[f"bucket_{n}"] or 0) for n in range(1, 5)]},
+        schema={"age_bucket": pl.String, "overdue_amount": pl.Float64},
     )
 
 
 def ageing(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     """Overdue receivables at D in each ageing bucket (bucket names from the configured edges)."""
-    owed = credit.receivables(con, scope).row(0, named=True)
-    labels = credit.bucket_labels(scope.policy)
-    return pl.DataFrame(
-        {"age_bucket": list(labels), "overdue_amount": [float(owed[f"bucket_{n}"] or 0) for n in range(1, 5)]},
-        schema={"age_bucket": pl.String, "overdue_amount": pl.Float64},
-    )
+    return _ageing(credit.receivables(con, scope), scope)
+
+
+def _overdue_by_manager(by_manager: pl.DataFrame) -> pl.DataFrame:
+    return by_manager.select(
+        "manager_id",
+        "outstanding",
+        pl.col("overdue").alias("overdue_amount"),
+        "overdue_accounts",
+        "over_limit_accounts",
+        "utilisation",
+    ).sort(["overdue_amount", "manager_id"], descending=[True, False])
+
+
+def overdue_by_manager(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Per manager: outstanding, overdue and over-limit accounts at D, most overdue first."""
+    return _overdue_by_manager(credit.receivables(con, scope, by="manager"))
+
+
+def credit_view(con: duckdb.DuckDBPyConnection, scope: Scope, limit: int = 50) -> dict[str, pl.DataFrame]:
+    """What the Credit page shows from the receivables at D, reading each account's open orders three times, not five.
+
+    receivables (owed), ageing, over_limit, overdue_by_manager (by_manager) and largest_overdue (largest).
+    """
+    owed = credit.receivables(con, scope)
+    accounts = credit.account_receivables(con, scope)
+    return {
+        "owed": owed,
+        "ageing": _ageing(owed, scope),
+        "over_limit": _over_limit(accounts),
+        "by_manager": _overdue_by_manager(credit.receivables(con, scope, by="manager")),
+        "largest": _largest_overdue(accounts, limit),
+    }
 
 
 def ends(frame: pl.DataFrame, column: str, n: int = ENDS) -> pl.DataFrame:
@@ -154,22 +204,6 @@ def ends(frame: pl.DataFrame, column: str, n: int = ENDS) -> pl.DataFrame:
 def health_by_manager(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     """Per manager: accounts in each band and the mean score, with the manager's name."""
     return health.health_summary(con, scope, by="manager")
-
-
-def overdue_by_manager(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
-    """Per manager: outstanding, overdue and over-limit accounts at D, most overdue first."""
-    return (
-        credit.receivables(con, scope, by="manager")
-        .select(
-            "manager_id",
-            "outstanding",
-            pl.col("overdue").alias("overdue_amount"),
-            "overdue_accounts",
-            "over_limit_accounts",
-            "utilisation",
-        )
-        .sort(["overdue_amount", "manager_id"], descending=[True, False])
-    )
 
 
 def account_signals(con: duckdb.DuckDBPyConnection, scope: Scope, account_id: str) -> pl.DataFrame:

@@ -178,6 +178,17 @@ def test_accounts_over_their_limit_and_the_largest_overdue(con):
     ]
 
 
+def test_the_credit_pages_view_is_the_metrics_it_gathers(con):
+    view = risk.credit_view(con, SALES, limit=2)
+    assert view["owed"]["outstanding"][0] == 2200.0
+    assert view["ageing"]["overdue_amount"].to_list() == [350.0, 400.0, 70.0, 680.0]
+    assert rows(view["over_limit"], "account_id", "over_by") == [("R1", 400.0), ("R3", 120.0)]
+    assert view["over_limit"].equals(risk.over_limit(con, SALES))
+    assert rows(view["by_manager"], "manager_id", "overdue_amount") == [("M1", 1300.0), ("M2", 200.0)]
+    assert rows(view["largest"], "account_id") == [("R1",), ("R2",)]
+    assert view["largest"].equals(risk.largest_overdue(con, SALES, limit=2))
+
+
 def test_a_manager_sees_only_their_own_receivables(con):
     own = Scope(as_of=D, start=YTD.start, end=YTD.end, allowed_accounts=frozenset({"R3", "R4", "R5", "R6"}))
     owed = credit.receivables(con, own).row(0, named=True)
