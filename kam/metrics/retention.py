@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import duckdb
 import polars as pl
 
@@ -29,33 +31,65 @@ def repeat_rate(con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None = N
     base = accounts with an order above 0 in the lookback before the period's start; repeat =
     those of them with an order above 0 in the period; by tier: the tier at D.
     """
+    return repeat_rates(con, [scope], by)[0]
+
+
+def repeat_rates(con: duckdb.DuckDBPyConnection, scopes: list[Scope], by: str | None = None) -> list[pl.DataFrame]:
+    """repeat_rate of each scope, from one pass over the orders; the scopes differ in their period only."""
+    first = scopes[0]
+    params: dict[str, Any] = {}
+    flags, counts = [], []
+    for n, scope in enumerate(scopes):
+        own = scope.params()
+        params |= {
+            f"from_{n}": own["repeat_from"],
+            f"to_{n}": own["repeat_to"],
+            f"start_{n}": own["start"],
+            f"end_{n}": own["period_end"],
+        }
+        # The names are numbered in the code, never taken from input.
+        flags.append(
+            f"bool_or(o.order_date BETWEEN $from_{n} AND $to_{n}) AS before_{n}, "
+            f"bool_or(o.order_date BETWEEN $start_{n} AND $end_{n}) AS again_{n}"
+        )
+        counts.append(f"""
+        SELECT {n} AS period, {group_column(by)} AS grp,
+               count(*) AS base,
+               count(*) FILTER (WHERE b.again_{n}) AS repeat
+        FROM bought AS b
+        JOIN scoped AS s USING (account_id)
+        WHERE b.before_{n}
+        GROUP BY grp""")
+    params |= {
+        "orders_from": min(params[f"from_{n}"] for n in range(len(scopes))),
+        "orders_to": max(params[f"end_{n}"] for n in range(len(scopes))),
+    }
     frame = run(
         con,
-        scope,
+        first,
         f"""
         WITH {SCOPED},
         bought AS (
-            SELECT o.account_id,
-                   bool_or(o.order_date BETWEEN $repeat_from AND $repeat_to) AS before,
-                   bool_or(o.order_date BETWEEN $start AND $period_end) AS again
+            SELECT o.account_id, {", ".join(flags)}
             FROM orders AS o
-            WHERE o.amount > 0 AND o.order_date BETWEEN $repeat_from AND $period_end
+            WHERE o.amount > 0 AND o.order_date BETWEEN $orders_from AND $orders_to
               AND o.account_id IN (SELECT account_id FROM scoped)
             GROUP BY o.account_id
         )
-        SELECT {group_column(by)} AS grp,
-               count(*) AS base,
-               count(*) FILTER (WHERE b.again) AS repeat
-        FROM bought AS b
-        JOIN scoped AS s USING (account_id)
-        WHERE b.before
-        GROUP BY grp
-        ORDER BY grp
+        {" UNION ALL ".join(counts)}
+        ORDER BY period, grp
         """,
+        **params,
     )
-    if by is None and frame.is_empty():
-        frame = pl.DataFrame({"grp": ["all"], "base": [0], "repeat": [0]}, schema=frame.schema)
-    return frame.with_columns(repeat_rate=ratio(pl.col("repeat"), pl.col("base"))).rename({"grp": group_name(by)})
+    rates = []
+    for n in range(len(scopes)):
+        rate = frame.filter(pl.col("period") == n).drop("period")
+        if by is None and rate.is_empty():
+            rate = pl.DataFrame({"grp": ["all"], "base": [0], "repeat": [0]}, schema=rate.schema)
+        rates.append(
+            rate.with_columns(repeat_rate=ratio(pl.col("repeat"), pl.col("base"))).rename({"grp": group_name(by)})
+        )
+    return rates
 
 
 def churn_by_reason(con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None = None) -> pl.DataFrame:

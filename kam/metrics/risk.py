@@ -233,15 +233,14 @@ def year_to_date(scope: Scope) -> Scope:
 
 def repeat_rate_by_quarter(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     """The repeat-purchase rate of each quarter of D's year up to D (a quarter begun by D)."""
-    rows = []
     year = scope.as_of.year
-    for quarter in range(4):
-        start = date(year, 3 * quarter + 1, 1)
-        if start > scope.as_of:
-            break
-        end = period_bounds("quarter", start)[1]
-        rate = retention.repeat_rate(con, scope.with_period(start, end)).row(0, named=True)
-        rows.append({"period": f"{year} Q{quarter + 1}", "base": rate["base"], "repeat": rate["repeat"]})
+    starts = [start for start in (date(year, month, 1) for month in (1, 4, 7, 10)) if start <= scope.as_of]
+    quarters = [scope.with_period(start, period_bounds("quarter", start)[1]) for start in starts]
+    rates = retention.repeat_rates(con, quarters)
+    rows = [
+        {"period": f"{year} Q{n + 1}", "base": rate["base"][0], "repeat": rate["repeat"][0]}
+        for n, rate in enumerate(rates)
+    ]
     frame = pl.DataFrame(rows, schema={"period": pl.String, "base": pl.Int64, "repeat": pl.Int64}, orient="row")
     return frame.with_columns(
         repeat_rate=pl.when(pl.col("base") > 0).then(pl.col("repeat") / pl.col("base")).otherwise(None)

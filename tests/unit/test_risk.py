@@ -207,6 +207,18 @@ def test_repeat_rate_counts_an_account_that_churned_in_the_period(con):
     assert rows(by_tier, "tier", "base", "repeat") == [("A", 1, 1), ("B", 1, 1), ("C", 1, 0)]
 
 
+def test_repeat_rate_of_each_quarter_up_to_d(con):
+    # Q1 looks back over 2025: R1 (P0), R5 (U1, U2), R6 (W1); only R5 buys again (U3, U4).
+    # Q2 looks back over 2025-04-01..2026-03-31: R1 (P0), R2 (Q1), R5 (U3, U4), R6 (W1); only R1 again (P4).
+    quarters = risk.repeat_rate_by_quarter(con, SALES)
+    assert rows(quarters, "period", "base", "repeat", "repeat_rate") == [
+        ("2026 Q1", 3, 1, pytest.approx(1 / 3)),
+        ("2026 Q2", 4, 1, pytest.approx(1 / 4)),
+    ]
+    q2 = retention.repeat_rate(con, SALES.with_period(date(2026, 4, 1), date(2026, 6, 30))).row(0, named=True)
+    assert (q2["base"], q2["repeat"]) == (4, 1)
+
+
 def test_churn_by_cause_and_the_revenue_lost(con):
     # R5: orders 2025-03-10..2026-03-09 are U2 20 + U3 80 (U1 is a day too early, U4 on the churn day too late).
     # R6: 2025-02-01..2026-01-31: W1 300.
