@@ -19,6 +19,8 @@ churned AS (
                FROM orders AS o
                WHERE o.account_id = s.account_id
                  AND o.order_date BETWEEN s.churned_on - $lost_days AND s.churned_on - 1
+                 -- every such window lies in this one: the orders outside it are not read
+                 AND o.order_date BETWEEN $start - $lost_days AND $period_end - 1
            ), 0) AS lost_revenue
     FROM scoped AS s
     WHERE s.churned_on BETWEEN $start AND $period_end
