@@ -237,6 +237,12 @@ def test_churn_by_cause_and_the_revenue_lost(con):
     ]
 
 
+def test_lost_revenue_over_a_period_of_the_churn_day_alone(con):
+    # R5 churned 2026-03-10: its last year, 2025-03-10..2026-03-09, holds U2 20 (on its first day) and U3 80.
+    day = SALES.with_period(date(2026, 3, 10), date(2026, 3, 10))
+    assert rows(retention.churned_with_losses(con, day), "account_id", "lost_revenue") == [("R5", 100.0)]
+
+
 # --- health ---------------------------------------------------------------------------
 
 
