@@ -107,12 +107,26 @@ def receivables(con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None = N
 
     A group's utilisation = outstanding of its accounts with a limit above 0 / the sum of those limits.
     """
+    return _receivables(con, scope, by, total=False)[1]
+
+
+def receivables_with_total(con: duckdb.DuckDBPyConnection, scope: Scope, by: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """receivables(scope) and receivables(scope, by), from one pass over the open orders."""
+    total, groups = _receivables(con, scope, by, total=True)
+    assert total is not None
+    return total, groups
+
+
+def _receivables(
+    con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None, total: bool
+) -> tuple[pl.DataFrame | None, pl.DataFrame]:
     frame = run(
         con,
         scope,
         f"""
         WITH {SCOPED}, {OPEN_ORDERS}
         SELECT {group_column(by)} AS grp,
+               grouping(grp) AS whole,
                count(*) AS accounts,
                sum(s.outstanding) AS outstanding,
                sum(s.overdue) AS overdue,
@@ -125,10 +139,19 @@ def receivables(con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None = N
                coalesce(sum(s.outstanding) FILTER (WHERE s.credit_limit > 0), 0) AS limited_outstanding,
                coalesce(sum(s.credit_limit) FILTER (WHERE s.credit_limit > 0), 0) AS credit_limits
         FROM judged_receivables AS s
-        GROUP BY grp
-        ORDER BY grp
+        GROUP BY {"GROUPING SETS ((grp), ())" if total else "grp"}
+        ORDER BY whole, grp
         """,
     )
+    groups = _finish(frame.filter(pl.col("whole") == 0).drop("whole"), by)
+    if not total:
+        return None, groups
+    # The total of a scope of no account comes with empty sums: shown as zeros, as receivables() shows it.
+    whole = frame.filter((pl.col("whole") == 1) & (pl.col("accounts") > 0)).drop("whole")
+    return _finish(whole.with_columns(grp=pl.lit("all")), None), groups
+
+
+def _finish(frame: pl.DataFrame, by: str | None) -> pl.DataFrame:
     if by is None and frame.is_empty():
         frame = pl.DataFrame(
             [{"grp": "all"} | {c: 0 for c in frame.columns if c != "grp"}], schema=frame.schema, orient="row"

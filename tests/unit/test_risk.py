@@ -189,6 +189,18 @@ def test_the_credit_pages_view_is_the_metrics_it_gathers(con):
     assert view["largest"].equals(risk.largest_overdue(con, SALES, limit=2))
 
 
+def test_receivables_with_their_total_from_one_pass(con):
+    total, by_manager = credit.receivables_with_total(con, SALES, "manager")
+    assert rows(total, "scope", "accounts", "outstanding", "over_limit_accounts") == [("all", 6, 2200.0, 2)]
+    assert total.equals(credit.receivables(con, SALES))
+    assert by_manager.equals(credit.receivables(con, SALES, by="manager"))
+    # No account in scope: a total of zeros and no manager.
+    nobody = dataclasses.replace(SALES, allowed_accounts=frozenset())
+    total, by_manager = credit.receivables_with_total(con, nobody, "manager")
+    assert rows(total, "scope", "accounts", "outstanding", "utilisation") == [("all", 0, 0.0, None)]
+    assert total.equals(credit.receivables(con, nobody)) and by_manager.is_empty()
+
+
 def test_a_manager_sees_only_their_own_receivables(con):
     own = Scope(as_of=D, start=YTD.start, end=YTD.end, allowed_accounts=frozenset({"R3", "R4", "R5", "R6"}))
     owed = credit.receivables(con, own).row(0, named=True)
