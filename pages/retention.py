@@ -22,13 +22,14 @@ basis = st.segmented_control(
 shown = scope if basis == SIDEBAR else risk.year_to_date(scope)
 dashboard.prefetch(
     (retention.churn_by_reason, shown, {}),
+    (risk.repeat_view, shown, {}),
     (retention.churn_by_month, shown, {}),
-    (retention.repeat_rate, shown, {}),
-    (retention.repeat_rate, shown, {"by": "tier"}),
     (retention.churned_with_losses, shown, {}),
 )
 causes = dashboard.cached(retention.churn_by_reason, shown)
-rate = dashboard.cached(retention.repeat_rate, shown).row(0, named=True)
+# The rate over the period shown, by tier, and over each quarter of D's year (whichever period is shown).
+repeat = dashboard.cached(risk.repeat_view, shown)
+rate = repeat["rate"].row(0, named=True)
 
 st.title(_("Retention"))
 st.caption(
@@ -69,13 +70,13 @@ chart_with_table(
 )
 
 st.header(_("Repeat-purchase rate"))
-quarters = dashboard.cached(risk.repeat_rate_by_quarter, scope)
+quarters = repeat["quarters"]
 chart_with_table(
     figure(charts.share_by, quarters, "period", "repeat_rate", _("Repeat-purchase rate"), _("Quarter")),
     quarters,
     "repeat-rate-by-quarter",
 )
-by_tier = dashboard.cached(retention.repeat_rate, shown, by="tier")
+by_tier = repeat["by_tier"]
 chart_with_table(
     figure(charts.share_by, by_tier, "tier", "repeat_rate", _("Repeat-purchase rate"), _("Tier"), color="tier"),
     by_tier,

@@ -33,15 +33,18 @@ def repeat_rate(con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None = N
     base = accounts with an order above 0 in the lookback before the period's start; repeat =
     those of them with an order above 0 in the period; by tier: the tier at D.
     """
-    return repeat_rates(con, [scope], by)[0]
+    return repeat_rates(con, [(scope, by)])[0]
 
 
-def repeat_rates(con: duckdb.DuckDBPyConnection, scopes: list[Scope], by: str | None = None) -> list[pl.DataFrame]:
-    """repeat_rate of each scope, from one pass over the orders; the scopes differ in their period only."""
-    first = scopes[0]
+def repeat_rates(con: duckdb.DuckDBPyConnection, asks: list[tuple[Scope, str | None]]) -> list[pl.DataFrame]:
+    """repeat_rate(scope, by) of each (scope, by) asked, from one pass over the orders.
+
+    The scopes may differ in their period only.
+    """
+    first = asks[0][0]
     params: dict[str, Any] = {}
     flags, counts = [], []
-    for n, scope in enumerate(scopes):
+    for n, (scope, by) in enumerate(asks):
         own = scope.params()
         params |= {
             f"from_{n}": own["repeat_from"],
@@ -63,8 +66,8 @@ def repeat_rates(con: duckdb.DuckDBPyConnection, scopes: list[Scope], by: str | 
         WHERE b.before_{n}
         GROUP BY grp""")
     params |= {
-        "orders_from": min(params[f"from_{n}"] for n in range(len(scopes))),
-        "orders_to": max(params[f"end_{n}"] for n in range(len(scopes))),
+        "orders_from": min(params[f"from_{n}"] for n in range(len(asks))),
+        "orders_to": max(params[f"end_{n}"] for n in range(len(asks))),
     }
     frame = run(
         con,
@@ -84,7 +87,7 @@ def repeat_rates(con: duckdb.DuckDBPyConnection, scopes: list[Scope], by: str | 
         **params,
     )
     rates = []
-    for n in range(len(scopes)):
+    for n, (_scope, by) in enumerate(asks):
         rate = frame.filter(pl.col("period") == n).drop("period")
         if by is None and rate.is_empty():
             rate = pl.DataFrame({"grp": ["all"], "base": [0], "repeat": [0]}, schema=rate.schema)

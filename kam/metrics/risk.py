@@ -231,20 +231,38 @@ def year_to_date(scope: Scope) -> Scope:
     return scope.with_period(*period_bounds("ytd", scope.as_of))
 
 
-def repeat_rate_by_quarter(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
-    """The repeat-purchase rate of each quarter of D's year up to D (a quarter begun by D)."""
-    year = scope.as_of.year
-    starts = [start for start in (date(year, month, 1) for month in (1, 4, 7, 10)) if start <= scope.as_of]
-    quarters = [scope.with_period(start, period_bounds("quarter", start)[1]) for start in starts]
-    rates = retention.repeat_rates(con, quarters)
+def _quarters(scope: Scope) -> list[Scope]:
+    """The scope over each quarter of D's year begun by D."""
+    starts = [start for start in (date(scope.as_of.year, month, 1) for month in (1, 4, 7, 10)) if start <= scope.as_of]
+    return [scope.with_period(start, period_bounds("quarter", start)[1]) for start in starts]
+
+
+def _by_quarter(quarters: list[Scope], rates: list[pl.DataFrame]) -> pl.DataFrame:
     rows = [
-        {"period": f"{year} Q{n + 1}", "base": rate["base"][0], "repeat": rate["repeat"][0]}
-        for n, rate in enumerate(rates)
+        {"period": f"{q.start.year} Q{(q.start.month - 1) // 3 + 1}", "base": r["base"][0], "repeat": r["repeat"][0]}
+        for q, r in zip(quarters, rates, strict=True)
     ]
     frame = pl.DataFrame(rows, schema={"period": pl.String, "base": pl.Int64, "repeat": pl.Int64}, orient="row")
     return frame.with_columns(
         repeat_rate=pl.when(pl.col("base") > 0).then(pl.col("repeat") / pl.col("base")).otherwise(None)
     )
+
+
+def repeat_rate_by_quarter(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """The repeat-purchase rate of each quarter of D's year up to D (a quarter begun by D)."""
+    quarters = _quarters(scope)
+    return _by_quarter(quarters, retention.repeat_rates(con, [(quarter, None) for quarter in quarters]))
+
+
+def repeat_view(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, pl.DataFrame]:
+    """What the Retention page shows of the repeat-purchase rate, from one pass over the orders.
+
+    repeat_rate of the scope (rate), by tier (by_tier), and repeat_rate_by_quarter (quarters).
+    """
+    quarters = _quarters(scope)
+    asks = [(scope, None), (scope, "tier"), *((quarter, None) for quarter in quarters)]
+    rate, by_tier, *rates = retention.repeat_rates(con, asks)
+    return {"rate": rate, "by_tier": by_tier, "quarters": _by_quarter(quarters, rates)}
 
 
 def warning_signs_reported(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:

@@ -231,6 +231,16 @@ def test_repeat_rate_of_each_quarter_up_to_d(con):
     assert (q2["base"], q2["repeat"]) == (4, 1)
 
 
+def test_the_retention_pages_repeat_rates_from_one_pass(con):
+    view = risk.repeat_view(con, SALES)
+    assert rows(view["rate"], "scope", "base", "repeat") == [("all", 3, 2)]
+    assert rows(view["by_tier"], "tier", "base", "repeat") == [("A", 1, 1), ("B", 1, 1), ("C", 1, 0)]
+    assert rows(view["quarters"], "period", "base", "repeat") == [("2026 Q1", 3, 1), ("2026 Q2", 4, 1)]
+    assert view["rate"].equals(retention.repeat_rate(con, SALES))
+    assert view["by_tier"].equals(retention.repeat_rate(con, SALES, by="tier"))
+    assert view["quarters"].equals(risk.repeat_rate_by_quarter(con, SALES))
+
+
 def test_churn_by_cause_and_the_revenue_lost(con):
     # R5: orders 2025-03-10..2026-03-09 are U2 20 + U3 80 (U1 is a day too early, U4 on the churn day too late).
     # R6: 2025-02-01..2026-01-31: W1 300.
