@@ -39,6 +39,7 @@ row[3].metric(
 st.header(_("Overdue by age"))
 buckets = view["ageing"]
 chart_with_table(figure(charts.receivables_ageing, buckets), buckets, "overdue-by-age")
+
 limited = view["over_limit"]
 st.header(_("Accounts over their limit ({count})").format(count=limited.height))
 if limited.is_empty():

@@ -52,6 +52,7 @@ by_tier = view["tier"]
 chart_with_table(figure(charts.health_bands, by_tier, "tier", _("Tier")), by_tier, "health-by-tier")
 by_region = view["region"]
 chart_with_table(figure(charts.health_bands, by_region, "region", _("Region")), by_region, "health-by-region")
-by_manager = view["manager"]st.caption(_("Managers: the {n} lowest and {n} highest by mean score.").format(n=risk.ENDS))
+by_manager = view["manager"]
+st.caption(_("Managers: the {n} lowest and {n} highest by mean score.").format(n=risk.ENDS))
 ends = risk.ends(by_manager, "mean_score")
 chart_with_table(figure(charts.health_bands, named(ends), "manager_id", _("Manager")), by_manager, "health-by-manager")
