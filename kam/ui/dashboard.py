@@ -236,9 +236,10 @@ _tokens = itertools.count(1)
 
 
 def _shared(value: T) -> T:
-    # A dict or a number cannot be held weakly: nothing is derived from those.
-    with contextlib.suppress(TypeError):
-        _shared_objects[id(value)] = value
+    # A dict or a number cannot be held weakly: what a dict holds (a page's view of several tables) can.
+    for part in value.values() if isinstance(value, dict) else (value,):
+        with contextlib.suppress(TypeError):
+            _shared_objects[id(part)] = part
     return value
 
 

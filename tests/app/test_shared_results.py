@@ -24,6 +24,13 @@ def test_a_cached_result_is_one_object_for_every_call(portfolio: Path):
     assert dashboard.cached_for(version, "en", _metric, _scope_of_portfolio()) is shared
     assert dashboard.is_shared(shared)
     assert not dashboard.is_shared(_frame())
+    # A page's view of several tables (a dict): each table is shared.
+    view = dashboard.cached_for(version, "en", _view, _scope_of_portfolio())
+    assert dashboard.is_shared(view["table"]) and view["count"] == 2
+
+
+def _view(_con: object, _scope: object) -> dict:
+    return {"table": _frame(), "count": 2}
 
 
 def _metric(_con: object, _scope: object) -> pl.DataFrame:
