@@ -231,6 +231,9 @@ _shared_objects: weakref.WeakValueDictionary[int, Any] = weakref.WeakValueDictio
 # (the object, what was built). Holding the object keeps its identity from being reused.
 _derived: OrderedDict[tuple, tuple[Any, Any]] = OrderedDict()
 _derived_lock = threading.Lock()
+# One lock per key being built or kept.
+_building: dict[tuple, threading.Lock] = {}
+_building_lock = threading.Lock()
 DERIVED_ENTRIES = 600
 _tokens = itertools.count(1)
 
@@ -261,16 +264,22 @@ def derived(build: Callable[..., T], value: Any, *args: Hashable, **options: Has
         return build(value, *args, **options)
     if not is_shared(value):
         return build(value, *args, **options)
-    with _derived_lock:
-        held = _derived.get(key)
-        if held is not None and held[0] is value:
-            _derived.move_to_end(key)
-            return held[1]
-    built = _shared(build(value, *args, **options))
-    with _derived_lock:
-        _derived[key] = (value, built)
-        while len(_derived) > DERIVED_ENTRIES:
-            _derived.popitem(last=False)
+    # Sessions asking at once wait for one build: each building its own would also give each its own
+    # object, and so its own token and drawn table.
+    with _building_lock:
+        building = _building.setdefault(key, threading.Lock())
+    with building:
+        with _derived_lock:
+            held = _derived.get(key)
+            if held is not None and held[0] is value:
+                _derived.move_to_end(key)
+                return held[1]
+        built = _shared(build(value, *args, **options))
+        with _derived_lock:
+            _derived[key] = (value, built)
+            while len(_derived) > DERIVED_ENTRIES:
+                gone, _ = _derived.popitem(last=False)
+                _building.pop(gone, None)
     return built
 
 

@@ -197,8 +197,8 @@ def table(
 
 # A drawn table is kept and replayed, as Streamlit replays what a cached function drew: turning the rows into
 # what the browser reads (and, for durations, a Styler formatting every cell) cost each run of a page more than
-# anything else on it.
-@st.cache_data(show_spinner=False, max_entries=600)
+# anything else on it. Each entry holds the table as sent: a few hundred of the latest are kept.
+@st.cache_data(show_spinner=False, max_entries=300)
 def _show_shared(shared: int, overrides: dict[str, Override], height: int | str | None, _frame: pl.DataFrame) -> None:
     # shared: dashboard.token of the frame, which stands for its rows and the run's language (its headers).
     _show(_frame, overrides, height)

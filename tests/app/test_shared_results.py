@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import polars as pl
@@ -104,3 +106,20 @@ def test_the_overview_builds_its_chart_and_draws_its_tables_once_for_every_sessi
     # The second session is shown the same tables, replayed.
     assert [frame.value.shape for frame in second.dataframe] == drawn
     assert second.get("plotly_chart")
+
+
+def test_sessions_asking_at_once_wait_for_one_build(portfolio: Path):
+    start("tiers")
+    shared = dashboard.cached_for(("v", 3), "en", _metric, _scope_of_portfolio())
+    built = []
+
+    def slow(frame: pl.DataFrame) -> list[str]:
+        built.append(frame.height)
+        time.sleep(0.2)
+        return list(frame["manager_id"])
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda _: dashboard.derived(slow, shared), range(8)))
+    # One build, and every session holds the same object (so the same token, the same drawn table).
+    assert built == [2]
+    assert all(result is results[0] for result in results)
