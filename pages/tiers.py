@@ -10,7 +10,7 @@ from kam.metrics import managers, tier_review, tiers
 from kam.present import charts
 from kam.present.columns import tier_name
 from kam.ui import dashboard
-from kam.ui.widgets import NO_DATA, chart_with_table, clickable, drill, figure, follow_click, table
+from kam.ui.widgets import NO_DATA, chart_with_table, clickable, drill, figure, follow_click, only, table
 
 scope = dashboard.scope()
 distribution = dashboard.cached(tiers.tier_distribution, scope)
@@ -78,7 +78,7 @@ st.subheader(_("Revenue Pareto and suggested tiers"))
 if has_revenue:
     chart_with_table(
         figure(charts.pareto, abc, scope.policy.abc_cutoffs),
-        abc.select("rank", "account_id", "name", "tier", "suggested_tier", "revenue_12m", "cumulative_share"),
+        only(abc, "rank", "account_id", "name", "tier", "suggested_tier", "revenue_12m", "cumulative_share"),
         "abc-suggestion",
         rank="#",
         suggested_tier=_("ABC"),

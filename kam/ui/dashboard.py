@@ -257,7 +257,7 @@ def derived(build: Callable[..., T], value: Any, *args: Hashable, **options: Has
 
     A value that is not shared (made in this run) is built from each time, as are unhashable arguments.
     """
-    key = (build, id(value), args, tuple(sorted(options.items())), i18n.language())
+    key = (build, id(value), _frozen(args), _frozen(options), i18n.language())
     try:
         hash(key)
     except TypeError:
@@ -281,6 +281,15 @@ def derived(build: Callable[..., T], value: Any, *args: Hashable, **options: Has
                 gone, _ = _derived.popitem(last=False)
                 _building.pop(gone, None)
     return built
+
+
+def _frozen(value: Any) -> Any:
+    """A dict's items, sorted, in place of the dict (settings such as the ABC cut-offs come as dicts)."""
+    if isinstance(value, dict):
+        return tuple(sorted((key, _frozen(item)) for key, item in value.items()))
+    if isinstance(value, tuple):
+        return tuple(_frozen(item) for item in value)
+    return value
 
 
 def _new_token(_value: Any) -> int:

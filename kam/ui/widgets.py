@@ -61,6 +61,15 @@ def _readable(frame: pl.DataFrame) -> pl.DataFrame:
     return columns.readable(frame, manager_names())
 
 
+def only(frame: pl.DataFrame, *names: str) -> pl.DataFrame:
+    """The frame's columns of those names, in that order: taken once from a cached frame, and shared like it."""
+    return dashboard.derived(_select, frame, *names)
+
+
+def _select(frame: pl.DataFrame, *names: str) -> pl.DataFrame:
+    return frame.select(names)
+
+
 def figure(build: Callable[..., go.Figure], frame: pl.DataFrame, *args: Any, **options: Any) -> go.Figure:
     """build(frame, *args, **options): a chart of the frame, built once per cached frame and language and shared
     by every session (Plotly builds a figure slowly; st.plotly_chart only reads it)."""

@@ -123,3 +123,22 @@ def test_sessions_asking_at_once_wait_for_one_build(portfolio: Path):
     # One build, and every session holds the same object (so the same token, the same drawn table).
     assert built == [2]
     assert all(result is results[0] for result in results)
+
+
+def test_settings_given_as_a_dict_and_a_choice_of_columns_are_kept_too(portfolio: Path):
+    start("tiers")
+    shared = dashboard.cached_for(("v", 4), "en", _metric, _scope_of_portfolio())
+    built = []
+
+    def build(frame: pl.DataFrame, cutoffs: dict[str, float]) -> int:
+        built.append(cutoffs)
+        return len(built)
+
+    # The ABC cut-offs come as a dict: the same cut-offs, in any order, are the same figure.
+    assert dashboard.derived(build, shared, {"A": 0.8, "B": 0.95}) == 1
+    assert dashboard.derived(build, shared, {"B": 0.95, "A": 0.8}) == 1
+    assert dashboard.derived(build, shared, {"A": 0.7, "B": 0.95}) == 2
+    picked = widgets.only(shared, "revenue", "manager_id")
+    assert widgets.only(shared, "revenue", "manager_id") is picked
+    assert picked.columns == ["revenue", "manager_id"] and picked["revenue"].to_list() == [10.0, 20.0]
+    assert dashboard.token(picked) is not None
