@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 from datetime import datetime
@@ -12,7 +13,7 @@ import streamlit as st
 from kam.config import settings
 from kam.jobs import briefs
 from kam.reports.brief import mail_files
-from kam.ui import dashboard
+from kam.ui import background, dashboard
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,9 @@ def _loop(con: duckdb.DuckDBPyConnection, stop: threading.Event) -> None:
 @st.cache_resource(show_spinner=False)
 def _start(path: str, _con: duckdb.DuckDBPyConnection) -> threading.Event:
     stop = threading.Event()
-    threading.Thread(target=_loop, args=(_con, stop), name=f"brief-mailer {path}", daemon=True).start()
+    thread = threading.Thread(target=_loop, args=(_con, stop), name=f"brief-mailer {path}", daemon=True)
+    thread.start()
+    atexit.register(background.stop, stop, thread)
     return stop
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 from pathlib import Path
@@ -12,7 +13,7 @@ import streamlit as st
 from kam.config import settings
 from kam.ingest import loader, uploads
 from kam.store import audit, backup
-from kam.ui import dashboard
+from kam.ui import background, dashboard
 
 log = logging.getLogger("kam")
 BACKUP_BY = "daily backup"
@@ -48,7 +49,9 @@ def _loop(con: duckdb.DuckDBPyConnection, stop: threading.Event, every: float) -
 def _start(path: str, _con: duckdb.DuckDBPyConnection) -> threading.Event:
     stop = threading.Event()
     every = settings().import_watch_seconds or 300
-    threading.Thread(target=_loop, args=(_con, stop, every), name=f"watcher {path}", daemon=True).start()
+    thread = threading.Thread(target=_loop, args=(_con, stop, every), name=f"watcher {path}", daemon=True)
+    thread.start()
+    atexit.register(background.stop, stop, thread)
     return stop
 
 
