@@ -433,8 +433,11 @@ def _readable_groups(frame: pl.DataFrame, column: str) -> pl.DataFrame:
 def health_bands(summary: pl.DataFrame, column: str, label: str) -> go.Figure:
     """Accounts in each health band per tier, region or manager, stacked; a bar's customdata is its group."""
     summary = _readable_groups(summary, column).with_columns(group=pl.col(column))
-    long = plotly_frame(summary).unpivot(
-        index=[column, "group"], on=list(BAND_LABELS), variable_name="band", value_name="accounts"
+    long = (
+        plotly_frame(summary)
+        # The summary's own total of accounts would clash with the counts' column.
+        .select(column, "group", *BAND_LABELS)
+        .unpivot(index=[column, "group"], on=list(BAND_LABELS), variable_name="band", value_name="accounts")
     )
     names = {code: _(text) for code, text in BAND_LABELS.items()}
     long = long.with_columns(pl.col("band").replace_strict(names, return_dtype=pl.String))

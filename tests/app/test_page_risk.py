@@ -38,6 +38,7 @@ def texts(at) -> str:
 def test_a_manager_sees_only_their_own_accounts_on_the_risk_pages(risky, page):
     at = start(page, user=ZHANG, as_of="2026-06-30")
     assert not at.exception
+    assert [e.value for e in at.error] == []
     assert at.session_state["scope"].allowed_accounts == frozenset(OWN)
     shown = texts(at)
     for other in OTHERS:
