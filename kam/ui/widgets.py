@@ -21,7 +21,7 @@ from kam.metrics.filters import describe
 from kam.present import columns
 from kam.present.columns import Column, Kind, Override
 from kam.present.downloads import table_csv
-from kam.present.formatting import MISSING
+from kam.present.formatting import MISSING, number
 from kam.present.text import markdown_text
 from kam.ui import dashboard
 from kam.vocabulary import Term
@@ -32,6 +32,9 @@ GOOD_FILL, WARN_FILL, BAD_FILL = "#d5f5e3", "#fdebd0", "#fadbd8"
 # browser), in a fixed height, its figures formatted by the column configuration instead.
 STYLED_ROWS = 100
 LONG_TABLE_HEIGHT = 420
+# A table with durations has its text made cell by cell on the server (a Styler): past this many rows it
+# shows one page of them at a time, the reader picking which (its download keeps every row).
+PAGE_ROWS = 500
 NO_DATA = N_("No data for these filters. Widen the period or clear a filter in the sidebar.")
 DURATIONS = (Kind.HOURS, Kind.DAYS)
 
@@ -194,14 +197,43 @@ def table(
     overrides: a column's header, a columns.Column, or None to leave it out.
     """
     frame = named(frame)
-    shared = dashboard.token(frame)
+    styled = any(spec.kind in DURATIONS for spec in columns.plan(frame, overrides).values())
+    shown = one_page(frame, name) if styled else frame
+    shared = dashboard.token(shown)
     if shared is not None:
-        _show_shared(shared, dict(overrides), height, frame)
-    elif any(spec.kind in DURATIONS for spec in columns.plan(frame, overrides).values()):
-        _show_styled(frame, dict(overrides), height, i18n.language())
+        _show_shared(shared, dict(overrides), height, shown)
+    elif styled:
+        _show_styled(shown, dict(overrides), height, i18n.language())
     else:
-        _show(frame, overrides, height)
+        _show(shown, overrides, height)
     download(frame, name, overrides=overrides, by_filters=by_filters)
+
+
+def one_page(frame: pl.DataFrame, name: str) -> pl.DataFrame:
+    """The rows of the page of a long table the reader picks (PAGE_ROWS a page); a short table whole."""
+    if frame.height <= PAGE_ROWS:
+        return frame
+    pages = -(-frame.height // PAGE_ROWS)
+    key = f"rows-{name}"
+    if st.session_state.get(key, 0) >= pages:  # picked when the table was longer
+        st.session_state[key] = 0
+    total = frame.height
+    page = st.selectbox(
+        _("Rows shown"),
+        range(pages),
+        format_func=lambda index: _("{first}–{last} of {total}").format(
+            first=number(index * PAGE_ROWS + 1), last=number(min((index + 1) * PAGE_ROWS, total)), total=number(total)
+        ),
+        key=key,
+        help=_("The table shows {rows} rows at a time, in the order listed; its CSV download has every row.").format(
+            rows=number(PAGE_ROWS)
+        ),
+    )
+    return dashboard.derived(_rows_of_page, frame, page)
+
+
+def _rows_of_page(frame: pl.DataFrame, page: int) -> pl.DataFrame:
+    return frame.slice(page * PAGE_ROWS, PAGE_ROWS)
 
 
 # A drawn table is kept and replayed, as Streamlit replays what a cached function drew: turning the rows into

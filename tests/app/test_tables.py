@@ -5,14 +5,18 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
 import pytest
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Dataframe
 
 from kam.present.columns import is_raw_header
+from kam.ui import widgets
 from tests.apptest import start
 
 # moment.js tokens of a date column's format, as strftime
@@ -95,3 +99,31 @@ def test_a_table_of_ages_drawn_again_from_the_cache_stays_in_place_and_follows_t
     section = next(e for e in at.expander if e.label.startswith("超时未处理完的投诉"))
     [table] = section.dataframe
     assert [(row[0], row[-1]) for row in shown(table)[1]] == [("C2", "20.6 天"), ("C3", "40.0 小时")]
+
+
+def test_a_long_table_of_ages_shows_a_page_at_a_time_and_its_download_keeps_every_row(
+    portfolio: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # The two complaints past the SLA above, one row a page: the reader picks the page; the CSV has both.
+    monkeypatch.setattr(widgets, "PAGE_ROWS", 1)
+    offered: dict[str, Any] = {}
+    button = DeltaGenerator.download_button
+
+    def recording(self: DeltaGenerator, label: str, data: Any, **options: Any) -> Any:
+        offered[options.get("key") or label] = data
+        return button(self, label, data, **options)
+
+    monkeypatch.setattr(DeltaGenerator, "download_button", recording)
+    monkeypatch.setattr(st, "download_button", lambda *args, **kwargs: recording(st._main, *args, **kwargs))
+    at = start("overview", as_of="2026-06-30")
+    section = next(e for e in at.expander if e.label.startswith("Complaints past SLA"))
+    [table] = section.dataframe
+    assert [(row[0], row[-1]) for row in shown(table)[1]] == [("C2", "20.6 d")]
+    [rows] = section.selectbox
+    assert rows.label == "Rows shown"
+    assert rows.options == ["1–1 of 2", "2–2 of 2"]
+    rows.select_index(1).run()
+    section = next(e for e in at.expander if e.label.startswith("Complaints past SLA"))
+    assert [(row[0], row[-1]) for row in shown(section.dataframe[0])[1]] == [("C3", "40.0 h")]
+    csv = offered["download-open-breaches"]()
+    assert [line.split(",")[0] for line in csv.decode("utf-8-sig").splitlines()] == ["Complaint", "C2", "C3"]
