@@ -185,9 +185,17 @@ def open_page(page: Page, label: str) -> float:
     return time.perf_counter() - started
 
 
+def failures(log: Path) -> list[str]:
+    """The page failures the server logged (kam.ui.errors: the user saw a message instead of the page)."""
+    return re.findall(r"page failed \(reference \w+\)", log.read_text(encoding="utf-8", errors="replace"))
+
+
 def pages_of(browser: Browser, database: Path, user: str) -> tuple[dict[str, tuple[float, float]], float]:
-    """Each page's cold and warm time for a user, and the server CPU seconds of the cold overview."""
-    with server(database) as (url, pid, _log):
+    """Each page's cold and warm time for a user, and the server CPU seconds of the cold overview.
+
+    A page that shows the error message instead of its content stops the benchmark: its time would mean nothing.
+    """
+    with server(database) as (url, pid, log):
         page = sign_in(browser, url, user)
         cold, warm, cpu = {}, {}, 0.0
         for path, label in PAGES[1:] + PAGES[:1]:
@@ -195,6 +203,9 @@ def pages_of(browser: Browser, database: Path, user: str) -> tuple[dict[str, tup
             cold[path] = open_page(page, label) if path != "tiers" else None
             if path == "overview":
                 cpu = _cpu_seconds(pid) - before
+            if failures(log):
+                detail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-40:]
+                raise RuntimeError(f"the {label} page failed as the {user}; the server logged:\n" + "\n".join(detail))
         for path, label in PAGES[1:] + PAGES[:1]:
             warm[path] = open_page(page, label)
         page.close()
