@@ -41,7 +41,6 @@ def headline_figures(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, 
         con,
         scope,
         {
-            "distribution": tiers.distribution_metric(scope),
             "coverage": visits.coverage_metric(by="tier"),
             "attainment": visits.attainment_metric(),
             "sla": complaints.sla_metric(),
@@ -50,7 +49,6 @@ def headline_figures(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, 
             "churn": revenue.churn_metric(),
         },
     )
-    distribution = frames["distribution"]
     coverage_by_tier = frames["coverage"]
     # The whole scope's coverage from the tiers' counts: the same figure without a second pass over the visits.
     active_total, covered_total = coverage_by_tier["active_accounts"].sum(), coverage_by_tier["covered"].sum()
@@ -62,7 +60,8 @@ def headline_figures(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, 
     csat = _only_row(frames["csat"])
     money = _only_row(frames["money"])
     churn = _only_row(frames["churn"])
-    active = _by_tier(distribution, "accounts", 0)
+    # Coverage counts every active account of each tier: its denominator is the headline's active accounts.
+    active = _by_tier(coverage_by_tier, "active_accounts", 0)
     return {
         "as_of": scope.as_of.isoformat(),
         "period": {"start": scope.start.isoformat(), "end": scope.end.isoformat(), "days": scope.days},
