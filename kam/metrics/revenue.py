@@ -105,6 +105,9 @@ def summary_metric(scope: Scope, by: str | None = None, idle_groups: bool = True
         # The whole scope's one row is there anyway (of zeros without any order), so it skips the reading.
         segments["between"] = (prior_last + timedelta(days=1), min(scope.start - timedelta(days=1), scope.period_end))
     rows, params = revenue_rows(segments)
+    # revenue_rows reads only the scope's accounts (and every order's account exists: the loader rejects the
+    # others), so the whole scope's total needs no join; a group's does, for the group.
+    source = "revenue_rows AS r" if by is None else "revenue_rows AS r\n    JOIN scoped AS s USING (account_id)"
 
     def finish(frame: pl.DataFrame) -> pl.DataFrame:
         if by is None and frame.is_empty():
@@ -127,8 +130,7 @@ revenue AS (
     SELECT {group_column(by)} AS grp,
            sum(r.amount) FILTER (WHERE r.segment = 'now') AS revenue,
            sum(r.amount) FILTER (WHERE r.segment = 'prior') AS revenue_prior_year
-    FROM revenue_rows AS r
-    JOIN scoped AS s USING (account_id)
+    FROM {source}
     GROUP BY grp
 ),
 targets_by_group AS (
