@@ -219,7 +219,13 @@ def cached(metric: Callable[..., T], scope: Scope, **options: Any) -> T:
 
 
 def cached_for(version: tuple, language: str, metric: Callable[..., T], scope: Scope, **options: Any) -> T:
-    """As `cached`, for a given data version and language: also outside a page run (kam.ui.warmup)."""
+    """As `cached`, for a given data version and language: also outside a page run (kam.ui.warmup).
+
+    metric must be a module-level function: its name keys the cache, and a lambda's or a nested function's
+    name is shared by every one of them.
+    """
+    if "<" in metric.__qualname__:
+        raise TypeError(f"cached needs a module-level function, not {metric.__qualname__}")
     name = f"{metric.__module__}.{metric.__qualname__}"
     ordered = tuple(sorted(options.items()))
     return _shared(_run(call_key(name, scope, version, ordered, language), ordered, language, metric, scope))

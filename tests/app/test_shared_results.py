@@ -31,6 +31,20 @@ def test_a_cached_result_is_one_object_for_every_call(portfolio: Path):
     assert dashboard.is_shared(view["table"]) and view["count"] == 2
 
 
+def test_a_metric_without_a_name_of_its_own_is_refused(portfolio: Path):
+    # A lambda's or a nested function's name would be one cache key for every one of them.
+    start("tiers")
+    scope = _scope_of_portfolio()
+    with pytest.raises(TypeError, match="module-level function"):
+        dashboard.cached_for(("v", 3), "en", lambda _con, _scope: _frame(), scope)
+
+    def nested(_con: object, _scope: object) -> pl.DataFrame:
+        return _frame()
+
+    with pytest.raises(TypeError, match="module-level function"):
+        dashboard.cached_for(("v", 3), "en", nested, scope)
+
+
 def _view(_con: object, _scope: object) -> dict:
     return {"table": _frame(), "count": 2}
 
