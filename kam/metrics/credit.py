@@ -67,9 +67,11 @@ def bucket_labels(policy: Settings) -> tuple[str, str, str, str]:
 
 # The rows account_receivables may be narrowed to, and their orders: fixed, never taken from input.
 _ONLY = {None: "TRUE", "over_limit": "r.over_limit", "overdue": "r.is_overdue"}
+# Amounts compared to the cent: sums of the same orders may differ in their last bits from run to run
+# (the order they are added in), which must not reorder accounts that owe the same.
 _ORDER = {
-    "overdue": "r.overdue DESC, r.outstanding DESC, r.account_id",
-    "over_by": "r.outstanding - r.credit_limit DESC, r.account_id",
+    "overdue": "round(r.overdue, 2) DESC, round(r.outstanding, 2) DESC, r.account_id",
+    "over_by": "round(r.outstanding - r.credit_limit, 2) DESC, r.account_id",
 }
 
 

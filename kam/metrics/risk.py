@@ -101,7 +101,8 @@ def _over_limit(accounts: pl.DataFrame) -> pl.DataFrame:
     return (
         accounts.filter(pl.col("over_limit"))
         .with_columns(over_by=pl.col("outstanding") - pl.col("credit_limit"))
-        .sort(["over_by", "account_id"], descending=[True, False])
+        # To the cent, as account_receivables orders them: equal amounts may differ in their last bits.
+        .sort(pl.col("over_by").round(2), "account_id", descending=[True, False])
         .select(
             "account_id",
             "name",
