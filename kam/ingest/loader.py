@@ -28,7 +28,7 @@ from kam.store.schema import (
     EXPORT_TABLES,
     EXPORTS,
     EXPORTS_RUN_TO,
-    FILL_ACCOUNT_MONTH_REVENUE,
+    FILL_SUMMARIES,
     LOAD_RECORD_TABLES,
     MANAGERS,
     Column,
@@ -801,7 +801,8 @@ def build(
                 new.execute("DETACH previous")
             for table in EXPORT_TABLES:
                 _replace(new, table, good[table.name])
-            new.execute(FILL_ACCOUNT_MONTH_REVENUE)
+            for statement in FILL_SUMMARIES:
+                new.execute(statement)
             _record(new, report, source, loaded_by)
 
         exports.write_file(folder, load_id, fill)

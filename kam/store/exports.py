@@ -29,7 +29,15 @@ from typing import Any
 import duckdb
 
 from kam.store import audit
-from kam.store.schema import APP_DB_DDL, EXPORT_DDL, EXPORT_FILE_TABLES, JOINED_VIEW_NAMES, JOINED_VIEWS, SUMMARY_DDL
+from kam.store.schema import (
+    APP_DB_DDL,
+    EXPORT_DDL,
+    EXPORT_FILE_TABLES,
+    JOINED_VIEW_NAMES,
+    JOINED_VIEWS,
+    SUMMARY_DDL,
+    SUMMARY_ROWS,
+)
 from kam.store.write import write
 
 POINTER = "current"
@@ -174,12 +182,44 @@ def viewed_alias(con: duckdb.DuckDBPyConnection) -> str | None:
     return found.group(1) if found else None
 
 
-def _point_views(cur: duckdb.DuckDBPyConnection, name: str) -> None:
+def _views_on(con: duckdb.DuckDBPyConnection, name: str) -> dict[str, str]:
+    """What the view of each table of the exports file attached as name reads.
+
+    A summary the file was loaded without (made before the summary existed) is computed from its
+    orders on every read, as fast as before it existed, until the next load builds it.
+    """
+    held = {
+        table
+        for (table,) in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = $name", {"name": name}
+        ).fetchall()
+    }
     # Table names come from the fixed contract in kam.store.schema; the alias from a file name of digits.
-    for table in EXPORT_FILE_TABLES:
-        cur.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM {name}.main.{table}")
+    return {
+        table: f"SELECT * FROM {name}.main.{table}"
+        if table in held or table not in SUMMARY_ROWS
+        else SUMMARY_ROWS[table].format(db=f"{name}.main.")
+        for table in EXPORT_FILE_TABLES
+    }
+
+
+def _point_views(cur: duckdb.DuckDBPyConnection, name: str) -> None:
+    for table, reads in _views_on(cur, name).items():
+        cur.execute(f"CREATE OR REPLACE VIEW {table} AS {reads}")
     for view in JOINED_VIEWS:
         cur.execute(view)
+
+
+def _views_missing(con: duckdb.DuckDBPyConnection) -> bool:
+    """The app's database lacks a view of an exports file's table (it was made before that table existed)."""
+    [(views,)] = con.execute(
+        """
+        SELECT count(*) FROM duckdb_views()
+        WHERE database_name = current_database() AND list_contains($tables, view_name)
+        """,
+        {"tables": list(EXPORT_FILE_TABLES)},
+    ).fetchall()
+    return views < len(EXPORT_FILE_TABLES)
 
 
 def loads_in(con: duckdb.DuckDBPyConnection, name: str, after: int) -> list[dict[str, Any]]:
@@ -198,11 +238,13 @@ def loads_in(con: duckdb.DuckDBPyConnection, name: str, after: int) -> list[dict
 def follow(
     con: duckdb.DuckDBPyConnection,
     on_load: Callable[[duckdb.DuckDBPyConnection, dict[str, Any]], None] | None = None,
+    complete: bool = False,
 ) -> list[dict[str, Any]]:
     """Move the app's views to the published exports file if it is new; the loads that came with it.
 
     One write of the app's database: the views, an audit row per new load (and per failed load noted
     by another process), and on_load(cursor, load) for each. Nothing happens when nothing changed.
+    complete: also make the views of exports tables added since the app's database was made.
     """
     folder = folder_for(app_path(con))
     file = published(folder)
@@ -212,17 +254,18 @@ def follow(
     if viewed is not None and (folder / f"{viewed.removeprefix('exports_')}.duckdb").is_file():
         # A new connection: the file the views read, attached where they look for it.
         attach(con, folder / f"{viewed.removeprefix('exports_')}.duckdb", viewed)
-    if viewed == alias(file) and not (folder / FAILURES).exists():
+    if viewed == alias(file) and not (folder / FAILURES).exists() and not (complete and _views_missing(con)):
         return []
     with _SWITCHING:
         old = viewed_alias(con)
         new = attach(con, file)
+        missing = complete and _views_missing(con)
         seen = _last_switched(con)
         loads = loads_in(con, new, seen) if old != new else []
         failures = _read_failures(folder)
 
         def work(cur: duckdb.DuckDBPyConnection) -> None:
-            if old != new:
+            if old != new or missing:
                 _point_views(cur, new)
             for row in loads:
                 after = {
@@ -327,8 +370,8 @@ def read_only(app_db: Path, require_app: bool = True) -> duckdb.DuckDBPyConnecti
             if require_app:
                 con.close()
                 raise AppDataLocked(str(error)) from error
-    for table in EXPORT_FILE_TABLES:
-        con.execute(f"CREATE VIEW {table} AS SELECT * FROM exports_current.main.{table}")
+    for table, reads in _views_on(con, "exports_current").items():
+        con.execute(f"CREATE VIEW {table} AS {reads}")
     if app_tables:
         for table in app_tables:
             con.execute(f"CREATE VIEW {table} AS SELECT * FROM app.main.{table}")
@@ -393,4 +436,4 @@ def migrate(con: duckdb.DuckDBPyConnection) -> bool:
 def ensure_views(con: duckdb.DuckDBPyConnection) -> None:
     """A writable connection: migrate a one-file database, then follow the published file."""
     migrate(con)
-    follow(con)
+    follow(con, complete=True)

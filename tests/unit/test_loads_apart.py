@@ -128,6 +128,7 @@ def test_a_one_file_database_with_relations_and_no_summary_is_moved_apart(tmp_pa
             old.execute(statement)
         old.execute("DROP TABLE export_switches")
         old.execute("DROP TABLE account_month_revenue")
+        old.execute("DROP TABLE long_open_orders")
         old.execute("INSERT INTO managers VALUES ('M1', '王伟', '华东', NULL, true)")
         old.execute(
             "INSERT INTO orders (order_id, account_id, order_date, amount) "
@@ -152,6 +153,9 @@ def test_a_one_file_database_with_relations_and_no_summary_is_moved_apart(tmp_pa
         # The summary built once from the orders moved: May 3,500, June 100.
         months = "SELECT month, revenue FROM account_month_revenue ORDER BY 1"
         assert con.execute(months).fetchall() == [(date(2026, 5, 1), 3500.0), (date(2026, 6, 1), 100.0)]
+        # And the orders open longer than the split: none of the three was ever paid.
+        long_open = "SELECT order_id FROM long_open_orders ORDER BY 1"
+        assert con.execute(long_open).fetchall() == [("O1",), ("O2",), ("O3",)]
         used = "SELECT manager_id, year, revenue_target, source FROM targets_used ORDER BY year"
         assert con.execute(used).fetchall() == [("M1", 2026, 36500.0, "import"), ("M1", 2027, 50000.0, "app")]
         assert con.execute("SELECT contact_id, source FROM contacts").fetchall() == [("C-1", "app")]
