@@ -8,7 +8,7 @@ import polars as pl
 from kam.metrics.complaints import KNOWN
 from kam.metrics.credit import OPEN_ORDERS
 from kam.metrics.scope import SCOPED, Scope, group_name, run
-from kam.metrics.visits import STATUS
+from kam.metrics.visits import STATUS_WITHOUT_CHANNEL
 
 SIGNALS = ("visits", "revenue", "complaints", "satisfaction", "credit")
 BANDS = ("at_risk", "watch", "healthy")
@@ -108,7 +108,7 @@ def account_health(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame
         con,
         scope,
         f"""
-        WITH {SCOPED}, {STATUS}, {KNOWN}, {OPEN_ORDERS}, {SIGNALS_SQL}, {SCORED}
+        WITH {SCOPED}, {STATUS_WITHOUT_CHANNEL}, {KNOWN}, {OPEN_ORDERS}, {SIGNALS_SQL}, {SCORED}
         SELECT b.account_id, b.name, b.tier, b.region, b.manager_id, m.name AS manager_name, b.last_visit,
                b.visits, b.revenue, b.complaints, b.satisfaction, b.credit, b.warning_signs, b.score, b.band
         FROM banded AS b

@@ -10,14 +10,33 @@ from kam.metrics.revenue import PRORATED_TARGETS
 from kam.metrics.scope import SCOPED, Metric, Scope, group_column, group_name, ratio, run, run_metric
 
 # Per active account in scope: the latest visit on or before D, and whether it is overdue.
-# The visits read are those of the accounts in `{accounts}`.
+# The visits since $recent_visits_from (the longest cadence back from D) are grouped first, then
+# the earlier ones of only the accounts in scope without a recent visit (few), so that the
+# whole history is not grouped; a 180-day window measured cheapest at scale (longer ones group
+# more, shorter ones leave more accounts to look up). `{only_tier}` narrows to one tier at D.
 _STATUS = """
-last_visit AS (
+recent_last AS (
     SELECT account_id,
            max(visit_date) AS last_visit,
            arg_max(channel, (visit_date, visit_id)) AS last_channel
     FROM visits
-    WHERE visit_date <= $as_of AND account_id IN (SELECT account_id FROM {accounts})
+    WHERE visit_date BETWEEN $recent_visits_from AND $as_of{only_tier_visits}
+    GROUP BY account_id
+),
+not_recent AS (
+    SELECT s.account_id
+    FROM scoped AS s
+    LEFT JOIN recent_last AS r USING (account_id)
+    WHERE s.active{only_tier} AND r.account_id IS NULL
+),
+last_visit AS (
+    SELECT * FROM recent_last
+    UNION ALL
+    SELECT account_id,
+           max(visit_date) AS last_visit,
+           arg_max(channel, (visit_date, visit_id)) AS last_channel
+    FROM visits
+    WHERE visit_date < $recent_visits_from AND account_id IN (SELECT account_id FROM not_recent)
     GROUP BY account_id
 ),
 status AS (
@@ -26,11 +45,33 @@ status AS (
            ($as_of - coalesce(v.last_visit, s.created_on)) > s.cadence AS overdue
     FROM scoped AS s
     LEFT JOIN last_visit AS v USING (account_id)
+    WHERE s.active{only_tier}
+)"""
+STATUS = _STATUS.format(only_tier="", only_tier_visits=" AND account_id IN (SELECT account_id FROM scoped)")
+# The same for the accounts of one tier at D only ($tier): a tier's last visits, not everyone's.
+TIER_STATUS = _STATUS.format(
+    only_tier=" AND s.tier = $tier::VARCHAR",
+    only_tier_visits=" AND account_id IN (SELECT account_id FROM scoped WHERE tier = $tier::VARCHAR)",
+)
+
+# The same without last_channel, for queries that do not read it (account health): one pass over
+# every visit's account and date measures cheaper there than the two steps above, whose gain
+# is in not reading the channel and visit_id of every older visit.
+STATUS_WITHOUT_CHANNEL = """
+last_visit AS (
+    SELECT account_id, max(visit_date) AS last_visit
+    FROM visits
+    WHERE visit_date <= $as_of AND account_id IN (SELECT account_id FROM scoped)
+    GROUP BY account_id
+),
+status AS (
+    SELECT s.*, v.last_visit,
+           $as_of - coalesce(v.last_visit, s.created_on) AS days_since_visit,
+           ($as_of - coalesce(v.last_visit, s.created_on)) > s.cadence AS overdue
+    FROM scoped AS s
+    LEFT JOIN last_visit AS v USING (account_id)
     WHERE s.active
 )"""
-STATUS = _STATUS.format(accounts="scoped")
-# The same for the accounts of one tier at D only ($tier): a tier's last visits, not everyone's.
-TIER_STATUS = _STATUS.format(accounts="scoped WHERE tier = $tier::VARCHAR")
 
 # Whether each active account in scope is overdue at D, reading only the visits since
 # $recent_from (the longest cadence back from D): any earlier one is too old to cover any
