@@ -1,0 +1,87 @@
+"""Last visits older than the recent window, and latest surveys tied on a day (tests/portfolio.py, D 2026-06-30)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from kam.metrics import health, satisfaction, visits
+from kam.metrics.scope import Scope
+from kam.store import db
+from tests.portfolio import D, build
+
+YTD = Scope(as_of=D, start=date(2026, 1, 1), end=date(2026, 12, 31))
+
+# The recent window starts at D − 180 days = 2026-01-01. K3 (tier C, created 2026-05-01) has only earlier
+# visits: V10 on 2025-06-01, then V9 (email) and V8 (video) both on 2025-12-01, where the higher visit_id
+# (V9) is the last. K2's 2025-12-20 visit (V11) comes before its 2026-01-15 one (V4, phone).
+OLDER_VISITS = (
+    "V7,K4,M2,2026-05-01,in_person,,\n",
+    "V7,K4,M2,2026-05-01,in_person,,\n"
+    "V10,K3,M2,2025-06-01,in_person,,\n"
+    "V9,K3,M2,2025-12-01,email,,\n"
+    "V8,K3,M2,2025-12-01,video,,\n"
+    "V11,K2,M1,2025-12-20,video,,\n",
+)
+
+
+def only(*accounts: str) -> Scope:
+    return Scope(as_of=D, start=YTD.start, end=YTD.end, allowed_accounts=frozenset(accounts))
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory: pytest.TempPathFactory):
+    # K3 gets a second survey on the day of its only one (S5, 06-05, score 3): S50, score 1, "差"; by
+    # (surveyed_on, survey_id) S50 is the latest and S5 the one before.
+    s50 = ("S5,K3,2026-06-05,3,,\n", "S5,K3,2026-06-05,3,,\nS50,K3,2026-06-05,1,,差\n")
+    folder = tmp_path_factory.mktemp("exports")
+    connection = db.connect(build(folder, visits=[OLDER_VISITS], surveys=[s50]))
+    yield connection
+    connection.close()
+
+
+def test_last_visit_before_the_recent_window_with_its_channel(con):
+    # K3: 2025-12-01 to D is 211 days against 180, overdue by 31; K2: 01-15, 166 days; K1 and K5 as in
+    # tests/unit/test_metrics.py.
+    expected = [
+        ("K1", date(2026, 6, 10), "in_person", 20, False),
+        ("K2", date(2026, 1, 15), "phone", 166, False),
+        ("K3", date(2025, 12, 1), "email", 211, True),
+        ("K5", date(2026, 3, 20), "video", 102, True),
+    ]
+    columns = ("account_id", "last_visit", "last_channel", "days_since_visit", "overdue")
+    assert visits.visit_status(con, YTD).select(columns).sort("account_id").rows() == expected
+    assert visits.visit_status(con, only("K2", "K3")).select(columns).sort("account_id").rows() == expected[1:3]
+    # One tier at D: K2 and K3 are tier C; only K3 is overdue.
+    assert visits.visit_status(con, YTD, tier="C").select(columns).sort("account_id").rows() == expected[1:3]
+    assert visits.overdue_accounts(con, YTD, tier="C").select("account_id", "last_channel", "days_overdue").rows() == [
+        ("K3", "email", 31)
+    ]
+
+
+def test_health_reads_a_last_visit_before_the_recent_window(con):
+    # K3's visits signal: 1 − (211 − 180) / 180.
+    k3 = health.account_health(con, YTD).filter(account_id="K3").row(0, named=True)
+    assert k3["last_visit"] == date(2025, 12, 1)
+    assert k3["visits"] == pytest.approx(1 - 31 / 180)
+
+
+def test_satisfaction_drops_take_the_latest_of_two_surveys_on_a_day_by_survey_id(con):
+    # K3: S50 (1) after S5 (3) on the same day: a fall of 2 to a low score, listed first; the others as in
+    # tests/unit/test_metrics.py.
+    drops = satisfaction.satisfaction_drops(con, YTD)
+    assert drops.select(
+        "account_id", "latest_on", "latest_score", "previous_score", "fall", "latest_comment"
+    ).rows() == [
+        ("K3", date(2026, 6, 5), 1, 3, 2, "差"),
+        ("K2", date(2026, 5, 25), 2, 4, 2, "响应慢"),
+        ("K1", date(2026, 5, 20), 4, 5, 1, "交货及时"),
+        ("K5", date(2026, 6, 10), 4, 5, 1, None),
+    ]
+    assert drops.get_column("reason").to_list() == [
+        "fell 2 to a low score",
+        "fell 2 to a low score",
+        "fell 1",
+        "fell 1",
+    ]
