@@ -2,32 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import duckdb
 import polars as pl
 
 from kam.metrics.complaints import KNOWN
 from kam.metrics.credit import OPEN_ORDERS
+from kam.metrics.revenue import months_before, revenue_rows
 from kam.metrics.scope import SCOPED, Scope, group_name, run
 from kam.metrics.visits import STATUS_WITHOUT_CHANNEL
 
 SIGNALS = ("visits", "revenue", "complaints", "satisfaction", "credit")
 BANDS = ("at_risk", "watch", "healthy")
 
-# One row per active account in scope with its five signals (null = missing).
+# One row per active account in scope with its five signals (null = missing). The orders of the
+# revenue windows come in `health_revenue_rows` (segment recent or earlier, as revenue_rows gives them).
 SIGNALS_SQL = """
 recent_revenue AS (
-    SELECT o.account_id,
-           sum(o.amount) FILTER (WHERE o.order_date BETWEEN $health_from AND $as_of) AS recent,
-           sum(o.amount) FILTER (
-               WHERE o.order_date BETWEEN CAST($health_from - INTERVAL 1 YEAR AS DATE)
-                                      AND CAST($as_of - INTERVAL 1 YEAR AS DATE)
-           ) AS earlier
-    FROM orders AS o
-    WHERE (o.order_date BETWEEN $health_from AND $as_of
-           OR o.order_date BETWEEN CAST($health_from - INTERVAL 1 YEAR AS DATE)
-                               AND CAST($as_of - INTERVAL 1 YEAR AS DATE))
-      AND o.account_id IN (SELECT account_id FROM scoped)
-    GROUP BY o.account_id
+    SELECT account_id,
+           sum(amount) FILTER (WHERE segment = 'recent') AS recent,
+           sum(amount) FILTER (WHERE segment = 'earlier') AS earlier
+    FROM health_revenue_rows
+    GROUP BY account_id
 ),
 complaint_state AS (
     SELECT account_id,
@@ -104,17 +101,28 @@ def account_health(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame
     weakest is the present signal losing the most weighted points (null when none loses any);
     ties go to the first in SIGNALS order. Sorted lowest score first.
     """
+    recent_from = scope.as_of - timedelta(days=scope.policy.health_window_days - 1)
+    # The revenue window and the same days a year earlier: whole months from the monthly table, only the
+    # days at their ends from the orders.
+    revenue_sql, revenue_params = revenue_rows(
+        {
+            "recent": (recent_from, scope.as_of),
+            "earlier": (months_before(recent_from, 12), months_before(scope.as_of, 12)),
+        }
+    )
     frame = run(
         con,
         scope,
         f"""
-        WITH {SCOPED}, {STATUS_WITHOUT_CHANNEL}, {KNOWN}, {OPEN_ORDERS}, {SIGNALS_SQL}, {SCORED}
+        WITH {SCOPED}, {STATUS_WITHOUT_CHANNEL}, {KNOWN}, {OPEN_ORDERS},
+        health_revenue_rows AS ({revenue_sql}), {SIGNALS_SQL}, {SCORED}
         SELECT b.account_id, b.name, b.tier, b.region, b.manager_id, m.name AS manager_name, b.last_visit,
                b.visits, b.revenue, b.complaints, b.satisfaction, b.credit, b.warning_signs, b.score, b.band
         FROM banded AS b
         LEFT JOIN managers AS m USING (manager_id)
         ORDER BY b.score, b.account_id
         """,
+        **revenue_params,
     )
     weights = scope.policy.health_weights
     losses = [(weights[s] * (1 - pl.col(s))).fill_null(0.0) for s in SIGNALS]

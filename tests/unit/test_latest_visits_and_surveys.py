@@ -85,3 +85,18 @@ def test_satisfaction_drops_take_the_latest_of_two_surveys_on_a_day_by_survey_id
         "fell 1",
         "fell 1",
     ]
+
+
+def test_health_revenue_counts_the_days_at_the_windows_ends_only(tmp_path):
+    # K2's orders around the ends of its 90-day windows (none of its others falls in them).
+    o10 = "O10,K6,2026-07-20,100\n"
+    added = "O11,K2,2026-04-01,700\nO12,K2,2026-04-02,200\nO13,K2,2025-04-02,400\nO14,K2,2025-04-01,900\n"
+    added += "O15,K2,2026-06-15,100\nO16,K2,2026-06-16,50\n"
+    with db.connect(build(tmp_path, orders=[(o10, o10 + added)])) as con:
+        # At D: 2026-04-02..06-30 (O12, O15, O16: 350) against 2025-04-02..06-30 (O13: 400).
+        at_d = health.account_health(con, YTD).filter(account_id="K2")
+        assert at_d.get_column("revenue").to_list() == [pytest.approx(350 / 400)]
+        # At 06-15: 2026-03-18..06-15 (O11, O12, O15: 1,000) against 2025-03-18..06-15 (O13, O14: 1,300).
+        mid_june = Scope(as_of=date(2026, 6, 15), start=date(2026, 1, 1), end=date(2026, 12, 31))
+        at_mid_june = health.account_health(con, mid_june).filter(account_id="K2")
+        assert at_mid_june.get_column("revenue").to_list() == [pytest.approx(1000 / 1300)]
