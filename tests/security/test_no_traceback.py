@@ -23,10 +23,12 @@ def page_text(at) -> str:
     return "\n".join(e.value for e in at.error)
 
 
-def test_an_error_in_a_page_is_a_message_and_its_traceback_goes_to_the_log(portfolio, monkeypatch, caplog):
-    def broken(*args, **kwargs):
-        raise RuntimeError("/srv/secret/path exploded")
+def broken(*args, **kwargs):
+    """A metric that fails (module-level: the cache keys a metric call by its function's name)."""
+    raise RuntimeError("/srv/secret/path exploded")
 
+
+def test_an_error_in_a_page_is_a_message_and_its_traceback_goes_to_the_log(portfolio, monkeypatch, caplog):
     monkeypatch.setattr(accounts, "search_accounts", broken)
     with caplog.at_level(logging.ERROR, logger="kam"):
         at = start("account", account="K1")
