@@ -7,7 +7,7 @@ from datetime import timedelta
 import duckdb
 import polars as pl
 
-from kam.metrics.complaints import KNOWN
+from kam.metrics.complaints import OPEN_OR_RECENT
 from kam.metrics.credit import OPEN_ORDERS
 from kam.metrics.revenue import months_before, revenue_rows
 from kam.metrics.scope import SCOPED, Scope, group_name, run
@@ -114,7 +114,7 @@ def account_health(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame
         con,
         scope,
         f"""
-        WITH {SCOPED}, {STATUS_WITHOUT_CHANNEL}, {KNOWN}, {OPEN_ORDERS},
+        WITH {SCOPED}, {STATUS_WITHOUT_CHANNEL}, {OPEN_OR_RECENT}, {OPEN_ORDERS},
         health_revenue_rows AS ({revenue_sql}), {SIGNALS_SQL}, {SCORED}
         SELECT b.account_id, b.name, b.tier, b.region, b.manager_id, m.name AS manager_name, b.last_visit,
                b.visits, b.revenue, b.complaints, b.satisfaction, b.credit, b.warning_signs, b.score, b.band
