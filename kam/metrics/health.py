@@ -95,12 +95,15 @@ def score_shown(score: pl.Expr) -> pl.Expr:
     return ((score * 10 + 1e-9).floor() / 10).round(1)
 
 
-def account_health(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
-    """Every active account in scope: its five signals, score, band and the signal that pulls it down most.
+def account_health(con: duckdb.DuckDBPyConnection, scope: Scope, band: str | None = None) -> pl.DataFrame:
+    """Every active account in scope (band: only those in that band): its five signals, score, band and the
+    signal that pulls it down most.
 
     weakest is the present signal losing the most weighted points (null when none loses any);
     ties go to the first in SIGNALS order. Sorted lowest score first.
     """
+    if band is not None and band not in BANDS:
+        raise ValueError(f"no health band {band!r}; expected one of {', '.join(BANDS)}")
     recent_from = scope.as_of - timedelta(days=scope.policy.health_window_days - 1)
     # The revenue window and the same days a year earlier: whole months from the monthly table, only the
     # days at their ends from the orders.
@@ -120,8 +123,10 @@ def account_health(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame
                b.visits, b.revenue, b.complaints, b.satisfaction, b.credit, b.warning_signs, b.score, b.band
         FROM banded AS b
         LEFT JOIN managers AS m USING (manager_id)
+        WHERE $band::VARCHAR IS NULL OR b.band = $band::VARCHAR
         ORDER BY b.score, b.account_id
         """,
+        band=band,
         **revenue_params,
     )
     weights = scope.policy.health_weights

@@ -83,7 +83,7 @@ def health_view(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, Any]:
 
 def fell_into_at_risk(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     """Accounts at risk at D that were not at the previous period's end, lowest score first."""
-    at_risk = health.account_health(con, scope).filter(pl.col("band") == "at_risk")
+    at_risk = health.account_health(con, scope, band="at_risk")
     if at_risk.is_empty():
         before = pl.DataFrame(schema={"account_id": pl.String, "band_before": pl.String})
     else:

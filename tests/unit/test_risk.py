@@ -295,6 +295,19 @@ def test_health_signals_score_and_band_per_account(con):
     ]
 
 
+def test_health_of_one_band_only(con):
+    # The scores above: H40, H7, H5 and H699 are on watch, lowest first; H399 alone at risk.
+    assert rows(health.account_health(con, HEALTH, band="watch"), "account_id", "weakest") == [
+        ("H40", "visits"),
+        ("H7", "credit"),
+        ("H5", "satisfaction"),
+        ("H699", "revenue"),
+    ]
+    assert rows(health.account_health(con, HEALTH, band="at_risk"), "account_id") == [("H399",)]
+    with pytest.raises(ValueError, match="no health band 'risky'"):
+        health.account_health(con, HEALTH, band="risky")
+
+
 def test_health_by_manager_and_tier(con):
     summary = health.health_summary(con, HEALTH, by="manager")
     mean = (39.9 + 40 + 100 * 32.5 / 55 + 100 * (25 * 2 / 3 + 45) / 100 + 69.9 + 70 + 100) / 7
