@@ -83,7 +83,7 @@ st.caption(facts)
 if history.is_empty():
     st.caption(_("No tier change up to the as-of date: tier {tier} throughout.").format(tier=archive["tier"]))
 else:
-    with st.expander(_("Tier history ({count})").format(count=history.height)):
+    with st.expander(_("Tier history ({count})").format(count=number(history.height))):
         table(
             history,
             f"tier-history-{account_id}",
@@ -110,7 +110,7 @@ else:
         icon=":material/event_available:",
     )
 if not followups.is_empty():
-    st.warning(_("Follow-ups due ({count})").format(count=followups.height), icon=":material/assignment_late:")
+    st.warning(_("Follow-ups due ({count})").format(count=number(followups.height)), icon=":material/assignment_late:")
     table(
         followups,
         f"followups-{account_id}",
@@ -121,7 +121,9 @@ if not followups.is_empty():
         next_date=_("Due"),
     )
 if not open_complaints.is_empty():
-    st.warning(_("Open complaints ({count})").format(count=open_complaints.height), icon=":material/support_agent:")
+    st.warning(
+        _("Open complaints ({count})").format(count=number(open_complaints.height)), icon=":material/support_agent:"
+    )
     table(
         open_complaints,
         f"open-complaints-{account_id}",
@@ -166,7 +168,7 @@ if not health_now.is_empty():
         table(dashboard.cached(risk.account_signals, scope, account_id=account_id), f"health-signals-{account_id}")
 open_orders = dashboard.cached(credit.open_orders, scope, account_id=account_id)
 if not open_orders.is_empty():
-    with st.expander(_("Open orders ({count})").format(count=open_orders.height)):
+    with st.expander(_("Open orders ({count})").format(count=number(open_orders.height))):
         table(open_orders, f"open-orders-{account_id}", account_id=None, name=None, manager_id=None)
 contacts_panel.show(dashboard.current_user(), scope, account_id)
 
@@ -178,13 +180,13 @@ chart_with_table(
     f"revenue-{account_id}",
 )
 if not orders.is_empty():
-    with st.expander(_("Every order up to the as-of date ({count})").format(count=orders.height)):
+    with st.expander(_("Every order up to the as-of date ({count})").format(count=number(orders.height))):
         table(
             orders,
             f"orders-{account_id}",
         )
 
-st.subheader(_("Visits ({count})").format(count=timeline.height))
+st.subheader(_("Visits ({count})").format(count=number(timeline.height)))
 if timeline.is_empty():
     st.write(_("No visit up to the as-of date."))
 else:
@@ -194,7 +196,7 @@ else:
         f"visit-list-{account_id}",
     )
 
-st.subheader(_("Complaints ({count})").format(count=complaint_list.height))
+st.subheader(_("Complaints ({count})").format(count=number(complaint_list.height)))
 if complaint_list.is_empty():
     st.write(_("No complaint up to the as-of date."))
 else:
@@ -210,7 +212,7 @@ else:
         age_hours=None,
     )
 
-st.subheader(_("Surveys ({count})").format(count=surveys.height))
+st.subheader(_("Surveys ({count})").format(count=number(surveys.height)))
 if surveys.is_empty():
     st.write(_("No survey up to the as-of date."))
 else:

@@ -97,7 +97,7 @@ else:
     st.caption(_("Hours from opening; the median and the 90th percentile of the complaints replied to or resolved."))
     table(times_by_manager, "response-times-by-manager")
 
-    st.header(_("Breaches ({count})").format(count=breaches.height))
+    st.header(_("Breaches ({count})").format(count=number(breaches.height)))
     st.caption(
         _(
             "Complaints of the period whose first reply came after {hours} hours or has not come, open and closed. "

@@ -7,7 +7,7 @@ import streamlit as st
 from kam.i18n import _, pgettext
 from kam.metrics import credit, risk
 from kam.present import charts
-from kam.present.formatting import money, number, percent
+from kam.present.formatting import money, money_short, number, percent
 from kam.ui import dashboard
 from kam.ui.widgets import account_table, chart_with_table, figure, named, table
 
@@ -21,11 +21,18 @@ owed = view["owed"].row(0, named=True)
 st.title(_("Credit"))
 st.caption(_("Receivables at {as_of:%Y-%m-%d}: orders not paid by then.").format(as_of=scope.as_of))
 row = st.columns(4)
-row[0].metric(_("Outstanding"), money(owed["outstanding"]), border=True)
+row[0].metric(
+    _("Outstanding"),
+    money_short(owed["outstanding"]),
+    help=_("{amount} in all").format(amount=money(owed["outstanding"])),
+    border=True,
+)
 row[1].metric(
     pgettext("receivables", "Overdue"),
-    money(owed["overdue"]),
-    help=_("{count} accounts with an order past its due date").format(count=owed["overdue_accounts"]),
+    money_short(owed["overdue"]),
+    help=_("{amount}; {count} accounts with an order past its due date").format(
+        amount=money(owed["overdue"]), count=number(owed["overdue_accounts"])
+    ),
     border=True,
 )
 row[2].metric(_("Accounts over their limit"), number(owed["over_limit_accounts"]), border=True)
@@ -41,7 +48,7 @@ buckets = view["ageing"]
 chart_with_table(figure(charts.receivables_ageing, buckets), buckets, "overdue-by-age")
 
 limited = view["over_limit"]
-st.header(_("Accounts over their limit ({count})").format(count=limited.height))
+st.header(_("Accounts over their limit ({count})").format(count=number(limited.height)))
 if limited.is_empty():
     st.write(_("No account owes more than its credit limit."))
 else:
@@ -58,7 +65,7 @@ chart_with_table(
 )
 
 largest = view["largest"]
-st.header(_("Largest overdue accounts ({count})").format(count=largest.height))
+st.header(_("Largest overdue accounts ({count})").format(count=number(largest.height)))
 if largest.is_empty():
     st.write(_("Nothing overdue."))
 else:
@@ -66,7 +73,7 @@ else:
     account_table(largest, "largest-overdue", **BUCKETS)
 
 signs = dashboard.cached(risk.warning_signs_reported, scope)
-st.header(_("Warning signs reported in visits ({count})").format(count=signs.height))
+st.header(_("Warning signs reported in visits ({count})").format(count=number(signs.height)))
 if signs.is_empty():
     st.write(_("No visit in the period recorded a warning sign."))
 else:
@@ -74,7 +81,7 @@ else:
 
 later = dashboard.cached(risk.warning_signs_since, scope, today=date.today())
 if not later.is_empty():
-    st.subheader(_("Reported since the data date ({count})").format(count=later.height))
+    st.subheader(_("Reported since the data date ({count})").format(count=number(later.height)))
     st.caption(
         _("Visits logged after {as_of:%Y-%m-%d}, the day the exports run to: not yet in the figures above.").format(
             as_of=scope.as_of

@@ -182,7 +182,9 @@ if point:
 st.header(_("Needs attention"))
 for title, metric, name in overview.SECTIONS:
     frame = dashboard.cached(metric, scope)
-    with st.expander(_("{title} ({count})").format(title=_(title), count=frame.height), expanded=frame.height > 0):
+    with st.expander(
+        _("{title} ({count})").format(title=_(title), count=number(frame.height)), expanded=frame.height > 0
+    ):
         if metric is attention.managers_behind_pace:
             st.caption(_("Revenue under the target pro-rated to the period's days, worst first."))
         if frame.is_empty():

@@ -84,7 +84,7 @@ chart_with_table(
 )
 
 churned = dashboard.cached(retention.churned_with_losses, shown)
-st.header(_("Churned accounts ({count})").format(count=churned.height))
+st.header(_("Churned accounts ({count})").format(count=number(churned.height)))
 if churned.is_empty():
     st.write(_("No account churned in the period."))
 else:

@@ -40,7 +40,7 @@ row[4].metric(
     border=True,
 )
 
-st.header(_("At-risk and watch accounts ({count})").format(count=listed.height))
+st.header(_("At-risk and watch accounts ({count})").format(count=number(listed.height)))
 st.caption(_("Lowest score first; revenue at stake is the last 12 months'. Click a row to open the account."))
 if listed.is_empty():
     st.success(_("No account is at risk or on watch."), icon=":material/task_alt:")

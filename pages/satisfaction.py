@@ -94,7 +94,7 @@ if summary.is_empty():
 else:
     chart_with_table(figure(charts.score_distribution, scores), scores, "score-distribution")
 
-st.header(_("Drops ({count})").format(count=drops.height))
+st.header(_("Drops ({count})").format(count=number(drops.height)))
 st.caption(
     _(
         "Active accounts whose latest score up to {as_of} is {points} point or more below the one before, "

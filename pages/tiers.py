@@ -9,6 +9,7 @@ from kam.i18n.formats import table_date
 from kam.metrics import managers, tier_review, tiers
 from kam.present import charts
 from kam.present.columns import tier_name
+from kam.present.formatting import number
 from kam.ui import dashboard
 from kam.ui.widgets import NO_DATA, chart_with_table, clickable, drill, figure, follow_click, only, table
 
@@ -71,7 +72,7 @@ chart_with_table(
     "tier-movement",
 )
 if not changes.is_empty():
-    with st.expander(_("Tier changes in the period ({count})").format(count=changes.height)):
+    with st.expander(_("Tier changes in the period ({count})").format(count=number(changes.height))):
         table(changes, "tier-changes")
 
 st.subheader(_("Revenue Pareto and suggested tiers"))
@@ -86,7 +87,7 @@ if has_revenue:
 else:
     st.info(NO_DATA)
 
-st.subheader(_("Review candidates ({count})").format(count=candidates.height))
+st.subheader(_("Review candidates ({count})").format(count=number(candidates.height)))
 st.caption(_("Active accounts whose revenue-based (ABC) tier differs from the tier they are assigned."))
 if not has_accounts:
     st.info(NO_DATA)

@@ -7,6 +7,7 @@ from kam.i18n.formats import table_date
 from kam.metrics import managers, visits
 from kam.present import charts
 from kam.present.columns import id_of
+from kam.present.formatting import number
 from kam.ui import dashboard
 from kam.ui.widgets import NO_DATA, chart_with_table, drill, figure, named, table
 
@@ -74,7 +75,7 @@ if point:
         f"accounts-manager-{id_of(point[0])}",
     )
 
-st.header(_("Overdue accounts ({count})").format(count=overdue.height))
+st.header(_("Overdue accounts ({count})").format(count=number(overdue.height)))
 if overdue.is_empty():
     st.info(NO_DATA)
 else:
@@ -99,7 +100,7 @@ else:
 st.header(_("Visits per week"))
 chart_with_table(figure(charts.visits_by_week, weekly), weekly, "visits-by-week")
 
-st.header(_("Follow-ups due ({count})").format(count=followups.height))
+st.header(_("Follow-ups due ({count})").format(count=number(followups.height)))
 st.caption(_("Next steps whose date has come, with no later visit to the account."))
 if followups.is_empty():
     st.info(NO_DATA)

@@ -4,6 +4,7 @@ import streamlit as st
 
 from kam.i18n import _
 from kam.metrics import attention, visits, worklist
+from kam.present.formatting import number
 from kam.ui import dashboard
 from kam.ui.widgets import table
 
@@ -19,7 +20,7 @@ st.caption(
     )
 )
 
-st.header(_("Due for a visit ({count})").format(count=due.height))
+st.header(_("Due for a visit ({count})").format(count=number(due.height)))
 if due.is_empty():
     st.success(_("No account is overdue or due within a week."), icon=":material/task_alt:")
 else:
@@ -43,7 +44,7 @@ else:
         days_overdue=st.column_config.NumberColumn(_("Days overdue"), help=_("Negative: days left")),
     )
 
-st.header(_("Follow-ups due ({count})").format(count=followups.height))
+st.header(_("Follow-ups due ({count})").format(count=number(followups.height)))
 if followups.is_empty():
     st.write(_("No follow-up has come due."))
 else:
@@ -59,7 +60,7 @@ else:
     )
 
 actions = dashboard.cached(attention.overdue_plan_actions, scope)
-st.header(_("Overdue plan actions ({count})").format(count=actions.height))
+st.header(_("Overdue plan actions ({count})").format(count=number(actions.height)))
 if actions.is_empty():
     st.write(_("No plan action is overdue."))
 else:
