@@ -39,6 +39,13 @@ def money_axis(fig: go.Figure, top: float | None, axis: str = "y") -> go.Figure:
     return update(tickmode="array", tickvals=values, ticktext=text)
 
 
+def date_axis(fig: go.Figure, grain: str) -> go.Figure:
+    """Dates on the x axis as numbers (2026-11 for months, 2026-11-02 for days), the same in every language:
+    Plotly would name the months in English."""
+    tick = {"month": "%Y-%m", "day": "%Y-%m-%d"}[grain]
+    return fig.update_xaxes(tickformat=tick, hoverformat=tick)
+
+
 def tier_axis(fig: go.Figure, axis: str = "x") -> go.Figure:
     """A tier axis whose ticks name the tiers (A · key account); the bars keep the letter for a click."""
     update = fig.update_xaxes if axis == "x" else fig.update_yaxes
@@ -120,7 +127,7 @@ def tier_mix(mix: pl.DataFrame) -> go.Figure:
         category_orders=TIER_ORDER,
         labels={"date": _("Month end"), "accounts": _("Active accounts"), "tier": _("Tier")},
     )
-    return _finish(fig, _("Tier mix over time"))
+    return _finish(date_axis(fig, "day"), _("Tier mix over time"))
 
 
 def tier_movement(movement: pl.DataFrame) -> go.Figure:
@@ -222,11 +229,12 @@ def visits_by_week(weekly: pl.DataFrame) -> go.Figure:
         category_orders={"channel": list(channels)},
         labels={"week": _("Week (Monday)"), "visits": _("Visits"), "channel": _("Channel")},
     )
-    return _finish(fig, _("Visits per week by channel"))
+    return _finish(date_axis(fig, "day"), _("Visits per week by channel"))
 
 
 def sla_over_time(trend: pl.DataFrame) -> go.Figure:
-    trend = plotly_frame(trend)
+    # Each period's first day as text on a category axis: a date axis zooms a lone point to milliseconds.
+    trend = plotly_frame(trend).with_columns(pl.col("period").cast(pl.String))
     fig = px.line(
         trend,
         x="period",
@@ -234,6 +242,7 @@ def sla_over_time(trend: pl.DataFrame) -> go.Figure:
         markers=True,
         labels={"period": _("Opened in"), "met_pct": _("SLA met")},
     )
+    fig.update_xaxes(type="category")
     fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
     return _finish(fig, _("Complaint SLA met over time"))
 
@@ -318,7 +327,7 @@ def revenue_by_month(monthly: pl.DataFrame) -> go.Figure:
     )
     fig.update_traces(hovertemplate="%{x|%Y-%m}<br>%{customdata[1]}<extra></extra>")
     money_axis(fig, monthly.get_column("revenue").max() if monthly.height else None)
-    return _finish(fig, _("Revenue by month"))
+    return _finish(date_axis(fig, "month"), _("Revenue by month"))
 
 
 # Axis tick format, tick prefix and hover format of a scorecard figure's unit (kam.metrics.managers.Figure).
@@ -359,7 +368,7 @@ def visit_timeline(visits: pl.DataFrame) -> go.Figure:
             "next_step": _("Next step"),
         },
     )
-    return _finish(fig.update_layout(showlegend=False), _("Visits"), height=300)
+    return _finish(date_axis(fig.update_layout(showlegend=False), "day"), _("Visits"), height=300)
 
 
 # Each satisfaction figure: its axis title, tick format and range.

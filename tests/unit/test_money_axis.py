@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import polars as pl
 import pytest
 
@@ -71,3 +73,27 @@ def test_credit_charts_count_money_in_wan_in_chinese(chinese):
         "¥1亿",
         "¥1.5亿",
     ]
+
+
+def test_dates_on_an_axis_read_as_numbers_in_every_language():
+    # Plotly would write "Jan 2026" under a Chinese page: months as 2026-01, days as 2026-01-05.
+    monthly = pl.DataFrame({"month": [date(2026, 1, 1), date(2026, 2, 1)], "revenue": [100.0, 200.0]})
+    weekly = pl.DataFrame({"week": [date(2026, 1, 5)], "channel": ["phone"], "visits": [3]})
+    token = i18n.use_language("zh-CN")
+    try:
+        by_month = charts.revenue_by_month(monthly).layout.xaxis
+        by_week = charts.visits_by_week(weekly).layout.xaxis
+    finally:
+        i18n._language.reset(token)
+    assert (by_month.tickformat, by_month.hoverformat) == ("%Y-%m", "%Y-%m")
+    assert (by_week.tickformat, by_week.hoverformat) == ("%Y-%m-%d", "%Y-%m-%d")
+
+
+def test_a_lone_period_of_the_sla_trend_is_one_category():
+    # On a date axis Plotly zooms a single point to milliseconds ("23:59:59.999").
+    trend = pl.DataFrame(
+        {"period": [date(2026, 11, 1)], "met": [7], "breached": [2], "pending": [0], "met_pct": [7 / 9]}
+    )
+    fig = charts.sla_over_time(trend)
+    assert fig.layout.xaxis.type == "category"
+    assert list(fig.data[0].x) == ["2026-11-01"]
