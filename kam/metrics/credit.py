@@ -81,7 +81,7 @@ def bucket_labels(policy: Settings) -> tuple[str, str, str, str]:
 
 
 # The rows account_receivables may be narrowed to, and their orders: fixed, never taken from input.
-_ONLY = {None: "TRUE", "over_limit": "r.over_limit", "overdue": "r.is_overdue"}
+_ONLY = {None: "TRUE", "over_limit": "r.over_limit"}
 # Amounts compared to the cent: sums of the same orders may differ in their last bits from run to run
 # (the order they are added in), which must not reorder accounts that owe the same.
 _ORDER = {
@@ -95,13 +95,12 @@ def account_receivables(
     scope: Scope,
     only: str | None = None,
     order: str = "overdue",
-    limit: int | None = None,
 ) -> pl.DataFrame:
     """Every account in scope created by D with what it owes at D, largest overdue first.
 
     bucket_1..bucket_4 hold the overdue amounts by age (see bucket_labels); utilisation is
-    null without a limit above 0. only: "over_limit" or "overdue" keeps those accounts; order:
-    "over_by" sorts the most over its limit first; limit: at most that many rows.
+    null without a limit above 0. only: "over_limit" keeps those accounts; order: "over_by" sorts
+    the most over its limit first.
     """
     return run(
         con,
@@ -113,9 +112,7 @@ def account_receivables(
         LEFT JOIN managers AS m USING (manager_id)
         WHERE {_ONLY[only]}
         ORDER BY {_ORDER[order]}
-        LIMIT $limit
         """,
-        limit=limit,
     )
 
 

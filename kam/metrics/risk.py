@@ -122,7 +122,8 @@ def over_limit(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
 
 
 def _largest_overdue(accounts: pl.DataFrame, limit: int) -> pl.DataFrame:
-    # accounts: account_receivables, largest overdue first.
+    """The accounts with the most overdue (up to limit), with their ageing buckets; accounts: account_receivables,
+    largest overdue first."""
     return (
         accounts.filter(pl.col("is_overdue"))
         .head(limit)
@@ -143,12 +144,8 @@ def _largest_overdue(accounts: pl.DataFrame, limit: int) -> pl.DataFrame:
     )
 
 
-def largest_overdue(con: duckdb.DuckDBPyConnection, scope: Scope, limit: int = 50) -> pl.DataFrame:
-    """The accounts with the most overdue at D (up to limit), with their ageing buckets."""
-    return _largest_overdue(credit.account_receivables(con, scope, only="overdue", limit=limit), limit)
-
-
 def _ageing(owed: pl.DataFrame, scope: Scope) -> pl.DataFrame:
+    """Overdue receivables in each ageing bucket (bucket names from the configured edges); owed: receivables."""
     row = owed.row(0, named=True)
     labels = credit.bucket_labels(scope.policy)
     return pl.DataFrame(
@@ -157,12 +154,8 @@ def _ageing(owed: pl.DataFrame, scope: Scope) -> pl.DataFrame:
     )
 
 
-def ageing(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
-    """Overdue receivables at D in each ageing bucket (bucket names from the configured edges)."""
-    return _ageing(credit.receivables(con, scope), scope)
-
-
 def _overdue_by_manager(by_manager: pl.DataFrame) -> pl.DataFrame:
+    """Per manager: outstanding, overdue and over-limit accounts, most overdue first."""
     return by_manager.select(
         "manager_id",
         "outstanding",
@@ -173,15 +166,11 @@ def _overdue_by_manager(by_manager: pl.DataFrame) -> pl.DataFrame:
     ).sort(["overdue_amount", "manager_id"], descending=[True, False])
 
 
-def overdue_by_manager(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
-    """Per manager: outstanding, overdue and over-limit accounts at D, most overdue first."""
-    return _overdue_by_manager(credit.receivables(con, scope, by="manager"))
-
-
 def credit_view(con: duckdb.DuckDBPyConnection, scope: Scope, limit: int = 50) -> dict[str, pl.DataFrame]:
-    """What the Credit page shows from the receivables at D, reading the open orders twice, not five times.
+    """What the Credit page shows from the receivables at D, reading the open orders twice.
 
-    receivables (owed), ageing, over_limit, overdue_by_manager (by_manager) and largest_overdue (largest).
+    owed: receivables in total; ageing: the overdue by age bucket; over_limit: as over_limit; by_manager:
+    per manager, most overdue first; largest: the accounts with the most overdue (up to limit).
     """
     owed, by_manager = credit.receivables_with_total(con, scope, "manager")
     accounts = credit.account_receivables(con, scope)
@@ -239,6 +228,7 @@ def _quarters(scope: Scope) -> list[Scope]:
 
 
 def _by_quarter(quarters: list[Scope], rates: list[pl.DataFrame]) -> pl.DataFrame:
+    """The repeat-purchase rate of each quarter, from the quarters' repeat_rate frames."""
     rows = [
         {"period": f"{q.start.year} Q{(q.start.month - 1) // 3 + 1}", "base": r["base"][0], "repeat": r["repeat"][0]}
         for q, r in zip(quarters, rates, strict=True)
@@ -249,16 +239,10 @@ def _by_quarter(quarters: list[Scope], rates: list[pl.DataFrame]) -> pl.DataFram
     )
 
 
-def repeat_rate_by_quarter(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
-    """The repeat-purchase rate of each quarter of D's year up to D (a quarter begun by D)."""
-    quarters = _quarters(scope)
-    return _by_quarter(quarters, retention.repeat_rates(con, [(quarter, None) for quarter in quarters]))
-
-
 def repeat_view(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, pl.DataFrame]:
     """What the Retention page shows of the repeat-purchase rate, from one pass over the orders.
 
-    repeat_rate of the scope (rate), by tier (by_tier), and repeat_rate_by_quarter (quarters).
+    repeat_rate of the scope (rate), by tier (by_tier), and of each quarter of D's year begun by D (quarters).
     """
     quarters = _quarters(scope)
     asks = [(scope, None), (scope, "tier"), *((quarter, None) for quarter in quarters)]

@@ -172,7 +172,8 @@ def test_accounts_over_their_limit_and_the_largest_overdue(con):
         ("R1", 400.0, 700.0),
         ("R3", 120.0, 120.0),
     ]
-    assert rows(risk.largest_overdue(con, SALES, limit=2), "account_id", "overdue_amount", "bucket_4") == [
+    largest = risk.credit_view(con, SALES, limit=2)["largest"]
+    assert rows(largest, "account_id", "overdue_amount", "bucket_4") == [
         ("R1", 700.0, 0.0),
         ("R2", 600.0, 600.0),
     ]
@@ -186,7 +187,6 @@ def test_the_credit_pages_view_is_the_metrics_it_gathers(con):
     assert view["over_limit"].equals(risk.over_limit(con, SALES))
     assert rows(view["by_manager"], "manager_id", "overdue_amount") == [("M1", 1300.0), ("M2", 200.0)]
     assert rows(view["largest"], "account_id") == [("R1",), ("R2",)]
-    assert view["largest"].equals(risk.largest_overdue(con, SALES, limit=2))
 
 
 def test_receivables_with_their_total_from_one_pass(con):
@@ -222,7 +222,7 @@ def test_repeat_rate_counts_an_account_that_churned_in_the_period(con):
 def test_repeat_rate_of_each_quarter_up_to_d(con):
     # Q1 looks back over 2025: R1 (P0), R5 (U1, U2), R6 (W1); only R5 buys again (U3, U4).
     # Q2 looks back over 2025-04-01..2026-03-31: R1 (P0), R2 (Q1), R5 (U3, U4), R6 (W1); only R1 again (P4).
-    quarters = risk.repeat_rate_by_quarter(con, SALES)
+    quarters = risk.repeat_view(con, SALES)["quarters"]
     assert rows(quarters, "period", "base", "repeat", "repeat_rate") == [
         ("2026 Q1", 3, 1, pytest.approx(1 / 3)),
         ("2026 Q2", 4, 1, pytest.approx(1 / 4)),
@@ -238,7 +238,6 @@ def test_the_retention_pages_repeat_rates_from_one_pass(con):
     assert rows(view["quarters"], "period", "base", "repeat") == [("2026 Q1", 3, 1), ("2026 Q2", 4, 1)]
     assert view["rate"].equals(retention.repeat_rate(con, SALES))
     assert view["by_tier"].equals(retention.repeat_rate(con, SALES, by="tier"))
-    assert view["quarters"].equals(risk.repeat_rate_by_quarter(con, SALES))
 
 
 def test_churn_by_cause_and_the_revenue_lost(con):
