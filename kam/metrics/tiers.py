@@ -9,7 +9,7 @@ import duckdb
 import polars as pl
 
 from kam.metrics.revenue import revenue_rows
-from kam.metrics.scope import SCOPED, TIER_ROWS, Metric, Scope, run, run_metric
+from kam.metrics.scope import SCOPED, TIER_ROWS, Scope, run
 from kam.store import db
 from kam.vocabulary import TIERS
 
@@ -29,22 +29,21 @@ revenue_12m AS (
     )
 
 
-def distribution_metric(scope: Scope) -> Metric:
-    """tier_distribution's query."""
+def tier_distribution(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Active accounts at D by tier (count, share) and their trailing-12-month revenue (sum, share)."""
     trailing, params = revenue_12m(scope)
-    return Metric(
-        (
-            trailing,
-            """
-by_tier AS (
-    SELECT s.tier, count(*) AS accounts, coalesce(sum(r.revenue), 0) AS revenue_12m
-    FROM scoped AS s
-    LEFT JOIN revenue_12m AS r USING (account_id)
-    WHERE s.active
-    GROUP BY s.tier
-)""",
-        ),
+    return run(
+        con,
+        scope,
         f"""
+        WITH {SCOPED}, {trailing},
+        by_tier AS (
+            SELECT s.tier, count(*) AS accounts, coalesce(sum(r.revenue), 0) AS revenue_12m
+            FROM scoped AS s
+            LEFT JOIN revenue_12m AS r USING (account_id)
+            WHERE s.active
+            GROUP BY s.tier
+        )
         SELECT t.tier,
                coalesce(b.accounts, 0) AS accounts,
                coalesce(b.accounts, 0) / nullif(sum(b.accounts) OVER (), 0) AS share,
@@ -54,13 +53,8 @@ by_tier AS (
         LEFT JOIN by_tier AS b USING (tier)
         ORDER BY t.tier
         """,
-        params,
+        **params,
     )
-
-
-def tier_distribution(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
-    """Active accounts at D by tier (count, share) and their trailing-12-month revenue (sum, share)."""
-    return run_metric(con, scope, distribution_metric(scope))
 
 
 def abc_suggestion(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
