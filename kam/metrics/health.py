@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import duckdb
 import polars as pl
 
@@ -104,7 +102,7 @@ def account_health(con: duckdb.DuckDBPyConnection, scope: Scope, band: str | Non
     """
     if band is not None and band not in BANDS:
         raise ValueError(f"no health band {band!r}; expected one of {', '.join(BANDS)}")
-    recent_from = scope.as_of - timedelta(days=scope.policy.health_window_days - 1)
+    recent_from = scope.params()["health_from"]
     # The revenue window and the same days a year earlier: whole months from the monthly table, only the
     # days at their ends from the orders.
     revenue_sql, revenue_params = revenue_rows(

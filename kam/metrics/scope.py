@@ -141,6 +141,7 @@ tier_at AS (
            arg_max(to_tier, seq) FILTER (WHERE changed_on <= $as_of) AS tier_before,
            arg_min(from_tier, seq) AS first_from
     FROM tier_changes
+    -- for a scope of every account ONLY_SCOPED drops the condition after `true`
     WHERE true AND account_id IN (SELECT account_id FROM filtered)
     GROUP BY account_id
 ),
