@@ -12,7 +12,7 @@ from kam import logs
 from kam.i18n import N_, _
 from kam.ingest.bootstrap import shows_demo_data
 from kam.metrics.filters import Filters
-from kam.metrics.periods import DEFAULT_PERIOD, PERIODS, period_bounds
+from kam.metrics.periods import PERIODS, period_bounds, period_in_link
 from kam.people import access, users
 from kam.people.users import role_label
 from kam.present.text import markdown_text
@@ -120,15 +120,13 @@ with st.sidebar:
     as_of = st.date_input(
         _("As of"), key="as_of", bind="query-params", help=_("Figures count events up to the end of this day.")
     )
-    # The weekly meeting's default: the last full week the exports cover, against the week before.
-    period = st.selectbox(
-        _("Period"),
-        list(PERIODS),
-        index=list(PERIODS).index(DEFAULT_PERIOD),
-        format_func=lambda kind: _(PERIODS[kind]),
-        key="period",
-        bind="query-params",
-    )
+    # The weekly meeting's default: the last full week the exports cover, against the week before. The link
+    # carries the period's code, not its name: a link from a Chinese screen opens the same period in English.
+    if "period" not in st.session_state:
+        st.session_state["period"] = period_in_link(st.query_params.get("period"))
+    period = st.selectbox(_("Period"), list(PERIODS), format_func=lambda kind: _(PERIODS[kind]), key="period")
+    if st.query_params.get("period") != period:
+        st.query_params["period"] = period
     start = end = None
     if period == "custom":
         chosen = st.date_input(_("From – to"), value=period_bounds("month", as_of), key="range", bind="query-params")

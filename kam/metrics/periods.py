@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from kam.i18n import N_
+from kam.i18n import LANGUAGES, N_, catalog
 
 # Names marked for the catalogs; the sidebar translates them where shown.
 PERIODS = {
@@ -18,6 +18,17 @@ PERIODS = {
 }
 # The sidebar's period until the user picks another: the weekly meeting's last full week.
 DEFAULT_PERIOD = "last_week"
+
+
+def period_in_link(text: str | None) -> str:
+    """The period a link names: its code (e.g. `month`), or its name in any of the interface's languages
+    (links made before they carried the code); the default period when it names none."""
+    if text in PERIODS:
+        return text
+    for kind, name in PERIODS.items():
+        if text == name or any(catalog(language).get(name) == text for language in LANGUAGES):
+            return kind
+    return DEFAULT_PERIOD
 
 
 def period_bounds(kind: str, as_of: date) -> tuple[date, date]:

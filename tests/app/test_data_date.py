@@ -68,7 +68,7 @@ def test_the_default_period_is_the_last_full_week_the_exports_cover(portfolio: P
 def test_point_in_time_figures_are_taken_at_the_periods_end(portfolio: Path):
     # K6 is created on 07-15: not an account yet at the end of the week of 07-06..07-12,
     # although it is one at the as-of date 08-01.
-    at = start(period="Custom range", range=["2026-07-06", "2026-07-12"])
+    at = start(period="custom", range=["2026-07-06", "2026-07-12"])
     assert not at.exception
     assert at.caption[0].value.startswith("As of 2026-07-12")
     # Active on 07-12: K1, K2, K3, K5 (K4 churned in May, K6 not yet created).
