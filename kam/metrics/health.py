@@ -32,8 +32,9 @@ complaint_state AS (
     GROUP BY account_id
 ),
 latest_survey AS (
-    -- two surveys on the latest day: the lower score
-    SELECT account_id, arg_min(score, (-epoch(surveyed_on), score)) AS score
+    -- two surveys on the latest day: the lower score (a score moves the key by seconds, never a day;
+    -- cheaper than a (day, score) key)
+    SELECT account_id, arg_max(score, epoch(surveyed_on) - score) AS score
     FROM surveys
     WHERE surveyed_on BETWEEN $survey_from AND $as_of AND account_id IN (SELECT account_id FROM scoped)
     GROUP BY account_id

@@ -100,3 +100,12 @@ def test_health_revenue_counts_the_days_at_the_windows_ends_only(tmp_path):
         mid_june = Scope(as_of=date(2026, 6, 15), start=date(2026, 1, 1), end=date(2026, 12, 31))
         at_mid_june = health.account_health(con, mid_june).filter(account_id="K2")
         assert at_mid_june.get_column("revenue").to_list() == [pytest.approx(1000 / 1300)]
+
+
+def test_health_takes_the_latest_survey_not_a_lower_earlier_one(tmp_path):
+    # K5's earlier survey S6 (2025-11-20, in the 365 days up to D) scores 1 here, below its latest S7
+    # (2026-06-10, 4): the latest counts, (4 − 1) / 4.
+    s6 = ("S6,K5,2025-11-20,5,,\n", "S6,K5,2025-11-20,1,,\n")
+    with db.connect(build(tmp_path, surveys=[s6])) as con:
+        k5 = health.account_health(con, YTD).filter(account_id="K5")
+        assert k5.get_column("satisfaction").to_list() == [0.75]
