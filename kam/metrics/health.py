@@ -40,8 +40,10 @@ latest_survey AS (
     GROUP BY account_id
 ),
 credit_state AS (
+    -- an order not yet due counts as none: only the overdue ones are read (the condition reaches the scans)
     SELECT account_id, max(days_overdue) AS max_days_overdue
     FROM open_orders
+    WHERE due_on < $as_of
     GROUP BY account_id
 ),
 signs_seen AS (
