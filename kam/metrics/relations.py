@@ -82,9 +82,11 @@ def key_account_flags(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFr
         f"""
         WITH {SCOPED}, {KEY_ACCOUNTS},
         last_executive_visits AS (
+            -- the scope's accounts (every account's, without a semi-join, for a scope of all): the join below
+            -- keeps the A-accounts; grouping every executive visit costs less than a semi-join on key_accounts
             SELECT account_id, max(visit_date) AS last_executive_visit
             FROM visits
-            WHERE executive AND visit_date <= $as_of AND account_id IN (SELECT account_id FROM key_accounts)
+            WHERE executive AND visit_date <= $as_of AND account_id IN (SELECT account_id FROM scoped)
             GROUP BY account_id
         )
         SELECT k.account_id, k.name, k.manager_id,
