@@ -119,7 +119,7 @@ if plan:
             md(label),
             key=key,
             on_change=form.tick_action,
-            args=(user, action["action_id"], key),
+            args=(user, action["action_id"], key, action["status"]),
             disabled=action["status"] == "dropped",
             help=_(ACTION_STATUS_LABELS[action["status"]]),
         )

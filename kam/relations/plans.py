@@ -20,6 +20,7 @@ from kam.relations.rules import (
     ACTION_STATUSES,
     MANAGER,
     TRANSITIONS,
+    ActionStale,
     Actor,
     Invalid,
     NotAllowed,
@@ -261,9 +262,19 @@ def add_action(
 
 
 def set_action_status(
-    con: duckdb.DuckDBPyConnection, action_id: str, status: str, user: Actor, *, now: datetime | None = None
+    con: duckdb.DuckDBPyConnection,
+    action_id: str,
+    status: str,
+    user: Actor,
+    *,
+    seen: str | None = None,
+    now: datetime | None = None,
 ) -> None:
-    """Mark an action open, done or dropped."""
+    """Mark an action open, done or dropped.
+
+    seen: the status the user saw; when the action has changed since (someone else ticked or dropped
+    it), nothing is saved and ActionStale says who changed it and to what.
+    """
     now = now or datetime.now()
     if status not in ACTION_STATUSES:
         raise Invalid({"status": _("Choose a status from the list.")})
@@ -274,6 +285,8 @@ def set_action_status(
             raise NotAllowed(_("This action no longer exists."))
         before = frame.row(0, named=True)
         _plan_checked(cur, before["plan_id"], user, edit=True)
+        if seen is not None and before["status"] != seen:
+            raise ActionStale(before)
         if before["status"] == status:
             return
         db.execute(

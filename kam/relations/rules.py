@@ -77,6 +77,19 @@ class Stale(RelationError):
         self.current = current
 
 
+class ActionStale(RelationError):
+    """Someone changed the action since the page showed it; `current` is the action as saved now."""
+
+    def __init__(self, current: dict[str, Any]) -> None:
+        super().__init__(
+            _("{who} changed this action since the page showed it (now {status}). Nothing of yours was saved.").format(
+                who=current.get("updated_by") or "?",
+                status=_(ACTION_STATUS_LABELS.get(current.get("status"), current.get("status") or "?")),
+            )
+        )
+        self.current = current
+
+
 def sees_everything(user: Actor) -> bool:
     return user.role != MANAGER
 

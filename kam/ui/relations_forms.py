@@ -145,24 +145,15 @@ def add_action(user: User, plan_id: str) -> None:
     _succeeded(_("Action added."))
 
 
-def tick_action(user: User, action_id: str, key: str) -> None:
-    """Mark an action done (ticked) or open again; the checkbox's callback."""
+def tick_action(user: User, action_id: str, key: str, shown: str) -> None:
+    """Mark an action done (ticked) or open again; the checkbox's callback. shown: its status as drawn."""
     status = "done" if st.session_state.get(key) else "open"
     try:
-        plans.set_action_status(dashboard.connection(), action_id, status, user)
+        plans.set_action_status(dashboard.connection(), action_id, status, user, seen=shown)
     except RelationError as refused:
         _refused(refused)
         return
     _succeeded(_("Action marked done.") if status == "done" else _("Action open again."))
-
-
-def drop_action(user: User, action_id: str) -> None:
-    try:
-        plans.set_action_status(dashboard.connection(), action_id, "dropped", user)
-    except RelationError as refused:
-        _refused(refused)
-        return
-    _succeeded(_("Action dropped."))
 
 
 # --- contacts -----------------------------------------------------------------------------

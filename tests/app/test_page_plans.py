@@ -165,3 +165,25 @@ def test_an_overdue_plan_action_shows_in_its_managers_worklist_only(portfolio):
     ]
     li = start("worklist", user=LI)
     assert "Overdue plan actions (0)" in [h.value for h in li.header]
+
+
+def test_a_tick_on_a_page_drawn_before_someone_elses_change_saves_nothing_and_says_who(portfolio):
+    at = write_plan()
+    at.text_input(key="action_description").set_value("Meet the CEO")
+    at.date_input(key="action_due_on").set_value(date(2026, 9, 15))
+    at = button(at, "Add the action").click().run()
+    assert actions(at) == ["Meet the CEO · – · 2026-09-15"]
+    # The VP opens the same plan and ticks the action done; 王伟's page still shows it open.
+    vp = start("plans", user=VP, account="K1")
+    vp = vp.checkbox[0].check().run()
+    assert messages(vp)["success"] == ["Action marked done."]
+    # 王伟 ticks it on his page as drawn before the VP's change.
+    at = at.checkbox[0].check().run()
+    assert messages(at) == {
+        "error": ["vp changed this action since the page showed it (now Done). Nothing of yours was saved."],
+        "success": [],
+        "exception": [],
+    }
+    assert at.checkbox[0].value is True
+    assert stored(portfolio, "SELECT status, updated_by FROM plan_actions") == [("done", "vp")]
+    assert stored(portfolio, "SELECT count(*) FROM audit_log WHERE action = 'plan_action.status'") == [(1,)]

@@ -15,7 +15,7 @@ from kam.metrics import revenue
 from kam.metrics.scope import Scope
 from kam.people.users import User
 from kam.relations import contacts, plans, reviews, targets
-from kam.relations.rules import Invalid, NotAllowed, Stale
+from kam.relations.rules import ActionStale, Invalid, NotAllowed, Stale
 from kam.store import db
 from tests.portfolio import D, build, reload, with_column
 
@@ -149,6 +149,24 @@ def test_a_stale_save_is_refused_with_the_newer_plan_and_nothing_lost(con):
     assert (refused.value.current["objectives"], refused.value.current["version"]) == ("grow 20%", 2)
     stored = plans.plan_for(con, M1, "K1", 2026)
     assert (stored["objectives"], stored["revenue_goal"], stored["version"]) == ("grow 20%", 12000.0, 2)
+
+
+def test_an_action_changed_since_it_was_shown_is_not_changed_again(con):
+    plan = plans.save_plan(con, plans.PlanDraft("K1", 2026, "grow", 6000.0), M1, version=None)
+    action = plans.add_action(con, plan["plan_id"], "meet the CEO", "m1", date(2026, 9, 1), M1)
+    # Both see it open; the VP drops it, then 王伟 ticks it done on his page.
+    plans.set_action_status(con, action, "dropped", VP, seen="open")
+    with pytest.raises(ActionStale) as refused:
+        plans.set_action_status(con, action, "done", M1, seen="open")
+    assert (refused.value.current["status"], refused.value.current["updated_by"]) == ("dropped", "vp")
+    assert (
+        str(refused.value)
+        == "vp changed this action since the page showed it (now Dropped). Nothing of yours was saved."
+    )
+    assert db.query(con, "SELECT status, updated_by FROM plan_actions").rows() == [("dropped", "vp")]
+    # Shown dropped, it may be opened again.
+    plans.set_action_status(con, action, "open", M1, seen="dropped")
+    assert db.query(con, "SELECT status FROM plan_actions").rows() == [("open",)]
 
 
 def test_progress_counts_revenue_of_the_year_and_actions_done_and_overdue(con):
