@@ -174,7 +174,8 @@ pages = {
     name: st.Page(PAGES / f"{name}.py", title=_(title), icon=icon, default=name == landing)
     for name, title, icon in OWN_PAGES[user.role] + DASHBOARD
 }
-page = st.navigation(list(pages.values()))
+# Every page listed: folded, a list longer than twelve ends in Streamlit's own "View 4 more", in English only.
+page = st.navigation(list(pages.values()), expanded=True)
 with errors.shown_as_message():
     if options.data_date is not None and first > options.data_date and any(page is pages[n] for n in FIGURE_PAGES):
         # Figures of a period the exports have not reached yet would all read 0.

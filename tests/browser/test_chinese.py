@@ -97,6 +97,24 @@ def test_every_page_reads_in_chinese(vp_in_chinese: str, browser: Browser, path:
         page.close()
 
 
+def test_a_managers_sidebar_lists_every_page_in_chinese(server: str, browser: Browser):
+    """A manager has fourteen pages: all listed, none behind Streamlit's "View 4 more" (it has no Chinese)."""
+    page = _open(browser, server, "m02", "m02-demo-2026")
+    try:
+        page.get_by_text(i18n.LANGUAGES["zh-CN"], exact=True).click()
+        page.wait_for_function("(text) => document.body.innerText.includes(text)", arg=chinese("Sign out"))
+        _settled(page)
+        links = page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
+        titles = ["My worklist", "Log a visit", "Account plans", "Quarterly reviews", "Overview", "Tiers"]
+        titles += ["Visit compliance", "Complaint SLA", "Satisfaction", "Managers", "Account risk", "Retention"]
+        titles += ["Credit", "Account view"]
+        # Each link reads its icon's name (drawn as a glyph), then its title.
+        assert [link.strip().splitlines()[-1] for link in links] == [chinese(title) for title in titles]
+        assert "View" not in page.locator('[data-testid="stSidebarNav"]').inner_text()
+    finally:
+        page.close()
+
+
 def test_a_download_is_made_on_click_in_the_readers_language(vp_in_chinese: str, browser: Browser):
     """The CSV is made only when its button is clicked, on a thread of its own, with the page's Chinese headers."""
     from kam.present.columns import COLUMNS
