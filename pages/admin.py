@@ -162,7 +162,7 @@ with people:
 
     if refused := st.session_state.pop("add_user_error", None):
         st.error(refused, icon=":material/error:")
-    with st.form("add_user"):
+    with st.form("add_user", enter_to_submit=False):
         st.text_input(_("User name"), key="add_username")
         st.text_input(_("Full name"), key="add_name")
         st.selectbox(_("Role"), ROLES, index=ROLES.index("manager"), format_func=role_label, key="add_role")
@@ -189,7 +189,7 @@ with people:
         if current["manager_id"] is not None and current["manager_id"] not in manager_names:
             links.append(current["manager_id"])
         # Keyed by the user, so that the form shows the chosen user's current values.
-        with st.form("change_user"):
+        with st.form("change_user", enter_to_submit=False):
             new_role = st.selectbox(
                 _("Role"),
                 ROLES,
@@ -249,7 +249,7 @@ with mailing:
     )
     plan = briefs.schedule(con)
     choices = briefs.recipients(con)
-    with st.form("brief_schedule"):
+    with st.form("brief_schedule", enter_to_submit=False):
         picked = st.multiselect(
             _("Recipients"),
             list(choices),

@@ -32,7 +32,9 @@ if confirmation := visit_form.take_confirmation():
     st.page_link(dashboard.page_file("worklist"), label=_("Back to my worklist"), icon=":material/checklist:")
 field_error("form")
 
-with st.form("visit"):
+# Enter in a field does not save: a phone's Enter key would save a visit half filled in (and Streamlit would say
+# "Press Enter to submit form" in English under the field).
+with st.form("visit", enter_to_submit=False):
     st.selectbox(
         _("Account"), list(labels), format_func=labels.get, key="visit_account", placeholder=_("Type a name or id")
     )

@@ -70,7 +70,7 @@ if newer := st.session_state.get(form.PLAN_NEWER):
 editable = plan is None or plan["status"] in plans.EDITABLE
 sponsors = users.users(con).filter(active=True)
 sponsor_names = dict(zip(sponsors["username"], sponsors["name"], strict=True))
-with st.form("plan"):
+with st.form("plan", enter_to_submit=False):
     st.text_area(_("Objectives"), key="plan_objectives", disabled=not editable)
     field_error("objectives")
     st.number_input(_("Revenue goal (¥)"), min_value=0.0, step=10000.0, key="plan_revenue_goal", disabled=not editable)
@@ -124,7 +124,7 @@ if plan:
             help=_(ACTION_STATUS_LABELS[action["status"]]),
         )
     st.session_state.setdefault("action_due_on", None)
-    with st.form("action"):
+    with st.form("action", enter_to_submit=False):
         st.text_input(_("New action"), key="action_description")
         field_error("description")
         st.text_input(_("Owner"), key="action_owner")

@@ -132,7 +132,7 @@ table(
     source=_("Used from"),
 )
 if date.today().month == targets.TARGET_MONTH:
-    with st.form("target"):
+    with st.form("target", enter_to_submit=False):
         st.selectbox(_("Manager"), shown["manager_id"].to_list(), key="target_manager")
         st.number_input(_("Revenue target (¥)"), min_value=0.0, step=10000.0, key="target_amount")
         st.form_submit_button(

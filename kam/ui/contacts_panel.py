@@ -63,7 +63,7 @@ def show(user: User, scope: Scope, account_id: str) -> None:
         st.success(confirmation, icon=":material/check_circle:")
     for key in ("contact_level", "contact_role"):
         st.session_state.setdefault(key, None)
-    with st.expander(_("Add a contact"), expanded=bool(form.error("name"))), st.form("contact"):
+    with st.expander(_("Add a contact"), expanded=bool(form.error("name"))), st.form("contact", enter_to_submit=False):
         st.text_input(_("Full name"), key="contact_name")
         _field_error("name")
         st.text_input(_("Title"), key="contact_title")

@@ -125,6 +125,14 @@ def test_a_manager_logs_a_visit_from_the_worklist_on_a_phone(server: str, browse
         page.get_by_role("button", name="Log a visit").click()
         page.get_by_role("heading", name="Log a visit").wait_for(timeout=60_000)
         _settled(page)
+        # The phone's Enter key in a field saves nothing, and no English hint says it would.
+        next_step = page.get_by_label("Next step", exact=True)
+        next_step.fill("Send the quote")
+        assert "Press Enter" not in page.locator('[data-testid="stForm"]').inner_text()
+        next_step.press("Enter")
+        page.wait_for_timeout(1_000)
+        _settled(page)
+        assert page.get_by_text(f"Visit to {account} on").count() == 0
         channel = page.locator('[data-testid="stSelectbox"]').filter(has_text="Channel")
         channel.locator('[role="combobox"]').click()
         page.get_by_role("option", name="Phone").click()
