@@ -225,9 +225,10 @@ def one_page(frame: pl.DataFrame, name: str) -> pl.DataFrame:
             first=number(index * PAGE_ROWS + 1), last=number(min((index + 1) * PAGE_ROWS, total)), total=number(total)
         ),
         key=key,
-        help=_("The table shows {rows} rows at a time, in the order listed; its CSV download has every row.").format(
-            rows=number(PAGE_ROWS)
-        ),
+        help=_(
+            "The table shows {rows} rows at a time, in the order listed; a click on a column's header sorts "
+            "only the rows shown. Its CSV download has every row."
+        ).format(rows=number(PAGE_ROWS)),
     )
     return dashboard.derived(_rows_of_page, frame, page)
 

@@ -121,6 +121,8 @@ def test_a_long_table_of_ages_shows_a_page_at_a_time_and_its_download_keeps_ever
     assert [(row[0], row[-1]) for row in shown(table)[1]] == [("C2", "20.6 d")]
     [rows] = section.selectbox
     assert rows.label == "Rows shown"
+    # A reader who sorts by a column must know it sorts this page only.
+    assert "sorts only the rows shown" in rows.help
     assert rows.options == ["1–1 of 2", "2–2 of 2"]
     rows.select_index(1).run()
     section = next(e for e in at.expander if e.label.startswith("Complaints past SLA"))
