@@ -47,11 +47,19 @@ with st.form("visit", enter_to_submit=False):
     )
     field_error("visit_date")
     st.selectbox(
-        _("Channel"), list(visit_rules.CHANNEL_LABELS), format_func=visit_rules.channel_label, key="visit_channel"
+        _("Channel"),
+        list(visit_rules.CHANNEL_LABELS),
+        format_func=visit_rules.channel_label,
+        key="visit_channel",
+        placeholder=_("Choose…"),
     )
     field_error("channel")
     st.selectbox(
-        _("Purpose"), list(visit_rules.PURPOSE_LABELS), format_func=visit_rules.purpose_label, key="visit_purpose"
+        _("Purpose"),
+        list(visit_rules.PURPOSE_LABELS),
+        format_func=visit_rules.purpose_label,
+        key="visit_purpose",
+        placeholder=_("Choose…"),
     )
     field_error("purpose")
     st.text_input(_("Purpose, if other"), key="visit_purpose_other")

@@ -82,6 +82,7 @@ with st.form("plan", enter_to_submit=False):
         list(sponsor_names),
         format_func=lambda u: f"{sponsor_names.get(u, u)} ({u})",
         key="plan_sponsor",
+        placeholder=_("Choose…"),
         disabled=not editable,
     )
     field_error("sponsor")

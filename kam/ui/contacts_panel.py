@@ -72,12 +72,14 @@ def show(user: User, scope: Scope, account_id: str) -> None:
             CONTACT_LEVELS,
             format_func=lambda c: _(CONTACT_LEVEL_LABELS[c]),
             key="contact_level",
+            placeholder=_("Choose…"),
         )
         st.selectbox(
             _("Role in buying"),
             CONTACT_ROLES,
             format_func=lambda c: _(CONTACT_ROLE_LABELS[c]),
             key="contact_role",
+            placeholder=_("Choose…"),
         )
         st.text_input(_("Phone"), key="contact_phone")
         _field_error("phone")

@@ -17,7 +17,7 @@ from kam.i18n import _
 from kam.people.users import User
 from kam.relations import contacts, plans, reviews, targets
 from kam.relations.rules import PLAN_STATUS_LABELS, Invalid, RelationError, Stale
-from kam.ui import dashboard
+from kam.ui import dashboard, language
 
 PLAN_KEYS = {
     "objectives": "plan_objectives",
@@ -83,6 +83,7 @@ def opened_version() -> int | None:
     return (st.session_state.get(PLAN_OPENED) or (None, None, None))[2]
 
 
+@language.speaking
 def save_plan(user: User) -> None:
     """Save the plan form over the version it was opened at; the save button's callback."""
     account_id, year, version = st.session_state[PLAN_OPENED]
@@ -102,6 +103,7 @@ def save_plan(user: User) -> None:
     _succeeded(_("Plan saved (version {version}).").format(version=saved["version"]))
 
 
+@language.speaking
 def take_newer() -> None:
     """Replace what was typed with the newer plan (after reading it), to edit on from there."""
     account_id, year, _version = st.session_state[PLAN_OPENED]
@@ -110,6 +112,7 @@ def take_newer() -> None:
     st.session_state.pop(ERRORS, None)
 
 
+@language.speaking
 def move_plan(user: User, plan_id: str, status: str) -> None:
     """Move the plan to status; a status button's callback."""
     account_id, year, version = st.session_state[PLAN_OPENED]
@@ -130,6 +133,7 @@ def plans_status_label(status: str) -> str:
     return PLAN_STATUS_LABELS.get(status, status)
 
 
+@language.speaking
 def add_action(user: User, plan_id: str) -> None:
     """Add the action form's action to the plan."""
     values = {field: st.session_state.get(key) for field, key in ACTION_KEYS.items()}
@@ -145,6 +149,7 @@ def add_action(user: User, plan_id: str) -> None:
     _succeeded(_("Action added."))
 
 
+@language.speaking
 def tick_action(user: User, action_id: str, key: str, shown: str) -> None:
     """Mark an action done (ticked) or open again; the checkbox's callback. shown: its status as drawn."""
     status = "done" if st.session_state.get(key) else "open"
@@ -159,6 +164,7 @@ def tick_action(user: User, action_id: str, key: str, shown: str) -> None:
 # --- contacts -----------------------------------------------------------------------------
 
 
+@language.speaking
 def save_contact(user: User, account_id: str) -> None:
     """Add the contact form's contact to the account."""
     values = {field: st.session_state.get(key) for field, key in CONTACT_KEYS.items()}
@@ -182,6 +188,7 @@ def review_keys(year: int, quarter: int, manager_id: str) -> tuple[str, str]:
     return f"review_notes_{year}_{quarter}_{manager_id}", f"review_actions_{year}_{quarter}_{manager_id}"
 
 
+@language.speaking
 def save_review(user: User, year: int, quarter: int, manager_id: str, sign_off: bool) -> None:
     notes, agreed = review_keys(year, quarter, manager_id)
     try:
@@ -201,6 +208,7 @@ def save_review(user: User, year: int, quarter: int, manager_id: str, sign_off: 
     _succeeded(_("Review signed off.") if sign_off else _("Review saved."))
 
 
+@language.speaking
 def save_target(user: User, manager_id: str, year: int, key: str) -> None:
     try:
         targets.set_target(dashboard.connection(), manager_id, year, st.session_state.get(key), None, user)

@@ -251,6 +251,7 @@ def sign_out(why: str | None = None, **values: object) -> None:
         st.logout()
 
 
+@language.speaking
 def sign_out_button() -> None:
     """The sign-out button's callback: the session ends, and the browser drops its cookie."""
     sign_out()

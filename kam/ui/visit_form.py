@@ -131,6 +131,7 @@ def changeable(recent: pl.DataFrame) -> dict[str, str]:
     return dict(zip(mine["visit_id"], labels, strict=True))
 
 
+@language.speaking
 def cancel_edit() -> None:
     _clear()
 

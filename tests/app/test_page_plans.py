@@ -11,8 +11,10 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from kam import i18n
 from kam.people.users import User
 from kam.store import db
+from kam.ui.language import CHOSEN
 from tests.apptest import VP, app, start
 
 WANG = User("wangwei", "王伟", "manager", "M1")
@@ -187,3 +189,21 @@ def test_a_tick_on_a_page_drawn_before_someone_elses_change_saves_nothing_and_sa
     assert at.checkbox[0].value is True
     assert stored(portfolio, "SELECT status, updated_by FROM plan_actions") == [("done", "vp")]
     assert stored(portfolio, "SELECT count(*) FROM audit_log WHERE action = 'plan_action.status'") == [(1,)]
+
+
+def test_a_plan_saved_on_a_chinese_screen_says_so_in_chinese(portfolio):
+    # The save button's callback runs before the script run that sets the language.
+    at = app("plans", user=WANG, account="K1")
+    at.session_state[CHOSEN] = "zh-CN"
+    at.run()
+    # The test's own thread formats the sidebar's choices to find them among the Chinese options.
+    token = i18n.use_language("zh-CN")
+    try:
+        at.text_area(key="plan_objectives").set_value("K1 增长 20%")
+        at.number_input(key="plan_revenue_goal").set_value(6000.0)
+        at = button(at, "保存客户计划").click().run()
+        assert messages(at)["success"] == ["客户计划已保存（版本 1）。"]
+        at = button(at, "添加行动").click().run()
+        assert messages(at)["error"] == ["请描述行动。", "请选择行动的截止日期。"]
+    finally:
+        i18n._language.reset(token)

@@ -11,7 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 from kam.people.users import User
 from kam.store import db
-from tests.apptest import start
+from kam.ui.language import CHOSEN
+from tests.apptest import app, start
 
 # 王伟 (M1) manages K1 (A, last visited 2026-07-05), K2 (C, 2026-01-15) and K6 (created 2026-07-15).
 WANG = User("wangwei", "王伟", "manager", "M1")
@@ -175,3 +176,12 @@ def test_warning_signs_ticked_on_the_form_are_saved_with_the_visit_and_count_at_
     assert later[["visit_date", "account_id", "manager_id", "signs"]].values.tolist() == [
         [pd.Timestamp(today()), "甲公司 (K1)", "王伟 (M1)", "More creditors chasing them; Dumping stock at low prices"]
     ]
+
+
+def test_an_empty_choice_asks_for_one_in_the_screens_language(portfolio):
+    # Streamlit's own "Choose an option" has no Chinese: every empty choice of the visit form names its own.
+    at = app("log_visit", user=WANG)
+    at.session_state[CHOSEN] = "zh-CN"
+    at.run()
+    empty = {box.label: box.placeholder for box in at.selectbox if box.value is None}
+    assert empty == {"客户": "输入名称或编号", "拜访方式": "请选择…", "拜访目的": "请选择…"}
