@@ -51,6 +51,22 @@ def speaking(callback: Callable[P, R]) -> Callable[P, R]:
     return run
 
 
+# The select boxes whose options read in the language and whose choice is kept while one switches: the
+# sidebar's period, the managers' ranking, the visit and contact forms' choices, a new user's role.
+RELABELLED = ("period", "rank_by", "visit_channel", "visit_purpose", "contact_level", "contact_role", "add_role")
+
+
+def relabel(keys: tuple[str, ...]) -> None:
+    """Give these widgets their own value again, so that the browser shows it in the new language.
+
+    A select box's browser side holds its choice as the text shown: after a switch it would keep
+    showing the old language's text until another choice is made.
+    """
+    for key in keys:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
 def switch(on_change: Callable[[str], None] | None = None) -> None:
     """The language switch (sidebar or sign-in page); on_change gets the chosen language, e.g. to keep it."""
 
@@ -60,6 +76,7 @@ def switch(on_change: Callable[[str], None] | None = None) -> None:
             st.session_state[CHOSEN] = chosen
             if on_change is not None:
                 on_change(chosen)
+            relabel(RELABELLED)
 
     # The switch shows the run's language; only a click makes it the session's choice.
     st.session_state[SWITCH] = i18n.language()

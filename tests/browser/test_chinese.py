@@ -115,6 +115,21 @@ def test_a_managers_sidebar_lists_every_page_in_chinese(server: str, browser: Br
         page.close()
 
 
+def test_a_choice_made_in_english_reads_in_chinese_after_the_switch(server: str, browser: Browser):
+    """A select box's browser side holds its choice as the text shown: the switch must give it the new text."""
+    page = _open(browser, f"{server}/tiers", "m01", "m01-demo-2026")
+    try:
+        period = page.locator('[data-testid="stSelectbox"]').filter(has_text="Period").locator("input")
+        assert period.input_value() == "Last full week"
+        page.get_by_text(i18n.LANGUAGES["zh-CN"], exact=True).click()
+        page.wait_for_function("(text) => document.body.innerText.includes(text)", arg=chinese("Sign out"))
+        _settled(page)
+        period = page.locator('[data-testid="stSelectbox"]').filter(has_text=chinese("Period")).locator("input")
+        assert period.input_value() == chinese("Last full week") == "上一整周"
+    finally:
+        page.close()
+
+
 def test_a_download_is_made_on_click_in_the_readers_language(vp_in_chinese: str, browser: Browser):
     """The CSV is made only when its button is clicked, on a thread of its own, with the page's Chinese headers."""
     from kam.present.columns import COLUMNS
