@@ -106,7 +106,8 @@ def manager_accounts(con: duckdb.DuckDBPyConnection, scope: Scope, manager_id: s
     """One manager's active accounts at D, overdue first: tier, last visit, when the next is due, period revenue.
 
     `visit_due` is the last day the next visit keeps the account within its tier's cadence
-    (counted from created_on for an account never visited); `days_overdue` is 0 until then.
+    (counted from created_on for an account never visited); `days_overdue` is 0 until then. An account
+    never visited reads so (`visits.as_read`): no days since, and once overdue no due date nor days overdue.
     Revenue is the account's orders in the period up to D.
     """
     return accounts_in_scope(con, only_manager(scope, manager_id))
@@ -127,7 +128,7 @@ def accounts_in_scope(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFr
         GROUP BY s.account_id
         """,
     )
-    return (
+    listed = (
         visits.visit_status(con, scope)
         .join(sales, on="account_id", how="left")
         .with_columns(
@@ -149,8 +150,10 @@ def accounts_in_scope(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFr
             "overdue",
             "revenue",
             "manager_id",
+            "never_visited",
         )
     )
+    return visits.as_read(listed)
 
 
 # How a figure reads: in a table cell (str.format), and as a st.column_config.NumberColumn format.

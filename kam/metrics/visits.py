@@ -143,7 +143,8 @@ NEVER_VISITED = N_("never visited")
 
 
 def as_read(frame: pl.DataFrame) -> pl.DataFrame:
-    """A visit-status list as people read it: an account never visited says so, with no day counts.
+    """A visit-status list as people read it: an account never visited says so, with no day counts and, once
+    overdue, no due date.
 
     Its days since the last visit count from its creation (DOMAIN.md), which ranks it, but
     "3474 days overdue" would read as a visit that once happened.
@@ -156,9 +157,14 @@ def as_read(frame: pl.DataFrame) -> pl.DataFrame:
     if "days_since_visit" in frame.columns:
         changes.append(pl.when(never).then(None).otherwise(pl.col("days_since_visit")).alias("days_since_visit"))
     if "days_overdue" in frame.columns:
-        # Days left before a first visit is due still read right; days overdue would not.
+        # Days left before a first visit is due still read right; days overdue would not, nor would a due
+        # date years back (its creation plus the cadence).
         late = never & (pl.col("days_overdue") > 0)
-        changes.append(pl.when(late).then(None).otherwise(pl.col("days_overdue")).alias("days_overdue"))
+        changes.extend(
+            pl.when(late).then(None).otherwise(pl.col(name)).alias(name)
+            for name in ("days_overdue", "due_date", "visit_due")
+            if name in frame.columns
+        )
     return frame.with_columns(changes).drop("never_visited")
 
 

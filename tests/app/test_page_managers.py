@@ -222,13 +222,30 @@ def test_choosing_a_manager_shows_their_accounts(portfolio: Path):
     k5 = own["K5"]
     assert (k5["days_since_visit"], f"{k5['visit_due']:%Y-%m-%d}", k5["days_overdue"]) == (102, "2026-06-18", 12)
     assert (k5["overdue"], k5["revenue"]) == (True, 400)
-    # K3 (C, cadence 180), created 05-01 and never visited: due 10-28, not overdue, no revenue.
+    # K3 (C, cadence 180), created 05-01 and never visited: says so, with no days since a visit; its first
+    # visit is due 10-28, not overdue, no revenue.
     k3 = own["K3"]
-    assert (k3["last_visit"], k3["days_since_visit"], f"{k3['visit_due']:%Y-%m-%d}") == (None, 60, "2026-10-28")
+    assert (k3["last_visit"], k3["days_since_visit"], f"{k3['visit_due']:%Y-%m-%d}") == (
+        "never visited",
+        None,
+        "2026-10-28",
+    )
     assert (k3["days_overdue"], k3["overdue"], k3["revenue"]) == (0, False, 0)
     at.selectbox(key="scorecard_manager").set_value("M3").run()
     assert not at.exception
     assert any("张敏 has no active account" in info.value for info in at.info)
+
+
+def test_an_account_never_visited_and_overdue_shows_no_day_counts(portfolio: Path):
+    # At 2026-12-31 M2's only active account is K3 (K5 churned 09-01): never visited, 244 days from its
+    # creation on 05-01, past its cadence of 180 since 10-28. No "244 days since", no due date in the past.
+    at = start("managers", as_of="2026-12-31")
+    at.selectbox(key="scorecard_manager").set_value("M2").run()
+    assert not at.exception
+    (k3,) = table(at, "account_id")
+    assert k3["account_id"] == "丙公司 (K3)"
+    shown = ("last_visit", "days_since_visit", "visit_due", "days_overdue", "overdue")
+    assert [k3[c] for c in shown] == ["never visited", None, None, None, True]
 
 
 # --- a restricted scope lists only the managers owning an allowed account -----------------

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from kam.metrics import managers, revenue
+from kam.metrics import managers, revenue, visits, worklist
 from kam.metrics.scope import Scope
 from kam.store import db
 from tests.portfolio import D, build
@@ -31,7 +31,8 @@ def test_a_tier_bar_lists_its_active_accounts_overdue_first(con):
     # Both within their cadence; K2 has been waiting longer. K6 is C but created after D.
     behind = managers.accounts_in_scope(con, YTD.only(tier="C"))
     assert ids(behind) == ["K2", "K3"]
-    assert behind.get_column("days_since_visit").to_list() == [166, 60]
+    # K3 never visited: its 60 days since creation are not shown as days since a visit.
+    assert behind.get_column("days_since_visit").to_list() == [166, None]
     # B at D is K5 alone, overdue (102 days since 03-20, cadence 90), 400 of revenue in 2026.
     b = managers.accounts_in_scope(con, YTD.only(tier="B"))
     assert b.select("account_id", "overdue", "revenue").rows() == [("K5", True, 400.0)]
@@ -62,3 +63,35 @@ def test_a_month_bar_lists_the_accounts_revenue_in_that_month(con):
     december = YTD.in_month(date(2025, 12, 31))
     assert (december.start, december.end) == (date(2025, 12, 1), date(2025, 12, 31))
     assert revenue.revenue_by_account(con, december).select("account_id", "revenue").rows() == [("K5", 600.0)]
+
+
+def test_an_account_never_visited_shows_no_invented_day_counts(con):
+    # At 2026-12-31: K3 (C, created 05-01, never visited) is 244 days from its creation, past its cadence of
+    # 180 since 10-28: overdue, but "244 days since the last visit" and a due date of 10-28 would read as a
+    # visit that once happened. K6 (C, created 07-15, never visited) is 169 days in: its first visit is due by
+    # 2027-01-11 (07-15 + 180), which reads right; its days since stay empty. K2 (B since 08-01, cadence 90,
+    # last visit 01-15: 350 days) keeps its figures.
+    year_end = Scope(as_of=date(2026, 12, 31), start=date(2026, 1, 1), end=date(2026, 12, 31))
+    rows = {
+        row["account_id"]: row
+        for row in managers.accounts_in_scope(con, year_end).iter_rows(named=True)
+        if row["account_id"] in ("K2", "K3", "K6")
+    }
+    shown = ("last_visit", "days_since_visit", "visit_due", "days_overdue", "overdue")
+    assert [rows["K3"][c] for c in shown] == ["never visited", None, None, None, True]
+    assert [rows["K6"][c] for c in shown] == ["never visited", None, date(2027, 1, 11), 0, False]
+    assert [rows["K2"][c] for c in shown] == ["2026-01-15", 350, date(2026, 4, 15), 260, True]
+    assert "never_visited" not in managers.accounts_in_scope(con, year_end).columns
+
+
+def test_the_worklist_reads_an_account_never_visited_the_same_way(con):
+    # At 2026-12-31, due or overdue: K1 (A, last visit 07-05: 179 days, due 08-04), K2 (B, 01-15: 350 days, due
+    # 04-15), K3 (C, never visited, overdue since 10-28: no day counts, no due date). K6 (due 2027-01-11) is
+    # 11 days off, outside the week.
+    year_end = Scope(as_of=date(2026, 12, 31), start=date(2026, 1, 1), end=date(2026, 12, 31))
+    due = visits.as_read(worklist.worklist(con, year_end))
+    assert due.select("account_id", "last_visit", "days_since_visit", "due_date", "days_overdue").rows() == [
+        ("K1", "2026-07-05", 179, date(2026, 8, 4), 149),
+        ("K2", "2026-01-15", 350, date(2026, 4, 15), 260),
+        ("K3", "never visited", None, None, None),
+    ]
