@@ -7,6 +7,7 @@ import streamlit as st
 
 from kam.i18n import _
 from kam.metrics import managers
+from kam.present.columns import Column, Kind
 from kam.present.formatting import MISSING
 from kam.relations import reviews, targets
 from kam.ui import dashboard
@@ -16,7 +17,6 @@ from kam.ui.widgets import table
 user = dashboard.require_role("manager", "vp")
 scope = dashboard.scope()
 con = dashboard.connection()
-Number = st.column_config.NumberColumn
 
 st.title(_("Quarterly reviews"))
 if confirmation := form.take_confirmation():
@@ -31,7 +31,7 @@ if user.role == "manager":
     for review in mine.iter_rows(named=True):
         signed = review["signed_off_on"]
         with st.container(border=True):
-            st.subheader(f"{review['year']} Q{review['quarter']}")
+            st.subheader(reviews.quarter_label(review["year"], review["quarter"]))
             st.caption(_("Signed off on {day}").format(day=signed.isoformat()) if signed else _("Not signed off yet"))
             st.text(_("Notes") + ": " + (review["notes"] or MISSING))
             st.text(_("Agreed actions") + ": " + (review["agreed_actions"] or MISSING))
@@ -46,13 +46,8 @@ before_year, before_quarter = reviews.previous_quarter(year, quarter)
 before_first, before_last = reviews.quarter_bounds(before_year, before_quarter)
 this = scope.with_period(first, last, as_of=min(last, scope.as_of))
 previous = scope.with_period(before_first, before_last, as_of=min(before_last, scope.as_of))
-FIGURES = ["revenue", "attainment", "visit_coverage", "sla_met_pct", "csat_pct", "plan_coverage", "executive_coverage"]
 now_card = dashboard.cached(managers.scorecard, this)
 was_card = dashboard.cached(managers.scorecard, previous)
-present = [c for c in FIGURES if c in now_card.columns]
-side_by_side = now_card.select("manager_id", "name", *present).join(
-    was_card.select("manager_id", *(pl.col(c).alias(f"{c}_before") for c in present)), on="manager_id", how="left"
-)
 st.caption(
     _("{first} – {last}, beside {before_first} – {before_last}").format(
         first=first.isoformat(),
@@ -61,26 +56,17 @@ st.caption(
         before_last=before_last.isoformat(),
     )
 )
+# Each value as its kind reads everywhere (¥ without decimals, shares to one decimal, 徐军 (M01)); the
+# coverages of plans and executives are shares, which kam.present.columns does not list yet.
 table(
-    side_by_side,
+    reviews.side_by_side(now_card, was_card, year, quarter),
     f"quarterly-review-{year}-q{quarter}",
     by_filters=False,
-    manager_id=_("Manager"),
-    name=_("Name"),
-    revenue=Number(_("Revenue"), format="localized"),
-    revenue_before=Number(_("Revenue, previous quarter"), format="localized"),
-    attainment=Number(_("Attainment"), format="percent"),
-    attainment_before=Number(_("Attainment, previous quarter"), format="percent"),
-    visit_coverage=Number(_("Visit coverage"), format="percent"),
-    visit_coverage_before=Number(_("Visit coverage, previous quarter"), format="percent"),
-    sla_met_pct=Number(_("Complaint SLA met"), format="percent"),
-    sla_met_pct_before=Number(_("Complaint SLA met, previous quarter"), format="percent"),
-    csat_pct=Number(_("CSAT"), format="percent"),
-    csat_pct_before=Number(_("CSAT, previous quarter"), format="percent"),
-    plan_coverage=Number(_("Plan coverage"), format="percent"),
-    plan_coverage_before=Number(_("Plan coverage, previous quarter"), format="percent"),
-    executive_coverage=Number(_("Executive coverage"), format="percent"),
-    executive_coverage_before=Number(_("Executive coverage, previous quarter"), format="percent"),
+    quarter=_("Quarter"),
+    visit_coverage=_("Visit coverage"),
+    sla_met_pct=_("Complaint SLA met"),
+    plan_coverage=Column(Kind.PERCENT, _("Plan coverage")),
+    executive_coverage=Column(Kind.PERCENT, _("Executive coverage")),
 )
 
 recorded = {r["manager_id"]: r for r in reviews.reviews(con, user, year, quarter).iter_rows(named=True)}
@@ -124,11 +110,9 @@ table(
     shown.with_columns(pl.col("source").replace({"app": _("entered here"), "import": _("export")})),
     f"targets-{next_year}",
     by_filters=False,
-    manager_id=_("Manager"),
-    name=_("Name"),
-    exported_target=Number(_("Exported target"), format="localized"),
-    app_target=Number(_("Target entered here"), format="localized"),
-    target_used=Number(_("Target used"), format="localized"),
+    exported_target=Column(Kind.MONEY, _("Exported target")),
+    app_target=Column(Kind.MONEY, _("Target entered here")),
+    target_used=Column(Kind.MONEY, _("Target used")),
     source=_("Used from"),
 )
 if date.today().month == targets.TARGET_MONTH:

@@ -28,6 +28,35 @@ def previous_quarter(year: int, quarter: int) -> tuple[int, int]:
     return (year - 1, 4) if quarter == 1 else (year, quarter - 1)
 
 
+# The scorecard's figures a quarterly review shows.
+FIGURES = ("revenue", "attainment", "visit_coverage", "sla_met_pct", "csat_pct", "plan_coverage", "executive_coverage")
+
+
+def quarter_label(year: int, quarter: int) -> str:
+    """A quarter as it reads in the run's language: 2026 Q4."""
+    return _("{year} Q{quarter}").format(year=year, quarter=quarter)
+
+
+def side_by_side(now: pl.DataFrame, before: pl.DataFrame, year: int, quarter: int) -> pl.DataFrame:
+    """Each manager of the quarter's scorecard (`now`) with its figures, and under it the same figures of the
+    previous quarter (`before`): one row per manager and quarter, so that the table fits a laptop's width."""
+    figures = [c for c in FIGURES if c in now.columns]
+    before_year, before_quarter = previous_quarter(year, quarter)
+
+    def rows(card: pl.DataFrame, label: str, order: int) -> pl.DataFrame:
+        return card.select("manager_id", pl.lit(label).alias("quarter"), pl.lit(order).alias("order"), *figures)
+
+    earlier = before.join(now.select("manager_id"), on="manager_id", how="semi")
+    return (
+        pl.concat(
+            [rows(now, quarter_label(year, quarter), 0), rows(earlier, quarter_label(before_year, before_quarter), 1)],
+            how="vertical_relaxed",
+        )
+        .sort("manager_id", "order")
+        .drop("order")
+    )
+
+
 def save_review(
     con: duckdb.DuckDBPyConnection,
     year: int,
