@@ -93,9 +93,14 @@ st.subheader(_("Overdue or open"))
 if status.is_empty():
     st.info(_("Not an active account at the as-of date: no visit is due."))
 elif status["overdue"][0]:
+    # Never visited, its days count from its creation: not "days since the last visit".
     st.warning(
         _("Visit overdue: {days} days since the last visit, cadence {cadence} days.").format(
             days=number(status["days_since_visit"][0]), cadence=status["cadence"][0]
+        )
+        if status["last_visit"][0]
+        else _("Never visited, and past its first {cadence} days: a first visit is overdue.").format(
+            cadence=status["cadence"][0]
         ),
         icon=":material/event_busy:",
     )

@@ -225,3 +225,12 @@ def test_coming_back_to_the_page_shows_the_account_last_shown(portfolio: Path):
     assert not at.exception
     assert shown_account(at) == "K3"
     assert at.query_params["account"] == "K3"
+
+
+def test_an_account_never_visited_and_overdue_says_so_without_days_since_a_visit(portfolio: Path):
+    # K3 (C, cadence 180), created 2026-05-01 and never visited: at 2026-12-31, 244 days from its creation.
+    at = start("account", as_of="2026-12-31", account="K3")
+    assert not at.exception
+    assert [w.value for w in at.warning][:1] == [
+        "Never visited, and past its first 180 days: a first visit is overdue."
+    ]
