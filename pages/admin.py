@@ -9,6 +9,7 @@ from kam.jobs import briefs
 from kam.metrics import catalog
 from kam.people import users
 from kam.people.users import ROLES, UserError, role_label
+from kam.present import columns
 from kam.present.text import markdown_text as md
 from kam.relations import export as app_export
 from kam.store import audit, backup
@@ -111,12 +112,7 @@ with loads:
         st.code(report.summary(), language=None)
     history = loader.history(con)
     st.subheader(_("Load history"))
-    table(
-        history,
-        "load-history",
-        by_filters=False,
-        loaded_at=st.column_config.DatetimeColumn(_("Loaded"), format="YYYY-MM-DD HH:mm"),
-    )
+    table(history, "load-history", by_filters=False, **columns.LOAD_HISTORY)
     if not history.is_empty():
         load_id = st.selectbox(_("Rejected rows of load"), history["load_id"].to_list(), key="rejects_of_load")
         table(loader.rejects_shown(con, load_id), f"rejects-{load_id}", by_filters=False)
@@ -125,7 +121,7 @@ with people:
     if notice := st.session_state.pop("admin_notice", None):
         st.success(notice, icon=":material/done:")
     everyone = users.users(con)
-    table(everyone, "users", by_filters=False)
+    table(everyone, "users", by_filters=False, **columns.USERS)
     exported = catalog.managers(con)
     manager_names = dict(zip(exported["manager_id"], exported["name"], strict=True))
 
@@ -276,7 +272,7 @@ with mailing:
         st.write(_("Last sent for {time}.").format(time=f"{plan.last_sent_at:%Y-%m-%d %H:%M}"))
 
 with log:
-    table(audit.events(con), "audit-log", by_filters=False, happened_at=st.column_config.DatetimeColumn(_("When")))
+    table(audit.events(con), "audit-log", by_filters=False, **columns.AUDIT_LOG)
 
 with visits:
     st.caption(_("Visits entered in the app, in the export format of the visits table, for the CRM."))

@@ -4,7 +4,7 @@ import streamlit as st
 
 from kam.i18n import _
 from kam.metrics import retention, risk
-from kam.present import charts
+from kam.present import charts, columns
 from kam.present.formatting import money, number, percent
 from kam.ui import dashboard
 from kam.ui.widgets import account_table, chart_with_table, figure, named
@@ -56,10 +56,15 @@ row[2].metric(
 
 st.header(_("Churn by cause"))
 monthly = dashboard.cached(retention.churn_by_month, shown)
-chart_with_table(figure(charts.churn_over_time, monthly), monthly, "churn-by-month")
+chart_with_table(figure(charts.churn_over_time, monthly), monthly, "churn-by-month", **columns.CHURNED)
 for by, label in (("tier", _("Tier")), ("region", _("Region"))):
     frame = dashboard.cached(retention.churn_by_reason, shown, by=by)
-    chart_with_table(figure(charts.churn_by, frame, by, label), frame.filter(frame["accounts"] > 0), f"churn-by-{by}")
+    chart_with_table(
+        figure(charts.churn_by, frame, by, label),
+        frame.filter(frame["accounts"] > 0),
+        f"churn-by-{by}",
+        **columns.CHURNED,
+    )
 by_manager = dashboard.cached(retention.churn_by_reason, shown, by="manager")
 totals = dashboard.cached(risk.churn_per_manager, shown)
 st.caption(_("Managers: the {n} with the most lost revenue.").format(n=risk.ENDS))
@@ -67,6 +72,7 @@ chart_with_table(
     figure(charts.churn_by, named(risk.top(by_manager, totals, "manager_id")), "manager_id", _("Manager")),
     totals,
     "churn-by-manager",
+    **columns.CHURNED,
 )
 
 st.header(_("Repeat-purchase rate"))

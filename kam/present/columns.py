@@ -204,7 +204,44 @@ COLUMNS: dict[str, Column] = {
     "base": Column(K.COUNT, N_("Bought the year before"), N_("Accounts with an order in the 365 days before")),
     "repeat": Column(K.COUNT, N_("Bought again")),
     "repeat_rate": Column(K.PERCENT, N_("Repeat-purchase rate")),
+    # key-account relations
+    "no_executive_contact": Column(K.BOOL, N_("No executive contact")),
+    "no_executive_visit": Column(K.BOOL, N_("No executive visit in 90 days")),
+    "last_executive_visit": Column(K.DATE, N_("Last executive visit")),
+    # the admin's tables: users, loads and their rejected rows, the audit log
+    "username": Column(K.TEXT, N_("User name")),
+    "role": Column(K.TEXT, N_("Role")),
+    "email": Column(K.TEXT, N_("E-mail")),
+    "demo": Column(K.BOOL, N_("Demo user")),
+    "locked_until": Column(K.DATETIME, N_("Locked until")),
+    "last_sign_in": Column(K.DATETIME, N_("Last sign-in")),
+    "created_at": Column(K.DATETIME, N_("Created")),
+    "load_id": Column(K.NUMBER, N_("Load")),
+    "loaded_at": Column(K.DATETIME, N_("Loaded")),
+    "files": Column(K.TEXT, N_("Files")),
+    "rows_read": Column(K.COUNT, N_("Rows read")),
+    "rows_loaded": Column(K.COUNT, N_("Rows loaded")),
+    "rows_rejected": Column(K.COUNT, N_("Rows rejected")),
+    "loaded_by": Column(K.TEXT, N_("Loaded by")),
+    "table_name": Column(K.TEXT, N_("Table")),
+    "file": Column(K.TEXT, N_("File")),
+    "line": Column(K.NUMBER, N_("Line")),
+    "row_key": Column(K.TEXT, N_("Row key")),
+    "column_name": Column(K.TEXT, N_("Column")),
+    "event_id": Column(K.NUMBER, N_("Event")),
+    "happened_at": Column(K.DATETIME, N_("When")),
+    "action": Column(K.TEXT, NP_("audit log", "Action")),
+    "before": Column(K.TEXT, NP_("audit log", "Before")),
+    "after": Column(K.TEXT, NP_("audit log", "After")),
 }
+
+# Headers of a column whose name means something else in one table than in COLUMNS: a table passes
+# its own as overrides (``table(frame, name, **columns.AUDIT_LOG)``).
+CHURNED = {"accounts": Column(K.COUNT, N_("Accounts churned"))}
+AUDIT_LOG = {"target": Column(K.TEXT, NP_("audit log", "Target"))}
+LOAD_HISTORY = {"source": Column(K.TEXT, NP_("data load", "Source"))}
+# A user's own name, shown though the user has a manager id (whose name it is not).
+USERS = {"name": Column(K.TEXT, N_("Full name"))}
 
 # A tier as it reads where there is room: the letter and its name (GLOSSARY.md: A类 · 重点客户 …).
 TIER_NAMES = {"A": N_("A · key account"), "B": N_("B · general account"), "C": N_("C · potential account")}
@@ -249,6 +286,43 @@ CHANNEL_NAMES = {
     "email": N_("Email"),
     "mail": N_("Letter"),
 }
+# A user's role as the screen names it (the same ids as kam.people.users.ROLE_LABELS, which sits above here).
+ROLE_NAMES = {"vp": N_("Sales VP"), "manager": N_("Account manager"), "admin": N_("Administrator")}
+# What an event of the audit log did (kam.store.audit.record's action codes).
+AUDIT_ACTIONS = {
+    "load": NP_("audit action", "Exports loaded"),
+    "load.failed": NP_("audit action", "Load failed"),
+    "backup": NP_("audit action", "Backup made"),
+    "restore": NP_("audit action", "Backup restored"),
+    "brief.schedule": NP_("audit action", "Brief schedule changed"),
+    "brief.sent": NP_("audit action", "Brief sent"),
+    "brief.failed": NP_("audit action", "Brief not sent"),
+    "brief.skipped": NP_("audit action", "Brief skipped"),
+    "target.set": NP_("audit action", "Annual target set"),
+    "review.save": NP_("audit action", "Quarterly review saved"),
+    "contact.create": NP_("audit action", "Contact added"),
+    "contact.edit": NP_("audit action", "Contact changed"),
+    "plan.save": NP_("audit action", "Account plan saved"),
+    "plan.status": NP_("audit action", "Account plan status changed"),
+    "plan_action.add": NP_("audit action", "Plan action added"),
+    "plan_action.status": NP_("audit action", "Plan action status changed"),
+    "visit.create": NP_("audit action", "Visit logged"),
+    "visit.edit": NP_("audit action", "Visit changed"),
+    "visit.delete": NP_("audit action", "Visit deleted"),
+    "sign_in": NP_("audit action", "Signed in"),
+    "sign_in.failed": NP_("audit action", "Sign-in failed"),
+    "sign_in.locked": NP_("audit action", "Sign-in locked out"),
+    "sign_in.expired": NP_("audit action", "One-time password expired"),
+    "sign_out": NP_("audit action", "Signed out"),
+    "session.start": NP_("audit action", "Session started"),
+    "session.end": NP_("audit action", "Session ended"),
+    "user.add": NP_("audit action", "User added"),
+    "user.change": NP_("audit action", "User changed"),
+    "user.password": NP_("audit action", "Password set"),
+    "user.unlock": NP_("audit action", "User unlocked"),
+    "user.language": NP_("audit action", "Language changed"),
+    "user.retire_demo": NP_("audit action", "Demo users retired"),
+}
 CODE_LABELS: dict[str, dict[str, str]] = {
     "sla_status": {"met": N_("met"), "breached": N_("breached"), "pending": N_("pending")},
     "direction": {"upgrade": N_("upgrade"), "downgrade": N_("downgrade")},
@@ -268,6 +342,8 @@ CODE_LABELS: dict[str, dict[str, str]] = {
     "severity": {"low": N_("low"), "medium": N_("medium"), "high": N_("high")},
     "channel": CHANNEL_NAMES,
     "last_channel": CHANNEL_NAMES,
+    "role": ROLE_NAMES,
+    "action": AUDIT_ACTIONS,
 }
 
 
@@ -348,7 +424,7 @@ def plan(frame: pl.DataFrame, overrides: Mapping[str, Override] | None = None) -
         base = column(name, dtype)
         override = overrides.get(name)
         if isinstance(override, Column):
-            base = override
+            base = _translated(override)
         elif isinstance(override, str):
             base = Column(base.kind, _(override), base.help)
         elif isinstance(override, Mapping) and override.get("label"):

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from kam.people.users import User
 from kam.ui.language import CHOSEN
 from tests.app.test_tables import shown
-from tests.apptest import VP, YEAR_TO_DATE, app
+from tests.apptest import ADMIN, VP, YEAR_TO_DATE, app
 
 WANG = User("wangwei", "王伟", "manager", "M1")
 # Per page and language: a metric card's label (None: the page has none), a column header, a chart title.
@@ -65,3 +65,63 @@ def test_page_speaks_the_chosen_language(page: str, user: User, language: str, p
         assert metric in [m.label for m in at.metric]
     assert any(header in headers for headers, _rows in map(shown, at.dataframe))
     assert title in chart_titles(at)
+
+
+def headers_of(at: AppTest) -> list[list[str]]:
+    return [headers for headers, _rows in map(shown, at.dataframe)]
+
+
+@pytest.mark.parametrize(
+    ("language", "churned", "active"),
+    [("zh-CN", "背离客户数", "在册客户"), ("en", "Accounts churned", "Active accounts")],
+)
+def test_the_retention_tables_count_churned_accounts(language: str, churned: str, active: str, portfolio: Path):
+    """The portfolio's one churned account (K4, 2026-05, price, A, 华南, M2) is counted under its name."""
+    at = run_in("retention", VP, language)
+    assert not at.exception
+    counts = [headers for headers in headers_of(at) if churned in headers]
+    # By month, by tier, by region, by manager; none says the accounts are active.
+    assert len(counts) == 4
+    assert not any(active in headers for headers in headers_of(at))
+
+
+def test_the_admin_tables_read_in_chinese(portfolio: Path):
+    """Every header of the load history, rejected rows, users and audit log in Chinese; roles and actions too."""
+    at = run_in("admin", ADMIN, "zh-CN")
+    assert not at.exception
+    history = [json.loads(at.dataframe[0].proto.columns)[c]["label"] for c in at.dataframe[0].proto.column_order]
+    rejects, people, log = (shown(frame) for frame in at.dataframe[1:4])
+    assert history == ["导入编号", "导入时间", "来源", "文件", "读取行数", "导入行数", "被拒行数", "导入人"]
+    assert rejects[0] == ["表", "文件", "行号", "行主键", "列", "原因"]
+    assert people[0] == [
+        "用户名",
+        "姓名",
+        "角色",
+        "客户经理",
+        "电子邮件",
+        "在册",
+        "演示用户",
+        "锁定至",
+        "最近登录",
+        "创建时间",
+    ]
+    assert log[0] == ["事件编号", "时间", "用户名", "操作", "对象", "修改前", "修改后"]
+    # The users of the portfolio: admin, demo-admin, m01, m02, vp (by name).
+    assert [row[1:3] for row in people[1]] == [
+        ["Administrator", "管理员"],
+        ["Demo admin", "管理员"],
+        ["Demo manager M01", "客户经理"],
+        ["Demo manager M02", "客户经理"],
+        ["Demo VP", "销售副总"],
+    ]
+    # The first admin was added last at the start: its event is the newest, its target the user added.
+    assert log[1][0][3:5] == ["添加用户", "admin"]
+
+
+def test_the_executive_coverage_table_reads_in_chinese(portfolio: Path):
+    """K1, the portfolio's key account, has an executive contact (P1) but no executive visit."""
+    at = run_in("overview", VP, "zh-CN")
+    assert not at.exception
+    table = next(shown(frame) for frame in at.dataframe if "无高层联系人" in shown(frame)[0])
+    assert table[0] == ["客户", "客户经理", "无高层联系人", "90天内无高层拜访", "最近一次高层拜访"]
+    assert [row[0] for row in table[1]] == ["甲公司 (K1)"]

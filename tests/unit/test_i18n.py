@@ -88,3 +88,20 @@ def test_one_english_word_two_meanings(language, ordered, cause, account_user, b
         assert i18n._("Overdue") == ("逾期未拜访" if language == "zh-CN" else "Overdue")
     finally:
         i18n._language.reset(token)
+
+
+@pytest.mark.parametrize(
+    ("language", "record", "target_to_date", "sponsor"),
+    [("zh-CN", "对象", "截至目前目标", "高层发起人"), ("en", "Target", "Target to date", "Executive sponsor")],
+)
+def test_the_audit_logs_target_and_the_executive_sponsor(language, record, target_to_date, sponsor):
+    """The record an audit event changed is not the revenue target; the sponsor is the glossary's 高层发起人."""
+    from kam.present.columns import AUDIT_LOG, COLUMNS
+
+    token = i18n.use_language(language)
+    try:
+        assert i18n._(AUDIT_LOG["target"].label) == record
+        assert i18n._(COLUMNS["target"].label) == target_to_date
+        assert i18n._("Executive sponsor") == sponsor
+    finally:
+        i18n._language.reset(token)
