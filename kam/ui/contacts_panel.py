@@ -8,6 +8,7 @@ from kam.i18n import _
 from kam.metrics import relations
 from kam.metrics.scope import Scope
 from kam.people.users import User
+from kam.present.formatting import MISSING
 from kam.present.text import markdown_text as md
 from kam.relations import contacts
 from kam.relations.rules import CONTACT_LEVEL_LABELS, CONTACT_ROLE_LABELS, NotAllowed
@@ -56,6 +57,7 @@ def show(user: User, scope: Scope, account_id: str) -> None:
                 "notes": _("Notes"),
                 "source": _("From"),
             },
+            placeholder=MISSING,
         )
     if user.role not in ("manager", "vp"):
         return

@@ -234,3 +234,13 @@ def test_an_account_never_visited_and_overdue_says_so_without_days_since_a_visit
     assert [w.value for w in at.warning][:1] == [
         "Never visited, and past its first 180 days: a first visit is overdue."
     ]
+
+
+def test_an_empty_cell_of_the_contacts_reads_as_missing(portfolio: Path):
+    """K1's contacts P1 and P2 have no phone, e-mail, notes or meeting: those cells show the missing mark, not None."""
+    at = at_june_end(account="K1")
+    assert not at.exception
+    contacts = next(frame for frame in at.dataframe if frame.value.columns[0] == "name")
+    assert list(contacts.value["name"]) == ["陈总", "刘工"]
+    assert contacts.value[["phone", "email", "notes"]].isna().all().all()
+    assert contacts.proto.placeholder == "–"
