@@ -27,9 +27,13 @@ def field_error(field: str) -> None:
 
 
 st.title(_("Change a visit") if editing else _("Log a visit"))
+# On a phone the save button is a screen below these messages: a toast says it where the thumb is too.
 if confirmation := visit_form.take_confirmation():
     st.success(confirmation, icon=":material/check_circle:")
+    st.toast(confirmation, icon=":material/check_circle:")
     st.page_link(dashboard.page_file("worklist"), label=_("Back to my worklist"), icon=":material/checklist:")
+if visit_form.take_refusal():
+    st.toast(_("Not saved: see the messages in red."), icon=":material/error:")
 field_error("form")
 
 # Enter in a field does not save: a phone's Enter key would save a visit half filled in (and Streamlit would say

@@ -38,6 +38,8 @@ KEYS = {
     "contact_ids": "visit_contacts",
 }
 ERRORS, SAVED, VISIT_ID, EDITING = "visit_errors", "visit_saved", "visit_form_id", "visit_editing"
+# Set by a refused save, for the run right after it only.
+REFUSED = "visit_refused"
 
 
 def prepare(allowed: Collection[str], preset_account: str | None = None) -> None:
@@ -80,6 +82,11 @@ def take_confirmation() -> str | None:
     return st.session_state.pop(SAVED, None)
 
 
+def take_refusal() -> bool:
+    """Whether the save just made was refused (told once: its messages stay at their fields)."""
+    return bool(st.session_state.pop(REFUSED, False))
+
+
 def _clear() -> None:
     for field, key in KEYS.items():
         st.session_state[key] = _empty(field)
@@ -100,9 +107,11 @@ def submit(user: Author) -> None:
             visit_log.save_visit(dashboard.connection(), current, user, visit_id=st.session_state[VISIT_ID])
     except InvalidVisit as refused:
         st.session_state[ERRORS] = refused.errors
+        st.session_state[REFUSED] = True
         return
     except VisitError as refused:
         st.session_state[ERRORS] = {"form": str(refused)}
+        st.session_state[REFUSED] = True
         return
     done = _("Visit to {account} on {date} changed.") if editing else _("Visit to {account} on {date} saved.")
     st.session_state[SAVED] = done.format(

@@ -75,6 +75,8 @@ def test_a_valid_visit_is_saved_and_counts_at_once(portfolio):
     save(at)
     assert not at.exception
     assert [s.value for s in at.success] == [f"Visit to K1 on {today():%Y-%m-%d} saved."]
+    # Also where the phone's screen is, at the form's end.
+    assert [t.value for t in at.toast] == [f"Visit to K1 on {today():%Y-%m-%d} saved."]
     # The form is empty again, ready for the next visit.
     assert at.selectbox(key="visit_account").value is None
     assert at.text_input(key="visit_met_with").value == ""
@@ -105,6 +107,7 @@ def test_an_invalid_date_is_refused_at_its_field_and_nothing_is_saved(portfolio,
     assert not at.exception
     assert any(e.value.startswith(message) for e in at.error), [e.value for e in at.error]
     assert not at.success
+    assert [t.value for t in at.toast] == ["Not saved: see the messages in red."]
     assert app_visits(portfolio) == []
     # What was typed is still there.
     assert at.text_area(key="visit_notes").value == "discussed the renewal"
