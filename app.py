@@ -172,7 +172,10 @@ dashboard.use_scope(filters.scope(allowed_accounts=access.allowed_accounts(con, 
 landing = "worklist" if user.role == "manager" else "overview"
 pages = {
     name: st.Page(PAGES / f"{name}.py", title=_(title), icon=icon, default=name == landing)
-    for name, title, icon in OWN_PAGES[user.role] + DASHBOARD
+    # A manager's own pages come first (their day's work); the VP's plans and reviews after the figures.
+    for name, title, icon in (
+        OWN_PAGES[user.role] + DASHBOARD if user.role == "manager" else DASHBOARD + OWN_PAGES[user.role]
+    )
 }
 # Every page listed: folded, a list longer than twelve ends in Streamlit's own "View 4 more", in English only.
 page = st.navigation(list(pages.values()), expanded=True)

@@ -115,6 +115,19 @@ def test_a_managers_sidebar_lists_every_page_in_chinese(server: str, browser: Br
         page.close()
 
 
+def test_the_vps_sidebar_starts_with_the_weekly_figures(vp_in_chinese: str, browser: Browser):
+    """The VP runs the meeting from the overview: the figures' pages first, the plans and reviews after them."""
+    page = _open(browser, vp_in_chinese)
+    try:
+        links = page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
+        titles = [link.strip().splitlines()[-1] for link in links]
+        order = ["Overview", "Tiers", "Visit compliance", "Complaint SLA", "Satisfaction", "Managers"]
+        order += ["Account risk", "Retention", "Credit", "Account view", "Account plans", "Quarterly reviews"]
+        assert titles == [chinese(title) for title in order]
+    finally:
+        page.close()
+
+
 def test_a_choice_made_in_english_reads_in_chinese_after_the_switch(server: str, browser: Browser):
     """A select box's browser side holds its choice as the text shown: the switch must give it the new text."""
     page = _open(browser, f"{server}/tiers", "m01", "m01-demo-2026")
