@@ -865,11 +865,12 @@ def load_folder(
 
 
 def history(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """Every load, newest first."""
+    """Every load, newest first; its files as one text (accounts.csv, orders.csv, …)."""
     return db.query(
         con,
         """
-        SELECT load_id, loaded_at, source, files, rows_read, rows_loaded, rows_rejected, loaded_by
+        SELECT load_id, loaded_at, source, array_to_string(files, ', ') AS files, rows_read, rows_loaded,
+               rows_rejected, loaded_by
         FROM load_history
         ORDER BY load_id DESC
         """,

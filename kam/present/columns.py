@@ -241,7 +241,8 @@ CHURNED = {"accounts": Column(K.COUNT, N_("Accounts churned"))}
 AUDIT_LOG = {"target": Column(K.TEXT, NP_("audit log", "Target"))}
 LOAD_HISTORY = {"source": Column(K.TEXT, NP_("data load", "Source"))}
 # A user's own name, shown though the user has a manager id (whose name it is not).
-USERS = {"name": Column(K.TEXT, N_("Full name"))}
+# Active, for a user, is whether they may sign in (not the accounts' 在册).
+USERS = {"name": Column(K.TEXT, N_("Full name")), "active": Column(K.BOOL, N_("May sign in"))}
 
 # A tier as it reads where there is room: the letter and its name (GLOSSARY.md: A类 · 重点客户 …).
 TIER_NAMES = {"A": N_("A · key account"), "B": N_("B · general account"), "C": N_("C · potential account")}

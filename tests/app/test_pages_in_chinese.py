@@ -92,6 +92,8 @@ def test_the_admin_tables_read_in_chinese(portfolio: Path):
     history = [json.loads(at.dataframe[0].proto.columns)[c]["label"] for c in at.dataframe[0].proto.column_order]
     rejects, people, log = (shown(frame) for frame in at.dataframe[1:4])
     assert history == ["导入编号", "导入时间", "来源", "文件", "读取行数", "导入行数", "被拒行数", "导入人"]
+    # The load's files as one text, not a list's brackets.
+    assert at.dataframe[0].value["files"][0].startswith("accounts.csv, ")
     assert rejects[0] == ["表", "文件", "行号", "行主键", "列", "原因"]
     assert people[0] == [
         "用户名",
@@ -99,7 +101,7 @@ def test_the_admin_tables_read_in_chinese(portfolio: Path):
         "角色",
         "客户经理",
         "电子邮件",
-        "在册",
+        "可登录",
         "演示用户",
         "锁定至",
         "最近登录",
