@@ -7,7 +7,6 @@ import streamlit as st
 
 from kam.i18n import _
 from kam.metrics import managers
-from kam.present.columns import Column, Kind
 from kam.present.formatting import MISSING
 from kam.relations import reviews, targets
 from kam.ui import dashboard
@@ -56,8 +55,7 @@ st.caption(
         before_last=before_last.isoformat(),
     )
 )
-# Each value as its kind reads everywhere (¥ without decimals, shares to one decimal, 徐军 (M01)); the
-# coverages of plans and executives are shares, which kam.present.columns does not list yet.
+# Each value as its kind reads everywhere (¥ without decimals, shares to one decimal, 徐军 (M01)).
 table(
     reviews.side_by_side(now_card, was_card, year, quarter),
     f"quarterly-review-{year}-q{quarter}",
@@ -65,8 +63,6 @@ table(
     quarter=_("Quarter"),
     visit_coverage=_("Visit coverage"),
     sla_met_pct=_("Complaint SLA met"),
-    plan_coverage=Column(Kind.PERCENT, _("Plan coverage")),
-    executive_coverage=Column(Kind.PERCENT, _("Executive coverage")),
 )
 
 recorded = {r["manager_id"]: r for r in reviews.reviews(con, user, year, quarter).iter_rows(named=True)}
@@ -110,9 +106,6 @@ table(
     shown.with_columns(pl.col("source").replace({"app": _("entered here"), "import": _("export")})),
     f"targets-{next_year}",
     by_filters=False,
-    exported_target=Column(Kind.MONEY, _("Exported target")),
-    app_target=Column(Kind.MONEY, _("Target entered here")),
-    target_used=Column(Kind.MONEY, _("Target used")),
     source=_("Used from"),
 )
 if date.today().month == targets.TARGET_MONTH:

@@ -22,14 +22,13 @@ import duckdb
 import polars as pl
 
 from kam.config import Settings, settings
-from kam.i18n import N_, _
+from kam.i18n import _
+from kam.present.columns import ROLE_NAMES
 from kam.store import audit, db
 from kam.store.schema import SHARED_EMAIL
 from kam.store.write import Busy, write
 
 ROLES = ("vp", "manager", "admin")
-# What each role is called on screen.
-ROLE_LABELS = {"vp": N_("Sales VP"), "manager": N_("Account manager"), "admin": N_("Administrator")}
 MIN_PASSWORD = 10
 # scrypt cost: about 50 ms a hash here, slow enough to make guessing expensive.
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
@@ -59,7 +58,7 @@ def common_passwords() -> frozenset[str]:
 
 def role_label(role: str) -> str:
     """The role as the screen names it, in the run's language."""
-    return _(ROLE_LABELS[role]) if role in ROLE_LABELS else role
+    return _(ROLE_NAMES[role]) if role in ROLE_NAMES else role
 
 
 def password_rule() -> str:

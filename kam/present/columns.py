@@ -86,6 +86,9 @@ COLUMNS: dict[str, Column] = {
     "revenue_12m": Column(K.MONEY, N_("Revenue, last 12 months")),
     "revenue_prior_year": Column(K.MONEY, N_("Revenue a year earlier")),
     "target": Column(K.MONEY, N_("Target to date"), N_("The year's revenue target pro-rated to the period's days")),
+    "exported_target": Column(K.MONEY, N_("Exported target")),
+    "app_target": Column(K.MONEY, N_("Target entered here")),
+    "target_used": Column(K.MONEY, N_("Target used")),
     "gap": Column(K.MONEY, N_("Gap to target"), N_("Target to date minus revenue: what is missing to be on pace")),
     "visit_target": Column(K.SCORE, N_("Visit target to date"), N_("The year's visit target, where set, pro-rated")),
     "amount": Column(K.MONEY, N_("Amount")),
@@ -106,6 +109,8 @@ COLUMNS: dict[str, Column] = {
     "sla_met_pct": Column(K.PERCENT, N_("SLA met")),
     "csat_pct": Column(K.PERCENT, N_("CSAT")),
     "churn_rate": Column(K.PERCENT, N_("Churn rate")),
+    "plan_coverage": Column(K.PERCENT, N_("Plan coverage")),
+    "executive_coverage": Column(K.PERCENT, N_("Executive coverage")),
     # scores
     "mean_score": Column(K.SCORE, N_("Mean score")),
     "satisfaction_mean": Column(K.SCORE, N_("Satisfaction")),
@@ -287,7 +292,7 @@ CHANNEL_NAMES = {
     "email": N_("Email"),
     "mail": N_("Letter"),
 }
-# A user's role as the screen names it (the same ids as kam.people.users.ROLE_LABELS, which sits above here).
+# A user's role as the screen names it (kam.people.users names roles by these too).
 ROLE_NAMES = {"vp": N_("Sales VP"), "manager": N_("Account manager"), "admin": N_("Administrator")}
 # What an event of the audit log did (kam.store.audit.record's action codes).
 AUDIT_ACTIONS = {

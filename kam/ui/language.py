@@ -56,13 +56,13 @@ def speaking(callback: Callable[P, R]) -> Callable[P, R]:
 RELABELLED = ("period", "rank_by", "visit_channel", "visit_purpose", "contact_level", "contact_role", "add_role")
 
 
-def relabel(keys: tuple[str, ...]) -> None:
-    """Give these widgets their own value again, so that the browser shows it in the new language.
+def relabel() -> None:
+    """Give the RELABELLED widgets their own value again, so that the browser shows it in the new language.
 
     A select box's browser side holds its choice as the text shown: after a switch it would keep
     showing the old language's text until another choice is made.
     """
-    for key in keys:
+    for key in RELABELLED:
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
 
@@ -76,7 +76,7 @@ def switch(on_change: Callable[[str], None] | None = None) -> None:
             st.session_state[CHOSEN] = chosen
             if on_change is not None:
                 on_change(chosen)
-            relabel(RELABELLED)
+            relabel()
 
     # The switch shows the run's language; only a click makes it the session's choice.
     st.session_state[SWITCH] = i18n.language()
