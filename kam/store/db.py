@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -15,6 +16,11 @@ from kam.i18n import _
 from kam.store.schema import APP_DB_DDL, EXPORTS_RUN_TO
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+# query() reads a result as Arrow from the DB-API cursor, which DuckDB warns costs a copy of the rows.
+# The copy is of a metric's result, small beside what the other way costs: a relation (con.sql)
+# binds its query once for its columns and again to run it, a tenth more CPU per query.
+warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning)
 
 
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.+?) \(PID (\d+)\)")
@@ -132,7 +138,8 @@ def bind(sql: str, params: Mapping[str, Any]) -> dict[str, Any]:
 
 def query(con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any] | None = None) -> pl.DataFrame:
     """Run a SELECT with named, bound parameters and return a Polars frame."""
-    return con.sql(sql, params=bind(sql, params or {})).pl()
+    con.execute(sql, bind(sql, params or {}))
+    return pl.from_arrow(con.to_arrow_table(), rechunk=False)
 
 
 def execute(con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any] | None = None) -> None:
