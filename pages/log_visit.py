@@ -1,6 +1,6 @@
 """Log a visit: the form an account manager fills in right after seeing a customer, and their recent visits."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import streamlit as st
 
@@ -46,7 +46,8 @@ with st.form("visit", enter_to_submit=False):
     st.date_input(
         _("Date of the visit"),
         key="visit_date",
-        min_value=date.today() - timedelta(days=365),
+        min_value=visit_form.earliest_visit_date(policy),
+        max_value=date.today(),
         help=_("Today or up to {days} days back").format(days=policy.visit_max_age_days),
     )
     field_error("visit_date")
@@ -83,7 +84,7 @@ with st.form("visit", enter_to_submit=False):
     field_error("notes")
     st.text_input(_("Next step"), key="visit_next_step")
     field_error("next_step")
-    st.date_input(_("Date of the next step"), key="visit_next_date", min_value=date.today() - timedelta(days=365))
+    st.date_input(_("Date of the next step"), key="visit_next_date", min_value=visit_form.earliest_visit_date(policy))
     field_error("next_date")
     st.multiselect(
         _("Credit warning signs seen"),
