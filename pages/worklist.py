@@ -8,6 +8,9 @@ from kam.present.formatting import number
 from kam.ui import dashboard
 from kam.ui.widgets import table
 
+# Pixels of the first two columns: together narrower than a phone's table (358 px at 390 px wide).
+ACCOUNT_WIDTH, DAYS_OVERDUE_WIDTH = 200, 100
+
 dashboard.require_role("manager")
 scope = dashboard.today_scope()
 due = dashboard.cached(worklist.worklist, scope)
@@ -26,22 +29,26 @@ if due.is_empty():
 else:
     labels = worklist.labels(due)
     chosen = st.selectbox(_("Log a visit to"), list(labels), format_func=labels.get, key="worklist_account")
-    if st.button(_("Log a visit"), type="primary", width="stretch", icon=":material/edit_note:"):
+    # As wide as its text, at the left: the table's toolbar, shown above the table's top right corner (always,
+    # on a touch screen), never covers it.
+    if st.button(_("Log a visit"), type="primary", icon=":material/edit_note:"):
         st.switch_page(dashboard.page_file("log_visit"), query_params={"account": chosen})
+    # The account (its name and id in one column) and how late first, narrow enough for a phone's width.
     table(
         visits.as_read(
             due.select(
-                "account_id", "name", "tier", "days_since_visit", "cadence", "due_date", "days_overdue", "never_visited"
+                "account_id", "name", "days_overdue", "due_date", "tier", "days_since_visit", "cadence", "never_visited"
             )
         ),
         "my-worklist",
-        account_id=_("Account"),
-        name=_("Name"),
+        account_id=st.column_config.TextColumn(_("Account"), width=ACCOUNT_WIDTH),
+        days_overdue=st.column_config.NumberColumn(
+            _("Days overdue"), help=_("Negative: days left"), width=DAYS_OVERDUE_WIDTH
+        ),
+        due_date=st.column_config.DateColumn(_("Due")),
         tier=_("Tier"),
         days_since_visit=_("Days since visit"),
         cadence=_("Cadence (days)"),
-        due_date=st.column_config.DateColumn(_("Due")),
-        days_overdue=st.column_config.NumberColumn(_("Days overdue"), help=_("Negative: days left")),
     )
 
 st.header(_("Follow-ups due ({count})").format(count=number(followups.height)))

@@ -113,6 +113,21 @@ def test_the_worklist_in_both_languages(portfolio, language, title, header, colu
 
 
 @pytest.mark.parametrize(
+    ("language", "first"),
+    [(ZH, ["客户", "逾期天数", "到期日"]), (EN, ["Account", "Days overdue", "Due"])],
+)
+def test_the_worklist_shows_the_account_and_how_late_first_within_a_phones_width(portfolio, language, first):
+    at = run("worklist", WANG, language)
+    assert headers(at)[:3] == first
+    # The account carries its name: no second column of names.
+    assert len(headers(at)) == 6
+    config_ = json.loads(at.dataframe[0].proto.columns)
+    order = list(at.dataframe[0].proto.column_order)
+    # A phone 390 px wide has 358 px for the table.
+    assert sum(config_[column]["width"] for column in order[:2]) <= 358
+
+
+@pytest.mark.parametrize(
     ("language", "refusal", "save", "channel"),
     [(ZH, "请选择客户。", "保存拜访", "电话"), (EN, "Choose the account.", "Save visit", "Phone")],
 )

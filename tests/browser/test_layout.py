@@ -1,0 +1,69 @@
+"""Layout in Chromium at the sizes people use, in Chinese and English: nothing covered, nothing cut off."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from kam import i18n
+from kam.i18n import _
+from tests.browser.test_browser import _settled
+from tests.serve import serving
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
+LAPTOP = {"viewport": {"width": 1366, "height": 768}}
+LANGUAGES = ["zh-CN", "en"]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with serving({"KAM_DB_PATH": str(tmp_path_factory.mktemp("layout") / "kam.duckdb")}) as url:
+        yield url
+
+
+def said(message: str, language: str) -> str:
+    """A message id as the catalog has it in that language."""
+    token = i18n.use_language(language)
+    try:
+        return _(message)
+    finally:
+        i18n._language.reset(token)
+
+
+def _open(browser: Browser, url: str, username: str, password: str, language: str, **context) -> Page:
+    """A new page at url in a browser asking for that language, signed in through the form."""
+    page = browser.new_page(locale=language, **context)
+    page.goto(url, wait_until="domcontentloaded")
+    page.get_by_label(said("User name", language)).fill(username, timeout=60_000)
+    page.get_by_label(said("Password", language), exact=True).fill(password)
+    page.get_by_role("button", name=said("Sign in", language)).click()
+    page.wait_for_selector('[data-testid="stSidebar"]', state="attached", timeout=60_000)
+    _settled(page)
+    return page
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_worklist_table_toolbar_never_covers_the_log_a_visit_button_on_a_phone(
+    server: str, browser: Browser, language: str
+):
+    page = _open(browser, server, "m01", "m01-demo-2026", language, **PHONE)
+    try:
+        page.get_by_role("heading", name=said("My worklist", language)).wait_for(timeout=60_000)
+        table = page.locator('[data-testid="stDataFrame"]').first
+        table.wait_for(timeout=60_000)
+        # On a touch screen the table's toolbar (search, download, full screen) is always shown, above its top
+        # right corner.
+        toolbar = table.locator('[data-testid="stElementToolbar"]')
+        assert toolbar.evaluate("e => getComputedStyle(e).opacity") == "1"
+        button = page.get_by_role("button", name=said("Log a visit", language))
+        box = button.bounding_box()
+        for x, y in [(box["width"] - 4, box["height"] - 4), (4, box["height"] - 4), (box["width"] - 4, 4), (4, 4)]:
+            # A trial click fails when another element would take the click at that point.
+            button.click(trial=True, position={"x": x, "y": y}, timeout=5_000)
+        bar = toolbar.bounding_box()
+        apart = box["x"] + box["width"] <= bar["x"] or bar["y"] + bar["height"] <= box["y"]
+        assert apart, (box, bar)
+    finally:
+        page.close()
