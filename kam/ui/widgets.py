@@ -189,23 +189,26 @@ def table(
     /,
     height: int | str | None = None,
     by_filters: bool = True,
+    in_download_only: tuple[str, ...] = (),
     **overrides: Override,
 ) -> None:
     """A table with a CSV download under it (named as `download` says); names beside ids, each column as its
     kind reads.
 
     overrides: a column's header, a columns.Column, or None to leave it out.
+    in_download_only: columns kept off the screen, where the table would not fit, but kept in the download.
     """
     frame = named(frame)
-    styled = any(spec.kind in DURATIONS for spec in columns.plan(frame, overrides).values())
+    on_screen = dict(overrides) | dict.fromkeys(in_download_only)
+    styled = any(spec.kind in DURATIONS for spec in columns.plan(frame, on_screen).values())
     shown = one_page(frame, name) if styled else frame
     shared = dashboard.token(shown)
     if shared is not None:
-        _show_shared(shared, dict(overrides), height, shown)
+        _show_shared(shared, on_screen, height, shown)
     elif styled:
-        _show_styled(shown, dict(overrides), height, i18n.language())
+        _show_styled(shown, on_screen, height, i18n.language())
     else:
-        _show(shown, overrides, height)
+        _show(shown, on_screen, height)
     download(frame, name, overrides=overrides, by_filters=by_filters)
 
 

@@ -10,6 +10,8 @@ from typing import Any
 import pandas as pd
 import polars as pl
 import pytest
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
 from kam import config
@@ -234,6 +236,33 @@ def test_choosing_a_manager_shows_their_accounts(portfolio: Path):
     at.selectbox(key="scorecard_manager").set_value("M3").run()
     assert not at.exception
     assert any("张敏 has no active account" in info.value for info in at.info)
+
+
+def test_a_managers_accounts_fit_a_laptop_and_their_download_keeps_every_column(
+    portfolio: Path, monkeypatch: pytest.MonkeyPatch
+):
+    made: dict[str, Any] = {}
+    button = DeltaGenerator.download_button
+
+    def recording(self: DeltaGenerator, label: str, data: Any, **options: Any) -> bool:
+        made[options["key"]] = data
+        return button(self, label, data, **options)
+
+    monkeypatch.setattr(DeltaGenerator, "download_button", recording)
+    monkeypatch.setattr(st, "download_button", lambda *args, **kwargs: recording(st._main, *args, **kwargs))
+    at = at_june_end()
+    at.selectbox(key="scorecard_manager").set_value("M2").run()
+    shown = [frame for frame in at.dataframe if frame.value.columns[0] == "account_id"][-1]
+    # Days since the last visit and the tier's cadence are left off the screen: the last visit and the next
+    # one due say it, and the revenue, last, stays in sight.
+    assert list(shown.proto.column_order) == [
+        "account_id", "tier", "last_visit", "last_channel", "visit_due", "days_overdue", "revenue"
+    ]  # fmt: skip
+    header = made["download-accounts-of-M2"]().decode("utf-8-sig").splitlines()[0].split(",")
+    assert header == [
+        "Account", "Tier", "Last visit", "Last channel", "Days since visit", "Cadence (days)", "Next visit due",
+        "Days overdue", "Revenue in the period",
+    ]  # fmt: skip
 
 
 def test_an_account_never_visited_and_overdue_shows_no_day_counts(portfolio: Path):

@@ -67,3 +67,29 @@ def test_the_worklist_table_toolbar_never_covers_the_log_a_visit_button_on_a_pho
         assert apart, (box, bar)
     finally:
         page.close()
+
+
+# The width of the columns laid out in a table (the grid draws its headers on a canvas: their positions are
+# not in the page), and the width the table shows.
+TABLE_WIDTHS = """(table) => {
+    const scroller = table.querySelector('.dvn-scroller');
+    const stack = table.querySelector('.dvn-stack > div');
+    const box = scroller.getBoundingClientRect();
+    return {columns: parseFloat(stack.style.width), shown: scroller.clientWidth, left: box.left, right: box.right};
+}"""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_managers_accounts_table_shows_its_last_column_on_a_laptop(server: str, browser: Browser, language: str):
+    page = _open(browser, f"{server}/managers", "vp", "vp-demo-2026", language, **LAPTOP)
+    try:
+        page.get_by_role("heading", name=said("A manager's accounts", language)).wait_for(timeout=60_000)
+        table = page.locator('[data-testid="stDataFrame"]').last
+        table.scroll_into_view_if_needed()
+        widths = table.evaluate(TABLE_WIDTHS)
+        # Every column fits in the table (no sideways scrolling), and the table in the window: the last
+        # column's header ends within the viewport.
+        assert widths["columns"] <= widths["shown"], widths
+        assert widths["left"] + widths["columns"] <= LAPTOP["viewport"]["width"], widths
+    finally:
+        page.close()
