@@ -46,6 +46,37 @@ def date_axis(fig: go.Figure, grain: str) -> go.Figure:
     return fig.update_xaxes(tickformat=tick, hoverformat=tick)
 
 
+# Up to this many, a counting axis ticks every whole number: Plotly's own step over so short a range can be
+# 0.5 (half an account). From there on its step is 1 or more (it draws at most 10 ticks).
+WHOLE_TICKS_BELOW = 10
+
+
+def count_axis(fig: go.Figure, axis: str = "y") -> go.Figure:
+    """An axis of counts (accounts, visits, complaints): whole-number ticks only, from 0."""
+    update = fig.update_yaxes if axis == "y" else fig.update_xaxes
+    update(tickformat=",d", rangemode="tozero")
+    if _longest_bar(fig, axis) < WHOLE_TICKS_BELOW:
+        update(tickmode="linear", tick0=0, dtick=1)
+    return fig
+
+
+def _longest_bar(fig: go.Figure, axis: str) -> float:
+    """The largest value drawn along the axis, a category's bars added up where they are stacked."""
+    across = "x" if axis == "y" else "y"
+    stacked = fig.layout.barmode in (None, "relative", "stack")
+    totals: dict = {}
+    for trace in fig.data:
+        values = getattr(trace, axis, None)
+        if values is None:
+            continue
+        groups = getattr(trace, across, None)
+        for group, value in zip(range(len(values)) if groups is None else groups, values, strict=False):
+            if value is None or value != value:  # missing, or NaN
+                continue
+            totals[group] = totals.get(group, 0) + value if stacked else max(totals.get(group, 0), value)
+    return max(totals.values(), default=0)
+
+
 def tier_axis(fig: go.Figure, axis: str = "x") -> go.Figure:
     """A tier axis whose ticks name the tiers (A · key account); the bars keep the letter for a click."""
     update = fig.update_xaxes if axis == "x" else fig.update_yaxes
@@ -91,6 +122,7 @@ def tier_counts(dist: pl.DataFrame) -> go.Figure:
         labels={"tier": _("Tier"), "accounts": _("Active accounts")},
     )
     tier_axis(fig)
+    count_axis(fig)
     return _finish(fig.update_layout(showlegend=False), _("Active accounts by tier"))
 
 
@@ -127,7 +159,7 @@ def tier_mix(mix: pl.DataFrame) -> go.Figure:
         category_orders=TIER_ORDER,
         labels={"date": _("Month end"), "accounts": _("Active accounts"), "tier": _("Tier")},
     )
-    return _finish(date_axis(fig, "day"), _("Tier mix over time"))
+    return _finish(count_axis(date_axis(fig, "day")), _("Tier mix over time"))
 
 
 def tier_movement(movement: pl.DataFrame) -> go.Figure:
@@ -229,7 +261,7 @@ def visits_by_week(weekly: pl.DataFrame) -> go.Figure:
         category_orders={"channel": list(channels)},
         labels={"week": _("Week (Monday)"), "visits": _("Visits"), "channel": _("Channel")},
     )
-    return _finish(date_axis(fig, "day"), _("Visits per week by channel"))
+    return _finish(count_axis(date_axis(fig, "day")), _("Visits per week by channel"))
 
 
 def sla_over_time(trend: pl.DataFrame) -> go.Figure:
@@ -269,7 +301,7 @@ def sla_counts(frame: pl.DataFrame, x: str, label: str) -> go.Figure:
         },
         labels={x: label, "complaints": _("Complaints"), "status": _("SLA")},
     )
-    return _finish(fig, _("Complaint SLA by {group}").format(group=label.lower()))
+    return _finish(count_axis(fig), _("Complaint SLA by {group}").format(group=label.lower()))
 
 
 def ageing(bands: pl.DataFrame) -> go.Figure:
@@ -281,7 +313,7 @@ def ageing(bands: pl.DataFrame) -> go.Figure:
         text="complaints",
         labels={"age_band": _("Age"), "complaints": _("Open")},
     )
-    return _finish(fig, _("Open complaints by age"))
+    return _finish(count_axis(fig), _("Open complaints by age"))
 
 
 def score_distribution(scores: pl.DataFrame) -> go.Figure:
@@ -290,7 +322,7 @@ def score_distribution(scores: pl.DataFrame) -> go.Figure:
         scores, x="score", y="responses", text="responses", labels={"score": _("Score"), "responses": _("Answers")}
     )
     fig.update_xaxes(dtick=1)
-    return _finish(fig, _("Scores in the period"))
+    return _finish(count_axis(fig), _("Scores in the period"))
 
 
 def ranking(card: pl.DataFrame, column: str, label: str, target: float | None = None) -> go.Figure:
@@ -462,6 +494,7 @@ def health_bands(summary: pl.DataFrame, column: str, label: str) -> go.Figure:
         custom_data=["group"],
         labels={column: label, "accounts": _("Accounts"), "band": _("Health")},
     )
+    count_axis(fig, "x" if horizontal else "y")
     height = max(300, 24 * summary.height + 120) if horizontal else 360
     return _finish(fig, _("Account health by {group}").format(group=label), height=height)
 
@@ -486,7 +519,7 @@ def churn_over_time(monthly: pl.DataFrame) -> go.Figure:
         },
     )
     fig.update_xaxes(tickformat="%Y-%m", dtick="M1")
-    return _finish(fig, _("Churn by cause over time"))
+    return _finish(count_axis(fig), _("Churn by cause over time"))
 
 
 def churn_by(frame: pl.DataFrame, column: str, label: str) -> go.Figure:
@@ -511,6 +544,7 @@ def churn_by(frame: pl.DataFrame, column: str, label: str) -> go.Figure:
             "lost_revenue": _("Lost revenue"),
         },
     )
+    count_axis(fig, "x" if horizontal else "y")
     height = max(300, 24 * frame.select(column).n_unique() + 120) if horizontal else 360
     return _finish(fig, _("Churn by cause and {group}").format(group=label), height=height)
 
