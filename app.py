@@ -20,6 +20,8 @@ from kam.ui import dashboard, errors, language, scheduler, signin, warmup, watch
 from kam.vocabulary import TIERS
 
 PAGES = Path(__file__).resolve().parent / "pages"
+# The landing page's own URL name, never shown: Streamlit serves the landing page at "/".
+LANDING_PATH = "start"
 DASHBOARD = [
     ("overview", N_("Overview"), ":material/dashboard:"),
     ("tiers", N_("Tiers"), ":material/stacked_bar_chart:"),
@@ -171,16 +173,29 @@ dashboard.use_scope(filters.scope(allowed_accounts=access.allowed_accounts(con, 
 # A manager lands on their worklist, everyone else on the overview.
 landing = "worklist" if user.role == "manager" else "overview"
 pages = {
-    name: st.Page(PAGES / f"{name}.py", title=_(title), icon=icon, default=name == landing)
+    # The landing page is served at "/" under a name of its own: its page's name is left to the link below.
+    name: st.Page(
+        PAGES / f"{name}.py",
+        title=_(title),
+        icon=icon,
+        default=name == landing,
+        url_path=LANDING_PATH if name == landing else name,
+    )
     # A manager's own pages come first (their day's work); the VP's plans and reviews after the figures.
     for name, title, icon in (
         OWN_PAGES[user.role] + DASHBOARD if user.role == "manager" else DASHBOARD + OWN_PAGES[user.role]
     )
 }
+# A link naming the landing page (/overview, /worklist) opens it there too, its filters as they are: Streamlit
+# serves the landing page at "/" only, and would show its English "Page not found" first.
+named_landing = st.Page(
+    PAGES / f"{landing}.py", title=pages[landing].title, icon=pages[landing].icon, url_path=landing, visibility="hidden"
+)
 # Every page listed: folded, a list longer than twelve ends in Streamlit's own "View 4 more", in English only.
-page = st.navigation(list(pages.values()), expanded=True)
+page = st.navigation([*pages.values(), named_landing], expanded=True)
 with errors.shown_as_message():
-    if options.data_date is not None and first > options.data_date and any(page is pages[n] for n in FIGURE_PAGES):
+    shows_figures = any(page is pages[n] for n in FIGURE_PAGES) or (page is named_landing and landing in FIGURE_PAGES)
+    if options.data_date is not None and first > options.data_date and shows_figures:
         # Figures of a period the exports have not reached yet would all read 0.
         st.title(page.title)
         st.info(

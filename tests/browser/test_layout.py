@@ -93,3 +93,25 @@ def test_a_managers_accounts_table_shows_its_last_column_on_a_laptop(server: str
         assert widths["left"] + widths["columns"] <= LAPTOP["viewport"]["width"], widths
     finally:
         page.close()
+
+
+@pytest.mark.parametrize(
+    ("user", "password", "path", "heading"),
+    [("vp", "vp-demo-2026", "overview", "Weekly overview"), ("m01", "m01-demo-2026", "worklist", "My worklist")],
+    ids=["vp", "manager"],
+)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_link_naming_the_landing_page_opens_it_without_an_english_page_not_found(
+    server: str, browser: Browser, language: str, user: str, password: str, path: str, heading: str
+):
+    page = _open(browser, f"{server}/{path}?tier=A", user, password, language, **LAPTOP)
+    try:
+        page.get_by_role("heading", name=said(heading, language)).wait_for(timeout=60_000)
+        _settled(page)
+        # The page at the link's own address, with its filter, and no dialog over it.
+        assert page.evaluate("location.pathname") == f"/{path}"
+        assert "tier=A" in page.evaluate("location.search")
+        assert page.get_by_text("Page not found").count() == 0
+        assert page.get_by_role("dialog").count() == 0
+    finally:
+        page.close()
