@@ -501,6 +501,18 @@ def duration_days(days: float | None) -> str:
     return duration(None if days is None else days * 24)
 
 
+def share_as_shown(name: str, digits: int = 1) -> pl.Expr:
+    """The share in column `name` rounded to the percent digits it is shown with, as formats.percent rounds it
+    (half to even on its decimal digits): a table's percent format cuts further digits off instead (0.8888 would
+    read 88.8% beside a card's 88.9%)."""
+    scaled = pl.col(name) * 10 ** (digits + 2)
+    below = scaled.floor()
+    # A share written with one more digit ending in 5 (0.8875) is a binary fraction off that half either way.
+    half = (scaled - below - 0.5).abs() < 1e-6
+    even = below + (below % 2)
+    return pl.when(half).then(even).otherwise(scaled.round(0)) / 10 ** (digits + 2)
+
+
 # Rows a table shows before it scrolls; under that it is as tall as its rows.
 VISIBLE_ROWS = 12
 ROW_PX, HEADER_PX = 35, 38

@@ -164,13 +164,13 @@ def _show(
         for name, spec in shown.items()
     }
     durations = {name: spec.kind for name, spec in shown.items() if spec.kind in DURATIONS}
-    data: Any = frame
+    data: Any = _shares_rounded(frame, config)
     if durations:
         formats = {
             name: columns.duration if kind == Kind.HOURS else columns.duration_days for name, kind in durations.items()
         }
         # Only the columns shown: the Styler formats every cell it holds, on every run.
-        data = frame.select(list(shown)).to_pandas().style.format(formats, na_rep=MISSING)
+        data = data.select(list(shown)).to_pandas().style.format(formats, na_rep=MISSING)
     return st.dataframe(
         data,
         hide_index=True,
@@ -181,6 +181,18 @@ def _show(
         key=key,
         **({"on_select": "rerun", "selection_mode": "single-row"} if select else {}),
     )
+
+
+def _shares_rounded(frame: pl.DataFrame, config: Mapping[str, Any]) -> pl.DataFrame:
+    """The frame with the shares its percent columns show rounded as the cards round them."""
+    shares = [
+        name
+        for name, entry in config.items()
+        if isinstance(entry, Mapping)
+        and entry.get("type_config", {}).get("format") == "percent"
+        and frame.schema.get(name, pl.Null).is_float()
+    ]
+    return frame.with_columns(columns.share_as_shown(name) for name in shares) if shares else frame
 
 
 def table(
@@ -363,7 +375,7 @@ def judged_table(
     """
     if frame.height > STYLED_ROWS:
         st.dataframe(
-            frame,
+            _shares_rounded(frame, labels),
             hide_index=True,
             height=LONG_TABLE_HEIGHT,
             column_config=labels,

@@ -103,7 +103,7 @@ def test_period_figures_by_tier_and_region(portfolio: Path):
     ]
     assert rows(at, "region", *FIGURES) == [
         ("华东", 2, 3.0, 0.5, 2, 0.0),  # K1 4 (10), K2 2 (3)
-        ("华南", 3, approx(8 / 3), approx(1 / 3), 2, 50.0),  # K3 3, K5 4 (8), K4 1 (9)
+        ("华南", 3, approx(8 / 3), 0.333, 2, 50.0),  # K3 3, K5 4 (8), K4 1 (9); CSAT 1 / 3 held as shown, 33.3%
     ]
     assert rows(at, "score", "responses") == [(1, 1), (2, 1), (3, 1), (4, 2), (5, 0)]
 
