@@ -13,6 +13,7 @@ page builds from it (a figure, a table with names beside ids) is built once too 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import hashlib
 import itertools
 import runpy
@@ -130,13 +131,21 @@ class AccessEnded(PermissionError):
 
 
 def made_for(user: User, make: Callable[[], T], con: duckdb.DuckDBPyConnection | None = None) -> Callable[[], T]:
-    """A download made when it is clicked, and only while the user may still sign in.
+    """A download made when it is clicked, and only while the user may still sign in, in the language of the
+    run that offered it.
 
     A file made on click is asked for by an open tab without a new run of the page, so the
-    check of every run does not see it: the user is read again here.
+    check of every run does not see it: the user is read again here. Streamlit makes it on a
+    thread of its own, which does not speak the page's language.
     """
+    language = i18n.language()
 
     def made() -> T:
+        context = contextvars.copy_context()
+        context.run(i18n.use_language, language)
+        return context.run(_made)
+
+    def _made() -> T:
         if users.refresh(con or connection(), user) is None:
             raise AccessEnded(_("Your access to this dashboard has ended; ask an admin."))
         return make()
