@@ -9,15 +9,18 @@ where a table or a download shows them.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 import polars as pl
 
 from kam import i18n
-from kam.i18n import N_, NP_, _
+from kam.i18n import N_, NP_, _, formats
 from kam.present.formatting import MISSING, number
 
 
@@ -511,6 +514,41 @@ def share_as_shown(name: str, digits: int = 1) -> pl.Expr:
     half = (scaled - below - 0.5).abs() < 1e-6
     even = below + (below % 2)
     return pl.when(half).then(even).otherwise(scaled.round(0)) / 10 ** (digits + 2)
+
+
+# Kinds whose values are figures: right-aligned where a table is written out as text.
+FIGURES = frozenset({Kind.MONEY, Kind.PERCENT, Kind.SCORE, Kind.COUNT, Kind.NUMBER, Kind.POINTS, Kind.HOURS, Kind.DAYS})
+
+
+def text(spec: Column, value: Any) -> str:
+    """One cell as a table shows it, in the run's language, where the table is written out as text (the weekly
+    brief): money ¥9,000, shares 81.8%, dates 2026-11-20, durations 13.0 h / 3.2 d, flags Yes / No."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return MISSING
+    match spec.kind:
+        case Kind.MONEY:
+            return formats.money(value)
+        case Kind.PERCENT:
+            return formats.percent(value)
+        case Kind.SCORE:
+            return number(value, 2)
+        case Kind.POINTS:
+            return number(value, 1)
+        case Kind.COUNT | Kind.NUMBER:
+            return number(value)
+        case Kind.HOURS:
+            return duration(value)
+        case Kind.DAYS:
+            return duration_days(value)
+        case Kind.DATE if isinstance(value, date):
+            return formats.table_date(value)
+        case Kind.MONTH if isinstance(value, date):
+            return f"{value:%Y-%m}"
+        case Kind.DATETIME if isinstance(value, datetime):
+            return f"{value:%Y-%m-%d %H:%M}"
+        case Kind.BOOL:
+            return _("Yes") if value else _("No")
+    return str(value)
 
 
 # Rows a table shows before it scrolls; under that it is as tall as its rows.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import html
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -29,10 +29,9 @@ from kam.metrics.periods import period_bounds
 from kam.metrics.scope import Scope
 from kam.people import access
 from kam.people.users import User
-from kam.present import charts
-from kam.present.columns import duration, labelled
+from kam.present import charts, columns
+from kam.present.columns import Override
 from kam.present.formatting import (
-    MISSING,
     delta_number,
     delta_points,
     delta_relative,
@@ -68,61 +67,8 @@ figure img { display: block; width: 100%; max-width: 100%; height: auto; }
 """
 
 
-@dataclass(frozen=True)
-class Kind:
-    """How a column reads in the brief: its header and how a value is shown."""
-
-    label: str
-    show: Callable[[Any], str] = str
-    numeric: bool = False
-
-
-def _day(value: Any) -> str:
-    return value.strftime("%Y-%m-%d") if isinstance(value, date | datetime) else str(value)
-
-
-def _int(value: Any) -> str:
-    return number(value)
-
-
-# Headers marked for the catalogs, translated where the brief is written.
-COLUMNS: dict[str, Kind] = {
-    "account_id": Kind(N_("Account")),
-    "complaint_id": Kind(N_("Complaint")),
-    "manager_id": Kind(N_("Manager id")),
-    "name": Kind(N_("Name")),
-    "manager_name": Kind(N_("Manager")),
-    "region": Kind(N_("Region")),
-    "tier": Kind(N_("Tier")),
-    "category": Kind(N_("Category")),
-    "severity": Kind(N_("Severity")),
-    "reason": Kind(N_("Reason")),
-    "last_visit": Kind(N_("Last visit"), _day),
-    "latest_on": Kind(N_("Surveyed"), _day),
-    "opened_at": Kind(N_("Opened"), _day),
-    "days_since_visit": Kind(N_("Days since visit"), _int, True),
-    "cadence": Kind(N_("Cadence (days)"), _int, True),
-    "days_overdue": Kind(N_("Days overdue"), _int, True),
-    "age_hours": Kind(N_("Open for"), duration, True),
-    "previous_score": Kind(N_("Previous score"), _int, True),
-    "latest_score": Kind(N_("Latest score"), _int, True),
-    "active_accounts": Kind(N_("Active accounts"), _int, True),
-    "revenue": Kind(N_("Revenue"), money, True),
-    "target": Kind(N_("Target (pro-rated)"), money, True),
-    "gap": Kind(N_("Gap to target"), money, True),
-    "attainment": Kind(N_("Attainment"), percent, True),
-    "visit_coverage": Kind(N_("Visit coverage"), percent, True),
-    "sla_met_pct": Kind(N_("SLA met"), percent, True),
-    "due_on": Kind(N_("Due"), _day),
-    "description": Kind(N_("Action")),
-    "owner": Kind(N_("Owner")),
-}
-# Shown for an empty value of these columns instead of the usual dash.
-EMPTY = {"last_visit": N_("never visited")}
-
-
-def _kind(column: str) -> Kind:
-    return COLUMNS.get(column) or Kind(column.replace("_", " ").capitalize())
+# Headers where a brief's table means other than the registry's: a plan action's due day is not a payment's.
+PLAN_ACTIONS = {"description": N_("Action"), "owner": N_("Owner"), "due_on": N_("Due")}
 
 
 @contextlib.contextmanager
@@ -177,19 +123,22 @@ def headline(now: dict[str, Any], before: dict[str, Any]) -> list[Headline]:
     ]
 
 
-def table_html(frame: pl.DataFrame) -> str:
-    """A frame as an HTML table with readable headers and formatted values, every text escaped."""
+def table_html(
+    frame: pl.DataFrame, managers: Mapping[str, str] | None = None, overrides: Mapping[str, Override] | None = None
+) -> str:
+    """A frame as an HTML table that reads as the pages' tables do (kam.present.columns: headers, names beside
+    ids, codes by their labels, money, shares, dates and durations formatted), every text escaped."""
     if frame.is_empty():
         return "<p>" + html.escape(_("Nothing to flag.")) + "</p>"
-    frame = labelled(frame)
-    kinds = [_kind(c) for c in frame.columns]
-    head = "".join(f"<th>{html.escape(_(k.label))}</th>" for k in kinds)
+    frame = columns.readable(frame, managers)
+    shown = columns.plan(frame, overrides)
+    head = "".join(f"<th>{html.escape(spec.label)}</th>" for spec in shown.values())
     body = []
-    for row in frame.iter_rows():
-        cells = []
-        for column, kind, value in zip(frame.columns, kinds, row, strict=True):
-            shown = (_(EMPTY[column]) if column in EMPTY else MISSING) if value is None else kind.show(value)
-            cells.append(f"<td{' class=n' if kind.numeric else ''}>{html.escape(shown)}</td>")
+    for row in frame.select(list(shown)).iter_rows():
+        cells = (
+            f"<td{' class=n' if spec.kind in columns.FIGURES else ''}>{html.escape(columns.text(spec, value))}</td>"
+            for spec, value in zip(shown.values(), row, strict=True)
+        )
         body.append("<tr>" + "".join(cells) + "</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
@@ -274,13 +223,14 @@ def _brief(con: duckdb.DuckDBPyConnection, scope: Scope, made: datetime | None, 
         (_("Accounts over their credit limit"), attention.over_credit_limit(con, scope)),
         (_("Overdue plan actions"), attention.overdue_plan_actions(con, scope)),
     ]
+    names = dict(catalog.managers(con).select("manager_id", "name").iter_rows())
     lists = []
     for heading, frame in sections:
         if frame.height > TOP:
             counted = _("{title} ({count}, the first {top})").format(title=heading, count=frame.height, top=TOP)
         else:
             counted = _("{title} ({count})").format(title=heading, count=frame.height)
-        lists.append(f"<h2>{html.escape(counted)}</h2>{table_html(frame.head(TOP))}")
+        lists.append(f"<h2>{html.escape(counted)}</h2>{table_html(frame.head(TOP), names, PLAN_ACTIONS)}")
     card = managers.scorecard(con, scope).select(
         "manager_id", "name", "active_accounts", "revenue", "attainment", "visit_coverage", "sla_met_pct"
     )
@@ -297,7 +247,7 @@ def _brief(con: duckdb.DuckDBPyConnection, scope: Scope, made: datetime | None, 
         f"<p class=meta>{html.escape(made_line)}</p>",
         f"<div class=cards>{cards}</div>",
         *lists,
-        f"<h2>{html.escape(managers_heading)}</h2>{table_html(card)}",
+        f"<h2>{html.escape(managers_heading)}</h2>{table_html(card, names)}",
         f"<h2>{html.escape(charts_heading)}</h2>",
         _charts(con, scope),
         "</body></html>",

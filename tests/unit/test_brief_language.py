@@ -14,7 +14,7 @@ from kam.metrics.scope import Scope
 from kam.people.users import User
 from kam.reports.brief import mail_files, weekly_brief
 from kam.store import db
-from tests.portfolio import build
+from tests.portfolio import build, with_column
 
 NO_CHROMIUM = dataclasses.replace(settings(), browser_path="/nonexistent/chromium")
 YEAR = Scope(as_of=date(2026, 6, 30), start=date(2026, 1, 1), end=date(2026, 12, 31), policy=NO_CHROMIUM)
@@ -56,3 +56,55 @@ def test_scheduled_brief_in_the_recipients_language(portfolio: Path, stored: str
     html = dict(files)[next(name for name, _ in files if name.endswith(".html"))].decode("utf-8")
     # Without a stored choice: the deployment's default (Chinese here).
     assert (heading or "<h1>周报 · ") in html
+
+
+@pytest.fixture
+def over_limit(tmp_path: Path) -> Path:
+    # K1 owes O1 1000 + O2 5000 + O3 3000 = ¥9,000 at D (none paid, none due) against a limit of 1234.4:
+    # over by 7765.6 (7765.6000000000004 in floating point), shown ¥7,766.
+    return build(tmp_path, accounts=with_column("accounts.csv", "credit_limit", {"K1": "1234.4"}))
+
+
+def section(html: str, heading: str) -> str:
+    """The brief's section under the heading that starts with heading, up to the next one."""
+    return html.split(f"<h2>{heading}", 1)[1].split("<h2>", 1)[0]
+
+
+def test_brief_tables_in_chinese_read_in_chinese_with_every_value_formatted(over_limit: Path):
+    with db.connect(over_limit) as con:
+        html = weekly_brief(con, YEAR, language="zh-CN")
+    credit = section(html, "超出信用额度的客户（1）")
+    assert "<th>客户</th><th>客户等级</th><th>客户经理</th><th>信用额度</th>" in credit
+    assert "<th>应收余额</th><th>超出额度金额</th><th>逾期应收款</th>" in credit
+    assert "<td>甲公司 (K1)</td><td>A</td><td>王伟 (M1)</td>" in credit
+    assert "<td class=n>¥1,234</td><td class=n>¥9,000</td><td class=n>¥7,766</td><td class=n>¥0</td>" in credit
+    assert "7765.6" not in html and "1234.4" not in html
+    # C2 (medium, open 494 h = 20.6 days) and C3 (low, 40 h) past their SLA; the codes read in Chinese.
+    breaches = section(html, "超时未处理完的投诉（2）")
+    assert "<th>严重程度</th><th>已受理时长</th>" in breaches
+    assert "<td>中</td><td class=n>20.6 天</td>" in breaches and "<td>低</td><td class=n>40.0 小时</td>" in breaches
+    assert "medium" not in html and "fell" not in html
+    # K1's score fell from 5 to 4; K2's from 4 to 2, a low score.
+    assert "<td>下降 1 分</td>" in section(html, "满意度下降（3）")
+    # M2: ¥900 against ¥36,200 pro-rated, 2.5%, ¥35,300 to go.
+    pace = section(html, "进度落后的客户经理（2）")
+    assert "<td>李娜 (M2)</td><td>华南</td><td class=n>¥900</td><td class=n>¥36,200</td>" in pace
+    assert "<td class=n>2.5%</td><td class=n>¥35,300</td>" in pace
+    assert "<h2>图表</h2>" in html
+
+
+def test_brief_tables_in_english_with_every_value_formatted(over_limit: Path):
+    with db.connect(over_limit) as con:
+        html = weekly_brief(con, YEAR, language="en")
+    credit = section(html, "Accounts over their credit limit (1)")
+    assert "<th>Account</th><th>Tier</th><th>Manager</th><th>Credit limit</th>" in credit
+    assert "<th>Outstanding</th><th>Over the limit by</th><th>Overdue receivables</th>" in credit
+    assert "<td>甲公司 (K1)</td><td>A</td><td>王伟 (M1)</td>" in credit
+    assert "<td class=n>¥1,234</td><td class=n>¥9,000</td><td class=n>¥7,766</td><td class=n>¥0</td>" in credit
+    assert "7765.6" not in html and "1234.4" not in html
+    breaches = section(html, "Complaints past SLA, still open (2)")
+    assert "<td>medium</td><td class=n>20.6 d</td>" in breaches and "<td>low</td><td class=n>40.0 h</td>" in breaches
+    assert "<td>fell 1</td>" in section(html, "Satisfaction drops (3)")
+    pace = section(html, "Managers behind pace (2)")
+    assert "<td>李娜 (M2)</td><td>华南</td><td class=n>¥900</td><td class=n>¥36,200</td>" in pace
+    assert "<td class=n>2.5%</td><td class=n>¥35,300</td>" in pace
