@@ -19,8 +19,10 @@ the lowest layer beside ``config``: every other package may use it.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import functools
+from collections.abc import Iterator
 from pathlib import Path
 
 from babel import Locale
@@ -93,6 +95,20 @@ def use_language(language: str) -> contextvars.Token:
 def language() -> str:
     """The language of the current run."""
     return _language.get()
+
+
+@contextlib.contextmanager
+def speaking(language: str | None) -> Iterator[str]:
+    """Write what follows in language (None: the run's own), then go back to the run's: a file or a mail
+    written for someone else (a scheduled brief's recipient) in theirs."""
+    if language is None:
+        yield _language.get()
+        return
+    token = use_language(language)
+    try:
+        yield _language.get()
+    finally:
+        _language.reset(token)
 
 
 def gettext(message: str) -> str:

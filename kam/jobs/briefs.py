@@ -10,6 +10,7 @@ from email.message import EmailMessage
 
 import duckdb
 
+from kam import i18n
 from kam.config import Settings, settings
 from kam.i18n import N_, _
 from kam.jobs import mail
@@ -131,13 +132,18 @@ MIME = {".html": ("text", "html"), ".pdf": ("application", "pdf")}
 
 
 def brief_message(user: User, policy: Settings, week: str, files: list[tuple[str, bytes]]) -> EmailMessage:
-    """The mail to one recipient: a short text with the brief attached."""
+    """The mail to one recipient: a short text with the brief attached, in their stored language (else the
+    deployment's), as the brief is."""
     message = EmailMessage()
-    message["Subject"] = f"Key accounts: weekly brief {week}"
+    with i18n.speaking(i18n.resolve(user.language, None, policy.language)):
+        message["Subject"] = _("Key accounts: weekly brief {week}").format(week=week)
+        if user.sees_everything:
+            text = _("The weekly brief for {week} is attached.").format(week=week)
+        else:
+            text = _("The weekly brief for {week} is attached. It covers your own accounts only.").format(week=week)
     message["From"] = policy.smtp_sender
     message["To"] = f"{user.name} <{user.email}>"
-    own = " It covers your own accounts only." if not user.sees_everything else ""
-    message.set_content(f"The weekly brief for {week} is attached.{own}")
+    message.set_content(text)
     for name, content in files:
         maintype, subtype = MIME[name[name.rindex(".") :]]
         message.add_attachment(content, maintype=maintype, subtype=subtype, filename=name)

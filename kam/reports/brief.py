@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import html
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -69,19 +69,6 @@ figure img { display: block; width: 100%; max-width: 100%; height: auto; }
 
 # Headers where a brief's table means other than the registry's: a plan action's due day is not a payment's.
 PLAN_ACTIONS = {"description": N_("Action"), "owner": N_("Owner"), "due_on": N_("Due")}
-
-
-@contextlib.contextmanager
-def speaking(language: str | None) -> Iterator[str]:
-    """Write what follows in language (None: the run's own), then go back to the run's."""
-    if language is None:
-        yield i18n.language()
-        return
-    token = i18n.use_language(language)
-    try:
-        yield i18n.language()
-    finally:
-        i18n._language.reset(token)
 
 
 @dataclass(frozen=True)
@@ -199,7 +186,7 @@ def weekly_brief(
 ) -> str:
     """The brief as a complete, static HTML document (no script; charts as embedded PNGs), in language
     (None: the run's)."""
-    with speaking(language) as spoken:
+    with i18n.speaking(language) as spoken:
         return _brief(con, scope, made, spoken)
 
 
@@ -282,9 +269,11 @@ def mail_files(con: duckdb.DuckDBPyConnection, user: User, policy: Settings) -> 
     and the HTML file (and PDF where it can print)."""
     scope = recipient_scope(con, user, policy)
     language = i18n.resolve(user.language, None, policy.language)
+    with i18n.speaking(language):
+        week = _("{start} to {end}").format(start=f"{scope.start:%Y-%m-%d}", end=f"{scope.end:%Y-%m-%d}")
     name = f"weekly-brief-{scope.end:%Y-%m-%d}"
     files = [(f"{name}.html", weekly_brief(con, scope, language=language).encode("utf-8"))]
     # Without a Chromium to print it there is no PDF; the HTML says that its charts are missing.
     with contextlib.suppress(render.RenderError):
         files.append((f"{name}.pdf", weekly_brief_pdf(con, scope, language=language)))
-    return f"{scope.start:%Y-%m-%d} to {scope.end:%Y-%m-%d}", files
+    return week, files

@@ -10,6 +10,7 @@ import pytest
 
 from kam import i18n
 from kam.config import settings
+from kam.jobs import briefs
 from kam.metrics.scope import Scope
 from kam.people.users import User
 from kam.reports.brief import mail_files, weekly_brief
@@ -108,3 +109,36 @@ def test_brief_tables_in_english_with_every_value_formatted(over_limit: Path):
     pace = section(html, "Managers behind pace (2)")
     assert "<td>李娜 (M2)</td><td>华南</td><td class=n>¥900</td><td class=n>¥36,200</td>" in pace
     assert "<td class=n>2.5%</td><td class=n>¥35,300</td>" in pace
+
+
+@pytest.mark.parametrize(
+    ("stored", "subject", "text"),
+    [
+        (
+            "zh-CN",
+            "重点客户管理：周报 2026-07-20 至 2026-07-26",
+            "附件为 2026-07-20 至 2026-07-26 的周报，仅含您负责的客户。",
+        ),
+        (
+            None,
+            "重点客户管理：周报 2026-07-20 至 2026-07-26",
+            "附件为 2026-07-20 至 2026-07-26 的周报，仅含您负责的客户。",
+        ),
+        (
+            "en",
+            "Key accounts: weekly brief 2026-07-20 to 2026-07-26",
+            "The weekly brief for 2026-07-20 to 2026-07-26 is attached. It covers your own accounts only.",
+        ),
+    ],
+)
+def test_the_mail_around_a_scheduled_brief_speaks_the_recipients_language(
+    portfolio: Path, stored: str | None, subject: str, text: str
+):
+    # The deployment speaks Chinese; the last full week up to the data date is 07-20 to 07-26.
+    policy = dataclasses.replace(NO_CHROMIUM, language="zh-CN", smtp_sender="kam@example.com")
+    wang = User("wangwei", "王伟", "manager", "M1", "wang@example.com", language=stored)
+    with db.connect(portfolio) as con:
+        message = briefs.brief_message(wang, policy, *mail_files(con, wang, policy))
+    assert message["Subject"] == subject
+    assert message.get_body().get_content().strip() == text
+    assert i18n.language() == "en"
