@@ -167,7 +167,7 @@ def _png_figure(png: bytes, title: str) -> str:
 def _charts(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
     browser = render.find_browser(scope.policy.browser_path)
     if browser is None:
-        where = scope.policy.browser_path or "chromium on PATH"
+        where = scope.policy.browser_path or _("chromium on the server's PATH")
         note = _(
             "Charts left out: no Chromium on the server to draw them ({where} not found). The tables carry the figures."
         ).format(where=where)

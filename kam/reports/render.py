@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 
 import plotly.graph_objects as go
 
+from kam.i18n import _
+
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 # Seconds Chromium may take for all the charts, or for one PDF, before the brief goes without.
 TIMEOUT = 120
@@ -21,7 +23,7 @@ T = TypeVar("T")
 
 
 class RenderError(Exception):
-    """Chromium could not draw; str() says why, for the reader of the brief."""
+    """Chromium could not draw; str() says why, for the reader of the brief, in the brief's language."""
 
 
 def find_browser(configured: str = "") -> str | None:
@@ -60,7 +62,8 @@ def chart_pngs(figures: Sequence[go.Figure], browser: str, width: int = 680, sca
     try:
         return _run(asyncio.wait_for(_pngs(figures, browser, width, scale), TIMEOUT))
     except Exception as error:  # any failure of the browser leaves the brief with its tables
-        raise RenderError(f"Chromium ({browser}) could not draw the charts: {type(error).__name__}") from error
+        why = _("Chromium ({browser}) could not draw the charts: {error}")
+        raise RenderError(why.format(browser=browser, error=type(error).__name__)) from error
 
 
 def print_pdf(html: str, browser: str) -> bytes:
@@ -84,4 +87,5 @@ def print_pdf(html: str, browser: str) -> bytes:
             subprocess.run(command, capture_output=True, timeout=TIMEOUT, check=True)
             return target.read_bytes()
         except (OSError, subprocess.SubprocessError) as error:
-            raise RenderError(f"Chromium ({browser}) could not print the PDF: {type(error).__name__}") from error
+            why = _("Chromium ({browser}) could not print the PDF: {error}")
+            raise RenderError(why.format(browser=browser, error=type(error).__name__)) from error

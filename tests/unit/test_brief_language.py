@@ -142,3 +142,10 @@ def test_the_mail_around_a_scheduled_brief_speaks_the_recipients_language(
     assert message["Subject"] == subject
     assert message.get_body().get_content().strip() == text
     assert i18n.language() == "en"
+
+
+def test_a_chromium_that_fails_is_said_in_the_briefs_language(portfolio: Path):
+    failing = dataclasses.replace(YEAR, policy=dataclasses.replace(NO_CHROMIUM, browser_path="/bin/false"))
+    with db.connect(portfolio) as con:
+        html = weekly_brief(con, failing, language="zh-CN")
+    assert "<p class=note>未附图表：Chromium（/bin/false）未能绘制图表：" in html
