@@ -2,7 +2,6 @@
 
 from datetime import date
 
-import polars as pl
 import streamlit as st
 
 from kam.i18n import _
@@ -103,7 +102,7 @@ next_year = date.today().year + 1
 st.header(_("Targets for {year}").format(year=next_year))
 shown = targets.targets_of_year(con, next_year)
 table(
-    shown.with_columns(pl.col("source").replace({"app": _("entered here"), "import": _("export")})),
+    shown,
     f"targets-{next_year}",
     by_filters=False,
     source=_("Used from"),

@@ -332,9 +332,18 @@ AUDIT_ACTIONS = {
     "user.language": NP_("audit action", "Language changed"),
     "user.retire_demo": NP_("audit action", "Demo users retired"),
 }
+# Where a row came from: a visit or a target entered in the dashboard or loaded from the exports; a load's
+# files uploaded (a folder's load keeps its path).
+SOURCE_LABELS = {"app": N_("This dashboard"), "import": N_("Loaded exports"), "upload": N_("Uploaded files")}
+# An account plan's status (kam.relations.rules.PLAN_STATUSES).
+PLAN_STATUS_LABELS = {"draft": N_("Draft"), "shared": N_("Shared"), "agreed": N_("Agreed"), "closed": N_("Closed")}
+DIRECTION_LABELS = {"upgrade": N_("upgrade"), "downgrade": N_("downgrade")}
 CODE_LABELS: dict[str, dict[str, str]] = {
     "sla_status": {"met": N_("met"), "breached": N_("breached"), "pending": N_("pending")},
-    "direction": {"upgrade": N_("upgrade"), "downgrade": N_("downgrade")},
+    "direction": DIRECTION_LABELS,
+    "change": DIRECTION_LABELS,
+    "source": SOURCE_LABELS,
+    "status": PLAN_STATUS_LABELS,
     "age_band": {
         "< 1 day": N_("< 1 day"),
         "1–3 days": N_("1–3 days"),
@@ -563,7 +572,8 @@ def height(rows: int) -> int | str:
 
 def for_csv(frame: pl.DataFrame, overrides: Mapping[str, Override] | None = None) -> pl.DataFrame:
     """The frame as a spreadsheet should read it: human headers, money and figures to 2 decimals,
-    shares as percent numbers, durations in hours, dates as YYYY-MM-DD, times as YYYY-MM-DD HH:MM:SS."""
+    shares as percent numbers, durations in hours, dates as YYYY-MM-DD, times as YYYY-MM-DD HH:MM:SS, flags as
+    Yes / No (a checkbox on the screen)."""
     frame = readable(frame)
     shown = plan(frame, overrides)
     out = []
@@ -578,6 +588,8 @@ def for_csv(frame: pl.DataFrame, overrides: Mapping[str, Override] | None = None
             value, header = value.round(2), _("{header} (hours)").format(header=header)
         elif spec.kind == Kind.DAYS and dtype.is_numeric():
             value, header = value.round(2), _("{header} (days)").format(header=header)
+        elif dtype == pl.Boolean:
+            value = pl.when(value).then(pl.lit(_("Yes"))).when(~value).then(pl.lit(_("No")))
         elif dtype.is_float():
             value = value.round(2)
         elif isinstance(dtype, pl.Datetime):

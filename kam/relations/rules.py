@@ -13,12 +13,6 @@ from kam.store.write import Busy
 MANAGER, VP = "manager", "vp"
 
 PLAN_STATUSES = ("draft", "shared", "agreed", "closed")
-PLAN_STATUS_LABELS = {
-    "draft": N_("Draft"),
-    "shared": N_("Shared"),
-    "agreed": N_("Agreed"),
-    "closed": N_("Closed"),
-}
 # Status → the statuses it may move to, and who may move it there.
 TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "draft": {"shared": (MANAGER, VP)},

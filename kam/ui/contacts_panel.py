@@ -8,6 +8,7 @@ from kam.i18n import _
 from kam.metrics import relations
 from kam.metrics.scope import Scope
 from kam.people.users import User
+from kam.present.columns import value_names
 from kam.present.formatting import MISSING
 from kam.present.text import markdown_text as md
 from kam.relations import contacts
@@ -42,6 +43,7 @@ def show(user: User, scope: Scope, account_id: str) -> None:
         shown = listed.with_columns(
             listed["level"].replace_strict({k: _(v) for k, v in CONTACT_LEVEL_LABELS.items()}, default=None),
             listed["role"].replace_strict({k: _(v) for k, v in CONTACT_ROLE_LABELS.items()}, default=None),
+            listed["source"].replace_strict(value_names("source"), default=listed["source"]),
         ).select("name", "title", "level", "role", "last_met", "phone", "email", "notes", "source")
         st.dataframe(
             shown,

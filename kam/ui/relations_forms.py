@@ -15,8 +15,9 @@ import streamlit as st
 
 from kam.i18n import _
 from kam.people.users import User
+from kam.present.columns import PLAN_STATUS_LABELS
 from kam.relations import contacts, plans, reviews, targets
-from kam.relations.rules import PLAN_STATUS_LABELS, Invalid, RelationError, Stale
+from kam.relations.rules import Invalid, RelationError, Stale
 from kam.ui import dashboard, language
 
 PLAN_KEYS = {

@@ -229,3 +229,11 @@ def test_the_admin_page_in_both_languages(deployment, language, title, tabs, rea
         at.selectbox(key="rejects_of_load").set_value(2).run()
     rejects = at.dataframe[1].value
     assert list(rejects["reason"]) == [reason or "'K9' not found in accounts"]
+
+
+@pytest.mark.parametrize(("language", "entered_in"), [(ZH, "导入数据"), (EN, "Loaded exports")])
+def test_the_account_views_visits_say_where_each_was_entered_in_words(portfolio, language, entered_in):
+    at = run("account", VP, language, account="K1")
+    entered = [set(table.value["source"]) for table in at.dataframe if "source" in table.value.columns]
+    # K1's visits all come from the exports (tests/portfolio.py): its visit list and its follow-ups due.
+    assert entered and all(sources == {entered_in} for sources in entered)

@@ -6,6 +6,7 @@ import polars as pl
 import pytest
 
 from kam import i18n
+from kam.present.columns import readable
 from kam.present.downloads import csv_bytes, table_csv
 
 BOM = b"\xef\xbb\xbf"
@@ -46,3 +47,48 @@ def test_table_csv_in_english():
 def test_a_machine_export_keeps_its_headers(chinese):
     data = csv_bytes(pl.DataFrame({"account_id": ["K1"], "visit_date": ["2026-06-01"]}))
     assert data[len(BOM) :].decode("utf-8").splitlines()[0] == "account_id,visit_date"
+
+
+CODED = pl.DataFrame(
+    {
+        "account_id": ["K1", "K2"],
+        "name": ["甲公司", "乙公司"],
+        "change": ["upgrade", "downgrade"],
+        "source": ["import", "app"],
+        "executive": [True, False],
+        "open": [None, True],
+    },
+    schema_overrides={"open": pl.Boolean},
+)
+
+
+def test_codes_and_flags_read_as_words_in_chinese(chinese):
+    lines = table_csv(CODED)[len(BOM) :].decode("utf-8").splitlines()
+    assert lines == [
+        "客户,变更,录入来源,高层拜访,未结",
+        "甲公司 (K1),升级,导入数据,是,",
+        "乙公司 (K2),降级,本系统,否,是",
+    ]
+
+
+def test_codes_and_flags_read_as_words_in_english():
+    lines = table_csv(CODED)[len(BOM) :].decode("utf-8").splitlines()
+    assert lines == [
+        "Account,Change,Entered in,Senior management,Open",
+        "甲公司 (K1),upgrade,Loaded exports,Yes,",
+        "乙公司 (K2),downgrade,This dashboard,No,Yes",
+    ]
+
+
+def test_the_screen_shows_the_same_words_as_the_download(chinese):
+    shown = readable(CODED)
+    assert shown["change"].to_list() == ["升级", "降级"]
+    assert shown["source"].to_list() == ["导入数据", "本系统"]
+
+
+def test_a_plans_status_and_a_loads_upload_read_as_words(chinese):
+    shown = readable(pl.DataFrame({"status": ["draft", "agreed"], "source": ["upload", "/data/import"]}))
+    assert shown.to_dicts() == [
+        {"status": "草稿", "source": "上传的文件"},
+        {"status": "已批准", "source": "/data/import"},
+    ]
