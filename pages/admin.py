@@ -55,9 +55,22 @@ with loads:
     )
     left, right = st.columns(2)
     source, force, report = None, False, None
-    if left.button(_("Load the uploaded files"), type="primary", disabled=not files, width="stretch"):
+    # A demo admin may not load (kam.ingest.uploads refuses it too): the buttons say why.
+    refused_demo = _(uploads.DEMO_ADMIN_REFUSED) if user.username in demo_users else None
+    if left.button(
+        _("Load the uploaded files"),
+        type="primary",
+        disabled=not files or refused_demo is not None,
+        help=refused_demo,
+        width="stretch",
+    ):
         source = "upload"
-    if right.button(_("Load the folder {folder}").format(folder=policy.import_dir), width="stretch"):
+    if right.button(
+        _("Load the folder {folder}").format(folder=policy.import_dir),
+        disabled=refused_demo is not None,
+        help=refused_demo,
+        width="stretch",
+    ):
         source = "folder"
     # A load refused for the rows it would lose waits for the admin to confirm it.
     if source is None and (refused := st.session_state.get("load_refused")):
@@ -77,7 +90,7 @@ with loads:
                 else:
                     report = uploads.load_import_folder(con, user, force=force)
             except loader.LoadRefused as failed:
-                progress.update(label=_("Nothing was loaded"), state="error")
+                progress.update(label=_("Nothing was loaded"), state="error", expanded=True)
                 if failed.forceable:
                     losses = "\n".join(f"- {loss.describe(_)}" for loss in failed.losses)
                     message = _(
@@ -88,7 +101,7 @@ with loads:
                     st.rerun()
                 st.error(_("Nothing was loaded: {why}").format(why=md(failed.shown())), icon=":material/error:")
             except loader.LoadError as failed:
-                progress.update(label=_("Nothing was loaded"), state="error")
+                progress.update(label=_("Nothing was loaded"), state="error", expanded=True)
                 st.error(_("Nothing was loaded: {why}").format(why=md(failed.shown())), icon=":material/error:")
             else:
                 progress.update(label=_("Load {load_id} done").format(load_id=report.load_id), state="complete")

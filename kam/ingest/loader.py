@@ -64,20 +64,42 @@ def _demo_users(cur: duckdb.DuckDBPyConnection, load: dict) -> None:
 exports.on_each_load(_demo_users)
 
 
+@dataclass(frozen=True)
+class Phrase:
+    """Words of a message that need translating too (a value of a LoadError): an English message id and its values.
+
+    A tuple of phrases or texts, as a value, reads as a list: 'a, b'.
+    """
+
+    message: str
+    values: dict[str, object]
+
+
+def _worded(value: object, gettext: Callable[[str], str]) -> object:
+    if isinstance(value, Phrase):
+        return gettext(value.message).format(**{k: _worded(v, gettext) for k, v in value.values.items()})
+    if isinstance(value, tuple):
+        return ", ".join(str(_worded(part, gettext)) for part in value)
+    return value
+
+
 class LoadError(Exception):
     """The exports cannot be loaded at all; the database was left unchanged.
 
-    message is an English message id with {placeholders} filled from values: str() is the
-    canonical English (the audit log and the command line keep it), shown() the run's language.
+    message is an English message id with {placeholders} filled from values (a value may be a Phrase, or a
+    tuple of them): str() is the canonical English (the audit log and the command line keep it), shown() the
+    run's language.
     """
 
     def __init__(self, message: str, **values: object) -> None:
-        super().__init__(message.format(**values) if values else message)
+        super().__init__(message.format(**{k: _worded(v, str) for k, v in values.items()}) if values else message)
         self.message, self.values = message, values
 
     def shown(self) -> str:
         """The message in the run's language, for the page."""
-        return _(self.message).format(**self.values) if self.values else _(self.message)
+        if not self.values:
+            return _(self.message)
+        return _(self.message).format(**{k: _worded(v, _) for k, v in self.values.items()})
 
 
 @dataclass(frozen=True)
@@ -262,8 +284,10 @@ def header_map(headers: list[str], table: Table, file_name: str) -> dict[str, st
                 break
     missing = [c.name for c in table.columns if c.required and c.name not in found]
     if missing:
-        names = ", ".join(
-            f"{name} (or {' / '.join(table.column(name).aliases)})" if table.column(name).aliases else name
+        names = tuple(
+            Phrase(N_("{column} (or {aliases})"), {"column": name, "aliases": " / ".join(table.column(name).aliases)})
+            if table.column(name).aliases
+            else name
             for name in missing
         )
         raise LoadError(

@@ -237,3 +237,37 @@ def test_the_account_views_visits_say_where_each_was_entered_in_words(portfolio,
     entered = [set(table.value["source"]) for table in at.dataframe if "source" in table.value.columns]
     # K1's visits all come from the exports (tests/portfolio.py): its visit list and its follow-ups due.
     assert entered and all(sources == {entered_in} for sources in entered)
+
+
+def test_a_refused_load_says_why_in_the_open_in_chinese(deployment, tmp_path, monkeypatch):
+    # The import folder's accounts.csv lacks its tier column.
+    folder = tmp_path / "import"
+    folder.mkdir()
+    for name, text in EXPORTS.items():
+        if name == "accounts.csv":
+            lines = text.splitlines()
+            text = "\n".join(",".join(c for i, c in enumerate(line.split(",")) if i != 4) for line in lines) + "\n"
+        (folder / name).write_text(text, encoding="utf-8")
+    monkeypatch.setenv("KAM_IMPORT_DIR", str(folder))
+    config.settings.cache_clear()
+    at = run("admin", CHIEF, ZH)
+    with picking_in(ZH):
+        at.button[1].click().run()
+    assert not at.exception
+    [status] = at.status
+    assert (status.label, status.state, status.proto.expanded) == ("未导入任何数据", "error", True)
+    # The reason is shown as text: its Markdown escapes (accounts\\.csv) read as the plain characters.
+    assert [e.value.replace("\\", "") for e in at.error] == [
+        "未导入任何数据：accounts.csv：缺少数据表 accounts 的必需列 tier（或 客户等级 / 等级 / 客户级别 / 级别 / 分级）"
+    ]
+
+
+def test_a_demo_admin_finds_the_load_buttons_disabled_saying_why(deployment):
+    at = run("admin", ADMIN, ZH)
+    loads = [b for b in at.button if b.label.startswith("导入")]
+    assert [b.label for b in loads] == ["导入上传的文件", f"导入文件夹 {config.settings().import_dir}"]
+    assert all(b.disabled for b in loads)
+    assert {b.help for b in loads} == {
+        "您以演示用户身份登录，其密码是公开的，而导入正式数据会停用演示用户。请以正式管理员身份登录后再导入"
+        "（首位管理员 `admin` 的一次性密码显示在服务器控制台上；也可在“用户”中添加管理员）。"
+    }
