@@ -73,7 +73,9 @@ sponsor_names = dict(zip(sponsors["username"], sponsors["name"], strict=True))
 with st.form("plan", enter_to_submit=False):
     st.text_area(_("Objectives"), key="plan_objectives", disabled=not editable)
     field_error("objectives")
-    st.number_input(_("Revenue goal (¥)"), min_value=0.0, step=10000.0, key="plan_revenue_goal", disabled=not editable)
+    # No min_value: the browser would refuse a negative goal with its own English tooltip and no save; the plan's
+    # rules refuse it at the field, in the user's language, keeping what was typed.
+    st.number_input(_("Revenue goal (¥)"), step=10000.0, key="plan_revenue_goal", disabled=not editable)
     field_error("revenue_goal")
     st.text_area(_("Strategy"), key="plan_strategy", disabled=not editable)
     st.text_area(_("Resources needed"), key="plan_resources", disabled=not editable)

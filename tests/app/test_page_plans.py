@@ -207,3 +207,20 @@ def test_a_plan_saved_on_a_chinese_screen_says_so_in_chinese(portfolio):
         assert messages(at)["error"] == ["请描述行动。", "请选择行动的截止日期。"]
     finally:
         i18n._language.reset(token)
+
+
+def test_a_negative_revenue_goal_is_refused_at_the_field_in_chinese_keeping_what_was_typed(portfolio):
+    at = app("plans", user=WANG, account="K1")
+    at.session_state[CHOSEN] = "zh-CN"
+    at.run()
+    token = i18n.use_language("zh-CN")
+    try:
+        at.text_area(key="plan_objectives").set_value("K1 增长 20%")
+        at.number_input(key="plan_revenue_goal").set_value(-5000.0)
+        at = button(at, "保存客户计划").click().run()
+    finally:
+        i18n._language.reset(token)
+    assert messages(at) == {"error": ["销售额目标必须大于 0。"], "success": [], "exception": []}
+    assert at.number_input(key="plan_revenue_goal").value == -5000.0
+    assert at.text_area(key="plan_objectives").value == "K1 增长 20%"
+    assert stored(portfolio, "SELECT count(*) FROM account_plans") == [(0,)]
