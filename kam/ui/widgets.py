@@ -179,7 +179,8 @@ def _show(
         column_order=list(shown),
         placeholder=MISSING,
         key=key,
-        **({"on_select": "rerun", "selection_mode": "single-row"} if select else {}),
+        # A click on any cell selects it, as the tick box at the row's left selects the row: either opens the row.
+        **({"on_select": "rerun", "selection_mode": ["single-row", "single-cell"]} if select else {}),
     )
 
 
@@ -268,10 +269,11 @@ def _show_styled(frame: pl.DataFrame, overrides: dict[str, Override], height: in
 
 
 def account_table(frame: pl.DataFrame, name: str, /, height: int | str | None = None, **overrides: Override) -> None:
-    """A table of accounts with a CSV download under it; a click on a row opens that account's view."""
+    """A table of accounts with a CSV download under it; a click on a row (any of its cells, or its tick box)
+    opens that account's view."""
     event = _show(named(frame), overrides, height, key=f"table-{name}", select=True)
     download(named(frame), name, overrides=overrides)
-    rows = event.selection.rows if event is not None else []
+    rows = (event.selection.rows or [row for row, _column in event.selection.cells]) if event is not None else []
     if rows:
         st.switch_page(dashboard.page_file("account"), query_params={"account": frame["account_id"][rows[0]]})
 

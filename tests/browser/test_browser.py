@@ -206,3 +206,22 @@ def test_clicking_a_tier_bar_lists_the_accounts_behind_it(server: str, browser: 
         assert page.locator('[data-testid="stException"]').count() == 0
     finally:
         page.close()
+
+
+def test_a_click_on_any_cell_of_an_account_row_or_its_tick_box_opens_the_account(server: str, browser: Browser):
+    page = _open(browser, f"{server}/risk")
+    try:
+        # The grid draws on a canvas: click where the first row's cells are, under the header (38 px, rows 35 px).
+        for x, label in ((150, "account cell"), (20, "tick box")):
+            page.goto(f"{server}/risk", wait_until="domcontentloaded")
+            page.get_by_text("Click a row to open the account.", exact=False).wait_for(timeout=60_000)
+            table = page.locator('[data-testid="stDataFrame"]').first
+            table.wait_for(timeout=60_000)
+            _settled(page)
+            box = table.bounding_box()
+            page.mouse.click(box["x"] + x, box["y"] + 38 + 35 // 2)
+            page.wait_for_url(re.compile(r"/account\?.*account=K\d+"), timeout=60_000)
+            page.get_by_role("heading", name="Account view", exact=True).wait_for(timeout=60_000)
+            assert page.locator('[data-testid="stException"]').count() == 0, label
+    finally:
+        page.close()
