@@ -138,7 +138,7 @@ if plan:
         )
 
     with st.expander(_("Status history")):
-        st.dataframe(plans.status_history(con, user, plan["plan_id"]), hide_index=True)
+        table(plans.status_history(con, user, plan["plan_id"]), f"plan-status-{plan['plan_id']}", by_filters=False)
 
 st.header(_("Progress of the year's plans"))
 progress = plans.plans_progress(con, user, year, scope.as_of)

@@ -83,6 +83,7 @@ COLUMNS: dict[str, Column] = {
     "comment": Column(K.TEXT, N_("Comment")),
     "latest_comment": Column(K.TEXT, N_("Comment")),
     "period": Column(K.TEXT, N_("Period")),
+    "status": Column(K.TEXT, N_("Status")),
     "scope": Column(K.TEXT, N_("Scope")),
     # money
     "revenue": Column(K.MONEY, N_("Revenue")),
@@ -160,6 +161,7 @@ COLUMNS: dict[str, Column] = {
     "visit_date": Column(K.DATE, N_("Visit date")),
     "next_date": Column(K.DATE, N_("Next step due")),
     "changed_on": Column(K.DATE, N_("Changed on")),
+    "changed_by": Column(K.TEXT, N_("Changed by")),
     "latest_on": Column(K.DATE, N_("Latest survey")),
     "surveyed_on": Column(K.DATE, N_("Surveyed")),
     "order_date": Column(K.DATE, N_("Order date")),

@@ -6,6 +6,7 @@ so the pages open on 2026.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -224,3 +225,15 @@ def test_a_negative_revenue_goal_is_refused_at_the_field_in_chinese_keeping_what
     assert at.number_input(key="plan_revenue_goal").value == -5000.0
     assert at.text_area(key="plan_objectives").value == "K1 增长 20%"
     assert stored(portfolio, "SELECT count(*) FROM account_plans") == [(0,)]
+
+
+def test_a_plans_status_history_reads_in_chinese(portfolio):
+    write_plan()  # saved by 王伟: a draft
+    at = app("plans", user=WANG, account="K1")
+    at.session_state[CHOSEN] = "zh-CN"
+    at.run()
+    [history] = [t for t in at.dataframe if "changed_by" in t.value.columns]
+    config_ = json.loads(history.proto.columns or "{}")
+    assert [config_[c]["label"] for c in ("status", "changed_on", "changed_by")] == ["状态", "变更日期", "变更人"]
+    assert list(history.value["status"]) == ["草稿"]
+    assert list(history.value["changed_by"]) == ["wangwei"]
