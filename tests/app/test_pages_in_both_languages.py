@@ -271,3 +271,11 @@ def test_a_demo_admin_finds_the_load_buttons_disabled_saying_why(deployment):
         "您以演示用户身份登录，其密码是公开的，而导入正式数据会停用演示用户。请以正式管理员身份登录后再导入"
         "（首位管理员 `admin` 的一次性密码显示在服务器控制台上；也可在“用户”中添加管理员）。"
     }
+
+
+@pytest.mark.parametrize(("language", "change"), [(ZH, "升级"), (EN, "upgrade")])
+def test_the_tier_reviews_change_reads_as_a_word(portfolio, language, change):
+    # At 2026-06-30 only K2 is up for review: assigned C, suggested B (tests/app/test_pages.py).
+    at = run("tiers", VP, language, as_of="2026-06-30")
+    [candidates] = [t.value for t in at.dataframe if "change" in t.value.columns]
+    assert list(candidates["change"]) == [change]
