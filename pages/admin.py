@@ -116,12 +116,20 @@ with loads:
         st.text(_("Import folder: {last}").format(last=last))
     if report is not None:
         dashboard.refresh_version()
-        st.success(
-            _("Load {load_id} done: {count} rows rejected.").format(
-                load_id=report.load_id, count=f"{report.rows_rejected:,}"
-            ),
-            icon=":material/done:",
-        )
+        if report.rows_rejected:
+            # Rows left out are data the figures lack: said as a warning, with where to read them.
+            st.warning(
+                ngettext(
+                    "Load {load_id} done, {count} row rejected: see the rejected rows of the load below.",
+                    "Load {load_id} done, {count} rows rejected: see the rejected rows of the load below.",
+                    report.rows_rejected,
+                ).format(load_id=report.load_id, count=f"{report.rows_rejected:,}"),
+                icon=":material/warning:",
+            )
+        else:
+            st.success(
+                _("Load {load_id} done: every row loaded.").format(load_id=report.load_id), icon=":material/done:"
+            )
         st.code(report.summary(), language=None)
     history = loader.history(con)
     st.subheader(_("Load history"))

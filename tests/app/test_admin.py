@@ -83,6 +83,27 @@ def test_an_upload_loads_with_its_rejects_reported_and_audited(deployment):
     ]
 
 
+def test_the_load_button_says_how_a_load_went_and_warns_of_rejected_rows(deployment, monkeypatch, tmp_path):
+    # The import folder holds the portfolio's exports, then the same with an order of an unknown account (K9).
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    for name, text in EXPORTS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    monkeypatch.setenv("KAM_IMPORT_DIR", str(folder))
+    config.settings.cache_clear()
+    at = start("admin", user=User("zhouli", "周丽", "admin"))
+    next(b for b in at.button if b.label.startswith("Load the folder")).click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == ["Load 2 done: every row loaded."]
+    (folder / "orders.csv").write_text(EXPORTS["orders.csv"] + "O11,K9,2026-07-01,10\n", encoding="utf-8")
+    next(b for b in at.button if b.label.startswith("Load the folder")).click().run()
+    assert not at.exception
+    assert not at.success
+    assert [w.value for w in at.warning if "rejected" in w.value] == [
+        "Load 3 done, 1 row rejected: see the rejected rows of the load below."
+    ]
+
+
 def test_an_upload_over_the_size_limit_or_unreadable_changes_nothing(deployment, monkeypatch):
     before = deployment.execute("SELECT count(*) FROM load_history").fetchall()
     monkeypatch.setenv("KAM_UPLOAD_MAX_MB", "0")
