@@ -233,6 +233,11 @@ def visit_attainment(con: duckdb.DuckDBPyConnection, scope: Scope, by: str | Non
     return run_metric(con, scope, attainment_metric(by))
 
 
+def plans_a_visit(scope: Scope) -> bool:
+    """Whether the period is long enough for any account to have a visit planned: as long as the shortest cadence."""
+    return scope.days >= min(scope.policy.cadence_days.values())
+
+
 def visits_against_target(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     """Per manager with an annual visit target: visits in the period up to D against the target pro-rated like revenue.
 

@@ -106,6 +106,20 @@ def test_visits_page_lists_the_overdue_account_and_the_due_follow_up(portfolio: 
     assert by_manager == {"王伟 (M1)": 1.0, "李娜 (M2)": 0.5}
 
 
+def test_a_period_shorter_than_every_cadence_says_why_no_visit_is_planned(portfolio: Path):
+    # The last full week before 2026-06-30 (06-22..06-28): 7 days, under the shortest cadence (A, 30 days).
+    at = at_june_end("visits", period="last_week")
+    assert not at.exception
+    assert [i.value for i in at.info if i.value.startswith("No visit is planned")] == [
+        "No visit is planned in a period of 7 days: an account's plan counts its whole visit cycles in the period "
+        "(A every 30 days, B 90, C 180). Choose a month or longer in the sidebar."
+    ]
+    # A month (06-01..06-30, 30 days) plans K1's visit (A): attainment by manager is drawn.
+    at = at_june_end("visits", period="month")
+    assert not [i.value for i in at.info if i.value.startswith("No visit is planned")]
+    assert "attainment" in [c for f in at.dataframe for c in f.value.columns]
+
+
 def test_downloads_and_the_brief_are_named_by_the_period_and_the_filters(portfolio: Path, offered_files):
     at = at_june_end("visits", region="华南", tier=["B"])
     assert not at.exception
