@@ -133,7 +133,7 @@ def test_the_admin_page_asks_before_a_load_that_loses_rows(portfolio, tmp_path, 
         assert counts(con)["surveys"] == 9
     next(b for b in at.button if b.label == "Load anyway").click().run()
     assert not at.exception
-    assert [s.value for s in at.success] == ["Load 3 done: 0 rows rejected."]
+    assert [s.value for s in at.success] == ["Load 3 done: every row loaded."]
     assert "confirmed loss: surveys: 9 rows now, 0 after the load (100% fewer)" in at.code[0].value
     assert [w.value for w in at.warning] == []
     with db.connect(portfolio) as con:
