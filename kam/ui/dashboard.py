@@ -13,7 +13,6 @@ page builds from it (a figure, a table with names beside ids) is built once too 
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import hashlib
 import itertools
 import runpy
@@ -141,14 +140,10 @@ def made_for(user: User, make: Callable[[], T], con: duckdb.DuckDBPyConnection |
     language = i18n.language()
 
     def made() -> T:
-        context = contextvars.copy_context()
-        context.run(i18n.use_language, language)
-        return context.run(_made)
-
-    def _made() -> T:
-        if users.refresh(con or connection(), user) is None:
-            raise AccessEnded(_("Your access to this dashboard has ended; ask an admin."))
-        return make()
+        with i18n.speaking(language):
+            if users.refresh(con or connection(), user) is None:
+                raise AccessEnded(_("Your access to this dashboard has ended; ask an admin."))
+            return make()
 
     return made
 

@@ -7,7 +7,6 @@ through st.column_config.
 
 from __future__ import annotations
 
-import contextvars
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -144,9 +143,8 @@ def csv_on_click(frame: pl.DataFrame, overrides: Mapping[str, Override] | None) 
     language = i18n.language()
 
     def made() -> bytes:
-        context = contextvars.copy_context()
-        context.run(i18n.use_language, language)
-        return context.run(table_csv, frame, overrides)
+        with i18n.speaking(language):
+            return table_csv(frame, overrides)
 
     return made
 

@@ -34,6 +34,13 @@ def button(at: AppTest, label: str):
     return next(b for b in at.button if b.label == label)
 
 
+def plans_in_chinese() -> AppTest:
+    """王伟's plan page for K1 on a Chinese screen, run once."""
+    at = app("plans", user=WANG, account="K1")
+    at.session_state[CHOSEN] = "zh-CN"
+    return at.run()
+
+
 def labels(at: AppTest) -> list[str]:
     return [b.label for b in at.button]
 
@@ -194,33 +201,23 @@ def test_a_tick_on_a_page_drawn_before_someone_elses_change_saves_nothing_and_sa
 
 def test_a_plan_saved_on_a_chinese_screen_says_so_in_chinese(portfolio):
     # The save button's callback runs before the script run that sets the language.
-    at = app("plans", user=WANG, account="K1")
-    at.session_state[CHOSEN] = "zh-CN"
-    at.run()
+    at = plans_in_chinese()
     # The test's own thread formats the sidebar's choices to find them among the Chinese options.
-    token = i18n.use_language("zh-CN")
-    try:
+    with i18n.speaking("zh-CN"):
         at.text_area(key="plan_objectives").set_value("K1 增长 20%")
         at.number_input(key="plan_revenue_goal").set_value(6000.0)
         at = button(at, "保存客户计划").click().run()
         assert messages(at)["success"] == ["客户计划已保存（版本 1）。"]
         at = button(at, "添加行动").click().run()
         assert messages(at)["error"] == ["请描述行动。", "请选择行动的截止日期。"]
-    finally:
-        i18n._language.reset(token)
 
 
 def test_a_negative_revenue_goal_is_refused_at_the_field_in_chinese_keeping_what_was_typed(portfolio):
-    at = app("plans", user=WANG, account="K1")
-    at.session_state[CHOSEN] = "zh-CN"
-    at.run()
-    token = i18n.use_language("zh-CN")
-    try:
+    at = plans_in_chinese()
+    with i18n.speaking("zh-CN"):
         at.text_area(key="plan_objectives").set_value("K1 增长 20%")
         at.number_input(key="plan_revenue_goal").set_value(-5000.0)
         at = button(at, "保存客户计划").click().run()
-    finally:
-        i18n._language.reset(token)
     assert messages(at) == {"error": ["销售额目标必须大于 0。"], "success": [], "exception": []}
     assert at.number_input(key="plan_revenue_goal").value == -5000.0
     assert at.text_area(key="plan_objectives").value == "K1 增长 20%"
@@ -229,9 +226,7 @@ def test_a_negative_revenue_goal_is_refused_at_the_field_in_chinese_keeping_what
 
 def test_a_plans_status_history_reads_in_chinese(portfolio):
     write_plan()  # saved by 王伟: a draft
-    at = app("plans", user=WANG, account="K1")
-    at.session_state[CHOSEN] = "zh-CN"
-    at.run()
+    at = plans_in_chinese()
     [history] = [t for t in at.dataframe if "changed_by" in t.value.columns]
     config_ = json.loads(history.proto.columns or "{}")
     assert [config_[c]["label"] for c in ("status", "changed_on", "changed_by")] == ["状态", "变更日期", "变更人"]
