@@ -23,7 +23,7 @@ from kam import i18n
 from kam.config import Settings
 from kam.i18n import N_, _
 from kam.i18n.formats import prose_date
-from kam.metrics import attention, catalog, managers, revenue, tiers, visits
+from kam.metrics import catalog, managers, revenue, tiers, visits
 from kam.metrics.filters import describe
 from kam.metrics.periods import period_bounds
 from kam.metrics.scope import Scope
@@ -39,7 +39,7 @@ from kam.present.formatting import (
     number,
     percent,
 )
-from kam.reports import render
+from kam.reports import overview, render
 from kam.reports.snapshot import headline_figures
 from kam.store import db
 
@@ -200,16 +200,8 @@ def _brief(con: duckdb.DuckDBPyConnection, scope: Scope, made: datetime | None, 
         f"<small>{html.escape(h.change or unchanged)}</small></div>"
         for h in headline(now, before)
     )
-    sections = [
-        (_("A-accounts overdue for a visit"), attention.overdue_key_accounts(con, scope)),
-        (_("Complaints past SLA, still open"), attention.open_breaches(con, scope)),
-        (_("Satisfaction drops"), attention.satisfaction_drops(con, scope)),
-        (_("Managers behind pace"), attention.managers_behind_pace(con, scope)),
-        # The risk section: what fell into at-risk this period and who owes beyond their limit.
-        (_("Accounts fallen into at-risk"), attention.fell_into_at_risk(con, scope)),
-        (_("Accounts over their credit limit"), attention.over_credit_limit(con, scope)),
-        (_("Overdue plan actions"), attention.overdue_plan_actions(con, scope)),
-    ]
+    # The overview's attention lists, in its order, under its titles and through its metric calls.
+    sections = [(_(heading), metric(con, scope)) for heading, metric, _download in overview.SECTIONS]
     names = dict(catalog.managers(con).select("manager_id", "name").iter_rows())
     lists = []
     for heading, frame in sections:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import date
 from pathlib import Path
 
@@ -149,3 +150,54 @@ def test_a_chromium_that_fails_is_said_in_the_briefs_language(portfolio: Path):
     with db.connect(portfolio) as con:
         html = weekly_brief(con, failing, language="zh-CN")
     assert "<p class=note>未附图表：Chromium（/bin/false）未能绘制图表：" in html
+
+
+@pytest.mark.parametrize(
+    ("language", "headings", "ties"),
+    [
+        (
+            "en",
+            [
+                "A-accounts overdue for a visit (0)",
+                "Complaints past SLA, still open (2)",
+                "Satisfaction drops (3)",
+                "Managers behind pace (2)",
+                "Accounts fallen into at-risk (0)",
+                "Accounts over their credit limit (0)",
+                "Overdue plan actions (0)",
+                "A-accounts without executive ties (1)",
+                "Managers (3)",
+                "Charts",
+            ],
+            "<tr><th>Account</th><th>Manager</th><th>No executive contact</th><th>No executive visit in 90 days</th>"
+            "<th>Last executive visit</th></tr></thead><tbody>"
+            "<tr><td>甲公司 (K1)</td><td>王伟 (M1)</td><td>No</td><td>Yes</td><td>–</td></tr>",
+        ),
+        (
+            "zh-CN",
+            [
+                "逾期未拜访的A类客户（0）",
+                "超时未处理完的投诉（2）",
+                "满意度下降（3）",
+                "进度落后的客户经理（2）",
+                "新转入高风险的客户（0）",
+                "超出信用额度的客户（0）",
+                "逾期的计划行动（0）",
+                "缺少高层关系的重点客户（1）",
+                "客户经理（3）",
+                "图表",
+            ],
+            "<tr><th>客户</th><th>客户经理</th><th>无高层联系人</th><th>90天内无高层拜访</th>"
+            "<th>最近一次高层拜访</th></tr></thead><tbody>"
+            "<tr><td>甲公司 (K1)</td><td>王伟 (M1)</td><td>否</td><td>是</td><td>–</td></tr>",
+        ),
+    ],
+)
+def test_the_brief_lists_the_overviews_attention_sections_in_its_order(
+    portfolio: Path, language: str, headings: list[str], ties: str
+):
+    with db.connect(portfolio) as con:
+        html = weekly_brief(con, YEAR, language=language)
+    assert re.findall(r"<h2>(.*?)</h2>", html) == headings
+    # K1, the one A-account active at D, has its executive contact P1 but no visit with our senior management.
+    assert ties in section(html, headings[7])
