@@ -51,7 +51,7 @@ form.open_plan(account_id, year, plan)
 if plan:
     st.caption(
         _("Status: {status} · version {version} · last saved by {who}").format(
-            status=_(form.plans_status_label(plan["status"])), version=plan["version"], who=md(plan["updated_by"] or "")
+            status=plans.status_label(plan["status"]), version=plan["version"], who=md(plan["updated_by"] or "")
         )
     )
 else:
@@ -101,7 +101,7 @@ if plan:
     moves = plans.next_statuses(user, plan["status"])
     for status in moves:
         st.button(
-            _("Move to {status}").format(status=_(form.plans_status_label(status))),
+            _("Move to {status}").format(status=plans.status_label(status)),
             on_click=form.move_plan,
             args=(user, plan["plan_id"], status),
             key=f"move-{status}",

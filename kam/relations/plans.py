@@ -16,6 +16,7 @@ import duckdb
 import polars as pl
 
 from kam.i18n import _
+from kam.present.columns import PLAN_STATUS_LABELS
 from kam.relations.rules import (
     ACTION_STATUSES,
     MANAGER,
@@ -163,6 +164,12 @@ def _history(cur: duckdb.DuckDBPyConnection, plan_id: str, status: str, user: Ac
     )
 
 
+def status_label(status: str) -> str:
+    """A plan's status as the plans page names it, in the run's language (an unknown code as it is)."""
+    label = PLAN_STATUS_LABELS.get(status)
+    return _(label) if label else status
+
+
 def may_move(user: Actor, status: str, to: str) -> bool:
     """Whether the user's role may move a plan from status to `to`."""
     return user.role in TRANSITIONS.get(status, {}).get(to, ())
@@ -191,7 +198,11 @@ def set_status(
             raise NotAllowed(_("This plan no longer exists."))
         check_account(cur, user, before["account_id"], edit=True)
         if status not in TRANSITIONS.get(before["status"], {}):
-            raise NotAllowed(_("A plan cannot move from {old} to {new}.").format(old=before["status"], new=status))
+            raise NotAllowed(
+                _("A plan cannot move from {old} to {new}.").format(
+                    old=status_label(before["status"]), new=status_label(status)
+                )
+            )
         if not may_move(user, before["status"], status):
             raise NotAllowed(_("Only the VP may sign a plan off or close it."))
         if before["version"] != version:

@@ -15,7 +15,6 @@ import streamlit as st
 
 from kam.i18n import _
 from kam.people.users import User
-from kam.present.columns import PLAN_STATUS_LABELS
 from kam.relations import contacts, plans, reviews, targets
 from kam.relations.rules import Invalid, RelationError, Stale
 from kam.ui import dashboard, language
@@ -127,11 +126,7 @@ def move_plan(user: User, plan_id: str, status: str) -> None:
         _refused(refused)
         return
     st.session_state[PLAN_OPENED] = (account_id, year, saved["version"])
-    _succeeded(_("The plan is now {status}.").format(status=_(plans_status_label(status))))
-
-
-def plans_status_label(status: str) -> str:
-    return PLAN_STATUS_LABELS.get(status, status)
+    _succeeded(_("The plan is now {status}.").format(status=plans.status_label(status)))
 
 
 @language.speaking

@@ -232,3 +232,32 @@ def test_a_plans_status_history_reads_in_chinese(portfolio):
     assert [config_[c]["label"] for c in ("status", "changed_on", "changed_by")] == ["状态", "变更日期", "变更人"]
     assert list(history.value["status"]) == ["草稿"]
     assert list(history.value["changed_by"]) == ["wangwei"]
+
+
+def shared_plan() -> None:
+    """K1's plan written by 王伟 and shared: the VP may move it back to draft or agree it."""
+    at = write_plan()
+    button(at, "Move to Shared").click().run()
+
+
+def test_a_move_refused_since_the_page_was_drawn_names_the_statuses_as_the_page_does(portfolio):
+    shared_plan()
+    vp = start("plans", user=VP, account="K1")
+    # 王伟 takes the plan back to draft after the VP's page offered to agree it.
+    wang = start("plans", user=WANG, account="K1")
+    button(wang, "Move to Draft").click().run()
+    vp = button(vp, "Move to Agreed").click().run()
+    assert messages(vp) == {"error": ["A plan cannot move from Draft to Agreed."], "success": [], "exception": []}
+    assert stored(portfolio, "SELECT status FROM account_plans") == [("draft",)]
+
+
+def test_a_move_refused_on_a_chinese_screen_names_the_statuses_in_chinese(portfolio):
+    shared_plan()
+    vp = app("plans", user=VP, account="K1")
+    vp.session_state[CHOSEN] = "zh-CN"
+    vp = vp.run()
+    wang = start("plans", user=WANG, account="K1")
+    button(wang, "Move to Draft").click().run()
+    with i18n.speaking("zh-CN"):
+        vp = button(vp, "改为已批准").click().run()
+    assert messages(vp) == {"error": ["客户计划不能从草稿改为已批准。"], "success": [], "exception": []}
