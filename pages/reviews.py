@@ -110,7 +110,11 @@ table(
 if date.today().month == targets.TARGET_MONTH:
     with st.form("target", enter_to_submit=False):
         st.selectbox(_("Manager"), shown["manager_id"].to_list(), key="target_manager")
-        st.number_input(_("Revenue target (¥)"), min_value=0.0, step=10000.0, key="target_amount")
+        # No min_value: the browser would refuse a negative target with its own English tooltip and no save; the
+        # target's rule refuses it at the field, in the user's language, keeping what was typed.
+        st.number_input(_("Revenue target (¥)"), step=10000.0, key="target_amount")
+        if message := form.error("revenue_target"):
+            st.error(message, icon=":material/error:")
         st.form_submit_button(
             _("Save the target"),
             on_click=lambda: form.save_target(user, st.session_state["target_manager"], next_year, "target_amount"),

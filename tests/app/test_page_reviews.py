@@ -6,12 +6,19 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest import VP, start
+from kam import i18n
+from kam.i18n import _
+from kam.relations import targets
+from kam.store import db
+from kam.ui.language import CHOSEN
+from tests.apptest import VP, app, start
 
 
 def review_table(at: AppTest) -> tuple[dict[str, Any], list[str], list[dict[str, Any]]]:
@@ -68,3 +75,42 @@ def test_next_years_targets_read_as_money_with_the_name_once(portfolio):
     assert {column: config[column]["type_config"]["format"] for column in order[1:4]} == dict.fromkeys(
         order[1:4], "yen"
     )
+
+
+@pytest.fixture
+def december(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Today is taken for the month in which next year's targets are entered, so that their form shows."""
+    monkeypatch.setattr(targets, "TARGET_MONTH", date.today().month)
+
+
+def target_typed(amount: float, language: str) -> AppTest:
+    """The VP's reviews page in language, M1's target for next year typed as amount and saved."""
+    at = app("reviews", user=VP)
+    at.session_state[CHOSEN] = language
+    at = at.run()
+    with i18n.speaking(language):
+        at.selectbox(key="target_manager").set_value("M1")
+        at.number_input(key="target_amount").set_value(amount)
+        return next(b for b in at.button if b.label == _("Save the target")).click().run()
+
+
+def app_targets(path) -> list[tuple]:
+    with db.connect(path) as con:
+        return con.execute("SELECT manager_id, year, revenue_target FROM targets_app").fetchall()
+
+
+def test_a_negative_target_is_refused_at_the_field_in_chinese_keeping_what_was_typed(portfolio, december):
+    at = target_typed(-5000.0, "zh-CN")
+    [form] = [block for block in at.main.children.values() if block.type == "form"]
+    # The refusal sits in the form, under the field, in Chinese; nothing saved, the typed amount kept.
+    assert [e.value for e in form.error] == ["销售目标必须大于 0。"]
+    assert [e.value for e in at.error] == ["销售目标必须大于 0。"]
+    assert at.number_input(key="target_amount").value == -5000.0
+    assert app_targets(portfolio) == []
+
+
+def test_a_target_typed_in_december_is_saved(portfolio, december):
+    at = target_typed(40000.0, "en")
+    assert [s.value for s in at.success] == ["Target saved."]
+    assert not at.error
+    assert app_targets(portfolio) == [("M1", date.today().year + 1, 40000.0)]
