@@ -337,15 +337,17 @@ AUDIT_ACTIONS = {
 # Where a row came from: a visit or a target entered in the dashboard or loaded from the exports; a load's
 # files uploaded (a folder's load keeps its path).
 SOURCE_LABELS = {"app": N_("This dashboard"), "import": N_("Loaded exports"), "upload": N_("Uploaded files")}
-# An account plan's status (kam.relations.rules.PLAN_STATUSES).
+# An account plan's status (kam.relations.rules.PLAN_STATUSES) and a plan action's (ACTION_STATUSES): no code is
+# both, so that a status column reads by its words whichever it holds.
 PLAN_STATUS_LABELS = {"draft": N_("Draft"), "shared": N_("Shared"), "agreed": N_("Agreed"), "closed": N_("Closed")}
+ACTION_STATUS_LABELS = {"open": N_("Open"), "done": N_("Done"), "dropped": N_("Dropped")}
 DIRECTION_LABELS = {"upgrade": N_("upgrade"), "downgrade": N_("downgrade")}
 CODE_LABELS: dict[str, dict[str, str]] = {
     "sla_status": {"met": N_("met"), "breached": N_("breached"), "pending": N_("pending")},
     "direction": DIRECTION_LABELS,
     "change": DIRECTION_LABELS,
     "source": SOURCE_LABELS,
-    "status": PLAN_STATUS_LABELS,
+    "status": PLAN_STATUS_LABELS | ACTION_STATUS_LABELS,
     "age_band": {
         "< 1 day": N_("< 1 day"),
         "1–3 days": N_("1–3 days"),

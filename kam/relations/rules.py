@@ -7,6 +7,7 @@ from typing import Any, Protocol
 import duckdb
 
 from kam.i18n import N_, NP_, _
+from kam.present.columns import ACTION_STATUS_LABELS
 from kam.store import db
 from kam.store.write import Busy
 
@@ -21,7 +22,6 @@ TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "closed": {},
 }
 ACTION_STATUSES = ("open", "done", "dropped")
-ACTION_STATUS_LABELS = {"open": N_("Open"), "done": N_("Done"), "dropped": N_("Dropped")}
 CONTACT_LEVEL_LABELS = {"executive": N_("Executive"), "manager": N_("Middle management"), "staff": N_("Staff")}
 CONTACT_ROLE_LABELS = {
     "decision_maker": N_("Decision maker"),

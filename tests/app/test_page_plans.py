@@ -261,3 +261,31 @@ def test_a_move_refused_on_a_chinese_screen_names_the_statuses_in_chinese(portfo
     with i18n.speaking("zh-CN"):
         vp = button(vp, "改为已批准").click().run()
     assert messages(vp) == {"error": ["客户计划不能从草稿改为已批准。"], "success": [], "exception": []}
+
+
+def test_every_status_on_a_chinese_plan_page_reads_in_chinese(portfolio):
+    from kam.relations import plans as plan_store
+
+    write_plan()  # 王伟's draft of K1's plan
+    with db.connect(portfolio) as con:
+        plan = plan_store.plan_for(con, VP, "K1", 2026)
+        for description, due in (
+            ("open one", date(2026, 9, 1)),
+            ("done one", date(2026, 9, 2)),
+            ("dropped one", date(2026, 9, 3)),
+        ):
+            plan_store.add_action(con, plan["plan_id"], description, "王伟", due, VP)
+        listed = dict(plan_store.actions(con, VP, plan["plan_id"]).select("description", "action_id").iter_rows())
+        plan_store.set_action_status(con, listed["done one"], "done", VP)
+        plan_store.set_action_status(con, listed["dropped one"], "dropped", VP)
+        plan_store.set_status(con, plan["plan_id"], "shared", VP, version=plan["version"])
+    vp = app("plans", user=VP, account="K1")
+    vp.session_state[CHOSEN] = "zh-CN"
+    vp = vp.run()
+    assert vp.caption[0].value == "状态：征求意见 · 版本 2 · 最后保存人 vp"
+    assert [(c.help, c.disabled) for c in vp.checkbox] == [("未结", False), ("已完成", False), ("已放弃", True)]
+    assert [b.label for b in vp.button if b.key and b.key.startswith("move-")] == ["改为草稿", "改为已批准"]
+    [history] = [t for t in vp.dataframe if "changed_by" in t.value.columns]
+    assert list(history.value["status"]) == ["草稿", "征求意见"]
+    [progress] = [t for t in vp.dataframe if "actions_done" in t.value.columns]
+    assert list(progress.value["status"]) == ["征求意见"]
