@@ -191,10 +191,33 @@ pages = {
 named_landing = st.Page(
     PAGES / f"{landing}.py", title=pages[landing].title, icon=pages[landing].icon, url_path=landing, visibility="hidden"
 )
+# A link to another role's page (the VP opening /worklist, a manager /admin) opens the landing page under that
+# page's name, hidden, saying why: Streamlit would show its English "Page not found". The other page never runs.
+other_titles = {name: title for own in OWN_PAGES.values() for name, title, _icon in own if name not in pages}
+elsewhere = {
+    name: st.Page(
+        PAGES / f"{landing}.py",
+        title=pages[landing].title,
+        icon=pages[landing].icon,
+        url_path=name,
+        visibility="hidden",
+    )
+    for name in other_titles
+}
 # Every page listed: folded, a list longer than twelve ends in Streamlit's own "View 4 more", in English only.
-page = st.navigation([*pages.values(), named_landing], expanded=True)
+page = st.navigation([*pages.values(), named_landing, *elsewhere.values()], expanded=True)
 with errors.shown_as_message():
-    shows_figures = any(page is pages[n] for n in FIGURE_PAGES) or (page is named_landing and landing in FIGURE_PAGES)
+    away = page in elsewhere.values()
+    opens_landing = page is named_landing or away
+    shows_figures = any(page is pages[n] for n in FIGURE_PAGES) or (opens_landing and landing in FIGURE_PAGES)
+    if away:
+        st.warning(
+            _("The page “{page}” is not available to your role ({role}): your pages are in the sidebar.").format(
+                page=_(other_titles[page.url_path]),
+                role=role_label(user.role),
+            ),
+            icon=":material/block:",
+        )
     if options.data_date is not None and first > options.data_date and shows_figures:
         # Figures of a period the exports have not reached yet would all read 0.
         st.title(page.title)
@@ -211,6 +234,6 @@ with errors.shown_as_message():
             page.run()
         finally:
             # One line a run, for the benchmark and for anyone watching a slow day: how long the page took.
-            name = next((n for n, p in pages.items() if p is page), page.url_path)
+            name = landing if opens_landing else next(n for n, p in pages.items() if p is page)
             run_ms = round((time.perf_counter() - started) * 1000)
             logs.event("INFO", "page_run", user=user.username, page=name, run_ms=run_ms)

@@ -115,3 +115,44 @@ def test_a_link_naming_the_landing_page_opens_it_without_an_english_page_not_fou
         assert page.get_by_role("dialog").count() == 0
     finally:
         page.close()
+
+
+@pytest.mark.parametrize(
+    ("user", "password", "path", "heading", "title", "role"),
+    [
+        ("vp", "vp-demo-2026", "worklist", "Weekly overview", "My worklist", "Sales VP"),
+        ("m01", "m01-demo-2026", "admin", "My worklist", "Admin", "Account manager"),
+    ],
+    ids=["vp", "manager"],
+)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_link_to_another_roles_page_opens_the_start_page_saying_why(
+    server: str,
+    browser: Browser,
+    language: str,
+    user: str,
+    password: str,
+    path: str,
+    heading: str,
+    title: str,
+    role: str,
+):
+    page = _open(browser, f"{server}/{path}", user, password, language, **LAPTOP)
+    try:
+        page.get_by_role("heading", name=said(heading, language)).wait_for(timeout=60_000)
+        _settled(page)
+        message = said(
+            "The page “{page}” is not available to your role ({role}): your pages are in the sidebar.", language
+        )
+        shown = message.format(page=said(title, language), role=said(role, language))
+        assert page.locator('[data-testid="stAlert"]').filter(has_text=shown).count() == 1
+        assert page.get_by_text("Page not found").count() == 0
+        assert page.get_by_role("dialog").count() == 0
+        # The sidebar lists the user's own pages, not the one asked for.
+        links = [
+            link.strip().splitlines()[-1] for link in page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
+        ]
+        assert said(title, language) not in links
+        assert {said("Overview", language), said("Account view", language)} <= set(links)
+    finally:
+        page.close()
