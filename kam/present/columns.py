@@ -34,8 +34,9 @@ class Kind(StrEnum):
     POINTS = "points"  # a score 0-100 with one decimal (the health score)
     MONTH = "month"  # YYYY-MM
     DATETIME = "datetime"  # YYYY-MM-DD HH:MM
-    HOURS = "hours"  # a duration in hours: shown in hours under 48, else days
+    HOURS = "hours"  # a duration in hours: a table shows it in its column's unit (in_units), a card as it likes
     DAYS = "days"  # a duration in days, shown like HOURS
+    DURATION = "duration"  # a duration in its column's unit, which the header says (in_units): one decimal
     MANAGER = "manager"  # a manager id, shown as 徐军 (M01)
     ACCOUNT = "account"  # an account id, shown as name (id)
     BOOL = "bool"
@@ -517,6 +518,41 @@ def duration_days(days: float | None) -> str:
     return duration(None if days is None else days * 24)
 
 
+DAY_HOURS = 24
+HOURS_UNIT, DAYS_UNIT = "hours", "days"
+
+
+def duration_units(frame: pl.DataFrame, shown: Mapping[str, Column]) -> dict[str, str]:
+    """The one unit each duration column of a table reads in: days when any of its values is a day or more,
+    else hours (a column mixing 40.0 h and 20.6 d would compare badly)."""
+    units = {}
+    for name, spec in shown.items():
+        if spec.kind not in (Kind.HOURS, Kind.DAYS) or not frame.schema[name].is_numeric():
+            continue
+        longest = frame[name].abs().max()
+        in_hours = (longest or 0) * (DAY_HOURS if spec.kind == Kind.DAYS else 1)
+        units[name] = DAYS_UNIT if in_hours >= DAY_HOURS else HOURS_UNIT
+    return units
+
+
+def in_units(
+    frame: pl.DataFrame, shown: Mapping[str, Column], units: Mapping[str, str] | None = None
+) -> tuple[pl.DataFrame, dict[str, Column]]:
+    """The table's duration columns in their unit (duration_units, unless given for the whole of a table of
+    which frame is a part), each header saying it: Open for (days) 20.6, 1.7."""
+    units = duration_units(frame, shown) if units is None else units
+    converted, specs = [], dict(shown)
+    for name, unit in units.items():
+        if name not in shown:
+            continue
+        spec = shown[name]
+        hours = pl.col(name) * (DAY_HOURS if spec.kind == Kind.DAYS else 1)
+        converted.append((hours / DAY_HOURS if unit == DAYS_UNIT else hours).cast(pl.Float64).alias(name))
+        header = _("{header} (days)") if unit == DAYS_UNIT else _("{header} (hours)")
+        specs[name] = Column(Kind.DURATION, header.format(header=spec.label), spec.help)
+    return (frame.with_columns(converted) if converted else frame), specs
+
+
 def share_as_shown(name: str, digits: int = 1) -> pl.Expr:
     """The share in column `name` rounded to the percent digits it is shown with, as formats.percent rounds it
     (half to even on its decimal digits): a table's percent format cuts further digits off instead (0.8888 would
@@ -530,7 +566,9 @@ def share_as_shown(name: str, digits: int = 1) -> pl.Expr:
 
 
 # Kinds whose values are figures: right-aligned where a table is written out as text.
-FIGURES = frozenset({Kind.MONEY, Kind.PERCENT, Kind.SCORE, Kind.COUNT, Kind.NUMBER, Kind.POINTS, Kind.HOURS, Kind.DAYS})
+FIGURES = frozenset(
+    {Kind.MONEY, Kind.PERCENT, Kind.SCORE, Kind.COUNT, Kind.NUMBER, Kind.POINTS, Kind.HOURS, Kind.DAYS, Kind.DURATION}
+)
 
 
 def text(spec: Column, value: Any) -> str:
@@ -545,7 +583,7 @@ def text(spec: Column, value: Any) -> str:
             return formats.percent(value)
         case Kind.SCORE:
             return number(value, 2)
-        case Kind.POINTS:
+        case Kind.POINTS | Kind.DURATION:
             return number(value, 1)
         case Kind.COUNT | Kind.NUMBER:
             return number(value)

@@ -118,7 +118,7 @@ def table_html(
     if frame.is_empty():
         return "<p>" + html.escape(_("Nothing to flag.")) + "</p>"
     frame = columns.readable(frame, managers)
-    shown = columns.plan(frame, overrides)
+    frame, shown = columns.in_units(frame, columns.plan(frame, overrides))
     head = "".join(f"<th>{html.escape(spec.label)}</th>" for spec in shown.values())
     body = []
     for row in frame.select(list(shown)).iter_rows():

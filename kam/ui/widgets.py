@@ -31,11 +31,10 @@ GOOD_FILL, WARN_FILL, BAD_FILL = "#d5f5e3", "#fdebd0", "#fadbd8"
 # browser), in a fixed height, its figures formatted by the column configuration instead.
 STYLED_ROWS = 100
 LONG_TABLE_HEIGHT = 420
-# A table with durations has its text made cell by cell on the server (a Styler): past this many rows it
-# shows one page of them at a time, the reader picking which (its download keeps every row).
+# A table with durations, past this many rows, shows one page of them at a time, the reader picking which (its
+# download keeps every row); its durations read in the unit chosen for the whole table.
 PAGE_ROWS = 500
 NO_DATA = N_("No data for these filters. Widen the period or clear a filter in the sidebar.")
-DURATIONS = (Kind.HOURS, Kind.DAYS)
 
 
 def term_label(terms: tuple[Term, ...], code: str | None) -> str:
@@ -105,7 +104,9 @@ def column_config(spec: Column) -> Any:
             return st.column_config.CheckboxColumn(label, help=help_)
         case Kind.TEXT | Kind.ACCOUNT | Kind.MANAGER:
             return st.column_config.TextColumn(label, help=help_)
-        case _:  # durations: their text comes from the Styler, the number stays for sorting
+        case Kind.DURATION:  # in its column's unit, which the header says
+            return st.column_config.NumberColumn(label, help=help_, format="%.1f")
+        case _:
             return st.column_config.Column(label, help=help_)
 
 
@@ -155,22 +156,16 @@ def _show(
     height: int | str | None,
     key: str | None = None,
     select: bool = False,
+    units: Mapping[str, str] | None = None,
 ):
-    shown = columns.plan(frame, overrides)
+    """units: the unit of each duration column, chosen for the whole table of which frame is a page."""
+    frame, shown = columns.in_units(frame, columns.plan(frame, overrides), units)
     config = {
         name: overrides[name] if isinstance(overrides.get(name), Mapping) else column_config(spec)
         for name, spec in shown.items()
     }
-    durations = {name: spec.kind for name, spec in shown.items() if spec.kind in DURATIONS}
-    data: Any = _shares_rounded(frame, config)
-    if durations:
-        formats = {
-            name: columns.duration if kind == Kind.HOURS else columns.duration_days for name, kind in durations.items()
-        }
-        # Only the columns shown: the Styler formats every cell it holds, on every run.
-        data = data.select(list(shown)).to_pandas().style.format(formats, na_rep=MISSING)
     return st.dataframe(
-        data,
+        _shares_rounded(frame, config),
         hide_index=True,
         height=columns.height(frame.height) if height is None else height,
         column_config=config,
@@ -211,13 +206,13 @@ def table(
     """
     frame = named(frame)
     on_screen = dict(overrides) | dict.fromkeys(in_download_only)
-    styled = any(spec.kind in DURATIONS for spec in columns.plan(frame, on_screen).values())
-    shown = one_page(frame, name) if styled else frame
+    units = columns.duration_units(frame, columns.plan(frame, on_screen))
+    shown = one_page(frame, name) if units else frame
     shared = dashboard.token(shown)
     if shared is not None:
-        _show_shared(shared, on_screen, height, shown)
-    elif styled:
-        _show_styled(shown, on_screen, height, i18n.language())
+        _show_shared(shared, on_screen, height, units, shown)
+    elif units:
+        _show_styled(shown, on_screen, height, i18n.language(), units)
     else:
         _show(shown, on_screen, height)
     download(frame, name, overrides=overrides, by_filters=by_filters)
@@ -252,18 +247,22 @@ def _rows_of_page(frame: pl.DataFrame, page: int) -> pl.DataFrame:
 
 
 # A drawn table is kept and replayed, as Streamlit replays what a cached function drew: turning the rows into
-# what the browser reads (and, for durations, a Styler formatting every cell) cost each run of a page more than
-# anything else on it. Each entry holds the table as sent: a few hundred of the latest are kept.
+# what the browser reads cost each run of a page more than anything else on it. Each entry holds the table as
+# sent: a few hundred of the latest are kept.
 @st.cache_data(show_spinner=False, max_entries=300)
-def _show_shared(shared: int, overrides: dict[str, Override], height: int | str | None, _frame: pl.DataFrame) -> None:
+def _show_shared(
+    shared: int, overrides: dict[str, Override], height: int | str | None, units: dict[str, str], _frame: pl.DataFrame
+) -> None:
     # shared: dashboard.token of the frame, which stands for its rows and the run's language (its headers).
-    _show(_frame, overrides, height)
+    _show(_frame, overrides, height, units=units)
 
 
 @st.cache_data(show_spinner=False, max_entries=200)
-def _show_styled(frame: pl.DataFrame, overrides: dict[str, Override], height: int | str | None, language: str) -> None:
+def _show_styled(
+    frame: pl.DataFrame, overrides: dict[str, Override], height: int | str | None, language: str, units: dict[str, str]
+) -> None:
     # A table made in this run: Streamlit hashes its rows.
-    _show(frame, overrides, height)
+    _show(frame, overrides, height, units=units)
 
 
 def account_table(frame: pl.DataFrame, name: str, /, height: int | str | None = None, **overrides: Override) -> None:

@@ -12,6 +12,7 @@ Complaints opened in 2026 up to D = 2026-06-30, as they stood at the end of D (S
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -42,6 +43,15 @@ def rows(at: AppTest, *columns: str) -> list[tuple]:
     """Those columns of the table that has them, missing values as None."""
     shown = frame(at, *columns)[list(columns)].astype(object)
     return [tuple(row) for row in shown.where(shown.notna(), None).itertuples(index=False)]
+
+
+def labels(at: AppTest, *columns: str) -> list[str]:
+    """The headers those columns of the table that has them show."""
+    for shown in at.dataframe:
+        if set(columns) <= set(shown.value.columns):
+            config = json.loads(shown.proto.columns or "{}")
+            return [config[column]["label"] for column in columns]
+    raise AssertionError(f"no table with the columns {columns}")
 
 
 def headers(at: AppTest) -> list[str]:
@@ -106,18 +116,29 @@ def test_sla_by_category_severity_and_manager(portfolio: Path):
     # 0.6667 to 66.6%).
     assert by_manager[0][4] == 0.333
     # M1 replied in 24 and 26 h and resolved C1 in 48 h; M2 replied in 1 and 2 h, resolved both in 24 h.
+    # Each time column reads in one unit, days as one of its values is a day or more: 25 h is 1.0 day, 1.5 h 0.1.
     times = rows(at, "manager_id", "responded", "response_median_hours", "resolved", "resolution_median_hours")
-    assert times == [("王伟 (M1)", 2, 25.0, 1, 48.0), ("李娜 (M2)", 2, 1.5, 2, 24.0)]
+    assert [(m, n, round(reply, 1), r, round(resolved, 1)) for m, n, reply, r, resolved in times] == [
+        ("王伟 (M1)", 2, 1.0, 1, 2.0),
+        ("李娜 (M2)", 2, 0.1, 2, 1.0),
+    ]
+    assert labels(at, "response_median_hours", "resolution_median_hours") == [
+        "First reply, median (days)",
+        "Resolution, median (days)",
+    ]
 
 
 def test_breach_list_has_hours_to_first_reply_and_ageing_counts_open_ones(portfolio: Path):
     at = at_june_end()
     assert "Breaches (2)" in headers(at)
-    # C2 was answered late; C3 has waited 40 h with no reply. Both are still open.
-    assert rows(at, "complaint_id", "account_id", "response_hours", "waiting_hours", "open") == [
-        ("C2", "甲公司 (K1)", 26.0, None, True),
-        ("C3", "乙公司 (K2)", None, 40.0, True),
+    # C2 was answered late (26 h); C3 has waited 40 h with no reply. Both are still open. Each column holds a
+    # day or more, so each reads in days: 1.1 and 1.7.
+    breaches = rows(at, "complaint_id", "account_id", "response_hours", "waiting_hours", "open")
+    assert [tuple(round(v, 1) if isinstance(v, float) else v for v in row) for row in breaches] == [
+        ("C2", "甲公司 (K1)", 1.1, None, True),
+        ("C3", "乙公司 (K2)", None, 1.7, True),
     ]
+    assert labels(at, "response_hours", "waiting_hours") == ["First reply after (days)", "Waiting for a reply (days)"]
     assert at.get("download_button")
     # Open at the end of D: C4 12 h, C3 40 h, C2 20 days.
     assert rows(at, "age_band", "complaints") == [

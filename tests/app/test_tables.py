@@ -58,6 +58,8 @@ def shown(table: Dataframe) -> tuple[list[str], list[list[str]]]:
                 text = value.strftime(_strftime(moment))
             elif display is not None and column in display.columns:
                 text = str(display[column].iloc[i])
+            elif moment == "%.1f":
+                text = f"{value:.1f}"
             else:
                 text = str(value)
             rows[i].append(text)
@@ -78,14 +80,15 @@ def test_no_database_header_and_no_midnight_in_any_table(page: str, portfolio: P
         assert not [cell for row in rows for cell in row if "00:00:00" in cell], (headers, rows)
 
 
-def test_ages_read_in_days_and_hours_and_ids_carry_names(portfolio: Path):
+def test_ages_read_in_one_unit_the_header_names_and_ids_carry_names(portfolio: Path):
     # Open past the SLA at the end of 2026-06-30: C2 (K1, opened 06-10 10:00: 494 h, 20.6 days) and
-    # C3 (K2, opened 06-29 08:00: 40 h, under two days so in hours).
+    # C3 (K2, opened 06-29 08:00: 40 h, 1.7 days): one of them is a day or more, so the column reads in days.
     at = start("overview", as_of="2026-06-30")
-    breaches = next(rows for headers, rows in tables(at) if headers[0] == "Complaint")
+    headers, breaches = next((headers, rows) for headers, rows in tables(at) if headers[0] == "Complaint")
+    assert headers[-1] == "Open for (days)"
     assert [(row[0], row[1], row[2], row[-1]) for row in breaches] == [
-        ("C2", "甲公司 (K1)", "王伟 (M1)", "20.6 d"),
-        ("C3", "乙公司 (K2)", "王伟 (M1)", "40.0 h"),
+        ("C2", "甲公司 (K1)", "王伟 (M1)", "20.6"),
+        ("C3", "乙公司 (K2)", "王伟 (M1)", "1.7"),
     ]
 
 
@@ -94,11 +97,13 @@ def test_a_table_of_ages_drawn_again_from_the_cache_stays_in_place_and_follows_t
     at = start("overview", as_of="2026-06-30").run()
     section = next(e for e in at.expander if e.label.startswith("Complaints past SLA"))
     [table] = section.dataframe
-    assert [(row[0], row[-1]) for row in shown(table)[1]] == [("C2", "20.6 d"), ("C3", "40.0 h")]
+    assert [(row[0], row[-1]) for row in shown(table)[1]] == [("C2", "20.6"), ("C3", "1.7")]
+    assert shown(table)[0][-1] == "Open for (days)"
     at.sidebar.get("button_group")[0].set_value("zh-CN").run()
     section = next(e for e in at.expander if e.label.startswith("超时未处理完的投诉"))
     [table] = section.dataframe
-    assert [(row[0], row[-1]) for row in shown(table)[1]] == [("C2", "20.6 天"), ("C3", "40.0 小时")]
+    assert [(row[0], row[-1]) for row in shown(table)[1]] == [("C2", "20.6"), ("C3", "1.7")]
+    assert shown(table)[0][-1] == "已受理时长（天）"
 
 
 def test_a_long_table_of_ages_shows_a_page_at_a_time_and_its_download_keeps_every_row(
@@ -118,7 +123,8 @@ def test_a_long_table_of_ages_shows_a_page_at_a_time_and_its_download_keeps_ever
     at = start("overview", as_of="2026-06-30")
     section = next(e for e in at.expander if e.label.startswith("Complaints past SLA"))
     [table] = section.dataframe
-    assert [(row[0], row[-1]) for row in shown(table)[1]] == [("C2", "20.6 d")]
+    # The unit is the whole table's: the page of C3 alone (40 h) reads in days too.
+    assert [(row[0], row[-1]) for row in shown(table)[1]] == [("C2", "20.6")]
     [rows] = section.selectbox
     assert rows.label == "Rows shown"
     # A reader who sorts by a column must know it sorts this page only.
@@ -126,6 +132,6 @@ def test_a_long_table_of_ages_shows_a_page_at_a_time_and_its_download_keeps_ever
     assert rows.options == ["1–1 of 2", "2–2 of 2"]
     rows.select_index(1).run()
     section = next(e for e in at.expander if e.label.startswith("Complaints past SLA"))
-    assert [(row[0], row[-1]) for row in shown(section.dataframe[0])[1]] == [("C3", "40.0 h")]
+    assert [(row[0], row[-1]) for row in shown(section.dataframe[0])[1]] == [("C3", "1.7")]
     csv = offered["download-open-breaches"]()
     assert [line.split(",")[0] for line in csv.decode("utf-8-sig").splitlines()] == ["Complaint", "C2", "C3"]

@@ -8,13 +8,14 @@ import re
 from datetime import date
 from pathlib import Path
 
+import polars as pl
 import pytest
 from pypdf import PdfReader
 
 from kam.config import settings
 from kam.ingest.bootstrap import open_database
 from kam.metrics.scope import Scope
-from kam.reports.brief import weekly_brief, weekly_brief_pdf
+from kam.reports.brief import table_html, weekly_brief, weekly_brief_pdf
 from kam.store import db
 from tests.portfolio import build
 
@@ -43,7 +44,7 @@ def test_brief_holds_the_figures_and_charts_and_no_script(tmp_path: Path):
     assert "Revenue<b>¥4,900</b><small>+716.7%</small>" in html
     # Open breaches C2 and C3, with readable headers and days rather than raw hours.
     assert "<h2>Complaints past SLA, still open (2)</h2>" in html
-    assert "<th>Open for</th>" in html and "age_hours" not in html
+    assert "<th>Open for (days)</th>" in html and "age_hours" not in html
     # K2's name, taken from an export, is shown as text, never run; the file has no script at all.
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script" not in html.lower()
@@ -120,3 +121,11 @@ def test_the_heading_names_the_period_and_the_filters(tmp_path):
     assert "Active A-accounts<b>1</b>" in filtered and "Active accounts<b>1</b>" in filtered
     # A manager's brief is of their own accounts, never read as the company's.
     assert "<h1>Weekly brief · 2026-06-29 – 2026-06-30 · own accounts only</h1>" in own
+
+
+def test_a_brief_table_reads_its_durations_in_one_unit_its_header_names():
+    # 40 h and 494 h: one is a day or more, so both read in days, as on the pages.
+    frame = pl.DataFrame({"complaint_id": ["C3", "C2"], "age_hours": [40.0, 494.0]})
+    made = table_html(frame)
+    assert "<th>Open for (days)</th>" in made
+    assert re.findall(r"<td class=n>([^<]*)</td>", made) == ["1.7", "20.6"]

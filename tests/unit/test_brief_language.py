@@ -35,7 +35,7 @@ def test_brief_in_chinese(portfolio: Path):
     # The hand-worked year to 2026-06-30 (tests/unit/test_brief.py): coverage 75.0%, two open breaches.
     assert "拜访覆盖率<b>75.0%</b>" in html
     assert "<h2>超时未处理完的投诉（2）</h2>" in html
-    assert "<th>已受理时长</th>" in html
+    assert "<th>已受理时长（天）</th>" in html
     assert "期间 2026年1月1日 至 2026年6月30日" in html
     assert '"Noto Sans CJK SC"' in html
     # The run's own language is untouched.
@@ -81,10 +81,11 @@ def test_brief_tables_in_chinese_read_in_chinese_with_every_value_formatted(over
     assert "<td>甲公司 (K1)</td><td>A</td><td>王伟 (M1)</td>" in credit
     assert "<td class=n>¥1,234</td><td class=n>¥9,000</td><td class=n>¥7,766</td><td class=n>¥0</td>" in credit
     assert "7765.6" not in html and "1234.4" not in html
-    # C2 (medium, open 494 h = 20.6 days) and C3 (low, 40 h) past their SLA; the codes read in Chinese.
+    # C2 (medium, open 494 h = 20.6 days) and C3 (low, 40 h = 1.7 days) past their SLA, in the column's one
+    # unit; the codes read in Chinese.
     breaches = section(html, "超时未处理完的投诉（2）")
-    assert "<th>严重程度</th><th>已受理时长</th>" in breaches
-    assert "<td>中</td><td class=n>20.6 天</td>" in breaches and "<td>低</td><td class=n>40.0 小时</td>" in breaches
+    assert "<th>严重程度</th><th>已受理时长（天）</th>" in breaches
+    assert "<td>中</td><td class=n>20.6</td>" in breaches and "<td>低</td><td class=n>1.7</td>" in breaches
     assert "medium" not in html and "fell" not in html
     # K1's score fell from 5 to 4; K2's from 4 to 2, a low score.
     assert "<td>下降 1 分</td>" in section(html, "满意度下降（3）")
@@ -105,7 +106,7 @@ def test_brief_tables_in_english_with_every_value_formatted(over_limit: Path):
     assert "<td class=n>¥1,234</td><td class=n>¥9,000</td><td class=n>¥7,766</td><td class=n>¥0</td>" in credit
     assert "7765.6" not in html and "1234.4" not in html
     breaches = section(html, "Complaints past SLA, still open (2)")
-    assert "<td>medium</td><td class=n>20.6 d</td>" in breaches and "<td>low</td><td class=n>40.0 h</td>" in breaches
+    assert "<td>medium</td><td class=n>20.6</td>" in breaches and "<td>low</td><td class=n>1.7</td>" in breaches
     assert "<td>fell 1</td>" in section(html, "Satisfaction drops (3)")
     pace = section(html, "Managers behind pace (2)")
     assert "<td>李娜 (M2)</td><td>华南</td><td class=n>¥900</td><td class=n>¥36,200</td>" in pace

@@ -36,6 +36,37 @@ def test_duration_in_days_reads_like_hours():
 
 
 @pytest.mark.parametrize(
+    ("hours", "unit", "values"),
+    [
+        ([40.0, 494.0, None], "Open for (days)", [1.7, 20.6, None]),  # one is a day or more: all in days
+        ([23.9, 3.0], "Open for (hours)", [23.9, 3.0]),  # all under a day: all in hours
+        ([24.0, 3.0], "Open for (days)", [1.0, 0.1]),  # a day exactly is a day
+        ([None, None], "Open for (hours)", [None, None]),
+    ],
+)
+def test_a_column_of_durations_reads_in_one_unit_its_header_names(hours, unit, values):
+    frame = pl.DataFrame(
+        {"complaint_id": ["C1"] * len(hours), "age_hours": hours}, schema_overrides={"age_hours": pl.Float64}
+    )
+    shown, specs = columns.in_units(frame, columns.plan(frame))
+    assert specs["age_hours"].label == unit
+    assert specs["age_hours"].kind == columns.Kind.DURATION
+    assert [None if v is None else round(v, 1) for v in shown["age_hours"]] == values
+
+
+def test_durations_in_days_choose_their_unit_as_hours_do():
+    # 0.5 and 1.5 days: one is a day or more, the column reads in days; 0.5 day alone reads 12 hours.
+    frame = pl.DataFrame({"age_days": [0.5, 1.5]})
+    shown, specs = columns.in_units(frame, columns.plan(frame))
+    assert (specs["age_days"].label, shown["age_days"].to_list()) == ("Open for (days)", [0.5, 1.5])
+    shown, specs = columns.in_units(frame.head(1), columns.plan(frame))
+    assert (specs["age_days"].label, shown["age_days"].to_list()) == ("Open for (hours)", [12.0])
+    # The unit chosen for a whole table holds for any part of it.
+    shown, specs = columns.in_units(frame.head(1), columns.plan(frame), {"age_days": "days"})
+    assert (specs["age_days"].label, shown["age_days"].to_list()) == ("Open for (days)", [0.5])
+
+
+@pytest.mark.parametrize(
     ("amount", "shown"),
     [(0, "¥0"), (0.49, "¥0"), (999.5, "¥1,000"), (11141595.02, "¥11,141,595"), (-1234.4, "-¥1,234"), (None, "–")],
 )
