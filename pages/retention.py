@@ -81,12 +81,14 @@ chart_with_table(
     figure(charts.share_by, quarters, "period", "repeat_rate", _("Repeat-purchase rate"), _("Quarter")),
     quarters,
     "repeat-rate-by-quarter",
+    **columns.REPEAT,
 )
 by_tier = repeat["by_tier"]
 chart_with_table(
     figure(charts.share_by, by_tier, "tier", "repeat_rate", _("Repeat-purchase rate"), _("Tier"), color="tier"),
     by_tier,
     "repeat-rate-by-tier",
+    **columns.REPEAT,
 )
 
 churned = dashboard.cached(retention.churned_with_losses, shown)

@@ -248,7 +248,12 @@ COLUMNS: dict[str, Column] = {
 
 # Headers of a column whose name means something else in one table than in COLUMNS: a table passes
 # its own as overrides (``table(frame, name, **columns.AUDIT_LOG)``).
-CHURNED = {"accounts": Column(K.COUNT, N_("Accounts churned"))}
+# The retention page's side tables, beside their charts: headers short enough that every column shows on a laptop.
+CHURNED = {"accounts": Column(K.COUNT, N_("Churned"), N_("Accounts churned"))}
+REPEAT = {
+    "base": Column(K.COUNT, N_("Bought before"), N_("Accounts with an order in the 365 days before")),
+    "repeat_rate": Column(K.PERCENT, N_("Repeat rate"), N_("Bought again / bought before")),
+}
 AUDIT_LOG = {"target": Column(K.TEXT, NP_("audit log", "Target"))}
 LOAD_HISTORY = {"source": Column(K.TEXT, NP_("data load", "Source"))}
 # A user's own name, shown though the user has a manager id (whose name it is not).

@@ -73,7 +73,7 @@ def headers_of(at: AppTest) -> list[list[str]]:
 
 @pytest.mark.parametrize(
     ("language", "churned", "active"),
-    [("zh-CN", "背离客户数", "在册客户"), ("en", "Accounts churned", "Active accounts")],
+    [("zh-CN", "背离客户", "在册客户"), ("en", "Churned", "Active accounts")],
 )
 def test_the_retention_tables_count_churned_accounts(language: str, churned: str, active: str, portfolio: Path):
     """The portfolio's one churned account (K4, 2026-05, price, A, 华南, M2) is counted under its name."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
@@ -15,6 +16,8 @@ from tests.serve import serving
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
 LAPTOP = {"viewport": {"width": 1366, "height": 768}}
 LANGUAGES = ["zh-CN", "en"]
+# Screenshots to be looked at (the CI output folder).
+OUTPUT = Path(__file__).resolve().parents[1] / "output" / "layout"
 
 
 @pytest.fixture(scope="module")
@@ -154,5 +157,29 @@ def test_a_link_to_another_roles_page_opens_the_start_page_saying_why(
         ]
         assert said(title, language) not in links
         assert {said("Overview", language), said("Account view", language)} <= set(links)
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_retention_side_tables_show_every_column_at_1366(server: str, browser: Browser, language: str):
+    """The tables beside the retention page's charts show their last column (lost revenue, the repeat rate) whole."""
+    page = _open(
+        browser, f"{server}/retention", "vp", "vp-demo-2026", language, viewport={"width": 1366, "height": 900}
+    )
+    try:
+        page.get_by_role("heading", name=said("Repeat-purchase rate", language)).wait_for(timeout=60_000)
+        _settled(page)
+        tables = page.locator('[data-testid="stDataFrame"]')
+        # The four churn tables and the two repeat-rate tables beside their charts (the churned accounts below).
+        tables.nth(5).wait_for(timeout=60_000)
+        for index in range(6):
+            table = tables.nth(index)
+            table.scroll_into_view_if_needed()
+            widths = table.evaluate(TABLE_WIDTHS)
+            assert widths["columns"] <= widths["shown"], (index, widths)
+        OUTPUT.mkdir(parents=True, exist_ok=True)
+        tables.first.scroll_into_view_if_needed()
+        page.screenshot(path=OUTPUT / f"retention-{language}.png")
     finally:
         page.close()
