@@ -118,6 +118,7 @@ managers = access.visible_managers(options.managers, user)
 manager_names = dict(zip(managers["manager_id"], managers["name"], strict=True))
 
 dashboard.follow_data_date("as_of", data_date)
+dashboard.keep_moved_date("as_of")
 with st.sidebar:
     as_of = st.date_input(
         _("As of"), key="as_of", bind="query-params", help=_("Figures count events up to the end of this day.")
@@ -134,6 +135,10 @@ with st.sidebar:
         chosen = st.date_input(_("From – to"), value=period_bounds("month", as_of), key="range", bind="query-params")
         if len(chosen) == 2:
             start, end = chosen
+            if end < as_of:
+                # Nothing after a custom period's end counts: its end is the as-of date of every figure, and the
+                # sidebar says so rather than a later as-of date the figures do not use.
+                dashboard.move_date("as_of", end)
     regions = st.multiselect(
         _("Region"),
         access.visible_regions(con, options.regions, user),

@@ -113,6 +113,23 @@ def follow_data_date(key: str, data_date: date) -> None:
     st.session_state[seen] = data_date
 
 
+def move_date(key: str, value: date) -> None:
+    """Give the date widget `key` this value from the next run on, and start it now.
+
+    A widget's value cannot change once it is drawn in a run: the value waits under a key of its own
+    until keep_moved_date puts it in place, before the widget is drawn.
+    """
+    st.session_state[f"{key}_moved"] = value
+    st.rerun()
+
+
+def keep_moved_date(key: str) -> None:
+    """Put in place the value move_date left for the date widget `key` (call before drawing it)."""
+    moved = st.session_state.pop(f"{key}_moved", None)
+    if moved is not None:
+        st.session_state[key] = moved
+
+
 def use_scope(scope: Scope) -> None:
     """Set the scope every page of this run works on (the entry script does, after the filters)."""
     st.session_state["scope"] = scope

@@ -73,3 +73,21 @@ def test_point_in_time_figures_are_taken_at_the_periods_end(portfolio: Path):
     assert at.caption[0].value.startswith("As of 2026-07-12")
     # Active on 07-12: K1, K2, K3, K5 (K4 churned in May, K6 not yet created).
     assert at.metric[0].value == "4"
+
+
+def test_a_custom_period_ending_before_the_as_of_date_makes_its_end_the_sidebars_as_of(portfolio: Path):
+    # The exports run to 2026-08-01 (the as-of date by default); a custom week 07-06..07-12 ends before it:
+    # the figures are as of 07-12, and the sidebar shows that one date, not 08-01 beside them.
+    at = start(period="custom", range=["2026-07-06", "2026-07-12"])
+    assert not at.exception
+    assert at.sidebar.date_input(key="as_of").value == date(2026, 7, 12)
+    assert at.sidebar.caption[0].value == "Period 2026-07-06 – 2026-07-12 · exports run to 2026-08-01"
+    assert at.caption[0].value.startswith("As of 2026-07-12 · period 2026-07-06 to 2026-07-12")
+
+
+def test_a_custom_period_running_past_the_as_of_date_keeps_it(portfolio: Path):
+    # 07-06..08-31 runs past the as-of date 08-01: the figures stop there, as the sidebar says.
+    at = start(period="custom", range=["2026-07-06", "2026-08-31"])
+    assert not at.exception
+    assert at.sidebar.date_input(key="as_of").value == date(2026, 8, 1)
+    assert at.caption[0].value.startswith("As of 2026-08-01 · period 2026-07-06 to 2026-08-01")
