@@ -212,7 +212,7 @@ def table(
     if shared is not None:
         _show_shared(shared, on_screen, height, units, shown)
     elif units:
-        _show_styled(shown, on_screen, height, i18n.language(), units)
+        _show_made(shown, on_screen, height, i18n.language(), units)
     else:
         _show(shown, on_screen, height)
     download(frame, name, overrides=overrides, by_filters=by_filters)
@@ -258,7 +258,7 @@ def _show_shared(
 
 
 @st.cache_data(show_spinner=False, max_entries=200)
-def _show_styled(
+def _show_made(
     frame: pl.DataFrame, overrides: dict[str, Override], height: int | str | None, language: str, units: dict[str, str]
 ) -> None:
     # A table made in this run: Streamlit hashes its rows.
