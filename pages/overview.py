@@ -180,14 +180,14 @@ if point:
     )
 
 st.header(_("Needs attention"))
-for title, metric, name in overview.SECTIONS:
-    frame = dashboard.cached(metric, scope)
+for section in overview.SECTIONS:
+    frame = dashboard.cached(section.metric, scope)
     with st.expander(
-        _("{title} ({count})").format(title=_(title), count=number(frame.height)), expanded=frame.height > 0
+        _("{title} ({count})").format(title=_(section.title), count=number(frame.height)), expanded=frame.height > 0
     ):
-        if metric is attention.managers_behind_pace:
+        if section.metric is attention.managers_behind_pace:
             st.caption(_("Revenue under the target pro-rated to the period's days, worst first."))
         if frame.is_empty():
             st.write(_("Nothing to flag."))
         else:
-            table(frame, name)
+            table(frame, section.download, **section.headers)

@@ -4,6 +4,7 @@ import streamlit as st
 
 from kam.i18n import _
 from kam.metrics import attention, visits, worklist
+from kam.present import columns
 from kam.present.formatting import number
 from kam.ui import dashboard
 from kam.ui.widgets import table
@@ -77,9 +78,7 @@ else:
         account_id=_("Account"),
         name=_("Name"),
         manager_id=_("Manager"),
-        description=_("Action"),
-        owner=_("Owner"),
-        due_on=st.column_config.DateColumn(_("Due")),
+        **columns.PLAN_ACTIONS,
         days_overdue=_("Days overdue"),
     )
     st.page_link(dashboard.page_file("plans"), label=_("Open the account plans"), icon=":material/flag:")

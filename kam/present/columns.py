@@ -254,6 +254,12 @@ REPEAT = {
     "base": Column(K.COUNT, N_("Bought before"), N_("Accounts with an order in the 365 days before")),
     "repeat_rate": Column(K.PERCENT, N_("Repeat rate"), N_("Bought again / bought before")),
 }
+# A plan action's: what is to be done, who does it, and the day it is due by (not a payment's due day).
+PLAN_ACTIONS = {
+    "description": Column(K.TEXT, N_("Action")),
+    "owner": Column(K.TEXT, N_("Owner")),
+    "due_on": Column(K.DATE, N_("Due on")),
+}
 AUDIT_LOG = {"target": Column(K.TEXT, NP_("audit log", "Target"))}
 LOAD_HISTORY = {"source": Column(K.TEXT, NP_("data load", "Source"))}
 # A user's own name, shown though the user has a manager id (whose name it is not).

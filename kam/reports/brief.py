@@ -21,7 +21,7 @@ import polars as pl
 
 from kam import i18n
 from kam.config import Settings
-from kam.i18n import N_, _
+from kam.i18n import _
 from kam.i18n.formats import prose_date
 from kam.metrics import catalog, managers, revenue, tiers, visits
 from kam.metrics.filters import describe
@@ -65,10 +65,6 @@ tr { break-inside: avoid; }
 figure { margin: .6em 0; break-inside: avoid; }
 figure img { display: block; width: 100%; max-width: 100%; height: auto; }
 """
-
-
-# Headers where a brief's table means other than the registry's: a plan action's due day is not a payment's.
-PLAN_ACTIONS = {"description": N_("Action"), "owner": N_("Owner"), "due_on": N_("Due")}
 
 
 @dataclass(frozen=True)
@@ -201,15 +197,15 @@ def _brief(con: duckdb.DuckDBPyConnection, scope: Scope, made: datetime | None, 
         for h in headline(now, before)
     )
     # The overview's attention lists, in its order, under its titles and through its metric calls.
-    sections = [(_(heading), metric(con, scope)) for heading, metric, _download in overview.SECTIONS]
+    sections = [(_(section.title), section.metric(con, scope), section.headers) for section in overview.SECTIONS]
     names = dict(catalog.managers(con).select("manager_id", "name").iter_rows())
     lists = []
-    for heading, frame in sections:
+    for heading, frame, headers in sections:
         if frame.height > TOP:
             counted = _("{title} ({count}, the first {top})").format(title=heading, count=frame.height, top=TOP)
         else:
             counted = _("{title} ({count})").format(title=heading, count=frame.height)
-        lists.append(f"<h2>{html.escape(counted)}</h2>{table_html(frame.head(TOP), names, PLAN_ACTIONS)}")
+        lists.append(f"<h2>{html.escape(counted)}</h2>{table_html(frame.head(TOP), names, headers)}")
     card = managers.scorecard(con, scope).select(
         "manager_id", "name", "active_accounts", "revenue", "attainment", "visit_coverage", "sla_met_pct"
     )

@@ -6,27 +6,39 @@ Kept apart from the page so that the server can compute the default view before 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
 
 from kam.i18n import N_
 from kam.metrics import attention, relations, revenue
 from kam.metrics.periods import period_bounds
 from kam.metrics.scope import Scope
+from kam.present import columns
+from kam.present.columns import Override
 from kam.reports.snapshot import headline_figures
 
 Call = tuple[Callable[..., Any], Scope, dict[str, Any]]
 
-# Title, metric, and the name of its table's download.
+
+class Section(NamedTuple):
+    """An attention list: its title, its metric, the name of its table's download, and the headers its table
+    reads with where the registry's mean something else (on the page, in its CSV and in the brief alike)."""
+
+    title: str
+    metric: Callable[..., Any]
+    download: str
+    headers: Mapping[str, Override] = {}
+
+
 SECTIONS = [
-    (N_("A-accounts overdue for a visit"), attention.overdue_key_accounts, "overdue-a-accounts"),
-    (N_("Complaints past SLA, still open"), attention.open_breaches, "open-breaches"),
-    (N_("Satisfaction drops"), attention.satisfaction_drops, "satisfaction-drops"),
-    (N_("Managers behind pace"), attention.managers_behind_pace, "managers-behind-pace"),
-    (N_("Accounts fallen into at-risk"), attention.fell_into_at_risk, "fell-into-at-risk"),
-    (N_("Accounts over their credit limit"), attention.over_credit_limit, "over-credit-limit"),
-    (N_("Overdue plan actions"), attention.overdue_plan_actions, "overdue-plan-actions"),
-    (N_("A-accounts without executive ties"), attention.key_accounts_without_executive_ties, "executive-ties"),
+    Section(N_("A-accounts overdue for a visit"), attention.overdue_key_accounts, "overdue-a-accounts"),
+    Section(N_("Complaints past SLA, still open"), attention.open_breaches, "open-breaches"),
+    Section(N_("Satisfaction drops"), attention.satisfaction_drops, "satisfaction-drops"),
+    Section(N_("Managers behind pace"), attention.managers_behind_pace, "managers-behind-pace"),
+    Section(N_("Accounts fallen into at-risk"), attention.fell_into_at_risk, "fell-into-at-risk"),
+    Section(N_("Accounts over their credit limit"), attention.over_credit_limit, "over-credit-limit"),
+    Section(N_("Overdue plan actions"), attention.overdue_plan_actions, "overdue-plan-actions", columns.PLAN_ACTIONS),
+    Section(N_("A-accounts without executive ties"), attention.key_accounts_without_executive_ties, "executive-ties"),
 ]
 
 
@@ -46,5 +58,5 @@ def calls(scope: Scope) -> list[Call]:
         (attention.open_breaches, scope.previous(), {}),
         (revenue.revenue_by_month, scope, {}),
         (relations.relationship_coverage, scope, {}),
-        *((metric, scope, {}) for _title, metric, _name in SECTIONS),
+        *((section.metric, scope, {}) for section in SECTIONS),
     ]
