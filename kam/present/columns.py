@@ -350,9 +350,10 @@ AUDIT_ACTIONS = {
 # files uploaded (a folder's load keeps its path).
 SOURCE_LABELS = {"app": N_("This dashboard"), "import": N_("Loaded exports"), "upload": N_("Uploaded files")}
 # An account plan's status (kam.relations.rules.PLAN_STATUSES) and a plan action's (ACTION_STATUSES): no code is
-# both, so that a status column reads by its words whichever it holds.
+# both, so that a status column reads by its words whichever it holds. An action still to do is "Open" in its own
+# context: in Chinese it is not an open complaint's or order's 未结.
 PLAN_STATUS_LABELS = {"draft": N_("Draft"), "shared": N_("Shared"), "agreed": N_("Agreed"), "closed": N_("Closed")}
-ACTION_STATUS_LABELS = {"open": N_("Open"), "done": N_("Done"), "dropped": N_("Dropped")}
+ACTION_STATUS_LABELS = {"open": NP_("plan action", "Open"), "done": N_("Done"), "dropped": N_("Dropped")}
 DIRECTION_LABELS = {"upgrade": N_("upgrade"), "downgrade": N_("downgrade")}
 CODE_LABELS: dict[str, dict[str, str]] = {
     "sla_status": {"met": N_("met"), "breached": N_("breached"), "pending": N_("pending")},
