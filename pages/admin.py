@@ -9,7 +9,7 @@ from kam.jobs import briefs
 from kam.metrics import catalog
 from kam.people import users
 from kam.people.users import ROLES, UserError, role_label
-from kam.present import columns
+from kam.present import changes, columns
 from kam.present.text import markdown_text as md
 from kam.relations import export as app_export
 from kam.store import audit, backup
@@ -293,7 +293,14 @@ with mailing:
         st.write(_("Last sent for {time}.").format(time=f"{plan.last_sent_at:%Y-%m-%d %H:%M}"))
 
 with log:
-    table(audit.events(con), "audit-log", by_filters=False, **columns.AUDIT_LOG)
+    # The screen shows what each event changed, as it reads; the CSV keeps the stored records beside it.
+    table(
+        changes.audit_log(audit.events(con)),
+        "audit-log",
+        by_filters=False,
+        in_download_only=("before", "after"),
+        **columns.AUDIT_LOG,
+    )
 
 with visits:
     st.caption(_("Visits entered in the app, in the export format of the visits table, for the CRM."))

@@ -242,6 +242,14 @@ COLUMNS: dict[str, Column] = {
     "event_id": Column(K.NUMBER, N_("Event")),
     "happened_at": Column(K.DATETIME, N_("When")),
     "action": Column(K.TEXT, NP_("audit log", "Action")),
+    "changed": Column(
+        K.TEXT,
+        NP_("audit log", "Change"),
+        N_(
+            "The fields the event changed, old → new. The CSV download keeps the records before and after as "
+            "stored (JSON), every field exact, for checking by program."
+        ),
+    ),
     "before": Column(K.TEXT, NP_("audit log", "Before")),
     "after": Column(K.TEXT, NP_("audit log", "After")),
 }

@@ -1,0 +1,101 @@
+"""An audit event's record before and after, as it reads: the fields it changed, old → new, in the user's language.
+
+The audit log stores each record as JSON (kam.store.audit); a field's name reads by its column's header
+(kam.present.columns, or FIELDS where the registry's header means something else), one of our codes by its
+label, a flag as Yes / No, anything else as the text it is.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import polars as pl
+
+from kam.i18n import N_, _
+from kam.present import columns
+from kam.present.formatting import MISSING, number
+
+ARROW = " → "
+# Fields of the audited records whose header in the registry means something else (a plan action's due day is
+# not a payment's) or that it lacks.
+FIELDS = {
+    "description": N_("Action"),
+    "owner": N_("Owner"),
+    "due_on": N_("Due on"),
+    "objectives": N_("Objectives"),
+    "strategy": N_("Strategy"),
+    "revenue_goal": N_("Revenue goal"),
+    "sponsor": N_("Executive sponsor"),
+    "revenue_target": N_("Revenue target"),
+    "visit_target": N_("Visit target"),
+}
+
+# Who changed a record and when, and its version: the event's own user and time say them.
+BOOKKEEPING = frozenset({"created_by", "created_at", "updated_by", "updated_at", "entered_by", "entered_at", "version"})
+
+
+def field_name(field: str) -> str:
+    """A record's field as its header reads, in the run's language."""
+    if field in FIELDS:
+        return _(FIELDS[field])
+    return columns.column(field).label
+
+
+def value_text(field: str, value: Any) -> str:
+    """One field's value as text: a code by its label, a flag Yes / No, a number with grouping, text as it is."""
+    if value is None:
+        return MISSING
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, int | float):
+        return number(value, 0 if float(value).is_integer() else 2)
+    if isinstance(value, list):
+        return _("; ").join(value_text(field, item) for item in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return columns.label_of(field, str(value))
+
+
+def _record(stored: str | None) -> dict[str, Any] | None:
+    if stored is None:
+        return None
+    try:
+        found = json.loads(stored)
+    except ValueError:
+        return {"": stored}
+    return found if isinstance(found, dict) else {"": found}
+
+
+def _line(field: str, text: str) -> str:
+    return _("{field}: {value}").format(field=field_name(field), value=text) if field else text
+
+
+def change(before: str | None, after: str | None) -> str:
+    """What an event changed, from its stored records: 'Status: Open → Done' for each field that differs; every
+    field of a record added (or removed) with its value."""
+    old, new = _record(before), _record(after)
+    if old is None and new is None:
+        return MISSING
+    if old is None or new is None:
+        kept = old if new is None else new
+        return _("; ").join(
+            _line(field, value_text(field, value)) for field, value in kept.items() if field not in BOOKKEEPING
+        )
+    lines = []
+    for field in [*new, *(name for name in old if name not in new)]:
+        was, now = old.get(field), new.get(field)
+        if was == now or field in BOOKKEEPING:
+            continue
+        lines.append(_line(field, value_text(field, was) + ARROW + value_text(field, now)))
+    return _("; ").join(lines) if lines else MISSING
+
+
+def audit_log(events: pl.DataFrame) -> pl.DataFrame:
+    """The audit log with what each event changed as it reads (`changed`) after its target; the stored records
+    kept beside it."""
+    changed = [change(b, a) for b, a in zip(events["before"], events["after"], strict=True)]
+    shown = events.with_columns(pl.Series("changed", changed, dtype=pl.String))
+    order = [name for name in shown.columns if name != "changed"]
+    at = order.index("target") + 1 if "target" in order else len(order)
+    return shown.select([*order[:at], "changed", *order[at:]])

@@ -1,0 +1,79 @@
+"""The audit log's records before and after, as they read: the fields changed, old → new, in the user's language.
+
+On the portfolio of tests/portfolio.py: 王伟 (M1) adds an action to K1's plan, then marks it done.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from kam import i18n
+from kam.people.users import User
+from kam.present import changes, columns
+from kam.relations import plans
+from kam.store import audit, db
+from tests.portfolio import build
+
+M1 = User("m1", "王伟", "manager", "M1")
+ZH, EN = "zh-CN", "en"
+
+
+@pytest.fixture
+def con(tmp_path):
+    connection = db.connect(build(tmp_path))
+    yield connection
+    connection.close()
+
+
+def action_done(con) -> None:
+    plan = plans.save_plan(con, plans.PlanDraft("K1", 2026, "grow"), M1, version=None)
+    added = plans.add_action(con, plan["plan_id"], "send **the** quote", None, date(2026, 7, 31), M1)
+    plans.set_action_status(con, added, "done", M1)
+
+
+@pytest.mark.parametrize(
+    ("language", "done", "added"),
+    [
+        (ZH, "状态：未完成 → 已完成", "；行动：send **the** quote；截止日期：2026-07-31；负责人：–；Plan id："),
+        (EN, "Status: Open → Done", "; Action: send **the** quote; Due on: 2026-07-31; Owner: –; Plan id: "),
+    ],
+)
+def test_an_actions_events_read_as_what_changed(con, language, done, added):
+    action_done(con)
+    with i18n.speaking(language):
+        log = changes.audit_log(audit.events(con))
+    shown = dict(log.select("action", "changed").iter_rows())
+    assert shown["plan_action.status"] == done
+    # Text a user typed stays as typed (never Markdown); fields the record holds but no one reads are there too.
+    assert added in shown["plan_action.add"]
+    # Who and when are the event's own columns; the record's status reads as its label.
+    assert shown["plan_action.add"].endswith(done.split(" → ")[0])
+    assert log.columns[:6] == ["event_id", "happened_at", "username", "action", "target", "changed"]
+
+
+def test_a_change_lists_only_the_fields_that_differ_and_reads_any_other_value_as_text():
+    before = json.dumps({"role": "manager", "active": True, "email": None, "locks": 2, "due_on": "2026-07-31"})
+    after = json.dumps({"role": "vp", "active": False, "email": "a@b.cn", "locks": 2})
+    with i18n.speaking(ZH):
+        assert (
+            changes.change(before, after)
+            == "角色：客户经理 → 销售副总；在册：是 → 否；电子邮件：– → a@b.cn；截止日期：2026-07-31 → –"
+        )
+    with i18n.speaking(EN):
+        assert changes.change(None, None) == "–"
+        assert changes.change(None, '"not a record"') == "not a record"
+        assert changes.change(before, before) == "–"
+
+
+@pytest.mark.parametrize(
+    ("language", "headers"), [(ZH, ["变更", "修改前", "修改后"]), (EN, ["Change", "Before", "After"])]
+)
+def test_the_audit_logs_csv_keeps_the_stored_records_beside_what_changed(con, language, headers):
+    action_done(con)
+    with i18n.speaking(language):
+        csv = columns.for_csv(changes.audit_log(audit.events(con, action="plan_action.status")), columns.AUDIT_LOG)
+    assert csv.columns[-3:] == headers
+    assert csv.row(0)[-2:] == ('{"status": "open"}', '{"status": "done"}')
