@@ -53,6 +53,17 @@ def safe_next(target: str | None) -> str:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
+def page_path(url: str | None) -> str:
+    """The path of the dashboard's page at url (a browser address without its query): its start page if none.
+
+    Streamlit gives the start page's address without a path of its own ("http://host", "http://host/kam"),
+    which safe_next would not take for this dashboard's, and a link's filters would be lost.
+    """
+    home = _cookie_path()
+    path = urlsplit(url).path if url else ""
+    return path if path.startswith(home) else home
+
+
 async def session_cookie(request: Request) -> Response:
     """Swap a one-time grant for the session cookie, then back to the page."""
     token = sessions.redeem(request.query_params.get("grant"))

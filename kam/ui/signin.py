@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from datetime import datetime, timedelta
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlencode
 
 import streamlit as st
 
@@ -132,7 +132,7 @@ def hand_over() -> bool:
 def _here() -> str:
     """This page's path and query, to come back to."""
     url = st.context.url
-    path = urlsplit(url).path if isinstance(url, str) and url else routes.base_path() + "/"
+    path = routes.page_path(url if isinstance(url, str) else None)
     query = urlencode({key: st.query_params.get_all(key) for key in st.query_params}, doseq=True)
     return path + (f"?{query}" if query else "")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -251,3 +251,32 @@ def test_a_lost_one_time_password_is_reset_on_the_server_command_line(portfolio,
         assert password not in repr(con.execute("SELECT * FROM users, audit_log").fetchall())
     assert cli.main(["reset-password", "nobody", "--db", str(portfolio)]) == 1
     assert capsys.readouterr().err == "error: There is no user nobody.\n"
+
+
+def test_a_link_keeps_its_filters_through_sign_in(portfolio):
+    # The VP's start page, as a mailed link: a month to date as of 15 June, in one region.
+    at = start(user=None, as_of="2026-06-15", period="month", region="华南")
+    assert [t.value for t in at.title] == ["Key accounts"]
+    sign_in_with(at, "vp", "vp-demo-2026")
+    assert not at.exception
+    assert at.sidebar.date_input(key="as_of").value == date(2026, 6, 15)
+    assert at.sidebar.selectbox(key="period").value == "month"
+    assert at.sidebar.multiselect(key="region").value == ["华南"]
+    assert (at.query_params["as_of"], at.query_params["period"]) == ("2026-06-15", "month")
+    # 华南 on 15 June: K3 (new in May) and K5; K4 churned on 15 May.
+    assert cards(at)["Active accounts"] == "2"
+
+
+def test_a_link_to_another_managers_account_shows_nothing_of_it_after_sign_in(portfolio):
+    with db.connect(portfolio) as con:
+        users.add_user(
+            con, "wangwei", "王伟", "manager", "wang-password-1", "M1", by="admin", must_change_password=False
+        )
+    # K5 is 李娜's, not his.
+    at = start("account", user=None, as_of="2026-06-30", account="K5")
+    sign_in_with(at, "wangwei", "wang-password-1")
+    assert not at.exception
+    assert signin.USER in at.session_state
+    assert not at.main.selectbox
+    assert any("No account matches “K5”" in info.value for info in at.info)
+    assert "戊公司" not in repr([m.value for m in at.main.markdown])

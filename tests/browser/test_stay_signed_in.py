@@ -81,6 +81,22 @@ def test_reload_new_tab_and_link_stay_signed_in_and_sign_out_ends_the_cookie(ser
         other.close()
 
 
+def test_a_link_to_the_start_page_keeps_its_filters_through_sign_in(server: str, browser: Browser):
+    context = browser.new_context()
+    try:
+        # The VP's start page as mailed: a week before the demo's data date, the quarter to date.
+        link = f"{server}/?as_of=2026-11-13&period=quarter"
+        page = sign_in(context, link, "vp", "vp-demo-2026")
+        page.get_by_role("heading", name="Weekly overview").wait_for(timeout=60_000)
+        assert page.url == link
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        assert sidebar.locator('[data-testid="stDateInput"] input').first.input_value() == "2026-11-13"
+        period = sidebar.locator('[data-testid="stSelectbox"]').filter(has_text="Period").locator("input")
+        assert period.input_value() == "Quarter to date"
+    finally:
+        context.close()
+
+
 def test_a_deactivated_users_open_sessions_end_at_their_next_request(server: str, browser: Browser):
     manager, admin = browser.new_context(), browser.new_context()
     try:

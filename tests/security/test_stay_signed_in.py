@@ -146,3 +146,14 @@ def test_log_lines_are_one_line_with_level_user_and_action_and_never_a_secret(ca
     assert out[0].split(" ", 1)[1] == 'WARNING action=sign_in.failed user="wang wei" via=directory'
     assert out[1].split(" ", 1)[1] == "INFO action=sign_out user=- why=line\\nbreak"
     assert "hunter2" not in json.dumps(out) and "abc" not in json.dumps(out)
+
+
+def test_the_page_to_come_back_to_after_sign_in_is_the_start_page_when_the_address_has_no_path(monkeypatch):
+    # Streamlit gives the start page's address without a trailing "/": its link's filters must come back too.
+    assert routes.page_path("http://127.0.0.1:8501") == "/"
+    assert routes.safe_next(routes.page_path("http://127.0.0.1:8501") + "?as_of=2026-11-13") == "/?as_of=2026-11-13"
+    assert routes.page_path("http://127.0.0.1:8501/tiers") == "/tiers"
+    assert routes.page_path(None) == "/"
+    monkeypatch.setattr(routes.config, "get_option", lambda name: "kam" if name == "server.baseUrlPath" else None)
+    assert routes.page_path("https://intranet.example/kam") == "/kam/"
+    assert routes.page_path("https://intranet.example/kam/account") == "/kam/account"
