@@ -130,15 +130,15 @@ with st.sidebar:
     period = st.selectbox(_("Period"), list(PERIODS), format_func=lambda kind: _(PERIODS[kind]), key="period")
     if st.query_params.get("period") != period:
         st.query_params["period"] = period
-    start = end = None
+    start = end = moved_to = None
     if period == "custom":
         chosen = st.date_input(_("From – to"), value=period_bounds("month", as_of), key="range", bind="query-params")
         if len(chosen) == 2:
             start, end = chosen
             if end < as_of:
                 # Nothing after a custom period's end counts: its end is the as-of date of every figure, and the
-                # sidebar says so rather than a later as-of date the figures do not use.
-                dashboard.move_date("as_of", end)
+                # sidebar says so rather than a later as-of date the figures do not use (moved once the page is known).
+                moved_to = end
     regions = st.multiselect(
         _("Region"),
         access.visible_regions(con, options.regions, user),
@@ -211,6 +211,10 @@ elsewhere = {
 }
 # Every page listed: folded, a list longer than twelve ends in Streamlit's own "View 4 more", in English only.
 page = st.navigation([*pages.values(), named_landing, *elsewhere.values()], expanded=True)
+if moved_to is not None:
+    # Only after st.navigation: in a link's first run the page is not known before, and the rerun would open the
+    # start page instead of the link's.
+    dashboard.move_date("as_of", moved_to)
 with errors.shown_as_message():
     away = page in elsewhere.values()
     opens_landing = page is named_landing or away

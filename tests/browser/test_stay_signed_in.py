@@ -97,6 +97,26 @@ def test_a_link_to_the_start_page_keeps_its_filters_through_sign_in(server: str,
         context.close()
 
 
+def test_a_link_with_a_custom_range_ending_before_its_as_of_date_opens_its_page_after_sign_in(
+    server: str, browser: Browser
+):
+    context = browser.new_context()
+    try:
+        page = sign_in(
+            context,
+            f"{server}/tiers?as_of=2026-11-13&period=custom&range=2026-10-01&range=2026-10-31",
+            "vp",
+            "vp-demo-2026",
+        )
+        page.get_by_role("heading", name="Tiers", exact=True).wait_for(timeout=60_000)
+        assert page.url.startswith(f"{server}/tiers?")
+        # October's figures are as of its last day, and the sidebar says so.
+        as_of = page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"] input').first
+        assert as_of.input_value() == "2026-10-31"
+    finally:
+        context.close()
+
+
 def test_a_deactivated_users_open_sessions_end_at_their_next_request(server: str, browser: Browser):
     manager, admin = browser.new_context(), browser.new_context()
     try:
