@@ -27,15 +27,32 @@ def managers(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return db.query(con, "SELECT manager_id, name, region, email, active FROM managers ORDER BY manager_id")
 
 
+# What users enter in the app that figures read, and when each row last changed: a row added, removed or changed
+# moves the data version (visits, contacts, account plans and their actions, quarterly reviews, targets).
+ENTERED = {
+    "visits_app": "updated_at",
+    "contacts_app": "updated_at",
+    "account_plans": "updated_at",
+    "plan_actions": "updated_at",
+    "quarterly_reviews": "updated_at",
+    "targets_app": "entered_at",
+}
+_ENTERED_SQL = ",\n".join(
+    f"(SELECT count(*) FROM {table}), (SELECT max({changed}) FROM {table})" for table, changed in ENTERED.items()
+)
+
+
 def data_version(con: duckdb.DuckDBPyConnection) -> tuple:
-    """Changes whenever a load lands or a visit is entered, edited or deleted in the app."""
+    """Changes whenever a load lands or what users enter in the app (ENTERED) is added, changed or removed.
+
+    The load comes first (load id, then its time): the warm-up starts again for a new load only.
+    """
     return tuple(
         con.execute(
-            """
+            f"""
             SELECT (SELECT max(load_id) FROM load_history),
                    (SELECT max(loaded_at) FROM load_history),
-                   (SELECT count(*) FROM visits_app),
-                   (SELECT max(updated_at) FROM visits_app)
+                   {_ENTERED_SQL}
             """
         ).fetchall()[0]
     )

@@ -156,3 +156,24 @@ def test_settings_given_as_a_dict_and_a_choice_of_columns_are_kept_too(portfolio
     assert widgets.only(shared, "revenue", "manager_id") is picked
     assert picked.columns == ["revenue", "manager_id"] and picked["revenue"].to_list() == [10.0, 20.0]
     assert dashboard.token(picked) is not None
+
+
+def test_a_plan_action_entered_after_the_overview_was_shown_is_on_it_at_the_next_run(portfolio: Path):
+    from datetime import date
+
+    from kam.relations import plans
+    from kam.store import db
+    from tests.apptest import VP
+
+    def overdue_actions(at) -> list[str]:
+        tables = [t.value for t in at.dataframe if "description" in t.value.columns]
+        return tables[0]["description"].to_list() if tables else []
+
+    start("tiers")  # the first start builds the database
+    with db.connect(portfolio) as con:
+        plan = plans.save_plan(con, plans.PlanDraft("K1", 2026, "grow"), VP, version=None)
+    assert overdue_actions(start("overview", user=VP)) == []
+    with db.connect(portfolio) as con:
+        plans.add_action(con, plan["plan_id"], "send the quote", "王伟", date(2026, 6, 20), VP)
+    # The same view again: its results were shared, and the new action moved the data version they are kept by.
+    assert overdue_actions(start("overview", user=VP)) == ["send the quote"]

@@ -323,3 +323,32 @@ def test_the_weekly_brief_lists_overdue_plan_actions(con):
     brief = weekly_brief(con, YTD)
     assert "<h2>Overdue plan actions (1)</h2>" in brief
     assert "send the quote" in brief
+
+
+# --- cached figures -----------------------------------------------------------------------
+
+
+def test_each_kind_of_entry_in_the_app_moves_the_data_version_and_not_the_loads_part(con):
+    from kam.metrics import catalog
+
+    versions = [catalog.data_version(con)]
+    contact_id = contacts.save_contact(con, contacts.ContactDraft("K1", "吴总", "副总", "executive", None), M1)
+    versions.append(catalog.data_version(con))
+    changed = contacts.ContactDraft("K1", "吴总", "总裁", "executive", None)
+    contacts.save_contact(con, changed, M1, contact_id=contact_id)
+    versions.append(catalog.data_version(con))
+    plan = plans.save_plan(con, plans.PlanDraft("K1", 2026, "grow"), M1, version=None)
+    versions.append(catalog.data_version(con))
+    plans.set_status(con, plan["plan_id"], "shared", M1, version=plan["version"])
+    versions.append(catalog.data_version(con))
+    action_id = plans.add_action(con, plan["plan_id"], "send the quote", "王伟", date(2026, 6, 20), M1)
+    versions.append(catalog.data_version(con))
+    plans.set_action_status(con, action_id, "done", M1)
+    versions.append(catalog.data_version(con))
+    reviews.save_review(con, 2026, 2, "M1", "good", "", VP)
+    versions.append(catalog.data_version(con))
+    targets.set_target(con, "M1", 2027, 50000.0, None, VP, now=at("2026-12-01"))
+    versions.append(catalog.data_version(con))
+    # Eight entries, nine versions, each new; the load's id and time stay as they were.
+    assert len(set(versions)) == 9
+    assert {version[:2] for version in versions} == {versions[0][:2]}
