@@ -29,14 +29,64 @@ FIELDS = {
     "sponsor": N_("Executive sponsor"),
     "revenue_target": N_("Revenue target"),
     "visit_target": N_("Visit target"),
+    # ids of the records themselves
+    "plan_id": N_("Plan ID"),
+    "action_id": N_("Action ID"),
+    "visit_id": N_("Visit ID"),
+    # a visit's, a contact's, a plan's and a quarterly review's
+    "met_with": N_("People met"),
+    "contact_ids": N_("Contacts met"),
+    "warning_signs": N_("Warning signs"),
+    "title": N_("Title"),
+    "level": N_("Level"),
+    "phone": N_("Phone"),
+    "resources": N_("Resources needed"),
+    "year": N_("Year"),
+    "quarter": N_("Quarter"),
+    "agreed_actions": N_("Agreed actions"),
+    "signed_off_on": N_("Signed off on"),
+    "signed_off_by": N_("Signed off by"),
+    # sign-ins, sessions and users
+    "via": N_("Signed in via"),
+    "why": N_("Reason"),
+    "failures": N_("Failed attempts"),
+    "locked": N_("Locked out"),
+    "locks": N_("Lock-outs lifted"),
+    "must_change": N_("Must change password"),
+    "was": N_("Password replaced"),
+    "dn": N_("Directory entry (DN)"),
+    "language": N_("Language"),
+    "users": N_("Demo users retired"),
+    # loads, backups and the weekly brief
+    "rejected": N_("Rows rejected"),
+    "confirmed_losses": N_("Confirmed losses"),
+    "error": N_("Error"),
+    "recipients": N_("Recipients"),
+    "weekday": N_("Weekday"),
+    "hour": N_("Hour"),
+    "slot": N_("Scheduled for"),
 }
+# A field whose meaning depends on the record it is in (the part of the event's action before its dot): a user
+# who is active may sign in (not the accounts' 在册); a brief schedule that is active sends.
+RECORD_FIELDS = {
+    "user": {"active": N_("May sign in")},
+    "brief": {"active": N_("Send")},
+    # A sign-in's source is where it came from (not a row's 录入来源), its name the digest of the name typed.
+    "sign_in": {"source": N_("Signed in from"), "name": N_("Name typed (digest)")},
+}
+
+# A field whose codes are labelled under another column's name (a visit's warning signs are the table's signs).
+CODES_OF = {"warning_signs": "signs"}
 
 # Who changed a record and when, and its version: the event's own user and time say them.
 BOOKKEEPING = frozenset({"created_by", "created_at", "updated_by", "updated_at", "entered_by", "entered_at", "version"})
 
 
-def field_name(field: str) -> str:
-    """A record's field as its header reads, in the run's language."""
+def field_name(field: str, action: str | None = None) -> str:
+    """A record's field as its header reads, in the run's language; `action`: the event's, whose record it is."""
+    own = RECORD_FIELDS.get((action or "").split(".")[0], {})
+    if field in own:
+        return _(own[field])
     if field in FIELDS:
         return _(FIELDS[field])
     return columns.column(field).label
@@ -54,7 +104,7 @@ def value_text(field: str, value: Any) -> str:
         return _("; ").join(value_text(field, item) for item in value)
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return columns.label_of(field, str(value))
+    return columns.label_of(CODES_OF.get(field, field), str(value))
 
 
 def _record(stored: str | None) -> dict[str, Any] | None:
@@ -67,11 +117,11 @@ def _record(stored: str | None) -> dict[str, Any] | None:
     return found if isinstance(found, dict) else {"": found}
 
 
-def _line(field: str, text: str) -> str:
-    return _("{field}: {value}").format(field=field_name(field), value=text) if field else text
+def _line(field: str, text: str, action: str | None) -> str:
+    return _("{field}: {value}").format(field=field_name(field, action), value=text) if field else text
 
 
-def change(before: str | None, after: str | None) -> str:
+def change(before: str | None, after: str | None, action: str | None = None) -> str:
     """What an event changed, from its stored records: 'Status: Open → Done' for each field that differs; every
     field of a record added (or removed) with its value."""
     old, new = _record(before), _record(after)
@@ -80,21 +130,22 @@ def change(before: str | None, after: str | None) -> str:
     if old is None or new is None:
         kept = old if new is None else new
         return _("; ").join(
-            _line(field, value_text(field, value)) for field, value in kept.items() if field not in BOOKKEEPING
+            _line(field, value_text(field, value), action) for field, value in kept.items() if field not in BOOKKEEPING
         )
     lines = []
     for field in [*new, *(name for name in old if name not in new)]:
         was, now = old.get(field), new.get(field)
         if was == now or field in BOOKKEEPING:
             continue
-        lines.append(_line(field, value_text(field, was) + ARROW + value_text(field, now)))
+        lines.append(_line(field, value_text(field, was) + ARROW + value_text(field, now), action))
     return _("; ").join(lines) if lines else MISSING
 
 
 def audit_log(events: pl.DataFrame) -> pl.DataFrame:
     """The audit log with what each event changed as it reads (`changed`) after its target; the stored records
     kept beside it."""
-    changed = [change(b, a) for b, a in zip(events["before"], events["after"], strict=True)]
+    actions = events["action"] if "action" in events.columns else [None] * events.height
+    changed = [change(b, a, act) for b, a, act in zip(events["before"], events["after"], actions, strict=True)]
     shown = events.with_columns(pl.Series("changed", changed, dtype=pl.String))
     order = [name for name in shown.columns if name != "changed"]
     at = order.index("target") + 1 if "target" in order else len(order)

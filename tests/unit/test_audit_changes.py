@@ -37,8 +37,8 @@ def action_done(con) -> None:
 @pytest.mark.parametrize(
     ("language", "done", "added"),
     [
-        (ZH, "状态：未完成 → 已完成", "；行动：send **the** quote；截止日期：2026-07-31；负责人：–；Plan id："),
-        (EN, "Status: Open → Done", "; Action: send **the** quote; Due on: 2026-07-31; Owner: –; Plan id: "),
+        (ZH, "状态：未完成 → 已完成", "；行动：send **the** quote；截止日期：2026-07-31；负责人：–；计划编号："),
+        (EN, "Status: Open → Done", "; Action: send **the** quote; Due on: 2026-07-31; Owner: –; Plan ID: "),
     ],
 )
 def test_an_actions_events_read_as_what_changed(con, language, done, added):
@@ -62,6 +62,8 @@ def test_a_change_lists_only_the_fields_that_differ_and_reads_any_other_value_as
             changes.change(before, after)
             == "角色：客户经理 → 销售副总；在册：是 → 否；电子邮件：– → a@b.cn；截止日期：2026-07-31 → –"
         )
+        # A user who is active may sign in: not the accounts' 在册.
+        assert changes.change(before, after, "user.change").split("；")[1] == "可登录：是 → 否"
     with i18n.speaking(EN):
         assert changes.change(None, None) == "–"
         assert changes.change(None, '"not a record"') == "not a record"
