@@ -117,12 +117,14 @@ data_date = options.data_date or date.today()
 managers = access.visible_managers(options.managers, user)
 manager_names = dict(zip(managers["manager_id"], managers["name"], strict=True))
 
+dashboard.date_from_link("as_of")
 dashboard.follow_data_date("as_of", data_date)
 dashboard.keep_moved_date("as_of")
 with st.sidebar:
-    as_of = st.date_input(
-        _("As of"), key="as_of", bind="query-params", help=_("Figures count events up to the end of this day.")
-    )
+    # Not bound to the query parameters: a bound widget's address cannot be set by code, and the date moved to a
+    # custom period's end stayed out of it (a link copied then opened on the old date).
+    as_of = st.date_input(_("As of"), key="as_of", help=_("Figures count events up to the end of this day."))
+    dashboard.date_to_link("as_of", as_of, data_date)
     # The weekly meeting's default: the last full week the exports cover, against the week before. The link
     # carries the period's code, not its name: a link from a Chinese screen opens the same period in English.
     if "period" not in st.session_state:

@@ -101,6 +101,35 @@ def data_version(con: duckdb.DuckDBPyConnection) -> tuple:
     return (str(settings().db_path), *catalog.data_version(con))
 
 
+# A date widget takes days up to ten years either side of today (Streamlit's bounds); a link's other days are
+# left out rather than failing the page.
+LINK_DAYS = 3650
+
+
+def date_from_link(key: str) -> None:
+    """Start the date widget `key` on the link's day (its query parameter of that name), in a session's first
+    run; a link without one, or with no day in it, leaves the widget to its default."""
+    if key in st.session_state:
+        return
+    try:
+        day = date.fromisoformat(st.query_params.get(key) or "")
+    except ValueError:
+        return
+    if abs((day - date.today()).days) < LINK_DAYS:
+        st.session_state[key] = day
+
+
+def date_to_link(key: str, value: date, default: date) -> None:
+    """Keep the date widget `key`'s day in the address bar (after drawing it), so that a link copied from it
+    opens on that day; the default is left out, as a link without a day follows the data date."""
+    shown = f"{value:%Y-%m-%d}"
+    if value == default:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get(key) != shown:
+        st.query_params[key] = shown
+
+
 def follow_data_date(key: str, data_date: date) -> None:
     """Keep a date widget on the data date while the user has not chosen another day.
 

@@ -91,3 +91,29 @@ def test_a_custom_period_running_past_the_as_of_date_keeps_it(portfolio: Path):
     assert not at.exception
     assert at.sidebar.date_input(key="as_of").value == date(2026, 8, 1)
     assert at.caption[0].value.startswith("As of 2026-08-01 · period 2026-07-06 to 2026-08-01")
+
+
+def test_the_link_follows_the_as_of_date_a_custom_period_moved(portfolio: Path):
+    # A link to the week 07-06..07-12 as of 08-01: the as-of date moves to 07-12, and so does the address bar's,
+    # so that a link copied from it opens as of 07-12.
+    at = start(as_of="2026-08-01", period="custom", range=["2026-07-06", "2026-07-12"])
+    assert not at.exception
+    assert at.sidebar.date_input(key="as_of").value == date(2026, 7, 12)
+    assert at.query_params["as_of"] == "2026-07-12"
+    assert at.query_params["range"] == ["2026-07-06", "2026-07-12"]
+    # It stays there when the period changes: July to 07-12.
+    at.sidebar.selectbox(key="period").set_value("month").run()
+    assert not at.exception
+    assert at.query_params["as_of"] == "2026-07-12" and at.query_params["period"] == "month"
+    assert at.caption[0].value.startswith("As of 2026-07-12 · period 2026-07-01 to 2026-07-12")
+
+
+def test_a_link_opens_on_its_as_of_date_and_one_on_the_data_date_leaves_it_out(portfolio: Path):
+    at = start(as_of="2026-06-30")
+    assert not at.exception
+    assert at.sidebar.date_input(key="as_of").value == date(2026, 6, 30)
+    assert at.query_params["as_of"] == "2026-06-30"
+    # The data date (08-01) is the default: a link without a date follows the data date after the next load.
+    at.sidebar.date_input(key="as_of").set_value(date(2026, 8, 1)).run()
+    assert "as_of" not in at.query_params
+    assert start(as_of="not a day").sidebar.date_input(key="as_of").value == date(2026, 8, 1)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.browser.test_browser import _settled
 from tests.serve import serving
@@ -113,6 +114,8 @@ def test_a_link_with_a_custom_range_ending_before_its_as_of_date_opens_its_page_
         # October's figures are as of its last day, and the sidebar says so.
         as_of = page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"] input').first
         assert as_of.input_value() == "2026-10-31"
+        # The address bar says so too: a link copied from it opens as of 10-31, not 11-13.
+        expect(page).to_have_url(re.compile(r"[?&]as_of=2026-10-31(&|$)"))
     finally:
         context.close()
 
