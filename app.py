@@ -117,14 +117,11 @@ data_date = options.data_date or date.today()
 managers = access.visible_managers(options.managers, user)
 manager_names = dict(zip(managers["manager_id"], managers["name"], strict=True))
 
-dashboard.date_from_link("as_of")
 dashboard.follow_data_date("as_of", data_date)
-dashboard.keep_moved_date("as_of")
 with st.sidebar:
-    # Not bound to the query parameters: a bound widget's address cannot be set by code, and the date moved to a
-    # custom period's end stayed out of it (a link copied then opened on the old date).
-    as_of = st.date_input(_("As of"), key="as_of", help=_("Figures count events up to the end of this day."))
-    dashboard.date_to_link("as_of", as_of, data_date)
+    as_of = st.date_input(
+        _("As of"), key="as_of", bind="query-params", help=_("Figures count events up to the end of this day.")
+    )
     # The weekly meeting's default: the last full week the exports cover, against the week before. The link
     # carries the period's code, not its name: a link from a Chinese screen opens the same period in English.
     if "period" not in st.session_state:
@@ -132,15 +129,11 @@ with st.sidebar:
     period = st.selectbox(_("Period"), list(PERIODS), format_func=lambda kind: _(PERIODS[kind]), key="period")
     if st.query_params.get("period") != period:
         st.query_params["period"] = period
-    start = end = moved_to = None
+    start = end = None
     if period == "custom":
         chosen = st.date_input(_("From – to"), value=period_bounds("month", as_of), key="range", bind="query-params")
         if len(chosen) == 2:
             start, end = chosen
-            if end < as_of:
-                # Nothing after a custom period's end counts: its end is the as-of date of every figure, and the
-                # sidebar says so rather than a later as-of date the figures do not use (moved once the page is known).
-                moved_to = end
     regions = st.multiselect(
         _("Region"),
         access.visible_regions(con, options.regions, user),
@@ -213,10 +206,6 @@ elsewhere = {
 }
 # Every page listed: folded, a list longer than twelve ends in Streamlit's own "View 4 more", in English only.
 page = st.navigation([*pages.values(), named_landing, *elsewhere.values()], expanded=True)
-if moved_to is not None:
-    # Only after st.navigation: in a link's first run the page is not known before, and the rerun would open the
-    # start page instead of the link's.
-    dashboard.move_date("as_of", moved_to)
 with errors.shown_as_message():
     away = page in elsewhere.values()
     opens_landing = page is named_landing or away

@@ -101,35 +101,6 @@ def data_version(con: duckdb.DuckDBPyConnection) -> tuple:
     return (str(settings().db_path), *catalog.data_version(con))
 
 
-# A date widget takes days up to ten years either side of today (Streamlit's bounds); a link's other days are
-# left out rather than failing the page.
-LINK_DAYS = 3650
-
-
-def date_from_link(key: str) -> None:
-    """Start the date widget `key` on the link's day (its query parameter of that name), in a session's first
-    run; a link without one, or with no day in it, leaves the widget to its default."""
-    if key in st.session_state:
-        return
-    try:
-        day = date.fromisoformat(st.query_params.get(key) or "")
-    except ValueError:
-        return
-    if abs((day - date.today()).days) < LINK_DAYS:
-        st.session_state[key] = day
-
-
-def date_to_link(key: str, value: date, default: date) -> None:
-    """Keep the date widget `key`'s day in the address bar (after drawing it), so that a link copied from it
-    opens on that day; the default is left out, as a link without a day follows the data date."""
-    shown = f"{value:%Y-%m-%d}"
-    if value == default:
-        if key in st.query_params:
-            del st.query_params[key]
-    elif st.query_params.get(key) != shown:
-        st.query_params[key] = shown
-
-
 def follow_data_date(key: str, data_date: date) -> None:
     """Keep a date widget on the data date while the user has not chosen another day.
 
@@ -140,23 +111,6 @@ def follow_data_date(key: str, data_date: date) -> None:
     if st.session_state.get(key) == st.session_state.get(seen) and st.session_state.get(seen) != data_date:
         st.session_state[key] = data_date
     st.session_state[seen] = data_date
-
-
-def move_date(key: str, value: date) -> None:
-    """Give the date widget `key` this value from the next run on, and start it now.
-
-    A widget's value cannot change once it is drawn in a run: the value waits under a key of its own
-    until keep_moved_date puts it in place, before the widget is drawn.
-    """
-    st.session_state[f"{key}_moved"] = value
-    st.rerun()
-
-
-def keep_moved_date(key: str) -> None:
-    """Put in place the value move_date left for the date widget `key` (call before drawing it)."""
-    moved = st.session_state.pop(f"{key}_moved", None)
-    if moved is not None:
-        st.session_state[key] = moved
 
 
 def use_scope(scope: Scope) -> None:
