@@ -107,7 +107,7 @@ def test_the_admin_tables_read_in_chinese(portfolio: Path):
         "最近登录",
         "创建时间",
     ]
-    assert log[0] == ["事件编号", "时间", "用户名", "操作", "对象", "修改前", "修改后"]
+    assert log[0] == ["事件编号", "时间", "用户名", "操作", "对象", "变更"]
     # The users of the portfolio: admin, demo-admin, m01, m02, vp (by name).
     assert [row[1:3] for row in people[1]] == [
         ["Administrator", "管理员"],
