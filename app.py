@@ -152,14 +152,15 @@ with st.sidebar:
     tiers = st.multiselect(_("Tier"), TIERS, key="tier", bind="query-params", placeholder=_("All"))
     filters = Filters(as_of, period, start, end, tuple(regions), tuple(chosen_managers), tuple(tiers))
     first, last = filters.bounds()
+    if first > as_of:
+        shown = _("Period {first} – {last} starts after the as-of date")
+    elif last < as_of:
+        # Point-in-time figures are taken at the period's end, not at the later as-of date above.
+        shown = _("Period {first} – {last} (figures as of {last}) · exports run to {data_date}")
+    else:
+        shown = _("Period {first} – {last} · exports run to {data_date}")
     st.caption(
-        _("Period {first} – {last} · exports run to {data_date}").format(
-            first=f"{first:%Y-%m-%d}", last=f"{min(last, as_of):%Y-%m-%d}", data_date=f"{data_date:%Y-%m-%d}"
-        )
-        if first <= as_of
-        else _("Period {first} – {last} starts after the as-of date").format(
-            first=f"{first:%Y-%m-%d}", last=f"{last:%Y-%m-%d}"
-        )
+        shown.format(first=f"{first:%Y-%m-%d}", last=f"{min(last, as_of):%Y-%m-%d}", data_date=f"{data_date:%Y-%m-%d}")
     )
     if shows_demo_data(con):
         st.info(_("Showing the bundled demo data."), icon=":material/science:")

@@ -56,7 +56,11 @@ def test_the_default_period_is_the_last_full_week_the_exports_cover(portfolio: P
     assert not at.exception
     # The exports run to Saturday 2026-08-01: the last full week is Monday 07-20 to Sunday 07-26.
     assert at.sidebar.selectbox(key="period").value == "last_week"
-    assert at.sidebar.caption[0].value == "Period 2026-07-20 – 2026-07-26 · exports run to 2026-08-01"
+    # The sidebar's as-of date is 08-01: it says that the figures are taken at the week's end, as the page does.
+    assert (
+        at.sidebar.caption[0].value
+        == "Period 2026-07-20 – 2026-07-26 (figures as of 2026-07-26) · exports run to 2026-08-01"
+    )
     assert at.caption[0].value.startswith("As of 2026-07-26 · period 2026-07-20 to 2026-07-26")
     # That week: O10 (K6, 100) on 07-20; the week before: no order.
     assert at.metric[6].label == "Revenue" and at.metric[6].value == "¥100"
@@ -71,5 +75,7 @@ def test_point_in_time_figures_are_taken_at_the_periods_end(portfolio: Path):
     at = start(period="custom", range=["2026-07-06", "2026-07-12"])
     assert not at.exception
     assert at.caption[0].value.startswith("As of 2026-07-12")
+    assert at.sidebar.date_input(key="as_of").value == date(2026, 8, 1)
+    assert at.sidebar.caption[0].value.startswith("Period 2026-07-06 – 2026-07-12 (figures as of 2026-07-12)")
     # Active on 07-12: K1, K2, K3, K5 (K4 churned in May, K6 not yet created).
     assert at.metric[0].value == "4"
