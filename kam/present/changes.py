@@ -77,6 +77,36 @@ RECORD_FIELDS = {
 
 # A field whose codes are labelled under another column's name (a visit's warning signs are the table's signs).
 CODES_OF = {"warning_signs": "signs"}
+# How a user signed in (kam.people.sessions' via) and why a sign-in failed or a session ended: the codes the
+# sign-in writes, each as it reads.
+VIA_LABELS = {
+    "password": N_("Password"),
+    "single sign-on": N_("Single sign-on"),
+    "directory": N_("Company directory"),
+}
+WHY_LABELS = {
+    "unknown or inactive": N_("Unknown or inactive user"),
+    "wrong password or unknown": N_("Wrong password or unknown user"),
+    "directory unreachable": N_("Directory unreachable"),
+    "no mapped group": N_("In no group that has access"),
+    "no manager matches": N_("No manager of the exports matches"),
+    "e-mail not verified": N_("E-mail not verified"),
+    "no active user with this e-mail": N_("No active user with this e-mail"),
+    "signed out": N_("Signed out"),
+    "ended": N_("Ended by the dashboard"),
+    "expired": N_("Expired"),
+    "user changed": N_("The user was changed"),
+}
+# A field whose codes depend on the record it is in: a contact's level and role are not a user's role ("manager"
+# is a contact's middle management and a user's account manager).
+RECORD_CODES: dict[str, dict[str, dict[str, str]]] = {
+    "contact": {"level": columns.CONTACT_LEVEL_LABELS, "role": columns.CONTACT_ROLE_LABELS},
+    "user": {"role": columns.ROLE_NAMES},
+    "sign_in": {"via": VIA_LABELS, "role": columns.ROLE_NAMES, "why": WHY_LABELS},
+    "session": {"via": VIA_LABELS, "why": WHY_LABELS},
+}
+# Fields that are numbers but not amounts: read without grouping (年度：2026, not 2,026).
+UNGROUPED = frozenset({"year", "quarter", "weekday", "hour", "load_id", "event_id"})
 
 # Who changed a record and when, and its version: the event's own user and time say them.
 BOOKKEEPING = frozenset({"created_by", "created_at", "updated_by", "updated_at", "entered_by", "entered_at", "version"})
@@ -92,18 +122,25 @@ def field_name(field: str, action: str | None = None) -> str:
     return columns.column(field).label
 
 
-def value_text(field: str, value: Any) -> str:
-    """One field's value as text: a code by its label, a flag Yes / No, a number with grouping, text as it is."""
+def value_text(field: str, value: Any, action: str | None = None) -> str:
+    """One field's value as text: a code by its label (the record's own codes first: `action`, the event's), a
+    flag Yes / No, an amount with grouping, a year, quarter or id without, text as it is."""
     if value is None:
         return MISSING
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, int | float):
+        if field in UNGROUPED or field.endswith("_id"):
+            return str(int(value)) if float(value).is_integer() else str(value)
         return number(value, 0 if float(value).is_integer() else 2)
     if isinstance(value, list):
-        return _("; ").join(value_text(field, item) for item in value)
+        return _("; ").join(value_text(field, item, action) for item in value)
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    own = RECORD_CODES.get((action or "").split(".")[0], {}).get(field)
+    if own is not None:
+        label = own.get(str(value))
+        return _(label) if label else str(value)
     return columns.label_of(CODES_OF.get(field, field), str(value))
 
 
@@ -130,23 +167,44 @@ def change(before: str | None, after: str | None, action: str | None = None) -> 
     if old is None or new is None:
         kept = old if new is None else new
         return _("; ").join(
-            _line(field, value_text(field, value), action) for field, value in kept.items() if field not in BOOKKEEPING
+            _line(field, value_text(field, value, action), action)
+            for field, value in kept.items()
+            if field not in BOOKKEEPING
         )
     lines = []
     for field in [*new, *(name for name in old if name not in new)]:
         was, now = old.get(field), new.get(field)
         if was == now or field in BOOKKEEPING:
             continue
-        lines.append(_line(field, value_text(field, was) + ARROW + value_text(field, now), action))
+        lines.append(_line(field, value_text(field, was, action) + ARROW + value_text(field, now, action), action))
     return _("; ").join(lines) if lines else MISSING
 
 
+# What kam.store.audit.events adds about a target: read into the target, not shown apart.
+TARGET_OF = ("target_account", "target_name", "target_year")
+
+
+def target_text(target: str | None, account: str | None, name: str | None, year: int | None) -> str | None:
+    """A target as it reads: what it is beside its id where the log can tell (a plan: its account and year; an
+    action, a visit, a contact: its account), else the id (a user's name, a file) as it is."""
+    if target is None or account is None:
+        return target
+    owner = name or account
+    what = owner if year is None else _("{account}, {year}").format(account=owner, year=year)
+    return f"{what} ({target})"
+
+
 def audit_log(events: pl.DataFrame) -> pl.DataFrame:
-    """The audit log with what each event changed as it reads (`changed`) after its target; the stored records
-    kept beside it."""
+    """The audit log with each target read as what it is and what each event changed as it reads (`changed`)
+    after it; the stored records kept beside it."""
     actions = events["action"] if "action" in events.columns else [None] * events.height
     changed = [change(b, a, act) for b, a, act in zip(events["before"], events["after"], actions, strict=True)]
     shown = events.with_columns(pl.Series("changed", changed, dtype=pl.String))
+    if all(name in events.columns for name in ("target", *TARGET_OF)):
+        targets = [
+            target_text(*row) for row in events.select("target", "target_account", "target_name", "target_year").rows()
+        ]
+        shown = shown.with_columns(pl.Series("target", targets, dtype=pl.String)).drop(TARGET_OF)
     order = [name for name in shown.columns if name != "changed"]
     at = order.index("target") + 1 if "target" in order else len(order)
     return shown.select([*order[:at], "changed", *order[at:]])

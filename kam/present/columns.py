@@ -12,7 +12,7 @@ import functools
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -48,6 +48,8 @@ class Column:
     kind: Kind
     label: str
     help: str | None = None
+    # Pixels the column takes on screen (None: as wide as its cells), where a table must fit a laptop's width.
+    width: int | None = None
 
 
 K = Kind
@@ -268,7 +270,16 @@ PLAN_ACTIONS = {
     "owner": Column(K.TEXT, N_("Owner")),
     "due_on": Column(K.DATE, N_("Due on")),
 }
-AUDIT_LOG = {"target": Column(K.TEXT, NP_("audit log", "Target"))}
+# The audit log fits 1366 px beside the sidebar: the short columns as wide as their longest cell in either
+# language (an action reads 账户计划状态变更 or Account plan status changed), the change taking the rest.
+AUDIT_LOG = {
+    "event_id": replace(COLUMNS["event_id"], width=60),
+    "happened_at": replace(COLUMNS["happened_at"], width=130),
+    "username": replace(COLUMNS["username"], width=90),
+    "action": replace(COLUMNS["action"], width=180),
+    "target": Column(K.TEXT, NP_("audit log", "Target"), width=190),
+    "changed": replace(COLUMNS["changed"], width=400),
+}
 LOAD_HISTORY = {"source": Column(K.TEXT, NP_("data load", "Source"))}
 # A user's own name, shown though the user has a manager id (whose name it is not).
 # Active, for a user, is whether they may sign in (not the accounts' 在册).
@@ -362,6 +373,15 @@ SOURCE_LABELS = {"app": N_("This dashboard"), "import": N_("Loaded exports"), "u
 # context: in Chinese it is not an open complaint's or order's 未结.
 PLAN_STATUS_LABELS = {"draft": N_("Draft"), "shared": N_("Shared"), "agreed": N_("Agreed"), "closed": N_("Closed")}
 ACTION_STATUS_LABELS = {"open": NP_("plan action", "Open"), "done": N_("Done"), "dropped": N_("Dropped")}
+# A contact's level and buying role (kam.store.schema.CONTACT_LEVELS, CONTACT_ROLES): a contact's "manager" is
+# middle management, not the user role, and a contact's role is not a user's (ROLE_NAMES).
+CONTACT_LEVEL_LABELS = {"executive": N_("Executive"), "manager": N_("Middle management"), "staff": N_("Staff")}
+CONTACT_ROLE_LABELS = {
+    "decision_maker": N_("Decision maker"),
+    "influencer": N_("Influencer"),
+    "user": NP_("buying role", "User"),
+    "other": N_("Other"),
+}
 DIRECTION_LABELS = {"upgrade": N_("upgrade"), "downgrade": N_("downgrade")}
 CODE_LABELS: dict[str, dict[str, str]] = {
     "sla_status": {"met": N_("met"), "breached": N_("breached"), "pending": N_("pending")},
@@ -443,7 +463,7 @@ def column(name: str, dtype: pl.DataType | None = None) -> Column:
 def _translated(spec: Column | None) -> Column | None:
     if spec is None:
         return None
-    return Column(spec.kind, _(spec.label), _(spec.help) if spec.help else None)
+    return Column(spec.kind, _(spec.label), _(spec.help) if spec.help else None, spec.width)
 
 
 def _human(name: str) -> str:
@@ -469,7 +489,7 @@ def plan(frame: pl.DataFrame, overrides: Mapping[str, Override] | None = None) -
         if isinstance(override, Column):
             base = _translated(override)
         elif isinstance(override, str):
-            base = Column(base.kind, _(override), base.help)
+            base = Column(base.kind, _(override), base.help, base.width)
         elif isinstance(override, Mapping) and override.get("label"):
             base = Column(base.kind, override["label"], base.help)  # a display setting given as it is
         shown[name] = base

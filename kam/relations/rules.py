@@ -6,7 +6,7 @@ from typing import Any, Protocol
 
 import duckdb
 
-from kam.i18n import N_, NP_, _
+from kam.i18n import _
 from kam.present.columns import ACTION_STATUS_LABELS
 from kam.store import db
 from kam.store.write import Busy
@@ -22,13 +22,6 @@ TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "closed": {},
 }
 ACTION_STATUSES = ("open", "done", "dropped")
-CONTACT_LEVEL_LABELS = {"executive": N_("Executive"), "manager": N_("Middle management"), "staff": N_("Staff")}
-CONTACT_ROLE_LABELS = {
-    "decision_maker": N_("Decision maker"),
-    "influencer": N_("Influencer"),
-    "user": NP_("buying role", "User"),
-    "other": N_("Other"),
-}
 
 
 class Actor(Protocol):

@@ -12,6 +12,9 @@ import polars as pl
 from kam.store import db
 from kam.store.write import write
 
+# The events every sign-in writes (a sign-in and its session's start, its end or sign-out): the log leaves them out
+# unless asked, so that they do not bury the changes. Failed and locked sign-ins are not routine and stay.
+SESSION_ACTIONS = ("sign_in", "sign_out", "session.start", "session.end")
 # Longest user name or target kept: both may come from what a visitor typed.
 MAX_NAME = 200
 
@@ -62,16 +65,45 @@ def record_alone(
     write(con, lambda cur: record(cur, username, action, target, before, after))
 
 
-def events(con: duckdb.DuckDBPyConnection, limit: int = 500, action: str | None = None) -> pl.DataFrame:
-    """The latest events, newest first, optionally of one action."""
+def events(
+    con: duckdb.DuckDBPyConnection, limit: int = 500, action: str | None = None, leave_out: tuple[str, ...] = ()
+) -> pl.DataFrame:
+    """The latest events, newest first, optionally of one action, without those of `leave_out`; with what a
+    record's target belongs to where the log can tell: the account (`target_account`, its name `target_name`) of
+    a plan, a plan action, a visit or a contact, and a plan's year (`target_year`)."""
     return db.query(
         con,
         """
-        SELECT event_id, happened_at, username, action, target, before, after
-        FROM audit_log
-        WHERE $action::VARCHAR IS NULL OR action = $action
-        ORDER BY event_id DESC
-        LIMIT $limit
+        WITH latest AS (
+            SELECT event_id, happened_at, username, action, target, before, after
+            FROM audit_log
+            WHERE ($action::VARCHAR IS NULL OR action = $action)
+                AND NOT list_contains($leave_out::VARCHAR[], action)
+            ORDER BY event_id DESC
+            LIMIT $limit
+        ),
+        owned AS (
+            SELECT l.*, json_extract_string(coalesce(l.after, l.before), '$.account_id') AS recorded,
+                CASE split_part(l.action, '.', 1)
+                    WHEN 'plan' THEN p.account_id
+                    WHEN 'plan_action' THEN ap.account_id
+                    WHEN 'visit' THEN coalesce(v.account_id, recorded)
+                    WHEN 'contact' THEN coalesce(c.account_id, recorded)
+                END AS target_account,
+                CASE split_part(l.action, '.', 1)
+                    WHEN 'plan' THEN p.year
+                END AS target_year
+            FROM latest AS l
+            LEFT JOIN account_plans AS p ON p.plan_id = l.target
+            LEFT JOIN plan_actions AS pa ON pa.action_id = l.target
+            LEFT JOIN account_plans AS ap ON ap.plan_id = pa.plan_id
+            LEFT JOIN visits_app AS v ON v.visit_id = l.target
+            LEFT JOIN contacts_app AS c ON c.contact_id = l.target
+        )
+        SELECT o.* EXCLUDE (recorded), a.name AS target_name
+        FROM owned AS o
+        LEFT JOIN accounts AS a ON a.account_id = o.target_account
+        ORDER BY o.event_id DESC
         """,
-        {"action": action, "limit": limit},
+        {"action": action, "limit": limit, "leave_out": list(leave_out)},
     )

@@ -8,11 +8,11 @@ from kam.i18n import _
 from kam.metrics import relations
 from kam.metrics.scope import Scope
 from kam.people.users import User
-from kam.present.columns import value_names
+from kam.present.columns import CONTACT_LEVEL_LABELS, CONTACT_ROLE_LABELS, value_names
 from kam.present.formatting import MISSING
 from kam.present.text import markdown_text as md
 from kam.relations import contacts
-from kam.relations.rules import CONTACT_LEVEL_LABELS, CONTACT_ROLE_LABELS, NotAllowed
+from kam.relations.rules import NotAllowed
 from kam.store.schema import CONTACT_LEVELS, CONTACT_ROLES
 from kam.ui import dashboard
 from kam.ui import relations_forms as form

@@ -78,7 +78,14 @@ def figure(build: Callable[..., go.Figure], frame: pl.DataFrame, *args: Any, **o
 
 
 def column_config(spec: Column) -> Any:
-    """The st.column_config entry that shows a column of this kind."""
+    """The st.column_config entry that shows a column of this kind (and width, where it has one)."""
+    entry = _kind_config(spec)
+    if spec.width is not None:
+        entry["width"] = spec.width
+    return entry
+
+
+def _kind_config(spec: Column) -> Any:
     label, help_ = spec.label, spec.help
     match spec.kind:
         case Kind.MONEY:

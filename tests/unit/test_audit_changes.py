@@ -79,3 +79,18 @@ def test_the_audit_logs_csv_keeps_the_stored_records_beside_what_changed(con, la
         csv = columns.for_csv(changes.audit_log(audit.events(con, action="plan_action.status")), columns.AUDIT_LOG)
     assert csv.columns[-3:] == headers
     assert csv.row(0)[-2:] == ('{"status": "open"}', '{"status": "done"}')
+
+
+@pytest.mark.parametrize(
+    ("language", "contact", "user", "failed"),
+    [
+        (ZH, "层级：中层", "角色：销售副总 → 客户经理", "登录方式：公司目录"),
+        (EN, "Level: Middle management", "Role: Sales VP → Account manager", "Signed in via: Company directory"),
+    ],
+)
+def test_a_code_reads_by_the_label_of_the_record_it_is_in(language, contact, user, failed):
+    """ "manager" is a contact's middle management and a user's account manager; a sign-in's way in by its name."""
+    with i18n.speaking(language):
+        assert changes.change(None, json.dumps({"level": "manager"}), "contact.create") == contact
+        assert changes.change(json.dumps({"role": "vp"}), json.dumps({"role": "manager"}), "user.change") == user
+        assert changes.change(None, json.dumps({"via": "directory"}), "sign_in.failed") == failed

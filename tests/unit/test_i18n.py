@@ -71,8 +71,7 @@ def test_the_language_is_per_context():
 )
 def test_one_english_word_two_meanings(language, ordered, cause, account_user, buying_role):
     """The article ordered and the cause of churn, a user account and a buyer's role, read apart in Chinese."""
-    from kam.present.columns import CHURN_REASON_LABELS, COLUMNS
-    from kam.relations.rules import CONTACT_ROLE_LABELS
+    from kam.present.columns import CHURN_REASON_LABELS, COLUMNS, CONTACT_ROLE_LABELS
     from kam.vocabulary import CHURN_REASON_TERMS
 
     token = i18n.use_language(language)
