@@ -293,9 +293,16 @@ with mailing:
         st.write(_("Last sent for {time}.").format(time=f"{plan.last_sent_at:%Y-%m-%d %H:%M}"))
 
 with log:
+    # Each sign-in writes two events: left out unless asked, so that the changes are not buried under them.
+    sessions_shown = st.toggle(
+        _("Show sign-ins, sign-outs and sessions"),
+        value=False,
+        key="audit_sessions",
+        help=_("Failed and locked-out sign-ins are always shown. The CSV holds the events shown."),
+    )
     # The screen shows what each event changed, as it reads; the CSV keeps the stored records beside it.
     table(
-        changes.audit_log(audit.events(con)),
+        changes.audit_log(audit.events(con, leave_out=() if sessions_shown else audit.SESSION_ACTIONS)),
         "audit-log",
         by_filters=False,
         in_download_only=("before", "after"),
