@@ -270,15 +270,16 @@ PLAN_ACTIONS = {
     "owner": Column(K.TEXT, N_("Owner")),
     "due_on": Column(K.DATE, N_("Due on")),
 }
-# The audit log fits 1366 px beside the sidebar: the short columns as wide as their longest cell in either
-# language (an action reads 账户计划状态变更 or Account plan status changed), the change taking the rest.
+# The audit log fits 1366 px beside the sidebar (about 900 px for the table): the short columns as wide as their
+# longest cell in either language (an action reads 账户计划状态变更 or Account plan status changed), the change
+# the rest (a long one whole on hover and in the CSV).
 AUDIT_LOG = {
-    "event_id": replace(COLUMNS["event_id"], width=60),
-    "happened_at": replace(COLUMNS["happened_at"], width=130),
-    "username": replace(COLUMNS["username"], width=90),
-    "action": replace(COLUMNS["action"], width=180),
-    "target": Column(K.TEXT, NP_("audit log", "Target"), width=190),
-    "changed": replace(COLUMNS["changed"], width=400),
+    "event_id": replace(COLUMNS["event_id"], width=75),
+    "happened_at": replace(COLUMNS["happened_at"], width=125),
+    "username": replace(COLUMNS["username"], width=80),
+    "action": replace(COLUMNS["action"], width=175),
+    "target": Column(K.TEXT, NP_("audit log", "Target"), width=170),
+    "changed": replace(COLUMNS["changed"], width=265),
 }
 LOAD_HISTORY = {"source": Column(K.TEXT, NP_("data load", "Source"))}
 # A user's own name, shown though the user has a manager id (whose name it is not).

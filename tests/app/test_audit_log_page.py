@@ -96,13 +96,13 @@ def test_the_audit_log_reads_targets_codes_and_years_and_leaves_sign_ins_out_unl
 
 
 def test_the_audit_logs_columns_fit_a_laptop(portfolio):
-    """At 1366 px less the sidebar (about 1,050 px for the table) every column has its width."""
+    """At 1366 px less the sidebar (about 900 px for the table) every column has its width."""
     at = start("admin", user=ADMIN)
     log = next(t for t in at.dataframe if "changed" in t.value.columns)
     config_ = json.loads(log.proto.columns or "{}")
     widths = {name: config_[name].get("width") for name in log.proto.column_order}
-    assert widths == {"event_id": 60, "happened_at": 130, "username": 90, "action": 180, "target": 190, "changed": 400}
-    assert sum(widths.values()) <= 1050
+    assert widths == {"event_id": 75, "happened_at": 125, "username": 80, "action": 175, "target": 170, "changed": 265}
+    assert sum(widths.values()) <= 900
 
 
 def _log(at):

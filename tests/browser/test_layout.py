@@ -183,3 +183,22 @@ def test_the_retention_side_tables_show_every_column_at_1366(server: str, browse
         page.screenshot(path=OUTPUT / f"retention-{language}.png")
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_audit_log_shows_every_column_at_1366(server: str, browser: Browser, language: str):
+    """The admin's audit log fits a laptop beside the sidebar: its action column (操作) is not cut off."""
+    page = _open(browser, f"{server}/admin", "demo-admin", "admin-demo-2026", language, **LAPTOP)
+    try:
+        page.get_by_role("tab", name=said("Audit log", language)).click()
+        table = page.locator('[data-testid="stDataFrame"]').filter(visible=True).first
+        table.wait_for(timeout=60_000)
+        _settled(page)
+        table.scroll_into_view_if_needed()
+        widths = table.evaluate(TABLE_WIDTHS)
+        assert widths["columns"] <= widths["shown"], widths
+        assert widths["left"] + widths["columns"] <= LAPTOP["viewport"]["width"], widths
+        OUTPUT.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=OUTPUT / f"audit-log-{language}.png")
+    finally:
+        page.close()
