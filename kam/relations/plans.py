@@ -24,6 +24,7 @@ from kam.relations.rules import (
     ActionStale,
     Actor,
     Invalid,
+    MoveStale,
     NotAllowed,
     NotSaved,
     Stale,
@@ -189,7 +190,10 @@ def set_status(
     version: int,
     now: datetime | None = None,
 ) -> dict[str, Any]:
-    """Move a plan to status (only the VP agrees and closes), kept with today's date; the plan saved."""
+    """Move a plan to status (only the VP agrees and closes), kept with today's date; the plan saved.
+
+    version: the plan's version the move was offered at; MoveStale when the plan has changed since.
+    """
     now = now or datetime.now()
 
     def work(cur: duckdb.DuckDBPyConnection) -> dict[str, Any]:
@@ -197,6 +201,8 @@ def set_status(
         if before is None:
             raise NotAllowed(_("This plan no longer exists."))
         check_account(cur, user, before["account_id"], edit=True)
+        if before["version"] != version:
+            raise MoveStale(before)
         if status not in TRANSITIONS.get(before["status"], {}):
             raise NotAllowed(
                 _("A plan cannot move from {old} to {new}.").format(
@@ -205,8 +211,6 @@ def set_status(
             )
         if not may_move(user, before["status"], status):
             raise NotAllowed(_("Only the VP may sign a plan off or close it."))
-        if before["version"] != version:
-            raise Stale(before)
         after = before | {"status": status, "version": version + 1, "updated_by": user.username, "updated_at": now}
         db.execute(
             cur,

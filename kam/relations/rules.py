@@ -7,7 +7,7 @@ from typing import Any, Protocol
 import duckdb
 
 from kam.i18n import _
-from kam.present.columns import ACTION_STATUS_LABELS
+from kam.present.columns import ACTION_STATUS_LABELS, PLAN_STATUS_LABELS
 from kam.store import db
 from kam.store.write import Busy
 
@@ -60,6 +60,29 @@ class Stale(RelationError):
             _(
                 "{who} changed this plan since you opened it (now version {version}). Nothing of yours was saved."
             ).format(who=current.get("updated_by") or "?", version=current.get("version"))
+        )
+        self.current = current
+
+
+class MoveStale(Stale):
+    """Someone changed the plan since the page offered the move; `current` is the plan as saved now.
+
+    Said before any check of the move itself: the move was offered from a status the plan has left, and
+    "cannot move from Shared to Shared" would hide that someone else moved it meanwhile.
+    """
+
+    def __init__(self, current: dict[str, Any]) -> None:
+        status = current.get("status") or "?"
+        RelationError.__init__(
+            self,
+            _(
+                "{who} changed this plan since the page showed it: it is now {status} (version {version}). "
+                "The plan was not moved."
+            ).format(
+                who=current.get("updated_by") or "?",
+                status=_(PLAN_STATUS_LABELS[status]) if status in PLAN_STATUS_LABELS else status,
+                version=current.get("version"),
+            ),
         )
         self.current = current
 

@@ -240,18 +240,24 @@ def shared_plan() -> None:
     button(at, "Move to Shared").click().run()
 
 
-def test_a_move_refused_since_the_page_was_drawn_names_the_statuses_as_the_page_does(portfolio):
+def test_a_move_refused_since_the_page_was_drawn_says_who_moved_the_plan_and_to_what(portfolio):
     shared_plan()
     vp = start("plans", user=VP, account="K1")
-    # 王伟 takes the plan back to draft after the VP's page offered to agree it.
+    # 王伟 takes the plan back to draft (version 3) after the VP's page offered to agree it.
     wang = start("plans", user=WANG, account="K1")
     button(wang, "Move to Draft").click().run()
     vp = button(vp, "Move to Agreed").click().run()
-    assert messages(vp) == {"error": ["A plan cannot move from Draft to Agreed."], "success": [], "exception": []}
+    assert messages(vp) == {
+        "error": [
+            "wangwei changed this plan since the page showed it: it is now Draft (version 3). The plan was not moved."
+        ],
+        "success": [],
+        "exception": [],
+    }
     assert stored(portfolio, "SELECT status FROM account_plans") == [("draft",)]
 
 
-def test_a_move_refused_on_a_chinese_screen_names_the_statuses_in_chinese(portfolio):
+def test_a_move_refused_on_a_chinese_screen_says_who_moved_the_plan_in_chinese(portfolio):
     shared_plan()
     vp = app("plans", user=VP, account="K1")
     vp.session_state[CHOSEN] = "zh-CN"
@@ -260,7 +266,11 @@ def test_a_move_refused_on_a_chinese_screen_names_the_statuses_in_chinese(portfo
     button(wang, "Move to Draft").click().run()
     with i18n.speaking("zh-CN"):
         vp = button(vp, "改为已批准").click().run()
-    assert messages(vp) == {"error": ["客户计划不能从草稿改为已批准。"], "success": [], "exception": []}
+    assert messages(vp) == {
+        "error": ["自本页显示后，wangwei 修改了该客户计划：现为草稿（版本 3）。客户计划的状态未改动。"],
+        "success": [],
+        "exception": [],
+    }
 
 
 def test_every_status_on_a_chinese_plan_page_reads_in_chinese(portfolio):
