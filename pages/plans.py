@@ -98,15 +98,23 @@ with st.form("plan", enter_to_submit=False):
     )
 
 if plan:
-    moves = plans.next_statuses(user, plan["status"])
-    for status in moves:
-        st.button(
-            _("Move to {status}").format(status=plans.status_label(status)),
-            on_click=form.move_plan,
-            args=(user, plan["plan_id"], status),
-            key=f"move-{status}",
-            width="stretch",
-        )
+    # A move's refusal or confirmation shows here, where the user clicked, above the moves from the status now.
+    with st.container(key="plan-moves"):
+        if refusal := form.move_error():
+            st.error(refusal, icon=":material/block:")
+        if moved := form.take_moved():
+            st.success(moved, icon=":material/check_circle:")
+        moves = plans.next_statuses(user, plan["status"])
+        for status in moves:
+            st.button(
+                _("Move to {status}").format(status=plans.status_label(status)),
+                on_click=form.move_plan,
+                args=(user, plan["plan_id"], status, plan["version"]),
+                key=f"move-{status}",
+                width="stretch",
+            )
+        if not moves:
+            st.caption(_("No move from {status} is open to you.").format(status=plans.status_label(plan["status"])))
 
     st.header(_("Actions"))
     listed = plans.actions(con, user, plan["plan_id"])

@@ -29,6 +29,9 @@ PLAN_KEYS = {
 # The plan the form holds: (account, year, version it was opened at); the newer plan after a refused save.
 PLAN_OPENED, PLAN_NEWER = "plan_opened", "plan_newer"
 ERRORS, DONE = "relations_errors", "relations_done"
+# A move of the plan's status is told beside its buttons, at the page's foot, not at the top: its refusal under
+# ERRORS[MOVE], its confirmation under MOVED.
+MOVE, MOVED = "move", "plan_moved"
 ACTION_KEYS = {"description": "action_description", "owner": "action_owner", "due_on": "action_due_on"}
 CONTACT_KEYS = {
     "name": "contact_name",
@@ -112,21 +115,34 @@ def take_newer() -> None:
     st.session_state.pop(ERRORS, None)
 
 
+def move_error() -> str | None:
+    """Why the last move of the plan's status was refused, if it was."""
+    return error(MOVE)
+
+
+def take_moved() -> str | None:
+    """The confirmation of the last move of the plan's status, shown once."""
+    return st.session_state.pop(MOVED, None)
+
+
 @language.speaking
-def move_plan(user: User, plan_id: str, status: str) -> None:
-    """Move the plan to status; a status button's callback."""
-    account_id, year, version = st.session_state[PLAN_OPENED]
+def move_plan(user: User, plan_id: str, status: str, shown: int) -> None:
+    """Move the plan to status; a status button's callback. shown: the plan's version the buttons were drawn at.
+
+    The buttons offer the moves from the status as drawn, whatever the form holds: a move refused since the page
+    was drawn leaves the page to offer the moves from the plan's status now, which then go through.
+    """
+    st.session_state.pop(MOVED, None)
     try:
-        saved = plans.set_status(dashboard.connection(), plan_id, status, user, version=version)
-    except Stale as refused:
-        st.session_state[ERRORS] = {"form": str(refused)}
-        st.session_state[PLAN_NEWER] = refused.current
-        return
+        saved = plans.set_status(dashboard.connection(), plan_id, status, user, version=shown)
     except RelationError as refused:
-        _refused(refused)
+        st.session_state[ERRORS] = {MOVE: str(refused)}
         return
-    st.session_state[PLAN_OPENED] = (account_id, year, saved["version"])
-    _succeeded(_("The plan is now {status}.").format(status=plans.status_label(status)))
+    account_id, year, opened = st.session_state[PLAN_OPENED]
+    if opened == shown:  # the form holds the plan as moved; an older form's save stays refused as stale
+        st.session_state[PLAN_OPENED] = (account_id, year, saved["version"])
+    st.session_state.pop(ERRORS, None)
+    st.session_state[MOVED] = _("The plan is now {status}.").format(status=plans.status_label(status))
 
 
 @language.speaking
