@@ -4,6 +4,7 @@ import streamlit as st
 
 from kam.i18n import _
 from kam.people import users
+from kam.present import columns
 from kam.present.formatting import MISSING, money
 from kam.present.text import markdown_text as md
 from kam.relations import plans
@@ -159,13 +160,6 @@ else:
         ),
         "account-plans",
         by_filters=False,
-        account_id=_("Account"),
-        name=_("Name"),
-        status=_("Status"),
-        revenue_goal=st.column_config.NumberColumn(_("Revenue goal"), format="localized"),
-        revenue=st.column_config.NumberColumn(_("Revenue so far"), format="localized"),
-        goal_share=st.column_config.NumberColumn(_("Of the goal"), format="percent"),
-        actions_done=_("Actions done"),
-        actions_overdue=_("Actions overdue"),
+        **columns.PLAN_PROGRESS,
     )
     st.caption(_("Revenue so far: orders of {year} up to {day}.").format(year=year, day=scope.as_of.isoformat()))

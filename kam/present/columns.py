@@ -281,6 +281,14 @@ AUDIT_LOG = {
     "target": Column(K.TEXT, NP_("audit log", "Target"), width=170),
     "changed": replace(COLUMNS["changed"], width=265),
 }
+# A year's account plans: the revenue of the year so far against the plan's goal (not a period's revenue).
+PLAN_PROGRESS = {
+    "revenue_goal": Column(K.MONEY, N_("Revenue goal")),
+    "revenue": Column(K.MONEY, N_("Revenue so far")),
+    "goal_share": Column(K.PERCENT, N_("Of the goal")),
+    "actions_done": Column(K.COUNT, N_("Actions done")),
+    "actions_overdue": Column(K.COUNT, N_("Actions overdue")),
+}
 LOAD_HISTORY = {"source": Column(K.TEXT, NP_("data load", "Source"))}
 # A user's own name, shown though the user has a manager id (whose name it is not).
 # Active, for a user, is whether they may sign in (not the accounts' 在册).

@@ -7,7 +7,10 @@ O4 9,999 on 07-01, 12,999 in all, against the goal of 6,000 written here: 216.65
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -15,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 from kam import i18n
 from kam.people.users import User
 from kam.store import db
+from kam.ui import widgets
 from kam.ui.language import CHOSEN
 from tests.apptest import VP, app, start
 
@@ -126,3 +130,58 @@ def test_a_move_is_confirmed_beside_the_buttons_and_a_plan_with_no_move_left_say
     # Agreed: only the VP moves it on; 王伟's page says so where the buttons were.
     at = start("plans", user=WANG, account="K1")
     assert moves_area(at) == [("caption", "No move from Agreed is open to you.")]
+
+
+@pytest.fixture
+def csv_made(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """The CSV of each table the page offers, by its first header, made as its button would make it."""
+    made: dict[str, str] = {}
+    original = widgets.csv_on_click
+
+    def recording(frame: Any, overrides: Any) -> Callable[[], bytes]:
+        clicked = original(frame, overrides)
+        text = clicked().decode("utf-8-sig")
+        made[text.splitlines()[0]] = text
+        return clicked
+
+    monkeypatch.setattr(widgets, "csv_on_click", recording)
+    return made
+
+
+@pytest.mark.parametrize(
+    ("language", "headers", "status", "csv"),
+    [
+        (
+            "en",
+            ["Account", "Status", "Revenue goal", "Revenue so far", "Of the goal", "Actions done", "Actions overdue"],
+            "Draft",
+            "Account,Status,Revenue goal,Revenue so far,Of the goal (%),Actions done,Actions overdue\n"
+            "甲公司 (K1),Draft,6000.0,12999.0,216.65,0,0\n",
+        ),
+        (
+            "zh-CN",
+            ["客户", "状态", "销售额目标", "截至目前销售额", "占目标", "已完成行动", "逾期行动"],
+            "草稿",
+            "客户,状态,销售额目标,截至目前销售额,占目标（%）,已完成行动,逾期行动\n"
+            "甲公司 (K1),草稿,6000.0,12999.0,216.65,0,0\n",
+        ),
+    ],
+)
+def test_the_years_plans_show_the_account_once_and_revenue_and_goal_as_money(
+    portfolio, csv_made, language, headers, status, csv
+):
+    draft_plan()
+    at = opened(VP, language)
+    [progress] = [t for t in at.dataframe if "actions_done" in t.value.columns]
+    config = json.loads(progress.proto.columns or "{}")
+    order = list(progress.proto.column_order)
+    assert [config[name]["label"] for name in order] == headers
+    assert {name: config[name].get("type_config", {}).get("format") for name in order[2:5]} == {
+        "revenue_goal": "yen",
+        "revenue": "yen",
+        "goal_share": "percent",
+    }
+    row = progress.value.iloc[0]
+    # The share rounded as it reads, 216.6 % (2,166.5 per thousand, half to even).
+    assert [row[name] for name in order] == ["甲公司 (K1)", status, 6000.0, 12999.0, 2.166, 0, 0]
+    assert csv_made[csv.splitlines()[0]] == csv
