@@ -96,5 +96,5 @@ def test_a_plans_status_and_a_loads_upload_read_as_words(chinese):
 
 def test_a_plan_actions_status_reads_as_a_word_on_screen_and_in_its_download(chinese):
     actions = pl.DataFrame({"status": ["open", "done", "dropped"]})
-    assert readable(actions)["status"].to_list() == ["未结", "已完成", "已放弃"]
-    assert table_csv(actions)[len(BOM) :].decode("utf-8").splitlines() == ["状态", "未结", "已完成", "已放弃"]
+    assert readable(actions)["status"].to_list() == ["未完成", "已完成", "已放弃"]
+    assert table_csv(actions)[len(BOM) :].decode("utf-8").splitlines() == ["状态", "未完成", "已完成", "已放弃"]
