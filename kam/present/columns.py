@@ -572,14 +572,17 @@ HOURS_UNIT, DAYS_UNIT = "hours", "days"
 
 
 def duration_units(frame: pl.DataFrame, shown: Mapping[str, Column]) -> dict[str, str]:
-    """The one unit each duration column of a table reads in: days when any of its values is a day or more,
-    else hours (a column mixing 40.0 h and 20.6 d would compare badly)."""
+    """The one unit each duration column of a table reads in: days when its median is a day or more, else hours
+    (a column mixing 40.0 h and 20.6 d would compare badly)."""
+    # By the median, not the longest: one slow reply turned a column of first replies, read against the
+    # 24-hour target, into 0.0, 0.1 days. The median reads most values well whatever the column measures;
+    # kam has no target for resolution to choose a unit by, only the first reply's sla_hours.
     units = {}
     for name, spec in shown.items():
         if spec.kind not in (Kind.HOURS, Kind.DAYS) or not frame.schema[name].is_numeric():
             continue
-        longest = frame[name].abs().max()
-        in_hours = (longest or 0) * (DAY_HOURS if spec.kind == Kind.DAYS else 1)
+        middle = frame[name].abs().median()
+        in_hours = (middle or 0) * (DAY_HOURS if spec.kind == Kind.DAYS else 1)
         units[name] = DAYS_UNIT if in_hours >= DAY_HOURS else HOURS_UNIT
     return units
 

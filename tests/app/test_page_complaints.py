@@ -116,14 +116,15 @@ def test_sla_by_category_severity_and_manager(portfolio: Path):
     # 0.6667 to 66.6%).
     assert by_manager[0][4] == 0.333
     # M1 replied in 24 and 26 h and resolved C1 in 48 h; M2 replied in 1 and 2 h, resolved both in 24 h.
-    # Each time column reads in one unit, days as one of its values is a day or more: 25 h is 1.0 day, 1.5 h 0.1.
+    # Each time column reads in one unit, by its median: first replies 25 h and 1.5 h (median 13.25 h) in
+    # hours; resolutions 48 h and 24 h (median 36 h) in days, 2.0 and 1.0.
     times = rows(at, "manager_id", "responded", "response_median_hours", "resolved", "resolution_median_hours")
     assert [(m, n, round(reply, 1), r, round(resolved, 1)) for m, n, reply, r, resolved in times] == [
-        ("王伟 (M1)", 2, 1.0, 1, 2.0),
-        ("李娜 (M2)", 2, 0.1, 2, 1.0),
+        ("王伟 (M1)", 2, 25.0, 1, 2.0),
+        ("李娜 (M2)", 2, 1.5, 2, 1.0),
     ]
     assert labels(at, "response_median_hours", "resolution_median_hours") == [
-        "First reply, median (days)",
+        "First reply, median (hours)",
         "Resolution, median (days)",
     ]
 
@@ -132,7 +133,7 @@ def test_breach_list_has_hours_to_first_reply_and_ageing_counts_open_ones(portfo
     at = at_june_end()
     assert "Breaches (2)" in headers(at)
     # C2 was answered late (26 h); C3 has waited 40 h with no reply. Both are still open. Each column holds a
-    # day or more, so each reads in days: 1.1 and 1.7.
+    # day or more (the median of one), so each reads in days: 1.1 and 1.7.
     breaches = rows(at, "complaint_id", "account_id", "response_hours", "waiting_hours", "open")
     assert [tuple(round(v, 1) if isinstance(v, float) else v for v in row) for row in breaches] == [
         ("C2", "甲公司 (K1)", 1.1, None, True),

@@ -82,7 +82,7 @@ def test_no_database_header_and_no_midnight_in_any_table(page: str, portfolio: P
 
 def test_ages_read_in_one_unit_the_header_names_and_ids_carry_names(portfolio: Path):
     # Open past the SLA at the end of 2026-06-30: C2 (K1, opened 06-10 10:00: 494 h, 20.6 days) and
-    # C3 (K2, opened 06-29 08:00: 40 h, 1.7 days): one of them is a day or more, so the column reads in days.
+    # C3 (K2, opened 06-29 08:00: 40 h, 1.7 days): their median (267 h) is a day or more, so the column reads in days.
     at = start("overview", as_of="2026-06-30")
     headers, breaches = next((headers, rows) for headers, rows in tables(at) if headers[0] == "Complaint")
     assert headers[-1] == "Open for (days)"

@@ -124,7 +124,7 @@ def test_the_heading_names_the_period_and_the_filters(tmp_path):
 
 
 def test_a_brief_table_reads_its_durations_in_one_unit_its_header_names():
-    # 40 h and 494 h: one is a day or more, so both read in days, as on the pages.
+    # 40 h and 494 h: their median (267 h) is a day or more, so both read in days, as on the pages.
     frame = pl.DataFrame({"complaint_id": ["C3", "C2"], "age_hours": [40.0, 494.0]})
     made = table_html(frame)
     assert "<th>Open for (days)</th>" in made

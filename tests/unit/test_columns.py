@@ -38,9 +38,10 @@ def test_duration_in_days_reads_like_hours():
 @pytest.mark.parametrize(
     ("hours", "unit", "values"),
     [
-        ([40.0, 494.0, None], "Open for (days)", [1.7, 20.6, None]),  # one is a day or more: all in days
+        ([40.0, 494.0, None], "Open for (days)", [1.7, 20.6, None]),  # median 267 h (nulls left out): days
         ([23.9, 3.0], "Open for (hours)", [23.9, 3.0]),  # all under a day: all in hours
-        ([24.0, 3.0], "Open for (days)", [1.0, 0.1]),  # a day exactly is a day
+        ([24.0, 3.0], "Open for (hours)", [24.0, 3.0]),  # median 13.5 h: hours, though one is a day
+        ([24.0, 36.0, 3.0], "Open for (days)", [1.0, 1.5, 0.1]),  # median 24 h: a day exactly is a day
         ([None, None], "Open for (hours)", [None, None]),
     ],
 )
@@ -54,8 +55,22 @@ def test_a_column_of_durations_reads_in_one_unit_its_header_names(hours, unit, v
     assert [None if v is None else round(v, 1) for v in shown["age_hours"]] == values
 
 
+def test_one_slow_first_reply_leaves_a_column_of_quick_ones_in_hours():
+    # Replies after 0.5, 2, 3 and 5 hours and one after 10 days: the median is 3 h, under a day, so the
+    # column reads in hours against the 24-hour target (not 0.0, 0.1, 0.1, 0.2, 10.0 days).
+    frame = pl.DataFrame({"response_hours": [0.5, 2.0, 3.0, 5.0, 240.0]})
+    shown, specs = columns.in_units(frame, columns.plan(frame))
+    assert specs["response_hours"].label == "First reply after (hours)"
+    assert shown["response_hours"].to_list() == [0.5, 2.0, 3.0, 5.0, 240.0]
+    # Fixes after 20 h, 30 h and 3 days: median 30 h, a day or more, so days: 0.8, 1.25, 3.0.
+    frame = pl.DataFrame({"resolution_hours": [20.0, 30.0, 72.0]})
+    shown, specs = columns.in_units(frame, columns.plan(frame))
+    assert specs["resolution_hours"].label == "Resolved after (days)"
+    assert [round(v, 2) for v in shown["resolution_hours"]] == [0.83, 1.25, 3.0]
+
+
 def test_durations_in_days_choose_their_unit_as_hours_do():
-    # 0.5 and 1.5 days: one is a day or more, the column reads in days; 0.5 day alone reads 12 hours.
+    # 0.5 and 1.5 days: the median is a day, the column reads in days; 0.5 day alone reads 12 hours.
     frame = pl.DataFrame({"age_days": [0.5, 1.5]})
     shown, specs = columns.in_units(frame, columns.plan(frame))
     assert (specs["age_days"].label, shown["age_days"].to_list()) == ("Open for (days)", [0.5, 1.5])
