@@ -94,7 +94,12 @@ else:
             )
 
     st.header(_("Reply and resolution times by manager"))
-    st.caption(_("Hours from opening; the median and the 90th percentile of the complaints replied to or resolved."))
+    st.caption(
+        _(
+            "Time from opening, in hours or days as each column's header says; the median and the 90th percentile "
+            "of the complaints replied to or resolved."
+        )
+    )
     table(times_by_manager, "response-times-by-manager")
 
     st.header(_("Breaches ({count})").format(count=number(breaches.height)))

@@ -127,3 +127,29 @@ def test_the_executive_coverage_table_reads_in_chinese(portfolio: Path):
     table = next(shown(frame) for frame in at.dataframe if "无高层联系人" in shown(frame)[0])
     assert table[0] == ["客户", "客户经理", "无高层联系人", "90天内无高层拜访", "最近一次高层拜访"]
     assert [row[0] for row in table[1]] == ["甲公司 (K1)"]
+
+
+@pytest.mark.parametrize(
+    ("language", "caption", "reply", "fix"),
+    [
+        ("zh-CN", "自受理起的时长，以各列标题所示的小时或天计", "响应，中位数（小时）", "解决，中位数（天）"),
+        (
+            "en",
+            "Time from opening, in hours or days as each column's header says",
+            "Reply, median (hours)",
+            "Fix, median (days)",
+        ),
+    ],
+)
+def test_the_complaint_times_caption_agrees_with_the_units_of_its_columns(
+    language: str, caption: str, reply: str, fix: str, portfolio: Path
+):
+    """Year to date at 2026-06-30: M1's median first reply 25 h and M2's 1.5 h (median 13.25 h) read in hours,
+    M1's median resolution 48 h and M2's 24 h (median 36 h) in days; the caption above says no single unit."""
+    at = run_in("complaints", VP, language)
+    assert not at.exception
+    times = next(headers for headers in headers_of(at) if reply in headers)
+    assert fix in times
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith(caption) for c in captions), captions
+    assert not any("小时数" in c or c.startswith("Hours from opening") for c in captions)
