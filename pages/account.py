@@ -4,7 +4,7 @@ import streamlit as st
 
 from kam.i18n import _, pgettext
 from kam.metrics import accounts, complaints, credit, revenue, risk, satisfaction, visits
-from kam.present import charts
+from kam.present import charts, columns
 from kam.present.columns import label_of
 from kam.present.formatting import MISSING, money, number, percent
 from kam.present.text import markdown_text as md
@@ -209,6 +209,9 @@ else:
         complaint_list,
         f"complaints-{account_id}",
         complaint_id=_("Complaint"),
+        # Open in the CSV only, so that every column shows at 1366 px: an open complaint has no time resolved.
+        in_download_only=("open",),
+        **columns.COMPLAINT_LIST,
         account_id=None,
         name=None,
         tier=None,

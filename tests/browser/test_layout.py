@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Locator, Page
 
 from kam import i18n
 from kam.i18n import _
@@ -200,5 +201,57 @@ def test_the_audit_log_shows_every_column_at_1366(server: str, browser: Browser,
         assert widths["left"] + widths["columns"] <= LAPTOP["viewport"]["width"], widths
         OUTPUT.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=OUTPUT / f"audit-log-{language}.png")
+    finally:
+        page.close()
+
+
+def _table_under(page: Page, heading: str, language: str) -> Locator:
+    """The first table after the heading that reads as that message (its count, in brackets, left out)."""
+    start = re.split(r"[(（]", said(heading, language))[0].strip()
+    title = page.locator('[data-testid="stHeading"]').filter(has_text=re.compile("^" + re.escape(start))).first
+    title.wait_for(timeout=60_000)
+    return title.locator("xpath=following::div[@data-testid='stDataFrame'][1]")
+
+
+def _fits(page: Page, table: Locator) -> dict:
+    """The table's widths, asserting that every column shows without sideways scrolling, within the window."""
+    table.scroll_into_view_if_needed()
+    widths = table.evaluate(TABLE_WIDTHS)
+    assert widths["columns"] <= widths["shown"], widths
+    assert widths["left"] + widths["columns"] <= LAPTOP["viewport"]["width"], widths
+    return widths
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_complaint_sla_tables_show_every_column_at_1366(server: str, browser: Browser, language: str):
+    """The reply and resolution times by manager (its last column the resolution's 90th percentile) and the
+    breaches show every column whole on a laptop, beside the sidebar."""
+    page = _open(browser, f"{server}/complaints", "vp", "vp-demo-2026", language, **LAPTOP)
+    try:
+        page.get_by_role("heading", name=said("Reply and resolution times by manager", language)).wait_for(
+            timeout=60_000
+        )
+        _settled(page)
+        for heading in ("Reply and resolution times by manager", "Breaches ({count})"):
+            table = _table_under(page, heading, language)
+            table.wait_for(timeout=60_000)
+            _fits(page, table)
+        OUTPUT.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=OUTPUT / f"complaint-sla-{language}.png", full_page=True)
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_an_accounts_complaints_table_shows_every_column_at_1366(server: str, browser: Browser, language: str):
+    """K0013, with the demo's most complaints (42): its complaints table shows its last column whole."""
+    page = _open(browser, f"{server}/account?account=K0013", "vp", "vp-demo-2026", language, **LAPTOP)
+    try:
+        table = _table_under(page, "Complaints ({count})", language)
+        _settled(page)
+        table.wait_for(timeout=60_000)
+        _fits(page, table)
+        OUTPUT.mkdir(parents=True, exist_ok=True)
+        table.screenshot(path=OUTPUT / f"account-complaints-{language}.png")
     finally:
         page.close()
