@@ -196,10 +196,8 @@ if timeline.is_empty():
     st.write(_("No visit up to the as-of date."))
 else:
     chart(figure(charts.visit_timeline, timeline), timeline, f"visits-{account_id}")
-    table(
-        timeline,
-        f"visit-list-{account_id}",
-    )
+    # Where each visit was entered, in the CSV only: every column shows at 1366 px in English too.
+    table(timeline, f"visit-list-{account_id}", in_download_only=("source",))
 
 st.subheader(_("Complaints ({count})").format(count=number(complaint_list.height)))
 if complaint_list.is_empty():

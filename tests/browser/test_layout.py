@@ -243,15 +243,18 @@ def test_the_complaint_sla_tables_show_every_column_at_1366(server: str, browser
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_an_accounts_complaints_table_shows_every_column_at_1366(server: str, browser: Browser, language: str):
-    """K0013, with the demo's most complaints (42): its complaints table shows its last column whole."""
+def test_an_accounts_complaints_and_visits_tables_show_every_column_at_1366(
+    server: str, browser: Browser, language: str
+):
+    """K0013, with the demo's most complaints (42): its complaints and visits tables show their last column whole."""
     page = _open(browser, f"{server}/account?account=K0013", "vp", "vp-demo-2026", language, **LAPTOP)
     try:
-        table = _table_under(page, "Complaints ({count})", language)
-        _settled(page)
-        table.wait_for(timeout=60_000)
-        _fits(page, table)
-        OUTPUT.mkdir(parents=True, exist_ok=True)
-        table.screenshot(path=OUTPUT / f"account-complaints-{language}.png")
+        for heading, name in (("Complaints ({count})", "complaints"), ("Visits ({count})", "visits")):
+            table = _table_under(page, heading, language)
+            _settled(page)
+            table.wait_for(timeout=60_000)
+            _fits(page, table)
+            OUTPUT.mkdir(parents=True, exist_ok=True)
+            table.screenshot(path=OUTPUT / f"account-{name}-{language}.png")
     finally:
         page.close()
