@@ -103,8 +103,8 @@ def test_a_negative_target_is_refused_at_the_field_in_chinese_keeping_what_was_t
     at = target_typed(-5000.0, "zh-CN")
     [form] = [block for block in at.main.children.values() if block.type == "form"]
     # The refusal sits in the form, under the field, in Chinese; nothing saved, the typed amount kept.
-    assert [e.value for e in form.error] == ["销售目标必须大于 0。"]
-    assert [e.value for e in at.error] == ["销售目标必须大于 0。"]
+    assert [e.value for e in form.error] == ["销售额目标必须大于 0。"]
+    assert [e.value for e in at.error] == ["销售额目标必须大于 0。"]
     assert at.number_input(key="target_amount").value == -5000.0
     assert app_targets(portfolio) == []
 
