@@ -66,19 +66,26 @@ PAGES = [
 ]
 USERS = {"VP": ("vp", "vp-demo-2026"), "manager": ("m01", "m01-demo-2026")}
 
-# Counts the script runs the browser sees start and end, with their times (performance.now, ms).
+# Counts the script runs the browser sees start and end, with their times (performance.now, ms). Each change of
+# the script's state is read from its record: a run served from the cache can start and end between two calls of
+# the observer, whose one look at the attribute would see it not running and miss the run.
 WATCH = """() => {
     window.__runs = [];
     const app = document.querySelector('[data-testid="stApp"]');
     let started = null;
-    new MutationObserver(() => {
-        const state = app.getAttribute('data-test-script-state');
-        if (state === 'running' && started === null) started = performance.now();
-        if (state === 'notRunning' && started !== null) {
-            window.__runs.push([started, performance.now()]);
-            started = null;
-        }
-    }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+    new MutationObserver((records) => {
+        const now = performance.now();
+        records.forEach((record, index) => {
+            const after = index + 1 < records.length
+                ? records[index + 1].oldValue
+                : app.getAttribute('data-test-script-state');
+            if (after === 'running' && started === null) started = now;
+            if (record.oldValue === 'running' && after !== 'running' && started !== null) {
+                window.__runs.push([started, now]);
+                started = null;
+            }
+        });
+    }).observe(app, {attributes: true, attributeOldValue: true, attributeFilter: ['data-test-script-state']});
 }"""
 DRAWN = """(runs) => {
     const app = document.querySelector('[data-testid="stApp"]');
