@@ -87,10 +87,18 @@ WATCH = """() => {
         });
     }).observe(app, {attributes: true, attributeOldValue: true, attributeFilter: ['data-test-script-state']});
 }"""
-DRAWN = """(runs) => {
+# The page's title, to tell one page from the one before it.
+TITLE = """() => document.querySelector('h1')?.textContent ?? null"""
+# A run counts as new when the browser saw it start and end, or when the address is the page asked for and its
+# title is no longer the page's before: a run served from the cache can be drawn without the script's state ever
+# showing as running (a manager's warm Tiers page).
+DRAWN = """([runs, path, before]) => {
     const app = document.querySelector('[data-testid="stApp"]');
     const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
-    return (runs < 0 || (window.__runs || []).length > runs)
+    const title = document.querySelector('h1')?.textContent ?? null;
+    const arrived = path !== null && title !== before
+        && location.pathname.replace(/\\/$/, '').endsWith('/' + path);
+    return (runs < 0 || (window.__runs || []).length > runs || arrived)
         && app.getAttribute('data-test-script-state') === 'notRunning'
         && !document.querySelector('[data-testid="stStatusWidget"]')
         && !document.querySelector('[data-stale="true"]')
@@ -164,8 +172,9 @@ def server(database: Path) -> Iterator[tuple[str, int, Path]]:
         log.unlink(missing_ok=True)
 
 
-def _drawn(page: Page, runs: int, timeout: float = 300) -> None:
-    page.wait_for_function(DRAWN, arg=runs, timeout=timeout * 1000, polling=50)
+def _drawn(page: Page, runs: int, timeout: float = 300, path: str | None = None, before: str | None = None) -> None:
+    """Wait until a run after the first `runs` is fully drawn, or the page at `path` whose title is not `before`."""
+    page.wait_for_function(DRAWN, arg=[runs, path, before], timeout=timeout * 1000, polling=50)
 
 
 def sign_in(browser: Browser, url: str, user: str, query: str = "") -> Page:
@@ -187,12 +196,13 @@ def sign_in(browser: Browser, url: str, user: str, query: str = "") -> Page:
     return page
 
 
-def open_page(page: Page, label: str) -> float:
-    """Seconds from the sidebar click until the page is fully drawn."""
+def open_page(page: Page, label: str, path: str | None = None) -> float:
+    """Seconds from the sidebar click until the page (at `path`, where known) is fully drawn."""
     runs = page.evaluate("() => window.__runs.length")
+    before = page.evaluate(TITLE)
     started = time.perf_counter()
     page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=label, exact=True).click()
-    _drawn(page, runs)
+    _drawn(page, runs, path=path, before=before)
     return time.perf_counter() - started
 
 
@@ -211,14 +221,14 @@ def pages_of(browser: Browser, database: Path, user: str) -> tuple[dict[str, tup
         cold, warm, cpu = {}, {}, 0.0
         for path, label in PAGES[1:] + PAGES[:1]:
             before = _cpu_seconds(pid)
-            cold[path] = open_page(page, label) if path != "tiers" else None
+            cold[path] = open_page(page, label, path) if path != "tiers" else None
             if path == "overview":
                 cpu = _cpu_seconds(pid) - before
             if failures(log):
                 detail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-40:]
                 raise RuntimeError(f"the {label} page failed as the {user}; the server logged:\n" + "\n".join(detail))
         for path, label in PAGES[1:] + PAGES[:1]:
-            warm[path] = open_page(page, label)
+            warm[path] = open_page(page, label, path)
         page.close()
     return {path: (cold[path], warm[path]) for path, _ in PAGES}, cpu
 
