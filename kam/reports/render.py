@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
+import base64
+import contextlib
 import os
 import shutil
-import subprocess
 import tempfile
-from collections.abc import Coroutine, Sequence
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -19,6 +22,10 @@ from kam.i18n import _
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 # Seconds Chromium may take for all the charts, or for one PDF, before the brief goes without.
 TIMEOUT = 120
+# Seconds a Chromium stays running after its last drawing (it holds some 100 MB meanwhile).
+IDLE_SECONDS = 600
+# Seconds Chromium may take to close.
+STOP_SECONDS = 10
 T = TypeVar("T")
 
 
@@ -34,58 +41,154 @@ def find_browser(configured: str = "") -> str | None:
     return next((found for name in BROWSERS if (found := shutil.which(name))), None)
 
 
-def _run(coroutine: Coroutine[Any, Any, T]) -> T:
-    """Run a coroutine to the end from synchronous code, also where a loop is already running."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coroutine)
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
+class _Chromium:
+    """One Chromium (kaleido's) kept running on a thread of its own, for chart pictures and PDFs.
+
+    Starting Chromium takes one to three seconds, more than drawing a brief's charts or printing it;
+    kept running, a second download waits only for its own work. It closes after IDLE_SECONDS
+    without work, after any failure (the next call starts a new one), and when the process ends.
+    """
+
+    def __init__(self, browser: str) -> None:
+        self.browser = browser
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._renderer: Any = None
+        self._idle: threading.Timer | None = None
+
+    def call(self, work: Callable[[Any], Coroutine[Any, Any, T]]) -> T:
+        """work(renderer) run on the running Chromium (started if needed), within TIMEOUT seconds."""
+        with self._lock:
+            if self._idle is not None:
+                self._idle.cancel()
+            try:
+                if self._renderer is not None and self._renderer.subprocess.poll() is not None:
+                    self._stop()  # it ended on its own (killed, crashed): start another
+                if self._renderer is None:
+                    self._start()
+                return self._submit(work(self._renderer))
+            except BaseException:
+                self._stop()
+                raise
+            finally:
+                if self._renderer is not None:
+                    self._idle = threading.Timer(IDLE_SECONDS, self.close)
+                    self._idle.daemon = True
+                    self._idle.start()
+
+    def close(self) -> None:
+        """Stop the browser and its thread, if running."""
+        with self._lock:
+            self._stop()
+
+    def _start(self) -> None:
+        import kaleido  # imported here: the brief without charts must work where it cannot start
+
+        self._loop = asyncio.new_event_loop()
+        threading.Thread(target=self._loop.run_forever, name="kam-chromium", daemon=True).start()
+        # MathJax off, so that nothing is fetched from the internet.
+        renderer = kaleido.Kaleido(n=1, mathjax=False, path=self.browser, timeout=TIMEOUT)
+        self._submit(renderer.open())
+        self._renderer = renderer
+
+    def _submit(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        assert self._loop is not None
+        future = asyncio.run_coroutine_threadsafe(asyncio.wait_for(coroutine, TIMEOUT), self._loop)
+        try:
+            return future.result(TIMEOUT + 5)
+        except BaseException:
+            future.cancel()
+            raise
+
+    def _stop(self) -> None:
+        renderer, loop = self._renderer, self._loop
+        self._renderer = self._loop = None
+        if loop is None:
+            return
+        if renderer is not None:
+            with contextlib.suppress(Exception):
+                asyncio.run_coroutine_threadsafe(renderer.close(), loop).result(STOP_SECONDS)
+        loop.call_soon_threadsafe(loop.stop)
 
 
-async def _pngs(figures: Sequence[go.Figure], browser: str, width: int, scale: float) -> list[bytes]:
-    import kaleido  # imported here: the brief without charts must work where it cannot start
+_browsers: dict[str, _Chromium] = {}
+_browsers_lock = threading.Lock()
+# Chart pictures by what they show: the same figures (same data, scope and language) are not drawn twice.
+_pictures: OrderedDict[tuple, bytes] = OrderedDict()
+PICTURES_KEPT = 48
+_pictures_lock = threading.Lock()
 
-    # One browser draws every chart; MathJax off, so that nothing is fetched from the internet.
-    async with kaleido.Kaleido(n=1, mathjax=False, path=browser, timeout=TIMEOUT) as renderer:
-        return [
-            await renderer.calc_fig(
-                fig, opts={"format": "png", "width": width, "height": fig.layout.height or 360, "scale": scale}
-            )
-            for fig in figures
-        ]
+
+def _chromium(browser: str) -> _Chromium:
+    with _browsers_lock:
+        if browser not in _browsers:
+            _browsers[browser] = _Chromium(browser)
+        return _browsers[browser]
+
+
+@atexit.register
+def close_all() -> None:
+    """Stop every running Chromium (registered to run when the process ends)."""
+    for running in list(_browsers.values()):
+        running.close()
+
+
+async def _pngs(renderer: Any, figures: Sequence[go.Figure], width: int, scale: float) -> list[bytes]:
+    return [
+        await renderer.calc_fig(
+            fig, opts={"format": "png", "width": width, "height": fig.layout.height or 360, "scale": scale}
+        )
+        for fig in figures
+    ]
 
 
 def chart_pngs(figures: Sequence[go.Figure], browser: str, width: int = 680, scale: float = 1.5) -> list[bytes]:
     """Each figure as a PNG of the given CSS width, drawn by one Chromium."""
+    keys = [(browser, width, scale, fig.to_json()) for fig in figures]
+    with _pictures_lock:
+        missing = [(key, fig) for key, fig in zip(keys, figures, strict=True) if key not in _pictures]
+    drawn = _draw([fig for _, fig in missing], browser, width, scale) if missing else []
+    with _pictures_lock:
+        _pictures.update((key, png) for (key, _fig), png in zip(missing, drawn, strict=True))
+        pictures = [_pictures[key] for key in keys]
+        for key in keys:
+            _pictures.move_to_end(key)
+        while len(_pictures) > PICTURES_KEPT:
+            _pictures.popitem(last=False)
+    return pictures
+
+
+def _draw(figures: list[go.Figure], browser: str, width: int, scale: float) -> list[bytes]:
     try:
-        return _run(asyncio.wait_for(_pngs(figures, browser, width, scale), TIMEOUT))
+        return _chromium(browser).call(lambda renderer: _pngs(renderer, figures, width, scale))
     except Exception as error:  # any failure of the browser leaves the brief with its tables
         why = _("Chromium ({browser}) could not draw the charts: {error}")
         raise RenderError(why.format(browser=browser, error=type(error).__name__)) from error
 
 
+async def _pdf(renderer: Any, page: Path) -> bytes:
+    tab = await renderer.create_tab("about:blank")
+    try:
+        await tab.send_command("Page.enable")
+        loaded = tab.subscribe_once("Page.loadEventFired")
+        await tab.send_command("Page.navigate", params={"url": page.as_uri()})
+        await loaded
+        # The page size and margins come from the document's CSS @page.
+        printed = await tab.send_command(
+            "Page.printToPDF", params={"preferCSSPageSize": True, "printBackground": True, "displayHeaderFooter": False}
+        )
+        return base64.b64decode(printed["result"]["data"])
+    finally:
+        await renderer.close_tab(tab)
+
+
 def print_pdf(html: str, browser: str) -> bytes:
     """The HTML document printed to PDF by Chromium; the page size comes from the document's CSS @page."""
     with tempfile.TemporaryDirectory(prefix="kam-pdf-") as folder:
-        source, target = Path(folder) / "brief.html", Path(folder) / "brief.pdf"
+        source = Path(folder) / "brief.html"
         source.write_text(html, encoding="utf-8")
-        command = [
-            browser,
-            "--headless",
-            "--disable-gpu",
-            "--no-pdf-header-footer",
-            f"--user-data-dir={Path(folder) / 'profile'}",
-            f"--print-to-pdf={target}",
-            source.as_uri(),
-        ]
-        if hasattr(os, "geteuid") and os.geteuid() == 0:
-            # Chromium refuses to run its sandbox as root (containers, CI).
-            command.insert(1, "--no-sandbox")
         try:
-            subprocess.run(command, capture_output=True, timeout=TIMEOUT, check=True)
-            return target.read_bytes()
-        except (OSError, subprocess.SubprocessError) as error:
+            return _chromium(browser).call(lambda renderer: _pdf(renderer, source))
+        except Exception as error:
             why = _("Chromium ({browser}) could not print the PDF: {error}")
             raise RenderError(why.format(browser=browser, error=type(error).__name__)) from error
