@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import html
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -45,6 +45,10 @@ from kam.store import db
 
 # Rows of each attention list the brief shows; its heading gives the full count.
 TOP = 10
+
+# How the brief gets a metric's result: compute(metric, scope, **options). The dashboard passes one that reads
+# the results its pages share; without one (the mail job, the command line) each metric queries con directly.
+Compute = Callable[..., Any]
 
 STYLE = """
 @page { size: A4; margin: 14mm 12mm; }
@@ -144,14 +148,24 @@ def filters_text(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[str]:
     return lines
 
 
-def figures(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[go.Figure]:
+def direct(con: duckdb.DuckDBPyConnection) -> Compute:
+    """A compute that calls each metric on con."""
+
+    def compute(metric: Callable[..., Any], scope: Scope, **options: Any) -> Any:
+        return metric(con, scope, **options)
+
+    return compute
+
+
+def figures(con: duckdb.DuckDBPyConnection, scope: Scope, compute: Compute | None = None) -> list[go.Figure]:
     """The brief's charts, each kept below the height of a third of an A4 page."""
+    compute = compute or direct(con)
     return [
-        charts.tier_counts(tiers.tier_distribution(con, scope)).update_layout(height=300),
+        charts.tier_counts(compute(tiers.tier_distribution, scope)).update_layout(height=300),
         charts.share_by(
-            visits.visit_coverage(con, scope, by="tier"), "tier", "coverage", _("Visit coverage"), _("Tier"), "tier"
+            compute(visits.visit_coverage, scope, by="tier"), "tier", "coverage", _("Visit coverage"), _("Tier"), "tier"
         ).update_layout(height=300),
-        charts.revenue_by_month(revenue.revenue_by_month(con, scope)).update_layout(height=300),
+        charts.revenue_by_month(compute(revenue.revenue_by_month, scope)).update_layout(height=300),
     ]
 
 
@@ -160,7 +174,7 @@ def _png_figure(png: bytes, title: str) -> str:
     return f'<figure><img alt="{html.escape(title)}" src="data:image/png;base64,{data}"></figure>'
 
 
-def _charts(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
+def _charts(con: duckdb.DuckDBPyConnection, scope: Scope, compute: Compute) -> str:
     browser = render.find_browser(scope.policy.browser_path)
     if browser is None:
         where = scope.policy.browser_path or _("chromium on the server's PATH")
@@ -168,7 +182,7 @@ def _charts(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
             "Charts left out: no Chromium on the server to draw them ({where} not found). The tables carry the figures."
         ).format(where=where)
         return f"<p class=note>{html.escape(note)}</p>"
-    drawn = figures(con, scope)
+    drawn = figures(con, scope, compute)
     try:
         pngs = render.chart_pngs(drawn, browser)
     except render.RenderError as failed:
@@ -178,18 +192,23 @@ def _charts(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
 
 
 def weekly_brief(
-    con: duckdb.DuckDBPyConnection, scope: Scope, made: datetime | None = None, language: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    made: datetime | None = None,
+    language: str | None = None,
+    *,
+    compute: Compute | None = None,
 ) -> str:
     """The brief as a complete, static HTML document (no script; charts as embedded PNGs), in language
-    (None: the run's)."""
+    (None: the run's), its metrics got through compute (None: queried on con)."""
     with i18n.speaking(language) as spoken:
-        return _brief(con, scope, made, spoken)
+        return _brief(con, scope, made, spoken, compute or direct(con))
 
 
-def _brief(con: duckdb.DuckDBPyConnection, scope: Scope, made: datetime | None, language: str) -> str:
+def _brief(con: duckdb.DuckDBPyConnection, scope: Scope, made: datetime | None, language: str, compute: Compute) -> str:
     # The filters are in the heading, so that a filtered brief is never read as company-wide.
     title = _("Weekly brief · {filters}").format(filters=describe(scope).heading())
-    now, before = headline_figures(con, scope), headline_figures(con, scope.previous())
+    now, before = compute(headline_figures, scope), compute(headline_figures, scope.previous())
     unchanged = _("no earlier figure")
     cards = "".join(
         f"<div class=card>{html.escape(h.label)}<b>{html.escape(h.value)}</b>"
@@ -197,7 +216,7 @@ def _brief(con: duckdb.DuckDBPyConnection, scope: Scope, made: datetime | None, 
         for h in headline(now, before)
     )
     # The overview's attention lists, in its order, under its titles and through its metric calls.
-    sections = [(_(section.title), section.metric(con, scope), section.headers) for section in overview.SECTIONS]
+    sections = [(_(section.title), compute(section.metric, scope), section.headers) for section in overview.SECTIONS]
     names = dict(catalog.managers(con).select("manager_id", "name").iter_rows())
     lists = []
     for heading, frame, headers in sections:
@@ -206,7 +225,7 @@ def _brief(con: duckdb.DuckDBPyConnection, scope: Scope, made: datetime | None, 
         else:
             counted = _("{title} ({count})").format(title=heading, count=frame.height)
         lists.append(f"<h2>{html.escape(counted)}</h2>{table_html(frame.head(TOP), names, headers)}")
-    card = managers.scorecard(con, scope).select(
+    card = compute(managers.scorecard, scope).select(
         "manager_id", "name", "active_accounts", "revenue", "attainment", "visit_coverage", "sla_met_pct"
     )
     made = made or datetime.now()
@@ -224,20 +243,25 @@ def _brief(con: duckdb.DuckDBPyConnection, scope: Scope, made: datetime | None, 
         *lists,
         f"<h2>{html.escape(managers_heading)}</h2>{table_html(card, names)}",
         f"<h2>{html.escape(charts_heading)}</h2>",
-        _charts(con, scope),
+        _charts(con, scope, compute),
         "</body></html>",
     ]
     return "\n".join(parts)
 
 
 def weekly_brief_pdf(
-    con: duckdb.DuckDBPyConnection, scope: Scope, made: datetime | None = None, language: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    made: datetime | None = None,
+    language: str | None = None,
+    *,
+    compute: Compute | None = None,
 ) -> bytes:
     """The brief printed to A4 PDF by the server's Chromium; RenderError where there is none."""
     browser = render.find_browser(scope.policy.browser_path)
     if browser is None:
         raise render.RenderError(_("No Chromium on the server to print the PDF"))
-    return render.print_pdf(weekly_brief(con, scope, made, language), browser)
+    return render.print_pdf(weekly_brief(con, scope, made, language, compute=compute), browser)
 
 
 def can_print(scope: Scope) -> bool:
