@@ -141,10 +141,12 @@ row[1].metric(
     border=True,
 )
 
+# The brief is made from the results this run shares (most of its figures are on this page).
+shared = dashboard.cached_calls()
 left, right = st.columns(2)
 left.download_button(
     _("Download the weekly brief (HTML)"),
-    dashboard.made_for(user, lambda: weekly_brief(dashboard.connection(), scope)),
+    dashboard.made_for(user, lambda: weekly_brief(dashboard.connection(), scope, compute=shared)),
     file_name=describe(scope).file_name("weekly-brief", "html"),
     mime="text/html",
     icon=":material/description:",
@@ -153,7 +155,9 @@ left.download_button(
 printable = can_print(scope)
 right.download_button(
     _("Download the weekly brief (PDF, A4)"),
-    dashboard.made_for(user, lambda: weekly_brief_pdf(dashboard.connection(), scope)) if printable else b"",
+    dashboard.made_for(user, lambda: weekly_brief_pdf(dashboard.connection(), scope, compute=shared))
+    if printable
+    else b"",
     file_name=describe(scope).file_name("weekly-brief", "pdf"),
     mime="application/pdf",
     icon=":material/picture_as_pdf:",

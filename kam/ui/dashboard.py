@@ -235,6 +235,21 @@ def cached_for(version: tuple, language: str, metric: Callable[..., T], scope: S
     return _shared(_run(call_key(name, scope, version, ordered, language), ordered, language, metric, scope))
 
 
+def cached_calls() -> Callable[..., Any]:
+    """compute(metric, scope, **options) reading the shared results of this run's data version and language.
+
+    For a file made on click (the weekly brief): Streamlit makes it on a thread of its own, without
+    the run's session state, so the version and language are taken now, in the run that offers it.
+    """
+    version = st.session_state.get("data_version") or refresh_version()
+    language = i18n.language()
+
+    def compute(metric: Callable[..., T], scope: Scope, **options: Any) -> T:
+        return cached_for(version, language, metric, scope, **options)
+
+    return compute
+
+
 # The shared objects (cached results and what was derived from them) by identity, while they live.
 _shared_objects: weakref.WeakValueDictionary[int, Any] = weakref.WeakValueDictionary()
 # What was derived from a shared object, most recently used last: (build, id, arguments, language) →
