@@ -34,6 +34,9 @@ LONG_TABLE_HEIGHT = 420
 # A table with durations, past this many rows, shows one page of them at a time, the reader picking which (its
 # download keeps every row); its durations read in the unit chosen for the whole table.
 PAGE_ROWS = 500
+# Any table past this many rows shows a page at a time too: sent whole, the longest attention lists made the
+# overview's first load several megabytes.
+PAGED_ROWS = 5_000
 NO_DATA = N_("No data for these filters. Widen the period or clear a filter in the sidebar.")
 
 
@@ -214,7 +217,7 @@ def table(
     frame = named(frame)
     on_screen = dict(overrides) | dict.fromkeys(in_download_only)
     units = columns.duration_units(frame, columns.plan(frame, on_screen))
-    shown = one_page(frame, name) if units else frame
+    shown = one_page(frame, name) if units or frame.height > PAGED_ROWS else frame
     shared = dashboard.token(shown)
     if shared is not None:
         _show_shared(shared, on_screen, height, units, shown)
