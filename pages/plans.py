@@ -122,13 +122,8 @@ if plan:
     for action in listed.iter_rows(named=True):
         key = f"action_done_{action['action_id']}"
         st.session_state[key] = action["status"] == "done"
-        due = action["due_on"].isoformat() if action["due_on"] else MISSING
-        late = action["status"] == "open" and action["due_on"] is not None and action["due_on"] < scope.as_of
-        label = f"{action['description']} · {action['owner'] or MISSING} · {due}" + (
-            " · " + _("overdue") if late else ""
-        )
         st.checkbox(
-            md(label),
+            md(plans.action_line(action, scope.as_of)),
             key=key,
             on_change=form.tick_action,
             args=(user, action["action_id"], key, action["status"]),

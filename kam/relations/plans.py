@@ -8,6 +8,7 @@ the plan as saved now (Stale), so two people editing one plan never overwrite ea
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
@@ -16,7 +17,8 @@ import duckdb
 import polars as pl
 
 from kam.i18n import _
-from kam.present.columns import PLAN_STATUS_LABELS
+from kam.present.columns import ACTION_STATUS_LABELS, PLAN_STATUS_LABELS
+from kam.present.formatting import MISSING
 from kam.relations.rules import (
     ACTION_STATUSES,
     MANAGER,
@@ -334,6 +336,18 @@ def actions(con: duckdb.DuckDBPyConnection, user: Actor, plan_id: str) -> pl.Dat
         """,
         {"id": plan_id},
     )
+
+
+def action_line(action: Mapping[str, Any], as_of: date) -> str:
+    """An action as the plans page lists it: what, who, when due, and "overdue" or "dropped" where it is so
+    (a done one is ticked)."""
+    due = action["due_on"].isoformat() if action["due_on"] else MISSING
+    parts = [action["description"], action["owner"] or MISSING, due]
+    if action["status"] == "dropped":
+        parts.append(_(ACTION_STATUS_LABELS["dropped"]))
+    elif action["status"] == "open" and action["due_on"] is not None and action["due_on"] < as_of:
+        parts.append(_("overdue"))
+    return " · ".join(parts)
 
 
 def status_history(con: duckdb.DuckDBPyConnection, user: Actor, plan_id: str) -> pl.DataFrame:

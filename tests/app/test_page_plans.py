@@ -294,6 +294,13 @@ def test_every_status_on_a_chinese_plan_page_reads_in_chinese(portfolio):
     vp = vp.run()
     assert vp.caption[0].value == "状态：征求意见 · 版本 2 · 最后保存人 vp"
     assert [(c.help, c.disabled) for c in vp.checkbox] == [("未完成", False), ("已完成", False), ("已放弃", True)]
+    # On a phone there is no tooltip: a dropped action says so in its line (a done one is ticked).
+    assert actions(vp) == [
+        "open one · 王伟 · 2026-09-01",
+        "done one · 王伟 · 2026-09-02",
+        "dropped one · 王伟 · 2026-09-03 · 已放弃",
+    ]
+    assert [c.value for c in vp.checkbox] == [False, True, False]
     assert [b.label for b in vp.button if b.key and b.key.startswith("move-")] == ["改为草稿", "改为已批准"]
     [history] = [t for t in vp.dataframe if "changed_by" in t.value.columns]
     assert list(history.value["status"]) == ["草稿", "征求意见"]
