@@ -8,6 +8,7 @@ label, a flag as Yes / No, anything else as the text it is.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 import polars as pl
@@ -122,11 +123,14 @@ def field_name(field: str, action: str | None = None) -> str:
     return columns.column(field).label
 
 
-def value_text(field: str, value: Any, action: str | None = None) -> str:
+def value_text(field: str, value: Any, action: str | None = None, names: Mapping[str, str] | None = None) -> str:
     """One field's value as text: a code by its label (the record's own codes first: `action`, the event's), a
-    flag Yes / No, an amount with grouping, a year, quarter or id without, text as it is."""
+    flag Yes / No, an amount with grouping, a year, quarter or id without, an account's id with its name where
+    `names` has it, text as it is."""
     if value is None:
         return MISSING
+    if field == "account_id" and names and (name := names.get(str(value))):
+        return f"{name} ({value})"
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, int | float):
@@ -134,7 +138,7 @@ def value_text(field: str, value: Any, action: str | None = None) -> str:
             return str(int(value)) if float(value).is_integer() else str(value)
         return number(value, 0 if float(value).is_integer() else 2)
     if isinstance(value, list):
-        return _("; ").join(value_text(field, item, action) for item in value)
+        return _("; ").join(value_text(field, item, action, names) for item in value) or MISSING
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     own = RECORD_CODES.get((action or "").split(".")[0], {}).get(field)
@@ -158,16 +162,18 @@ def _line(field: str, text: str, action: str | None) -> str:
     return _("{field}: {value}").format(field=field_name(field, action), value=text) if field else text
 
 
-def change(before: str | None, after: str | None, action: str | None = None) -> str:
+def change(
+    before: str | None, after: str | None, action: str | None = None, names: Mapping[str, str] | None = None
+) -> str:
     """What an event changed, from its stored records: 'Status: Open → Done' for each field that differs; every
-    field of a record added (or removed) with its value."""
+    field of a record added (or removed) with its value; names: accounts' names by id."""
     old, new = _record(before), _record(after)
     if old is None and new is None:
         return MISSING
     if old is None or new is None:
         kept = old if new is None else new
         return _("; ").join(
-            _line(field, value_text(field, value, action), action)
+            _line(field, value_text(field, value, action, names), action)
             for field, value in kept.items()
             if field not in BOOKKEEPING
         )
@@ -176,7 +182,8 @@ def change(before: str | None, after: str | None, action: str | None = None) -> 
         was, now = old.get(field), new.get(field)
         if was == now or field in BOOKKEEPING:
             continue
-        lines.append(_line(field, value_text(field, was, action) + ARROW + value_text(field, now, action), action))
+        shown = value_text(field, was, action, names) + ARROW + value_text(field, now, action, names)
+        lines.append(_line(field, shown, action))
     return _("; ").join(lines) if lines else MISSING
 
 
@@ -198,7 +205,10 @@ def audit_log(events: pl.DataFrame) -> pl.DataFrame:
     """The audit log with each target read as what it is and what each event changed as it reads (`changed`)
     after it; the stored records kept beside it."""
     actions = events["action"] if "action" in events.columns else [None] * events.height
-    changed = [change(b, a, act) for b, a, act in zip(events["before"], events["after"], actions, strict=True)]
+    names = {}
+    if {"target_account", "target_name"} <= set(events.columns):
+        names = dict(events.select("target_account", "target_name").drop_nulls().unique().iter_rows())
+    changed = [change(b, a, act, names) for b, a, act in zip(events["before"], events["after"], actions, strict=True)]
     shown = events.with_columns(pl.Series("changed", changed, dtype=pl.String))
     if all(name in events.columns for name in ("target", *TARGET_OF)):
         targets = [

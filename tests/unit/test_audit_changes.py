@@ -54,6 +54,18 @@ def test_an_actions_events_read_as_what_changed(con, language, done, added):
     assert log.columns[:6] == ["event_id", "happened_at", "username", "action", "target", "changed"]
 
 
+@pytest.mark.parametrize(("language", "account"), [(ZH, "客户：甲公司 (K1)"), (EN, "Account: 甲公司 (K1)")])
+def test_a_plans_own_account_reads_with_its_name(con, language, account):
+    action_done(con)
+    with i18n.speaking(language):
+        log = changes.audit_log(audit.events(con))
+    created = dict(log.select("action", "changed").iter_rows())["plan.save"]
+    assert created.split(_SEPARATOR[language])[0] == account
+
+
+_SEPARATOR = {ZH: "；", EN: "; "}
+
+
 def test_a_change_lists_only_the_fields_that_differ_and_reads_any_other_value_as_text():
     before = json.dumps({"role": "manager", "active": True, "email": None, "locks": 2, "due_on": "2026-07-31"})
     after = json.dumps({"role": "vp", "active": False, "email": "a@b.cn", "locks": 2})
@@ -68,6 +80,8 @@ def test_a_change_lists_only_the_fields_that_differ_and_reads_any_other_value_as
         assert changes.change(None, None) == "–"
         assert changes.change(None, '"not a record"') == "not a record"
         assert changes.change(before, before) == "–"
+        # A load that confirmed no losses: an empty list reads as nothing, not as an empty string.
+        assert changes.change(None, json.dumps({"confirmed_losses": []}), "load") == "Confirmed losses: –"
 
 
 @pytest.mark.parametrize(
