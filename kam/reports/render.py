@@ -6,6 +6,7 @@ import asyncio
 import atexit
 import base64
 import contextlib
+import hashlib
 import os
 import shutil
 import tempfile
@@ -144,7 +145,7 @@ async def _pngs(renderer: Any, figures: Sequence[go.Figure], width: int, scale: 
 
 def chart_pngs(figures: Sequence[go.Figure], browser: str, width: int = 680, scale: float = 1.5) -> list[bytes]:
     """Each figure as a PNG of the given CSS width, drawn by one Chromium."""
-    keys = [(browser, width, scale, fig.to_json()) for fig in figures]
+    keys = [(browser, width, scale, hashlib.sha256(fig.to_json().encode()).digest()) for fig in figures]
     with _pictures_lock:
         missing = [(key, fig) for key, fig in zip(keys, figures, strict=True) if key not in _pictures]
     drawn = _draw([fig for _, fig in missing], browser, width, scale) if missing else []
