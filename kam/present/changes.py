@@ -8,6 +8,7 @@ label, a flag as Yes / No, anything else as the text it is.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -98,6 +99,27 @@ WHY_LABELS = {
     "expired": N_("Expired"),
     "user changed": N_("The user was changed"),
 }
+# Why a session was signed out, as the sign-in page says it; the audit log keeps it in English with its numbers
+# filled in, and reads it back in the run's language.
+SIGN_OUT_REASONS = (
+    N_("Signed out after {minutes} minutes without activity."),
+    N_("Your access to this dashboard has ended; ask an admin."),
+    N_("Your session has ended; sign in again."),
+)
+_REASON_PATTERNS = [
+    (re.compile(re.escape(reason).replace(re.escape("{minutes}"), r"(?P<minutes>\d+)")), reason)
+    for reason in SIGN_OUT_REASONS
+]
+
+
+def sign_out_reason(stored: str) -> str:
+    """A stored sign-out reason in the run's language (one it does not know as it is)."""
+    for pattern, reason in _REASON_PATTERNS:
+        if found := pattern.fullmatch(stored):
+            return _(reason).format(**found.groupdict())
+    return stored
+
+
 # A field whose codes depend on the record it is in: a contact's level and role are not a user's role ("manager"
 # is a contact's middle management and a user's account manager).
 RECORD_CODES: dict[str, dict[str, dict[str, str]]] = {
@@ -141,6 +163,8 @@ def value_text(field: str, value: Any, action: str | None = None, names: Mapping
         return _("; ").join(value_text(field, item, action, names) for item in value) or MISSING
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if field == "why" and (action or "").split(".")[0] == "sign_out":
+        return sign_out_reason(str(value))
     own = RECORD_CODES.get((action or "").split(".")[0], {}).get(field)
     if own is not None:
         label = own.get(str(value))

@@ -21,7 +21,7 @@ import streamlit as st
 
 from kam import logs
 from kam.config import settings
-from kam.i18n import N_, _
+from kam.i18n import _
 from kam.people import directory, sessions, users
 from kam.people.users import SignInError, User, UserError
 from kam.store import audit
@@ -219,18 +219,10 @@ def message() -> str | None:
     return st.session_state.get(MESSAGE)
 
 
-# Why a session was signed out, as the sign-in page says it (the audit log keeps the English).
-SIGN_OUT_REASONS = (
-    N_("Signed out after {minutes} minutes without activity."),
-    N_("Your access to this dashboard has ended; ask an admin."),
-    N_("Your session has ended; sign in again."),
-)
-
-
 def sign_out(why: str | None = None, **values: object) -> None:
     """End the session's sign-in (and the single sign-on one, where used).
 
-    why: one of SIGN_OUT_REASONS, filled in with values; the language chosen stays with the browser.
+    why: one of kam.present.changes.SIGN_OUT_REASONS, filled in with values; the language chosen stays with the browser.
     """
     user = st.session_state.pop(USER, None)
     hashed = st.session_state.get(TOKEN_HASH)

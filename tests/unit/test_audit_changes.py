@@ -108,3 +108,20 @@ def test_a_code_reads_by_the_label_of_the_record_it_is_in(language, contact, use
         assert changes.change(None, json.dumps({"level": "manager"}), "contact.create") == contact
         assert changes.change(json.dumps({"role": "vp"}), json.dumps({"role": "manager"}), "user.change") == user
         assert changes.change(None, json.dumps({"via": "directory"}), "sign_in.failed") == failed
+
+
+@pytest.mark.parametrize(
+    ("language", "idle", "ended"),
+    [
+        (ZH, "原因：30 分钟无操作，已自动退出。", "原因：您的会话已结束；请重新登录。"),
+        (EN, "Reason: Signed out after 30 minutes without activity.", "Reason: Your session has ended; sign in again."),
+    ],
+)
+def test_a_sign_outs_reason_reads_in_the_readers_language(language, idle, ended):
+    # Stored in English with its number filled in, as kam.ui.signin.sign_out writes it.
+    with i18n.speaking(language):
+        stored = json.dumps({"why": "Signed out after 30 minutes without activity."})
+        assert changes.change(None, stored, "sign_out") == idle
+        assert changes.change(None, json.dumps({"why": "Your session has ended; sign in again."}), "sign_out") == ended
+        # A reason it does not know reads as stored.
+        assert changes.change(None, json.dumps({"why": "made up"}), "sign_out").endswith("made up")
