@@ -344,7 +344,7 @@ def action_line(action: Mapping[str, Any], as_of: date) -> str:
     due = action["due_on"].isoformat() if action["due_on"] else MISSING
     parts = [action["description"], action["owner"] or MISSING, due]
     if action["status"] == "dropped":
-        parts.append(_(ACTION_STATUS_LABELS["dropped"]))
+        parts.append(_(ACTION_STATUS_LABELS[action["status"]]))
     elif action["status"] == "open" and action["due_on"] is not None and action["due_on"] < as_of:
         parts.append(_("overdue"))
     return " · ".join(parts)
