@@ -8,29 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import streamlit as st
-from streamlit.delta_generator import DeltaGenerator
 
 from kam.metrics import tiers
 from kam.reports import brief, overview, render
 from tests.apptest import start
 
 HTML_BRIEF = "Download the weekly brief (HTML)"
-
-
-@pytest.fixture
-def offered_data(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
-    """What every download button the pages lay out offers (for the brief: what makes it on click), by label."""
-    offered: dict[str, Any] = {}
-    button = DeltaGenerator.download_button
-
-    def recording(self: DeltaGenerator, label: str, data: Any, *args: Any, **options: Any) -> bool:
-        offered[label] = data
-        return button(self, label, data, *args, **options)
-
-    monkeypatch.setattr(DeltaGenerator, "download_button", recording)
-    monkeypatch.setattr(st, "download_button", lambda *args, **kwargs: recording(st._main, *args, **kwargs))
-    return offered
 
 
 def _counting(metric: Callable[..., Any], calls: dict[str, int]) -> Callable[..., Any]:

@@ -6,8 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import streamlit as st
-from streamlit.delta_generator import DeltaGenerator
 
 from kam.ui import widgets
 from tests.app.test_tables import shown
@@ -19,19 +17,12 @@ def _abc(at: Any) -> list[list[str]]:
     return shown(table)[1]
 
 
-def test_a_table_past_the_paged_length_shows_a_page_at_a_time(portfolio: Path, monkeypatch: pytest.MonkeyPatch):
+def test_a_table_past_the_paged_length_shows_a_page_at_a_time(
+    portfolio: Path, monkeypatch: pytest.MonkeyPatch, offered_data: dict[str, Any]
+):
     # Four accounts with revenue in the 12 months to 2026-06-30, ranked; past 3 rows a table shows 2 at a time.
     monkeypatch.setattr(widgets, "PAGED_ROWS", 3)
     monkeypatch.setattr(widgets, "PAGE_ROWS", 2)
-    offered: dict[str, Any] = {}
-    button = DeltaGenerator.download_button
-
-    def recording(self: DeltaGenerator, label: str, data: Any, **options: Any) -> Any:
-        offered[options.get("key") or label] = data
-        return button(self, label, data, **options)
-
-    monkeypatch.setattr(DeltaGenerator, "download_button", recording)
-    monkeypatch.setattr(st, "download_button", lambda *args, **kwargs: recording(st._main, *args, **kwargs))
     at = start("tiers", as_of="2026-06-30")
     assert [row[:2] for row in _abc(at)] == [["1", "甲公司 (K1)"], ["2", "乙公司 (K2)"]]
     # The tier distribution's three rows are not past the length: shown whole.
@@ -44,5 +35,5 @@ def test_a_table_past_the_paged_length_shows_a_page_at_a_time(portfolio: Path, m
     abc = next(box for box in pickers if box.options == ["1–2 of 4", "3–4 of 4"])
     abc.select_index(1).run()
     assert [row[:2] for row in _abc(at)] == [["3", "戊公司 (K5)"], ["4", "丙公司 (K3)"]]
-    csv = offered["download-abc-suggestion"]()
+    csv = offered_data["download-abc-suggestion"]()
     assert [line.split(",")[0] for line in csv.decode("utf-8-sig").splitlines()] == ["#", "1", "2", "3", "4"]

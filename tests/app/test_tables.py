@@ -10,8 +10,6 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 import pytest
-import streamlit as st
-from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Dataframe
 
@@ -107,19 +105,10 @@ def test_a_table_of_ages_drawn_again_from_the_cache_stays_in_place_and_follows_t
 
 
 def test_a_long_table_of_ages_shows_a_page_at_a_time_and_its_download_keeps_every_row(
-    portfolio: Path, monkeypatch: pytest.MonkeyPatch
+    portfolio: Path, monkeypatch: pytest.MonkeyPatch, offered_data: dict[str, Any]
 ):
     # The two complaints past the SLA above, one row a page: the reader picks the page; the CSV has both.
     monkeypatch.setattr(widgets, "PAGE_ROWS", 1)
-    offered: dict[str, Any] = {}
-    button = DeltaGenerator.download_button
-
-    def recording(self: DeltaGenerator, label: str, data: Any, **options: Any) -> Any:
-        offered[options.get("key") or label] = data
-        return button(self, label, data, **options)
-
-    monkeypatch.setattr(DeltaGenerator, "download_button", recording)
-    monkeypatch.setattr(st, "download_button", lambda *args, **kwargs: recording(st._main, *args, **kwargs))
     at = start("overview", as_of="2026-06-30")
     section = next(e for e in at.expander if e.label.startswith("Complaints past SLA"))
     [table] = section.dataframe
@@ -133,5 +122,5 @@ def test_a_long_table_of_ages_shows_a_page_at_a_time_and_its_download_keeps_ever
     rows.select_index(1).run()
     section = next(e for e in at.expander if e.label.startswith("Complaints past SLA"))
     assert [(row[0], row[-1]) for row in shown(section.dataframe[0])[1]] == [("C3", "1.7")]
-    csv = offered["download-open-breaches"]()
+    csv = offered_data["download-open-breaches"]()
     assert [line.split(",")[0] for line in csv.decode("utf-8-sig").splitlines()] == ["Complaint", "C2", "C3"]

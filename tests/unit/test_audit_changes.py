@@ -14,18 +14,10 @@ from kam import i18n
 from kam.people.users import User
 from kam.present import changes, columns
 from kam.relations import plans
-from kam.store import audit, db
-from tests.portfolio import build
+from kam.store import audit
 
 M1 = User("m1", "王伟", "manager", "M1")
 ZH, EN = "zh-CN", "en"
-
-
-@pytest.fixture
-def con(tmp_path):
-    connection = db.connect(build(tmp_path))
-    yield connection
-    connection.close()
 
 
 def action_done(con) -> None:

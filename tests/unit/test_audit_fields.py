@@ -14,17 +14,14 @@ import re
 from datetime import date, datetime
 from pathlib import Path
 
-import pytest
-
 import kam
 from kam import i18n
 from kam.people.users import User
 from kam.present import changes
 from kam.relations import contacts, plans, reviews, targets
-from kam.store import audit, db
+from kam.store import audit
 from kam.visits import log as visit_log
 from kam.visits.rules import VisitDraft
-from tests.portfolio import build
 
 M1 = User("m1", "王伟", "manager", "M1")
 VP = User("vp", "赵总", "vp", None)
@@ -85,13 +82,6 @@ def literal_fields() -> set[tuple[str | None, str]]:
                         keys |= _written(function, record.id)
                     found |= {(action, key) for key in keys}
     return found
-
-
-@pytest.fixture
-def con(tmp_path):
-    connection = db.connect(build(tmp_path))
-    yield connection
-    connection.close()
 
 
 def stored_fields(con) -> set[tuple[str, str]]:

@@ -10,17 +10,9 @@ from kam.people.users import User
 from kam.relations import plans
 from kam.relations.rules import MoveStale, NotAllowed
 from kam.store import db
-from tests.portfolio import build
 
 M1 = User("m1", "王伟", "manager", "M1")
 VP = User("vp", "Demo VP", "vp")
-
-
-@pytest.fixture
-def con(tmp_path):
-    connection = db.connect(build(tmp_path))
-    yield connection
-    connection.close()
 
 
 @pytest.mark.parametrize(

@@ -26,13 +26,6 @@ VP = User("vp", "Demo VP", "vp")
 ADMIN = User("admin", "Admin", "admin")
 
 
-@pytest.fixture
-def con(tmp_path):
-    connection = db.connect(build(tmp_path))
-    yield connection
-    connection.close()
-
-
 def at(day: str) -> datetime:
     return datetime.fromisoformat(day + " 10:00")
 

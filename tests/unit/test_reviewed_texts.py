@@ -17,20 +17,12 @@ from kam.relations import plans, targets
 from kam.relations.rules import ActionStale, Invalid
 from kam.reports import overview
 from kam.reports.brief import weekly_brief
-from kam.store import db
-from tests.portfolio import D, build
+from tests.portfolio import D
 
 YTD = Scope(as_of=D, start=date(2026, 1, 1), end=date(2026, 12, 31))
 M1 = User("m1", "王伟", "manager", "M1")
 VP = User("vp", "Demo VP", "vp")
 ZH, EN = "zh-CN", "en"
-
-
-@pytest.fixture
-def con(tmp_path):
-    connection = db.connect(build(tmp_path))
-    yield connection
-    connection.close()
 
 
 def overdue_action(con) -> None:
