@@ -138,7 +138,9 @@ def test_a_manager_logs_a_visit_from_the_worklist_on_a_phone(server: str, browse
         channel.locator('[role="combobox"]').click()
         page.get_by_role("option", name="Phone").click()
         page.get_by_role("button", name="Save visit").click()
-        page.get_by_text(f"Visit to {account} on").wait_for(timeout=60_000)
+        # The confirmation shows twice for a while: in the page and in a toast where the thumb is.
+        saved = page.get_by_test_id("stAlertContentSuccess").get_by_text(f"Visit to {account} on")
+        saved.wait_for(timeout=60_000)
         page.get_by_role("link", name="Back to my worklist").click()
         page.get_by_role("heading", name="My worklist").wait_for(timeout=60_000)
         _settled(page)
