@@ -141,12 +141,13 @@ row[1].metric(
     border=True,
 )
 
-# The brief is made from the results this run shares (most of its figures are on this page).
-shared = dashboard.cached_calls()
+# The brief is made from the shared results (most of its figures are on this page) of the data as it is when clicked.
 left, right = st.columns(2)
 left.download_button(
     _("Download the weekly brief (HTML)"),
-    dashboard.made_for(user, lambda: weekly_brief(dashboard.connection(), scope, compute=shared)),
+    dashboard.made_for(
+        user, lambda: dashboard.from_one_state(lambda con, compute: weekly_brief(con, scope, compute=compute))
+    ),
     file_name=describe(scope).file_name("weekly-brief", "html"),
     mime="text/html",
     icon=":material/description:",
@@ -155,7 +156,9 @@ left.download_button(
 printable = can_print(scope)
 right.download_button(
     _("Download the weekly brief (PDF, A4)"),
-    dashboard.made_for(user, lambda: weekly_brief_pdf(dashboard.connection(), scope, compute=shared))
+    dashboard.made_for(
+        user, lambda: dashboard.from_one_state(lambda con, compute: weekly_brief_pdf(con, scope, compute=compute))
+    )
     if printable
     else b"",
     file_name=describe(scope).file_name("weekly-brief", "pdf"),

@@ -184,11 +184,18 @@ def _run_entry_instead() -> None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=2000)
-def _run(key: str, _options: tuple, _language: str, _metric: Callable[..., Any], _scope: Scope) -> Any:
+def _run(
+    key: str,
+    _options: tuple,
+    _language: str,
+    _metric: Callable[..., Any],
+    _scope: Scope,
+    _con: duckdb.DuckDBPyConnection | None = None,
+) -> Any:
     # key (call_key) stands for every argument: Streamlit hashes it alone, not the scope and options.
     # One shared object per key rather than a copy per call: the pages only read what a metric returns.
     i18n.use_language(_language)
-    return _metric(connection(), _scope, **dict(_options))
+    return _metric(_con or connection(), _scope, **dict(_options))
 
 
 def call_key(name: str, scope: Scope, version: tuple, options: tuple, language: str) -> str:
@@ -230,24 +237,43 @@ def cached_for(version: tuple, language: str, metric: Callable[..., T], scope: S
     """
     if "<" in metric.__qualname__:
         raise TypeError(f"cached needs a module-level function, not {metric.__qualname__}")
+    return _cached(version, language, metric, scope, options)
+
+
+def _cached(
+    version: tuple,
+    language: str,
+    metric: Callable[..., T],
+    scope: Scope,
+    options: dict[str, Any],
+    con: duckdb.DuckDBPyConnection | None = None,
+) -> T:
     name = f"{metric.__module__}.{metric.__qualname__}"
     ordered = tuple(sorted(options.items()))
-    return _shared(_run(call_key(name, scope, version, ordered, language), ordered, language, metric, scope))
+    return _shared(_run(call_key(name, scope, version, ordered, language), ordered, language, metric, scope, con))
 
 
-def cached_calls() -> Callable[..., Any]:
-    """compute(metric, scope, **options) reading the shared results of this run's data version and language.
+def from_one_state(make: Callable[[duckdb.DuckDBPyConnection, Callable[..., Any]], T]) -> T:
+    """make(con, compute) on the data as it is now, every part of it on that one state.
 
-    For a file made on click (the weekly brief): Streamlit makes it on a thread of its own, without
-    the run's session state, so the version and language are taken now, in the run that offers it.
+    For a file made on click (the weekly brief), perhaps long after the run that offered it: a load
+    or an entry landing meanwhile, or while it is being made, would otherwise leave figures of
+    two states side by side. con reads in one transaction; compute(metric, scope, **options) gives
+    the shared results of that state's data version, computing on con what none has yet.
     """
-    version = st.session_state.get("data_version") or refresh_version()
-    language = i18n.language()
+    con = connection()
+    con.begin()
+    try:
+        version = data_version(con)
+        language = i18n.language()
 
-    def compute(metric: Callable[..., T], scope: Scope, **options: Any) -> T:
-        return cached_for(version, language, metric, scope, **options)
+        def compute(metric: Callable[..., T], scope: Scope, **options: Any) -> T:
+            return _cached(version, language, metric, scope, options, con)
 
-    return compute
+        return make(con, compute)
+    finally:
+        con.rollback()
+        con.close()
 
 
 # The shared objects (cached results and what was derived from them) by identity, while they live.
