@@ -85,14 +85,18 @@ def connection() -> duckdb.DuckDBPyConnection:
 def refresh_version() -> tuple:
     """Switch to exports published since the last run, then read the data version that keys this run's cached calls."""
     con = connection()
+    _follow(con)
+    version = data_version(con)
+    st.session_state["data_version"] = version
+    return version
+
+
+def _follow(con: duckdb.DuckDBPyConnection) -> None:
     try:
         follow(con)
     except (duckdb.Error, OSError, Busy):
         # The next run tries again; this one shows the data it has.
         errors.LOG.exception("switching to the newest exports failed")
-    version = data_version(con)
-    st.session_state["data_version"] = version
-    return version
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> tuple:
@@ -262,6 +266,7 @@ def from_one_state(make: Callable[[duckdb.DuckDBPyConnection, Callable[..., Any]
     the shared results of that state's data version, computing on con what none has yet.
     """
     con = connection()
+    _follow(con)
     con.begin()
     try:
         version = data_version(con)

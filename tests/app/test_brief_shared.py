@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from kam.ingest import bootstrap, loader
 from kam.metrics import catalog, tiers
 from kam.people.users import User
 from kam.reports import brief, overview, render
@@ -19,6 +20,7 @@ from kam.ui import dashboard
 from kam.visits import log as visit_log
 from kam.visits.rules import VisitDraft
 from tests.apptest import start
+from tests.portfolio import write_exports
 
 HTML_BRIEF = "Download the weekly brief (HTML)"
 WANG = User("wangwei", "王伟", "manager", "M1")
@@ -112,3 +114,24 @@ def test_the_brief_is_made_from_the_data_as_it_is_when_clicked_and_from_one_stat
     after = make()
     assert "<h2>A-accounts without executive ties (0)</h2>" in after
     assert coverage.format("100.0%") in _managers_table(after)
+
+
+def test_a_brief_clicked_after_a_nightly_load_gives_the_loaded_figures(
+    portfolio: Path, offered_data: dict[str, Any], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    at = start("overview", as_of="2026-06-30")
+    assert not at.exception
+    make = offered_data[HTML_BRIEF]
+    monkeypatch.setattr(render, "find_browser", lambda configured="": "/usr/bin/chromium")
+    monkeypatch.setattr(render, "chart_pngs", lambda figures, browser, **_: [b"\x89PNG stand-in"] * len(figures))
+    # Overnight, the command line loads exports with 李娜's visit to K5 (B, overdue since 03-20) on 06-29;
+    # nobody opens a page before the brief is clicked in the morning.
+    nightly = tmp_path / "nightly"
+    nightly.mkdir()
+    write_exports(
+        nightly,
+        visits=("V7,K4,M2,2026-05-01,in_person,,\n", "V7,K4,M2,2026-05-01,in_person,,\nV8,K5,M2,2026-06-29,phone,,\n"),
+    )
+    bootstrap.load_apart(portfolio, loader.folder_files(nightly), "nightly", by=None)
+    coverage = "<td>李娜 (M2)</td><td class=n>2</td><td class=n>¥900</td><td class=n>2.5%</td><td class=n>{}</td>"
+    assert coverage.format("100.0%") in _managers_table(make())
