@@ -187,6 +187,7 @@ if point:
     )
 
 st.header(_("Needs attention"))
+one_manager = user.role == "manager" or len(scope.managers) == 1
 for section in overview.SECTIONS:
     frame = dashboard.cached(section.metric, scope)
     with st.expander(
@@ -197,4 +198,6 @@ for section in overview.SECTIONS:
         if frame.is_empty():
             st.write(_("Nothing to flag."))
         else:
-            table(frame, section.download, **section.headers)
+            table(
+                frame, section.download, in_download_only=overview.off_screen(section, one_manager), **section.headers
+            )

@@ -42,6 +42,12 @@ SECTIONS = [
 ]
 
 
+def off_screen(section: Section, one_manager: bool) -> tuple[str, ...]:
+    """Columns of an attention list that only its download keeps: the manager beside each account when every
+    account is one manager's (a manager's own, or the filters name one); on a phone they push the rest aside."""
+    return ("manager_id",) if one_manager and section.metric is not attention.managers_behind_pace else ()
+
+
 def year_to_date(scope: Scope) -> Scope | None:
     """The year to date up to the scope's as-of date, shown beside a shorter period (None when it is the period)."""
     start, end = period_bounds("ytd", scope.as_of)

@@ -1,0 +1,53 @@
+"""The overview's attention lists of one manager's accounts leave out the manager column on screen, not in the CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from kam.people.users import User
+from tests.app.test_tables import shown
+from tests.apptest import VP, start
+
+WANG = User("wangwei", "王伟", "manager", "M1")
+# 王伟's complaints open at the end of 2026-06-30 past their 24 h: C2 (K1, responded after 26 h) and C3 (K2, opened
+# 06-29 08:00, no response); C1 was resolved. Open for: C2 from 06-10 10:00, 20.6 days; C3 40 h, 1.7 days.
+BREACHES = "Complaints past SLA, still open"
+
+
+def _table(at: Any, label: str) -> tuple[list[str], list[list[str]]]:
+    """The headers and cells of an attention list as the browser shows them."""
+    expander = next(e for e in at.expander if e.label.startswith(label))
+    return shown(expander.dataframe[0])
+
+
+def _headers(at: Any, label: str) -> list[str]:
+    return _table(at, label)[0]
+
+
+def _csv_header(data: Any) -> list[str]:
+    text = (data() if callable(data) else data).decode("utf-8-sig")
+    return next(csv.reader(io.StringIO(text)))
+
+
+def test_a_managers_own_lists_leave_their_name_off_the_screen_and_keep_it_in_the_download(offered_data, portfolio):
+    own = start("overview", user=WANG, as_of="2026-06-30")
+    assert not own.exception
+    assert _table(own, BREACHES) == (
+        ["Complaint", "Account", "Opened", "Category", "Severity", "Open for (days)"],
+        [
+            ["C2", "甲公司 (K1)", "2026-06-10 10:00", "服务", "medium", "20.6"],
+            ["C3", "乙公司 (K2)", "2026-06-29 08:00", "交货", "low", "1.7"],
+        ],
+    )
+    assert "Manager" in _csv_header(offered_data["download-open-breaches"])
+
+
+def test_the_vp_filtered_to_one_manager_sees_the_same_and_the_whole_company_with_the_managers(portfolio):
+    one = start("overview", user=VP, as_of="2026-06-30", manager="王伟 (M1)")
+    assert "Manager" not in _headers(one, BREACHES)
+    everyone = start("overview", user=VP, as_of="2026-06-30")
+    assert "Manager" in _headers(everyone, BREACHES)
+    # The managers behind pace are the list's subject: their column stays.
+    assert "Manager" in _headers(one, "Managers behind pace")
