@@ -14,7 +14,7 @@ from kam.present.text import markdown_text as md
 from kam.relations import export as app_export
 from kam.store import audit, backup
 from kam.ui import dashboard, language, watcher
-from kam.ui.widgets import download, table
+from kam.ui.widgets import download, file_uploader, table
 from kam.visits import export as visit_export
 
 user = dashboard.require_role("admin")
@@ -50,9 +50,7 @@ with loads:
             + (" " + _("You are a demo user: sign in as a real admin to load.") if user.username in demo_users else ""),
             icon=":material/warning:",
         )
-    files = st.file_uploader(
-        _("Export files"), type=["csv", "parquet"], accept_multiple_files=True, max_upload_size=policy.upload_max_mb
-    )
+    files = file_uploader(_("Export files"), ["csv", "parquet"], policy.upload_max_mb)
     left, right = st.columns(2)
     source, force, report = None, False, None
     # A demo admin may not load (kam.ingest.uploads refuses it too): the buttons say why.

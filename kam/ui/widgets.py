@@ -402,3 +402,28 @@ def judged_table(
         styler, hide_index=True, height=height, column_config=labels, column_order=column_order, placeholder=MISSING
     )
     download(frame, name)
+
+
+# Streamlit writes its file uploader's own texts (the button, the size limit) in English only: they are
+# hidden and the reader's are shown in their place.
+UPLOADER_STYLE = """<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{ display: none; }}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after {{ content: {button}; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {{ content: {limit}; font-size: 14px; }}
+</style>"""
+
+
+def css_string(text: str) -> str:
+    """text as a CSS string literal (for `content`): quoted, its quotes, backslashes and line ends escaped."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ").replace("<", "\\3c ")
+    return f'"{escaped}"'
+
+
+def file_uploader(label: str, types: list[str], limit_mb: int) -> list[Any]:
+    """Files picked for upload (several at once), the uploader's own texts in the reader's language."""
+    limit = _("Up to {size} MB per file · {types}").format(
+        size=number(limit_mb), types=", ".join(kind.upper() for kind in types)
+    )
+    st.html(UPLOADER_STYLE.format(button=css_string(_("Upload")), limit=css_string(limit)))
+    return st.file_uploader(label, type=types, accept_multiple_files=True, max_upload_size=limit_mb) or []

@@ -162,3 +162,37 @@ def test_a_download_is_made_on_click_in_the_readers_language(vp_in_chinese: str,
     # The revenue ranking: rank, then the account (name and id) and its tier under their Chinese headers.
     assert header.split(",")[:3] == ["#", chinese(COLUMNS["account_id"].label), chinese(COLUMNS["tier"].label)]
     assert first.split(",")[0] == "1" and rest
+
+
+# What the file uploader shows of its own, read as the reader sees it: a text hidden by the style is not seen,
+# a text the style adds after an element is.
+UPLOADER_TEXTS = """() => {
+    const zone = document.querySelector('[data-testid="stFileUploaderDropzone"]');
+    const seen = (element) => {
+        const style = getComputedStyle(element);
+        const own = style.display === 'none' || style.fontSize === '0px' ? '' : element.innerText;
+        const added = getComputedStyle(element, '::after').content;
+        return own + (added === 'none' ? '' : JSON.parse(added));
+    };
+    return [
+        seen(zone.querySelector('button [data-testid="stMarkdownContainer"] p')),
+        seen(zone.querySelector('button [data-testid="stMarkdownContainer"]')).trim(),
+        seen(zone.querySelector('[data-testid="stFileUploaderDropzoneInstructions"] span')),
+    ];
+}"""
+
+
+def test_the_admins_file_uploader_reads_in_chinese(server: str, browser: Browser):
+    """Streamlit writes the uploader's button and size limit in English: the admin reads them in Chinese."""
+    page = _open(browser, f"{server}/admin", "demo-admin", "admin-demo-2026")
+    try:
+        page.get_by_text(i18n.LANGUAGES["zh-CN"], exact=True).click()
+        page.wait_for_function("(text) => document.body.innerText.includes(text)", arg=chinese("Export files"))
+        _settled(page)
+        uploader = page.locator('[data-testid="stFileUploader"]')
+        OUTPUT.mkdir(parents=True, exist_ok=True)
+        uploader.screenshot(path=str(OUTPUT / "admin-uploader.png"))
+        # The button's own "Upload" is hidden; its Chinese is shown after it; the limit is the settings' 200 MB.
+        assert page.evaluate(UPLOADER_TEXTS) == ["", "上传", "每个文件不超过 200 MB · CSV, PARQUET"]
+    finally:
+        page.close()
