@@ -69,6 +69,7 @@ def sign_in_page() -> None:
             st.button(_("Sign in with another company account"), on_click=st.logout)
         else:
             st.button(_("Sign in with the company account"), on_click=st.login, type="primary")
+            signin.keep_link()
         return
     with st.form("sign_in"):
         st.text_input(_("User name"), key=signin.NAME, autocomplete="username")

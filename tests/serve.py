@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -40,14 +40,18 @@ def http_ok(url: str) -> None:
 
 
 @contextmanager
-def serving(env: Mapping[str, str], base: str = "") -> Iterator[str]:
-    """The server started with these environment variables added (under the base path, e.g. "kam"); yields its URL."""
-    port = free_port()
+def serving(
+    env: Mapping[str, str], base: str = "", options: Sequence[str] = (), port: int | None = None
+) -> Iterator[str]:
+    """The server started with these environment variables added (under the base path, e.g. "kam"), with more of
+    Streamlit's command-line options and on a given port if need be; yields its URL."""
+    port = port or free_port()
     process = subprocess.Popen(
         [
             sys.executable, "-m", "streamlit", "run", str(ROOT / "server.py"),
             "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
             *(["--server.baseUrlPath", base] if base else []),
+            *options,
         ],
         cwd=ROOT,
         env=os.environ | dict(env),

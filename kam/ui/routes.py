@@ -25,6 +25,9 @@ from kam.people import sessions
 from kam.store import db
 from kam.ui import dashboard
 
+# Where a single sign-on began (kam.ui.signin.keep_link): the provider sends the browser back to the start page.
+LINK_COOKIE = "kam_link"
+
 
 def base_path() -> str:
     """Streamlit's server.baseUrlPath as a path prefix: "" or "/kam"."""
@@ -69,6 +72,9 @@ async def session_cookie(request: Request) -> Response:
     token = sessions.redeem(request.query_params.get("grant"))
     response = RedirectResponse(safe_next(request.query_params.get("next")), status_code=303)
     response.headers["Cache-Control"] = "no-store"
+    if LINK_COOKIE in request.cookies:
+        # The address a single sign-on kept (kam.ui.signin.keep_link) has served its turn.
+        response.delete_cookie(LINK_COOKIE, path=_cookie_path(), samesite="lax", secure=_secure(request))
     if token is None:
         logs.event("WARNING", "session.grant_refused", source=request.client.host if request.client else None)
         return response

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from datetime import datetime, timedelta
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, unquote, urlencode
 
 import streamlit as st
 
@@ -38,6 +38,10 @@ CURRENT, NEW_PASSWORD, REPEAT = "current_password", "new_password", "new_passwor
 # The hash of this session's stay-signed-in token; the grant the page still has to hand to the
 # cookie route; set when the browser should drop its cookie (after the sign-out button).
 TOKEN_HASH, GRANT, LEAVING = "session_token_hash", "session_grant", "session_leaving"
+# The page a single sign-on began on: the browser leaves for the provider and comes back to the start
+# page, so the address (with a link's filters) waits in a cookie, and in the session once signed in.
+RETURN_TO = "sign_in_return_to"
+LINK_SECONDS = 15 * 60
 
 
 def single_sign_on() -> bool:
@@ -118,10 +122,11 @@ def hand_over() -> bool:
     (Streamlit's test harness) there is nowhere to go: the grant is dropped.
     """
     grant, leaving = st.session_state.pop(GRANT, None), st.session_state.pop(LEAVING, None)
+    back = st.session_state.pop(RETURN_TO, None) or _here()
     if not isinstance(st.context.url, str):
         return False
     if grant:
-        _go(f"{routes.base_path()}/auth/session?grant={quote(grant)}&next={quote(_here())}")
+        _go(f"{routes.base_path()}/auth/session?grant={quote(grant)}&next={quote(back)}")
         return True
     if leaving:
         _go(f"{routes.base_path()}/auth/signout")
@@ -138,9 +143,30 @@ def _here() -> str:
 
 
 def _go(url: str) -> None:
-    # The address as a JSON string, with "<" escaped so that it cannot end the script element.
-    target = json.dumps(url).replace("<", "\\u003c")
-    st.html(f"<script>window.location.replace({target});</script>", unsafe_allow_javascript=True)
+    st.html(f"<script>window.location.replace({_script_string(url)});</script>", unsafe_allow_javascript=True)
+
+
+def _script_string(text: str) -> str:
+    # A JSON string, with "<" escaped so that it cannot end the script element.
+    return json.dumps(text).replace("<", "\\u003c")
+
+
+def keep_link() -> None:
+    """Keep this page's address (a link's filters with it) for the end of a single sign-on that starts here."""
+    if not isinstance(st.context.url, str):
+        return
+    attributes = f"; path={routes.base_path()}/; max-age={LINK_SECONDS}; samesite=lax"
+    st.html(
+        f"<script>document.cookie = {_script_string(routes.LINK_COOKIE + '=')} + "
+        f"encodeURIComponent({_script_string(_here())}) + {_script_string(attributes)} + "
+        "(location.protocol === 'https:' ? '; secure' : '');</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
+def _kept_link() -> str | None:
+    kept = st.context.cookies.get(routes.LINK_COOKIE)
+    return unquote(kept) if isinstance(kept, str) and kept else None
 
 
 def refused_by_single_sign_on() -> bool:
@@ -163,6 +189,7 @@ def _sign_in_by_email(email: str | None, verified: object) -> None:
         _refuse(email, why, _("{email} has no access to this dashboard; ask an admin.").format(email=email))
         return
     audit.record_alone(con, user.username, "sign_in", user.username, after={"via": "single sign-on"})
+    st.session_state[RETURN_TO] = _kept_link()
     _start(replace(user, must_change_password=False))
     st.session_state[BY_SSO] = True
     _begin(user, "single sign-on")
