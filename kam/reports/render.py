@@ -7,7 +7,9 @@ import atexit
 import base64
 import contextlib
 import hashlib
+import itertools
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from kam.i18n import _
 
@@ -134,10 +137,40 @@ def close_all() -> None:
         running.close()
 
 
+# Pictures are drawn with plotly's own white template. Importing Streamlit makes its template plotly's
+# default: colours that are placeholders (#000001, …) its front end fills in, near-black anywhere else
+# (plotly express writes them into the traces), and axes that make no room for their labels.
+PICTURE_TEMPLATE = "plotly_white"
+
+
+def _placeholder_colours() -> dict[str, str]:
+    """Streamlit's placeholder colours, each with the colour the pictures' template has in its place."""
+    if "streamlit" not in pio.templates:
+        return {}
+    placeholders, colours = pio.templates["streamlit"].layout, pio.templates[PICTURE_TEMPLATE].layout
+    pairs = zip(placeholders.colorway, itertools.cycle(colours.colorway))
+    for kind in ("sequential", "diverging"):
+        scale = [colour for _, colour in placeholders.colorscale[kind]]
+        theirs = [colour for _, colour in colours.colorscale[kind]]
+        pairs = itertools.chain(
+            pairs, ((p, theirs[round(i * (len(theirs) - 1) / (len(scale) - 1))]) for i, p in enumerate(scale))
+        )
+    return {placeholder.lower(): colour for placeholder, colour in pairs}
+
+
+def _for_picture(fig: go.Figure) -> go.Figure:
+    """A copy of fig in the pictures' template and colours (fig itself may be on a page, in Streamlit's)."""
+    text = fig.to_json()
+    for placeholder, colour in _placeholder_colours().items():
+        text = re.sub(f'"{placeholder}"', f'"{colour}"', text, flags=re.IGNORECASE)
+    return pio.from_json(text).update_layout(template=PICTURE_TEMPLATE)
+
+
 async def _pngs(renderer: Any, figures: Sequence[go.Figure], width: int, scale: float) -> list[bytes]:
     return [
         await renderer.calc_fig(
-            fig, opts={"format": "png", "width": width, "height": fig.layout.height or 360, "scale": scale}
+            _for_picture(fig),
+            opts={"format": "png", "width": width, "height": fig.layout.height or 360, "scale": scale},
         )
         for fig in figures
     ]

@@ -87,3 +87,28 @@ def test_the_pdf_is_printed_by_the_running_chromium():
     pdf = render.print_pdf("<!DOCTYPE html><meta charset=utf-8><style>@page{size:A4}</style><h1>周报</h1>", CHROMIUM)
     assert pdf.startswith(b"%PDF")
     assert _running_pid() == pid
+
+
+def test_a_picture_has_the_colours_and_the_axis_labels_that_a_page_shows(monkeypatch):
+    # Importing Streamlit makes its own template plotly's default: placeholder colours (#000001, …) that its
+    # front end fills in, and axes that make no room for their labels.
+    import io
+
+    import plotly.express as px
+    import plotly.io as pio
+    import streamlit  # noqa: F401
+    from PIL import Image
+
+    monkeypatch.setattr(pio.templates, "default", "streamlit")
+    # Plotly express writes the default template's first colour into the bar.
+    tall = px.bar(x=["A"], y=[150_000], height=200).update_layout(margin={"l": 10, "r": 10, "b": 10})
+    [png] = render.chart_pngs([tall], CHROMIUM, width=300, scale=1)
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    # The bar, in the middle of the picture, in plotly's first colour (#636efa), not near-black.
+    assert image.getpixel((170, 120)) == (0x63, 0x6E, 0xFA)
+    # The tick labels ("150k" …) are drawn whole in a margin made for them: dark pixels in it, none cut at the
+    # picture's left edge.
+    inked = [x for x in range(60) if any(sum(image.getpixel((x, y))) < 450 for y in range(200))]
+    assert inked and min(inked) > 5
+    # The figure itself (a page may be showing it) keeps its template.
+    assert tall.layout.template.layout.colorway[0] == tall.data[0].marker.color == "#000001"
