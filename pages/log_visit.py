@@ -1,7 +1,5 @@
 """Log a visit: the form an account manager fills in right after seeing a customer, and their recent visits."""
 
-from datetime import date
-
 import streamlit as st
 
 from kam.i18n import _
@@ -43,11 +41,11 @@ with st.form("visit", enter_to_submit=False):
         _("Account"), list(labels), format_func=labels.get, key="visit_account", placeholder=_("Type a name or id")
     )
     field_error("account_id")
+    # No min_value or max_value: the browser would mark a date outside them red and keep sending the one
+    # before (today), which the save would then store; the rules refuse it at the field instead.
     st.date_input(
         _("Date of the visit"),
         key="visit_date",
-        min_value=visit_form.earliest_visit_date(policy),
-        max_value=date.today(),
         help=_("Today or up to {days} days back").format(days=policy.visit_max_age_days),
     )
     field_error("visit_date")
@@ -84,7 +82,7 @@ with st.form("visit", enter_to_submit=False):
     field_error("notes")
     st.text_input(_("Next step"), key="visit_next_step")
     field_error("next_step")
-    st.date_input(_("Date of the next step"), key="visit_next_date", min_value=visit_form.earliest_visit_date(policy))
+    st.date_input(_("Date of the next step"), key="visit_next_date")
     field_error("next_date")
     st.multiselect(
         _("Credit warning signs seen"),

@@ -9,13 +9,12 @@ and leaves a confirmation. One visit id per filled-in form makes a double submit
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import polars as pl
 import streamlit as st
 
-from kam.config import Settings
 from kam.i18n import _
 from kam.present.text import markdown_text
 from kam.ui import dashboard, language
@@ -39,8 +38,6 @@ KEYS = {
     "contact_ids": "visit_contacts",
 }
 ERRORS, SAVED, VISIT_ID, EDITING = "visit_errors", "visit_saved", "visit_form_id", "visit_editing"
-# The date of the visit being changed, as stored: a change may keep it however old it is.
-EDITED_DATE = "visit_edited_date"
 # Set by a refused save, for the run right after it only.
 REFUSED = "visit_refused"
 
@@ -62,14 +59,6 @@ def _empty(field: str) -> Any:
     """What a field holds in a new form: today's date for the visit, nothing elsewhere."""
     defaults = {"visit_date": date.today(), "executive": False, "warning_signs": [], "contact_ids": []}
     return defaults.get(field, "" if field in ("purpose_other", "met_with", "notes", "next_step") else None)
-
-
-def earliest_visit_date(policy: Settings) -> date:
-    """The first day the visit date field offers: the oldest a visit may be logged for, or the
-    stored date of the visit being changed when that is older."""
-    earliest = date.today() - timedelta(days=policy.visit_max_age_days)
-    kept = st.session_state.get(EDITED_DATE) if st.session_state.get(EDITING) else None
-    return min(earliest, kept) if kept else earliest
 
 
 def draft() -> VisitDraft:
@@ -104,7 +93,6 @@ def _clear() -> None:
     st.session_state[VISIT_ID] = visit_log.new_visit_id()
     st.session_state.pop(ERRORS, None)
     st.session_state.pop(EDITING, None)
-    st.session_state.pop(EDITED_DATE, None)
 
 
 @language.speaking
@@ -142,7 +130,6 @@ def start_edit(user: Author, visit_id: str) -> None:
     for field, value in vars(visit_rules.draft_of(stored)).items():
         st.session_state[KEYS[field]] = list(value) if field in ("warning_signs", "contact_ids") else value
     st.session_state[EDITING] = visit_id
-    st.session_state[EDITED_DATE] = stored["visit_date"]
     st.session_state.pop(ERRORS, None)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import Browser, Page
@@ -146,6 +147,38 @@ def test_a_manager_logs_a_visit_from_the_worklist_on_a_phone(server: str, browse
         _settled(page)
         assert not any(f"({account})" in option for option in _options(page, "Log a visit to"))
         assert page.locator('[data-testid="stException"]').count() == 0
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize(
+    ("days", "refusal"),
+    [(30, "The visit date cannot be in the future."), (-60, "Visits more than 30 days ago cannot be logged")],
+    ids=["future", "too-old"],
+)
+def test_a_visit_date_typed_out_of_range_is_refused_at_the_field_not_saved_as_today(
+    server: str, browser: Browser, days: int, refusal: str
+):
+    typed = date.today() + timedelta(days=days)
+    page = _open(browser, f"{server}/log_visit", "m01", "m01-demo-2026", viewport={"width": 390, "height": 844})
+    try:
+        page.get_by_role("heading", name="Log a visit").wait_for(timeout=60_000)
+        _settled(page)
+        # The field is one segment per part of the date (year, month, day), each typed in turn.
+        field = page.get_by_role("group", name="Date of the visit", exact=True)
+        field.get_by_role("spinbutton").first.click()
+        page.keyboard.type(f"{typed:%Y%m%d}")
+        page.keyboard.press("Escape")
+        _settled(page)
+        channel = page.locator('[data-testid="stSelectbox"]').filter(has_text="Channel")
+        channel.locator('[role="combobox"]').click()
+        page.get_by_role("option", name="Phone").click()
+        page.get_by_role("button", name="Save visit").click()
+        page.get_by_text(refusal).first.wait_for(timeout=60_000)
+        _settled(page)
+        # Nothing saved (as today or at all), and the field still holds the date typed.
+        assert page.get_by_test_id("stAlertContentSuccess").count() == 0
+        assert field.inner_text().replace("\n", "").replace(" ", "") == f"{typed:%Y/%m/%d}"
     finally:
         page.close()
 
