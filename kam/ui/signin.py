@@ -109,6 +109,12 @@ def _restore_from_cookie(now: datetime) -> None:
 
 def _begin(user: User, via: str) -> None:
     """Start the stay-signed-in session of a sign-in; the page hands its grant to the cookie route."""
+    chosen = st.session_state.get(language.CHOSEN)
+    if chosen and chosen != user.language:
+        # Picked on the sign-in page: it is the user's choice, and the reload to the cookie route that
+        # follows starts a session that knows only what is kept with the user.
+        users.set_language(dashboard.connection(), user.username, chosen)
+        st.session_state[USER] = replace(st.session_state.get(USER, user), language=chosen)
     token = sessions.start(dashboard.connection(), user, via)
     st.session_state[TOKEN_HASH] = sessions.token_hash(token)
     st.session_state[GRANT] = sessions.grant(token)

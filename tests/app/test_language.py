@@ -9,6 +9,7 @@ import pytest
 from kam import config
 from kam.store import db
 from kam.ui.language import CHOSEN, SWITCH
+from tests.app.test_signin import sign_in_with
 from tests.apptest import VP, start
 
 
@@ -41,11 +42,18 @@ def test_the_switch_is_kept_with_the_user_and_follows_them(portfolio: Path):
     assert '"zh-CN"' in after
 
 
-def test_the_sign_in_page_has_the_switch_and_a_choice_there_is_not_kept(portfolio: Path):
+def test_a_choice_on_the_sign_in_page_is_kept_with_the_user_who_signs_in(portfolio: Path):
     at = start(user=None)
     assert not at.exception
     switch = at.get("button_group")[0]
     assert switch.value == "en"
     switch.set_value("zh-CN").run()
     assert at.session_state[CHOSEN] == "zh-CN"
+    # Nobody is signed in yet: nobody's choice changes.
     assert kept_language(portfolio, "vp") is None
+    # The page reloads after a sign-in (to set the session cookie), losing this session: the choice is kept
+    # with the user who signs in, so that the reloaded page speaks it.
+    signed_in = sign_in_with(at, "vp", "vp-demo-2026")
+    assert not signed_in.exception
+    assert kept_language(portfolio, "vp") == "zh-CN"
+    assert start("overview", user=VP).session_state[SWITCH] == "zh-CN"

@@ -268,3 +268,19 @@ def test_a_click_on_any_cell_of_an_account_row_or_its_tick_box_opens_the_account
             assert page.locator('[data-testid="stException"]').count() == 0, label
     finally:
         page.close()
+
+
+def test_the_language_picked_on_the_sign_in_page_is_the_one_after_signing_in(server: str, browser: Browser):
+    # m02 has chosen no language; the browser asks for English.
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    try:
+        page.goto(server, wait_until="domcontentloaded")
+        page.get_by_text("简体中文", exact=True).click(timeout=60_000)
+        page.get_by_label("用户名").fill("m02", timeout=60_000)
+        page.get_by_label("密码", exact=True).fill("m02-demo-2026")
+        page.get_by_role("button", name="登录").click()
+        page.get_by_role("heading", name="我的待办清单").wait_for(timeout=60_000)
+        _settled(page)
+        assert "My worklist" not in page.locator('[data-testid="stMain"]').inner_text()
+    finally:
+        page.close()
