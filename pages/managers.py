@@ -6,6 +6,7 @@ from kam.i18n import _
 from kam.i18n.formats import table_date
 from kam.metrics import managers
 from kam.present import charts
+from kam.present.formatting import money, number
 from kam.present.text import markdown_text
 from kam.ui import dashboard
 from kam.ui.widgets import NO_DATA, chart_with_table, figure, follow_click, judged_table, table
@@ -46,8 +47,9 @@ LABELS = {
     f.column: Number(f.heading, help=f.explained, format=f.column_format, step=0.001 if f.unit == "share" else None)
     for f in figures.values()
 }
-FORMATS = {"target": "¥{:,.0f}", "visit_target": "{:,.1f}", "overdue_receivables": "¥{:,.0f}"} | {
-    f.column: f.cell_format for f in figures.values()
+# Each cell's text, as the cards, the ranking and the download write the figure.
+FORMATS = {"target": money, "visit_target": lambda value: number(value, 1), "overdue_receivables": money} | {
+    f.column: f.text for f in figures.values()
 }
 # The judged figures first, so that they fit beside the names on a laptop screen.
 ORDER = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
@@ -12,6 +13,7 @@ from kam.i18n import _
 from kam.metrics import complaints, credit, health, relations, revenue, satisfaction, visits
 from kam.metrics.accounts import only_manager
 from kam.metrics.scope import SCOPED, Scope, run
+from kam.present.formatting import money, number, percent
 from kam.store import db
 
 
@@ -156,11 +158,16 @@ def accounts_in_scope(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFr
     return visits.as_read(listed)
 
 
-# How a figure reads: in a table cell (str.format), and as a st.column_config.NumberColumn format.
-UNIT_FORMATS = {
-    "share": ("{:.1%}", "percent"),
-    "score": ("{:.2f}", "%.2f"),
-    "money": ("¥{:,.0f}", "yen"),
+def _score(value: float | None) -> str:
+    return number(value, 2)
+
+
+# How a figure reads: its text (as cards, the ranking, the brief and the download write it), and the
+# st.column_config.NumberColumn format of a table too long to be given its text cell by cell.
+UNIT_FORMATS: dict[str, tuple[Callable[[float | None], str], str]] = {
+    "share": (percent, "percent"),
+    "score": (_score, "%.2f"),
+    "money": (money, "yen"),
 }
 
 
@@ -187,11 +194,11 @@ class Figure:
         """The table column's tooltip: the full label and the target."""
         if self.target is None:
             return self.label
-        return _("{figure}, target {target}").format(figure=self.label, target=self.cell_format.format(self.target))
+        return _("{figure}, target {target}").format(figure=self.label, target=self.text(self.target))
 
-    @property
-    def cell_format(self) -> str:
-        return UNIT_FORMATS[self.unit][0]
+    def text(self, value: float | None) -> str:
+        """A value of the figure as it reads, in the run's language: 81.8%, 4.25, ¥1,234."""
+        return UNIT_FORMATS[self.unit][0](value)
 
     @property
     def column_format(self) -> str:

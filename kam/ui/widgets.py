@@ -369,7 +369,7 @@ def judged_table(
     name: str,
     /,
     targets: dict[str, float],
-    formats: dict[str, str],
+    formats: dict[str, Callable[[Any], str]],
     labels: dict[str, Any],
     height: int | str = "auto",
     column_order: list[str] | None = None,
@@ -377,6 +377,7 @@ def judged_table(
 ) -> None:
     """A table whose figures are coloured against their targets, with a CSV download under it.
 
+    formats: each figure's cell text (kam.present.formatting), so that a cell reads as the figure does elsewhere;
     labels: each column's label or st.column_config entry; column_order: the columns shown, in order
     (the download keeps every column); bands: columns coloured in three bands instead, by
     (good from, amber from). Past STYLED_ROWS rows: no colours, a fixed height, and the figures
@@ -399,9 +400,27 @@ def judged_table(
     for column, (good, warn) in (bands or {}).items():
         styler = styler.map(_banded(good, warn), subset=[column])
     st.dataframe(
-        styler, hide_index=True, height=height, column_config=labels, column_order=column_order, placeholder=MISSING
+        styler,
+        hide_index=True,
+        height=height,
+        column_config=_texts_kept(labels, formats),
+        column_order=column_order,
+        placeholder=MISSING,
     )
     download(frame, name)
+
+
+def _texts_kept(labels: Mapping[str, Any], formats: Mapping[str, Any]) -> dict[str, Any]:
+    """The column settings without the number format of the columns the Styler writes: the grid prefers a format
+    to the Styler's text, and formats in the browser after cutting the value to its step's decimals (a share of
+    0.22099 with step 0.001 read 22.0% beside a card's 22.1%)."""
+    kept = {}
+    for name, entry in labels.items():
+        options = entry.get("type_config") if isinstance(entry, Mapping) else None
+        if name in formats and isinstance(options, Mapping) and options.get("type") == "number":
+            entry = {**entry, "type_config": {**options, "format": None, "step": None}}
+        kept[name] = entry
+    return kept
 
 
 # Streamlit writes its file uploader's own texts (the button, the size limit) in English only: they are

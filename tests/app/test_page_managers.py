@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 import pandas as pd
 import polars as pl
 import pytest
+from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
 from kam import config
@@ -18,9 +20,11 @@ from kam.metrics.filters import Filters
 from kam.metrics.scope import Scope
 from kam.people.users import User
 from kam.present.columns import id_of
+from kam.present.formatting import percent
 from kam.reports.snapshot import kpi_snapshot
 from kam.store import db
-from tests.apptest import start
+from kam.ui.language import CHOSEN
+from tests.apptest import app, start
 from tests.portfolio import D, build
 
 YTD = Scope(as_of=D, start=date(2026, 1, 1), end=date(2026, 12, 31))
@@ -317,3 +321,41 @@ def test_a_long_scorecard_goes_without_cell_colours(portfolio: Path, monkeypatch
     assert [row["manager_id"] for row in scorecard_shown(at)] == ["M1", "M2", "M3"]
     # Formatted by the grid past STYLED_ROWS: the share is held as shown, 22.1 % (the grid would cut 22.099…%).
     assert scorecard_shown(at)[0]["attainment"] == 0.221
+
+
+def grid_text(at: AppTest, column: str) -> list[str]:
+    """What the browser's grid writes in each cell of the scorecard's column `column`.
+
+    Streamlit's grid writes a number column's cells from the Styler's text only when the column's configuration
+    sets no format; with one it formats the value itself, first cutting it to the decimals of its step (a share of
+    0.22099 with step 0.001 reads 22.0%). The text is then not the one kam writes.
+    """
+    element = at.dataframe[0]
+    config = json.loads(element.proto.columns).get(column, {})
+    options = config.get("type_config", config)
+    assert options.get("format") is None, (
+        f"{column}: formatted by the grid ({options.get('format')!r}), not as kam writes"
+    )
+    texts = dataframe_util.convert_arrow_bytes_to_pandas_df(element.proto.arrow_data.styler.display_values)
+    return list(texts[column])
+
+
+@pytest.mark.parametrize("language", ["en", "zh-CN"])
+def test_the_scorecard_reads_each_figure_as_every_other_place_writes_it(portfolio: Path, language: str):
+    at = app("managers", as_of="2026-06-30")
+    at.session_state[CHOSEN] = language
+    at.run()
+    assert not at.exception
+    # M1: 4,000 / 18,100 = 0.22099… reads 22.1% (cut to the step's decimals it read 22.0%); M2: 900 / 36,200 =
+    # 0.02486… reads 2.5% (not 2.4%); M3 has no target: –. Growth: M1 4,000 / 2,500 − 1 = 60.0%.
+    assert grid_text(at, "attainment") == ["22.1%", "2.5%", "–"]
+    assert grid_text(at, "attainment") == [
+        percent(row["attainment"], lang=language) for row in scorecard_shown(at)[:2]
+    ] + ["–"]
+    assert grid_text(at, "growth") == ["60.0%", "–", "–"]
+    # SLA met: M1 1 of 3, 33.3%; M2 2 of 2; satisfaction: M1 (4 + 2) / 2, M2 (3 + 4 + 1) / 3 = 2.666…
+    assert grid_text(at, "sla_met_pct") == ["33.3%", "100.0%", "–"]
+    assert grid_text(at, "satisfaction_mean") == ["3.00", "2.67", "–"]
+    # Money in full, as the ranking's table and the download write it: M1's 4,000 of revenue, its target 18,100.
+    assert grid_text(at, "revenue") == ["¥4,000", "¥900", "¥0"]
+    assert grid_text(at, "target")[0] == "¥18,100"
