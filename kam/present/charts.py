@@ -12,7 +12,7 @@ import polars as pl
 
 from kam.i18n import N_, _
 from kam.present.columns import BAND_LABELS, CHURN_REASON_LABELS, labelled, tier_name, value_names
-from kam.present.formatting import money, money_ticks, percent
+from kam.present.formatting import money, money_short, money_ticks, percent
 from kam.present.text import plotly_frame, plotly_text
 from kam.vocabulary import CHANNELS, SEVERITIES, TIERS
 
@@ -556,11 +556,15 @@ def receivables_ageing(buckets: pl.DataFrame) -> go.Figure:
         buckets,
         x="age_bucket",
         y="overdue_amount",
-        text_auto=",.0f",
         color_discrete_sequence=[BAD],
         labels={"age_bucket": _("Days overdue"), "overdue_amount": _("Overdue receivables")},
     )
-    fig.update_traces(hovertemplate="%{x}<br>¥%{y:,.0f}<extra></extra>")
+    # Each bar says its amount as the axis does (¥209万, not 2,093,799: Plotly's formats know no ¥ nor 万).
+    fig.update_traces(
+        text=[money_short(amount) for amount in buckets.get_column("overdue_amount")],
+        textposition="auto",
+        hovertemplate="%{x}<br>¥%{y:,.0f}<extra></extra>",
+    )
     money_axis(fig, buckets.get_column("overdue_amount").max() if buckets.height else None)
     return _finish(fig, _("Overdue receivables by age"))
 

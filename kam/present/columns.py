@@ -205,6 +205,11 @@ COLUMNS: dict[str, Column] = {
     "outstanding": Column(K.MONEY, N_("Outstanding")),
     "overdue_amount": Column(K.MONEY, N_("Overdue receivables")),
     "overdue_receivables": Column(K.MONEY, N_("Overdue receivables")),
+    # The overdue by age (kam.metrics.credit.bucket_labels): a table names each by its days where it knows them.
+    "bucket_1": Column(K.MONEY, N_("Overdue, first age band")),
+    "bucket_2": Column(K.MONEY, N_("Overdue, second age band")),
+    "bucket_3": Column(K.MONEY, N_("Overdue, third age band")),
+    "bucket_4": Column(K.MONEY, N_("Overdue, oldest age band")),
     "over_by": Column(K.MONEY, N_("Over the limit by")),
     "max_days_overdue": Column(K.COUNT, N_("Most days overdue")),
     "overdue_accounts": Column(K.COUNT, N_("Accounts overdue")),

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import polars as pl
+import pytest
 
-from kam.present import charts
+from kam import i18n
+from kam.present import charts, formatting
 
 ROOT = Path(__file__).resolve().parents[2]
 FAVICON = ROOT / "kam" / "ui" / "favicon.png"
@@ -44,3 +46,23 @@ def test_the_page_icon_is_a_bundled_png_not_an_icon_fetched_online():
     assert "page_icon=str(dashboard.FAVICON)" in app
     dashboard = (ROOT / "kam" / "ui" / "dashboard.py").read_text(encoding="utf-8")
     assert 'FAVICON = Path(__file__).with_name("favicon.png")' in dashboard
+
+
+@pytest.mark.parametrize(
+    ("language", "labels"),
+    [
+        # 2,093,799 is 209.4万, written without a decimal from 100万 on; 443,671.60 is 44.4万.
+        ("zh-CN", ["¥209万", "¥44.4万", "¥0", "¥1,200万"]),
+        ("en", ["¥2.1M", "¥443.7K", "¥0", "¥12M"]),
+    ],
+)
+def test_the_ageing_bars_are_labelled_in_money_as_their_axis_is(language: str, labels: list[str]):
+    buckets = pl.DataFrame(
+        {"age_bucket": ["1-30", "31-60", "61-90", "90+"], "overdue_amount": [2_093_799.0, 443_671.6, 0.0, 12_000_000.0]}
+    )
+    with i18n.speaking(language):
+        fig = charts.receivables_ageing(buckets)
+        assert list(fig.data[0].text) == labels
+        # The axis: ticks from money_ticks, in the same short form (¥500万 a step up to ¥1,500万; ¥5M in English).
+        assert list(fig.layout.yaxis.ticktext)[:2] == [formatting.money_short(0), formatting.money_short(5_000_000)]
+    assert fig.data[0].texttemplate in (None, "%{text}")

@@ -1,0 +1,37 @@
+"""The credit page's amounts read as money wherever they are: the largest overdue accounts' ageing columns."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kam.ui.language import CHOSEN
+from tests.app.test_page_risk import risky  # noqa: F401  (the fixture of test_risk's receivables)
+from tests.apptest import app
+
+
+@pytest.mark.parametrize(
+    ("language", "header"), [("en", "Overdue 1-30 days"), ("zh-CN", "逾期 1-30 天")], ids=["en", "zh-CN"]
+)
+def test_the_largest_overdue_accounts_age_their_debt_in_money(risky: Path, language: str, header: str):  # noqa: F811
+    at = app("credit", as_of="2026-06-30")
+    at.session_state[CHOSEN] = language
+    at.run()
+    assert not at.exception
+    largest = next(frame for frame in at.dataframe if frame.proto.id.endswith("largest-overdue"))
+    config = json.loads(largest.proto.columns)
+    row = largest.value.set_index("account_id").loc["一 (R1)"]
+    # R1 owes P3 300 (30 days overdue) and P4 400 (31 days): 700 overdue, 300 of it in 1-30 days, 400 in 31-60.
+    assert (row["overdue_amount"], row["bucket_1"], row["bucket_2"], row["bucket_3"], row["bucket_4"]) == (
+        700.0,
+        300.0,
+        400.0,
+        0.0,
+        0.0,
+    )
+    assert config["bucket_1"]["label"] == header
+    # Each age's amount reads as the overdue beside it does, ¥ and grouped: never 300.00.
+    for bucket in ("bucket_1", "bucket_2", "bucket_3", "bucket_4"):
+        assert config[bucket]["type_config"]["format"] == config["overdue_amount"]["type_config"]["format"] == "yen"
