@@ -149,6 +149,7 @@ COLUMNS: dict[str, Column] = {
     "nps_responses": Column(K.COUNT, N_("NPS answers")),
     "churned": Column(K.COUNT, N_("Churned")),
     "quantity": Column(K.COUNT, N_("Quantity")),
+    "orders": Column(K.COUNT, N_("Number of orders")),
     "days_since_visit": Column(
         K.COUNT, N_("Days since visit"), N_("Counted from the account's creation if never visited")
     ),

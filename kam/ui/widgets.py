@@ -326,7 +326,7 @@ def follow_click(key: str, value: Any) -> None:
 
 def drill(title: str, frame: pl.DataFrame, name: str, /, **overrides: Override) -> None:
     """The records behind a clicked bar or point, under the chart."""
-    st.subheader(markdown_text(f"{title} ({frame.height})"), anchor=False)
+    st.subheader(markdown_text(_("{title} ({count})").format(title=title, count=number(frame.height))), anchor=False)
     if frame.is_empty():
         st.info(_("Nothing behind this point for these filters."))
     else:

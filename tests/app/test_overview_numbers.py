@@ -1,0 +1,38 @@
+"""The overview's figures, one value one way: a clicked month's accounts, the year to date, in both languages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kam.ui.language import CHOSEN
+from tests.apptest import app
+
+
+def clicked_month(monkeypatch: pytest.MonkeyPatch, month: str) -> None:
+    """A click on that month's bar of the revenue chart (AppTest cannot click a Plotly chart)."""
+    monkeypatch.setattr(
+        "kam.ui.widgets.clickable", lambda figure, key, where=None: [month] if key == "chart-revenue-by-month" else None
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "orders"),
+    [("en", "Revenue by account, 2026-05 (1)", "Number of orders"), ("zh-CN", "各客户销售额，2026-05（1）", "订单数")],
+    ids=["en", "zh-CN"],
+)
+def test_a_clicked_month_lists_its_accounts_under_a_title_and_headers_in_the_language(
+    portfolio: Path, monkeypatch: pytest.MonkeyPatch, language: str, title: str, orders: str
+):
+    clicked_month(monkeypatch, "2026-05-01T00:00:00")
+    at = app("overview", as_of="2026-06-30")
+    at.session_state[CHOSEN] = language
+    at.run()
+    assert not at.exception
+    # May 2026: K1's O3, 3,000; K4's O7 is in April.
+    assert title in [h.value.replace("\\", "") for h in at.subheader]
+    [month] = [table for table in at.dataframe if "orders" in table.value.columns]
+    assert month.value[["account_id", "orders", "revenue"]].values.tolist() == [["甲公司 (K1)", 1, 3000.0]]
+    assert json.loads(month.proto.columns)["orders"]["label"] == orders
