@@ -113,7 +113,7 @@ if year is not None:
         ).format(
             start=table_date(year.start),
             end=table_date(year.period_end),
-            revenue=money(ytd["revenue"]["period"]),
+            revenue=money_short(ytd["revenue"]["period"]),
             attainment=percent(ytd["revenue"]["attainment"]),
             visits=percent(ytd["visit_attainment"]),
             sla=percent(ytd["complaint_sla"]["met_pct"]),

@@ -5,7 +5,7 @@ import streamlit as st
 from kam.i18n import _
 from kam.metrics import retention, risk
 from kam.present import charts, columns
-from kam.present.formatting import money, number, percent
+from kam.present.formatting import money, money_short, number, percent
 from kam.ui import dashboard
 from kam.ui.widgets import account_table, chart_with_table, figure, named
 
@@ -41,8 +41,10 @@ row = st.columns(3)
 row[0].metric(_("Accounts churned"), number(causes["accounts"].sum()), border=True)
 row[1].metric(
     _("Lost revenue"),
-    money(causes["lost_revenue"].sum()),
-    help=_("Orders of the churned accounts in the 365 days before each churned"),
+    money_short(lost := causes["lost_revenue"].sum()),
+    help=_("{amount} in all: orders of the churned accounts in the 365 days before each churned").format(
+        amount=money(lost)
+    ),
     border=True,
 )
 row[2].metric(

@@ -2,6 +2,13 @@
 
 Money, percentages, numbers and dates come from kam.i18n.formats, so that pages, downloads
 and the brief read alike in each language (¥6,840万 in Chinese, ¥68.4M in English).
+
+Money reads one way by where it stands, so that one screen never writes an amount two ways:
+- a headline figure (a metric card, the brief's cards) and money in a sentence (a caption, a
+  heading, a chart's labels and axis) in the short form, ``money_short``: ¥874万 / ¥1.2亿 in
+  Chinese, ¥8.7M in English;
+- a table cell, the tooltip of a card that gives the exact amount behind it ("¥8,742,159 in
+  all"), and every download (CSV) in full, ``money``: ¥8,742,159.
 """
 
 from __future__ import annotations
@@ -20,12 +27,12 @@ def percent(value: float | None, digits: int = 1, lang: str | None = None) -> st
 
 
 def money(value: float | None, lang: str | None = None) -> str:
-    """An amount in full: ¥68,400,000."""
+    """An amount in full, for a table cell, a card's tooltip or a download: ¥68,400,000."""
     return formats.money(value, lang)
 
 
 def money_short(value: float | None, lang: str | None = None) -> str:
-    """An amount that fits a metric card: ¥6,840万 / ¥1.2亿 (zh), ¥68.4M / ¥1.2B (en)."""
+    """An amount on a card or in a sentence: ¥6,840万 / ¥1.2亿 (zh), ¥68.4M / ¥1.2B (en)."""
     return formats.money_short(value, lang)
 
 

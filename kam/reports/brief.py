@@ -35,7 +35,7 @@ from kam.present.formatting import (
     delta_number,
     delta_points,
     delta_relative,
-    money,
+    money_short,
     number,
     percent,
 )
@@ -100,7 +100,7 @@ def headline(now: dict[str, Any], before: dict[str, Any]) -> list[Headline]:
         Headline(
             _("Satisfaction (mean 1–5)"), number(csat["mean"], 2), delta_number(csat["mean"], was_csat["mean"], 2)
         ),
-        Headline(_("Revenue"), money(sales["period"]), delta_relative(sales["period"], was_sales["period"])),
+        Headline(_("Revenue"), money_short(sales["period"]), delta_relative(sales["period"], was_sales["period"])),
         Headline(
             _("Revenue attainment"),
             percent(sales["attainment"]),

@@ -1,0 +1,39 @@
+"""The retention page's lost revenue reads as the other pages' money cards: short, its full amount in the help."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kam.ui.language import CHOSEN
+from tests.apptest import app
+from tests.conftest import deployment
+from tests.unit.test_risk import EXPORTS
+
+# R6's W1 (2025-06-01, within the year before R6 churned) of 4,202,274 instead of 300.
+LOSSES = EXPORTS | {"orders.csv": EXPORTS["orders.csv"].replace("W1,R6,2025-06-01,300,", "W1,R6,2025-06-01,4202274,")}
+
+
+@pytest.fixture
+def big_loss(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    yield from deployment(tmp_path, monkeypatch, LOSSES)
+
+
+@pytest.mark.parametrize(
+    ("language", "label", "shown"),
+    [("zh-CN", "流失收入", "¥420万"), ("en", "Lost revenue", "¥4.2M")],
+    ids=["zh-CN", "en"],
+)
+def test_lost_revenue_reads_short_with_its_full_amount_in_the_help(
+    big_loss: Path, language: str, label: str, shown: str
+):
+    at = app("retention", as_of="2026-06-30")
+    at.session_state[CHOSEN] = language
+    at.run()
+    assert not at.exception
+    # R5 lost U2 20 + U3 80, R6 W1 4,202,274: 4,202,374 (420.2374万, 4.2 million).
+    [card] = [m for m in at.metric if m.label == label]
+    assert card.value == shown
+    assert "¥4,202,374" in card.proto.help

@@ -1,0 +1,34 @@
+"""The brief's cards write money as the overview's cards do: the short form (¥874万, ¥8.7M), never in full."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from kam import i18n
+from kam.reports.brief import headline
+
+
+def figures(revenue: float) -> dict[str, Any]:
+    """Headline figures (as kam.reports.snapshot.headline_figures gives them) with this revenue in the period."""
+    return {
+        "active_accounts": {"total": 10, "A": 3, "B": 3, "C": 4},
+        "visit_coverage": {"total": 0.8},
+        "visit_attainment": 0.9,
+        "complaint_sla": {"met_pct": 0.75},
+        "satisfaction": {"mean": 4.0},
+        "revenue": {"period": revenue, "attainment": 1.0},
+        "churn_rate": 0.0,
+    }
+
+
+@pytest.mark.parametrize(("language", "shown"), [("zh-CN", "¥874万"), ("en", "¥8.7M")])
+def test_the_briefs_revenue_card_reads_as_the_overviews(language: str, shown: str):
+    # 8,742,159 is 874.2159万 (from 100万 on without a decimal), or 8.742159 million.
+    with i18n.speaking(language):
+        cards = {card.label: card for card in headline(figures(8_742_159.0), figures(4_371_079.5))}
+        revenue = cards[i18n._("Revenue")]
+    assert revenue.value == shown
+    # Twice the previous period's: +100.0%.
+    assert revenue.change == "+100.0%"
