@@ -6,7 +6,7 @@ import streamlit as st
 
 from kam.i18n import _
 from kam.i18n.formats import table_date
-from kam.metrics import attention, relations, revenue
+from kam.metrics import attention, relations, revenue, visits
 from kam.metrics.filters import describe
 from kam.present import charts
 from kam.present.formatting import delta_number, delta_points, delta_relative, money, money_short, number, percent
@@ -56,7 +56,7 @@ row[2].metric(
     _("Visit attainment"),
     percent(now["visit_attainment"]),
     delta_points(now["visit_attainment"], before["visit_attainment"]),
-    help=_("Visits made against the call plan of the period"),
+    help=visits.no_plan_reason(scope) or _("Visits made against the call plan of the period"),
     border=True,
 )
 row[3].metric(

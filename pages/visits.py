@@ -62,14 +62,9 @@ st.header(_("Call-plan attainment by manager"))
 st.caption(
     _("Visits made in the period, up to the number planned from each account's cadence, over the visits planned.")
 )
-if not visits.plans_a_visit(scope):
+if no_plan := visits.no_plan_reason(scope):
     point = None
-    st.info(
-        _(
-            "No visit is planned in a period of {days} days: an account's plan counts its whole visit cycles in the "
-            "period (A every {a} days, B {b}, C {c}). Choose a month or longer in the sidebar."
-        ).format(days=scope.days, a=cadence["A"], b=cadence["B"], c=cadence["C"])
-    )
+    st.info(no_plan)
 else:
     point = chart_with_table(
         figure(charts.share_by, attainment, "manager_id", "attainment", _("Visit attainment"), _("Manager")),

@@ -238,6 +238,17 @@ def plans_a_visit(scope: Scope) -> bool:
     return scope.days >= min(scope.policy.cadence_days.values())
 
 
+def no_plan_reason(scope: Scope) -> str | None:
+    """Why the period has no call-plan attainment (no visit planned in it) and what to choose; None if it has one."""
+    if plans_a_visit(scope):
+        return None
+    cadence = scope.policy.cadence_days
+    return _(
+        "No visit is planned in a period of {days} days: an account's plan counts its whole visit cycles in the "
+        "period (A every {a} days, B {b}, C {c}). Choose a month or longer in the sidebar."
+    ).format(days=scope.days, a=cadence["A"], b=cadence["B"], c=cadence["C"])
+
+
 def visits_against_target(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     """Per manager with an annual visit target: visits in the period up to D against the target pro-rated like revenue.
 

@@ -32,6 +32,7 @@ from kam.people.users import User
 from kam.present import charts, columns
 from kam.present.columns import Override
 from kam.present.formatting import (
+    MISSING,
     delta_number,
     delta_points,
     delta_relative,
@@ -76,13 +77,25 @@ class Headline:
     label: str
     value: str
     change: str | None
+    # Why the figure has no value, where it is known.
+    why_missing: str | None = None
+
+    @property
+    def note(self) -> str:
+        """The line under the figure: its change, else why there is no figure, else that the earlier one is missing."""
+        if self.change:
+            return self.change
+        if self.value == MISSING:
+            return self.why_missing or _("no figure for this period")
+        return _("no earlier figure")
 
 
-def headline(now: dict[str, Any], before: dict[str, Any]) -> list[Headline]:
-    """The overview's headline figures with their change against the previous period."""
+def headline(now: dict[str, Any], before: dict[str, Any], scope: Scope) -> list[Headline]:
+    """The overview's headline figures of the scope with their change against the previous period."""
     sla, csat, sales = now["complaint_sla"], now["satisfaction"], now["revenue"]
     was_sla, was_csat, was_sales = before["complaint_sla"], before["satisfaction"], before["revenue"]
     active, was_active = now["active_accounts"], before["active_accounts"]
+    no_plan = None if visits.plans_a_visit(scope) else _("no visit planned in {days} days").format(days=scope.days)
     return [
         Headline(_("Active accounts"), number(active["total"]), delta_number(active["total"], was_active["total"])),
         Headline(_("Active A-accounts"), number(active["A"]), delta_number(active["A"], was_active["A"])),
@@ -95,6 +108,7 @@ def headline(now: dict[str, Any], before: dict[str, Any]) -> list[Headline]:
             _("Visit attainment"),
             percent(now["visit_attainment"]),
             delta_points(now["visit_attainment"], before["visit_attainment"]),
+            no_plan,
         ),
         Headline(_("Complaint SLA met"), percent(sla["met_pct"]), delta_points(sla["met_pct"], was_sla["met_pct"])),
         Headline(
@@ -209,11 +223,9 @@ def _brief(con: duckdb.DuckDBPyConnection, scope: Scope, made: datetime | None, 
     # The filters are in the heading, so that a filtered brief is never read as company-wide.
     title = _("Weekly brief · {filters}").format(filters=describe(scope).heading())
     now, before = compute(headline_figures, scope), compute(headline_figures, scope.previous())
-    unchanged = _("no earlier figure")
     cards = "".join(
-        f"<div class=card>{html.escape(h.label)}<b>{html.escape(h.value)}</b>"
-        f"<small>{html.escape(h.change or unchanged)}</small></div>"
-        for h in headline(now, before)
+        f"<div class=card>{html.escape(h.label)}<b>{html.escape(h.value)}</b><small>{html.escape(h.note)}</small></div>"
+        for h in headline(now, before, scope)
     )
     # The overview's attention lists, in its order, under its titles and through its metric calls.
     sections = [(_(section.title), compute(section.metric, scope), section.headers) for section in overview.SECTIONS]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
 from typing import Any
 
 import pytest
 
 from kam import i18n
 from kam.reports.brief import headline
+from tests.unit.test_brief import YEAR
 
 
 def figures(revenue: float) -> dict[str, Any]:
@@ -27,8 +30,26 @@ def figures(revenue: float) -> dict[str, Any]:
 def test_the_briefs_revenue_card_reads_as_the_overviews(language: str, shown: str):
     # 8,742,159 is 874.2159万 (from 100万 on without a decimal), or 8.742159 million.
     with i18n.speaking(language):
-        cards = {card.label: card for card in headline(figures(8_742_159.0), figures(4_371_079.5))}
+        cards = {card.label: card for card in headline(figures(8_742_159.0), figures(4_371_079.5), YEAR)}
         revenue = cards[i18n._("Revenue")]
     assert revenue.value == shown
     # Twice the previous period's: +100.0%.
     assert revenue.change == "+100.0%"
+
+
+@pytest.mark.parametrize(
+    ("language", "why", "first"),
+    [("en", "no visit planned in 7 days", "no earlier figure"), ("zh-CN", "7 天内无计划拜访", "无上期数据")],
+)
+def test_a_card_without_a_figure_says_why_not_that_the_earlier_one_is_missing(language: str, why: str, first: str):
+    # A week is shorter than every cadence (A 30 days): no visit is planned in it, so no attainment.
+    week = replace(YEAR, start=date(2026, 6, 24), end=date(2026, 6, 30))
+    now, before = figures(100.0) | {"visit_attainment": None}, figures(100.0) | {"visit_attainment": None}
+    with i18n.speaking(language):
+        cards = {card.label: card for card in headline(now, before, week)}
+        attainment = cards[i18n._("Visit attainment")]
+        assert (attainment.value, attainment.note) == ("–", why)
+        # A figure whose previous period has none says so.
+        first_year = figures(100.0) | {"churn_rate": 0.05}
+        churn = {card.label: card for card in headline(first_year, before | {"churn_rate": None}, week)}
+        assert churn[i18n._("Churn rate")].note == first
