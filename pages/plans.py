@@ -3,7 +3,6 @@
 import streamlit as st
 
 from kam.i18n import _
-from kam.people import users
 from kam.present import columns
 from kam.present.formatting import MISSING, money
 from kam.present.text import markdown_text as md
@@ -18,8 +17,9 @@ scope = dashboard.scope()
 con = dashboard.connection()
 
 
-def field_error(field: str) -> None:
-    if message := form.error(field):
+def field_error(field: str, where: str = "plan") -> None:
+    """The message at a field of the form `where` (plan, action) after its save was refused."""
+    if form.refused_form() == where and (message := form.error(field)):
         st.error(message, icon=":material/error:")
 
 
@@ -36,8 +36,12 @@ account_id = st.selectbox(
     format_func=lambda a: labels.get(a, a or MISSING),
     key="plan_account",
 )
+# On a phone a form's button is a screen below these messages: a toast says the outcome where the thumb is too.
 if confirmation := form.take_confirmation():
     st.success(confirmation, icon=":material/check_circle:")
+    st.toast(confirmation, icon=":material/check_circle:")
+if form.take_refusal():
+    st.toast(_("Not saved: see the messages in red."), icon=":material/error:")
 if not account_id:
     st.info(_("No account to plan for."))
     st.stop()
@@ -52,7 +56,9 @@ form.open_plan(account_id, year, plan)
 if plan:
     st.caption(
         _("Status: {status} · version {version} · last saved by {who}").format(
-            status=plans.status_label(plan["status"]), version=plan["version"], who=md(plan["updated_by"] or "")
+            status=plans.status_label(plan["status"]),
+            version=plan["version"],
+            who=md(plans.person(con, plan["updated_by"])),
         )
     )
 else:
@@ -69,8 +75,10 @@ if newer := st.session_state.get(form.PLAN_NEWER):
         st.button(_("Load the newer version into the form"), on_click=form.take_newer, width="stretch")
 
 editable = plan is None or plan["status"] in plans.EDITABLE
-sponsors = users.users(con).filter(active=True)
-sponsor_names = dict(zip(sponsors["username"], sponsors["name"], strict=True))
+sponsor_names = plans.sponsors(con)
+# A sponsor no longer among them (an admin account chosen before, a user gone) stays shown until replaced.
+if (chosen := st.session_state.get("plan_sponsor")) and chosen not in sponsor_names:
+    sponsor_names[chosen] = plans.person(con, chosen)
 with st.form("plan", enter_to_submit=False):
     st.text_area(_("Objectives"), key="plan_objectives", disabled=not editable)
     field_error("objectives")
@@ -79,7 +87,9 @@ with st.form("plan", enter_to_submit=False):
     st.number_input(_("Revenue goal (¥)"), step=10000.0, key="plan_revenue_goal", disabled=not editable)
     field_error("revenue_goal")
     st.text_area(_("Strategy"), key="plan_strategy", disabled=not editable)
+    field_error("strategy")
     st.text_area(_("Resources needed"), key="plan_resources", disabled=not editable)
+    field_error("resources")
     st.selectbox(
         _("Executive sponsor"),
         list(sponsor_names),
@@ -118,6 +128,7 @@ if plan:
             st.caption(_("No move from {status} is open to you.").format(status=plans.status_label(plan["status"])))
 
     st.header(_("Actions"))
+    field_error(form.TICK, "tick")
     listed = plans.actions(con, user, plan["plan_id"])
     for action in listed.iter_rows(named=True):
         key = f"action_done_{action['action_id']}"
@@ -133,10 +144,12 @@ if plan:
     st.session_state.setdefault("action_due_on", None)
     with st.form("action", enter_to_submit=False):
         st.text_input(_("New action"), key="action_description")
-        field_error("description")
+        field_error("description", "action")
         st.text_input(_("Owner"), key="action_owner")
+        field_error("owner", "action")
         st.date_input(_("Due on"), key="action_due_on")
-        field_error("due_on")
+        field_error("due_on", "action")
+        field_error("form", "action")
         st.form_submit_button(
             _("Add the action"), on_click=form.add_action, args=(user, plan["plan_id"]), width="stretch"
         )

@@ -19,6 +19,9 @@ con = dashboard.connection()
 st.title(_("Quarterly reviews"))
 if confirmation := form.take_confirmation():
     st.success(confirmation, icon=":material/check_circle:")
+    st.toast(confirmation, icon=":material/check_circle:")
+if form.take_refusal():
+    st.toast(_("Not saved: see the messages in red."), icon=":material/error:")
 if message := form.error("form"):
     st.error(message, icon=":material/error:")
 

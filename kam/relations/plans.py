@@ -23,6 +23,7 @@ from kam.relations.rules import (
     ACTION_STATUSES,
     MANAGER,
     TRANSITIONS,
+    VP,
     ActionStale,
     Actor,
     Invalid,
@@ -83,11 +84,27 @@ def validate(cur: duckdb.DuckDBPyConnection, draft: PlanDraft) -> dict[str, str]
         errors["revenue_goal"] = _("The revenue goal must be greater than 0.")
     if not 2000 <= int(draft.year) <= 2100:
         errors["year"] = _("Choose a year.")
-    if draft.sponsor and not db.scalar(
-        cur, "SELECT count(*) FROM users WHERE username = $u AND active", {"u": draft.sponsor}
-    ):
-        errors["sponsor"] = _("The executive sponsor must be an active user.")
+    if draft.sponsor and draft.sponsor not in sponsors(cur):
+        errors["sponsor"] = _("The executive sponsor must be an active manager or the VP.")
     return errors
+
+
+def sponsors(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Who may sponsor a plan, user name → name: the active managers and VPs (an admin account is no sponsor)."""
+    frame = db.query(
+        con,
+        "SELECT username, name FROM users WHERE active AND role IN ($manager, $vp) ORDER BY username",
+        {"manager": MANAGER, "vp": VP},
+    )
+    return dict(zip(frame["username"], frame["name"], strict=True))
+
+
+def person(con: duckdb.DuckDBPyConnection, username: str | None) -> str:
+    """A user's name as people read it (as stored when the user is gone); empty for nobody."""
+    if not username:
+        return ""
+    name = db.scalar(con, "SELECT name FROM users WHERE username = $u", {"u": username})
+    return name or username
 
 
 def _audited(row: dict[str, Any]) -> dict[str, Any]:

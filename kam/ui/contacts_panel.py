@@ -63,14 +63,21 @@ def show(user: User, scope: Scope, account_id: str) -> None:
         )
     if user.role not in ("manager", "vp"):
         return
+    # On a phone the form's button is a screen below the panel's top: a toast says the outcome where the thumb is.
     if confirmation := form.take_confirmation():
         st.success(confirmation, icon=":material/check_circle:")
+        st.toast(confirmation, icon=":material/check_circle:")
+    refused = form.refused_form() == "contact"
+    if form.take_refusal() and refused:
+        st.toast(_("Not saved: see the messages in red."), icon=":material/error:")
     for key in ("contact_level", "contact_role"):
         st.session_state.setdefault(key, None)
-    with st.expander(_("Add a contact"), expanded=bool(form.error("name"))), st.form("contact", enter_to_submit=False):
+    # A refused contact keeps the form open, its messages at their fields beside what was typed.
+    with st.expander(_("Add a contact"), expanded=refused), st.form("contact", enter_to_submit=False):
         st.text_input(_("Full name"), key="contact_name")
-        _field_error("name")
+        _field_error("name", refused)
         st.text_input(_("Title"), key="contact_title")
+        _field_error("title", refused)
         st.selectbox(
             _("Level"),
             CONTACT_LEVELS,
@@ -78,6 +85,7 @@ def show(user: User, scope: Scope, account_id: str) -> None:
             key="contact_level",
             placeholder=_("Choose…"),
         )
+        _field_error("level", refused)
         st.selectbox(
             _("Role in buying"),
             CONTACT_ROLES,
@@ -85,14 +93,16 @@ def show(user: User, scope: Scope, account_id: str) -> None:
             key="contact_role",
             placeholder=_("Choose…"),
         )
+        _field_error("role", refused)
         st.text_input(_("Phone"), key="contact_phone")
-        _field_error("phone")
+        _field_error("phone", refused)
         st.text_input(_("E-mail"), key="contact_email")
-        _field_error("email")
+        _field_error("email", refused)
         st.text_area(
             _("Notes"), key="contact_notes", help=_("Character, interests: what helps the next manager take over")
         )
-        _field_error("form")
+        _field_error("notes", refused)
+        _field_error("form", refused)
         st.form_submit_button(
             _("Add the contact"),
             on_click=form.save_contact,
@@ -102,6 +112,6 @@ def show(user: User, scope: Scope, account_id: str) -> None:
         )
 
 
-def _field_error(field: str) -> None:
-    if message := form.error(field):
+def _field_error(field: str, refused: bool) -> None:
+    if refused and (message := form.error(field)):
         st.error(md(message), icon=":material/error:")

@@ -15,6 +15,7 @@ import streamlit as st
 
 from kam.i18n import _
 from kam.people.users import User
+from kam.present.text import markdown_text
 from kam.relations import contacts, plans, reviews, targets
 from kam.relations.rules import Invalid, RelationError, Stale
 from kam.ui import dashboard, language
@@ -29,9 +30,14 @@ PLAN_KEYS = {
 # The plan the form holds: (account, year, version it was opened at); the newer plan after a refused save.
 PLAN_OPENED, PLAN_NEWER = "plan_opened", "plan_newer"
 ERRORS, DONE = "relations_errors", "relations_done"
+# Which form's save the messages under ERRORS refuse (one page can hold several forms, and the messages stay in the
+# session when the user moves to another page); REFUSED: set by a refusal for the run right after it only.
+REFUSED_FORM, REFUSED = "relations_refused_form", "relations_refused"
 # A move of the plan's status is told beside its buttons, at the page's foot, not at the top: its refusal under
 # ERRORS[MOVE], its confirmation under MOVED.
 MOVE, MOVED = "move", "plan_moved"
+# A tick's refusal is told under the actions, where the box was ticked.
+TICK = "tick"
 ACTION_KEYS = {"description": "action_description", "owner": "action_owner", "due_on": "action_due_on"}
 CONTACT_KEYS = {
     "name": "contact_name",
@@ -49,17 +55,31 @@ def error(field: str) -> str | None:
     return st.session_state.get(ERRORS, {}).get(field)
 
 
+def refused_form() -> str | None:
+    """The form (plan, action, contact, review, target) whose last save was refused, while its messages stand."""
+    return st.session_state.get(REFUSED_FORM) if st.session_state.get(ERRORS) else None
+
+
 def take_confirmation() -> str | None:
     """The confirmation of the last save, shown once."""
     return st.session_state.pop(DONE, None)
 
 
-def _refused(refusal: RelationError) -> None:
-    st.session_state[ERRORS] = refusal.errors if isinstance(refusal, Invalid) else {"form": str(refusal)}
+def take_refusal() -> bool:
+    """Whether the save just made was refused (told once: its messages stay at their fields)."""
+    return bool(st.session_state.pop(REFUSED, False))
+
+
+def _refused(refusal: RelationError, where: str, field: str = "form") -> None:
+    """Keep the refusal's messages for the form `where`; a refusal not about one field goes under `field`."""
+    st.session_state[ERRORS] = refusal.errors if isinstance(refusal, Invalid) else {field: str(refusal)}
+    st.session_state[REFUSED_FORM] = where
+    st.session_state[REFUSED] = True
 
 
 def _succeeded(message: str) -> None:
     st.session_state.pop(ERRORS, None)
+    st.session_state.pop(REFUSED_FORM, None)
     st.session_state[DONE] = message
 
 
@@ -95,11 +115,11 @@ def save_plan(user: User) -> None:
     try:
         saved = plans.save_plan(dashboard.connection(), draft, user, version=version)
     except Stale as refused:
-        st.session_state[ERRORS] = {"form": str(refused)}
+        _refused(refused, "plan")
         st.session_state[PLAN_NEWER] = refused.current
         return
     except RelationError as refused:
-        _refused(refused)
+        _refused(refused, "plan")
         return
     st.session_state[PLAN_OPENED] = (account_id, year, saved["version"])
     st.session_state.pop(PLAN_NEWER, None)
@@ -137,6 +157,7 @@ def move_plan(user: User, plan_id: str, status: str, shown: int) -> None:
         saved = plans.set_status(dashboard.connection(), plan_id, status, user, version=shown)
     except RelationError as refused:
         st.session_state[ERRORS] = {MOVE: str(refused)}
+        st.session_state[REFUSED_FORM] = MOVE
         return
     account_id, year, opened = st.session_state[PLAN_OPENED]
     if opened == shown:  # the form holds the plan as moved; an older form's save stays refused as stale
@@ -154,7 +175,7 @@ def add_action(user: User, plan_id: str) -> None:
             dashboard.connection(), plan_id, values["description"] or "", values["owner"], values["due_on"], user
         )
     except RelationError as refused:
-        _refused(refused)
+        _refused(refused, "action")
         return
     for key in ACTION_KEYS.values():
         st.session_state[key] = None if key == ACTION_KEYS["due_on"] else ""
@@ -168,7 +189,7 @@ def tick_action(user: User, action_id: str, key: str, shown: str) -> None:
     try:
         plans.set_action_status(dashboard.connection(), action_id, status, user, seen=shown)
     except RelationError as refused:
-        _refused(refused)
+        _refused(refused, "tick", TICK)
         return
     _succeeded(_("Action marked done.") if status == "done" else _("Action open again."))
 
@@ -186,11 +207,11 @@ def save_contact(user: User, account_id: str) -> None:
     try:
         contacts.save_contact(dashboard.connection(), draft, user)
     except RelationError as refused:
-        _refused(refused)
+        _refused(refused, "contact")
         return
     for field, key in CONTACT_KEYS.items():
         st.session_state[key] = None if field in ("level", "role") else ""
-    _succeeded(_("Contact {name} added.").format(name=draft.name.strip()))
+    _succeeded(_("Contact {name} added.").format(name=markdown_text(draft.name.strip())))
 
 
 # --- reviews and targets ------------------------------------------------------------------
@@ -215,7 +236,7 @@ def save_review(user: User, year: int, quarter: int, manager_id: str, sign_off: 
             sign_off=sign_off,
         )
     except RelationError as refused:
-        _refused(refused)
+        _refused(refused, "review")
         return
     _succeeded(_("Review signed off.") if sign_off else _("Review saved."))
 
@@ -225,6 +246,6 @@ def save_target(user: User, manager_id: str, year: int, key: str) -> None:
     try:
         targets.set_target(dashboard.connection(), manager_id, year, st.session_state.get(key), None, user)
     except RelationError as refused:
-        _refused(refused)
+        _refused(refused, "target")
         return
     _succeeded(_("Target saved."))

@@ -292,7 +292,7 @@ def test_every_status_on_a_chinese_plan_page_reads_in_chinese(portfolio):
     vp = app("plans", user=VP, account="K1")
     vp.session_state[CHOSEN] = "zh-CN"
     vp = vp.run()
-    assert vp.caption[0].value == "状态：征求意见 · 版本 2 · 最后保存人 vp"
+    assert vp.caption[0].value == "状态：征求意见 · 版本 2 · 最后保存人 Demo VP"
     assert [(c.help, c.disabled) for c in vp.checkbox] == [("未完成", False), ("已完成", False), ("已放弃", True)]
     # On a phone there is no tooltip: a dropped action says so in its line (a done one is ticked).
     assert actions(vp) == [

@@ -1,0 +1,166 @@
+"""Forms and lists as a manager reads them on a phone, in Chinese and in English, on tests/portfolio.py.
+
+王伟 (M1) manages K1 甲公司 (contacts P1 陈总, P2 刘工) and K2 乙公司 (visit V4 on 2026-01-15, its next step
+"send quote" due 2026-02-15, no later visit: a follow-up come due). A refused form stays open with its messages at
+the fields and what was typed; a save or a refusal is also told in a toast, where the user's thumb is.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kam import i18n
+from kam.i18n import _
+from kam.people.users import User
+from kam.present.text import markdown_text as md
+from kam.ui.language import CHOSEN
+from tests.apptest import ADMIN, ROOT, app, enrol
+
+WANG = User("wangwei", "王伟", "manager", "M1")
+LANGUAGES = ["zh-CN", "en"]
+
+
+def opened(page: str, language: str, **query: str) -> AppTest:
+    """王伟's page on a screen in the language, run once."""
+    at = app(page, user=WANG, **query)
+    at.session_state[CHOSEN] = language
+    return at.run()
+
+
+def said(language: str, message: str, **values: str) -> str:
+    with i18n.speaking(language):
+        return _(message).format(**values)
+
+
+def headers_of(at: AppTest, column: str) -> list[str]:
+    """The headers, as shown, of the page's table that has the column."""
+    table = next(t for t in at.dataframe if column in t.value.columns)
+    config_ = json.loads(table.proto.columns or "{}")
+    return [config_.get(name, {}).get("label") or name for name in table.proto.column_order]
+
+
+def csv_headers(offered: dict, key: str) -> list[str]:
+    return list(pd.read_csv(io.BytesIO(offered[key]())).columns)
+
+
+# --- 1. the account view's contact form ----------------------------------------------------------
+
+
+def contact_form(at: AppTest, language: str):
+    return next(e for e in at.expander if e.label == said(language, "Add a contact"))
+
+
+def add_contact(at: AppTest, language: str, **typed: str) -> AppTest:
+    """Type into the contact form and press its button (the page's pickers read in the screen's language)."""
+    with i18n.speaking(language):
+        for field, value in typed.items():
+            at.text_input(key=f"contact_{field}").set_value(value)
+        return next(b for b in at.button if b.label == said(language, "Add the contact")).click().run()
+
+
+def save_plan(at: AppTest, language: str) -> AppTest:
+    with i18n.speaking(language):
+        return next(b for b in at.button if b.label == said(language, "Save the plan")).click().run()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_refused_contact_keeps_its_form_open_with_the_message_at_the_field_and_a_toast(portfolio, language):
+    at = opened("account", language, account="K1", as_of="2026-06-30")
+    assert contact_form(at, language).proto.expanded is False
+    not_saved = said(language, "Not saved: see the messages in red.")
+
+    at = add_contact(at, language, name="张伟", phone="abc")
+    form = contact_form(at, language)
+    assert form.proto.expanded is True
+    assert [e.value for e in form.error] == [
+        md(said(language, "A phone number holds digits, spaces, +, - and brackets only."))
+    ]
+    assert [t.value for t in at.toast] == [not_saved]
+    assert at.text_input(key="contact_name").value == "张伟"
+    assert at.text_input(key="contact_phone").value == "abc"
+
+    at = add_contact(at, language, phone="0571-8888 6666", email="zhangwei@")
+    form = contact_form(at, language)
+    assert form.proto.expanded is True
+    assert [e.value for e in form.error] == [md(said(language, "This is not an e-mail address."))]
+    assert [t.value for t in at.toast] == [not_saved]
+    assert at.text_input(key="contact_email").value == "zhangwei@"
+
+    at = add_contact(at, language, email="zhangwei@example.com")
+    added = said(language, "Contact {name} added.", name="张伟")
+    assert [t.value for t in at.toast] == [added]
+    assert at.success[-1].value == added  # above the form, under the account's other notices
+    assert not at.error
+    assert contact_form(at, language).proto.expanded is False
+    assert at.text_input(key="contact_name").value == ""
+    assert said(language, "Contacts ({count})", count="3") in [h.value for h in at.subheader]
+
+
+def test_a_plans_refusal_left_in_the_session_does_not_open_the_contact_form(portfolio):
+    """The relationship forms share their messages: the account view shows a contact's only."""
+    at = app("plans", user=WANG, account="K1").run()
+    at.text_area(key="plan_objectives").set_value("grow")
+    at.number_input(key="plan_revenue_goal").set_value(-5.0)
+    at = next(b for b in at.button if b.label == "Save the plan").click().run()
+    assert [e.value for e in at.error] == ["The revenue goal must be greater than 0."]
+    at.switch_page(str(ROOT / "pages" / "account.py")).run()
+    assert contact_form(at, "en").proto.expanded is False
+    assert not at.error
+
+
+# --- the account plan's forms --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_plan_refused_or_saved_is_told_in_a_toast_and_the_caption_names_who_saved_it(portfolio, language):
+    enrol(ADMIN)
+    at = opened("plans", language, account="K1")
+    # The users: admin and demo-admin (admins), m01, m02 and wangwei (managers), vp. A sponsor is a manager or
+    # the VP: no admin account is offered.
+    assert at.selectbox(key="plan_sponsor").options == [
+        "Demo manager M01 (m01)",
+        "Demo manager M02 (m02)",
+        "Demo VP (vp)",
+        "王伟 (wangwei)",
+    ]
+    at.text_area(key="plan_objectives").set_value("grow")
+    at.number_input(key="plan_revenue_goal").set_value(-5.0)
+    at = save_plan(at, language)
+    assert [e.value for e in at.error] == [said(language, "The revenue goal must be greater than 0.")]
+    assert [t.value for t in at.toast] == [said(language, "Not saved: see the messages in red.")]
+    assert at.number_input(key="plan_revenue_goal").value == -5.0
+
+    at.number_input(key="plan_revenue_goal").set_value(6000.0)
+    with i18n.speaking(language):
+        at.selectbox(key="plan_sponsor").set_value("vp")
+    at = save_plan(at, language)
+    saved = said(language, "Plan saved (version {version}).", version="1")
+    assert [t.value for t in at.toast] == [saved]
+    assert [s.value for s in at.success] == [saved]
+    assert at.caption[0].value == said(
+        language,
+        "Status: {status} · version {version} · last saved by {who}",
+        status=said(language, "Draft"),
+        version="1",
+        who="王伟",
+    )
+
+
+def test_an_admin_account_is_refused_as_sponsor(portfolio):
+    from kam.relations import plans
+    from kam.relations.rules import Invalid
+    from kam.store import db
+
+    enrol(ADMIN)
+    at = app("plans", user=WANG, account="K1").run()  # builds the database
+    assert not at.exception
+    with db.connect(portfolio) as con:
+        with pytest.raises(Invalid) as refused:
+            plans.save_plan(con, plans.PlanDraft("K1", 2026, "grow", sponsor="demo-admin"), WANG, version=None)
+        assert refused.value.errors == {"sponsor": "The executive sponsor must be an active manager or the VP."}
+        assert plans.save_plan(con, plans.PlanDraft("K1", 2026, "grow", sponsor="vp"), WANG, version=None)["sponsor"]
