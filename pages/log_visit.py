@@ -110,13 +110,14 @@ recent = visit_log.recent_visits(dashboard.connection(), user)
 if recent.is_empty():
     st.info(_("No visits yet."))
 else:
+    # The visit id (36 characters) would fill a phone's width: the account, date, channel and notes come first.
     table(
         recent.drop("created_by", "created_at"),
         "recent-visits",
         by_filters=False,
+        in_download_only=("visit_id",),
         visit_id=_("Visit"),
         account_id=_("Account"),
-        account_name=_("Name"),
         visit_date=st.column_config.DateColumn(_("Date")),
         editable=_("May change"),
     )

@@ -136,7 +136,7 @@ def start_edit(user: Author, visit_id: str) -> None:
 def changeable(recent: pl.DataFrame) -> dict[str, str]:
     """Visit id → label of the recent visits the user may still change."""
     mine = recent.filter(pl.col("editable"))
-    labels = mine["account_name"] + " · " + mine["visit_date"].cast(pl.String)
+    labels = mine["name"] + " · " + mine["visit_date"].cast(pl.String)
     return dict(zip(mine["visit_id"], labels, strict=True))
 
 

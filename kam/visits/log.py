@@ -224,15 +224,16 @@ def recent_visits(
 ) -> pl.DataFrame:
     """A manager's latest visits to their accounts (imported and logged), or those another user logged.
 
-    Newest first; `editable` marks the ones the user may still edit or delete.
+    Newest first, in the order a phone reads them: the account (name beside id), date, channel and notes first,
+    the visit id last; `editable` marks the ones the user may still edit or delete.
     """
     policy = policy or settings()
     now = now or datetime.now()
     return db.query(
         con,
         """
-        SELECT v.visit_id, v.account_id, ac.name AS account_name, v.manager_id, v.visit_date, v.channel,
-               v.purpose, v.executive, a.met_with, v.notes, v.next_step, v.next_date, v.source,
+        SELECT v.account_id, ac.name, v.visit_date, v.channel, v.notes, v.next_step, v.next_date,
+               v.purpose, v.executive, a.met_with, v.manager_id, v.source, v.visit_id,
                a.created_by, a.created_at,
                coalesce(v.source = 'app' AND a.created_by = $username AND a.created_at >= $edit_since, false)
                    AS editable

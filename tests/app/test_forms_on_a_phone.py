@@ -164,3 +164,26 @@ def test_an_admin_account_is_refused_as_sponsor(portfolio):
             plans.save_plan(con, plans.PlanDraft("K1", 2026, "grow", sponsor="demo-admin"), WANG, version=None)
         assert refused.value.errors == {"sponsor": "The executive sponsor must be an active manager or the VP."}
         assert plans.save_plan(con, plans.PlanDraft("K1", 2026, "grow", sponsor="vp"), WANG, version=None)["sponsor"]
+
+
+# --- 2. the log-a-visit page's recent visits -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "first"),
+    [
+        ("zh-CN", ["客户", "日期", "拜访方式", "备注"]),
+        ("en", ["Account", "Date", "Channel", "Notes"]),
+    ],
+)
+def test_the_recent_visits_start_with_the_account_and_keep_the_visit_id_to_the_download(
+    portfolio, offered_data, language, first
+):
+    at = opened("log_visit", language)
+    headers = headers_of(at, "visit_id")
+    assert headers[:4] == first
+    assert said(language, "Visit") not in headers
+    table = next(t for t in at.dataframe if "visit_id" in t.value.columns)
+    # K1's visits V3, V2, V1 then K2's V4, newest first, each account by its name beside its id.
+    assert table.value["account_id"].tolist() == ["甲公司 (K1)"] * 3 + ["乙公司 (K2)"]
+    assert said(language, "Visit") in csv_headers(offered_data, "download-recent-visits")
