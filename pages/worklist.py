@@ -7,7 +7,7 @@ from kam.metrics import attention, visits, worklist
 from kam.present import columns
 from kam.present.formatting import number
 from kam.ui import dashboard
-from kam.ui.widgets import table
+from kam.ui.widgets import only, table
 
 # Pixels of the first two columns: together narrower than a phone's table (358 px at 390 px wide).
 ACCOUNT_WIDTH, DAYS_OVERDUE_WIDTH = 200, 100
@@ -56,9 +56,23 @@ st.header(_("Follow-ups due ({count})").format(count=number(followups.height)))
 if followups.is_empty():
     st.write(_("No follow-up has come due."))
 else:
+    # The account, the step and when it was due first; the manager, the same on every row of one manager's list,
+    # only in the download (on a phone it took the second column), as on the overview's lists.
     table(
-        followups,
+        only(
+            followups,
+            "account_id",
+            "name",
+            "next_step",
+            "next_date",
+            "days_late",
+            "visit_date",
+            "channel",
+            "tier",
+            "manager_id",
+        ),
         "my-followups",
+        in_download_only=("manager_id",) if followups["manager_id"].n_unique() <= 1 else (),
         account_id=_("Account"),
         manager_id=_("Manager"),
         visit_date=st.column_config.DateColumn(_("Visited")),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -187,3 +188,23 @@ def test_the_recent_visits_start_with_the_account_and_keep_the_visit_id_to_the_d
     # K1's visits V3, V2, V1 then K2's V4, newest first, each account by its name beside its id.
     assert table.value["account_id"].tolist() == ["甲公司 (K1)"] * 3 + ["乙公司 (K2)"]
     assert said(language, "Visit") in csv_headers(offered_data, "download-recent-visits")
+
+
+# --- 3. the worklist's follow-ups ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        ("zh-CN", ["客户", "下一步", "到期日", "逾期天数", "拜访日期", "拜访方式", "客户等级"]),
+        ("en", ["Account", "Next step", "Due", "Days late", "Visited", "Channel", "Tier"]),
+    ],
+)
+def test_a_managers_follow_ups_start_with_the_account_and_its_next_step(portfolio, offered_data, language, shown):
+    at = opened("worklist", language)
+    assert headers_of(at, "next_step") == shown
+    table = next(t for t in at.dataframe if "next_step" in t.value.columns)
+    assert table.value[["account_id", "next_step"]].values.tolist() == [["乙公司 (K2)", "send quote"]]
+    assert table.value["days_late"].tolist() == [(date.today() - date(2026, 2, 15)).days]
+    # The manager, 王伟 on every row, stays in the download.
+    assert said(language, "Manager") in csv_headers(offered_data, "download-my-followups")
