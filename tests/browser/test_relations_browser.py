@@ -11,6 +11,12 @@ from tests.browser.test_browser import _expand, _open, _settled, server  # noqa:
 PHONE = {"width": 390, "height": 844}
 
 
+def _told(page: Page, confirmation: str) -> None:
+    """Wait for a save's confirmation on the page (a toast says it too, where the thumb is)."""
+    page.get_by_test_id("stAlertContentSuccess").get_by_text(confirmation).wait_for(timeout=60_000)
+    expect(page.get_by_test_id("stToast").filter(has_text=confirmation)).to_be_visible()
+
+
 def _no_exception(page: Page) -> None:
     assert page.locator('[data-testid="stException"]').count() == 0
 
@@ -24,18 +30,18 @@ def test_a_manager_on_a_phone_ticks_an_action_done_and_adds_a_contact(server: st
         account = re.search(r"account=(K\d+)", page.evaluate("location.search")).group(1)
         page.get_by_label("Objectives").fill("Grow the account by 10%")
         page.get_by_role("button", name="Save the plan").click()
-        page.get_by_text("Plan saved (version 1).").wait_for(timeout=60_000)
+        _told(page, "Plan saved (version 1).")
         _settled(page)
 
         page.get_by_label("New action").fill("Meet the purchasing director")
         due = page.locator('[data-testid="stDateInput"]').filter(has_text="Due on").locator("input")
         due.fill("2030-01-31")
         page.get_by_role("button", name="Add the action").click()
-        page.get_by_text("Action added.").wait_for(timeout=60_000)
+        _told(page, "Action added.")
         _settled(page)
         tick = page.locator('[data-testid="stCheckbox"]').filter(has_text="Meet the purchasing director")
         tick.locator("label").click()
-        page.get_by_text("Action marked done.").wait_for(timeout=60_000)
+        _told(page, "Action marked done.")
         _settled(page)
         assert tick.locator("input").is_checked()
         _no_exception(page)
@@ -50,9 +56,43 @@ def test_a_manager_on_a_phone_ticks_an_action_done_and_adds_a_contact(server: st
         page.get_by_label("Title").fill("总经理")
         expect(page.get_by_label("Full name")).to_have_value("陈总")
         page.get_by_role("button", name="Add the contact").click()
-        page.get_by_text("Contact 陈总 added.").wait_for(timeout=60_000)
+        _told(page, "Contact 陈总 added.")
         _settled(page)
         page.get_by_text("Contacts (1)").wait_for(timeout=30_000)
+        _no_exception(page)
+    finally:
+        page.close()
+
+
+def test_a_contact_refused_on_a_phone_keeps_its_form_open_with_the_message_and_what_was_typed(
+    server: str,  # noqa: F811
+    browser: Browser,
+):
+    page = _open(browser, f"{server}/account?account=K0195", "m01", "m01-demo-2026", viewport=PHONE)
+    try:
+        page.get_by_role("heading", name="Account view").wait_for(timeout=60_000)
+        _settled(page)
+        _expand(page, "Add a contact")
+        # A first refusal (no name), then a second for another field: the form closed at the second.
+        page.get_by_role("button", name="Add the contact").click()
+        page.get_by_text("Enter the contact's name.").wait_for(timeout=60_000)
+        _settled(page)
+        page.get_by_label("Full name").fill("张伟")
+        page.get_by_label("Phone").fill("abc")
+        page.get_by_role("button", name="Add the contact").click()
+        message = page.get_by_text("A phone number holds digits, spaces, +, - and brackets only.")
+        message.wait_for(timeout=60_000)
+        _settled(page)
+        form = page.locator('[data-testid="stExpander"]').filter(has_text="Add a contact")
+        # Once any closing of the form would be over, it is still open.
+        page.wait_for_timeout(1_000)
+        form.evaluate("e => Promise.all(e.getAnimations({subtree: true}).map(a => a.finished.catch(() => null)))")
+        assert form.locator("details").get_attribute("open") is not None
+        expect(message).to_be_in_viewport()
+        expect(page.get_by_label("Phone")).to_have_value("abc")
+        expect(page.get_by_label("Full name")).to_have_value("张伟")
+        expect(page.locator('[data-testid="stToast"]').filter(has_text="Not saved")).to_be_visible()
+        page.screenshot(path="/tmp/r9-forms-contact-refused.png")
         _no_exception(page)
     finally:
         page.close()
