@@ -23,7 +23,7 @@ def big_loss(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 @pytest.mark.parametrize(
     ("language", "label", "shown"),
-    [("zh-CN", "流失收入", "¥420万"), ("en", "Lost revenue", "¥4.2M")],
+    [("zh-CN", "流失销售额", "¥420万"), ("en", "Lost revenue", "¥4.2M")],
     ids=["zh-CN", "en"],
 )
 def test_lost_revenue_reads_short_with_its_full_amount_in_the_help(

@@ -91,10 +91,10 @@ def test_one_english_word_two_meanings(language, ordered, cause, account_user, b
 
 @pytest.mark.parametrize(
     ("language", "record", "target_to_date", "sponsor"),
-    [("zh-CN", "对象", "截至目前目标", "高层发起人"), ("en", "Target", "Target to date", "Executive sponsor")],
+    [("zh-CN", "对象", "截至目前目标", "行政支持者"), ("en", "Target", "Target to date", "Executive sponsor")],
 )
 def test_the_audit_logs_target_and_the_executive_sponsor(language, record, target_to_date, sponsor):
-    """The record an audit event changed is not the revenue target; the sponsor is the glossary's 高层发起人."""
+    """The record an audit event changed is not the revenue target; the sponsor is the glossary's 行政支持者."""
     from kam.present.columns import AUDIT_LOG, COLUMNS
 
     token = i18n.use_language(language)
