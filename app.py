@@ -10,6 +10,7 @@ import streamlit as st
 
 from kam import logs
 from kam.i18n import N_, _
+from kam.i18n.formats import DATE_FIELD
 from kam.ingest.bootstrap import shows_demo_data
 from kam.metrics.filters import Filters
 from kam.metrics.periods import PERIODS, period_bounds, period_in_link
@@ -121,7 +122,11 @@ manager_names = dict(zip(managers["manager_id"], managers["name"], strict=True))
 dashboard.follow_data_date("as_of", data_date)
 with st.sidebar:
     as_of = st.date_input(
-        _("As of"), key="as_of", bind="query-params", help=_("Figures count events up to the end of this day.")
+        _("As of"),
+        key="as_of",
+        bind="query-params",
+        format=DATE_FIELD,
+        help=_("Figures count events up to the end of this day."),
     )
     # The weekly meeting's default: the last full week the exports cover, against the week before. The link
     # carries the period's code, not its name: a link from a Chinese screen opens the same period in English.
@@ -132,7 +137,9 @@ with st.sidebar:
         st.query_params["period"] = period
     start = end = None
     if period == "custom":
-        chosen = st.date_input(_("From – to"), value=period_bounds("month", as_of), key="range", bind="query-params")
+        chosen = st.date_input(
+            _("From – to"), value=period_bounds("month", as_of), key="range", bind="query-params", format=DATE_FIELD
+        )
         if len(chosen) == 2:
             start, end = chosen
     regions = st.multiselect(

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from kam.i18n import _
+from kam.i18n.formats import DATE_FIELD
 from kam.present.columns import WARNING_SIGN_LABELS, label_of
 from kam.ui import dashboard, visit_form
 from kam.ui.widgets import table
@@ -46,6 +47,7 @@ with st.form("visit", enter_to_submit=False):
     st.date_input(
         _("Date of the visit"),
         key="visit_date",
+        format=DATE_FIELD,
         help=_("Today or up to {days} days back").format(days=policy.visit_max_age_days),
     )
     field_error("visit_date")
@@ -82,7 +84,7 @@ with st.form("visit", enter_to_submit=False):
     field_error("notes")
     st.text_input(_("Next step"), key="visit_next_step")
     field_error("next_step")
-    st.date_input(_("Date of the next step"), key="visit_next_date")
+    st.date_input(_("Date of the next step"), key="visit_next_date", format=DATE_FIELD)
     field_error("next_date")
     st.multiselect(
         _("Credit warning signs seen"),

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from kam.i18n import _
+from kam.i18n.formats import DATE_FIELD
 from kam.present import columns
 from kam.present.formatting import MISSING, money
 from kam.present.text import markdown_text as md
@@ -147,7 +148,7 @@ if plan:
         field_error("description", "action")
         st.text_input(_("Owner"), key="action_owner")
         field_error("owner", "action")
-        st.date_input(_("Due on"), key="action_due_on")
+        st.date_input(_("Due on"), key="action_due_on", format=DATE_FIELD)
         field_error("due_on", "action")
         field_error("form", "action")
         st.form_submit_button(

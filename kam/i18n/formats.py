@@ -74,6 +74,10 @@ def percent(value: float | None, digits: int = 1, lang: str | None = None) -> st
     return format_percent(value, format=pattern, locale=_locale(lang))
 
 
+# How a date field (st.date_input) writes its date: as tables do, 2026-11-20, in every language.
+DATE_FIELD = "YYYY-MM-DD"
+
+
 def table_date(value: date | datetime | None) -> str:
     """A date in a table or file: 2026-11-20 in every language."""
     if value is None:

@@ -20,7 +20,7 @@ from kam.i18n import _
 from kam.people.users import User
 from kam.present.text import markdown_text as md
 from kam.ui.language import CHOSEN
-from tests.apptest import ADMIN, ROOT, app, enrol
+from tests.apptest import ADMIN, ROOT, VP, app, enrol, start
 
 WANG = User("wangwei", "王伟", "manager", "M1")
 LANGUAGES = ["zh-CN", "en"]
@@ -208,3 +208,12 @@ def test_a_managers_follow_ups_start_with_the_account_and_its_next_step(portfoli
     assert table.value["days_late"].tolist() == [(date.today() - date(2026, 2, 15)).days]
     # The manager, 王伟 on every row, stays in the download.
     assert said(language, "Manager") in csv_headers(offered_data, "download-my-followups")
+
+
+def test_every_date_field_writes_its_date_as_the_tables_do(portfolio):
+    # 2026-11-20, not the field's own 2026/11/20 beside tables and captions that say 2026-11-20.
+    dashboard_page = start(user=VP)
+    visit_form = start("log_visit", user=WANG)
+    fields = [*dashboard_page.sidebar.date_input, *visit_form.main.date_input]
+    assert [f.key for f in fields] == ["as_of", "visit_date", "visit_next_date"]
+    assert {f.proto.format for f in fields} == {"YYYY-MM-DD"}

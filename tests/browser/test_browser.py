@@ -178,7 +178,7 @@ def test_a_visit_date_typed_out_of_range_is_refused_at_the_field_not_saved_as_to
         _settled(page)
         # Nothing saved (as today or at all), and the field still holds the date typed.
         assert page.get_by_test_id("stAlertContentSuccess").count() == 0
-        assert field.inner_text().replace("\n", "").replace(" ", "") == f"{typed:%Y/%m/%d}"
+        assert field.inner_text().replace("\n", "").replace(" ", "") == f"{typed:%Y-%m-%d}"
     finally:
         page.close()
 
