@@ -3,6 +3,7 @@
 import streamlit as st
 
 from kam.i18n import _, pgettext
+from kam.i18n.formats import table_date
 from kam.metrics import accounts, complaints, credit, revenue, risk, satisfaction, visits
 from kam.present import charts, columns
 from kam.present.columns import label_of
@@ -94,24 +95,31 @@ if status.is_empty():
     st.info(_("Not an active account at the as-of date: no visit is due."))
 elif status["overdue"][0]:
     # Never visited, its days count from its creation: not "days since the last visit".
+    # The date counted to is said: the worklist counts to today, the other pages to the as-of date.
+    last = status["last_visit"][0]
     st.warning(
-        _("Visit overdue: {days} days since the last visit, cadence {cadence} days.").format(
-            days=number(status["days_since_visit"][0]), cadence=status["cadence"][0]
+        _("At {as_of}, a visit is overdue: {days} days since the last visit on {last}, cadence {cadence} days.").format(
+            as_of=table_date(scope.as_of),
+            days=number(status["days_since_visit"][0]),
+            last=table_date(last),
+            cadence=status["cadence"][0],
         )
-        if status["last_visit"][0]
-        else _("Never visited, and past its first {cadence} days: a first visit is overdue.").format(
-            cadence=status["cadence"][0]
+        if last
+        else _("At {as_of}, never visited and past its first {cadence} days: a first visit is overdue.").format(
+            as_of=table_date(scope.as_of), cadence=status["cadence"][0]
         ),
         icon=":material/event_busy:",
     )
 else:
     last = status["last_visit"][0]
     st.success(
-        _("Visits on cadence: last visit {date}, cadence {cadence} days.").format(
-            date=f"{last:%Y-%m-%d}", cadence=status["cadence"][0]
+        _("At {as_of}, visits are on cadence: last visit {date}, cadence {cadence} days.").format(
+            as_of=table_date(scope.as_of), date=table_date(last), cadence=status["cadence"][0]
         )
         if last
-        else _("Not visited yet, and within its first {cadence} days.").format(cadence=status["cadence"][0]),
+        else _("At {as_of}, not visited yet and within its first {cadence} days.").format(
+            as_of=table_date(scope.as_of), cadence=status["cadence"][0]
+        ),
         icon=":material/event_available:",
     )
 if not followups.is_empty():

@@ -107,7 +107,9 @@ def test_a_link_preselects_the_account(portfolio: Path):
     # K5: A from 2025-01-01, B again from 2026-06-01; cadence 90, last visit 03-20.
     archive = {key: cards(at)[key] for key in ("Tier", "Manager", "Region", "Customer since")}
     assert archive == {"Tier": "B", "Manager": "李娜 (M2)", "Region": "华南", "Customer since": "2024-01-01"}
-    assert at.warning[0].value.startswith("Visit overdue: 102 days since the last visit, cadence 90")
+    assert at.warning[0].value == (
+        "At 2026-06-30, a visit is overdue: 102 days since the last visit on 2026-03-20, cadence 90 days."
+    )
     assert "Tier history (2)" in [e.label for e in at.expander]
 
 
@@ -147,7 +149,9 @@ def test_the_archive_orders_visits_complaints_and_surveys(portfolio: Path):
     assert [(r["from_tier"], r["to_tier"], r["direction"], r["reason"]) for r in history] == [
         ("B", "A", "upgrade", "采购额增长")
     ]
-    assert [s.value for s in at.success] == ["Visits on cadence: last visit 2026-06-10, cadence 30 days."]
+    assert [s.value for s in at.success] == [
+        "At 2026-06-30, visits are on cadence: last visit 2026-06-10, cadence 30 days."
+    ]
     # Orders up to D, by month over the 24 months to D: O1 1,000 (2025-06-30), O2 5,000, O3 3,000.
     monthly = [(f"{r['month']:%Y-%m}", r["revenue"]) for r in table(at, "month")]
     assert monthly == [("2025-06", 1000), ("2025-07", 5000), ("2026-05", 3000)]
@@ -174,7 +178,9 @@ def test_what_is_overdue_or_open(portfolio: Path):
     at = at_june_end(account="K2")
     assert not at.exception
     # K2 (C at D, cadence 180) last visited 01-15: on cadence; its next step was due 02-15.
-    assert [s.value for s in at.success] == ["Visits on cadence: last visit 2026-01-15, cadence 180 days."]
+    assert [s.value for s in at.success] == [
+        "At 2026-06-30, visits are on cadence: last visit 2026-01-15, cadence 180 days."
+    ]
     assert [w.value for w in at.warning] == ["Follow-ups due (1)", "Open complaints (1)"]
     followup = table(at, "account_id")[0]
     assert (followup["next_step"], f"{followup['next_date']:%Y-%m-%d}", followup["days_late"]) == (
@@ -232,7 +238,7 @@ def test_an_account_never_visited_and_overdue_says_so_without_days_since_a_visit
     at = start("account", as_of="2026-12-31", account="K3")
     assert not at.exception
     assert [w.value for w in at.warning][:1] == [
-        "Never visited, and past its first 180 days: a first visit is overdue."
+        "At 2026-12-31, never visited and past its first 180 days: a first visit is overdue."
     ]
 
 
