@@ -37,17 +37,20 @@ def _revenue_12m(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
 
 def at_risk_list(con: duckdb.DuckDBPyConnection, scope: Scope, now: pl.DataFrame | None = None) -> pl.DataFrame:
     """At-risk and watch accounts at D, lowest score first: the signal pulling each down most, its manager,
-    trailing-12-month revenue at stake and last visit. now: the scope's account_health when the caller has it."""
+    trailing-12-month revenue at stake and last visit. now: the scope's account_health when the caller has it.
+
+    The score, by which the list is sorted, comes right after the account: a phone shows it without scrolling.
+    """
     accounts = (health.account_health(con, scope) if now is None else now).filter(pl.col("band") != "healthy")
     return accounts.join(_revenue_12m(con, scope), on="account_id", how="left").select(
         "account_id",
         "name",
-        "tier",
-        "region",
-        "manager_id",
         "score_shown",
         "band",
         "weakest",
+        "tier",
+        "region",
+        "manager_id",
         "revenue_12m",
         "last_visit",
         "score",

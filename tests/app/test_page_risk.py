@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from kam.people.users import User
+from tests.app.test_tables import shown as shown_table
 from tests.apptest import cards, start
 from tests.conftest import deployment
 from tests.unit.test_risk import EXPORTS
@@ -59,6 +60,8 @@ def test_the_risk_page_ranks_the_managers_at_risk_and_watch_accounts(risky):
     ]
     shown = cards(at)
     assert (shown["At risk"], shown["Watch"], shown["Healthy"]) == ("1", "4", "2")
+    # The score the list is sorted by comes right after the account, where a phone shows it without scrolling.
+    assert shown_table(at.dataframe[0])[0][:4] == ["Account", "Health score", "Health", "Weakest signal"]
 
 
 def test_the_account_view_shows_the_hand_computed_health_score(risky):
