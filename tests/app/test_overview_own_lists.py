@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import io
 from typing import Any
 
@@ -51,3 +52,10 @@ def test_the_vp_filtered_to_one_manager_sees_the_same_and_the_whole_company_with
     assert "Manager" in _headers(everyone, BREACHES)
     # The managers behind pace are the list's subject: their column stays.
     assert "Manager" in _headers(one, "Managers behind pace")
+
+
+def test_the_tier_column_is_as_wide_as_its_header_not_its_one_letter_cells(portfolio):
+    at = start("overview", user=VP, as_of="2026-06-30")
+    drops = next(e for e in at.expander if e.label.startswith("Satisfaction drops"))
+    config = json.loads(drops.dataframe[0].proto.columns)
+    assert config["tier"]["width"] == 80
