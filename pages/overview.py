@@ -195,6 +195,13 @@ for section in overview.SECTIONS:
     ):
         if section.metric is attention.managers_behind_pace:
             st.caption(_("Revenue under the target pro-rated to the period's days, worst first."))
+        if section.metric is attention.key_accounts_without_executive_ties and ties["without_contacts"]:
+            st.caption(
+                _(
+                    "A-accounts with no contact on file at all: {count} of {total}, each counted as without an "
+                    "executive contact. Contacts are added on the account view."
+                ).format(count=number(ties["without_contacts"]), total=number(ties["key_accounts"]))
+            )
         if frame.is_empty():
             st.write(_("Nothing to flag."))
         else:

@@ -38,7 +38,8 @@ key_accounts AS (
                AS executive_visit,
            EXISTS (SELECT 1 FROM contacts AS c
                    WHERE c.account_id = s.account_id AND c.level = 'executive' AND c.active)
-               AS executive_contact
+               AS executive_contact,
+           EXISTS (SELECT 1 FROM contacts AS c WHERE c.account_id = s.account_id AND c.active) AS any_contact
     FROM scoped AS s
     LEFT JOIN plan_status_at AS ps USING (account_id)
     WHERE s.active AND s.tier = 'A'
@@ -46,7 +47,8 @@ key_accounts AS (
 
 
 def relationship_coverage(con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None = None) -> pl.DataFrame:
-    """Plan coverage and executive coverage at D, overall or per manager, region (null when no A-account)."""
+    """Plan coverage and executive coverage at D, overall or per manager, region (null when no A-account), and
+    the A-accounts with no contact on file at all (without_contacts)."""
     column = group_column(by).replace("s.", "k.")
     frame = run(
         con,
@@ -56,7 +58,8 @@ def relationship_coverage(con: duckdb.DuckDBPyConnection, scope: Scope, by: str 
         SELECT {column} AS grp,
                count(*) AS key_accounts,
                count(*) FILTER (WHERE k.plan_agreed) AS planned,
-               count(*) FILTER (WHERE k.executive_visit) AS executive_visited
+               count(*) FILTER (WHERE k.executive_visit) AS executive_visited,
+               count(*) FILTER (WHERE NOT k.any_contact) AS without_contacts
         FROM key_accounts AS k
         GROUP BY grp
         ORDER BY grp
@@ -65,7 +68,8 @@ def relationship_coverage(con: duckdb.DuckDBPyConnection, scope: Scope, by: str 
     )
     if by is None and frame.is_empty():
         frame = pl.DataFrame(
-            {"grp": ["all"], "key_accounts": [0], "planned": [0], "executive_visited": [0]}, schema=frame.schema
+            {"grp": ["all"], "key_accounts": [0], "planned": [0], "executive_visited": [0], "without_contacts": [0]},
+            schema=frame.schema,
         )
     return frame.with_columns(
         plan_coverage=ratio(pl.col("planned"), pl.col("key_accounts")),

@@ -59,3 +59,17 @@ def test_the_tier_column_is_as_wide_as_its_header_not_its_one_letter_cells(portf
     drops = next(e for e in at.expander if e.label.startswith("Satisfaction drops"))
     config = json.loads(drops.dataframe[0].proto.columns)
     assert config["tier"]["width"] == 80
+
+
+def test_the_executive_ties_list_says_how_many_a_accounts_have_no_contact_at_all(portfolio):
+    # At 2026-05-01: K1 (contacts P1, P2), K4 (none) and K5 (P5) are A-accounts; K4 and K5 lack an executive one.
+    at = start("overview", user=VP, as_of="2026-05-01", period="ytd")
+    ties = next(e for e in at.expander if e.label.startswith("A-accounts without executive ties"))
+    assert [c.value for c in ties.caption] == [
+        "A-accounts with no contact on file at all: 1 of 3, each counted as without an executive contact. "
+        "Contacts are added on the account view."
+    ]
+    # At 2026-06-30 K1, the only A-account, has contacts: nothing said.
+    june = start("overview", user=VP, as_of="2026-06-30")
+    ties = next(e for e in june.expander if e.label.startswith("A-accounts without executive ties"))
+    assert not ties.caption

@@ -345,3 +345,12 @@ def test_each_kind_of_entry_in_the_app_moves_the_data_version_and_not_the_loads_
     # Eight entries, nine versions, each new; the load's id and time stay as they were.
     assert len(set(versions)) == 9
     assert {version[:2] for version in versions} == {versions[0][:2]}
+
+
+def test_the_a_accounts_without_any_contact_on_file_are_counted(con):
+    # At 2026-05-01 K1 (contacts P1, P2), K4 (A until it churned on 05-15; none) and K5 (A until 06-01; P5).
+    early = Scope(as_of=date(2026, 5, 1), start=date(2026, 1, 1), end=date(2026, 5, 1))
+    frame = figures.relationship_coverage(con, early)
+    assert frame.select("key_accounts", "without_contacts").row(0) == (3, 1)
+    # At D only K1 is an active A-account, and it has contacts.
+    assert figures.relationship_coverage(con, YTD).select("key_accounts", "without_contacts").row(0) == (1, 0)
