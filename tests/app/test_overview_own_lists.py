@@ -1,10 +1,10 @@
-"""The overview's attention lists of one manager's accounts leave out the manager column on screen, not in the CSV."""
+"""The overview's attention lists: a manager's own leave the manager column to the CSV; their columns and notes."""
 
 from __future__ import annotations
 
 import csv
-import json
 import io
+import json
 from typing import Any
 
 from kam.people.users import User
