@@ -186,7 +186,11 @@ if not open_orders.is_empty():
 contacts_panel.show(dashboard.current_user(), scope, account_id)
 
 st.subheader(_("Orders"))
-st.caption(_("Revenue by month, the 24 months up to the as-of date"))
+st.caption(
+    _("Revenue by month, the 24 months to {end}; a month counted only in part is pale.").format(
+        end=table_date(scope.as_of)
+    )
+)
 chart_with_table(
     figure(charts.revenue_by_month, monthly),
     monthly,

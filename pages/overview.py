@@ -170,7 +170,10 @@ right.download_button(
 
 st.header(_("Revenue"))
 st.caption(
-    _("Monthly revenue of the accounts in scope, the 24 months up to the as-of date. Click a month for its accounts.")
+    _(
+        "Monthly revenue of the accounts in scope, the 24 months to {end}; a month counted only in part is pale. "
+        "Click a month for its accounts."
+    ).format(end=table_date(scope.as_of))
 )
 point = chart_with_table(
     figure(charts.revenue_by_month, monthly := dashboard.cached(revenue.revenue_by_month, scope)),

@@ -171,11 +171,13 @@ def revenue_summary(
 
 
 def revenue_by_month(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
-    """Monthly revenue of the accounts in scope over the 24 months up to D."""
+    """Monthly revenue of the accounts in scope over the 24 months up to D, with the first and last day of each month
+    counted (the window's first and last months are parts of months unless D is a month's last day)."""
     # From the day after D's date 24 months earlier, to D. The rows are the scope's accounts' already
     # (every order's account exists: the loader rejects the others), so no join with `scoped`.
-    rows, params = revenue_rows({"months": (months_before(scope.as_of, 24) + timedelta(days=1), scope.as_of)})
-    return run(
+    first = months_before(scope.as_of, 24) + timedelta(days=1)
+    rows, params = revenue_rows({"months": (first, scope.as_of)})
+    monthly = run(
         con,
         scope,
         f"""
@@ -188,6 +190,10 @@ def revenue_by_month(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFra
         ORDER BY r.month
         """,
         **params,
+    )
+    return monthly.with_columns(
+        first_day=pl.max_horizontal(pl.col("month"), pl.lit(first)),
+        last_day=pl.min_horizontal(pl.col("month").dt.month_end(), pl.lit(scope.as_of)),
     )
 
 

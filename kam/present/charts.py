@@ -345,19 +345,35 @@ def ranking(card: pl.DataFrame, column: str, label: str, target: float | None = 
     return _finish(fig, title, height=max(300, 28 * ranked.height + 80))
 
 
+# How pale a month's bar is when the window counts only part of it (its first or last month).
+PART_MONTH_OPACITY = 0.45
+
+
 def revenue_by_month(monthly: pl.DataFrame) -> go.Figure:
+    """Revenue per month; a month counted only in part (first_day, last_day) pale, its days in its hover."""
     monthly = plotly_frame(monthly)
+    if "first_day" not in monthly.columns:
+        monthly = monthly.with_columns(first_day=pl.col("month"), last_day=pl.col("month").dt.month_end())
+    part = (pl.col("first_day") != pl.col("month")) | (pl.col("last_day") != pl.col("month").dt.month_end())
+    monthly = monthly.with_columns(
+        day=pl.col("month").cast(pl.String),
+        amount=pl.col("revenue").map_elements(money, return_dtype=pl.String),
+        days=pl.when(part)
+        .then(pl.format("{} – {}", pl.col("first_day").cast(pl.String), pl.col("last_day").cast(pl.String)))
+        .otherwise(pl.col("month").dt.strftime("%Y-%m")),
+        opacity=pl.when(part).then(PART_MONTH_OPACITY).otherwise(1.0),
+    )
     fig = px.bar(
-        monthly.with_columns(
-            day=pl.col("month").cast(pl.String),
-            amount=pl.col("revenue").map_elements(money, return_dtype=pl.String),
-        ),
+        monthly,
         x="month",
         y="revenue",
-        custom_data=["day", "amount"],
+        custom_data=["day", "amount", "days"],
         labels={"month": _("Month"), "revenue": _("Revenue")},
     )
-    fig.update_traces(hovertemplate="%{x|%Y-%m}<br>%{customdata[1]}<extra></extra>")
+    fig.update_traces(
+        marker_opacity=monthly.get_column("opacity").to_list(),
+        hovertemplate="%{customdata[2]}<br>%{customdata[1]}<extra></extra>",
+    )
     money_axis(fig, monthly.get_column("revenue").max() if monthly.height else None)
     return _finish(date_axis(fig, "month"), _("Revenue by month"))
 

@@ -160,6 +160,9 @@ COLUMNS: dict[str, Column] = {
     # dates and times
     "date": Column(K.DATE, N_("Date")),
     "week": Column(K.DATE, N_("Week (Monday)")),
+    # The days of a month that a monthly figure counts (a window's first and last months may be parts of months).
+    "first_day": Column(K.DATE, N_("Counted from")),
+    "last_day": Column(K.DATE, N_("Counted to")),
     "month": Column(K.MONTH, N_("Month")),
     "last_visit": Column(K.DATE, N_("Last visit")),
     "visit_due": Column(K.DATE, N_("Next visit due"), N_("Last day within the cadence")),

@@ -66,7 +66,8 @@ def test_the_default_period_is_the_last_full_week_the_exports_cover(portfolio: P
     assert at.metric[6].label == "Revenue" and at.metric[6].value == "¥100"
     # Year to date beside it, to the same Sunday: O3 3,000, O4 9,999, O5 1,000, O7 500, O9 400, O10 100.
     year = next(c.value for c in at.caption if c.value.startswith("**Year to date**"))
-    assert year.startswith("**Year to date** (2026-01-01 to 2026-07-26): revenue ¥14,999,")
+    # 14,999 in all, written as money in a sentence is: ¥15K.
+    assert year.startswith("**Year to date** (2026-01-01 to 2026-07-26): revenue ¥15K,")
 
 
 def test_point_in_time_figures_are_taken_at_the_periods_end(portfolio: Path):

@@ -44,7 +44,24 @@ def test_revenue_chart_axis_and_hover_in_chinese(chinese):
     monthly = pl.DataFrame({"month": [date(2026, 9, 1), date(2026, 10, 1)], "revenue": [30_000_000.0, 120_000_000.0]})
     fig = charts.revenue_by_month(monthly)
     assert list(fig.layout.yaxis.ticktext) == ["¥0", "¥5,000万", "¥1亿", "¥1.5亿"]
-    assert list(fig.data[0].customdata[1]) == ["2026-10-01", "¥120,000,000"]
+    assert list(fig.data[0].customdata[1]) == ["2026-10-01", "¥120,000,000", "2026-10"]
+
+
+def test_a_month_counted_in_part_is_pale_and_says_its_days(chinese):
+    from datetime import date
+
+    # To 2026-11-15: November counts its first 15 days; October whole.
+    monthly = pl.DataFrame(
+        {
+            "month": [date(2026, 10, 1), date(2026, 11, 1)],
+            "revenue": [30_000_000.0, 15_000_000.0],
+            "first_day": [date(2026, 10, 1), date(2026, 11, 1)],
+            "last_day": [date(2026, 10, 31), date(2026, 11, 15)],
+        }
+    )
+    fig = charts.revenue_by_month(monthly)
+    assert list(fig.data[0].marker.opacity) == [1.0, charts.PART_MONTH_OPACITY]
+    assert [row[2] for row in fig.data[0].customdata] == ["2026-10", "2026-11-01 – 2026-11-15"]
 
 
 def test_tier_axis_names_the_tiers_in_chinese(chinese):

@@ -55,7 +55,7 @@ def test_a_period_inside_one_month_reads_only_orders(con):
 
 def test_revenue_by_month_over_the_24_months_to_d(con):
     monthly = revenue.revenue_by_month(con, Scope(as_of=D, start=date(2026, 1, 1), end=date(2026, 12, 31)))
-    assert monthly.rows() == [
+    assert monthly.select("month", "revenue").rows() == [
         (date(2025, 3, 1), 1500.0),
         (date(2025, 6, 1), 1000.0),
         (date(2025, 7, 1), 5000.0),
@@ -65,6 +65,17 @@ def test_revenue_by_month_over_the_24_months_to_d(con):
         (date(2026, 5, 1), 3000.0),
         (date(2026, 6, 1), 400.0),
     ]
+    # D is a month's last day: every month counted whole, 2024-07-01 to 2026-06-30.
+    assert monthly.select("first_day", "last_day").rows()[-1] == (date(2026, 6, 1), date(2026, 6, 30))
+
+
+def test_the_months_cut_by_the_window_say_which_days_they_count(con):
+    # To 2026-05-20: from 2024-05-21. May 2026 counts 05-01..05-20 (O3, 3,000 on 05-10).
+    monthly = revenue.revenue_by_month(
+        con, Scope(as_of=date(2026, 5, 20), start=date(2026, 1, 1), end=date(2026, 5, 20))
+    )
+    assert monthly.rows()[-1] == (date(2026, 5, 1), 3000.0, date(2026, 5, 1), date(2026, 5, 20))
+    assert monthly.rows()[0] == (date(2025, 3, 1), 1500.0, date(2025, 3, 1), date(2025, 3, 31))
 
 
 def test_months_before_keeps_the_day_or_the_months_last():
