@@ -4,7 +4,7 @@ import streamlit as st
 
 from kam.i18n import _
 from kam.i18n.formats import table_date
-from kam.metrics import managers
+from kam.metrics import managers, revenue
 from kam.present import charts
 from kam.present.formatting import money, number
 from kam.present.text import markdown_text
@@ -88,6 +88,8 @@ st.caption(
         start=table_date(scope.start), end=table_date(scope.period_end), as_of=table_date(scope.as_of)
     )
 )
+if caveat := revenue.attainment_caveat(scope):
+    st.info(caveat, icon=":material/info:")
 st.markdown(
     _(
         "**Attainment** (revenue against the target pro-rated to the period's days): "

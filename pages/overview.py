@@ -121,6 +121,8 @@ if year is not None:
             churn=percent(ytd["churn_rate"]),
         )
     )
+if caveat := revenue.attainment_caveat(scope):
+    st.caption(caveat)
 
 ties = dashboard.cached(relations.relationship_coverage, scope).row(0, named=True)
 row = st.columns(2)

@@ -8,6 +8,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from kam.i18n import _
 from kam.metrics.scope import SCOPED, Metric, Scope, group_column, group_name, ratio, run, run_metric
 
 # Targets pro-rated to the period up to D: each year's annual target times the share of
@@ -168,6 +169,17 @@ def revenue_summary(
     between the two periods; False leaves those out, and reads less.
     """
     return run_metric(con, scope, summary_metric(scope, by, idle_groups))
+
+
+def attainment_caveat(scope: Scope) -> str | None:
+    """What a revenue attainment under the scope's filters compares, where it is not what the name says: a tier
+    filter keeps part of each manager's accounts, while the targets are the managers' whole (DOMAIN.md)."""
+    if not scope.tiers:
+        return None
+    return _(
+        "Targets are set per manager for all their accounts: with a tier filter, attainment compares the revenue "
+        "of these tiers with the managers' whole targets."
+    )
 
 
 def revenue_by_month(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:

@@ -359,3 +359,16 @@ def test_the_scorecard_reads_each_figure_as_every_other_place_writes_it(portfoli
     # Money in full, as the ranking's table and the download write it: M1's 4,000 of revenue, its target 18,100.
     assert grid_text(at, "revenue") == ["¥4,000", "¥900", "¥0"]
     assert grid_text(at, "target")[0] == "¥18,100"
+
+
+@pytest.mark.parametrize("page", ["managers", "overview"])
+def test_attainment_under_a_tier_filter_says_what_it_compares(portfolio, page):
+    caveat = (
+        "Targets are set per manager for all their accounts: with a tier filter, attainment compares the revenue "
+        "of these tiers with the managers' whole targets."
+    )
+    filtered = start(page, as_of="2026-06-30", tier=["A"])
+    assert not filtered.exception
+    assert caveat in [*(i.value for i in filtered.info), *(c.value for c in filtered.caption)]
+    whole = start(page, as_of="2026-06-30")
+    assert caveat not in [*(i.value for i in whole.info), *(c.value for c in whole.caption)]
