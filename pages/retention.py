@@ -10,6 +10,7 @@ from kam.ui import dashboard
 from kam.ui.widgets import account_table, chart_with_table, figure, named
 
 scope = dashboard.scope()
+st.title(_("Retention"))
 # The repeat-purchase rate over a week says little: the year to date unless the user asks otherwise.
 YEAR, SIDEBAR = "ytd", "sidebar"
 basis = st.segmented_control(
@@ -31,12 +32,27 @@ causes = dashboard.cached(retention.churn_by_reason, shown)
 repeat = dashboard.cached(risk.repeat_view, shown)
 rate = repeat["rate"].row(0, named=True)
 
-st.title(_("Retention"))
-st.caption(
-    _("Period {start:%Y-%m-%d} to {end:%Y-%m-%d}, as of {as_of:%Y-%m-%d}").format(
-        start=shown.start, end=shown.period_end, as_of=shown.as_of
+if basis == SIDEBAR:
+    st.caption(
+        _("Period {start:%Y-%m-%d} to {end:%Y-%m-%d}, as of {as_of:%Y-%m-%d}").format(
+            start=shown.start, end=shown.period_end, as_of=shown.as_of
+        )
     )
-)
+else:
+    # Said plainly: the sidebar shows another period, which this page does not follow unless asked.
+    st.caption(
+        _(
+            "This page's own period: the year to date, {start:%Y-%m-%d} to {end:%Y-%m-%d}, as of {as_of:%Y-%m-%d}, "
+            "not the sidebar's {sidebar_start:%Y-%m-%d} to {sidebar_end:%Y-%m-%d}: churn and repeat purchases over "
+            "a few days say little."
+        ).format(
+            start=shown.start,
+            end=shown.period_end,
+            as_of=shown.as_of,
+            sidebar_start=scope.start,
+            sidebar_end=scope.period_end,
+        )
+    )
 row = st.columns(3)
 row[0].metric(_("Accounts churned"), number(causes["accounts"].sum()), border=True)
 row[1].metric(

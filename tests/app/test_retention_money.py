@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kam.ui.language import CHOSEN
-from tests.apptest import app
+from tests.apptest import app, start
 from tests.conftest import deployment
 from tests.unit.test_risk import EXPORTS
 
@@ -37,3 +37,17 @@ def test_lost_revenue_reads_short_with_its_full_amount_in_the_help(
     [card] = [m for m in at.metric if m.label == label]
     assert card.value == shown
     assert "¥4,202,374" in card.proto.help
+
+
+def test_the_page_says_it_shows_the_year_to_date_not_the_sidebars_period(portfolio):
+    # The sidebar: the last full week before 2026-06-30 (06-22..06-28), figures taken at its end; the page: the
+    # year to that same day.
+    at = start("retention", as_of="2026-06-30", period="last_week")
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Retention"]
+    assert at.caption[0].value == (
+        "This page's own period: the year to date, 2026-01-01 to 2026-06-28, as of 2026-06-28, not the sidebar's "
+        "2026-06-22 to 2026-06-28: churn and repeat purchases over a few days say little."
+    )
+    at.get("button_group")[0].set_value("sidebar").run()
+    assert at.caption[0].value == "Period 2026-06-22 to 2026-06-28, as of 2026-06-28"
