@@ -62,7 +62,7 @@ COLUMNS: dict[str, Column] = {
     "region": Column(K.TEXT, N_("Region")),
     "industry": Column(K.TEXT, N_("Industry")),
     # One letter in each cell: sized to its cells, the grid cut its header (客户等纟).
-    "tier": Column(K.TEXT, N_("Tier"), width=80),
+    "tier": Column(K.TEXT, N_("Tier"), width=72),
     "suggested_tier": Column(K.TEXT, N_("Suggested tier")),
     "assigned_tier": Column(K.TEXT, N_("Assigned tier")),
     "from_tier": Column(K.TEXT, N_("From")),

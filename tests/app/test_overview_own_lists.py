@@ -58,7 +58,7 @@ def test_the_tier_column_is_as_wide_as_its_header_not_its_one_letter_cells(portf
     at = start("overview", user=VP, as_of="2026-06-30")
     drops = next(e for e in at.expander if e.label.startswith("Satisfaction drops"))
     config = json.loads(drops.dataframe[0].proto.columns)
-    assert config["tier"]["width"] == 80
+    assert config["tier"]["width"] == 72
 
 
 def test_the_executive_ties_list_says_how_many_a_accounts_have_no_contact_at_all(portfolio):
