@@ -14,7 +14,7 @@ from kam.present.text import markdown_text as md
 from kam.relations import export as app_export
 from kam.store import audit, backup
 from kam.ui import dashboard, language, watcher
-from kam.ui.widgets import download, file_uploader, table
+from kam.ui.widgets import file_uploader, table
 from kam.visits import export as visit_export
 
 user = dashboard.require_role("admin")
@@ -315,7 +315,15 @@ with visits:
             count=f"{exported.height:,}"
         )
     )
-    download(exported, "visits-entered-in-the-app", by_filters=False)
+    # Machine files in the contract's columns and values (DATA_CONTRACT.md), whatever the reader's language.
+    st.download_button(
+        _("Download CSV"),
+        lambda: visit_export.app_visits_csv(dashboard.connection()),
+        file_name="visits-entered-in-the-app.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key="download-visits-entered-in-the-app",
+    )
     st.download_button(
         _("Download Parquet"),
         visit_export.app_visits_parquet(con),

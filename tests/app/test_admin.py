@@ -16,10 +16,11 @@ from kam.ingest import uploads as admin_uploads
 from kam.ingest.bootstrap import open_database
 from kam.people import users
 from kam.people.users import SignInError, User, UserError
+from kam.ui.language import CHOSEN
 from kam.visits import export as visit_export
 from kam.visits import log as visit_log
 from kam.visits.rules import VisitDraft
-from tests.apptest import ADMIN, start
+from tests.apptest import ADMIN, app, start
 from tests.portfolio import EXPORTS
 
 ROOT_ADMIN = User("admin", "Administrator", "admin")
@@ -337,3 +338,20 @@ def test_the_watcher_loads_a_ready_import_folder_and_makes_the_due_backup(deploy
         (watcher.BACKUP_BY, "backup"),
         (admin_uploads.WATCHER, "load"),
     ]
+
+
+def test_the_visits_csv_for_the_crm_is_in_the_contracts_format_in_any_language(deployment, offered_data):
+    wang = User("wangwei", "王伟", "manager", "M1")
+    visit_log.save_visit(deployment, VisitDraft("K1", date(2026, 11, 20), "phone", notes="续约"), wang)
+    at = app("admin", user=ADMIN)
+    at.session_state[CHOSEN] = "zh-CN"
+    assert not at.run().exception
+    made = offered_data["download-visits-entered-in-the-app"]
+    text = (made() if callable(made) else made).decode("utf-8-sig")
+    header, row = text.splitlines()
+    # The contract's columns (DATA_CONTRACT.md, visits) and values: not the screen's Chinese headers and labels.
+    assert header == (
+        "visit_id,account_id,manager_id,visit_date,channel,purpose,executive,notes,next_step,next_date,"
+        "warning_signs,contact_ids"
+    )
+    assert row.split(",")[1:8] == ["K1", "M1", "2026-11-20", "phone", "", "false", "续约"]
