@@ -72,13 +72,21 @@ with loads:
         source = "folder"
     # A load refused for the rows it would lose waits for the admin to confirm it.
     if source is None and (refused := st.session_state.get("load_refused")):
-        question = st.empty()
-        with question.container():
-            st.warning(refused["message"], icon=":material/warning:")
-            confirmed = st.button(_("Load anyway"), type="primary")
-        if confirmed:
-            source, force = refused["source"], True
-            question.empty()
+        if refused["source"] == "upload" and not files:
+            # The files it asked about are gone (the page was left, or they were removed): so is the question.
+            st.session_state.pop("load_refused")
+        else:
+            question = st.empty()
+            with question.container():
+                st.warning(refused["message"], icon=":material/warning:")
+                go, give_up = st.columns(2)
+                confirmed = go.button(_("Load anyway"), type="primary", width="stretch")
+                give_up.button(
+                    _("Do not load"), on_click=lambda: st.session_state.pop("load_refused", None), width="stretch"
+                )
+            if confirmed:
+                source, force = refused["source"], True
+                question.empty()
     if source is not None:
         st.session_state.pop("load_refused", None)
         with st.status(_("Loading the exports: reading, checking, replacing the tables…")) as progress:
@@ -114,6 +122,8 @@ with loads:
         st.text(_("Import folder: {last}").format(last=last))
     if report is not None:
         dashboard.refresh_version()
+        # The rejected rows shown below are this load's, not those of the load picked before it.
+        st.session_state["rejects_of_load"] = report.load_id
         if report.rows_rejected:
             # Rows left out are data the figures lack: said as a warning, with where to read them.
             st.warning(
@@ -134,7 +144,11 @@ with loads:
     table(history, "load-history", by_filters=False, **columns.LOAD_HISTORY)
     if not history.is_empty():
         load_id = st.selectbox(_("Rejected rows of load"), history["load_id"].to_list(), key="rejects_of_load")
-        table(loader.rejects_shown(con, load_id), f"rejects-{load_id}", by_filters=False)
+        rejected = loader.rejects_shown(con, load_id)
+        if rejected.is_empty():
+            st.caption(_("No row of load {load_id} was rejected.").format(load_id=load_id))
+        else:
+            table(rejected, f"rejects-{load_id}", by_filters=False)
 
 with people:
     if notice := st.session_state.pop("admin_notice", None):

@@ -58,9 +58,9 @@ def test_the_admin_page_shows_the_load_history_users_and_audit_log(deployment):
     at = start("admin", user=ADMIN)
     assert not at.exception
     assert [t.value for t in at.title] == ["Admin"]
-    history, rejects, people, log = (frame.value for frame in at.dataframe[:4])
+    history, people, log = (frame.value for frame in at.dataframe[:3])
     assert list(history["source"]) == [str(config.settings().demo_dir)]
-    assert rejects.empty
+    assert "No row of load 1 was rejected." in [c.value for c in at.caption]
     assert set(people["username"]) == {"admin", "demo-admin", "m01", "m02", "vp"}
     assert "password_hash" not in people.columns
     assert "User added" in set(log["action"])  # user.add, as it reads
@@ -96,6 +96,9 @@ def test_the_load_button_says_how_a_load_went_and_warns_of_rejected_rows(deploym
     next(b for b in at.button if b.label.startswith("Load the folder")).click().run()
     assert not at.exception
     assert [s.value for s in at.success] == ["Load 2 done: every row loaded."]
+    # The rejected rows shown below are the new load's (none), said in words.
+    assert at.selectbox(key="rejects_of_load").value == 2
+    assert "No row of load 2 was rejected." in [c.value for c in at.caption]
     (folder / "orders.csv").write_text(EXPORTS["orders.csv"] + "O11,K9,2026-07-01,10\n", encoding="utf-8")
     next(b for b in at.button if b.label.startswith("Load the folder")).click().run()
     assert not at.exception
@@ -103,6 +106,9 @@ def test_the_load_button_says_how_a_load_went_and_warns_of_rejected_rows(deploym
     assert [w.value for w in at.warning if "rejected" in w.value] == [
         "Load 3 done, 1 row rejected: see the rejected rows of the load below."
     ]
+    assert at.selectbox(key="rejects_of_load").value == 3
+    rejects = next(f.value for f in at.dataframe if "row_key" in f.value.columns)
+    assert list(rejects["row_key"]) == ["O11"]
 
 
 def test_an_upload_over_the_size_limit_or_unreadable_changes_nothing(deployment, monkeypatch):

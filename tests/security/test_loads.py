@@ -138,3 +138,27 @@ def test_the_admin_page_asks_before_a_load_that_loses_rows(portfolio, tmp_path, 
     assert [w.value for w in at.warning] == []
     with db.connect(portfolio) as con:
         assert counts(con)["surveys"] == 0
+
+
+def test_a_load_that_loses_rows_can_be_given_up_and_nothing_is_loaded(portfolio, tmp_path, monkeypatch):
+    from kam.people.users import User
+    from tests.apptest import start
+
+    folder = tmp_path / "import"
+    folder.mkdir()
+    for file in exports(**{"surveys.csv": None}):
+        (folder / file.name).write_bytes(file.data)
+    monkeypatch.setenv("KAM_IMPORT_DIR", str(folder))
+    config.settings.cache_clear()
+    with open_database(portfolio, config.settings().demo_dir) as con:
+        bootstrap.load_exports(con, exports(), "upload", by="admin")
+    at = start("admin", user=User("root", "Root", "admin"))
+    next(b for b in at.button if b.label == f"Load the folder {folder}").click().run()
+    assert [b.label for b in at.button if b.label in ("Load anyway", "Do not load")] == ["Load anyway", "Do not load"]
+    next(b for b in at.button if b.label == "Do not load").click().run()
+    assert not at.exception
+    # The question is gone, and so is the load: the surveys stay.
+    assert [w.value for w in at.warning] == []
+    assert not any(b.label == "Load anyway" for b in at.button)
+    with db.connect(portfolio) as con:
+        assert counts(con)["surveys"] == 9
