@@ -124,6 +124,14 @@ with loads:
         dashboard.refresh_version()
         # The rejected rows shown below are this load's, not those of the load picked before it.
         st.session_state["rejects_of_load"] = report.load_id
+        if report.ignored_files:
+            # A file left unread is data the admin meant to load: said before anything else.
+            st.warning(
+                _("Load {load_id} done without {files}: no table has their name.").format(
+                    load_id=report.load_id, files=md(", ".join(report.ignored_files))
+                ),
+                icon=":material/warning:",
+            )
         if report.rows_rejected:
             # Rows left out are data the figures lack: said as a warning, with where to read them.
             st.warning(
@@ -134,7 +142,7 @@ with loads:
                 ).format(load_id=report.load_id, count=f"{report.rows_rejected:,}"),
                 icon=":material/warning:",
             )
-        else:
+        elif not report.ignored_files:
             st.success(
                 _("Load {load_id} done: every row loaded.").format(load_id=report.load_id), icon=":material/done:"
             )

@@ -666,6 +666,16 @@ def prepare(
             by_table[name].append(file)
 
     for table in EXPORT_TABLES:
+        if table.required_file and not by_table[table.name] and ignored:
+            # A file named otherwise ("accounts (1).csv", a browser's second download) is the likely one.
+            raise LoadError(
+                N_(
+                    "no {table} file ({table}.csv or {table}.parquet) among the exports; not read, as no table "
+                    "has their name: {ignored}"
+                ),
+                table=table.name,
+                ignored=", ".join(ignored),
+            )
         if table.required_file and not by_table[table.name]:
             raise LoadError(N_("no {table} file ({table}.csv or {table}.parquet) among the exports"), table=table.name)
 

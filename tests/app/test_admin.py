@@ -16,6 +16,7 @@ from kam.ingest import uploads as admin_uploads
 from kam.ingest.bootstrap import open_database
 from kam.people import users
 from kam.people.users import SignInError, User, UserError
+from kam.present.text import markdown_text
 from kam.ui.language import CHOSEN
 from kam.visits import export as visit_export
 from kam.visits import log as visit_log
@@ -361,3 +362,31 @@ def test_the_visits_csv_for_the_crm_is_in_the_contracts_format_in_any_language(d
         "warning_signs,contact_ids"
     )
     assert row.split(",")[1:8] == ["K1", "M1", "2026-11-20", "phone", "", "false", "续约"]
+
+
+def test_a_file_named_after_no_table_is_named_when_the_load_is_refused_for_lack_of_it(deployment):
+    files = [Upload("accounts (1).csv" if name == "accounts.csv" else name, text) for name, text in EXPORTS.items()]
+    with pytest.raises(loader.LoadError) as refused:
+        admin_uploads.load_uploads(deployment, files, ROOT_ADMIN)
+    assert refused.value.shown() == (
+        "no accounts file (accounts.csv or accounts.parquet) among the exports; not read, as no table has their "
+        "name: accounts (1).csv"
+    )
+
+
+def test_a_load_that_left_a_file_unread_says_so_instead_of_every_row_loaded(deployment, monkeypatch, tmp_path):
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    for name, text in EXPORTS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    (folder / "orders (1).csv").write_text(EXPORTS["orders.csv"], encoding="utf-8")
+    monkeypatch.setenv("KAM_IMPORT_DIR", str(folder))
+    config.settings.cache_clear()
+    at = start("admin", user=User("zhouli", "周丽", "admin"))
+    next(b for b in at.button if b.label.startswith("Load the folder")).click().run()
+    assert not at.exception
+    assert not at.success
+    # The file's name as text (kam.present.text.markdown_text): its brackets and dot read as typed.
+    assert [w.value for w in at.warning if "without" in w.value] == [
+        f"Load 2 done without {markdown_text('orders (1).csv')}: no table has their name."
+    ]
