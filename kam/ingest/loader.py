@@ -440,6 +440,9 @@ MISSING_VALUE = N_("missing value")
 NOT_ONE_OF = N_("'{value}' is not one of {choices}")
 NOT_ONE_SIGN = N_("'{value}' is not one of {choices} (or their Chinese names)")
 NOT_FOUND = N_("'{value}' not found in {table}")
+# The referenced row was in its file but rejected: its own rejection is the cause to read.
+REJECTED_LINE = N_("'{value}' of {table} was rejected ({file} line {line})")
+REJECTED_ROW = N_("'{value}' of {table} was rejected ({file} row {line})")
 DUPLICATE = N_("duplicate key; the first row was kept")
 _FORMAT_HINT = {
     "date": N_("'{value}' is not a date (YYYY-MM-DD or YYYY/M/D)"),
@@ -466,6 +469,8 @@ REASONS = (
     NOT_ONE_SIGN,
     NOT_ONE_OF,
     NOT_FOUND,
+    REJECTED_LINE,
+    REJECTED_ROW,
     DUPLICATE,
     *_FORMAT_HINT.values(),
     CHURN_REASON_REQUIRED,
@@ -575,24 +580,60 @@ def _key_expr(table: Table) -> pl.Expr:
     return pl.concat_str([_text(pl.col(RAW + k)) for k in table.key], separator="/")
 
 
-def _reference_checks(table: Table, known: dict[str, pl.Series]) -> list[Check]:
+def _reference_checks(
+    table: Table, known: dict[str, pl.Series], rejected: dict[str, pl.DataFrame] | None = None
+) -> list[Check]:
+    """A reference to a row that is not there; to one its file had but that was rejected, said so, with where."""
     checks = []
     for column, target in table.references:
         value = pl.col(column)
+        dropped = (rejected or {}).get(target)
+        if dropped is None or dropped.height == 0:
+            gone = pl.lit(False)
+        else:
+            keys = dropped["key"].to_list()
+            gone = value.is_in(pl.Series(keys, dtype=pl.String).implode())
+            file = value.replace_strict(keys, dropped["file"].to_list(), default=None, return_dtype=pl.String)
+            line = value.replace_strict(keys, dropped["line"].to_list(), default=None, return_dtype=pl.Int64)
+            where = {
+                name: reason.format(value="{}", table=target, file="{}", line="{}")
+                for name, reason in (("line", REJECTED_LINE), ("row", REJECTED_ROW))
+            }
+            message = (
+                pl.when(file.str.to_lowercase().str.ends_with(".parquet"))
+                .then(pl.format(where["row"], value, file, line))
+                .otherwise(pl.format(where["line"], value, file, line))
+            )
+            checks.append(Check(column, value.is_not_null() & gone, message))
         checks.append(
             Check(
                 column,
-                value.is_not_null() & ~value.is_in(known[target].implode()),
+                value.is_not_null() & ~value.is_in(known[target].implode()) & ~gone,
                 reason_text(NOT_FOUND, value, table=target),
             )
         )
     return checks
 
 
+def _rejected_keys(table: Table, good: pl.DataFrame, rejects: pl.DataFrame) -> pl.DataFrame:
+    """The keys of a table's rejected rows that no loaded row has, each with its first file and line."""
+    return (
+        rejects.filter(pl.col("row_key").is_not_null() & ~pl.col("row_key").is_in(good[table.key[0]].implode()))
+        .sort("file", "line")
+        .unique("row_key", keep="first", maintain_order=True)
+        .select(pl.col("row_key").alias("key"), "file", "line")
+    )
+
+
 def check_table(
-    table: Table, raw: pl.DataFrame, known: dict[str, pl.Series], today: date
+    table: Table,
+    raw: pl.DataFrame,
+    known: dict[str, pl.Series],
+    today: date,
+    rejected: dict[str, pl.DataFrame] | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Split a table's rows into the good ones (contract types) and the rejected cells."""
+    """Split a table's rows into the good ones (contract types) and the rejected cells; rejected: the keys of
+    the rows other tables lost, which a reference to them names as the cause."""
     parsed = raw.with_columns(_parse(c, raw.schema[RAW + c.name]).alias(c.name) for c in table.columns)
     checks = [check for c in table.columns for check in _cell_checks(c, raw.schema[RAW + c.name])]
     if table.key:
@@ -600,7 +641,7 @@ def check_table(
         first = (pl.struct(key_cols) if len(key_cols) > 1 else key_cols[0]).is_first_distinct()
         parsed = parsed.with_columns(_duplicate=~first & pl.all_horizontal(k.is_not_null() for k in key_cols))
         checks.append(Check(table.key[-1], pl.col("_duplicate"), reason_text(DUPLICATE)))
-    checks += _rule_checks(table, today) + _reference_checks(table, known)
+    checks += _rule_checks(table, today) + _reference_checks(table, known, rejected)
 
     bad = pl.any_horizontal(check.bad.fill_null(False) for check in checks)
     parsed = parsed.with_columns(_bad=bad)
@@ -684,6 +725,7 @@ def prepare(
     read: dict[str, int] = {}
     labels: dict[tuple[str, str], str] = {}
     known: dict[str, pl.Series] = {}
+    dropped: dict[str, pl.DataFrame] = {}
     for table in EXPORT_TABLES:
         frames = []
         for file in sorted(by_table[table.name], key=lambda f: f.name):
@@ -698,10 +740,11 @@ def prepare(
                 table=table.name,
             )
         read[table.name] = raw.height
-        good[table.name], bad = check_table(table, raw, known, today)
+        good[table.name], bad = check_table(table, raw, known, today, dropped)
         rejects.append(bad)
         if len(table.key) == 1:
             known[table.name] = good[table.name].get_column(table.key[0])
+            dropped[table.name] = _rejected_keys(table, good[table.name], bad)
 
     all_rejects = pl.concat(rejects)
     if labels:
