@@ -54,7 +54,7 @@ def load_exports(
     except loader.LoadError as error:
         # Its own small write; a busy database must not hide why the load failed.
         with contextlib.suppress(Busy):
-            audit.record_alone(con, by, "load.failed", source, after={"error": str(error)})
+            audit.record_alone(con, by, "load.failed", source, after=error.record())
         raise
     follow(con)
     return report
@@ -73,7 +73,7 @@ def load_apart(
     try:
         return loader.build(folder, files, source=source, loaded_by=by, force=force)
     except loader.LoadError as error:
-        exports.note_failure(folder, by, source, str(error))
+        exports.note_failure(folder, by, source, error.record())
         raise
 
 

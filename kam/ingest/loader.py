@@ -68,7 +68,7 @@ exports.on_each_load(_demo_users)
 class Phrase:
     """Words of a message that need translating too (a value of a LoadError): an English message id and its values.
 
-    A tuple of phrases or texts, as a value, reads as a list: 'a, b'.
+    A tuple of phrases or texts, as a value, reads as a list: 'a, b'; a list reads 'a; b'.
     """
 
     message: str
@@ -78,9 +78,18 @@ class Phrase:
 def _worded(value: object, gettext: Callable[[str], str]) -> object:
     if isinstance(value, Phrase):
         return gettext(value.message).format(**{k: _worded(v, gettext) for k, v in value.values.items()})
-    if isinstance(value, tuple):
-        return ", ".join(str(_worded(part, gettext)) for part in value)
+    if isinstance(value, tuple | list):
+        return (", " if isinstance(value, tuple) else "; ").join(str(_worded(part, gettext)) for part in value)
     return value
+
+
+def _stored(value: object) -> object:
+    """A value of a LoadError as JSON can keep it (kam.present.changes.worded reads it back)."""
+    if isinstance(value, Phrase):
+        return {"message": value.message, "values": {k: _stored(v) for k, v in value.values.items()}}
+    if isinstance(value, tuple | list):
+        return {"parts": [_stored(part) for part in value], "sep": ", " if isinstance(value, tuple) else "; "}
+    return str(value)
 
 
 class LoadError(Exception):
@@ -101,6 +110,12 @@ class LoadError(Exception):
             return _(self.message)
         return _(self.message).format(**{k: _worded(v, _) for k, v in self.values.items()})
 
+    def record(self) -> dict[str, object]:
+        """The failure as the audit log keeps it: the English, and the message id with its values to say it in
+        the reader's language."""
+        values = {k: _stored(v) for k, v in self.values.items()}
+        return {"error": str(self), "message": self.message, "values": values}
+
 
 @dataclass(frozen=True)
 class RowLoss:
@@ -114,11 +129,16 @@ class RowLoss:
     def share(self) -> float:
         return (self.now - self.after) / self.now
 
+    def phrase(self) -> Phrase:
+        """The loss as words to translate."""
+        return Phrase(
+            N_("{table}: {now} rows now, {after} after the load ({share} fewer)"),
+            {"table": self.table, "now": f"{self.now:,}", "after": f"{self.after:,}", "share": f"{self.share:.0%}"},
+        )
+
     def describe(self, gettext: Callable[[str], str] = str) -> str:
         """The loss as a line; gettext=_ for the page's language (the audit log keeps the English)."""
-        return gettext(N_("{table}: {now} rows now, {after} after the load ({share} fewer)")).format(
-            table=self.table, now=f"{self.now:,}", after=f"{self.after:,}", share=f"{self.share:.0%}"
-        )
+        return str(_worded(self.phrase(), gettext))
 
 
 class LoadRefused(LoadError):
@@ -858,7 +878,7 @@ def build(
                 losses,
                 forceable=True,
                 share=f"{max_loss:.0%}",
-                tables="; ".join(loss.describe() for loss in losses),
+                tables=[loss.phrase() for loss in losses],
             )
         report = LoadReport(
             load_id=load_id,

@@ -120,6 +120,21 @@ def sign_out_reason(stored: str) -> str:
     return stored
 
 
+def worded(value: Any) -> str:
+    """A failed load's stored message (kam.ingest.loader.LoadError.record: an English id with its values, words
+    among them stored the same way) in the run's language."""
+    if isinstance(value, dict) and "message" in value:
+        return _(str(value["message"])).format(**{k: worded(v) for k, v in (value.get("values") or {}).items()})
+    if isinstance(value, dict) and "parts" in value:
+        return str(value.get("sep", ", ")).join(worded(part) for part in value["parts"])
+    return str(value)
+
+
+def load_source(source: str | None) -> str | None:
+    """Where a load came from as the load page names it: an upload by its words, a folder by its path."""
+    return None if source is None else columns.label_of("source", source)
+
+
 # A field whose codes depend on the record it is in: a contact's level and role are not a user's role ("manager"
 # is a contact's middle management and a user's account manager).
 RECORD_CODES: dict[str, dict[str, dict[str, str]]] = {
@@ -192,6 +207,9 @@ def change(
     """What an event changed, from its stored records: 'Status: Open → Done' for each field that differs; every
     field of a record added (or removed) with its value; names: accounts' names by id."""
     old, new = _record(before), _record(after)
+    if action == "load.failed" and new is not None and "message" in new:
+        # Kept in English and as its message id: read in the reader's language (older rows keep their English).
+        new = {"error": worded(new)}
     if old is None and new is None:
         return MISSING
     if old is None or new is None:
@@ -239,6 +257,14 @@ def audit_log(events: pl.DataFrame) -> pl.DataFrame:
             target_text(*row) for row in events.select("target", "target_account", "target_name", "target_year").rows()
         ]
         shown = shown.with_columns(pl.Series("target", targets, dtype=pl.String)).drop(TARGET_OF)
+    if "target" in shown.columns and "action" in shown.columns:
+        loads = pl.col("action").is_in(["load", "load.failed"])
+        shown = shown.with_columns(
+            pl.when(loads)
+            .then(pl.col("target").map_elements(load_source, return_dtype=pl.String))
+            .otherwise(pl.col("target"))
+            .alias("target")
+        )
     order = [name for name in shown.columns if name != "changed"]
     at = order.index("target") + 1 if "target" in order else len(order)
     return shown.select([*order[:at], "changed", *order[at:]])

@@ -312,11 +312,11 @@ def _detach_older(con: duckdb.DuckDBPyConnection, keep: set[str]) -> None:
             con.execute(f"DETACH {name}")
 
 
-def note_failure(folder: Path, by: str | None, source: str, error: str) -> None:
-    """A failed load of another process, for the dashboard's audit log at its next switch."""
+def note_failure(folder: Path, by: str | None, source: str, after: dict[str, Any]) -> None:
+    """A failed load of another process, for the dashboard's audit log at its next switch (after: its record)."""
     folder.mkdir(parents=True, exist_ok=True)
     line = json.dumps(
-        {"by": by, "source": source, "after": {"error": error}, "at": datetime.now().isoformat()},
+        {"by": by, "source": source, "after": after, "at": datetime.now().isoformat()},
         ensure_ascii=False,
     )
     with load_lock(folder), open(folder / FAILURES, "a", encoding="utf-8") as out:
