@@ -149,7 +149,7 @@ with loads:
         st.code(report.summary(), language=None)
     history = loader.history(con)
     st.subheader(_("Load history"))
-    table(history, "load-history", by_filters=False, **columns.LOAD_HISTORY)
+    table(loader.history_shown(con), "load-history", by_filters=False, **columns.LOAD_HISTORY)
     if not history.is_empty():
         load_id = st.selectbox(_("Rejected rows of load"), history["load_id"].to_list(), key="rejects_of_load")
         rejected = loader.rejects_shown(con, load_id)

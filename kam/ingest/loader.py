@@ -9,6 +9,7 @@ the audit log) is never opened by a load; the dashboard switches to the new file
 from __future__ import annotations
 
 import io
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,8 +20,9 @@ import duckdb
 import polars as pl
 
 from kam.config import settings
-from kam.i18n import N_, _, ngettext
+from kam.i18n import N_, _, ngettext, pgettext
 from kam.people import users
+from kam.present import changes
 from kam.store import db, exports
 from kam.store.schema import (
     BOOL_VALUES,
@@ -972,6 +974,50 @@ def history(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         ORDER BY load_id DESC
         """,
     )
+
+
+def history_shown(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Every load, newest first, with the refused ones of the audit log among them (no load id, no rows; why,
+    in the run's language); `outcome` says which a load is."""
+    landed = history(con).with_columns(
+        outcome=pl.lit(pgettext("load outcome", "Loaded")), reason=pl.lit(None, pl.String)
+    )
+    failed = db.query(
+        con,
+        """
+        SELECT happened_at AS loaded_at, target AS source, username AS loaded_by, after
+        FROM audit_log
+        WHERE action = 'load.failed'
+        """,
+    )
+    reasons = [changes.worded(_refusal(after)) for after in failed["after"]]
+    refused = failed.drop("after").with_columns(
+        outcome=pl.lit(pgettext("load outcome", "Refused")), reason=pl.Series(reasons, dtype=pl.String)
+    )
+    both = pl.concat([landed, refused], how="diagonal_relaxed")
+    return both.sort("loaded_at", descending=True, maintain_order=True).select(
+        "load_id",
+        "loaded_at",
+        "outcome",
+        "source",
+        "files",
+        "rows_read",
+        "rows_loaded",
+        "rows_rejected",
+        "loaded_by",
+        "reason",
+    )
+
+
+def _refusal(after: str | None) -> object:
+    """A refused load's stored record as kam.present.changes.worded reads it: its message, or its English."""
+    try:
+        stored = json.loads(after or "{}")
+    except ValueError:
+        return after or ""
+    if not isinstance(stored, dict):
+        return str(stored)
+    return stored if "message" in stored else str(stored.get("error", ""))
 
 
 def rejects_of(con: duckdb.DuckDBPyConnection, load_id: int) -> pl.DataFrame:

@@ -258,13 +258,12 @@ def audit_log(events: pl.DataFrame) -> pl.DataFrame:
         ]
         shown = shown.with_columns(pl.Series("target", targets, dtype=pl.String)).drop(TARGET_OF)
     if "target" in shown.columns and "action" in shown.columns:
-        loads = pl.col("action").is_in(["load", "load.failed"])
-        shown = shown.with_columns(
-            pl.when(loads)
-            .then(pl.col("target").map_elements(load_source, return_dtype=pl.String))
-            .otherwise(pl.col("target"))
-            .alias("target")
-        )
+        # In Python, not map_elements: Polars' threads do not see the run's language.
+        targets = [
+            load_source(target) if action in ("load", "load.failed") else target
+            for action, target in shown.select("action", "target").rows()
+        ]
+        shown = shown.with_columns(pl.Series("target", targets, dtype=pl.String))
     order = [name for name in shown.columns if name != "changed"]
     at = order.index("target") + 1 if "target" in order else len(order)
     return shown.select([*order[:at], "changed", *order[at:]])

@@ -313,7 +313,11 @@ PLAN_PROGRESS = {
     "actions_done": Column(K.COUNT, N_("Actions done")),
     "actions_overdue": Column(K.COUNT, N_("Actions overdue")),
 }
-LOAD_HISTORY = {"source": Column(K.TEXT, NP_("data load", "Source"))}
+LOAD_HISTORY = {
+    "source": Column(K.TEXT, NP_("data load", "Source")),
+    "outcome": Column(K.TEXT, NP_("data load", "Outcome")),
+    "reason": Column(K.TEXT, NP_("data load", "Why refused")),
+}
 # A user's own name, shown though the user has a manager id (whose name it is not).
 # Active, for a user, is whether they may sign in (not the accounts' 在册).
 USERS = {"name": Column(K.TEXT, N_("Full name")), "active": Column(K.BOOL, N_("May sign in"))}

@@ -92,3 +92,23 @@ def test_a_refused_load_reads_in_the_readers_language(refused, language, target,
 def test_an_older_refusal_stored_as_english_reads_as_it_is():
     with i18n.speaking("zh-CN"):
         assert changes.change(None, json.dumps({"error": "made up"}), "load.failed") == "错误：made up"
+
+
+@pytest.mark.parametrize(
+    ("language", "outcomes", "why"),
+    [
+        ("zh-CN", ["已拒绝"] * 3 + ["已导入"], "导出文件中没有 accounts 文件（accounts.csv 或 accounts.parquet）"),
+        ("en", ["Refused"] * 3 + ["Loaded"], "no accounts file (accounts.csv or accounts.parquet) among the exports"),
+    ],
+)
+def test_the_load_history_lists_refused_loads_without_a_load_id(refused, tmp_path, language, outcomes, why):
+    with i18n.speaking(language):
+        history = loader.history_shown(refused)
+    assert history["load_id"].to_list() == [None, None, None, 1]
+    assert history["outcome"].to_list() == outcomes
+    assert history["source"].to_list() == ["upload"] * 3 + [str(tmp_path / "first")]
+    assert history["loaded_by"].to_list() == ["admin"] * 3 + [None]
+    assert history["rows_loaded"].to_list() == [None, None, None, 4]
+    assert history["reason"].to_list()[2:] == [why, None]
+    # The landed loads alone, as the rejected rows' choice of load reads them.
+    assert loader.history(refused)["load_id"].to_list() == [1]
