@@ -19,6 +19,7 @@ from kam import config, i18n
 from kam.ingest import uploads as admin_uploads
 from kam.ingest.bootstrap import open_database
 from kam.people.users import User
+from tests.app.test_tables import shown
 from tests.apptest import ADMIN, VP, app
 from tests.portfolio import EXPORTS
 
@@ -229,6 +230,8 @@ def test_the_admin_page_in_both_languages(deployment, language, title, tabs, rea
         at.selectbox(key="rejects_of_load").set_value(2).run()
     rejects = at.dataframe[1].value
     assert list(rejects["reason"]) == [reason or "'K9' not found in accounts"]
+    if language == ZH:
+        assert shown(at.dataframe[1])[0] == ["表", "文件", "行号", "行主键", "列", "原因"]
 
 
 @pytest.mark.parametrize(("language", "entered_in"), [(ZH, "导入数据"), (EN, "Loaded exports")])
