@@ -7,7 +7,7 @@ from kam.i18n.formats import table_date
 from kam.metrics import accounts, complaints, credit, revenue, risk, satisfaction, visits
 from kam.present import charts, columns
 from kam.present.columns import label_of
-from kam.present.formatting import MISSING, money, number, percent
+from kam.present.formatting import MISSING, money, money_short, number, percent
 from kam.present.text import markdown_text as md
 from kam.ui import contacts_panel, dashboard
 from kam.ui.widgets import chart, chart_with_table, figure, table, term_label
@@ -163,11 +163,19 @@ else:
     )
 if not owed.is_empty():
     receivable = owed.row(0, named=True)
-    row[1].metric(_("Outstanding"), money(receivable["outstanding"]), border=True)
+    # Cards in the short form, the exact amount in their explanation (kam/present/formatting.py).
+    row[1].metric(
+        _("Outstanding"),
+        money_short(receivable["outstanding"]),
+        help=_("{amount} in all").format(amount=money(receivable["outstanding"])),
+        border=True,
+    )
     row[2].metric(
         pgettext("receivables", "Overdue"),
-        money(receivable["overdue"]),
-        help=_("Most days overdue: {days}").format(days=receivable["max_days_overdue"]),
+        money_short(receivable["overdue"]),
+        help=_("{amount} in all").format(amount=money(receivable["overdue"]))
+        + " · "
+        + _("Most days overdue: {days}").format(days=receivable["max_days_overdue"]),
         border=True,
     )
     row[3].metric(

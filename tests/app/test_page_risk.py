@@ -74,6 +74,10 @@ def test_the_account_view_shows_the_hand_computed_health_score(risky):
     assert shown["Health score"] == "61.6"
     assert shown["Outstanding"] == "¥100"
     assert shown["Overdue"] == "¥100"
+    # The cards in the short form, the exact amount in their explanation.
+    helps = {m.label: m.help for m in at.metric}
+    assert helps["Outstanding"] == "¥100 in all"
+    assert helps["Overdue"] == "¥100 in all · Most days overdue: 10"
     signals = next(f.value for f in at.dataframe if "signal" in f.value.columns)
     # 2 / 3 held as shown (66.7%), the others exact.
     assert signals["signal_value"].tolist() == [0.667, 1.0, 0.5, 0.25, 0.5]
