@@ -147,11 +147,13 @@ with loads:
                 _("Load {load_id} done: every row loaded.").format(load_id=report.load_id), icon=":material/done:"
             )
         st.code(report.summary(), language=None)
-    history = loader.history(con)
+    history = loader.history_shown(con)
     st.subheader(_("Load history"))
-    table(loader.history_shown(con), "load-history", by_filters=False, **columns.LOAD_HISTORY)
-    if not history.is_empty():
-        load_id = st.selectbox(_("Rejected rows of load"), history["load_id"].to_list(), key="rejects_of_load")
+    table(history, "load-history", by_filters=False, **columns.LOAD_HISTORY)
+    # The loads that landed (a refused one has no load id, nor rejected rows).
+    landed = history["load_id"].drop_nulls().to_list()
+    if landed:
+        load_id = st.selectbox(_("Rejected rows of load"), landed, key="rejects_of_load")
         rejected = loader.rejects_shown(con, load_id)
         if rejected.is_empty():
             st.caption(_("No row of load {load_id} was rejected.").format(load_id=load_id))

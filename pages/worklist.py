@@ -72,7 +72,7 @@ else:
             "manager_id",
         ),
         "my-followups",
-        in_download_only=("manager_id",) if followups["manager_id"].n_unique() <= 1 else (),
+        in_download_only=("manager_id",),
         account_id=_("Account"),
         manager_id=_("Manager"),
         visit_date=st.column_config.DateColumn(_("Visited")),

@@ -352,8 +352,6 @@ PART_MONTH_OPACITY = 0.45
 def revenue_by_month(monthly: pl.DataFrame) -> go.Figure:
     """Revenue per month; a month counted only in part (first_day, last_day) pale, its days in its hover."""
     monthly = plotly_frame(monthly)
-    if "first_day" not in monthly.columns:
-        monthly = monthly.with_columns(first_day=pl.col("month"), last_day=pl.col("month").dt.month_end())
     part = (pl.col("first_day") != pl.col("month")) | (pl.col("last_day") != pl.col("month").dt.month_end())
     monthly = monthly.with_columns(
         day=pl.col("month").cast(pl.String),

@@ -38,10 +38,16 @@ def chinese():
     i18n._language.reset(token)
 
 
+def whole_months(months: list, revenue: list[float]) -> pl.DataFrame:
+    """Monthly revenue as kam.metrics.revenue.revenue_by_month gives it, every month counted whole."""
+    frame = pl.DataFrame({"month": months, "revenue": revenue})
+    return frame.with_columns(first_day=pl.col("month"), last_day=pl.col("month").dt.month_end())
+
+
 def test_revenue_chart_axis_and_hover_in_chinese(chinese):
     from datetime import date
 
-    monthly = pl.DataFrame({"month": [date(2026, 9, 1), date(2026, 10, 1)], "revenue": [30_000_000.0, 120_000_000.0]})
+    monthly = whole_months([date(2026, 9, 1), date(2026, 10, 1)], [30_000_000.0, 120_000_000.0])
     fig = charts.revenue_by_month(monthly)
     assert list(fig.layout.yaxis.ticktext) == ["¥0", "¥5,000万", "¥1亿", "¥1.5亿"]
     assert list(fig.data[0].customdata[1]) == ["2026-10-01", "¥120,000,000", "2026-10"]
@@ -94,7 +100,7 @@ def test_credit_charts_count_money_in_wan_in_chinese(chinese):
 
 def test_dates_on_an_axis_read_as_numbers_in_every_language():
     # Plotly would write "Jan 2026" under a Chinese page: months as 2026-01, days as 2026-01-05.
-    monthly = pl.DataFrame({"month": [date(2026, 1, 1), date(2026, 2, 1)], "revenue": [100.0, 200.0]})
+    monthly = whole_months([date(2026, 1, 1), date(2026, 2, 1)], [100.0, 200.0])
     weekly = pl.DataFrame({"week": [date(2026, 1, 5)], "channel": ["phone"], "visits": [3]})
     token = i18n.use_language("zh-CN")
     try:
