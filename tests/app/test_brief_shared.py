@@ -27,6 +27,13 @@ WANG = User("wangwei", "王伟", "manager", "M1")
 LI = User("lina", "李娜", "manager", "M2")
 
 
+@pytest.fixture(autouse=True)
+def _charts_drawn_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Chromium is found and every chart is "drawn" at once, so that the brief asks for every chart's metric."""
+    monkeypatch.setattr(render, "find_browser", lambda configured="": "/usr/bin/chromium")
+    monkeypatch.setattr(render, "chart_pngs", lambda figures, browser, **_: [b"\x89PNG stand-in"] * len(figures))
+
+
 def _counting(metric: Callable[..., Any], calls: dict[str, int]) -> Callable[..., Any]:
     # Same module and name as the metric: the same key in the shared cache.
     @functools.wraps(metric)
@@ -43,7 +50,7 @@ def test_the_brief_is_made_from_the_page_runs_shared_results(
     at = start("overview", as_of="2026-06-30")
     assert not at.exception
     make = offered_data[HTML_BRIEF]
-    # From now on, count what is computed; the charts are "drawn" at once, so that their metrics are asked for.
+    # From now on, count what is computed.
     calls: dict[str, int] = {}
     monkeypatch.setattr(brief, "headline_figures", _counting(brief.headline_figures, calls))
     monkeypatch.setattr(
@@ -52,8 +59,6 @@ def test_the_brief_is_made_from_the_page_runs_shared_results(
         [section._replace(metric=_counting(section.metric, calls)) for section in overview.SECTIONS],
     )
     monkeypatch.setattr(tiers, "tier_distribution", _counting(tiers.tier_distribution, calls))
-    monkeypatch.setattr(render, "find_browser", lambda configured="": "/usr/bin/chromium")
-    monkeypatch.setattr(render, "chart_pngs", lambda figures, browser, **_: [b"\x89PNG stand-in"] * len(figures))
 
     first = make()
     # The headline figures (now and before) and the eight attention lists were computed by the page run:
@@ -79,8 +84,6 @@ def test_the_brief_is_made_from_the_data_as_it_is_when_clicked_and_from_one_stat
     at = start("overview", as_of="2026-06-30")
     assert not at.exception
     make = offered_data[HTML_BRIEF]
-    monkeypatch.setattr(render, "find_browser", lambda configured="": "/usr/bin/chromium")
-    monkeypatch.setattr(render, "chart_pngs", lambda figures, browser, **_: [b"\x89PNG stand-in"] * len(figures))
     # The page's results have left the shared cache (it keeps the 2,000 latest): the brief computes every figure.
     dashboard._run.clear()
 
@@ -122,8 +125,6 @@ def test_a_brief_clicked_after_a_nightly_load_gives_the_loaded_figures(
     at = start("overview", as_of="2026-06-30")
     assert not at.exception
     make = offered_data[HTML_BRIEF]
-    monkeypatch.setattr(render, "find_browser", lambda configured="": "/usr/bin/chromium")
-    monkeypatch.setattr(render, "chart_pngs", lambda figures, browser, **_: [b"\x89PNG stand-in"] * len(figures))
     # Overnight, the command line loads exports with 李娜's visit to K5 (B, overdue since 03-20) on 06-29;
     # nobody opens a page before the brief is clicked in the morning.
     nightly = tmp_path / "nightly"

@@ -110,11 +110,11 @@ def test_the_command_line_refuses_without_force_and_loads_with_it(real, tmp_path
         assert counts(con)["visits"] == 0
 
 
-def test_the_admin_page_asks_before_a_load_that_loses_rows(portfolio, tmp_path, monkeypatch):
+def _asked_to_lose_surveys(portfolio, folder, monkeypatch):
+    """The admin page after a click on loading an import folder without surveys (9 loaded now): the question."""
     from kam.people.users import User
     from tests.apptest import start
 
-    folder = tmp_path / "import"
     folder.mkdir()
     for file in exports(**{"surveys.csv": None}):
         (folder / file.name).write_bytes(file.data)
@@ -124,6 +124,11 @@ def test_the_admin_page_asks_before_a_load_that_loses_rows(portfolio, tmp_path, 
         bootstrap.load_exports(con, exports(), "upload", by="admin")
     at = start("admin", user=User("root", "Root", "admin"))
     next(b for b in at.button if b.label == f"Load the folder {folder}").click().run()
+    return at
+
+
+def test_the_admin_page_asks_before_a_load_that_loses_rows(portfolio, tmp_path, monkeypatch):
+    at = _asked_to_lose_surveys(portfolio, tmp_path / "import", monkeypatch)
     assert not at.exception
     assert [w.value for w in at.warning] == [
         "Nothing was loaded yet. This load would lose more than 50% of the rows of:\n\n"
@@ -141,19 +146,7 @@ def test_the_admin_page_asks_before_a_load_that_loses_rows(portfolio, tmp_path, 
 
 
 def test_a_load_that_loses_rows_can_be_given_up_and_nothing_is_loaded(portfolio, tmp_path, monkeypatch):
-    from kam.people.users import User
-    from tests.apptest import start
-
-    folder = tmp_path / "import"
-    folder.mkdir()
-    for file in exports(**{"surveys.csv": None}):
-        (folder / file.name).write_bytes(file.data)
-    monkeypatch.setenv("KAM_IMPORT_DIR", str(folder))
-    config.settings.cache_clear()
-    with open_database(portfolio, config.settings().demo_dir) as con:
-        bootstrap.load_exports(con, exports(), "upload", by="admin")
-    at = start("admin", user=User("root", "Root", "admin"))
-    next(b for b in at.button if b.label == f"Load the folder {folder}").click().run()
+    at = _asked_to_lose_surveys(portfolio, tmp_path / "import", monkeypatch)
     assert [b.label for b in at.button if b.label in ("Load anyway", "Do not load")] == ["Load anyway", "Do not load"]
     next(b for b in at.button if b.label == "Do not load").click().run()
     assert not at.exception
