@@ -161,8 +161,14 @@ with loads:
             table(rejected, f"rejects-{load_id}", by_filters=False)
 
 with people:
-    if notice := st.session_state.pop("admin_notice", None):
-        st.success(notice, icon=":material/done:")
+
+    def notice_here(where: str) -> None:
+        """The notice an action left for the next run, shown where that action is: on a phone the top of the
+        tab is out of sight of the form."""
+        if (notice := st.session_state.get("admin_notice")) and notice[0] == where:
+            st.session_state.pop("admin_notice")
+            st.success(notice[1], icon=":material/done:")
+
     everyone = users.users(con)
     table(everyone, "users", by_filters=False, **columns.USERS)
     exported = catalog.managers(con)
@@ -194,7 +200,7 @@ with people:
         except UserError as refused:
             state["add_user_error"] = md(refused)
         else:
-            state["admin_notice"] = _("{user} added.").format(user=md(state["add_username"].strip().lower()))
+            state["admin_notice"] = ("add", _("{user} added.").format(user=md(state["add_username"].strip().lower())))
             # An empty form for the next user: no one-time password left in it.
             for key, empty in NEW_USER.items():
                 state[key] = empty
@@ -219,6 +225,7 @@ with people:
             help=users.password_rule() + " " + _("They choose their own when first in."),
         )
         st.form_submit_button(_("Add"), on_click=add_user)
+    notice_here("add")
 
     st.subheader(_("Change a user"))
     chosen = st.selectbox(_("User"), everyone["username"].to_list(), key="admin_user")
@@ -259,13 +266,15 @@ with people:
                         if one_time
                         else ""
                     )
-                    st.session_state["admin_notice"] = _("{user} changed.").format(user=md(chosen)) + extra
+                    st.session_state["admin_notice"] = ("change", _("{user} changed.").format(user=md(chosen)) + extra)
                     st.rerun()
+        # Below the form, where the unlock button was too.
+        notice_here("change")
         if current["locked_until"] is not None and st.button(
             _("Unlock {user}").format(user=chosen), key="admin_unlock"
         ):
             users.unlock(con, chosen, user.username)
-            st.session_state["admin_notice"] = _("{user} unlocked.").format(user=md(chosen))
+            st.session_state["admin_notice"] = ("change", _("{user} unlocked.").format(user=md(chosen)))
             st.rerun()
         if st.button(_("Reset the password of {user}").format(user=chosen), help=_("Also lifts a lock-out")):
             one_time = users.reset_password(con, chosen, user)

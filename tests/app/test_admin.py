@@ -390,3 +390,47 @@ def test_a_load_that_left_a_file_unread_says_so_instead_of_every_row_loaded(depl
     assert [w.value for w in at.warning if "without" in w.value] == [
         f"Load 2 done without {markdown_text('orders (1).csv')}: no table has their name."
     ]
+
+
+def users_tab(at: Any) -> list[tuple[str, str | None]]:
+    """The Users tab's elements in order: each form by its id, a notice by its text, anything else by its type."""
+    shown = []
+    for element in at.tabs[1].children.values():
+        if element.type == "form":
+            shown.append(("form", element.proto.form.form_id))
+        elif element.type == "success":
+            shown.append(("success", element.value))
+        else:
+            shown.append((element.type, None))
+    return shown
+
+
+def test_a_users_notice_shows_below_the_form_or_button_that_did_it(deployment):
+    # m01 locked out by five wrong passwords from one address.
+    for _attempt in range(5):
+        with pytest.raises(SignInError):
+            users.sign_in(deployment, "m01", "not-the-password", source="10.0.0.9")
+    at = start("admin", user=ADMIN)
+    labelled(at.text_input, "User name").input("zhaomin")
+    labelled(at.selectbox, "Manager of the exports (for a manager)").set_value("M2")
+    labelled(at.text_input, "One-time password").input("first-password")
+    labelled(at.button, "Add").click().run()
+    assert not at.exception
+    shown = users_tab(at)
+    assert [s for s in shown if s[0] == "success"] == [("success", "zhaomin added.")]
+    assert shown[shown.index(("form", "add_user")) + 1] == ("success", "zhaomin added.")
+    at.selectbox(key="admin_user").set_value("m02").run()
+    assert not [s for s in users_tab(at) if s[0] == "success"]
+    at.checkbox(key="admin_active_m02").uncheck()
+    labelled(at.button, "Save").click().run()
+    shown = users_tab(at)
+    assert [s for s in shown if s[0] == "success"] == [("success", "m02 changed.")]
+    assert shown[shown.index(("form", "change_user")) + 1] == ("success", "m02 changed.")
+    # The unlock button, below the same form, gives way to its notice.
+    at.selectbox(key="admin_user").set_value("m01").run()
+    labelled(at.button, "Unlock m01").click().run()
+    assert not at.exception
+    shown = users_tab(at)
+    assert [s for s in shown if s[0] == "success"] == [("success", "m01 unlocked.")]
+    assert shown[shown.index(("form", "change_user")) + 1 :][:2] == [("success", "m01 unlocked."), ("button", None)]
+    assert "Unlock m01" not in [b.label for b in at.button]
