@@ -276,14 +276,46 @@ with people:
             users.unlock(con, chosen, user.username)
             st.session_state["admin_notice"] = ("change", _("{user} unlocked.").format(user=md(chosen)))
             st.rerun()
-        if st.button(_("Reset the password of {user}").format(user=chosen), help=_("Also lifts a lock-out")):
-            one_time = users.reset_password(con, chosen, user)
-            st.info(
-                _("One-time password for {user}: `{password}`. Hand it over in person.").format(
-                    user=md(chosen), password=one_time
-                ),
-                icon=":material/key:",
+        # A reset signs the user out everywhere: asked first, as the load's loss question is, for this user only.
+        if st.session_state.get("reset_asked") not in (None, chosen):
+            st.session_state.pop("reset_asked")
+        if st.session_state.get("reset_asked") is None:
+            st.button(
+                _("Reset the password of {user}").format(user=chosen),
+                help=_("Also lifts a lock-out"),
+                on_click=st.session_state.update,
+                kwargs={"reset_asked": chosen},
             )
+        else:
+            question = st.empty()
+            with question.container():
+                st.warning(
+                    _(
+                        "Reset the password of {user}? They are signed out of every session, and must choose "
+                        "their own password at the next sign-in."
+                    ).format(user=md(chosen)),
+                    icon=":material/warning:",
+                )
+                go, give_up = st.columns(2)
+                confirmed = go.button(_("Reset the password"), type="primary", width="stretch")
+                give_up.button(
+                    _("Do not reset"), on_click=lambda: st.session_state.pop("reset_asked", None), width="stretch"
+                )
+            if confirmed:
+                st.session_state.pop("reset_asked")
+                question.empty()
+                try:
+                    one_time = users.reset_password(con, chosen, user)
+                except UserError as refused:
+                    st.error(md(refused), icon=":material/error:")
+                else:
+                    # Shown once, in this run only: the password is never kept in the session.
+                    st.info(
+                        _("One-time password for {user}: `{password}`. Hand it over in person.").format(
+                            user=md(chosen), password=one_time
+                        ),
+                        icon=":material/key:",
+                    )
 
 with mailing:
     if notice := st.session_state.pop("brief_notice", None):

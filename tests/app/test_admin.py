@@ -392,6 +392,39 @@ def test_a_load_that_left_a_file_unread_says_so_instead_of_every_row_loaded(depl
     ]
 
 
+def test_a_password_reset_asks_first_and_cancelling_leaves_the_password(deployment):
+    at = start("admin", user=ADMIN)
+    at.selectbox(key="admin_user").set_value("m02").run()
+    labelled(at.button, "Reset the password of m02").click().run()
+    assert not at.exception
+    # In the Users tab (the load tab warns of the demo users a load retires).
+    assert [w.value for w in at.tabs[1].warning] == [
+        "Reset the password of m02? They are signed out of every session, and must choose their own password at "
+        "the next sign-in."
+    ]
+    assert not at.tabs[1].info
+    assert "Reset the password of m02" not in [b.label for b in at.button]
+    # Given up: the question goes, the button is back, the published password still signs m02 in.
+    labelled(at.button, "Do not reset").click().run()
+    assert not at.exception
+    assert not at.tabs[1].warning
+    assert not at.tabs[1].info
+    assert users.sign_in(deployment, "m02", "m02-demo-2026").must_change_password is False
+    password_events = "SELECT count(*) FROM audit_log WHERE action = 'user.password'"
+    assert deployment.execute(password_events).fetchall() == [(0,)]
+    # Confirmed: the one-time password, once, where the question was; the old password no longer works.
+    labelled(at.button, "Reset the password of m02").click().run()
+    labelled(at.button, "Reset the password").click().run()
+    assert not at.exception
+    assert not at.tabs[1].warning
+    [shown] = [i.value for i in at.tabs[1].info]
+    one_time = shown.split("`")[1]
+    assert shown == f"One-time password for m02: `{one_time}`. Hand it over in person."
+    assert users.sign_in(deployment, "m02", one_time).must_change_password is True
+    with pytest.raises(SignInError):
+        users.sign_in(deployment, "m02", "m02-demo-2026")
+
+
 def users_tab(at: Any) -> list[tuple[str, str | None]]:
     """The Users tab's elements in order: each form by its id, a notice by its text, anything else by its type."""
     shown = []
