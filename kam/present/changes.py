@@ -99,6 +99,12 @@ WHY_LABELS = {
     "expired": N_("Expired"),
     "user changed": N_("The user was changed"),
 }
+# A password set (user.password): its record says only whether it must be changed at the next sign-in, which only
+# a password an admin handed over must (a reset, the command line's, a retired demo user's let in again).
+PASSWORD_SET = {
+    True: N_("Password reset by the admin (a one-time password, to be changed at the next sign-in)"),
+    False: N_("Password changed by the user"),
+}
 # Why a session was signed out, as the sign-in page says it; the audit log keeps it in English with its numbers
 # filled in, and reads it back in the run's language.
 SIGN_OUT_REASONS = (
@@ -210,6 +216,9 @@ def change(
     if action == "load.failed" and new is not None and "message" in new:
         # Kept in English and as its message id: read in the reader's language (older rows keep their English).
         new = {"error": worded(new)}
+    if action == "user.password" and new is not None and isinstance(new.get("must_change"), bool):
+        said = PASSWORD_SET[new["must_change"]]
+        new = {"": _(said)} | {field: value for field, value in new.items() if field != "must_change"}
     if old is None and new is None:
         return MISSING
     if old is None or new is None:

@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 
 from kam import i18n
+from kam.people import users
 from kam.people.users import User
 from kam.present import changes, columns
 from kam.relations import plans
@@ -117,3 +118,24 @@ def test_a_sign_outs_reason_reads_in_the_readers_language(language, idle, ended)
         assert changes.change(None, json.dumps({"why": "Your session has ended; sign in again."}), "sign_out") == ended
         # A reason it does not know reads as stored.
         assert changes.change(None, json.dumps({"why": "made up"}), "sign_out").endswith("made up")
+
+
+@pytest.mark.parametrize(
+    ("language", "reset", "changed"),
+    [
+        (ZH, "管理员重置了密码（一次性密码，下次登录时须修改）", "用户自行修改了密码"),
+        (
+            EN,
+            "Password reset by the admin (a one-time password, to be changed at the next sign-in)",
+            "Password changed by the user",
+        ),
+    ],
+)
+def test_a_password_reset_by_the_admin_and_one_changed_by_the_user_read_apart(con, language, reset, changed):
+    users.add_user(con, "liuna", "刘娜", "vp", "first-password", by="admin", must_change_password=False)
+    one_time = users.reset_password(con, "liuna", User("admin", "Administrator", "admin"))
+    liuna = users.sign_in(con, "liuna", one_time)
+    users.change_own_password(con, liuna, one_time, "a-password-of-her-own")
+    with i18n.speaking(language):
+        log = changes.audit_log(audit.events(con, action="user.password"))
+    assert log.sort("event_id").select("username", "changed").rows() == [("admin", reset), ("liuna", changed)]
