@@ -77,9 +77,19 @@ class Phrase:
     values: dict[str, object]
 
 
+@dataclass(frozen=True)
+class Joined:
+    """Values of a message read one after the other, sep between them (a line break: one under the other)."""
+
+    parts: tuple[object, ...]
+    sep: str
+
+
 def _worded(value: object, gettext: Callable[[str], str]) -> object:
     if isinstance(value, Phrase):
         return gettext(value.message).format(**{k: _worded(v, gettext) for k, v in value.values.items()})
+    if isinstance(value, Joined):
+        return value.sep.join(str(_worded(part, gettext)) for part in value.parts)
     if isinstance(value, tuple | list):
         return (", " if isinstance(value, tuple) else "; ").join(str(_worded(part, gettext)) for part in value)
     return value
@@ -89,6 +99,8 @@ def _stored(value: object) -> object:
     """A value of a LoadError as JSON can keep it (kam.present.changes.worded reads it back)."""
     if isinstance(value, Phrase):
         return {"message": value.message, "values": {k: _stored(v) for k, v in value.values.items()}}
+    if isinstance(value, Joined):
+        return {"parts": [_stored(part) for part in value.parts], "sep": value.sep}
     if isinstance(value, tuple | list):
         return {"parts": [_stored(part) for part in value], "sep": ", " if isinstance(value, tuple) else "; "}
     return str(value)
@@ -210,10 +222,22 @@ class LoadReport:
 
 def describe_reject(reject: dict, gettext: Callable[[str], str] = str) -> str:
     """One rejected cell as a line: where, which row, which column, what is wrong (gettext=_: the run's language)."""
-    where = gettext(N_("row {line}") if reject["file"].lower().endswith(".parquet") else N_("line {line}"))
-    key = f" [{reject['row_key']}]" if reject["row_key"] else ""
-    reason = reason_shown(reject["reason"]) if gettext is _ else reject["reason"]
-    return f"  {reject['file']} {where.format(line=reject['line'])}{key} {reject['column_name']}: {reason}"
+    return "  " + str(_worded(reject_phrase(reject), gettext))
+
+
+def reject_phrase(reject: dict) -> Phrase:
+    """One rejected cell as words to translate, its reason among them."""
+    where = N_("row {line}") if reject["file"].lower().endswith(".parquet") else N_("line {line}")
+    return Phrase(
+        N_("{file} {where}{key} {column}: {reason}"),
+        {
+            "file": reject["file"],
+            "where": Phrase(where, {"line": reject["line"]}),
+            "key": f" [{reject['row_key']}]" if reject["row_key"] else "",
+            "column": reject["column_name"],
+            "reason": reason_phrase(reject["reason"]),
+        },
+    )
 
 
 def table_for(file_name: str) -> str | None:
@@ -528,9 +552,14 @@ def reason_shown(stored: str | None) -> str | None:
     """A stored reject reason in the run's language (as stored when it is none of REASONS)."""
     if stored is None:
         return None
+    return str(_worded(reason_phrase(stored), _))
+
+
+def reason_phrase(stored: str) -> Phrase | str:
+    """A stored reject reason as the words of REASONS it is, with its values (as stored when it is none)."""
     for reason, pattern in _PATTERNS:
         if found := pattern.match(stored):
-            return _(reason).format(**found.groupdict())
+            return Phrase(reason, found.groupdict())
     return stored
 
 
@@ -791,17 +820,16 @@ def _empty_raw(table: Table) -> pl.DataFrame:
     )
 
 
-def _empty_required(good: dict[str, pl.DataFrame], read: dict[str, int], rejects: pl.DataFrame) -> str | None:
-    """What is wrong when a required table would have no row, with its first rejected cells."""
+def _empty_required(good: dict[str, pl.DataFrame], read: dict[str, int], rejects: pl.DataFrame) -> Joined | None:
+    """What is wrong when a required table would have no row, with its first rejected cells: words to translate,
+    a table and its cells one under the other."""
     empty = [t.name for t in EXPORT_TABLES if t.required_file and good[t.name].height == 0]
     parts = []
     for name in empty:
         first = rejects.filter(table_name=name).head(3)
-        parts.append(
-            f"{name}: none of its {read[name]:,} rows is usable"
-            + "".join("\n" + describe_reject(row) for row in first.iter_rows(named=True))
-        )
-    return "\n".join(parts) or None
+        said = Phrase(N_("{table}: none of its {rows} rows is usable"), {"table": name, "rows": f"{read[name]:,}"})
+        parts.append(Joined((said, *(reject_phrase(row) for row in first.iter_rows(named=True))), "\n  "))
+    return Joined(tuple(parts), "\n") if parts else None
 
 
 def row_losses(con: duckdb.DuckDBPyConnection, good: dict[str, pl.DataFrame], max_loss: float) -> list[RowLoss]:

@@ -112,3 +112,30 @@ def test_the_load_history_lists_refused_loads_without_a_load_id(refused, tmp_pat
     assert history["reason"].to_list()[2:] == [why, None]
     # The landed loads alone, as the rejected rows' choice of load reads them.
     assert loader.history(refused)["load_id"].to_list() == [1]
+
+
+# Every account of the file rejected: K1's tier is none, K2 has no name.
+UNUSABLE = HEADER + "K1,甲1,华东,M1,Z,2024-01-01\nK2,,华东,M1,A,2024-01-01\n"
+EMPTY = {
+    "en": "a required table would be empty; accounts: none of its 2 rows is usable"
+    "\n  accounts.csv line 2 [K1] tier: 'Z' is not a tier (A, B or C)"
+    "\n  accounts.csv line 3 [K2] name: missing value",
+    "zh-CN": "必需的数据表将为空：accounts：全部 2 行均不可用"
+    "\n  accounts.csv 第 2 行 [K1] tier：“Z”不是客户等级（A、B 或 C）"
+    "\n  accounts.csv 第 3 行 [K2] name：缺少值",
+}
+
+ERROR = {"en": "Error: ", "zh-CN": "错误："}
+
+
+def test_an_empty_required_table_reads_wholly_in_the_readers_language(refused):
+    with pytest.raises(loader.LoadRefused) as failed:
+        bootstrap.load_exports(refused, files(managers_csv=MANAGERS, accounts_csv=UNUSABLE), "upload", by="admin")
+    # The English kept, as before; the page, the audit log and the load history in the reader's language.
+    assert str(failed.value) == EMPTY["en"]
+    for language, said in EMPTY.items():
+        with i18n.speaking(language):
+            assert failed.value.shown() == said
+            log = changes.audit_log(audit.events(refused, action="load.failed"))
+            assert log["changed"][0] == ERROR[language] + said
+            assert loader.history_shown(refused)["reason"][0] == said
