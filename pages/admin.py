@@ -380,10 +380,11 @@ with visits:
             count=f"{exported.height:,}"
         )
     )
-    # Machine files in the contract's columns and values (DATA_CONTRACT.md), whatever the reader's language.
+    # Machine files in the contract's columns and values (DATA_CONTRACT.md), whatever the reader's language; only
+    # who was met, which the contract has no column for, leads the notes in the reader's words.
     st.download_button(
         _("Download CSV"),
-        lambda: visit_export.app_visits_csv(dashboard.connection()),
+        dashboard.made_for(user, lambda: visit_export.app_visits_csv(dashboard.connection())),
         file_name="visits-entered-in-the-app.csv",
         mime="text/csv",
         icon=":material/download:",

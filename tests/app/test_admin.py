@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -349,19 +351,31 @@ def test_the_watcher_loads_a_ready_import_folder_and_makes_the_due_backup(deploy
 
 def test_the_visits_csv_for_the_crm_is_in_the_contracts_format_in_any_language(deployment, offered_data):
     wang = User("wangwei", "王伟", "manager", "M1")
-    visit_log.save_visit(deployment, VisitDraft("K1", date(2026, 11, 20), "phone", notes="续约"), wang)
+    draft = VisitDraft("K1", date(2026, 11, 20), "phone", met_with="采购部 陈经理", notes="续约")
+    visit_log.save_visit(deployment, draft, wang)
     at = app("admin", user=ADMIN)
     at.session_state[CHOSEN] = "zh-CN"
     assert not at.run().exception
+    # Made on the click, on a thread of its own: in the language of the page that offered it all the same.
     made = offered_data["download-visits-entered-in-the-app"]
-    text = (made() if callable(made) else made).decode("utf-8-sig")
-    header, row = text.splitlines()
+    header, row = csv.reader(io.StringIO((made() if callable(made) else made).decode("utf-8-sig")))
     # The contract's columns (DATA_CONTRACT.md, visits) and values: not the screen's Chinese headers and labels.
-    assert header == (
-        "visit_id,account_id,manager_id,visit_date,channel,purpose,executive,notes,next_step,next_date,"
-        "warning_signs,contact_ids"
-    )
-    assert row.split(",")[1:8] == ["K1", "M1", "2026-11-20", "phone", "", "false", "续约"]
+    assert header == [
+        "visit_id",
+        "account_id",
+        "manager_id",
+        "visit_date",
+        "channel",
+        "purpose",
+        "executive",
+        "notes",
+        "next_step",
+        "next_date",
+        "warning_signs",
+        "contact_ids",
+    ]
+    # Only who was met, for which the contract has no column, leads the notes in the reader's words.
+    assert row[1:8] == ["K1", "M1", "2026-11-20", "phone", "", "false", "会见：采购部 陈经理\n续约"]
 
 
 def test_a_file_named_after_no_table_is_named_when_the_load_is_refused_for_lack_of_it(deployment):

@@ -22,6 +22,7 @@ import duckdb
 import polars as pl
 import pytest
 
+from kam import i18n
 from kam.config import Settings
 from kam.ingest import demo, loader
 from kam.metrics import visits, worklist
@@ -464,6 +465,25 @@ def test_app_visits_survive_a_reload_of_the_exports(path: Path):
         app = {r[0] for r in con.execute("SELECT visit_id FROM visits WHERE source = 'app'").fetchall()}
         assert app == saved
         assert rows(visits.visit_coverage(con, YTD), "coverage") == [(1.0,)]
+
+
+def test_who_was_met_leads_the_exported_notes_in_the_language_of_the_one_downloading(con):
+    save(con)
+    save(con, replace(K5_CALL, account_id="K2", met_with="", notes="续约"), WANG)
+    met = {"zh-CN": "会见：采购部 陈经理\n用量稳定", "en": "Met with: 采购部 陈经理\n用量稳定"}
+    exported = {}
+    for language, notes in met.items():
+        with i18n.speaking(language):
+            exported[language] = visit_export.export_app_visits(con).sort("account_id")
+            csv = pl.read_csv(visit_export.app_visits_csv(con), infer_schema=False).sort("account_id")
+        assert exported[language]["notes"].to_list() == ["续约", notes]
+        assert csv["notes"].to_list() == ["续约", notes]
+    # Every other column and value the contract's (a purpose by its step and the CRM's name), whatever the language.
+    assert exported["zh-CN"].drop("notes").equals(exported["en"].drop("notes"))
+    assert exported["zh-CN"].select("account_id", "channel", "purpose").rows() == [
+        ("K2", "phone", "2 电话回访使用情况"),
+        ("K5", "phone", "2 电话回访使用情况"),
+    ]
 
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])
