@@ -254,10 +254,12 @@ def test_a_click_on_any_cell_of_an_account_row_or_its_tick_box_opens_the_account
             table = page.locator('[data-testid="stDataFrame"]').first
             table.wait_for(timeout=60_000)
             _settled(page)
-            box = table.bounding_box()
-            # The grid may take a click before its canvas listens (a busy machine): click again, up to three times.
+            # The grid may take a click before its canvas listens (a busy machine): click again, up to three
+            # times, each on the next row (a second click on the same one would take its selection back).
             for attempt in range(3):
-                page.mouse.click(box["x"] + x, box["y"] + 38 + 35 // 2)
+                table.scroll_into_view_if_needed()
+                box = table.bounding_box()
+                page.mouse.click(box["x"] + x, box["y"] + 38 + 35 * attempt + 35 // 2)
                 try:
                     page.wait_for_url(re.compile(r"/account\?.*account=K\d+"), timeout=20_000)
                     break
