@@ -77,3 +77,24 @@ def overdue_plan_actions(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.Dat
 def key_accounts_without_executive_ties(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     """A-accounts with no executive-level contact on file, or no visit with our senior management in 90 days."""
     return relations.key_account_flags(con, scope)
+
+
+# The lists whose every row is one account's (or one of its complaints' or plan actions'), worked out from that
+# account's data alone: the list for some of the accounts is the whole list's rows of those accounts, in its
+# order. (Managers behind pace is not: its rows are managers'.)
+OF_ONE_ACCOUNT_EACH = frozenset(
+    {
+        overdue_key_accounts,
+        open_breaches,
+        satisfaction_drops,
+        fell_into_at_risk,
+        over_credit_limit,
+        overdue_plan_actions,
+        key_accounts_without_executive_ties,
+    }
+)
+
+
+def of_accounts(frame: pl.DataFrame, accounts: tuple[str, ...]) -> pl.DataFrame:
+    """The rows of a list of OF_ONE_ACCOUNT_EACH that are these accounts', in the list's order."""
+    return frame.filter(pl.col("account_id").is_in(accounts))

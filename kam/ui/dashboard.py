@@ -35,7 +35,7 @@ from kam import i18n
 from kam.config import PROJECT_ROOT, settings
 from kam.i18n import _
 from kam.ingest.bootstrap import follow, open_database
-from kam.metrics import catalog
+from kam.metrics import attention, catalog
 from kam.metrics.scope import Scope
 from kam.people import users
 from kam.people.users import User
@@ -254,7 +254,16 @@ def _cached(
 ) -> T:
     name = f"{metric.__module__}.{metric.__qualname__}"
     ordered = tuple(sorted(options.items()))
-    return _shared(_run(call_key(name, scope, version, ordered, language), ordered, language, metric, scope, con))
+    if scope.allowed_accounts is not None and metric in attention.OF_ONE_ACCOUNT_EACH:
+        # A manager's list from the whole company's, when that is computed already (the default view is, ahead).
+        whole = _whole_lists.get(call_key(name, replace(scope, allowed_accounts=None), version, ordered, language))
+        if whole is not None:
+            return derived(attention.of_accounts, whole, tuple(sorted(scope.allowed_accounts)))
+    key = call_key(name, scope, version, ordered, language)
+    result = _shared(_run(key, ordered, language, metric, scope, con))
+    if scope.allowed_accounts is None and metric in attention.OF_ONE_ACCOUNT_EACH:
+        _whole_lists[key] = result
+    return result
 
 
 def from_one_state(make: Callable[[duckdb.DuckDBPyConnection, Callable[..., Any]], T]) -> T:
@@ -281,6 +290,8 @@ def from_one_state(make: Callable[[duckdb.DuckDBPyConnection, Callable[..., Any]
         con.close()
 
 
+# The whole company's attention lists by call key, while the cache holds them.
+_whole_lists: weakref.WeakValueDictionary[str, pl.DataFrame] = weakref.WeakValueDictionary()
 # The shared objects (cached results and what was derived from them) by identity, while they live.
 _shared_objects: weakref.WeakValueDictionary[int, Any] = weakref.WeakValueDictionary()
 # What was derived from a shared object, most recently used last: (build, id, arguments, language) →

@@ -177,3 +177,38 @@ def test_a_plan_action_entered_after_the_overview_was_shown_is_on_it_at_the_next
         plans.add_action(con, plan["plan_id"], "send the quote", "王伟", date(2026, 6, 20), VP)
     # The same view again: its results were shared, and the new action moved the data version they are kept by.
     assert overdue_actions(start("overview", user=VP)) == ["send the quote"]
+
+
+def test_a_managers_attention_list_is_the_whole_companys_rows_of_their_accounts_once_that_is_computed(
+    portfolio: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from dataclasses import replace
+    from datetime import date
+
+    from kam.config import settings
+    from kam.metrics import attention, complaints
+    from kam.metrics.scope import Scope
+    from tests.portfolio import D
+
+    start("tiers")
+    computed: list[frozenset[str] | None] = []
+    real = complaints.open_breaches
+
+    def counted(con, scope):
+        computed.append(scope.allowed_accounts)
+        return real(con, scope)
+
+    monkeypatch.setattr(complaints, "open_breaches", counted)
+    whole = Scope(as_of=D, start=date(2026, 1, 1), end=date(2026, 12, 31), policy=settings())
+    k2, m2 = (replace(whole, allowed_accounts=frozenset(accounts)) for accounts in ({"K2"}, {"K3", "K4", "K5"}))
+    version = ("v", 5)
+    # Past the 24-hour SLA and open at the end of D: C2 (K1, replied in 26 h, unresolved), C3 (K2, no reply in
+    # 40 h). C4 (K3, 12 h old) is not yet past it.
+    assert sorted(dashboard.cached_for(version, "en", attention.open_breaches, whole)["complaint_id"]) == ["C2", "C3"]
+    assert dashboard.cached_for(version, "en", attention.open_breaches, k2)["complaint_id"].to_list() == ["C3"]
+    assert dashboard.cached_for(version, "en", attention.open_breaches, m2).is_empty()
+    # Computed once, for the whole company: K2's and M2's lists are its rows.
+    assert computed == [None]
+    # Before anyone asked for the whole company's, an account's own is computed for it.
+    assert dashboard.cached_for(("v", 6), "en", attention.open_breaches, k2)["complaint_id"].to_list() == ["C3"]
+    assert computed == [None, frozenset({"K2"})]
