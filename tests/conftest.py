@@ -54,3 +54,10 @@ def on_demo(demo_database: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     config.settings.cache_clear()
     yield demo_database
     config.settings.cache_clear()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """On several processes (bin/test), the tests of a file together, and every browser test on one process."""
+    for item in items:
+        group = "browser" if item.path.parent.name == "browser" else str(item.path)
+        item.add_marker(pytest.mark.xdist_group(group))
