@@ -23,6 +23,7 @@ from kam.config import settings
 from kam.i18n import N_, _, ngettext, pgettext
 from kam.people import users
 from kam.present import changes
+from kam.present.text import each_said
 from kam.store import db, exports
 from kam.store.schema import (
     BOOL_VALUES,
@@ -801,9 +802,9 @@ def prepare(
     if labels:
         # Name the column as the file does, when the file uses a Chinese or other header.
         all_rejects = all_rejects.with_columns(
-            pl.struct("file", "column_name")
-            .map_elements(lambda r: _label(labels, r), return_dtype=pl.String)
-            .alias("column_name")
+            each_said(
+                all_rejects.select(pl.struct("file", "column_name")).to_series(), lambda r: _label(labels, r)
+            ).alias("column_name")
         )
     return good, all_rejects, read, ignored
 
@@ -1065,4 +1066,4 @@ def rejects_of(con: duckdb.DuckDBPyConnection, load_id: int) -> pl.DataFrame:
 def rejects_shown(con: duckdb.DuckDBPyConnection, load_id: int) -> pl.DataFrame:
     """The rejected cells of one load, each reason in the run's language."""
     rejects = rejects_of(con, load_id)
-    return rejects.with_columns(pl.col("reason").map_elements(reason_shown, return_dtype=pl.String))
+    return rejects.with_columns(each_said(rejects.get_column("reason"), reason_shown))

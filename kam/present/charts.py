@@ -13,7 +13,7 @@ import polars as pl
 from kam.i18n import N_, _
 from kam.present.columns import BAND_LABELS, CHURN_REASON_LABELS, labelled, tier_name, value_names
 from kam.present.formatting import money, money_short, money_ticks, percent
-from kam.present.text import plotly_frame, plotly_text
+from kam.present.text import each_said, plotly_frame, plotly_text
 from kam.vocabulary import CHANNELS, SEVERITIES, TIERS
 
 TIER_COLORS = dict(zip(TIERS, ("#1b4f72", "#2e86c1", "#a9cce3"), strict=True))
@@ -355,7 +355,7 @@ def revenue_by_month(monthly: pl.DataFrame) -> go.Figure:
     part = (pl.col("first_day") != pl.col("month")) | (pl.col("last_day") != pl.col("month").dt.month_end())
     monthly = monthly.with_columns(
         day=pl.col("month").cast(pl.String),
-        amount=pl.col("revenue").map_elements(money, return_dtype=pl.String),
+        amount=each_said(monthly.get_column("revenue"), money),
         days=pl.when(part)
         .then(pl.format("{} – {}", pl.col("first_day").cast(pl.String), pl.col("last_day").cast(pl.String)))
         .otherwise(pl.col("month").dt.strftime("%Y-%m")),

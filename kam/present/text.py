@@ -7,6 +7,7 @@ are data: they must read as typed, never become links, images, HTML or formattin
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import polars as pl
@@ -42,3 +43,13 @@ def plotly_frame(frame: pl.DataFrame) -> pl.DataFrame:
         for name, dtype in frame.schema.items()
         if dtype == pl.String
     )
+
+
+def each_said(values: pl.Series, say: Callable[[Any], str | None]) -> pl.Series:
+    """say(value) of each value (null for null), as text.
+
+    In Python, never as a Polars expression (map_elements): Polars' worker threads would wait for the
+    interpreter's lock while another session's thread holds it waiting for them, and the server would
+    stop for good (seen with twenty overviews drawn at once).
+    """
+    return pl.Series(values.name, [None if value is None else say(value) for value in values], dtype=pl.String)
