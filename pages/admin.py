@@ -408,7 +408,7 @@ with visits:
     left, right = st.columns(2)
     left.download_button(
         _("Download all (CSV, ZIP)"),
-        lambda: app_export.app_data_zip(dashboard.connection(), "csv"),
+        dashboard.made_for(user, lambda: app_export.app_data_zip(dashboard.connection(), "csv")),
         file_name="entered-in-the-app-csv.zip",
         mime="application/zip",
         icon=":material/download:",
@@ -416,7 +416,7 @@ with visits:
     )
     right.download_button(
         _("Download all (Parquet, ZIP)"),
-        lambda: app_export.app_data_zip(dashboard.connection(), "parquet"),
+        dashboard.made_for(user, lambda: app_export.app_data_zip(dashboard.connection(), "parquet")),
         file_name="entered-in-the-app-parquet.zip",
         mime="application/zip",
         icon=":material/download:",

@@ -19,6 +19,7 @@ from kam.ingest.bootstrap import open_database
 from kam.people import users
 from kam.people.users import SignInError, User, UserError
 from kam.present.text import markdown_text
+from kam.ui import dashboard
 from kam.ui.language import CHOSEN
 from kam.visits import export as visit_export
 from kam.visits import log as visit_log
@@ -481,3 +482,15 @@ def test_a_users_notice_shows_below_the_form_or_button_that_did_it(deployment):
     assert [s for s in shown if s[0] == "success"] == [("success", "m01 unlocked.")]
     assert shown[shown.index(("form", "change_user")) + 1 :][:2] == [("success", "m01 unlocked."), ("button", None)]
     assert "Unlock m01" not in [b.label for b in at.button]
+
+
+def test_the_files_made_on_a_click_are_not_made_once_the_admins_access_has_ended(deployment, offered_data):
+    at = app("admin", user=ADMIN)
+    assert not at.run().exception
+    keys = ("download-visits-entered-in-the-app", "download-app-data-csv", "download-app-data-parquet")
+    assert [offered_data[key]()[:2] for key in keys[1:]] == [b"PK", b"PK"]
+    # A reset signs the admin out everywhere: an open tab's click gets nothing.
+    users.set_password(deployment, ADMIN.username, "another-horse-77", by="admin", must_change=True)
+    for key in keys:
+        with pytest.raises(dashboard.AccessEnded):
+            offered_data[key]()
