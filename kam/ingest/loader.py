@@ -71,7 +71,7 @@ exports.on_each_load(_demo_users)
 class Phrase:
     """Words of a message that need translating too (a value of a LoadError): an English message id and its values.
 
-    A tuple of phrases or texts, as a value, reads as a list: 'a, b'; a list reads 'a; b'.
+    Several phrases or texts, as a value, are Joined.
     """
 
     message: str
@@ -86,14 +86,9 @@ class Joined:
     sep: str
 
 
-def _worded(value: object, gettext: Callable[[str], str]) -> object:
-    if isinstance(value, Phrase):
-        return gettext(value.message).format(**{k: _worded(v, gettext) for k, v in value.values.items()})
-    if isinstance(value, Joined):
-        return value.sep.join(str(_worded(part, gettext)) for part in value.parts)
-    if isinstance(value, tuple | list):
-        return (", " if isinstance(value, tuple) else "; ").join(str(_worded(part, gettext)) for part in value)
-    return value
+def _worded(value: object, gettext: Callable[[str], str]) -> str:
+    # Through its stored form: the page and the audit log read a failure with the one function.
+    return changes.worded(_stored(value), gettext)
 
 
 def _stored(value: object) -> object:
@@ -102,8 +97,6 @@ def _stored(value: object) -> object:
         return {"message": value.message, "values": {k: _stored(v) for k, v in value.values.items()}}
     if isinstance(value, Joined):
         return {"parts": [_stored(part) for part in value.parts], "sep": value.sep}
-    if isinstance(value, tuple | list):
-        return {"parts": [_stored(part) for part in value], "sep": ", " if isinstance(value, tuple) else "; "}
     return str(value)
 
 
@@ -331,11 +324,16 @@ def header_map(headers: list[str], table: Table, file_name: str) -> dict[str, st
                 break
     missing = [c.name for c in table.columns if c.required and c.name not in found]
     if missing:
-        names = tuple(
-            Phrase(N_("{column} (or {aliases})"), {"column": name, "aliases": " / ".join(table.column(name).aliases)})
-            if table.column(name).aliases
-            else name
-            for name in missing
+        names = Joined(
+            tuple(
+                Phrase(
+                    N_("{column} (or {aliases})"), {"column": name, "aliases": " / ".join(table.column(name).aliases)}
+                )
+                if table.column(name).aliases
+                else name
+                for name in missing
+            ),
+            ", ",
         )
         raise LoadError(
             N_("{file}: missing required column {columns} for table {table}"),
@@ -909,7 +907,7 @@ def build(
                 losses,
                 forceable=True,
                 share=f"{max_loss:.0%}",
-                tables=[loss.phrase() for loss in losses],
+                tables=Joined(tuple(loss.phrase() for loss in losses), "; "),
             )
         report = LoadReport(
             load_id=load_id,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import polars as pl
@@ -126,13 +126,14 @@ def sign_out_reason(stored: str) -> str:
     return stored
 
 
-def worded(value: Any) -> str:
+def worded(value: Any, gettext: Callable[[str], str] = _) -> str:
     """A failed load's stored message (kam.ingest.loader.LoadError.record: an English id with its values, words
-    among them stored the same way) in the run's language."""
+    among them stored the same way) in the run's language (gettext=str: in English)."""
     if isinstance(value, dict) and "message" in value:
-        return _(str(value["message"])).format(**{k: worded(v) for k, v in (value.get("values") or {}).items()})
+        values = {k: worded(v, gettext) for k, v in (value.get("values") or {}).items()}
+        return gettext(str(value["message"])).format(**values)
     if isinstance(value, dict) and "parts" in value:
-        return str(value.get("sep", ", ")).join(worded(part) for part in value["parts"])
+        return str(value.get("sep", ", ")).join(worded(part, gettext) for part in value["parts"])
     return str(value)
 
 
