@@ -102,19 +102,17 @@ def satisfaction_drops(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataF
         f"""
         WITH {SCOPED},
         pairs AS (
-            -- each account's latest survey by (surveyed_on, survey_id) and the score of the one
-            -- before it, from one window pass. Cheaper than row_number() and a group-by, and than
-            -- arg_max(..., 2) (slower at scale with a struct to keep). Only the columns kept: the
-            -- accounts' names and so on join the few rows listed.
+            -- each account's latest survey by D (by surveyed_on, then survey_id) with the score of the one
+            -- before it: the survey on or before D whose account's next survey comes after D, or never
             SELECT account_id,
                    surveyed_on AS latest_on,
                    score AS latest_score,
-                   lead(score) OVER newest_first AS previous_score,
+                   previous_score,
                    comment AS latest_comment
-            FROM surveys
-            WHERE surveyed_on <= $as_of AND account_id IN (SELECT account_id FROM scoped)
-            WINDOW newest_first AS (PARTITION BY account_id ORDER BY surveyed_on DESC, survey_id DESC)
-            QUALIFY row_number() OVER newest_first = 1
+            FROM survey_links
+            WHERE surveyed_on <= $as_of
+              AND (next_surveyed_on IS NULL OR next_surveyed_on > $as_of)
+              AND account_id IN (SELECT account_id FROM scoped)
         )
         SELECT p.account_id, s.name, s.tier, s.region, s.manager_id,
                p.latest_on, p.latest_score, p.previous_score,

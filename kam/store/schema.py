@@ -276,7 +276,20 @@ CREATE TABLE IF NOT EXISTS long_open_orders (
     due_on DATE,
     paid_on DATE
 )"""
-# Each summary's rows from the orders of {db} (an attached file's "name.main.", or "" for the file's own).
+# Each survey with the score of its account's survey before it and the date of the one after it (by date, then
+# survey id): an account's latest survey by D is the one on or before D whose next is after D or missing, read
+# with a filter instead of ordering every account's surveys (kam.metrics.satisfaction).
+SURVEY_LINKS = """
+CREATE TABLE IF NOT EXISTS survey_links (
+    survey_id VARCHAR,
+    account_id VARCHAR,
+    surveyed_on DATE,
+    score BIGINT,
+    comment VARCHAR,
+    previous_score BIGINT,
+    next_surveyed_on DATE
+)"""
+# Each summary's rows from the export tables of {db} (an attached file's "name.main.", or "" for the file's own).
 SUMMARY_ROWS = {
     "account_month_revenue": """
         SELECT account_id, CAST(date_trunc('month', order_date) AS DATE) AS month, sum(amount) AS revenue
@@ -287,6 +300,13 @@ SUMMARY_ROWS = {
         SELECT order_id, account_id, order_date, amount, due_on, paid_on
         FROM {{db}}orders
         WHERE amount > 0 AND (paid_on IS NULL OR paid_on - order_date > {LONG_OPEN_DAYS})""",
+    "survey_links": """
+        SELECT survey_id, account_id, surveyed_on, score, comment,
+               lag(score) OVER by_account AS previous_score,
+               lead(surveyed_on) OVER by_account AS next_surveyed_on
+        FROM {db}surveys
+        WINDOW by_account AS (PARTITION BY account_id ORDER BY surveyed_on, survey_id)
+        ORDER BY surveyed_on, account_id""",
 }
 SUMMARY_TABLES = tuple(SUMMARY_ROWS)
 # A load fills them from the orders it has just written.
@@ -294,6 +314,7 @@ FILL_SUMMARIES = tuple(f"INSERT INTO {table} {rows.format(db='')}" for table, ro
 SUMMARY_DDL = (
     ACCOUNT_MONTH_REVENUE,
     LONG_OPEN_ORDERS,
+    SURVEY_LINKS,
     # A database loaded before a summary existed gets it once, from its orders.
     *(
         f"INSERT INTO {table} SELECT * FROM ({rows.format(db='')}) WHERE NOT EXISTS (SELECT 1 FROM {table})"
@@ -597,6 +618,7 @@ EXPORT_DDL: tuple[str, ...] = (
     *(_create_export_table(t) for t in EXPORT_TABLES),
     ACCOUNT_MONTH_REVENUE,
     LONG_OPEN_ORDERS,
+    SURVEY_LINKS,
     *LOAD_RECORD_DDL,
     *ADDED_EXPORT_COLUMNS,
 )

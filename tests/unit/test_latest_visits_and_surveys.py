@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import duckdb
 import pytest
 
 from kam.metrics import health, satisfaction, visits
 from kam.metrics.scope import Scope
-from kam.store import db
+from kam.store import db, exports
 from tests.portfolio import D, build
 
 YTD = Scope(as_of=D, start=date(2026, 1, 1), end=date(2026, 12, 31))
@@ -85,6 +86,47 @@ def test_satisfaction_drops_take_the_latest_of_two_surveys_on_a_day_by_survey_id
         "fell 1",
         "fell 1",
     ]
+
+
+# Each survey with its account's previous score and next survey date, by (surveyed_on, survey_id).
+SURVEY_LINKS = [
+    ("S1", "K1", date(2025, 11, 15), 5, None, date(2026, 5, 20)),
+    ("S2", "K1", date(2026, 5, 20), 4, 5, date(2026, 7, 10)),
+    ("S9", "K1", date(2026, 7, 10), 1, 4, None),
+    ("S3", "K2", date(2025, 11, 10), 4, None, date(2026, 5, 25)),
+    ("S4", "K2", date(2026, 5, 25), 2, 4, None),
+    ("S5", "K3", date(2026, 6, 5), 3, None, date(2026, 6, 5)),
+    ("S50", "K3", date(2026, 6, 5), 1, 3, None),
+    ("S8", "K4", date(2026, 4, 10), 1, None, None),
+    ("S6", "K5", date(2025, 11, 20), 5, None, date(2026, 6, 10)),
+    ("S7", "K5", date(2026, 6, 10), 4, 5, None),
+]
+LINKS = """
+    SELECT survey_id, account_id, surveyed_on, score, previous_score, next_surveyed_on
+    FROM survey_links
+    ORDER BY account_id, surveyed_on, survey_id
+"""
+
+
+def test_the_load_links_each_survey_to_its_accounts_previous_and_next(con):
+    assert con.execute(LINKS).fetchall() == SURVEY_LINKS
+
+
+def test_exports_loaded_before_the_survey_links_existed_give_the_same_drops(tmp_path):
+    s50 = ("S5,K3,2026-06-05,3,,\n", "S5,K3,2026-06-05,3,,\nS50,K3,2026-06-05,1,,差\n")
+    path = build(tmp_path, surveys=[s50])
+    with db.connect(path) as con:
+        expected = satisfaction.satisfaction_drops(con, YTD)
+    [file] = [f for f in exports.folder_for(path).glob("*.duckdb") if f.stem != "0"]
+    with duckdb.connect(str(file)) as old:
+        old.execute("DROP TABLE survey_links")
+    with duckdb.connect(str(path)) as old:
+        old.execute("DROP VIEW survey_links")
+    with db.connect(path) as con:
+        # Computed from the surveys on every read until the next load builds it.
+        assert con.execute(LINKS).fetchall() == SURVEY_LINKS
+        assert satisfaction.satisfaction_drops(con, YTD).equals(expected)
+        assert expected.height == 4
 
 
 def test_health_revenue_counts_the_days_at_the_windows_ends_only(tmp_path):
