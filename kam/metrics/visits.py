@@ -9,18 +9,38 @@ from kam.i18n import N_, _
 from kam.metrics.revenue import PRORATED_TARGETS
 from kam.metrics.scope import SCOPED, Metric, Scope, group_column, group_name, ratio, run, run_metric
 
+# The visits on days {days} (all on or before D) that may be an account's last by D: each imported visit whose
+# account's next imported visit comes after D, or never (kam.store.schema's visit_links), and every visit
+# entered in the app (few). An account's last by D is the latest of its rows here by (visit_date, visit_id):
+# a group-by of about one row per account instead of all its visits.
+_LAST_CANDIDATES = """
+    SELECT account_id, visit_date, visit_id, channel
+    FROM visit_links
+    WHERE {days} AND (next_visit_on IS NULL OR next_visit_on > $as_of){only}
+    UNION ALL
+    SELECT account_id, visit_date, visit_id, channel
+    FROM visits
+    WHERE source = 'app' AND {days}{only}"""
+RECENT_DAYS = "visit_date BETWEEN $recent_visits_from AND $as_of"
+EARLIER_DAYS = "visit_date < $recent_visits_from"
+EVERY_DAY = "visit_date <= $as_of"
+IN_SCOPE = " AND account_id IN (SELECT account_id FROM scoped)"
+
+
+def _last_candidates(days: str, only: str) -> str:
+    return _LAST_CANDIDATES.format(days=days, only=only)
+
+
 # Per active account in scope: the latest visit on or before D, and whether it is overdue.
-# The visits since $recent_visits_from (the longest cadence back from D) are grouped first, then
+# The visits since $recent_visits_from (the longest cadence back from D) are read first, then
 # the earlier ones of only the accounts in scope without a recent visit (few), so that the
-# whole history is not grouped; a 180-day window measured cheapest at scale (longer ones group
-# more, shorter ones leave more accounts to look up). `{only_tier}` narrows to one tier at D.
+# whole history is not read. `{only_tier}` narrows to one tier at D.
 _STATUS = """
 recent_last AS (
     SELECT account_id,
            max(visit_date) AS last_visit,
            arg_max(channel, (visit_date, visit_id)) AS last_channel
-    FROM visits
-    WHERE visit_date BETWEEN $recent_visits_from AND $as_of{only_tier_visits}
+    FROM ({recent})
     GROUP BY account_id
 ),
 not_recent AS (
@@ -35,8 +55,7 @@ last_visit AS (
     SELECT account_id,
            max(visit_date) AS last_visit,
            arg_max(channel, (visit_date, visit_id)) AS last_channel
-    FROM visits
-    WHERE visit_date < $recent_visits_from AND account_id IN (SELECT account_id FROM not_recent)
+    FROM ({earlier})
     GROUP BY account_id
 ),
 status AS (
@@ -47,21 +66,27 @@ status AS (
     LEFT JOIN last_visit AS v USING (account_id)
     WHERE s.active{only_tier}
 )"""
-STATUS = _STATUS.format(only_tier="", only_tier_visits=" AND account_id IN (SELECT account_id FROM scoped)")
+
+
+def _status(only_tier: str, only_tier_visits: str) -> str:
+    return _STATUS.format(
+        only_tier=only_tier,
+        recent=_last_candidates(RECENT_DAYS, only_tier_visits),
+        earlier=_last_candidates(EARLIER_DAYS, " AND account_id IN (SELECT account_id FROM not_recent)"),
+    )
+
+
+STATUS = _status("", IN_SCOPE)
 # The same for the accounts of one tier at D only ($tier): a tier's last visits, not everyone's.
-TIER_STATUS = _STATUS.format(
-    only_tier=" AND s.tier = $tier::VARCHAR",
-    only_tier_visits=" AND account_id IN (SELECT account_id FROM scoped WHERE tier = $tier::VARCHAR)",
+TIER_STATUS = _status(
+    " AND s.tier = $tier::VARCHAR", " AND account_id IN (SELECT account_id FROM scoped WHERE tier = $tier::VARCHAR)"
 )
 
-# The same without last_channel, for queries that do not read it (account health): one pass over
-# every visit's account and date measures cheaper there than the two steps above, whose gain
-# is in not reading the channel and visit_id of every older visit.
-STATUS_WITHOUT_CHANNEL = """
+# The same without last_channel, for queries that do not read it (account health), in one pass.
+STATUS_WITHOUT_CHANNEL = f"""
 last_visit AS (
     SELECT account_id, max(visit_date) AS last_visit
-    FROM visits
-    WHERE visit_date <= $as_of AND account_id IN (SELECT account_id FROM scoped)
+    FROM ({_last_candidates(EVERY_DAY, IN_SCOPE)})
     GROUP BY account_id
 ),
 status AS (
@@ -74,15 +99,14 @@ status AS (
 )"""
 
 # Whether each active account in scope is overdue at D, reading only the visits since
-# $recent_from (the longest cadence back from D): any earlier one is too old to cover any
+# $recent_visits_from (the longest cadence back from D): any earlier one is too old to cover any
 # tier. An account without a recent visit is overdue when any earlier visit exists, else
 # when its creation is longer ago than its cadence; only the accounts whose creation is
 # recent enough have their earlier visits looked up.
-OVERDUE = """
+OVERDUE = f"""
 recent_visit AS (
     SELECT account_id, max(visit_date) AS last_visit
-    FROM visits
-    WHERE visit_date BETWEEN $recent_visits_from AND $as_of AND account_id IN (SELECT account_id FROM scoped)
+    FROM ({_last_candidates(RECENT_DAYS, IN_SCOPE)})
     GROUP BY account_id
 ),
 newly_created AS (

@@ -276,6 +276,17 @@ CREATE TABLE IF NOT EXISTS long_open_orders (
     due_on DATE,
     paid_on DATE
 )"""
+# Each imported visit with the date of its account's next imported visit (by date, then visit id): an account's
+# last visit by D is the one on or before D whose next is after D or missing, read with a filter instead of
+# grouping every visit by account (kam.metrics.visits; the visits entered in the app are added there).
+VISIT_LINKS = """
+CREATE TABLE IF NOT EXISTS visit_links (
+    visit_id VARCHAR,
+    account_id VARCHAR,
+    visit_date DATE,
+    channel VARCHAR,
+    next_visit_on DATE
+)"""
 # Each survey with the score of its account's survey before it and the date of the one after it (by date, then
 # survey id): an account's latest survey by D is the one on or before D whose next is after D or missing, read
 # with a filter instead of ordering every account's surveys (kam.metrics.satisfaction).
@@ -300,6 +311,11 @@ SUMMARY_ROWS = {
         SELECT order_id, account_id, order_date, amount, due_on, paid_on
         FROM {{db}}orders
         WHERE amount > 0 AND (paid_on IS NULL OR paid_on - order_date > {LONG_OPEN_DAYS})""",
+    "visit_links": """
+        SELECT visit_id, account_id, visit_date, channel,
+               lead(visit_date) OVER (PARTITION BY account_id ORDER BY visit_date, visit_id) AS next_visit_on
+        FROM {db}visits_imported
+        ORDER BY visit_date, account_id""",
     "survey_links": """
         SELECT survey_id, account_id, surveyed_on, score, comment,
                lag(score) OVER by_account AS previous_score,
@@ -314,6 +330,7 @@ FILL_SUMMARIES = tuple(f"INSERT INTO {table} {rows.format(db='')}" for table, ro
 SUMMARY_DDL = (
     ACCOUNT_MONTH_REVENUE,
     LONG_OPEN_ORDERS,
+    VISIT_LINKS,
     SURVEY_LINKS,
     # A database loaded before a summary existed gets it once, from its orders.
     *(
@@ -618,6 +635,7 @@ EXPORT_DDL: tuple[str, ...] = (
     *(_create_export_table(t) for t in EXPORT_TABLES),
     ACCOUNT_MONTH_REVENUE,
     LONG_OPEN_ORDERS,
+    VISIT_LINKS,
     SURVEY_LINKS,
     *LOAD_RECORD_DDL,
     *ADDED_EXPORT_COLUMNS,

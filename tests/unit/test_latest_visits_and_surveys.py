@@ -61,6 +61,32 @@ def test_last_visit_before_the_recent_window_with_its_channel(con):
     ]
 
 
+def test_visits_entered_in_the_app_count_beside_the_imported_ones(tmp_path):
+    # K2: A2 (video, 03-01) after its imported 01-15 visit. K3: V90 (phone) on the day of its last imported
+    # visits, the highest visit_id of the three: its channel. K1: A1 after D, not yet. K5: an app visit under
+    # an imported visit's id (V4), which the visits view leaves out: K5 stays overdue from 03-20.
+    with db.connect(build(tmp_path, visits=[OLDER_VISITS])) as con:
+        con.execute(
+            """
+            INSERT INTO visits_app (visit_id, account_id, manager_id, visit_date, channel, created_at, updated_at)
+            VALUES ('A2', 'K2', 'M1', DATE '2026-03-01', 'video', now(), now()),
+                   ('V90', 'K3', 'M2', DATE '2025-12-01', 'phone', now(), now()),
+                   ('A1', 'K1', 'M1', DATE '2026-07-05', 'phone', now(), now()),
+                   ('V4', 'K5', 'M2', DATE '2026-06-29', 'phone', now(), now())
+            """
+        )
+        columns = ("account_id", "last_visit", "last_channel", "days_since_visit", "overdue")
+        assert visits.visit_status(con, YTD).select(columns).sort("account_id").rows() == [
+            ("K1", date(2026, 6, 10), "in_person", 20, False),
+            ("K2", date(2026, 3, 1), "video", 121, False),
+            ("K3", date(2025, 12, 1), "phone", 211, True),
+            ("K5", date(2026, 3, 20), "video", 102, True),
+        ]
+        by_health = health.account_health(con, only("K2", "K3")).sort("account_id")
+        assert by_health.get_column("last_visit").to_list() == [date(2026, 3, 1), date(2025, 12, 1)]
+        assert visits.visit_coverage(con, YTD).select("active_accounts", "covered", "overdue").rows() == [(4, 2, 2)]
+
+
 def test_health_reads_a_last_visit_before_the_recent_window(con):
     # K3's visits signal: 1 − (211 − 180) / 180.
     k3 = health.account_health(con, YTD).filter(account_id="K3").row(0, named=True)
@@ -112,21 +138,34 @@ def test_the_load_links_each_survey_to_its_accounts_previous_and_next(con):
     assert con.execute(LINKS).fetchall() == SURVEY_LINKS
 
 
-def test_exports_loaded_before_the_survey_links_existed_give_the_same_drops(tmp_path):
+def test_the_load_links_each_visit_to_its_accounts_next(con):
+    # K3's three visits by (visit_date, visit_id): V10, then V8 and V9 on one day.
+    k3 = "SELECT visit_id, visit_date, next_visit_on FROM visit_links WHERE account_id = 'K3' ORDER BY 2, 1"
+    assert con.execute(k3).fetchall() == [
+        ("V10", date(2025, 6, 1), date(2025, 12, 1)),
+        ("V8", date(2025, 12, 1), date(2025, 12, 1)),
+        ("V9", date(2025, 12, 1), None),
+    ]
+
+
+def test_exports_loaded_before_the_links_existed_give_the_same_figures(tmp_path):
     s50 = ("S5,K3,2026-06-05,3,,\n", "S5,K3,2026-06-05,3,,\nS50,K3,2026-06-05,1,,差\n")
-    path = build(tmp_path, surveys=[s50])
+    path = build(tmp_path, visits=[OLDER_VISITS], surveys=[s50])
     with db.connect(path) as con:
-        expected = satisfaction.satisfaction_drops(con, YTD)
+        drops, status = satisfaction.satisfaction_drops(con, YTD), visits.visit_status(con, YTD)
     [file] = [f for f in exports.folder_for(path).glob("*.duckdb") if f.stem != "0"]
     with duckdb.connect(str(file)) as old:
         old.execute("DROP TABLE survey_links")
+        old.execute("DROP TABLE visit_links")
     with duckdb.connect(str(path)) as old:
         old.execute("DROP VIEW survey_links")
+        old.execute("DROP VIEW visit_links")
     with db.connect(path) as con:
-        # Computed from the surveys on every read until the next load builds it.
+        # Computed from the surveys and visits on every read until the next load builds them.
         assert con.execute(LINKS).fetchall() == SURVEY_LINKS
-        assert satisfaction.satisfaction_drops(con, YTD).equals(expected)
-        assert expected.height == 4
+        assert satisfaction.satisfaction_drops(con, YTD).equals(drops)
+        assert visits.visit_status(con, YTD).equals(status)
+        assert (drops.height, status.height) == (4, 4)
 
 
 def test_health_revenue_counts_the_days_at_the_windows_ends_only(tmp_path):
