@@ -17,7 +17,7 @@ from kam.metrics.periods import PERIODS, period_bounds, period_in_link
 from kam.people import access, users
 from kam.people.users import role_label
 from kam.present.text import markdown_text
-from kam.ui import dashboard, errors, language, scheduler, signin, warmup, watcher
+from kam.ui import dashboard, errors, language, scheduler, signin, turns, warmup, watcher
 from kam.vocabulary import TIERS
 
 PAGES = Path(__file__).resolve().parent / "pages"
@@ -52,6 +52,8 @@ OWN_PAGES = {
     ],
 }
 
+# The run's queries wait behind those of runs begun earlier, when many run at once.
+turns.run_begins()
 # Until the user is known: the language chosen in this session, else the browser's, else the default.
 language.start_run()
 

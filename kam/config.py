@@ -95,6 +95,8 @@ class Settings:
     # A one-time password (a reset, the first admin's) works this long.
     one_time_password_hours: int = 72
     upload_max_mb: int = 200
+    # Metric computations run at once; beyond them page runs take turns, the earliest first (0: one per core).
+    compute_slots: int = 0
     # The weekly brief's charts and PDF are drawn by Chromium: this program, or (empty) the first
     # of chromium, chromium-browser, google-chrome found on PATH.
     browser_path: str = ""

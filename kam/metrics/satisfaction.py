@@ -103,7 +103,7 @@ def satisfaction_drops(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataF
         WITH {SCOPED},
         pairs AS (
             -- each account's latest survey by D (by surveyed_on, then survey_id) with the score of the one
-            -- before it: the survey on or before D whose account's next survey comes after D, or never
+            -- before it: the survey on or before D whose account's next survey comes after D
             SELECT account_id,
                    surveyed_on AS latest_on,
                    score AS latest_score,
@@ -111,7 +111,7 @@ def satisfaction_drops(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataF
                    comment AS latest_comment
             FROM survey_links
             WHERE surveyed_on <= $as_of
-              AND (next_surveyed_on IS NULL OR next_surveyed_on > $as_of)
+              AND next_surveyed_on > $as_of
               AND account_id IN (SELECT account_id FROM scoped)
         )
         SELECT p.account_id, s.name, s.tier, s.region, s.manager_id,

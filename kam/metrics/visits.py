@@ -10,13 +10,13 @@ from kam.metrics.revenue import PRORATED_TARGETS
 from kam.metrics.scope import SCOPED, Metric, Scope, group_column, group_name, ratio, run, run_metric
 
 # The visits on days {days} (all on or before D) that may be an account's last by D: each imported visit whose
-# account's next imported visit comes after D, or never (kam.store.schema's visit_links), and every visit
-# entered in the app (few). An account's last by D is the latest of its rows here by (visit_date, visit_id):
+# account's next imported visit comes after D (kam.store.schema's visit_links), and every visit entered in the
+# app (few). An account's last by D is the latest of its rows here by (visit_date, visit_id):
 # a group-by of about one row per account instead of all its visits.
 _LAST_CANDIDATES = """
     SELECT account_id, visit_date, visit_id, channel
     FROM visit_links
-    WHERE {days} AND (next_visit_on IS NULL OR next_visit_on > $as_of){only}
+    WHERE {days} AND next_visit_on > $as_of{only}
     UNION ALL
     SELECT account_id, visit_date, visit_id, channel
     FROM visits

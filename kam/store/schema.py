@@ -276,9 +276,11 @@ CREATE TABLE IF NOT EXISTS long_open_orders (
     due_on DATE,
     paid_on DATE
 )"""
-# Each imported visit with the date of its account's next imported visit (by date, then visit id): an account's
-# last visit by D is the one on or before D whose next is after D or missing, read with a filter instead of
-# grouping every visit by account (kam.metrics.visits; the visits entered in the app are added there).
+# Each imported visit with the date of its account's next imported visit (by date, then visit id; LAST_LINK for
+# the last): an account's last visit by D is the one on or before D whose next is after D, read with a filter
+# instead of grouping every visit by account (kam.metrics.visits; the visits entered in the app are added there).
+# A date rather than NULL for the last, so that the filter is one comparison the scan applies.
+LAST_LINK = "DATE '9999-12-31'"
 VISIT_LINKS = """
 CREATE TABLE IF NOT EXISTS visit_links (
     visit_id VARCHAR,
@@ -288,8 +290,8 @@ CREATE TABLE IF NOT EXISTS visit_links (
     next_visit_on DATE
 )"""
 # Each survey with the score of its account's survey before it and the date of the one after it (by date, then
-# survey id): an account's latest survey by D is the one on or before D whose next is after D or missing, read
-# with a filter instead of ordering every account's surveys (kam.metrics.satisfaction).
+# survey id; LAST_LINK for the last): an account's latest survey by D is the one on or before D whose next is
+# after D, read with a filter instead of ordering every account's surveys (kam.metrics.satisfaction).
 SURVEY_LINKS = """
 CREATE TABLE IF NOT EXISTS survey_links (
     survey_id VARCHAR,
@@ -311,16 +313,17 @@ SUMMARY_ROWS = {
         SELECT order_id, account_id, order_date, amount, due_on, paid_on
         FROM {{db}}orders
         WHERE amount > 0 AND (paid_on IS NULL OR paid_on - order_date > {LONG_OPEN_DAYS})""",
-    "visit_links": """
+    "visit_links": f"""
         SELECT visit_id, account_id, visit_date, channel,
-               lead(visit_date) OVER (PARTITION BY account_id ORDER BY visit_date, visit_id) AS next_visit_on
-        FROM {db}visits_imported
+               lead(visit_date, 1, {LAST_LINK}) OVER (PARTITION BY account_id ORDER BY visit_date, visit_id)
+                   AS next_visit_on
+        FROM {{db}}visits_imported
         ORDER BY visit_date, account_id""",
-    "survey_links": """
+    "survey_links": f"""
         SELECT survey_id, account_id, surveyed_on, score, comment,
                lag(score) OVER by_account AS previous_score,
-               lead(surveyed_on) OVER by_account AS next_surveyed_on
-        FROM {db}surveys
+               lead(surveyed_on, 1, {LAST_LINK}) OVER by_account AS next_surveyed_on
+        FROM {{db}}surveys
         WINDOW by_account AS (PARTITION BY account_id ORDER BY surveyed_on, survey_id)
         ORDER BY surveyed_on, account_id""",
 }

@@ -42,7 +42,7 @@ from kam.people.users import User
 from kam.store import db
 from kam.store.db import DatabaseUnavailable
 from kam.store.write import Busy
-from kam.ui import errors
+from kam.ui import errors, turns
 
 T = TypeVar("T")
 ENTRY = PROJECT_ROOT / "app.py"
@@ -199,7 +199,14 @@ def _run(
     # key (call_key) stands for every argument: Streamlit hashes it alone, not the scope and options.
     # One shared object per key rather than a copy per call: the pages only read what a metric returns.
     i18n.use_language(_language)
-    return _metric(_con or connection(), _scope, **dict(_options))
+    con = _con or connection()
+    with _turns().turn(turns.run_began()):
+        return _metric(con, _scope, **dict(_options))
+
+
+@st.cache_resource(show_spinner=False)
+def _turns() -> turns.Turns:
+    return turns.Turns(turns.slots(settings().compute_slots))
 
 
 def call_key(name: str, scope: Scope, version: tuple, options: tuple, language: str) -> str:
@@ -376,11 +383,13 @@ def prefetch(*calls: tuple[Callable[..., Any], Scope, dict[str, Any]]) -> None:
     """
     context = get_script_run_ctx()
     language = i18n.language()
+    began = turns.run_began()
 
     def compute(call: tuple[Callable[..., Any], Scope, dict[str, Any]]) -> None:
         add_script_run_ctx(threading.current_thread(), context)
-        # A pool thread starts in a context of its own: it speaks the run's language.
+        # A pool thread starts in a context of its own: it speaks the run's language and takes the run's turns.
         i18n.use_language(language)
+        turns.works_for(began)
         metric, scope, options = call
         cached(metric, scope, **options)
 

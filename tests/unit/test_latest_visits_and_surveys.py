@@ -114,18 +114,20 @@ def test_satisfaction_drops_take_the_latest_of_two_surveys_on_a_day_by_survey_id
     ]
 
 
-# Each survey with its account's previous score and next survey date, by (surveyed_on, survey_id).
+# Each survey with its account's previous score and next survey date, by (surveyed_on, survey_id); the last
+# with the date that stands for none.
+LAST = date(9999, 12, 31)
 SURVEY_LINKS = [
     ("S1", "K1", date(2025, 11, 15), 5, None, date(2026, 5, 20)),
     ("S2", "K1", date(2026, 5, 20), 4, 5, date(2026, 7, 10)),
-    ("S9", "K1", date(2026, 7, 10), 1, 4, None),
+    ("S9", "K1", date(2026, 7, 10), 1, 4, LAST),
     ("S3", "K2", date(2025, 11, 10), 4, None, date(2026, 5, 25)),
-    ("S4", "K2", date(2026, 5, 25), 2, 4, None),
+    ("S4", "K2", date(2026, 5, 25), 2, 4, LAST),
     ("S5", "K3", date(2026, 6, 5), 3, None, date(2026, 6, 5)),
-    ("S50", "K3", date(2026, 6, 5), 1, 3, None),
-    ("S8", "K4", date(2026, 4, 10), 1, None, None),
+    ("S50", "K3", date(2026, 6, 5), 1, 3, LAST),
+    ("S8", "K4", date(2026, 4, 10), 1, None, LAST),
     ("S6", "K5", date(2025, 11, 20), 5, None, date(2026, 6, 10)),
-    ("S7", "K5", date(2026, 6, 10), 4, 5, None),
+    ("S7", "K5", date(2026, 6, 10), 4, 5, LAST),
 ]
 LINKS = """
     SELECT survey_id, account_id, surveyed_on, score, previous_score, next_surveyed_on
@@ -144,7 +146,7 @@ def test_the_load_links_each_visit_to_its_accounts_next(con):
     assert con.execute(k3).fetchall() == [
         ("V10", date(2025, 6, 1), date(2025, 12, 1)),
         ("V8", date(2025, 12, 1), date(2025, 12, 1)),
-        ("V9", date(2025, 12, 1), None),
+        ("V9", date(2025, 12, 1), LAST),
     ]
 
 
