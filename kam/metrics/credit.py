@@ -80,27 +80,17 @@ def bucket_labels(policy: Settings) -> tuple[str, str, str, str]:
     return (f"1-{a}", f"{a + 1}-{b}", f"{b + 1}-{c}", f"{c}+")
 
 
-# The rows account_receivables may be narrowed to, and their orders: fixed, never taken from input.
-_ONLY = {None: "TRUE", "over_limit": "r.over_limit"}
 # Amounts compared to the cent: sums of the same orders may differ in their last bits from run to run
 # (the order they are added in), which must not reorder accounts that owe the same.
-_ORDER = {
-    "overdue": "round(r.overdue, 2) DESC, round(r.outstanding, 2) DESC, r.account_id",
-    "over_by": "round(r.outstanding - r.credit_limit, 2) DESC, r.account_id",
-}
+_BY_OVERDUE = "round(r.overdue, 2) DESC, round(r.outstanding, 2) DESC, r.account_id"
+_BY_OVER_LIMIT = "round(r.outstanding - r.credit_limit, 2) DESC, r.account_id"
 
 
-def account_receivables(
-    con: duckdb.DuckDBPyConnection,
-    scope: Scope,
-    only: str | None = None,
-    order: str = "overdue",
-) -> pl.DataFrame:
+def account_receivables(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     """Every account in scope created by D with what it owes at D, largest overdue first.
 
     bucket_1..bucket_4 hold the overdue amounts by age (see bucket_labels); utilisation is
-    null without a limit above 0. only: "over_limit" keeps those accounts; order: "over_by" sorts
-    the most over its limit first.
+    null without a limit above 0.
     """
     return run(
         con,
@@ -110,8 +100,26 @@ def account_receivables(
         SELECT r.*, m.name AS manager_name
         FROM judged_receivables AS r
         LEFT JOIN managers AS m USING (manager_id)
-        WHERE {_ONLY[only]}
-        ORDER BY {_ORDER[order]}
+        ORDER BY {_BY_OVERDUE}
+        """,
+    )
+
+
+def over_limit_accounts(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """The accounts in scope owing more than their credit limit at D, most over it first: account_receivables'
+    columns of the limit, what they owe and how much of it is overdue.
+
+    Only these columns: the ageing buckets and the rest of account_receivables would double the query's cost.
+    """
+    return run(
+        con,
+        scope,
+        f"""
+        WITH {SCOPED}, {OPEN_ORDERS}
+        SELECT r.account_id, r.name, r.tier, r.manager_id, r.credit_limit, r.outstanding, r.overdue, r.over_limit
+        FROM judged_receivables AS r
+        WHERE r.over_limit
+        ORDER BY {_BY_OVER_LIMIT}
         """,
     )
 

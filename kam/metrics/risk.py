@@ -104,7 +104,7 @@ def _over_limit(accounts: pl.DataFrame) -> pl.DataFrame:
     return (
         accounts.filter(pl.col("over_limit"))
         .with_columns(over_by=pl.col("outstanding") - pl.col("credit_limit"))
-        # To the cent, as account_receivables orders them: equal amounts may differ in their last bits.
+        # To the cent, as over_limit_accounts orders them: equal amounts may differ in their last bits.
         .sort(pl.col("over_by").round(2), "account_id", descending=[True, False])
         .select(
             "account_id",
@@ -121,7 +121,7 @@ def _over_limit(accounts: pl.DataFrame) -> pl.DataFrame:
 
 def over_limit(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     """Accounts owing more than their credit limit at D, most over first."""
-    return _over_limit(credit.account_receivables(con, scope, only="over_limit", order="over_by"))
+    return _over_limit(credit.over_limit_accounts(con, scope))
 
 
 def _largest_overdue(accounts: pl.DataFrame, limit: int) -> pl.DataFrame:

@@ -120,7 +120,7 @@ def test_accounts_owing_the_same_to_the_cent_are_ordered_by_account(path):
     # K3 owes 0.1 + 0.2 (0.30000000000000004 in doubles), K2 0.3: the same to the cent, so K2 first.
     with db.connect(path) as con:
         scope = Scope(as_of=LOADED_ON, start=LOADED_ON, end=LOADED_ON, allowed_accounts=frozenset({"K2", "K3"}))
-        ranked = credit.account_receivables(con, scope, only="over_limit", order="over_by")
+        ranked = credit.over_limit_accounts(con, scope)
         overdue = credit.account_receivables(con, scope)
         over_limit = risk.over_limit(con, scope)
     assert list(ranked["account_id"]) == ["K2", "K3"]
