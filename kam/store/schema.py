@@ -276,17 +276,16 @@ CREATE TABLE IF NOT EXISTS long_open_orders (
     due_on DATE,
     paid_on DATE
 )"""
-# Each imported visit with the date of its account's next imported visit (by date, then visit id; LAST_LINK for
-# the last): an account's last visit by D is the one on or before D whose next is after D, read with a filter
-# instead of grouping every visit by account (kam.metrics.visits; the visits entered in the app are added there).
+# Each imported visit's date with the date of its account's next imported visit (LAST_LINK for the last; of two on
+# one day, one has the other's): an account's last visit date by D is the one on or before D whose next is after
+# D, read with a filter instead of grouping every visit by account (kam.metrics.visits; the visits entered in the
+# app are added there). Dates only: the channel of the last visit is read from the visits (and costs its load).
 # A date rather than NULL for the last, so that the filter is one comparison the scan applies.
 LAST_LINK = "DATE '9999-12-31'"
 VISIT_LINKS = """
 CREATE TABLE IF NOT EXISTS visit_links (
-    visit_id VARCHAR,
     account_id VARCHAR,
     visit_date DATE,
-    channel VARCHAR,
     next_visit_on DATE
 )"""
 # Each survey with the score of its account's survey before it and the date of the one after it (by date, then
@@ -314,9 +313,8 @@ SUMMARY_ROWS = {
         FROM {{db}}orders
         WHERE amount > 0 AND (paid_on IS NULL OR paid_on - order_date > {LONG_OPEN_DAYS})""",
     "visit_links": f"""
-        SELECT visit_id, account_id, visit_date, channel,
-               lead(visit_date, 1, {LAST_LINK}) OVER (PARTITION BY account_id ORDER BY visit_date, visit_id)
-                   AS next_visit_on
+        SELECT account_id, visit_date,
+               lead(visit_date, 1, {LAST_LINK}) OVER (PARTITION BY account_id ORDER BY visit_date) AS next_visit_on
         FROM {{db}}visits_imported
         ORDER BY visit_date, account_id""",
     "survey_links": f"""
