@@ -326,14 +326,14 @@ SUMMARY_ROWS = {
         ORDER BY surveyed_on, account_id""",
 }
 SUMMARY_TABLES = tuple(SUMMARY_ROWS)
-# A load fills them from the orders it has just written.
+# A load fills them from the export tables it has just written.
 FILL_SUMMARIES = tuple(f"INSERT INTO {table} {rows.format(db='')}" for table, rows in SUMMARY_ROWS.items())
 SUMMARY_DDL = (
     ACCOUNT_MONTH_REVENUE,
     LONG_OPEN_ORDERS,
     VISIT_LINKS,
     SURVEY_LINKS,
-    # A database loaded before a summary existed gets it once, from its orders.
+    # A database loaded before a summary existed gets it once, from its export tables.
     *(
         f"INSERT INTO {table} SELECT * FROM ({rows.format(db='')}) WHERE NOT EXISTS (SELECT 1 FROM {table})"
         for table, rows in SUMMARY_ROWS.items()
