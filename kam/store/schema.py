@@ -276,18 +276,8 @@ CREATE TABLE IF NOT EXISTS long_open_orders (
     due_on DATE,
     paid_on DATE
 )"""
-# Each imported visit's date with the date of its account's next imported visit (LAST_LINK for the last; of two on
-# one day, one has the other's): an account's last visit date by D is the one on or before D whose next is after
-# D, read with a filter instead of grouping every visit by account (kam.metrics.visits; the visits entered in the
-# app are added there). Dates only: the channel of the last visit is read from the visits (and costs its load).
-# A date rather than NULL for the last, so that the filter is one comparison the scan applies.
+# A date rather than NULL for the last of a summary's links, so that a filter on it is one comparison the scan applies.
 LAST_LINK = "DATE '9999-12-31'"
-VISIT_LINKS = """
-CREATE TABLE IF NOT EXISTS visit_links (
-    account_id VARCHAR,
-    visit_date DATE,
-    next_visit_on DATE
-)"""
 # Each survey with the score of its account's survey before it and the date of the one after it (by date, then
 # survey id; LAST_LINK for the last): an account's latest survey by D is the one on or before D whose next is
 # after D, read with a filter instead of ordering every account's surveys (kam.metrics.satisfaction).
@@ -312,11 +302,6 @@ SUMMARY_ROWS = {
         SELECT order_id, account_id, order_date, amount, due_on, paid_on
         FROM {{db}}orders
         WHERE amount > 0 AND (paid_on IS NULL OR paid_on - order_date > {LONG_OPEN_DAYS})""",
-    "visit_links": f"""
-        SELECT account_id, visit_date,
-               lead(visit_date, 1, {LAST_LINK}) OVER (PARTITION BY account_id ORDER BY visit_date) AS next_visit_on
-        FROM {{db}}visits_imported
-        ORDER BY visit_date, account_id""",
     "survey_links": f"""
         SELECT survey_id, account_id, surveyed_on, score, comment,
                lag(score) OVER by_account AS previous_score,
@@ -331,7 +316,6 @@ FILL_SUMMARIES = tuple(f"INSERT INTO {table} {rows.format(db='')}" for table, ro
 SUMMARY_DDL = (
     ACCOUNT_MONTH_REVENUE,
     LONG_OPEN_ORDERS,
-    VISIT_LINKS,
     SURVEY_LINKS,
     # A database loaded before a summary existed gets it once, from its export tables.
     *(
@@ -636,7 +620,6 @@ EXPORT_DDL: tuple[str, ...] = (
     *(_create_export_table(t) for t in EXPORT_TABLES),
     ACCOUNT_MONTH_REVENUE,
     LONG_OPEN_ORDERS,
-    VISIT_LINKS,
     SURVEY_LINKS,
     *LOAD_RECORD_DDL,
     *ADDED_EXPORT_COLUMNS,

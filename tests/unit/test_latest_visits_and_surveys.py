@@ -140,36 +140,21 @@ def test_the_load_links_each_survey_to_its_accounts_previous_and_next(con):
     assert con.execute(LINKS).fetchall() == SURVEY_LINKS
 
 
-def test_the_load_links_each_visit_to_its_accounts_next(con):
-    # K3's three visits: V10, then V8 and V9 on one day (one of them has the other's day as its next).
-    k3 = "SELECT visit_date, next_visit_on FROM visit_links WHERE account_id = 'K3' ORDER BY 1, 2"
-    assert con.execute(k3).fetchall() == [
-        (date(2025, 6, 1), date(2025, 12, 1)),
-        (date(2025, 12, 1), date(2025, 12, 1)),
-        (date(2025, 12, 1), LAST),
-    ]
-
-
-def test_exports_loaded_before_the_links_existed_give_the_same_figures(tmp_path):
+def test_exports_loaded_before_the_survey_links_existed_give_the_same_drops(tmp_path):
     s50 = ("S5,K3,2026-06-05,3,,\n", "S5,K3,2026-06-05,3,,\nS50,K3,2026-06-05,1,,差\n")
-    path = build(tmp_path, visits=[OLDER_VISITS], surveys=[s50])
+    path = build(tmp_path, surveys=[s50])
     with db.connect(path) as con:
-        drops, coverage = satisfaction.satisfaction_drops(con, YTD), visits.visit_coverage(con, YTD, by="tier")
-        accounts = health.account_health(con, YTD)
+        drops = satisfaction.satisfaction_drops(con, YTD)
     [file] = [f for f in exports.folder_for(path).glob("*.duckdb") if f.stem != "0"]
     with duckdb.connect(str(file)) as old:
         old.execute("DROP TABLE survey_links")
-        old.execute("DROP TABLE visit_links")
     with duckdb.connect(str(path)) as old:
         old.execute("DROP VIEW survey_links")
-        old.execute("DROP VIEW visit_links")
     with db.connect(path) as con:
-        # Computed from the surveys and visits on every read until the next load builds them.
+        # Computed from the surveys on every read until the next load builds it.
         assert con.execute(LINKS).fetchall() == SURVEY_LINKS
         assert satisfaction.satisfaction_drops(con, YTD).equals(drops)
-        assert visits.visit_coverage(con, YTD, by="tier").equals(coverage)
-        assert health.account_health(con, YTD).equals(accounts)
-        assert (drops.height, coverage.height, accounts.height) == (4, 3, 4)
+        assert drops.height == 4
 
 
 def test_health_revenue_counts_the_days_at_the_windows_ends_only(tmp_path):

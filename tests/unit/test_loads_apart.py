@@ -130,7 +130,6 @@ def test_a_one_file_database_with_relations_and_no_summary_is_moved_apart(tmp_pa
         old.execute("DROP TABLE account_month_revenue")
         old.execute("DROP TABLE long_open_orders")
         old.execute("DROP TABLE survey_links")
-        old.execute("DROP TABLE visit_links")
         old.execute("INSERT INTO managers VALUES ('M1', '王伟', '华东', NULL, true)")
         old.execute(
             "INSERT INTO orders (order_id, account_id, order_date, amount) "
