@@ -50,8 +50,15 @@ class Turns:
         ticket = (began, next(self._order))
         with self._changed:
             heapq.heappush(self._waiting, ticket)
-            while self._busy >= self.slots or self._waiting[0] != ticket:
-                self._changed.wait()
+            try:
+                while self._busy >= self.slots or self._waiting[0] != ticket:
+                    self._changed.wait()
+            except BaseException:
+                # A run stopped while it waited leaves the line: a ticket left at its head would hold up every run.
+                self._waiting.remove(ticket)
+                heapq.heapify(self._waiting)
+                self._changed.notify_all()
+                raise
             heapq.heappop(self._waiting)
             self._busy += 1
             # The next in line may have a free slot too.

@@ -77,6 +77,46 @@ def test_a_turn_is_given_back_when_the_computation_fails():
     assert line._busy == 0
 
 
+def test_a_run_stopped_while_it_waits_leaves_the_line():
+    line = turns.Turns(1)
+    holding, release, stopped = threading.Event(), threading.Event(), []
+
+    def first() -> None:
+        with line.turn(0.0):
+            holding.set()
+            release.wait(5)
+
+    threading.Thread(target=first, daemon=True).start()
+    holding.wait(5)
+
+    class Stopped(Exception):
+        pass
+
+    # The waiting run is stopped (as an interrupted wait would): its place in the line goes with it.
+    def stopped_wait(timeout: float | None = None) -> bool:
+        raise Stopped
+
+    plain_wait = line._changed.wait
+    line._changed.wait = stopped_wait
+    try:
+        with line.turn(1.0):
+            pass
+    except Stopped:
+        stopped.append(True)
+    line._changed.wait = plain_wait
+    release.set()
+    served: list[float] = []
+
+    def later() -> None:
+        with line.turn(2.0):
+            served.append(2.0)
+
+    waiting = threading.Thread(target=later, daemon=True)
+    waiting.start()
+    waiting.join(5)
+    assert (stopped, served, line._waiting) == ([True], [2.0], [])
+
+
 def test_slots_are_one_per_core_unless_configured():
     assert turns.slots(3) == 3
     assert turns.slots(0) >= 1
