@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 
 from kam.ingest import loader
-from kam.store import db
+from kam.store import db, exports
 
 D = date(2026, 6, 30)
 
@@ -124,6 +124,17 @@ def build(folder: Path, **changed: Change) -> Path:
         report = loader.load_folder(con, folder, today=LOADED_ON)
     assert report.rejects.is_empty(), report.summary()
     return path
+
+
+def loaded_before(path: Path, summary: str) -> None:
+    """Make the deployment at path one whose exports were loaded before the summary table existed: neither its
+    exports file nor the app's database has it (the files are read-only to the app: changed as the older version
+    left them)."""
+    [file] = [f for f in exports.folder_for(path).glob("*.duckdb") if f.stem != "0"]
+    with duckdb.connect(str(file)) as old:
+        old.execute(f"DROP TABLE {summary}")
+    with duckdb.connect(str(path)) as old:
+        old.execute(f"DROP VIEW {summary}")
 
 
 def reload(con: duckdb.DuckDBPyConnection, folder: Path, **changed: Change) -> None:

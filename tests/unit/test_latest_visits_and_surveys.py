@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-import duckdb
 import pytest
 
 from kam.metrics import health, satisfaction, visits
 from kam.metrics.scope import Scope
-from kam.store import db, exports
-from tests.portfolio import D, build
+from kam.store import db
+from tests.portfolio import D, build, loaded_before
 
 YTD = Scope(as_of=D, start=date(2026, 1, 1), end=date(2026, 12, 31))
 
@@ -145,11 +144,7 @@ def test_exports_loaded_before_the_survey_links_existed_give_the_same_drops(tmp_
     path = build(tmp_path, surveys=[s50])
     with db.connect(path) as con:
         drops = satisfaction.satisfaction_drops(con, YTD)
-    [file] = [f for f in exports.folder_for(path).glob("*.duckdb") if f.stem != "0"]
-    with duckdb.connect(str(file)) as old:
-        old.execute("DROP TABLE survey_links")
-    with duckdb.connect(str(path)) as old:
-        old.execute("DROP VIEW survey_links")
+    loaded_before(path, "survey_links")
     with db.connect(path) as con:
         # Computed from the surveys on every read until the next load builds it.
         assert con.execute(LINKS).fetchall() == SURVEY_LINKS

@@ -21,8 +21,9 @@ import pytest
 from kam.ingest import loader
 from kam.metrics import credit, risk
 from kam.metrics.scope import Scope
-from kam.store import db, exports
+from kam.store import db
 from kam.store.schema import LONG_OPEN_DAYS
+from tests.portfolio import loaded_before
 
 EXPORTS = {
     "managers.csv": "manager_id,name,region\nM1,王伟,华东\n",
@@ -130,12 +131,7 @@ def test_accounts_owing_the_same_to_the_cent_are_ordered_by_account(path):
 
 def test_exports_loaded_before_the_split_existed_still_give_every_open_order(tmp_path):
     path = loaded(tmp_path)
-    # An exports file and an app database from before the summary: neither has it.
-    [file] = [f for f in exports.folder_for(path).glob("*.duckdb") if f.stem != "0"]
-    with duckdb.connect(str(file)) as old:
-        old.execute("DROP TABLE long_open_orders")
-    with duckdb.connect(str(path)) as old:
-        old.execute("DROP VIEW long_open_orders")
+    loaded_before(path, "long_open_orders")
     with db.connect(path) as con:
         every_edge_checked(con)
     with db.connect(path, read_only=True) as con:
