@@ -17,7 +17,7 @@ from kam.metrics.periods import PERIODS, period_bounds, period_in_link
 from kam.people import access, users
 from kam.people.users import role_label
 from kam.present.text import markdown_text
-from kam.ui import dashboard, errors, language, scheduler, signin, turns, warmup, watcher
+from kam.ui import dashboard, errors, language, scheduler, signin, turns, warmup, watcher, widgets
 from kam.vocabulary import TIERS
 
 PAGES = Path(__file__).resolve().parent / "pages"
@@ -217,6 +217,7 @@ elsewhere = {
 }
 # Every page listed: folded, a list longer than twelve ends in Streamlit's own "View 4 more", in English only.
 page = st.navigation([*pages.values(), named_landing, *elsewhere.values()], expanded=True)
+widgets.leave_room_for_toolbars()
 with errors.shown_as_message():
     away = page in elsewhere.values()
     opens_landing = page is named_landing or away

@@ -423,6 +423,21 @@ def _texts_kept(labels: Mapping[str, Any], formats: Mapping[str, Any]) -> dict[s
     return kept
 
 
+# On a touch screen the toolbar of every table and chart (search, download, full screen) is always shown, in the
+# 44 px above the element's top right corner: without room left there it covers the end of the heading above
+# ("Follow-ups due (4)" lost its count). The room is left on touch screens only, where the toolbar never hides.
+TOOLBAR_ROOM_STYLE = """<style>
+@media (hover: none) {
+    [data-testid="stElementContainer"]:has([data-testid="stElementToolbar"]) { margin-top: 2rem; }
+}
+</style>"""
+
+
+def leave_room_for_toolbars() -> None:
+    """Keep the always-shown toolbars of tables and charts on a touch screen clear of what is above them."""
+    st.html(TOOLBAR_ROOM_STYLE)
+
+
 # Streamlit writes its file uploader's own texts (the button, the size limit) in English only: they are
 # hidden and the reader's are shown in their place.
 UPLOADER_STYLE = """<style>

@@ -73,6 +73,48 @@ def test_the_worklist_table_toolbar_never_covers_the_log_a_visit_button_on_a_pho
         page.close()
 
 
+# The boxes of every toolbar of a table or chart and of the text of every heading on the page (a heading's own box
+# runs the page's width, with room above and below its text).
+TOOLBARS_AND_HEADINGS = """() => {
+    const box = (r, text) => ({x: r.x, y: r.y, w: r.width, h: r.height, text: text});
+    const text = e => { const range = document.createRange(); range.selectNodeContents(e); return range; };
+    const headings = document.querySelectorAll('[data-testid="stMain"] :is(h1, h2, h3)');
+    return {
+        toolbars: [...document.querySelectorAll('[data-testid="stElementToolbar"]')].map(
+            e => box(e.getBoundingClientRect(), 'toolbar')),
+        headings: [...headings].map(e => box(text(e).getBoundingClientRect(), e.innerText)),
+    };
+}"""
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    across = a["x"] < b["x"] + b["w"] and b["x"] < a["x"] + a["w"]
+    return across and a["y"] < b["y"] + b["h"] and b["y"] < a["y"] + a["h"]
+
+
+@pytest.mark.parametrize(
+    ("user", "password", "heading"),
+    [("m01", "m01-demo-2026", "My worklist"), ("vp", "vp-demo-2026", "Weekly overview")],
+    ids=["manager", "vp"],
+)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_table_toolbar_covers_a_heading_on_a_phone(
+    server: str, browser: Browser, language: str, user: str, password: str, heading: str
+):
+    page = _open(browser, server, user, password, language, **PHONE)
+    try:
+        page.get_by_role("heading", name=said(heading, language)).wait_for(timeout=60_000)
+        page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=60_000)
+        _settled(page)
+        found = page.evaluate(TOOLBARS_AND_HEADINGS)
+        # On a touch screen the toolbars are always shown; the page has tables under headings.
+        assert len(found["toolbars"]) >= 2, found
+        covered = [(bar, head) for bar in found["toolbars"] for head in found["headings"] if _overlap(bar, head)]
+        assert not covered, covered
+    finally:
+        page.close()
+
+
 # The width of the columns laid out in a table (the grid draws its headers on a canvas: their positions are
 # not in the page), and the width the table shows.
 TABLE_WIDTHS = """(table) => {
