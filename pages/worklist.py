@@ -9,8 +9,9 @@ from kam.present.formatting import number
 from kam.ui import dashboard
 from kam.ui.widgets import only, table
 
-# Pixels of the first two columns: together narrower than a phone's table (358 px at 390 px wide).
-ACCOUNT_WIDTH, DAYS_OVERDUE_WIDTH = 200, 100
+# Pixels of the account's column: with the visit status beside it (150), narrower than a phone's table (358 px at
+# 390 px wide).
+ACCOUNT_WIDTH = 200
 
 dashboard.require_role("manager")
 scope = dashboard.today_scope()
@@ -34,18 +35,13 @@ else:
     # on a touch screen), never covers it.
     if st.button(_("Log a visit"), type="primary", icon=":material/edit_note:"):
         st.switch_page(dashboard.page_file("log_visit"), query_params={"account": chosen})
-    # The account (its name and id in one column) and how late first, narrow enough for a phone's width.
+    # The account (its name and id in one column) and how late or how soon in words first, narrow enough for a
+    # phone's width; the days overdue as a number in the download.
     table(
-        visits.as_read(
-            due.select(
-                "account_id", "name", "days_overdue", "due_date", "tier", "days_since_visit", "cadence", "never_visited"
-            )
-        ),
+        worklist.listed(due),
         "my-worklist",
+        in_download_only=("days_overdue",),
         account_id=st.column_config.TextColumn(_("Account"), width=ACCOUNT_WIDTH),
-        days_overdue=st.column_config.NumberColumn(
-            _("Days overdue"), help=_("Negative: days left"), width=DAYS_OVERDUE_WIDTH
-        ),
         due_date=st.column_config.DateColumn(_("Due")),
         tier=_("Tier"),
         days_since_visit=_("Days since visit"),

@@ -7,7 +7,7 @@ import polars as pl
 
 from kam.i18n import _, ngettext
 from kam.metrics.scope import Scope
-from kam.metrics.visits import visit_status
+from kam.metrics.visits import as_read, visit_status
 
 COLUMNS = (
     "account_id",
@@ -42,18 +42,44 @@ def worklist(con: duckdb.DuckDBPyConnection, scope: Scope, within_days: int = 7)
     )
 
 
+def when_due(days_overdue: int, never_visited: bool) -> str:
+    """How late or how soon an account's visit is, in words."""
+    if never_visited and days_overdue > 0:
+        return _("never visited")
+    if days_overdue > 0:
+        return ngettext("{days} day overdue", "{days} days overdue", days_overdue).format(days=days_overdue)
+    if days_overdue == 0:
+        return _("due today")
+    return ngettext("due in {days} day", "due in {days} days", -days_overdue).format(days=-days_overdue)
+
+
 def labels(due: pl.DataFrame) -> dict[str, str]:
     """Account id → how the worklist names it: name, id, and how late or how soon."""
-    named = {}
-    for row in due.iter_rows(named=True):
-        days = row["days_overdue"]
-        if row["never_visited"] and days > 0:
-            when = _("never visited")
-        elif days > 0:
-            when = ngettext("{days} day overdue", "{days} days overdue", days).format(days=days)
-        else:
-            when = ngettext("due in {days} day", "due in {days} days", -days).format(days=-days)
-        named[row["account_id"]] = _("{name} ({account}) · tier {tier} · {when}").format(
-            name=row["name"], account=row["account_id"], tier=row["tier"], when=when
+    return {
+        row["account_id"]: _("{name} ({account}) · tier {tier} · {when}").format(
+            name=row["name"],
+            account=row["account_id"],
+            tier=row["tier"],
+            when=when_due(row["days_overdue"], row["never_visited"]),
         )
-    return named
+        for row in due.iter_rows(named=True)
+    }
+
+
+def listed(due: pl.DataFrame) -> pl.DataFrame:
+    """The worklist as its table reads: the account, how late or how soon in words, the due date, its tier and
+    cadence; the days overdue as a number last (a negative number of days left reads poorly on a phone)."""
+    words = [when_due(days, never) for days, never in zip(due["days_overdue"], due["never_visited"], strict=True)]
+    return as_read(
+        due.with_columns(pl.Series("due_status", words, dtype=pl.String)).select(
+            "account_id",
+            "name",
+            "due_status",
+            "due_date",
+            "tier",
+            "days_since_visit",
+            "cadence",
+            "days_overdue",
+            "never_visited",
+        )
+    )

@@ -115,7 +115,7 @@ def test_the_worklist_in_both_languages(portfolio, language, title, header, colu
 
 @pytest.mark.parametrize(
     ("language", "first"),
-    [(ZH, ["客户", "逾期天数", "到期日"]), (EN, ["Account", "Days overdue", "Due"])],
+    [(ZH, ["客户", "拜访状态", "到期日"]), (EN, ["Account", "Visit status", "Due"])],
 )
 def test_the_worklist_shows_the_account_and_how_late_first_within_a_phones_width(portfolio, language, first):
     at = run("worklist", WANG, language)

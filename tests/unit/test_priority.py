@@ -53,6 +53,28 @@ def test_the_worklist_puts_tier_a_first_and_names_never_visited_accounts(con):
     ]
 
 
+def test_the_worklist_table_says_how_late_or_how_soon_in_words(con):
+    # Nine days into 2027: K1 158 days overdue, K2 269, K3 never visited; K6 (C, 180-day cadence) created
+    # 2026-07-15, 178 days ago: due in 2 days.
+    due = worklist.worklist(con, YEAR_END.with_period(date(2027, 1, 1), date(2027, 1, 9), as_of=date(2027, 1, 9)))
+    shown = worklist.listed(due)
+    assert shown.columns[:4] == ["account_id", "name", "due_status", "due_date"]
+    assert shown.select("account_id", "due_status", "days_overdue").rows() == [
+        ("K1", "158 days overdue", 158),
+        ("K2", "269 days overdue", 269),
+        ("K3", "never visited", None),
+        ("K6", "due in 2 days", -2),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("days_overdue", "never_visited", "said"),
+    [(1, False, "1 day overdue"), (0, False, "due today"), (0, True, "due today"), (-1, True, "due in 1 day")],
+)
+def test_the_day_a_visit_falls_due_reads_due_today(days_overdue, never_visited, said):
+    assert worklist.when_due(days_overdue, never_visited) == said
+
+
 def test_the_overdue_a_accounts_of_the_overview_say_never_visited(tmp_path):
     with db.connect(build(tmp_path, accounts=("K3,丙公司,华南,M2,C,", "K3,丙公司,华南,M2,A,"))) as con:
         shown = attention.overdue_key_accounts(con, YEAR_END)
