@@ -72,8 +72,9 @@ with loads:
         source = "folder"
     # A load refused for the rows it would lose waits for the admin to confirm it.
     if source is None and (refused := st.session_state.get("load_refused")):
-        if refused["source"] == "upload" and not files:
-            # The files it asked about are gone (the page was left, or they were removed): so is the question.
+        if refused["source"] == "upload" and refused["files"] != [f.file_id for f in files]:
+            # The files it asked about are gone (the page was left, they were removed or others put in their place):
+            # so is the question, which was about those files' rows.
             st.session_state.pop("load_refused")
         else:
             question = st.empty()
@@ -103,7 +104,11 @@ with loads:
                         "Nothing was loaded yet. This load would lose more than {share} of the rows of:"
                         "\n\n{losses}\n\nLoad anyway?"
                     ).format(share=f"{policy.max_row_loss:.0%}", losses=losses)
-                    st.session_state["load_refused"] = {"source": source, "message": message}
+                    st.session_state["load_refused"] = {
+                        "source": source,
+                        "message": message,
+                        "files": [f.file_id for f in files] if source == "upload" else None,
+                    }
                     st.rerun()
                 st.error(_("Nothing was loaded: {why}").format(why=md(failed.shown())), icon=":material/error:")
             except loader.LoadError as failed:

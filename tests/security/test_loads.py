@@ -155,3 +155,58 @@ def test_a_load_that_loses_rows_can_be_given_up_and_nothing_is_loaded(portfolio,
     assert not any(b.label == "Load anyway" for b in at.button)
     with db.connect(portfolio) as con:
         assert counts(con)["surveys"] == 9
+
+
+def _asked_about_uploads(portfolio):
+    """The admin page after a click on loading uploaded exports without surveys (9 loaded now): the question."""
+    from kam.people.users import User
+    from tests.apptest import start
+
+    with open_database(portfolio, config.settings().demo_dir) as con:
+        bootstrap.load_exports(con, exports(), "upload", by="admin")
+    at = start("admin", user=User("root", "Root", "admin"))
+    at.file_uploader[0].set_value([(f.name, f.data, "text/csv") for f in exports(**{"surveys.csv": None})]).run()
+    next(b for b in at.button if b.label == "Load the uploaded files").click().run()
+    assert [b.label for b in at.button if b.label in ("Load anyway", "Do not load")] == ["Load anyway", "Do not load"]
+    return at
+
+
+def test_a_load_of_uploads_that_loses_rows_loads_them_once_confirmed(portfolio):
+    at = _asked_about_uploads(portfolio)
+    next(b for b in at.button if b.label == "Load anyway").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == ["Load 3 done: every row loaded."]
+    with db.connect(portfolio) as con:
+        assert counts(con)["surveys"] == 0
+
+
+def test_the_question_about_uploads_goes_with_the_files(portfolio):
+    at = _asked_about_uploads(portfolio)
+    # The files are taken out of the uploader: nothing is left to load, so nothing is asked.
+    at.file_uploader[0].clear().run()
+    assert not at.exception
+    assert not any(b.label in ("Load anyway", "Do not load") for b in at.button)
+    assert [w.value for w in at.warning] == []
+    # Files uploaded again are asked about again, not loaded by the earlier answer's question.
+    at.file_uploader[0].set_value([(f.name, f.data, "text/csv") for f in exports(**{"surveys.csv": None})]).run()
+    assert not any(b.label == "Load anyway" for b in at.button)
+    with db.connect(portfolio) as con:
+        assert counts(con)["surveys"] == 9
+
+
+def test_the_question_about_uploads_is_not_an_answer_for_other_files(portfolio):
+    at = _asked_about_uploads(portfolio)
+    # Other files put in their place (these without targets as well) were never asked about: "Load anyway" would
+    # load them without a word about the targets they lose.
+    others = exports(**{"surveys.csv": None, "targets.csv": None})
+    at.file_uploader[0].set_value([(f.name, f.data, "text/csv") for f in others]).run()
+    assert not at.exception
+    assert not any(b.label in ("Load anyway", "Do not load") for b in at.button)
+    next(b for b in at.button if b.label == "Load the uploaded files").click().run()
+    assert [w.value for w in at.warning] == [
+        "Nothing was loaded yet. This load would lose more than 50% of the rows of:\n\n"
+        "- surveys: 9 rows now, 0 after the load (100% fewer)\n"
+        "- targets: 2 rows now, 0 after the load (100% fewer)\n\nLoad anyway?"
+    ]
+    with db.connect(portfolio) as con:
+        assert counts(con)["surveys"] == 9 and counts(con)["targets"] == 2
