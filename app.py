@@ -217,7 +217,7 @@ elsewhere = {
 }
 # Every page listed: folded, a list longer than twelve ends in Streamlit's own "View 4 more", in English only.
 page = st.navigation([*pages.values(), named_landing, *elsewhere.values()], expanded=True)
-widgets.leave_room_for_toolbars()
+widgets.page_style()
 with errors.shown_as_message():
     away = page in elsewhere.values()
     opens_landing = page is named_landing or away

@@ -244,8 +244,8 @@ def test_no_page_renders_raw_html():
     # Allowed: two script elements of the sign-in, each string in them JSON-encoded with "<" escaped
     # (kam/ui/signin.py: _go, the move to the cookie route; keep_link, the address kept for a single
     # sign-on), the file uploader's style, its texts the catalog's as CSS strings (kam/ui/widgets.py
-    # file_uploader), and the fixed style leaving room for the toolbars on a touch screen (kam/ui/widgets.py
-    # leave_room_for_toolbars). No text from exports or users ever becomes markup.
+    # file_uploader), and every page's style, its one text the catalog's as a CSS string (kam/ui/widgets.py
+    # page_style). No text from exports or users ever becomes markup.
     assert {path: hits for path, hits in found.items() if hits} == {
         "kam/ui/signin.py": ["st.html(", "st.html("],
         "kam/ui/widgets.py": ["st.html(", "st.html("],

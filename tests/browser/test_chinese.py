@@ -196,3 +196,28 @@ def test_the_admins_file_uploader_reads_in_chinese(server: str, browser: Browser
         assert page.evaluate(UPLOADER_TEXTS) == ["", "上传", "每个文件不超过 200 MB · CSV, PARQUET"]
     finally:
         page.close()
+
+
+# What an empty choice list reads as: the text shown by the element itself (none when hidden) and after it.
+NO_MATCH_TEXT = """() => [...document.querySelectorAll('[role="listbox"][data-empty="true"] [role="option"] span')].map(
+    (element) => {
+        const style = getComputedStyle(element);
+        const own = style.fontSize === '0px' ? '' : element.innerText;
+        const added = getComputedStyle(element, '::after').content;
+        return own + (added === 'none' ? '' : JSON.parse(added));
+    })"""
+
+
+@pytest.mark.parametrize("widget", ["stMultiSelect", "stSelectbox"])
+def test_a_filter_typed_with_no_match_says_so_in_chinese(vp_in_chinese: str, browser: Browser, widget: str):
+    """Streamlit's list of choices says "No results" in English when nothing matches what was typed."""
+    page = _open(browser, vp_in_chinese)
+    try:
+        page.get_by_text(chinese("Sign out"), exact=True).wait_for(timeout=60_000)
+        _settled(page)
+        page.locator(f'[data-testid="stSidebar"] [data-testid="{widget}"]').first.click()
+        page.keyboard.type("zzzz")
+        page.locator('[role="listbox"][data-empty="true"]').wait_for(timeout=10_000)
+        assert page.evaluate(NO_MATCH_TEXT) == ["无匹配项"]
+    finally:
+        page.close()
