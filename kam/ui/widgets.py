@@ -427,21 +427,23 @@ def _texts_kept(labels: Mapping[str, Any], formats: Mapping[str, Any]) -> dict[s
 # On a touch screen the toolbar of every table and chart (search, download, full screen) is always shown, in the
 # 44 px above the element's top right corner: without room left there it covers the end of the heading above
 # ("Follow-ups due (4)" lost its count). The room is left on touch screens only, where the toolbar never hides.
-# A list of choices with none matching what was typed says "No results" in English only: it is hidden and the
-# reader's words are shown in its place.
+# A list of choices says "Select all" above a multiple choice's options, and "No results" when none matches what
+# was typed, in English only: they are hidden and the reader's words are shown in their place.
 PAGE_STYLE = """<style>
 @media (hover: none) {{
     [data-testid="stElementContainer"]:has([data-testid="stElementToolbar"]) {{ margin-top: 2rem; }}
 }}
-[role="listbox"][data-empty="true"] [role="option"] span {{ font-size: 0; }}
+[role="listbox"][data-empty="true"] [role="option"] span,
+[role="option"][data-key="__select_all__"] > div {{ font-size: 0; }}
 [role="listbox"][data-empty="true"] [role="option"] span::after {{ content: {no_match}; font-size: 14px; }}
+[role="option"][data-key="__select_all__"] > div::after {{ content: {select_all}; font-size: 14px; }}
 </style>"""
 
 
 def page_style() -> None:
-    """Room for the toolbars of tables and charts on a touch screen; Streamlit's "No results" in the reader's
-    language."""
-    st.html(PAGE_STYLE.format(no_match=css_string(_("No results"))))
+    """Room for the toolbars of tables and charts on a touch screen; Streamlit's "Select all" and "No results" in
+    the reader's language."""
+    st.html(PAGE_STYLE.format(no_match=css_string(_("No results")), select_all=css_string(_("Select all"))))
 
 
 # Streamlit writes its file uploader's own texts (the button, the size limit) in English only: they are

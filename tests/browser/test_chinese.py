@@ -208,6 +208,29 @@ NO_MATCH_TEXT = """() => [...document.querySelectorAll('[role="listbox"][data-em
     })"""
 
 
+# What the first option of a multiple choice's list reads as, likewise.
+SELECT_ALL_TEXT = """() => [...document.querySelectorAll('[role="option"][data-key="__select_all__"] > div')].map(
+    (element) => {
+        const style = getComputedStyle(element);
+        const own = style.fontSize === '0px' ? '' : element.innerText;
+        const added = getComputedStyle(element, '::after').content;
+        return own + (added === 'none' ? '' : JSON.parse(added));
+    })"""
+
+
+def test_a_multiple_choice_offers_to_select_all_in_chinese(vp_in_chinese: str, browser: Browser):
+    """Streamlit's list of a multiple choice starts with "Select all" in English."""
+    page = _open(browser, vp_in_chinese)
+    try:
+        page.get_by_text(chinese("Sign out"), exact=True).wait_for(timeout=60_000)
+        _settled(page)
+        page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first.click()
+        page.locator('[role="option"][data-key="__select_all__"]').wait_for(timeout=10_000)
+        assert page.evaluate(SELECT_ALL_TEXT) == ["全选"]
+    finally:
+        page.close()
+
+
 @pytest.mark.parametrize("widget", ["stMultiSelect", "stSelectbox"])
 def test_a_filter_typed_with_no_match_says_so_in_chinese(vp_in_chinese: str, browser: Browser, widget: str):
     """Streamlit's list of choices says "No results" in English when nothing matches what was typed."""
