@@ -49,10 +49,17 @@ this = scope.with_period(first, last, as_of=min(last, scope.as_of))
 previous = scope.with_period(before_first, before_last, as_of=min(before_last, scope.as_of))
 now_card = dashboard.cached(managers.scorecard, this)
 was_card = dashboard.cached(managers.scorecard, previous)
+# A quarter not over by the as-of date counts its days so far, beside the whole quarter before: said, or its
+# revenue reads as a collapse.
+shown = (
+    _("{first} – {last}, beside {before_first} – {before_last}")
+    if this.period_end >= last
+    else _("{first} – {last} (the quarter so far), beside {before_first} – {before_last}")
+)
 st.caption(
-    _("{first} – {last}, beside {before_first} – {before_last}").format(
+    shown.format(
         first=first.isoformat(),
-        last=last.isoformat(),
+        last=this.period_end.isoformat(),
         before_first=before_first.isoformat(),
         before_last=before_last.isoformat(),
     )

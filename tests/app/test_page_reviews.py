@@ -68,6 +68,22 @@ def test_the_review_table_reads_money_and_shares_as_everywhere_else(portfolio):
     ]
 
 
+@pytest.mark.parametrize(
+    ("quarter", "said"),
+    [
+        # The exports here run to 2026-08-01: the third quarter counts to that day.
+        (3, "2026-07-01 – 2026-08-01 (the quarter so far), beside 2026-04-01 – 2026-06-30"),
+        (2, "2026-04-01 – 2026-06-30, beside 2026-01-01 – 2026-03-31"),
+    ],
+    ids=["quarter-so-far", "whole-quarter"],
+)
+def test_a_quarter_not_over_says_it_counts_the_days_so_far(portfolio, quarter, said):
+    at = start("reviews", user=VP)
+    at.selectbox(key="review_quarter").set_value(quarter).run()
+    assert not at.exception
+    assert said in [caption.value for caption in at.caption]
+
+
 def test_next_years_targets_read_as_money_with_the_name_once(portfolio):
     at = start("reviews", user=VP)
     config, order, _rows = review_table_at(at, 1)
