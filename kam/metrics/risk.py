@@ -9,6 +9,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from kam.i18n import _
 from kam.metrics import credit, health, retention
 from kam.metrics.accounts import only_account
 from kam.metrics.periods import period_bounds
@@ -230,10 +231,18 @@ def _quarters(scope: Scope) -> list[Scope]:
     return [scope.with_period(start, period_bounds("quarter", start)[1]) for start in starts]
 
 
+def quarter_name(quarter: Scope) -> str:
+    """2026 Q2; a quarter D falls in before its end says up to which day it counts: 2026 Q4 (to 11-15)."""
+    name = f"{quarter.start.year} Q{(quarter.start.month - 1) // 3 + 1}"
+    if quarter.period_end < quarter.end:
+        return _("{quarter} (to {day})").format(quarter=name, day=f"{quarter.period_end:%m-%d}")
+    return name
+
+
 def _by_quarter(quarters: list[Scope], rates: list[pl.DataFrame]) -> pl.DataFrame:
     """The repeat-purchase rate of each quarter, from the quarters' repeat_rate frames."""
     rows = [
-        {"period": f"{q.start.year} Q{(q.start.month - 1) // 3 + 1}", "base": r["base"][0], "repeat": r["repeat"][0]}
+        {"period": quarter_name(q), "base": r["base"][0], "repeat": r["repeat"][0]}
         for q, r in zip(quarters, rates, strict=True)
     ]
     frame = pl.DataFrame(rows, schema={"period": pl.String, "base": pl.Int64, "repeat": pl.Int64}, orient="row")
