@@ -9,7 +9,7 @@ from kam.present import charts, columns
 from kam.present.columns import Column, Kind
 from kam.present.formatting import hours, number, percent
 from kam.ui import dashboard
-from kam.ui.widgets import NO_DATA, chart_with_table, figure, named, table
+from kam.ui.widgets import chart_with_table, figure, named, no_data, table
 
 scope = dashboard.scope()
 sla = dashboard.cached(complaints.complaint_sla, scope)
@@ -38,7 +38,7 @@ st.caption(
 )
 
 if sla.is_empty():
-    st.info(NO_DATA)
+    no_data()
 else:
     counts, time = sla.row(0, named=True), times.row(0, named=True)
     left, middle, right = st.columns(3)

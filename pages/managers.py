@@ -9,7 +9,7 @@ from kam.present import charts
 from kam.present.formatting import money, number
 from kam.present.text import markdown_text
 from kam.ui import dashboard
-from kam.ui.widgets import NO_DATA, chart_with_table, figure, follow_click, judged_table, table
+from kam.ui.widgets import chart_with_table, figure, follow_click, judged_table, no_data, table
 
 scope = dashboard.scope()
 card = dashboard.cached(managers.scorecard, scope)
@@ -102,7 +102,7 @@ st.markdown(
 )
 
 if card.is_empty():
-    st.info(NO_DATA)
+    no_data()
     st.stop()
 
 judged_table(

@@ -8,7 +8,7 @@ from kam.metrics import satisfaction
 from kam.present import charts
 from kam.present.formatting import number, percent
 from kam.ui import dashboard
-from kam.ui.widgets import NO_DATA, chart_with_table, figure, table
+from kam.ui.widgets import chart_with_table, figure, no_data, table
 
 scope = dashboard.scope()
 summary = dashboard.cached(satisfaction.satisfaction_summary, scope)
@@ -36,7 +36,7 @@ st.caption(
 )
 
 if summary.is_empty():
-    st.info(NO_DATA)
+    no_data()
 else:
     now = summary.row(0, named=True)
     row = st.columns(4)
@@ -90,7 +90,7 @@ for tab, group in zip(tabs, ("tier", "region"), strict=True):
 
 st.header(_("Scores in the period"))
 if summary.is_empty():
-    st.info(NO_DATA)
+    no_data()
 else:
     chart_with_table(figure(charts.score_distribution, scores), scores, "score-distribution")
 

@@ -11,7 +11,7 @@ from kam.present import charts
 from kam.present.columns import tier_name
 from kam.present.formatting import number
 from kam.ui import dashboard
-from kam.ui.widgets import NO_DATA, chart_with_table, clickable, drill, figure, follow_click, only, table
+from kam.ui.widgets import chart_with_table, clickable, drill, figure, follow_click, no_data, only, table
 
 scope = dashboard.scope()
 distribution = dashboard.cached(tiers.tier_distribution, scope)
@@ -52,7 +52,7 @@ if has_accounts:
             f"accounts-tier-{tier}",
         )
 else:
-    st.info(NO_DATA)
+    no_data()
 
 st.subheader(_("Mix over time"))
 point = chart_with_table(figure(charts.tier_mix, mix), mix, "tier-mix", select=True, date=_("Month end"))
@@ -85,12 +85,12 @@ if has_revenue:
         suggested_tier=_("ABC"),
     )
 else:
-    st.info(NO_DATA)
+    no_data()
 
 st.subheader(_("Review candidates ({count})").format(count=number(candidates.height)))
 st.caption(_("Active accounts whose revenue-based (ABC) tier differs from the tier they are assigned."))
 if not has_accounts:
-    st.info(NO_DATA)
+    no_data()
 elif candidates.is_empty():
     st.info(_("No account to review: every suggested tier matches the assigned one."))
 else:

@@ -9,7 +9,7 @@ from kam.present import charts
 from kam.present.columns import id_of
 from kam.present.formatting import number
 from kam.ui import dashboard
-from kam.ui.widgets import NO_DATA, chart_with_table, drill, figure, named, table
+from kam.ui.widgets import chart_with_table, drill, figure, named, no_data, table
 
 scope = dashboard.scope()
 overdue = dashboard.cached(visits.overdue_accounts, scope)
@@ -81,7 +81,7 @@ if point:
 
 st.header(_("Overdue accounts ({count})").format(count=number(overdue.height)))
 if overdue.is_empty():
-    st.info(NO_DATA)
+    no_data()
 else:
     table(
         visits.as_read(
@@ -107,7 +107,7 @@ chart_with_table(figure(charts.visits_by_week, weekly), weekly, "visits-by-week"
 st.header(_("Follow-ups due ({count})").format(count=number(followups.height)))
 st.caption(_("Next steps whose date has come, with no later visit to the account."))
 if followups.is_empty():
-    st.info(NO_DATA)
+    no_data()
 else:
     table(
         followups,

@@ -37,7 +37,10 @@ PAGE_ROWS = 500
 # Any table past this many rows shows a page at a time too: sent whole, the longest attention lists made the
 # overview's first load several megabytes.
 PAGED_ROWS = 5_000
-NO_DATA = N_("No data for these filters. Widen the period or clear a filter in the sidebar.")
+# Said where the period holds nothing as much as where a filter leaves nothing out.
+NO_DATA = N_(
+    "Nothing to show for this period and these filters: choose a longer period or clear a filter in the sidebar."
+)
 
 
 def term_label(terms: tuple[Term, ...], code: str | None) -> str:

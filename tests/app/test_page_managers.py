@@ -116,7 +116,7 @@ def test_filters_that_leave_nothing_to_rank(portfolio: Path, filters: dict[str, 
     at = at_june_end(**filters)
     assert not at.exception
     assert not at.get("plotly_chart")
-    assert any("No data for these filters" in info.value for info in at.info)
+    assert any("Nothing to show for this period and these filters" in info.value for info in at.info)
     # The managers in scope are still listed, with nothing to their name.
     assert {row["active_accounts"] for row in scorecard_shown(at)} == {0}
 
@@ -129,7 +129,7 @@ def test_region_and_manager_filters_narrow_the_scorecard(portfolio: Path):
     at.sidebar.multiselect(key="manager").set_value(["王伟 (M1)"]).run()
     assert not at.exception
     assert not at.dataframe
-    assert any("No data for these filters" in info.value for info in at.info)
+    assert any("Nothing to show for this period and these filters" in info.value for info in at.info)
 
 
 # --- the scorecard -----------------------------------------------------------------------

@@ -49,7 +49,7 @@ def test_page_says_so_when_the_filters_leave_no_data(page: str, portfolio: Path)
     assert not at.exception
     assert not at.get("plotly_chart")
     if page != "overview":
-        assert any("No data for these filters" in info.value for info in at.info)
+        assert any("Nothing to show for this period and these filters" in info.value for info in at.info)
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -59,7 +59,7 @@ def test_page_shows_nothing_before_any_data(page: str, portfolio: Path):
     at.sidebar.date_input(key="as_of").set_value(date(2020, 1, 1)).run()
     assert not at.exception
     assert not at.get("plotly_chart")
-    assert any("No data for these filters" in info.value for info in at.info)
+    assert any("Nothing to show for this period and these filters" in info.value for info in at.info)
     if page == "overview":
         shown = cards(at)
         assert (shown["Active accounts"], shown["Visit coverage"], shown["Revenue"]) == ("0", "–", "¥0")

@@ -282,3 +282,20 @@ def test_the_tier_reviews_change_reads_as_a_word(portfolio, language, change):
     at = run("tiers", VP, language, as_of="2026-06-30")
     [candidates] = [t.value for t in at.dataframe if "change" in t.value.columns]
     assert list(candidates["change"]) == [change]
+
+
+NOTHING_TO_SHOW = (
+    "Nothing to show for this period and these filters: choose a longer period or clear a filter in the sidebar."
+)
+
+
+@pytest.mark.parametrize("page", ["complaints", "satisfaction", "tiers", "visits", "managers"])
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [(ZH, "此期间和筛选条件下没有可显示的数据：可在侧栏选择更长的期间或清除筛选条件。"), (EN, NOTHING_TO_SHOW)],
+)
+def test_a_page_with_nothing_to_show_says_so_in_the_readers_language(portfolio, page, language, said):
+    # Before any data: every chart of the page is empty.
+    at = run(page, VP, language, as_of="2020-01-01")
+    assert not at.exception
+    assert said in [info.value for info in at.info]
