@@ -102,10 +102,15 @@ with st.form("visit", enter_to_submit=False):
         type="primary",
         width="stretch",
     )
-if editing:
+if editing and (question := visit_form.delete_question()):
+    st.warning(question, icon=":material/delete:")
+    left, right = st.columns(2)
+    left.button(_("Keep it"), on_click=visit_form.keep, width="stretch")
+    right.button(_("Delete it"), on_click=visit_form.delete, args=(user, editing), type="primary", width="stretch")
+elif editing:
     left, right = st.columns(2)
     left.button(_("Cancel the change"), on_click=visit_form.cancel_edit, width="stretch")
-    right.button(_("Delete this visit"), on_click=visit_form.delete, args=(user, editing), width="stretch")
+    right.button(_("Delete this visit"), on_click=visit_form.ask_delete, args=(editing,), width="stretch")
 
 st.header(_("Your recent visits"))
 recent = visit_log.recent_visits(dashboard.connection(), user)

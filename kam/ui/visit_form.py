@@ -38,6 +38,8 @@ KEYS = {
     "contact_ids": "visit_contacts",
 }
 ERRORS, SAVED, VISIT_ID, EDITING = "visit_errors", "visit_saved", "visit_form_id", "visit_editing"
+# The visit whose delete waits for a second tap.
+DELETING = "visit_deleting"
 # Set by a refused save, for the run right after it only.
 REFUSED = "visit_refused"
 
@@ -93,6 +95,7 @@ def _clear() -> None:
     st.session_state[VISIT_ID] = visit_log.new_visit_id()
     st.session_state.pop(ERRORS, None)
     st.session_state.pop(EDITING, None)
+    st.session_state.pop(DELETING, None)
 
 
 @language.speaking
@@ -114,10 +117,14 @@ def submit(user: Author) -> None:
         st.session_state[REFUSED] = True
         return
     done = _("Visit to {account} on {date} changed.") if editing else _("Visit to {account} on {date} saved.")
-    st.session_state[SAVED] = done.format(
-        account=markdown_text(current.account_id), date=f"{current.visit_date:%Y-%m-%d}"
-    )
+    st.session_state[SAVED] = _said(done, current.account_id, current.visit_date)
     _clear()
+
+
+def _said(message: str, account_id: str, day: date) -> str:
+    """A message about one visit, naming its account (name and id) and date."""
+    account = visit_log.account_label(dashboard.connection(), account_id)
+    return message.format(account=markdown_text(account), date=f"{day:%Y-%m-%d}")
 
 
 @language.speaking
@@ -146,12 +153,44 @@ def cancel_edit() -> None:
 
 
 @language.speaking
+def ask_delete(visit_id: str) -> None:
+    """The first tap on delete: ask before anything is deleted."""
+    st.session_state[DELETING] = visit_id
+
+
+def delete_question() -> str | None:
+    """What is asked before the visit being changed is deleted, while the question is open."""
+    visit_id = st.session_state.get(DELETING)
+    if visit_id is None or visit_id != st.session_state.get(EDITING):
+        return None
+    stored = visit_log.stored_visit(dashboard.connection(), visit_id)
+    if stored is None:
+        return None
+    return _said(
+        _("Delete the visit to {account} on {date}? It cannot be brought back."),
+        stored["account_id"],
+        stored["visit_date"],
+    )
+
+
+@language.speaking
+def keep() -> None:
+    """The answer no to the delete question: the visit stays, still being changed."""
+    st.session_state.pop(DELETING, None)
+
+
+@language.speaking
 def delete(user: Author, visit_id: str) -> None:
-    """Delete one of the user's own visits; the delete button's callback."""
+    """Delete one of the user's own visits; the callback of the delete question's yes."""
+    con = dashboard.connection()
+    stored = visit_log.stored_visit(con, visit_id)
     try:
-        visit_log.delete_visit(dashboard.connection(), visit_id, user)
+        visit_log.delete_visit(con, visit_id, user)
     except VisitError as refused:
         st.session_state[ERRORS] = {"form": str(refused)}
+        st.session_state.pop(DELETING, None)
         return
-    st.session_state[SAVED] = _("Visit {visit} deleted.").format(visit=markdown_text(visit_id))
+    st.session_state[SAVED] = _said(
+        _("Visit to {account} on {date} deleted."), stored["account_id"], stored["visit_date"]
+    )
     _clear()

@@ -260,6 +260,12 @@ def stored_visit(con: duckdb.DuckDBPyConnection, visit_id: str) -> dict[str, Any
     return _fetch(con, visit_id)
 
 
+def account_label(con: duckdb.DuckDBPyConnection, account_id: str) -> str:
+    """The account as messages name it: its name beside its id (the id alone for an account not in the exports)."""
+    name = db.scalar(con, "SELECT name FROM accounts WHERE account_id = $id", {"id": account_id})
+    return f"{name} ({account_id})" if name else account_id
+
+
 def contacts_of(con: duckdb.DuckDBPyConnection, account_ids: list[str]) -> pl.DataFrame:
     """The active contacts of these accounts, labelled with their account, for the form to offer."""
     return db.query(

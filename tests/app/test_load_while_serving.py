@@ -13,6 +13,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from kam.people.users import User
+from kam.present.text import markdown_text
 from kam.store import db
 from tests.apptest import start
 from tests.portfolio import EXPORTS
@@ -22,6 +23,9 @@ WANG = User("wangwei", "王伟", "manager", "M1")
 # Not a demo user: the first load of real exports retires those.
 BOSS = User("boss", "Boss", "vp")
 NEW_MANAGERS = {2: "M9,赵九,华北,\n", 3: "M9,赵九,华北,\nM10,钱十,华北,\n"}
+
+# K1 as a message names it, in Markdown (its brackets escaped, read as typed).
+K1 = markdown_text("甲公司 (K1)")
 
 
 def exports_of_load(folder: Path, load: int) -> Path:
@@ -82,7 +86,7 @@ def test_five_readers_and_five_savers_see_no_error_while_two_loads_run_from_anot
                 if at.exception or at.error:
                     errors.append(f"saver {k}: {[e.value for e in at.exception]} {[e.value for e in at.error]}")
                     return
-                if [s.value for s in at.success] == [f"Visit to K1 on {date.today():%Y-%m-%d} saved."]:
+                if [s.value for s in at.success] == [f"Visit to {K1} on {date.today():%Y-%m-%d} saved."]:
                     saved.append(f"session {k}")
                 runs[5 + k] += 1
         except Exception:

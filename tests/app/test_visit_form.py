@@ -11,12 +11,16 @@ from streamlit.testing.v1 import AppTest
 
 from kam import config
 from kam.people.users import User
+from kam.present.text import markdown_text
 from kam.store import db
 from kam.ui.language import CHOSEN
 from tests.apptest import app, start
 
 # 王伟 (M1) manages K1 (A, last visited 2026-07-05), K2 (C, 2026-01-15) and K6 (created 2026-07-15).
 WANG = User("wangwei", "王伟", "manager", "M1")
+
+# K1 as a message names it, in Markdown (its brackets escaped, read as typed).
+K1 = markdown_text("甲公司 (K1)")
 
 
 def today() -> date:
@@ -75,9 +79,9 @@ def test_a_valid_visit_is_saved_and_counts_at_once(portfolio):
     at.date_input(key="visit_next_date").set_value(today() + timedelta(days=14))
     save(at)
     assert not at.exception
-    assert [s.value for s in at.success] == [f"Visit to K1 on {today():%Y-%m-%d} saved."]
+    assert [s.value for s in at.success] == [f"Visit to {K1} on {today():%Y-%m-%d} saved."]
     # Also where the phone's screen is, at the form's end.
-    assert [t.value for t in at.toast] == [f"Visit to K1 on {today():%Y-%m-%d} saved."]
+    assert [t.value for t in at.toast] == [f"Visit to {K1} on {today():%Y-%m-%d} saved."]
     # The form is empty again, ready for the next visit.
     assert at.selectbox(key="visit_account").value is None
     assert at.text_input(key="visit_met_with").value == ""
@@ -152,14 +156,36 @@ def test_a_manager_changes_and_deletes_their_own_visit(portfolio):
     assert at.selectbox(key="visit_account").value == "K1"
     at.selectbox(key="visit_channel").set_value("video")
     at.button[0].click().run()
-    assert [s.value for s in at.success] == [f"Visit to K1 on {today():%Y-%m-%d} changed."]
+    assert [s.value for s in at.success] == [f"Visit to {K1} on {today():%Y-%m-%d} changed."]
     assert [row[3] for row in app_visits(portfolio)] == ["video"]
     next(b for b in at.button if b.label == "Change it").click().run()
     next(b for b in at.button if b.label == "Delete this visit").click().run()
+    # Asked first: one tap on a phone deletes nothing.
+    assert [w.value for w in at.warning] == [
+        f"Delete the visit to {K1} on {today():%Y-%m-%d}? It cannot be brought back."
+    ]
+    assert [row[3] for row in app_visits(portfolio)] == ["video"]
+    next(b for b in at.button if b.label == "Delete it").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == [f"Visit to {K1} on {today():%Y-%m-%d} deleted."]
     assert app_visits(portfolio) == []
     with db.connect(portfolio) as con:
         actions = con.execute("SELECT action FROM audit_log WHERE action LIKE 'visit.%' ORDER BY event_id").fetchall()
     assert actions == [("visit.create",), ("visit.edit",), ("visit.delete",)]
+
+
+def test_a_visit_asked_to_be_deleted_can_be_kept(portfolio):
+    save(form("K1"))
+    at = start("log_visit", user=WANG)
+    next(b for b in at.button if b.label == "Change it").click().run()
+    next(b for b in at.button if b.label == "Delete this visit").click().run()
+    next(b for b in at.button if b.label == "Keep it").click().run()
+    assert not at.exception
+    assert [w.value for w in at.warning] == []
+    assert not any(b.label == "Delete it" for b in at.button)
+    # Still being changed, as before the question.
+    assert [t.value for t in at.title] == ["Change a visit"]
+    assert len(app_visits(portfolio)) == 1
 
 
 def test_a_visit_older_than_the_limit_now_can_still_be_changed_keeping_its_date(portfolio, monkeypatch):
@@ -176,7 +202,7 @@ def test_a_visit_older_than_the_limit_now_can_still_be_changed_keeping_its_date(
     assert at.date_input(key="visit_date").value == today() - timedelta(days=30)
     at.selectbox(key="visit_channel").set_value("video")
     at.button[0].click().run()
-    assert [s.value for s in at.success] == [f"Visit to K1 on {today() - timedelta(days=30):%Y-%m-%d} changed."]
+    assert [s.value for s in at.success] == [f"Visit to {K1} on {today() - timedelta(days=30):%Y-%m-%d} changed."]
     assert [row[2:4] for row in app_visits(portfolio)] == [(today() - timedelta(days=30), "video")]
 
 
@@ -192,7 +218,7 @@ def test_warning_signs_ticked_on_the_form_are_saved_with_the_visit_and_count_at_
     at.multiselect(key="visit_warning_signs").select("dumping").select("creditors")
     save(at)
     assert not at.exception
-    assert [s.value for s in at.success] == [f"Visit to K1 on {today():%Y-%m-%d} saved."]
+    assert [s.value for s in at.success] == [f"Visit to {K1} on {today():%Y-%m-%d} saved."]
     assert at.multiselect(key="visit_warning_signs").value == []
     with db.connect(portfolio) as con:
         assert con.execute("SELECT account_id, warning_signs FROM visits_app").fetchall() == [
