@@ -430,11 +430,14 @@ def _texts_kept(labels: Mapping[str, Any], formats: Mapping[str, Any]) -> dict[s
 # On a touch screen the toolbar of every table and chart (search, download, full screen) is always shown, in the
 # 44 px above the element's top right corner: without room left there it covers the end of the heading above
 # ("Follow-ups due (4)" lost its count). The room is left on touch screens only, where the toolbar never hides.
+# Plotly's own buttons (zoom, pan, a picture) are not shown there: always shown beside a chart's title, they
+# covered the end of a long one (the full-screen button of the toolbar stays).
 # A list of choices says "Select all" above a multiple choice's options, and "No results" when none matches what
 # was typed, in English only: they are hidden and the reader's words are shown in their place.
 PAGE_STYLE = """<style>
 @media (hover: none) {{
     [data-testid="stElementContainer"]:has([data-testid="stElementToolbar"]) {{ margin-top: 2rem; }}
+    .js-plotly-plot .modebar-container {{ display: none; }}
 }}
 [role="listbox"][data-empty="true"] [role="option"] span,
 [role="option"][data-key="__select_all__"] > div {{ font-size: 0; }}
