@@ -28,7 +28,12 @@ if message := form.error("form"):
 if user.role == "manager":
     mine = reviews.reviews(con, user)
     if mine.is_empty():
-        st.info(_("No review of yours yet."))
+        st.info(
+            _(
+                "No review of yours yet. Your VP reviews your quarter against target and signs it off; "
+                "it shows here then."
+            )
+        )
     for review in mine.iter_rows(named=True):
         signed = review["signed_off_on"]
         with st.container(border=True):

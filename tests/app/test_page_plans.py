@@ -149,7 +149,9 @@ def test_a_quarterly_review_is_recorded_by_the_vp_and_seen_by_that_manager_only(
     assert wang.caption[0].value == f"Signed off on {date.today().isoformat()}"
     li = start("reviews", user=LI)
     assert not li.text
-    assert [i.value for i in li.main.info] == ["No review of yours yet."]
+    assert [i.value for i in li.main.info] == [
+        "No review of yours yet. Your VP reviews your quarter against target and signs it off; it shows here then."
+    ]
 
 
 def test_the_page_opens_on_the_managers_first_key_account_without_a_link(portfolio):
