@@ -340,9 +340,23 @@ def ranking(card: pl.DataFrame, column: str, label: str, target: float | None = 
     )
     if target is not None:
         fig.add_vline(x=target, line_dash="dot")
+        # Plotly fits the axis to the bars alone: with every bar short of the target its line would fall
+        # outside the plot, between the chart and what follows it.
+        fig.update_xaxes(range=_span([*ranked.get_column(column).to_list(), target]))
     fig.update_xaxes(tickformat=".0%", title=label)
     title = _("Managers by {figure}").format(figure=label.lower())
     return _finish(fig, title, height=max(300, 28 * ranked.height + 80))
+
+
+# Room left beyond the longest bar (and the target line), as a share of the axis's span.
+SPAN_PAD = 0.05
+
+
+def _span(values: list[float]) -> list[float]:
+    """An axis range from 0 (or the lowest value, when below 0) to past the highest, holding every value."""
+    low, high = min(0.0, *values), max(0.0, *values)
+    pad = (high - low) * SPAN_PAD
+    return [low - pad if low < 0 else low, high + pad]
 
 
 # How pale a month's bar is when the window counts only part of it (its first or last month).

@@ -49,3 +49,19 @@ def test_share_by_keeps_a_few_groups_in_their_order():
         "M02",
         "M01",
     ]
+
+
+def test_the_ranking_axis_reaches_the_target_line_when_every_bar_falls_short():
+    # One manager at 43.5 % against a 100 % target: the axis runs from 0 past 1.0, the line inside it.
+    one = pl.DataFrame({"manager_id": ["M06"], "name": ["魏秀英"], "attainment": [0.435]})
+    fig = charts.ranking(one, "attainment", "Revenue attainment", 1.0)
+    low, high = fig.layout.xaxis.range
+    assert low == 0 and 1.0 < high <= 1.1
+    assert fig.layout.shapes[0].x0 == 1.0
+
+
+def test_the_ranking_axis_reaches_the_longest_bar_and_a_negative_one():
+    # Growth of -20 % and +150 % against a 10 % target: the axis holds both bars and the line.
+    two = pl.DataFrame({"manager_id": ["M01", "M02"], "name": ["甲", "乙"], "growth": [-0.2, 1.5]})
+    low, high = charts.ranking(two, "growth", "Growth", 0.1).layout.xaxis.range
+    assert -0.3 < low < -0.2 and 1.5 < high < 1.6
