@@ -96,6 +96,17 @@ def ends(frame: pl.DataFrame, column: str, n: int = ENDS) -> pl.DataFrame:
     return pl.concat([ranked.head(n), ranked.tail(n)])
 
 
+def in_running_text(label: str) -> str:
+    """A label as it reads inside a sentence or a title's end: "Overdue receivables" as "overdue receivables".
+
+    A first word in capitals is an acronym and stays so (CSAT, SLA); Chinese has no case to change.
+    """
+    first = label.split(" ", 1)[0]
+    if len(first) > 1 and first.isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
 def _finish(fig: go.Figure, title: str, height: int = 360) -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0, "font": {"size": 16}},
@@ -301,7 +312,7 @@ def sla_counts(frame: pl.DataFrame, x: str, label: str) -> go.Figure:
         },
         labels={x: label, "complaints": _("Complaints"), "status": _("SLA")},
     )
-    return _finish(count_axis(fig), _("Complaint SLA by {group}").format(group=label.lower()))
+    return _finish(count_axis(fig), _("Complaint SLA by {group}").format(group=in_running_text(label)))
 
 
 def ageing(bands: pl.DataFrame) -> go.Figure:
@@ -344,7 +355,7 @@ def ranking(card: pl.DataFrame, column: str, label: str, target: float | None = 
         # outside the plot, between the chart and what follows it.
         fig.update_xaxes(range=_span([*ranked.get_column(column).to_list(), target]))
     fig.update_xaxes(tickformat=".0%", title=label)
-    title = _("Managers by {figure}").format(figure=label.lower())
+    title = _("Managers by {figure}").format(figure=in_running_text(label))
     return _finish(fig, title, height=max(300, 28 * ranked.height + 80))
 
 
@@ -487,7 +498,7 @@ def satisfaction_by(summary: pl.DataFrame, column: str, label: str) -> go.Figure
         f"%{{customdata[1]}} {answers}<extra></extra>",
     )
     fig.update_yaxes(range=[0, 5.2])
-    return _finish(fig.update_layout(showlegend=False), _("Mean score by {group}").format(group=label.lower()))
+    return _finish(fig.update_layout(showlegend=False), _("Mean score by {group}").format(group=in_running_text(label)))
 
 
 def _readable_groups(frame: pl.DataFrame, column: str) -> pl.DataFrame:
@@ -524,7 +535,7 @@ def health_bands(summary: pl.DataFrame, column: str, label: str) -> go.Figure:
     )
     count_axis(fig, "x" if horizontal else "y")
     height = max(300, 24 * summary.height + 120) if horizontal else 360
-    return _finish(fig, _("Account health by {group}").format(group=label), height=height)
+    return _finish(fig, _("Account health by {group}").format(group=in_running_text(label)), height=height)
 
 
 def churn_over_time(monthly: pl.DataFrame) -> go.Figure:
@@ -574,7 +585,7 @@ def churn_by(frame: pl.DataFrame, column: str, label: str) -> go.Figure:
     )
     count_axis(fig, "x" if horizontal else "y")
     height = max(300, 24 * frame.select(column).n_unique() + 120) if horizontal else 360
-    return _finish(fig, _("Churn by cause and {group}").format(group=label), height=height)
+    return _finish(fig, _("Churn by cause and {group}").format(group=in_running_text(label)), height=height)
 
 
 def receivables_ageing(buckets: pl.DataFrame) -> go.Figure:
@@ -611,4 +622,6 @@ def money_by_manager(frame: pl.DataFrame, column: str, label: str) -> go.Figure:
     )
     fig.update_xaxes(title=label)
     money_axis(fig, ranked.get_column(column).max() if ranked.height else None, axis="x")
-    return _finish(fig, _("Managers by {figure}").format(figure=label), height=max(300, 28 * ranked.height + 80))
+    return _finish(
+        fig, _("Managers by {figure}").format(figure=in_running_text(label)), height=max(300, 28 * ranked.height + 80)
+    )

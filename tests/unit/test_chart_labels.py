@@ -66,3 +66,25 @@ def test_the_ageing_bars_are_labelled_in_money_as_their_axis_is(language: str, l
         # The axis: ticks from money_ticks, in the same short form (¥500万 a step up to ¥1,500万; ¥5M in English).
         assert list(fig.layout.yaxis.ticktext)[:2] == [formatting.money_short(0), formatting.money_short(5_000_000)]
     assert fig.data[0].texttemplate in (None, "%{text}")
+
+
+def test_titles_of_the_form_x_by_y_write_y_as_running_text_acronyms_kept():
+    one = pl.DataFrame({"manager_id": ["M01"], "name": ["甲"], "figure": [0.5]})
+    owed = pl.DataFrame({"manager_id": ["甲 (M01)"], "overdue_amount": [1000.0]})
+    health = pl.DataFrame({"tier": ["A"], "at_risk": [1], "watch": [0], "healthy": [2]})
+    churn = pl.DataFrame({"tier": ["A"], "churn_reason": ["price"], "accounts": [1], "lost_revenue": [10.0]})
+    with i18n.speaking("en"):
+        titles = [
+            charts.money_by_manager(owed, "overdue_amount", "Overdue receivables").layout.title.text,
+            charts.ranking(one, "figure", "Complaint SLA met", 0.9).layout.title.text,
+            charts.ranking(one, "figure", "CSAT", 0.8).layout.title.text,
+            charts.health_bands(health, "tier", "Tier").layout.title.text,
+            charts.churn_by(churn, "tier", "Tier").layout.title.text,
+        ]
+    assert titles == [
+        "Managers by overdue receivables",
+        "Managers by complaint SLA met",
+        "Managers by CSAT",
+        "Account health by tier",
+        "Churn by cause and tier",
+    ]
