@@ -88,3 +88,12 @@ def test_titles_of_the_form_x_by_y_write_y_as_running_text_acronyms_kept():
         "Account health by tier",
         "Churn by cause and tier",
     ]
+
+
+def test_the_value_on_a_bar_reads_across_however_short_the_bar():
+    # 5 open complaints beside 51: Plotly turned the "5" on its side to fit it in the short bar.
+    bands = pl.DataFrame({"age_band": ["7–30 days", "> 30 days"], "complaints": [5, 51]})
+    dist = pl.DataFrame({"tier": ["A", "B", "C"], "accounts": [44, 88, 153]})
+    scores = pl.DataFrame({"score": [1, 5], "responses": [2, 40]})
+    for fig in (charts.ageing(bands), charts.tier_counts(dist), charts.score_distribution(scores)):
+        assert {trace.textangle for trace in fig.data} == {0}
