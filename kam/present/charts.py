@@ -140,23 +140,35 @@ def tier_counts(dist: pl.DataFrame) -> go.Figure:
     return _finish(fig.update_layout(showlegend=False), _("Active accounts by tier"))
 
 
+# A pie slice under this share has its label outside: inside, it would not fit.
+SMALL_SLICE = 0.12
+
+
 def tier_revenue_share(dist: pl.DataFrame) -> go.Figure:
-    """Trailing-12-month revenue share per tier."""
-    dist = plotly_frame(dist)
+    """Trailing-12-month revenue share per tier, the tiers named as the bars beside it name them."""
+    names = {tier: tier_name(tier) for tier in TIERS}
+    total = dist.get_column("revenue_12m").sum()
+    dist = plotly_frame(dist.with_columns(name=each_said(dist.get_column("tier"), lambda tier: names.get(tier, tier))))
     fig = px.pie(
         dist,
-        names="tier",
+        names="name",
         values="revenue_12m",
-        color="tier",
-        color_discrete_map=TIER_COLORS,
-        category_orders=TIER_ORDER,
+        color="name",
+        color_discrete_map={names[tier]: color for tier, color in TIER_COLORS.items()},
+        category_orders={"name": list(names.values())},
+        custom_data=["tier"],
         hole=0.45,
-        labels={"tier": _("Tier"), "revenue_12m": _("Revenue, last 12 months")},
+        labels={"name": _("Tier"), "revenue_12m": _("Revenue, last 12 months")},
     )
-    # Labels inside the slices, and the pie kept below the title: a label drawn outside a small
-    # slice would land on the title. A slice too small for its label keeps it in the legend and hover.
-    fig.update_traces(textinfo="label+percent", textposition="inside", sort=False, domain={"y": [0, 0.86]})
-    fig.update_layout(uniformtext={"minsize": 11, "mode": "hide"})
+    # Each slice says its letter and share, a small one outside it; the pie is kept below the title,
+    # Plotly shrinking it to hold the labels outside within that room.
+    small = [total > 0 and (value or 0) / total < SMALL_SLICE for value in dist.get_column("revenue_12m")]
+    fig.update_traces(
+        texttemplate="%{customdata[0]}<br>%{percent}",
+        textposition=["outside" if s else "inside" for s in small],
+        sort=False,
+        domain={"y": [0, 0.86]},
+    )
     return _finish(fig, _("Revenue share by tier (last 12 months)"))
 
 

@@ -31,13 +31,19 @@ def test_the_pareto_cut_off_labels_sit_under_their_lines_at_the_right():
     assert labels == [("A cut-off 80%", 0.8, "top", "right"), ("B cut-off 95%", 0.95, "top", "right")]
 
 
-def test_the_pie_labels_stay_inside_and_below_the_title():
-    dist = pl.DataFrame({"tier": ["A", "B", "C"], "revenue_12m": [8000.0, 1000.0, 1000.0]})
-    pie = charts.tier_revenue_share(dist)
+def test_the_pie_labels_every_slice_and_names_the_tiers_as_the_bars_do():
+    # 68.6 %, 25 % and 6.4 %: the small C slice has its label outside, the pie stays below the title.
+    dist = pl.DataFrame({"tier": ["A", "B", "C"], "accounts": [44, 88, 153], "revenue_12m": [686.0, 250.0, 64.0]})
+    with i18n.speaking("zh-CN"):
+        pie = charts.tier_revenue_share(dist)
+        bars = charts.tier_counts(dist)
     trace = pie.data[0]
-    assert trace.textposition == "inside"
+    assert list(trace.labels) == ["A类 · 重点客户", "B类 · 一般客户", "C类 · 潜在客户"]
+    assert list(trace.labels) == list(bars.layout.xaxis.ticktext)
+    assert list(trace.textposition) == ["inside", "inside", "outside"]
+    assert [c[0] for c in trace.customdata] == ["A", "B", "C"]
+    assert trace.texttemplate == "%{customdata[0]}<br>%{percent}"
     assert tuple(trace.domain.y) == (0, 0.86)
-    assert pie.layout.uniformtext.mode == "hide"
 
 
 def test_the_page_icon_is_a_bundled_png_not_an_icon_fetched_online():
