@@ -10,7 +10,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 import polars as pl
 
-from kam.i18n import N_, _
+from kam.i18n import N_, _, ngettext
 from kam.present.columns import BAND_LABELS, CHURN_REASON_LABELS, labelled, tier_name, value_names
 from kam.present.formatting import money, money_short, money_ticks, percent
 from kam.present.text import each_said, plotly_frame, plotly_text
@@ -105,6 +105,39 @@ def in_running_text(label: str) -> str:
     if len(first) > 1 and first.isupper():
         return label
     return label[:1].lower() + label[1:]
+
+
+def overdue_managers_caption(count: int, n: int = ENDS) -> str:
+    """What the chart of overdue by manager draws of the count managers with receivables in the table beside it."""
+    if count <= 2 * n:
+        return ngettext(
+            "Managers: the one with receivables.", "Managers: all {count} with receivables, most overdue first.", count
+        ).format(count=count)
+    return _("Managers: the {n} with the most overdue in the chart, all {count} with receivables in the table.").format(
+        n=n, count=count
+    )
+
+
+def health_managers_caption(count: int, n: int = ENDS) -> str:
+    """What the chart of account health by manager draws of the count managers in the table beside it."""
+    if count <= 2 * n:
+        return ngettext("Managers: the one with accounts.", "Managers: all {count}, by mean score.", count).format(
+            count=count
+        )
+    return _("Managers: the {n} lowest and {n} highest by mean score in the chart, all {count} in the table.").format(
+        n=n, count=count
+    )
+
+
+def churn_managers_caption(count: int, n: int = ENDS) -> str:
+    """What the chart of churn by manager draws of the count managers with churn in the table beside it."""
+    if count <= 2 * n:
+        return ngettext("Managers with churn: the only one.", "Managers with churn: all {count}.", count).format(
+            count=count
+        )
+    return _("Managers with churn: the {n} with the most lost revenue in the chart, all {count} in the table.").format(
+        n=n, count=count
+    )
 
 
 def _finish(fig: go.Figure, title: str, height: int = 360) -> go.Figure:
