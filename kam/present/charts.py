@@ -197,7 +197,7 @@ def tier_revenue_share(dist: pl.DataFrame) -> go.Figure:
     # Plotly shrinking it to hold the labels outside within that room.
     small = [total > 0 and (value or 0) / total < SMALL_SLICE for value in dist.get_column("revenue_12m")]
     fig.update_traces(
-        texttemplate="%{customdata[0]}<br>%{percent}",
+        texttemplate="%{customdata[0]}<br>%{percent:.1%}",
         textposition=["outside" if s else "inside" for s in small],
         sort=False,
         domain={"y": [0, 0.86]},
