@@ -57,9 +57,9 @@ else:
 
 st.header(_("Overdue by manager"))
 by_manager = view["by_manager"]
-st.caption(_("Managers: the {n} with the most overdue.").format(n=risk.ENDS))
+st.caption(charts.overdue_managers_caption(by_manager.height, risk.ENDS))
 chart_with_table(
-    figure(charts.money_by_manager, named(by_manager.head(risk.ENDS)), "overdue_amount", _("Overdue receivables")),
+    figure(charts.money_by_manager, named(risk.first(by_manager)), "overdue_amount", _("Overdue receivables")),
     by_manager,
     "overdue-by-manager",
 )

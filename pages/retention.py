@@ -85,7 +85,7 @@ for by, label in (("tier", _("Tier")), ("region", _("Region"))):
     )
 by_manager = dashboard.cached(retention.churn_by_reason, shown, by="manager")
 totals = dashboard.cached(risk.churn_per_manager, shown)
-st.caption(_("Managers: the {n} with the most lost revenue.").format(n=risk.ENDS))
+st.caption(charts.churn_managers_caption(totals.height, risk.ENDS))
 chart_with_table(
     figure(charts.churn_by, named(risk.top(by_manager, totals, "manager_id")), "manager_id", _("Manager")),
     totals,

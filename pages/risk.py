@@ -53,6 +53,6 @@ chart_with_table(figure(charts.health_bands, by_tier, "tier", _("Tier")), by_tie
 by_region = view["region"]
 chart_with_table(figure(charts.health_bands, by_region, "region", _("Region")), by_region, "health-by-region")
 by_manager = view["manager"]
-st.caption(_("Managers: the {n} lowest and {n} highest by mean score.").format(n=risk.ENDS))
+st.caption(charts.health_managers_caption(by_manager.height, risk.ENDS))
 ends = risk.ends(by_manager, "mean_score")
 chart_with_table(figure(charts.health_bands, named(ends), "manager_id", _("Manager")), by_manager, "health-by-manager")

@@ -53,7 +53,7 @@ for tab, (by, column, label, _tab_label, color) in zip(tabs, GROUPS, strict=True
         if point:
             group = id_of(point[0]) if by == "manager" else point[0]
             drill(
-                _("Active accounts, {group} {value}").format(group=label.lower(), value=point[0]),
+                _("Active accounts, {group} {value}").format(group=charts.in_running_text(label), value=point[0]),
                 dashboard.cached(managers.accounts_in_scope, scope.only(**{by: group})),
                 f"accounts-{by}-{group}",
             )

@@ -287,6 +287,11 @@ def churn_per_manager(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFr
     )
 
 
+def first(frame: pl.DataFrame, n: int = ENDS) -> pl.DataFrame:
+    """The first n rows, or every row when there are at most 2n: a chart draws as many bars as `ends` keeps."""
+    return frame if frame.height <= 2 * n else frame.head(n)
+
+
 def top(frame: pl.DataFrame, totals: pl.DataFrame, key: str, n: int = ENDS) -> pl.DataFrame:
-    """The rows of frame whose key is among the first n of totals."""
-    return frame.filter(pl.col(key).is_in(totals.head(n)[key].implode()))
+    """The rows of frame whose key is among the first n of totals (every key of totals when at most 2n)."""
+    return frame.filter(pl.col(key).is_in(first(totals, n)[key].implode()))

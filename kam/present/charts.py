@@ -10,7 +10,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 import polars as pl
 
-from kam.i18n import N_, _
+from kam.i18n import N_, _, ngettext
 from kam.present.columns import BAND_LABELS, CHURN_REASON_LABELS, labelled, tier_name, value_names
 from kam.present.formatting import money, money_short, money_ticks, percent
 from kam.present.text import each_said, plotly_frame, plotly_text
@@ -96,7 +96,54 @@ def ends(frame: pl.DataFrame, column: str, n: int = ENDS) -> pl.DataFrame:
     return pl.concat([ranked.head(n), ranked.tail(n)])
 
 
+def in_running_text(label: str) -> str:
+    """A label as it reads inside a sentence or a title's end: "Overdue receivables" as "overdue receivables".
+
+    A first word in capitals is an acronym and stays so (CSAT, SLA); Chinese has no case to change.
+    """
+    first = label.split(" ", 1)[0]
+    if len(first) > 1 and first.isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
+def overdue_managers_caption(count: int, n: int = ENDS) -> str:
+    """What the chart of overdue by manager draws of the count managers with receivables in the table beside it."""
+    if count <= 2 * n:
+        return ngettext(
+            "Managers: the one with receivables.", "Managers: all {count} with receivables, most overdue first.", count
+        ).format(count=count)
+    return _("Managers: the {n} with the most overdue in the chart, all {count} with receivables in the table.").format(
+        n=n, count=count
+    )
+
+
+def health_managers_caption(count: int, n: int = ENDS) -> str:
+    """What the chart of account health by manager draws of the count managers in the table beside it."""
+    if count <= 2 * n:
+        return ngettext("Managers: the one with accounts.", "Managers: all {count}, by mean score.", count).format(
+            count=count
+        )
+    return _("Managers: the {n} lowest and {n} highest by mean score in the chart, all {count} in the table.").format(
+        n=n, count=count
+    )
+
+
+def churn_managers_caption(count: int, n: int = ENDS) -> str:
+    """What the chart of churn by manager draws of the count managers with churn in the table beside it."""
+    if count <= 2 * n:
+        return ngettext("Managers with churn: the only one.", "Managers with churn: all {count}.", count).format(
+            count=count
+        )
+    return _("Managers with churn: the {n} with the most lost revenue in the chart, all {count} in the table.").format(
+        n=n, count=count
+    )
+
+
 def _finish(fig: go.Figure, title: str, height: int = 360) -> go.Figure:
+    # A value on a bar reads across: Plotly's own choice turns it on its side to fit a short bar
+    # (the 5 beside 51 open complaints); across, it goes above a bar too short to hold it.
+    fig.update_traces(textangle=0, selector={"type": "bar"})
     fig.update_layout(
         title={"text": title, "x": 0, "font": {"size": 16}},
         height=height,
@@ -126,23 +173,35 @@ def tier_counts(dist: pl.DataFrame) -> go.Figure:
     return _finish(fig.update_layout(showlegend=False), _("Active accounts by tier"))
 
 
+# A pie slice under this share has its label outside: inside, it would not fit.
+SMALL_SLICE = 0.12
+
+
 def tier_revenue_share(dist: pl.DataFrame) -> go.Figure:
-    """Trailing-12-month revenue share per tier."""
-    dist = plotly_frame(dist)
+    """Trailing-12-month revenue share per tier, the tiers named as the bars beside it name them."""
+    names = {tier: tier_name(tier) for tier in TIERS}
+    total = dist.get_column("revenue_12m").sum()
+    dist = plotly_frame(dist.with_columns(name=each_said(dist.get_column("tier"), lambda tier: names.get(tier, tier))))
     fig = px.pie(
         dist,
-        names="tier",
+        names="name",
         values="revenue_12m",
-        color="tier",
-        color_discrete_map=TIER_COLORS,
-        category_orders=TIER_ORDER,
+        color="name",
+        color_discrete_map={names[tier]: color for tier, color in TIER_COLORS.items()},
+        category_orders={"name": list(names.values())},
+        custom_data=["tier"],
         hole=0.45,
-        labels={"tier": _("Tier"), "revenue_12m": _("Revenue, last 12 months")},
+        labels={"name": _("Tier"), "revenue_12m": _("Revenue, last 12 months")},
     )
-    # Labels inside the slices, and the pie kept below the title: a label drawn outside a small
-    # slice would land on the title. A slice too small for its label keeps it in the legend and hover.
-    fig.update_traces(textinfo="label+percent", textposition="inside", sort=False, domain={"y": [0, 0.86]})
-    fig.update_layout(uniformtext={"minsize": 11, "mode": "hide"})
+    # Each slice says its letter and share, a small one outside it; the pie is kept below the title,
+    # Plotly shrinking it to hold the labels outside within that room.
+    small = [total > 0 and (value or 0) / total < SMALL_SLICE for value in dist.get_column("revenue_12m")]
+    fig.update_traces(
+        texttemplate="%{customdata[0]}<br>%{percent:.1%}",
+        textposition=["outside" if s else "inside" for s in small],
+        sort=False,
+        domain={"y": [0, 0.86]},
+    )
     return _finish(fig, _("Revenue share by tier (last 12 months)"))
 
 
@@ -301,7 +360,7 @@ def sla_counts(frame: pl.DataFrame, x: str, label: str) -> go.Figure:
         },
         labels={x: label, "complaints": _("Complaints"), "status": _("SLA")},
     )
-    return _finish(count_axis(fig), _("Complaint SLA by {group}").format(group=label.lower()))
+    return _finish(count_axis(fig), _("Complaint SLA by {group}").format(group=in_running_text(label)))
 
 
 def ageing(bands: pl.DataFrame) -> go.Figure:
@@ -340,9 +399,23 @@ def ranking(card: pl.DataFrame, column: str, label: str, target: float | None = 
     )
     if target is not None:
         fig.add_vline(x=target, line_dash="dot")
+        # Plotly fits the axis to the bars alone: with every bar short of the target its line would fall
+        # outside the plot, between the chart and what follows it.
+        fig.update_xaxes(range=_span([*ranked.get_column(column).to_list(), target]))
     fig.update_xaxes(tickformat=".0%", title=label)
-    title = _("Managers by {figure}").format(figure=label.lower())
+    title = _("Managers by {figure}").format(figure=in_running_text(label))
     return _finish(fig, title, height=max(300, 28 * ranked.height + 80))
+
+
+# Room left beyond the longest bar (and the target line), as a share of the axis's span.
+SPAN_PAD = 0.05
+
+
+def _span(values: list[float]) -> list[float]:
+    """An axis range from 0 (or the lowest value, when below 0) to past the highest, holding every value."""
+    low, high = min(0.0, *values), max(0.0, *values)
+    pad = (high - low) * SPAN_PAD
+    return [low - pad if low < 0 else low, high + pad]
 
 
 # How pale a month's bar is when the window counts only part of it (its first or last month).
@@ -473,7 +546,7 @@ def satisfaction_by(summary: pl.DataFrame, column: str, label: str) -> go.Figure
         f"%{{customdata[1]}} {answers}<extra></extra>",
     )
     fig.update_yaxes(range=[0, 5.2])
-    return _finish(fig.update_layout(showlegend=False), _("Mean score by {group}").format(group=label.lower()))
+    return _finish(fig.update_layout(showlegend=False), _("Mean score by {group}").format(group=in_running_text(label)))
 
 
 def _readable_groups(frame: pl.DataFrame, column: str) -> pl.DataFrame:
@@ -510,7 +583,7 @@ def health_bands(summary: pl.DataFrame, column: str, label: str) -> go.Figure:
     )
     count_axis(fig, "x" if horizontal else "y")
     height = max(300, 24 * summary.height + 120) if horizontal else 360
-    return _finish(fig, _("Account health by {group}").format(group=label), height=height)
+    return _finish(fig, _("Account health by {group}").format(group=in_running_text(label)), height=height)
 
 
 def churn_over_time(monthly: pl.DataFrame) -> go.Figure:
@@ -560,7 +633,7 @@ def churn_by(frame: pl.DataFrame, column: str, label: str) -> go.Figure:
     )
     count_axis(fig, "x" if horizontal else "y")
     height = max(300, 24 * frame.select(column).n_unique() + 120) if horizontal else 360
-    return _finish(fig, _("Churn by cause and {group}").format(group=label), height=height)
+    return _finish(fig, _("Churn by cause and {group}").format(group=in_running_text(label)), height=height)
 
 
 def receivables_ageing(buckets: pl.DataFrame) -> go.Figure:
@@ -597,4 +670,6 @@ def money_by_manager(frame: pl.DataFrame, column: str, label: str) -> go.Figure:
     )
     fig.update_xaxes(title=label)
     money_axis(fig, ranked.get_column(column).max() if ranked.height else None, axis="x")
-    return _finish(fig, _("Managers by {figure}").format(figure=label), height=max(300, 28 * ranked.height + 80))
+    return _finish(
+        fig, _("Managers by {figure}").format(figure=in_running_text(label)), height=max(300, 28 * ranked.height + 80)
+    )

@@ -35,3 +35,18 @@ def test_the_largest_overdue_accounts_age_their_debt_in_money(risky: Path, langu
     # Each age's amount reads as the overdue beside it does, ¥ and grouped: never 300.00.
     for bucket in ("bucket_1", "bucket_2", "bucket_3", "bucket_4"):
         assert config[bucket]["type_config"]["format"] == config["overdue_amount"]["type_config"]["format"] == "yen"
+
+
+def test_the_overdue_by_manager_caption_chart_and_table_name_the_same_managers(risky: Path):  # noqa: F811
+    at = app("credit", as_of="2026-06-30")
+    at.session_state[CHOSEN] = "zh-CN"
+    at.run()
+    assert not at.exception
+    # The table beside a chart has no key of its own: it is the one of managers, not accounts.
+    table = next(f for f in at.dataframe if "manager_id" in f.value.columns and "account_id" not in f.value.columns)
+    chart = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if "overdue-by-manager" in c.proto.id)
+    drawn = chart["data"][0]["y"]
+    # Every manager with receivables is in the table and, so few, in the chart too: the caption says so.
+    assert sorted(drawn) == sorted(table.value["manager_id"]) and len(drawn) == table.value.shape[0]
+    count = len(drawn)
+    assert f"客户经理：有应收账款的全部 {count} 位，逾期金额最多的在前。" in [c.value for c in at.caption]

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from kam.people.users import User
+from kam.ui.language import CHOSEN
 from tests.app.test_tables import shown as shown_table
-from tests.apptest import cards, start
+from tests.apptest import app, cards, start
 from tests.conftest import deployment
 from tests.unit.test_risk import EXPORTS
 
@@ -81,3 +82,13 @@ def test_the_account_view_shows_the_hand_computed_health_score(risky):
     signals = next(f.value for f in at.dataframe if "signal" in f.value.columns)
     # 2 / 3 held as shown (66.7%), the others exact.
     assert signals["signal_value"].tolist() == [0.667, 1.0, 0.5, 0.25, 0.5]
+
+
+@pytest.mark.parametrize(("language", "label"), [("en", "Manager (M3)"), ("zh-CN", "客户经理 (M3)")])
+def test_the_account_views_manager_card_holds_the_name_alone_the_id_in_its_label(risky, language, label):
+    # "吴晓东 (M07)" in the card's large type did not fit a quarter of a laptop's page: it read "吴晓东 (…".
+    at = app("account", user=ZHANG, as_of="2026-06-30", account="H5")
+    at.session_state[CHOSEN] = language
+    at.run()
+    assert not at.exception
+    assert cards(at)[label] == "张敏"

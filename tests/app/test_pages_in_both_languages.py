@@ -161,8 +161,8 @@ def test_a_saved_visit_is_confirmed_in_chinese_and_stored_with_its_codes(portfol
 @pytest.mark.parametrize(
     ("language", "title", "labels", "followups"),
     [
-        (ZH, "客户视图", ["客户经理", "区域", "建档日期"], "拜访（"),
-        (EN, "Account view", ["Manager", "Region", "Customer since"], "Visits ("),
+        (ZH, "客户视图", ["客户经理 (M1)", "区域", "建档日期"], "拜访（"),
+        (EN, "Account view", ["Manager (M1)", "Region", "Customer since"], "Visits ("),
     ],
 )
 def test_the_account_view_in_both_languages_for_every_role(portfolio, user, language, title, labels, followups):

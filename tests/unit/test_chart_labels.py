@@ -31,13 +31,20 @@ def test_the_pareto_cut_off_labels_sit_under_their_lines_at_the_right():
     assert labels == [("A cut-off 80%", 0.8, "top", "right"), ("B cut-off 95%", 0.95, "top", "right")]
 
 
-def test_the_pie_labels_stay_inside_and_below_the_title():
-    dist = pl.DataFrame({"tier": ["A", "B", "C"], "revenue_12m": [8000.0, 1000.0, 1000.0]})
-    pie = charts.tier_revenue_share(dist)
+def test_the_pie_labels_every_slice_and_names_the_tiers_as_the_bars_do():
+    # 68.6 %, 25 % and 6.4 %: the small C slice has its label outside, the pie stays below the title.
+    dist = pl.DataFrame({"tier": ["A", "B", "C"], "accounts": [44, 88, 153], "revenue_12m": [686.0, 250.0, 64.0]})
+    with i18n.speaking("zh-CN"):
+        pie = charts.tier_revenue_share(dist)
+        bars = charts.tier_counts(dist)
     trace = pie.data[0]
-    assert trace.textposition == "inside"
+    assert list(trace.labels) == ["A类 · 重点客户", "B类 · 一般客户", "C类 · 潜在客户"]
+    assert list(trace.labels) == list(bars.layout.xaxis.ticktext)
+    assert list(trace.textposition) == ["inside", "inside", "outside"]
+    assert [c[0] for c in trace.customdata] == ["A", "B", "C"]
+    # Shares to one decimal as the table below says them (6.4 %, not Plotly's 6.41 %).
+    assert trace.texttemplate == "%{customdata[0]}<br>%{percent:.1%}"
     assert tuple(trace.domain.y) == (0, 0.86)
-    assert pie.layout.uniformtext.mode == "hide"
 
 
 def test_the_page_icon_is_a_bundled_png_not_an_icon_fetched_online():
@@ -66,3 +73,34 @@ def test_the_ageing_bars_are_labelled_in_money_as_their_axis_is(language: str, l
         # The axis: ticks from money_ticks, in the same short form (¥500万 a step up to ¥1,500万; ¥5M in English).
         assert list(fig.layout.yaxis.ticktext)[:2] == [formatting.money_short(0), formatting.money_short(5_000_000)]
     assert fig.data[0].texttemplate in (None, "%{text}")
+
+
+def test_titles_of_the_form_x_by_y_write_y_as_running_text_acronyms_kept():
+    one = pl.DataFrame({"manager_id": ["M01"], "name": ["甲"], "figure": [0.5]})
+    owed = pl.DataFrame({"manager_id": ["甲 (M01)"], "overdue_amount": [1000.0]})
+    health = pl.DataFrame({"tier": ["A"], "at_risk": [1], "watch": [0], "healthy": [2]})
+    churn = pl.DataFrame({"tier": ["A"], "churn_reason": ["price"], "accounts": [1], "lost_revenue": [10.0]})
+    with i18n.speaking("en"):
+        titles = [
+            charts.money_by_manager(owed, "overdue_amount", "Overdue receivables").layout.title.text,
+            charts.ranking(one, "figure", "Complaint SLA met", 0.9).layout.title.text,
+            charts.ranking(one, "figure", "CSAT", 0.8).layout.title.text,
+            charts.health_bands(health, "tier", "Tier").layout.title.text,
+            charts.churn_by(churn, "tier", "Tier").layout.title.text,
+        ]
+    assert titles == [
+        "Managers by overdue receivables",
+        "Managers by complaint SLA met",
+        "Managers by CSAT",
+        "Account health by tier",
+        "Churn by cause and tier",
+    ]
+
+
+def test_the_value_on_a_bar_reads_across_however_short_the_bar():
+    # 5 open complaints beside 51: Plotly turned the "5" on its side to fit it in the short bar.
+    bands = pl.DataFrame({"age_band": ["7–30 days", "> 30 days"], "complaints": [5, 51]})
+    dist = pl.DataFrame({"tier": ["A", "B", "C"], "accounts": [44, 88, 153]})
+    scores = pl.DataFrame({"score": [1, 5], "responses": [2, 40]})
+    for fig in (charts.ageing(bands), charts.tier_counts(dist), charts.score_distribution(scores)):
+        assert {trace.textangle for trace in fig.data} == {0}

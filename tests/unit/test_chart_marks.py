@@ -2,6 +2,8 @@
 
 import polars as pl
 
+from kam import i18n
+from kam.metrics import risk
 from kam.present import charts
 
 
@@ -49,3 +51,45 @@ def test_share_by_keeps_a_few_groups_in_their_order():
         "M02",
         "M01",
     ]
+
+
+def test_the_ranking_axis_reaches_the_target_line_when_every_bar_falls_short():
+    # One manager at 43.5 % against a 100 % target: the axis runs from 0 past 1.0, the line inside it.
+    one = pl.DataFrame({"manager_id": ["M06"], "name": ["魏秀英"], "attainment": [0.435]})
+    fig = charts.ranking(one, "attainment", "Revenue attainment", 1.0)
+    low, high = fig.layout.xaxis.range
+    assert low == 0 and 1.0 < high <= 1.1
+    assert fig.layout.shapes[0].x0 == 1.0
+
+
+def test_the_ranking_axis_reaches_the_longest_bar_and_a_negative_one():
+    # Growth of -20 % and +150 % against a 10 % target: the axis holds both bars and the line.
+    two = pl.DataFrame({"manager_id": ["M01", "M02"], "name": ["甲", "乙"], "growth": [-0.2, 1.5]})
+    low, high = charts.ranking(two, "growth", "Growth", 0.1).layout.xaxis.range
+    assert -0.3 < low < -0.2 and 1.5 < high < 1.6
+
+
+def test_a_chart_of_the_most_overdue_draws_all_of_up_to_twenty_managers_and_says_so():
+    # 11 managers (郭勇 the 11th, as in the demo): all 11 drawn, as the table beside it lists; 35: the first 10.
+    eleven, many = _managers(10), _managers(34)
+    assert risk.first(eleven)["manager_id"].to_list() == [f"M{i:02d}" for i in range(11)]
+    assert risk.first(many)["manager_id"].to_list() == [f"M{i:02d}" for i in range(10)]
+    assert risk.top(many, many.select("manager_id"), "manager_id").height == 10
+    assert risk.top(eleven, eleven.select("manager_id"), "manager_id").height == 11
+    with i18n.speaking("zh-CN"):
+        assert charts.overdue_managers_caption(11) == "客户经理：有应收账款的全部 11 位，逾期金额最多的在前。"
+        assert (
+            charts.overdue_managers_caption(35)
+            == "客户经理：图中为逾期金额最多的 10 位，表中为有应收账款的全部 35 位。"
+        )
+        assert charts.health_managers_caption(11) == "客户经理：全部 11 位，按平均分排列。"
+        assert (
+            charts.health_managers_caption(35) == "客户经理：图中为平均分最低的 10 位和最高的 10 位，表中为全部 35 位。"
+        )
+        assert charts.churn_managers_caption(5) == "有客户背离的客户经理：全部 5 位。"
+    with i18n.speaking("en"):
+        assert charts.overdue_managers_caption(1) == "Managers: the one with receivables."
+        assert charts.health_managers_caption(20) == "Managers: all 20, by mean score."
+        assert charts.churn_managers_caption(21) == (
+            "Managers with churn: the 10 with the most lost revenue in the chart, all 21 in the table."
+        )
