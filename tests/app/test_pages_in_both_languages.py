@@ -19,6 +19,7 @@ from kam import config, i18n
 from kam.ingest import uploads as admin_uploads
 from kam.ingest.bootstrap import open_database
 from kam.people.users import User
+from kam.present.text import markdown_text
 from tests.app.test_tables import shown
 from tests.apptest import ADMIN, VP, app
 from tests.portfolio import EXPORTS
@@ -152,7 +153,7 @@ def test_a_saved_visit_is_confirmed_in_chinese_and_stored_with_its_codes(portfol
         at.selectbox(key="visit_channel").set_value("in_person")
         at.selectbox(key="visit_purpose").set_value("thank")
         at.button[0].click().run()
-    assert any(s.value.endswith("对 K1 的拜访已保存。") for s in at.success)
+    assert any(s.value.endswith(f"对 {markdown_text('甲公司 (K1)')} 的拜访已保存。") for s in at.success)
     with open_database(portfolio, config.settings().demo_dir) as con:
         assert con.execute("SELECT channel, purpose FROM visits_app").fetchall() == [("in_person", "1 当面致谢")]
 
