@@ -4,7 +4,7 @@ import streamlit as st
 
 from kam.i18n import _
 from kam.metrics import risk
-from kam.present import charts
+from kam.present import charts, columns
 from kam.present.formatting import number
 from kam.ui import dashboard
 from kam.ui.widgets import account_table, chart_with_table, figure, named
@@ -45,14 +45,24 @@ st.caption(_("Lowest score first; revenue at stake is the last 12 months'. Click
 if listed.is_empty():
     st.success(_("No account is at risk or on watch."), icon=":material/task_alt:")
 else:
-    account_table(listed, "at-risk-accounts", score=None)
+    account_table(
+        listed,
+        "at-risk-accounts",
+        in_download_only=("region",),
+        score=None,
+        **columns.AT_RISK,
+    )
 
 st.header(_("Health by tier, region and manager"))
 by_tier = view["tier"]
-chart_with_table(figure(charts.health_bands, by_tier, "tier", _("Tier")), by_tier, "health-by-tier")
+# Beside their charts: the accounts, those on watch and at risk, the mean score (the healthy the rest, in the CSV).
+SIDE = {"in_download_only": ("healthy",), **columns.HEALTH_SIDE}
+chart_with_table(figure(charts.health_bands, by_tier, "tier", _("Tier")), by_tier, "health-by-tier", **SIDE)
 by_region = view["region"]
-chart_with_table(figure(charts.health_bands, by_region, "region", _("Region")), by_region, "health-by-region")
+chart_with_table(figure(charts.health_bands, by_region, "region", _("Region")), by_region, "health-by-region", **SIDE)
 by_manager = view["manager"]
 st.caption(charts.health_managers_caption(by_manager.height, risk.ENDS))
 ends = risk.ends(by_manager, "mean_score")
-chart_with_table(figure(charts.health_bands, named(ends), "manager_id", _("Manager")), by_manager, "health-by-manager")
+chart_with_table(
+    figure(charts.health_bands, named(ends), "manager_id", _("Manager")), by_manager, "health-by-manager", **SIDE
+)

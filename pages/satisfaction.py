@@ -5,7 +5,7 @@ import streamlit as st
 from kam.i18n import N_, _
 from kam.i18n.formats import table_date
 from kam.metrics import satisfaction
-from kam.present import charts
+from kam.present import charts, columns
 from kam.present.formatting import number, percent
 from kam.ui import dashboard
 from kam.ui.widgets import chart_with_table, figure, no_data, table
@@ -75,6 +75,8 @@ chart_with_table(
     figure(charts.satisfaction_over_time, trend, shown, by),
     trend.drop("scope", strict=False),
     "satisfaction-trend",
+    in_download_only=("nps_responses",),
+    **columns.SATISFACTION_SIDE,
 )
 
 st.header(_("In the period, by tier and by region"))
@@ -86,6 +88,9 @@ for tab, group in zip(tabs, ("tier", "region"), strict=True):
             figure(charts.satisfaction_by, split_summary, group, _(GROUPS[group])),
             split_summary,
             f"satisfaction-by-{group}",
+            # Beside the chart at 1366 px: how many of the answers had an NPS is in the CSV.
+            in_download_only=("nps_responses",),
+            **columns.SATISFACTION_SIDE,
         )
 
 st.header(_("Scores in the period"))
@@ -105,7 +110,9 @@ st.caption(
 if drops.is_empty():
     st.info(_("No account with a drop."))
 else:
-    table(drops, "satisfaction-drops")
+    # The scores and what the customer wrote fit 1366 px; the region, the fall and the reason (which the scores
+    # say) in the CSV.
+    table(drops, "satisfaction-drops", in_download_only=("region", "fall", "reason"), **columns.SATISFACTION_DROPS)
 
 st.header(_("Latest comments"))
 st.caption(_("The newest comments up to {as_of}, whatever the period.").format(as_of=table_date(scope.as_of)))

@@ -11,7 +11,7 @@ from kam.present import charts
 from kam.present.columns import tier_name
 from kam.present.formatting import number
 from kam.ui import dashboard
-from kam.ui.widgets import chart_with_table, clickable, drill, figure, follow_click, no_data, only, table
+from kam.ui.widgets import chart, chart_with_table, clickable, drill, figure, follow_click, no_data, only, table
 
 scope = dashboard.scope()
 distribution = dashboard.cached(tiers.tier_distribution, scope)
@@ -77,8 +77,9 @@ if not changes.is_empty():
 
 st.subheader(_("Revenue Pareto and suggested tiers"))
 if has_revenue:
-    chart_with_table(
-        figure(charts.pareto, abc, scope.policy.abc_cutoffs),
+    # A list of accounts, too wide beside the chart at 1366 px: under it.
+    chart(figure(charts.pareto, abc, scope.policy.abc_cutoffs), abc, "abc-suggestion")
+    table(
         only(abc, "rank", "account_id", "name", "tier", "suggested_tier", "revenue_12m", "cumulative_share"),
         "abc-suggestion",
         rank="#",
@@ -94,4 +95,4 @@ if not has_accounts:
 elif candidates.is_empty():
     st.info(_("No account to review: every suggested tier matches the assigned one."))
 else:
-    table(candidates, "review-candidates")
+    table(candidates, "review-candidates", in_download_only=("region",), suggested_tier=_("ABC"))

@@ -291,6 +291,38 @@ COMPLAINT_LIST = {
     "resolution_hours": Column(K.HOURS, N_("Resolved after"), N_("Resolved after opening")),
     "sla_status": Column(K.TEXT, N_("SLA"), N_("First-reply SLA")),
 }
+# A table beside its chart has about 350 px at 1366 (kam.ui.widgets.chart_with_table): the accounts it counts
+# headed "Accounts", their long name the help.
+SIDE_COUNTS = {
+    "accounts": Column(K.COUNT, N_("Accounts"), N_("Active accounts")),
+    "active_accounts": Column(K.COUNT, N_("Accounts"), N_("Active accounts")),
+}
+# Health by tier, region and manager beside its chart: the mean health score as "Mean".
+HEALTH_SIDE = SIDE_COUNTS | {"mean_score": Column(K.SCORE, NP_("health", "Mean"), N_("Mean health score"))}
+# The at-risk and watch accounts' revenue of the last 12 months, as the risk page's caption names it.
+AT_RISK = {"revenue_12m": Column(K.MONEY, N_("Revenue at stake"), N_("Revenue, last 12 months"))}
+# The overdue receivables in the credit page's tables, as its card heads them; the amount overdue by age headed by
+# its days alone (the long name the help).
+OVERDUE = {"overdue_amount": Column(K.MONEY, NP_("receivables", "Overdue"), N_("Overdue receivables"))}
+
+
+def overdue_by_age(labels: tuple[str, ...] | list[str]) -> dict[str, Column]:
+    """The overdue of each age band (kam.metrics.credit.bucket_labels) headed by its days: 1-30 days, 90+ days."""
+    return {
+        f"bucket_{n}": Column(K.MONEY, _("{days} days").format(days=label), _("Overdue {days} days").format(days=label))
+        for n, label in enumerate(labels, start=1)
+    }
+
+
+# The satisfaction tables beside their charts: the NPS headed by its letters alone (in Chinese too).
+SATISFACTION_SIDE = {"nps": Column(K.NUMBER, NP_("narrow header", "NPS"), N_("Net promoter score, −100 to 100"))}
+# A satisfaction drop's scores, short enough for the comment beside them at 1366 px (the comment cut to its
+# width on screen, whole in the CSV).
+SATISFACTION_DROPS = {
+    "latest_score": Column(K.COUNT, N_("Score"), N_("Latest score")),
+    "previous_score": Column(K.COUNT, NP_("satisfaction drop", "Before"), N_("Previous score")),
+    "latest_comment": Column(K.TEXT, N_("Comment"), width=240),
+}
 # A plan action's: what is to be done, who does it, and the day it is due by (not a payment's due day).
 PLAN_ACTIONS = {
     "description": Column(K.TEXT, N_("Action")),

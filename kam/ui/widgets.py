@@ -278,10 +278,18 @@ def _show_made(
     _show(frame, overrides, height, units=units)
 
 
-def account_table(frame: pl.DataFrame, name: str, /, height: int | str | None = None, **overrides: Override) -> None:
+def account_table(
+    frame: pl.DataFrame,
+    name: str,
+    /,
+    height: int | str | None = None,
+    in_download_only: tuple[str, ...] = (),
+    **overrides: Override,
+) -> None:
     """A table of accounts with a CSV download under it; a click on a row (any of its cells, or its tick box)
-    opens that account's view."""
-    event = _show(named(frame), overrides, height, key=f"table-{name}", select=True)
+    opens that account's view. in_download_only: as table's."""
+    on_screen = dict(overrides) | dict.fromkeys(in_download_only)
+    event = _show(named(frame), on_screen, height, key=f"table-{name}", select=True)
     download(named(frame), name, overrides=overrides)
     rows = (event.selection.rows or [row for row, _column in event.selection.cells]) if event is not None else []
     if rows:
@@ -289,9 +297,16 @@ def account_table(frame: pl.DataFrame, name: str, /, height: int | str | None = 
 
 
 def chart_with_table(
-    figure: go.Figure, frame: pl.DataFrame, name: str, /, select: bool = False, **overrides: Override
+    figure: go.Figure,
+    frame: pl.DataFrame,
+    name: str,
+    /,
+    select: bool = False,
+    in_download_only: tuple[str, ...] = (),
+    **overrides: Override,
 ) -> list | None:
-    """The chart, and beside it the numbers behind it with a download.
+    """The chart, and beside it the numbers behind it with a download (about 350 px at 1366: in_download_only as
+    table's).
 
     select: the chart's bars or markers can be clicked; returns the clicked point's customdata.
     """
@@ -301,7 +316,7 @@ def chart_with_table(
     left, right = st.columns([3, 2], vertical_alignment="center")
     point = clickable(figure, f"chart-{name}", left) if select else left.plotly_chart(figure, key=f"chart-{name}")
     with right:
-        table(frame, name, **overrides)
+        table(frame, name, in_download_only=in_download_only, **overrides)
     return point if select else None
 
 

@@ -13,9 +13,16 @@ from tests.apptest import app
 
 
 @pytest.mark.parametrize(
-    ("language", "header"), [("en", "Overdue 1-30 days"), ("zh-CN", "逾期 1-30 天")], ids=["en", "zh-CN"]
+    ("language", "header", "help_"),
+    [("en", "1-30 days", "Overdue 1-30 days"), ("zh-CN", "1-30 天", "逾期 1-30 天")],
+    ids=["en", "zh-CN"],
 )
-def test_the_largest_overdue_accounts_age_their_debt_in_money(risky: Path, language: str, header: str):  # noqa: F811
+def test_the_largest_overdue_accounts_age_their_debt_in_money(
+    risky: Path,  # noqa: F811
+    language: str,
+    header: str,
+    help_: str,
+):
     at = app("credit", as_of="2026-06-30")
     at.session_state[CHOSEN] = language
     at.run()
@@ -31,7 +38,19 @@ def test_the_largest_overdue_accounts_age_their_debt_in_money(risky: Path, langu
         0.0,
         0.0,
     )
-    assert config["bucket_1"]["label"] == header
+    # Headed by its days alone, to fit 1366 px; the long name its help.
+    assert (config["bucket_1"]["label"], config["bucket_1"]["help"]) == (header, help_)
+    # On screen who owes, who manages the account and how old the debt is; tier, the most days overdue, outstanding
+    # and the credit limit are in the CSV only.
+    assert list(largest.proto.column_order) == [
+        "account_id",
+        "manager_id",
+        "overdue_amount",
+        "bucket_1",
+        "bucket_2",
+        "bucket_3",
+        "bucket_4",
+    ]
     # Each age's amount reads as the overdue beside it does, ¥ and grouped: never 300.00.
     for bucket in ("bucket_1", "bucket_2", "bucket_3", "bucket_4"):
         assert config[bucket]["type_config"]["format"] == config["overdue_amount"]["type_config"]["format"] == "yen"
