@@ -95,6 +95,8 @@ chart_with_table(
 
 st.header(_("Repeat-purchase rate"))
 quarters = repeat["quarters"]
+if unfinished := risk.quarter_not_over(shown):
+    st.caption(unfinished)
 chart_with_table(
     figure(charts.share_by, quarters, "period", "repeat_rate", _("Repeat-purchase rate"), _("Quarter")),
     quarters,

@@ -232,11 +232,20 @@ def _quarters(scope: Scope) -> list[Scope]:
 
 
 def quarter_name(quarter: Scope) -> str:
-    """2026 Q2; a quarter D falls in before its end says up to which day it counts: 2026 Q4 (to 11-15)."""
-    name = f"{quarter.start.year} Q{(quarter.start.month - 1) // 3 + 1}"
-    if quarter.period_end < quarter.end:
-        return _("{quarter} (to {day})").format(quarter=name, day=f"{quarter.period_end:%m-%d}")
-    return name
+    """The quarter of a scope starting on its first day: 2026 Q2."""
+    return f"{quarter.start.year} Q{(quarter.start.month - 1) // 3 + 1}"
+
+
+def quarter_not_over(scope: Scope) -> str | None:
+    """What the quarterly repeat rates say of their last quarter when D falls before its end (None when whole)."""
+    quarters = _quarters(scope)
+    last = quarters[-1] if quarters else None
+    if last is None or last.period_end >= last.end:
+        return None
+    # A quarter's repeat rate counts purchases made in it: one not over reads lower than the whole ones.
+    return _("{quarter} counts up to {day}: the quarter is not over yet.").format(
+        quarter=quarter_name(last), day=f"{last.period_end:%Y-%m-%d}"
+    )
 
 
 def _by_quarter(quarters: list[Scope], rates: list[pl.DataFrame]) -> pl.DataFrame:

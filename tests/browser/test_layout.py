@@ -110,6 +110,8 @@ def test_no_table_toolbar_covers_a_heading_on_a_phone(
         page.get_by_role("heading", name=said(heading, language)).wait_for(timeout=60_000)
         page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=60_000)
         _settled(page)
+        # Measured in the page's own fonts: a heading laid out in a fallback font first has other line heights.
+        page.evaluate("() => document.fonts.ready.then(() => true)")
         found = page.evaluate(TOOLBARS_AND_HEADINGS)
         # On a touch screen the toolbars are always shown; the page has tables under headings.
         assert len(found["toolbars"]) >= 2, found

@@ -231,10 +231,12 @@ def test_repeat_rate_of_each_quarter_up_to_d(con):
     assert (q2["base"], q2["repeat"]) == (4, 1)
 
 
-def test_a_quarter_not_over_by_d_says_to_which_day_it_counts(con):
+def test_a_quarter_not_over_by_d_says_to_which_day_it_counts():
     # As of 05-15 the second quarter has run 45 of its 91 days: its rate is not a whole quarter's.
-    quarters = risk.repeat_view(con, SALES.with_period(date(2026, 1, 1), date(2026, 12, 31), as_of=date(2026, 5, 15)))
-    assert quarters["quarters"]["period"].to_list() == ["2026 Q1", "2026 Q2 (to 05-15)"]
+    mid_may = SALES.with_period(date(2026, 1, 1), date(2026, 12, 31), as_of=date(2026, 5, 15))
+    assert risk.quarter_not_over(mid_may) == "2026 Q2 counts up to 2026-05-15: the quarter is not over yet."
+    # At D, 06-30, the second quarter is whole.
+    assert risk.quarter_not_over(SALES) is None
 
 
 def test_the_retention_pages_repeat_rates_from_one_pass(con):
