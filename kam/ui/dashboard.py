@@ -206,22 +206,7 @@ def _run(
 
 @st.cache_resource(show_spinner=False)
 def _turns() -> turns.Turns:
-    return turns.Turns(turns.slots(settings().compute_slots), set_threads=_database_threads())
-
-
-def _database_threads() -> Callable[[int], None]:
-    """What sets the database's threads for every query (DuckDB's threads are the database's, not a cursor's)."""
-    policy = settings()
-    cursor = _database(str(policy.db_path), str(policy.demo_dir)).cursor()
-
-    def set_threads(count: int) -> None:
-        try:
-            cursor.execute(f"SET threads = {int(count)}")
-        except duckdb.Error:
-            # Queries run as fast as before, on the threads they had: no reason to stop a page.
-            errors.LOG.exception("the database's threads could not be set to %d", count)
-
-    return set_threads
+    return turns.Turns(turns.slots(settings().compute_slots))
 
 
 def call_key(name: str, scope: Scope, version: tuple, options: tuple, language: str) -> str:

@@ -3,10 +3,6 @@
 Twenty sessions asking for twenty different weeks at once would otherwise share the cores evenly,
 every query slowed by the others, and every page would be drawn near the end of all twenty. In
 turns, the first to ask is the first drawn and the cores run no more queries than they can.
-
-While several compute at once, each query runs on fewer of the database's threads: queries side by
-side already keep every core busy, and a query split over threads does more work in all (measured
-at scale 170: the overview's queries on one thread took about a fifth less CPU than on two).
 """
 
 from __future__ import annotations
@@ -16,7 +12,7 @@ import itertools
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 # The start of the page run this thread works for (a page's own thread, or one computing ahead for it).
@@ -39,24 +35,14 @@ def works_for(began: float) -> None:
 
 
 class Turns:
-    """At most `slots` holders at once; the others wait, the earliest run first.
+    """At most `slots` holders at once; the others wait, the earliest run first."""
 
-    set_threads(n), when given, is told the database threads each holder should have whenever that changes: the
-    cores shared among the holders and those waiting (at most `slots` of them), all the cores for one alone.
-    """
-
-    def __init__(self, slots: int, set_threads: Callable[[int], None] | None = None, cores: int | None = None) -> None:
+    def __init__(self, slots: int) -> None:
         self.slots = slots
         self._busy = 0
         self._waiting: list[tuple[float, int]] = []
         self._order = itertools.count()
         self._changed = threading.Condition()
-        self._set_threads = set_threads
-        self._cores = cores or os.cpu_count() or 1
-        self._threads = self._cores
-        # Held while the threads are set, apart from the line's lock: setting them waits for the database's
-        # threads to finish their tasks, and the line must not wait with it.
-        self._setting = threading.Lock()
 
     @contextmanager
     def turn(self, began: float) -> Iterator[None]:
@@ -64,22 +50,6 @@ class Turns:
         ticket = (began, next(self._order))
         with self._changed:
             heapq.heappush(self._waiting, ticket)
-        self._share_cores()
-        try:
-            self._wait_for(ticket)
-        except BaseException:
-            self._share_cores()
-            raise
-        try:
-            yield
-        finally:
-            with self._changed:
-                self._busy -= 1
-                self._changed.notify_all()
-            self._share_cores()
-
-    def _wait_for(self, ticket: tuple[float, int]) -> None:
-        with self._changed:
             try:
                 while self._busy >= self.slots or self._waiting[0] != ticket:
                     self._changed.wait()
@@ -93,18 +63,12 @@ class Turns:
             self._busy += 1
             # The next in line may have a free slot too.
             self._changed.notify_all()
-
-    def _share_cores(self) -> None:
-        """Tell set_threads the threads each holder should have now, if that changed."""
-        if self._set_threads is None:
-            return
-        with self._setting:
+        try:
+            yield
+        finally:
             with self._changed:
-                at_once = min(max(self._busy + len(self._waiting), 1), self.slots)
-            wanted = max(1, self._cores // at_once)
-            if wanted != self._threads:
-                self._set_threads(wanted)
-                self._threads = wanted
+                self._busy -= 1
+                self._changed.notify_all()
 
 
 def slots(configured: int) -> int:

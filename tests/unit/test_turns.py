@@ -120,30 +120,3 @@ def test_a_run_stopped_while_it_waits_leaves_the_line():
 def test_slots_are_one_per_core_unless_configured():
     assert turns.slots(3) == 3
     assert turns.slots(0) >= 1
-
-
-def test_the_database_runs_each_computation_on_one_core_while_several_compute_at_once():
-    # Two cores: a run computing alone has both for its queries; with a second in the line each has one (two
-    # queries at once keep both cores busy, and a query on one core does less work than split over two).
-    threads: list[int] = []
-    line = turns.Turns(2, set_threads=threads.append, cores=2)
-    first_in, second_in, release = threading.Event(), threading.Event(), threading.Event()
-
-    def run(began: float, inside: threading.Event) -> None:
-        with line.turn(began):
-            inside.set()
-            release.wait(5)
-
-    with line.turn(0.0):
-        assert threads == []  # alone: the database keeps its two threads
-    first = threading.Thread(target=run, args=(1.0, first_in))
-    first.start()
-    first_in.wait(5)
-    second = threading.Thread(target=run, args=(2.0, second_in))
-    second.start()
-    second_in.wait(5)
-    assert threads == [1]
-    release.set()
-    first.join(5)
-    second.join(5)
-    assert threads == [1, 2]
