@@ -123,7 +123,9 @@ def test_a_manager_logs_a_visit_from_the_worklist_on_a_phone(server: str, browse
     try:
         page.get_by_role("heading", name="My worklist").wait_for(timeout=60_000)
         most_urgent = _options(page, "Log a visit to")[0]
-        account = re.search(r"\((K\d+)\)", most_urgent).group(1)
+        name, account = re.search(r"^(.*) \((K\d+)\)", most_urgent).groups()
+        # The confirmation names the account beside its id.
+        confirmed = f"Visit to {name} ({account}) on"
         page.get_by_role("button", name="Log a visit").click()
         page.get_by_role("heading", name="Log a visit").wait_for(timeout=60_000)
         _settled(page)
@@ -134,13 +136,13 @@ def test_a_manager_logs_a_visit_from_the_worklist_on_a_phone(server: str, browse
         next_step.press("Enter")
         page.wait_for_timeout(1_000)
         _settled(page)
-        assert page.get_by_text(f"Visit to {account} on").count() == 0
+        assert page.get_by_text(confirmed).count() == 0
         channel = page.locator('[data-testid="stSelectbox"]').filter(has_text="Channel")
         channel.locator('[role="combobox"]').click()
         page.get_by_role("option", name="Phone").click()
         page.get_by_role("button", name="Save visit").click()
         # The confirmation shows twice for a while: in the page and in a toast where the thumb is.
-        saved = page.get_by_test_id("stAlertContentSuccess").get_by_text(f"Visit to {account} on")
+        saved = page.get_by_test_id("stAlertContentSuccess").get_by_text(confirmed)
         saved.wait_for(timeout=60_000)
         page.get_by_role("link", name="Back to my worklist").click()
         page.get_by_role("heading", name="My worklist").wait_for(timeout=60_000)
