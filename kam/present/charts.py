@@ -107,36 +107,41 @@ def in_running_text(label: str) -> str:
     return label[:1].lower() + label[1:]
 
 
+def _of_managers(count: int, n: int, every: str, some: str) -> str:
+    """A managers' chart's caption: `every` where it draws all count managers of the table beside it (at most
+    2n, as ends and the metrics' first keep them), else `some`."""
+    return (every if count <= 2 * n else some).format(n=n, count=count)
+
+
 def overdue_managers_caption(count: int, n: int = ENDS) -> str:
     """What the chart of overdue by manager draws of the count managers with receivables in the table beside it."""
-    if count <= 2 * n:
-        return ngettext(
+    return _of_managers(
+        count,
+        n,
+        ngettext(
             "Managers: the one with receivables.", "Managers: all {count} with receivables, most overdue first.", count
-        ).format(count=count)
-    return _("Managers: the {n} with the most overdue in the chart, all {count} with receivables in the table.").format(
-        n=n, count=count
+        ),
+        _("Managers: the {n} with the most overdue in the chart, all {count} with receivables in the table."),
     )
 
 
 def health_managers_caption(count: int, n: int = ENDS) -> str:
     """What the chart of account health by manager draws of the count managers in the table beside it."""
-    if count <= 2 * n:
-        return ngettext("Managers: the one with accounts.", "Managers: all {count}, by mean score.", count).format(
-            count=count
-        )
-    return _("Managers: the {n} lowest and {n} highest by mean score in the chart, all {count} in the table.").format(
-        n=n, count=count
+    return _of_managers(
+        count,
+        n,
+        ngettext("Managers: the one with accounts.", "Managers: all {count}, by mean score.", count),
+        _("Managers: the {n} lowest and {n} highest by mean score in the chart, all {count} in the table."),
     )
 
 
 def churn_managers_caption(count: int, n: int = ENDS) -> str:
     """What the chart of churn by manager draws of the count managers with churn in the table beside it."""
-    if count <= 2 * n:
-        return ngettext("Managers with churn: the only one.", "Managers with churn: all {count}.", count).format(
-            count=count
-        )
-    return _("Managers with churn: the {n} with the most lost revenue in the chart, all {count} in the table.").format(
-        n=n, count=count
+    return _of_managers(
+        count,
+        n,
+        ngettext("Managers with churn: the only one.", "Managers with churn: all {count}.", count),
+        _("Managers with churn: the {n} with the most lost revenue in the chart, all {count} in the table."),
     )
 
 
