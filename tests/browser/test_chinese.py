@@ -164,22 +164,19 @@ def test_a_download_is_made_on_click_in_the_readers_language(vp_in_chinese: str,
     assert first.split(",")[0] == "1" and rest
 
 
-# What the file uploader shows of its own, read as the reader sees it: a text hidden by the style is not seen,
-# a text the style adds after an element is.
-UPLOADER_TEXTS = """() => {
-    const zone = document.querySelector('[data-testid="stFileUploaderDropzone"]');
-    const seen = (element) => {
-        const style = getComputedStyle(element);
-        const own = style.display === 'none' || style.fontSize === '0px' ? '' : element.innerText;
-        const added = getComputedStyle(element, '::after').content;
-        return own + (added === 'none' ? '' : JSON.parse(added));
-    };
-    return [
-        seen(zone.querySelector('button [data-testid="stMarkdownContainer"] p')),
-        seen(zone.querySelector('button [data-testid="stMarkdownContainer"]')).trim(),
-        seen(zone.querySelector('[data-testid="stFileUploaderDropzoneInstructions"] span')),
-    ];
-}"""
+# The text of each element a selector finds, as the reader sees it: none where a style hides it, with what a style
+# adds after it (Streamlit's own English hidden, the reader's words shown in its place).
+SEEN = """(selector) => [...document.querySelectorAll(selector)].map((element) => {
+    const style = getComputedStyle(element);
+    const own = style.display === 'none' || style.fontSize === '0px' ? '' : element.innerText;
+    const added = getComputedStyle(element, '::after').content;
+    return own + (added === 'none' ? '' : JSON.parse(added));
+})"""
+DROPZONE = '[data-testid="stFileUploaderDropzone"]'
+
+
+def _seen(page: Page, selector: str) -> list[str]:
+    return page.evaluate(SEEN, selector)
 
 
 def test_the_admins_file_uploader_reads_in_chinese(server: str, browser: Browser):
@@ -193,29 +190,14 @@ def test_the_admins_file_uploader_reads_in_chinese(server: str, browser: Browser
         OUTPUT.mkdir(parents=True, exist_ok=True)
         uploader.screenshot(path=str(OUTPUT / "admin-uploader.png"))
         # The button's own "Upload" is hidden; its Chinese is shown after it; the limit is the settings' 200 MB.
-        assert page.evaluate(UPLOADER_TEXTS) == ["", "上传", "每个文件不超过 200 MB · CSV, PARQUET"]
+        shown = [
+            _seen(page, f'{DROPZONE} button [data-testid="stMarkdownContainer"] p')[0],
+            _seen(page, f'{DROPZONE} button [data-testid="stMarkdownContainer"]')[0].strip(),
+            _seen(page, f'{DROPZONE} [data-testid="stFileUploaderDropzoneInstructions"] span')[0],
+        ]
+        assert shown == ["", "上传", "每个文件不超过 200 MB · CSV, PARQUET"]
     finally:
         page.close()
-
-
-# What an empty choice list reads as: the text shown by the element itself (none when hidden) and after it.
-NO_MATCH_TEXT = """() => [...document.querySelectorAll('[role="listbox"][data-empty="true"] [role="option"] span')].map(
-    (element) => {
-        const style = getComputedStyle(element);
-        const own = style.fontSize === '0px' ? '' : element.innerText;
-        const added = getComputedStyle(element, '::after').content;
-        return own + (added === 'none' ? '' : JSON.parse(added));
-    })"""
-
-
-# What the first option of a multiple choice's list reads as, likewise.
-SELECT_ALL_TEXT = """() => [...document.querySelectorAll('[role="option"][data-key="__select_all__"] > div')].map(
-    (element) => {
-        const style = getComputedStyle(element);
-        const own = style.fontSize === '0px' ? '' : element.innerText;
-        const added = getComputedStyle(element, '::after').content;
-        return own + (added === 'none' ? '' : JSON.parse(added));
-    })"""
 
 
 def test_a_multiple_choice_offers_to_select_all_in_chinese(vp_in_chinese: str, browser: Browser):
@@ -226,7 +208,7 @@ def test_a_multiple_choice_offers_to_select_all_in_chinese(vp_in_chinese: str, b
         _settled(page)
         page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first.click()
         page.locator('[role="option"][data-key="__select_all__"]').wait_for(timeout=10_000)
-        assert page.evaluate(SELECT_ALL_TEXT) == ["全选"]
+        assert _seen(page, '[role="option"][data-key="__select_all__"] > div') == ["全选"]
     finally:
         page.close()
 
@@ -241,6 +223,6 @@ def test_a_filter_typed_with_no_match_says_so_in_chinese(vp_in_chinese: str, bro
         page.locator(f'[data-testid="stSidebar"] [data-testid="{widget}"]').first.click()
         page.keyboard.type("zzzz")
         page.locator('[role="listbox"][data-empty="true"]').wait_for(timeout=10_000)
-        assert page.evaluate(NO_MATCH_TEXT) == ["无匹配项"]
+        assert _seen(page, '[role="listbox"][data-empty="true"] [role="option"] span') == ["无匹配项"]
     finally:
         page.close()
