@@ -21,7 +21,9 @@ from typing import Any, TypeVar
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from kam import logs
 from kam.i18n import _
+from kam.reports import pdf_text
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 # Seconds Chromium may take for all the charts, or for one PDF, before the brief goes without.
@@ -217,12 +219,18 @@ async def _pdf(renderer: Any, page: Path) -> bytes:
 
 
 def print_pdf(html: str, browser: str) -> bytes:
-    """The HTML document printed to PDF by Chromium; the page size comes from the document's CSS @page."""
+    """The HTML document printed to PDF by Chromium, its text layer holding the characters it shows (not the
+    CJK radicals that share their glyphs); the page size comes from the document's CSS @page."""
     with tempfile.TemporaryDirectory(prefix="kam-pdf-") as folder:
         source = Path(folder) / "brief.html"
         source.write_text(html, encoding="utf-8")
         try:
-            return _chromium(browser).call(lambda renderer: _pdf(renderer, source))
+            printed = _chromium(browser).call(lambda renderer: _pdf(renderer, source))
         except Exception as error:
             why = _("Chromium ({browser}) could not print the PDF: {error}")
             raise RenderError(why.format(browser=browser, error=type(error).__name__)) from error
+    try:
+        return pdf_text.true_text(printed)
+    except Exception as error:  # the PDF as printed reads right; only searching it finds less
+        logs.event("WARNING", "pdf_text_layer", error=type(error).__name__)
+        return printed

@@ -99,14 +99,21 @@ def test_demo_brief_is_small_and_static(demo_database: Path):
 
 
 @needs_chromium
-def test_pdf_is_a4(portfolio: Path):
+def test_pdf_is_a4_and_its_text_is_the_briefs(portfolio: Path):
     with db.connect(portfolio) as con:
-        pdf = weekly_brief_pdf(con, YEAR)
+        pdf = weekly_brief_pdf(con, YEAR, language="zh-CN")
     pages = PdfReader(io.BytesIO(pdf)).pages
     assert len(pages) >= 1
     for page in pages:
         width, height = float(page.mediabox.width), float(page.mediabox.height)
         assert width == pytest.approx(A4_POINTS[0], abs=1) and height == pytest.approx(A4_POINTS[1], abs=1)
+    # What copying and searching find: the heading as the HTML has it (tests/unit/test_brief_language.py),
+    # 户 and the en dash rather than the Kangxi radical ⼾ (U+2F3E) and the figure dash (U+2012) that
+    # Noto Sans CJK draws with the same glyphs.
+    text = "\n".join(page.extract_text() for page in pages)
+    assert text.splitlines()[0] == "周报 · 2026-01-01 – 2026-06-30 · 全部区域/客户经理/等级"
+    assert "客户经理：全部" in text
+    assert [c for c in text if "\u2e80" <= c <= "\u2fdf" or c == "\u2012"] == []
 
 
 def test_the_heading_names_the_period_and_the_filters(tmp_path):
