@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 import uuid
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -71,6 +72,23 @@ def _fetch(cur: duckdb.DuckDBPyConnection, contact_id: str) -> dict[str, Any] | 
     return frame.row(0, named=True) if frame.height else None
 
 
+def name_key(name: str | None) -> str:
+    """A name as compared for duplicates: full-width as half-width (NFKC), without spaces, in any case."""
+    return "".join(unicodedata.normalize("NFKC", name or "").split()).casefold()
+
+
+def _namesake(cur: duckdb.DuckDBPyConnection, account_id: str | None, name: str, contact_id: str | None) -> str | None:
+    """The name, as stored, of another active contact of the account with the same name, if any."""
+    others = db.query(
+        cur,
+        "SELECT name FROM contacts WHERE account_id = $account_id AND active AND contact_id <> $contact_id "
+        "ORDER BY contact_id",
+        {"account_id": account_id, "contact_id": contact_id or ""},
+    )
+    key = name_key(name)
+    return next((other for other in others["name"] if name_key(other) == key), None)
+
+
 def save_contact(
     con: duckdb.DuckDBPyConnection,
     draft: ContactDraft,
@@ -79,16 +97,33 @@ def save_contact(
     contact_id: str | None = None,
     now: datetime | None = None,
 ) -> str:
-    """Add a contact (contact_id None) or change one entered in the app; its id once committed."""
+    """Add a contact (contact_id None) or change one entered in the app; its id once committed.
+
+    A contact who left the customer is an edit to active=False, never a deletion. A contact added, renamed or
+    back as active may not bear the name of another active contact of the account.
+    """
     now = now or datetime.now()
 
     def work(cur: duckdb.DuckDBPyConnection) -> str:
         check_account(cur, user, draft.account_id, edit=True)
+        before = None if contact_id is None else _fetch(cur, contact_id)
+        if contact_id is not None:
+            if before is None:
+                raise NotAllowed(
+                    _("Only contacts entered in the app can be changed here; change the others in the CRM.")
+                )
+            if before["account_id"] != draft.account_id:
+                raise NotAllowed(_("This contact is not one of this account's."))
         errors = validate(draft)
+        # A contact kept as it was (a new phone, a new title) is not refused for a namesake already on file.
+        named_anew = before is None or not before["active"] or name_key(before["name"]) != name_key(draft.name)
+        checked = "name" not in errors and draft.active and named_anew
+        if checked and (namesake := _namesake(cur, draft.account_id, draft.name, contact_id)):
+            errors["name"] = _("This account already has a contact named {name}.").format(name=namesake)
         if errors:
             raise Invalid(errors)
         record = _record(draft)
-        if contact_id is None:
+        if before is None:
             new_id = ID_PREFIX + uuid.uuid4().hex[:12]
             row = {"contact_id": new_id, **record, "created_by": user.username, "created_at": now, "updated_at": now}
             db.execute(
@@ -98,10 +133,6 @@ def save_contact(
             )
             audit.record(cur, user.username, ACTION_CREATE, new_id, None, record)
             return new_id
-        before = _fetch(cur, contact_id)
-        if before is None:
-            raise NotAllowed(_("Only contacts entered in the app can be changed here; change the others in the CRM."))
-        check_account(cur, user, before["account_id"], edit=True)
         db.execute(
             cur,
             f"UPDATE contacts_app SET {', '.join(f'{k} = ${k}' for k in record)}, updated_at = $updated_at "
@@ -135,6 +166,11 @@ def account_contacts(con: duckdb.DuckDBPyConnection, user: Actor, account_id: st
         """,
         {"account_id": account_id},
     )
+
+
+def current_and_former(listed: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """An account_contacts frame split into the contacts still at the customer and those who left."""
+    return listed.filter(pl.col("active")), listed.filter(~pl.col("active"))
 
 
 def stored_contact(con: duckdb.DuckDBPyConnection, contact_id: str) -> dict[str, Any] | None:

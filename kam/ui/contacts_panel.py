@@ -1,7 +1,8 @@
-"""The account view's contacts: who we know at the customer, when each was last met, and adding one."""
+"""The account view's contacts: who we know at the customer, when each was last met, adding and changing one."""
 
 from __future__ import annotations
 
+import polars as pl
 import streamlit as st
 
 from kam.i18n import _
@@ -19,14 +20,16 @@ from kam.ui import relations_forms as form
 
 
 def show(user: User, scope: Scope, account_id: str) -> None:
-    """The contacts of one account, the key-account flags, and (for whoever may edit) the form to add one."""
+    """The contacts of one account (those who left apart), the key-account flags, and (for whoever may edit) the
+    form to add or change one."""
     con = dashboard.connection()
     try:
         listed = contacts.account_contacts(con, user, account_id)
     except NotAllowed as refused:
         st.error(str(refused), icon=":material/block:")
         return
-    st.subheader(_("Contacts ({count})").format(count=listed.height))
+    current, former = contacts.current_and_former(listed)
+    st.subheader(_("Contacts ({count})").format(count=current.height))
     flags = relations.key_account_flags(con, scope).filter(account_id=account_id)
     if not flags.is_empty():
         flag = flags.row(0, named=True)
@@ -39,28 +42,13 @@ def show(user: User, scope: Scope, account_id: str) -> None:
             )
     if listed.is_empty():
         st.caption(_("No contact on file yet."))
+    elif current.is_empty():
+        st.caption(_("No current contact: every contact on file has left the customer."))
     else:
-        shown = listed.with_columns(
-            listed["level"].replace_strict({k: _(v) for k, v in CONTACT_LEVEL_LABELS.items()}, default=None),
-            listed["role"].replace_strict({k: _(v) for k, v in CONTACT_ROLE_LABELS.items()}, default=None),
-            listed["source"].replace_strict(value_names("source"), default=listed["source"]),
-        ).select("name", "title", "level", "role", "last_met", "phone", "email", "notes", "source")
-        st.dataframe(
-            shown,
-            hide_index=True,
-            column_config={
-                "name": _("Full name"),
-                "title": _("Title"),
-                "level": _("Level"),
-                "role": _("Role in buying"),
-                "last_met": st.column_config.DateColumn(_("Last met")),
-                "phone": _("Phone"),
-                "email": _("E-mail"),
-                "notes": _("Notes"),
-                "source": _("From"),
-            },
-            placeholder=MISSING,
-        )
+        _table(current)
+    if not former.is_empty():
+        with st.expander(_("Former contacts, no longer at the customer ({count})").format(count=former.height)):
+            _table(former)
     if user.role not in ("manager", "vp"):
         return
     # On a phone the form's button is a screen below the panel's top: a toast says the outcome where the thumb is.
@@ -72,8 +60,24 @@ def show(user: User, scope: Scope, account_id: str) -> None:
         st.toast(_("Not saved: see the messages in red."), icon=":material/error:")
     for key in ("contact_level", "contact_role"):
         st.session_state.setdefault(key, None)
+    choices = form.contact_choices(listed)
+    editing = form.picked_contact(account_id, choices) is not None
     # A refused contact keeps the form open, its messages at their fields beside what was typed.
-    with st.expander(_("Add a contact"), expanded=refused), st.form("contact", enter_to_submit=False):
+    with st.expander(_("Add or change a contact"), expanded=refused or editing):
+        st.selectbox(
+            _("Contact to add or change"),
+            list(choices),
+            format_func=choices.get,
+            key=form.CONTACT_PICKED,
+            on_change=form.open_contact,
+            args=(account_id,),
+        )
+        st.caption(_("Contacts from the CRM export are not changed here: change them in the CRM."))
+        _form(user, account_id, refused, editing)
+
+
+def _form(user: User, account_id: str, refused: bool, editing: bool) -> None:
+    with st.form("contact", enter_to_submit=False):
         st.text_input(_("Full name"), key="contact_name")
         _field_error("name", refused)
         st.text_input(_("Title"), key="contact_title")
@@ -102,14 +106,47 @@ def show(user: User, scope: Scope, account_id: str) -> None:
             _("Notes"), key="contact_notes", help=_("Character, interests: what helps the next manager take over")
         )
         _field_error("notes", refused)
+        if editing:
+            st.checkbox(
+                _("Still at the customer"),
+                key=form.CONTACT_ACTIVE,
+                help=_(
+                    "Untick when the contact has left the company: they stay on file among the former contacts and "
+                    "no longer count as the account's executive contact."
+                ),
+            )
         _field_error("form", refused)
         st.form_submit_button(
-            _("Add the contact"),
+            _("Save the contact") if editing else _("Add the contact"),
             on_click=form.save_contact,
             args=(user, account_id),
             type="primary",
             width="stretch",
         )
+
+
+def _table(listed: pl.DataFrame) -> None:
+    shown = listed.with_columns(
+        listed["level"].replace_strict({k: _(v) for k, v in CONTACT_LEVEL_LABELS.items()}, default=None),
+        listed["role"].replace_strict({k: _(v) for k, v in CONTACT_ROLE_LABELS.items()}, default=None),
+        listed["source"].replace_strict(value_names("source"), default=listed["source"]),
+    ).select("name", "title", "level", "role", "last_met", "phone", "email", "notes", "source")
+    st.dataframe(
+        shown,
+        hide_index=True,
+        column_config={
+            "name": _("Full name"),
+            "title": _("Title"),
+            "level": _("Level"),
+            "role": _("Role in buying"),
+            "last_met": st.column_config.DateColumn(_("Last met")),
+            "phone": _("Phone"),
+            "email": _("E-mail"),
+            "notes": _("Notes"),
+            "source": _("From"),
+        },
+        placeholder=MISSING,
+    )
 
 
 def _field_error(field: str, refused: bool) -> None:

@@ -53,7 +53,16 @@ def speaking(callback: Callable[P, R]) -> Callable[P, R]:
 
 # The select boxes whose options read in the language and whose choice is kept while one switches: the
 # sidebar's period, the managers' ranking, the visit and contact forms' choices, a new user's role.
-RELABELLED = ("period", "rank_by", "visit_channel", "visit_purpose", "contact_level", "contact_role", "add_role")
+RELABELLED = (
+    "period",
+    "rank_by",
+    "visit_channel",
+    "visit_purpose",
+    "contact_picked",
+    "contact_level",
+    "contact_role",
+    "add_role",
+)
 
 
 def relabel() -> None:

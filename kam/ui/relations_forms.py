@@ -9,8 +9,10 @@ with the newer version kept for the page to show. Who may do what is checked by
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
+import polars as pl
 import streamlit as st
 
 from kam.i18n import _
@@ -48,6 +50,9 @@ CONTACT_KEYS = {
     "email": "contact_email",
     "notes": "contact_notes",
 }
+# The contact the form changes, picked by its id (NEW_CONTACT: a contact to add), and whether they are still at the
+# customer (unticked: they left).
+CONTACT_PICKED, NEW_CONTACT, CONTACT_ACTIVE = "contact_picked", "", "contact_active"
 
 
 def error(field: str) -> str | None:
@@ -197,21 +202,67 @@ def tick_action(user: User, action_id: str, key: str, shown: str) -> None:
 # --- contacts -----------------------------------------------------------------------------
 
 
+def contact_choices(listed: pl.DataFrame) -> dict[str, str]:
+    """The form's picker, id → label: a new contact, then the account's contacts entered in the app (those of the
+    CRM export are changed in the CRM)."""
+    choices = {NEW_CONTACT: _("A new contact")}
+    for row in listed.filter(source="app").iter_rows(named=True):
+        label = " · ".join(part for part in (row["name"], row["title"]) if part)
+        choices[row["contact_id"]] = (
+            label if row["active"] else _("{contact} (left the customer)").format(contact=label)
+        )
+    return choices
+
+
+def picked_contact(account_id: str, offered: Collection[str]) -> str | None:
+    """The contact the form changes (None: a new one); one no longer offered (another account's) empties the form."""
+    if st.session_state.get(CONTACT_PICKED, NEW_CONTACT) not in offered:
+        st.session_state[CONTACT_PICKED] = NEW_CONTACT
+        _fill_contact(account_id, None)
+    return st.session_state.get(CONTACT_PICKED) or None
+
+
+@language.speaking
+def open_contact(account_id: str) -> None:
+    """Fill the form with the contact picked, or empty it for a new one; the picker's callback."""
+    _fill_contact(account_id, st.session_state.get(CONTACT_PICKED) or None)
+    st.session_state.pop(ERRORS, None)
+
+
+def _fill_contact(account_id: str, contact_id: str | None) -> None:
+    row = contacts.stored_contact(dashboard.connection(), contact_id) if contact_id else None
+    draft = contacts.draft_of(row) if row and row["account_id"] == account_id else contacts.ContactDraft()
+    for field, key in CONTACT_KEYS.items():
+        st.session_state[key] = getattr(draft, field)
+    st.session_state[CONTACT_ACTIVE] = draft.active
+
+
 @language.speaking
 def save_contact(user: User, account_id: str) -> None:
-    """Add the contact form's contact to the account."""
+    """Add the form's contact to the account, or save the contact picked as changed."""
+    contact_id = st.session_state.get(CONTACT_PICKED) or None
     values = {field: st.session_state.get(key) for field, key in CONTACT_KEYS.items()}
     draft = contacts.ContactDraft(
-        account_id, **{k: (v or "") if k not in ("level", "role") else v for k, v in values.items()}
+        account_id,
+        **{k: (v or "") if k not in ("level", "role") else v for k, v in values.items()},
+        active=bool(st.session_state.get(CONTACT_ACTIVE, True)) if contact_id else True,
     )
+    con = dashboard.connection()
+    was = contacts.stored_contact(con, contact_id) if contact_id else None
     try:
-        contacts.save_contact(dashboard.connection(), draft, user)
+        contacts.save_contact(con, draft, user, contact_id=contact_id)
     except RelationError as refused:
         _refused(refused, "contact")
         return
-    for field, key in CONTACT_KEYS.items():
-        st.session_state[key] = None if field in ("level", "role") else ""
-    _succeeded(_("Contact {name} added.").format(name=markdown_text(draft.name.strip())))
+    st.session_state[CONTACT_PICKED] = NEW_CONTACT
+    _fill_contact(account_id, None)
+    if was is None:
+        done = _("Contact {name} added.")
+    elif bool(was["active"]) != draft.active:
+        done = _("{name} is a current contact again.") if draft.active else _("{name} is now a former contact.")
+    else:
+        done = _("Contact {name} saved.")
+    _succeeded(done.format(name=markdown_text(draft.name.strip())))
 
 
 # --- reviews and targets ------------------------------------------------------------------

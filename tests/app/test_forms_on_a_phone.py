@@ -19,6 +19,7 @@ from kam import i18n
 from kam.i18n import _
 from kam.people.users import User
 from kam.present.text import markdown_text as md
+from kam.store import db
 from kam.ui.language import CHOSEN
 from tests.apptest import ADMIN, ROOT, VP, app, enrol, start
 
@@ -53,7 +54,7 @@ def csv_headers(offered: dict, key: str) -> list[str]:
 
 
 def contact_form(at: AppTest, language: str):
-    return next(e for e in at.expander if e.label == said(language, "Add a contact"))
+    return next(e for e in at.expander if e.label == said(language, "Add or change a contact"))
 
 
 def add_contact(at: AppTest, language: str, **typed: str) -> AppTest:
@@ -100,6 +101,55 @@ def test_a_refused_contact_keeps_its_form_open_with_the_message_at_the_field_and
     assert contact_form(at, language).proto.expanded is False
     assert at.text_input(key="contact_name").value == ""
     assert said(language, "Contacts ({count})", count="3") in [h.value for h in at.subheader]
+
+
+def contacts_shown(at: AppTest) -> list[list[tuple[str, str | None]]]:
+    """(name, title) of each contacts table, the current contacts' first, then those who left."""
+    tables = [t.value for t in at.dataframe if t.value.columns[0] == "name"]
+    return [[(n, None if pd.isna(t) else t) for n, t in zip(f["name"], f["title"], strict=True)] for f in tables]
+
+
+def test_a_contact_is_changed_in_the_same_form_a_namesake_refused_and_one_who_left_listed_apart(portfolio):
+    """In Chinese: 吴总 added, picked, seen prefilled and changed; 陈 总 refused as 陈总 (P1); 吴总 marked as left."""
+    # The page's pickers read in Chinese: the test reads them so.
+    with i18n.speaking("zh-CN"):
+        at = add_contact(
+            opened("account", "zh-CN", account="K1", as_of="2026-06-30"), "zh-CN", name="吴总", title="副总"
+        )
+        with db.connect(portfolio) as con:
+            wu = db.scalar(con, "SELECT contact_id FROM contacts_app WHERE name = '吴总'")
+        picker = at.selectbox(key="contact_picked")
+        assert (picker.label, picker.options) == ("要添加或修改的联系人", ["新联系人", "吴总 · 副总"])
+        assert "CRM 导出的联系人不能在此修改，请在 CRM 中修改。" in [c.value for c in at.caption]
+
+        at = picker.set_value(wu).run()
+        assert contact_form(at, "zh-CN").proto.expanded is True
+        prefilled = {key: at.text_input(key=f"contact_{key}").value for key in ("name", "title", "phone")}
+        assert prefilled == {"name": "吴总", "title": "副总", "phone": ""}
+        assert (at.checkbox(key="contact_active").label, at.checkbox(key="contact_active").value) == (
+            "仍在客户处任职",
+            True,
+        )
+        at.text_input(key="contact_title").set_value("总裁")
+        at = next(b for b in at.button if b.label == "保存联系人").click().run()
+        assert [t.value for t in at.toast] == ["已保存联系人 吴总。"]
+        assert contacts_shown(at) == [[("陈总", "总经理"), ("刘工", "采购工程师"), ("吴总", "总裁")]]
+        assert at.selectbox(key="contact_picked").value == ""  # back to a new contact, the form emptied
+        assert at.text_input(key="contact_name").value == ""
+
+        at = add_contact(at, "zh-CN", name="陈 总", title="董事长")
+        assert [e.value for e in contact_form(at, "zh-CN").error] == ["该客户已有名为 陈总 的联系人。"]
+        assert [at.text_input(key=f"contact_{key}").value for key in ("name", "title")] == ["陈 总", "董事长"]
+        assert [t.value for t in at.toast] == ["未保存：请查看红色提示。"]
+
+        at = at.selectbox(key="contact_picked").set_value(wu).run()
+        at.checkbox(key="contact_active").uncheck()
+        at = next(b for b in at.button if b.label == "保存联系人").click().run()
+        assert [t.value for t in at.toast] == ["吴总 已移入离职联系人。"]
+        assert contacts_shown(at) == [[("陈总", "总经理"), ("刘工", "采购工程师")], [("吴总", "总裁")]]
+        assert "联系人（2）" in [h.value for h in at.subheader]
+        assert "已离职的联系人（1）" in [e.label for e in at.expander]
+        assert at.selectbox(key="contact_picked").options == ["新联系人", "吴总 · 总裁（已离职）"]
 
 
 def test_a_plans_refusal_left_in_the_session_does_not_open_the_contact_form(portfolio):

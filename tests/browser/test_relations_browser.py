@@ -51,7 +51,7 @@ def test_a_manager_on_a_phone_ticks_an_action_done_and_adds_a_contact(server: st
         page = _open(browser, f"{server}/account?account={account}", "m01", "m01-demo-2026", viewport=PHONE)
         page.get_by_role("heading", name="Account view").wait_for(timeout=60_000)
         _settled(page)
-        _expand(page, "Add a contact")
+        _expand(page, "Add or change a contact")
         page.get_by_label("Full name").fill("陈总")
         page.get_by_label("Title").fill("总经理")
         expect(page.get_by_label("Full name")).to_have_value("陈总")
@@ -72,7 +72,7 @@ def test_a_contact_refused_on_a_phone_keeps_its_form_open_with_the_message_and_w
     try:
         page.get_by_role("heading", name="Account view").wait_for(timeout=60_000)
         _settled(page)
-        _expand(page, "Add a contact")
+        _expand(page, "Add or change a contact")
         # A first refusal (no name), then a second for another field: the form closed at the second.
         page.get_by_role("button", name="Add the contact").click()
         page.get_by_text("Enter the contact's name.").wait_for(timeout=60_000)
@@ -83,7 +83,7 @@ def test_a_contact_refused_on_a_phone_keeps_its_form_open_with_the_message_and_w
         message = page.get_by_text("A phone number holds digits, spaces, +, - and brackets only.")
         message.wait_for(timeout=60_000)
         _settled(page)
-        form = page.locator('[data-testid="stExpander"]').filter(has_text="Add a contact")
+        form = page.locator('[data-testid="stExpander"]').filter(has_text="Add or change a contact")
         # Once any closing of the form would be over, it is still open.
         page.wait_for_timeout(1_000)
         form.evaluate("e => Promise.all(e.getAnimations({subtree: true}).map(a => a.finished.catch(() => null)))")

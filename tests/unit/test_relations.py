@@ -6,6 +6,8 @@ K5 was A until 2026-06-01. K1 has an executive contact (P1); K5 only a manager-l
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
@@ -211,6 +213,81 @@ def test_a_manager_adds_and_edits_a_contact_of_their_account_with_last_met(con, 
     with pytest.raises(Invalid) as refused:
         contacts.save_contact(con, contacts.ContactDraft("K1", "", email="no at", phone="abc"), M1)
     assert set(refused.value.errors) == {"name", "email", "phone"}
+
+
+def test_a_contact_who_left_stays_on_file_no_longer_counts_as_executive_and_may_come_back(con, tmp_path):
+    # P1 陈总 made manager-level: K1's only executive contact is the one entered in the app.
+    reload(con, tmp_path, contacts=("总经理,executive", "总经理,manager"))
+    wu = contacts.ContactDraft("K1", "吴总", "副总", "executive", None)
+    contact_id = contacts.save_contact(con, wu, M1)
+
+    def no_executive_contact() -> bool:
+        return figures.key_account_flags(con, YTD).filter(account_id="K1")["no_executive_contact"].to_list() == [True]
+
+    assert not no_executive_contact()
+    contacts.save_contact(con, replace(wu, active=False), M1, contact_id=contact_id)
+    assert no_executive_contact()
+    current, former = contacts.current_and_former(contacts.account_contacts(con, M1, "K1"))
+    assert current["name"].to_list() == ["陈总", "刘工"]
+    assert former.select("contact_id", "name", "active").rows() == [(contact_id, "吴总", False)]
+    contacts.save_contact(con, wu, VP, contact_id=contact_id)
+    assert not no_executive_contact()
+    with pytest.raises(NotAllowed, match="may look at this but not change it"):
+        contacts.save_contact(con, replace(wu, active=False), ADMIN, contact_id=contact_id)
+    log = db.query(
+        con,
+        "SELECT username, action, target, before, after FROM audit_log WHERE action LIKE 'contact.%' ORDER BY event_id",
+    )
+    assert log.select("username", "action", "target").rows() == [
+        ("m1", "contact.create", contact_id),
+        ("m1", "contact.edit", contact_id),
+        ("vp", "contact.edit", contact_id),
+    ]
+    changes = [
+        (json.loads(b or "{}").get("active"), json.loads(a)["active"]) for b, a in log.select("before", "after").rows()
+    ]
+    assert changes == [(None, True), (True, False), (False, True)]
+
+
+def test_a_second_active_contact_of_the_same_name_is_refused_whatever_its_spaces_or_case(con):
+    anna = contacts.ContactDraft("K1", "Anna Li", "采购总监")
+    anna_id = contacts.save_contact(con, anna, M1)
+    for typed, named in [
+        ("陈总", "陈总"),
+        (" 陈 总 ", "陈总"),
+        ("陈\u3000总", "陈总"),
+        ("ANNA  li", "Anna Li"),
+        ("ａｎｎａ　ｌｉ", "Anna Li"),
+    ]:
+        with pytest.raises(Invalid) as refused:
+            contacts.save_contact(con, contacts.ContactDraft("K1", typed), M1)
+        assert refused.value.errors == {"name": f"This account already has a contact named {named}."}, typed
+    with pytest.raises(Invalid) as refused:
+        contacts.save_contact(con, replace(anna, name="刘工"), M1, contact_id=anna_id)  # renamed to P2's name
+    assert refused.value.errors == {"name": "This account already has a contact named 刘工."}
+    # Her own name kept (a new title), another account's namesake (P5 of K5): saved.
+    contacts.save_contact(con, replace(anna, name="anna li", title="副总"), M1, contact_id=anna_id)
+    contacts.save_contact(con, contacts.ContactDraft("K1", "周经理"), M1)
+    # Once she has left, a new Anna Li may be added; the former one may not come back beside her.
+    contacts.save_contact(con, replace(anna, active=False), M1, contact_id=anna_id)
+    contacts.save_contact(con, contacts.ContactDraft("K1", "Anna Li", "采购经理"), M1)
+    with pytest.raises(Invalid) as refused:
+        contacts.save_contact(con, anna, M1, contact_id=anna_id)
+    assert refused.value.errors == {"name": "This account already has a contact named Anna Li."}
+    stored = db.query(con, "SELECT name, title, active FROM contacts_app ORDER BY name, active")
+    assert stored.rows() == [("Anna Li", "采购总监", False), ("Anna Li", "采购经理", True), ("周经理", None, True)]
+
+
+def test_a_crm_contact_or_one_of_another_account_is_not_changed_here(con):
+    with pytest.raises(NotAllowed) as refused:
+        contacts.save_contact(con, contacts.ContactDraft("K1", "陈总", "董事长", active=False), M1, contact_id="P1")
+    assert str(refused.value) == "Only contacts entered in the app can be changed here; change the others in the CRM."
+    contact_id = contacts.save_contact(con, contacts.ContactDraft("K2", "吴总"), M1)
+    with pytest.raises(NotAllowed, match="not one of this account's"):
+        contacts.save_contact(con, contacts.ContactDraft("K1", "吴总"), M1, contact_id=contact_id)
+    assert db.query(con, "SELECT contact_id, account_id FROM contacts_app").rows() == [(contact_id, "K2")]
+    assert db.query(con, "SELECT active FROM contacts WHERE contact_id = 'P1'").rows() == [(True,)]
+    assert db.scalar(con, "SELECT count(*) FROM audit_log WHERE action LIKE 'contact.%'") == 1
 
 
 # --- reviews and targets ------------------------------------------------------------------
