@@ -7,11 +7,11 @@ from kam.metrics import attention, visits, worklist
 from kam.present import columns
 from kam.present.formatting import number
 from kam.ui import dashboard
-from kam.ui.widgets import only, table
+from kam.ui.widgets import account_table, only, table
 
-# Pixels of the account's column: with the visit status beside it (150), narrower than a phone's table (358 px at
-# 390 px wide).
-ACCOUNT_WIDTH = 200
+# Pixels of the account's column: with the tick boxes' column before it (32) and the visit status beside it (125),
+# narrower than a phone's table (356 px inside its border at 390 px wide).
+ACCOUNT_WIDTH = 195
 
 dashboard.require_role("manager")
 scope = dashboard.today_scope()
@@ -36,8 +36,9 @@ else:
     if st.button(_("Log a visit"), type="primary", icon=":material/edit_note:"):
         st.switch_page(dashboard.page_file("log_visit"), query_params={"account": chosen})
     # The account (its name and id in one column) and how late or how soon in words first, narrow enough for a
-    # phone's width; the days overdue as a number in the download.
-    table(
+    # phone's width; the days overdue as a number in the download. A tap on a row opens that account's view.
+    st.caption(_("Tap a row to open the account."))
+    account_table(
         worklist.listed(due),
         "my-worklist",
         in_download_only=("days_overdue",),

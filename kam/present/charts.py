@@ -6,6 +6,8 @@ of their own (¥5,000万, ¥1亿 in Chinese), as Plotly's number formats know no
 
 from __future__ import annotations
 
+from datetime import date
+
 import plotly.express as px
 import plotly.graph_objects as go
 import polars as pl
@@ -44,6 +46,28 @@ def date_axis(fig: go.Figure, grain: str) -> go.Figure:
     Plotly would name the months in English."""
     tick = {"month": "%Y-%m", "day": "%Y-%m-%d"}[grain]
     return fig.update_xaxes(tickformat=tick, hoverformat=tick)
+
+
+# At most this many months are named under a chart of months: a phone 390 px wide leaves the plot about 290 px, and
+# five "2026-02" (45 px each at the charts' font) fit there side by side; a label every month, nine of them, were
+# turned on their side there and ran into the legend. The step between two named months is one of these.
+MONTH_LABELS = 5
+MONTH_STEPS = (1, 2, 3, 4, 6, 12)
+
+
+def month_ticks(months: pl.Series) -> list[date]:
+    """The months named under a chart of these months (first days): the first, then every month or every 2nd,
+    3rd, … up to the last, at most MONTH_LABELS of them."""
+    if months.is_empty():
+        return []
+    first, last = months.min(), months.max()
+    count = (last.year - first.year) * 12 + last.month - first.month + 1
+    step = next(
+        (step for step in MONTH_STEPS if -(-count // step) <= MONTH_LABELS),
+        12 * -(-count // (12 * MONTH_LABELS)),
+    )
+    ticks = [first.year * 12 + first.month - 1 + index for index in range(0, count, step)]
+    return [date(month // 12, month % 12 + 1, 1) for month in ticks]
 
 
 # Up to this many, a counting axis ticks every whole number: Plotly's own step over so short a range can be
@@ -610,7 +634,9 @@ def churn_over_time(monthly: pl.DataFrame) -> go.Figure:
             "lost_revenue": _("Lost revenue"),
         },
     )
-    fig.update_xaxes(tickformat="%Y-%m", dtick="M1")
+    fig.update_xaxes(
+        tickmode="array", tickvals=month_ticks(monthly.get_column("month")), tickformat="%Y-%m", hoverformat="%Y-%m"
+    )
     return _finish(count_axis(fig), _("Churn by cause over time"))
 
 

@@ -157,8 +157,8 @@ COLUMNS: dict[str, Column] = {
     "cadence": Column(K.COUNT, N_("Cadence (days)"), N_("Maximum days between visits for the account's tier")),
     "days_overdue": Column(K.COUNT, N_("Days overdue")),
     # How late or how soon, in words ("3 days overdue", "due in 2 days", "never visited"): narrow enough to
-    # fit beside the account on a phone.
-    "due_status": Column(K.TEXT, N_("Visit status"), width=150),
+    # fit beside the account on a phone ("365 days overdue" takes 120 px).
+    "due_status": Column(K.TEXT, N_("Visit status"), width=125),
     "days_late": Column(K.COUNT, N_("Days late")),
     # dates and times
     "date": Column(K.DATE, N_("Date")),

@@ -46,8 +46,8 @@ def app_visits(path: Path) -> list[tuple]:
 
 
 def worklist_accounts(at: AppTest) -> list[str]:
-    """The worklist's accounts as the picker names them, without how late (that depends on today)."""
-    return [label.split(" · ")[0] for label in at.selectbox(key="worklist_account").options] if at.dataframe else []
+    """The worklist's accounts as the picker names them."""
+    return at.selectbox(key="worklist_account").options if at.dataframe else []
 
 
 def test_the_worklist_lists_the_managers_due_accounts(portfolio):
@@ -60,15 +60,15 @@ def test_the_worklist_lists_the_managers_due_accounts(portfolio):
     k1 = (today() - date(2026, 7, 5)).days - 30
     k2 = (today() - date(2026, 1, 15)).days - 90
     k6 = (today() - date(2026, 7, 15)).days - 180
-    expected = [
-        f"甲公司 (K1) · tier A · {k1} days overdue",
-        f"乙公司 (K2) · tier B · {k2} days overdue",
-    ]
+    expected = [("甲公司 (K1)", f"{k1} days overdue"), ("乙公司 (K2)", f"{k2} days overdue")]
     if k6 > 0:
-        expected.append("己公司 (K6) · tier C · never visited")
+        expected.append(("己公司 (K6)", "never visited"))
     elif k6 >= -7:
-        expected.append(f"己公司 (K6) · tier C · due in {-k6} days")
-    assert at.selectbox(key="worklist_account").options == expected
+        expected.append(("己公司 (K6)", f"due in {-k6} days"))
+    # The picker names each account; its table says how late or how soon.
+    assert worklist_accounts(at) == [account for account, _when in expected]
+    shown = at.dataframe[0].value
+    assert list(zip(shown["account_id"], shown["due_status"], strict=True)) == expected
 
 
 def test_a_valid_visit_is_saved_and_counts_at_once(portfolio):

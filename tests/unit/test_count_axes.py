@@ -36,6 +36,27 @@ def test_many_churned_accounts_keep_plotlys_step_in_whole_numbers():
     assert (axis.tickformat, axis.dtick) == (",d", None)
 
 
+def test_churn_by_month_names_at_most_five_months_side_by_side():
+    # Churn from 2026-02 to 2026-10: nine months, every second one named (five), as on a phone 390 px wide.
+    fig = charts.churn_over_time(
+        _churn([(date(2026, 2, 1), "price", 1), (date(2026, 5, 1), "service", 1), (date(2026, 10, 1), "price", 1)])
+    )
+    axis = fig.layout.xaxis
+    assert [f"{tick:%Y-%m}" for tick in axis.tickvals] == ["2026-02", "2026-04", "2026-06", "2026-08", "2026-10"]
+    assert (axis.tickmode, axis.tickformat) == ("array", "%Y-%m")
+    # Every month of five named; two years every sixth month; one month alone.
+    assert [f"{tick:%Y-%m}" for tick in charts.month_ticks(pl.Series([date(2026, 1, 1), date(2026, 5, 1)]))] == [
+        "2026-01",
+        "2026-02",
+        "2026-03",
+        "2026-04",
+        "2026-05",
+    ]
+    two_years = charts.month_ticks(pl.Series([date(2025, 1, 1), date(2026, 12, 1)]))
+    assert [f"{tick:%Y-%m}" for tick in two_years] == ["2025-01", "2025-07", "2026-01", "2026-07"]
+    assert charts.month_ticks(pl.Series([date(2026, 9, 1)])) == [date(2026, 9, 1)]
+
+
 def test_bars_side_by_side_count_their_longest_bar_not_their_sum():
     fig = charts.churn_over_time(_churn([(date(2026, 9, 1), "price", 6), (date(2026, 9, 1), "market", 5)]))
     fig.update_layout(barmode="group")
