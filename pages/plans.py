@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kam.i18n import _
+from kam.i18n import NF_, _
 from kam.i18n.formats import DATE_FIELD
 from kam.present import columns
 from kam.present.formatting import MISSING, money
@@ -156,7 +156,12 @@ if plan:
         )
 
     with st.expander(_("Status history")):
-        table(plans.status_history(con, user, plan["plan_id"]), f"plan-status-{plan['plan_id']}", by_filters=False)
+        table(
+            plans.status_history(con, user, plan["plan_id"]),
+            NF_("plan-status"),
+            by_filters=False,
+            detail=str(plan["plan_id"]),
+        )
 
 st.header(_("Progress of the year's plans"))
 progress = plans.plans_progress(con, user, year, scope.as_of)
@@ -167,7 +172,7 @@ else:
         progress.select(
             "account_id", "name", "status", "revenue_goal", "revenue", "goal_share", "actions_done", "actions_overdue"
         ),
-        "account-plans",
+        NF_("account-plans"),
         by_filters=False,
         **columns.PLAN_PROGRESS,
     )
