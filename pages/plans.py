@@ -84,8 +84,14 @@ with st.form("plan", enter_to_submit=False):
     st.text_area(_("Objectives"), key="plan_objectives", disabled=not editable)
     field_error("objectives")
     # No min_value: the browser would refuse a negative goal with its own English tooltip and no save; the plan's
-    # rules refuse it at the field, in the user's language, keeping what was typed.
-    st.number_input(_("Revenue goal (¥)"), step=10000.0, key="plan_revenue_goal", disabled=not editable)
+    # rules refuse it at the field, in the user's language, keeping what was typed. No decimals: a goal is in whole
+    # yuan, and the field can write no grouping; the amount as money reads, ¥1,200,000, is under it (a form sends
+    # its fields when saved: it follows each save).
+    goal = st.number_input(
+        _("Revenue goal (¥)"), step=10000.0, format="%.0f", key="plan_revenue_goal", disabled=not editable
+    )
+    if goal is not None:
+        st.caption(_("Goal entered: {amount}").format(amount=money(goal)))
     field_error("revenue_goal")
     st.text_area(_("Strategy"), key="plan_strategy", disabled=not editable)
     field_error("strategy")
