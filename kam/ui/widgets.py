@@ -137,7 +137,7 @@ def download(
 
     name: the file's English name, marked with NF_ (the file is named in the run's language); detail: what
     follows it, as it is (an account's id, a year).
-    by_filters=False for tables the filters do not touch (the admin's): the file is `name.csv`.
+    by_filters=False for tables the filters do not touch (the admin's): the file is `name.csv` (`导入记录.csv`).
     label: the button's text, already in the run's language (default: Download CSV).
     """
     if by_filters:
