@@ -12,6 +12,7 @@ from kam import logs
 from kam.i18n import N_, _
 from kam.i18n.formats import DATE_FIELD
 from kam.ingest.bootstrap import shows_demo_data
+from kam.metrics import catalog
 from kam.metrics.filters import Filters
 from kam.metrics.periods import PERIODS, period_bounds, period_in_link
 from kam.people import access, users
@@ -121,6 +122,12 @@ data_date = options.data_date or date.today()
 managers = access.visible_managers(options.managers, user)
 manager_names = dict(zip(managers["manager_id"], managers["name"], strict=True))
 
+
+def manager_label(manager_id: str) -> str:
+    """A manager as the sidebar (and a link) writes them: 徐军 (M01)."""
+    return f"{manager_names[manager_id]} ({manager_id})"
+
+
 dashboard.follow_data_date("as_of", data_date)
 with st.sidebar:
     as_of = st.date_input(
@@ -151,14 +158,29 @@ with st.sidebar:
         bind="query-params",
         placeholder=_("All"),
     )
+    if "manager" in st.session_state:
+        managers_before = st.session_state["manager"]
+    else:  # a link's first run: the widget takes its managers from the link, as the sidebar writes them
+        by_label = {manager_label(m): m for m in manager_names}
+        managers_before = [by_label[shown] for shown in st.query_params.get_all("manager") if shown in by_label]
+    offered, outside = catalog.managers_of_regions(
+        list(manager_names), options.manager_regions, regions, managers_before
+    )
     chosen_managers = st.multiselect(
         _("Manager"),
-        list(manager_names),
-        format_func=lambda m: f"{manager_names[m]} ({m})",
+        offered,
+        format_func=manager_label,
         key="manager",
         bind="query-params",
         placeholder=_("All"),
     )
+    if outside := [m for m in chosen_managers if m in outside]:
+        # Kept as chosen: the figures are of their accounts in the regions, none; this says why.
+        st.caption(
+            _("No accounts in the chosen regions: {managers}").format(
+                managers=markdown_text(", ".join(map(manager_label, outside)))
+            )
+        )
     tiers = st.multiselect(_("Tier"), TIERS, key="tier", bind="query-params", placeholder=_("All"))
     filters = Filters(as_of, period, start, end, tuple(regions), tuple(chosen_managers), tuple(tiers))
     first, last = filters.bounds()

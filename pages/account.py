@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kam.i18n import _, pgettext
+from kam.i18n import NF_, _, pgettext
 from kam.i18n.formats import table_date
 from kam.metrics import accounts, complaints, credit, revenue, risk, satisfaction, visits
 from kam.present import charts, columns
@@ -93,7 +93,8 @@ else:
     with st.expander(_("Tier history ({count})").format(count=number(history.height))):
         table(
             history,
-            f"tier-history-{account_id}",
+            NF_("tier-history"),
+            detail=account_id,
         )
 
 st.subheader(_("Overdue or open"))
@@ -132,7 +133,8 @@ if not followups.is_empty():
     st.warning(_("Follow-ups due ({count})").format(count=number(followups.height)), icon=":material/assignment_late:")
     table(
         followups,
-        f"followups-{account_id}",
+        NF_("followups"),
+        detail=account_id,
         account_id=None,
         name=None,
         tier=None,
@@ -145,7 +147,8 @@ if not open_complaints.is_empty():
     )
     table(
         open_complaints,
-        f"open-complaints-{account_id}",
+        NF_("open-complaints"),
+        detail=account_id,
     )
 if followups.is_empty() and open_complaints.is_empty():
     st.write(_("No follow-up due and no open complaint."))
@@ -192,11 +195,15 @@ if not owed.is_empty():
     )
 if not health_now.is_empty():
     with st.expander(_("The five signals")):
-        table(dashboard.cached(risk.account_signals, scope, account_id=account_id), f"health-signals-{account_id}")
+        table(
+            dashboard.cached(risk.account_signals, scope, account_id=account_id),
+            NF_("health-signals"),
+            detail=account_id,
+        )
 open_orders = dashboard.cached(credit.open_orders, scope, account_id=account_id)
 if not open_orders.is_empty():
     with st.expander(_("Open orders ({count})").format(count=number(open_orders.height))):
-        table(open_orders, f"open-orders-{account_id}", account_id=None, name=None, manager_id=None)
+        table(open_orders, NF_("open-orders"), detail=account_id, account_id=None, name=None, manager_id=None)
 contacts_panel.show(dashboard.current_user(), scope, account_id)
 
 st.subheader(_("Orders"))
@@ -208,13 +215,15 @@ st.caption(
 chart_with_table(
     figure(charts.revenue_by_month, monthly),
     monthly,
-    f"revenue-{account_id}",
+    NF_("revenue"),
+    detail=account_id,
 )
 if not orders.is_empty():
     with st.expander(_("Every order up to the as-of date ({count})").format(count=number(orders.height))):
         table(
             orders,
-            f"orders-{account_id}",
+            NF_("orders"),
+            detail=account_id,
         )
 
 st.subheader(_("Visits ({count})").format(count=number(timeline.height)))
@@ -223,7 +232,7 @@ if timeline.is_empty():
 else:
     chart(figure(charts.visit_timeline, timeline), timeline, f"visits-{account_id}")
     # Where each visit was entered, in the CSV only: every column shows at 1366 px in English too.
-    table(timeline, f"visit-list-{account_id}", in_download_only=("source",))
+    table(timeline, NF_("visit-list"), detail=account_id, in_download_only=("source",))
 
 st.subheader(_("Complaints ({count})").format(count=number(complaint_list.height)))
 if complaint_list.is_empty():
@@ -231,7 +240,8 @@ if complaint_list.is_empty():
 else:
     table(
         complaint_list,
-        f"complaints-{account_id}",
+        NF_("complaints"),
+        detail=account_id,
         complaint_id=_("Complaint"),
         # Open in the CSV only, so that every column shows at 1366 px: an open complaint has no time resolved.
         in_download_only=("open",),
@@ -250,7 +260,8 @@ if surveys.is_empty():
 else:
     table(
         surveys,
-        f"surveys-{account_id}",
+        NF_("surveys"),
+        detail=account_id,
         score=_("Score (1–5)"),
         nps=_("Would recommend (0–10)"),
     )

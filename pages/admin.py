@@ -3,7 +3,7 @@
 import streamlit as st
 
 from kam.config import settings
-from kam.i18n import _, ngettext
+from kam.i18n import NF_, _, ngettext
 from kam.ingest import loader, uploads
 from kam.jobs import briefs
 from kam.metrics import catalog
@@ -154,7 +154,7 @@ with loads:
         st.code(report.summary(), language=None)
     history = loader.history_shown(con)
     st.subheader(_("Load history"))
-    table(history, "load-history", by_filters=False, **columns.LOAD_HISTORY)
+    table(history, NF_("load-history"), by_filters=False, **columns.LOAD_HISTORY)
     # The loads that landed (a refused one has no load id, nor rejected rows).
     landed = history["load_id"].drop_nulls().to_list()
     if landed:
@@ -163,7 +163,7 @@ with loads:
         if rejected.is_empty():
             st.caption(_("No row of load {load_id} was rejected.").format(load_id=load_id))
         else:
-            table(rejected, f"rejects-{load_id}", by_filters=False)
+            table(rejected, NF_("rejects"), by_filters=False, detail=str(load_id))
 
 with people:
 
@@ -175,7 +175,7 @@ with people:
             st.success(notice[1], icon=":material/done:")
 
     everyone = users.users(con)
-    table(everyone, "users", by_filters=False, **columns.USERS)
+    table(everyone, NF_("users"), by_filters=False, **columns.USERS)
     exported = catalog.managers(con)
     manager_names = dict(zip(exported["manager_id"], exported["name"], strict=True))
 
@@ -371,7 +371,7 @@ with log:
     # The screen shows what each event changed, as it reads; the CSV keeps the stored records beside it.
     table(
         changes.audit_log(audit.events(con, leave_out=() if sessions_shown else audit.SESSION_ACTIONS)),
-        "audit-log",
+        NF_("audit-log"),
         by_filters=False,
         in_download_only=("before", "after"),
         **columns.AUDIT_LOG,
@@ -385,8 +385,9 @@ with visits:
             count=f"{exported.height:,}"
         )
     )
-    # Machine files in the contract's columns and values (DATA_CONTRACT.md), whatever the reader's language; only
-    # who was met, which the contract has no column for, leads the notes in the reader's words.
+    # Machine files in the contract's columns and values (DATA_CONTRACT.md), named in English as the exports are,
+    # whatever the reader's language; only who was met, which the contract has no column for, leads the notes in the
+    # reader's words.
     st.download_button(
         _("Download CSV"),
         dashboard.made_for(user, lambda: visit_export.app_visits_csv(dashboard.connection())),

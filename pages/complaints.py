@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kam.i18n import N_, _
+from kam.i18n import N_, NF_, _
 from kam.i18n.formats import table_date
 from kam.metrics import complaints
 from kam.present import charts, columns
@@ -25,6 +25,12 @@ GROUPS = [
     ("severity", complaints.complaint_sla_by, {"column": "severity"}, N_("Severity"), N_("By severity")),
     ("manager_id", complaints.complaint_sla, {"by": "manager"}, N_("Manager"), N_("By manager")),
 ]
+# The file of each grouping's table (its key: the one English name).
+GROUP_FILES = {
+    "category": NF_("sla-by-category"),
+    "severity": NF_("sla-by-severity"),
+    "manager_id": NF_("sla-by-manager_id"),
+}
 sla_hours = number(scope.policy.sla_hours)
 
 st.title(_("Complaint SLA"))
@@ -77,7 +83,7 @@ else:
     chart_with_table(
         figure(charts.sla_over_time, trend),
         trend,
-        "sla-over-time",
+        NF_("sla-over-time"),
         period=Column(Kind.DATE, _("Week of")) if grain == "week" else Column(Kind.MONTH, _("Month")),
     )
 
@@ -90,7 +96,7 @@ else:
             chart_with_table(
                 figure(charts.sla_counts, counts_by, column, label),
                 counts_by,
-                f"sla-by-{column}",
+                GROUP_FILES[column],
             )
 
     st.header(_("Reply and resolution times by manager"))
@@ -100,7 +106,7 @@ else:
             "of the complaints replied to or resolved."
         )
     )
-    table(times_by_manager, "response-times-by-manager", **columns.COMPLAINT_TIMES)
+    table(times_by_manager, NF_("response-times-by-manager"), **columns.COMPLAINT_TIMES)
 
     st.header(_("Breaches ({count})").format(count=number(breaches.height)))
     st.caption(
@@ -116,7 +122,7 @@ else:
         # beside a long account name (Open says which are resolved).
         table(
             breaches,
-            "breaches",
+            NF_("breaches"),
             in_download_only=("tier", "category", "resolved_at"),
             **columns.COMPLAINT_LIST,
         )
@@ -128,4 +134,4 @@ st.caption(
 if ageing.is_empty():
     st.info(_("No complaint open at the end of {as_of}.").format(as_of=table_date(scope.as_of)))
 else:
-    chart_with_table(figure(charts.ageing, ageing), ageing, "open-ageing", complaints=_("Open complaints"))
+    chart_with_table(figure(charts.ageing, ageing), ageing, NF_("open-ageing"), complaints=_("Open complaints"))

@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from kam.i18n import _, pgettext
+from kam.i18n import NF_, _, pgettext
 from kam.metrics import credit, risk
 from kam.present import charts, columns
 from kam.present.formatting import money, money_short, number, percent
@@ -44,7 +44,7 @@ row[3].metric(
 
 st.header(_("Overdue by age"))
 buckets = view["ageing"]
-chart_with_table(figure(charts.receivables_ageing, buckets), buckets, "overdue-by-age")
+chart_with_table(figure(charts.receivables_ageing, buckets), buckets, NF_("overdue-by-age"))
 
 limited = view["over_limit"]
 st.header(_("Accounts over their limit ({count})").format(count=number(limited.height)))
@@ -52,7 +52,7 @@ if limited.is_empty():
     st.write(_("No account owes more than its credit limit."))
 else:
     st.caption(_("Most over first. Click a row to open the account."))
-    account_table(limited, "over-limit-accounts")
+    account_table(limited, NF_("over-limit-accounts"))
 
 st.header(_("Overdue by manager"))
 by_manager = view["by_manager"]
@@ -60,7 +60,7 @@ st.caption(charts.overdue_managers_caption(by_manager.height, risk.ENDS))
 chart_with_table(
     figure(charts.money_by_manager, named(risk.first(by_manager)), "overdue_amount", _("Overdue receivables")),
     by_manager,
-    "overdue-by-manager",
+    NF_("overdue-by-manager"),
     # Beside the chart at 1366 px: the overdue and the accounts owing it; the rest in the CSV.
     in_download_only=("outstanding", "over_limit_accounts", "utilisation"),
     **columns.OVERDUE,
@@ -76,7 +76,7 @@ else:
     # reads as another); tier, the most days overdue, outstanding and the credit limit in the CSV.
     account_table(
         largest,
-        "largest-overdue",
+        NF_("largest-overdue"),
         in_download_only=("tier", "max_days_overdue", "outstanding", "credit_limit"),
         **columns.OVERDUE,
         **columns.overdue_by_age(labels),
@@ -87,7 +87,7 @@ st.header(_("Warning signs reported in visits ({count})").format(count=number(si
 if signs.is_empty():
     st.write(_("No visit in the period recorded a warning sign."))
 else:
-    table(signs, "warning-signs", manager_id=_("Reported by"))
+    table(signs, NF_("warning-signs"), manager_id=_("Reported by"))
 
 later = dashboard.cached(risk.warning_signs_since, scope, today=date.today())
 if not later.is_empty():
@@ -97,4 +97,4 @@ if not later.is_empty():
             as_of=scope.as_of
         )
     )
-    table(later, "warning-signs-since", manager_id=_("Reported by"))
+    table(later, NF_("warning-signs-since"), manager_id=_("Reported by"))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kam.i18n import _
+from kam.i18n import NF_, _
 from kam.i18n.formats import DATE_FIELD
 from kam.present.columns import WARNING_SIGN_LABELS, label_of
 from kam.ui import dashboard, visit_form
@@ -120,7 +120,7 @@ else:
     # The visit id (36 characters) would fill a phone's width: the account, date, channel and notes come first.
     table(
         recent.drop("created_by", "created_at"),
-        "recent-visits",
+        NF_("recent-visits"),
         by_filters=False,
         in_download_only=("visit_id",),
         visit_id=_("Visit"),

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kam.i18n import _
+from kam.i18n import NF_, _
 from kam.i18n.formats import table_date
 from kam.metrics import managers, revenue
 from kam.present import charts
@@ -100,7 +100,7 @@ st.caption(
 )
 judged_table(
     card,
-    "manager-scorecard",
+    NF_("manager-scorecard"),
     targets={f.column: f.target for f in figures.values() if f.target is not None and f.column != "attainment"},
     bands={"attainment": (bands["on_pace"], bands["well_behind"])},
     formats=FORMATS,
@@ -118,7 +118,7 @@ ranked = managers.rank_managers(card, measure, scope.policy)
 point = chart_with_table(
     figure(charts.ranking_of, ranked, measure, chosen.label, chosen.target, chosen.unit),
     ranked,
-    "manager-ranking",
+    NF_("manager-ranking"),
     select=True,
     **{measure: chosen.label},
 )
@@ -136,7 +136,8 @@ if own.is_empty():
 else:
     table(
         own,
-        f"accounts-of-{manager}",
+        NF_("accounts-of"),
+        detail=manager,
         # Said by the last visit and the next one due, and in the way of fitting a laptop's width: kept for the CSV.
         in_download_only=("days_since_visit", "cadence"),
         region=None,

@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from kam.i18n import _
+from kam.i18n import NF_, _
 from kam.i18n.formats import table_date
 from kam.metrics import attention, relations, revenue, visits
 from kam.metrics.filters import describe
@@ -150,7 +150,7 @@ left.download_button(
     dashboard.made_for(
         user, lambda: dashboard.from_one_state(lambda con, compute: weekly_brief(con, scope, compute=compute))
     ),
-    file_name=describe(scope).file_name("weekly-brief", "html"),
+    file_name=describe(scope).file_name(NF_("weekly-brief"), "html"),
     mime="text/html",
     icon=":material/description:",
     help=_("One file to mail: charts as pictures, no script"),
@@ -163,7 +163,7 @@ right.download_button(
     )
     if printable
     else b"",
-    file_name=describe(scope).file_name("weekly-brief", "pdf"),
+    file_name=describe(scope).file_name(NF_("weekly-brief"), "pdf"),
     mime="application/pdf",
     icon=":material/picture_as_pdf:",
     disabled=not printable,
@@ -180,7 +180,7 @@ st.caption(
 point = chart_with_table(
     figure(charts.revenue_by_month, monthly := dashboard.cached(revenue.revenue_by_month, scope)),
     monthly,
-    "revenue-by-month",
+    NF_("revenue-by-month"),
     select=True,
 )
 if point:
@@ -188,7 +188,8 @@ if point:
     drill(
         _("Revenue by account, {month}").format(month=f"{month.start:%Y-%m}"),
         dashboard.cached(revenue.revenue_by_account, month),
-        f"revenue-by-account-{month.start:%Y-%m}",
+        NF_("revenue-by-account"),
+        detail=f"{month.start:%Y-%m}",
     )
 
 st.header(_("Needs attention"))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kam.i18n import _
+from kam.i18n import NF_, _
 from kam.i18n.formats import DATE_FIELD
 from kam.present import columns
 from kam.present.formatting import MISSING, money
@@ -84,8 +84,14 @@ with st.form("plan", enter_to_submit=False):
     st.text_area(_("Objectives"), key="plan_objectives", disabled=not editable)
     field_error("objectives")
     # No min_value: the browser would refuse a negative goal with its own English tooltip and no save; the plan's
-    # rules refuse it at the field, in the user's language, keeping what was typed.
-    st.number_input(_("Revenue goal (¥)"), step=10000.0, key="plan_revenue_goal", disabled=not editable)
+    # rules refuse it at the field, in the user's language, keeping what was typed. No decimals: a goal is in whole
+    # yuan, and the field can write no grouping; the amount as money reads, ¥1,200,000, is under it (a form sends
+    # its fields when saved: it follows each save).
+    goal = st.number_input(
+        _("Revenue goal (¥)"), step=10000.0, format="%.0f", key="plan_revenue_goal", disabled=not editable
+    )
+    if goal is not None:
+        st.caption(_("Goal entered: {amount}").format(amount=money(goal)))
     field_error("revenue_goal")
     st.text_area(_("Strategy"), key="plan_strategy", disabled=not editable)
     field_error("strategy")
@@ -156,7 +162,12 @@ if plan:
         )
 
     with st.expander(_("Status history")):
-        table(plans.status_history(con, user, plan["plan_id"]), f"plan-status-{plan['plan_id']}", by_filters=False)
+        table(
+            plans.status_history(con, user, plan["plan_id"]),
+            NF_("plan-status"),
+            by_filters=False,
+            detail=str(plan["plan_id"]),
+        )
 
 st.header(_("Progress of the year's plans"))
 progress = plans.plans_progress(con, user, year, scope.as_of)
@@ -167,7 +178,7 @@ else:
         progress.select(
             "account_id", "name", "status", "revenue_goal", "revenue", "goal_share", "actions_done", "actions_overdue"
         ),
-        "account-plans",
+        NF_("account-plans"),
         by_filters=False,
         **columns.PLAN_PROGRESS,
     )

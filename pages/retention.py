@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kam.i18n import _
+from kam.i18n import NF_, _
 from kam.metrics import retention, risk
 from kam.present import charts, columns
 from kam.present.formatting import money, money_short, number, percent
@@ -74,13 +74,13 @@ row[2].metric(
 
 st.header(_("Churn by cause"))
 monthly = dashboard.cached(retention.churn_by_month, shown)
-chart_with_table(figure(charts.churn_over_time, monthly), monthly, "churn-by-month", **columns.CHURNED)
-for by, label in (("tier", _("Tier")), ("region", _("Region"))):
+chart_with_table(figure(charts.churn_over_time, monthly), monthly, NF_("churn-by-month"), **columns.CHURNED)
+for by, label, file in (("tier", _("Tier"), NF_("churn-by-tier")), ("region", _("Region"), NF_("churn-by-region"))):
     frame = dashboard.cached(retention.churn_by_reason, shown, by=by)
     chart_with_table(
         figure(charts.churn_by, frame, by, label),
         frame.filter(frame["accounts"] > 0),
-        f"churn-by-{by}",
+        file,
         **columns.CHURNED,
     )
 by_manager = dashboard.cached(retention.churn_by_reason, shown, by="manager")
@@ -89,7 +89,7 @@ st.caption(charts.churn_managers_caption(totals.height, risk.ENDS))
 chart_with_table(
     figure(charts.churn_by, named(risk.top(by_manager, totals, "manager_id")), "manager_id", _("Manager")),
     totals,
-    "churn-by-manager",
+    NF_("churn-by-manager"),
     **columns.CHURNED,
 )
 
@@ -100,14 +100,14 @@ if unfinished := risk.quarter_not_over(shown):
 chart_with_table(
     figure(charts.share_by, quarters, "period", "repeat_rate", _("Repeat-purchase rate"), _("Quarter")),
     quarters,
-    "repeat-rate-by-quarter",
+    NF_("repeat-rate-by-quarter"),
     **columns.REPEAT,
 )
 by_tier = repeat["by_tier"]
 chart_with_table(
     figure(charts.share_by, by_tier, "tier", "repeat_rate", _("Repeat-purchase rate"), _("Tier"), color="tier"),
     by_tier,
-    "repeat-rate-by-tier",
+    NF_("repeat-rate-by-tier"),
     **columns.REPEAT,
 )
 
@@ -117,4 +117,4 @@ if churned.is_empty():
     st.write(_("No account churned in the period."))
 else:
     st.caption(_("Newest first. Click a row to open the account."))
-    account_table(churned, "churned-accounts", manager_name=None)
+    account_table(churned, NF_("churned-accounts"), manager_name=None)

@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from kam.i18n import _
+from kam.i18n import NF_, _
 from kam.metrics import managers
 from kam.present.formatting import MISSING
 from kam.relations import reviews, targets
@@ -72,8 +72,9 @@ st.caption(
 # Each value as its kind reads everywhere (¥ without decimals, shares to one decimal, 徐军 (M01)).
 table(
     reviews.side_by_side(now_card, was_card, year, quarter),
-    f"quarterly-review-{year}-q{quarter}",
+    NF_("quarterly-review"),
     by_filters=False,
+    detail=f"{year}-q{quarter}",
     quarter=_("Quarter"),
     visit_coverage=_("Visit coverage"),
     sla_met_pct=_("Complaint SLA met"),
@@ -118,8 +119,9 @@ st.header(_("Targets for {year}").format(year=next_year))
 shown = targets.targets_of_year(con, next_year)
 table(
     shown,
-    f"targets-{next_year}",
+    NF_("targets"),
     by_filters=False,
+    detail=str(next_year),
     source=_("Used from"),
 )
 if date.today().month == targets.TARGET_MONTH:

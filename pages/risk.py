@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kam.i18n import _
+from kam.i18n import NF_, _
 from kam.metrics import risk
 from kam.present import charts, columns
 from kam.present.formatting import number
@@ -47,7 +47,7 @@ if listed.is_empty():
 else:
     account_table(
         listed,
-        "at-risk-accounts",
+        NF_("at-risk-accounts"),
         in_download_only=("region",),
         score=None,
         **columns.AT_RISK,
@@ -57,12 +57,14 @@ st.header(_("Health by tier, region and manager"))
 by_tier = view["tier"]
 # Beside their charts: the accounts, those on watch and at risk, the mean score (the healthy the rest, in the CSV).
 SIDE = {"in_download_only": ("healthy",), **columns.HEALTH_SIDE}
-chart_with_table(figure(charts.health_bands, by_tier, "tier", _("Tier")), by_tier, "health-by-tier", **SIDE)
+chart_with_table(figure(charts.health_bands, by_tier, "tier", _("Tier")), by_tier, NF_("health-by-tier"), **SIDE)
 by_region = view["region"]
-chart_with_table(figure(charts.health_bands, by_region, "region", _("Region")), by_region, "health-by-region", **SIDE)
+chart_with_table(
+    figure(charts.health_bands, by_region, "region", _("Region")), by_region, NF_("health-by-region"), **SIDE
+)
 by_manager = view["manager"]
 st.caption(charts.health_managers_caption(by_manager.height, risk.ENDS))
 ends = risk.ends(by_manager, "mean_score")
 chart_with_table(
-    figure(charts.health_bands, named(ends), "manager_id", _("Manager")), by_manager, "health-by-manager", **SIDE
+    figure(charts.health_bands, named(ends), "manager_id", _("Manager")), by_manager, NF_("health-by-manager"), **SIDE
 )

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kam.i18n import N_, _
+from kam.i18n import N_, NF_, _
 from kam.i18n.formats import table_date
 from kam.metrics import satisfaction
 from kam.present import charts, columns
@@ -20,6 +20,7 @@ SHOWN = {"mean_score": N_("Mean score"), "csat_pct": N_("CSAT"), "nps": N_("NPS"
 GRAINS = {"half": N_("Half-year"), "quarter": N_("Quarter")}
 SPLITS = {"all": N_("All accounts"), "tier": N_("By tier"), "region": N_("By region")}
 GROUPS = {"tier": N_("Tier"), "region": N_("Region")}
+GROUP_FILES = {"tier": NF_("satisfaction-by-tier"), "region": NF_("satisfaction-by-region")}
 csat_min = scope.policy.csat_min_score
 
 st.title(_("Satisfaction"))
@@ -74,7 +75,7 @@ trend = dashboard.cached(satisfaction.satisfaction_trend, scope, grain=grain, by
 chart_with_table(
     figure(charts.satisfaction_over_time, trend, shown, by),
     trend.drop("scope", strict=False),
-    "satisfaction-trend",
+    NF_("satisfaction-trend"),
     in_download_only=("nps_responses",),
     **columns.SATISFACTION_SIDE,
 )
@@ -87,7 +88,7 @@ for tab, group in zip(tabs, ("tier", "region"), strict=True):
         chart_with_table(
             figure(charts.satisfaction_by, split_summary, group, _(GROUPS[group])),
             split_summary,
-            f"satisfaction-by-{group}",
+            GROUP_FILES[group],
             # Beside the chart at 1366 px: how many of the answers had an NPS is in the CSV.
             in_download_only=("nps_responses",),
             **columns.SATISFACTION_SIDE,
@@ -97,7 +98,7 @@ st.header(_("Scores in the period"))
 if summary.is_empty():
     no_data()
 else:
-    chart_with_table(figure(charts.score_distribution, scores), scores, "score-distribution")
+    chart_with_table(figure(charts.score_distribution, scores), scores, NF_("score-distribution"))
 
 st.header(_("Drops ({count})").format(count=number(drops.height)))
 st.caption(
@@ -112,11 +113,11 @@ if drops.is_empty():
 else:
     # The scores and what the customer wrote fit 1366 px; the region, the fall and the reason (which the scores
     # say) in the CSV.
-    table(drops, "satisfaction-drops", in_download_only=("region", "fall", "reason"), **columns.SATISFACTION_DROPS)
+    table(drops, NF_("satisfaction-drops"), in_download_only=("region", "fall", "reason"), **columns.SATISFACTION_DROPS)
 
 st.header(_("Latest comments"))
 st.caption(_("The newest comments up to {as_of}, whatever the period.").format(as_of=table_date(scope.as_of)))
 if comments.is_empty():
     st.info(_("No comments up to the as-of date."))
 else:
-    table(comments, "latest-comments", nps=_("NPS answer (0–10)"))
+    table(comments, NF_("latest-comments"), nps=_("NPS answer (0–10)"))

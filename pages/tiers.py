@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from kam.i18n import _
+from kam.i18n import NF_, _
 from kam.i18n.formats import table_date
 from kam.metrics import managers, tier_review, tiers
 from kam.present import charts
@@ -39,7 +39,7 @@ if has_accounts:
         right.plotly_chart(figure(charts.tier_revenue_share, distribution), key="chart-tier-revenue-share")
     else:
         right.info(_("No revenue in the last 12 months for these filters."))
-    table(distribution, "tier-distribution")
+    table(distribution, NF_("tier-distribution"))
     # A click on a bar picks the tier; the picker serves the pie, which cannot be clicked.
     follow_click("tier_accounts", point[0] if point else None)
     tier = st.segmented_control(
@@ -49,19 +49,21 @@ if has_accounts:
         drill(
             _("Active tier-{tier} accounts").format(tier=tier),
             dashboard.cached(managers.accounts_in_scope, scope.only(tier=tier)),
-            f"accounts-tier-{tier}",
+            NF_("accounts-tier"),
+            detail=tier,
         )
 else:
     no_data()
 
 st.subheader(_("Mix over time"))
-point = chart_with_table(figure(charts.tier_mix, mix), mix, "tier-mix", select=True, date=_("Month end"))
+point = chart_with_table(figure(charts.tier_mix, mix), mix, NF_("tier-mix"), select=True, date=_("Month end"))
 if point:
     tier, day = point[0], date.fromisoformat(point[1][:10])
     drill(
         _("Active tier-{tier} accounts on {day}").format(tier=tier, day=table_date(day)),
         dashboard.cached(managers.accounts_in_scope, scope.with_period(scope.start, scope.end, day).only(tier=tier)),
-        f"accounts-tier-{tier}-{day:%Y-%m-%d}",
+        NF_("accounts-tier"),
+        detail=f"{tier}-{day:%Y-%m-%d}",
         revenue=None,
     )
 
@@ -69,11 +71,11 @@ st.subheader(_("Movement in the period"))
 chart_with_table(
     figure(charts.tier_movement, movement),
     movement,
-    "tier-movement",
+    NF_("tier-movement"),
 )
 if not changes.is_empty():
     with st.expander(_("Tier changes in the period ({count})").format(count=number(changes.height))):
-        table(changes, "tier-changes")
+        table(changes, NF_("tier-changes"))
 
 st.subheader(_("Revenue Pareto and suggested tiers"))
 if has_revenue:
@@ -81,7 +83,7 @@ if has_revenue:
     chart(figure(charts.pareto, abc, scope.policy.abc_cutoffs), abc, "abc-suggestion")
     table(
         only(abc, "rank", "account_id", "name", "tier", "suggested_tier", "revenue_12m", "cumulative_share"),
-        "abc-suggestion",
+        NF_("abc-suggestion"),
         rank="#",
         suggested_tier=_("ABC"),
     )
@@ -95,4 +97,4 @@ if not has_accounts:
 elif candidates.is_empty():
     st.info(_("No account to review: every suggested tier matches the assigned one."))
 else:
-    table(candidates, "review-candidates", in_download_only=("region",), suggested_tier=_("ABC"))
+    table(candidates, NF_("review-candidates"), in_download_only=("region",), suggested_tier=_("ABC"))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kam.i18n import N_, _
+from kam.i18n import N_, NF_, _
 from kam.i18n.formats import table_date
 from kam.metrics import managers, visits
 from kam.present import charts, columns
@@ -33,21 +33,30 @@ st.caption(
 
 st.header(_("Coverage"))
 st.caption(_("Active accounts visited within their tier's cadence. Click a bar for the accounts behind it."))
-# The metric's grouping, the column it comes back in, its label, the bar colours.
+# The metric's grouping, the column it comes back in, its label, the bar colours, the files of its table and of the
+# accounts behind a bar.
 GROUPS = [
-    ("tier", "tier", N_("Tier"), N_("By tier"), "tier"),
-    ("region", "region", N_("Region"), N_("By region"), None),
-    ("manager", "manager_id", N_("Manager"), N_("By manager"), None),
+    ("tier", "tier", N_("Tier"), N_("By tier"), "tier", NF_("coverage-by-tier"), NF_("accounts-tier")),
+    ("region", "region", N_("Region"), N_("By region"), None, NF_("coverage-by-region"), NF_("accounts-region")),
+    (
+        "manager",
+        "manager_id",
+        N_("Manager"),
+        N_("By manager"),
+        None,
+        NF_("coverage-by-manager"),
+        NF_("accounts-manager"),
+    ),
 ]
-tabs = st.tabs([_(tab_label) for *_rest, tab_label, _color in GROUPS])
-for tab, (by, column, label, _tab_label, color) in zip(tabs, GROUPS, strict=True):
+tabs = st.tabs([_(group[3]) for group in GROUPS])
+for tab, (by, column, label, _tab_label, color, file, accounts_file) in zip(tabs, GROUPS, strict=True):
     label = _(label)
     with tab:
         coverage = named(dashboard.cached(visits.visit_coverage, scope, by=by))
         point = chart_with_table(
             figure(charts.share_by, coverage, column, "coverage", _("Visit coverage"), label, color=color),
             coverage,
-            f"coverage-by-{by}",
+            file,
             select=True,
             # Beside the chart at 1366 px: the covered are the accounts less the overdue, in the CSV.
             in_download_only=("covered",),
@@ -58,7 +67,8 @@ for tab, (by, column, label, _tab_label, color) in zip(tabs, GROUPS, strict=True
             drill(
                 _("Active accounts, {group} {value}").format(group=charts.in_running_text(label), value=point[0]),
                 dashboard.cached(managers.accounts_in_scope, scope.only(**{by: group})),
-                f"accounts-{by}-{group}",
+                accounts_file,
+                detail=group,
             )
 
 st.header(_("Call-plan attainment by manager"))
@@ -72,14 +82,15 @@ else:
     point = chart_with_table(
         figure(charts.share_by, attainment, "manager_id", "attainment", _("Visit attainment"), _("Manager")),
         attainment,
-        "attainment-by-manager",
+        NF_("attainment-by-manager"),
         select=True,
     )
 if point:
     drill(
         _("Active accounts of {manager}").format(manager=point[0]),
         dashboard.cached(managers.accounts_in_scope, scope.only(manager=id_of(point[0]))),
-        f"accounts-manager-{id_of(point[0])}",
+        NF_("accounts-manager"),
+        detail=id_of(point[0]),
     )
 
 st.header(_("Overdue accounts ({count})").format(count=number(overdue.height)))
@@ -101,13 +112,13 @@ else:
                 "never_visited",
             )
         ),
-        "overdue-accounts",
+        NF_("overdue-accounts"),
         # The days overdue say it at 1366 px: the cadence is in the CSV.
         in_download_only=("cadence",),
     )
 
 st.header(_("Visits per week"))
-chart_with_table(figure(charts.visits_by_week, weekly), weekly, "visits-by-week")
+chart_with_table(figure(charts.visits_by_week, weekly), weekly, NF_("visits-by-week"))
 
 st.header(_("Follow-ups due ({count})").format(count=number(followups.height)))
 st.caption(_("Next steps whose date has come, with no later visit to the account."))
@@ -116,7 +127,7 @@ if followups.is_empty():
 else:
     table(
         followups,
-        "followups-due",
+        NF_("followups-due"),
         visit_date=_("Visited"),
         next_date=_("Due"),
     )

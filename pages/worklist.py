@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kam.i18n import _
+from kam.i18n import NF_, _
 from kam.metrics import attention, visits, worklist
 from kam.present import columns
 from kam.present.formatting import number
@@ -40,7 +40,7 @@ else:
     st.caption(_("Tap a row to open the account."))
     account_table(
         worklist.listed(due),
-        "my-worklist",
+        NF_("my-worklist"),
         in_download_only=("days_overdue",),
         account_id=st.column_config.TextColumn(_("Account"), width=ACCOUNT_WIDTH),
         due_date=st.column_config.DateColumn(_("Due")),
@@ -68,7 +68,7 @@ else:
             "tier",
             "manager_id",
         ),
-        "my-followups",
+        NF_("my-followups"),
         in_download_only=("manager_id",),
         account_id=_("Account"),
         manager_id=_("Manager"),
@@ -85,7 +85,7 @@ if actions.is_empty():
 else:
     table(
         actions,
-        "my-overdue-plan-actions",
+        NF_("my-overdue-plan-actions"),
         account_id=_("Account"),
         name=_("Name"),
         manager_id=_("Manager"),

@@ -10,7 +10,8 @@ extracts the ids from the code with Babel and merges them into each catalog.
 One English word meaning two things ("Product" the article ordered, "Product" the cause of
 churn) gets a context: ``pgettext(context, message)`` and ``NP_(context, message)``, stored in
 the catalogs as ``msgctxt``; a marked message carries its context in its text, joined by the
-gettext separator, until it is translated.
+gettext separator, until it is translated. A download's file name is marked with ``NF_()``, which
+gives it the context ``FILE_NAME`` in the catalogs and leaves the English stem as it is.
 
 The language is set once per script run (``use_language``) and read by ``_()``; it lives
 in a context variable, so that every session's run thread has its own. This package sits on
@@ -147,6 +148,19 @@ def N_(message: str) -> str:
 def NP_(context: str, message: str) -> str:
     """Mark a message of a context for the catalogs; ``_()`` translates it where shown."""
     return key(context, message)
+
+
+# The context of a download's file name in the catalogs: "revenue" names a file there, not a column.
+FILE_NAME = "file name"
+
+
+def NF_(stem: str) -> str:
+    """Mark a download's English file name ('overdue-accounts') for the catalogs under FILE_NAME.
+
+    It stays the English stem (a download's key too, the same in every language); the file is named
+    from it in the run's language (``kam.metrics.filters.file_stem``).
+    """
+    return stem
 
 
 _ = gettext

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.pofile import read_po, write_po
 
-from kam.i18n import BABEL_LOCALES, DOMAIN, LOCALES, catalog_path, key
+from kam.i18n import BABEL_LOCALES, DOMAIN, FILE_NAME, LOCALES, catalog_path, key
 
 ROOT = LOCALES.parent.parent
 KEYWORDS = {
@@ -29,6 +30,8 @@ KEYWORDS = {
     "pgettext": ((1, "c"), 2),
     "NP_": ((1, "c"), 2),
 }
+# A download's file name (NF_) takes the context FILE_NAME, which its call does not write out: found apart.
+FILE_NAME_KEYWORDS = {"NF_": None}
 
 
 Id = str | tuple[str, str]
@@ -46,14 +49,22 @@ def _found(message: str | tuple[str, ...], context: str | None) -> tuple[str, tu
 def used_messages(root: Path = ROOT) -> dict[str, tuple[Id, str | None]]:
     """Every message id of the code with its context, keyed as the catalogs' readers key it."""
     found: dict[str, tuple[Id, str | None]] = {}
-    for folder in (root / "pages", root / "kam"):
-        for _, _, message, _, context in extract_from_dir(folder, keywords=KEYWORDS, comment_tags=()):
-            name, entry = _found(message, context)
-            found[name] = entry
-    for _, message, _, context in extract_from_file("python", root / "app.py", keywords=KEYWORDS):
+    for message, context in _extracted(root, KEYWORDS):
         name, entry = _found(message, context)
         found[name] = entry
+    for message, _context in _extracted(root, FILE_NAME_KEYWORDS):
+        name, entry = _found(message, FILE_NAME)
+        found[name] = entry
     return found
+
+
+def _extracted(root: Path, keywords: dict) -> Iterator[tuple[str | tuple[str, ...], str | None]]:
+    """(message, context) of every call of the keywords in app.py, pages/ and kam/."""
+    for folder in (root / "pages", root / "kam"):
+        for _, _, message, _, context in extract_from_dir(folder, keywords=keywords, comment_tags=()):
+            yield message, context
+    for _, message, _, context in extract_from_file("python", root / "app.py", keywords=keywords):
+        yield message, context
 
 
 def _translated(string: str | tuple[str, ...]) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import duckdb
 import polars as pl
 
@@ -25,6 +27,37 @@ def regions(con: duckdb.DuckDBPyConnection) -> list[str]:
 def managers(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Every manager's id, name and region, sorted by id."""
     return db.query(con, "SELECT manager_id, name, region, email, active FROM managers ORDER BY manager_id")
+
+
+def manager_regions(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Each manager's regions (manager_id, region): their own, and those of the accounts they manage, whose
+    figures the region filter counts."""
+    return db.query(
+        con,
+        """
+        SELECT manager_id, region FROM managers
+        UNION
+        SELECT manager_id, region FROM accounts
+        ORDER BY manager_id, region
+        """,
+    )
+
+
+def managers_of_regions(
+    managers: Sequence[str], regions_of: pl.DataFrame, regions: Sequence[str], chosen: Sequence[str] = ()
+) -> tuple[list[str], list[str]]:
+    """The manager filter once regions are chosen: (the managers it offers, in the order of managers; those of
+    chosen outside the regions).
+
+    It offers the managers of the regions (regions_of, from manager_regions) and keeps those already chosen
+    whatever their region, so that a choice never changes unasked (nor a shared link); every manager while no
+    region is chosen.
+    """
+    if not regions:
+        return list(managers), []
+    of_regions = set(regions_of.filter(pl.col("region").is_in(list(regions)))["manager_id"])
+    offered = [m for m in managers if m in of_regions or m in chosen]
+    return offered, [m for m in chosen if m not in of_regions]
 
 
 # What users enter in the app that figures read, and when each row last changed: a row added, removed or changed

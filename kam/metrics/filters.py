@@ -1,5 +1,7 @@
 """The dashboard's shared filters (bound to the URL by the sidebar widgets), the scope they make, and how a
-scope's filters read in a heading and in a download's file name."""
+scope's filters read in a heading and in a download's file name (in the run's language: a Chinese screen
+downloads 周报_2026-11-16_2026-11-22_区域-华东.html where an English one downloads
+weekly-brief_2026-11-16_2026-11-22_region-华东.html)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from kam.config import Settings, settings
-from kam.i18n import N_, _
+from kam.i18n import FILE_NAME, N_, NP_, _, pgettext
 from kam.metrics.periods import period_bounds
 from kam.metrics.scope import Scope
 
@@ -58,6 +60,15 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
 _NAMED_IN_FILE = 3
 _VALUE_IN_FILE = 30
 _LABELS = {"region": N_("Region"), "manager": N_("Manager"), "tier": N_("Tier")}
+# How each filter, and a manager's own accounts, read in a file name (the context is FILE_NAME, written out for
+# the catalogs).
+_IN_FILE_NAMES = {
+    "region": NP_("file name", "region"),
+    "manager": NP_("file name", "manager"),
+    "tier": NP_("file name", "tier"),
+}
+_OWN_ACCOUNTS = NP_("file name", "own-accounts")
+_CHOSEN = NP_("file name", "{count}-chosen")
 
 
 @dataclass(frozen=True)
@@ -82,14 +93,17 @@ class ScopeDescription:
             parts.append(_("all regions/managers/tiers"))
         return " · ".join(parts)
 
-    def file_name(self, name: str, extension: str) -> str:
-        """E.g. 'visits-overdue_2026-11-16_2026-11-22_region-华东_tier-A.csv': safe on every file system."""
-        parts = [name, f"{self.start:%Y-%m-%d}", f"{self.end:%Y-%m-%d}"]
+    def file_name(self, name: str, extension: str, detail: str = "") -> str:
+        """E.g. 'overdue-accounts_2026-11-16_2026-11-22_region-华东_tier-A.csv' ('逾期未拜访客户_2026-11-16_2026-11-22_
+        区域-华东_等级-A.csv' in Chinese), name marked with NF_ and said in the run's language: safe on every file
+        system. detail: what follows the name, as it is (an account's id)."""
+        parts = [file_stem(name, detail), f"{self.start:%Y-%m-%d}", f"{self.end:%Y-%m-%d}"]
         for kind, values in self.chosen:
-            shown = "+".join(map(_file_safe, values)) if len(values) <= _NAMED_IN_FILE else f"{len(values)}-chosen"
-            parts.append(f"{kind}-{shown}")
+            count = len(values)
+            shown = "+".join(map(_file_safe, values)) if count <= _NAMED_IN_FILE else _(_CHOSEN).format(count=count)
+            parts.append(f"{_(_IN_FILE_NAMES[kind])}-{shown}")
         if self.own_accounts_only:
-            parts.append("own-accounts")
+            parts.append(_(_OWN_ACCOUNTS))
         return _NOT_IN_FILE_NAMES.sub("-", "_".join(parts)) + f".{extension}"
 
 
@@ -101,6 +115,17 @@ def describe(scope: Scope) -> ScopeDescription:
         if values
     )
     return ScopeDescription(scope.start, scope.period_end, chosen, scope.allowed_accounts is not None)
+
+
+def file_stem(name: str, detail: str = "") -> str:
+    """A download's name (marked with NF_) in the run's language, detail after it: 'visit-list-K1', '拜访记录-K1'."""
+    stem = pgettext(FILE_NAME, name)
+    return _NOT_IN_FILE_NAMES.sub("-", f"{stem}-{_file_safe(detail)}" if detail else stem)
+
+
+def plain_file_name(name: str, extension: str, detail: str = "") -> str:
+    """The file name of a download the filters do not touch: 'load-history.csv', '导入历史.csv'."""
+    return f"{file_stem(name, detail)}.{extension}"
 
 
 def _file_safe(value: str) -> str:

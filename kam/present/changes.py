@@ -16,7 +16,7 @@ import polars as pl
 
 from kam.i18n import N_, _
 from kam.present import columns
-from kam.present.formatting import MISSING, number
+from kam.present.formatting import MISSING, money, number
 
 ARROW = " → "
 # Fields of the audited records whose header in the registry means something else (a plan action's due day is
@@ -152,6 +152,8 @@ RECORD_CODES: dict[str, dict[str, dict[str, str]]] = {
 }
 # Fields that are numbers but not amounts: read without grouping (年度：2026, not 2,026).
 UNGROUPED = frozenset({"year", "quarter", "weekday", "hour", "load_id", "event_id"})
+# Fields that are amounts of money: read as the pages show them (¥1,200,000).
+MONEY = frozenset({"revenue_goal", "revenue_target"})
 
 # Who changed a record and when, and its version: the event's own user and time say them.
 BOOKKEEPING = frozenset({"created_by", "created_at", "updated_by", "updated_at", "entered_by", "entered_at", "version"})
@@ -169,8 +171,8 @@ def field_name(field: str, action: str | None = None) -> str:
 
 def value_text(field: str, value: Any, action: str | None = None, names: Mapping[str, str] | None = None) -> str:
     """One field's value as text: a code by its label (the record's own codes first: `action`, the event's), a
-    flag Yes / No, an amount with grouping, a year, quarter or id without, an account's id with its name where
-    `names` has it, text as it is."""
+    flag Yes / No, money as money, another amount with grouping, a year, quarter or id without, an account's id
+    with its name where `names` has it, text as it is."""
     if value is None:
         return MISSING
     if field == "account_id" and names and (name := names.get(str(value))):
@@ -178,6 +180,8 @@ def value_text(field: str, value: Any, action: str | None = None, names: Mapping
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, int | float):
+        if field in MONEY:
+            return money(value)
         if field in UNGROUPED or field.endswith("_id"):
             return str(int(value)) if float(value).is_integer() else str(value)
         return number(value, 0 if float(value).is_integer() else 2)

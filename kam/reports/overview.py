@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
-from kam.i18n import N_
+from kam.i18n import N_, NF_
 from kam.metrics import attention, relations, revenue
 from kam.metrics.periods import period_bounds
 from kam.metrics.scope import Scope
@@ -31,14 +31,18 @@ class Section(NamedTuple):
 
 
 SECTIONS = [
-    Section(N_("A-accounts overdue for a visit"), attention.overdue_key_accounts, "overdue-a-accounts"),
-    Section(N_("Complaints past SLA, still open"), attention.open_breaches, "open-breaches"),
-    Section(N_("Satisfaction drops"), attention.satisfaction_drops, "satisfaction-drops"),
-    Section(N_("Managers behind pace"), attention.managers_behind_pace, "managers-behind-pace"),
-    Section(N_("Accounts fallen into at-risk"), attention.fell_into_at_risk, "fell-into-at-risk"),
-    Section(N_("Accounts over their credit limit"), attention.over_credit_limit, "over-credit-limit"),
-    Section(N_("Overdue plan actions"), attention.overdue_plan_actions, "overdue-plan-actions", columns.PLAN_ACTIONS),
-    Section(N_("A-accounts without executive ties"), attention.key_accounts_without_executive_ties, "executive-ties"),
+    Section(N_("A-accounts overdue for a visit"), attention.overdue_key_accounts, NF_("overdue-a-accounts")),
+    Section(N_("Complaints past SLA, still open"), attention.open_breaches, NF_("open-breaches")),
+    Section(N_("Satisfaction drops"), attention.satisfaction_drops, NF_("satisfaction-drops")),
+    Section(N_("Managers behind pace"), attention.managers_behind_pace, NF_("managers-behind-pace")),
+    Section(N_("Accounts fallen into at-risk"), attention.fell_into_at_risk, NF_("fell-into-at-risk")),
+    Section(N_("Accounts over their credit limit"), attention.over_credit_limit, NF_("over-credit-limit")),
+    Section(
+        N_("Overdue plan actions"), attention.overdue_plan_actions, NF_("overdue-plan-actions"), columns.PLAN_ACTIONS
+    ),
+    Section(
+        N_("A-accounts without executive ties"), attention.key_accounts_without_executive_ties, NF_("executive-ties")
+    ),
 ]
 
 

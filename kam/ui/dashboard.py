@@ -401,6 +401,8 @@ def prefetch(*calls: tuple[Callable[..., Any], Scope, dict[str, Any]]) -> None:
 class FilterOptions:
     regions: list[str]
     managers: pl.DataFrame
+    # Each manager's regions (kam.metrics.catalog.manager_regions): the manager filter follows the regions chosen.
+    manager_regions: pl.DataFrame
     # The date the loaded exports run to: the default as-of date.
     data_date: date | None
 
@@ -408,7 +410,7 @@ class FilterOptions:
 @st.cache_data(show_spinner=False, max_entries=20)
 def _filter_options(version: tuple) -> FilterOptions:
     con = connection()
-    return FilterOptions(catalog.regions(con), catalog.managers(con), db.data_date(con))
+    return FilterOptions(catalog.regions(con), catalog.managers(con), catalog.manager_regions(con), db.data_date(con))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

@@ -16,7 +16,7 @@ import streamlit as st
 
 from kam import i18n
 from kam.i18n import N_, _
-from kam.metrics.filters import describe
+from kam.metrics.filters import describe, plain_file_name
 from kam.present import columns
 from kam.present.columns import Column, Kind, Override
 from kam.present.downloads import table_csv
@@ -130,22 +130,33 @@ def download(
     overrides: Mapping[str, Override] | None = None,
     *,
     by_filters: bool = True,
+    detail: str = "",
 ) -> None:
     """A CSV download with the headers and values a spreadsheet reads (kam.present.columns.for_csv), whose
     file name says the period and the sidebar's filters that made the table.
 
-    by_filters=False for tables the filters do not touch (the admin's): the file is `name.csv`.
+    name: the file's English name, marked with NF_ (the file is named in the run's language); detail: what
+    follows it, as it is (an account's id, a year).
+    by_filters=False for tables the filters do not touch (the admin's): the file is `name.csv` (`导入记录.csv`).
     label: the button's text, already in the run's language (default: Download CSV).
     """
-    file_name = describe(dashboard.scope()).file_name(name, "csv") if by_filters else f"{name}.csv"
+    if by_filters:
+        file_name = describe(dashboard.scope()).file_name(name, "csv", detail)
+    else:
+        file_name = plain_file_name(name, "csv", detail)
     st.download_button(
         label or _("Download CSV"),
         csv_on_click(frame, overrides),
         file_name=file_name,
         mime="text/csv",
-        key=f"download-{name}",
+        key=f"download-{keyed(name, detail)}",
         icon=":material/download:",
     )
+
+
+def keyed(name: str, detail: str = "") -> str:
+    """The English name and detail of a table's file, as its widgets' keys take them: the same in every language."""
+    return f"{name}-{detail}" if detail else name
 
 
 def csv_on_click(frame: pl.DataFrame, overrides: Mapping[str, Override] | None) -> Callable[[], bytes]:
@@ -209,10 +220,11 @@ def table(
     height: int | str | None = None,
     by_filters: bool = True,
     in_download_only: tuple[str, ...] = (),
+    detail: str = "",
     **overrides: Override,
 ) -> None:
-    """A table with a CSV download under it (named as `download` says); names beside ids, each column as its
-    kind reads.
+    """A table with a CSV download under it (named as `download` says, name and detail); names beside ids, each
+    column as its kind reads.
 
     overrides: a column's header, a columns.Column, or None to leave it out.
     in_download_only: columns kept off the screen, where the table would not fit, but kept in the download.
@@ -220,7 +232,7 @@ def table(
     frame = named(frame)
     on_screen = dict(overrides) | dict.fromkeys(in_download_only)
     units = columns.duration_units(frame, columns.plan(frame, on_screen))
-    shown = one_page(frame, name) if units or frame.height > PAGED_ROWS else frame
+    shown = one_page(frame, keyed(name, detail)) if units or frame.height > PAGED_ROWS else frame
     shared = dashboard.token(shown)
     if shared is not None:
         _show_shared(shared, on_screen, height, units, shown)
@@ -228,7 +240,7 @@ def table(
         _show_made(shown, on_screen, height, i18n.language(), units)
     else:
         _show(shown, on_screen, height)
-    download(frame, name, overrides=overrides, by_filters=by_filters)
+    download(frame, name, overrides=overrides, by_filters=by_filters, detail=detail)
 
 
 def one_page(frame: pl.DataFrame, name: str) -> pl.DataFrame:
@@ -303,10 +315,11 @@ def chart_with_table(
     /,
     select: bool = False,
     in_download_only: tuple[str, ...] = (),
+    detail: str = "",
     **overrides: Override,
 ) -> list | None:
-    """The chart, and beside it the numbers behind it with a download (about 350 px at 1366: in_download_only as
-    table's).
+    """The chart, and beside it the numbers behind it with a download (about 350 px at 1366: in_download_only,
+    name and detail as table's).
 
     select: the chart's bars or markers can be clicked; returns the clicked point's customdata.
     """
@@ -314,9 +327,10 @@ def chart_with_table(
         st.info(_(NO_DATA))
         return None
     left, right = st.columns([3, 2], vertical_alignment="center")
-    point = clickable(figure, f"chart-{name}", left) if select else left.plotly_chart(figure, key=f"chart-{name}")
+    key = f"chart-{keyed(name, detail)}"
+    point = clickable(figure, key, left) if select else left.plotly_chart(figure, key=key)
     with right:
-        table(frame, name, in_download_only=in_download_only, **overrides)
+        table(frame, name, in_download_only=in_download_only, detail=detail, **overrides)
     return point if select else None
 
 
@@ -342,13 +356,13 @@ def follow_click(key: str, value: Any) -> None:
     st.session_state[seen] = value
 
 
-def drill(title: str, frame: pl.DataFrame, name: str, /, **overrides: Override) -> None:
-    """The records behind a clicked bar or point, under the chart."""
+def drill(title: str, frame: pl.DataFrame, name: str, /, detail: str = "", **overrides: Override) -> None:
+    """The records behind a clicked bar or point, under the chart (name and detail as table's)."""
     st.subheader(markdown_text(_("{title} ({count})").format(title=title, count=number(frame.height))), anchor=False)
     if frame.is_empty():
         st.info(_("Nothing behind this point for these filters."))
     else:
-        table(frame, name, **overrides)
+        table(frame, name, detail=detail, **overrides)
 
 
 def chart(figure: go.Figure, frame: pl.DataFrame, name: str) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from streamlit.testing.v1 import AppTest
+
 from kam.metrics.scope import Scope
 from kam.present.formatting import money, percent
 from kam.reports.snapshot import kpi_snapshot
@@ -70,3 +72,41 @@ def test_a_crafted_url_value_is_ignored(portfolio: Path):
     assert at.sidebar.multiselect(key="manager").value == []
     # Unfiltered: all five accounts active on 2026-08-01, not those of an unknown M9 (none).
     assert cards(at)["Active accounts"] == "5"
+
+
+# The demo's managers by region (data/demo/managers.csv; each manages accounts of their own region only).
+SOUTH = ["张浩然 (M02)", "魏秀英 (M06)", "余佳怡 (M10)"]
+
+
+def said_outside(at: AppTest) -> list[str]:
+    """The sidebar's note on chosen managers outside the chosen regions, as it reads (Markdown escapes dropped)."""
+    return [c.value.replace("\\", "") for c in at.sidebar.caption if c.value.startswith("No accounts")]
+
+
+def test_the_manager_filter_offers_the_managers_of_the_chosen_regions(on_demo: Path):
+    at = start("plans")
+    managers = at.sidebar.multiselect(key="manager")
+    assert len(managers.options) == 12
+    at.sidebar.multiselect(key="region").set_value(["华南"]).run()
+    assert at.sidebar.multiselect(key="manager").options == SOUTH
+    at.sidebar.multiselect(key="region").set_value(["华南", "西南"]).run()
+    assert at.sidebar.multiselect(key="manager").options == [
+        "张浩然 (M02)",
+        "曹海峰 (M04)",
+        "魏秀英 (M06)",
+        "曾文博 (M09)",
+        "余佳怡 (M10)",
+    ]
+    assert not said_outside(at)
+    # 徐军 (M01) of 华东 chosen first stays chosen when 华南 is chosen after, and the sidebar says why nothing shows.
+    at = start("plans")
+    at.sidebar.multiselect(key="manager").set_value(["M01"]).run()
+    at.sidebar.multiselect(key="region").set_value(["华南"]).run()
+    assert not at.exception
+    managers = at.sidebar.multiselect(key="manager")
+    assert (managers.options, managers.value) == (["徐军 (M01)", *SOUTH], ["M01"])
+    assert said_outside(at) == ["No accounts in the chosen regions: 徐军 (M01)"]
+    # A link with both opens as it was shared.
+    linked = start("plans", region="华南", manager="徐军 (M01)")
+    managers = linked.sidebar.multiselect(key="manager")
+    assert (managers.options, managers.value) == (["徐军 (M01)", *SOUTH], ["M01"])

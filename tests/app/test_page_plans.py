@@ -308,3 +308,17 @@ def test_every_status_on_a_chinese_plan_page_reads_in_chinese(portfolio):
     assert list(history.value["status"]) == ["草稿", "征求意见"]
     [progress] = [t for t in vp.dataframe if "actions_done" in t.value.columns]
     assert list(progress.value["status"]) == ["征求意见"]
+
+
+def test_a_revenue_goal_in_the_millions_reads_as_money_under_its_field(portfolio):
+    at = write_plan()
+    at.number_input(key="plan_revenue_goal").set_value(1200000.0)
+    at = button(at, "Save the plan").click().run()
+    assert messages(at)["success"] == ["Plan saved (version 2)."]
+    goal = at.number_input(key="plan_revenue_goal")
+    # Whole yuan in the field (1200000, not 1200000.00); grouped, as money reads everywhere, under it.
+    assert (goal.value, goal.proto.format) == (1200000.0, "%.0f")
+    assert "Goal entered: ¥1,200,000" in [c.value for c in at.caption]
+    chinese = plans_in_chinese()
+    assert chinese.number_input(key="plan_revenue_goal").proto.format == "%.0f"
+    assert "已填目标：¥1,200,000" in [c.value for c in chinese.caption]

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest import cards, start
+from kam.ui.language import CHOSEN
+from tests.apptest import app, cards, start
 
 PAGES = ["overview", "tiers", "visits"]
 
@@ -135,6 +136,15 @@ def test_downloads_and_the_brief_are_named_by_the_period_and_the_filters(portfol
     assert not at.exception
     assert offered_files["Download the weekly brief (HTML)"] == "weekly-brief_2026-04-01_2026-06-30_manager-M1.html"
     assert offered_files["download-revenue-by-month"] == "revenue-by-month_2026-04-01_2026-06-30_manager-M1.csv"
+
+
+def test_a_chinese_screen_names_its_downloads_in_chinese(portfolio: Path, offered_files):
+    at = app("visits", as_of="2026-06-30", region="华南", tier=["B"])
+    at.session_state[CHOSEN] = "zh-CN"
+    at.run()
+    assert not at.exception
+    # The same button (its key in English) as on an English screen, its file named in Chinese.
+    assert offered_files["download-overdue-accounts"] == "逾期未拜访客户_2026-01-01_2026-06-30_区域-华南_客户等级-B.csv"
 
 
 def test_visits_page_follows_the_manager_filter(portfolio: Path):

@@ -78,6 +78,16 @@ def test_a_change_lists_only_the_fields_that_differ_and_reads_any_other_value_as
 
 
 @pytest.mark.parametrize(
+    ("language", "goal"),
+    [(ZH, "销售额目标：¥1,000,000 → ¥1,200,000"), (EN, "Revenue goal: ¥1,000,000 → ¥1,200,000")],
+)
+def test_a_plans_revenue_goal_reads_as_money(language, goal):
+    before, after = json.dumps({"revenue_goal": 1000000.0}), json.dumps({"revenue_goal": 1200000.0})
+    with i18n.speaking(language):
+        assert changes.change(before, after, "plan.save") == goal
+
+
+@pytest.mark.parametrize(
     ("language", "headers"), [(ZH, ["变更", "修改前", "修改后"]), (EN, ["Change", "Before", "After"])]
 )
 def test_the_audit_logs_csv_keeps_the_stored_records_beside_what_changed(con, language, headers):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from kam.metrics.filters import describe
+from kam import i18n
+from kam.metrics.filters import describe, plain_file_name
 from kam.metrics.scope import Scope
 
 WEEK = Scope(as_of=date(2026, 11, 22), start=date(2026, 11, 16), end=date(2026, 11, 22))
@@ -58,3 +59,35 @@ def test_file_names_hold_no_path_separator_or_control_character():
     assert described.heading() == '2026-11-16 – 2026-11-22 · Region ../华东/x · Manager M1, a\\b:c*"d|e<f>, '
     long = describe(scope(regions=("华" * 40,))).file_name("t", "csv")
     assert long == f"t_2026-11-16_2026-11-22_region-{'华' * 30}.csv"
+
+
+def test_a_file_is_named_in_the_run_s_language_its_values_as_they_are():
+    # 华东 and tier A, an account's id after the name; four managers counted.
+    described = describe(scope(regions=("华东",), tiers=("A",)))
+    counted = describe(scope(managers=("M1", "M2", "M3", "M4"), allowed_accounts=frozenset({"K1"})))
+    with i18n.speaking("en"):
+        assert (
+            described.file_name("weekly-brief", "html") == "weekly-brief_2026-11-16_2026-11-22_region-华东_tier-A.html"
+        )
+        assert (
+            described.file_name("visit-list", "csv", "K1")
+            == "visit-list-K1_2026-11-16_2026-11-22_region-华东_tier-A.csv"
+        )
+        assert (
+            counted.file_name("my-worklist", "csv")
+            == "my-worklist_2026-11-16_2026-11-22_manager-4-chosen_own-accounts.csv"
+        )
+        assert plain_file_name("load-history", "csv") == "load-history.csv"
+    with i18n.speaking("zh-CN"):
+        assert described.file_name("weekly-brief", "html") == "周报_2026-11-16_2026-11-22_区域-华东_客户等级-A.html"
+        assert (
+            described.file_name("visit-list", "csv", "K1")
+            == "拜访记录-K1_2026-11-16_2026-11-22_区域-华东_客户等级-A.csv"
+        )
+        assert (
+            counted.file_name("my-worklist", "csv")
+            == "我的待办清单_2026-11-16_2026-11-22_客户经理-已选4个_本人客户.csv"
+        )
+        assert plain_file_name("load-history", "csv") == "导入记录.csv"
+        # A detail from the data is made as safe as a filter's value.
+        assert plain_file_name("rejects", "csv", "../7") == "导入被拒行-7.csv"
