@@ -37,7 +37,7 @@ else:
         st.switch_page(dashboard.page_file("log_visit"), query_params={"account": chosen})
     # The account (its name and id in one column) and how late or how soon in words first, narrow enough for a
     # phone's width; the days overdue as a number in the download. A tap on a row opens that account's view.
-    st.caption(_("Tap a row to open the account."))
+    st.caption(_("Click a row to open the account."))
     account_table(
         worklist.listed(due),
         NF_("my-worklist"),

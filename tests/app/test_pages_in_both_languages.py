@@ -131,7 +131,7 @@ def test_the_worklist_shows_the_account_and_how_late_first_within_a_phones_width
 
 @pytest.mark.parametrize(
     ("language", "tap", "title"),
-    [(ZH, "点按一行打开该客户。", "客户视图"), (EN, "Tap a row to open the account.", "Account view")],
+    [(ZH, "点击一行打开该客户。", "客户视图"), (EN, "Click a row to open the account.", "Account view")],
 )
 def test_a_tap_on_a_row_of_the_worklist_opens_its_account(portfolio, language, tap, title):
     at = run("worklist", WANG, language)
