@@ -9,9 +9,9 @@ from kam.present.formatting import number
 from kam.ui import dashboard
 from kam.ui.widgets import account_table, only, table
 
-# Pixels of the account's column: with the tick boxes' column before it (32) and the visit status beside it (125),
-# narrower than a phone's table (356 px inside its border at 390 px wide).
-ACCOUNT_WIDTH = 195
+# Pixels of the account's column: with the visit status beside it (125), narrower than a phone's table (356 px
+# inside its border at 390 px wide).
+ACCOUNT_WIDTH = 225
 
 dashboard.require_role("manager")
 scope = dashboard.today_scope()
@@ -42,6 +42,7 @@ else:
         worklist.listed(due),
         NF_("my-worklist"),
         in_download_only=("days_overdue",),
+        ticks=False,
         account_id=st.column_config.TextColumn(_("Account"), width=ACCOUNT_WIDTH),
         due_date=st.column_config.DateColumn(_("Due")),
         tier=_("Tier"),

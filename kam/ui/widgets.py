@@ -174,6 +174,10 @@ def csv_on_click(frame: pl.DataFrame, overrides: Mapping[str, Override] | None) 
     return made
 
 
+# How a row of a selectable table is picked: a click on a cell, and a tick box before the row where there is one.
+_SELECTED_BY = {True: ["single-row", "single-cell"], False: "single-cell"}
+
+
 def _show(
     frame: pl.DataFrame,
     overrides: Mapping[str, Override],
@@ -181,8 +185,10 @@ def _show(
     key: str | None = None,
     select: bool = False,
     units: Mapping[str, str] | None = None,
+    ticks: bool = True,
 ):
-    """units: the unit of each duration column, chosen for the whole table of which frame is a page."""
+    """units: the unit of each duration column, chosen for the whole table of which frame is a page; ticks: a
+    selectable table has a tick box before each row."""
     frame, shown = columns.in_units(frame, columns.plan(frame, overrides), units)
     config = {
         name: overrides[name] if isinstance(overrides.get(name), Mapping) else column_config(spec)
@@ -197,7 +203,7 @@ def _show(
         placeholder=MISSING,
         key=key,
         # A click on any cell selects it, as the tick box at the row's left selects the row: either opens the row.
-        **({"on_select": "rerun", "selection_mode": ["single-row", "single-cell"]} if select else {}),
+        **({"on_select": "rerun", "selection_mode": _SELECTED_BY[ticks]} if select else {}),
     )
 
 
@@ -296,12 +302,14 @@ def account_table(
     /,
     height: int | str | None = None,
     in_download_only: tuple[str, ...] = (),
+    ticks: bool = True,
     **overrides: Override,
 ) -> None:
     """A table of accounts with a CSV download under it; a click on a row (any of its cells, or its tick box)
-    opens that account's view. in_download_only: as table's."""
+    opens that account's view. in_download_only: as table's; ticks: False for no tick boxes (a to-do list, where a
+    tick would read as done)."""
     on_screen = dict(overrides) | dict.fromkeys(in_download_only)
-    event = _show(named(frame), on_screen, height, key=f"table-{name}", select=True)
+    event = _show(named(frame), on_screen, height, key=f"table-{name}", select=True, ticks=ticks)
     download(named(frame), name, overrides=overrides)
     rows = (event.selection.rows or [row for row, _column in event.selection.cells]) if event is not None else []
     if rows:

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from streamlit.proto.Dataframe_pb2 import Dataframe
 from streamlit.testing.v1 import AppTest
 
 from kam import config, i18n
@@ -125,8 +126,10 @@ def test_the_worklist_shows_the_account_and_how_late_first_within_a_phones_width
     assert len(headers(at)) == 6
     config_ = json.loads(at.dataframe[0].proto.columns)
     order = list(at.dataframe[0].proto.column_order)
-    # A phone 390 px wide has 356 px inside the table's border, 32 of them for the tick boxes of its rows.
-    assert sum(config_[column]["width"] for column in order[:2]) <= 356 - 32
+    # A phone 390 px wide has 356 px inside the table's border; no tick boxes before the rows (a to-do list's tick
+    # would read as done).
+    assert sum(config_[column]["width"] for column in order[:2]) <= 356
+    assert list(at.dataframe[0].proto.selection_mode) == [Dataframe.SelectionMode.SINGLE_CELL]
 
 
 @pytest.mark.parametrize(
