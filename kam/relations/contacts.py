@@ -55,7 +55,7 @@ def validate(draft: ContactDraft) -> dict[str, str]:
     if text(draft.email) and not _EMAIL.match(draft.email.strip()) and "email" not in errors:
         errors["email"] = _("This is not an e-mail address.")
     if text(draft.phone) and not _PHONE.match(draft.phone.strip()) and "phone" not in errors:
-        errors["phone"] = _("A phone number holds digits, spaces, +, - and brackets only.")
+        errors["phone"] = _("A phone number has 5 to 40 characters: digits, spaces, +, - and brackets.")
     return errors
 
 
@@ -119,7 +119,7 @@ def save_contact(
         named_anew = before is None or not before["active"] or name_key(before["name"]) != name_key(draft.name)
         checked = "name" not in errors and draft.active and named_anew
         if checked and (namesake := _namesake(cur, draft.account_id, draft.name, contact_id)):
-            errors["name"] = _("This account already has a contact named {name}.").format(name=namesake)
+            errors["name"] = _("This account already has another current contact named {name}.").format(name=namesake)
         if errors:
             raise Invalid(errors)
         record = _record(draft)

@@ -207,10 +207,9 @@ def contact_choices(listed: pl.DataFrame) -> dict[str, str]:
     CRM export are changed in the CRM)."""
     choices = {NEW_CONTACT: _("A new contact")}
     for row in listed.filter(source="app").iter_rows(named=True):
-        label = " · ".join(part for part in (row["name"], row["title"]) if part)
-        choices[row["contact_id"]] = (
-            label if row["active"] else _("{contact} (left the customer)").format(contact=label)
-        )
+        # The mark of one who left follows the name, ahead of a title that a phone's picker may cut.
+        name = row["name"] if row["active"] else _("{name} (left the customer)").format(name=row["name"])
+        choices[row["contact_id"]] = " · ".join(part for part in (name, row["title"]) if part)
     return choices
 
 

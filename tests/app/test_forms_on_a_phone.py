@@ -80,7 +80,7 @@ def test_a_refused_contact_keeps_its_form_open_with_the_message_at_the_field_and
     form = contact_form(at, language)
     assert form.proto.expanded is True
     assert [e.value for e in form.error] == [
-        md(said(language, "A phone number holds digits, spaces, +, - and brackets only."))
+        md(said(language, "A phone number has 5 to 40 characters: digits, spaces, +, - and brackets."))
     ]
     assert [t.value for t in at.toast] == [not_saved]
     assert at.text_input(key="contact_name").value == "张伟"
@@ -138,7 +138,7 @@ def test_a_contact_is_changed_in_the_same_form_a_namesake_refused_and_one_who_le
         assert at.text_input(key="contact_name").value == ""
 
         at = add_contact(at, "zh-CN", name="陈 总", title="董事长")
-        assert [e.value for e in contact_form(at, "zh-CN").error] == ["该客户已有名为 陈总 的联系人。"]
+        assert [e.value for e in contact_form(at, "zh-CN").error] == ["该客户已有另一位名为 陈总 的在职联系人。"]
         assert [at.text_input(key=f"contact_{key}").value for key in ("name", "title")] == ["陈 总", "董事长"]
         assert [t.value for t in at.toast] == ["未保存：请查看红色提示。"]
 
@@ -149,7 +149,7 @@ def test_a_contact_is_changed_in_the_same_form_a_namesake_refused_and_one_who_le
         assert contacts_shown(at) == [[("陈总", "总经理"), ("刘工", "采购工程师")], [("吴总", "总裁")]]
         assert "联系人（2）" in [h.value for h in at.subheader]
         assert "已离职的联系人（1）" in [e.label for e in at.expander]
-        assert at.selectbox(key="contact_picked").options == ["新联系人", "吴总 · 总裁（已离职）"]
+        assert at.selectbox(key="contact_picked").options == ["新联系人", "吴总（已离职） · 总裁"]
 
 
 def test_a_plans_refusal_left_in_the_session_does_not_open_the_contact_form(portfolio):

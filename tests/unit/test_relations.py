@@ -261,10 +261,11 @@ def test_a_second_active_contact_of_the_same_name_is_refused_whatever_its_spaces
     ]:
         with pytest.raises(Invalid) as refused:
             contacts.save_contact(con, contacts.ContactDraft("K1", typed), M1)
-        assert refused.value.errors == {"name": f"This account already has a contact named {named}."}, typed
+        said = f"This account already has another current contact named {named}."
+        assert refused.value.errors == {"name": said}, typed
     with pytest.raises(Invalid) as refused:
         contacts.save_contact(con, replace(anna, name="刘工"), M1, contact_id=anna_id)  # renamed to P2's name
-    assert refused.value.errors == {"name": "This account already has a contact named 刘工."}
+    assert refused.value.errors == {"name": "This account already has another current contact named 刘工."}
     # Her own name kept (a new title), another account's namesake (P5 of K5): saved.
     contacts.save_contact(con, replace(anna, name="anna li", title="副总"), M1, contact_id=anna_id)
     contacts.save_contact(con, contacts.ContactDraft("K1", "周经理"), M1)
@@ -273,7 +274,7 @@ def test_a_second_active_contact_of_the_same_name_is_refused_whatever_its_spaces
     contacts.save_contact(con, contacts.ContactDraft("K1", "Anna Li", "采购经理"), M1)
     with pytest.raises(Invalid) as refused:
         contacts.save_contact(con, anna, M1, contact_id=anna_id)
-    assert refused.value.errors == {"name": "This account already has a contact named Anna Li."}
+    assert refused.value.errors == {"name": "This account already has another current contact named Anna Li."}
     stored = db.query(con, "SELECT name, title, active FROM contacts_app ORDER BY name, active")
     assert stored.rows() == [("Anna Li", "采购总监", False), ("Anna Li", "采购经理", True), ("周经理", None, True)]
 
