@@ -5,7 +5,7 @@ import streamlit as st
 from kam.i18n import NF_, _
 from kam.i18n.formats import DATE_FIELD
 from kam.present import columns
-from kam.present.formatting import MISSING, money
+from kam.present.formatting import MISSING, money, money_short
 from kam.present.text import markdown_text as md
 from kam.relations import plans
 from kam.relations.rules import ACTION_STATUS_LABELS, NotAllowed
@@ -85,13 +85,22 @@ with st.form("plan", enter_to_submit=False):
     field_error("objectives")
     # No min_value: the browser would refuse a negative goal with its own English tooltip and no save; the plan's
     # rules refuse it at the field, in the user's language, keeping what was typed. No decimals: a goal is in whole
-    # yuan, and the field can write no grouping; the amount as money reads, ¥1,200,000, is under it (a form sends
-    # its fields when saved: it follows each save).
-    goal = st.number_input(
-        _("Revenue goal (¥)"), step=10000.0, format="%.0f", key="plan_revenue_goal", disabled=not editable
+    # yuan, and the field can write no grouping (nor 万, which the browser drops): the saved plan's goal as money
+    # reads is under it (a form's field tells the page nothing until it is sent).
+    st.number_input(
+        _("Revenue goal (¥)"),
+        step=10000.0,
+        format="%.0f",
+        key="plan_revenue_goal",
+        disabled=not editable,
+        help=_("In whole yuan, digits only: 1200000 for ¥1.2M."),
     )
-    if goal is not None:
-        st.caption(_("Goal entered: {amount}").format(amount=money(goal)))
+    if plan and plan["revenue_goal"] is not None:
+        st.caption(
+            _("Goal in the saved plan: {amount} ({short})").format(
+                amount=money(plan["revenue_goal"]), short=money_short(plan["revenue_goal"])
+            )
+        )
     field_error("revenue_goal")
     st.text_area(_("Strategy"), key="plan_strategy", disabled=not editable)
     field_error("strategy")

@@ -316,9 +316,15 @@ def test_a_revenue_goal_in_the_millions_reads_as_money_under_its_field(portfolio
     at = button(at, "Save the plan").click().run()
     assert messages(at)["success"] == ["Plan saved (version 2)."]
     goal = at.number_input(key="plan_revenue_goal")
-    # Whole yuan in the field (1200000, not 1200000.00); grouped, as money reads everywhere, under it.
+    # Whole yuan in the field (1200000, not 1200000.00); the saved goal grouped, as money reads everywhere, under it.
     assert (goal.value, goal.proto.format) == (1200000.0, "%.0f")
-    assert "Goal entered: ¥1,200,000" in [c.value for c in at.caption]
+    assert goal.help == "In whole yuan, digits only: 1200000 for ¥1.2M."
+    assert "Goal in the saved plan: ¥1,200,000 (¥1.2M)" in [c.value for c in at.caption]
+    # A goal refused (kept in the field as typed) leaves the saved one under the field, said as saved.
+    at.number_input(key="plan_revenue_goal").set_value(-5.0)
+    at = button(at, "Save the plan").click().run()
+    assert at.number_input(key="plan_revenue_goal").value == -5.0
+    assert "Goal in the saved plan: ¥1,200,000 (¥1.2M)" in [c.value for c in at.caption]
     chinese = plans_in_chinese()
     assert chinese.number_input(key="plan_revenue_goal").proto.format == "%.0f"
-    assert "已填目标：¥1,200,000" in [c.value for c in chinese.caption]
+    assert "已保存计划中的目标：¥1,200,000（¥120万）" in [c.value for c in chinese.caption]
