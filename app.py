@@ -175,9 +175,10 @@ with st.sidebar:
         placeholder=_("All"),
     )
     if outside := [m for m in chosen_managers if m in outside]:
-        # Kept as chosen: the figures are of their accounts in the regions, none; this says why.
+        # Kept as chosen: the figures are of their accounts in the regions, none; this says why (and above the
+        # figures, below, where a phone's reader looks).
         st.caption(
-            _("No accounts in the chosen regions: {managers}").format(
+            _("{managers}: no accounts in the chosen regions.").format(
                 managers=markdown_text(", ".join(map(manager_label, outside)))
             )
         )
@@ -251,6 +252,14 @@ with errors.shown_as_message():
                 role=role_label(user.role),
             ),
             icon=":material/block:",
+        )
+    if outside and shows_figures:
+        st.warning(
+            _(
+                "{managers}: no accounts in the chosen regions, so the figures below count none of theirs. "
+                "Clear the region or the manager filter to see them."
+            ).format(managers=markdown_text(", ".join(map(manager_label, outside)))),
+            icon=":material/filter_alt_off:",
         )
     if options.data_date is not None and first > options.data_date and shows_figures:
         # Figures of a period the exports have not reached yet would all read 0.

@@ -80,7 +80,7 @@ SOUTH = ["张浩然 (M02)", "魏秀英 (M06)", "余佳怡 (M10)"]
 
 def said_outside(at: AppTest) -> list[str]:
     """The sidebar's note on chosen managers outside the chosen regions, as it reads (Markdown escapes dropped)."""
-    return [c.value.replace("\\", "") for c in at.sidebar.caption if c.value.startswith("No accounts")]
+    return [c.value.replace("\\", "") for c in at.sidebar.caption if "no accounts in the chosen regions" in c.value]
 
 
 def test_the_manager_filter_offers_the_managers_of_the_chosen_regions(on_demo: Path):
@@ -105,8 +105,16 @@ def test_the_manager_filter_offers_the_managers_of_the_chosen_regions(on_demo: P
     assert not at.exception
     managers = at.sidebar.multiselect(key="manager")
     assert (managers.options, managers.value) == (["徐军 (M01)", *SOUTH], ["M01"])
-    assert said_outside(at) == ["No accounts in the chosen regions: 徐军 (M01)"]
+    assert said_outside(at) == ["徐军 (M01): no accounts in the chosen regions."]
     # A link with both opens as it was shared.
     linked = start("plans", region="华南", manager="徐军 (M01)")
     managers = linked.sidebar.multiselect(key="manager")
     assert (managers.options, managers.value) == (["徐军 (M01)", *SOUTH], ["M01"])
+    # The plans page shows no filtered figures: no warning above it. The overview's figures are all of nobody's
+    # accounts: a warning above them says why and what to do.
+    assert not [w for w in linked.main.warning if "徐军" in w.value]
+    overview = start("overview", region="华南", manager="徐军 (M01)")
+    assert [w.value.replace("\\", "") for w in overview.main.warning if "徐军" in w.value] == [
+        "徐军 (M01): no accounts in the chosen regions, so the figures below count none of theirs. "
+        "Clear the region or the manager filter to see them."
+    ]
