@@ -189,6 +189,7 @@ else:
         ),
         NF_("account-plans"),
         by_filters=False,
+        detail=str(year),
         **columns.PLAN_PROGRESS,
     )
     st.caption(_("Revenue so far: orders of {year} up to {day}.").format(year=year, day=scope.as_of.isoformat()))

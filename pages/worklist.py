@@ -15,6 +15,8 @@ ACCOUNT_WIDTH = 225
 
 dashboard.require_role("manager")
 scope = dashboard.today_scope()
+# The lists are of today, not of the sidebar's period: their files are named by the day.
+today = f"{scope.as_of:%Y-%m-%d}"
 due = dashboard.cached(worklist.worklist, scope)
 followups = dashboard.cached(visits.followups_due, scope)
 
@@ -41,6 +43,8 @@ else:
     account_table(
         worklist.listed(due),
         NF_("my-worklist"),
+        by_filters=False,
+        detail=today,
         in_download_only=("days_overdue",),
         ticks=False,
         account_id=st.column_config.TextColumn(_("Account"), width=ACCOUNT_WIDTH),
@@ -70,6 +74,8 @@ else:
             "manager_id",
         ),
         NF_("my-followups"),
+        by_filters=False,
+        detail=today,
         in_download_only=("manager_id",),
         account_id=_("Account"),
         manager_id=_("Manager"),
@@ -87,6 +93,8 @@ else:
     table(
         actions,
         NF_("my-overdue-plan-actions"),
+        by_filters=False,
+        detail=today,
         account_id=_("Account"),
         name=_("Name"),
         manager_id=_("Manager"),

@@ -303,14 +303,16 @@ def account_table(
     height: int | str | None = None,
     in_download_only: tuple[str, ...] = (),
     ticks: bool = True,
+    by_filters: bool = True,
+    detail: str = "",
     **overrides: Override,
 ) -> None:
     """A table of accounts with a CSV download under it; a click on a row (any of its cells, or its tick box)
-    opens that account's view. in_download_only: as table's; ticks: False for no tick boxes (a to-do list, where a
-    tick would read as done)."""
+    opens that account's view. in_download_only, by_filters and detail: as table's; ticks: False for no tick
+    boxes (a to-do list, where a tick would read as done)."""
     on_screen = dict(overrides) | dict.fromkeys(in_download_only)
     event = _show(named(frame), on_screen, height, key=f"table-{name}", select=True, ticks=ticks)
-    download(named(frame), name, overrides=overrides)
+    download(named(frame), name, overrides=overrides, by_filters=by_filters, detail=detail)
     rows = (event.selection.rows or [row for row, _column in event.selection.cells]) if event is not None else []
     if rows:
         st.switch_page(dashboard.page_file("account"), query_params={"account": frame["account_id"][rows[0]]})

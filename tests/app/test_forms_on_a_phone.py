@@ -257,7 +257,20 @@ def test_a_managers_follow_ups_start_with_the_account_and_its_next_step(portfoli
     assert table.value[["account_id", "next_step"]].values.tolist() == [["乙公司 (K2)", "send quote"]]
     assert table.value["days_late"].tolist() == [(date.today() - date(2026, 2, 15)).days]
     # The manager, 王伟 on every row, stays in the download.
-    assert said(language, "Manager") in csv_headers(offered_data, "download-my-followups")
+    assert said(language, "Manager") in csv_headers(offered_data, f"download-my-followups-{date.today():%Y-%m-%d}")
+
+
+@pytest.mark.parametrize(
+    ("language", "names"),
+    [("zh-CN", ["我的到期跟进", "我的待办清单"]), ("en", ["my-followups", "my-worklist"])],
+)
+def test_the_worklists_downloads_are_named_by_the_day_they_are_of(portfolio, offered_files, language, names):
+    # Lists of today, not of the sidebar's period: 'my-worklist-2026-11-27.csv', no period, no filters.
+    opened("worklist", language)
+    today = f"{date.today():%Y-%m-%d}"
+    assert sorted(offered_files[f"download-my-{k}-{today}"] for k in ("worklist", "followups")) == [
+        f"{name}-{today}.csv" for name in names
+    ]
 
 
 def test_every_date_field_writes_its_date_as_the_tables_do(portfolio):

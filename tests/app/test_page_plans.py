@@ -328,3 +328,9 @@ def test_a_revenue_goal_in_the_millions_reads_as_money_under_its_field(portfolio
     chinese = plans_in_chinese()
     assert chinese.number_input(key="plan_revenue_goal").proto.format == "%.0f"
     assert "已保存计划中的目标：¥1,200,000（¥120万）" in [c.value for c in chinese.caption]
+
+
+def test_the_years_plans_download_is_named_with_its_year(portfolio, offered_files):
+    write_plan()
+    year = plans_in_chinese().selectbox(key="plan_year").value
+    assert offered_files[f"download-account-plans-{year}"] == f"客户计划-{year}.csv"
