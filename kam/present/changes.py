@@ -75,6 +75,8 @@ RECORD_FIELDS = {
     "brief": {"active": N_("Send")},
     # A sign-in's source is where it came from (not a row's 录入来源), its name the digest of the name typed.
     "sign_in": {"source": N_("Signed in from"), "name": N_("Name typed (digest)")},
+    # A contact's fields as its form says them: a person's full name, still at the customer (not 在册).
+    "contact": {"name": N_("Full name"), "active": N_("Still at the customer")},
 }
 
 # A field whose codes are labelled under another column's name (a visit's warning signs are the table's signs).

@@ -119,3 +119,12 @@ def test_every_field_of_an_audited_record_has_a_chinese_name(con):
             if field not in changes.BOOKKEEPING and not CHINESE.search(name := changes.field_name(field, action))
         )
     assert unnamed == []
+
+
+def test_a_contacts_fields_read_in_the_log_as_its_form_says_them():
+    with i18n.speaking("zh-CN"):
+        said = [changes.field_name(field, "contact.edit") for field in ("name", "active", "title")]
+        # An account's 'active' is 在册 and an account's name 名称; a contact's are the form's words.
+        assert said[:2] == ["姓名", "仍在客户处任职"]
+        assert said[:2] != [changes.field_name(field, "account.edit") for field in ("name", "active")]
+        assert said[2] == changes.field_name("title")
