@@ -55,7 +55,7 @@ def validate(draft: ContactDraft) -> dict[str, str]:
     if text(draft.email) and not _EMAIL.match(draft.email.strip()) and "email" not in errors:
         errors["email"] = _("This is not an e-mail address.")
     if text(draft.phone) and not _PHONE.match(draft.phone.strip()) and "phone" not in errors:
-        errors["phone"] = _("A phone number has 5 to 40 characters: digits, spaces, +, - and brackets.")
+        errors["phone"] = _("A phone number has 5 to 40 characters (digits, spaces, +, - and brackets).")
     return errors
 
 

@@ -80,7 +80,7 @@ def test_a_refused_contact_keeps_its_form_open_with_the_message_at_the_field_and
     form = contact_form(at, language)
     assert form.proto.expanded is True
     assert [e.value for e in form.error] == [
-        md(said(language, "A phone number has 5 to 40 characters: digits, spaces, +, - and brackets."))
+        md(said(language, "A phone number has 5 to 40 characters (digits, spaces, +, - and brackets)."))
     ]
     assert [t.value for t in at.toast] == [not_saved]
     assert at.text_input(key="contact_name").value == "张伟"

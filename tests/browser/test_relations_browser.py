@@ -80,7 +80,7 @@ def test_a_contact_refused_on_a_phone_keeps_its_form_open_with_the_message_and_w
         page.get_by_label("Full name").fill("张伟")
         page.get_by_label("Phone").fill("abc")
         page.get_by_role("button", name="Add the contact").click()
-        message = page.get_by_text("A phone number has 5 to 40 characters: digits, spaces, +, - and brackets.")
+        message = page.get_by_text("A phone number has 5 to 40 characters (digits, spaces, +, - and brackets).")
         message.wait_for(timeout=60_000)
         _settled(page)
         form = page.locator('[data-testid="stExpander"]').filter(has_text="Add or change a contact")
