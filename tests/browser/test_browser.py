@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.serve import serving
@@ -255,6 +255,29 @@ def test_clicking_a_tier_bar_lists_the_accounts_behind_it(server: str, browser: 
         page.close()
 
 
+def _open_a_row(page: Page, table: Locator, x: float, tap: bool = False) -> None:
+    """Click (or tap) an account table's row x px from its left until the account view's address comes.
+
+    The grid draws on a canvas, its header 38 px and rows 35 px high, and may take a click before it listens (a
+    busy machine): up to three tries, each on the next row (a second on the same one would take its selection
+    back).
+    """
+    for attempt in range(3):
+        table.scroll_into_view_if_needed()
+        box = table.bounding_box()
+        at = (box["x"] + x, box["y"] + 38 + 35 * attempt + 35 // 2)
+        if tap:
+            page.touchscreen.tap(*at)
+        else:
+            page.mouse.click(*at)
+        try:
+            page.wait_for_url(re.compile(r"/account\?.*account=K\d+"), timeout=20_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+
+
 def test_a_click_on_any_cell_of_an_account_row_or_its_tick_box_opens_the_account(server: str, browser: Browser):
     page = _open(browser, f"{server}/risk")
     try:
@@ -265,18 +288,7 @@ def test_a_click_on_any_cell_of_an_account_row_or_its_tick_box_opens_the_account
             table = page.locator('[data-testid="stDataFrame"]').first
             table.wait_for(timeout=60_000)
             _settled(page)
-            # The grid may take a click before its canvas listens (a busy machine): click again, up to three
-            # times, each on the next row (a second click on the same one would take its selection back).
-            for attempt in range(3):
-                table.scroll_into_view_if_needed()
-                box = table.bounding_box()
-                page.mouse.click(box["x"] + x, box["y"] + 38 + 35 * attempt + 35 // 2)
-                try:
-                    page.wait_for_url(re.compile(r"/account\?.*account=K\d+"), timeout=20_000)
-                    break
-                except PlaywrightTimeout:
-                    if attempt == 2:
-                        raise
+            _open_a_row(page, table, x)
             page.get_by_role("heading", name="Account view", exact=True).wait_for(timeout=60_000)
             assert page.locator('[data-testid="stException"]').count() == 0, label
     finally:

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from kam import i18n
 from kam.i18n import _
-from tests.browser.test_browser import _settled
+from tests.browser.test_browser import _open_a_row, _settled
 from tests.serve import serving
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
@@ -80,18 +79,8 @@ def test_on_a_phone_the_worklist_chooser_fits_its_button_is_uncovered_and_a_tapp
         apart = box["x"] + box["width"] <= bar["x"] or bar["y"] + bar["height"] <= box["y"]
         assert apart, (box, bar)
         # One tap on a row's visit status (past the account, 225 px) opens its account.
-        # The grid draws on a canvas, its header 38 px and rows 35 px high; it may miss a tap before it listens (a
-        # busy machine): tap again, on the next row (a second tap on the same one would take its selection back).
         _settled(page)
-        for attempt in range(3):
-            grid = table.bounding_box()
-            page.touchscreen.tap(grid["x"] + 225 + 40, grid["y"] + 38 + 35 * attempt + 35 // 2)
-            try:
-                page.wait_for_url(re.compile(r"/account\?.*account=K\d+"), timeout=20_000)
-                break
-            except PlaywrightTimeout:
-                if attempt == 2:
-                    raise
+        _open_a_row(page, table, 225 + 40, tap=True)
         page.get_by_role("heading", name=said("Account view", language), exact=True).wait_for(timeout=60_000)
         account = re.search(r"account=(K\d+)", page.url).group(1)
         page.get_by_role("heading", name=f"({account})").wait_for(timeout=60_000)
