@@ -69,7 +69,7 @@ def _checked(
             {"account_id": account["account_id"], "ids": list(draft.contact_ids)},
         )
         if theirs.height != len(set(draft.contact_ids)):
-            errors["contact_ids"] = "Pick only contacts of this account."
+            errors["contact_ids"] = _("Pick only contacts of this account.")
     if errors:
         raise InvalidVisit(errors)
     # The visit is credited to whoever made it when they are a manager, else to the account's manager.

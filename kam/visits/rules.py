@@ -164,7 +164,7 @@ def validate(
             errors["next_date"] = _("The next step's date must be after the visit date.")
 
     if any(sign not in WARNING_SIGNS for sign in draft.warning_signs):
-        errors["warning_signs"] = "Choose among the listed warning signs."
+        errors["warning_signs"] = _("Choose among the listed warning signs.")
 
     for name, limit in MAX_TEXT.items():
         if name not in errors and len(stripped(getattr(draft, name))) > limit:

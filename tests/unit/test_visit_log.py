@@ -140,6 +140,16 @@ def test_validate_reports_every_broken_rule_at_once():
     assert set(visit_rules.validate(draft, D, POLICY, {"K5"})) == {"account_id", "visit_date", "channel", "next_date"}
 
 
+def test_the_form_speaks_the_users_language_for_unlisted_warning_signs_and_contacts(con):
+    # Both were said in English only on a Chinese screen.
+    with i18n.speaking("zh-CN"):
+        errors = visit_rules.validate(replace(K5_CALL, warning_signs=("fire",)), D, POLICY, {"K5"})
+        with pytest.raises(InvalidVisit) as refused:
+            save(con, replace(K5_CALL, contact_ids=("C-NOT-K5",)))
+    assert errors == {"warning_signs": "请从列出的信用恶化信号中选择。"}
+    assert refused.value.errors == {"contact_ids": "请只选择该客户的联系人。"}
+
+
 def test_boundaries_are_accepted():
     # 30 days back is the oldest date accepted; today is allowed; next_date the day after the visit.
     oldest = replace(K5_CALL, visit_date=date(2026, 5, 31), next_date=date(2026, 6, 1))
