@@ -122,7 +122,9 @@ REFUSED = [
     ({"account_id": "K99"}, "account_id", "There is no account K99."),
     ({"account_id": ""}, "account_id", "Choose the account."),
     ({"visit_date": None}, "visit_date", "Enter the visit date."),
-    ({"notes": "x" * 4001}, "notes", "Keep this under 4000 characters."),
+    ({"notes": "x" * 5250}, "notes", "At most 4,000 characters: now 5,250, 1,250 too many."),
+    # Counted as saved: without the spaces around.
+    ({"met_with": f"  {'陈' * 501}\n"}, "met_with", "At most 500 characters: now 501, 1 too many."),
 ]
 
 
@@ -140,13 +142,15 @@ def test_validate_reports_every_broken_rule_at_once():
     assert set(visit_rules.validate(draft, D, POLICY, {"K5"})) == {"account_id", "visit_date", "channel", "next_date"}
 
 
-def test_the_form_speaks_the_users_language_for_unlisted_warning_signs_and_contacts(con):
-    # Both were said in English only on a Chinese screen.
+def test_the_form_speaks_the_users_language_for_unlisted_warning_signs_contacts_and_long_texts(con):
+    # In the screen's language (the first two were English on a Chinese screen); a long text says how much to cut.
     with i18n.speaking("zh-CN"):
         errors = visit_rules.validate(replace(K5_CALL, warning_signs=("fire",)), D, POLICY, {"K5"})
         with pytest.raises(InvalidVisit) as refused:
             save(con, replace(K5_CALL, contact_ids=("C-NOT-K5",)))
+        too_long = visit_rules.validate(replace(K5_CALL, notes="记" * 4100), D, POLICY, {"K5"})
     assert errors == {"warning_signs": "请从列出的信用恶化信号中选择。"}
+    assert too_long == {"notes": "最多 4,000 个字符：当前 4,100 个，多了 100 个。"}
     assert refused.value.errors == {"contact_ids": "请只选择该客户的联系人。"}
 
 
