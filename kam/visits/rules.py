@@ -71,7 +71,10 @@ class Author(Protocol):
 
 @dataclass(frozen=True)
 class VisitDraft:
-    """What the visit form holds; purpose is a key of PURPOSES (or None), texts as typed."""
+    """What the visit form holds; purpose is a key of PURPOSES (or None), texts as typed.
+
+    purpose_other is the purpose typed: it goes with OTHER, or with None (then it is the purpose, as with OTHER).
+    """
 
     account_id: str | None = None
     visit_date: date | None = None
@@ -153,10 +156,18 @@ def validate(
 
     if draft.channel not in CHANNEL_LABELS:
         errors["channel"] = _("Choose how the visit took place.")
+    described = stripped(draft.purpose_other)
     if draft.purpose is not None and draft.purpose not in PURPOSES:
         errors["purpose"] = _("Choose one of the listed purposes.")
-    elif draft.purpose == OTHER and not stripped(draft.purpose_other):
+    elif draft.purpose == OTHER and not described:
         errors["purpose_other"] = _("Describe the purpose.")
+    elif draft.purpose not in (None, OTHER) and described:
+        # A step chosen and another purpose typed: which one was meant is the manager's to say, and
+        # saving either would drop the other without a word.
+        errors["purpose_other"] = _(
+            "A listed purpose is chosen above: to keep this text as the purpose, choose “{other}”; "
+            "otherwise clear this field."
+        ).format(other=purpose_label(OTHER))
 
     if draft.next_date is not None:
         if not _is_date(draft.next_date):
@@ -178,9 +189,11 @@ def validate(
 
 
 def _stored_purpose(draft: VisitDraft) -> str | None:
-    if draft.purpose == OTHER:
+    """The purpose as stored: a step's text, or the one typed (with "Other" chosen, or nothing chosen)."""
+    if draft.purpose in (None, OTHER):
         return stripped(draft.purpose_other) or None
-    return PURPOSES[draft.purpose].stored if draft.purpose else None
+    # validate() refuses a step chosen with a purpose typed too: nothing typed is dropped here.
+    return PURPOSES[draft.purpose].stored
 
 
 def _text(value: str | None) -> str | None:

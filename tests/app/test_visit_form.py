@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kam import config
+from kam import config, i18n
 from kam.people.users import User
 from kam.present.text import markdown_text
 from kam.store import db
@@ -132,6 +132,44 @@ def test_an_invalid_date_is_refused_at_its_field_and_nothing_is_saved(portfolio)
     # What was typed is still there.
     assert at.text_area(key="visit_notes").value == "discussed the renewal"
     assert at.selectbox(key="visit_account").value == "K1"
+
+
+def test_a_purpose_typed_with_none_chosen_is_saved_as_the_purpose(portfolio):
+    # The list left on "Choose…", the other purpose typed: what was typed is the purpose.
+    at = start("log_visit", user=WANG, account="K1")
+    at.selectbox(key="visit_channel").set_value("phone")
+    at.text_input(key="visit_purpose_other").input("年度合同谈判")
+    save(at)
+    assert not at.exception
+    assert [s.value for s in at.success] == [f"Visit to {K1} on {today():%Y-%m-%d} saved."]
+    assert app_visits(portfolio) == [("K1", "M1", today(), "phone", "年度合同谈判")]
+
+
+def test_a_purpose_typed_beside_a_listed_one_is_refused_at_its_field_and_kept(portfolio):
+    # A manager in Chinese: a listed purpose chosen and another one typed; saving either would drop the other.
+    at = app("log_visit", user=WANG, account="K1")
+    at.session_state[CHOSEN] = "zh-CN"
+    at.run()
+    # The page's choices read in Chinese: the test picks them so.
+    with i18n.speaking("zh-CN"):
+        at.selectbox(key="visit_channel").set_value("phone")
+        at.selectbox(key="visit_purpose").set_value("usage")
+        at.text_input(key="visit_purpose_other").input("年度合同谈判")
+        save(at)
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "上方已选择列出的目的：如以此处文字为目的，请改选“其他（请说明）”；否则请清空此栏。"
+    ]
+    assert not at.success
+    assert app_visits(portfolio) == []
+    assert at.selectbox(key="visit_purpose").value == "usage"
+    assert at.text_input(key="visit_purpose_other").value == "年度合同谈判"
+    # "Other" chosen, the text is saved as typed.
+    with i18n.speaking("zh-CN"):
+        at.selectbox(key="visit_purpose").set_value("other")
+        save(at)
+    assert not at.error
+    assert app_visits(portfolio) == [("K1", "M1", today(), "phone", "年度合同谈判")]
 
 
 def test_another_managers_account_is_refused(portfolio):

@@ -118,6 +118,13 @@ REFUSED = [
     ({"channel": None}, "channel", "Choose how the visit took place."),
     ({"purpose": "party"}, "purpose", "Choose one of the listed purposes."),
     ({"purpose": "other", "purpose_other": "  "}, "purpose_other", "Describe the purpose."),
+    # A listed purpose and a described one: which was meant is the manager's to say, neither is dropped.
+    (
+        {"purpose_other": "年度合同谈判"},
+        "purpose_other",
+        "A listed purpose is chosen above: to keep this text as the purpose, choose “Other (describe)”; "
+        "otherwise clear this field.",
+    ),
     ({"account_id": "K1"}, "account_id", "K1 is not one of your accounts."),
     ({"account_id": "K99"}, "account_id", "There is no account K99."),
     ({"account_id": ""}, "account_id", "Choose the account."),
@@ -149,9 +156,13 @@ def test_the_form_speaks_the_users_language_for_unlisted_warning_signs_contacts_
         with pytest.raises(InvalidVisit) as refused:
             save(con, replace(K5_CALL, contact_ids=("C-NOT-K5",)))
         too_long = visit_rules.validate(replace(K5_CALL, notes="记" * 4100), D, POLICY, {"K5"})
+        both = visit_rules.validate(replace(K5_CALL, purpose_other="年度合同谈判"), D, POLICY, {"K5"})
     assert errors == {"warning_signs": "请从列出的信用恶化信号中选择。"}
     assert too_long == {"notes": "最多 4,000 个字符：当前 4,100 个，多了 100 个。"}
     assert refused.value.errors == {"contact_ids": "请只选择该客户的联系人。"}
+    assert both == {
+        "purpose_other": "上方已选择列出的目的：如以此处文字为目的，请改选“其他（请说明）”；否则请清空此栏。"
+    }
 
 
 def test_boundaries_are_accepted():
@@ -184,6 +195,16 @@ def test_stored_visit_round_trips_to_the_draft(con):
     assert visit_rules.draft_of(stored) == replace(
         K5_CALL, purpose="other", purpose_other="年度合同谈判", executive=True
     )
+
+
+def test_a_purpose_described_with_none_chosen_is_stored_as_described(con):
+    # The list left on "Choose…" and the other purpose typed: it is the purpose, as if "Other" were chosen.
+    visit_id = save(con, replace(K5_CALL, purpose=None, purpose_other=" 年度合同谈判 "))
+    stored = visit_log.stored_visit(con, visit_id)
+    assert stored["purpose"] == "年度合同谈判"
+    assert visit_rules.draft_of(stored) == replace(K5_CALL, purpose="other", purpose_other="年度合同谈判")
+    # Neither chosen nor typed: no purpose, as before.
+    assert visit_log.stored_visit(con, save(con, replace(K5_CALL, purpose=None)))["purpose"] is None
 
 
 def test_a_vp_logs_for_any_account_credited_to_its_manager(con):
