@@ -1,5 +1,7 @@
 """Account view: one account's archive, orders, visits, complaints and surveys, and what is overdue or open."""
 
+from datetime import date
+
 import streamlit as st
 
 from kam.i18n import NF_, _, pgettext
@@ -59,6 +61,7 @@ history = dashboard.cached(accounts.tier_history, scope, account_id=account_id)
 monthly = dashboard.cached(accounts.account_revenue_by_month, scope, account_id=account_id)
 orders = dashboard.cached(revenue.account_orders, scope, account_id=account_id)
 timeline = dashboard.cached(visits.account_visits, scope, account_id=account_id)
+visited_since = dashboard.cached(accounts.account_visited_since, scope, account_id=account_id, today=date.today())
 complaint_list = dashboard.cached(complaints.account_complaints, scope, account_id=account_id)
 surveys = dashboard.cached(satisfaction.account_surveys, scope, account_id=account_id)
 
@@ -129,6 +132,16 @@ else:
         ),
         icon=":material/event_available:",
     )
+# The figures stay as of D; a manager who has just logged a visit, and is told the account is overdue, reads why.
+since_note = (
+    _("Visited since: {date} (after {as_of}, so not in this page's figures).").format(
+        date=table_date(visited_since), as_of=table_date(scope.as_of)
+    )
+    if visited_since
+    else None
+)
+if since_note and not status.is_empty():
+    st.info(since_note, icon=":material/event_available:")
 if not followups.is_empty():
     st.warning(_("Follow-ups due ({count})").format(count=number(followups.height)), icon=":material/assignment_late:")
     table(
@@ -227,6 +240,8 @@ if not orders.is_empty():
         )
 
 st.subheader(_("Visits ({count})").format(count=number(timeline.height)))
+if since_note:
+    st.caption(since_note)
 if timeline.is_empty():
     st.write(_("No visit up to the as-of date."))
 else:

@@ -9,6 +9,7 @@ not there yet, and a churn, tier change or event dated after D has not happened.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 import duckdb
 import polars as pl
@@ -113,6 +114,27 @@ def tier_history(con: duckdb.DuckDBPyConnection, scope: Scope, account_id: str) 
 def account_visit_status(con: duckdb.DuckDBPyConnection, scope: Scope, account_id: str) -> pl.DataFrame:
     """The account's visit status at D (last visit, days since, cadence, overdue); no row unless active at D."""
     return visits.visit_status(con, only_account(scope, account_id))
+
+
+def account_visited_since(con: duckdb.DuckDBPyConnection, scope: Scope, account_id: str, today: date) -> date | None:
+    """The account's latest visit after D up to today, or None: one in none of the figures, which stay as of D.
+
+    Typically a visit logged since the exports' data date; the page says so beside the visit status at D.
+    """
+    found = run(
+        con,
+        only_account(scope, account_id),
+        f"""
+        WITH {SCOPED}
+        SELECT max(v.visit_date) AS visit_date
+        FROM visits AS v
+        JOIN scoped AS s USING (account_id)
+        WHERE v.account_id = $account_id AND v.visit_date > $as_of AND v.visit_date <= $today
+        """,
+        account_id=account_id,
+        today=today,
+    )
+    return found["visit_date"][0]
 
 
 def account_followups(con: duckdb.DuckDBPyConnection, scope: Scope, account_id: str) -> pl.DataFrame:

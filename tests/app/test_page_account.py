@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +11,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from kam.people.users import User
+from kam.store import db
+from kam.visits import log as visit_log
+from kam.visits.rules import VisitDraft
 from tests.apptest import ROOT, VP, cards, start
 
 WANG = User("wangwei", "王伟", "manager", "M1")  # manages K1, K2 and K6
+LINA = User("lina", "李娜", "manager", "M2")  # manages K3, K4 and K5
 
 
 def at_june_end(user: User = VP, **query: str | list[str]) -> AppTest:
@@ -195,6 +199,27 @@ def test_what_is_overdue_or_open(portfolio: Path):
     assert open_complaint["age_days"] == pytest.approx(40 / 24)
     # The tier change to B comes on 08-01, after D.
     assert "No tier change up to the as-of date: tier C throughout." in [c.value for c in at.caption]
+
+
+def test_a_visit_after_the_as_of_date_is_noted_where_the_account_is_said_overdue(portfolio: Path):
+    # K5 (B, cadence 90), last visited 03-20: overdue at 2026-06-30, with no visit after it.
+    at = at_june_end(account="K5")
+    overdue = "At 2026-06-30, a visit is overdue: 102 days since the last visit on 2026-03-20, cadence 90 days."
+    assert [w.value for w in at.warning][:1] == [overdue]
+    assert not [i.value for i in at.main.info] and not any("Visited since" in c.value for c in at.caption)
+    # 李娜 then logs two visits after D, on 07-08 and 07-10.
+    with db.connect(portfolio) as con:
+        for day in (date(2026, 7, 10), date(2026, 7, 8)):
+            draft = VisitDraft(account_id="K5", visit_date=day, channel="phone")
+            visit_log.save_visit(con, draft, LINA, now=datetime(2026, 7, 10, 18))
+    at = at_june_end(account="K5")
+    assert not at.exception
+    # The figures stay as of D; beside the overdue status and the visits up to D, the latest visit since.
+    since = "Visited since: 2026-07-10 (after 2026-06-30, so not in this page's figures)."
+    assert [w.value for w in at.warning][:1] == [overdue]
+    assert [i.value for i in at.main.info] == [since]
+    assert "Visits (2)" in [h.value for h in at.subheader]
+    assert [c.value for c in at.caption if "Visited since" in c.value] == [since]
 
 
 def test_a_churned_account_keeps_its_history(portfolio: Path):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import duckdb
 import polars as pl
 import pytest
 
-from kam.metrics import complaints, managers, revenue, satisfaction, tiers, visits
+from kam.metrics import accounts, complaints, managers, revenue, satisfaction, tiers, visits
 from kam.metrics.scope import Scope
 from kam.store import db, exports
 from tests.portfolio import D, build
@@ -100,6 +101,17 @@ def test_days_since_last_visit_and_overdue(con):
         "K5": (102, 90, True, "video"),  # tier B at D, last visit 03-20
     }
     assert rows(visits.overdue_accounts(con, YTD), "account_id", "days_overdue") == [("K5", 12)]
+
+
+def test_a_visit_after_d_is_found_apart_from_the_figures(con):
+    # K1's 07-05 visit comes after D: the latest one up to today, none before it is today; none of K2, K5.
+    assert accounts.account_visited_since(con, YTD, "K1", today=date(2026, 11, 27)) == date(2026, 7, 5)
+    assert accounts.account_visited_since(con, YTD, "K1", today=date(2026, 7, 4)) is None
+    assert accounts.account_visited_since(con, YTD, "K5", today=date(2026, 11, 27)) is None
+    # Only within the accounts the user may see and the filters.
+    theirs = replace(YTD, allowed_accounts=frozenset({"K5"}))
+    assert accounts.account_visited_since(con, theirs, "K1", today=date(2026, 11, 27)) is None
+    assert accounts.account_visited_since(con, YTD.only(region="华南"), "K1", today=date(2026, 11, 27)) is None
 
 
 def test_visit_coverage_overall_by_tier_and_by_manager(con):
