@@ -50,6 +50,14 @@ def _signed(text: str) -> str:
     return NO_CHANGE if text.lstrip("+-").strip("0.,%") == "" else text
 
 
+def too_long(typed: int, limit: int) -> str:
+    """A text field's message when it holds more than limit characters: how many, and how many to cut."""
+    # Said in numbers: on a phone a long note cannot be measured by eye.
+    return _("At most {limit} characters: now {count}, {over} too many.").format(
+        limit=number(limit), count=number(typed), over=number(typed - limit)
+    )
+
+
 def delta_points(now: float | None, before: float | None) -> str | None:
     """Change of a share in percentage points, for a metric card: +1.0 pp."""
     if now is None or before is None:

@@ -13,6 +13,7 @@ import duckdb
 import polars as pl
 
 from kam.i18n import _
+from kam.present.formatting import too_long
 from kam.relations.rules import Actor, Invalid, NotAllowed, NotSaved, check_account, text
 from kam.store import audit, db
 from kam.store.schema import CONTACT_LEVELS, CONTACT_ROLES
@@ -47,7 +48,7 @@ def validate(draft: ContactDraft) -> dict[str, str]:
         errors["name"] = _("Enter the contact's name.")
     for field, limit in MAX_TEXT.items():
         if len(getattr(draft, field) or "") > limit:
-            errors[field] = _("At most {limit} characters.").format(limit=limit)
+            errors[field] = too_long(len(getattr(draft, field)), limit)
     if draft.level is not None and draft.level not in CONTACT_LEVELS:
         errors["level"] = _("Choose a level from the list.")
     if draft.role is not None and draft.role not in CONTACT_ROLES:

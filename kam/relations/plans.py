@@ -18,7 +18,7 @@ import polars as pl
 
 from kam.i18n import _
 from kam.present.columns import ACTION_STATUS_LABELS, PLAN_STATUS_LABELS
-from kam.present.formatting import MISSING
+from kam.present.formatting import MISSING, too_long
 from kam.relations.rules import (
     ACTION_STATUSES,
     MANAGER,
@@ -79,7 +79,7 @@ def validate(cur: duckdb.DuckDBPyConnection, draft: PlanDraft) -> dict[str, str]
         errors["objectives"] = _("Write the plan's objectives.")
     for field, limit in MAX_TEXT.items():
         if len(getattr(draft, field) or "") > limit:
-            errors[field] = _("At most {limit} characters.").format(limit=limit)
+            errors[field] = too_long(len(getattr(draft, field)), limit)
     if draft.revenue_goal is not None and not draft.revenue_goal > 0:
         errors["revenue_goal"] = _("The revenue goal must be greater than 0.")
     if not 2000 <= int(draft.year) <= 2100:
@@ -271,7 +271,7 @@ def add_action(
         if not text(description):
             errors["description"] = _("Describe the action.")
         elif len(description) > MAX_ACTION:
-            errors["description"] = _("At most {limit} characters.").format(limit=MAX_ACTION)
+            errors["description"] = too_long(len(description), MAX_ACTION)
         if due_on is None:
             errors["due_on"] = _("Choose the day the action is due.")
         if plan["status"] == "closed":

@@ -9,6 +9,7 @@ import duckdb
 import polars as pl
 
 from kam.i18n import _
+from kam.present.formatting import too_long
 from kam.relations.rules import MANAGER, Actor, Invalid, NotAllowed, NotSaved, require_vp, text
 from kam.store import audit, db
 from kam.store.write import write
@@ -77,7 +78,7 @@ def save_review(
         errors["quarter"] = _("Choose a quarter.")
     for field, value in (("notes", notes), ("agreed_actions", agreed_actions)):
         if len(value or "") > MAX_TEXT:
-            errors[field] = _("At most {limit} characters.").format(limit=MAX_TEXT)
+            errors[field] = too_long(len(value), MAX_TEXT)
     if errors:
         raise Invalid(errors)
 

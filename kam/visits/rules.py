@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from kam.config import Settings
 from kam.i18n import _
-from kam.present.formatting import number
+from kam.present.formatting import too_long
 from kam.store.write import Busy
 from kam.vocabulary import CHANNEL_TERMS, FOLLOW_UP_STEPS, OTHER_PURPOSE, WARNING_SIGNS
 
@@ -181,10 +181,7 @@ def validate(
     for name, limit in MAX_TEXT.items():
         typed = len(stripped(getattr(draft, name)))
         if name not in errors and typed > limit:
-            # How much to cut, said: on a phone a long note cannot be measured by eye.
-            errors[name] = _("At most {limit} characters: now {count}, {over} too many.").format(
-                limit=number(limit), count=number(typed), over=number(typed - limit)
-            )
+            errors[name] = too_long(typed, limit)
     return errors
 
 

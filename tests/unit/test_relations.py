@@ -189,6 +189,18 @@ def test_plan_fields_are_checked(con):
     assert set(refused.value.errors) == {"objectives", "revenue_goal", "sponsor"}
 
 
+def test_a_text_too_long_says_how_many_characters_to_cut_in_every_relations_form(con):
+    with pytest.raises(Invalid) as plan:
+        plans.save_plan(con, plans.PlanDraft("K1", 2026, "x" * 4003), M1, version=None)
+    assert plan.value.errors["objectives"] == "At most 4,000 characters: now 4,003, 3 too many."
+    with pytest.raises(Invalid) as contact:
+        contacts.save_contact(con, contacts.ContactDraft("K1", "y" * 101), M1)
+    assert contact.value.errors["name"] == "At most 100 characters: now 101, 1 too many."
+    with pytest.raises(Invalid) as review:
+        reviews.save_review(con, 2026, 2, "M1", "z" * 5000, "", VP)
+    assert review.value.errors["notes"] == "At most 4,000 characters: now 5,000, 1,000 too many."
+
+
 # --- contacts -----------------------------------------------------------------------------
 
 
