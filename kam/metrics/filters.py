@@ -69,6 +69,9 @@ _IN_FILE_NAMES = {
 }
 _OWN_ACCOUNTS = NP_("file name", "own-accounts")
 _CHOSEN = NP_("file name", "{count}-chosen")
+# How one account's download says the days its rows are of: every row up to the day, or what stood at its end.
+UP_TO = NP_("file name", "up-to-{day}")
+AT = NP_("file name", "at-{day}")
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,25 @@ def file_stem(name: str, detail: str = "") -> str:
     """A download's name (marked with NF_) in the run's language, detail after it: 'visit-list-K1', '拜访记录-K1'."""
     stem = pgettext(FILE_NAME, name)
     return _NOT_IN_FILE_NAMES.sub("-", f"{stem}-{_file_safe(detail)}" if detail else stem)
+
+
+def account_file_name(
+    name: str,
+    extension: str,
+    account_id: str,
+    account_name: str | None,
+    day: date,
+    held: str = UP_TO,
+    first: date | None = None,
+) -> str:
+    """One account's download, named by the account and the days its rows are of, not by the sidebar's period and
+    filters (it holds the account's rows whichever they are): 'orders_甲公司-K1_up-to-2026-06-30.csv'
+    ('订单_甲公司-K1_截至2026-06-30.csv'). held: UP_TO for every row up to the day, AT for what stood at its end;
+    first: the first day of rows of a window of days ('revenue_甲公司-K1_2024-07-01_2026-06-30.csv')."""
+    account = "-".join(_file_safe(part) for part in (account_name, account_id) if part)
+    days = f"{first:%Y-%m-%d}_{day:%Y-%m-%d}" if first else _(held).format(day=f"{day:%Y-%m-%d}")
+    parts = [file_stem(name), account, days]
+    return _NOT_IN_FILE_NAMES.sub("-", "_".join(parts)) + f".{extension}"
 
 
 def plain_file_name(name: str, extension: str, detail: str = "") -> str:
