@@ -1,5 +1,6 @@
 """Account view: one account's archive, orders, visits, complaints and surveys, and what is overdue or open."""
 
+from collections.abc import Callable
 from datetime import date
 
 import streamlit as st
@@ -7,7 +8,7 @@ import streamlit as st
 from kam.i18n import NF_, _, pgettext
 from kam.i18n.formats import table_date
 from kam.metrics import accounts, complaints, credit, revenue, risk, satisfaction, visits
-from kam.metrics.filters import AT, UP_TO, account_file_name
+from kam.metrics.filters import account_file_name, at, days, up_to
 from kam.present import charts, columns
 from kam.present.columns import label_of
 from kam.present.formatting import MISSING, money, money_short, number, percent
@@ -57,10 +58,10 @@ if record.is_empty():
 archive = record.row(0, named=True)
 
 
-def account_file(name: str, held: str = UP_TO, first: date | None = None) -> str:
-    """The file name of one of the account's tables: its rows up to D (or at D, or from first to D) whichever the
-    sidebar's period and filters, so named by the account and D, not by them."""
-    return account_file_name(name, "csv", account_id, archive["name"], scope.as_of, held, first)
+def account_file(name: str, of: Callable[[date], str] = up_to) -> str:
+    """The file name of one of the account's tables: its rows up to D (of=at: what stood at D), whichever the sidebar's
+    period and filters, so named by the account and D, not by them."""
+    return account_file_name(name, "csv", account_id, archive["name"], of(scope.as_of))
 
 
 status = dashboard.cached(accounts.account_visit_status, scope, account_id=account_id)
@@ -147,7 +148,7 @@ if not followups.is_empty():
         followups,
         NF_("followups"),
         detail=account_id,
-        file_name=account_file(NF_("followups"), AT),
+        file_name=account_file(NF_("followups"), at),
         account_id=None,
         name=None,
         tier=None,
@@ -162,7 +163,7 @@ if not open_complaints.is_empty():
         open_complaints,
         NF_("open-complaints"),
         detail=account_id,
-        file_name=account_file(NF_("open-complaints"), AT),
+        file_name=account_file(NF_("open-complaints"), at),
     )
 if followups.is_empty() and open_complaints.is_empty():
     st.write(_("No follow-up due and no open complaint."))
@@ -213,7 +214,7 @@ if not health_now.is_empty():
             dashboard.cached(risk.account_signals, scope, account_id=account_id),
             NF_("health-signals"),
             detail=account_id,
-            file_name=account_file(NF_("health-signals"), AT),
+            file_name=account_file(NF_("health-signals"), at),
         )
 open_orders = dashboard.cached(credit.open_orders, scope, account_id=account_id)
 if not open_orders.is_empty():
@@ -222,7 +223,7 @@ if not open_orders.is_empty():
             open_orders,
             NF_("open-orders"),
             detail=account_id,
-            file_name=account_file(NF_("open-orders"), AT),
+            file_name=account_file(NF_("open-orders"), at),
             account_id=None,
             name=None,
             manager_id=None,
@@ -240,7 +241,9 @@ chart_with_table(
     monthly,
     NF_("revenue"),
     detail=account_id,
-    file_name=account_file(NF_("revenue"), first=revenue.revenue_window(scope.as_of)[0]),
+    file_name=account_file_name(
+        NF_("revenue"), "csv", account_id, archive["name"], days(*revenue.revenue_window(scope.as_of))
+    ),
 )
 if not orders.is_empty():
     with st.expander(_("Every order up to the as-of date ({count})").format(count=number(orders.height))):

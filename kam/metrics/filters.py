@@ -69,9 +69,10 @@ _IN_FILE_NAMES = {
 }
 _OWN_ACCOUNTS = NP_("file name", "own-accounts")
 _CHOSEN = NP_("file name", "{count}-chosen")
-# How one account's download says the days its rows are of: every row up to the day, or what stood at its end.
-UP_TO = NP_("file name", "up-to-{day}")
-AT = NP_("file name", "at-{day}")
+# How a file name says the days its rows are of, when they are not the period's: every row up to a day whatever the
+# first, or what stood at the end of a day.
+_UP_TO = NP_("file name", "up-to-{day}")
+_AT = NP_("file name", "at-{day}")
 
 
 @dataclass(frozen=True)
@@ -96,11 +97,12 @@ class ScopeDescription:
             parts.append(_("all regions/managers/tiers"))
         return " · ".join(parts)
 
-    def file_name(self, name: str, extension: str, detail: str = "") -> str:
+    def file_name(self, name: str, extension: str, detail: str = "", of: str = "") -> str:
         """E.g. 'overdue-accounts_2026-11-16_2026-11-22_region-华东_tier-A.csv' ('逾期未拜访客户_2026-11-16_2026-11-22_
         区域-华东_等级-A.csv' in Chinese), name marked with NF_ and said in the run's language: safe on every file
-        system. detail: what follows the name, as it is (an account's id)."""
-        parts = [file_stem(name, detail), f"{self.start:%Y-%m-%d}", f"{self.end:%Y-%m-%d}"]
+        system. detail: what follows the name, as it is (an account's id). of: the days the rows are of, where they
+        are not the period's (up_to, at: 'latest-comments_up-to-2026-11-22_region-华东.csv')."""
+        parts = [file_stem(name, detail), of or days(self.start, self.end)]
         for kind, values in self.chosen:
             count = len(values)
             shown = "+".join(map(_file_safe, values)) if count <= _NAMED_IN_FILE else _(_CHOSEN).format(count=count)
@@ -126,23 +128,27 @@ def file_stem(name: str, detail: str = "") -> str:
     return _NOT_IN_FILE_NAMES.sub("-", f"{stem}-{_file_safe(detail)}" if detail else stem)
 
 
-def account_file_name(
-    name: str,
-    extension: str,
-    account_id: str,
-    account_name: str | None,
-    day: date,
-    held: str = UP_TO,
-    first: date | None = None,
-) -> str:
-    """One account's download, named by the account and the days its rows are of, not by the sidebar's period and
-    filters (it holds the account's rows whichever they are): 'orders_甲公司-K1_up-to-2026-06-30.csv'
-    ('订单_甲公司-K1_截至2026-06-30.csv'). held: UP_TO for every row up to the day, AT for what stood at its end;
-    first: the first day of rows of a window of days ('revenue_甲公司-K1_2024-07-01_2026-06-30.csv')."""
+def up_to(day: date) -> str:
+    """Every row up to the day, whatever the first, in a file name: 'up-to-2026-06-30', '截至2026-06-30'."""
+    return _(_UP_TO).format(day=f"{day:%Y-%m-%d}")
+
+
+def at(day: date) -> str:
+    """What stood at the end of the day, in a file name: 'at-2026-06-30', '截至2026-06-30'."""
+    return _(_AT).format(day=f"{day:%Y-%m-%d}")
+
+
+def days(first: date, last: date) -> str:
+    """The rows of the days first to last, in a file name: '2025-07-01_2026-06-30'."""
+    return f"{first:%Y-%m-%d}_{last:%Y-%m-%d}"
+
+
+def account_file_name(name: str, extension: str, account_id: str, account_name: str | None, *of: str) -> str:
+    """One account's download, named by the account and what its rows are of (up_to, at, days, a year), not by the
+    sidebar's period and filters, which do not make it: 'orders_甲公司-K1_up-to-2026-06-30.csv'
+    ('订单_甲公司-K1_截至2026-06-30.csv')."""
     account = "-".join(_file_safe(part) for part in (account_name, account_id) if part)
-    days = f"{first:%Y-%m-%d}_{day:%Y-%m-%d}" if first else _(held).format(day=f"{day:%Y-%m-%d}")
-    parts = [file_stem(name), account, days]
-    return _NOT_IN_FILE_NAMES.sub("-", "_".join(parts)) + f".{extension}"
+    return _NOT_IN_FILE_NAMES.sub("-", "_".join([file_stem(name), account, *of])) + f".{extension}"
 
 
 def plain_file_name(name: str, extension: str, detail: str = "") -> str:

@@ -373,13 +373,15 @@ def follow_click(key: str, value: Any) -> None:
     st.session_state[seen] = value
 
 
-def drill(title: str, frame: pl.DataFrame, name: str, /, detail: str = "", **overrides: Override) -> None:
-    """The records behind a clicked bar or point, under the chart (name and detail as table's)."""
+def drill(
+    title: str, frame: pl.DataFrame, name: str, /, detail: str = "", file_name: str = "", **overrides: Override
+) -> None:
+    """The records behind a clicked bar or point, under the chart (name, detail and file_name as table's)."""
     st.subheader(markdown_text(_("{title} ({count})").format(title=title, count=number(frame.height))), anchor=False)
     if frame.is_empty():
         st.info(_("Nothing behind this point for these filters."))
     else:
-        table(frame, name, detail=detail, **overrides)
+        table(frame, name, detail=detail, file_name=file_name, **overrides)
 
 
 def chart(figure: go.Figure, frame: pl.DataFrame, name: str) -> None:
