@@ -311,14 +311,15 @@ def account_table(
     ticks: bool = True,
     by_filters: bool = True,
     detail: str = "",
+    file_name: str = "",
     **overrides: Override,
 ) -> None:
     """A table of accounts with a CSV download under it; a click on a row (any of its cells, or its tick box)
-    opens that account's view. in_download_only, by_filters and detail: as table's; ticks: False for no tick
-    boxes (a to-do list, where a tick would read as done)."""
+    opens that account's view. in_download_only, by_filters, detail and file_name: as table's; ticks: False for no
+    tick boxes (a to-do list, where a tick would read as done)."""
     on_screen = dict(overrides) | dict.fromkeys(in_download_only)
     event = _show(named(frame), on_screen, height, key=f"table-{name}", select=True, ticks=ticks)
-    download(named(frame), name, overrides=overrides, by_filters=by_filters, detail=detail)
+    download(named(frame), name, overrides=overrides, by_filters=by_filters, detail=detail, file_name=file_name)
     rows = (event.selection.rows or [row for row, _column in event.selection.cells]) if event is not None else []
     if rows:
         st.switch_page(dashboard.page_file("account"), query_params={"account": frame["account_id"][rows[0]]})
