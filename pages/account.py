@@ -1,5 +1,6 @@
 """Account view: one account's archive, orders, visits, complaints and surveys, and what is overdue or open."""
 
+from collections.abc import Callable
 from datetime import date
 
 import streamlit as st
@@ -7,6 +8,7 @@ import streamlit as st
 from kam.i18n import NF_, _, pgettext
 from kam.i18n.formats import table_date
 from kam.metrics import accounts, complaints, credit, revenue, risk, satisfaction, visits
+from kam.metrics.filters import account_file_name, at, days, up_to
 from kam.present import charts, columns
 from kam.present.columns import label_of
 from kam.present.formatting import MISSING, money, money_short, number, percent
@@ -54,6 +56,14 @@ if record.is_empty():
     st.info(_("Account {account} is not within the filters in the sidebar.").format(account=md(account_id)))
     st.stop()
 archive = record.row(0, named=True)
+
+
+def account_file(name: str, of: Callable[[date], str] = up_to) -> str:
+    """The file name of one of the account's tables: its rows up to D (of=at: what stood at D), whichever the sidebar's
+    period and filters, so named by the account and D, not by them."""
+    return account_file_name(name, "csv", account_id, archive["name"], of(scope.as_of))
+
+
 status = dashboard.cached(accounts.account_visit_status, scope, account_id=account_id)
 followups = dashboard.cached(accounts.account_followups, scope, account_id=account_id)
 open_complaints = dashboard.cached(accounts.account_open_complaints, scope, account_id=account_id)
@@ -98,6 +108,7 @@ else:
             history,
             NF_("tier-history"),
             detail=account_id,
+            file_name=account_file(NF_("tier-history")),
         )
 
 st.subheader(_("Overdue or open"))
@@ -148,6 +159,7 @@ if not followups.is_empty():
         followups,
         NF_("followups"),
         detail=account_id,
+        file_name=account_file(NF_("followups"), at),
         account_id=None,
         name=None,
         tier=None,
@@ -162,6 +174,7 @@ if not open_complaints.is_empty():
         open_complaints,
         NF_("open-complaints"),
         detail=account_id,
+        file_name=account_file(NF_("open-complaints"), at),
     )
 if followups.is_empty() and open_complaints.is_empty():
     st.write(_("No follow-up due and no open complaint."))
@@ -212,11 +225,20 @@ if not health_now.is_empty():
             dashboard.cached(risk.account_signals, scope, account_id=account_id),
             NF_("health-signals"),
             detail=account_id,
+            file_name=account_file(NF_("health-signals"), at),
         )
 open_orders = dashboard.cached(credit.open_orders, scope, account_id=account_id)
 if not open_orders.is_empty():
     with st.expander(_("Open orders ({count})").format(count=number(open_orders.height))):
-        table(open_orders, NF_("open-orders"), detail=account_id, account_id=None, name=None, manager_id=None)
+        table(
+            open_orders,
+            NF_("open-orders"),
+            detail=account_id,
+            file_name=account_file(NF_("open-orders"), at),
+            account_id=None,
+            name=None,
+            manager_id=None,
+        )
 contacts_panel.show(dashboard.current_user(), scope, account_id)
 
 st.subheader(_("Orders"))
@@ -230,6 +252,9 @@ chart_with_table(
     monthly,
     NF_("revenue"),
     detail=account_id,
+    file_name=account_file_name(
+        NF_("revenue"), "csv", account_id, archive["name"], days(*revenue.revenue_window(scope.as_of))
+    ),
 )
 if not orders.is_empty():
     with st.expander(_("Every order up to the as-of date ({count})").format(count=number(orders.height))):
@@ -237,6 +262,7 @@ if not orders.is_empty():
             orders,
             NF_("orders"),
             detail=account_id,
+            file_name=account_file(NF_("orders")),
         )
 
 st.subheader(_("Visits ({count})").format(count=number(timeline.height)))
@@ -247,7 +273,13 @@ if timeline.is_empty():
 else:
     chart(figure(charts.visit_timeline, timeline), timeline, f"visits-{account_id}")
     # Where each visit was entered, in the CSV only: every column shows at 1366 px in English too.
-    table(timeline, NF_("visit-list"), detail=account_id, in_download_only=("source",))
+    table(
+        timeline,
+        NF_("visit-list"),
+        detail=account_id,
+        file_name=account_file(NF_("visit-list")),
+        in_download_only=("source",),
+    )
 
 st.subheader(_("Complaints ({count})").format(count=number(complaint_list.height)))
 if complaint_list.is_empty():
@@ -257,6 +289,7 @@ else:
         complaint_list,
         NF_("complaints"),
         detail=account_id,
+        file_name=account_file(NF_("complaints")),
         complaint_id=_("Complaint"),
         # Open in the CSV only, so that every column shows at 1366 px: an open complaint has no time resolved.
         in_download_only=("open",),
@@ -277,6 +310,7 @@ else:
         surveys,
         NF_("surveys"),
         detail=account_id,
+        file_name=account_file(NF_("surveys")),
         score=_("Score (1–5)"),
         nps=_("Would recommend (0–10)"),
     )

@@ -6,6 +6,7 @@ import streamlit as st
 
 from kam.i18n import NF_, _, pgettext
 from kam.metrics import credit, risk
+from kam.metrics.filters import describe
 from kam.present import charts, columns
 from kam.present.formatting import money, money_short, number, percent
 from kam.ui import dashboard
@@ -89,7 +90,8 @@ if signs.is_empty():
 else:
     table(signs, NF_("warning-signs"), manager_id=_("Reported by"))
 
-later = dashboard.cached(risk.warning_signs_since, scope, today=date.today())
+today = date.today()
+later = dashboard.cached(risk.warning_signs_since, scope, today=today)
 if not later.is_empty():
     st.subheader(_("Reported since the data date ({count})").format(count=number(later.height)))
     st.caption(
@@ -97,4 +99,10 @@ if not later.is_empty():
             as_of=scope.as_of
         )
     )
-    table(later, NF_("warning-signs-since"), manager_id=_("Reported by"))
+    # The days after D up to today, not the period: named by them.
+    table(
+        later,
+        NF_("warning-signs-since"),
+        file_name=describe(risk.since_data_date(scope, today)).file_name(NF_("warning-signs-since"), "csv"),
+        manager_id=_("Reported by"),
+    )

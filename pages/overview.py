@@ -182,6 +182,10 @@ point = chart_with_table(
     monthly,
     NF_("revenue-by-month"),
     select=True,
+    # The 24 months to D, whatever the period: named by them.
+    file_name=describe(scope.with_period(*revenue.revenue_window(scope.as_of))).file_name(
+        NF_("revenue-by-month"), "csv"
+    ),
 )
 if point:
     month = scope.in_month(date.fromisoformat(point[0][:10]))
@@ -190,6 +194,8 @@ if point:
         dashboard.cached(revenue.revenue_by_account, month),
         NF_("revenue-by-account"),
         detail=f"{month.start:%Y-%m}",
+        # The month clicked, not the period: named by its days.
+        file_name=describe(month).file_name(NF_("revenue-by-account"), "csv"),
     )
 
 st.header(_("Needs attention"))

@@ -4,6 +4,7 @@ import streamlit as st
 
 from kam.i18n import NF_, _
 from kam.i18n.formats import DATE_FIELD
+from kam.metrics.filters import account_file_name
 from kam.present import columns
 from kam.present.formatting import MISSING, money, money_short
 from kam.present.text import markdown_text as md
@@ -174,8 +175,15 @@ if plan:
         table(
             plans.status_history(con, user, plan["plan_id"]),
             NF_("plan-status"),
-            by_filters=False,
             detail=str(plan["plan_id"]),
+            # Named by the account and the year of the plan, as the page names it (the plan's id says neither).
+            file_name=account_file_name(
+                NF_("plan-status"),
+                "csv",
+                account_id,
+                dict(zip(accounts["account_id"], accounts["name"], strict=True)).get(account_id),
+                str(year),
+            ),
         )
 
 st.header(_("Progress of the year's plans"))

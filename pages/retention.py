@@ -4,6 +4,7 @@ import streamlit as st
 
 from kam.i18n import NF_, _
 from kam.metrics import retention, risk
+from kam.metrics.filters import describe
 from kam.present import charts, columns
 from kam.present.formatting import money, money_short, number, percent
 from kam.ui import dashboard
@@ -21,6 +22,9 @@ basis = st.segmented_control(
     key="retention_period",
 )
 shown = scope if basis == SIDEBAR else risk.year_to_date(scope)
+# The tables are of the page's period, not always the sidebar's: their files are named by it. The quarters' repeat
+# rates are of D's year whichever it is.
+named_by, year_named = describe(shown), describe(risk.year_to_date(scope))
 dashboard.prefetch(
     (retention.churn_by_reason, shown, {}),
     (risk.repeat_view, shown, {}),
@@ -74,13 +78,20 @@ row[2].metric(
 
 st.header(_("Churn by cause"))
 monthly = dashboard.cached(retention.churn_by_month, shown)
-chart_with_table(figure(charts.churn_over_time, monthly), monthly, NF_("churn-by-month"), **columns.CHURNED)
+chart_with_table(
+    figure(charts.churn_over_time, monthly),
+    monthly,
+    NF_("churn-by-month"),
+    file_name=named_by.file_name(NF_("churn-by-month"), "csv"),
+    **columns.CHURNED,
+)
 for by, label, file in (("tier", _("Tier"), NF_("churn-by-tier")), ("region", _("Region"), NF_("churn-by-region"))):
     frame = dashboard.cached(retention.churn_by_reason, shown, by=by)
     chart_with_table(
         figure(charts.churn_by, frame, by, label),
         frame.filter(frame["accounts"] > 0),
         file,
+        file_name=named_by.file_name(file, "csv"),
         **columns.CHURNED,
     )
 by_manager = dashboard.cached(retention.churn_by_reason, shown, by="manager")
@@ -90,6 +101,7 @@ chart_with_table(
     figure(charts.churn_by, named(risk.top(by_manager, totals, "manager_id")), "manager_id", _("Manager")),
     totals,
     NF_("churn-by-manager"),
+    file_name=named_by.file_name(NF_("churn-by-manager"), "csv"),
     **columns.CHURNED,
 )
 
@@ -101,6 +113,7 @@ chart_with_table(
     figure(charts.share_by, quarters, "period", "repeat_rate", _("Repeat-purchase rate"), _("Quarter")),
     quarters,
     NF_("repeat-rate-by-quarter"),
+    file_name=year_named.file_name(NF_("repeat-rate-by-quarter"), "csv"),
     **columns.REPEAT,
 )
 by_tier = repeat["by_tier"]
@@ -108,6 +121,7 @@ chart_with_table(
     figure(charts.share_by, by_tier, "tier", "repeat_rate", _("Repeat-purchase rate"), _("Tier"), color="tier"),
     by_tier,
     NF_("repeat-rate-by-tier"),
+    file_name=named_by.file_name(NF_("repeat-rate-by-tier"), "csv"),
     **columns.REPEAT,
 )
 
@@ -117,4 +131,9 @@ if churned.is_empty():
     st.write(_("No account churned in the period."))
 else:
     st.caption(_("Newest first. Click a row to open the account."))
-    account_table(churned, NF_("churned-accounts"), manager_name=None)
+    account_table(
+        churned,
+        NF_("churned-accounts"),
+        file_name=named_by.file_name(NF_("churned-accounts"), "csv"),
+        manager_name=None,
+    )

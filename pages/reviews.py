@@ -6,6 +6,7 @@ import streamlit as st
 
 from kam.i18n import NF_, _
 from kam.metrics import managers
+from kam.metrics.filters import describe
 from kam.present.formatting import MISSING
 from kam.relations import reviews, targets
 from kam.ui import dashboard
@@ -73,8 +74,9 @@ st.caption(
 table(
     reviews.side_by_side(now_card, was_card, year, quarter),
     NF_("quarterly-review"),
-    by_filters=False,
     detail=f"{year}-q{quarter}",
+    # The managers the sidebar's filters leave: named by the quarter and those filters.
+    file_name=describe(this).file_name(NF_("quarterly-review"), "csv", of=f"{year}-q{quarter}"),
     quarter=_("Quarter"),
     visit_coverage=_("Visit coverage"),
     sla_met_pct=_("Complaint SLA met"),

@@ -5,6 +5,7 @@ import streamlit as st
 from kam.i18n import N_, NF_, _
 from kam.i18n.formats import table_date
 from kam.metrics import satisfaction
+from kam.metrics.filters import describe, up_to
 from kam.present import charts, columns
 from kam.present.formatting import number, percent
 from kam.ui import dashboard
@@ -76,6 +77,7 @@ chart_with_table(
     figure(charts.satisfaction_over_time, trend, shown, by),
     trend.drop("scope", strict=False),
     NF_("satisfaction-trend"),
+    file_name=describe(scope).file_name(NF_("satisfaction-trend"), "csv", of=up_to(scope.as_of)),
     in_download_only=("nps_responses",),
     **columns.SATISFACTION_SIDE,
 )
@@ -120,4 +122,9 @@ st.caption(_("The newest comments up to {as_of}, whatever the period.").format(a
 if comments.is_empty():
     st.info(_("No comments up to the as-of date."))
 else:
-    table(comments, NF_("latest-comments"), nps=_("NPS answer (0–10)"))
+    table(
+        comments,
+        NF_("latest-comments"),
+        file_name=describe(scope).file_name(NF_("latest-comments"), "csv", of=up_to(scope.as_of)),
+        nps=_("NPS answer (0–10)"),
+    )

@@ -7,6 +7,7 @@ import streamlit as st
 from kam.i18n import NF_, _
 from kam.i18n.formats import table_date
 from kam.metrics import managers, tier_review, tiers
+from kam.metrics.filters import at, describe
 from kam.present import charts
 from kam.present.columns import tier_name
 from kam.present.formatting import number
@@ -23,6 +24,9 @@ candidates = dashboard.cached(tier_review.review_candidates, scope)
 # A share is undefined (null) when there is nothing to share: no active account, no revenue.
 has_accounts = not distribution.get_column("share").is_null().all()
 has_revenue = not distribution.get_column("revenue_share").is_null().all()
+# The tiers at D and the revenue of the 12 months to D, whatever the period: those tables' files are named by the 12
+# months (the movement's by the period).
+year = describe(scope.with_period(*tiers.trailing_year(scope.as_of)))
 
 st.title(_("Tiers"))
 st.caption(
@@ -39,7 +43,7 @@ if has_accounts:
         right.plotly_chart(figure(charts.tier_revenue_share, distribution), key="chart-tier-revenue-share")
     else:
         right.info(_("No revenue in the last 12 months for these filters."))
-    table(distribution, NF_("tier-distribution"))
+    table(distribution, NF_("tier-distribution"), file_name=year.file_name(NF_("tier-distribution"), "csv"))
     # A click on a bar picks the tier; the picker serves the pie, which cannot be clicked.
     follow_click("tier_accounts", point[0] if point else None)
     tier = st.segmented_control(
@@ -56,14 +60,24 @@ else:
     no_data()
 
 st.subheader(_("Mix over time"))
-point = chart_with_table(figure(charts.tier_mix, mix), mix, NF_("tier-mix"), select=True, date=_("Month end"))
+point = chart_with_table(
+    figure(charts.tier_mix, mix),
+    mix,
+    NF_("tier-mix"),
+    select=True,
+    file_name=year.file_name(NF_("tier-mix"), "csv"),
+    date=_("Month end"),
+)
 if point:
     tier, day = point[0], date.fromisoformat(point[1][:10])
+    on_day = scope.with_period(scope.start, scope.end, day)
     drill(
         _("Active tier-{tier} accounts on {day}").format(tier=tier, day=table_date(day)),
-        dashboard.cached(managers.accounts_in_scope, scope.with_period(scope.start, scope.end, day).only(tier=tier)),
+        dashboard.cached(managers.accounts_in_scope, on_day.only(tier=tier)),
         NF_("accounts-tier"),
         detail=f"{tier}-{day:%Y-%m-%d}",
+        # The accounts active on the month end clicked: named by that day.
+        file_name=describe(on_day).file_name(NF_("accounts-tier"), "csv", tier, of=at(day)),
         revenue=None,
     )
 
@@ -84,6 +98,7 @@ if has_revenue:
     table(
         only(abc, "rank", "account_id", "name", "tier", "suggested_tier", "revenue_12m", "cumulative_share"),
         NF_("abc-suggestion"),
+        file_name=year.file_name(NF_("abc-suggestion"), "csv"),
         rank="#",
         suggested_tier=_("ABC"),
     )
@@ -97,4 +112,10 @@ if not has_accounts:
 elif candidates.is_empty():
     st.info(_("No account to review: every suggested tier matches the assigned one."))
 else:
-    table(candidates, NF_("review-candidates"), in_download_only=("region",), suggested_tier=_("ABC"))
+    table(
+        candidates,
+        NF_("review-candidates"),
+        file_name=year.file_name(NF_("review-candidates"), "csv"),
+        in_download_only=("region",),
+        suggested_tier=_("ABC"),
+    )

@@ -69,6 +69,10 @@ _IN_FILE_NAMES = {
 }
 _OWN_ACCOUNTS = NP_("file name", "own-accounts")
 _CHOSEN = NP_("file name", "{count}-chosen")
+# How a file name says the days its rows are of, when they are not the period's: every row up to a day whatever the
+# first, or what stood at the end of a day.
+_UP_TO = NP_("file name", "up-to-{day}")
+_AT = NP_("file name", "at-{day}")
 
 
 @dataclass(frozen=True)
@@ -93,11 +97,12 @@ class ScopeDescription:
             parts.append(_("all regions/managers/tiers"))
         return " · ".join(parts)
 
-    def file_name(self, name: str, extension: str, detail: str = "") -> str:
+    def file_name(self, name: str, extension: str, detail: str = "", of: str = "") -> str:
         """E.g. 'overdue-accounts_2026-11-16_2026-11-22_region-华东_tier-A.csv' ('逾期未拜访客户_2026-11-16_2026-11-22_
         区域-华东_等级-A.csv' in Chinese), name marked with NF_ and said in the run's language: safe on every file
-        system. detail: what follows the name, as it is (an account's id)."""
-        parts = [file_stem(name, detail), f"{self.start:%Y-%m-%d}", f"{self.end:%Y-%m-%d}"]
+        system. detail: what follows the name, as it is (an account's id). of: the days the rows are of, where they
+        are not the period's (up_to, at: 'latest-comments_up-to-2026-11-22_region-华东.csv')."""
+        parts = [file_stem(name, detail), of or days(self.start, self.end)]
         for kind, values in self.chosen:
             count = len(values)
             shown = "+".join(map(_file_safe, values)) if count <= _NAMED_IN_FILE else _(_CHOSEN).format(count=count)
@@ -121,6 +126,29 @@ def file_stem(name: str, detail: str = "") -> str:
     """A download's name (marked with NF_) in the run's language, detail after it: 'visit-list-K1', '拜访记录-K1'."""
     stem = pgettext(FILE_NAME, name)
     return _NOT_IN_FILE_NAMES.sub("-", f"{stem}-{_file_safe(detail)}" if detail else stem)
+
+
+def up_to(day: date) -> str:
+    """Every row up to the day, whatever the first, in a file name: 'up-to-2026-06-30', '截至2026-06-30'."""
+    return _(_UP_TO).format(day=f"{day:%Y-%m-%d}")
+
+
+def at(day: date) -> str:
+    """What stood at the end of the day, in a file name: 'at-2026-06-30', '截至2026-06-30'."""
+    return _(_AT).format(day=f"{day:%Y-%m-%d}")
+
+
+def days(first: date, last: date) -> str:
+    """The rows of the days first to last, in a file name: '2025-07-01_2026-06-30'."""
+    return f"{first:%Y-%m-%d}_{last:%Y-%m-%d}"
+
+
+def account_file_name(name: str, extension: str, account_id: str, account_name: str | None, *of: str) -> str:
+    """One account's download, named by the account and what its rows are of (up_to, at, days, a year), not by the
+    sidebar's period and filters, which do not make it: 'orders_甲公司-K1_up-to-2026-06-30.csv'
+    ('订单_甲公司-K1_截至2026-06-30.csv')."""
+    account = "-".join(_file_safe(part) for part in (account_name, account_id) if part)
+    return _NOT_IN_FILE_NAMES.sub("-", "_".join([file_stem(name), account, *of])) + f".{extension}"
 
 
 def plain_file_name(name: str, extension: str, detail: str = "") -> str:

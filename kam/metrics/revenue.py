@@ -182,12 +182,18 @@ def attainment_caveat(scope: Scope) -> str | None:
     )
 
 
+def revenue_window(as_of: date) -> tuple[date, date]:
+    """The first and last day of the 24 months of revenue by month up to D: from the day after D's date 24 months
+    earlier, to D."""
+    return months_before(as_of, 24) + timedelta(days=1), as_of
+
+
 def revenue_by_month(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     """Monthly revenue of the accounts in scope over the 24 months up to D, with the first and last day of each month
     counted (the window's first and last months are parts of months unless D is a month's last day)."""
-    # From the day after D's date 24 months earlier, to D. The rows are the scope's accounts' already
-    # (every order's account exists: the loader rejects the others), so no join with `scoped`.
-    first = months_before(scope.as_of, 24) + timedelta(days=1)
+    # The rows are the scope's accounts' already (every order's account exists: the loader rejects the others), so no
+    # join with `scoped`.
+    first, _last = revenue_window(scope.as_of)
     rows, params = revenue_rows({"months": (first, scope.as_of)})
     monthly = run(
         con,

@@ -278,11 +278,16 @@ def warning_signs_reported(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.D
     )
 
 
+def since_data_date(scope: Scope, today: date) -> Scope:
+    """The scope's filters over the days after D up to today, as of today."""
+    return scope.with_period(scope.as_of + timedelta(days=1), today, as_of=today)
+
+
 def warning_signs_since(con: duckdb.DuckDBPyConnection, scope: Scope, today: date) -> pl.DataFrame:
     """Warning signs reported in visits after D up to today: logged since the exports' data date, not in the figures."""
     if today <= scope.as_of:
         return warning_signs_reported(con, scope.with_period(scope.as_of, scope.as_of)).clear()
-    return warning_signs_reported(con, scope.with_period(scope.as_of + timedelta(days=1), today, as_of=today))
+    return warning_signs_reported(con, since_data_date(scope, today))
 
 
 def churn_per_manager(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import duckdb
@@ -14,9 +14,14 @@ from kam.store import db
 from kam.vocabulary import TIERS
 
 
+def trailing_year(as_of: date) -> tuple[date, date]:
+    """The first and last day of the 12 months to D the tiers are judged over: D-364 to D."""
+    return as_of - timedelta(days=364), as_of
+
+
 def revenue_12m(scope: Scope) -> tuple[str, dict[str, Any]]:
     """CTE revenue_12m: trailing 12 months revenue per account in scope (orders dated D-364..D) and its parameters."""
-    rows, params = revenue_rows({"t12m": (scope.as_of - timedelta(days=364), scope.as_of)})
+    rows, params = revenue_rows({"t12m": trailing_year(scope.as_of)})
     return (
         f"""
 revenue_12m AS (

@@ -131,6 +131,7 @@ def download(
     *,
     by_filters: bool = True,
     detail: str = "",
+    file_name: str = "",
 ) -> None:
     """A CSV download with the headers and values a spreadsheet reads (kam.present.columns.for_csv), whose
     file name says the period and the sidebar's filters that made the table.
@@ -138,12 +139,16 @@ def download(
     name: the file's English name, marked with NF_ (the file is named in the run's language); detail: what
     follows it, as it is (an account's id, a year).
     by_filters=False for tables the filters do not touch (the admin's): the file is `name.csv` (`导入记录.csv`).
+    file_name: the whole name, where neither says what the table holds (one account's rows up to the as-of date:
+    kam.metrics.filters.account_file_name); name and detail then only key the button.
     label: the button's text, already in the run's language (default: Download CSV).
     """
-    if by_filters:
-        file_name = describe(dashboard.scope()).file_name(name, "csv", detail)
-    else:
-        file_name = plain_file_name(name, "csv", detail)
+    if not file_name:
+        file_name = (
+            describe(dashboard.scope()).file_name(name, "csv", detail)
+            if by_filters
+            else plain_file_name(name, "csv", detail)
+        )
     st.download_button(
         label or _("Download CSV"),
         csv_on_click(frame, overrides),
@@ -227,10 +232,11 @@ def table(
     by_filters: bool = True,
     in_download_only: tuple[str, ...] = (),
     detail: str = "",
+    file_name: str = "",
     **overrides: Override,
 ) -> None:
-    """A table with a CSV download under it (named as `download` says, name and detail); names beside ids, each
-    column as its kind reads.
+    """A table with a CSV download under it (named as `download` says, name, detail and file_name); names beside
+    ids, each column as its kind reads.
 
     overrides: a column's header, a columns.Column, or None to leave it out.
     in_download_only: columns kept off the screen, where the table would not fit, but kept in the download.
@@ -246,7 +252,7 @@ def table(
         _show_made(shown, on_screen, height, i18n.language(), units)
     else:
         _show(shown, on_screen, height)
-    download(frame, name, overrides=overrides, by_filters=by_filters, detail=detail)
+    download(frame, name, overrides=overrides, by_filters=by_filters, detail=detail, file_name=file_name)
 
 
 def one_page(frame: pl.DataFrame, name: str) -> pl.DataFrame:
@@ -305,14 +311,15 @@ def account_table(
     ticks: bool = True,
     by_filters: bool = True,
     detail: str = "",
+    file_name: str = "",
     **overrides: Override,
 ) -> None:
     """A table of accounts with a CSV download under it; a click on a row (any of its cells, or its tick box)
-    opens that account's view. in_download_only, by_filters and detail: as table's; ticks: False for no tick
-    boxes (a to-do list, where a tick would read as done)."""
+    opens that account's view. in_download_only, by_filters, detail and file_name: as table's; ticks: False for no
+    tick boxes (a to-do list, where a tick would read as done)."""
     on_screen = dict(overrides) | dict.fromkeys(in_download_only)
     event = _show(named(frame), on_screen, height, key=f"table-{name}", select=True, ticks=ticks)
-    download(named(frame), name, overrides=overrides, by_filters=by_filters, detail=detail)
+    download(named(frame), name, overrides=overrides, by_filters=by_filters, detail=detail, file_name=file_name)
     rows = (event.selection.rows or [row for row, _column in event.selection.cells]) if event is not None else []
     if rows:
         st.switch_page(dashboard.page_file("account"), query_params={"account": frame["account_id"][rows[0]]})
@@ -326,10 +333,11 @@ def chart_with_table(
     select: bool = False,
     in_download_only: tuple[str, ...] = (),
     detail: str = "",
+    file_name: str = "",
     **overrides: Override,
 ) -> list | None:
     """The chart, and beside it the numbers behind it with a download (about 350 px at 1366: in_download_only,
-    name and detail as table's).
+    name, detail and file_name as table's).
 
     select: the chart's bars or markers can be clicked; returns the clicked point's customdata.
     """
@@ -340,7 +348,7 @@ def chart_with_table(
     key = f"chart-{keyed(name, detail)}"
     point = clickable(figure, key, left) if select else left.plotly_chart(figure, key=key)
     with right:
-        table(frame, name, in_download_only=in_download_only, detail=detail, **overrides)
+        table(frame, name, in_download_only=in_download_only, detail=detail, file_name=file_name, **overrides)
     return point if select else None
 
 
@@ -366,13 +374,15 @@ def follow_click(key: str, value: Any) -> None:
     st.session_state[seen] = value
 
 
-def drill(title: str, frame: pl.DataFrame, name: str, /, detail: str = "", **overrides: Override) -> None:
-    """The records behind a clicked bar or point, under the chart (name and detail as table's)."""
+def drill(
+    title: str, frame: pl.DataFrame, name: str, /, detail: str = "", file_name: str = "", **overrides: Override
+) -> None:
+    """The records behind a clicked bar or point, under the chart (name, detail and file_name as table's)."""
     st.subheader(markdown_text(_("{title} ({count})").format(title=title, count=number(frame.height))), anchor=False)
     if frame.is_empty():
         st.info(_("Nothing behind this point for these filters."))
     else:
-        table(frame, name, detail=detail, **overrides)
+        table(frame, name, detail=detail, file_name=file_name, **overrides)
 
 
 def chart(figure: go.Figure, frame: pl.DataFrame, name: str) -> None:

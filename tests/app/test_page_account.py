@@ -12,9 +12,10 @@ from streamlit.testing.v1 import AppTest
 
 from kam.people.users import User
 from kam.store import db
+from kam.ui.language import CHOSEN
 from kam.visits import log as visit_log
 from kam.visits.rules import VisitDraft
-from tests.apptest import ROOT, VP, cards, start
+from tests.apptest import ROOT, VP, app, cards, start
 
 WANG = User("wangwei", "王伟", "manager", "M1")  # manages K1, K2 and K6
 LINA = User("lina", "李娜", "manager", "M2")  # manages K3, K4 and K5
@@ -176,6 +177,51 @@ def test_the_archive_orders_visits_complaints_and_surveys(portfolio: Path):
     assert [(r["score"], r["nps"]) for r in table(at, "surveyed_on")] == [(4, 10), (5, 9)]
     titles = [h.value for h in at.subheader]
     assert {"Visits (2)", "Complaints (2)", "Surveys (2)"} <= set(titles)
+
+
+@pytest.mark.parametrize(
+    ("language", "names"),
+    [
+        (
+            "en",
+            {
+                "tier-history": "tier-history_甲公司-K1_up-to-2026-06-30.csv",
+                "open-complaints": "open-complaints_甲公司-K1_at-2026-06-30.csv",
+                "health-signals": "health-signals_甲公司-K1_at-2026-06-30.csv",
+                "open-orders": "open-orders_甲公司-K1_at-2026-06-30.csv",
+                "revenue": "revenue_甲公司-K1_2024-07-01_2026-06-30.csv",
+                "orders": "orders_甲公司-K1_up-to-2026-06-30.csv",
+                "visit-list": "visit-list_甲公司-K1_up-to-2026-06-30.csv",
+                "complaints": "complaints_甲公司-K1_up-to-2026-06-30.csv",
+                "surveys": "surveys_甲公司-K1_up-to-2026-06-30.csv",
+            },
+        ),
+        (
+            "zh-CN",
+            {
+                "tier-history": "等级变更记录_甲公司-K1_截至2026-06-30.csv",
+                "open-complaints": "未结投诉_甲公司-K1_截至2026-06-30.csv",
+                "health-signals": "健康度五项信号_甲公司-K1_截至2026-06-30.csv",
+                "open-orders": "未结订单_甲公司-K1_截至2026-06-30.csv",
+                "revenue": "销售额_甲公司-K1_2024-07-01_2026-06-30.csv",
+                "orders": "订单_甲公司-K1_截至2026-06-30.csv",
+                "visit-list": "拜访记录_甲公司-K1_截至2026-06-30.csv",
+                "complaints": "投诉_甲公司-K1_截至2026-06-30.csv",
+                "surveys": "满意度调查_甲公司-K1_截至2026-06-30.csv",
+            },
+        ),
+    ],
+)
+def test_the_accounts_downloads_are_named_by_the_account_and_the_as_of_date(
+    portfolio: Path, offered_files: dict[str, str], language: str, names: dict[str, str]
+):
+    # K1 (甲公司, 华东) in the quarter to 2026-06-30: every table holds its rows up to D (or what stands at D), and
+    # the revenue its 24 months to D (2024-07-01 to 2026-06-30), whatever the period and the region chosen.
+    at = app("account", as_of="2026-06-30", account="K1", period="quarter", region="华东")
+    at.session_state[CHOSEN] = language
+    at.run()
+    assert not at.exception
+    assert offered_files == {f"download-{name}-K1": file for name, file in names.items()}
 
 
 def test_what_is_overdue_or_open(portfolio: Path):

@@ -331,6 +331,11 @@ def test_a_revenue_goal_in_the_millions_reads_as_money_under_its_field(portfolio
 
 
 def test_the_years_plans_download_is_named_with_its_year(portfolio, offered_files):
-    write_plan()
-    year = plans_in_chinese().selectbox(key="plan_year").value
-    assert offered_files[f"download-account-plans-{year}"] == f"客户计划-{year}.csv"
+    # The page opens on the year of the data date (2026-08-01). The plan's status history is named by its account
+    # and year, as the page names the plan (its id says neither).
+    assert write_plan().selectbox(key="plan_year").value == 2026
+    [status] = [key for key in offered_files if key.startswith("download-plan-status-")]
+    assert offered_files[status] == "plan-status_甲公司-K1_2026.csv"
+    plans_in_chinese()
+    assert offered_files["download-account-plans-2026"] == "客户计划-2026.csv"
+    assert offered_files[status] == "客户计划状态历史_甲公司-K1_2026.csv"

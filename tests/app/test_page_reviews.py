@@ -69,6 +69,19 @@ def test_the_review_table_reads_money_and_shares_as_everywhere_else(portfolio):
 
 
 @pytest.mark.parametrize(
+    ("language", "name"),
+    [("en", "quarterly-review_2026-q3_manager-M1.csv"), ("zh-CN", "季度评审_2026-q3_客户经理-M1.csv")],
+)
+def test_the_review_file_says_the_quarter_and_the_filters(portfolio, offered_files, language, name):
+    # The quarter of the data date (2026-08-01), 王伟 (M1) alone chosen in the sidebar: his rows only.
+    at = app("reviews", user=VP, manager="王伟 (M1)")
+    at.session_state[CHOSEN] = language
+    at.run()
+    assert not at.exception
+    assert offered_files["download-quarterly-review-2026-q3"] == name
+
+
+@pytest.mark.parametrize(
     ("quarter", "said"),
     [
         # The exports here run to 2026-08-01: the third quarter counts to that day.

@@ -43,6 +43,38 @@ EXPECTED = {
     },
 }
 
+# Per page and language, the VP's files of the tables that are not of the period (year to 2026-06-30): the revenue by
+# month of the 24 months to D, the tiers' tables of the 12 months to D (from D-364), the satisfaction trend and the
+# comments of every survey up to D. A manager's end in _own-accounts (_本人客户).
+FILES = {
+    "overview": {
+        "en": {"revenue-by-month": "revenue-by-month_2024-07-01_2026-06-30"},
+        "zh-CN": {"revenue-by-month": "月度销售额_2024-07-01_2026-06-30"},
+    },
+    "tiers": {
+        "en": {
+            "tier-distribution": "tier-distribution_2025-07-01_2026-06-30",
+            "tier-mix": "tier-mix_2025-07-01_2026-06-30",
+            "abc-suggestion": "abc-suggestion_2025-07-01_2026-06-30",
+            "review-candidates": "review-candidates_2025-07-01_2026-06-30",
+        },
+        "zh-CN": {
+            "tier-distribution": "等级分布_2025-07-01_2026-06-30",
+            "tier-mix": "等级结构变化_2025-07-01_2026-06-30",
+            "abc-suggestion": "ABC分析建议等级_2025-07-01_2026-06-30",
+            "review-candidates": "待复核客户_2025-07-01_2026-06-30",
+        },
+    },
+    "satisfaction": {
+        "en": {
+            "satisfaction-trend": "satisfaction-trend_up-to-2026-06-30",
+            "latest-comments": "latest-comments_up-to-2026-06-30",
+        },
+        "zh-CN": {"satisfaction-trend": "满意度趋势_截至2026-06-30", "latest-comments": "最新评价_截至2026-06-30"},
+    },
+}
+OWN = {"en": "_own-accounts", "zh-CN": "_本人客户"}
+
 
 def run_in(page: str, user: User, language: str) -> AppTest:
     at = app(page, user, as_of="2026-06-30", period=YEAR_TO_DATE)
@@ -57,7 +89,9 @@ def chart_titles(at: AppTest) -> list[str]:
 @pytest.mark.parametrize("language", ["zh-CN", "en"])
 @pytest.mark.parametrize("user", [VP, WANG], ids=["vp", "manager"])
 @pytest.mark.parametrize("page", list(EXPECTED))
-def test_page_speaks_the_chosen_language(page: str, user: User, language: str, portfolio: Path):
+def test_page_speaks_the_chosen_language(
+    page: str, user: User, language: str, portfolio: Path, offered_files: dict[str, str]
+):
     at = run_in(page, user, language)
     assert not at.exception
     metric, header, title = EXPECTED[page][language]
@@ -65,6 +99,11 @@ def test_page_speaks_the_chosen_language(page: str, user: User, language: str, p
         assert metric in [m.label for m in at.metric]
     assert any(header in headers for headers, _rows in map(shown, at.dataframe))
     assert title in chart_titles(at)
+    own = OWN[language] if user.role == "manager" else ""
+    files = FILES.get(page, {}).get(language, {})
+    assert {key: offered_files[f"download-{key}"] for key in files} == {
+        key: f"{name}{own}.csv" for key, name in files.items()
+    }
 
 
 def headers_of(at: AppTest) -> list[list[str]]:

@@ -39,7 +39,7 @@ def test_lost_revenue_reads_short_with_its_full_amount_in_the_help(
     assert "¥4,202,374" in card.proto.help
 
 
-def test_the_page_says_it_shows_the_year_to_date_not_the_sidebars_period(portfolio):
+def test_the_page_says_it_shows_the_year_to_date_not_the_sidebars_period(portfolio, offered_files):
     # The sidebar: the last full week before 2026-06-30 (06-22..06-28), figures taken at its end; the page: the
     # year to that same day.
     at = start("retention", as_of="2026-06-30", period="last_week")
@@ -49,5 +49,22 @@ def test_the_page_says_it_shows_the_year_to_date_not_the_sidebars_period(portfol
         "This page's own period: the year to date, 2026-01-01 to 2026-06-28, as of 2026-06-28, not the sidebar's "
         "2026-06-22 to 2026-06-28: churn and repeat purchases over a few days say little."
     )
+    # Its files are named by it too (K4 churned on 2026-05-15, within it).
+    year = "2026-01-01_2026-06-28"
+    names = ("churn-by-month", "churn-by-tier", "churn-by-region", "churn-by-manager", "churned-accounts")
+    names += ("repeat-rate-by-quarter", "repeat-rate-by-tier")
+    assert offered_files == {f"download-{name}": f"{name}_{year}.csv" for name in names}
+    offered_files.clear()
     at.get("button_group")[0].set_value("sidebar").run()
     assert at.caption[0].value == "Period 2026-06-22 to 2026-06-28, as of 2026-06-28"
+    # The week's (no churn in it: no churn table), the quarters' repeat rates still of the year to date.
+    assert offered_files == {
+        "download-repeat-rate-by-tier": "repeat-rate-by-tier_2026-06-22_2026-06-28.csv",
+        "download-repeat-rate-by-quarter": f"repeat-rate-by-quarter_{year}.csv",
+    }
+    # A Chinese screen names the year's files in Chinese.
+    chinese = app("retention", as_of="2026-06-30", period="last_week")
+    chinese.session_state[CHOSEN] = "zh-CN"
+    chinese.run()
+    assert offered_files["download-churned-accounts"] == f"背离客户_{year}.csv"
+    assert offered_files["download-repeat-rate-by-tier"] == f"按客户等级的回头率_{year}.csv"

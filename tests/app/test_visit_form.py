@@ -250,7 +250,7 @@ def test_the_visit_pages_are_for_managers(portfolio):
     assert [t.value for t in at.title] != ["Log a visit"]
 
 
-def test_warning_signs_ticked_on_the_form_are_saved_with_the_visit_and_count_at_once(portfolio):
+def test_warning_signs_ticked_on_the_form_are_saved_with_the_visit_and_count_at_once(portfolio, offered_files):
     at = form("K1")
     # Ticked in another order than the list's: stored in the list's order, as the exports carry them.
     at.multiselect(key="visit_warning_signs").select("dumping").select("creditors")
@@ -277,6 +277,11 @@ def test_warning_signs_ticked_on_the_form_are_saved_with_the_visit_and_count_at_
     assert later[["visit_date", "account_id", "manager_id", "signs"]].values.tolist() == [
         [pd.Timestamp(today()), "甲公司 (K1)", "王伟 (M1)", "More creditors chasing them; Dumping stock at low prices"]
     ]
+    # Its file is named by the days it holds, from the day after the data date (2026-08-01, K2's tier change, the
+    # latest order, visit, complaint, survey or tier change of the exports) to today, not by the year to date.
+    assert offered_files["download-warning-signs-since"] == (
+        f"warning-signs-since_2026-08-02_{today():%Y-%m-%d}_own-accounts.csv"
+    )
 
 
 def test_an_empty_choice_asks_for_one_in_the_screens_language(portfolio):

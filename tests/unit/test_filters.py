@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from kam import i18n
-from kam.metrics.filters import describe, plain_file_name
+from kam.metrics.filters import account_file_name, at, describe, plain_file_name, up_to
 from kam.metrics.scope import Scope
 
 WEEK = Scope(as_of=date(2026, 11, 22), start=date(2026, 11, 16), end=date(2026, 11, 22))
@@ -91,3 +91,18 @@ def test_a_file_is_named_in_the_run_s_language_its_values_as_they_are():
         assert plain_file_name("load-history", "csv") == "导入记录.csv"
         # A detail from the data is made as safe as a filter's value.
         assert plain_file_name("rejects", "csv", "../7") == "导入被拒行-7.csv"
+
+
+def test_an_accounts_file_is_named_by_its_name_id_and_day_made_safe():
+    # A name with a path separator, a space and a trailing dot; an account without a name keeps its id alone.
+    with i18n.speaking("en"):
+        assert account_file_name("orders", "csv", "K1", "A/B Co.", up_to(date(2026, 6, 30))) == (
+            "orders_A-B-Co-K1_up-to-2026-06-30.csv"
+        )
+        assert account_file_name("open-orders", "csv", "K1", None, at(date(2026, 6, 30))) == (
+            "open-orders_K1_at-2026-06-30.csv"
+        )
+    with i18n.speaking("zh-CN"):
+        assert account_file_name("open-orders", "csv", "K1", "甲 公司", at(date(2026, 6, 30))) == (
+            "未结订单_甲-公司-K1_截至2026-06-30.csv"
+        )
