@@ -74,7 +74,10 @@ row[0].metric(
     number(breaches.height),
     delta_number(breaches.height, breaches_before.height),
     delta_color="inverse",
-    help=_("Complaints past the SLA and not yet resolved"),
+    help=_(
+        "Complaints past the SLA and not resolved by the end of {as_of}, whenever opened: the list under Needs "
+        "attention, and on the complaint SLA page"
+    ).format(as_of=table_date(scope.as_of)),
     border=True,
 )
 row[1].metric(
@@ -193,7 +196,7 @@ if point:
     )
 
 st.header(_("Needs attention"))
-one_manager = user.role == "manager" or len(scope.managers) == 1
+one_manager = overview.of_one_manager(user.role, scope)
 for section in overview.SECTIONS:
     frame = dashboard.cached(section.metric, scope)
     with st.expander(
