@@ -52,11 +52,13 @@ row[1].metric(
     help=_("Active accounts not overdue for a visit; {count} overdue").format(count=now["overdue_accounts"]),
     border=True,
 )
+no_plan = visits.no_plan_reason(scope)
 row[2].metric(
     _("Visit attainment"),
-    percent(now["visit_attainment"]),
+    # A week plans no visit: said in the card, not as a bare "–" (why: in its help).
+    _("None planned") if no_plan else percent(now["visit_attainment"]),
     delta_points(now["visit_attainment"], before["visit_attainment"]),
-    help=visits.no_plan_reason(scope) or _("Visits made against the call plan of the period"),
+    help=no_plan or _("Visits made against the call plan of the period"),
     border=True,
 )
 row[3].metric(
