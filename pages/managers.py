@@ -106,6 +106,14 @@ st.caption(
         "churned and at risk, overdue visits and receivables, SLA breaches and the region."
     )
 )
+if idle := managers.without_active_accounts(card):
+    # Said so that the count matches the other pages' per-manager figures, which only managers with accounts have.
+    st.caption(
+        _(
+            "Managers with active accounts: {count}, as on the account risk page. Listed too, with no active account "
+            "for these filters: {managers}."
+        ).format(count=number(card.height - len(idle)), managers=markdown_text(", ".join(idle)))
+    )
 if no_plan:
     st.caption(
         _("{column}: – for every manager. {reason}").format(column=figures["visit_attainment"].heading, reason=no_plan)

@@ -95,6 +95,18 @@ def scorecard(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     )
 
 
+def without_active_accounts(card: pl.DataFrame) -> list[str]:
+    """The scorecard's managers with no active account in scope, as a sentence names them: 张敏 (M3); one no
+    longer in post says so. They are listed with nothing to measure; the per-manager charts of accounts count
+    only the others."""
+    return [
+        f"{row['name']} ({row['manager_id']})"
+        if row["active"]
+        else _("{name} ({manager_id}, no longer in post)").format(name=row["name"], manager_id=row["manager_id"])
+        for row in card.filter(pl.col("active_accounts") == 0).iter_rows(named=True)
+    ]
+
+
 def manager_risk(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     """Per manager: at-risk accounts and overdue receivables at D."""
     at_risk = health.health_summary(con, scope, by="manager").select("manager_id", "at_risk")

@@ -154,8 +154,15 @@ def health_managers_caption(count: int, n: int = ENDS) -> str:
     return _of_managers(
         count,
         n,
-        ngettext("Managers: the one with accounts.", "Managers: all {count}, by mean score.", count),
-        _("Managers: the {n} lowest and {n} highest by mean score in the chart, all {count} in the table."),
+        ngettext(
+            "Managers with active accounts: the only one.",
+            "Managers with active accounts: all {count}, by mean score.",
+            count,
+        ),
+        _(
+            "Managers with active accounts: the {n} lowest and {n} highest by mean score in the chart, all {count} "
+            "in the table."
+        ),
     )
 
 

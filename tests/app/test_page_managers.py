@@ -399,3 +399,19 @@ def test_a_week_says_why_the_call_plan_column_is_empty_and_what_each_visit_colum
         "Visits made against the visit target, target 100.0%. Every visit to the manager's accounts in the period "
         "against the year's visit target pro-rated to the period's days, not capped per account: it can pass 100%."
     )
+
+
+def test_the_managers_and_the_risk_page_say_which_managers_they_count(portfolio: Path):
+    # M1 (K1, K2) and M2 (K3, K5) have active accounts at 06-30; M3, in post, has none: listed on the scorecard
+    # with nothing to measure, not among the risk page's managers.
+    at = at_june_end()
+    assert not at.exception
+    assert [row["manager_id"] for row in scorecard_shown(at)] == ["M1", "M2", "M3"]
+    # The names as text, not Markdown: their brackets escaped.
+    assert (
+        "Managers with active accounts: 2, as on the account risk page. Listed too, with no active account for "
+        "these filters: 张敏 \\(M3\\)."
+    ) in [c.value for c in at.caption]
+    risk = start("risk", as_of="2026-06-30")
+    assert not risk.exception
+    assert "Managers with active accounts: all 2, by mean score." in [c.value for c in risk.caption]
