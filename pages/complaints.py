@@ -43,7 +43,10 @@ st.caption(
         "Complaints opened {start} to {end}, as they stood at the end of {as_of} · first reply due within {hours} "
         "hours · a reply after that day counts as none yet"
     ).format(
-        start=table_date(scope.start), end=table_date(scope.period_end), as_of=table_date(scope.as_of), hours=sla_hours
+        start=table_date(scope.start),
+        end=table_date(scope.period_end),
+        as_of=dashboard.as_of_text(scope),
+        hours=sla_hours,
     )
 )
 

@@ -29,7 +29,7 @@ breaches_before = dashboard.cached(attention.open_breaches, scope.previous())
 st.title(_("Weekly overview"))
 st.caption(
     _("As of {as_of} · period {start} to {end} · changes against the previous period of the same length").format(
-        as_of=table_date(scope.as_of), start=table_date(scope.start), end=table_date(scope.period_end)
+        as_of=dashboard.as_of_text(scope), start=table_date(scope.start), end=table_date(scope.period_end)
     )
 )
 

@@ -35,21 +35,21 @@ rate = repeat["rate"].row(0, named=True)
 
 if basis == SIDEBAR:
     st.caption(
-        _("Period {start:%Y-%m-%d} to {end:%Y-%m-%d}, as of {as_of:%Y-%m-%d}").format(
-            start=shown.start, end=shown.period_end, as_of=shown.as_of
+        _("Period {start:%Y-%m-%d} to {end:%Y-%m-%d}, as of {as_of}").format(
+            start=shown.start, end=shown.period_end, as_of=dashboard.as_of_text(shown)
         )
     )
 else:
     # Said plainly: the sidebar shows another period, which this page does not follow unless asked.
     st.caption(
         _(
-            "This page's own period: the year to date, {start:%Y-%m-%d} to {end:%Y-%m-%d}, as of {as_of:%Y-%m-%d}, "
+            "This page's own period: the year to date, {start:%Y-%m-%d} to {end:%Y-%m-%d}, as of {as_of}, "
             "not the sidebar's {sidebar_start:%Y-%m-%d} to {sidebar_end:%Y-%m-%d}: churn and repeat purchases over "
             "a few days say little."
         ).format(
             start=shown.start,
             end=shown.period_end,
-            as_of=shown.as_of,
+            as_of=dashboard.as_of_text(shown),
             sidebar_start=scope.start,
             sidebar_end=scope.period_end,
         )

@@ -48,11 +48,15 @@ def test_the_page_says_it_shows_the_year_to_date_not_the_sidebars_period(portfol
     assert not at.exception
     assert [t.value for t in at.title] == ["Retention"]
     assert at.caption[0].value == (
-        "This page's own period: the year to date, 2026-01-01 to 2026-06-28, as of 2026-06-28, not the sidebar's "
+        "This page's own period: the year to date, 2026-01-01 to 2026-06-28, as of 2026-06-28, the period's last "
+        "day (the sidebar's as-of date is 2026-06-30), not the sidebar's "
         "2026-06-22 to 2026-06-28: churn and repeat purchases over a few days say little."
     )
     at.get("button_group")[0].set_value("sidebar").run()
-    assert at.caption[0].value == "Period 2026-06-22 to 2026-06-28, as of 2026-06-28"
+    assert at.caption[0].value == (
+        "Period 2026-06-22 to 2026-06-28, as of 2026-06-28, the period's last day (the sidebar's as-of date is "
+        "2026-06-30)"
+    )
 
 
 def test_each_repeat_rate_says_its_period_and_base(portfolio):
