@@ -135,7 +135,10 @@ with st.sidebar:
         key="as_of",
         bind="query-params",
         format=DATE_FIELD,
-        help=_("Figures count events up to the end of this day."),
+        help=_(
+            "Figures count events up to the end of this day, or of the period's last day when the period ends "
+            "before it."
+        ),
     )
     # The weekly meeting's default: the last full week the exports cover, against the week before. The link
     # carries the period's code, not its name: a link from a Chinese screen opens the same period in English.
@@ -202,7 +205,7 @@ with st.sidebar:
     st.caption(_("Signed in as {name} ({role})").format(name=markdown_text(user.name), role=role_label(user.role)))
     st.button(_("Sign out"), on_click=signin.sign_out_button, icon=":material/logout:")
 
-dashboard.use_scope(filters.scope(allowed_accounts=access.allowed_accounts(con, user)))
+dashboard.use_scope(filters.scope(allowed_accounts=access.allowed_accounts(con, user)), as_of)
 
 # A manager lands on their worklist, everyone else on the overview.
 landing = "worklist" if user.role == "manager" else "overview"

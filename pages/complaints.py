@@ -4,10 +4,11 @@ import streamlit as st
 
 from kam.i18n import N_, NF_, _
 from kam.i18n.formats import table_date
-from kam.metrics import complaints
+from kam.metrics import attention, complaints
 from kam.present import charts, columns
 from kam.present.columns import Column, Kind
 from kam.present.formatting import hours, number, percent
+from kam.reports import overview
 from kam.ui import dashboard
 from kam.ui.widgets import chart_with_table, figure, named, no_data, table
 
@@ -17,6 +18,9 @@ times = dashboard.cached(complaints.response_times, scope)
 times_by_manager = dashboard.cached(complaints.response_times, scope, by="manager")
 breaches = dashboard.cached(complaints.breaches, scope)
 ageing = dashboard.cached(complaints.open_complaints_ageing, scope)
+# The overview's list of complaints past the SLA and still open at D, whenever opened: the same figure, list and name.
+still_open = overview.section_of(attention.open_breaches)
+open_breaches = dashboard.cached(still_open.metric, scope)
 
 GRAINS = {"week": N_("Week"), "month": N_("Month")}
 # The grouping's column, the metric and its options, the label.
@@ -39,7 +43,10 @@ st.caption(
         "Complaints opened {start} to {end}, as they stood at the end of {as_of} · first reply due within {hours} "
         "hours · a reply after that day counts as none yet"
     ).format(
-        start=table_date(scope.start), end=table_date(scope.period_end), as_of=table_date(scope.as_of), hours=sla_hours
+        start=table_date(scope.start),
+        end=table_date(scope.period_end),
+        as_of=dashboard.as_of_text(scope),
+        hours=sla_hours,
     )
 )
 
@@ -108,12 +115,12 @@ else:
     )
     table(times_by_manager, NF_("response-times-by-manager"), **columns.COMPLAINT_TIMES)
 
-    st.header(_("Breaches ({count})").format(count=number(breaches.height)))
+    st.header(_("Breaches opened in the period ({count})").format(count=number(breaches.height)))
     st.caption(
         _(
-            "Complaints of the period whose first reply came after {hours} hours or has not come, open and closed. "
-            "Click a column to sort."
-        ).format(hours=sla_hours)
+            "Complaints opened {start} to {end} whose first reply came after {hours} hours or has not come, open "
+            "and closed. Click a column to sort."
+        ).format(start=table_date(scope.start), end=table_date(scope.period_end), hours=sla_hours)
     )
     if breaches.is_empty():
         st.info(_("No breach in the period."))
@@ -127,9 +134,33 @@ else:
             **columns.COMPLAINT_LIST,
         )
 
+st.header(_("{title} ({count})").format(title=_(still_open.title), count=number(open_breaches.height)))
+st.caption(
+    _(
+        "Complaints past the {hours}-hour SLA and not resolved by the end of {as_of}, whenever opened, oldest first: "
+        "the overview's list."
+    ).format(hours=sla_hours, as_of=table_date(scope.as_of))
+)
+if open_breaches.is_empty():
+    st.info(_("No complaint past the SLA is open at the end of {as_of}.").format(as_of=table_date(scope.as_of)))
+else:
+    table(
+        open_breaches,
+        still_open.download,
+        in_download_only=overview.off_screen(still_open, overview.of_one_manager(dashboard.current_user().role, scope)),
+        **still_open.headers,
+    )
+
 st.header(_("Ageing of open complaints"))
 st.caption(
-    _("Complaints not resolved by the end of {as_of}, whenever opened, by age.").format(as_of=table_date(scope.as_of))
+    _(
+        "Complaints not resolved by the end of {as_of}, whenever opened, by age: {count} in all, {breached} of them "
+        "past the SLA."
+    ).format(
+        as_of=table_date(scope.as_of),
+        count=number(ageing["complaints"].sum()),
+        breached=number(open_breaches.height),
+    )
 )
 if ageing.is_empty():
     st.info(_("No complaint open at the end of {as_of}.").format(as_of=table_date(scope.as_of)))

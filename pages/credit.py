@@ -19,7 +19,7 @@ view = dashboard.cached(risk.credit_view, scope)
 owed = view["owed"].row(0, named=True)
 
 st.title(_("Credit"))
-st.caption(_("Receivables at {as_of:%Y-%m-%d}: orders not paid by then.").format(as_of=scope.as_of))
+st.caption(_("Receivables at {as_of}: orders not paid by then.").format(as_of=dashboard.as_of_text(scope)))
 row = st.columns(4)
 row[0].metric(
     _("Outstanding"),

@@ -4,7 +4,7 @@ import streamlit as st
 
 from kam.i18n import NF_, _
 from kam.i18n.formats import table_date
-from kam.metrics import managers, revenue
+from kam.metrics import managers, revenue, visits
 from kam.present import charts
 from kam.present.formatting import money, number
 from kam.present.text import markdown_text
@@ -15,6 +15,9 @@ scope = dashboard.scope()
 card = dashboard.cached(managers.scorecard, scope)
 figures = managers.scorecard_figures(scope.policy)
 Column, Number = st.column_config.Column, st.column_config.NumberColumn
+# A period shorter than every cadence plans no visit: the call-plan column is empty, its tooltip and a caption say why.
+no_plan = visits.no_plan_reason(scope)
+WHY_EMPTY = {"visit_attainment": no_plan} if no_plan else {}
 
 LABELS = {
     "manager_id": Column(_("Manager"), pinned=True),
@@ -44,7 +47,12 @@ LABELS = {
     ),
 } | {
     # A share reads with one decimal (81.8%): the "percent" format shows as many decimals as the step has.
-    f.column: Number(f.heading, help=f.explained, format=f.column_format, step=0.001 if f.unit == "share" else None)
+    f.column: Number(
+        f.heading,
+        help="\n\n".join(filter(None, (f.explained, WHY_EMPTY.get(f.column)))),
+        format=f.column_format,
+        step=0.001 if f.unit == "share" else None,
+    )
     for f in figures.values()
 }
 # Each cell's text, as the cards, the ranking and the download write the figure.
@@ -72,7 +80,7 @@ bands = scope.policy.attainment_bands
 st.title(_("Managers"))
 st.caption(
     _("Period {start} to {end}, accounts as of {as_of} · – where there is nothing to measure").format(
-        start=table_date(scope.start), end=table_date(scope.period_end), as_of=table_date(scope.as_of)
+        start=table_date(scope.start), end=table_date(scope.period_end), as_of=dashboard.as_of_text(scope)
     )
 )
 if caveat := revenue.attainment_caveat(scope):
@@ -98,6 +106,18 @@ st.caption(
         "churned and at risk, overdue visits and receivables, SLA breaches and the region."
     )
 )
+if idle := managers.without_active_accounts(card):
+    # Said so that the count matches the other pages' per-manager figures, which only managers with accounts have.
+    st.caption(
+        _(
+            "Managers with active accounts: {count}, as on the account risk page. Listed too, with no active account "
+            "for these filters: {managers}."
+        ).format(count=number(card.height - len(idle)), managers=markdown_text(", ".join(idle)))
+    )
+if no_plan:
+    st.caption(
+        _("{column}: – for every manager. {reason}").format(column=figures["visit_attainment"].heading, reason=no_plan)
+    )
 judged_table(
     card,
     NF_("manager-scorecard"),

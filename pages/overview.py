@@ -29,7 +29,7 @@ breaches_before = dashboard.cached(attention.open_breaches, scope.previous())
 st.title(_("Weekly overview"))
 st.caption(
     _("As of {as_of} · period {start} to {end} · changes against the previous period of the same length").format(
-        as_of=table_date(scope.as_of), start=table_date(scope.start), end=table_date(scope.period_end)
+        as_of=dashboard.as_of_text(scope), start=table_date(scope.start), end=table_date(scope.period_end)
     )
 )
 
@@ -52,11 +52,13 @@ row[1].metric(
     help=_("Active accounts not overdue for a visit; {count} overdue").format(count=now["overdue_accounts"]),
     border=True,
 )
+no_plan = visits.no_plan_reason(scope)
 row[2].metric(
     _("Visit attainment"),
-    percent(now["visit_attainment"]),
+    # A week plans no visit: said in the card, not as a bare "–" (why: in its help).
+    _("None planned") if no_plan else percent(now["visit_attainment"]),
     delta_points(now["visit_attainment"], before["visit_attainment"]),
-    help=visits.no_plan_reason(scope) or _("Visits made against the call plan of the period"),
+    help=no_plan or _("Visits made against the call plan of the period"),
     border=True,
 )
 row[3].metric(
@@ -74,7 +76,10 @@ row[0].metric(
     number(breaches.height),
     delta_number(breaches.height, breaches_before.height),
     delta_color="inverse",
-    help=_("Complaints past the SLA and not yet resolved"),
+    help=_(
+        "Complaints past the SLA and not resolved by the end of {as_of}, whenever opened: the list under Needs "
+        "attention, and on the complaint SLA page"
+    ).format(as_of=table_date(scope.as_of)),
     border=True,
 )
 row[1].metric(
@@ -199,7 +204,7 @@ if point:
     )
 
 st.header(_("Needs attention"))
-one_manager = user.role == "manager" or len(scope.managers) == 1
+one_manager = overview.of_one_manager(user.role, scope)
 for section in overview.SECTIONS:
     frame = dashboard.cached(section.metric, scope)
     with st.expander(

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from kam.i18n import NF_, _
+from kam.i18n.formats import table_date
 from kam.metrics import retention, risk
 from kam.metrics.filters import describe
 from kam.present import charts, columns
@@ -38,21 +39,21 @@ rate = repeat["rate"].row(0, named=True)
 
 if basis == SIDEBAR:
     st.caption(
-        _("Period {start:%Y-%m-%d} to {end:%Y-%m-%d}, as of {as_of:%Y-%m-%d}").format(
-            start=shown.start, end=shown.period_end, as_of=shown.as_of
+        _("Period {start:%Y-%m-%d} to {end:%Y-%m-%d}, as of {as_of}").format(
+            start=shown.start, end=shown.period_end, as_of=dashboard.as_of_text(shown)
         )
     )
 else:
     # Said plainly: the sidebar shows another period, which this page does not follow unless asked.
     st.caption(
         _(
-            "This page's own period: the year to date, {start:%Y-%m-%d} to {end:%Y-%m-%d}, as of {as_of:%Y-%m-%d}, "
+            "This page's own period: the year to date, {start:%Y-%m-%d} to {end:%Y-%m-%d}, as of {as_of}, "
             "not the sidebar's {sidebar_start:%Y-%m-%d} to {sidebar_end:%Y-%m-%d}: churn and repeat purchases over "
             "a few days say little."
         ).format(
             start=shown.start,
             end=shown.period_end,
-            as_of=shown.as_of,
+            as_of=dashboard.as_of_text(shown),
             sidebar_start=scope.start,
             sidebar_end=scope.period_end,
         )
@@ -67,11 +68,23 @@ row[1].metric(
     ),
     border=True,
 )
+# The period and base said: over the year to date more of the base buys again than over any one quarter below.
+bought_from, bought_to = retention.repeat_lookback(shown)
+period = {"start": table_date(shown.start), "end": table_date(shown.period_end)}
 row[2].metric(
     _("Repeat-purchase rate"),
     percent(rate["repeat_rate"]),
-    help=_("{repeat} of {base} accounts that bought in the year before the period bought again in it").format(
-        repeat=rate["repeat"], base=rate["base"]
+    help=_(
+        "{repeat} of the {base} accounts that bought from {bought_from} to {bought_to} (the {days} days before "
+        "the period) bought again from {start} to {end}: the longer the period, the more time they have to buy "
+        "again."
+    ).format(
+        repeat=number(rate["repeat"]),
+        base=number(rate["base"]),
+        bought_from=table_date(bought_from),
+        bought_to=table_date(bought_to),
+        days=shown.policy.repeat_lookback_days,
+        **period,
     ),
     border=True,
 )
@@ -106,11 +119,25 @@ chart_with_table(
 )
 
 st.header(_("Repeat-purchase rate"))
+st.caption(
+    _(
+        "Each rate: of the accounts that bought in the {days} days before its period, the share that bought again "
+        "in it. The card and the rate by tier: {start} to {end}; each quarter: its three months."
+    ).format(days=shown.policy.repeat_lookback_days, **period)
+)
 quarters = repeat["quarters"]
 if unfinished := risk.quarter_not_over(shown):
     st.caption(unfinished)
 chart_with_table(
-    figure(charts.share_by, quarters, "period", "repeat_rate", _("Repeat-purchase rate"), _("Quarter")),
+    figure(
+        charts.share_by,
+        quarters,
+        "period",
+        "repeat_rate",
+        _("Repeat-purchase rate"),
+        _("Quarter"),
+        heading=_("Repeat-purchase rate by quarter of {year}").format(year=shown.as_of.year),
+    ),
     quarters,
     NF_("repeat-rate-by-quarter"),
     file_name=year_named.file_name(NF_("repeat-rate-by-quarter"), "csv"),
@@ -118,7 +145,16 @@ chart_with_table(
 )
 by_tier = repeat["by_tier"]
 chart_with_table(
-    figure(charts.share_by, by_tier, "tier", "repeat_rate", _("Repeat-purchase rate"), _("Tier"), color="tier"),
+    figure(
+        charts.share_by,
+        by_tier,
+        "tier",
+        "repeat_rate",
+        _("Repeat-purchase rate"),
+        _("Tier"),
+        color="tier",
+        heading=_("Repeat-purchase rate by tier, {start} to {end}").format(**period),
+    ),
     by_tier,
     NF_("repeat-rate-by-tier"),
     file_name=named_by.file_name(NF_("repeat-rate-by-tier"), "csv"),

@@ -17,9 +17,9 @@ listed, moved, overall = view["listed"], view["moved"], view["overall"].row(0, n
 st.title(_("Account risk"))
 st.caption(
     _(
-        "Health at {as_of:%Y-%m-%d} from five weighted signals: visits, revenue, complaints, satisfaction "
+        "Health at {as_of} from five weighted signals: visits, revenue, complaints, satisfaction "
         "and credit. At risk under {watch:.0f}, watch {watch:.0f} to under {healthy:.0f}, healthy from {healthy:.0f}."
-    ).format(as_of=scope.as_of, watch=bands["watch"], healthy=bands["healthy"])
+    ).format(as_of=dashboard.as_of_text(scope), watch=bands["watch"], healthy=bands["healthy"])
 )
 row = st.columns(5)
 row[0].metric(_("At risk"), number(overall["at_risk"]), border=True)

@@ -33,7 +33,7 @@ st.caption(
         start=table_date(scope.start),
         end=table_date(scope.period_end),
         minimum=csat_min,
-        as_of=table_date(scope.as_of),
+        as_of=dashboard.as_of_text(scope),
     )
 )
 

@@ -22,7 +22,7 @@ cadence = scope.policy.cadence_days
 st.title(_("Visit compliance"))
 st.caption(
     _("As of {as_of} · period {start} to {end} · maximum days between visits: A {a}, B {b}, C {c}").format(
-        as_of=table_date(scope.as_of),
+        as_of=dashboard.as_of_text(scope),
         start=table_date(scope.start),
         end=table_date(scope.period_end),
         a=cadence["A"],

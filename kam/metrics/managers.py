@@ -95,6 +95,18 @@ def scorecard(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     )
 
 
+def without_active_accounts(card: pl.DataFrame) -> list[str]:
+    """The scorecard's managers with no active account in scope, as a sentence names them: 张敏 (M3); one no
+    longer in post says so. They are listed with nothing to measure; the per-manager charts of accounts count
+    only the others."""
+    return [
+        f"{row['name']} ({row['manager_id']})"
+        if row["active"]
+        else _("{name} ({manager_id}, no longer in post)").format(name=row["name"], manager_id=row["manager_id"])
+        for row in card.filter(pl.col("active_accounts") == 0).iter_rows(named=True)
+    ]
+
+
 def manager_risk(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     """Per manager: at-risk accounts and overdue receivables at D."""
     at_risk = health.health_summary(con, scope, by="manager").select("manager_id", "at_risk")
@@ -183,6 +195,8 @@ class Figure:
     unit: str = "share"
     # The label of a narrow table column; the full label when empty.
     short: str = ""
+    # What it counts, where its name alone could be read as another figure's.
+    meaning: str = ""
 
     @property
     def heading(self) -> str:
@@ -191,10 +205,11 @@ class Figure:
 
     @property
     def explained(self) -> str:
-        """The table column's tooltip: the full label and the target."""
-        if self.target is None:
-            return self.label
-        return _("{figure}, target {target}").format(figure=self.label, target=self.text(self.target))
+        """The table column's tooltip: the full label, the target and what it counts."""
+        named = self.label
+        if self.target is not None:
+            named = _("{figure}, target {target}").format(figure=self.label, target=self.text(self.target))
+        return _("{figure}. {meaning}").format(figure=named, meaning=self.meaning) if self.meaning else named
 
     def text(self, value: float | None) -> str:
         """A value of the figure as it reads, in the run's language: 81.8%, 4.25, ¥1,234."""
@@ -213,12 +228,25 @@ def scorecard_figures(policy: Settings) -> dict[str, Figure]:
         Figure("attainment", _("Revenue attainment"), policy.attainment_bands["on_pace"], short=_("Attainment")),
         Figure("growth", _("Growth"), targets["growth"]),
         Figure("visit_coverage", _("Visit coverage"), targets["visit_coverage"], short=_("Coverage")),
-        Figure("visit_attainment", _("Visit attainment"), targets["visit_attainment"], short=_("Call plan")),
+        Figure(
+            "visit_attainment",
+            _("Visit attainment"),
+            targets["visit_attainment"],
+            short=_("Call plan"),
+            meaning=_(
+                "Visits made, at most as many per account as its plan calls for, against the visits planned: the "
+                "whole cycles of each account's tier cadence in the period."
+            ),
+        ),
         Figure(
             "visit_target_attainment",
-            _("Visits against the visit target"),
+            _("Visits made against the visit target"),
             policy.attainment_bands["on_pace"],
-            short=_("Visits vs target"),
+            short=_("Visits / target"),
+            meaning=_(
+                "Every visit to the manager's accounts in the period against the year's visit target pro-rated to "
+                "the period's days, not capped per account: it can pass 100%."
+            ),
         ),
         Figure("sla_met_pct", _("Complaint SLA met"), targets["sla_met_pct"], short=_("SLA met")),
         Figure("csat_pct", _("CSAT"), targets["csat_pct"]),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import duckdb
@@ -34,6 +35,12 @@ def repeat_rate(con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None = N
     those of them with an order above 0 in the period; by tier: the tier at D.
     """
     return repeat_rates(con, [(scope, by)])[0]
+
+
+def repeat_lookback(scope: Scope) -> tuple[date, date]:
+    """The first and last day of the lookback before the period whose buyers are the repeat rate's base."""
+    params = scope.params()
+    return params["repeat_from"], params["repeat_to"]
 
 
 def repeat_rates(con: duckdb.DuckDBPyConnection, asks: list[tuple[Scope, str | None]]) -> list[pl.DataFrame]:

@@ -154,8 +154,15 @@ def health_managers_caption(count: int, n: int = ENDS) -> str:
     return _of_managers(
         count,
         n,
-        ngettext("Managers: the one with accounts.", "Managers: all {count}, by mean score.", count),
-        _("Managers: the {n} lowest and {n} highest by mean score in the chart, all {count} in the table."),
+        ngettext(
+            "Managers with active accounts: the only one.",
+            "Managers with active accounts: all {count}, by mean score.",
+            count,
+        ),
+        _(
+            "Managers with active accounts: the {n} lowest and {n} highest by mean score in the chart, all {count} "
+            "in the table."
+        ),
     )
 
 
@@ -305,10 +312,19 @@ def pareto(abc: pl.DataFrame, cutoffs: dict[str, float]) -> go.Figure:
     return _finish(fig, _("Pareto curve of revenue (last 12 months)"))
 
 
-def share_by(frame: pl.DataFrame, x: str, y: str, title: str, label: str, color: str | None = None) -> go.Figure:
+def share_by(
+    frame: pl.DataFrame,
+    x: str,
+    y: str,
+    title: str,
+    label: str,
+    color: str | None = None,
+    heading: str | None = None,
+) -> go.Figure:
     """A bar per group of a share (coverage, attainment, met %), 0–100 %; a bar's customdata is its group as is.
 
-    Past 2 × ENDS groups only the ends by share are drawn.
+    title names the share on its axis, and above the chart unless a heading is given. Past 2 × ENDS groups only
+    the ends by share are drawn.
     """
     if frame.height > 2 * ENDS:
         frame = ends(frame, y)
@@ -328,7 +344,7 @@ def share_by(frame: pl.DataFrame, x: str, y: str, title: str, label: str, color:
     fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
     if x == "tier":
         tier_axis(fig)
-    return _finish(fig.update_layout(showlegend=False), title)
+    return _finish(fig.update_layout(showlegend=False), heading or title)
 
 
 def _coloured(colors: dict[str, str], column: str) -> dict[str, str]:

@@ -109,7 +109,7 @@ COLUMNS: dict[str, Column] = {
     "visit_coverage": Column(K.PERCENT, N_("Coverage")),
     "attainment": Column(K.PERCENT, N_("Attainment")),
     "visit_target_attainment": Column(
-        K.PERCENT, N_("Visits vs target"), N_("Visits against the pro-rated visit target")
+        K.PERCENT, N_("Visits / target"), N_("Visits made against the visit target pro-rated to the period's days")
     ),
     "visit_attainment": Column(K.PERCENT, N_("Call plan")),
     "growth": Column(K.PERCENT, N_("Growth")),

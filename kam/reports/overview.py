@@ -46,6 +46,16 @@ SECTIONS = [
 ]
 
 
+def section_of(metric: Callable[..., Any]) -> Section:
+    """The attention list of this metric: another page showing the same list shows it as the overview does."""
+    return next(section for section in SECTIONS if section.metric is metric)
+
+
+def of_one_manager(role: str, scope: Scope) -> bool:
+    """Whether every account the user sees here is one manager's: a manager's own, or the filters name one."""
+    return role == "manager" or len(scope.managers) == 1
+
+
 def off_screen(section: Section, one_manager: bool) -> tuple[str, ...]:
     """Columns of an attention list that only its download keeps: the manager beside each account when every
     account is one manager's (a manager's own, or the filters name one); on a phone they push the rest aside."""

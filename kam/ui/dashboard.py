@@ -34,6 +34,7 @@ from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ct
 from kam import i18n
 from kam.config import PROJECT_ROOT, settings
 from kam.i18n import _
+from kam.i18n.formats import table_date
 from kam.ingest.bootstrap import follow, open_database
 from kam.metrics import attention, catalog
 from kam.metrics.scope import Scope
@@ -117,9 +118,22 @@ def follow_data_date(key: str, data_date: date) -> None:
     st.session_state[seen] = data_date
 
 
-def use_scope(scope: Scope) -> None:
-    """Set the scope every page of this run works on (the entry script does, after the filters)."""
+def use_scope(scope: Scope, chosen_as_of: date | None = None) -> None:
+    """Set the scope every page of this run works on, and the as-of date chosen in the sidebar (the entry script
+    does, after the filters)."""
     st.session_state["scope"] = scope
+    st.session_state["chosen_as_of"] = chosen_as_of or scope.as_of
+
+
+def as_of_text(scope: Scope) -> str:
+    """The scope's as-of date as a page's caption writes it: 2026-11-20, or where the period ends before the
+    sidebar's as-of date, the period's last day said to be so beside the sidebar's date (both read 截至)."""
+    chosen = st.session_state.get("chosen_as_of") or scope.as_of
+    if chosen <= scope.as_of:
+        return table_date(scope.as_of)
+    return _("{as_of}, the period's last day (the sidebar's as-of date is {chosen})").format(
+        as_of=table_date(scope.as_of), chosen=table_date(chosen)
+    )
 
 
 def current_user() -> User:

@@ -9,9 +9,10 @@ from streamlit.testing.v1 import AppTest
 
 from kam.people.users import User
 from kam.store import db
+from kam.ui.language import CHOSEN
 from kam.visits import log as visit_log
 from kam.visits.rules import VisitDraft
-from tests.apptest import start
+from tests.apptest import app, start
 
 WANG = User("wangwei", "王伟", "manager", "M1")
 
@@ -61,7 +62,14 @@ def test_the_default_period_is_the_last_full_week_the_exports_cover(portfolio: P
         at.sidebar.caption[0].value
         == "Period 2026-07-20 – 2026-07-26 (figures as of 2026-07-26) · exports run to 2026-08-01"
     )
-    assert at.caption[0].value.startswith("As of 2026-07-26 · period 2026-07-20 to 2026-07-26")
+    # The page says its as-of date is the week's end, beside the sidebar's later one (both read 截至 in Chinese).
+    assert at.caption[0].value.startswith(
+        "As of 2026-07-26, the period's last day (the sidebar's as-of date is 2026-08-01) · period 2026-07-20 to "
+        "2026-07-26"
+    )
+    assert at.sidebar.date_input(key="as_of").help == (
+        "Figures count events up to the end of this day, or of the period's last day when the period ends before it."
+    )
     # That week: O10 (K6, 100) on 07-20; the week before: no order.
     assert at.metric[6].label == "Revenue" and at.metric[6].value == "¥100"
     # Year to date beside it, to the same Sunday: O3 3,000, O4 9,999, O5 1,000, O7 500, O9 400, O10 100.
@@ -75,8 +83,26 @@ def test_point_in_time_figures_are_taken_at_the_periods_end(portfolio: Path):
     # although it is one at the as-of date 08-01.
     at = start(period="custom", range=["2026-07-06", "2026-07-12"])
     assert not at.exception
-    assert at.caption[0].value.startswith("As of 2026-07-12")
+    assert at.caption[0].value.startswith(
+        "As of 2026-07-12, the period's last day (the sidebar's as-of date is 2026-08-01)"
+    )
     assert at.sidebar.date_input(key="as_of").value == date(2026, 8, 1)
     assert at.sidebar.caption[0].value.startswith("Period 2026-07-06 – 2026-07-12 (figures as of 2026-07-12)")
     # Active on 07-12: K1, K2, K3, K5 (K4 churned in May, K6 not yet created).
     assert at.metric[0].value == "4"
+
+
+def test_a_page_says_in_chinese_which_day_its_figures_are_as_of(portfolio: Path):
+    # The last full week before 08-01 (07-20..07-26), figures taken at its end; the sidebar's date is 08-01.
+    at = app("managers", period=None)
+    at.session_state[CHOSEN] = "zh-CN"
+    at.run()
+    assert not at.exception
+    assert at.caption[0].value.startswith(
+        "期间 2026-07-20 至 2026-07-26，客户截至 2026-07-26（统计期最后一天；侧栏截至日期为 2026-08-01）"
+    )
+    # A period that ends on the sidebar's date needs no more than that date.
+    at = app("managers", period="ytd")
+    at.session_state[CHOSEN] = "zh-CN"
+    at.run()
+    assert at.caption[0].value.startswith("期间 2026-01-01 至 2026-08-01，客户截至 2026-08-01 ·")

@@ -131,7 +131,7 @@ def test_sla_by_category_severity_and_manager(portfolio: Path):
 
 def test_breach_list_has_hours_to_first_reply_and_ageing_counts_open_ones(portfolio: Path):
     at = at_june_end()
-    assert "Breaches (2)" in headers(at)
+    assert "Breaches opened in the period (2)" in headers(at)
     # C2 was answered late (26 h); C3 has waited 40 h with no reply. Both are still open. Each column holds a
     # day or more (the median of one), so each reads in days: 1.1 and 1.7.
     breaches = rows(at, "complaint_id", "account_id", "response_hours", "waiting_hours", "open")
@@ -158,7 +158,7 @@ def test_sidebar_filters_change_the_figures(portfolio: Path):
     assert not at.exception
     assert cards(at)["SLA met"] == "0.0%"
     assert cards(at)["Met · breached · pending"] == "0 · 1 · 1"
-    assert "Breaches (1)" in headers(at)
+    assert "Breaches opened in the period (1)" in headers(at)
     # 华南 (K3, K4, K5): C5, C6 met, C4 pending.
     at.sidebar.multiselect(key="tier").set_value([])
     at.sidebar.multiselect(key="region").set_value(["华南"]).run()
@@ -166,7 +166,7 @@ def test_sidebar_filters_change_the_figures(portfolio: Path):
     assert cards(at)["SLA met"] == "100.0%"
     assert cards(at)["Met · breached · pending"] == "2 · 0 · 1"
     assert cards(at)["First reply, median"] == "1.5 h"
-    assert "Breaches (0)" in headers(at)
+    assert "Breaches opened in the period (0)" in headers(at)
 
 
 def test_the_as_of_date_decides_what_was_known(portfolio: Path):
@@ -219,3 +219,30 @@ def test_runs_on_the_demo_data(on_demo: Path):
     assert not at.exception
     at.sidebar.multiselect(key="tier").set_value(["A"]).run()
     assert not at.exception
+
+
+def test_open_breaches_at_d_are_listed_apart_from_those_opened_in_the_period(portfolio: Path):
+    # The week of 06-29 to 07-05, as of 06-30. Opened in it and past the SLA: C3 (06-29, no reply, 40 h old).
+    # Past the SLA and still open at the end of 06-30, whenever opened (the overview's list): C2 (06-10, replied
+    # after 26 h, 20 days 14 h = 494 h old) and C3. Open at the end of 06-30: C2, C3 and C4 (pending, 12 h old).
+    at = at_june_end(period="this_week")
+    assert not at.exception
+    assert "Breaches opened in the period (1)" in headers(at)
+    assert "Complaints past SLA, still open (2)" in headers(at)
+    # Their ages read in days, as the overview's: 494 / 24 and 40 / 24.
+    shown = rows(at, "complaint_id", "account_id", "manager_id", "age_hours")
+    assert [(*row[:3], round(row[3], 2)) for row in shown] == [
+        ("C2", "甲公司 (K1)", "王伟 (M1)", 20.58),
+        ("C3", "乙公司 (K2)", "王伟 (M1)", 1.67),
+    ]
+    # The overview's columns, under the overview's headers.
+    columns = ("complaint_id", "account_id", "manager_id", "opened_at", "category", "severity", "age_hours")
+    [listed] = [d for d in at.dataframe if "age_hours" in d.value.columns]
+    assert list(listed.proto.column_order) == list(columns)
+    assert labels(at, *columns) == [
+        "Complaint", "Account", "Manager", "Opened", "Category", "Severity", "Open for (days)"
+    ]  # fmt: skip
+    captions = [c.value for c in at.caption]
+    assert (
+        "Complaints not resolved by the end of 2026-06-30, whenever opened, by age: 3 in all, 2 of them past the SLA."
+    ) in captions

@@ -375,3 +375,43 @@ def test_attainment_under_a_tier_filter_says_what_it_compares(portfolio, page):
     assert caveat in [*(i.value for i in filtered.info), *(c.value for c in filtered.caption)]
     whole = start(page, as_of="2026-06-30")
     assert caveat not in [*(i.value for i in whole.info), *(c.value for c in whole.caption)]
+
+
+def test_a_week_says_why_the_call_plan_column_is_empty_and_what_each_visit_column_measures(portfolio: Path):
+    # The last full week before 06-30 (06-22..06-28): 7 days, under the shortest cadence (A, 30 days): no visit
+    # is planned, so no manager has a call-plan attainment. The visits page says why in these words.
+    reason = (
+        "No visit is planned in a period of 7 days: an account's plan counts its whole visit cycles in the period "
+        "(A every 30 days, B 90, C 180). Choose a month or longer in the sidebar."
+    )
+    at = at_june_end(period="last_week")
+    assert not at.exception
+    assert [row["visit_attainment"] for row in scorecard_shown(at)] == [None, None, None]
+    assert f"Call plan: – for every manager. {reason}" in [c.value for c in at.caption]
+    config = json.loads(at.dataframe[0].proto.columns)
+    plan, target = config["visit_attainment"], config["visit_target_attainment"]
+    assert (plan["label"], target["label"]) == ("Call plan", "Visits / target")
+    assert plan["help"] == (
+        "Visit attainment, target 90.0%. Visits made, at most as many per account as its plan calls for, against "
+        "the visits planned: the whole cycles of each account's tier cadence in the period.\n\n" + reason
+    )
+    assert target["help"] == (
+        "Visits made against the visit target, target 100.0%. Every visit to the manager's accounts in the period "
+        "against the year's visit target pro-rated to the period's days, not capped per account: it can pass 100%."
+    )
+
+
+def test_the_managers_and_the_risk_page_say_which_managers_they_count(portfolio: Path):
+    # M1 (K1, K2) and M2 (K3, K5) have active accounts at 06-30; M3, in post, has none: listed on the scorecard
+    # with nothing to measure, not among the risk page's managers.
+    at = at_june_end()
+    assert not at.exception
+    assert [row["manager_id"] for row in scorecard_shown(at)] == ["M1", "M2", "M3"]
+    # The names as text, not Markdown: their brackets escaped.
+    assert (
+        "Managers with active accounts: 2, as on the account risk page. Listed too, with no active account for "
+        "these filters: 张敏 \\(M3\\)."
+    ) in [c.value for c in at.caption]
+    risk = start("risk", as_of="2026-06-30")
+    assert not risk.exception
+    assert "Managers with active accounts: all 2, by mean score." in [c.value for c in risk.caption]

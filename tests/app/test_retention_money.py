@@ -1,7 +1,9 @@
-"""The retention page's lost revenue reads as the other pages' money cards: short, its full amount in the help."""
+"""The retention page: its lost revenue reads as the other pages' money cards (short, its full amount in the help), and
+each repeat-purchase rate says its period and base."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -46,7 +48,8 @@ def test_the_page_says_it_shows_the_year_to_date_not_the_sidebars_period(portfol
     assert not at.exception
     assert [t.value for t in at.title] == ["Retention"]
     assert at.caption[0].value == (
-        "This page's own period: the year to date, 2026-01-01 to 2026-06-28, as of 2026-06-28, not the sidebar's "
+        "This page's own period: the year to date, 2026-01-01 to 2026-06-28, as of 2026-06-28, the period's last "
+        "day (the sidebar's as-of date is 2026-06-30), not the sidebar's "
         "2026-06-22 to 2026-06-28: churn and repeat purchases over a few days say little."
     )
     # Its files are named by it too (K4 churned on 2026-05-15, within it).
@@ -56,7 +59,10 @@ def test_the_page_says_it_shows_the_year_to_date_not_the_sidebars_period(portfol
     assert offered_files == {f"download-{name}": f"{name}_{year}.csv" for name in names}
     offered_files.clear()
     at.get("button_group")[0].set_value("sidebar").run()
-    assert at.caption[0].value == "Period 2026-06-22 to 2026-06-28, as of 2026-06-28"
+    assert at.caption[0].value == (
+        "Period 2026-06-22 to 2026-06-28, as of 2026-06-28, the period's last day (the sidebar's as-of date is "
+        "2026-06-30)"
+    )
     # The week's (no churn in it: no churn table), the quarters' repeat rates still of the year to date.
     assert offered_files == {
         "download-repeat-rate-by-tier": "repeat-rate-by-tier_2026-06-22_2026-06-28.csv",
@@ -68,3 +74,31 @@ def test_the_page_says_it_shows_the_year_to_date_not_the_sidebars_period(portfol
     chinese.run()
     assert offered_files["download-churned-accounts"] == f"背离客户_{year}.csv"
     assert offered_files["download-repeat-rate-by-tier"] == f"按客户等级的回头率_{year}.csv"
+
+
+def test_each_repeat_rate_says_its_period_and_base(portfolio):
+    # The year to 2026-06-30, against 2025-01-01..2025-12-31: K1 (O1, O2), K2 (O6) and K5 (O8) bought then, and
+    # all three again in 2026 (O3, O5, O9): 3 of 3. Each quarter against its own 365 days before: Q1 3 accounts
+    # (the same), 1 again (K2's O5); Q2 K1, K2 (O5), K5, 2 again (K1's O3, K5's O9). The year, longer, is higher.
+    at = start("retention", as_of="2026-06-30")
+    assert not at.exception
+    [card] = [m for m in at.metric if m.label == "Repeat-purchase rate"]
+    assert (card.value, card.proto.help) == (
+        "100.0%",
+        "3 of the 3 accounts that bought from 2025-01-01 to 2025-12-31 (the 365 days before the period) bought "
+        "again from 2026-01-01 to 2026-06-30: the longer the period, the more time they have to buy again.",
+    )
+    titles = [json.loads(chart.proto.spec)["layout"]["title"]["text"] for chart in at.get("plotly_chart")]
+    assert titles[-2:] == [
+        "Repeat-purchase rate by quarter of 2026",
+        "Repeat-purchase rate by tier, 2026-01-01 to 2026-06-30",
+    ]
+    rates = next(f.value for f in at.dataframe if "period" in f.value.columns and "repeat_rate" in f.value.columns)
+    assert [(p, b, round(r, 3)) for p, b, r in rates[["period", "base", "repeat_rate"]].itertuples(index=False)] == [
+        ("2026 Q1", 3, 0.333),
+        ("2026 Q2", 3, 0.667),
+    ]
+    assert (
+        "Each rate: of the accounts that bought in the 365 days before its period, the share that bought again in "
+        "it. The card and the rate by tier: 2026-01-01 to 2026-06-30; each quarter: its three months."
+    ) in [c.value for c in at.caption]

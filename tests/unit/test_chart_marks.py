@@ -82,14 +82,15 @@ def test_a_chart_of_the_most_overdue_draws_all_of_up_to_twenty_managers_and_says
             charts.overdue_managers_caption(35)
             == "客户经理：图中为逾期金额最多的 10 位，表中为有应收账款的全部 35 位。"
         )
-        assert charts.health_managers_caption(11) == "客户经理：全部 11 位，按平均分排列。"
+        assert charts.health_managers_caption(11) == "有在册客户的客户经理：全部 11 位，按平均分排列。"
         assert (
-            charts.health_managers_caption(35) == "客户经理：图中为平均分最低的 10 位和最高的 10 位，表中为全部 35 位。"
+            charts.health_managers_caption(35)
+            == "有在册客户的客户经理：图中为平均分最低的 10 位和最高的 10 位，表中为全部 35 位。"
         )
         assert charts.churn_managers_caption(5) == "有客户背离的客户经理：全部 5 位。"
     with i18n.speaking("en"):
         assert charts.overdue_managers_caption(1) == "Managers: the one with receivables."
-        assert charts.health_managers_caption(20) == "Managers: all 20, by mean score."
+        assert charts.health_managers_caption(20) == "Managers with active accounts: all 20, by mean score."
         assert charts.churn_managers_caption(21) == (
             "Managers with churn: the 10 with the most lost revenue in the chart, all 21 in the table."
         )

@@ -337,3 +337,15 @@ def test_a_manager_owning_an_account_in_another_region_counts_in_that_regions_sc
         # Active in 华南 at D: K1 (M1), K3 and K5 (M2); the managers add up to the region's total.
         assert rows(card, "manager_id", "active_accounts") == [("M1", 1), ("M2", 2)]
         assert card["revenue"].sum() == revenue.revenue_summary(con, south)["revenue"][0] == 3000 + 900
+
+
+def test_managers_without_active_accounts_are_named_and_one_who_left_says_so():
+    card = pl.DataFrame(
+        {
+            "manager_id": ["M1", "M3", "M12"],
+            "name": ["王伟", "张敏", "潘子涵"],
+            "active": [True, True, False],
+            "active_accounts": [2, 0, 0],
+        }
+    )
+    assert managers.without_active_accounts(card) == ["张敏 (M3)", "潘子涵 (M12, no longer in post)"]
