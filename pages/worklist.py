@@ -21,11 +21,8 @@ due = dashboard.cached(worklist.worklist, scope)
 followups = dashboard.cached(visits.followups_due, scope)
 
 st.title(_("My worklist"))
-st.caption(
-    _("Today, {date}, with every visit you have logged: tier A first, most overdue first.").format(
-        date=f"{scope.as_of:%Y-%m-%d}"
-    )
-)
+# The other pages count to the figures' date, the end of the sidebar's period: said where it is another day.
+st.caption(worklist.counted_to(scope.as_of, dashboard.scope().as_of))
 
 st.header(_("Due for a visit ({count})").format(count=number(due.height)))
 if due.is_empty():

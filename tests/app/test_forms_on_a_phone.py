@@ -244,6 +244,27 @@ def test_the_recent_visits_start_with_the_account_and_keep_the_visit_id_to_the_d
 
 
 @pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        (
+            "zh-CN",
+            "截至今天（{today}），含您登记的全部拜访；其他页面的指标截至 2026-06-30。A类客户优先，逾期最久的优先。",
+        ),
+        (
+            "en",
+            "As of today, {today}, with every visit you have logged; the other pages' figures are as of 2026-06-30. "
+            "Tier A first, most overdue first.",
+        ),
+    ],
+)
+def test_the_worklist_says_it_counts_to_today_and_the_other_pages_to_the_figures_date(portfolio, language, line):
+    # The sidebar's figures are as of 2026-06-30 (the year to date, as of that day): K2 is 135 days late there,
+    # more here.
+    at = opened("worklist", language, as_of="2026-06-30")
+    assert at.caption[0].value == line.format(today=f"{date.today():%Y-%m-%d}")
+
+
+@pytest.mark.parametrize(
     ("language", "shown"),
     [
         ("zh-CN", ["客户", "下一步", "到期日", "逾期天数", "拜访日期", "拜访方式", "客户等级"]),
