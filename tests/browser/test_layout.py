@@ -11,6 +11,7 @@ from playwright.sync_api import Browser, Page
 
 from kam import i18n
 from kam.i18n import _
+from kam.present import columns
 from tests.browser.test_browser import _open_a_row, _settled
 from tests.serve import serving
 
@@ -78,9 +79,9 @@ def test_on_a_phone_the_worklist_chooser_fits_its_button_is_uncovered_and_a_tapp
         bar = toolbar.bounding_box()
         apart = box["x"] + box["width"] <= bar["x"] or bar["y"] + bar["height"] <= box["y"]
         assert apart, (box, bar)
-        # One tap on a row's visit status (past the account, 225 px) opens its account.
+        # One tap on a row's visit status (past the account) opens its account.
         _settled(page)
-        _open_a_row(page, table, 225 + 40, tap=True)
+        _open_a_row(page, table, columns.WORKLIST["account_id"].width + 40, tap=True)
         page.get_by_role("heading", name=said("Account view", language), exact=True).wait_for(timeout=60_000)
         account = re.search(r"account=(K\d+)", page.url).group(1)
         page.get_by_role("heading", name=f"({account})").wait_for(timeout=60_000)
