@@ -9,10 +9,6 @@ from kam.present.formatting import number
 from kam.ui import dashboard
 from kam.ui.widgets import account_table, only, table
 
-# Pixels of the account's column: with the visit status beside it (125), narrower than a phone's table (356 px
-# inside its border at 390 px wide).
-ACCOUNT_WIDTH = 225
-
 dashboard.require_role("manager")
 scope = dashboard.today_scope()
 # The lists are of today, not of the sidebar's period: their files are named by the day.
@@ -21,11 +17,8 @@ due = dashboard.cached(worklist.worklist, scope)
 followups = dashboard.cached(visits.followups_due, scope)
 
 st.title(_("My worklist"))
-st.caption(
-    _("Today, {date}, with every visit you have logged: tier A first, most overdue first.").format(
-        date=f"{scope.as_of:%Y-%m-%d}"
-    )
-)
+# The other pages count to the figures' date, the end of the sidebar's period: said where it is another day.
+st.caption(worklist.counted_to(scope.as_of, dashboard.scope().as_of))
 
 st.header(_("Due for a visit ({count})").format(count=number(due.height)))
 if due.is_empty():
@@ -37,8 +30,8 @@ else:
     # on a touch screen), never covers it.
     if st.button(_("Log a visit"), type="primary", icon=":material/edit_note:"):
         st.switch_page(dashboard.page_file("log_visit"), query_params={"account": chosen})
-    # The account (its name and id in one column) and how late or how soon in words first, narrow enough for a
-    # phone's width; the days overdue as a number in the download. A tap on a row opens that account's view.
+    # The account (its id and name in one column) and how late or how soon in words first, within a phone's width
+    # (columns.WORKLIST); the days overdue as a number in the download. A tap on a row opens that account's view.
     st.caption(_("Click a row to open the account."))
     account_table(
         worklist.listed(due),
@@ -47,8 +40,7 @@ else:
         detail=today,
         in_download_only=("days_overdue",),
         ticks=False,
-        account_id=st.column_config.TextColumn(_("Account"), width=ACCOUNT_WIDTH),
-        due_date=st.column_config.DateColumn(_("Due")),
+        **columns.WORKLIST,
         tier=_("Tier"),
         days_since_visit=_("Days since visit"),
         cadence=_("Cadence (days)"),
@@ -58,15 +50,16 @@ st.header(_("Follow-ups due ({count})").format(count=number(followups.height)))
 if followups.is_empty():
     st.write(_("No follow-up has come due."))
 else:
-    # The account, the step and when it was due first; the manager, the same on every row of one manager's list,
-    # only in the download (on a phone it took the second column), as on the overview's lists.
+    # The account, when the step was due and the step first, within a phone's width (columns.FOLLOW_UPS); the
+    # manager, the same on every row of one manager's list, only in the download (on a phone it took the second
+    # column), as on the overview's lists.
     table(
         only(
             followups,
             "account_id",
             "name",
-            "next_step",
             "next_date",
+            "next_step",
             "days_late",
             "visit_date",
             "channel",
@@ -77,11 +70,8 @@ else:
         by_filters=False,
         detail=today,
         in_download_only=("manager_id",),
-        account_id=_("Account"),
+        **columns.FOLLOW_UPS,
         manager_id=_("Manager"),
-        visit_date=st.column_config.DateColumn(_("Visited")),
-        next_step=_("Next step"),
-        next_date=st.column_config.DateColumn(_("Due")),
         days_late=_("Days late"),
     )
 
@@ -90,15 +80,15 @@ st.header(_("Overdue plan actions ({count})").format(count=number(actions.height
 if actions.is_empty():
     st.write(_("No plan action is overdue."))
 else:
+    # As the follow-ups: the account, the day the action was due and the action first; the manager in the download.
     table(
-        actions,
+        only(actions, "account_id", "name", "due_on", "description", "owner", "days_overdue", "manager_id"),
         NF_("my-overdue-plan-actions"),
         by_filters=False,
         detail=today,
-        account_id=_("Account"),
-        name=_("Name"),
+        in_download_only=("manager_id",),
         manager_id=_("Manager"),
-        **columns.PLAN_ACTIONS,
+        **columns.MY_PLAN_ACTIONS,
         days_overdue=_("Days overdue"),
     )
     st.page_link(dashboard.page_file("plans"), label=_("Open the account plans"), icon=":material/flag:")

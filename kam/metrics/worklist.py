@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import duckdb
 import polars as pl
 
@@ -40,6 +42,20 @@ def worklist(con: duckdb.DuckDBPyConnection, scope: Scope, within_days: int = 7)
         .sort(["tier", "days_overdue", "account_id"], descending=[False, True, False])
         .select(COLUMNS)
     )
+
+
+def counted_to(today: date, figures_on: date) -> str:
+    """The worklist's first line: it counts to today, and, where the other pages' figures are of another day (the
+    sidebar's period ended earlier, or the exports run to an earlier day), which: an account 14 days overdue here
+    can be 2 days overdue there."""
+    if today == figures_on:
+        return _("As of today, {today}, with every visit you have logged: tier A first, most overdue first.").format(
+            today=f"{today:%Y-%m-%d}"
+        )
+    return _(
+        "As of today, {today}, with every visit you have logged; the other pages' figures are as of {figures_on}. "
+        "Tier A first, most overdue first."
+    ).format(today=f"{today:%Y-%m-%d}", figures_on=f"{figures_on:%Y-%m-%d}")
 
 
 def when_due(days_overdue: int, never_visited: bool) -> str:

@@ -50,6 +50,10 @@ class Column:
     help: str | None = None
     # Pixels the column takes on screen (None: as wide as its cells), where a table must fit a laptop's width.
     width: int | None = None
+    # An account (or manager) shown id first on screen, K0195 上海恒锦…, rather than 上海恒锦… (K0195): in a column
+    # narrower than its longest names (on a phone) the cut falls on the name's end, never on the id. Its CSV keeps
+    # name (id), as every other.
+    id_first: bool = False
 
 
 K = Kind
@@ -329,6 +333,28 @@ PLAN_ACTIONS = {
     "owner": Column(K.TEXT, N_("Owner")),
     "due_on": Column(K.DATE, N_("Due on")),
 }
+# A manager's worklist, read on a phone (356 px inside a table's border at 390 px wide): the first columns, what the
+# manager acts on, fit beside each other, and the next one starts within the screen, its cut telling that the
+# table goes on to the right. The account id first, so that a long name is cut at its end and the id stays whole.
+# On a laptop the grid shares its spare width evenly among the columns: an account of 190 to 200 px grows to read
+# a name of 12 to 13 characters whole at 1366 px (any narrower, the laptop cut them too).
+# The accounts due for a visit: the account and its visit status (125).
+WORKLIST = {
+    "account_id": Column(K.ACCOUNT, N_("Account"), width=200, id_first=True),
+    "due_date": Column(K.DATE, N_("Due")),
+}
+# The follow-ups come due, and the overdue actions of the account plans: the account, the day it was due (a date
+# takes 85 px), and what is to be done, cut at the screen's edge (whole on a laptop, and in the CSV).
+FOLLOW_UPS = {
+    "account_id": Column(K.ACCOUNT, N_("Account"), width=190, id_first=True),
+    "next_date": Column(K.DATE, N_("Due"), width=85),
+    "next_step": Column(K.TEXT, N_("Next step")),
+    "visit_date": Column(K.DATE, N_("Visited")),
+}
+MY_PLAN_ACTIONS = PLAN_ACTIONS | {
+    "account_id": FOLLOW_UPS["account_id"],
+    "due_on": replace(PLAN_ACTIONS["due_on"], width=85),
+}
 # The audit log fits 1366 px beside the sidebar (about 900 px for the table): the short columns as wide as their
 # longest cell in either language (an action reads 账户计划状态变更 or Account plan status changed), the change
 # the rest (a long one whole on hover and in the CSV).
@@ -535,7 +561,7 @@ def column(name: str, dtype: pl.DataType | None = None) -> Column:
 def _translated(spec: Column | None) -> Column | None:
     if spec is None:
         return None
-    return Column(spec.kind, _(spec.label), _(spec.help) if spec.help else None, spec.width)
+    return replace(spec, label=_(spec.label), help=_(spec.help) if spec.help else None)
 
 
 def _human(name: str) -> str:
@@ -561,7 +587,7 @@ def plan(frame: pl.DataFrame, overrides: Mapping[str, Override] | None = None) -
         if isinstance(override, Column):
             base = _translated(override)
         elif isinstance(override, str):
-            base = Column(base.kind, _(override), base.help, base.width)
+            base = replace(base, label=_(override))
         elif isinstance(override, Mapping) and override.get("label"):
             base = Column(base.kind, override["label"], base.help)  # a display setting given as it is
         shown[name] = base
@@ -598,6 +624,17 @@ def readable(frame: pl.DataFrame, managers: Mapping[str, str] | None = None) -> 
             .alias("account_id")
         )
     return frame.with_columns(columns) if columns else frame
+
+
+# A label name (id), as readable writes it: the id in the last brackets.
+_NAME_THEN_ID = r"(?s)^(.*) \(([^()]+)\)$"
+
+
+def ids_first(frame: pl.DataFrame, shown: Mapping[str, Column]) -> pl.DataFrame:
+    """The frame with each shown column whose Column says id_first reading id then name (K0195 上海恒锦…) where
+    readable wrote name (id); an id without a name as it is."""
+    names = [name for name, spec in shown.items() if spec.id_first and frame.schema.get(name) == pl.String]
+    return frame.with_columns(pl.col(name).str.replace(_NAME_THEN_ID, "${2} ${1}") for name in names)
 
 
 def value_names(column: str) -> dict[str, str]:

@@ -195,6 +195,7 @@ def _show(
     """units: the unit of each duration column, chosen for the whole table of which frame is a page; ticks: a
     selectable table has a tick box before each row."""
     frame, shown = columns.in_units(frame, columns.plan(frame, overrides), units)
+    frame = columns.ids_first(frame, shown)
     config = {
         name: overrides[name] if isinstance(overrides.get(name), Mapping) else column_config(spec)
         for name, spec in shown.items()
@@ -481,6 +482,8 @@ def _texts_kept(labels: Mapping[str, Any], formats: Mapping[str, Any]) -> dict[s
 # ("Follow-ups due (4)" lost its count). The room is left on touch screens only, where the toolbar never hides.
 # Plotly's own buttons (zoom, pan, a picture) are not shown there: always shown beside a chart's title, they
 # covered the end of a long one (the full-screen button of the toolbar stays).
+# A heading too long for a phone's line wraps into lines of even length: the last line was its count alone,
+# "Overdue plan actions" over "(0)".
 # A list of choices says "Select all" above a multiple choice's options, and "No results" when none matches what
 # was typed, in English only: they are hidden and the reader's words are shown in their place.
 PAGE_STYLE = """<style>
@@ -488,6 +491,7 @@ PAGE_STYLE = """<style>
     [data-testid="stElementContainer"]:has([data-testid="stElementToolbar"]) {{ margin-top: 2rem; }}
     .js-plotly-plot .modebar-container {{ display: none; }}
 }}
+[data-testid="stMain"] :is(h1, h2, h3) {{ text-wrap: balance; }}
 [role="listbox"][data-empty="true"] [role="option"] span,
 [role="option"][data-key="__select_all__"] > div {{ font-size: 0; }}
 [role="listbox"][data-empty="true"] [role="option"] span::after {{ content: {no_match}; font-size: 14px; }}
@@ -496,8 +500,8 @@ PAGE_STYLE = """<style>
 
 
 def page_style() -> None:
-    """Room for the toolbars of tables and charts on a touch screen; Streamlit's "Select all" and "No results" in
-    the reader's language."""
+    """Room for the toolbars of tables and charts on a touch screen; headings wrapped in even lines; Streamlit's
+    "Select all" and "No results" in the reader's language."""
     st.html(PAGE_STYLE.format(no_match=css_string(_("No results")), select_all=css_string(_("Select all"))))
 
 

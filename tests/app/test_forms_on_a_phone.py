@@ -244,20 +244,50 @@ def test_the_recent_visits_start_with_the_account_and_keep_the_visit_id_to_the_d
 
 
 @pytest.mark.parametrize(
-    ("language", "shown"),
+    ("language", "line"),
     [
-        ("zh-CN", ["客户", "下一步", "到期日", "逾期天数", "拜访日期", "拜访方式", "客户等级"]),
-        ("en", ["Account", "Next step", "Due", "Days late", "Visited", "Channel", "Tier"]),
+        (
+            "zh-CN",
+            "截至今天（{today}），含您登记的全部拜访；其他页面的指标截至 2026-06-30。A类客户优先，逾期最久的优先。",
+        ),
+        (
+            "en",
+            "As of today, {today}, with every visit you have logged; the other pages' figures are as of 2026-06-30. "
+            "Tier A first, most overdue first.",
+        ),
     ],
 )
-def test_a_managers_follow_ups_start_with_the_account_and_its_next_step(portfolio, offered_data, language, shown):
+def test_the_worklist_says_it_counts_to_today_and_the_other_pages_to_the_figures_date(portfolio, language, line):
+    # The sidebar's figures are as of 2026-06-30 (the year to date, as of that day): K2 is 135 days late there,
+    # more here.
+    at = opened("worklist", language, as_of="2026-06-30")
+    assert at.caption[0].value == line.format(today=f"{date.today():%Y-%m-%d}")
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        ("zh-CN", ["客户", "到期日", "下一步", "逾期天数", "拜访日期", "拜访方式", "客户等级"]),
+        ("en", ["Account", "Due", "Next step", "Days late", "Visited", "Channel", "Tier"]),
+    ],
+)
+def test_a_managers_follow_ups_start_with_the_account_when_due_and_the_next_step(
+    portfolio, offered_data, language, shown
+):
     at = opened("worklist", language)
     assert headers_of(at, "next_step") == shown
     table = next(t for t in at.dataframe if "next_step" in t.value.columns)
-    assert table.value[["account_id", "next_step"]].values.tolist() == [["乙公司 (K2)", "send quote"]]
+    # The account's id first: on a phone a long name is cut at its end, never the id.
+    assert table.value[["account_id", "next_step"]].values.tolist() == [["K2 乙公司", "send quote"]]
     assert table.value["days_late"].tolist() == [(date.today() - date(2026, 2, 15)).days]
-    # The manager, 王伟 on every row, stays in the download.
-    assert said(language, "Manager") in csv_headers(offered_data, f"download-my-followups-{date.today():%Y-%m-%d}")
+    # Within a phone's 356 px: the account (190 px) and the day it was due (85), then the next step from 275 px on,
+    # cut at the screen's edge.
+    config_ = json.loads(table.proto.columns)
+    assert [config_[name].get("width") for name in table.proto.column_order[:3]] == [190, 85, None]
+    # The manager, 王伟 on every row, stays in the download; the account there reads name (id), as in every file.
+    download = pd.read_csv(io.BytesIO(offered_data[f"download-my-followups-{date.today():%Y-%m-%d}"]()))
+    assert said(language, "Manager") in download.columns
+    assert download[said(language, "Account")].tolist() == ["乙公司 (K2)"]
 
 
 @pytest.mark.parametrize(

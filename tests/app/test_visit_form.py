@@ -60,15 +60,18 @@ def test_the_worklist_lists_the_managers_due_accounts(portfolio):
     k1 = (today() - date(2026, 7, 5)).days - 30
     k2 = (today() - date(2026, 1, 15)).days - 90
     k6 = (today() - date(2026, 7, 15)).days - 180
-    expected = [("甲公司 (K1)", f"{k1} days overdue"), ("乙公司 (K2)", f"{k2} days overdue")]
+    expected = [("K1", "甲公司", f"{k1} days overdue"), ("K2", "乙公司", f"{k2} days overdue")]
     if k6 > 0:
-        expected.append(("己公司 (K6)", "never visited"))
+        expected.append(("K6", "己公司", "never visited"))
     elif k6 >= -7:
-        expected.append(("己公司 (K6)", f"due in {-k6} days"))
-    # The picker names each account; its table says how late or how soon.
-    assert worklist_accounts(at) == [account for account, _when in expected]
+        expected.append(("K6", "己公司", f"due in {-k6} days"))
+    # The picker names each account; its table says how late or how soon, the account's id first there (on a
+    # phone a long name is cut at its end, not the id).
+    assert worklist_accounts(at) == [f"{name} ({account})" for account, name, _when in expected]
     shown = at.dataframe[0].value
-    assert list(zip(shown["account_id"], shown["due_status"], strict=True)) == expected
+    assert list(zip(shown["account_id"], shown["due_status"], strict=True)) == [
+        (f"{account} {name}", when) for account, name, when in expected
+    ]
 
 
 def test_a_valid_visit_is_saved_and_counts_at_once(portfolio):

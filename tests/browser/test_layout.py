@@ -11,6 +11,7 @@ from playwright.sync_api import Browser, Page
 
 from kam import i18n
 from kam.i18n import _
+from kam.present import columns
 from tests.browser.test_browser import _open_a_row, _settled
 from tests.serve import serving
 
@@ -78,9 +79,9 @@ def test_on_a_phone_the_worklist_chooser_fits_its_button_is_uncovered_and_a_tapp
         bar = toolbar.bounding_box()
         apart = box["x"] + box["width"] <= bar["x"] or bar["y"] + bar["height"] <= box["y"]
         assert apart, (box, bar)
-        # One tap on a row's visit status (past the account, 225 px) opens its account.
+        # One tap on a row's visit status (past the account) opens its account.
         _settled(page)
-        _open_a_row(page, table, 225 + 40, tap=True)
+        _open_a_row(page, table, columns.WORKLIST["account_id"].width + 40, tap=True)
         page.get_by_role("heading", name=said("Account view", language), exact=True).wait_for(timeout=60_000)
         account = re.search(r"account=(K\d+)", page.url).group(1)
         page.get_by_role("heading", name=f"({account})").wait_for(timeout=60_000)
@@ -103,6 +104,23 @@ TOOLBARS_AND_HEADINGS = """() => {
 }"""
 
 
+# The headings whose count, "(5)" or "（5）" at their end, starts a line of its own: the heading wrapped just before it.
+COUNTS_ALONE = """() => [...document.querySelectorAll('[data-testid="stMain"] :is(h1, h2, h3)')].flatMap(h => {
+    const count = /[(（][^()（）]*[)）]\\s*$/;
+    const walker = document.createTreeWalker(h, NodeFilter.SHOW_TEXT);
+    let last = null;
+    while (walker.nextNode()) if (count.test(walker.currentNode.data)) last = walker.currentNode;
+    if (!last) return [];
+    const range = document.createRange();
+    range.setStart(last, last.data.search(count));
+    range.setEnd(last, last.data.length);
+    const whole = document.createRange();
+    whole.selectNodeContents(h);
+    const left = Math.min(...[...whole.getClientRects()].map(r => r.left));
+    return range.getClientRects()[0].left - left < 1 ? [h.innerText] : [];
+})"""
+
+
 def _overlap(a: dict, b: dict) -> bool:
     across = a["x"] < b["x"] + b["w"] and b["x"] < a["x"] + a["w"]
     return across and a["y"] < b["y"] + b["h"] and b["y"] < a["y"] + a["h"]
@@ -114,7 +132,7 @@ def _overlap(a: dict, b: dict) -> bool:
     ids=["manager", "vp"],
 )
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_no_table_toolbar_covers_a_heading_on_a_phone(
+def test_no_table_toolbar_covers_a_heading_and_no_heading_leaves_its_count_alone_on_a_phone(
     server: str, browser: Browser, language: str, user: str, password: str, heading: str
 ):
     page = _open(browser, server, user, password, language, **PHONE, user_agent=ANDROID)
@@ -129,6 +147,9 @@ def test_no_table_toolbar_covers_a_heading_on_a_phone(
         assert len(found["toolbars"]) >= 2, found
         covered = [(bar, head) for bar in found["toolbars"] for head in found["headings"] if _overlap(bar, head)]
         assert not covered, covered
+        # A heading too long for the line wraps in even lines: "Overdue plan actions (0)" (the worklist's) left
+        # its count alone on the second.
+        assert page.evaluate(COUNTS_ALONE) == []
         # Plotly's own bar of buttons (zoom, pan, a picture), shown beside every chart's title on a phone, over the
         # end of a long one: none.
         modebars = page.locator(".modebar")

@@ -262,6 +262,18 @@ def test_worklist_lists_accounts_due_within_the_window_by_tier_then_days_overdue
     assert worklist.worklist(con, mine, within_days=14)["account_id"].to_list() == ["K1", "K2"]
 
 
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        ("zh-CN", "截至今天（2026-06-30），含您登记的全部拜访：A类客户优先，逾期最久的优先。"),
+        ("en", "As of today, 2026-06-30, with every visit you have logged: tier A first, most overdue first."),
+    ],
+)
+def test_the_worklist_names_no_other_day_when_the_figures_are_of_today(language, line):
+    with i18n.speaking(language):
+        assert worklist.counted_to(D, D) == line
+
+
 def test_followups_come_and_go_with_visits(con):
     assert rows(visits.followups_due(con, YTD), "account_id", "next_date", "days_late") == [
         ("K2", date(2026, 2, 15), 135)
