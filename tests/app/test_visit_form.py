@@ -275,7 +275,7 @@ def test_warning_signs_ticked_on_the_form_are_saved_with_the_visit_and_count_at_
     # At the data date, the default, the figures leave it out; the page lists it apart, as reported since.
     credit = start("credit", user=WANG)
     assert not credit.exception
-    assert "Reported since the data date (1)" in [h.value for h in credit.subheader]
+    assert "Reported after the as-of date (1)" in [h.value for h in credit.subheader]
     later = credit.dataframe[-1].value
     assert later[["visit_date", "account_id", "manager_id", "signs"]].values.tolist() == [
         [pd.Timestamp(today()), "甲公司 (K1)", "王伟 (M1)", "More creditors chasing them; Dumping stock at low prices"]
