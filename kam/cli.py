@@ -120,6 +120,11 @@ def _load(args: argparse.Namespace) -> int:
     report = bootstrap.load_apart(
         path, loader.folder_files(args.folder), str(args.folder), by="command line", force=args.force
     )
+    if not path.exists():
+        # A first load makes the deployment whole: every other command (kpis, backup, …) finds its app database.
+        # No dashboard holds a database that does not exist yet.
+        with db.connect(path):
+            pass
     print(report.summary())
     print(f"into {path} in {time.perf_counter() - started:.1f} s")
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from datetime import date, datetime
@@ -814,6 +815,17 @@ def kam(*args: str) -> subprocess.CompletedProcess:
         cwd=ROOT,
         check=False,
     )
+
+
+def test_a_first_load_from_the_command_line_is_followed_by_the_kpis(tmp_path):
+    """README's two lines on a new deployment: load, then the snapshot (it said to load first)."""
+    folder = write(tmp_path / "exports", {"managers.csv": MANAGERS, "accounts.csv": ACCOUNTS})
+    path = tmp_path / "kam.duckdb"
+    assert kam("load", str(folder), "--db", str(path)).returncode == 0
+    done = kam("kpis", "--db", str(path), "--as-of", "2026-06-30")
+    assert done.returncode == 0, done.stderr
+    # K1 (A) and K2 (B), both created 2024-01-01, no tier changes.
+    assert json.loads(done.stdout)["active_accounts"] == {"A": 1, "B": 1, "C": 0, "total": 2}
 
 
 def test_cli_load_prints_the_report(tmp_path):
