@@ -6,7 +6,7 @@ of their own (¥5,000万, ¥1亿 in Chinese), as Plotly's number formats know no
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import plotly.express as px
 import plotly.graph_objects as go
@@ -234,20 +234,63 @@ def tier_revenue_share(dist: pl.DataFrame) -> go.Figure:
     return _finish(fig, _("Revenue share by tier (last 12 months)"))
 
 
+# At most this many bars of dates are named under a chart of them: a phone 390 px wide leaves the plot about 290 px,
+# and four "2026-10-31" (about 70 px each at the charts' font) fit there side by side.
+DATE_LABELS = 4
+
+
+def _month_end(day: date) -> bool:
+    return (day + timedelta(days=1)).day == 1
+
+
+def month_end_ticks(days: list[date]) -> tuple[list[str], list[str]]:
+    """The bars named under a chart of a bar per month end and the as-of date (days in order, as their categories):
+    the last, then every n-th before it, at most DATE_LABELS; their values and texts, the as-of date (the one
+    day that is no month end) said to be it."""
+    step = -(-len(days) // DATE_LABELS)
+    named = days[::-1][::step][::-1]
+    as_of = plotly_text(_("(as of)"))
+    texts = [day.isoformat() if _month_end(day) else f"{day.isoformat()}<br>{as_of}" for day in named]
+    return [day.isoformat() for day in named], texts
+
+
 def tier_mix(mix: pl.DataFrame) -> go.Figure:
-    """Active accounts by tier at each month end."""
-    mix = plotly_frame(mix)
+    """Active accounts by tier at each month end and at the as-of date: a bar per date at even steps, named by
+    its date (on a time axis, a month end and an as-of date a few days later nearly touched, and a month end's
+    bar stood at the next month's first day)."""
+    days = sorted(mix.get_column("date").unique().to_list())
+    month_end, as_of = plotly_text(_("Month end")), plotly_text(_("As of"))
+    mix = plotly_frame(mix).with_columns(
+        day=pl.col("date").cast(pl.String),
+        when=pl.when(pl.col("date").dt.month_end() == pl.col("date")).then(pl.lit(month_end)).otherwise(pl.lit(as_of)),
+    )
     fig = px.bar(
-        mix.with_columns(day=pl.col("date").cast(pl.String)),
-        x="date",
+        mix,
+        x="day",
         y="accounts",
         color="tier",
-        custom_data=["tier", "day"],
+        custom_data=["tier", "day", "when"],
         color_discrete_map=TIER_COLORS,
         category_orders=TIER_ORDER,
-        labels={"date": _("Month end"), "accounts": _("Active accounts"), "tier": _("Tier")},
+        labels={"day": _("Month end"), "accounts": _("Active accounts"), "tier": _("Tier")},
     )
-    return _finish(count_axis(date_axis(fig, "day")), _("Tier mix over time"))
+    tier, accounts = plotly_text(_("Tier")), plotly_text(_("Active accounts"))
+    fig.update_traces(
+        hovertemplate=f"%{{customdata[2]}} %{{customdata[1]}}<br>{tier}: %{{customdata[0]}}<br>{accounts}: %{{y:,d}}"
+        "<extra></extra>"
+    )
+    values, texts = month_end_ticks(days)
+    # No axis title: the ticks are dates, the last one says it is the as-of date, a bar's hover what its date is.
+    fig.update_xaxes(
+        title_text=None,
+        type="category",
+        categoryorder="array",
+        categoryarray=[day.isoformat() for day in days],
+        tickmode="array",
+        tickvals=values,
+        ticktext=texts,
+    )
+    return _finish(count_axis(fig), _("Tier mix over time"))
 
 
 def tier_movement(movement: pl.DataFrame) -> go.Figure:
