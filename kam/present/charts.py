@@ -314,7 +314,7 @@ def tier_movement(movement: pl.DataFrame) -> go.Figure:
 
 
 def pareto(abc: pl.DataFrame, cutoffs: dict[str, float]) -> go.Figure:
-    """Cumulative share of trailing-12-month revenue by account rank, with the ABC cut-offs."""
+    """Cumulative share of trailing-12-month revenue by account rank among the company's, with the ABC cut-offs."""
     abc = plotly_frame(abc)
     # A line of more points than the chart has pixels only slows the page: keep every n-th
     # account, and the last one.
@@ -334,6 +334,10 @@ def pareto(abc: pl.DataFrame, cutoffs: dict[str, float]) -> go.Figure:
             "suggested_tier": _("Suggested tier"),
         },
     )
+    # Some of the company's accounts (a manager's, a filter's) stand on the company's curve, ranked among all its
+    # accounts: each one a point, the line between them only the curve's shape.
+    if abc.height and abc.get_column("rank").max() > abc.height:
+        fig.update_traces(mode="lines+markers")
     # Each cut-off's label under its line at the right, where the curve runs above both lines
     # (near 100 %): above the line it would sit on the curve, and the 95 % one on the title.
     for tier, share in cutoffs.items():

@@ -30,6 +30,10 @@ def test_the_pareto_cut_off_labels_sit_under_their_lines_at_the_right():
     fig = charts.pareto(abc, {"A": 0.80, "B": 0.95})
     labels = [(a.text, a.y, a.yanchor, a.xanchor) for a in fig.layout.annotations]
     assert labels == [("A cut-off 80%", 0.8, "top", "right"), ("B cut-off 95%", 0.95, "top", "right")]
+    assert fig.data[0].mode == "lines"
+    # A manager's K2 and K3, second and third of the company's: each a point on the company's curve.
+    some = charts.pareto(abc.filter(pl.col("rank") > 1), {"A": 0.80, "B": 0.95})
+    assert (list(some.data[0].x), list(some.data[0].y), some.data[0].mode) == ([2, 3], [0.9, 1.0], "lines+markers")
 
 
 def test_the_pie_labels_every_slice_and_names_the_tiers_as_the_bars_do():
