@@ -93,6 +93,13 @@ if not changes.is_empty():
 
 st.subheader(_("Revenue Pareto and suggested tiers"))
 if has_revenue:
+    st.caption(
+        _(
+            "The suggested tier ranks every active account of the company by its revenue of the last 12 months, "
+            "whatever the filters and the accounts open to you: # and the cumulative share are each account's "
+            "place among them."
+        )
+    )
     # A list of accounts, too wide beside the chart at 1366 px: under it.
     chart(figure(charts.pareto, abc, scope.policy.abc_cutoffs), abc, "abc-suggestion")
     table(

@@ -54,13 +54,18 @@ def months_before(day: date, months: int) -> date:
     return first.replace(day=min(day.day, last.day))
 
 
-def revenue_rows(segments: dict[str, tuple[date, date]]) -> tuple[str, dict[str, Any]]:
+def revenue_rows(segments: dict[str, tuple[date, date]], of_scoped: bool = True) -> tuple[str, dict[str, Any]]:
     """SQL rows (segment, account_id, month, amount) of the orders in each named segment [first, last], and parameters.
 
     Whole calendar months come from the per-account monthly table built at load; only the days
     before the first and after the last whole month are read from the orders. Only the accounts
-    in `scoped` are read.
+    in `scoped` are read, or every account's orders when not of_scoped.
     """
+    of_m, of_o = (
+        ("AND m.account_id IN (SELECT account_id FROM scoped)", "AND o.account_id IN (SELECT account_id FROM scoped)")
+        if of_scoped
+        else ("", "")
+    )
     parts, params = [], {}
     for name, (first, last) in segments.items():
         full_from = first if first.day == 1 else _month_start(first, 1)
@@ -82,13 +87,13 @@ def revenue_rows(segments: dict[str, tuple[date, date]]) -> tuple[str, dict[str,
             SELECT '{name}' AS segment, m.account_id, m.month, m.revenue AS amount
             FROM account_month_revenue AS m
             WHERE m.month BETWEEN ${name}_full_from AND ${name}_full_to
-              AND m.account_id IN (SELECT account_id FROM scoped)
+              {of_m}
             UNION ALL
             SELECT '{name}' AS segment, o.account_id, CAST(date_trunc('month', o.order_date) AS DATE), o.amount
             FROM orders AS o
             WHERE (o.order_date BETWEEN ${name}_first AND ${name}_head_to
                    OR o.order_date BETWEEN ${name}_tail_from AND ${name}_last)
-              AND o.account_id IN (SELECT account_id FROM scoped)""")
+              {of_o}""")
     return "\n            UNION ALL".join(parts), params
 
 

@@ -123,12 +123,15 @@ class Scope:
         }
 
 
+# Active at D: created on or before D and not churned by D (of `accounts AS a`).
+ACTIVE_AT_D = "a.created_on <= $as_of AND (a.churned_on IS NULL OR a.churned_on > $as_of)"
+
 # The accounts in scope. `scoped` holds every account the filters let through (churned
 # ones included, for revenue and churn); metrics that need the active ones filter on
 # `active`. Tier at D: the last change on or before D, else the first change's from_tier,
 # else the account's current tier. The tier changes are read only for the accounts the region,
 # manager and access filters let through (`filtered`), so that a small scope stays cheap.
-SCOPED = """
+SCOPED = f"""
 filtered AS (
     SELECT *
     FROM accounts AS a
@@ -149,7 +152,7 @@ account_at AS (
     SELECT a.account_id, a.name, a.industry, a.region, a.manager_id,
            a.created_on, a.churned_on, a.churn_reason, a.credit_limit,
            coalesce(t.tier_before, t.first_from, a.tier) AS tier,
-           a.created_on <= $as_of AND (a.churned_on IS NULL OR a.churned_on > $as_of) AS active
+           {ACTIVE_AT_D} AS active
     FROM filtered AS a
     LEFT JOIN tier_at AS t USING (account_id)
 ),
@@ -158,6 +161,15 @@ scoped AS (
            CASE tier WHEN 'A' THEN $cadence_a WHEN 'B' THEN $cadence_b ELSE $cadence_c END AS cadence
     FROM account_at
     WHERE $tiers::VARCHAR[] IS NULL OR list_contains($tiers::VARCHAR[], tier)
+)"""
+
+# Every active account of the company at D, whatever the filters and the user's access: for a figure that
+# places an account among all the company's (its suggested tier), then shown for the accounts in scope only.
+COMPANY_ACTIVE = f"""
+company_active AS (
+    SELECT a.account_id
+    FROM accounts AS a
+    WHERE {ACTIVE_AT_D}
 )"""
 
 # Identifiers a metric may group by: fixed, never taken from input.

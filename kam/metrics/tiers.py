@@ -9,7 +9,7 @@ import duckdb
 import polars as pl
 
 from kam.metrics.revenue import revenue_rows
-from kam.metrics.scope import SCOPED, TIER_ROWS, Scope, run
+from kam.metrics.scope import COMPANY_ACTIVE, SCOPED, TIER_ROWS, Scope, run
 from kam.store import db
 from kam.vocabulary import TIERS
 
@@ -19,9 +19,10 @@ def trailing_year(as_of: date) -> tuple[date, date]:
     return as_of - timedelta(days=364), as_of
 
 
-def revenue_12m(scope: Scope) -> tuple[str, dict[str, Any]]:
-    """CTE revenue_12m: trailing 12 months revenue per account in scope (orders dated D-364..D) and its parameters."""
-    rows, params = revenue_rows({"t12m": trailing_year(scope.as_of)})
+def revenue_12m(scope: Scope, of_scoped: bool = True) -> tuple[str, dict[str, Any]]:
+    """CTE revenue_12m: trailing 12 months revenue per account in scope (or of every account when not of_scoped),
+    orders dated D-364..D, and its parameters."""
+    rows, params = revenue_rows({"t12m": trailing_year(scope.as_of)}, of_scoped)
     return (
         f"""
 revenue_12m AS (
@@ -63,47 +64,50 @@ def tier_distribution(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFr
 
 
 def abc_suggestion(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
-    """Active accounts ranked by trailing-12-month revenue with the Pareto (ABC) tier beside the assigned one.
+    """Active accounts in scope with the Pareto (ABC) tier beside the assigned one, by revenue rank.
 
-    An account is A while the revenue ranked before it is under the A cut-off (so the
-    account that crosses the line is still A), B while under the B cut-off, else C;
-    an account with no revenue is C.
+    The ranking is of every active account of the company by trailing-12-month revenue, whatever
+    the filters and the user's access (the tier is the company's, so is its suggestion); `rank` and
+    `cumulative_share` are the account's place among them. An account is A while the revenue ranked
+    before it is under the A cut-off (so the account that crosses the line is still A), B while under
+    the B cut-off, else C; an account with no revenue is C.
     """
-    trailing, params = revenue_12m(scope)
+    trailing, params = revenue_12m(scope, of_scoped=False)
     return run(
         con,
         scope,
         f"""
-        WITH {SCOPED}, {trailing},
+        WITH {SCOPED}, {COMPANY_ACTIVE}, {trailing},
         ranked AS (
-            SELECT s.account_id, s.name, s.region, s.manager_id, s.tier,
+            SELECT c.account_id,
                    coalesce(r.revenue, 0) AS revenue_12m,
                    row_number() OVER w AS rank,
                    coalesce(sum(coalesce(r.revenue, 0)) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)
                        AS revenue_before,
                    sum(coalesce(r.revenue, 0)) OVER () AS revenue_total
-            FROM scoped AS s
+            FROM company_active AS c
             LEFT JOIN revenue_12m AS r USING (account_id)
-            WHERE s.active
-            WINDOW w AS (ORDER BY coalesce(r.revenue, 0) DESC, s.account_id)
+            WINDOW w AS (ORDER BY coalesce(r.revenue, 0) DESC, c.account_id)
         )
-        SELECT account_id, name, region, manager_id, tier, revenue_12m, rank,
-               (revenue_before + revenue_12m) / nullif(revenue_total, 0) AS cumulative_share,
+        SELECT s.account_id, s.name, s.region, s.manager_id, s.tier, k.revenue_12m, k.rank,
+               (k.revenue_before + k.revenue_12m) / nullif(k.revenue_total, 0) AS cumulative_share,
                CASE
-                   WHEN revenue_12m <= 0 THEN 'C'
-                   WHEN revenue_before < $abc_a * revenue_total THEN 'A'
-                   WHEN revenue_before < $abc_b * revenue_total THEN 'B'
+                   WHEN k.revenue_12m <= 0 THEN 'C'
+                   WHEN k.revenue_before < $abc_a * k.revenue_total THEN 'A'
+                   WHEN k.revenue_before < $abc_b * k.revenue_total THEN 'B'
                    ELSE 'C'
                END AS suggested_tier
-        FROM ranked
-        ORDER BY rank
+        FROM ranked AS k
+        JOIN scoped AS s USING (account_id)
+        WHERE s.active
+        ORDER BY k.rank
         """,
         **params,
     ).with_columns(mismatch=pl.col("suggested_tier") != pl.col("tier"))
 
 
 def suggested_tier_counts(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, int]:
-    """How many active accounts the ABC suggestion puts in each tier."""
+    """How many active accounts in scope the ABC suggestion (of the whole company) puts in each tier."""
     counts = abc_suggestion(con, scope).get_column("suggested_tier").value_counts()
     found = dict(counts.iter_rows())
     return {tier: int(found.get(tier, 0)) for tier in TIERS}

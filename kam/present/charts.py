@@ -6,7 +6,7 @@ of their own (¥5,000万, ¥1亿 in Chinese), as Plotly's number formats know no
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import plotly.express as px
 import plotly.graph_objects as go
@@ -241,20 +241,63 @@ def tier_revenue_share(dist: pl.DataFrame) -> go.Figure:
     return _finish(fig, _("Revenue share by tier (last 12 months)"))
 
 
+# At most this many bars of dates are named under a chart of them: a phone 390 px wide leaves the plot about 290 px,
+# and four "2026-10-31" (about 70 px each at the charts' font) fit there side by side.
+DATE_LABELS = 4
+
+
+def _month_end(day: date) -> bool:
+    return (day + timedelta(days=1)).day == 1
+
+
+def month_end_ticks(days: list[date]) -> tuple[list[str], list[str]]:
+    """The bars named under a chart of a bar per month end and the as-of date (days in order, as their categories):
+    the last, then every n-th before it, at most DATE_LABELS; their values and texts, the as-of date (the one
+    day that is no month end) said to be it."""
+    step = -(-len(days) // DATE_LABELS)
+    named = days[::-1][::step][::-1]
+    as_of = plotly_text(_("(as of)"))
+    texts = [day.isoformat() if _month_end(day) else f"{day.isoformat()}<br>{as_of}" for day in named]
+    return [day.isoformat() for day in named], texts
+
+
 def tier_mix(mix: pl.DataFrame) -> go.Figure:
-    """Active accounts by tier at each month end."""
-    mix = plotly_frame(mix)
+    """Active accounts by tier at each month end and at the as-of date: a bar per date at even steps, named by
+    its date (on a time axis, a month end and an as-of date a few days later nearly touched, and a month end's
+    bar stood at the next month's first day)."""
+    days = sorted(mix.get_column("date").unique().to_list())
+    month_end, as_of = plotly_text(_("Month end")), plotly_text(_("As of"))
+    mix = plotly_frame(mix).with_columns(
+        day=pl.col("date").cast(pl.String),
+        when=pl.when(pl.col("date").dt.month_end() == pl.col("date")).then(pl.lit(month_end)).otherwise(pl.lit(as_of)),
+    )
     fig = px.bar(
-        mix.with_columns(day=pl.col("date").cast(pl.String)),
-        x="date",
+        mix,
+        x="day",
         y="accounts",
         color="tier",
-        custom_data=["tier", "day"],
+        custom_data=["tier", "day", "when"],
         color_discrete_map=TIER_COLORS,
         category_orders=TIER_ORDER,
-        labels={"date": _("Month end"), "accounts": _("Active accounts"), "tier": _("Tier")},
+        labels={"day": _("Month end"), "accounts": _("Active accounts"), "tier": _("Tier")},
     )
-    return _finish(count_axis(date_axis(fig, "day")), _("Tier mix over time"))
+    tier, accounts = plotly_text(_("Tier")), plotly_text(_("Active accounts"))
+    fig.update_traces(
+        hovertemplate=f"%{{customdata[2]}} %{{customdata[1]}}<br>{tier}: %{{customdata[0]}}<br>{accounts}: %{{y:,d}}"
+        "<extra></extra>"
+    )
+    values, texts = month_end_ticks(days)
+    # No axis title: the ticks are dates, the last one says it is the as-of date, a bar's hover what its date is.
+    fig.update_xaxes(
+        title_text=None,
+        type="category",
+        categoryorder="array",
+        categoryarray=[day.isoformat() for day in days],
+        tickmode="array",
+        tickvals=values,
+        ticktext=texts,
+    )
+    return _finish(count_axis(fig), _("Tier mix over time"))
 
 
 def tier_movement(movement: pl.DataFrame) -> go.Figure:
@@ -278,7 +321,7 @@ def tier_movement(movement: pl.DataFrame) -> go.Figure:
 
 
 def pareto(abc: pl.DataFrame, cutoffs: dict[str, float]) -> go.Figure:
-    """Cumulative share of trailing-12-month revenue by account rank, with the ABC cut-offs."""
+    """Cumulative share of trailing-12-month revenue by account rank among the company's, with the ABC cut-offs."""
     abc = plotly_frame(abc)
     # A line of more points than the chart has pixels only slows the page: keep every n-th
     # account, and the last one.
@@ -298,6 +341,10 @@ def pareto(abc: pl.DataFrame, cutoffs: dict[str, float]) -> go.Figure:
             "suggested_tier": _("Suggested tier"),
         },
     )
+    # Some of the company's accounts (a manager's, a filter's) stand on the company's curve, ranked among all its
+    # accounts: each one a point, the line between them only the curve's shape.
+    if abc.height and abc.get_column("rank").max() > abc.height:
+        fig.update_traces(mode="lines+markers")
     # Each cut-off's label under its line at the right, where the curve runs above both lines
     # (near 100 %): above the line it would sit on the curve, and the 95 % one on the title.
     for tier, share in cutoffs.items():

@@ -95,6 +95,18 @@ def test_tiers_page_lists_the_review_candidates(portfolio: Path):
     assert [(row[8], round(row[9], 4)) for row in candidates] == [(1000.0, 0.9)]
 
 
+def test_tiers_page_suggests_the_company_wide_tier_within_a_manager_filter(portfolio: Path):
+    # M2's active accounts: K5 (1000) and K3 (none). Ranked alone K5 would be A; among the
+    # company's it is third, with 9000 of 10000 before it: B, as assigned. Nothing to review.
+    at = at_june_end("tiers", manager="李娜 (M2)")
+    assert [(row[0], row[1], row[3], row[4]) for row in table(at, "rank")] == [
+        (3, "戊公司 (K5)", "B", "B"),
+        (4, "丙公司 (K3)", "C", "C"),
+    ]
+    assert "Review candidates (0)" in [h.value for h in at.subheader]
+    assert any("ranks every active account of the company" in caption.value for caption in at.caption)
+
+
 def test_visits_page_lists_the_overdue_account_and_the_due_follow_up(portfolio: Path):
     at = at_june_end("visits")
     assert not at.exception

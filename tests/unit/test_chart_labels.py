@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -29,6 +30,10 @@ def test_the_pareto_cut_off_labels_sit_under_their_lines_at_the_right():
     fig = charts.pareto(abc, {"A": 0.80, "B": 0.95})
     labels = [(a.text, a.y, a.yanchor, a.xanchor) for a in fig.layout.annotations]
     assert labels == [("A cut-off 80%", 0.8, "top", "right"), ("B cut-off 95%", 0.95, "top", "right")]
+    assert fig.data[0].mode == "lines"
+    # A manager's K2 and K3, second and third of the company's: each a point on the company's curve.
+    some = charts.pareto(abc.filter(pl.col("rank") > 1), {"A": 0.80, "B": 0.95})
+    assert (list(some.data[0].x), list(some.data[0].y), some.data[0].mode) == ([2, 3], [0.9, 1.0], "lines+markers")
 
 
 def test_the_pie_labels_every_slice_and_names_the_tiers_as_the_bars_do():
@@ -104,3 +109,33 @@ def test_the_value_on_a_bar_reads_across_however_short_the_bar():
     scores = pl.DataFrame({"score": [1, 5], "responses": [2, 40]})
     for fig in (charts.ageing(bands), charts.tier_counts(dist), charts.score_distribution(scores)):
         assert {trace.textangle for trace in fig.data} == {0}
+
+
+# The month ends of 2025-12 to 2026-10 and the as-of date 2026-11-15, as the Tiers page's mix over time has them.
+MONTH_ENDS = [date(2026, month, 1) - timedelta(days=1) for month in range(1, 12)]
+
+
+def _mix(days: list[date]) -> pl.DataFrame:
+    return pl.DataFrame({"date": days, "tier": ["A"] * len(days), "accounts": list(range(1, len(days) + 1))})
+
+
+@pytest.mark.parametrize(("language", "as_of"), [("en", "(as of)"), ("zh-CN", "（截至日）")])
+def test_the_tier_mix_has_a_bar_per_date_named_by_its_date_the_as_of_date_said(language: str, as_of: str):
+    with i18n.speaking(language):
+        fig = charts.tier_mix(_mix([*MONTH_ENDS, date(2026, 11, 15)]))
+    axis = fig.layout.xaxis
+    # Twelve bars at even steps, each on its own date: 2025-12-31 no longer under 2026-01-01, 2026-10-31 and
+    # 2026-11-15 no longer side by side as one doubled bar.
+    assert axis.type == "category"
+    assert list(axis.categoryarray) == [f"{day:%Y-%m-%d}" for day in MONTH_ENDS] + ["2026-11-15"]
+    assert list(fig.data[0].x) == list(axis.categoryarray)
+    # Every third bar named back from the last (four fit a phone), the as-of date said to be it.
+    assert list(axis.tickvals) == ["2026-02-28", "2026-05-31", "2026-08-31", "2026-11-15"]
+    assert list(axis.ticktext) == ["2026-02-28", "2026-05-31", "2026-08-31", f"2026-11-15<br>{as_of}"]
+    # A click still gives the tier and the date.
+    assert list(fig.data[0].customdata[-1][:2]) == ["A", "2026-11-15"]
+
+
+def test_an_as_of_date_at_a_month_end_reads_as_one():
+    fig = charts.tier_mix(_mix(MONTH_ENDS[-3:]))
+    assert list(fig.layout.xaxis.ticktext) == ["2026-08-31", "2026-09-30", "2026-10-31"]

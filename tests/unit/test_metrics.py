@@ -9,7 +9,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from kam.metrics import accounts, complaints, managers, revenue, satisfaction, tiers, visits
+from kam.metrics import accounts, complaints, managers, revenue, satisfaction, tier_review, tiers, visits
 from kam.metrics.scope import Scope
 from kam.store import db, exports
 from tests.portfolio import D, build
@@ -57,10 +57,34 @@ def test_abc_suggestion_puts_the_account_on_the_80_percent_line_in_b(con):
 
 
 def test_account_crossing_the_line_is_still_a(con):
-    # Only K1 and K5 in scope: K1 has 8000 of 9000 (89% > 80%) and is still A; K5 is B.
-    scope = Scope(as_of=D, start=YTD.start, end=YTD.end, allowed_accounts=frozenset({"K1", "K5"}))
+    # A cut-off at 85%: K2 has 8000 before it (under 8500) and reaches 9000 of 10000 (90%): still A.
+    policy = replace(YTD.policy, abc_cutoffs={"A": 0.85, "B": 0.95})
+    abc = tiers.abc_suggestion(con, replace(YTD, policy=policy))
+    assert rows(abc, "account_id", "suggested_tier") == [("K1", "A"), ("K2", "A"), ("K5", "B"), ("K3", "C")]
+
+
+# M2's accounts (K3, K4, K5) as their manager sees them, and the region 华南 as the VP filters it.
+M2_VIEW = replace(YTD, allowed_accounts=frozenset({"K3", "K4", "K5"}))
+SOUTH = replace(YTD, regions=("华南",))
+
+
+@pytest.mark.parametrize("scope", [M2_VIEW, SOUTH], ids=["manager", "region"])
+def test_the_suggested_tier_ranks_every_active_account_of_the_company(con, scope):
+    # Among 华南's active accounts alone K5 (1000 of 1000) would be A. Among the company's
+    # (K1 8000, K2 1000, K5 1000, K3 0) K5 is third, 9000 of 10000 before it: B, as it is assigned.
     abc = tiers.abc_suggestion(con, scope)
-    assert rows(abc, "account_id", "suggested_tier") == [("K1", "A"), ("K5", "B")]
+    assert rows(abc, "rank", "account_id", "tier", "revenue_12m", "cumulative_share", "suggested_tier") == [
+        (3, "K5", "B", 1000.0, 1.0, "B"),
+        (4, "K3", "C", 0.0, 1.0, "C"),
+    ]
+    assert tiers.suggested_tier_counts(con, scope) == {"A": 0, "B": 1, "C": 1}
+    assert tier_review.review_candidates(con, scope).is_empty()
+
+
+def test_a_tier_filter_keeps_the_company_wide_suggestion(con):
+    # Tier B at D is K5 alone: still B, not A as the only account ranked.
+    abc = tiers.abc_suggestion(con, replace(YTD, tiers=("B",)))
+    assert rows(abc, "account_id", "suggested_tier") == [("K5", "B")]
 
 
 def test_tier_mix_over_time_uses_tier_and_activity_at_each_month_end(con):
