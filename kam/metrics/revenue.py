@@ -134,13 +134,15 @@ revenue_rows AS ({rows}
 ),
 revenue AS (
     SELECT {group_column(by)} AS grp,
-           sum(r.amount) FILTER (WHERE r.segment = 'now') AS revenue,
-           sum(r.amount) FILTER (WHERE r.segment = 'prior') AS revenue_prior_year
+           -- Amounts are in cents: rounded, a sum is the same whatever order the threads added it in.
+           round(sum(r.amount) FILTER (WHERE r.segment = 'now'), 2) AS revenue,
+           round(sum(r.amount) FILTER (WHERE r.segment = 'prior'), 2) AS revenue_prior_year
     FROM {source}
     GROUP BY grp
 ),
 targets_by_group AS (
-    SELECT {TARGET_GROUPS[by]} AS grp, sum(target) AS target
+    -- Added in one order (of value), so that a total is the same from run to run.
+    SELECT {TARGET_GROUPS[by]} AS grp, sum(target ORDER BY target) AS target
     FROM prorated
     GROUP BY grp
 ),
