@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 import streamlit as st
 
@@ -61,7 +63,8 @@ def show(user: User, scope: Scope, account_id: str) -> None:
     for key in ("contact_level", "contact_role"):
         st.session_state.setdefault(key, None)
     choices = form.contact_choices(listed)
-    editing = form.picked_contact(account_id, choices) is not None
+    picked = form.picked_contact(account_id, choices)
+    editing = picked is not None
     # A refused contact keeps the form open, its messages at their fields beside what was typed.
     with st.expander(_("Add or change a contact"), expanded=refused or editing):
         st.selectbox(
@@ -74,6 +77,8 @@ def show(user: User, scope: Scope, account_id: str) -> None:
         )
         st.caption(_("Contacts from the CRM export are not changed here: change them in the CRM."))
         _form(user, account_id, refused, editing)
+        if newer := form.newer_contact(picked):
+            _saved_now(newer, account_id)
 
 
 def _form(user: User, account_id: str, refused: bool, editing: bool) -> None:
@@ -121,6 +126,31 @@ def _form(user: User, account_id: str, refused: bool, editing: bool) -> None:
             on_click=form.save_contact,
             args=(user, account_id),
             type="primary",
+            width="stretch",
+        )
+
+
+def _saved_now(newer: dict[str, Any], account_id: str) -> None:
+    """The contact as someone else saved it meanwhile, under the form that still holds what the user typed."""
+    with st.container(border=True):
+        st.markdown("**" + _("The contact as saved now") + "**")
+        level, role = newer["level"], newer["role"]
+        for label, value in (
+            (_("Full name"), newer["name"]),
+            (_("Title"), newer["title"]),
+            (_("Level"), _(CONTACT_LEVEL_LABELS[level]) if level in CONTACT_LEVEL_LABELS else level),
+            (_("Role in buying"), _(CONTACT_ROLE_LABELS[role]) if role in CONTACT_ROLE_LABELS else role),
+            (_("Phone"), newer["phone"]),
+            (_("E-mail"), newer["email"]),
+            (_("Notes"), newer["notes"]),
+            (_("Still at the customer"), _("Yes") if newer["active"] else _("No")),
+        ):
+            st.text(label + ": " + (value or MISSING))  # text: shown as typed
+        st.caption(_("What you typed is still in the form above."))
+        st.button(
+            _("Load the saved contact into the form"),
+            on_click=form.take_newer_contact,
+            args=(account_id,),
             width="stretch",
         )
 

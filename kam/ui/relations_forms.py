@@ -2,8 +2,8 @@
 
 Each form keeps what is typed in ``st.session_state`` under the keys below and saves in its
 button's callback, before the page is laid out again: a refused save keeps every value as
-typed and leaves its message; a plan saved by someone else since it was opened is refused
-with the newer version kept for the page to show. Who may do what is checked by
+typed and leaves its message; a plan or a contact saved by someone else since it was opened
+is refused with the one saved now kept for the page to show. Who may do what is checked by
 ``kam.relations``; these callbacks only pass the refusal on.
 """
 
@@ -19,7 +19,7 @@ from kam.i18n import _
 from kam.people.users import User
 from kam.present.text import markdown_text
 from kam.relations import contacts, plans, reviews, targets
-from kam.relations.rules import Invalid, RelationError, Stale
+from kam.relations.rules import ContactStale, Invalid, RelationError, Stale
 from kam.ui import dashboard, language
 
 PLAN_KEYS = {
@@ -53,6 +53,9 @@ CONTACT_KEYS = {
 # The contact the form changes, picked by its id (NEW_CONTACT: a contact to add), and whether they are still at the
 # customer (unticked: they left).
 CONTACT_PICKED, NEW_CONTACT, CONTACT_ACTIVE = "contact_picked", "", "contact_active"
+# The contact the form was filled with and its version then: (id, version); the contact as saved now after a save
+# refused because someone else saved it meanwhile.
+CONTACT_OPENED, CONTACT_NEWER = "contact_opened", "contact_newer"
 
 
 def error(field: str) -> str | None:
@@ -230,10 +233,27 @@ def open_contact(account_id: str) -> None:
 
 def _fill_contact(account_id: str, contact_id: str | None) -> None:
     row = contacts.stored_contact(dashboard.connection(), contact_id) if contact_id else None
-    draft = contacts.draft_of(row) if row and row["account_id"] == account_id else contacts.ContactDraft()
+    if row and row["account_id"] != account_id:
+        row = None
+    draft = contacts.draft_of(row) if row else contacts.ContactDraft()
     for field, key in CONTACT_KEYS.items():
         st.session_state[key] = getattr(draft, field)
     st.session_state[CONTACT_ACTIVE] = draft.active
+    st.session_state[CONTACT_OPENED] = (contact_id, row["version"]) if row else None
+    st.session_state.pop(CONTACT_NEWER, None)
+
+
+def newer_contact(contact_id: str | None) -> dict[str, Any] | None:
+    """The contact as saved now, after the form's save over it was refused as coming from an older form."""
+    newer = st.session_state.get(CONTACT_NEWER)
+    return newer if newer and contact_id and newer["contact_id"] == contact_id else None
+
+
+@language.speaking
+def take_newer_contact(account_id: str) -> None:
+    """Replace what was typed with the contact as saved now, to redo the change from there."""
+    _fill_contact(account_id, st.session_state.get(CONTACT_PICKED) or None)
+    st.session_state.pop(ERRORS, None)
 
 
 @language.speaking
@@ -246,10 +266,17 @@ def save_contact(user: User, account_id: str) -> None:
         **{k: (v or "") if k not in ("level", "role") else v for k, v in values.items()},
         active=bool(st.session_state.get(CONTACT_ACTIVE, True)) if contact_id else True,
     )
+    opened_id, version = st.session_state.get(CONTACT_OPENED) or (None, None)
     con = dashboard.connection()
     was = contacts.stored_contact(con, contact_id) if contact_id else None
     try:
-        contacts.save_contact(con, draft, user, contact_id=contact_id)
+        contacts.save_contact(
+            con, draft, user, contact_id=contact_id, version=version if opened_id == contact_id else None
+        )
+    except ContactStale as refused:
+        _refused(refused, "contact")
+        st.session_state[CONTACT_NEWER] = refused.current
+        return
     except RelationError as refused:
         _refused(refused, "contact")
         return

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 import pytest
@@ -19,6 +19,7 @@ from kam import i18n
 from kam.i18n import _
 from kam.people.users import User
 from kam.present.text import markdown_text as md
+from kam.relations import contacts
 from kam.store import db
 from kam.ui.language import CHOSEN
 from tests.apptest import ADMIN, ROOT, VP, app, enrol, start
@@ -150,6 +151,51 @@ def test_a_contact_is_changed_in_the_same_form_a_namesake_refused_and_one_who_le
         assert "联系人（2）" in [h.value for h in at.subheader]
         assert "已离职的联系人（1）" in [e.label for e in at.expander]
         assert at.selectbox(key="contact_picked").options == ["新联系人", "吴总（已离职） · 总裁"]
+
+
+def test_a_contact_changed_by_someone_else_since_the_form_opened_is_refused_keeping_what_was_typed(portfolio):
+    """In Chinese: 王伟 opens 吴总 (副总); the VP marks him as left at 09:05; 王伟's new title is refused, kept, and
+    the contact as saved now is shown under the form, to load and redo the change from."""
+    with i18n.speaking("zh-CN"):
+        at = add_contact(
+            opened("account", "zh-CN", account="K1", as_of="2026-06-30"), "zh-CN", name="吴总", title="副总"
+        )
+        with db.connect(portfolio) as con:
+            wu = db.scalar(con, "SELECT contact_id FROM contacts_app WHERE name = '吴总'")
+        at = at.selectbox(key="contact_picked").set_value(wu).run()
+        with db.connect(portfolio) as con:
+            left = contacts.ContactDraft("K1", "吴总", "副总", active=False)
+            contacts.save_contact(con, left, VP, contact_id=wu, version=1, now=datetime(2026, 6, 30, 9, 5))
+        at.text_input(key="contact_title").set_value("总裁")
+        at = next(b for b in at.button if b.label == "保存联系人").click().run()
+        form = contact_form(at, "zh-CN")
+        assert form.proto.expanded is True
+        assert [e.value for e in form.error] == [
+            md("自您打开后，Demo VP 于 2026年6月30日 09:05 修改了该联系人。您的修改未保存。")
+        ]
+        assert [t.value for t in at.toast] == ["未保存：请查看红色提示。"]
+        assert at.text_input(key="contact_title").value == "总裁"
+        assert at.checkbox(key="contact_active").value is True
+        assert [t.value for t in form.text] == [
+            "姓名: 吴总",
+            "职务: 副总",
+            "层级: –",
+            "采购角色: –",
+            "电话: –",
+            "电子邮件: –",
+            "备注: –",
+            "仍在客户处任职: 否",
+        ]
+        assert "您输入的内容仍保留在上方表单中。" in [c.value for c in form.caption]
+
+        at = next(b for b in form.button if b.label == "将当前已保存的联系人载入表单").click().run()
+        assert not at.error and not contact_form(at, "zh-CN").text
+        assert at.text_input(key="contact_title").value == "副总"
+        assert at.checkbox(key="contact_active").value is False
+        at.text_input(key="contact_title").set_value("总裁")
+        at = next(b for b in at.button if b.label == "保存联系人").click().run()
+        assert [t.value for t in at.toast] == ["已保存联系人 吴总。"]
+        assert contacts_shown(at) == [[("陈总", "总经理"), ("刘工", "采购工程师")], [("吴总", "总裁")]]
 
 
 def test_a_plans_refusal_left_in_the_session_does_not_open_the_contact_form(portfolio):
