@@ -19,6 +19,10 @@ from kam.relations.rules import NotAllowed
 from kam.store.schema import CONTACT_LEVELS, CONTACT_ROLES
 from kam.ui import dashboard
 from kam.ui import relations_forms as form
+from kam.ui.widgets import bring_into_view
+
+# The container of a save's confirmation, under the contacts listed.
+SAVED = "contact-saved"
 
 
 def show(user: User, scope: Scope, account_id: str) -> None:
@@ -53,9 +57,11 @@ def show(user: User, scope: Scope, account_id: str) -> None:
             _table(former)
     if user.role not in ("manager", "vp"):
         return
-    # On a phone the form's button is a screen below the panel's top: a toast says the outcome where the thumb is.
+    # On a phone the form's button is a screen below the panel's top: a toast says the outcome where the thumb is,
+    # and the page is brought back to the list that shows the contact saved, the confirmation under it.
     if confirmation := form.take_confirmation():
-        st.success(confirmation, icon=":material/check_circle:")
+        with st.container(key=SAVED):
+            st.success(confirmation, icon=":material/check_circle:")
         st.toast(confirmation, icon=":material/check_circle:")
     refused = form.refused_form() == "contact"
     if form.take_refusal() and refused:
@@ -79,6 +85,9 @@ def show(user: User, scope: Scope, account_id: str) -> None:
         _form(user, account_id, refused, editing)
         if newer := form.newer_contact(picked):
             _saved_now(newer, account_id)
+    if confirmation:
+        # Last in the panel: the script's element leaves a gap above the next heading, not in the panel.
+        bring_into_view(SAVED)
 
 
 def _form(user: User, account_id: str, refused: bool, editing: bool) -> None:

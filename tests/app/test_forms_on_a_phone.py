@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from datetime import date, datetime
 
 import pandas as pd
@@ -94,14 +95,25 @@ def test_a_refused_contact_keeps_its_form_open_with_the_message_at_the_field_and
     assert [t.value for t in at.toast] == [not_saved]
     assert at.text_input(key="contact_email").value == "zhangwei@"
 
+    assert not brought_into_view(at)
     at = add_contact(at, language, email="zhangwei@example.com")
     added = said(language, "Contact {name} added.", name="张伟")
     assert [t.value for t in at.toast] == [added]
     assert at.success[-1].value == added  # above the form, under the account's other notices
+    # The form folds; the page goes back up to the list and the confirmation under it (a phone stayed below).
+    assert [s.value for s in at.get_by_key("contact-saved").success] == [added]
+    assert brought_into_view(at) == ['".st-key-contact-saved"']
     assert not at.error
     assert contact_form(at, language).proto.expanded is False
     assert at.text_input(key="contact_name").value == ""
     assert said(language, "Contacts ({count})", count="3") in [h.value for h in at.subheader]
+    with i18n.speaking(language):  # the page's pickers read in the screen's language
+        assert not brought_into_view(at.run())
+
+
+def brought_into_view(at: AppTest) -> list[str]:
+    """The selectors of what the page's scripts scroll into view."""
+    return [found for h in at.get("html") for found in re.findall(r"querySelector\((.*?)\)", h.proto.body)]
 
 
 def contacts_shown(at: AppTest) -> list[list[tuple[str, str | None]]]:
