@@ -21,8 +21,8 @@ from kam.ui import dashboard
 from kam.ui import relations_forms as form
 from kam.ui.widgets import bring_into_view
 
-# The container of a save's confirmation, under the contacts listed.
-SAVED = "contact-saved"
+# The containers of a save's confirmation, under the contacts listed, and of the form.
+SAVED, FORM = "contact-saved", "contact-form"
 
 
 def show(user: User, scope: Scope, account_id: str) -> None:
@@ -82,12 +82,16 @@ def show(user: User, scope: Scope, account_id: str) -> None:
             args=(account_id,),
         )
         st.caption(_("Contacts from the CRM export are not changed here: change them in the CRM."))
-        _form(user, account_id, refused, editing)
+        with st.container(key=FORM):
+            _form(user, account_id, refused, editing)
         if newer := form.newer_contact(picked):
             _saved_now(newer, account_id)
+    # Last in the panel: the script's element leaves a gap above the next heading, not in the panel. The contact as
+    # saved now, loaded into the form, leaves the page where its box was, below the form.
     if confirmation:
-        # Last in the panel: the script's element leaves a gap above the next heading, not in the panel.
         bring_into_view(SAVED)
+    elif form.take_reloaded():
+        bring_into_view(FORM, "start")
 
 
 def _form(user: User, account_id: str, refused: bool, editing: bool) -> None:

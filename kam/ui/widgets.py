@@ -519,13 +519,16 @@ def file_uploader(label: str, types: list[str], limit_mb: int) -> list[Any]:
 
 # Scrolls the page to the container of a key once it is drawn. A phone keeps the page where the thumb was: a form
 # that folds on saving leaves it far below what the save changed (Safari does not hold the view on what was in
-# sight, as Chromium does). The run's number makes each save's script new, so that it runs again.
+# sight, as Chromium does). The margin keeps the top clear of the page's header. The run's number makes each
+# script new, so that it runs again.
 SCROLL_SCRIPT = """<script>
 (function (tries) {{
     const go = () => {{
         const target = document.querySelector({selector});
-        if (target) target.scrollIntoView({{block: "center"}});
-        else if (tries-- > 0) setTimeout(go, 100);
+        if (target) {{
+            target.style.scrollMarginTop = "4rem";
+            target.scrollIntoView({{block: {block}}});
+        }} else if (tries-- > 0) setTimeout(go, 100);
     }};
     setTimeout(go, 100);
 }})(30); // {run}
@@ -533,8 +536,11 @@ SCROLL_SCRIPT = """<script>
 BROUGHT_INTO_VIEW = "brought_into_view"
 
 
-def bring_into_view(key: str) -> None:
-    """Scroll the page to the container st.container(key=key), drawn in this run, when the run has drawn it."""
+def bring_into_view(key: str, block: str = "center") -> None:
+    """Scroll the page to the container st.container(key=key), drawn in this run, when the run has drawn it.
+
+    block: where it comes in the window, "center" or "start" (its top under the page's header).
+    """
     run = st.session_state[BROUGHT_INTO_VIEW] = st.session_state.get(BROUGHT_INTO_VIEW, 0) + 1
     selector = json.dumps(f".st-key-{key}").replace("<", "\\u003c")
-    st.html(SCROLL_SCRIPT.format(selector=selector, run=run), unsafe_allow_javascript=True)
+    st.html(SCROLL_SCRIPT.format(selector=selector, block=json.dumps(block), run=run), unsafe_allow_javascript=True)

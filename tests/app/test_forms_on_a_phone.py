@@ -199,9 +199,21 @@ def test_a_contact_changed_by_someone_else_since_the_form_opened_is_refused_keep
             "仍在客户处任职: 否",
         ]
         assert "您输入的内容仍保留在上方表单中。" in [c.value for c in form.caption]
+        # A browser's picker forgets the contact chosen once their label in it changed (吴总 now marked as left): the
+        # form still changes 吴总, refused again, never saved as a new contact.
+        at.session_state["contact_picked"] = ""
+        at = next(b for b in at.button if b.label == "保存联系人").click().run()
+        assert [e.value for e in contact_form(at, "zh-CN").error] == [
+            md("自您打开后，Demo VP 于 2026年6月30日 09:05 修改了该联系人。您的修改未保存。")
+        ]
+        assert at.selectbox(key="contact_picked").value == wu
+        assert at.text_input(key="contact_title").value == "总裁"
 
         at = next(b for b in form.button if b.label == "将当前已保存的联系人载入表单").click().run()
         assert not at.error and not contact_form(at, "zh-CN").text
+        # The box gone from under the form, the page goes back up to the form, open with the contact as saved now.
+        assert contact_form(at, "zh-CN").proto.expanded is True
+        assert brought_into_view(at) == ['".st-key-contact-form"']
         assert at.text_input(key="contact_title").value == "副总"
         assert at.checkbox(key="contact_active").value is False
         at.text_input(key="contact_title").set_value("总裁")
