@@ -14,6 +14,7 @@ Money reads one way by where it stands, so that one screen never writes an amoun
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from typing import Any
 
 from kam.i18n import _, formats
@@ -39,6 +40,11 @@ def money_short(value: float | None, lang: str | None = None) -> str:
 def number(value: Any, digits: int = 0, lang: str | None = None) -> str:
     """A count or mean with grouping: 1,234 or 4.25."""
     return formats.number(value, digits, lang)
+
+
+def moment(value: datetime | None, lang: str | None = None) -> str:
+    """A point in time in a sentence, to the minute: 2026年6月30日 14:05 (zh), 30 Jun 2026 14:05 (en)."""
+    return MISSING if value is None else f"{formats.prose_date(value, lang)} {value:%H:%M}"
 
 
 # st.metric draws a grey, arrowless delta only for the text "0"; "+0.0 pp" would be a rise.

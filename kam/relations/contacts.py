@@ -14,7 +14,8 @@ import polars as pl
 
 from kam.i18n import _
 from kam.present.formatting import too_long
-from kam.relations.rules import Actor, Invalid, NotAllowed, NotSaved, check_account, text
+from kam.relations.plans import person
+from kam.relations.rules import Actor, ContactStale, Invalid, NotAllowed, NotSaved, check_account, text
 from kam.store import audit, db
 from kam.store.schema import CONTACT_LEVELS, CONTACT_ROLES
 from kam.store.write import write
@@ -96,12 +97,14 @@ def save_contact(
     user: Actor,
     *,
     contact_id: str | None = None,
+    version: int | None = None,
     now: datetime | None = None,
 ) -> str:
     """Add a contact (contact_id None) or change one entered in the app; its id once committed.
 
     A contact who left the customer is an edit to active=False, never a deletion. A contact added, renamed or
-    back as active may not bear the name of another active contact of the account.
+    back as active may not bear the name of another active contact of the account. version: the contact's version
+    the form was opened at; when it has been saved since, nothing is saved and ContactStale says by whom and when.
     """
     now = now or datetime.now()
 
@@ -115,6 +118,9 @@ def save_contact(
                 )
             if before["account_id"] != draft.account_id:
                 raise NotAllowed(_("This contact is not one of this account's."))
+            # Said before the fields' checks: the user redoes their change on the contact as saved now.
+            if version is not None and before["version"] != version:
+                raise ContactStale(before, person(cur, before["updated_by"]))
         errors = validate(draft)
         # A contact kept as it was (a new phone, a new title) is not refused for a namesake already on file.
         named_anew = before is None or not before["active"] or name_key(before["name"]) != name_key(draft.name)
@@ -126,7 +132,15 @@ def save_contact(
         record = _record(draft)
         if before is None:
             new_id = ID_PREFIX + uuid.uuid4().hex[:12]
-            row = {"contact_id": new_id, **record, "created_by": user.username, "created_at": now, "updated_at": now}
+            row = {
+                "contact_id": new_id,
+                **record,
+                "version": 1,
+                "created_by": user.username,
+                "created_at": now,
+                "updated_by": user.username,
+                "updated_at": now,
+            }
             db.execute(
                 cur,
                 f"INSERT INTO contacts_app ({', '.join(row)}) VALUES ({', '.join('$' + k for k in row)})",
@@ -136,9 +150,15 @@ def save_contact(
             return new_id
         db.execute(
             cur,
-            f"UPDATE contacts_app SET {', '.join(f'{k} = ${k}' for k in record)}, updated_at = $updated_at "
-            "WHERE contact_id = $contact_id",
-            record | {"updated_at": now, "contact_id": contact_id},
+            f"UPDATE contacts_app SET {', '.join(f'{k} = ${k}' for k in record)}, version = $version, "
+            "updated_by = $updated_by, updated_at = $updated_at WHERE contact_id = $contact_id",
+            record
+            | {
+                "version": before["version"] + 1,
+                "updated_by": user.username,
+                "updated_at": now,
+                "contact_id": contact_id,
+            },
         )
         kept = {k: before[k] for k in record}
         audit.record(cur, user.username, ACTION_EDIT, contact_id, kept, record)

@@ -8,6 +8,7 @@ import duckdb
 
 from kam.i18n import _
 from kam.present.columns import ACTION_STATUS_LABELS, PLAN_STATUS_LABELS
+from kam.present.formatting import moment
 from kam.store import db
 from kam.store.write import Busy
 
@@ -98,6 +99,22 @@ class ActionStale(RelationError):
             )
         )
         self.current = current
+
+
+class ContactStale(RelationError):
+    """Someone saved the contact since the form was opened; `current` is the contact as saved now.
+
+    who: the name of whoever saved it last, as people read it.
+    """
+
+    def __init__(self, current: dict[str, Any], who: str) -> None:
+        super().__init__(
+            _("{who} changed this contact on {when}, after you opened it. Nothing of yours was saved.").format(
+                who=who or "?", when=moment(current.get("updated_at"))
+            )
+        )
+        self.current = current
+        self.who = who
 
 
 def sees_everything(user: Actor) -> bool:

@@ -566,6 +566,14 @@ RELATIONS_DDL = (
     """,
 )
 
+# Columns added to the relationship tables after their first release: a database made before gets them. A contact's
+# version moves on with every save, so that a save from a form opened before someone else's is refused (rows saved
+# before count as version 1); updated_by: who saved it last.
+ADDED_RELATIONS_COLUMNS = (
+    "ALTER TABLE contacts_app ADD COLUMN IF NOT EXISTS version INTEGER DEFAULT 1",
+    "ALTER TABLE contacts_app ADD COLUMN IF NOT EXISTS updated_by VARCHAR",
+)
+
 # Contacts of the export, plus those entered in the app under an id the export does not carry.
 CONTACTS_VIEW = """
 CREATE OR REPLACE VIEW contacts AS
@@ -633,7 +641,7 @@ EXPORT_FILE_TABLES: tuple[str, ...] = (
 )
 
 # The app's own database (without the views on the exports file, which kam.store.exports makes).
-APP_DB_DDL: tuple[str, ...] = (*APP_DDL, *ADDED_APP_COLUMNS, *RELATIONS_DDL)
+APP_DB_DDL: tuple[str, ...] = (*APP_DDL, *ADDED_APP_COLUMNS, *RELATIONS_DDL, *ADDED_RELATIONS_COLUMNS)
 
 # The views of the app's database that join an exports file's tables with the app's own: made
 # again after the views on the exports file moved to a new file.

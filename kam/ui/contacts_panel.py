@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 import streamlit as st
 
@@ -17,6 +19,10 @@ from kam.relations.rules import NotAllowed
 from kam.store.schema import CONTACT_LEVELS, CONTACT_ROLES
 from kam.ui import dashboard
 from kam.ui import relations_forms as form
+from kam.ui.widgets import bring_into_view
+
+# The containers of a save's confirmation, under the contacts listed, and of the form.
+SAVED, FORM = "contact-saved", "contact-form"
 
 
 def show(user: User, scope: Scope, account_id: str) -> None:
@@ -51,9 +57,11 @@ def show(user: User, scope: Scope, account_id: str) -> None:
             _table(former)
     if user.role not in ("manager", "vp"):
         return
-    # On a phone the form's button is a screen below the panel's top: a toast says the outcome where the thumb is.
+    # On a phone the form's button is a screen below the panel's top: a toast says the outcome where the thumb is,
+    # and the page is brought back to the list that shows the contact saved, the confirmation under it.
     if confirmation := form.take_confirmation():
-        st.success(confirmation, icon=":material/check_circle:")
+        with st.container(key=SAVED):
+            st.success(confirmation, icon=":material/check_circle:")
         st.toast(confirmation, icon=":material/check_circle:")
     refused = form.refused_form() == "contact"
     if form.take_refusal() and refused:
@@ -61,7 +69,8 @@ def show(user: User, scope: Scope, account_id: str) -> None:
     for key in ("contact_level", "contact_role"):
         st.session_state.setdefault(key, None)
     choices = form.contact_choices(listed)
-    editing = form.picked_contact(account_id, choices) is not None
+    picked = form.picked_contact(account_id, choices)
+    editing = picked is not None
     # A refused contact keeps the form open, its messages at their fields beside what was typed.
     with st.expander(_("Add or change a contact"), expanded=refused or editing):
         st.selectbox(
@@ -73,7 +82,16 @@ def show(user: User, scope: Scope, account_id: str) -> None:
             args=(account_id,),
         )
         st.caption(_("Contacts from the CRM export are not changed here: change them in the CRM."))
-        _form(user, account_id, refused, editing)
+        with st.container(key=FORM):
+            _form(user, account_id, refused, editing)
+        if newer := form.newer_contact(picked):
+            _saved_now(newer, account_id)
+    # Last in the panel: the script's element leaves a gap above the next heading, not in the panel. The contact as
+    # saved now, loaded into the form, leaves the page where its box was, below the form.
+    if confirmation:
+        bring_into_view(SAVED)
+    elif form.take_reloaded():
+        bring_into_view(FORM, "start")
 
 
 def _form(user: User, account_id: str, refused: bool, editing: bool) -> None:
@@ -121,6 +139,31 @@ def _form(user: User, account_id: str, refused: bool, editing: bool) -> None:
             on_click=form.save_contact,
             args=(user, account_id),
             type="primary",
+            width="stretch",
+        )
+
+
+def _saved_now(newer: dict[str, Any], account_id: str) -> None:
+    """The contact as someone else saved it meanwhile, under the form that still holds what the user typed."""
+    with st.container(border=True):
+        st.markdown("**" + _("The contact as saved now") + "**")
+        level, role = newer["level"], newer["role"]
+        for label, value in (
+            (_("Full name"), newer["name"]),
+            (_("Title"), newer["title"]),
+            (_("Level"), _(CONTACT_LEVEL_LABELS[level]) if level in CONTACT_LEVEL_LABELS else level),
+            (_("Role in buying"), _(CONTACT_ROLE_LABELS[role]) if role in CONTACT_ROLE_LABELS else role),
+            (_("Phone"), newer["phone"]),
+            (_("E-mail"), newer["email"]),
+            (_("Notes"), newer["notes"]),
+            (_("Still at the customer"), _("Yes") if newer["active"] else _("No")),
+        ):
+            st.text(label + ": " + (value or MISSING))  # text: shown as typed
+        st.caption(_("What you typed is still in the form above."))
+        st.button(
+            _("Load the saved contact into the form"),
+            on_click=form.take_newer_contact,
+            args=(account_id,),
             width="stretch",
         )
 

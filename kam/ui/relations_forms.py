@@ -2,8 +2,8 @@
 
 Each form keeps what is typed in ``st.session_state`` under the keys below and saves in its
 button's callback, before the page is laid out again: a refused save keeps every value as
-typed and leaves its message; a plan saved by someone else since it was opened is refused
-with the newer version kept for the page to show. Who may do what is checked by
+typed and leaves its message; a plan or a contact saved by someone else since it was opened
+is refused with the one saved now kept for the page to show. Who may do what is checked by
 ``kam.relations``; these callbacks only pass the refusal on.
 """
 
@@ -19,7 +19,7 @@ from kam.i18n import _
 from kam.people.users import User
 from kam.present.text import markdown_text
 from kam.relations import contacts, plans, reviews, targets
-from kam.relations.rules import Invalid, RelationError, Stale
+from kam.relations.rules import ContactStale, Invalid, RelationError, Stale
 from kam.ui import dashboard, language
 
 PLAN_KEYS = {
@@ -50,9 +50,13 @@ CONTACT_KEYS = {
     "email": "contact_email",
     "notes": "contact_notes",
 }
-# The contact the form changes, picked by its id (NEW_CONTACT: a contact to add), and whether they are still at the
+# The picker of the contact to change, by its id (NEW_CONTACT: a contact to add), and whether they are still at the
 # customer (unticked: they left).
 CONTACT_PICKED, NEW_CONTACT, CONTACT_ACTIVE = "contact_picked", "", "contact_active"
+# The contact the form was filled with and its version then, (id, version), None for a new one: the contact a save
+# changes; the contact as saved now after a save refused because someone else saved it meanwhile; set when the form
+# was just filled with it again.
+CONTACT_OPENED, CONTACT_NEWER, CONTACT_RELOADED = "contact_opened", "contact_newer", "contact_reloaded"
 
 
 def error(field: str) -> str | None:
@@ -213,12 +217,23 @@ def contact_choices(listed: pl.DataFrame) -> dict[str, str]:
     return choices
 
 
+def opened_contact() -> tuple[str | None, int | None]:
+    """The contact the form holds (None: a new one) and its version when the form was filled with it."""
+    return st.session_state.get(CONTACT_OPENED) or (None, None)
+
+
 def picked_contact(account_id: str, offered: Collection[str]) -> str | None:
-    """The contact the form changes (None: a new one); one no longer offered (another account's) empties the form."""
-    if st.session_state.get(CONTACT_PICKED, NEW_CONTACT) not in offered:
-        st.session_state[CONTACT_PICKED] = NEW_CONTACT
+    """The contact the form changes (None: a new one); one no longer offered (another account's) empties the form.
+
+    Called before the picker is drawn. The picker forgets its choice once the label of the contact chosen changes
+    (someone else renamed them or marked them as left): the contact the form was filled with is put back in it.
+    """
+    contact_id, _version = opened_contact()
+    if contact_id is not None and contact_id not in offered:
         _fill_contact(account_id, None)
-    return st.session_state.get(CONTACT_PICKED) or None
+        contact_id = None
+    st.session_state[CONTACT_PICKED] = contact_id or NEW_CONTACT
+    return contact_id
 
 
 @language.speaking
@@ -230,16 +245,39 @@ def open_contact(account_id: str) -> None:
 
 def _fill_contact(account_id: str, contact_id: str | None) -> None:
     row = contacts.stored_contact(dashboard.connection(), contact_id) if contact_id else None
-    draft = contacts.draft_of(row) if row and row["account_id"] == account_id else contacts.ContactDraft()
+    if row and row["account_id"] != account_id:
+        row = None
+    draft = contacts.draft_of(row) if row else contacts.ContactDraft()
     for field, key in CONTACT_KEYS.items():
         st.session_state[key] = getattr(draft, field)
     st.session_state[CONTACT_ACTIVE] = draft.active
+    st.session_state[CONTACT_OPENED] = (contact_id, row["version"]) if row else None
+    st.session_state.pop(CONTACT_NEWER, None)
+
+
+def newer_contact(contact_id: str | None) -> dict[str, Any] | None:
+    """The contact as saved now, after the form's save over it was refused as coming from an older form."""
+    newer = st.session_state.get(CONTACT_NEWER)
+    return newer if newer and contact_id and newer["contact_id"] == contact_id else None
+
+
+@language.speaking
+def take_newer_contact(account_id: str) -> None:
+    """Replace what was typed with the contact as saved now, to redo the change from there."""
+    _fill_contact(account_id, opened_contact()[0])
+    st.session_state.pop(ERRORS, None)
+    st.session_state[CONTACT_RELOADED] = True
+
+
+def take_reloaded() -> bool:
+    """Whether the form was just filled again with the contact as saved now (told once)."""
+    return bool(st.session_state.pop(CONTACT_RELOADED, False))
 
 
 @language.speaking
 def save_contact(user: User, account_id: str) -> None:
     """Add the form's contact to the account, or save the contact picked as changed."""
-    contact_id = st.session_state.get(CONTACT_PICKED) or None
+    contact_id, version = opened_contact()
     values = {field: st.session_state.get(key) for field, key in CONTACT_KEYS.items()}
     draft = contacts.ContactDraft(
         account_id,
@@ -249,11 +287,14 @@ def save_contact(user: User, account_id: str) -> None:
     con = dashboard.connection()
     was = contacts.stored_contact(con, contact_id) if contact_id else None
     try:
-        contacts.save_contact(con, draft, user, contact_id=contact_id)
+        contacts.save_contact(con, draft, user, contact_id=contact_id, version=version)
+    except ContactStale as refused:
+        _refused(refused, "contact")
+        st.session_state[CONTACT_NEWER] = refused.current
+        return
     except RelationError as refused:
         _refused(refused, "contact")
         return
-    st.session_state[CONTACT_PICKED] = NEW_CONTACT
     _fill_contact(account_id, None)
     if was is None:
         done = _("Contact {name} added.")

@@ -7,6 +7,7 @@ through st.column_config.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -528,3 +529,32 @@ def file_uploader(label: str, types: list[str], limit_mb: int) -> list[Any]:
     )
     st.html(UPLOADER_STYLE.format(button=css_string(_("Upload")), limit=css_string(limit)))
     return st.file_uploader(label, type=types, accept_multiple_files=True, max_upload_size=limit_mb) or []
+
+
+# Scrolls the page to the container of a key once it is drawn. A phone keeps the page where the thumb was: a form
+# that folds on saving leaves it far below what the save changed (Safari does not hold the view on what was in
+# sight, as Chromium does). The margin keeps the top clear of the page's header. The run's number makes each
+# script new, so that it runs again.
+SCROLL_SCRIPT = """<script>
+(function (tries) {{
+    const go = () => {{
+        const target = document.querySelector({selector});
+        if (target) {{
+            target.style.scrollMarginTop = "4rem";
+            target.scrollIntoView({{block: {block}}});
+        }} else if (tries-- > 0) setTimeout(go, 100);
+    }};
+    setTimeout(go, 100);
+}})(30); // {run}
+</script>"""
+BROUGHT_INTO_VIEW = "brought_into_view"
+
+
+def bring_into_view(key: str, block: str = "center") -> None:
+    """Scroll the page to the container st.container(key=key), drawn in this run, when the run has drawn it.
+
+    block: where it comes in the window, "center" or "start" (its top under the page's header).
+    """
+    run = st.session_state[BROUGHT_INTO_VIEW] = st.session_state.get(BROUGHT_INTO_VIEW, 0) + 1
+    selector = json.dumps(f".st-key-{key}").replace("<", "\\u003c")
+    st.html(SCROLL_SCRIPT.format(selector=selector, block=json.dumps(block), run=run), unsafe_allow_javascript=True)

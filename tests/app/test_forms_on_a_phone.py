@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date
+import re
+from datetime import date, datetime
 
 import pandas as pd
 import pytest
@@ -19,6 +20,7 @@ from kam import i18n
 from kam.i18n import _
 from kam.people.users import User
 from kam.present.text import markdown_text as md
+from kam.relations import contacts
 from kam.store import db
 from kam.ui.language import CHOSEN
 from tests.apptest import ADMIN, ROOT, VP, app, enrol, start
@@ -93,14 +95,25 @@ def test_a_refused_contact_keeps_its_form_open_with_the_message_at_the_field_and
     assert [t.value for t in at.toast] == [not_saved]
     assert at.text_input(key="contact_email").value == "zhangwei@"
 
+    assert not brought_into_view(at)
     at = add_contact(at, language, email="zhangwei@example.com")
     added = said(language, "Contact {name} added.", name="张伟")
     assert [t.value for t in at.toast] == [added]
     assert at.success[-1].value == added  # above the form, under the account's other notices
+    # The form folds; the page goes back up to the list and the confirmation under it (a phone stayed below).
+    assert [s.value for s in at.get_by_key("contact-saved").success] == [added]
+    assert brought_into_view(at) == ['".st-key-contact-saved"']
     assert not at.error
     assert contact_form(at, language).proto.expanded is False
     assert at.text_input(key="contact_name").value == ""
     assert said(language, "Contacts ({count})", count="3") in [h.value for h in at.subheader]
+    with i18n.speaking(language):  # the page's pickers read in the screen's language
+        assert not brought_into_view(at.run())
+
+
+def brought_into_view(at: AppTest) -> list[str]:
+    """The selectors of what the page's scripts scroll into view."""
+    return [found for h in at.get("html") for found in re.findall(r"querySelector\((.*?)\)", h.proto.body)]
 
 
 def contacts_shown(at: AppTest) -> list[list[tuple[str, str | None]]]:
@@ -150,6 +163,63 @@ def test_a_contact_is_changed_in_the_same_form_a_namesake_refused_and_one_who_le
         assert "联系人（2）" in [h.value for h in at.subheader]
         assert "已离职的联系人（1）" in [e.label for e in at.expander]
         assert at.selectbox(key="contact_picked").options == ["新联系人", "吴总（已离职） · 总裁"]
+
+
+def test_a_contact_changed_by_someone_else_since_the_form_opened_is_refused_keeping_what_was_typed(portfolio):
+    """In Chinese: 王伟 opens 吴总 (副总); the VP marks him as left at 09:05; 王伟's new title is refused, kept, and
+    the contact as saved now is shown under the form, to load and redo the change from."""
+    with i18n.speaking("zh-CN"):
+        at = add_contact(
+            opened("account", "zh-CN", account="K1", as_of="2026-06-30"), "zh-CN", name="吴总", title="副总"
+        )
+        with db.connect(portfolio) as con:
+            wu = db.scalar(con, "SELECT contact_id FROM contacts_app WHERE name = '吴总'")
+        at = at.selectbox(key="contact_picked").set_value(wu).run()
+        with db.connect(portfolio) as con:
+            left = contacts.ContactDraft("K1", "吴总", "副总", active=False)
+            contacts.save_contact(con, left, VP, contact_id=wu, version=1, now=datetime(2026, 6, 30, 9, 5))
+        at.text_input(key="contact_title").set_value("总裁")
+        at = next(b for b in at.button if b.label == "保存联系人").click().run()
+        form = contact_form(at, "zh-CN")
+        assert form.proto.expanded is True
+        assert [e.value for e in form.error] == [
+            md("自您打开后，Demo VP 于 2026年6月30日 09:05 修改了该联系人。您的修改未保存。")
+        ]
+        assert [t.value for t in at.toast] == ["未保存：请查看红色提示。"]
+        assert at.text_input(key="contact_title").value == "总裁"
+        assert at.checkbox(key="contact_active").value is True
+        assert [t.value for t in form.text] == [
+            "姓名: 吴总",
+            "职务: 副总",
+            "层级: –",
+            "采购角色: –",
+            "电话: –",
+            "电子邮件: –",
+            "备注: –",
+            "仍在客户处任职: 否",
+        ]
+        assert "您输入的内容仍保留在上方表单中。" in [c.value for c in form.caption]
+        # A browser's picker forgets the contact chosen once their label in it changed (吴总 now marked as left): the
+        # form still changes 吴总, refused again, never saved as a new contact.
+        at.session_state["contact_picked"] = ""
+        at = next(b for b in at.button if b.label == "保存联系人").click().run()
+        assert [e.value for e in contact_form(at, "zh-CN").error] == [
+            md("自您打开后，Demo VP 于 2026年6月30日 09:05 修改了该联系人。您的修改未保存。")
+        ]
+        assert at.selectbox(key="contact_picked").value == wu
+        assert at.text_input(key="contact_title").value == "总裁"
+
+        at = next(b for b in form.button if b.label == "将当前已保存的联系人载入表单").click().run()
+        assert not at.error and not contact_form(at, "zh-CN").text
+        # The box gone from under the form, the page goes back up to the form, open with the contact as saved now.
+        assert contact_form(at, "zh-CN").proto.expanded is True
+        assert brought_into_view(at) == ['".st-key-contact-form"']
+        assert at.text_input(key="contact_title").value == "副总"
+        assert at.checkbox(key="contact_active").value is False
+        at.text_input(key="contact_title").set_value("总裁")
+        at = next(b for b in at.button if b.label == "保存联系人").click().run()
+        assert [t.value for t in at.toast] == ["已保存联系人 吴总。"]
+        assert contacts_shown(at) == [[("陈总", "总经理"), ("刘工", "采购工程师")], [("吴总", "总裁")]]
 
 
 def test_a_plans_refusal_left_in_the_session_does_not_open_the_contact_form(portfolio):

@@ -130,6 +130,9 @@ def test_a_one_file_database_with_relations_and_no_summary_is_moved_apart(tmp_pa
         old.execute("DROP TABLE account_month_revenue")
         old.execute("DROP TABLE long_open_orders")
         old.execute("DROP TABLE survey_links")
+        # Contacts from before they carried a version.
+        old.execute("ALTER TABLE contacts_app DROP COLUMN version")
+        old.execute("ALTER TABLE contacts_app DROP COLUMN updated_by")
         old.execute("INSERT INTO managers VALUES ('M1', '王伟', '华东', NULL, true)")
         old.execute(
             "INSERT INTO orders (order_id, account_id, order_date, amount) "
@@ -160,3 +163,4 @@ def test_a_one_file_database_with_relations_and_no_summary_is_moved_apart(tmp_pa
         used = "SELECT manager_id, year, revenue_target, source FROM targets_used ORDER BY year"
         assert con.execute(used).fetchall() == [("M1", 2026, 36500.0, "import"), ("M1", 2027, 50000.0, "app")]
         assert con.execute("SELECT contact_id, source FROM contacts").fetchall() == [("C-1", "app")]
+        assert con.execute("SELECT version, updated_by FROM contacts_app").fetchall() == [(1, None)]

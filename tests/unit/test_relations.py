@@ -15,9 +15,10 @@ import pytest
 from kam.metrics import relations as figures
 from kam.metrics import revenue
 from kam.metrics.scope import Scope
+from kam.people import users
 from kam.people.users import User
 from kam.relations import contacts, plans, reviews, targets
-from kam.relations.rules import ActionStale, Invalid, NotAllowed, Stale
+from kam.relations.rules import ActionStale, ContactStale, Invalid, NotAllowed, Stale
 from kam.store import db
 from tests.portfolio import D, build, reload, with_column
 
@@ -301,6 +302,33 @@ def test_a_crm_contact_or_one_of_another_account_is_not_changed_here(con):
     assert db.query(con, "SELECT contact_id, account_id FROM contacts_app").rows() == [(contact_id, "K2")]
     assert db.query(con, "SELECT active FROM contacts WHERE contact_id = 'P1'").rows() == [(True,)]
     assert db.scalar(con, "SELECT count(*) FROM audit_log WHERE action LIKE 'contact.%'") == 1
+
+
+def test_a_contact_changed_since_the_form_was_opened_is_refused_and_nothing_of_it_saved(con):
+    """王伟 and the VP open 吴总 (version 1); the VP marks him as left at 10:00, then 王伟's new title is refused."""
+    users.add_user(con, "vp", "刘娜", "vp", "first-password", by="admin", must_change_password=False)
+    wu = contacts.ContactDraft("K1", "吴总", "副总", "executive")
+    contact_id = contacts.save_contact(con, wu, M1, now=at("2026-06-29"))
+    opened = contacts.stored_contact(con, contact_id)["version"]
+    assert opened == 1
+    contacts.save_contact(
+        con, replace(wu, active=False), VP, contact_id=contact_id, version=opened, now=at("2026-06-30")
+    )
+    stored = "SELECT title, active, version, updated_by, updated_at FROM contacts_app"
+    after_vp = [("副总", False, 2, "vp", at("2026-06-30"))]
+    assert db.query(con, stored).rows() == after_vp
+    with pytest.raises(ContactStale) as refused:
+        contacts.save_contact(con, replace(wu, title="总裁"), M1, contact_id=contact_id, version=opened)
+    assert str(refused.value) == (
+        "刘娜 changed this contact on 30 Jun 2026 10:00, after you opened it. Nothing of yours was saved."
+    )
+    assert (refused.value.current["title"], refused.value.current["active"]) == ("副总", False)
+    assert db.query(con, stored).rows() == after_vp
+    log = "SELECT username, action FROM audit_log WHERE action LIKE 'contact.%' ORDER BY event_id"
+    assert db.query(con, log).rows() == [("m1", "contact.create"), ("vp", "contact.edit")]
+    # Opened again at version 2, the change goes through.
+    contacts.save_contact(con, replace(wu, title="总裁"), M1, contact_id=contact_id, version=2, now=at("2026-07-01"))
+    assert db.query(con, stored).rows() == [("总裁", True, 3, "m1", at("2026-07-01"))]
 
 
 # --- reviews and targets ------------------------------------------------------------------
