@@ -193,14 +193,14 @@ def test_a_copied_link_opens_its_view_after_sign_in_and_the_filters_follow_to_ot
     try:
         page.get_by_role("heading", name="Tiers", exact=True).wait_for(timeout=60_000)
         # Move on only once the tiers page's run has finished and written its filters to the URL.
-        page.wait_for_function("() => location.search.includes('tier=A')", timeout=30_000)
+        page.wait_for_function("() => location.search.includes('tier=A')", timeout=60_000)
         _settled(page)
         page.get_by_role("link", name="Visit compliance").click()
         page.get_by_role("heading", name="Visit compliance", exact=True).wait_for(timeout=60_000)
         _settled(page)
         # The path changes first; the filters are written back to the URL just after.
         page.wait_for_function(
-            "() => location.pathname === '/visits' && location.search.includes('tier=A')", timeout=30_000
+            "() => location.pathname === '/visits' && location.search.includes('tier=A')", timeout=60_000
         )
         query = page.evaluate("location.search")
         assert "tier=A" in query and "period=quarter" in query
