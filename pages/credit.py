@@ -8,7 +8,7 @@ from kam.i18n import NF_, _, pgettext
 from kam.metrics import credit, risk
 from kam.metrics.filters import describe
 from kam.present import charts, columns
-from kam.present.formatting import money, money_short, number, percent
+from kam.present.formatting import money, money_short, number, percent, table_date
 from kam.ui import dashboard
 from kam.ui.widgets import account_table, chart_with_table, figure, named, table
 
@@ -19,7 +19,11 @@ view = dashboard.cached(risk.credit_view, scope)
 owed = view["owed"].row(0, named=True)
 
 st.title(_("Credit"))
-st.caption(_("Receivables at {as_of}: orders not paid by then.").format(as_of=dashboard.as_of_text(scope)))
+st.caption(
+    dashboard.with_as_of_note(
+        _("Receivables at {as_of}: orders not paid by then.").format(as_of=table_date(scope.as_of)), scope
+    )
+)
 row = st.columns(4)
 row[0].metric(
     _("Outstanding"),

@@ -30,9 +30,12 @@ year = describe(scope.with_period(*tiers.trailing_year(scope.as_of)))
 
 st.title(_("Tiers"))
 st.caption(
-    _(
-        "Active accounts as of {as_of} · revenue of the 12 months to that day · tier changes from {start} to {end}"
-    ).format(as_of=dashboard.as_of_text(scope), start=table_date(scope.start), end=table_date(scope.period_end))
+    dashboard.with_as_of_note(
+        _(
+            "Active accounts as of {as_of} · revenue of the 12 months to that day · tier changes from {start} to {end}"
+        ).format(as_of=table_date(scope.as_of), start=table_date(scope.start), end=table_date(scope.period_end)),
+        scope,
+    )
 )
 
 st.subheader(_("Distribution"))
