@@ -130,7 +130,10 @@ def test_a_period_shorter_than_every_cadence_says_why_no_visit_is_planned(portfo
     # The overview's card has no figure either: it says none is planned, and why where its explanation is.
     overview = at_june_end("overview", period="last_week")
     card = next(m for m in overview.metric if m.label == "Visit attainment")
-    assert (card.value, card.help) == ("None planned", next(i.value for i in at.info if i.value.startswith("No visit")))
+    assert (card.value, card.help) == ("No plan", next(i.value for i in at.info if i.value.startswith("No visit")))
+    overview.session_state[CHOSEN] = "zh-CN"
+    overview.run()
+    assert next(m.value for m in overview.metric if m.label == "拜访计划达成率") == "无计划"
     # A month (06-01..06-30, 30 days) plans K1's visit (A): attainment by manager is drawn.
     at = at_june_end("visits", period="month")
     assert not [i.value for i in at.info if i.value.startswith("No visit is planned")]
