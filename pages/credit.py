@@ -5,10 +5,11 @@ from datetime import date
 import streamlit as st
 
 from kam.i18n import NF_, _, pgettext
+from kam.i18n.formats import table_date
 from kam.metrics import credit, risk
 from kam.metrics.filters import describe
 from kam.present import charts, columns
-from kam.present.formatting import money, money_short, number, percent, table_date
+from kam.present.formatting import money, money_short, number, percent
 from kam.ui import dashboard
 from kam.ui.widgets import account_table, chart_with_table, figure, named, table
 

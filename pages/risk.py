@@ -3,9 +3,10 @@
 import streamlit as st
 
 from kam.i18n import NF_, _
+from kam.i18n.formats import table_date
 from kam.metrics import risk
 from kam.present import charts, columns
-from kam.present.formatting import number, table_date
+from kam.present.formatting import number
 from kam.ui import dashboard
 from kam.ui.widgets import account_table, chart_with_table, figure, named
 
