@@ -115,7 +115,7 @@ COLUMNS: dict[str, Column] = {
     "visit_target_attainment": Column(
         K.PERCENT, N_("Visits / target"), N_("Visits made against the visit target pro-rated to the period's days")
     ),
-    "visit_attainment": Column(K.PERCENT, N_("Call plan")),
+    "visit_attainment": Column(K.PERCENT, N_("Visit attainment")),
     "growth": Column(K.PERCENT, N_("Growth")),
     "met_pct": Column(K.PERCENT, N_("SLA met")),
     "sla_met_pct": Column(K.PERCENT, N_("SLA met")),
