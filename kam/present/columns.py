@@ -351,6 +351,12 @@ FOLLOW_UPS = {
     "next_step": Column(K.TEXT, N_("Next step")),
     "visit_date": Column(K.DATE, N_("Visited")),
 }
+# The tiers' lists of accounts ranked by revenue, read on a phone: the rank, the account (its id first, the name cut
+# at its end) and its tier beside the suggested one, all within the screen (the account as wide as its longest name
+# left the suggested tier off it).
+TIER_SUGGESTIONS = {
+    "account_id": Column(K.ACCOUNT, N_("Account"), width=130, id_first=True),
+}
 MY_PLAN_ACTIONS = PLAN_ACTIONS | {
     "account_id": FOLLOW_UPS["account_id"],
     "due_on": replace(PLAN_ACTIONS["due_on"], width=85),
