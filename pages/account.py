@@ -20,6 +20,14 @@ from kam.vocabulary import CHURN_REASON_TERMS
 scope = dashboard.scope()
 
 st.title(_("Account view"))
+st.caption(
+    dashboard.with_as_of_note(
+        _("As of {as_of}: the account's history up to that day, whichever period the sidebar shows.").format(
+            as_of=table_date(scope.as_of)
+        ),
+        scope,
+    )
+)
 # A link to /account?account=K0001 opens that account, coming back to the page the one last shown;
 # after that the search box is the user's.
 if "account_search" not in st.session_state:

@@ -39,14 +39,17 @@ sla_hours = number(scope.policy.sla_hours)
 
 st.title(_("Complaint SLA"))
 st.caption(
-    _(
-        "Complaints opened {start} to {end}, as they stood at the end of {as_of} · first reply due within {hours} "
-        "hours · a reply after that day counts as none yet"
-    ).format(
-        start=table_date(scope.start),
-        end=table_date(scope.period_end),
-        as_of=dashboard.as_of_text(scope),
-        hours=sla_hours,
+    dashboard.with_as_of_note(
+        _(
+            "Complaints opened {start} to {end}, as they stood at the end of {as_of} · first reply due within {hours} "
+            "hours · a reply after that day counts as none yet"
+        ).format(
+            start=table_date(scope.start),
+            end=table_date(scope.period_end),
+            as_of=table_date(scope.as_of),
+            hours=sla_hours,
+        ),
+        scope,
     )
 )
 

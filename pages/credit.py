@@ -5,6 +5,7 @@ from datetime import date
 import streamlit as st
 
 from kam.i18n import NF_, _, pgettext
+from kam.i18n.formats import table_date
 from kam.metrics import credit, risk
 from kam.metrics.filters import describe
 from kam.present import charts, columns
@@ -19,7 +20,11 @@ view = dashboard.cached(risk.credit_view, scope)
 owed = view["owed"].row(0, named=True)
 
 st.title(_("Credit"))
-st.caption(_("Receivables at {as_of}: orders not paid by then.").format(as_of=dashboard.as_of_text(scope)))
+st.caption(
+    dashboard.with_as_of_note(
+        _("Receivables at {as_of}: orders not paid by then.").format(as_of=table_date(scope.as_of)), scope
+    )
+)
 row = st.columns(4)
 row[0].metric(
     _("Outstanding"),

@@ -6,9 +6,11 @@ from kam.i18n import NF_, _
 from kam.i18n.formats import DATE_FIELD
 from kam.present.columns import WARNING_SIGN_LABELS, label_of
 from kam.ui import dashboard, visit_form
-from kam.ui.widgets import table
+from kam.ui.widgets import bring_into_view, table
 from kam.visits import log as visit_log
 from kam.visits import rules as visit_rules
+
+SAVED = "visit-saved"
 
 user = dashboard.require_role("manager")
 policy = dashboard.scope().policy
@@ -26,11 +28,14 @@ def field_error(field: str) -> None:
 
 
 st.title(_("Change a visit") if editing else _("Log a visit"))
-# On a phone the save button is a screen below these messages: a toast says it where the thumb is too.
+# On a phone the save button is a screen below these messages: a saved visit brings the page back to its
+# confirmation (said once: a toast beside it covered the title with the same words); a refused one is told in a
+# toast where the thumb is, its messages at the fields.
 if confirmation := visit_form.take_confirmation():
-    st.success(confirmation, icon=":material/check_circle:")
-    st.toast(confirmation, icon=":material/check_circle:")
+    with st.container(key=SAVED):
+        st.success(confirmation, icon=":material/check_circle:")
     st.page_link(dashboard.page_file("worklist"), label=_("Back to my worklist"), icon=":material/checklist:")
+    bring_into_view(SAVED)
 if visit_form.take_refusal():
     st.toast(_("Not saved: see the messages in red."), icon=":material/error:")
 field_error("form")

@@ -79,8 +79,11 @@ ORDER = [
 bands = scope.policy.attainment_bands
 st.title(_("Managers"))
 st.caption(
-    _("Period {start} to {end}, accounts as of {as_of} · – where there is nothing to measure").format(
-        start=table_date(scope.start), end=table_date(scope.period_end), as_of=dashboard.as_of_text(scope)
+    dashboard.with_as_of_note(
+        _("Period {start} to {end}, accounts as of {as_of} · – where there is nothing to measure").format(
+            start=table_date(scope.start), end=table_date(scope.period_end), as_of=table_date(scope.as_of)
+        ),
+        scope,
     )
 )
 if caveat := revenue.attainment_caveat(scope):

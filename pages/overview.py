@@ -55,8 +55,9 @@ row[1].metric(
 no_plan = visits.no_plan_reason(scope)
 row[2].metric(
     _("Visit attainment"),
-    # A week plans no visit: said in the card, not as a bare "–" (why: in its help).
-    _("None planned") if no_plan else percent(now["visit_attainment"]),
+    # A week plans no visit: said in the card, not as a bare "–" (why: in its help), in a word or two that fit the
+    # card on a laptop ("None planned" was cut to "None plan…" at 1440 px).
+    _("No plan") if no_plan else percent(now["visit_attainment"]),
     delta_points(now["visit_attainment"], before["visit_attainment"]),
     help=no_plan or _("Visits made against the call plan of the period"),
     border=True,

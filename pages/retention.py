@@ -39,24 +39,27 @@ rate = repeat["rate"].row(0, named=True)
 
 if basis == SIDEBAR:
     st.caption(
-        _("Period {start:%Y-%m-%d} to {end:%Y-%m-%d}, as of {as_of}").format(
-            start=shown.start, end=shown.period_end, as_of=dashboard.as_of_text(shown)
+        dashboard.with_as_of_note(
+            _("Period {start:%Y-%m-%d} to {end:%Y-%m-%d}, as of {as_of}").format(
+                start=shown.start, end=shown.period_end, as_of=table_date(shown.as_of)
+            ),
+            shown,
         )
     )
 else:
-    # Said plainly: the sidebar shows another period, which this page does not follow unless asked.
+    # Said once and plainly: the page shows the year to the sidebar's day, not the sidebar's period.
     st.caption(
-        _(
-            "This page's own period: the year to date, {start:%Y-%m-%d} to {end:%Y-%m-%d}, as of {as_of}, "
-            "not the sidebar's {sidebar_start:%Y-%m-%d} to {sidebar_end:%Y-%m-%d}: churn and repeat purchases over "
-            "a few days say little."
-        ).format(
-            start=shown.start,
-            end=shown.period_end,
-            as_of=dashboard.as_of_text(shown),
-            sidebar_start=scope.start,
-            sidebar_end=scope.period_end,
-        )
+        (
+            _(
+                "This page shows the year to date, {start:%Y-%m-%d} to {end:%Y-%m-%d} (the last day of the "
+                "sidebar's period): churn and repeat purchases over a few days say little."
+            )
+            if dashboard.ends_before_chosen(scope)
+            else _(
+                "This page shows the year to date, {start:%Y-%m-%d} to {end:%Y-%m-%d} (the sidebar's as-of date): "
+                "churn and repeat purchases over a few days say little."
+            )
+        ).format(start=shown.start, end=shown.period_end)
     )
 row = st.columns(3)
 row[0].metric(_("Accounts churned"), number(causes["accounts"].sum()), border=True)

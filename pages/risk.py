@@ -3,6 +3,7 @@
 import streamlit as st
 
 from kam.i18n import NF_, _
+from kam.i18n.formats import table_date
 from kam.metrics import risk
 from kam.present import charts, columns
 from kam.present.formatting import number
@@ -16,10 +17,14 @@ listed, moved, overall = view["listed"], view["moved"], view["overall"].row(0, n
 
 st.title(_("Account risk"))
 st.caption(
-    _(
-        "Health at {as_of} from five weighted signals: visits, revenue, complaints, satisfaction "
-        "and credit. At risk under {watch:.0f}, watch {watch:.0f} to under {healthy:.0f}, healthy from {healthy:.0f}."
-    ).format(as_of=dashboard.as_of_text(scope), watch=bands["watch"], healthy=bands["healthy"])
+    dashboard.with_as_of_note(
+        _(
+            "Health at {as_of} from five weighted signals: visits, revenue, complaints, satisfaction "
+            "and credit. At risk under {watch:.0f}, watch {watch:.0f} to under {healthy:.0f}, "
+            "healthy from {healthy:.0f}."
+        ).format(as_of=table_date(scope.as_of), watch=bands["watch"], healthy=bands["healthy"]),
+        scope,
+    )
 )
 row = st.columns(5)
 row[0].metric(_("At risk"), number(overall["at_risk"]), border=True)

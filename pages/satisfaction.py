@@ -26,14 +26,17 @@ csat_min = scope.policy.csat_min_score
 
 st.title(_("Satisfaction"))
 st.caption(
-    _(
-        "Surveys of {start} to {end} · scores 1–5, CSAT is the share of {minimum} and above · "
-        "NPS (−100 to 100) from the answers that have one · tiers as of {as_of}"
-    ).format(
-        start=table_date(scope.start),
-        end=table_date(scope.period_end),
-        minimum=csat_min,
-        as_of=dashboard.as_of_text(scope),
+    dashboard.with_as_of_note(
+        _(
+            "Surveys of {start} to {end} · scores 1–5, CSAT is the share of {minimum} and above · "
+            "NPS (−100 to 100) from the answers that have one · tiers as of {as_of}"
+        ).format(
+            start=table_date(scope.start),
+            end=table_date(scope.period_end),
+            minimum=csat_min,
+            as_of=table_date(scope.as_of),
+        ),
+        scope,
     )
 )
 

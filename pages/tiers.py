@@ -8,7 +8,7 @@ from kam.i18n import NF_, _
 from kam.i18n.formats import table_date
 from kam.metrics import managers, tier_review, tiers
 from kam.metrics.filters import at, describe
-from kam.present import charts
+from kam.present import charts, columns
 from kam.present.columns import tier_name
 from kam.present.formatting import number
 from kam.ui import dashboard
@@ -30,9 +30,12 @@ year = describe(scope.with_period(*tiers.trailing_year(scope.as_of)))
 
 st.title(_("Tiers"))
 st.caption(
-    _(
-        "Active accounts as of {as_of} · revenue of the 12 months to that day · tier changes from {start} to {end}"
-    ).format(as_of=dashboard.as_of_text(scope), start=table_date(scope.start), end=table_date(scope.period_end))
+    dashboard.with_as_of_note(
+        _(
+            "Active accounts as of {as_of} · revenue of the 12 months to that day · tier changes from {start} to {end}"
+        ).format(as_of=table_date(scope.as_of), start=table_date(scope.start), end=table_date(scope.period_end)),
+        scope,
+    )
 )
 
 st.subheader(_("Distribution"))
@@ -107,7 +110,8 @@ if has_revenue:
         NF_("abc-suggestion"),
         file_name=year.file_name(NF_("abc-suggestion"), "csv"),
         rank="#",
-        suggested_tier=_("ABC"),
+        suggested_tier=_("Suggested tier (ABC)"),
+        **columns.TIER_SUGGESTIONS,
     )
 else:
     no_data()
@@ -124,5 +128,7 @@ else:
         NF_("review-candidates"),
         file_name=year.file_name(NF_("review-candidates"), "csv"),
         in_download_only=("region",),
-        suggested_tier=_("ABC"),
+        rank="#",
+        suggested_tier=_("Suggested tier (ABC)"),
+        **columns.TIER_SUGGESTIONS,
     )

@@ -232,7 +232,6 @@ def scorecard_figures(policy: Settings) -> dict[str, Figure]:
             "visit_attainment",
             _("Visit attainment"),
             targets["visit_attainment"],
-            short=_("Call plan"),
             meaning=_(
                 "Visits made, at most as many per account as its plan calls for, against the visits planned: the "
                 "whole cycles of each account's tier cadence in the period."

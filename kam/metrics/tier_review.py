@@ -26,11 +26,12 @@ def review_candidates(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFr
             "rank",
             "account_id",
             "name",
-            "region",
-            "manager_id",
+            # The tiers beside the account: on a phone they are what is read, within the screen.
             "tier",
             "suggested_tier",
             "change",
+            "region",
+            "manager_id",
             "revenue_12m",
             "cumulative_share",
         )

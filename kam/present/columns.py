@@ -115,7 +115,7 @@ COLUMNS: dict[str, Column] = {
     "visit_target_attainment": Column(
         K.PERCENT, N_("Visits / target"), N_("Visits made against the visit target pro-rated to the period's days")
     ),
-    "visit_attainment": Column(K.PERCENT, N_("Call plan")),
+    "visit_attainment": Column(K.PERCENT, N_("Visit attainment")),
     "growth": Column(K.PERCENT, N_("Growth")),
     "met_pct": Column(K.PERCENT, N_("SLA met")),
     "sla_met_pct": Column(K.PERCENT, N_("SLA met")),
@@ -350,6 +350,12 @@ FOLLOW_UPS = {
     "next_date": Column(K.DATE, N_("Due"), width=85),
     "next_step": Column(K.TEXT, N_("Next step")),
     "visit_date": Column(K.DATE, N_("Visited")),
+}
+# The tiers' lists of accounts ranked by revenue, read on a phone: the rank, the account (its id first, the name cut
+# at its end) and its tier beside the suggested one, all within the screen (the account as wide as its longest name
+# left the suggested tier off it).
+TIER_SUGGESTIONS = {
+    "account_id": Column(K.ACCOUNT, N_("Account"), width=130, id_first=True),
 }
 MY_PLAN_ACTIONS = PLAN_ACTIONS | {
     "account_id": FOLLOW_UPS["account_id"],

@@ -483,8 +483,10 @@ def _texts_kept(labels: Mapping[str, Any], formats: Mapping[str, Any]) -> dict[s
 # ("Follow-ups due (4)" lost its count). The room is left on touch screens only, where the toolbar never hides.
 # Plotly's own buttons (zoom, pan, a picture) are not shown there: always shown beside a chart's title, they
 # covered the end of a long one (the full-screen button of the toolbar stays).
-# A heading too long for a phone's line wraps into lines of even length: the last line was its count alone,
-# "Overdue plan actions" over "(0)".
+# On a phone the headings are smaller, so that most fit on one line: at Streamlit's sizes "Overdue plan actions"
+# left its count "(0)" alone on a line, and a Chinese heading broke wherever its middle fell
+# ("销售额帕累托分 / 析与建议等级"). A heading still too long wraps into lines of even length, its count with the words
+# before it ("text-wrap: pretty" left the count alone in Chromium).
 # A list of choices says "Select all" above a multiple choice's options, and "No results" when none matches what
 # was typed, in English only: they are hidden and the reader's words are shown in their place.
 PAGE_STYLE = """<style>
@@ -493,6 +495,11 @@ PAGE_STYLE = """<style>
     .js-plotly-plot .modebar-container {{ display: none; }}
 }}
 [data-testid="stMain"] :is(h1, h2, h3) {{ text-wrap: balance; }}
+@media (max-width: 640px) {{
+    [data-testid="stMain"] h1 {{ font-size: 2rem; }}
+    [data-testid="stMain"] h2 {{ font-size: 1.375rem; }}
+    [data-testid="stMain"] h3 {{ font-size: 1.25rem; }}
+}}
 [role="listbox"][data-empty="true"] [role="option"] span,
 [role="option"][data-key="__select_all__"] > div {{ font-size: 0; }}
 [role="listbox"][data-empty="true"] [role="option"] span::after {{ content: {no_match}; font-size: 14px; }}
@@ -501,7 +508,7 @@ PAGE_STYLE = """<style>
 
 
 def page_style() -> None:
-    """Room for the toolbars of tables and charts on a touch screen; headings wrapped in even lines; Streamlit's
+    """Room for the toolbars of tables and charts on a touch screen; headings sized for a phone; Streamlit's
     "Select all" and "No results" in the reader's language."""
     st.html(PAGE_STYLE.format(no_match=css_string(_("No results")), select_all=css_string(_("Select all"))))
 

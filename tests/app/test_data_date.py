@@ -98,8 +98,10 @@ def test_a_page_says_in_chinese_which_day_its_figures_are_as_of(portfolio: Path)
     at.session_state[CHOSEN] = "zh-CN"
     at.run()
     assert not at.exception
-    assert at.caption[0].value.startswith(
-        "期间 2026-07-20 至 2026-07-26，客户截至 2026-07-26（统计期最后一天；侧栏截至日期为 2026-08-01）"
+    # Within a sentence the date is plain; the line below says it is the period's last day.
+    assert at.caption[0].value == (
+        "期间 2026-07-20 至 2026-07-26，客户截至 2026-07-26 · 无可计量数据时显示 –  \n"
+        "2026-07-26 为统计期最后一天；侧栏截至日期为 2026-08-01。"
     )
     # A period that ends on the sidebar's date needs no more than that date.
     at = app("managers", period="ytd")

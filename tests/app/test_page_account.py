@@ -247,6 +247,21 @@ def test_what_is_overdue_or_open(portfolio: Path):
     assert "No tier change up to the as-of date: tier C throughout." in [c.value for c in at.caption]
 
 
+def test_the_page_says_its_as_of_date_first(portfolio: Path):
+    # Year to date: the figures are as of the sidebar's day.
+    assert at_june_end(account="K5").caption[0].value == (
+        "As of 2026-06-30: the account's history up to that day, whichever period the sidebar shows."
+    )
+    # The last full week before 06-30 (06-22..06-28): as of its last day, said so below.
+    at = app("account", as_of="2026-06-30", period="last_week", account="K5")
+    at.session_state[CHOSEN] = "zh-CN"
+    at.run()
+    assert at.caption[0].value == (
+        "截至 2026-06-28：该客户截至当日的全部记录，不受侧栏所选期间限制。  \n"
+        "2026-06-28 为统计期最后一天；侧栏截至日期为 2026-06-30。"
+    )
+
+
 def test_a_visit_after_the_as_of_date_is_noted_where_the_account_is_said_overdue(portfolio: Path):
     # K5 (B, cadence 90), last visited 03-20: overdue at 2026-06-30, with no visit after it.
     at = at_june_end(account="K5")

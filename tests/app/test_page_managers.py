@@ -387,10 +387,11 @@ def test_a_week_says_why_the_call_plan_column_is_empty_and_what_each_visit_colum
     at = at_june_end(period="last_week")
     assert not at.exception
     assert [row["visit_attainment"] for row in scorecard_shown(at)] == [None, None, None]
-    assert f"Call plan: – for every manager. {reason}" in [c.value for c in at.caption]
+    assert f"Visit attainment: – for every manager. {reason}" in [c.value for c in at.caption]
     config = json.loads(at.dataframe[0].proto.columns)
     plan, target = config["visit_attainment"], config["visit_target_attainment"]
-    assert (plan["label"], target["label"]) == ("Call plan", "Visits / target")
+    # Named as the overview's card names it.
+    assert (plan["label"], target["label"]) == ("Visit attainment", "Visits / target")
     assert plan["help"] == (
         "Visit attainment, target 90.0%. Visits made, at most as many per account as its plan calls for, against "
         "the visits planned: the whole cycles of each account's tier cadence in the period.\n\n" + reason

@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from kam.ui.language import CHOSEN
+from tests.app.test_tables import shown
 from tests.apptest import app, cards, start
 
 PAGES = ["overview", "tiers", "visits"]
@@ -82,16 +83,22 @@ def test_tiers_page_lists_the_review_candidates(portfolio: Path):
     at = at_june_end("tiers")
     suggested = [(row[1], row[3], row[4]) for row in table(at, "rank")]
     assert suggested == [
-        ("甲公司 (K1)", "A", "A"),
-        ("乙公司 (K2)", "C", "B"),
-        ("戊公司 (K5)", "B", "B"),
-        ("丙公司 (K3)", "C", "C"),
+        ("K1 甲公司", "A", "A"),
+        ("K2 乙公司", "C", "B"),
+        ("K5 戊公司", "B", "B"),
+        ("K3 丙公司", "C", "C"),
     ]
     assert "Review candidates (1)" in [h.value for h in at.subheader]
     # Only K2 is assigned a tier (C at D) other than its suggested one (B): an upgrade, rank 2.
     pareto, candidates = tables(at, "rank")
     assert len(pareto) == 4
-    assert [row[:8] for row in candidates] == [(2, "乙公司 (K2)", "乙公司", "华东", "王伟 (M1)", "C", "B", "upgrade")]
+    assert [row[:8] for row in candidates] == [(2, "K2 乙公司", "乙公司", "C", "B", "upgrade", "华东", "王伟 (M1)")]
+    # Both tables head their rank and suggested tier alike.
+    headers = [shown(frame)[0] for frame in at.dataframe]
+    assert [header[:4] for header in headers if header[0] == "#"] == [
+        ["#", "Account", "Tier", "Suggested tier (ABC)"],
+        ["#", "Account", "Tier", "Suggested tier (ABC)"],
+    ]
     assert [(row[8], round(row[9], 4)) for row in candidates] == [(1000.0, 0.9)]
 
 
@@ -100,8 +107,8 @@ def test_tiers_page_suggests_the_company_wide_tier_within_a_manager_filter(portf
     # company's it is third, with 9000 of 10000 before it: B, as assigned. Nothing to review.
     at = at_june_end("tiers", manager="李娜 (M2)")
     assert [(row[0], row[1], row[3], row[4]) for row in table(at, "rank")] == [
-        (3, "戊公司 (K5)", "B", "B"),
-        (4, "丙公司 (K3)", "C", "C"),
+        (3, "K5 戊公司", "B", "B"),
+        (4, "K3 丙公司", "C", "C"),
     ]
     assert "Review candidates (0)" in [h.value for h in at.subheader]
     assert any("ranks every active account of the company" in caption.value for caption in at.caption)
@@ -130,7 +137,10 @@ def test_a_period_shorter_than_every_cadence_says_why_no_visit_is_planned(portfo
     # The overview's card has no figure either: it says none is planned, and why where its explanation is.
     overview = at_june_end("overview", period="last_week")
     card = next(m for m in overview.metric if m.label == "Visit attainment")
-    assert (card.value, card.help) == ("None planned", next(i.value for i in at.info if i.value.startswith("No visit")))
+    assert (card.value, card.help) == ("No plan", next(i.value for i in at.info if i.value.startswith("No visit")))
+    overview.session_state[CHOSEN] = "zh-CN"
+    overview.run()
+    assert next(m.value for m in overview.metric if m.label == "拜访计划达成率") == "无计划"
     # A month (06-01..06-30, 30 days) plans K1's visit (A): attainment by manager is drawn.
     at = at_june_end("visits", period="month")
     assert not [i.value for i in at.info if i.value.startswith("No visit is planned")]

@@ -48,9 +48,8 @@ def test_the_page_says_it_shows_the_year_to_date_not_the_sidebars_period(portfol
     assert not at.exception
     assert [t.value for t in at.title] == ["Retention"]
     assert at.caption[0].value == (
-        "This page's own period: the year to date, 2026-01-01 to 2026-06-28, as of 2026-06-28, the period's last "
-        "day (the sidebar's as-of date is 2026-06-30), not the sidebar's "
-        "2026-06-22 to 2026-06-28: churn and repeat purchases over a few days say little."
+        "This page shows the year to date, 2026-01-01 to 2026-06-28 (the last day of the sidebar's period): churn and "
+        "repeat purchases over a few days say little."
     )
     # Its files are named by it too (K4 churned on 2026-05-15, within it).
     year = "2026-01-01_2026-06-28"
@@ -60,8 +59,8 @@ def test_the_page_says_it_shows_the_year_to_date_not_the_sidebars_period(portfol
     offered_files.clear()
     at.get("button_group")[0].set_value("sidebar").run()
     assert at.caption[0].value == (
-        "Period 2026-06-22 to 2026-06-28, as of 2026-06-28, the period's last day (the sidebar's as-of date is "
-        "2026-06-30)"
+        "Period 2026-06-22 to 2026-06-28, as of 2026-06-28  \n"
+        "2026-06-28 is the period's last day; the sidebar's as-of date is 2026-06-30."
     )
     # The week's (no churn in it: no churn table), the quarters' repeat rates still of the year to date.
     assert offered_files == {
@@ -72,6 +71,9 @@ def test_the_page_says_it_shows_the_year_to_date_not_the_sidebars_period(portfol
     chinese = app("retention", as_of="2026-06-30", period="last_week")
     chinese.session_state[CHOSEN] = "zh-CN"
     chinese.run()
+    assert chinese.caption[0].value == (
+        "本页为本年至今：2026-01-01 至 2026-06-28（侧栏所选期间的最后一天）；几天内的客户背离和回头购买说明不了什么。"
+    )
     assert offered_files["download-churned-accounts"] == f"背离客户_{year}.csv"
     assert offered_files["download-repeat-rate-by-tier"] == f"按客户等级的回头率_{year}.csv"
 
