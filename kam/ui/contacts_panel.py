@@ -57,12 +57,12 @@ def show(user: User, scope: Scope, account_id: str) -> None:
             _table(former)
     if user.role not in ("manager", "vp"):
         return
-    # On a phone the form's button is a screen below the panel's top: a toast says the outcome where the thumb is,
-    # and the page is brought back to the list that shows the contact saved, the confirmation under it.
+    # On a phone the form's button is a screen below the panel's top: a saved contact brings the page back to the
+    # list that shows it, the confirmation under it (said once: a toast said it again); a refusal is told in a toast
+    # where the thumb is.
     if confirmation := form.take_confirmation():
         with st.container(key=SAVED):
             st.success(confirmation, icon=":material/check_circle:")
-        st.toast(confirmation, icon=":material/check_circle:")
     refused = form.refused_form() == "contact"
     if form.take_refusal() and refused:
         st.toast(_("Not saved: see the messages in red."), icon=":material/error:")

@@ -58,12 +58,14 @@ def test_a_manager_on_a_phone_ticks_an_action_done_and_adds_a_contact(server: st
         page.get_by_label("Title").fill("总经理")
         expect(page.get_by_label("Full name")).to_have_value("陈总")
         page.get_by_role("button", name="Add the contact").click()
-        _told(page, "Contact 陈总 added.")
+        page.get_by_test_id("stAlertContentSuccess").get_by_text("Contact 陈总 added.").wait_for(timeout=60_000)
         _settled(page)
         page.get_by_text("Contacts (1)").wait_for(timeout=30_000)
         # The form folded: the page is back at the list, the new contact and the confirmation in sight.
         expect(page.get_by_test_id("stAlertContentSuccess").filter(has_text="Contact 陈总 added.")).to_be_in_viewport()
         expect(page.get_by_test_id("stDataFrame").filter(has_text="Full name")).to_be_in_viewport()
+        # Said once: no toast over the page beside it.
+        assert page.get_by_test_id("stToast").count() == 0
         _no_exception(page)
     finally:
         page.close()
