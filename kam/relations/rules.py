@@ -102,10 +102,8 @@ class ActionStale(RelationError):
 
 
 class ContactStale(RelationError):
-    """Someone saved the contact since the form was opened; `current` is the contact as saved now.
-
-    who: the name of whoever saved it last, as people read it.
-    """
+    """Someone saved the contact since the form was opened; `current` is the contact as saved now, `who` the name of
+    whoever saved it, as people read it."""
 
     def __init__(self, current: dict[str, Any], who: str) -> None:
         super().__init__(
@@ -114,7 +112,6 @@ class ContactStale(RelationError):
             )
         )
         self.current = current
-        self.who = who
 
 
 def sees_everything(user: Actor) -> bool:

@@ -125,21 +125,24 @@ def use_scope(scope: Scope, chosen_as_of: date | None = None) -> None:
     st.session_state["chosen_as_of"] = chosen_as_of or scope.as_of
 
 
+def _chosen_as_of(scope: Scope) -> date:
+    return st.session_state.get("chosen_as_of") or scope.as_of
+
+
 def ends_before_chosen(scope: Scope) -> bool:
     """Whether the scope's period ends before the as-of date chosen in the sidebar: its figures are then taken at
     the period's last day."""
-    return (st.session_state.get("chosen_as_of") or scope.as_of) > scope.as_of
+    return _chosen_as_of(scope) > scope.as_of
 
 
 def as_of_text(scope: Scope) -> str:
     """The scope's as-of date as a caption that starts with it writes it: 2026-11-20, or where the period ends before
     the sidebar's as-of date, the period's last day said to be so beside the sidebar's date (both read 截至).
     Within a sentence the phrase reads badly: there, see with_as_of_note."""
-    chosen = st.session_state.get("chosen_as_of") or scope.as_of
-    if chosen <= scope.as_of:
+    if not ends_before_chosen(scope):
         return table_date(scope.as_of)
     return _("{as_of}, the period's last day (the sidebar's as-of date is {chosen})").format(
-        as_of=table_date(scope.as_of), chosen=table_date(chosen)
+        as_of=table_date(scope.as_of), chosen=table_date(_chosen_as_of(scope))
     )
 
 
@@ -148,9 +151,8 @@ def with_as_of_note(caption: str, scope: Scope) -> str:
     that day is the period's last where the period ends before the sidebar's as-of date."""
     if not ends_before_chosen(scope):
         return caption
-    chosen = st.session_state["chosen_as_of"]
     note = _("{as_of} is the period's last day; the sidebar's as-of date is {chosen}.").format(
-        as_of=table_date(scope.as_of), chosen=table_date(chosen)
+        as_of=table_date(scope.as_of), chosen=table_date(_chosen_as_of(scope))
     )
     return f"{caption}  \n{note}"
 
