@@ -205,9 +205,13 @@ def test_a_copied_link_opens_its_view_after_sign_in_and_the_filters_follow_to_ot
         page.get_by_role("heading", name="Visit compliance", exact=True).wait_for(timeout=60_000)
         _settled(page)
         # The path changes first; the filters are written back to the URL just after.
-        page.wait_for_function(
-            "() => location.pathname === '/visits' && location.search.includes('tier=A')", timeout=60_000
-        )
+        try:
+            page.wait_for_function(
+                "() => location.pathname === '/visits' && location.search.includes('tier=A')", timeout=60_000
+            )
+        except PlaywrightTimeout:
+            sidebar = page.get_by_test_id("stSidebar").inner_text()
+            pytest.fail(f"the visits page's address is {page.url}; its sidebar reads {sidebar!r}")
         query = page.evaluate("location.search")
         assert "tier=A" in query and "period=quarter" in query
     finally:
