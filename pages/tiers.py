@@ -20,7 +20,7 @@ mix = dashboard.cached(tiers.tier_mix_over_time, scope)
 movement = dashboard.cached(tiers.tier_movement, scope)
 changes = dashboard.cached(tiers.tier_changes_in_period, scope)
 abc = dashboard.cached(tiers.abc_suggestion, scope)
-candidates = dashboard.cached(tier_review.review_candidates, scope)
+candidates = dashboard.derived(tier_review.candidates, abc)
 # A share is undefined (null) when there is nothing to share: no active account, no revenue.
 has_accounts = not distribution.get_column("share").is_null().all()
 has_revenue = not distribution.get_column("revenue_share").is_null().all()

@@ -14,9 +14,13 @@ def review_candidates(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFr
 
     `change` says which way the suggestion points: an upgrade (towards A) or a downgrade.
     """
+    return candidates(abc_suggestion(con, scope))
+
+
+def candidates(suggestions: pl.DataFrame) -> pl.DataFrame:
+    """The review candidates among the rows of abc_suggestion, in its order."""
     return (
-        abc_suggestion(con, scope)
-        .filter(pl.col("mismatch"))
+        suggestions.filter(pl.col("mismatch"))
         .with_columns(
             change=pl.when(pl.col("suggested_tier") < pl.col("tier"))
             .then(pl.lit("upgrade"))

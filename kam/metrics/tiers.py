@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -104,6 +105,31 @@ def abc_suggestion(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame
         """,
         **params,
     ).with_columns(mismatch=pl.col("suggested_tier") != pl.col("tier"))
+
+
+def company_scope(scope: Scope) -> Scope:
+    """The scope of every account of the company, at the scope's date and period: what abc_suggestion ranks."""
+    return replace(scope, regions=(), managers=(), tiers=(), allowed_accounts=None)
+
+
+def suggestions_in_scope(
+    company: pl.DataFrame,
+    allowed: tuple[str, ...] | None,
+    regions: tuple[str, ...],
+    managers: tuple[str, ...],
+    tiers: tuple[str, ...],
+) -> pl.DataFrame:
+    """The rows of the whole company's abc_suggestion that a scope with these filters holds, in its order.
+
+    The same rows as abc_suggestion for that scope: the ranking is the company's either way, and the region,
+    manager and tier at D of each row are the ones the filters read.
+    """
+    kept = [
+        pl.col(column).is_in(values)
+        for column, values in (("account_id", allowed), ("region", regions), ("manager_id", managers), ("tier", tiers))
+        if values is not None and (values or column == "account_id")
+    ]
+    return company.filter(*kept) if kept else company
 
 
 def suggested_tier_counts(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, int]:

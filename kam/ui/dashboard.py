@@ -36,7 +36,7 @@ from kam.config import PROJECT_ROOT, settings
 from kam.i18n import _
 from kam.i18n.formats import table_date
 from kam.ingest.bootstrap import follow, open_database
-from kam.metrics import attention, catalog
+from kam.metrics import attention, catalog, tiers
 from kam.metrics.scope import Scope
 from kam.people import users
 from kam.people.users import User
@@ -301,6 +301,11 @@ def _cached(
         whole = _whole_lists.get(call_key(name, replace(scope, allowed_accounts=None), version, ordered, language))
         if whole is not None:
             return derived(attention.of_accounts, whole, tuple(sorted(scope.allowed_accounts)))
+    if scope.restricts_accounts and metric is tiers.abc_suggestion and not options:
+        # Every account is ranked among the whole company's: one ranking for every session and filter at D.
+        company = _cached(version, language, metric, tiers.company_scope(scope), options, con)
+        allowed = None if scope.allowed_accounts is None else tuple(sorted(scope.allowed_accounts))
+        return derived(tiers.suggestions_in_scope, company, allowed, scope.regions, scope.managers, scope.tiers)
     key = call_key(name, scope, version, ordered, language)
     result = _shared(_run(key, ordered, language, metric, scope, con))
     if scope.allowed_accounts is None and metric in attention.OF_ONE_ACCOUNT_EACH:
