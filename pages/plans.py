@@ -12,7 +12,11 @@ from kam.relations import plans
 from kam.relations.rules import ACTION_STATUS_LABELS, NotAllowed
 from kam.ui import dashboard
 from kam.ui import relations_forms as form
-from kam.ui.widgets import table
+from kam.ui.widgets import bring_into_view, confirmation_box, table
+
+# The containers of a save's confirmation: a plan's under the caption naming who saved it, an action's (added or
+# ticked) over the actions listed.
+PLAN_SAVED, ACTION_SAVED = "plan-saved", "action-saved"
 
 user = dashboard.require_role("manager", "vp")
 scope = dashboard.scope()
@@ -38,10 +42,10 @@ account_id = st.selectbox(
     format_func=lambda a: labels.get(a, a or MISSING),
     key="plan_account",
 )
-# On a phone a form's button is a screen below these messages: a toast says the outcome where the thumb is too.
-if confirmation := form.take_confirmation():
-    st.success(confirmation, icon=":material/check_circle:")
-    st.toast(confirmation, icon=":material/check_circle:")
+# On a phone a form's button is a screen below what it saved: a save is confirmed once, in a box beside what it saved,
+# the page brought to it (a toast said it again); a refusal is told in a toast where the thumb is, its messages at
+# the fields.
+saved = form.take_confirmation()
 if form.take_refusal():
     st.toast(_("Not saved: see the messages in red."), icon=":material/error:")
 if not account_id:
@@ -65,6 +69,8 @@ if plan:
     )
 else:
     st.caption(_("No plan for this account and year yet: write one below."))
+if saved and saved.form == "plan":
+    confirmation_box(PLAN_SAVED, saved.message)
 field_error("form")
 if newer := st.session_state.get(form.PLAN_NEWER):
     with st.container(border=True):
@@ -146,6 +152,8 @@ if plan:
 
     st.header(_("Actions"))
     field_error(form.TICK, "tick")
+    if saved and saved.form == "action":
+        confirmation_box(ACTION_SAVED, saved.message)
     listed = plans.actions(con, user, plan["plan_id"])
     for action in listed.iter_rows(named=True):
         key = f"action_done_{action['action_id']}"
@@ -201,3 +209,10 @@ else:
         **columns.PLAN_PROGRESS,
     )
     st.caption(_("Revenue so far: orders of {year} up to {day}.").format(year=year, day=scope.as_of.isoformat()))
+
+# Last: the script's element leaves a gap above what follows it. A plan's box comes to the middle of the screen, the
+# caption above it, the form under it; an action's to the top, the actions under it.
+if saved and saved.form == "plan":
+    bring_into_view(PLAN_SAVED)
+elif saved and saved.form == "action":
+    bring_into_view(ACTION_SAVED, "start")

@@ -11,16 +11,19 @@ from kam.present.formatting import MISSING
 from kam.relations import reviews, targets
 from kam.ui import dashboard
 from kam.ui import relations_forms as form
-from kam.ui.widgets import table
+from kam.ui.widgets import bring_into_view, confirmation_box, table
+
+# The containers of a save's confirmation: a review's over the manager's review, a target's under the targets.
+REVIEW_SAVED, TARGET_SAVED = "review-saved", "target-saved"
 
 user = dashboard.require_role("manager", "vp")
 scope = dashboard.scope()
 con = dashboard.connection()
 
 st.title(_("Quarterly reviews"))
-if confirmation := form.take_confirmation():
-    st.success(confirmation, icon=":material/check_circle:")
-    st.toast(confirmation, icon=":material/check_circle:")
+# On a phone the buttons are a screen below the title: a save is confirmed once, in a box beside what it saved, the
+# page brought to it (a toast said it again); a refusal is told in a toast where the thumb is, its messages in red.
+saved = form.take_confirmation()
 if form.take_refusal():
     st.toast(_("Not saved: see the messages in red."), icon=":material/error:")
 if message := form.error("form"):
@@ -91,6 +94,9 @@ for manager in now_card.iter_rows(named=True):
     st.session_state.setdefault(notes_key, review.get("notes") or "")
     st.session_state.setdefault(actions_key, review.get("agreed_actions") or "")
     signed = review.get("signed_off_on")
+    # Over the review, not in it: a review signed off folds.
+    if saved and saved.form == "review" and saved.of == manager_id:
+        confirmation_box(REVIEW_SAVED, saved.message)
     with st.expander(f"{manager['name']} ({manager_id})" + (" ✓" if signed else ""), expanded=not signed):
         if form.error("notes") or form.error("agreed_actions"):
             st.error(form.error("notes") or form.error("agreed_actions"), icon=":material/error:")
@@ -126,6 +132,8 @@ table(
     detail=str(next_year),
     source=_("Used from"),
 )
+if saved and saved.form == "target":
+    confirmation_box(TARGET_SAVED, saved.message)
 if date.today().month == targets.TARGET_MONTH:
     with st.form("target", enter_to_submit=False):
         st.selectbox(_("Manager"), shown["manager_id"].to_list(), key="target_manager")
@@ -142,3 +150,10 @@ if date.today().month == targets.TARGET_MONTH:
         )
 else:
     st.caption(_("Next year's targets are entered here in December."))
+
+# Last: the script's element leaves a gap above what follows it. A review's box comes to the top, the manager's review
+# under it; a target's to the middle of the screen, the targets above it.
+if saved and saved.form == "review":
+    bring_into_view(REVIEW_SAVED, "start")
+elif saved and saved.form == "target":
+    bring_into_view(TARGET_SAVED)

@@ -19,7 +19,7 @@ from kam.relations.rules import NotAllowed
 from kam.store.schema import CONTACT_LEVELS, CONTACT_ROLES
 from kam.ui import dashboard
 from kam.ui import relations_forms as form
-from kam.ui.widgets import bring_into_view
+from kam.ui.widgets import bring_into_view, confirmation_box
 
 # The containers of a save's confirmation, under the contacts listed, and of the form.
 SAVED, FORM = "contact-saved", "contact-form"
@@ -61,8 +61,7 @@ def show(user: User, scope: Scope, account_id: str) -> None:
     # list that shows it, the confirmation under it (said once: a toast said it again); a refusal is told in a toast
     # where the thumb is.
     if confirmation := form.take_confirmation():
-        with st.container(key=SAVED):
-            st.success(confirmation, icon=":material/check_circle:")
+        confirmation_box(SAVED, confirmation.message)
     refused = form.refused_form() == "contact"
     if form.take_refusal() and refused:
         st.toast(_("Not saved: see the messages in red."), icon=":material/error:")

@@ -10,7 +10,7 @@ is refused with the one saved now kept for the page to show. Who may do what is 
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
+from typing import Any, NamedTuple
 
 import polars as pl
 import streamlit as st
@@ -69,7 +69,15 @@ def refused_form() -> str | None:
     return st.session_state.get(REFUSED_FORM) if st.session_state.get(ERRORS) else None
 
 
-def take_confirmation() -> str | None:
+class Confirmation(NamedTuple):
+    """A save's confirmation and the form it saved, for the page to show it there."""
+
+    message: str
+    form: str  # plan, action (added or ticked), contact, review, target
+    of: str = ""  # the manager, for a review
+
+
+def take_confirmation() -> Confirmation | None:
     """The confirmation of the last save, shown once."""
     return st.session_state.pop(DONE, None)
 
@@ -86,10 +94,10 @@ def _refused(refusal: RelationError, where: str, field: str = "form") -> None:
     st.session_state[REFUSED] = True
 
 
-def _succeeded(message: str) -> None:
+def _succeeded(message: str, where: str, of: str = "") -> None:
     st.session_state.pop(ERRORS, None)
     st.session_state.pop(REFUSED_FORM, None)
-    st.session_state[DONE] = message
+    st.session_state[DONE] = Confirmation(message, where, of)
 
 
 # --- plans --------------------------------------------------------------------------------
@@ -132,7 +140,7 @@ def save_plan(user: User) -> None:
         return
     st.session_state[PLAN_OPENED] = (account_id, year, saved["version"])
     st.session_state.pop(PLAN_NEWER, None)
-    _succeeded(_("Plan saved (version {version}).").format(version=saved["version"]))
+    _succeeded(_("Plan saved (version {version}).").format(version=saved["version"]), "plan")
 
 
 @language.speaking
@@ -188,7 +196,7 @@ def add_action(user: User, plan_id: str) -> None:
         return
     for key in ACTION_KEYS.values():
         st.session_state[key] = None if key == ACTION_KEYS["due_on"] else ""
-    _succeeded(_("Action added."))
+    _succeeded(_("Action added."), "action")
 
 
 @language.speaking
@@ -200,7 +208,7 @@ def tick_action(user: User, action_id: str, key: str, shown: str) -> None:
     except RelationError as refused:
         _refused(refused, "tick", TICK)
         return
-    _succeeded(_("Action marked done.") if status == "done" else _("Action open again."))
+    _succeeded(_("Action marked done.") if status == "done" else _("Action open again."), "action")
 
 
 # --- contacts -----------------------------------------------------------------------------
@@ -302,7 +310,7 @@ def save_contact(user: User, account_id: str) -> None:
         done = _("{name} is a current contact again.") if draft.active else _("{name} is now a former contact.")
     else:
         done = _("Contact {name} saved.")
-    _succeeded(done.format(name=markdown_text(draft.name.strip())))
+    _succeeded(done.format(name=markdown_text(draft.name.strip())), "contact")
 
 
 # --- reviews and targets ------------------------------------------------------------------
@@ -329,7 +337,7 @@ def save_review(user: User, year: int, quarter: int, manager_id: str, sign_off: 
     except RelationError as refused:
         _refused(refused, "review")
         return
-    _succeeded(_("Review signed off.") if sign_off else _("Review saved."))
+    _succeeded(_("Review signed off.") if sign_off else _("Review saved."), "review", manager_id)
 
 
 @language.speaking
@@ -339,4 +347,4 @@ def save_target(user: User, manager_id: str, year: int, key: str) -> None:
     except RelationError as refused:
         _refused(refused, "target")
         return
-    _succeeded(_("Target saved."))
+    _succeeded(_("Target saved."), "target")

@@ -557,6 +557,12 @@ SCROLL_SCRIPT = """<script>
 BROUGHT_INTO_VIEW = "brought_into_view"
 
 
+def confirmation_box(key: str, message: str) -> None:
+    """A save's confirmation in a green box, in the container st.container(key=key) that bring_into_view scrolls to."""
+    with st.container(key=key):
+        st.success(message, icon=":material/check_circle:")
+
+
 def bring_into_view(key: str, block: str = "center") -> None:
     """Scroll the page to the container st.container(key=key), drawn in this run, when the run has drawn it.
 

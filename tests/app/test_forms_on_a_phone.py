@@ -2,8 +2,8 @@
 
 王伟 (M1) manages K1 甲公司 (contacts P1 陈总, P2 刘工) and K2 乙公司 (visit V4 on 2026-01-15, its next step
 "send quote" due 2026-02-15, no later visit: a follow-up come due). A refused form stays open with its messages at
-the fields and what was typed; a refusal is also told in a toast, where the user's thumb is, and so is a saved plan
-or review (a saved contact brings the page back to its confirmation instead).
+the fields and what was typed; a refusal is also told in a toast, where the user's thumb is. A save is said once, in
+a box beside what it saved, the page brought to it from the form's button.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import io
 import json
 import re
 from datetime import date, datetime
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -115,6 +116,13 @@ def test_a_refused_contact_keeps_its_form_open_with_the_message_at_the_field_and
 def brought_into_view(at: AppTest) -> list[str]:
     """The selectors of what the page's scripts scroll into view."""
     return [found for h in at.get("html") for found in re.findall(r"querySelector\((.*?)\)", h.proto.body)]
+
+
+def around(at: AppTest, key: str) -> tuple[Any, Any]:
+    """The page's elements just before and just after the container of the key."""
+    shown = list(at.main.children.values())
+    index = next(i for i, node in enumerate(shown) if getattr(node, "key", None) == key)
+    return shown[index - 1], shown[index + 1]
 
 
 def contacts_shown(at: AppTest) -> list[list[tuple[str, str | None]]]:
@@ -240,7 +248,9 @@ def test_a_plans_refusal_left_in_the_session_does_not_open_the_contact_form(port
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_a_plan_refused_or_saved_is_told_in_a_toast_and_the_caption_names_who_saved_it(portfolio, language):
+def test_a_plan_and_an_action_refused_are_told_in_a_toast_and_saved_once_in_a_box_beside_what_was_saved(
+    portfolio, language
+):
     enrol(ADMIN)
     at = opened("plans", language, account="K1")
     # The users: admin and demo-admin (admins), m01, m02 and wangwei (managers), vp. A sponsor is a manager or
@@ -251,11 +261,13 @@ def test_a_plan_refused_or_saved_is_told_in_a_toast_and_the_caption_names_who_sa
         "Demo VP (vp)",
         "王伟 (wangwei)",
     ]
+    not_saved = said(language, "Not saved: see the messages in red.")
     at.text_area(key="plan_objectives").set_value("grow")
     at.number_input(key="plan_revenue_goal").set_value(-5.0)
     at = save_plan(at, language)
     assert [e.value for e in at.error] == [said(language, "The revenue goal must be greater than 0.")]
-    assert [t.value for t in at.toast] == [said(language, "Not saved: see the messages in red.")]
+    assert [t.value for t in at.toast] == [not_saved]
+    assert not at.success and not brought_into_view(at)
     assert at.number_input(key="plan_revenue_goal").value == -5.0
 
     at.number_input(key="plan_revenue_goal").set_value(6000.0)
@@ -263,15 +275,57 @@ def test_a_plan_refused_or_saved_is_told_in_a_toast_and_the_caption_names_who_sa
         at.selectbox(key="plan_sponsor").set_value("vp")
     at = save_plan(at, language)
     saved = said(language, "Plan saved (version {version}).", version="1")
-    assert [t.value for t in at.toast] == [saved]
+    assert not at.toast  # said once, in the box the page is brought to from the form's button
     assert [s.value for s in at.success] == [saved]
-    assert at.caption[0].value == said(
+    assert [s.value for s in at.get_by_key("plan-saved").success] == [saved]
+    # Under the caption naming who saved which version.
+    caption = said(
         language,
         "Status: {status} · version {version} · last saved by {who}",
         status=said(language, "Draft"),
         version="1",
         who="王伟",
     )
+    assert at.caption[0].value == caption
+    assert around(at, "plan-saved")[0].value == caption
+    assert brought_into_view(at) == ['".st-key-plan-saved"']
+    with i18n.speaking(language):
+        at = at.run()
+    assert not at.success and not brought_into_view(at)  # told once, the page left where it is
+
+    add = said(language, "Add the action")
+    with i18n.speaking(language):
+        at = next(b for b in at.button if b.label == add).click().run()
+    assert [e.value for e in at.error] == [
+        said(language, "Describe the action."),
+        said(language, "Choose the day the action is due."),
+    ]
+    assert [t.value for t in at.toast] == [not_saved]
+    assert not at.success and not brought_into_view(at)
+    at.text_input(key="action_description").set_value("meet the CEO")
+    at.date_input(key="action_due_on").set_value(date(2026, 9, 15))
+    with i18n.speaking(language):
+        at = next(b for b in at.button if b.label == add).click().run()
+    added = said(language, "Action added.")
+    assert not at.toast
+    assert [s.value for s in at.get_by_key("action-saved").success] == [added]
+    assert [s.value for s in at.success] == [added]
+    # Over the actions, under their heading: the new one under the box.
+    heading, action = around(at, "action-saved")
+    assert (heading.value, action.label) == (said(language, "Actions"), "meet the CEO · – · 2026\\-09\\-15")
+    assert brought_into_view(at) == ['".st-key-action-saved"']
+
+    # A tick in the list is said there too, the page brought to the box over it.
+    with i18n.speaking(language):
+        at = at.checkbox[0].check().run()
+    done = said(language, "Action marked done.")
+    assert not at.toast
+    assert [s.value for s in at.get_by_key("action-saved").success] == [done]
+    assert [s.value for s in at.success] == [done]
+    assert brought_into_view(at) == ['".st-key-action-saved"']
+    with i18n.speaking(language):
+        at = at.run()
+    assert not at.success and not brought_into_view(at)
 
 
 def test_an_admin_account_is_refused_as_sponsor(portfolio):

@@ -16,6 +16,7 @@ from kam import i18n
 from kam.people.users import User
 from kam.store import db
 from kam.ui.language import CHOSEN
+from tests.app.test_forms_on_a_phone import around, brought_into_view
 from tests.apptest import VP, app, start
 
 WANG = User("wangwei", "王伟", "manager", "M1")
@@ -135,10 +136,24 @@ def test_a_stale_save_is_refused_with_the_newer_version_shown_and_what_was_typed
 def test_a_quarterly_review_is_recorded_by_the_vp_and_seen_by_that_manager_only(portfolio):
     vp = start("reviews", user=VP)
     vp.selectbox(key="review_quarter").set_value(2).run()
+    # Notes of 4,001 characters are refused: told in a toast where the thumb is, the message in red in the review.
+    vp.text_area(key="review_notes_2026_2_M1").set_value("x" * 4001)
+    vp = next(b for b in vp.button if b.key == "review-save-M1").click().run()
+    [wang_review] = [e for e in vp.expander if e.label == "王伟 (M1)"]
+    assert [e.value for e in wang_review.error] == ["At most 4,000 characters: now 4,001, 1 too many."]
+    assert [t.value for t in vp.toast] == ["Not saved: see the messages in red."]
+    assert not vp.success and not brought_into_view(vp)
     vp.text_area(key="review_notes_2026_2_M1").set_value("Revenue on track; K1 plan agreed")
     vp.text_area(key="review_actions_2026_2_M1").set_value("Meet K1's CEO in July")
     vp = next(b for b in vp.button if b.key == "review-sign-M1").click().run()
+    # Said once, in a box over the review signed off (folded now), the page brought to it from the review's button.
     assert messages(vp)["success"] == ["Review signed off."]
+    assert [s.value for s in vp.get_by_key("review-saved").success] == ["Review signed off."]
+    assert not vp.toast
+    assert around(vp, "review-saved")[1].label == "王伟 (M1) ✓"
+    assert brought_into_view(vp) == ['".st-key-review-saved"']
+    vp = vp.run()
+    assert not vp.success and not brought_into_view(vp)
     assert vp.text_area(key="review_notes_2026_2_M1").disabled
 
     wang = start("reviews", user=WANG)

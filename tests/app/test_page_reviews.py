@@ -18,6 +18,7 @@ from kam.i18n import _
 from kam.relations import targets
 from kam.store import db
 from kam.ui.language import CHOSEN
+from tests.app.test_forms_on_a_phone import around, brought_into_view
 from tests.apptest import VP, app, start
 
 
@@ -134,12 +135,18 @@ def test_a_negative_target_is_refused_at_the_field_in_chinese_keeping_what_was_t
     # The refusal sits in the form, under the field, in Chinese; nothing saved, the typed amount kept.
     assert [e.value for e in form.error] == ["销售额目标必须大于 0。"]
     assert [e.value for e in at.error] == ["销售额目标必须大于 0。"]
+    assert [t.value for t in at.toast] == ["未保存：请查看红色提示。"]
     assert at.number_input(key="target_amount").value == -5000.0
     assert app_targets(portfolio) == []
 
 
 def test_a_target_typed_in_december_is_saved(portfolio, december):
     at = target_typed(40000.0, "en")
+    # Said once, under the targets table and its download, the page brought to it from the form's button.
     assert [s.value for s in at.success] == ["Target saved."]
+    assert [s.value for s in at.get_by_key("target-saved").success] == ["Target saved."]
+    assert around(at, "target-saved")[0].key == f"download-targets-{date.today().year + 1}"
+    assert not at.toast
+    assert brought_into_view(at) == ['".st-key-target-saved"']
     assert not at.error
     assert app_targets(portfolio) == [("M1", date.today().year + 1, 40000.0)]
