@@ -98,8 +98,8 @@ for manager in now_card.iter_rows(named=True):
     if saved and saved.form == "review" and saved.of == manager_id:
         confirmation_box(REVIEW_SAVED, saved.message)
     with st.expander(f"{manager['name']} ({manager_id})" + (" ✓" if signed else ""), expanded=not signed):
-        if form.error("notes") or form.error("agreed_actions"):
-            st.error(form.error("notes") or form.error("agreed_actions"), icon=":material/error:")
+        if form.refused_review_of() == manager_id and (message := form.error("notes") or form.error("agreed_actions")):
+            st.error(message, icon=":material/error:")
         st.text_area(_("Notes"), key=notes_key, disabled=bool(signed))
         st.text_area(_("Agreed actions"), key=actions_key, disabled=bool(signed))
         if signed:

@@ -35,6 +35,8 @@ ERRORS, DONE = "relations_errors", "relations_done"
 # Which form's save the messages under ERRORS refuse (one page can hold several forms, and the messages stay in the
 # session when the user moves to another page); REFUSED: set by a refusal for the run right after it only.
 REFUSED_FORM, REFUSED = "relations_refused_form", "relations_refused"
+# The manager whose review's save was refused: its messages stand at that review only.
+REFUSED_OF = "relations_refused_of"
 # A move of the plan's status is told beside its buttons, at the page's foot, not at the top: its refusal under
 # ERRORS[MOVE], its confirmation under MOVED.
 MOVE, MOVED = "move", "plan_moved"
@@ -69,6 +71,11 @@ def refused_form() -> str | None:
     return st.session_state.get(REFUSED_FORM) if st.session_state.get(ERRORS) else None
 
 
+def refused_review_of() -> str | None:
+    """The manager whose review's last save was refused, while its messages stand."""
+    return st.session_state.get(REFUSED_OF) if refused_form() == "review" else None
+
+
 class Confirmation(NamedTuple):
     """A save's confirmation and the form it saved, for the page to show it there."""
 
@@ -87,10 +94,12 @@ def take_refusal() -> bool:
     return bool(st.session_state.pop(REFUSED, False))
 
 
-def _refused(refusal: RelationError, where: str, field: str = "form") -> None:
-    """Keep the refusal's messages for the form `where`; a refusal not about one field goes under `field`."""
+def _refused(refusal: RelationError, where: str, field: str = "form", of: str = "") -> None:
+    """Keep the refusal's messages for the form `where` (of one manager, for a review); a refusal not about one
+    field goes under `field`."""
     st.session_state[ERRORS] = refusal.errors if isinstance(refusal, Invalid) else {field: str(refusal)}
     st.session_state[REFUSED_FORM] = where
+    st.session_state[REFUSED_OF] = of
     st.session_state[REFUSED] = True
 
 
@@ -335,7 +344,7 @@ def save_review(user: User, year: int, quarter: int, manager_id: str, sign_off: 
             sign_off=sign_off,
         )
     except RelationError as refused:
-        _refused(refused, "review")
+        _refused(refused, "review", of=manager_id)
         return
     _succeeded(_("Review signed off.") if sign_off else _("Review saved."), "review", manager_id)
 

@@ -141,6 +141,8 @@ def test_a_quarterly_review_is_recorded_by_the_vp_and_seen_by_that_manager_only(
     vp = next(b for b in vp.button if b.key == "review-save-M1").click().run()
     [wang_review] = [e for e in vp.expander if e.label == "王伟 (M1)"]
     assert [e.value for e in wang_review.error] == ["At most 4,000 characters: now 4,001, 1 too many."]
+    # At that review only: 李娜's, saved by no one, stands as it was.
+    assert [e.value for e in vp.error] == ["At most 4,000 characters: now 4,001, 1 too many."]
     assert [t.value for t in vp.toast] == ["Not saved: see the messages in red."]
     assert not vp.success and not brought_into_view(vp)
     vp.text_area(key="review_notes_2026_2_M1").set_value("Revenue on track; K1 plan agreed")
