@@ -12,7 +12,18 @@ from kam.present import charts, columns
 from kam.present.columns import tier_name
 from kam.present.formatting import number
 from kam.ui import dashboard
-from kam.ui.widgets import chart, chart_with_table, clickable, drill, figure, follow_click, no_data, only, table
+from kam.ui.widgets import (
+    chart,
+    chart_with_table,
+    clickable,
+    drill,
+    figure,
+    follow_click,
+    no_data,
+    only,
+    plotly_chart,
+    table,
+)
 
 scope = dashboard.scope()
 distribution = dashboard.cached(tiers.tier_distribution, scope)
@@ -43,7 +54,7 @@ if has_accounts:
     left, right = st.columns(2)
     point = clickable(figure(charts.tier_counts, distribution), "chart-tier-counts", left)
     if has_revenue:
-        right.plotly_chart(figure(charts.tier_revenue_share, distribution), key="chart-tier-revenue-share")
+        plotly_chart(figure(charts.tier_revenue_share, distribution), "chart-tier-revenue-share", right)
     else:
         right.info(_("No revenue in the last 12 months for these filters."))
     table(distribution, NF_("tier-distribution"), file_name=year.file_name(NF_("tier-distribution"), "csv"))

@@ -22,6 +22,7 @@ from kam.present import columns
 from kam.present.columns import Column, Kind, Override
 from kam.present.downloads import table_csv
 from kam.present.formatting import MISSING, number
+from kam.present.modebar import plotly_config
 from kam.present.text import markdown_text
 from kam.ui import dashboard
 from kam.vocabulary import Term
@@ -348,7 +349,7 @@ def chart_with_table(
         return None
     left, right = st.columns([3, 2], vertical_alignment="center")
     key = f"chart-{keyed(name, detail)}"
-    point = clickable(figure, key, left) if select else left.plotly_chart(figure, key=key)
+    point = clickable(figure, key, left) if select else plotly_chart(figure, key, left)
     with right:
         table(frame, name, in_download_only=in_download_only, detail=detail, file_name=file_name, **overrides)
     return point if select else None
@@ -356,7 +357,7 @@ def chart_with_table(
 
 def clickable(figure: go.Figure, key: str, where: Any = None) -> list | None:
     """A chart whose bars or markers can be clicked (not pies or heatmaps); the clicked point's customdata."""
-    event = (where or st).plotly_chart(figure, key=key, on_select="rerun", selection_mode="points")
+    event = plotly_chart(figure, key, where, on_select="rerun", selection_mode="points")
     points = event.selection.points
     if not points:
         return None
@@ -392,7 +393,13 @@ def chart(figure: go.Figure, frame: pl.DataFrame, name: str) -> None:
     if frame.is_empty():
         st.info(_(NO_DATA))
     else:
-        st.plotly_chart(figure, key=f"chart-{name}")
+        plotly_chart(figure, f"chart-{name}")
+
+
+def plotly_chart(figure: go.Figure, key: str, where: Any = None, **options: Any) -> Any:
+    """Every chart of the app is drawn here (in where: a column, else the page), with Plotly's config of the run's
+    language: the bar over the chart speaks it. The config goes with the call: the figure is cached and shared."""
+    return (where or st).plotly_chart(figure, key=key, config=plotly_config(), **options)
 
 
 def _against(target: float):

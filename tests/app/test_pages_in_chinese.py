@@ -86,6 +86,14 @@ def chart_titles(at: AppTest) -> list[str]:
     return [json.loads(chart.proto.spec)["layout"]["title"]["text"] for chart in at.get("plotly_chart")]
 
 
+def download_buttons(at: AppTest) -> list[tuple[str | None, str]]:
+    """Per chart, the locale its config gives Plotly and the title of Plotly's download button in it."""
+    configs = [json.loads(chart.proto.config) for chart in at.get("plotly_chart")]
+    words = [config.get("locales", {}).get(config.get("locale"), {}).get("dictionary", {}) for config in configs]
+    text = "Download plot as a PNG"
+    return [(config.get("locale"), said.get(text, text)) for config, said in zip(configs, words, strict=True)]
+
+
 @pytest.mark.parametrize("language", ["zh-CN", "en"])
 @pytest.mark.parametrize("user", [VP, WANG], ids=["vp", "manager"])
 @pytest.mark.parametrize("page", list(EXPECTED))
@@ -99,6 +107,9 @@ def test_page_speaks_the_chosen_language(
         assert metric in [m.label for m in at.metric]
     assert any(header in headers for headers, _rows in map(shown, at.dataframe))
     assert title in chart_titles(at)
+    # The bar over each chart speaks the language: English is Plotly's own, with no locale given.
+    button = {"zh-CN": ("zh-CN", "下载图片（PNG）"), "en": (None, "Download plot as a PNG")}[language]
+    assert set(download_buttons(at)) == {button}
     own = OWN[language] if user.role == "manager" else ""
     files = FILES.get(page, {}).get(language, {})
     assert {key: offered_files[f"download-{key}"] for key in files} == {

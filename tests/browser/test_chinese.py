@@ -93,8 +93,23 @@ def test_every_page_reads_in_chinese(vp_in_chinese: str, browser: Browser, path:
             assert chinese("Sign out") in shown
         left = [label for label in ENGLISH if label in shown]
         assert left == []
+        if path == "tiers" and size == "desktop":
+            _the_chart_bar_reads_in_chinese(page)
     finally:
         page.close()
+
+
+def _the_chart_bar_reads_in_chinese(page: Page) -> None:
+    """Plotly's bar over a chart, shown on hover, names its buttons in Chinese (the download's tip drawn in
+    tiers-chart-bar.png): the first chart of the tiers, bars that can be clicked. Streamlit's own last button keeps
+    its English: Streamlit writes it in the browser."""
+    chart = page.locator(".js-plotly-plot").first
+    chart.hover()
+    download = chart.locator(".modebar-btn").first
+    download.hover()
+    chart.screenshot(path=str(OUTPUT / "tiers-chart-bar.png"))
+    titles = chart.locator(".modebar-btn").evaluate_all("(buttons) => buttons.map((button) => button.dataset.title)")
+    assert titles == ["下载图片（PNG）", "区域缩放", "平移", "放大", "缩小", "自动缩放", "重置坐标轴", "Fullscreen"]
 
 
 def test_a_managers_sidebar_lists_every_page_in_chinese(server: str, browser: Browser):
