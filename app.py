@@ -128,12 +128,13 @@ def manager_label(manager_id: str) -> str:
     return f"{manager_names[manager_id]} ({manager_id})"
 
 
-dashboard.follow_data_date("as_of", data_date)
+# The as-of date is written into the address by the app (below), not bound to it: Streamlit's binding drops it on a
+# page switch.
+dashboard.follow_data_date("as_of", data_date, st.query_params.get("as_of"))
 with st.sidebar:
     as_of = st.date_input(
         _("As of"),
         key="as_of",
-        bind="query-params",
         format=DATE_FIELD,
         help=_(
             "Figures count events up to the end of this day, or of the period's last day when the period ends "
@@ -145,8 +146,9 @@ with st.sidebar:
     if "period" not in st.session_state:
         st.session_state["period"] = period_in_link(st.query_params.get("period"))
     period = st.selectbox(_("Period"), list(PERIODS), format_func=lambda kind: _(PERIODS[kind]), key="period")
-    if st.query_params.get("period") != period:
-        st.query_params["period"] = period
+    # The as-of date only when chosen: a link without one follows the data date, as the sidebar does.
+    dashboard.keep_in_link("as_of", None if as_of == data_date else as_of.isoformat())
+    dashboard.keep_in_link("period", period)
     start = end = None
     if period == "custom":
         chosen = st.date_input(

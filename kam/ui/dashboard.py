@@ -106,16 +106,36 @@ def data_version(con: duckdb.DuckDBPyConnection) -> tuple:
     return (str(settings().db_path), *catalog.data_version(con))
 
 
-def follow_data_date(key: str, data_date: date) -> None:
-    """Keep a date widget on the data date while the user has not chosen another day.
+def follow_data_date(key: str, data_date: date, linked: str | None = None) -> None:
+    """Keep a date widget on the data date while the user has not chosen another day; on a session's first run, on
+    the day a link names (`linked`, YYYY-MM-DD) if it names one.
 
     Only a load moves the data date (visits entered in the app do not), so every user's
     default as-of date is the same and the figures hold still between loads.
     """
     seen = f"{key}_data_date_seen"
-    if st.session_state.get(key) == st.session_state.get(seen) and st.session_state.get(seen) != data_date:
+    if key not in st.session_state and (day := _day(linked)) is not None:
+        st.session_state[key] = day
+    elif st.session_state.get(key) == st.session_state.get(seen) and st.session_state.get(seen) != data_date:
         st.session_state[key] = data_date
     st.session_state[seen] = data_date
+
+
+def _day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def keep_in_link(name: str, value: str | None) -> None:
+    """Write a sidebar choice into the page's address on every run, or leave it out (None): a link copied on any
+    page opens the same view. (Streamlit's own binding of a widget to the address drops a date on a page switch.)"""
+    if value is None:
+        if name in st.query_params:
+            del st.query_params[name]
+    elif st.query_params.get(name) != value:
+        st.query_params[name] = value
 
 
 def use_scope(scope: Scope, chosen_as_of: date | None = None) -> None:

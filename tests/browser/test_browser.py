@@ -195,7 +195,7 @@ def test_a_copied_link_opens_its_view_after_sign_in_and_the_filters_follow_to_ot
     server: str, browser: Browser
 ):
     # A link made before links carried the period's code names it as the sidebar showed it.
-    page = _open(browser, f"{server}/tiers?tier=A&period=Quarter+to+date")
+    page = _open(browser, f"{server}/tiers?tier=A&period=Quarter+to+date&as_of=2026-10-31")
     try:
         page.get_by_role("heading", name="Tiers", exact=True).wait_for(timeout=60_000)
         # Move on only once the tiers page's run has finished and written its filters to the URL.
@@ -213,7 +213,7 @@ def test_a_copied_link_opens_its_view_after_sign_in_and_the_filters_follow_to_ot
             sidebar = page.get_by_test_id("stSidebar").inner_text()
             pytest.fail(f"the visits page's address is {page.url}; its sidebar reads {sidebar!r}")
         query = page.evaluate("location.search")
-        assert "tier=A" in query and "period=quarter" in query
+        assert "tier=A" in query and "period=quarter" in query and "as_of=2026-10-31" in query
     finally:
         page.close()
 
