@@ -22,6 +22,7 @@ import polars as pl
 from kam import i18n
 from kam.i18n import N_, NP_, _, formats
 from kam.present.formatting import MISSING, number
+from kam.vocabulary import FOLLOW_UP_STEPS, FollowUpStep
 
 
 class Kind(StrEnum):
@@ -487,7 +488,10 @@ CONTACT_ROLE_LABELS = {
     "other": N_("Other"),
 }
 DIRECTION_LABELS = {"upgrade": N_("upgrade"), "downgrade": N_("downgrade")}
-CODE_LABELS: dict[str, dict[str, str]] = {
+# A visit's purpose as stored (the CRM's text of a follow-up step, 4 当面满意度调查) is shown as the visit form
+# names the step, in the reader's language: 4 In person: satisfaction survey. Free text stays as typed.
+PURPOSE_STEPS = {step.stored: step for step in FOLLOW_UP_STEPS}
+CODE_LABELS: dict[str, Mapping[str, str | FollowUpStep]] = {
     "sla_status": {"met": N_("met"), "breached": N_("breached"), "pending": N_("pending")},
     "direction": DIRECTION_LABELS,
     "change": DIRECTION_LABELS,
@@ -511,13 +515,19 @@ CODE_LABELS: dict[str, dict[str, str]] = {
     "last_channel": CHANNEL_NAMES,
     "role": ROLE_NAMES,
     "action": AUDIT_ACTIONS,
+    "purpose": PURPOSE_STEPS,
 }
+
+
+def _said(label: str | FollowUpStep) -> str:
+    """A code's label in the run's language; a follow-up step with its number."""
+    return f"{label.number} {_(label.en)}" if isinstance(label, FollowUpStep) else _(label)
 
 
 def label_of(column: str, code: str) -> str:
     """The label of one of our codes (a health band, a signal, a churn cause, a warning sign), translated."""
     label = CODE_LABELS.get(column, {}).get(code)
-    return _(label) if label else code
+    return _said(label) if label else code
 
 
 def labelled(frame: pl.DataFrame) -> pl.DataFrame:
@@ -526,7 +536,7 @@ def labelled(frame: pl.DataFrame) -> pl.DataFrame:
     for name, labels in CODE_LABELS.items():
         if name not in frame.columns:
             continue
-        shown = {code: _(label) for code, label in labels.items()}
+        shown = {code: _said(label) for code, label in labels.items()}
         dtype = frame.schema[name]
         if isinstance(dtype, pl.List):
             changes.append(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,7 @@ ROOT_ADMIN = User("admin", "Administrator", "admin")
 # An admin who is no demo user: a load of real exports retires the demo users.
 CHIEF = User("chief", "Chief", "admin")
 ZH, EN = "zh-CN", "en"
+PURPOSE = {ZH: "拜访目的", EN: "Purpose"}
 
 
 def run(page: str | None, user: User | None, language: str | None, **query: str) -> AppTest:
@@ -180,6 +182,11 @@ def test_a_saved_visit_is_confirmed_in_chinese_and_stored_with_its_codes(portfol
     assert any(s.value.endswith(f"对 {markdown_text('甲公司 (K1)')} 的拜访已保存。") for s in at.success)
     with open_database(portfolio, config.settings().demo_dir) as con:
         assert con.execute("SELECT channel, purpose FROM visits_app").fetchall() == [("in_person", "1 当面致谢")]
+    # The account's visits name the step in the reader's language, as the form did.
+    for language, purpose in ((ZH, "1 当面致谢"), (EN, "1 In person: thank the customer")):
+        account = run("account", WANG, language, as_of=date.today().isoformat())
+        [(headers, rows)] = [shown(d) for d in account.dataframe if PURPOSE[language] in shown(d)[0]]
+        assert [row[headers.index(PURPOSE[language])] for row in rows][:1] == [purpose]
 
 
 @pytest.mark.parametrize("user", [VP, WANG, ADMIN], ids=["vp", "manager", "admin"])
