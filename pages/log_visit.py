@@ -6,7 +6,7 @@ from kam.i18n import NF_, _
 from kam.i18n.formats import DATE_FIELD
 from kam.present.columns import WARNING_SIGN_LABELS, label_of
 from kam.ui import dashboard, visit_form
-from kam.ui.widgets import bring_into_view, table
+from kam.ui.widgets import bring_first_error_into_view, bring_into_view, table
 from kam.visits import log as visit_log
 from kam.visits import rules as visit_rules
 
@@ -30,13 +30,13 @@ def field_error(field: str) -> None:
 st.title(_("Change a visit") if editing else _("Log a visit"))
 # On a phone the save button is a screen below these messages: a saved visit brings the page back to its
 # confirmation (said once: a toast beside it covered the title with the same words); a refused one is told in a
-# toast where the thumb is, its messages at the fields.
+# toast where the thumb is, its messages at the fields, the page brought to the first of them.
 if confirmation := visit_form.take_confirmation():
     with st.container(key=SAVED):
         st.success(confirmation, icon=":material/check_circle:")
     st.page_link(dashboard.page_file("worklist"), label=_("Back to my worklist"), icon=":material/checklist:")
     bring_into_view(SAVED)
-if visit_form.take_refusal():
+if refused := visit_form.take_refusal():
     st.toast(_("Not saved: see the messages in red."), icon=":material/error:")
 field_error("form")
 
@@ -141,3 +141,7 @@ else:
             format_func=choices.get,
         )
         right.button(_("Change it"), on_click=visit_form.start_edit, args=(user, chosen), width="stretch")
+
+# Last: the script's element leaves a gap above what follows it.
+if refused:
+    bring_first_error_into_view()

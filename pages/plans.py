@@ -12,7 +12,7 @@ from kam.relations import plans
 from kam.relations.rules import ACTION_STATUS_LABELS, NotAllowed
 from kam.ui import dashboard
 from kam.ui import relations_forms as form
-from kam.ui.widgets import bring_into_view, confirmation_box, table
+from kam.ui.widgets import bring_first_error_into_view, bring_into_view, confirmation_box, table
 
 # The containers of a save's confirmation: a plan's under the caption naming who saved it, an action's (added or
 # ticked) over the actions listed.
@@ -44,9 +44,9 @@ account_id = st.selectbox(
 )
 # On a phone a form's button is a screen below what it saved: a save is confirmed once, in a box beside what it saved,
 # the page brought to it (a toast said it again); a refusal is told in a toast where the thumb is, its messages at
-# the fields.
+# the fields, the page brought to the first of them.
 saved = form.take_confirmation()
-if form.take_refusal():
+if told := form.take_refusal():
     st.toast(_("Not saved: see the messages in red."), icon=":material/error:")
 if not account_id:
     st.info(_("No account to plan for."))
@@ -216,3 +216,5 @@ if saved and saved.form == "plan":
     bring_into_view(PLAN_SAVED)
 elif saved and saved.form == "action":
     bring_into_view(ACTION_SAVED, "start")
+elif told:
+    bring_first_error_into_view()

@@ -11,7 +11,7 @@ from kam.present.formatting import MISSING
 from kam.relations import reviews, targets
 from kam.ui import dashboard
 from kam.ui import relations_forms as form
-from kam.ui.widgets import bring_into_view, confirmation_box, table
+from kam.ui.widgets import bring_first_error_into_view, bring_into_view, confirmation_box, table
 
 # The containers of a save's confirmation: a review's over the manager's review, a target's under the targets.
 REVIEW_SAVED, TARGET_SAVED = "review-saved", "target-saved"
@@ -22,9 +22,10 @@ con = dashboard.connection()
 
 st.title(_("Quarterly reviews"))
 # On a phone the buttons are a screen below the title: a save is confirmed once, in a box beside what it saved, the
-# page brought to it (a toast said it again); a refusal is told in a toast where the thumb is, its messages in red.
+# page brought to it (a toast said it again); a refusal is told in a toast where the thumb is, its messages in red,
+# the page brought to the first of them.
 saved = form.take_confirmation()
-if form.take_refusal():
+if told := form.take_refusal():
     st.toast(_("Not saved: see the messages in red."), icon=":material/error:")
 if message := form.error("form"):
     st.error(message, icon=":material/error:")
@@ -157,3 +158,5 @@ if saved and saved.form == "review":
     bring_into_view(REVIEW_SAVED, "start")
 elif saved and saved.form == "target":
     bring_into_view(TARGET_SAVED)
+elif told:
+    bring_first_error_into_view()

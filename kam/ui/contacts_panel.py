@@ -19,7 +19,7 @@ from kam.relations.rules import NotAllowed
 from kam.store.schema import CONTACT_LEVELS, CONTACT_ROLES
 from kam.ui import dashboard
 from kam.ui import relations_forms as form
-from kam.ui.widgets import bring_into_view, confirmation_box
+from kam.ui.widgets import bring_first_error_into_view, bring_into_view, confirmation_box
 
 # The containers of a save's confirmation, under the contacts listed, and of the form.
 SAVED, FORM = "contact-saved", "contact-form"
@@ -59,11 +59,12 @@ def show(user: User, scope: Scope, account_id: str) -> None:
         return
     # On a phone the form's button is a screen below the panel's top: a saved contact brings the page back to the
     # list that shows it, the confirmation under it (said once: a toast said it again); a refusal is told in a toast
-    # where the thumb is.
+    # where the thumb is, the page brought to the form's first message in red.
     if confirmation := form.take_confirmation():
         confirmation_box(SAVED, confirmation.message)
     refused = form.refused_form() == "contact"
-    if form.take_refusal() and refused:
+    told = form.take_refusal() and refused
+    if told:
         st.toast(_("Not saved: see the messages in red."), icon=":material/error:")
     for key in ("contact_level", "contact_role"):
         st.session_state.setdefault(key, None)
@@ -91,6 +92,8 @@ def show(user: User, scope: Scope, account_id: str) -> None:
         bring_into_view(SAVED)
     elif form.take_reloaded():
         bring_into_view(FORM, "start")
+    elif told:
+        bring_first_error_into_view(FORM)
 
 
 def _form(user: User, account_id: str, refused: bool, editing: bool) -> None:

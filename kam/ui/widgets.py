@@ -547,8 +547,8 @@ def file_uploader(label: str, types: list[str], limit_mb: int) -> list[Any]:
 
 # Scrolls the page to the container of a key once it is drawn. A phone keeps the page where the thumb was: a form
 # that folds on saving leaves it far below what the save changed (Safari does not hold the view on what was in
-# sight, as Chromium does). The margin keeps the top clear of the page's header. The run's number makes each
-# script new, so that it runs again.
+# sight, as Chromium does), and a refused form's first message in red can be a screen above its button. The margin
+# keeps the top clear of the page's header. The run's number makes each script new, so that it runs again.
 SCROLL_SCRIPT = """<script>
 (function (tries) {{
     const go = () => {{
@@ -562,6 +562,8 @@ SCROLL_SCRIPT = """<script>
 }})(30); // {run}
 </script>"""
 BROUGHT_INTO_VIEW = "brought_into_view"
+# A message in red (st.error): querySelector finds the first of a container's, the highest on the page.
+ERROR = "[data-testid=stAlertContentError]"
 
 
 def confirmation_box(key: str, message: str) -> None:
@@ -575,6 +577,22 @@ def bring_into_view(key: str, block: str = "center") -> None:
 
     block: where it comes in the window, "center" or "start" (its top under the page's header).
     """
+    _scroll_to(f".st-key-{key}", block)
+
+
+def bring_first_error_into_view(key: str = "") -> None:
+    """Scroll the page to the first message in red drawn in this run in the container st.container(key=key), or
+    without a key in the page's main area: after a refused save, called last in the run.
+
+    It comes to the middle of the window: the field it is about in sight above it, the toast that tells the refusal
+    at the window's top clear of it.
+    """
+    within = f".st-key-{key}" if key else "[data-testid=stMain]"
+    _scroll_to(f"{within} {ERROR}", "center")
+
+
+def _scroll_to(selector: str, block: str) -> None:
+    """The script that scrolls to the first element matching the selector (of the code's, never a user's text)."""
     run = st.session_state[BROUGHT_INTO_VIEW] = st.session_state.get(BROUGHT_INTO_VIEW, 0) + 1
-    selector = json.dumps(f".st-key-{key}").replace("<", "\\u003c")
+    selector = json.dumps(selector).replace("<", "\\u003c")
     st.html(SCROLL_SCRIPT.format(selector=selector, block=json.dumps(block), run=run), unsafe_allow_javascript=True)

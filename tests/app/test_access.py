@@ -245,9 +245,9 @@ def test_no_page_renders_raw_html():
     # (kam/ui/signin.py: _go, the move to the cookie route; keep_link, the address kept for a single
     # sign-on), the file uploader's style, its texts the catalog's as CSS strings (kam/ui/widgets.py
     # file_uploader), every page's style, its one text the catalog's as a CSS string (kam/ui/widgets.py
-    # page_style), and the script that scrolls a confirmation into view, its one string a container's key of
-    # the code's, JSON-encoded with "<" escaped (kam/ui/widgets.py bring_into_view). No text from exports or
-    # users ever becomes markup.
+    # page_style), and the script that scrolls a confirmation or a refused form's first message in red into
+    # view, its one string a selector of the code's (a container's key, the messages' test id), JSON-encoded
+    # with "<" escaped (kam/ui/widgets.py _scroll_to). No text from exports or users ever becomes markup.
     assert {path: hits for path, hits in found.items() if hits} == {
         "kam/ui/signin.py": ["st.html(", "st.html("],
         "kam/ui/widgets.py": ["st.html(", "st.html(", "st.html("],

@@ -16,7 +16,7 @@ from kam import i18n
 from kam.people.users import User
 from kam.store import db
 from kam.ui.language import CHOSEN
-from tests.app.test_forms_on_a_phone import around, brought_into_view
+from tests.app.test_forms_on_a_phone import FIRST_ERROR, around, brought_into_view
 from tests.apptest import VP, app, start
 
 WANG = User("wangwei", "王伟", "manager", "M1")
@@ -144,7 +144,7 @@ def test_a_quarterly_review_is_recorded_by_the_vp_and_seen_by_that_manager_only(
     # At that review only: 李娜's, saved by no one, stands as it was.
     assert [e.value for e in vp.error] == ["At most 4,000 characters: now 4,001, 1 too many."]
     assert [t.value for t in vp.toast] == ["Not saved: see the messages in red."]
-    assert not vp.success and not brought_into_view(vp)
+    assert not vp.success and brought_into_view(vp) == [FIRST_ERROR]
     vp.text_area(key="review_notes_2026_2_M1").set_value("Revenue on track; K1 plan agreed")
     vp.text_area(key="review_actions_2026_2_M1").set_value("Meet K1's CEO in July")
     vp = next(b for b in vp.button if b.key == "review-sign-M1").click().run()

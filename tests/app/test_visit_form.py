@@ -14,7 +14,7 @@ from kam.people.users import User
 from kam.present.text import markdown_text
 from kam.store import db
 from kam.ui.language import CHOSEN
-from tests.app.test_forms_on_a_phone import brought_into_view
+from tests.app.test_forms_on_a_phone import FIRST_ERROR, brought_into_view
 from tests.apptest import app, start
 
 # 王伟 (M1) manages K1 (A, last visited 2026-07-05), K2 (C, 2026-01-15) and K6 (created 2026-07-15).
@@ -151,7 +151,8 @@ def test_a_purpose_typed_with_none_chosen_is_saved_as_the_purpose(portfolio):
 
 
 def test_a_purpose_typed_beside_a_listed_one_is_refused_at_its_field_and_kept(portfolio):
-    # A manager in Chinese: a listed purpose chosen and another one typed; saving either would drop the other.
+    # A manager in Chinese: a listed purpose chosen and another one typed; saving either would drop the other. The
+    # next step is 10 characters over its 500.
     at = app("log_visit", user=WANG, account="K1")
     at.session_state[CHOSEN] = "zh-CN"
     at.run()
@@ -160,11 +161,19 @@ def test_a_purpose_typed_beside_a_listed_one_is_refused_at_its_field_and_kept(po
         at.selectbox(key="visit_channel").set_value("phone")
         at.selectbox(key="visit_purpose").set_value("usage")
         at.text_input(key="visit_purpose_other").input("年度合同谈判")
+        at.text_input(key="visit_next_step").input("报" * 510)
         save(at)
     assert not at.exception
     assert [e.value for e in at.error] == [
-        "上方已选择列出的目的：如以此处文字为目的，请改选“其他（请说明）”；否则请清空此栏。"
+        "上方已选择列出的目的：如以此处文字为目的，请改选“其他（请说明）”；否则请清空此栏。",
+        "最多 500 个字符：当前 510 个，多了 10 个。",
     ]
+    assert [t.value for t in at.toast] == ["未保存：请查看红色提示。"]
+    # The page comes to the first of them, high above the button where a phone left it; on that run only.
+    assert brought_into_view(at) == [FIRST_ERROR]
+    with i18n.speaking("zh-CN"):
+        at.run()
+    assert len(at.error) == 2 and not at.toast and not brought_into_view(at)
     assert not at.success
     assert app_visits(portfolio) == []
     assert at.selectbox(key="visit_purpose").value == "usage"
@@ -172,6 +181,7 @@ def test_a_purpose_typed_beside_a_listed_one_is_refused_at_its_field_and_kept(po
     # "Other" chosen, the text is saved as typed.
     with i18n.speaking("zh-CN"):
         at.selectbox(key="visit_purpose").set_value("other")
+        at.text_input(key="visit_next_step").input("寄送报价")
         save(at)
     assert not at.error
     assert app_visits(portfolio) == [("K1", "M1", today(), "phone", "年度合同谈判")]

@@ -44,6 +44,14 @@ SETTLED = """() => {
 }"""
 
 
+# Whether an element is whole in the window, under the page's header.
+IN_SIGHT = """e => {
+    const box = e.getBoundingClientRect();
+    const header = document.querySelector('[data-testid="stHeader"]').getBoundingClientRect();
+    return box.top >= header.bottom && box.bottom <= innerHeight;
+}"""
+
+
 def _settled(page: Page) -> None:
     """Wait until the script run has finished: not running, no status widget, no stale element."""
     page.wait_for_function(SETTLED, timeout=60_000, polling=100)
@@ -181,12 +189,21 @@ def test_a_visit_date_typed_out_of_range_is_refused_at_the_field_not_saved_as_to
         channel = page.locator('[data-testid="stSelectbox"]').filter(has_text="Channel")
         channel.locator('[role="combobox"]').click()
         page.get_by_role("option", name="Phone").click()
+        page.get_by_label("Next step", exact=True).fill("x" * 501)
         page.get_by_role("button", name="Save visit").click()
         page.get_by_text(refusal).first.wait_for(timeout=60_000)
         _settled(page)
         # Nothing saved (as today or at all), and the field still holds the date typed.
         assert page.get_by_test_id("stAlertContentSuccess").count() == 0
         assert field.inner_text().replace("\n", "").replace(" ", "") == f"{typed:%Y-%m-%d}"
+        # The page came from the button up to the first message in red (the account's, none chosen), whole under the
+        # page's header; the date's and the next step's further down.
+        errors = page.get_by_test_id("stAlertContentError")
+        said = errors.get_by_test_id("stMarkdownContainer").all_inner_texts()
+        assert said[0] == "Choose the account."
+        assert said[1].startswith(refusal)
+        assert said[2:] == ["At most 500 characters: now 501, 1 too many."]
+        page.wait_for_function(IN_SIGHT, arg=errors.first.element_handle(), timeout=10_000)
     finally:
         page.close()
 
