@@ -120,7 +120,7 @@ def _kind_config(spec: Column) -> Any:
         case Kind.TEXT | Kind.ACCOUNT | Kind.MANAGER:
             return st.column_config.TextColumn(label, help=help_)
         case Kind.DURATION:  # in its column's unit, which the header says
-            return st.column_config.NumberColumn(label, help=help_, format="%.1f")
+            return st.column_config.NumberColumn(label, help=help_, format=f"%.{columns.DURATION_DIGITS}f")
         case _:
             return st.column_config.Column(label, help=help_)
 
