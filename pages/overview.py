@@ -14,7 +14,7 @@ from kam.reports import overview
 from kam.reports.brief import can_print, weekly_brief, weekly_brief_pdf
 from kam.reports.snapshot import headline_figures
 from kam.ui import dashboard
-from kam.ui.widgets import chart_with_table, drill, figure, table
+from kam.ui.widgets import at_as_of, chart_with_table, drill, figure, table
 
 scope = dashboard.scope()
 user = dashboard.current_user()
@@ -224,5 +224,9 @@ for section in overview.SECTIONS:
             st.write(_("Nothing to flag."))
         else:
             table(
-                frame, section.download, in_download_only=overview.off_screen(section, one_manager), **section.headers
+                frame,
+                section.download,
+                in_download_only=overview.off_screen(section, one_manager),
+                file_name=at_as_of(section.download) if section.at_as_of else "",
+                **section.headers,
             )
