@@ -250,7 +250,6 @@ def test_open_breaches_at_d_are_listed_apart_from_those_opened_in_the_period(por
     ) in captions
 
 
-
 @pytest.mark.parametrize(
     ("language", "header", "waiting", "files"),
     [

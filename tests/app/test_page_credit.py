@@ -11,7 +11,6 @@ from kam.ui.language import CHOSEN
 from tests.app.test_page_risk import risky  # noqa: F401  (the fixture of test_risk's receivables)
 from tests.apptest import app
 
-
 # The receivables at the end of 2026-06-30, whatever the period (the year to date): every table named by that day.
 FILES = {
     "en": {
