@@ -63,7 +63,12 @@ else:
     row[3].metric(_("Answers"), number(now["responses"]), border=True)
 
 st.header(_("Over time"))
-st.caption(_("Every survey up to the as-of date, whatever the period, per half-year or quarter."))
+st.caption(
+    _(
+        "Every survey up to {as_of}, whatever the period's start, per half-year or quarter; one with no survey by "
+        "that day is not drawn."
+    ).format(as_of=table_date(scope.as_of))
+)
 left, middle, right = st.columns(3)
 shown = left.segmented_control(
     _("Figure"), list(SHOWN), default="mean_score", required=True, format_func=lambda f: _(SHOWN[f]), key="csat_figure"
