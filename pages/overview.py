@@ -6,7 +6,7 @@ import streamlit as st
 
 from kam.i18n import NF_, _
 from kam.i18n.formats import table_date
-from kam.metrics import attention, relations, revenue, visits
+from kam.metrics import attention, relations, revenue, satisfaction, visits
 from kam.metrics.filters import describe
 from kam.present import charts
 from kam.present.formatting import delta_number, delta_points, delta_relative, money, money_short, number, percent
@@ -26,7 +26,8 @@ before = dashboard.cached(headline_figures, scope.previous())
 breaches = dashboard.cached(attention.open_breaches, scope)
 breaches_before = dashboard.cached(attention.open_breaches, scope.previous())
 
-st.title(_("Weekly overview"))
+# Named as in the sidebar: its period is the one chosen there, not always a week (the caption says which).
+st.title(_("Overview"))
 st.caption(
     _("As of {as_of} · period {start} to {end} · changes against the previous period of the same length").format(
         as_of=dashboard.as_of_text(scope), start=table_date(scope.start), end=table_date(scope.period_end)
@@ -83,11 +84,14 @@ row[0].metric(
     ).format(as_of=table_date(scope.as_of)),
     border=True,
 )
+no_survey = satisfaction.no_survey_reason(scope, csat["responses"])
 row[1].metric(
     _("Satisfaction"),
-    number(csat["mean"], 2),
+    # A period without a survey (most weeks): said in the card, as the visit attainment says No plan, why in its help.
+    _("No survey") if no_survey else number(csat["mean"], 2),
     delta_number(csat["mean"], was_csat["mean"], 2),
-    help=_("Mean score 1–5 of {count} answers; CSAT {csat}, NPS {nps}").format(
+    help=no_survey
+    or _("Mean score 1–5 of {count} answers; CSAT {csat}, NPS {nps}").format(
         count=csat["responses"], csat=percent(csat["csat_pct"]), nps=number(csat["nps"])
     ),
     border=True,
@@ -107,6 +111,9 @@ row[3].metric(
     percent(now["churn_rate"]),
     delta_points(now["churn_rate"], before["churn_rate"]),
     delta_color="inverse",
+    help=_("Accounts churned from {start} to {end}, as a share of the accounts active on {start}").format(
+        start=table_date(scope.start), end=table_date(scope.period_end)
+    ),
     border=True,
 )
 

@@ -112,7 +112,10 @@ def headline(now: dict[str, Any], before: dict[str, Any], scope: Scope) -> list[
         ),
         Headline(_("Complaint SLA met"), percent(sla["met_pct"]), delta_points(sla["met_pct"], was_sla["met_pct"])),
         Headline(
-            _("Satisfaction (mean 1–5)"), number(csat["mean"], 2), delta_number(csat["mean"], was_csat["mean"], 2)
+            _("Satisfaction (mean 1–5)"),
+            number(csat["mean"], 2),
+            delta_number(csat["mean"], was_csat["mean"], 2),
+            None if csat["responses"] else _("no survey in the period"),
         ),
         Headline(_("Revenue"), money_short(sales["period"]), delta_relative(sales["period"], was_sales["period"])),
         Headline(
