@@ -14,7 +14,7 @@ from kam.i18n.formats import DATE_FIELD
 from kam.ingest.bootstrap import shows_demo_data
 from kam.metrics import catalog
 from kam.metrics.filters import Filters
-from kam.metrics.periods import PERIODS, period_bounds, period_in_link
+from kam.metrics.periods import DEFAULT_PERIOD, PERIODS, linked_period, period_bounds, period_in_link
 from kam.people import access, users
 from kam.people.users import role_label
 from kam.present.text import markdown_text
@@ -24,6 +24,10 @@ from kam.vocabulary import TIERS
 PAGES = Path(__file__).resolve().parent / "pages"
 # The landing page's own URL name, never shown: Streamlit serves the landing page at "/".
 LANDING_PATH = "start"
+# The period a link named that the dashboard does not know (`?period=year`), kept until another period is chosen.
+UNKNOWN_PERIOD = "unknown_period_in_link"
+# At most this many characters of it are repeated in the note saying so.
+SHOWN_OF_LINK = 40
 DASHBOARD = [
     ("overview", N_("Overview"), ":material/dashboard:"),
     ("tiers", N_("Tiers"), ":material/stacked_bar_chart:"),
@@ -144,8 +148,13 @@ with st.sidebar:
     # The weekly meeting's default: the last full week the exports cover, against the week before. The link
     # carries the period's code, not its name: a link from a Chinese screen opens the same period in English.
     if "period" not in st.session_state:
-        st.session_state["period"] = period_in_link(st.query_params.get("period"))
+        linked = st.query_params.get("period")
+        st.session_state["period"] = period_in_link(linked)
+        if linked and linked_period(linked) is None:
+            st.session_state[UNKNOWN_PERIOD] = linked
     period = st.selectbox(_("Period"), list(PERIODS), format_func=lambda kind: _(PERIODS[kind]), key="period")
+    if period != DEFAULT_PERIOD:
+        st.session_state.pop(UNKNOWN_PERIOD, None)
     # The as-of date only when chosen: a link without one follows the data date, as the sidebar does.
     dashboard.keep_in_link("as_of", None if as_of == data_date else as_of.isoformat())
     dashboard.keep_in_link("period", period)
@@ -257,6 +266,17 @@ with errors.shown_as_message():
                 role=role_label(user.role),
             ),
             icon=":material/block:",
+        )
+    if (unknown := st.session_state.get(UNKNOWN_PERIOD)) and shows_figures:
+        # Said, not shown silently: the reader would take the default week's figures for the link's period.
+        st.info(
+            _("The link's period “{linked}” was not recognised. Period shown: {period}, {first} – {last}.").format(
+                linked=markdown_text(unknown[:SHOWN_OF_LINK]),
+                period=_(PERIODS[period]),
+                first=f"{first:%Y-%m-%d}",
+                last=f"{min(last, as_of):%Y-%m-%d}",
+            ),
+            icon=":material/link_off:",
         )
     if outside and shows_figures:
         st.warning(

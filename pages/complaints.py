@@ -10,7 +10,7 @@ from kam.present.columns import Column, Kind
 from kam.present.formatting import hours, number, percent
 from kam.reports import overview
 from kam.ui import dashboard
-from kam.ui.widgets import chart_with_table, figure, named, no_data, table
+from kam.ui.widgets import at_as_of, chart_with_table, figure, named, no_data, table
 
 scope = dashboard.scope()
 sla = dashboard.cached(complaints.complaint_sla, scope)
@@ -151,6 +151,8 @@ else:
         open_breaches,
         still_open.download,
         in_download_only=overview.off_screen(still_open, overview.of_one_manager(dashboard.current_user().role, scope)),
+        # Open at D whenever opened: named by that day, not by the period.
+        file_name=at_as_of(still_open.download),
         **still_open.headers,
     )
 
@@ -168,4 +170,10 @@ st.caption(
 if ageing.is_empty():
     st.info(_("No complaint open at the end of {as_of}.").format(as_of=table_date(scope.as_of)))
 else:
-    chart_with_table(figure(charts.ageing, ageing), ageing, NF_("open-ageing"), complaints=_("Open complaints"))
+    chart_with_table(
+        figure(charts.ageing, ageing),
+        ageing,
+        NF_("open-ageing"),
+        file_name=at_as_of(NF_("open-ageing")),
+        complaints=_("Open complaints"),
+    )

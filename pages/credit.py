@@ -11,7 +11,7 @@ from kam.metrics.filters import describe
 from kam.present import charts, columns
 from kam.present.formatting import money, money_short, number, percent
 from kam.ui import dashboard
-from kam.ui.widgets import account_table, chart_with_table, figure, named, table
+from kam.ui.widgets import account_table, at_as_of, chart_with_table, figure, named, table
 
 scope = dashboard.scope()
 labels = credit.bucket_labels(scope.policy)
@@ -50,7 +50,13 @@ row[3].metric(
 
 st.header(_("Overdue by age"))
 buckets = view["ageing"]
-chart_with_table(figure(charts.receivables_ageing, buckets), buckets, NF_("overdue-by-age"))
+# The receivables at D, whatever the period: their tables are named by that day.
+chart_with_table(
+    figure(charts.receivables_ageing, buckets),
+    buckets,
+    NF_("overdue-by-age"),
+    file_name=at_as_of(NF_("overdue-by-age")),
+)
 
 limited = view["over_limit"]
 st.header(_("Accounts over their limit ({count})").format(count=number(limited.height)))
@@ -58,7 +64,7 @@ if limited.is_empty():
     st.write(_("No account owes more than its credit limit."))
 else:
     st.caption(_("Most over first. Click a row to open the account."))
-    account_table(limited, NF_("over-limit-accounts"))
+    account_table(limited, NF_("over-limit-accounts"), file_name=at_as_of(NF_("over-limit-accounts")))
 
 st.header(_("Overdue by manager"))
 by_manager = view["by_manager"]
@@ -67,6 +73,7 @@ chart_with_table(
     figure(charts.money_by_manager, named(risk.first(by_manager)), "overdue_amount", _("Overdue receivables")),
     by_manager,
     NF_("overdue-by-manager"),
+    file_name=at_as_of(NF_("overdue-by-manager")),
     # Beside the chart at 1366 px: the overdue and the accounts owing it; the rest in the CSV.
     in_download_only=("outstanding", "over_limit_accounts", "utilisation"),
     **columns.OVERDUE,
@@ -83,6 +90,7 @@ else:
     account_table(
         largest,
         NF_("largest-overdue"),
+        file_name=at_as_of(NF_("largest-overdue")),
         in_download_only=("tier", "max_days_overdue", "outstanding", "credit_limit"),
         **columns.OVERDUE,
         **columns.overdue_by_age(labels),

@@ -6,7 +6,7 @@ import streamlit as st
 
 from kam.i18n import NF_, _
 from kam.i18n.formats import table_date
-from kam.metrics import attention, relations, revenue, visits
+from kam.metrics import attention, relations, revenue, satisfaction, visits
 from kam.metrics.filters import describe
 from kam.present import charts
 from kam.present.formatting import delta_number, delta_points, delta_relative, money, money_short, number, percent
@@ -14,7 +14,7 @@ from kam.reports import overview
 from kam.reports.brief import can_print, weekly_brief, weekly_brief_pdf
 from kam.reports.snapshot import headline_figures
 from kam.ui import dashboard
-from kam.ui.widgets import chart_with_table, drill, figure, table
+from kam.ui.widgets import at_as_of, chart_with_table, drill, figure, table
 
 scope = dashboard.scope()
 user = dashboard.current_user()
@@ -26,7 +26,8 @@ before = dashboard.cached(headline_figures, scope.previous())
 breaches = dashboard.cached(attention.open_breaches, scope)
 breaches_before = dashboard.cached(attention.open_breaches, scope.previous())
 
-st.title(_("Weekly overview"))
+# Named as in the sidebar: its period is the one chosen there, not always a week (the caption says which).
+st.title(_("Overview"))
 st.caption(
     _("As of {as_of} · period {start} to {end} · changes against the previous period of the same length").format(
         as_of=dashboard.as_of_text(scope), start=table_date(scope.start), end=table_date(scope.period_end)
@@ -83,11 +84,14 @@ row[0].metric(
     ).format(as_of=table_date(scope.as_of)),
     border=True,
 )
+no_survey = satisfaction.no_survey_reason(scope, csat["responses"])
 row[1].metric(
     _("Satisfaction"),
-    number(csat["mean"], 2),
+    # A period without a survey (most weeks): said in the card, as the visit attainment says No plan, why in its help.
+    _("No survey") if no_survey else number(csat["mean"], 2),
     delta_number(csat["mean"], was_csat["mean"], 2),
-    help=_("Mean score 1–5 of {count} answers; CSAT {csat}, NPS {nps}").format(
+    help=no_survey
+    or _("Mean score 1–5 of {count} answers; CSAT {csat}, NPS {nps}").format(
         count=csat["responses"], csat=percent(csat["csat_pct"]), nps=number(csat["nps"])
     ),
     border=True,
@@ -107,6 +111,9 @@ row[3].metric(
     percent(now["churn_rate"]),
     delta_points(now["churn_rate"], before["churn_rate"]),
     delta_color="inverse",
+    help=_("Accounts churned from {start} to {end}, as a share of the accounts active on {start}").format(
+        start=table_date(scope.start), end=table_date(scope.period_end)
+    ),
     border=True,
 )
 
@@ -224,5 +231,9 @@ for section in overview.SECTIONS:
             st.write(_("Nothing to flag."))
         else:
             table(
-                frame, section.download, in_download_only=overview.off_screen(section, one_manager), **section.headers
+                frame,
+                section.download,
+                in_download_only=overview.off_screen(section, one_manager),
+                file_name=at_as_of(section.download) if section.at_as_of else "",
+                **section.headers,
             )

@@ -8,7 +8,7 @@ from kam.metrics import risk
 from kam.present import charts, columns
 from kam.present.formatting import number
 from kam.ui import dashboard
-from kam.ui.widgets import account_table, chart_with_table, figure, named
+from kam.ui.widgets import account_table, at_as_of, chart_with_table, figure, named
 
 scope = dashboard.scope()
 bands = scope.policy.health_bands
@@ -53,6 +53,8 @@ else:
     account_table(
         listed,
         NF_("at-risk-accounts"),
+        # Health at D, whatever the period: named by that day, as the tables below.
+        file_name=at_as_of(NF_("at-risk-accounts")),
         in_download_only=("region",),
         score=None,
         **columns.AT_RISK,
@@ -62,14 +64,28 @@ st.header(_("Health by tier, region and manager"))
 by_tier = view["tier"]
 # Beside their charts: the accounts, those on watch and at risk, the mean score (the healthy the rest, in the CSV).
 SIDE = {"in_download_only": ("healthy",), **columns.HEALTH_SIDE}
-chart_with_table(figure(charts.health_bands, by_tier, "tier", _("Tier")), by_tier, NF_("health-by-tier"), **SIDE)
+chart_with_table(
+    figure(charts.health_bands, by_tier, "tier", _("Tier")),
+    by_tier,
+    NF_("health-by-tier"),
+    file_name=at_as_of(NF_("health-by-tier")),
+    **SIDE,
+)
 by_region = view["region"]
 chart_with_table(
-    figure(charts.health_bands, by_region, "region", _("Region")), by_region, NF_("health-by-region"), **SIDE
+    figure(charts.health_bands, by_region, "region", _("Region")),
+    by_region,
+    NF_("health-by-region"),
+    file_name=at_as_of(NF_("health-by-region")),
+    **SIDE,
 )
 by_manager = view["manager"]
 st.caption(charts.health_managers_caption(by_manager.height, risk.ENDS))
 ends = risk.ends(by_manager, "mean_score")
 chart_with_table(
-    figure(charts.health_bands, named(ends), "manager_id", _("Manager")), by_manager, NF_("health-by-manager"), **SIDE
+    figure(charts.health_bands, named(ends), "manager_id", _("Manager")),
+    by_manager,
+    NF_("health-by-manager"),
+    file_name=at_as_of(NF_("health-by-manager")),
+    **SIDE,
 )

@@ -9,7 +9,7 @@ from kam.metrics.filters import describe, up_to
 from kam.present import charts, columns
 from kam.present.formatting import number, percent
 from kam.ui import dashboard
-from kam.ui.widgets import chart_with_table, figure, no_data, table
+from kam.ui.widgets import at_as_of, chart_with_table, figure, no_data, table
 
 scope = dashboard.scope()
 summary = dashboard.cached(satisfaction.satisfaction_summary, scope)
@@ -63,7 +63,12 @@ else:
     row[3].metric(_("Answers"), number(now["responses"]), border=True)
 
 st.header(_("Over time"))
-st.caption(_("Every survey up to the as-of date, whatever the period, per half-year or quarter."))
+st.caption(
+    _(
+        "Every survey up to {as_of}, whatever the period's start, per half-year or quarter; one with no survey by "
+        "that day is not drawn."
+    ).format(as_of=table_date(scope.as_of))
+)
 left, middle, right = st.columns(3)
 shown = left.segmented_control(
     _("Figure"), list(SHOWN), default="mean_score", required=True, format_func=lambda f: _(SHOWN[f]), key="csat_figure"
@@ -118,7 +123,14 @@ if drops.is_empty():
 else:
     # The scores and what the customer wrote fit 1366 px; the region, the fall and the reason (which the scores
     # say) in the CSV.
-    table(drops, NF_("satisfaction-drops"), in_download_only=("region", "fall", "reason"), **columns.SATISFACTION_DROPS)
+    table(
+        drops,
+        NF_("satisfaction-drops"),
+        in_download_only=("region", "fall", "reason"),
+        # Each account's latest score at D against the one before, whenever surveyed: named by that day.
+        file_name=at_as_of(NF_("satisfaction-drops")),
+        **columns.SATISFACTION_DROPS,
+    )
 
 st.header(_("Latest comments"))
 st.caption(_("The newest comments up to {as_of}, whatever the period.").format(as_of=table_date(scope.as_of)))

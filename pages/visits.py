@@ -9,7 +9,7 @@ from kam.present import charts, columns
 from kam.present.columns import id_of
 from kam.present.formatting import number
 from kam.ui import dashboard
-from kam.ui.widgets import chart_with_table, drill, figure, named, no_data, table
+from kam.ui.widgets import at_as_of, chart_with_table, drill, figure, named, no_data, table
 
 scope = dashboard.scope()
 overdue = dashboard.cached(visits.overdue_accounts, scope)
@@ -58,6 +58,8 @@ for tab, (by, column, label, _tab_label, color, file, accounts_file) in zip(tabs
             coverage,
             file,
             select=True,
+            # Coverage at D: named by that day, not by the period.
+            file_name=at_as_of(file),
             # Beside the chart at 1366 px: the covered are the accounts less the overdue, in the CSV.
             in_download_only=("covered",),
             **columns.SIDE_COUNTS,
@@ -113,6 +115,7 @@ else:
             )
         ),
         NF_("overdue-accounts"),
+        file_name=at_as_of(NF_("overdue-accounts")),
         # The days overdue say it at 1366 px: the cadence is in the CSV.
         in_download_only=("cadence",),
     )
@@ -128,6 +131,7 @@ else:
     table(
         followups,
         NF_("followups-due"),
+        file_name=at_as_of(NF_("followups-due")),
         visit_date=_("Visited"),
         next_date=_("Due"),
     )

@@ -23,12 +23,17 @@ DEFAULT_PERIOD = "last_week"
 def period_in_link(text: str | None) -> str:
     """The period a link names: its code (e.g. `month`), or its name in any of the interface's languages
     (links made before they carried the code); the default period when it names none."""
+    return linked_period(text) or DEFAULT_PERIOD
+
+
+def linked_period(text: str | None) -> str | None:
+    """The period a link names, as period_in_link reads it; None when it names none the dashboard knows."""
     if text in PERIODS:
         return text
     for kind, name in PERIODS.items():
         if text == name or any(catalog(language).get(name) == text for language in LANGUAGES):
             return kind
-    return DEFAULT_PERIOD
+    return None
 
 
 def period_bounds(kind: str, as_of: date) -> tuple[date, date]:

@@ -6,6 +6,7 @@ import duckdb
 import polars as pl
 
 from kam.i18n import _
+from kam.i18n.formats import table_date
 from kam.metrics.scope import SCOPED, Metric, Scope, group_column, group_name, run, run_metric
 
 # Mean, CSAT % (share of scores at or above the threshold) and NPS (% promoters 9–10
@@ -46,6 +47,18 @@ def summary_metric(by: str | None = None) -> Metric:
 def satisfaction_summary(con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None = None) -> pl.DataFrame:
     """Responses, mean score, CSAT % and NPS of the surveys in the period up to D."""
     return run_metric(con, scope, summary_metric(by))
+
+
+def no_survey_reason(scope: Scope, responses: int) -> str | None:
+    """Why the period has no satisfaction figure (no survey answered in it by the accounts in scope) and what to
+    choose; None if it has one."""
+    if responses:
+        return None
+    # Surveys come each half-year (docs/DOMAIN.md): most weeks and months have none.
+    return _(
+        "No survey answered from {start} to {end} by the accounts in scope: customers are surveyed each half-year, "
+        "so a week or a month often has none. Choose a longer period in the sidebar."
+    ).format(start=table_date(scope.start), end=table_date(scope.period_end))
 
 
 def satisfaction_trend(

@@ -685,6 +685,8 @@ def duration_days(days: float | None) -> str:
 
 DAY_HOURS = 24
 HOURS_UNIT, DAYS_UNIT = "hours", "days"
+# The decimals a duration reads with in its column's unit: on the screen, in the brief and in the CSV alike.
+DURATION_DIGITS = 1
 
 
 def duration_units(frame: pl.DataFrame, shown: Mapping[str, Column]) -> dict[str, str]:
@@ -707,7 +709,8 @@ def in_units(
     frame: pl.DataFrame, shown: Mapping[str, Column], units: Mapping[str, str] | None = None
 ) -> tuple[pl.DataFrame, dict[str, Column]]:
     """The table's duration columns in their unit (duration_units, unless given for the whole of a table of
-    which frame is a part), each header saying it: Open for (days) 20.6, 1.7."""
+    which frame is a part), rounded to the decimals they read with, each header saying it: Open for (days) 20.6,
+    1.7. The values are those the screen, the brief and the download show alike."""
     units = duration_units(frame, shown) if units is None else units
     converted, specs = [], dict(shown)
     for name, unit in units.items():
@@ -715,7 +718,8 @@ def in_units(
             continue
         spec = shown[name]
         hours = pl.col(name) * (DAY_HOURS if spec.kind == Kind.DAYS else 1)
-        converted.append((hours / DAY_HOURS if unit == DAYS_UNIT else hours).cast(pl.Float64).alias(name))
+        in_unit = hours / DAY_HOURS if unit == DAYS_UNIT else hours
+        converted.append(in_unit.cast(pl.Float64).round(DURATION_DIGITS).alias(name))
         header = _("{header} (days)") if unit == DAYS_UNIT else _("{header} (hours)")
         specs[name] = Column(Kind.DURATION, header.format(header=spec.label), spec.help)
     return (frame.with_columns(converted) if converted else frame), specs
@@ -751,8 +755,10 @@ def text(spec: Column, value: Any) -> str:
             return formats.percent(value)
         case Kind.SCORE:
             return number(value, 2)
-        case Kind.POINTS | Kind.DURATION:
+        case Kind.POINTS:
             return number(value, 1)
+        case Kind.DURATION:
+            return number(value, DURATION_DIGITS)
         case Kind.COUNT | Kind.NUMBER:
             return number(value)
         case Kind.HOURS:
@@ -782,10 +788,12 @@ def height(rows: int) -> int | str:
 
 def for_csv(frame: pl.DataFrame, overrides: Mapping[str, Override] | None = None) -> pl.DataFrame:
     """The frame as a spreadsheet should read it: human headers, money and figures to 2 decimals,
-    shares as percent numbers, durations in hours, dates as YYYY-MM-DD, times as YYYY-MM-DD HH:MM:SS, flags as
+    shares as percent numbers, durations as the table shows them (in_units: each column in its one unit, which
+    its header names, Open for (days) 900.4), dates as YYYY-MM-DD, times as YYYY-MM-DD HH:MM:SS, flags as
     Yes / No (a checkbox on the screen)."""
     frame = readable(frame)
-    shown = plan(frame, overrides)
+    # The units chosen over every row, as the page chooses them for the whole table it shows a page of.
+    frame, shown = in_units(frame, plan(frame, overrides))
     out = []
     used: set[str] = set()
     for name, spec in shown.items():
@@ -794,10 +802,8 @@ def for_csv(frame: pl.DataFrame, overrides: Mapping[str, Override] | None = None
         dtype = frame.schema[name]
         if spec.kind == Kind.PERCENT and dtype.is_numeric():
             value, header = (value * 100).round(2), _("{header} (%)").format(header=header)
-        elif spec.kind == Kind.HOURS and dtype.is_numeric():
-            value, header = value.round(2), _("{header} (hours)").format(header=header)
-        elif spec.kind == Kind.DAYS and dtype.is_numeric():
-            value, header = value.round(2), _("{header} (days)").format(header=header)
+        elif spec.kind == Kind.DURATION:
+            pass  # in its unit and rounded as shown, its header naming the unit
         elif dtype == pl.Boolean:
             value = pl.when(value).then(pl.lit(_("Yes"))).when(~value).then(pl.lit(_("No")))
         elif dtype.is_float():

@@ -112,7 +112,10 @@ def headline(now: dict[str, Any], before: dict[str, Any], scope: Scope) -> list[
         ),
         Headline(_("Complaint SLA met"), percent(sla["met_pct"]), delta_points(sla["met_pct"], was_sla["met_pct"])),
         Headline(
-            _("Satisfaction (mean 1–5)"), number(csat["mean"], 2), delta_number(csat["mean"], was_csat["mean"], 2)
+            _("Satisfaction (mean 1–5)"),
+            number(csat["mean"], 2),
+            delta_number(csat["mean"], was_csat["mean"], 2),
+            None if csat["responses"] else _("no survey in the period"),
         ),
         Headline(_("Revenue"), money_short(sales["period"]), delta_relative(sales["period"], was_sales["period"])),
         Headline(
@@ -125,14 +128,20 @@ def headline(now: dict[str, Any], before: dict[str, Any], scope: Scope) -> list[
 
 
 def table_html(
-    frame: pl.DataFrame, managers: Mapping[str, str] | None = None, overrides: Mapping[str, Override] | None = None
+    frame: pl.DataFrame,
+    managers: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Override] | None = None,
+    units: Mapping[str, str] | None = None,
 ) -> str:
     """A frame as an HTML table that reads as the pages' tables do (kam.present.columns: headers, names beside
-    ids, codes by their labels, money, shares, dates and durations formatted), every text escaped."""
+    ids, codes by their labels, money, shares, dates and durations formatted), every text escaped.
+
+    units: the unit of each duration column, chosen for the whole list of which frame is the first rows (as the
+    page and the download choose it); by default chosen for frame."""
     if frame.is_empty():
         return "<p>" + html.escape(_("Nothing to flag.")) + "</p>"
     frame = columns.readable(frame, managers)
-    frame, shown = columns.in_units(frame, columns.plan(frame, overrides))
+    frame, shown = columns.in_units(frame, columns.plan(frame, overrides), units)
     head = "".join(f"<th>{html.escape(spec.label)}</th>" for spec in shown.values())
     body = []
     for row in frame.select(list(shown)).iter_rows():
@@ -236,7 +245,8 @@ def _brief(con: duckdb.DuckDBPyConnection, scope: Scope, made: datetime | None, 
             counted = _("{title} ({count}, the first {top})").format(title=heading, count=frame.height, top=TOP)
         else:
             counted = _("{title} ({count})").format(title=heading, count=frame.height)
-        lists.append(f"<h2>{html.escape(counted)}</h2>{table_html(frame.head(TOP), names, headers)}")
+        units = columns.duration_units(frame, columns.plan(frame, headers))
+        lists.append(f"<h2>{html.escape(counted)}</h2>{table_html(frame.head(TOP), names, headers, units)}")
     card = compute(managers.scorecard, scope).select(
         "manager_id", "name", "active_accounts", "revenue", "attainment", "visit_coverage", "sla_met_pct"
     )

@@ -21,27 +21,39 @@ Call = tuple[Callable[..., Any], Scope, dict[str, Any]]
 
 
 class Section(NamedTuple):
-    """An attention list: its title, its metric, the name of its table's download, and the headers its table
-    reads with where the registry's mean something else (on the page, in its CSV and in the brief alike)."""
+    """An attention list: its title, its metric, the name of its table's download, whether its rows are what stood
+    at the end of the as-of date rather than the period's (its download is then named by that day), and the
+    headers its table reads with where the registry's mean something else (on the page, in its CSV and in the brief
+    alike)."""
 
     title: str
     metric: Callable[..., Any]
     download: str
+    at_as_of: bool
     headers: Mapping[str, Override] = {}
 
 
 SECTIONS = [
-    Section(N_("A-accounts overdue for a visit"), attention.overdue_key_accounts, NF_("overdue-a-accounts")),
-    Section(N_("Complaints past SLA, still open"), attention.open_breaches, NF_("open-breaches")),
-    Section(N_("Satisfaction drops"), attention.satisfaction_drops, NF_("satisfaction-drops")),
-    Section(N_("Managers behind pace"), attention.managers_behind_pace, NF_("managers-behind-pace")),
-    Section(N_("Accounts fallen into at-risk"), attention.fell_into_at_risk, NF_("fell-into-at-risk")),
-    Section(N_("Accounts over their credit limit"), attention.over_credit_limit, NF_("over-credit-limit")),
+    Section(N_("A-accounts overdue for a visit"), attention.overdue_key_accounts, NF_("overdue-a-accounts"), True),
+    # Open at D whenever opened (since 2024, say): named by the period, they read as the period's complaints.
+    Section(N_("Complaints past SLA, still open"), attention.open_breaches, NF_("open-breaches"), True),
+    Section(N_("Satisfaction drops"), attention.satisfaction_drops, NF_("satisfaction-drops"), True),
+    # The period's revenue against its target, and the accounts that moved into at-risk in the period.
+    Section(N_("Managers behind pace"), attention.managers_behind_pace, NF_("managers-behind-pace"), False),
+    Section(N_("Accounts fallen into at-risk"), attention.fell_into_at_risk, NF_("fell-into-at-risk"), False),
+    Section(N_("Accounts over their credit limit"), attention.over_credit_limit, NF_("over-credit-limit"), True),
     Section(
-        N_("Overdue plan actions"), attention.overdue_plan_actions, NF_("overdue-plan-actions"), columns.PLAN_ACTIONS
+        N_("Overdue plan actions"),
+        attention.overdue_plan_actions,
+        NF_("overdue-plan-actions"),
+        True,
+        columns.PLAN_ACTIONS,
     ),
     Section(
-        N_("A-accounts without executive ties"), attention.key_accounts_without_executive_ties, NF_("executive-ties")
+        N_("A-accounts without executive ties"),
+        attention.key_accounts_without_executive_ties,
+        NF_("executive-ties"),
+        True,
     ),
 ]
 

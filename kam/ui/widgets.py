@@ -17,7 +17,7 @@ import streamlit as st
 
 from kam import i18n
 from kam.i18n import N_, _
-from kam.metrics.filters import describe, plain_file_name
+from kam.metrics.filters import at, describe, plain_file_name
 from kam.present import columns
 from kam.present.columns import Column, Kind, Override
 from kam.present.downloads import table_csv
@@ -120,7 +120,7 @@ def _kind_config(spec: Column) -> Any:
         case Kind.TEXT | Kind.ACCOUNT | Kind.MANAGER:
             return st.column_config.TextColumn(label, help=help_)
         case Kind.DURATION:  # in its column's unit, which the header says
-            return st.column_config.NumberColumn(label, help=help_, format="%.1f")
+            return st.column_config.NumberColumn(label, help=help_, format=f"%.{columns.DURATION_DIGITS}f")
         case _:
             return st.column_config.Column(label, help=help_)
 
@@ -159,6 +159,14 @@ def download(
         key=f"download-{keyed(name, detail)}",
         icon=":material/download:",
     )
+
+
+def at_as_of(name: str, detail: str = "") -> str:
+    """The CSV file name of a table of what stood at the end of the as-of date, whenever it began (the complaints
+    still open, the accounts overdue, the receivables, the health then), not of the period: named by that day and
+    the filters, 'open-breaches_at-2026-06-30_region-华东.csv' ('超时未处理完的投诉_截至2026-06-30_区域-华东.csv')."""
+    scope = dashboard.scope()
+    return describe(scope).file_name(name, "csv", detail, of=at(scope.as_of))
 
 
 def keyed(name: str, detail: str = "") -> str:

@@ -11,11 +11,11 @@ from tests.apptest import ADMIN, VP, start
 @pytest.mark.parametrize(
     ("user", "path", "heading", "message"),
     [
-        (VP, "worklist", "Weekly overview", "The page “My worklist” is not available to your role (Sales VP)"),
-        (VP, "log_visit", "Weekly overview", "The page “Log a visit” is not available to your role (Sales VP)"),
-        (VP, "admin", "Weekly overview", "The page “Admin” is not available to your role (Sales VP)"),
+        (VP, "worklist", "Overview", "The page “My worklist” is not available to your role (Sales VP)"),
+        (VP, "log_visit", "Overview", "The page “Log a visit” is not available to your role (Sales VP)"),
+        (VP, "admin", "Overview", "The page “Admin” is not available to your role (Sales VP)"),
         (WANG, "admin", "My worklist", "The page “Admin” is not available to your role (Account manager)"),
-        (ADMIN, "plans", "Weekly overview", "The page “Account plans” is not available to your role (Administrator)"),
+        (ADMIN, "plans", "Overview", "The page “Account plans” is not available to your role (Administrator)"),
     ],
     ids=["vp-worklist", "vp-log-visit", "vp-admin", "manager-admin", "admin-plans"],
 )
@@ -31,7 +31,7 @@ def test_the_message_reads_in_chinese(portfolio, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("KAM_LANGUAGE", "zh-CN")
     at = start("worklist", user=VP)
     assert [w.value for w in at.warning] == ["“我的待办清单”页面不对您的角色（销售副总）开放：您可用的页面见侧边栏。"]
-    assert [t.value for t in at.title] == ["每周概览"]
+    assert [t.value for t in at.title] == ["总览"]
 
 
 def test_ones_own_page_says_nothing_of_the_kind(portfolio):

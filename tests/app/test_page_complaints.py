@@ -12,6 +12,8 @@ Complaints opened in 2026 up to D = 2026-06-30, as they stood at the end of D (S
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import date
 from pathlib import Path
@@ -20,8 +22,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from kam.ui.language import CHOSEN
 from kam.ui.widgets import NO_DATA
-from tests.apptest import cards, start
+from tests.apptest import app, cards, start
 
 
 def at_june_end(**query: str | list[str]) -> AppTest:
@@ -229,11 +232,10 @@ def test_open_breaches_at_d_are_listed_apart_from_those_opened_in_the_period(por
     assert not at.exception
     assert "Breaches opened in the period (1)" in headers(at)
     assert "Complaints past SLA, still open (2)" in headers(at)
-    # Their ages read in days, as the overview's: 494 / 24 and 40 / 24.
-    shown = rows(at, "complaint_id", "account_id", "manager_id", "age_hours")
-    assert [(*row[:3], round(row[3], 2)) for row in shown] == [
-        ("C2", "甲公司 (K1)", "王伟 (M1)", 20.58),
-        ("C3", "乙公司 (K2)", "王伟 (M1)", 1.67),
+    # Their ages read in days, as the overview's: 494 / 24 = 20.58 and 40 / 24 = 1.67, to one decimal.
+    assert rows(at, "complaint_id", "account_id", "manager_id", "age_hours") == [
+        ("C2", "甲公司 (K1)", "王伟 (M1)", 20.6),
+        ("C3", "乙公司 (K2)", "王伟 (M1)", 1.7),
     ]
     # The overview's columns, under the overview's headers.
     columns = ("complaint_id", "account_id", "manager_id", "opened_at", "category", "severity", "age_hours")
@@ -246,3 +248,48 @@ def test_open_breaches_at_d_are_listed_apart_from_those_opened_in_the_period(por
     assert (
         "Complaints not resolved by the end of 2026-06-30, whenever opened, by age: 3 in all, 2 of them past the SLA."
     ) in captions
+
+
+@pytest.mark.parametrize(
+    ("language", "header", "waiting", "files"),
+    [
+        (
+            "en",
+            ["Complaint", "Account", "Manager", "Opened", "Category", "Severity", "Open for (days)"],
+            "Waiting (days)",
+            {
+                "open-breaches": "open-breaches_at-2026-06-30.csv",
+                "open-ageing": "open-ageing_at-2026-06-30.csv",
+                "breaches": "breaches_2026-06-29_2026-06-30.csv",
+            },
+        ),
+        (
+            "zh-CN",
+            ["投诉", "客户", "客户经理", "受理时间", "类别", "严重程度", "已受理时长（天）"],
+            "等待时长（天）",
+            {
+                "open-breaches": "超时未处理完的投诉_截至2026-06-30.csv",
+                "open-ageing": "未结投诉账龄_截至2026-06-30.csv",
+                "breaches": "超时投诉_2026-06-29_2026-06-30.csv",
+            },
+        ),
+    ],
+)
+def test_the_open_breaches_download_reads_as_the_table_and_is_named_by_the_as_of_date(
+    language: str, header: list[str], waiting: str, files: dict[str, str], portfolio: Path, offered_files, offered_data
+):
+    # The week of 06-29 to 07-05 as of 06-30. Still open past the SLA at the end of 06-30: C2 (opened 06-10 10:00,
+    # 494 h = 20.58 days) and C3 (06-29 08:00, 40 h = 1.67 days), whenever opened: the file is named by the day they
+    # are open at, not by the week. The breaches opened in the week (C3) are the week's, up to the as-of date.
+    at = app("complaints", as_of="2026-06-30", period="this_week")
+    at.session_state[CHOSEN] = language
+    at.run()
+    assert not at.exception
+    written = list(csv.reader(io.StringIO(offered_data["download-open-breaches"]().decode("utf-8-sig"))))
+    # The unit and the values the screen shows (20.6 and 1.7 days), not hours (494.0, 40.0).
+    assert written[0] == header
+    assert [(row[0], row[6]) for row in written[1:]] == [("C2", "20.6"), ("C3", "1.7")]
+    # The breach opened in the week: C3, waiting 40 h for a reply, in days as on the screen.
+    opened = list(csv.DictReader(io.StringIO(offered_data["download-breaches"]().decode("utf-8-sig"))))
+    assert [(row[header[0]], row[waiting]) for row in opened] == [("C3", "1.7")]
+    assert {key: offered_files[f"download-{key}"] for key in files} == files

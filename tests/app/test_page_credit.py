@@ -11,6 +11,22 @@ from kam.ui.language import CHOSEN
 from tests.app.test_page_risk import risky  # noqa: F401  (the fixture of test_risk's receivables)
 from tests.apptest import app
 
+# The receivables at the end of 2026-06-30, whatever the period (the year to date): every table named by that day.
+FILES = {
+    "en": {
+        "overdue-by-age": "overdue-by-age_at-2026-06-30.csv",
+        "over-limit-accounts": "over-limit-accounts_at-2026-06-30.csv",
+        "overdue-by-manager": "overdue-by-manager_at-2026-06-30.csv",
+        "largest-overdue": "largest-overdue_at-2026-06-30.csv",
+    },
+    "zh-CN": {
+        "overdue-by-age": "按账龄的逾期_截至2026-06-30.csv",
+        "over-limit-accounts": "超额度客户_截至2026-06-30.csv",
+        "overdue-by-manager": "按客户经理的逾期_截至2026-06-30.csv",
+        "largest-overdue": "逾期金额最大的客户_截至2026-06-30.csv",
+    },
+}
+
 
 @pytest.mark.parametrize(
     ("language", "header", "help_"),
@@ -22,6 +38,7 @@ def test_the_largest_overdue_accounts_age_their_debt_in_money(
     language: str,
     header: str,
     help_: str,
+    offered_files: dict[str, str],
 ):
     at = app("credit", as_of="2026-06-30")
     at.session_state[CHOSEN] = language
@@ -54,6 +71,7 @@ def test_the_largest_overdue_accounts_age_their_debt_in_money(
     # Each age's amount reads as the overdue beside it does, ¥ and grouped: never 300.00.
     for bucket in ("bucket_1", "bucket_2", "bucket_3", "bucket_4"):
         assert config[bucket]["type_config"]["format"] == config["overdue_amount"]["type_config"]["format"] == "yen"
+    assert {key: offered_files[f"download-{key}"] for key in FILES[language]} == FILES[language]
 
 
 def test_the_overdue_by_manager_caption_chart_and_table_name_the_same_managers(risky: Path):  # noqa: F811

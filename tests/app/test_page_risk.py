@@ -47,7 +47,7 @@ def test_a_manager_sees_only_their_own_accounts_on_the_risk_pages(risky, page):
         assert other not in shown, f"{other} shown on {page}"
 
 
-def test_the_risk_page_ranks_the_managers_at_risk_and_watch_accounts(risky):
+def test_the_risk_page_ranks_the_managers_at_risk_and_watch_accounts(risky, offered_files):
     at = start("risk", user=ZHANG, as_of="2026-06-30")
     # Scores of test_risk: H399 39.9 (at risk), H40 40.0, H7 59.09, H5 61.67, H699 69.9 (watch);
     # H70 (70.0) and H6 are healthy.
@@ -63,6 +63,13 @@ def test_the_risk_page_ranks_the_managers_at_risk_and_watch_accounts(risky):
     assert (shown["At risk"], shown["Watch"], shown["Healthy"]) == ("1", "4", "2")
     # The score the list is sorted by comes right after the account, where a phone shows it without scrolling.
     assert shown_table(at.dataframe[0])[0][:4] == ["Account", "Health score", "Health", "Weakest signal"]
+    # Health at the end of 06-30, whatever the period (the year to date): every table named by that day.
+    assert sorted(offered_files.values()) == [
+        "at-risk-accounts_at-2026-06-30_own-accounts.csv",
+        "health-by-manager_at-2026-06-30_own-accounts.csv",
+        "health-by-region_at-2026-06-30_own-accounts.csv",
+        "health-by-tier_at-2026-06-30_own-accounts.csv",
+    ]
 
 
 def test_the_account_view_shows_the_hand_computed_health_score(risky):

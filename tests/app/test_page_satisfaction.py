@@ -21,6 +21,7 @@ from pytest import approx
 from streamlit.testing.v1 import AppTest
 
 from kam.present.charts import TIER_COLORS
+from kam.ui.language import CHOSEN
 from kam.ui.widgets import NO_DATA
 from tests.apptest import cards, start
 
@@ -169,6 +170,17 @@ def test_an_empty_period_still_shows_the_trend(portfolio: Path):
     assert not at.metric
     assert rows(at, "period", "responses") == [("2025-H2", 3), ("2026-H1", 5)]
     assert len(at.get("plotly_chart")) == 1
+    # Its caption names the day it stops at, the as-of date (S9, 07-10, is after it: no 2026-H2).
+    assert (
+        "Every survey up to 2026-06-28, whatever the period's start, per half-year or quarter; one with no survey by "
+        "that day is not drawn."
+    ) in [c.value for c in at.caption]
+    at.session_state[CHOSEN] = "zh-CN"
+    at.run()
+    assert not at.exception
+    assert (
+        "截至 2026-06-28 的全部调查（不论统计期从何时开始），按半年或季度统计；到该日还没有调查的半年或季度不显示。"
+    ) in [c.value for c in at.caption]
 
 
 def test_runs_on_the_demo_data(on_demo: Path):

@@ -152,7 +152,10 @@ def test_downloads_and_the_brief_are_named_by_the_period_and_the_filters(portfol
     assert not at.exception
     # Year to 2026-06-30, in 华南, tier B: K5 is overdue.
     assert [row[0] for row in table(at, "account_id")] == ["戊公司 (K5)"]
-    assert offered_files["download-overdue-accounts"] == "overdue-accounts_2026-01-01_2026-06-30_region-华南_tier-B.csv"
+    # The accounts overdue at the end of 06-30, whenever their last visit: named by that day. The visits per week are
+    # the period's: named by it.
+    assert offered_files["download-overdue-accounts"] == "overdue-accounts_at-2026-06-30_region-华南_tier-B.csv"
+    assert offered_files["download-visits-by-week"] == "visits-by-week_2026-01-01_2026-06-30_region-华南_tier-B.csv"
     at = at_june_end("overview", manager="王伟 (M1)")
     at.sidebar.selectbox(key="period").set_value("quarter").run()
     assert not at.exception
@@ -167,7 +170,8 @@ def test_a_chinese_screen_names_its_downloads_in_chinese(portfolio: Path, offere
     at.run()
     assert not at.exception
     # The same button (its key in English) as on an English screen, its file named in Chinese.
-    assert offered_files["download-overdue-accounts"] == "逾期未拜访客户_2026-01-01_2026-06-30_区域-华南_客户等级-B.csv"
+    assert offered_files["download-overdue-accounts"] == "逾期未拜访客户_截至2026-06-30_区域-华南_客户等级-B.csv"
+    assert offered_files["download-visits-by-week"] == "每周拜访_2026-01-01_2026-06-30_区域-华南_客户等级-B.csv"
 
 
 def test_visits_page_follows_the_manager_filter(portfolio: Path):

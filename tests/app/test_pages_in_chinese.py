@@ -45,11 +45,53 @@ EXPECTED = {
 
 # Per page and language, the VP's files of the tables that are not of the period (year to 2026-06-30): the revenue by
 # month of the 24 months to D, the tiers' tables of the 12 months to D (from D-364), the satisfaction trend and the
-# comments of every survey up to D. A manager's end in _own-accounts (_本人客户).
+# comments of every survey up to D, and the lists of what stood at the end of D whenever it began (complaints still
+# open, follow-ups due, each account's latest score, coverage), named by that day. A table of the period keeps it (the
+# managers behind pace, the breaches opened in it, the visits per week). A manager's end in _own-accounts (_本人客户).
 FILES = {
     "overview": {
-        "en": {"revenue-by-month": "revenue-by-month_2024-07-01_2026-06-30"},
-        "zh-CN": {"revenue-by-month": "月度销售额_2024-07-01_2026-06-30"},
+        "en": {
+            "revenue-by-month": "revenue-by-month_2024-07-01_2026-06-30",
+            "open-breaches": "open-breaches_at-2026-06-30",
+            "satisfaction-drops": "satisfaction-drops_at-2026-06-30",
+            "executive-ties": "executive-ties_at-2026-06-30",
+            "managers-behind-pace": "managers-behind-pace_2026-01-01_2026-06-30",
+        },
+        "zh-CN": {
+            "revenue-by-month": "月度销售额_2024-07-01_2026-06-30",
+            "open-breaches": "超时未处理完的投诉_截至2026-06-30",
+            "satisfaction-drops": "满意度下降_截至2026-06-30",
+            "executive-ties": "缺少高层关系的重点客户_截至2026-06-30",
+            "managers-behind-pace": "进度落后的客户经理_2026-01-01_2026-06-30",
+        },
+    },
+    "visits": {
+        "en": {
+            "coverage-by-tier": "coverage-by-tier_at-2026-06-30",
+            "coverage-by-region": "coverage-by-region_at-2026-06-30",
+            "coverage-by-manager": "coverage-by-manager_at-2026-06-30",
+            "followups-due": "followups-due_at-2026-06-30",
+            "visits-by-week": "visits-by-week_2026-01-01_2026-06-30",
+        },
+        "zh-CN": {
+            "coverage-by-tier": "按客户等级的拜访覆盖率_截至2026-06-30",
+            "coverage-by-region": "按区域的拜访覆盖率_截至2026-06-30",
+            "coverage-by-manager": "按客户经理的拜访覆盖率_截至2026-06-30",
+            "followups-due": "到期的跟进_截至2026-06-30",
+            "visits-by-week": "每周拜访_2026-01-01_2026-06-30",
+        },
+    },
+    "complaints": {
+        "en": {
+            "open-breaches": "open-breaches_at-2026-06-30",
+            "open-ageing": "open-ageing_at-2026-06-30",
+            "breaches": "breaches_2026-01-01_2026-06-30",
+        },
+        "zh-CN": {
+            "open-breaches": "超时未处理完的投诉_截至2026-06-30",
+            "open-ageing": "未结投诉账龄_截至2026-06-30",
+            "breaches": "超时投诉_2026-01-01_2026-06-30",
+        },
     },
     "tiers": {
         "en": {
@@ -69,8 +111,13 @@ FILES = {
         "en": {
             "satisfaction-trend": "satisfaction-trend_up-to-2026-06-30",
             "latest-comments": "latest-comments_up-to-2026-06-30",
+            "satisfaction-drops": "satisfaction-drops_at-2026-06-30",
         },
-        "zh-CN": {"satisfaction-trend": "满意度趋势_截至2026-06-30", "latest-comments": "最新评价_截至2026-06-30"},
+        "zh-CN": {
+            "satisfaction-trend": "满意度趋势_截至2026-06-30",
+            "latest-comments": "最新评价_截至2026-06-30",
+            "satisfaction-drops": "满意度下降_截至2026-06-30",
+        },
     },
 }
 OWN = {"en": "_own-accounts", "zh-CN": "_本人客户"}

@@ -56,3 +56,60 @@ def test_choosing_a_period_puts_its_code_in_the_link(portfolio: Path):
 def test_a_link_naming_no_period_opens_the_default():
     assert period_in_link(None) == period_in_link("") == period_in_link("next decade") == "last_week"
     assert period_in_link("Year to date") == period_in_link("本年至今") == period_in_link("ytd") == "ytd"
+
+
+# The overview of a link naming a period the dashboard does not know, as of 2026-06-30 (a Tuesday): the default
+# period, the last full week 06-22..06-28, in which no survey was answered (S5 06-05 and S7 06-10 came before it) and
+# no account churned (K4 churned 05-15); K1, K2, K3 and K5 were active at its start.
+UNKNOWN = {
+    "en": {
+        "note": "The link's period “year” was not recognised. Period shown: Last full week, 2026-06-22 – 2026-06-28.",
+        "title": "Overview",
+        "satisfaction": (
+            "Satisfaction",
+            "No survey",
+            "No survey answered from 2026-06-22 to 2026-06-28 by the accounts in scope: customers are surveyed each "
+            "half-year, so a week or a month often has none. Choose a longer period in the sidebar.",
+        ),
+        "churn": (
+            "Churn rate",
+            "0.0%",
+            "Accounts churned from 2026-06-22 to 2026-06-28, as a share of the accounts active on 2026-06-22",
+        ),
+    },
+    "zh-CN": {
+        "note": "无法识别链接中的统计期“year”。当前显示的统计期：上一整周，2026-06-22 – 2026-06-28。",
+        "title": "总览",
+        "satisfaction": (
+            "满意度",
+            "无调查",
+            "所选范围内的客户在 2026-06-22 至 2026-06-28 期间没有满意度调查答卷：满意度调查每半年进行一次，"
+            "一周或一个月内常常没有。可在侧栏选择更长的统计期。",
+        ),
+        "churn": ("客户背离率", "0.0%", "2026-06-22 至 2026-06-28 背离的客户占 2026-06-22 在册客户的比例"),
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["en", "zh-CN"])
+def test_a_link_naming_an_unknown_period_says_so_and_the_overview_says_what_its_cards_count(
+    language: str, portfolio: Path
+):
+    said = UNKNOWN[language]
+    at = run_in(language, "year")
+    assert not at.exception
+    assert at.sidebar.selectbox(key="period").value == "last_week"
+    assert [i.value for i in at.info if "year" in i.value] == [said["note"]]
+    # Titled as the sidebar names the page, whatever the period: not a weekly overview of a quarter.
+    assert [t.value for t in at.title] == [said["title"]]
+    shown = {m.label: (m.label, m.value, m.help) for m in at.metric}
+    assert shown[said["satisfaction"][0]] == said["satisfaction"]
+    assert shown[said["churn"][0]] == said["churn"]
+    if language == "en":
+        # Once a period is chosen, the link's is no longer what is shown: the note goes. The quarter to 06-30 has
+        # surveys S8 (1), S2 (4), S4 (2), S5 (3) and S7 (4): mean 2.80.
+        at.sidebar.selectbox(key="period").set_value("quarter").run()
+        assert not at.exception
+        assert not [i.value for i in at.info if "year" in i.value]
+        assert [t.value for t in at.title] == ["Overview"]
+        assert next(m.value for m in at.metric if m.label == "Satisfaction") == "2.80"

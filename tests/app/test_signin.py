@@ -41,7 +41,7 @@ def test_a_wrong_password_is_refused_and_the_right_one_signs_in(portfolio):
     assert not at.metric
     sign_in_with(at, "vp", "vp-demo-2026")
     assert not at.exception
-    assert [t.value for t in at.title] == ["Weekly overview"]
+    assert [t.value for t in at.title] == ["Overview"]
     assert cards(at)["Active accounts"] == "4"
     # The password is never kept in the session.
     assert signin.PASSWORD not in at.session_state
@@ -120,7 +120,7 @@ def test_the_first_admin_gets_a_one_time_password_on_the_console_only(portfolio,
     at.text_input(key=signin.REPEAT).input("a-new-admin-password")
     at.button[0].click().run()
     assert not at.exception
-    assert [t.value for t in at.title] == ["Weekly overview"]
+    assert [t.value for t in at.title] == ["Overview"]
     with db.connect(portfolio) as con:
         with pytest.raises(SignInError):
             users.sign_in(con, "admin", password)
@@ -205,7 +205,7 @@ def test_single_sign_on_prefers_the_user_record_with_that_email(portfolio):
     at = signed_on("m2@example.com")
     assert not at.exception
     assert at.session_state[signin.USER].username == "lina"
-    assert [t.value for t in at.title] == ["Weekly overview"]
+    assert [t.value for t in at.title] == ["Overview"]
     assert cards(at)["Active accounts"] == "4"
 
 

@@ -128,7 +128,7 @@ def _overlap(a: dict, b: dict) -> bool:
 
 @pytest.mark.parametrize(
     ("user", "password", "heading"),
-    [("m01", "m01-demo-2026", "My worklist"), ("vp", "vp-demo-2026", "Weekly overview")],
+    [("m01", "m01-demo-2026", "My worklist"), ("vp", "vp-demo-2026", "Overview")],
     ids=["manager", "vp"],
 )
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -172,7 +172,7 @@ TABLE_WIDTHS = """(table) => {
 
 @pytest.mark.parametrize(
     ("user", "password", "path", "heading"),
-    [("vp", "vp-demo-2026", "overview", "Weekly overview"), ("m01", "m01-demo-2026", "worklist", "My worklist")],
+    [("vp", "vp-demo-2026", "overview", "Overview"), ("m01", "m01-demo-2026", "worklist", "My worklist")],
     ids=["vp", "manager"],
 )
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -195,7 +195,7 @@ def test_a_link_naming_the_landing_page_opens_it_without_an_english_page_not_fou
 @pytest.mark.parametrize(
     ("user", "password", "path", "heading", "title", "role"),
     [
-        ("vp", "vp-demo-2026", "worklist", "Weekly overview", "My worklist", "Sales VP"),
+        ("vp", "vp-demo-2026", "worklist", "Overview", "My worklist", "Sales VP"),
         ("m01", "m01-demo-2026", "admin", "My worklist", "Admin", "Account manager"),
     ],
     ids=["vp", "manager"],
@@ -255,7 +255,7 @@ def test_the_audit_log_shows_every_column_at_1366(server: str, browser: Browser,
 # Every page the VP sees, by its title: the account view of K0013, the demo's account with the most complaints and
 # visits (its tables at their widest); the plans page has a table once a plan is saved (none in the demo data).
 VP_PAGES = {
-    "overview": "Weekly overview",
+    "overview": "Overview",
     "tiers": "Tiers",
     "visits": "Visit compliance",
     "complaints": "Complaint SLA",

@@ -20,7 +20,7 @@ NGINX = "/usr/sbin/nginx"
 LOCATIONS = ROOT / "deploy" / "kam-locations.conf"
 # Each page's path under /kam/ and its heading, for the VP.
 PAGES = {
-    "overview": "Weekly overview",
+    "overview": "Overview",
     "tiers": "Tiers",
     "visits": "Visit compliance",
     "complaints": "Complaint SLA",

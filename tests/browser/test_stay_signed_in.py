@@ -87,7 +87,7 @@ def test_a_link_to_the_start_page_keeps_its_filters_through_sign_in(server: str,
         # The VP's start page as mailed: a week before the demo's data date, the quarter to date.
         link = f"{server}/?as_of=2026-11-13&period=quarter"
         page = sign_in(context, link, "vp", "vp-demo-2026")
-        page.get_by_role("heading", name="Weekly overview").wait_for(timeout=60_000)
+        page.get_by_role("heading", name="Overview").wait_for(timeout=60_000)
         assert page.url == link
         sidebar = page.locator('[data-testid="stSidebar"]')
         assert sidebar.locator('[data-testid="stDateInput"] input').first.input_value() == "2026-11-13"
@@ -104,7 +104,7 @@ def test_a_deactivated_users_open_sessions_end_at_their_next_request(server: str
         worklist.get_by_role("heading", name="My worklist").wait_for(timeout=60_000)
         second = manager.new_page()
         second.goto(f"{server}/overview", wait_until="domcontentloaded")
-        second.get_by_role("heading", name="Weekly overview").wait_for(timeout=60_000)
+        second.get_by_role("heading", name="Overview").wait_for(timeout=60_000)
 
         page = sign_in(admin, f"{server}/admin", "demo-admin", "admin-demo-2026")
         page.get_by_role("heading", name="Admin").wait_for(timeout=60_000)

@@ -110,7 +110,7 @@ def test_the_directory_down_gives_a_clear_message_and_local_users_still_sign_in(
     at.text_input(key="sign_in_password").input("vp-demo-2026")
     at.button[0].click().run()
     assert not at.exception
-    assert [t.value for t in at.title] == ["Weekly overview"]
+    assert [t.value for t in at.title] == ["Overview"]
 
 
 def test_the_sign_in_form_signs_a_directory_user_in_with_their_groups_role(portfolio, ldap_url, monkeypatch):

@@ -68,7 +68,7 @@ def test_a_deactivation_ends_the_session_even_if_undone_before_its_next_request(
     with db.connect(portfolio) as con:
         users.update_user(con, "m02", "demo-admin", role="vp")
     at.run()
-    assert titles(at) == ["Weekly overview"]
+    assert titles(at) == ["Overview"]
     assert at.session_state[signin.USER].role == "vp"
 
 

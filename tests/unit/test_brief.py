@@ -136,3 +136,7 @@ def test_a_brief_table_reads_its_durations_in_one_unit_its_header_names():
     made = table_html(frame)
     assert "<th>Open for (days)</th>" in made
     assert re.findall(r"<td class=n>([^<]*)</td>", made) == ["1.7", "20.6"]
+    # The brief's first rows of a list read in the unit chosen for the whole list, as its page and CSV do.
+    first = table_html(frame.head(1), units={"age_hours": "hours"})
+    assert "<th>Open for (hours)</th>" in first
+    assert re.findall(r"<td class=n>([^<]*)</td>", first) == ["40.0"]

@@ -20,7 +20,7 @@ def figures(revenue: float) -> dict[str, Any]:
         "visit_coverage": {"total": 0.8},
         "visit_attainment": 0.9,
         "complaint_sla": {"met_pct": 0.75},
-        "satisfaction": {"mean": 4.0},
+        "satisfaction": {"mean": 4.0, "responses": 5},
         "revenue": {"period": revenue, "attainment": 1.0},
         "churn_rate": 0.0,
     }
@@ -38,17 +38,26 @@ def test_the_briefs_revenue_card_reads_as_the_overviews(language: str, shown: st
 
 
 @pytest.mark.parametrize(
-    ("language", "why", "first"),
-    [("en", "no visit planned in 7 days", "no earlier figure"), ("zh-CN", "7 天内无计划拜访", "无上期数据")],
+    ("language", "why", "unsurveyed", "first"),
+    [
+        ("en", "no visit planned in 7 days", "no survey in the period", "no earlier figure"),
+        ("zh-CN", "7 天内无计划拜访", "本期没有满意度调查", "无上期数据"),
+    ],
 )
-def test_a_card_without_a_figure_says_why_not_that_the_earlier_one_is_missing(language: str, why: str, first: str):
-    # A week is shorter than every cadence (A 30 days): no visit is planned in it, so no attainment.
+def test_a_card_without_a_figure_says_why_not_that_the_earlier_one_is_missing(
+    language: str, why: str, unsurveyed: str, first: str
+):
+    # A week is shorter than every cadence (A 30 days): no visit is planned in it, so no attainment; and no survey
+    # was answered in it, so no satisfaction.
     week = replace(YEAR, start=date(2026, 6, 24), end=date(2026, 6, 30))
-    now, before = figures(100.0) | {"visit_attainment": None}, figures(100.0) | {"visit_attainment": None}
+    none = {"visit_attainment": None, "satisfaction": {"mean": None, "responses": 0}}
+    now, before = figures(100.0) | none, figures(100.0) | none
     with i18n.speaking(language):
         cards = {card.label: card for card in headline(now, before, week)}
         attainment = cards[i18n._("Visit attainment")]
         assert (attainment.value, attainment.note) == ("–", why)
+        satisfaction = cards[i18n._("Satisfaction (mean 1–5)")]
+        assert (satisfaction.value, satisfaction.note) == ("–", unsurveyed)
         # A figure whose previous period has none says so.
         first_year = figures(100.0) | {"churn_rate": 0.05}
         churn = {card.label: card for card in headline(first_year, before | {"churn_rate": None}, week)}
