@@ -39,10 +39,12 @@ if user.role == "manager":
             )
         )
     for review in mine.iter_rows(named=True):
-        signed = review["signed_off_on"]
         with st.container(border=True):
             st.subheader(reviews.quarter_label(review["year"], review["quarter"]))
-            st.caption(_("Signed off on {day}").format(day=signed.isoformat()) if signed else _("Not signed off yet"))
+            st.caption(reviews.signed_off_text(review) if review["signed_off_on"] else _("Not signed off yet"))
+            # The figures the quarter was signed off on, whatever the table of the VP's page reads now.
+            if figures := reviews.signed_figures_text(review):
+                st.text(figures)
             st.text(_("Notes") + ": " + (review["notes"] or MISSING))
             st.text(_("Agreed actions") + ": " + (review["agreed_actions"] or MISSING))
     st.stop()
@@ -103,21 +105,24 @@ for manager in now_card.iter_rows(named=True):
         st.text_area(_("Notes"), key=notes_key, disabled=bool(signed))
         st.text_area(_("Agreed actions"), key=actions_key, disabled=bool(signed))
         if signed:
-            st.caption(_("Signed off on {day}").format(day=signed.isoformat()))
+            # The figures it was signed off on, beside the table above that reads them as of the sidebar's date.
+            st.caption(reviews.signed_off_text(review))
+            if figures := reviews.signed_figures_text(review):
+                st.text(figures)
         else:
             one, two = st.columns(2)
             one.button(
                 _("Save"),
                 key=f"review-save-{manager_id}",
                 on_click=form.save_review,
-                args=(user, year, quarter, manager_id, False),
+                args=(user, year, quarter, manager_id),
                 width="stretch",
             )
             two.button(
                 _("Sign off"),
                 key=f"review-sign-{manager_id}",
                 on_click=form.save_review,
-                args=(user, year, quarter, manager_id, True),
+                args=(user, year, quarter, manager_id, reviews.scorecard_of(manager, this.as_of)),
                 type="primary",
                 width="stretch",
             )
