@@ -7,7 +7,7 @@ import streamlit as st
 from kam.i18n import NF_, _
 from kam.metrics import managers
 from kam.metrics.filters import describe
-from kam.present.formatting import MISSING
+from kam.present.formatting import MISSING, day
 from kam.relations import reviews, targets
 from kam.ui import dashboard
 from kam.ui import relations_forms as form
@@ -88,6 +88,7 @@ table(
 )
 
 recorded = {r["manager_id"]: r for r in reviews.reviews(con, user, year, quarter).iter_rows(named=True)}
+over = reviews.quarter_over(year, quarter, scope.as_of)
 st.header(_("Review per manager"))
 for manager in now_card.iter_rows(named=True):
     manager_id = manager["manager_id"]
@@ -118,6 +119,8 @@ for manager in now_card.iter_rows(named=True):
                 args=(user, year, quarter, manager_id),
                 width="stretch",
             )
+            # A sign-off keeps the figures shown; before the quarter is over they are those of its days so far: said
+            # before the click, which needs no second one.
             two.button(
                 _("Sign off"),
                 key=f"review-sign-{manager_id}",
@@ -125,7 +128,24 @@ for manager in now_card.iter_rows(named=True):
                 args=(user, year, quarter, manager_id, reviews.scorecard_of(manager, this.as_of)),
                 type="primary",
                 width="stretch",
+                help=(
+                    _(
+                        "Signs the review off and keeps with it the quarter's figures above, to {as_of}. A review "
+                        "signed off can no longer change."
+                    )
+                    if over
+                    else _(
+                        "The quarter is not over at the as-of date: the figures kept with the sign-off are those of "
+                        "its days to {as_of}. A review signed off can no longer change."
+                    )
+                ).format(as_of=day(this.as_of)),
             )
+            if not over:
+                st.caption(
+                    _(
+                        "The quarter is not over: a sign-off now keeps the figures to {as_of}, the quarter so far."
+                    ).format(as_of=day(this.as_of))
+                )
 
 next_year = date.today().year + 1
 st.header(_("Targets for {year}").format(year=next_year))

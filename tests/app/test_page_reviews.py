@@ -87,19 +87,37 @@ def test_the_review_file_says_the_quarter_and_the_filters(portfolio, offered_fil
 
 
 @pytest.mark.parametrize(
-    ("quarter", "said"),
+    ("quarter", "said", "by_the_buttons", "sign_off_help"),
     [
-        # The exports here run to 2026-08-01: the third quarter counts to that day.
-        (3, "2026-07-01 – 2026-08-01 (the quarter so far), beside 2026-04-01 – 2026-06-30"),
-        (2, "2026-04-01 – 2026-06-30, beside 2026-01-01 – 2026-03-31"),
+        # The exports here run to 2026-08-01: the third quarter counts to that day, and a sign-off keeps its figures
+        # to then, said under the buttons of each review and on the Sign off button.
+        (
+            3,
+            "2026-07-01 – 2026-08-01 (the quarter so far), beside 2026-04-01 – 2026-06-30",
+            ["The quarter is not over: a sign-off now keeps the figures to 2026-08-01, the quarter so far."],
+            "The quarter is not over at the as-of date: the figures kept with the sign-off are those of its days to "
+            "2026-08-01. A review signed off can no longer change.",
+        ),
+        (
+            2,
+            "2026-04-01 – 2026-06-30, beside 2026-01-01 – 2026-03-31",
+            [],
+            "Signs the review off and keeps with it the quarter's figures above, to 2026-06-30. A review signed off "
+            "can no longer change.",
+        ),
     ],
     ids=["quarter-so-far", "whole-quarter"],
 )
-def test_a_quarter_not_over_says_it_counts_the_days_so_far(portfolio, quarter, said):
+def test_a_quarter_not_over_says_it_counts_the_days_so_far(portfolio, quarter, said, by_the_buttons, sign_off_help):
     at = start("reviews", user=VP)
     at.selectbox(key="review_quarter").set_value(quarter).run()
     assert not at.exception
     assert said in [caption.value for caption in at.caption]
+    assert [review.label for review in at.expander] == ["王伟 (M1)", "李娜 (M2)", "张敏 (M3)"]
+    for review in at.expander:
+        assert [caption.value for caption in review.caption] == by_the_buttons
+        [sign_off] = [b for b in review.button if b.label == "Sign off"]
+        assert sign_off.help == sign_off_help
 
 
 def test_next_years_targets_read_as_money_with_the_name_once(portfolio):
@@ -193,6 +211,12 @@ def test_a_review_signed_before_the_quarter_is_over_keeps_the_figures_it_was_sig
     at = reviews_page("zh-CN", as_of="2026-07-15")
     assert not at.exception
     assert at.selectbox(key="review_quarter").value == 3
+    not_over = "本季度尚未结束：现在签署将保存截至 2026-07-15 的指标，即本季度至今的指标。"
+    assert [c.value for c in m1_review(at).caption] == [not_over]
+    [sign_off] = [b for b in m1_review(at).button if b.key == "review-sign-M1"]
+    assert sign_off.help == (
+        "截至日期时本季度尚未结束：签署时保存的是本季度截至 2026-07-15 的指标。评审签署后不能再修改。"
+    )
     assert m1_quarter(at, "2026年第3季度") == 9999.0
     with i18n.speaking("zh-CN"):  # the sidebar's choices read in Chinese when the page runs again
         at = next(b for b in at.button if b.key == "review-sign-M1").click().run()
