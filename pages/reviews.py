@@ -7,7 +7,7 @@ import streamlit as st
 from kam.i18n import NF_, _
 from kam.metrics import managers
 from kam.metrics.filters import describe
-from kam.present.formatting import MISSING
+from kam.present.formatting import MISSING, day
 from kam.relations import reviews, targets
 from kam.ui import dashboard
 from kam.ui import relations_forms as form
@@ -40,10 +40,12 @@ if user.role == "manager":
             )
         )
     for review in mine.iter_rows(named=True):
-        signed = review["signed_off_on"]
         with st.container(border=True):
             st.subheader(reviews.quarter_label(review["year"], review["quarter"]))
-            st.caption(_("Signed off on {day}").format(day=signed.isoformat()) if signed else _("Not signed off yet"))
+            st.caption(reviews.signed_off_text(review) if review["signed_off_on"] else _("Not signed off yet"))
+            # The figures the quarter was signed off on, whatever the table of the VP's page reads now.
+            if figures := reviews.signed_figures_text(review):
+                st.text(figures)
             st.text(_("Notes") + ": " + (review["notes"] or MISSING))
             st.text(_("Agreed actions") + ": " + (review["agreed_actions"] or MISSING))
     st.stop()
@@ -87,6 +89,7 @@ table(
 )
 
 recorded = {r["manager_id"]: r for r in reviews.reviews(con, user, year, quarter).iter_rows(named=True)}
+over = reviews.quarter_over(year, quarter, scope.as_of)
 st.header(_("Review per manager"))
 for manager in now_card.iter_rows(named=True):
     manager_id = manager["manager_id"]
@@ -104,24 +107,46 @@ for manager in now_card.iter_rows(named=True):
         st.text_area(_("Notes"), key=notes_key, disabled=bool(signed))
         st.text_area(_("Agreed actions"), key=actions_key, disabled=bool(signed))
         if signed:
-            st.caption(_("Signed off on {day}").format(day=signed.isoformat()))
+            # The figures it was signed off on, beside the table above that reads them as of the sidebar's date.
+            st.caption(reviews.signed_off_text(review))
+            if figures := reviews.signed_figures_text(review):
+                st.text(figures)
         else:
             one, two = st.columns(2)
             one.button(
                 _("Save"),
                 key=f"review-save-{manager_id}",
                 on_click=form.save_review,
-                args=(user, year, quarter, manager_id, False),
+                args=(user, year, quarter, manager_id),
                 width="stretch",
             )
+            # A sign-off keeps the figures shown; before the quarter is over they are those of its days so far: said
+            # before the click, which needs no second one.
             two.button(
                 _("Sign off"),
                 key=f"review-sign-{manager_id}",
                 on_click=form.save_review,
-                args=(user, year, quarter, manager_id, True),
+                args=(user, year, quarter, manager_id, reviews.scorecard_of(manager, this.as_of)),
                 type="primary",
                 width="stretch",
+                help=(
+                    _(
+                        "Signs the review off and keeps with it the quarter's figures above, to {as_of}. A review "
+                        "signed off can no longer change."
+                    )
+                    if over
+                    else _(
+                        "The quarter is not over at the as-of date: the figures kept with the sign-off are those of "
+                        "its days to {as_of}. A review signed off can no longer change."
+                    )
+                ).format(as_of=day(this.as_of)),
             )
+            if not over:
+                st.caption(
+                    _(
+                        "The quarter is not over: a sign-off now keeps the figures to {as_of}, the quarter so far."
+                    ).format(as_of=day(this.as_of))
+                )
 
 next_year = date.today().year + 1
 st.header(_("Targets for {year}").format(year=next_year))

@@ -16,7 +16,7 @@ import polars as pl
 
 from kam.i18n import N_, _
 from kam.present import columns
-from kam.present.formatting import MISSING, money, number
+from kam.present.formatting import MISSING, money, number, percent
 
 ARROW = " → "
 # Fields of the audited records whose header in the registry means something else (a plan action's due day is
@@ -48,6 +48,8 @@ FIELDS = {
     "agreed_actions": N_("Agreed actions"),
     "signed_off_on": N_("Signed off on"),
     "signed_off_by": N_("Signed off by"),
+    "signed_off_by_name": N_("Signed off by (name)"),
+    "signed_as_of": N_("Figures signed off as of"),
     # sign-ins, sessions and users
     "via": N_("Signed in via"),
     "why": N_("Reason"),
@@ -67,6 +69,18 @@ FIELDS = {
     "weekday": N_("Weekday"),
     "hour": N_("Hour"),
     "slot": N_("Scheduled for"),
+}
+# The figures a quarterly review keeps when signed off (kam.store.schema.REVIEW_FIGURES, as signed_<figure>), each
+# named as the reviews page heads it and read as money or a share.
+SIGNED_FIGURES = {
+    "signed_revenue": N_("Revenue"),
+    "signed_target": N_("Target to date"),
+    "signed_attainment": N_("Attainment"),
+    "signed_visit_coverage": N_("Visit coverage"),
+    "signed_sla_met_pct": N_("Complaint SLA met"),
+    "signed_csat_pct": N_("CSAT"),
+    "signed_plan_coverage": N_("Plan coverage"),
+    "signed_executive_coverage": N_("Executive coverage"),
 }
 # A field whose meaning depends on the record it is in (the part of the event's action before its dot): a user
 # who is active may sign in (not the accounts' 在册); a brief schedule that is active sends.
@@ -155,7 +169,9 @@ RECORD_CODES: dict[str, dict[str, dict[str, str]]] = {
 # Fields that are numbers but not amounts: read without grouping (年度：2026, not 2,026).
 UNGROUPED = frozenset({"year", "quarter", "weekday", "hour", "load_id", "event_id"})
 # Fields that are amounts of money: read as the pages show them (¥1,200,000).
-MONEY = frozenset({"revenue_goal", "revenue_target"})
+MONEY = frozenset({"revenue_goal", "revenue_target", "signed_revenue", "signed_target"})
+# Fields that are shares: read as percentages (81.8%).
+SHARES = frozenset(SIGNED_FIGURES) - MONEY
 
 # Who changed a record and when, and its version: the event's own user and time say them.
 BOOKKEEPING = frozenset({"created_by", "created_at", "updated_by", "updated_at", "entered_by", "entered_at", "version"})
@@ -168,6 +184,8 @@ def field_name(field: str, action: str | None = None) -> str:
         return _(own[field])
     if field in FIELDS:
         return _(FIELDS[field])
+    if field in SIGNED_FIGURES:
+        return _("{figure}, signed off").format(figure=_(SIGNED_FIGURES[field]))
     return columns.column(field).label
 
 
@@ -184,6 +202,8 @@ def value_text(field: str, value: Any, action: str | None = None, names: Mapping
     if isinstance(value, int | float):
         if field in MONEY:
             return money(value)
+        if field in SHARES:
+            return percent(value)
         if field in UNGROUPED or field.endswith("_id"):
             return str(int(value)) if float(value).is_integer() else str(value)
         return number(value, 0 if float(value).is_integer() else 2)

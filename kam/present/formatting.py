@@ -14,7 +14,7 @@ Money reads one way by where it stands, so that one screen never writes an amoun
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from kam.i18n import _, formats
@@ -40,6 +40,11 @@ def money_short(value: float | None, lang: str | None = None) -> str:
 def number(value: Any, digits: int = 0, lang: str | None = None) -> str:
     """A count or mean with grouping: 1,234 or 4.25."""
     return formats.number(value, digits, lang)
+
+
+def day(value: date | None) -> str:
+    """A day in a caption or a table: 2026-11-20 in every language."""
+    return formats.table_date(value)
 
 
 def moment(value: datetime | None, lang: str | None = None) -> str:

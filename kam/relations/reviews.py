@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 import duckdb
 import polars as pl
 
-from kam.i18n import _
-from kam.present.formatting import too_long
+from kam.i18n import N_, _
+from kam.present.formatting import MISSING, day, money, percent, too_long
+from kam.present.text import markdown_text
 from kam.relations.rules import MANAGER, Actor, Invalid, NotAllowed, NotSaved, require_vp, text
 from kam.store import audit, db
+from kam.store.schema import REVIEW_FIGURES
 from kam.store.write import write
 
 ACTION_SAVE = "review.save"
 MAX_TEXT = 4000
+# The figures a signed-off review keeps, as columns of quarterly_reviews (names from the code, never typed).
+SIGNED_COLUMNS = ", ".join(f"r.signed_{name}" for name in REVIEW_FIGURES)
 
 
 def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
@@ -31,6 +38,30 @@ def previous_quarter(year: int, quarter: int) -> tuple[int, int]:
 
 # The scorecard's figures a quarterly review shows.
 FIGURES = ("revenue", "attainment", "visit_coverage", "sla_met_pct", "csat_pct", "plan_coverage", "executive_coverage")
+
+
+def quarter_over(year: int, quarter: int, as_of: date) -> bool:
+    """Whether the quarter has ended by the as-of date (its last day on or before it)."""
+    return quarter_bounds(year, quarter)[1] <= as_of
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """A manager's quarter figures as the page shows them, and the as-of date they were taken at: what a sign-off
+    keeps, whatever the figures read later."""
+
+    as_of: date
+    figures: Mapping[str, float | None]
+
+
+def scorecard_of(row: Mapping[str, Any], as_of: date) -> Scorecard:
+    """The figures a review keeps from a manager's row of the quarter's scorecard (kam.metrics.managers.scorecard)
+    taken as of as_of; a figure the row lacks, or without a value, is kept as none."""
+
+    def kept(value: Any) -> float | None:
+        return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
+
+    return Scorecard(as_of, {name: kept(row.get(name)) for name in REVIEW_FIGURES})
 
 
 def quarter_label(year: int, quarter: int) -> str:
@@ -67,10 +98,11 @@ def save_review(
     agreed_actions: str,
     user: Actor,
     *,
-    sign_off: bool = False,
+    signed_on: Scorecard | None = None,
     now: datetime | None = None,
 ) -> dict[str, Any]:
-    """Record (and with sign_off, sign off with today's date) the VP's review of one manager's quarter."""
+    """Record the VP's review of one manager's quarter; with signed_on, sign it off with today's date, the VP's
+    name and the manager's quarter figures it was signed on."""
     now = now or datetime.now()
     require_vp(user)
     errors: dict[str, str] = {}
@@ -94,11 +126,16 @@ def save_review(
         before = frame.row(0, named=True) if frame.height else None
         if before is not None and before["signed_off_on"] is not None:
             raise NotAllowed(_("This review is signed off and can no longer change."))
+        signed = signed_on is not None
         row = key | {
             "notes": text(notes),
             "agreed_actions": text(agreed_actions),
-            "signed_off_on": now.date() if sign_off else None,
-            "signed_off_by": user.username if sign_off else None,
+            "signed_off_on": now.date() if signed else None,
+            "signed_off_by": user.username if signed else None,
+            # The name as it read when signing: a signature stays the signer's whatever their user becomes.
+            "signed_off_by_name": user.name if signed else None,
+            "signed_as_of": signed_on.as_of if signed else None,
+            **{f"signed_{name}": signed_on.figures.get(name) if signed else None for name in REVIEW_FIGURES},
             "updated_by": user.username,
             "updated_at": now,
         }
@@ -124,11 +161,14 @@ def reviews(
     """Reviews the user may read (a manager: their own), newest quarter first."""
     return db.query(
         con,
-        """
+        f"""
         SELECT r.year, r.quarter, r.manager_id, m.name AS manager_name, r.notes, r.agreed_actions,
-               r.signed_off_on, r.signed_off_by, r.updated_by, r.updated_at
+               r.signed_off_on, r.signed_off_by,
+               coalesce(r.signed_off_by_name, u.name, r.signed_off_by) AS signer_name,
+               r.signed_as_of, {SIGNED_COLUMNS}, r.updated_by, r.updated_at
         FROM quarterly_reviews AS r
         LEFT JOIN managers AS m USING (manager_id)
+        LEFT JOIN users AS u ON u.username = r.signed_off_by
         WHERE ($year::INTEGER IS NULL OR r.year = $year)
           AND ($quarter::INTEGER IS NULL OR r.quarter = $quarter)
           AND (NOT $restricted OR r.manager_id = $manager_id)
@@ -140,4 +180,50 @@ def reviews(
             "restricted": user.role == MANAGER,
             "manager_id": user.manager_id,
         },
+    )
+
+
+# How the figures a signed-off review kept are labelled: as the quarter's table above heads them.
+FIGURE_LABELS = {
+    "revenue": N_("Revenue"),
+    "target": N_("Target to date"),
+    "attainment": N_("Attainment"),
+    "visit_coverage": N_("Visit coverage"),
+    "sla_met_pct": N_("Complaint SLA met"),
+    "csat_pct": N_("CSAT"),
+    "plan_coverage": N_("Plan coverage"),
+    "executive_coverage": N_("Executive coverage"),
+}
+MONEY_FIGURES = frozenset({"revenue", "target"})
+
+
+def signed_off_text(review: Mapping[str, Any]) -> str:
+    """Who signed a review off, on which day, and as of which day the figures it kept were taken (Markdown: the
+    signer's name escaped); a review signed off before the figures were kept says it has none."""
+    name = markdown_text(review.get("signer_name") or MISSING)
+    signed_on, as_of = day(review["signed_off_on"]), review.get("signed_as_of")
+    if as_of is None:
+        return _(
+            "Signed off on {day} by {name}. No figures were kept with it: it was signed off before reviews kept "
+            "the figures they were signed on."
+        ).format(day=signed_on, name=name)
+    said = (
+        _("Signed off on {day} by {name}, on the figures to {as_of}.")
+        if quarter_over(review["year"], review["quarter"], as_of)
+        else _("Signed off on {day} by {name}, on the figures to {as_of}, before the quarter was over.")
+    )
+    return said.format(day=signed_on, name=name, as_of=day(as_of))
+
+
+def signed_figures_text(review: Mapping[str, Any]) -> str | None:
+    """The figures a signed-off review kept, on one line (Revenue: ¥9,999 · Target to date: ¥1,500 · …); None for
+    a review that kept none."""
+    if review.get("signed_as_of") is None:
+        return None
+    return " · ".join(
+        _("{figure}: {value}").format(
+            figure=_(label),
+            value=(money if name in MONEY_FIGURES else percent)(review.get(f"signed_{name}")),
+        )
+        for name, label in FIGURE_LABELS.items()
     )

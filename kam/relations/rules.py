@@ -29,6 +29,7 @@ class Actor(Protocol):
     """The signed-in user as this package needs it (kam.people.users.User fits)."""
 
     username: str
+    name: str
     role: str
     manager_id: str | None
 

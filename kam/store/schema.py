@@ -566,12 +566,29 @@ RELATIONS_DDL = (
     """,
 )
 
+# The figures of a manager's quarter scorecard (kam.metrics.managers.scorecard) a review keeps when signed off.
+REVIEW_FIGURES = (
+    "revenue",
+    "target",
+    "attainment",
+    "visit_coverage",
+    "sla_met_pct",
+    "csat_pct",
+    "plan_coverage",
+    "executive_coverage",
+)
+
 # Columns added to the relationship tables after their first release: a database made before gets them. A contact's
 # version moves on with every save, so that a save from a form opened before someone else's is refused (rows saved
 # before count as version 1); updated_by: who saved it last.
 ADDED_RELATIONS_COLUMNS = (
     "ALTER TABLE contacts_app ADD COLUMN IF NOT EXISTS version INTEGER DEFAULT 1",
     "ALTER TABLE contacts_app ADD COLUMN IF NOT EXISTS updated_by VARCHAR",
+    # A quarterly review signed off keeps the scorecard it was signed on: the signer's name then, the as-of date
+    # of the figures and each figure (signed_revenue …). Reviews signed off before have none (NULL).
+    "ALTER TABLE quarterly_reviews ADD COLUMN IF NOT EXISTS signed_off_by_name VARCHAR",
+    "ALTER TABLE quarterly_reviews ADD COLUMN IF NOT EXISTS signed_as_of DATE",
+    *(f"ALTER TABLE quarterly_reviews ADD COLUMN IF NOT EXISTS signed_{name} DOUBLE" for name in REVIEW_FIGURES),
 )
 
 # Contacts of the export, plus those entered in the app under an id the export does not carry.

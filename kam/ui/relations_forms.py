@@ -330,7 +330,11 @@ def review_keys(year: int, quarter: int, manager_id: str) -> tuple[str, str]:
 
 
 @language.speaking
-def save_review(user: User, year: int, quarter: int, manager_id: str, sign_off: bool) -> None:
+def save_review(
+    user: User, year: int, quarter: int, manager_id: str, signed_on: reviews.Scorecard | None = None
+) -> None:
+    """Save the manager's review; with signed_on (the manager's quarter figures as the page showed them), sign it
+    off on them."""
     notes, agreed = review_keys(year, quarter, manager_id)
     try:
         reviews.save_review(
@@ -341,12 +345,12 @@ def save_review(user: User, year: int, quarter: int, manager_id: str, sign_off: 
             st.session_state.get(notes) or "",
             st.session_state.get(agreed) or "",
             user,
-            sign_off=sign_off,
+            signed_on=signed_on,
         )
     except RelationError as refused:
         _refused(refused, "review", of=manager_id)
         return
-    _succeeded(_("Review signed off.") if sign_off else _("Review saved."), "review", manager_id)
+    _succeeded(_("Review signed off.") if signed_on else _("Review saved."), "review", manager_id)
 
 
 @language.speaking

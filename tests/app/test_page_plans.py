@@ -157,13 +157,26 @@ def test_a_quarterly_review_is_recorded_by_the_vp_and_seen_by_that_manager_only(
     vp = vp.run()
     assert not vp.success and not brought_into_view(vp)
     assert vp.text_area(key="review_notes_2026_2_M1").disabled
+    # Signed by the VP, on M1's second quarter as the table showed it (the data run to 08-01: the whole quarter, to
+    # 06-30): K1's O3 3,000 against 36,500 × 91/365 = 9,100 (33.0%); K1 and K2 visited within their cadence
+    # (100.0%); of C1, C2 and C3 only C1 answered within 24 hours (33.3%); K1's S2 (4) satisfied, K2's S4 (2) not
+    # (50.0%); no agreed plan, no executive visit.
+    signed = f"Signed off on {date.today().isoformat()} by Demo VP, on the figures to 2026-06-30."
+    figures = (
+        "Revenue: ¥3,000 · Target to date: ¥9,100 · Attainment: 33.0% · Visit coverage: 100.0% · "
+        "Complaint SLA met: 33.3% · CSAT: 50.0% · Plan coverage: 0.0% · Executive coverage: 0.0%"
+    )
+    [wang_review] = [e for e in vp.expander if e.label == "王伟 (M1) ✓"]
+    assert [c.value for c in wang_review.caption] == [signed]
+    assert [t.value for t in wang_review.text] == [figures]
 
     wang = start("reviews", user=WANG)
     assert [t.value for t in wang.text] == [
+        figures,
         "Notes: Revenue on track; K1 plan agreed",
         "Agreed actions: Meet K1's CEO in July",
     ]
-    assert wang.caption[0].value == f"Signed off on {date.today().isoformat()}"
+    assert wang.caption[0].value == signed
     li = start("reviews", user=LI)
     assert not li.text
     assert [i.value for i in li.main.info] == [

@@ -337,11 +337,54 @@ def test_a_contact_changed_since_the_form_was_opened_is_refused_and_nothing_of_i
 def test_only_the_vp_records_reviews_and_a_manager_reads_only_their_own(con):
     with pytest.raises(NotAllowed):
         reviews.save_review(con, 2026, 2, "M1", "good", "", M1)
-    reviews.save_review(con, 2026, 2, "M1", "good quarter", "visit K1 CEO", VP, sign_off=True, now=at("2026-07-03"))
+    # Signed off on M1's row of the quarter's scorecard as of D: a share of nothing (NaN, None) and the columns a
+    # review does not keep (name, growth) are left out.
+    row = {
+        "manager_id": "M1",
+        "name": "王伟",
+        "revenue": 3000.0,
+        "target": 9100.0,
+        "attainment": 3000.0 / 9100.0,
+        "growth": 2.0,
+        "visit_coverage": 1.0,
+        "sla_met_pct": float("nan"),
+        "csat_pct": 0.5,
+        "plan_coverage": None,
+        "executive_coverage": 0.0,
+    }
+    signed_on = reviews.scorecard_of(row, D)
+    reviews.save_review(
+        con, 2026, 2, "M1", "good quarter", "visit K1 CEO", VP, signed_on=signed_on, now=at("2026-07-03")
+    )
     reviews.save_review(con, 2026, 2, "M2", "behind", "", VP)
     assert reviews.reviews(con, M1).select("manager_id", "notes", "signed_off_on").rows() == [
         ("M1", "good quarter", date(2026, 7, 3))
     ]
+    kept = [f"signed_{name}" for name in ("revenue", "target", "visit_coverage", "sla_met_pct", "plan_coverage")]
+    [review] = reviews.reviews(con, M1).iter_rows(named=True)
+    assert [review[column] for column in ("signed_off_by", "signer_name", "signed_as_of", *kept)] == [
+        "vp",
+        "Demo VP",
+        D,
+        3000.0,
+        9100.0,
+        1.0,
+        None,
+        None,
+    ]
+    # Kept with the audit row of the same write.
+    [after] = db.query(con, "SELECT after FROM audit_log WHERE action = 'review.save' AND target = '2026Q2/M1'").rows()
+    assert {k: json.loads(after[0])[k] for k in ("signed_off_by_name", "signed_as_of", "signed_revenue")} == {
+        "signed_off_by_name": "Demo VP",
+        "signed_as_of": "2026-06-30",
+        "signed_revenue": 3000.0,
+    }
+    # Q2 ended on D: the figures to D are the quarter's whole. 3,000 / 9,100 = 33.0%.
+    assert reviews.signed_off_text(review) == "Signed off on 2026-07-03 by Demo VP, on the figures to 2026-06-30."
+    assert reviews.signed_figures_text(review) == (
+        "Revenue: ¥3,000 · Target to date: ¥9,100 · Attainment: 33.0% · Visit coverage: 100.0% · "
+        "Complaint SLA met: – · CSAT: 50.0% · Plan coverage: – · Executive coverage: 0.0%"
+    )
     assert reviews.reviews(con, M2).select("manager_id").rows() == [("M2",)]
     assert reviews.reviews(con, VP, 2026, 2).height == 2
     with pytest.raises(NotAllowed, match="signed off"):
