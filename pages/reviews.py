@@ -90,6 +90,7 @@ table(
 
 recorded = {r["manager_id"]: r for r in reviews.reviews(con, user, year, quarter).iter_rows(named=True)}
 over = reviews.quarter_over(year, quarter, scope.as_of)
+whole = reviews.whole_portfolios(scope)
 st.header(_("Review per manager"))
 for manager in now_card.iter_rows(named=True):
     manager_id = manager["manager_id"]
@@ -129,6 +130,7 @@ for manager in now_card.iter_rows(named=True):
                 args=(user, year, quarter, manager_id, reviews.scorecard_of(manager, this.as_of)),
                 type="primary",
                 width="stretch",
+                disabled=not whole,
                 help=(
                     _(
                         "Signs the review off and keeps with it the quarter's figures above, to {as_of}. A review "
@@ -141,7 +143,14 @@ for manager in now_card.iter_rows(named=True):
                     )
                 ).format(as_of=day(this.as_of)),
             )
-            if not over:
+            if not whole:
+                st.caption(
+                    _(
+                        "Clear the region and tier filters in the sidebar to sign off: a review keeps the manager's "
+                        "whole quarter, not the part the filters show."
+                    )
+                )
+            elif not over:
                 st.caption(
                     _(
                         "The quarter is not over: a sign-off now keeps the figures to {as_of}, the quarter so far."

@@ -12,6 +12,7 @@ import duckdb
 import polars as pl
 
 from kam.i18n import N_, _
+from kam.metrics.scope import Scope
 from kam.present.formatting import MISSING, day, money, percent, too_long
 from kam.present.text import markdown_text
 from kam.relations.rules import MANAGER, Actor, Invalid, NotAllowed, NotSaved, require_vp, text
@@ -43,6 +44,12 @@ FIGURES = ("revenue", "attainment", "visit_coverage", "sla_met_pct", "csat_pct",
 def quarter_over(year: int, quarter: int, as_of: date) -> bool:
     """Whether the quarter has ended by the as-of date (its last day on or before it)."""
     return quarter_bounds(year, quarter)[1] <= as_of
+
+
+def whole_portfolios(scope: Scope) -> bool:
+    """Whether each manager's row of the scorecard counts all their accounts: no region or tier filter narrows it
+    (a sign-off keeps the manager's whole quarter, not a part the sidebar happened to show)."""
+    return not (scope.regions or scope.tiers)
 
 
 @dataclass(frozen=True)

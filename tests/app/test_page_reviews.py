@@ -120,6 +120,26 @@ def test_a_quarter_not_over_says_it_counts_the_days_so_far(portfolio, quarter, s
         assert sign_off.help == sign_off_help
 
 
+@pytest.mark.parametrize("narrowed", [{"tier": "A"}, {"region": "华东"}], ids=["tier", "region"])
+def test_a_review_is_not_signed_off_on_a_part_of_the_managers_accounts(portfolio, narrowed):
+    at = start("reviews", user=VP, **narrowed)
+    at.selectbox(key="review_quarter").set_value(2).run()
+    assert not at.exception
+    for review in at.expander:
+        [sign_off] = [b for b in review.button if b.label == "Sign off"]
+        assert sign_off.disabled
+        assert [caption.value for caption in review.caption] == [
+            "Clear the region and tier filters in the sidebar to sign off: a review keeps the manager's whole "
+            "quarter, not the part the filters show."
+        ]
+    # A manager chosen in the sidebar leaves that manager's accounts whole: their review can be signed.
+    one = start("reviews", user=VP, manager="王伟 (M1)")
+    one.selectbox(key="review_quarter").set_value(2).run()
+    [review] = one.expander
+    [sign_off] = [b for b in review.button if b.label == "Sign off"]
+    assert not sign_off.disabled and not review.caption
+
+
 def test_next_years_targets_read_as_money_with_the_name_once(portfolio):
     at = start("reviews", user=VP)
     config, order, _rows = review_table_at(at, 1)
