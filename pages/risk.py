@@ -67,7 +67,8 @@ by_region = view["region"]
 chart_with_table(
     figure(charts.health_bands, by_region, "region", _("Region")), by_region, NF_("health-by-region"), **SIDE
 )
-by_manager = view["manager"]
+# The chart and its table in one order: the highest mean score first.
+by_manager = dashboard.derived(risk.by_mean_score, view["manager"])
 st.caption(charts.health_managers_caption(by_manager.height, risk.ENDS))
 ends = risk.ends(by_manager, "mean_score")
 chart_with_table(

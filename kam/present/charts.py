@@ -700,7 +700,8 @@ def _readable_groups(frame: pl.DataFrame, column: str) -> pl.DataFrame:
 
 
 def health_bands(summary: pl.DataFrame, column: str, label: str) -> go.Figure:
-    """Accounts in each health band per tier, region or manager, stacked; a bar's customdata is its group."""
+    """Accounts in each health band per tier, region or manager, stacked; a bar's customdata is its group; managers
+    from the top in the summary's order."""
     summary = _readable_groups(summary, column).with_columns(group=pl.col(column))
     long = (
         plotly_frame(summary)
@@ -723,6 +724,10 @@ def health_bands(summary: pl.DataFrame, column: str, label: str) -> go.Figure:
         labels={column: label, "accounts": _("Accounts"), "band": _("Health")},
     )
     count_axis(fig, "x" if horizontal else "y")
+    if horizontal:
+        # The managers from the top in the frame's order, as the table beside the chart lists them (Plotly draws
+        # the first category at the bottom).
+        fig.update_yaxes(categoryorder="array", categoryarray=summary.get_column(column).to_list()[::-1])
     height = max(300, 24 * summary.height + 120) if horizontal else 360
     return _finish(fig, _("Account health by {group}").format(group=in_running_text(label)), height=height)
 
