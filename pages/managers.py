@@ -5,7 +5,7 @@ import streamlit as st
 from kam.i18n import NF_, _
 from kam.i18n.formats import table_date
 from kam.metrics import managers, revenue, visits
-from kam.present import charts
+from kam.present import bands, charts
 from kam.present.formatting import money, number
 from kam.present.text import markdown_text
 from kam.ui import dashboard
@@ -76,7 +76,6 @@ ORDER = [
     "csat_pct",
 ]
 
-bands = scope.policy.attainment_bands
 st.title(_("Managers"))
 st.caption(
     dashboard.with_as_of_note(
@@ -88,15 +87,15 @@ st.caption(
 )
 if caveat := revenue.attainment_caveat(scope):
     st.info(caveat, icon=":material/info:")
+# The attainment bands named as the ranking chart's legend names them.
+named = bands.names(*figures["attainment"].banded)
 st.markdown(
     _(
         "**Attainment** (revenue against the target pro-rated to the period's days): "
-        ":green-background[on pace, {on_pace} and over] · "
-        ":orange-background[behind, {well_behind} to under {on_pace}] · "
-        ":red-background[well behind, under {well_behind}]. "
+        ":green-background[{on_pace}] · :orange-background[{behind}] · :red-background[{well_behind}]. "
         "**Other figures**: :green-background[at or above target] · :red-background[below target] "
         "(each target in the column's tooltip)."
-    ).format(on_pace=f"{bands['on_pace']:.0%}", well_behind=f"{bands['well_behind']:.0%}")
+    ).format(on_pace=named[bands.ON_PACE], behind=named[bands.BEHIND], well_behind=named[bands.WELL_BEHIND])
 )
 
 if card.is_empty():
@@ -124,8 +123,8 @@ if no_plan:
 judged_table(
     card,
     NF_("manager-scorecard"),
-    targets={f.column: f.target for f in figures.values() if f.target is not None and f.column != "attainment"},
-    bands={"attainment": (bands["on_pace"], bands["well_behind"])},
+    targets={f.column: f.target for f in figures.values() if f.target is not None and f.banded is None},
+    bands={f.column: f.banded for f in figures.values() if f.banded is not None},
     formats=FORMATS,
     labels=LABELS,
     height="content",
@@ -139,7 +138,7 @@ measure = st.columns([2, 3])[0].selectbox(
 chosen = figures[measure]
 ranked = managers.rank_managers(card, measure, scope.policy)
 point = chart_with_table(
-    figure(charts.ranking_of, ranked, measure, chosen.label, chosen.target, chosen.unit),
+    figure(charts.ranking_of, ranked, measure, chosen.label, chosen.target, chosen.unit, chosen.banded),
     ranked,
     NF_("manager-ranking"),
     select=True,

@@ -79,7 +79,8 @@ chart_with_table(
     file_name=at_as_of(NF_("health-by-region")),
     **SIDE,
 )
-by_manager = view["manager"]
+# The chart and its table in one order: the highest mean score first.
+by_manager = dashboard.derived(risk.by_mean_score, view["manager"])
 st.caption(charts.health_managers_caption(by_manager.height, risk.ENDS))
 ends = risk.ends(by_manager, "mean_score")
 chart_with_table(

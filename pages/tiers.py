@@ -117,11 +117,10 @@ if has_revenue:
     # A list of accounts, too wide beside the chart at 1366 px: under it.
     chart(figure(charts.pareto, abc, scope.policy.abc_cutoffs), abc, "abc-suggestion")
     table(
-        only(abc, "rank", "account_id", "name", "tier", "suggested_tier", "revenue_12m", "cumulative_share"),
+        only(abc, *columns.TIER_SUGGESTION_COLUMNS, "revenue_12m", "cumulative_share"),
         NF_("abc-suggestion"),
         file_name=year.file_name(NF_("abc-suggestion"), "csv"),
         rank="#",
-        suggested_tier=_("Suggested tier (ABC)"),
         **columns.TIER_SUGGESTIONS,
     )
 else:
@@ -140,6 +139,5 @@ else:
         file_name=year.file_name(NF_("review-candidates"), "csv"),
         in_download_only=("region",),
         rank="#",
-        suggested_tier=_("Suggested tier (ABC)"),
         **columns.TIER_SUGGESTIONS,
     )

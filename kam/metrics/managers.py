@@ -197,6 +197,9 @@ class Figure:
     short: str = ""
     # What it counts, where its name alone could be read as another figure's.
     meaning: str = ""
+    # (on pace from, well behind from): judged in three bands (kam.present.bands) rather than against the target, in
+    # the scorecard's cells and the ranking's bars alike.
+    banded: tuple[float, float] | None = None
 
     @property
     def heading(self) -> str:
@@ -225,7 +228,13 @@ def scorecard_figures(policy: Settings) -> dict[str, Figure]:
     the run's language."""
     targets = policy.scorecard_targets
     figures = [
-        Figure("attainment", _("Revenue attainment"), policy.attainment_bands["on_pace"], short=_("Attainment")),
+        Figure(
+            "attainment",
+            _("Revenue attainment"),
+            policy.attainment_bands["on_pace"],
+            short=_("Attainment"),
+            banded=(policy.attainment_bands["on_pace"], policy.attainment_bands["well_behind"]),
+        ),
         Figure("growth", _("Growth"), targets["growth"]),
         Figure("visit_coverage", _("Visit coverage"), targets["visit_coverage"], short=_("Coverage")),
         Figure(

@@ -187,9 +187,16 @@ def credit_view(con: duckdb.DuckDBPyConnection, scope: Scope, limit: int = 50) -
     }
 
 
-def ends(frame: pl.DataFrame, column: str, n: int = ENDS) -> pl.DataFrame:
-    """The n lowest and n highest rows by column (all when there are at most 2n), lowest first."""
-    ranked = frame.filter(pl.col(column).is_not_null()).sort(column)
+def by_mean_score(summary: pl.DataFrame) -> pl.DataFrame:
+    """Managers' health (health.summarise by manager), the highest mean score first, ties by id: the order of the
+    chart of health by manager, read from its top, and of the table beside it."""
+    return summary.sort(["mean_score", "manager_id"], descending=[True, False], nulls_last=True)
+
+
+def ends(ranked: pl.DataFrame, column: str, n: int = ENDS) -> pl.DataFrame:
+    """The n first and n last rows of a ranked frame with a value in column (all when there are at most 2n), in its
+    order."""
+    ranked = ranked.filter(pl.col(column).is_not_null())
     if ranked.height <= 2 * n:
         return ranked
     return pl.concat([ranked.head(n), ranked.tail(n)])

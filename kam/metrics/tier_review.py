@@ -7,6 +7,7 @@ import polars as pl
 
 from kam.metrics.scope import Scope
 from kam.metrics.tiers import abc_suggestion
+from kam.present.columns import TIER_SUGGESTION_COLUMNS
 
 
 def review_candidates(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
@@ -27,12 +28,8 @@ def candidates(suggestions: pl.DataFrame) -> pl.DataFrame:
             .otherwise(pl.lit("downgrade"))
         )
         .select(
-            "rank",
-            "account_id",
-            "name",
-            # The tiers beside the account: on a phone they are what is read, within the screen.
-            "tier",
-            "suggested_tier",
+            # The tiers before the account, as in the Pareto's list: on a phone they are read within the screen.
+            *TIER_SUGGESTION_COLUMNS,
             "change",
             "region",
             "manager_id",

@@ -13,6 +13,9 @@ import plotly.graph_objects as go
 import polars as pl
 
 from kam.i18n import N_, _, ngettext
+from kam.present.bands import BANDS, ON_PACE, WELL_BEHIND, band
+from kam.present.bands import BARS as BAND_BARS
+from kam.present.bands import names as band_names
 from kam.present.columns import BAND_LABELS, CHURN_REASON_LABELS, labelled, tier_name, value_names
 from kam.present.formatting import money, money_short, money_ticks, percent
 from kam.present.text import each_said, plotly_frame, plotly_text
@@ -21,7 +24,8 @@ from kam.vocabulary import CHANNELS, SEVERITIES, TIERS
 TIER_COLORS = dict(zip(TIERS, ("#1b4f72", "#2e86c1", "#a9cce3"), strict=True))
 CHANNEL_COLORS = dict(zip(CHANNELS, ("#1b4f72", "#2e86c1", "#48c9b0", "#f5b041", "#af7ac5"), strict=True))
 SLA_COLORS = {"met": "#27ae60", "breached": "#c0392b", "pending": "#f5b041"}
-GOOD, BAD = "#27ae60", "#c0392b"
+# A figure at or above its target, or below it: as attainment on pace and well behind.
+GOOD, BAD = BAND_BARS[ON_PACE], BAND_BARS[WELL_BEHIND]
 PARETO_POINTS = 1000
 BAND_COLORS = {"at_risk": "#c0392b", "watch": "#f5b041", "healthy": "#27ae60"}
 REASON_COLORS = dict(
@@ -476,19 +480,33 @@ def score_distribution(scores: pl.DataFrame) -> go.Figure:
     return _finish(count_axis(fig), _("Scores in the period"))
 
 
-def ranking(card: pl.DataFrame, column: str, label: str, target: float | None = None) -> go.Figure:
-    """Managers ranked by one scorecard figure, coloured against a target line; past 2 × ENDS only the ends."""
+def ranking(
+    card: pl.DataFrame,
+    column: str,
+    label: str,
+    target: float | None = None,
+    banded: tuple[float, float] | None = None,
+) -> go.Figure:
+    """Managers ranked by one scorecard figure, coloured against a target line; past 2 × ENDS only the ends.
+
+    banded: (on pace from, well behind from) for a figure the scorecard colours in its three bands (revenue
+    attainment): each bar in its band's colour, the legend naming the bands, as the scorecard's does.
+    """
     ranked = plotly_frame(ends(card, column))
-    colors = [GOOD if v >= target else BAD for v in ranked.get_column(column)] if target is not None else "#2e86c1"
-    fig = go.Figure(
-        go.Bar(
-            x=ranked.get_column(column),
-            y=ranked.get_column("name") + " (" + ranked.get_column("manager_id") + ")",
-            orientation="h",
-            marker_color=colors,
-            customdata=ranked.get_column("manager_id"),
+    managers = ranked.get_column("name") + " (" + ranked.get_column("manager_id") + ")"
+    if banded is None:
+        colors = [GOOD if v >= target else BAD for v in ranked.get_column(column)] if target is not None else "#2e86c1"
+        fig = go.Figure(
+            go.Bar(
+                x=ranked.get_column(column),
+                y=managers,
+                orientation="h",
+                marker_color=colors,
+                customdata=ranked.get_column("manager_id"),
+            )
         )
-    )
+    else:
+        fig = _banded_bars(ranked.with_columns(bar=managers), column, banded)
     if target is not None:
         fig.add_vline(x=target, line_dash="dot")
         # Plotly fits the axis to the bars alone: with every bar short of the target its line would fall
@@ -497,6 +515,32 @@ def ranking(card: pl.DataFrame, column: str, label: str, target: float | None = 
     fig.update_xaxes(tickformat=".0%", title=label)
     title = _("Managers by {figure}").format(figure=in_running_text(label))
     return _finish(fig, title, height=max(300, 28 * ranked.height + 80))
+
+
+def _banded_bars(ranked: pl.DataFrame, column: str, banded: tuple[float, float]) -> go.Figure:
+    """One trace of bars per band (kam.present.bands), named in the legend, every band listed though it holds no
+    manager; the managers in their ranked order."""
+    judged = ranked.with_columns(band=pl.Series([band(value, *banded) for value in ranked.get_column(column)]))
+    named = band_names(*banded)
+    fig = go.Figure(
+        [
+            go.Bar(
+                x=rows.get_column(column),
+                y=rows.get_column("bar"),
+                orientation="h",
+                name=named[each],
+                marker_color=BAND_BARS[each],
+                customdata=rows.get_column("manager_id"),
+                showlegend=True,
+            )
+            for each in BANDS
+            for rows in [judged.filter(pl.col("band") == each)]
+        ]
+    )
+    # One bar per manager: the traces overlay rather than share each row; the rows keep the ranking's order.
+    return fig.update_layout(barmode="overlay").update_yaxes(
+        categoryorder="array", categoryarray=ranked.get_column("bar").to_list()
+    )
 
 
 # Room left beyond the longest bar (and the target line), as a share of the axis's span.
@@ -546,11 +590,16 @@ UNIT_AXES = {"share": (".0%", "", ".1%"), "score": (".2f", "", ".2f"), "money": 
 
 
 def ranking_of(
-    card: pl.DataFrame, column: str, label: str, target: float | None = None, unit: str = "share"
+    card: pl.DataFrame,
+    column: str,
+    label: str,
+    target: float | None = None,
+    unit: str = "share",
+    banded: tuple[float, float] | None = None,
 ) -> go.Figure:
     """`ranking` for any scorecard figure: shares on a % axis, scores as plain numbers, money in ¥."""
     tick, prefix, hover = UNIT_AXES[unit]
-    fig = ranking(card, column, label, target)
+    fig = ranking(card, column, label, target, banded)
     fig.update_traces(hovertemplate=f"%{{y}}<br>{plotly_text(label)}: {prefix}%{{x:{hover}}}<extra></extra>")
     if unit == "money":
         values = card.get_column(column).drop_nulls()
@@ -651,7 +700,8 @@ def _readable_groups(frame: pl.DataFrame, column: str) -> pl.DataFrame:
 
 
 def health_bands(summary: pl.DataFrame, column: str, label: str) -> go.Figure:
-    """Accounts in each health band per tier, region or manager, stacked; a bar's customdata is its group."""
+    """Accounts in each health band per tier, region or manager, stacked; a bar's customdata is its group; managers
+    from the top in the summary's order."""
     summary = _readable_groups(summary, column).with_columns(group=pl.col(column))
     long = (
         plotly_frame(summary)
@@ -674,6 +724,10 @@ def health_bands(summary: pl.DataFrame, column: str, label: str) -> go.Figure:
         labels={column: label, "accounts": _("Accounts"), "band": _("Health")},
     )
     count_axis(fig, "x" if horizontal else "y")
+    if horizontal:
+        # The managers from the top in the frame's order, as the table beside the chart lists them (Plotly draws
+        # the first category at the bottom).
+        fig.update_yaxes(categoryorder="array", categoryarray=summary.get_column(column).to_list()[::-1])
     height = max(300, 24 * summary.height + 120) if horizontal else 360
     return _finish(fig, _("Account health by {group}").format(group=in_running_text(label)), height=height)
 

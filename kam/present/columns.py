@@ -352,12 +352,22 @@ FOLLOW_UPS = {
     "next_step": Column(K.TEXT, N_("Next step")),
     "visit_date": Column(K.DATE, N_("Visited")),
 }
-# The tiers' lists of accounts ranked by revenue, read on a phone: the rank, the account (its id first, the name cut
-# at its end) and its tier beside the suggested one, all within the screen (the account as wide as its longest name
-# left the suggested tier off it).
+# The tiers' lists of accounts ranked by revenue (the Pareto's and the review candidates'), in this order: the rank,
+# the tier beside the suggested one, then the account. On a laptop (about 900 px for the table) the account shows a
+# name of 15 characters whole beside its id (265 px); on a phone (356 px inside the table's border) the rank (50 px,
+# the grid's narrowest), the tiers (as wide as their short headers in either language, the long names their help)
+# and the account's id with the start of its name fit, the name cut at the screen's edge. The grid shares a laptop's
+# spare width evenly among the columns: an account kept narrow enough for the tiers to fit beside it on a phone
+# (130 px) grew to no more than 188 px at 1366 and cut nearly every name.
 TIER_SUGGESTIONS = {
-    "account_id": Column(K.ACCOUNT, N_("Account"), width=130, id_first=True),
+    "tier": Column(K.TEXT, NP_("narrow header", "Tier"), N_("Assigned tier"), width=50),
+    "suggested_tier": Column(K.TEXT, NP_("narrow header", "Suggested"), N_("Suggested tier (ABC)"), width=80),
+    "account_id": Column(K.ACCOUNT, N_("Account"), width=270, id_first=True),
+    # Short enough in English for the review candidates' eight columns to fit with the account at 1366 px.
+    "revenue_12m": Column(K.MONEY, NP_("narrow header", "Revenue, 12 months"), N_("Revenue, last 12 months")),
 }
+# The columns both lists start with, in their order on screen and in their CSVs.
+TIER_SUGGESTION_COLUMNS = ("rank", "tier", "suggested_tier", "account_id", "name")
 MY_PLAN_ACTIONS = PLAN_ACTIONS | {
     "account_id": FOLLOW_UPS["account_id"],
     "due_on": replace(PLAN_ACTIONS["due_on"], width=85),

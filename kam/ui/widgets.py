@@ -19,6 +19,7 @@ from kam import i18n
 from kam.i18n import N_, _
 from kam.metrics.filters import at, describe, plain_file_name
 from kam.present import columns
+from kam.present.bands import FILLS, ON_PACE, WELL_BEHIND, band
 from kam.present.columns import Column, Kind, Override
 from kam.present.downloads import table_csv
 from kam.present.formatting import MISSING, number
@@ -27,8 +28,9 @@ from kam.present.text import markdown_text
 from kam.ui import dashboard
 from kam.vocabulary import Term
 
-# Light fills, so that the figures stay readable on a projector.
-GOOD_FILL, WARN_FILL, BAD_FILL = "#d5f5e3", "#fdebd0", "#fadbd8"
+# Light fills, so that the figures stay readable on a projector: a figure against its target is green or red as
+# attainment is on pace or well behind.
+GOOD_FILL, BAD_FILL = FILLS[ON_PACE], FILLS[WELL_BEHIND]
 # Above this many rows a judged table is drawn without per-cell colours (each coloured cell costs the
 # browser), in a fixed height, its figures formatted by the column configuration instead.
 STYLED_ROWS = 100
@@ -422,13 +424,11 @@ def _against(target: float):
 
 
 def _banded(good: float, warn: float):
-    """Cell style by band: green at or above good, amber from warn up to good, red below warn."""
+    """Cell style by band (kam.present.bands): green at or above good, amber from warn up to good, red below warn."""
 
     def style(value: float | None) -> str:
-        if value is None or value != value:
-            return ""
-        fill = GOOD_FILL if value >= good else WARN_FILL if value >= warn else BAD_FILL
-        return f"background-color: {fill}"
+        judged = band(value, good, warn)
+        return f"background-color: {FILLS[judged]}" if judged else ""
 
     return style
 

@@ -29,6 +29,6 @@ def test_the_scorecard_states_its_colour_bands(portfolio: Path):
     at = start("managers", as_of="2026-06-30")
     assert not at.exception
     legend = " ".join(m.value for m in at.markdown)
-    assert "on pace, 100% and over" in legend
-    assert "behind, 90% to under 100%" in legend
-    assert "well behind, under 90%" in legend
+    assert "On pace, 100% and over" in legend
+    assert "Behind, 90% to under 100%" in legend
+    assert "Well behind, under 90%" in legend

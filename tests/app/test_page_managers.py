@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -25,7 +26,7 @@ from kam.reports.snapshot import kpi_snapshot
 from kam.store import db
 from kam.ui.language import CHOSEN
 from tests.apptest import app, start
-from tests.portfolio import D, build
+from tests.portfolio import D, build, write_exports
 
 YTD = Scope(as_of=D, start=date(2026, 1, 1), end=date(2026, 12, 31))
 # The snapshot's per-manager figures, as the scorecard table names them.
@@ -416,3 +417,64 @@ def test_the_managers_and_the_risk_page_say_which_managers_they_count(portfolio:
     risk = start("risk", as_of="2026-06-30")
     assert not risk.exception
     assert "Managers with active accounts: all 2, by mean score." in [c.value for c in risk.caption]
+
+
+# The year to 2026-06-30 (181 of 365 days): M1's 4,000 of revenue is 105 % of its pro-rated target, M2's 900 95 %, and
+# M3's 600 (庚公司 K7's one order) 60 %: on pace, behind, well behind.
+DAYS = 365 / 181
+IN_THREE_BANDS = {
+    "accounts": (
+        "K6,己公司,华东,M1,C,2026-07-15,,\n",
+        "K6,己公司,华东,M1,C,2026-07-15,,\nK7,庚公司,华东,M3,B,2024-01-01,,\n",
+    ),
+    "orders": ("O10,K6,2026-07-20,100\n", "O10,K6,2026-07-20,100\nO11,K7,2026-03-01,600\n"),
+    "targets": (
+        "M1,2026,36500\nM2,2026,73000\n",
+        f"M1,2026,{4000 / 1.05 * DAYS!r}\nM2,2026,{900 / 0.95 * DAYS!r}\nM3,2026,{600 / 0.6 * DAYS!r}\n",
+    ),
+}
+
+
+def cell_fills(element: Any, column: str) -> list[str]:
+    """The background colour the scorecard's Styler gives each cell of a column, row by row ("" for none)."""
+    index = list(element.value.columns).index(column)
+    fills = {}
+    for cells, fill in re.findall(
+        r"([^{}]+)\{\s*background-color:\s*([^;}\s]+)", element.proto.arrow_data.styler.styles
+    ):
+        for row, col in re.findall(r"_row(\d+)_col(\d+)", cells):
+            fills[int(row), int(col)] = fill
+    return [fills.get((row, index), "") for row in range(len(element.value))]
+
+
+@pytest.mark.parametrize(
+    ("language", "named"),
+    [
+        ("en", ["On pace, 100% and over", "Behind, 90% to under 100%", "Well behind, under 90%"]),
+        ("zh-CN", ["进度正常，100% 及以上", "落后，90% 至不足 100%", "严重落后，不足 90%"]),
+    ],
+)
+def test_the_attainment_ranking_colours_each_manager_in_the_scorecards_band(
+    portfolio: Path, tmp_path: Path, language: str, named: list[str]
+):
+    write_exports(tmp_path / "demo", **IN_THREE_BANDS)
+    at = app("managers", as_of="2026-06-30")
+    at.session_state[CHOSEN] = language
+    at.run()
+    assert not at.exception
+    assert ranking_shown(at, "attainment") == [("M1", 1.05), ("M2", pytest.approx(0.95)), ("M3", 0.6)]
+    chart = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if "manager-ranking" in c.proto.id)
+    # Green, amber and red, each band named in the legend as the scorecard's legend names it.
+    bars = [(trace["name"], trace["marker"]["color"], trace["y"]) for trace in chart["data"]]
+    assert bars == [
+        (named[0], "#27ae60", ["王伟 (M1)"]),
+        (named[1], "#f5b041", ["李娜 (M2)"]),
+        (named[2], "#c0392b", ["张敏 (M3)"]),
+    ]
+    assert all(trace["showlegend"] for trace in chart["data"])
+    # Ranked as the table beside lists them, the best at the top.
+    assert chart["layout"]["yaxis"]["categoryarray"] == ["张敏 (M3)", "李娜 (M2)", "王伟 (M1)"]
+    legend = " ".join(m.value for m in at.markdown)
+    assert all(name in legend for name in named)
+    # The scorecard's cells in the same bands: light green, amber and red.
+    assert cell_fills(at.dataframe[0], "attainment") == ["#d5f5e3", "#fdebd0", "#fadbd8"]

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -99,3 +100,19 @@ def test_the_account_views_manager_card_holds_the_name_alone_the_id_in_its_label
     at.run()
     assert not at.exception
     assert cards(at)[label] == "张敏"
+
+
+def test_the_table_of_health_by_manager_lists_the_managers_in_the_charts_order(risky):
+    # Mean health scores (test_risk): 张敏 (M3) (39.9 + 40 + 59.09 + 61.67 + 69.9 + 70 + 100) / 7 = 62.94; 李娜 (M2)
+    # R3 50 and R4 30 / 55 = 54.55: 52.27; 王伟 (M1) R1 50 and R2 15 / 55 = 27.27: 38.64. Highest first, as the
+    # caption says, from the chart's top and down the table.
+    at = start("risk", as_of="2026-06-30")
+    assert not at.exception
+    assert "Managers with active accounts: all 3, by mean score." in [c.value for c in at.caption]
+    table = next(f.value for f in at.dataframe if list(f.value.columns[:1]) == ["manager_id"])
+    m3 = (39.9 + 40 + 100 * 32.5 / 55 + 100 * (25 * 2 / 3 + 45) / 100 + 69.9 + 70 + 100) / 7
+    assert table["manager_id"].tolist() == ["张敏 (M3)", "李娜 (M2)", "王伟 (M1)"]
+    assert table["mean_score"].tolist() == pytest.approx([m3, (50 + 3000 / 55) / 2, (50 + 1500 / 55) / 2])
+    chart = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if "health-by-manager" in c.proto.id)
+    # Plotly lists a horizontal chart's rows from the bottom.
+    assert chart["layout"]["yaxis"]["categoryarray"][::-1] == table["manager_id"].tolist()

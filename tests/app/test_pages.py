@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -81,34 +82,55 @@ def test_tiers_page_lists_the_review_candidates(portfolio: Path):
     # Revenue of the 12 months to D: K1 8000, K2 1000, K5 1000, K3 none; 10,000 in all.
     # Cumulative shares 0.8, 0.9, 1.0, 1.0: K1 A (assigned A), K2 B (assigned C), K5 B, K3 C.
     at = at_june_end("tiers")
-    suggested = [(row[1], row[3], row[4]) for row in table(at, "rank")]
+    suggested = [(row[1], row[2], row[3]) for row in table(at, "rank")]
     assert suggested == [
-        ("K1 甲公司", "A", "A"),
-        ("K2 乙公司", "C", "B"),
-        ("K5 戊公司", "B", "B"),
-        ("K3 丙公司", "C", "C"),
+        ("A", "A", "K1 甲公司"),
+        ("C", "B", "K2 乙公司"),
+        ("B", "B", "K5 戊公司"),
+        ("C", "C", "K3 丙公司"),
     ]
     assert "Review candidates (1)" in [h.value for h in at.subheader]
     # Only K2 is assigned a tier (C at D) other than its suggested one (B): an upgrade, rank 2.
     pareto, candidates = tables(at, "rank")
     assert len(pareto) == 4
-    assert [row[:8] for row in candidates] == [(2, "K2 乙公司", "乙公司", "C", "B", "upgrade", "华东", "王伟 (M1)")]
-    # Both tables head their rank and suggested tier alike.
-    headers = [shown(frame)[0] for frame in at.dataframe]
-    assert [header[:4] for header in headers if header[0] == "#"] == [
-        ["#", "Account", "Tier", "Suggested tier (ABC)"],
-        ["#", "Account", "Tier", "Suggested tier (ABC)"],
-    ]
+    assert [row[:8] for row in candidates] == [(2, "C", "B", "K2 乙公司", "乙公司", "upgrade", "华东", "王伟 (M1)")]
     assert [(row[8], round(row[9], 4)) for row in candidates] == [(1000.0, 0.9)]
+
+
+@pytest.mark.parametrize(
+    ("language", "headers", "helps"),
+    [
+        ("en", ["#", "Tier", "Suggested", "Account"], [None, "Assigned tier", "Suggested tier (ABC)", None]),
+        ("zh-CN", ["#", "等级", "建议等级", "客户"], [None, "现有等级", "建议等级 (ABC)", None]),
+    ],
+)
+def test_the_tiers_lists_show_the_tiers_narrow_before_an_account_wide_enough_for_a_whole_name(
+    portfolio: Path, language: str, headers: list[str], helps: list[str]
+):
+    at = app("tiers", as_of="2026-06-30")
+    at.session_state[CHOSEN] = language
+    at.run()
+    assert not at.exception
+    lists = [frame for frame in at.dataframe if frame.value.columns[0] == "rank"]
+    assert len(lists) == 2
+    for frame in lists:
+        config = json.loads(frame.proto.columns)
+        order = list(frame.proto.column_order)[:4]
+        assert shown(frame)[0][:4] == headers
+        assert [config[name].get("help") for name in order] == helps
+        # A phone has 356 px inside the table's border: the rank (50, the grid's narrowest), the tiers (50 and 80)
+        # and, from 180 px on, the account's id and the start of its name. On a laptop the account's 270 px hold a
+        # name of 15 characters beside its id (265 px), and grow with the table.
+        assert [config[name].get("width") for name in order] == [None, 50, 80, 270]
 
 
 def test_tiers_page_suggests_the_company_wide_tier_within_a_manager_filter(portfolio: Path):
     # M2's active accounts: K5 (1000) and K3 (none). Ranked alone K5 would be A; among the
     # company's it is third, with 9000 of 10000 before it: B, as assigned. Nothing to review.
     at = at_june_end("tiers", manager="李娜 (M2)")
-    assert [(row[0], row[1], row[3], row[4]) for row in table(at, "rank")] == [
-        (3, "K5 戊公司", "B", "B"),
-        (4, "K3 丙公司", "C", "C"),
+    assert [(row[0], row[1], row[2], row[3]) for row in table(at, "rank")] == [
+        (3, "B", "B", "K5 戊公司"),
+        (4, "C", "C", "K3 丙公司"),
     ]
     assert "Review candidates (0)" in [h.value for h in at.subheader]
     assert any("ranks every active account of the company" in caption.value for caption in at.caption)

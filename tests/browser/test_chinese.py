@@ -160,7 +160,7 @@ def test_a_choice_made_in_english_reads_in_chinese_after_the_switch(server: str,
 
 def test_a_download_is_made_on_click_in_the_readers_language(vp_in_chinese: str, browser: Browser):
     """The CSV is made only when its button is clicked, on a thread of its own, with the page's Chinese headers."""
-    from kam.present.columns import COLUMNS
+    from kam.present.columns import TIER_SUGGESTIONS
 
     page = _open(browser, f"{vp_in_chinese}/tiers")
     try:
@@ -174,8 +174,12 @@ def test_a_download_is_made_on_click_in_the_readers_language(vp_in_chinese: str,
         page.close()
     assert saved.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, as spreadsheets on Windows read it
     header, first, *rest = saved.decode("utf-8-sig").splitlines()
-    # The revenue ranking: rank, then the account (name and id) and its tier under their Chinese headers.
-    assert header.split(",")[:3] == ["#", chinese(COLUMNS["account_id"].label), chinese(COLUMNS["tier"].label)]
+    # The revenue ranking: rank, then the tier, the suggested one and the account (name and id) under their Chinese
+    # headers.
+    assert header.split(",")[:4] == [
+        "#",
+        *(chinese(TIER_SUGGESTIONS[name].label) for name in ("tier", "suggested_tier", "account_id")),
+    ]
     assert first.split(",")[0] == "1" and rest
 
 

@@ -268,10 +268,37 @@ VP_PAGES = {
     "plans": "Account plans",
     "reviews": "Quarterly reviews",
 }
+# The columns of a table too narrow for their header or a cell, each with its first cut cell: the sum of the columns
+# can fit the table while a column too narrow for its text cuts it at its edge (the tiers' accounts, 188 px at 1366,
+# cut "K0143 上海达航机电设备有限公司"). The grid draws on a canvas: its columns' widths and its cells are in no
+# element, they are read from the grid's own properties (its columns as laid out, its cells, fonts and padding).
+CUT_COLUMNS = """(table) => {
+    const canvas = table.querySelector('canvas');
+    let node = canvas[Object.keys(canvas).find(key => key.startsWith('__reactFiber$'))];
+    while (node && !(node.memoizedProps && node.memoizedProps.getCellContent && node.memoizedProps.theme)) {
+        node = node.return;
+    }
+    const {columns, getCellContent, theme, rows} = node.memoizedProps;
+    const context = document.createElement('canvas').getContext('2d');
+    const wider = (text, font, column) => {
+        context.font = font;
+        return context.measureText(text).width + 2 * theme.cellHorizontalPadding > column.width;
+    };
+    return columns.flatMap((column, index) => {
+        if (wider(column.title, theme.headerFontFull, column)) return [column.title];
+        for (let row = 0; row < rows; row++) {
+            const text = String(getCellContent([column.sourceIndex ?? index, row]).displayData ?? '');
+            if (wider(text, theme.baseFontFull, column)) return [`${column.title}: ${text}`];
+        }
+        return [];
+    });
+}"""
 # The tables shown (not in a closed expander or a tab not chosen), each with the heading above it and, once the grid
-# has drawn it, its widths (TABLE_WIDTHS).
-SHOWN_TABLES = """() => {
+# has drawn it, its widths (TABLE_WIDTHS) and, when measured, its columns too narrow for their header or a cell
+# (CUT_COLUMNS).
+SHOWN_TABLES = """(measured) => {
     const widths = TABLE_WIDTHS;
+    const cut = CUT_COLUMNS;
     const main = document.querySelector('[data-testid="stMain"]');
     const marks = [...main.querySelectorAll('[data-testid="stHeading"], [data-testid="stDataFrame"]')];
     const found = [];
@@ -279,25 +306,29 @@ SHOWN_TABLES = """() => {
         if (table.dataset.testid !== 'stDataFrame' || !table.checkVisibility()) return;
         const heading = marks.slice(0, index).reverse().find(e => e.dataset.testid === 'stHeading');
         const drawn = Boolean(table.querySelector('.dvn-scroller') && table.querySelector('.dvn-stack > div'));
-        found.push({heading: heading ? heading.innerText : '', drawn: drawn, ...(drawn ? widths(table) : {})});
+        found.push({heading: heading ? heading.innerText : '', drawn: drawn, ...(drawn ? widths(table) : {}),
+                    cut: drawn && measured ? cut(table) : []});
     });
     return found;
-}""".replace("TABLE_WIDTHS", TABLE_WIDTHS)
-DRAWN = f"() => ({SHOWN_TABLES})().every(table => table.drawn)"
+}""".replace("TABLE_WIDTHS", TABLE_WIDTHS).replace("CUT_COLUMNS", CUT_COLUMNS)
+# The tables whose every header and cell is checked whole, by page and the heading above them ({count} any number).
+WHOLE_CELLS = {"tiers": ["Revenue Pareto and suggested tiers", "Review candidates ({count})"]}
+DRAWN = f"() => ({SHOWN_TABLES})(false).every(table => table.drawn)"
 
 
 def _tables_shown(page: Page) -> list[dict]:
-    """The widths of the tables shown, once the grid has drawn each."""
+    """The widths of the tables shown and their columns cut, once the grid has drawn each."""
     page.wait_for_function(DRAWN, timeout=60_000, polling=100)
-    return page.evaluate(SHOWN_TABLES)
+    return page.evaluate(SHOWN_TABLES, True)
 
 
 @pytest.mark.parametrize("path", list(VP_PAGES), ids=lambda path: path.split("?")[0])
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_table_on_a_vp_page_shows_every_column_at_1366(server: str, browser: Browser, language: str, path: str):
     """Beside the sidebar a laptop leaves a table about 900 px (a chart's side table about 350): every column of
-    every table fits, none cut at the edge (a cut amount reads as another amount), with nothing to scroll sideways.
-    The expanders are opened and each tab chosen in turn."""
+    every table fits, none cut at the edge (a cut amount reads as another amount), with nothing to scroll sideways;
+    the tables of WHOLE_CELLS show every header and cell whole in its column. The expanders are opened and each tab
+    chosen in turn."""
     page = _open(browser, f"{server}/{path}", "vp", "vp-demo-2026", language, **LAPTOP)
     try:
         page.get_by_role("heading", name=said(VP_PAGES[path], language), exact=True).wait_for(timeout=60_000)
@@ -319,5 +350,13 @@ def test_every_table_on_a_vp_page_shows_every_column_at_1366(server: str, browse
             if table["columns"] > table["shown"] or table["left"] + table["columns"] > LAPTOP["viewport"]["width"]
         ]
         assert not cut, cut
+        # The accounts of the tiers' lists (a name of 15 characters beside its id) and every other cell whole.
+        headings = [
+            re.compile(re.escape(said(heading, language)).replace(re.escape("{count}"), ".*"))
+            for heading in WHOLE_CELLS.get(path.split("?")[0], [])
+        ]
+        checked = [table for table in seen if any(heading.fullmatch(table["heading"]) for heading in headings)]
+        assert len(checked) == len(headings), [table["heading"] for table in seen]
+        assert [(table["heading"], table["cut"]) for table in checked] == [(table["heading"], []) for table in checked]
     finally:
         page.close()

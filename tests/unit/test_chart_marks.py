@@ -94,3 +94,26 @@ def test_a_chart_of_the_most_overdue_draws_all_of_up_to_twenty_managers_and_says
         assert charts.churn_managers_caption(21) == (
             "Managers with churn: the 10 with the most lost revenue in the chart, all 21 in the table."
         )
+
+
+def test_the_attainment_ranking_puts_a_manager_on_a_bound_in_the_band_above_it():
+    # On pace from 100 %, behind from 90 %: 100.0 % is on pace, 99.9 % and 90.0 % behind, 89.9 % well behind.
+    four = pl.DataFrame(
+        {
+            "manager_id": ["M1", "M2", "M3", "M4"],
+            "name": ["甲", "乙", "丙", "丁"],
+            "attainment": [1.0, 0.999, 0.9, 0.899],
+        }
+    )
+    fig = charts.ranking(four, "attainment", "Revenue attainment", 1.0, (1.0, 0.9))
+    assert [(trace.marker.color, list(trace.y)) for trace in fig.data] == [
+        ("#27ae60", ["甲 (M1)"]),
+        ("#f5b041", ["丙 (M3)", "乙 (M2)"]),
+        ("#c0392b", ["丁 (M4)"]),
+    ]
+    # Every band named in the legend though only one manager is on pace.
+    assert [trace.name for trace in fig.data] == [
+        "On pace, 100% and over",
+        "Behind, 90% to under 100%",
+        "Well behind, under 90%",
+    ]
