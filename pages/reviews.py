@@ -90,7 +90,7 @@ table(
 
 recorded = {r["manager_id"]: r for r in reviews.reviews(con, user, year, quarter).iter_rows(named=True)}
 over = reviews.quarter_over(year, quarter, scope.as_of)
-whole = reviews.whole_portfolios(scope)
+whole = reviews.whole_portfolios(scope.regions, scope.tiers)
 st.header(_("Review per manager"))
 for manager in now_card.iter_rows(named=True):
     manager_id = manager["manager_id"]

@@ -12,7 +12,6 @@ import duckdb
 import polars as pl
 
 from kam.i18n import N_, _
-from kam.metrics.scope import Scope
 from kam.present.formatting import MISSING, day, money, percent, too_long
 from kam.present.text import markdown_text
 from kam.relations.rules import MANAGER, Actor, Invalid, NotAllowed, NotSaved, require_vp, text
@@ -46,10 +45,10 @@ def quarter_over(year: int, quarter: int, as_of: date) -> bool:
     return quarter_bounds(year, quarter)[1] <= as_of
 
 
-def whole_portfolios(scope: Scope) -> bool:
+def whole_portfolios(regions: tuple[str, ...], tiers: tuple[str, ...]) -> bool:
     """Whether each manager's row of the scorecard counts all their accounts: no region or tier filter narrows it
     (a sign-off keeps the manager's whole quarter, not a part the sidebar happened to show)."""
-    return not (scope.regions or scope.tiers)
+    return not (regions or tiers)
 
 
 @dataclass(frozen=True)
