@@ -109,3 +109,15 @@ WARNING_SIGN_TERMS = (
     Term("business_shift", N_("The main business shifting"), "主业转移"),
 )
 WARNING_SIGNS = codes(WARNING_SIGN_TERMS)
+
+# The figures of a manager's quarter scorecard (kam.metrics.managers.scorecard) a review keeps when signed off.
+REVIEW_FIGURES = (
+    "revenue",
+    "target",
+    "attainment",
+    "visit_coverage",
+    "sla_met_pct",
+    "csat_pct",
+    "plan_coverage",
+    "executive_coverage",
+)

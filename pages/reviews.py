@@ -7,6 +7,7 @@ import streamlit as st
 from kam.i18n import NF_, _
 from kam.metrics import managers
 from kam.metrics.filters import describe
+from kam.present import columns
 from kam.present.formatting import MISSING, day
 from kam.relations import reviews, targets
 from kam.ui import dashboard
@@ -84,8 +85,7 @@ table(
     # The managers the sidebar's filters leave: named by the quarter and those filters.
     file_name=describe(this).file_name(NF_("quarterly-review"), "csv", of=f"{year}-q{quarter}"),
     quarter=_("Quarter"),
-    visit_coverage=_("Visit coverage"),
-    sla_met_pct=_("Complaint SLA met"),
+    **columns.review_headers(),
 )
 
 recorded = {r["manager_id"]: r for r in reviews.reviews(con, user, year, quarter).iter_rows(named=True)}

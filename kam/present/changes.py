@@ -16,7 +16,8 @@ import polars as pl
 
 from kam.i18n import N_, _
 from kam.present import columns
-from kam.present.formatting import MISSING, money, number, percent
+from kam.present.formatting import MISSING, money, number
+from kam.vocabulary import REVIEW_FIGURES
 
 ARROW = " → "
 # Fields of the audited records whose header in the registry means something else (a plan action's due day is
@@ -70,18 +71,9 @@ FIELDS = {
     "hour": N_("Hour"),
     "slot": N_("Scheduled for"),
 }
-# The figures a quarterly review keeps when signed off (kam.store.schema.REVIEW_FIGURES, as signed_<figure>), each
-# named as the reviews page heads it and read as money or a share.
-SIGNED_FIGURES = {
-    "signed_revenue": N_("Revenue"),
-    "signed_target": N_("Target to date"),
-    "signed_attainment": N_("Attainment"),
-    "signed_visit_coverage": N_("Visit coverage"),
-    "signed_sla_met_pct": N_("Complaint SLA met"),
-    "signed_csat_pct": N_("CSAT"),
-    "signed_plan_coverage": N_("Plan coverage"),
-    "signed_executive_coverage": N_("Executive coverage"),
-}
+# A quarterly review signed off keeps the figures it was signed on as signed_<figure>: each named and read as the
+# reviews page shows it.
+SIGNED = "signed_"
 # A field whose meaning depends on the record it is in (the part of the event's action before its dot): a user
 # who is active may sign in (not the accounts' 在册); a brief schedule that is active sends.
 RECORD_FIELDS = {
@@ -169,9 +161,7 @@ RECORD_CODES: dict[str, dict[str, dict[str, str]]] = {
 # Fields that are numbers but not amounts: read without grouping (年度：2026, not 2,026).
 UNGROUPED = frozenset({"year", "quarter", "weekday", "hour", "load_id", "event_id"})
 # Fields that are amounts of money: read as the pages show them (¥1,200,000).
-MONEY = frozenset({"revenue_goal", "revenue_target", "signed_revenue", "signed_target"})
-# Fields that are shares: read as percentages (81.8%).
-SHARES = frozenset(SIGNED_FIGURES) - MONEY
+MONEY = frozenset({"revenue_goal", "revenue_target"})
 
 # Who changed a record and when, and its version: the event's own user and time say them.
 BOOKKEEPING = frozenset({"created_by", "created_at", "updated_by", "updated_at", "entered_by", "entered_at", "version"})
@@ -184,9 +174,15 @@ def field_name(field: str, action: str | None = None) -> str:
         return _(own[field])
     if field in FIELDS:
         return _(FIELDS[field])
-    if field in SIGNED_FIGURES:
-        return _("{figure}, signed off").format(figure=_(SIGNED_FIGURES[field]))
+    if figure := signed_figure(field):
+        return _("{figure}, signed off").format(figure=columns.review_figure(figure).label)
     return columns.column(field).label
+
+
+def signed_figure(field: str) -> str | None:
+    """The quarter figure a signed-off review's field keeps (signed_revenue: revenue), or None."""
+    figure = field.removeprefix(SIGNED)
+    return figure if field.startswith(SIGNED) and figure in REVIEW_FIGURES else None
 
 
 def value_text(field: str, value: Any, action: str | None = None, names: Mapping[str, str] | None = None) -> str:
@@ -200,10 +196,10 @@ def value_text(field: str, value: Any, action: str | None = None, names: Mapping
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, int | float):
+        if figure := signed_figure(field):
+            return columns.text(columns.review_figure(figure), value)
         if field in MONEY:
             return money(value)
-        if field in SHARES:
-            return percent(value)
         if field in UNGROUPED or field.endswith("_id"):
             return str(int(value)) if float(value).is_integer() else str(value)
         return number(value, 0 if float(value).is_integer() else 2)

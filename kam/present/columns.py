@@ -567,6 +567,22 @@ _SNAKE = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)+$")
 _ID_IN_LABEL = re.compile(r"\(([^()]+)\)$")
 
 
+# The quarter's figures as the reviews page heads them (its table, a signed-off review's kept figures, the audit log):
+# the registry's columns, two of them named more fully beside the others.
+REVIEW_HEADERS = {"visit_coverage": N_("Visit coverage"), "sla_met_pct": N_("Complaint SLA met")}
+
+
+def review_headers() -> dict[str, str]:
+    """The reviews page's own headers, in the run's language (overrides of the registry's)."""
+    return {name: _(label) for name, label in REVIEW_HEADERS.items()}
+
+
+def review_figure(name: str) -> Column:
+    """A quarter figure's column (its kind and header) as the reviews page heads it."""
+    spec = column(name)
+    return replace(spec, label=_(REVIEW_HEADERS[name])) if name in REVIEW_HEADERS else spec
+
+
 def column(name: str, dtype: pl.DataType | None = None) -> Column:
     """The column's kind and header (in the run's language); a flag column is a flag whatever its name, an
     unknown one text."""

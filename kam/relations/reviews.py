@@ -11,13 +11,14 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from kam.i18n import N_, _
-from kam.present.formatting import MISSING, day, money, percent, too_long
+from kam.i18n import _
+from kam.present import columns
+from kam.present.formatting import MISSING, day, too_long
 from kam.present.text import markdown_text
 from kam.relations.rules import MANAGER, Actor, Invalid, NotAllowed, NotSaved, require_vp, text
 from kam.store import audit, db
-from kam.store.schema import REVIEW_FIGURES
 from kam.store.write import write
+from kam.vocabulary import REVIEW_FIGURES
 
 ACTION_SAVE = "review.save"
 MAX_TEXT = 4000
@@ -189,20 +190,6 @@ def reviews(
     )
 
 
-# How the figures a signed-off review kept are labelled: as the quarter's table above heads them.
-FIGURE_LABELS = {
-    "revenue": N_("Revenue"),
-    "target": N_("Target to date"),
-    "attainment": N_("Attainment"),
-    "visit_coverage": N_("Visit coverage"),
-    "sla_met_pct": N_("Complaint SLA met"),
-    "csat_pct": N_("CSAT"),
-    "plan_coverage": N_("Plan coverage"),
-    "executive_coverage": N_("Executive coverage"),
-}
-MONEY_FIGURES = frozenset({"revenue", "target"})
-
-
 def signed_off_text(review: Mapping[str, Any]) -> str:
     """Who signed a review off, on which day, and as of which day the figures it kept were taken (Markdown: the
     signer's name escaped); a review signed off before the figures were kept says it has none."""
@@ -226,10 +213,9 @@ def signed_figures_text(review: Mapping[str, Any]) -> str | None:
     a review that kept none."""
     if review.get("signed_as_of") is None:
         return None
-    return " · ".join(
-        _("{figure}: {value}").format(
-            figure=_(label),
-            value=(money if name in MONEY_FIGURES else percent)(review.get(f"signed_{name}")),
-        )
-        for name, label in FIGURE_LABELS.items()
-    )
+    return " · ".join(_signed_figure_text(name, review.get(f"signed_{name}")) for name in REVIEW_FIGURES)
+
+
+def _signed_figure_text(name: str, value: float | None) -> str:
+    spec = columns.review_figure(name)
+    return _("{figure}: {value}").format(figure=spec.label, value=columns.text(spec, value))

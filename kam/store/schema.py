@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kam.vocabulary import CHANNELS, CHURN_REASONS, SEVERITIES, WARNING_SIGN_TERMS, WARNING_SIGNS
+from kam.vocabulary import CHANNELS, CHURN_REASONS, REVIEW_FIGURES, SEVERITIES, WARNING_SIGN_TERMS, WARNING_SIGNS
 
 # The Chinese name of each warning sign, which exports may use instead of its code.
 WARNING_SIGN_NAMES = {term.code: term.zh for term in WARNING_SIGN_TERMS}
@@ -564,18 +564,6 @@ RELATIONS_DDL = (
         PRIMARY KEY (manager_id, year)
     )
     """,
-)
-
-# The figures of a manager's quarter scorecard (kam.metrics.managers.scorecard) a review keeps when signed off.
-REVIEW_FIGURES = (
-    "revenue",
-    "target",
-    "attainment",
-    "visit_coverage",
-    "sla_met_pct",
-    "csat_pct",
-    "plan_coverage",
-    "executive_coverage",
 )
 
 # Columns added to the relationship tables after their first release: a database made before gets them. A contact's
