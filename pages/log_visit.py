@@ -6,7 +6,7 @@ from kam.i18n import NF_, _
 from kam.i18n.formats import DATE_FIELD
 from kam.present.columns import WARNING_SIGN_LABELS, label_of
 from kam.ui import dashboard, visit_form
-from kam.ui.widgets import bring_first_error_into_view, bring_into_view, table
+from kam.ui.widgets import bring_first_error_into_view, bring_into_view, confirmation_box, table
 from kam.visits import log as visit_log
 from kam.visits import rules as visit_rules
 
@@ -32,8 +32,7 @@ st.title(_("Change a visit") if editing else _("Log a visit"))
 # confirmation (said once: a toast beside it covered the title with the same words); a refused one is told in a
 # toast where the thumb is, its messages at the fields, the page brought to the first of them.
 if confirmation := visit_form.take_confirmation():
-    with st.container(key=SAVED):
-        st.success(confirmation, icon=":material/check_circle:")
+    confirmation_box(SAVED, confirmation)
     st.page_link(dashboard.page_file("worklist"), label=_("Back to my worklist"), icon=":material/checklist:")
     bring_into_view(SAVED)
 if refused := visit_form.take_refusal():
