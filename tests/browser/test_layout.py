@@ -104,6 +104,13 @@ TOOLBARS_AND_HEADINGS = """() => {
 }"""
 
 
+# Whether the page has at least two tables and each has its toolbar.
+TABLES_WITH_TOOLBARS = """() => {
+    const tables = [...document.querySelectorAll('[data-testid="stDataFrame"]')];
+    return tables.length >= 2 && tables.every(t => t.querySelector('[data-testid="stElementToolbar"]') !== null);
+}"""
+
+
 # The headings whose count, "(5)" or "（5）" at their end, starts a line of its own: the heading wrapped just before it.
 COUNTS_ALONE = """() => [...document.querySelectorAll('[data-testid="stMain"] :is(h1, h2, h3)')].flatMap(h => {
     const count = /[(（][^()（）]*[)）]\\s*$/;
@@ -138,8 +145,9 @@ def test_no_table_toolbar_covers_a_heading_and_no_heading_leaves_its_count_alone
     page = _open(browser, server, user, password, language, **PHONE, user_agent=ANDROID)
     try:
         page.get_by_role("heading", name=said(heading, language)).wait_for(timeout=60_000)
-        page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=60_000)
         _settled(page)
+        # A table's toolbar comes with its grid, drawn after the run that sent it: wait for the page's tables.
+        page.wait_for_function(TABLES_WITH_TOOLBARS, timeout=60_000, polling=100)
         # Measured in the page's own fonts: a heading laid out in a fallback font first has other line heights.
         page.evaluate("() => document.fonts.ready.then(() => true)")
         found = page.evaluate(TOOLBARS_AND_HEADINGS)
