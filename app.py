@@ -134,7 +134,8 @@ def manager_label(manager_id: str) -> str:
 
 # The as-of date is written into the address by the app (below), not bound to it: Streamlit's binding drops it on a
 # page switch.
-dashboard.follow_data_date("as_of", data_date, st.query_params.get("as_of"))
+linked_wins = dashboard.from_address()
+dashboard.follow_data_date("as_of", data_date, st.query_params.get("as_of"), linked_wins)
 with st.sidebar:
     as_of = st.date_input(
         _("As of"),
@@ -147,7 +148,8 @@ with st.sidebar:
     )
     # The weekly meeting's default: the last full week the exports cover, against the week before. The link
     # carries the period's code, not its name: a link from a Chinese screen opens the same period in English.
-    if "period" not in st.session_state:
+    # After Back or Forward the address names the period, as it does the as-of date and the filters bound to it.
+    if "period" not in st.session_state or linked_wins:
         linked = st.query_params.get("period")
         st.session_state["period"] = period_in_link(linked)
         if linked and linked_period(linked) is None:
@@ -156,8 +158,7 @@ with st.sidebar:
     if period != DEFAULT_PERIOD:
         st.session_state.pop(UNKNOWN_PERIOD, None)
     # The as-of date only when chosen: a link without one follows the data date, as the sidebar does.
-    dashboard.keep_in_link("as_of", None if as_of == data_date else as_of.isoformat())
-    dashboard.keep_in_link("period", period)
+    dashboard.keep_in_link({"as_of": None if as_of == data_date else as_of.isoformat(), "period": period})
     start = end = None
     if period == "custom":
         chosen = st.date_input(

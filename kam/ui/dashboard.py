@@ -106,15 +106,29 @@ def data_version(con: duckdb.DuckDBPyConnection) -> tuple:
     return (str(settings().db_path), *catalog.data_version(con))
 
 
-def follow_data_date(key: str, data_date: date, linked: str | None = None) -> None:
+def from_address() -> bool:
+    """Whether this run follows the browser's Back or Forward button to an address naming a whole view (it names the
+    period; the as-of date when not the data date): that view is then shown, as a link's would be.
+
+    An address a run left half written (a page switch clears the address before the page writes it again) names no
+    period: the view on screen stays.
+    """
+    context = get_script_run_ctx()
+    return bool(getattr(context, "is_history_navigation", False)) and "period" in st.query_params
+
+
+def follow_data_date(key: str, data_date: date, linked: str | None = None, linked_wins: bool = False) -> None:
     """Keep a date widget on the data date while the user has not chosen another day; on a session's first run, on
-    the day a link names (`linked`, YYYY-MM-DD) if it names one.
+    the day a link names (`linked`, YYYY-MM-DD) if it names one; when linked_wins (see from_address), on the day
+    the link names, the data date when it names none.
 
     Only a load moves the data date (visits entered in the app do not), so every user's
     default as-of date is the same and the figures hold still between loads.
     """
     seen = f"{key}_data_date_seen"
-    if key not in st.session_state and (day := _day(linked)) is not None:
+    if linked_wins:
+        st.session_state[key] = _day(linked) or data_date
+    elif key not in st.session_state and (day := _day(linked)) is not None:
         st.session_state[key] = day
     elif st.session_state.get(key) == st.session_state.get(seen) and st.session_state.get(seen) != data_date:
         st.session_state[key] = data_date
@@ -128,14 +142,18 @@ def _day(text: str | None) -> date | None:
         return None
 
 
-def keep_in_link(name: str, value: str | None) -> None:
-    """Write a sidebar choice into the page's address on every run, or leave it out (None): a link copied on any
-    page opens the same view. (Streamlit's own binding of a widget to the address drops a date on a page switch.)"""
-    if value is None:
-        if name in st.query_params:
-            del st.query_params[name]
-    elif st.query_params.get(name) != value:
-        st.query_params[name] = value
+def keep_in_link(choices: dict[str, str | None]) -> None:
+    """Write the sidebar's choices into the page's address on every run, leaving out those that are None: a link
+    copied on any page opens the same view. (Streamlit's own binding of a widget to the address drops a date on a
+    page switch.) Written in one change where it can be, so that Back steps over no address half written."""
+    gone = [name for name, value in choices.items() if value is None and name in st.query_params]
+    for name in gone:
+        del st.query_params[name]
+    changed = {
+        name: value for name, value in choices.items() if value is not None and st.query_params.get(name) != value
+    }
+    if changed:
+        st.query_params.update(changed)
 
 
 def use_scope(scope: Scope, chosen_as_of: date | None = None) -> None:

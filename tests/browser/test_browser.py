@@ -235,6 +235,46 @@ def test_a_copied_link_opens_its_view_after_sign_in_and_the_filters_follow_to_ot
         page.close()
 
 
+# The as-of date and the period the sidebar shows, once the page's run after Back has set them to what is expected.
+SIDEBAR_SHOWS = """([day, period]) => {
+    const sidebar = document.querySelector('[data-testid="stSidebar"]');
+    const field = sidebar.querySelector('[role="group"][aria-label="As of"]');
+    const choosers = [...sidebar.querySelectorAll('[data-testid="stSelectbox"]')];
+    const chooser = choosers.find(e => e.innerText.includes('Period'));
+    const shown = [field.innerText.replace(/\\s/g, ''), chooser.querySelector('input').value];
+    return shown[0] === day && shown[1] === period;
+}"""
+
+
+def test_back_shows_the_as_of_date_and_period_chosen_before(server: str, browser: Browser):
+    """The browser's Back button steps back through the sidebar's as-of dates and periods, as through its filters."""
+    page = _open(browser, f"{server}/tiers")
+    try:
+        page.get_by_role("heading", name="Tiers", exact=True).wait_for(timeout=60_000)
+        _settled(page)
+        field = page.get_by_role("group", name="As of", exact=True)
+        data_date = field.inner_text().replace("\n", "").replace(" ", "")
+        field.get_by_role("spinbutton").first.click()
+        page.keyboard.type("20261015")
+        page.keyboard.press("Escape")
+        # Leaving the field for the period's chooser sets the date; then the period.
+        page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text="Period").click()
+        page.get_by_role("option", name="Month to date").click()
+        page.wait_for_function(
+            "() => location.search.includes('period=month') && location.search.includes('as_of=2026-10-15')",
+            timeout=60_000,
+        )
+        _settled(page)
+        for day, period in [("2026-10-15", "Last full week"), (data_date, "Last full week")]:
+            page.go_back()
+            page.wait_for_function(SIDEBAR_SHOWS, arg=[day, period], timeout=30_000)
+            _settled(page)
+        assert "as_of" not in page.evaluate("location.search")
+        assert page.locator('[data-testid="stException"]').count() == 0
+    finally:
+        page.close()
+
+
 def test_a_manager_opening_another_managers_account_sees_nothing_of_it_and_signs_out(server: str, browser: Browser):
     # K0001 (天津丰华汽车电子有限公司) belongs to M07, not to the demo manager M02.
     page = _open(browser, f"{server}/account?account=K0001", "m02", "m02-demo-2026")
