@@ -135,6 +135,8 @@ def manager_label(manager_id: str) -> str:
 # The as-of date is written into the address by the app (below), not bound to it: Streamlit's binding drops it on a
 # page switch.
 linked_wins = dashboard.from_address()
+dashboard.restore_choice("as_of")
+dashboard.restore_choice("period")
 dashboard.follow_data_date("as_of", data_date, st.query_params.get("as_of"), linked_wins)
 with st.sidebar:
     as_of = st.date_input(
@@ -158,6 +160,8 @@ with st.sidebar:
     if period != DEFAULT_PERIOD:
         st.session_state.pop(UNKNOWN_PERIOD, None)
     # The as-of date only when chosen: a link without one follows the data date, as the sidebar does.
+    dashboard.keep_choice("as_of", as_of)
+    dashboard.keep_choice("period", period)
     dashboard.keep_in_link({"as_of": None if as_of == data_date else as_of.isoformat(), "period": period})
     start = end = None
     if period == "custom":

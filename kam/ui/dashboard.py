@@ -135,6 +135,22 @@ def follow_data_date(key: str, data_date: date, linked: str | None = None, linke
     st.session_state[seen] = data_date
 
 
+def restore_choice(key: str) -> None:
+    """Put back the value a sidebar widget had in the last run when this run starts without it.
+
+    A page opened from a run (st.switch_page: a click on an account's row, a button) starts without the values of
+    the entry script's widgets: the date field would show today and the period its default.
+    """
+    kept = st.session_state.get(f"{key}_kept")
+    if key not in st.session_state and kept is not None:
+        st.session_state[key] = kept
+
+
+def keep_choice(key: str, value: Any) -> None:
+    """Note a sidebar widget's value for restore_choice."""
+    st.session_state[f"{key}_kept"] = value
+
+
 def _day(text: str | None) -> date | None:
     try:
         return date.fromisoformat(text) if text else None

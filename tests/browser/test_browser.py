@@ -275,6 +275,27 @@ def test_back_shows_the_as_of_date_and_period_chosen_before(server: str, browser
         page.close()
 
 
+def test_a_click_on_an_accounts_row_opens_its_view_at_the_sidebars_date_and_period(server: str, browser: Browser):
+    """A page opened from a run (a click on a row) keeps the as-of date and period the sidebar shows: the date field
+    came back as today and the period as the last full week."""
+    page = _open(browser, f"{server}/risk?period=quarter&as_of=2026-10-31")
+    try:
+        page.get_by_role("heading", name="Account risk", exact=True).wait_for(timeout=60_000)
+        table = page.locator('[data-testid="stDataFrame"]').first
+        table.wait_for(timeout=60_000)
+        _settled(page)
+        _open_a_row(page, table, 60)
+        page.get_by_role("heading", name="Account view", exact=True).wait_for(timeout=60_000)
+        _settled(page)
+        page.get_by_text("As of 2026-10-31: the account's history up to that day").wait_for(timeout=30_000)
+        field = page.get_by_role("group", name="As of", exact=True)
+        assert field.inner_text().replace("\n", "").replace(" ", "") == "2026-10-31"
+        query = page.evaluate("location.search")
+        assert "as_of=2026-10-31" in query and "period=quarter" in query, query
+    finally:
+        page.close()
+
+
 def test_a_manager_opening_another_managers_account_sees_nothing_of_it_and_signs_out(server: str, browser: Browser):
     # K0001 (天津丰华汽车电子有限公司) belongs to M07, not to the demo manager M02.
     page = _open(browser, f"{server}/account?account=K0001", "m02", "m02-demo-2026")
