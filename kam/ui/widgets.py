@@ -519,8 +519,9 @@ PAGE_STYLE = """<style>
 
 # Streamlit writes its own words in English in the browser, out of the app's reach: the buttons of a table's or
 # chart's toolbar and their tips, a table's search, the list of its columns and the menu of a column, a list of
-# choices' "Select all" and "No results", the hint under a sign-in field, the password's eye. Each is kept by the
-# catalogs under Streamlit's English (Streamlit 1.67's texts) in the context "Streamlit's own".
+# choices' "Select all" and "No results" and its field's placeholder, the hint under a sign-in field, the
+# password's eye, the link to skip to the page's content. Each is kept by the catalogs under Streamlit's English
+# (Streamlit 1.67's texts) in the context "Streamlit's own".
 STREAMLIT_TEXTS = (
     # A table's or chart's toolbar, and its tips (a chart's full-screen button sits among Plotly's).
     NP_("Streamlit's own", "Show/hide columns"),
@@ -576,10 +577,15 @@ STREAMLIT_TEXTS = (
     NP_("Streamlit's own", "Minimum length"),
     NP_("Streamlit's own", "Maximum length"),
     NP_("Streamlit's own", "Average length"),
-    # A list of choices with nothing matching what was typed; a password's eye.
+    # A choice's field with nothing chosen, or nothing to choose; a list of choices with nothing matching what was
+    # typed; a password's eye; the link a keyboard's first Tab shows.
+    NP_("Streamlit's own", "Choose an option"),
+    NP_("Streamlit's own", "Choose options"),
+    NP_("Streamlit's own", "No options to select"),
     NP_("Streamlit's own", "No results"),
     NP_("Streamlit's own", "Show password"),
     NP_("Streamlit's own", "Hide password"),
+    NP_("Streamlit's own", "Skip to main content"),
 )
 # Streamlit's words with a number or a key in them: the expression (JavaScript's, its groups named) that finds them,
 # and the message that says them, its fields the groups.
@@ -604,6 +610,9 @@ STREAMLIT_PLACES = (
     '[role="listbox"][data-empty="true"]',
     '[data-testid="InputInstructions"]',
     '[data-testid="stTextInputRootElement"] button',
+    '[data-testid="stSelectbox"] input',
+    '[data-testid="stMultiSelect"] input',
+    '[data-testid="stSkipToContent"]',
 )
 # Each of Streamlit's words found there, in a text or in a label, tip or placeholder, is replaced by the reader's.
 # Streamlit draws them at any time (a tip on hover, a menu on a click, a table's toolbar after the run): the script
