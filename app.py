@@ -112,6 +112,8 @@ if user is None or user.must_change_password:
     # and through st.navigation, so that no page file can be run on its own by its URL.
     gate = sign_in_page if user is None else new_password_page
     names = list(dict.fromkeys(name for name, _, _ in DASHBOARD + [p for pages in OWN_PAGES.values() for p in pages]))
+    # Streamlit's own words too: its hint under a field ("Press Enter to submit form"), the password's eye.
+    widgets.page_style()
     with errors.shown_as_message():
         st.navigation(
             [st.Page(gate, title=_("Sign in"), url_path="signin", default=True)]

@@ -21,8 +21,9 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from kam import i18n
 from kam.config import Settings, settings
-from kam.i18n import _
+from kam.i18n import N_, NP_, _
 from kam.present.columns import ROLE_NAMES
 from kam.store import audit, db
 from kam.store.schema import SHARED_EMAIL
@@ -32,14 +33,20 @@ ROLES = ("vp", "manager", "admin")
 MIN_PASSWORD = 10
 # scrypt cost: about 50 ms a hash here, slow enough to make guessing expensive.
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
-# The users the bundled demo data ships with (README lists them); gone once real exports are loaded.
+# The users the bundled demo data ships with (README lists them); gone once real exports are loaded. Each is named
+# when seeded, in the deployment's language (its sidebar and the admin's list of users show the name); a demo manager
+# as the exports name their manager (demo_name).
+DEMO_MANAGER = N_("Demo manager {manager}")
 DEMO_USERS = (
-    ("vp", "Demo VP", "vp", None, "vp-demo-2026"),
-    ("demo-admin", "Demo admin", "admin", None, "admin-demo-2026"),
-    ("m01", "Demo manager M01", "manager", "M01", "m01-demo-2026"),
-    ("m02", "Demo manager M02", "manager", "M02", "m02-demo-2026"),
+    ("vp", N_("Demo VP"), "vp", None, "vp-demo-2026"),
+    ("demo-admin", N_("Demo admin"), "admin", None, "admin-demo-2026"),
+    ("m01", DEMO_MANAGER, "manager", "M01", "m01-demo-2026"),
+    ("m02", DEMO_MANAGER, "manager", "M02", "m02-demo-2026"),
 )
 FIRST_ADMIN = "admin"
+# The first admin's name, in the deployment's language (the role is named "Administrator" too: not the same words in
+# Chinese).
+FIRST_ADMIN_NAME = NP_("user's name", "Administrator")
 # Longest user name; what is typed into the sign-in form is cut there before anything else.
 MAX_NAME = 64
 # Why a change of role or manager link ended a user's stay-signed-in sessions.
@@ -678,7 +685,18 @@ def ensure_first_admin(con: duckdb.DuckDBPyConnection) -> str | None:
             return False
         if _row(cur, FIRST_ADMIN) is not None:
             return False
-        _insert_user(cur, FIRST_ADMIN, "Administrator", "admin", password_hash, None, None, "setup", True, False)
+        _insert_user(
+            cur,
+            FIRST_ADMIN,
+            in_deployment_language(FIRST_ADMIN_NAME),
+            "admin",
+            password_hash,
+            None,
+            None,
+            "setup",
+            True,
+            False,
+        )
         return True
 
     if not write(con, work, busy=UserNotSaved):
@@ -697,7 +715,24 @@ def seed_demo_users(cur: duckdb.DuckDBPyConnection) -> None:
     for username, name, role, manager_id, password in DEMO_USERS:
         if _row(cur, username) is None:
             password_hash = _new_user_hash(username, role, manager_id, password)
-            _insert_user(cur, username, name, role, password_hash, manager_id, None, "setup", False, True)
+            shown = demo_name(cur, name, manager_id)
+            _insert_user(cur, username, shown, role, password_hash, manager_id, None, "setup", False, True)
+
+
+def in_deployment_language(message: str) -> str:
+    """A message id in the deployment's language (settings' language), whoever's run makes it: a name stored
+    once for every reader."""
+    with i18n.speaking(settings().language):
+        return _(message)
+
+
+def demo_name(cur: duckdb.DuckDBPyConnection, name: str, manager_id: str | None) -> str:
+    """A demo user's name: a demo manager is named as the exports name their manager (徐军), else as name says
+    ("Demo manager M01"), in the deployment's language."""
+    if manager_id is None:
+        return in_deployment_language(name)
+    found = db.scalar(cur, "SELECT name FROM managers WHERE manager_id = $id", {"id": manager_id})
+    return (found or "").strip() or in_deployment_language(name).format(manager=manager_id)
 
 
 def retire_demo_users(cur: duckdb.DuckDBPyConnection, by: str | None) -> int:

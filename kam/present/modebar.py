@@ -6,7 +6,7 @@ English texts: the ids below are Plotly.js's own (Plotly.js 3.8, as Streamlit 1.
 catalogs. The config goes with each call of st.plotly_chart, never into a figure: a figure is cached and shared by
 every session, whatever its language. No number or date format is given: the charts' ticks and hover text keep the
 formats the figures set. Streamlit's own "Fullscreen" button is not Plotly's: Streamlit writes its English in the
-browser, out of the config's reach.
+browser, out of the config's reach, and the script of Streamlit's own words names it (kam.ui.widgets.page_style).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ import polars as pl
 import streamlit as st
 
 from kam import i18n
-from kam.i18n import N_, _
+from kam.i18n import N_, NP_, _
 from kam.metrics.filters import at, describe, plain_file_name
 from kam.present import columns
 from kam.present.bands import FILLS, ON_PACE, WELL_BEHIND, band
@@ -502,30 +502,208 @@ def _texts_kept(labels: Mapping[str, Any], formats: Mapping[str, Any]) -> dict[s
 # left its count "(0)" alone on a line, and a Chinese heading broke wherever its middle fell
 # ("销售额帕累托分 / 析与建议等级"). A heading still too long wraps into lines of even length, its count with the words
 # before it ("text-wrap: pretty" left the count alone in Chromium).
-# A list of choices says "Select all" above a multiple choice's options, and "No results" when none matches what
-# was typed, in English only: they are hidden and the reader's words are shown in their place.
+# The script of Streamlit's own words (STREAMLIT_WORDS) takes no room on the page.
 PAGE_STYLE = """<style>
-@media (hover: none) {{
-    [data-testid="stElementContainer"]:has([data-testid="stElementToolbar"]) {{ margin-top: 2rem; }}
-    .js-plotly-plot .modebar-container {{ display: none; }}
-}}
-[data-testid="stMain"] :is(h1, h2, h3) {{ text-wrap: balance; }}
-@media (max-width: 640px) {{
-    [data-testid="stMain"] h1 {{ font-size: 2rem; }}
-    [data-testid="stMain"] h2 {{ font-size: 1.375rem; }}
-    [data-testid="stMain"] h3 {{ font-size: 1.25rem; }}
-}}
-[role="listbox"][data-empty="true"] [role="option"] span,
-[role="option"][data-key="__select_all__"] > div {{ font-size: 0; }}
-[role="listbox"][data-empty="true"] [role="option"] span::after {{ content: {no_match}; font-size: 14px; }}
-[role="option"][data-key="__select_all__"] > div::after {{ content: {select_all}; font-size: 14px; }}
+@media (hover: none) {
+    [data-testid="stElementContainer"]:has([data-testid="stElementToolbar"]) { margin-top: 2rem; }
+    .js-plotly-plot .modebar-container { display: none; }
+}
+[data-testid="stMain"] :is(h1, h2, h3) { text-wrap: balance; }
+@media (max-width: 640px) {
+    [data-testid="stMain"] h1 { font-size: 2rem; }
+    [data-testid="stMain"] h2 { font-size: 1.375rem; }
+    [data-testid="stMain"] h3 { font-size: 1.25rem; }
+}
+[data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > script.kam-streamlit-words) { display: none; }
 </style>"""
+
+# Streamlit writes its own words in English in the browser, out of the app's reach: the buttons of a table's or
+# chart's toolbar and their tips, a table's search, the list of its columns and the menu of a column, a list of
+# choices' "Select all" and "No results" and its field's placeholder, the hint under a sign-in field, the
+# password's eye, the link to skip to the page's content. Each is kept by the catalogs under Streamlit's English
+# (Streamlit 1.67's texts) in the context "Streamlit's own".
+STREAMLIT_TEXTS = (
+    # A table's or chart's toolbar, and its tips (a chart's full-screen button sits among Plotly's).
+    NP_("Streamlit's own", "Show/hide columns"),
+    NP_("Streamlit's own", "Download as CSV"),
+    NP_("Streamlit's own", "Search"),
+    NP_("Streamlit's own", "Fullscreen"),
+    NP_("Streamlit's own", "Close fullscreen"),
+    # A table's search.
+    NP_("Streamlit's own", "Type to search"),
+    NP_("Streamlit's own", "Previous Result"),
+    NP_("Streamlit's own", "Next Result"),
+    NP_("Streamlit's own", "Close Search"),
+    NP_("Streamlit's own", "over 1000"),
+    # The list of a table's columns (and a multiple choice's first option), and the menu of a column.
+    NP_("Streamlit's own", "Select all"),
+    NP_("Streamlit's own", "(index)"),
+    NP_("Streamlit's own", "Copy column name"),
+    NP_("Streamlit's own", "Sort ascending"),
+    NP_("Streamlit's own", "Sort descending"),
+    NP_("Streamlit's own", "Statistics"),
+    NP_("Streamlit's own", "Format"),
+    NP_("Streamlit's own", "Autosize"),
+    NP_("Streamlit's own", "Pin column"),
+    NP_("Streamlit's own", "Unpin column"),
+    NP_("Streamlit's own", "Hide column"),
+    # A column's formats.
+    NP_("Streamlit's own", "Automatic"),
+    NP_("Streamlit's own", "Localized"),
+    NP_("Streamlit's own", "Plain"),
+    NP_("Streamlit's own", "Compact"),
+    NP_("Streamlit's own", "Dollar"),
+    NP_("Streamlit's own", "Euro"),
+    NP_("Streamlit's own", "Yen"),
+    NP_("Streamlit's own", "Percent"),
+    NP_("Streamlit's own", "Scientific"),
+    NP_("Streamlit's own", "Accounting"),
+    NP_("Streamlit's own", "Duration"),
+    NP_("Streamlit's own", "Distance"),
+    NP_("Streamlit's own", "Calendar"),
+    # A column's statistics.
+    NP_("Streamlit's own", "Values"),
+    NP_("Streamlit's own", "Empty"),
+    NP_("Streamlit's own", "Distinct"),
+    NP_("Streamlit's own", "Minimum"),
+    NP_("Streamlit's own", "25th percentile"),
+    NP_("Streamlit's own", "Median"),
+    NP_("Streamlit's own", "75th percentile"),
+    NP_("Streamlit's own", "Maximum"),
+    NP_("Streamlit's own", "Average"),
+    NP_("Streamlit's own", "Standard deviation"),
+    NP_("Streamlit's own", "Sum"),
+    NP_("Streamlit's own", "Range"),
+    NP_("Streamlit's own", "Minimum length"),
+    NP_("Streamlit's own", "Maximum length"),
+    NP_("Streamlit's own", "Average length"),
+    # A choice's field with nothing chosen, or nothing to choose; a list of choices with nothing matching what was
+    # typed; a password's eye; the link a keyboard's first Tab shows.
+    NP_("Streamlit's own", "Choose an option"),
+    NP_("Streamlit's own", "Choose options"),
+    NP_("Streamlit's own", "No options to select"),
+    NP_("Streamlit's own", "No results"),
+    NP_("Streamlit's own", "Show password"),
+    NP_("Streamlit's own", "Hide password"),
+    NP_("Streamlit's own", "Skip to main content"),
+)
+# Streamlit's words with a number or a key in them: the expression (JavaScript's, its groups named) that finds them,
+# and the message that says them, its fields the groups.
+STREAMLIT_PATTERNS = (
+    (r"^(?<count>\d+) results?$", NP_("Streamlit's own", "{count} results")),
+    (r"^(?<number>\d+) of (?<count>\d+) results?$", NP_("Streamlit's own", "{number} of {count} results")),
+    (r"^(?<number>\d+) of over 1000$", NP_("Streamlit's own", "{number} of over 1000")),
+    (r"^Press (?<keys>.+) to submit form$", NP_("Streamlit's own", "Press {keys} to submit form")),
+    (r"^Press (?<keys>.+) to apply$", NP_("Streamlit's own", "Press {keys} to apply")),
+)
+# Where Streamlit writes them, by its test ids and roles: never a table's cells, a chart's data or a text of ours.
+STREAMLIT_PLACES = (
+    '[data-testid="stElementToolbar"]',
+    '[data-testid="stTooltipContent"]',
+    ".modebar",
+    ".gdg-search-bar",
+    '[data-testid="stDataFrameColumnVisibilityMenu"]',
+    '[data-testid="stDataFrameColumnMenu"]',
+    '[data-testid="stDataFrameColumnFormattingMenu"]',
+    '[data-testid="stDataFrameStatisticsMenu"]',
+    '[role="option"][data-key="__select_all__"]',
+    '[role="listbox"][data-empty="true"]',
+    '[data-testid="InputInstructions"]',
+    '[data-testid="stTextInputRootElement"] button',
+    '[data-testid="stSelectbox"] input',
+    '[data-testid="stMultiSelect"] input',
+    '[data-testid="stSkipToContent"]',
+)
+# Each of Streamlit's words found there, in a text or in a label, tip or placeholder, is replaced by the reader's.
+# Streamlit draws them at any time (a tip on hover, a menu on a click, a table's toolbar after the run): the script
+# watches the page for them, at most once a frame, rather than writing them once. A run in English draws no script:
+# the one drawn before goes, and the words it replaced come back.
+STREAMLIT_WORDS = """<script class="kam-streamlit-words">
+(function (texts, patterns, places) {
+    const script = document.currentScript;
+    const attributes = ["aria-label", "title", "data-title", "placeholder"];
+    const replaced = [];
+    const ours = (text) => {
+        const said = text.trim();
+        if (Object.hasOwn(texts, said)) return texts[said];
+        const found = patterns.find(([pattern]) => pattern.test(said));
+        return found ? said.replace(found[0], found[1]) : null;
+    };
+    const read = (node, attribute) => (attribute ? node.getAttribute(attribute) : node.data);
+    const write = (node, attribute, text) => (attribute ? node.setAttribute(attribute, text) : (node.data = text));
+    const put = (node, attribute) => {
+        const text = read(node, attribute);
+        const said = text && ours(text);
+        if (said && said !== text) {
+            replaced.push([node, attribute, text, said]);
+            write(node, attribute, said);
+        }
+    };
+    const pass = () => {
+        if (!script.isConnected) return stop();
+        for (const place of document.querySelectorAll(places)) {
+            for (const element of [place, ...place.querySelectorAll("*")]) {
+                attributes.filter((name) => element.hasAttribute(name)).forEach((name) => put(element, name));
+            }
+            const walker = document.createTreeWalker(place, NodeFilter.SHOW_TEXT);
+            while (walker.nextNode()) put(walker.currentNode, null);
+        }
+        if (replaced.length > 1000) replaced.splice(0, Infinity, ...replaced.filter(([node]) => node.isConnected));
+    };
+    let due = false;
+    const observer = new MutationObserver(() => {
+        if (!due) {
+            due = true;
+            requestAnimationFrame(() => { due = false; pass(); });
+        }
+    });
+    const stop = () => {
+        observer.disconnect();
+        for (const [node, attribute, text, said] of replaced.splice(0)) {
+            if (read(node, attribute) === said) write(node, attribute, text);
+        }
+        if (window.kamStreamlitWords === stop) delete window.kamStreamlitWords;
+    };
+    if (window.kamStreamlitWords) window.kamStreamlitWords();
+    window.kamStreamlitWords = stop;
+    observer.observe(document.body, {subtree: true, childList: true, characterData: true, attributeFilter: attributes});
+    pass();
+})(%(texts)s, [%(patterns)s], %(places)s);
+</script>"""
 
 
 def page_style() -> None:
-    """Room for the toolbars of tables and charts on a touch screen; headings sized for a phone; Streamlit's
-    "Select all" and "No results" in the reader's language."""
-    st.html(PAGE_STYLE.format(no_match=css_string(_("No results")), select_all=css_string(_("Select all"))))
+    """Room for the toolbars of tables and charts on a touch screen; headings sized for a phone; Streamlit's own
+    words in the reader's language."""
+    st.html(PAGE_STYLE)
+    if i18n.language() != i18n.ENGLISH:
+        st.html(streamlit_words(), unsafe_allow_javascript=True)
+
+
+def streamlit_words() -> str:
+    """The script that puts the reader's words in the place of Streamlit's own English (STREAMLIT_WORDS), the
+    catalogs' texts JSON-encoded with "<" escaped."""
+    texts = {text.rpartition(i18n.CONTEXT_SEPARATOR)[2]: _(text) for text in STREAMLIT_TEXTS}
+    patterns = [
+        f"[new RegExp({_json(pattern)}), {_json(_(message).format_map(_Groups()))}]"
+        for pattern, message in STREAMLIT_PATTERNS
+    ]
+    return STREAMLIT_WORDS % {
+        "texts": _json(texts),
+        "patterns": ", ".join(patterns),
+        "places": _json(", ".join(STREAMLIT_PLACES)),
+    }
+
+
+class _Groups(dict):
+    """A message's fields as a JavaScript replacement names its expression's groups: {count} is $<count>."""
+
+    def __missing__(self, name: str) -> str:
+        return f"$<{name}>"
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c")
 
 
 # Streamlit writes its file uploader's own texts (the button, the size limit) in English only: they are

@@ -244,11 +244,13 @@ def test_no_page_renders_raw_html():
     # Allowed: two script elements of the sign-in, each string in them JSON-encoded with "<" escaped
     # (kam/ui/signin.py: _go, the move to the cookie route; keep_link, the address kept for a single
     # sign-on), the file uploader's style, its texts the catalog's as CSS strings (kam/ui/widgets.py
-    # file_uploader), every page's style, its one text the catalog's as a CSS string (kam/ui/widgets.py
-    # page_style), and the script that scrolls a confirmation or a refused form's first message in red into
-    # view, its one string a selector of the code's (a container's key, the messages' test id), JSON-encoded
-    # with "<" escaped (kam/ui/widgets.py _scroll_to). No text from exports or users ever becomes markup.
+    # file_uploader), every page's style, of no text (kam/ui/widgets.py page_style), the script that puts the
+    # reader's words in the place of Streamlit's own, its texts the catalog's and its selectors the code's,
+    # JSON-encoded with "<" escaped (kam/ui/widgets.py streamlit_words), and the script that scrolls a
+    # confirmation or a refused form's first message in red into view, its one string a selector of the code's (a
+    # container's key, the messages' test id), JSON-encoded with "<" escaped (kam/ui/widgets.py _scroll_to). No
+    # text from exports or users ever becomes markup.
     assert {path: hits for path, hits in found.items() if hits} == {
         "kam/ui/signin.py": ["st.html(", "st.html("],
-        "kam/ui/widgets.py": ["st.html(", "st.html(", "st.html("],
+        "kam/ui/widgets.py": ["st.html(", "st.html(", "st.html(", "st.html("],
     }
