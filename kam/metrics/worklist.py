@@ -49,12 +49,13 @@ def counted_to(today: date, figures_on: date) -> str:
     sidebar's period ended earlier, or the exports run to an earlier day), which: an account 14 days overdue here
     can be 2 days overdue there."""
     if today == figures_on:
-        return _("As of today, {today}, with every visit you have logged: tier A first, most overdue first.").format(
-            today=f"{today:%Y-%m-%d}"
-        )
+        return _(
+            "As of today, {today}, with every visit you have logged: tiers A, B, C in turn, the most overdue first in "
+            "each."
+        ).format(today=f"{today:%Y-%m-%d}")
     return _(
         "As of today, {today}, with every visit you have logged; the other pages' figures are as of {figures_on}. "
-        "Tier A first, most overdue first."
+        "Tiers A, B, C in turn, the most overdue first in each."
     ).format(today=f"{today:%Y-%m-%d}", figures_on=f"{figures_on:%Y-%m-%d}")
 
 

@@ -385,12 +385,13 @@ def test_the_recent_visits_start_with_the_account_and_keep_the_visit_id_to_the_d
     [
         (
             "zh-CN",
-            "截至今天（{today}），含您登记的全部拜访；其他页面的指标截至 2026-06-30。A类客户优先，逾期最久的优先。",
+            "截至今天（{today}），含您登记的全部拜访；其他页面的指标截至 2026-06-30。"
+            "依次为 A、B、C 类，每类中逾期最久的在前。",
         ),
         (
             "en",
             "As of today, {today}, with every visit you have logged; the other pages' figures are as of 2026-06-30. "
-            "Tier A first, most overdue first.",
+            "Tiers A, B, C in turn, the most overdue first in each.",
         ),
     ],
 )

@@ -265,8 +265,12 @@ def test_worklist_lists_accounts_due_within_the_window_by_tier_then_days_overdue
 @pytest.mark.parametrize(
     ("language", "line"),
     [
-        ("zh-CN", "截至今天（2026-06-30），含您登记的全部拜访：A类客户优先，逾期最久的优先。"),
-        ("en", "As of today, 2026-06-30, with every visit you have logged: tier A first, most overdue first."),
+        ("zh-CN", "截至今天（2026-06-30），含您登记的全部拜访：依次为 A、B、C 类，每类中逾期最久的在前。"),
+        (
+            "en",
+            "As of today, 2026-06-30, with every visit you have logged: tiers A, B, C in turn, the most overdue "
+            "first in each.",
+        ),
     ],
 )
 def test_the_worklist_names_no_other_day_when_the_figures_are_of_today(language, line):
