@@ -280,13 +280,14 @@ if timeline.is_empty():
     st.write(_("No visit up to the as-of date."))
 else:
     chart(figure(charts.visit_timeline, timeline), timeline, f"visits-{account_id}")
-    # Where each visit was entered, in the CSV only: every column shows at 1366 px in English too.
+    # The credit warning signs each visit recorded and where it was entered, in the CSV only: every column shows at
+    # 1366 px in English too (the signs of the period are on the credit page).
     table(
         timeline,
         NF_("visit-list"),
         detail=account_id,
         file_name=account_file(NF_("visit-list")),
-        in_download_only=("source",),
+        in_download_only=("signs", "source"),
     )
 
 st.subheader(_("Complaints ({count})").format(count=number(complaint_list.height)))

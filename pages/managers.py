@@ -21,7 +21,6 @@ WHY_EMPTY = {"visit_attainment": no_plan} if no_plan else {}
 
 LABELS = {
     "manager_id": Column(_("Manager"), pinned=True),
-    "name": Column(_("Manager"), pinned=True),
     "region": _("Region"),
     "active": st.column_config.CheckboxColumn(_("In post"), help=_("Still employed, as the latest export says")),
     "active_accounts": Number(_("Accounts"), help=_("Active accounts at the as-of date")),
@@ -59,11 +58,11 @@ LABELS = {
 FORMATS = {"target": money, "visit_target": lambda value: number(value, 1), "overdue_receivables": money} | {
     f.column: f.text for f in figures.values()
 }
-# On screen, the figures judged against a target beside each manager's name: every column whole in the 900 px a
-# laptop's 1366 px leaves the table. The CSV has every column (the id, plan and executive coverage, the counts,
-# the targets, the region).
+# On screen, the figures judged against a target beside each manager, named beside their id as every table names
+# them: every column whole in the 900 px a laptop's 1366 px leaves the table. The CSV has every column (plan and
+# executive coverage, the counts, the targets, the region).
 ORDER = [
-    "name",
+    "manager_id",
     "active_accounts",
     "revenue",
     "attainment",

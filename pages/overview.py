@@ -11,7 +11,7 @@ from kam.metrics.filters import describe
 from kam.present import charts
 from kam.present.formatting import delta_number, delta_points, delta_relative, money, money_short, number, percent
 from kam.reports import overview
-from kam.reports.brief import can_print, weekly_brief, weekly_brief_pdf
+from kam.reports.brief import brief_name, can_print, weekly_brief, weekly_brief_pdf
 from kam.reports.snapshot import headline_figures
 from kam.ui import dashboard
 from kam.ui.widgets import at_as_of, chart_with_table, drill, figure, table
@@ -156,27 +156,29 @@ row[1].metric(
     border=True,
 )
 
-# The brief is made from the shared results (most of its figures are on this page) of the data as it is when clicked.
+# The brief is made from the shared results (most of its figures are on this page) of the data as it is when clicked;
+# named by its period (a weekly brief is of one whole week), as its title is.
+called = brief_name(scope)
 left, right = st.columns(2)
 left.download_button(
-    _("Download the weekly brief (HTML)"),
+    _(called.html_button),
     dashboard.made_for(
         user, lambda: dashboard.from_one_state(lambda con, compute: weekly_brief(con, scope, compute=compute))
     ),
-    file_name=describe(scope).file_name(NF_("weekly-brief"), "html"),
+    file_name=describe(scope).file_name(called.file, "html"),
     mime="text/html",
     icon=":material/description:",
     help=_("One file to mail: charts as pictures, no script"),
 )
 printable = can_print(scope)
 right.download_button(
-    _("Download the weekly brief (PDF, A4)"),
+    _(called.pdf_button),
     dashboard.made_for(
         user, lambda: dashboard.from_one_state(lambda con, compute: weekly_brief_pdf(con, scope, compute=compute))
     )
     if printable
     else b"",
-    file_name=describe(scope).file_name(NF_("weekly-brief"), "pdf"),
+    file_name=describe(scope).file_name(called.file, "pdf"),
     mime="application/pdf",
     icon=":material/picture_as_pdf:",
     disabled=not printable,

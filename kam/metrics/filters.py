@@ -6,6 +6,7 @@ weekly-brief_2026-11-16_2026-11-22_region-华东.html)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,6 +14,7 @@ from kam.config import Settings, settings
 from kam.i18n import FILE_NAME, N_, NP_, _, pgettext
 from kam.metrics.periods import period_bounds
 from kam.metrics.scope import Scope
+from kam.present.formatting import beside_id
 
 
 @dataclass(frozen=True)
@@ -84,11 +86,16 @@ class ScopeDescription:
     chosen: tuple[tuple[str, tuple[str, ...]], ...]
     own_accounts_only: bool
 
-    def heading(self) -> str:
-        """E.g. '2026-11-16 – 2026-11-22 · Region 华东 · Tier A'."""
+    def heading(self, managers: Mapping[str, str] | None = None) -> str:
+        """E.g. '2026-11-16 – 2026-11-22 · Region 华东 · Manager 徐军 (M01) · Tier A', each manager by their name in
+        `managers` beside their id."""
+        managers = managers or {}
         parts = [f"{self.start:%Y-%m-%d} – {self.end:%Y-%m-%d}"]
         parts += [
-            f"{_(_LABELS[kind])} {', '.join(_CONTROL.sub(' ', v).strip() for v in values)}"
+            f"{_(_LABELS[kind])} "
+            + ", ".join(
+                _CONTROL.sub(" ", beside_id(managers.get(v), v) if kind == "manager" else v).strip() for v in values
+            )
             for kind, values in self.chosen
         ]
         if self.own_accounts_only:

@@ -322,14 +322,15 @@ def followups_due(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
 
 
 def account_visits(con: duckdb.DuckDBPyConnection, scope: Scope, account_id: str) -> pl.DataFrame:
-    """One account's visits up to D, newest first (empty if the account is outside the scope)."""
+    """One account's visits up to D, newest first (empty if the account is outside the scope), with the credit
+    warning signs each recorded (`signs`, their codes)."""
     return run(
         con,
         scope,
         f"""
         WITH {SCOPED}
         SELECT v.visit_date, v.channel, v.purpose, v.executive, v.manager_id,
-               v.notes, v.next_step, v.next_date, v.source
+               v.notes, v.next_step, v.next_date, string_split(v.warning_signs, ';') AS signs, v.source
         FROM visits AS v
         JOIN scoped AS s USING (account_id)
         WHERE v.account_id = $account_id AND v.visit_date <= $as_of

@@ -79,6 +79,8 @@ COLUMNS: dict[str, Column] = {
     "channel": Column(K.TEXT, N_("Channel")),
     "last_channel": Column(K.TEXT, N_("Last channel")),
     "purpose": Column(K.TEXT, N_("Purpose")),
+    # A visit's people met, as typed in the visit form's field of that name.
+    "met_with": Column(K.TEXT, N_("People met")),
     "notes": Column(K.TEXT, N_("Notes")),
     "next_step": Column(K.TEXT, N_("Next step")),
     "source": Column(K.TEXT, N_("Entered in")),

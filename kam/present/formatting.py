@@ -42,6 +42,12 @@ def number(value: Any, digits: int = 0, lang: str | None = None) -> str:
     return formats.number(value, digits, lang)
 
 
+def beside_id(name: str | None, id_: str) -> str:
+    """A name beside its id, as the pages, the downloads and the brief write a manager or an account: 徐军 (M01);
+    the id alone where there is no name."""
+    return f"{name} ({id_})" if name else id_
+
+
 def day(value: date | None) -> str:
     """A day in a caption or a table: 2026-11-20 in every language."""
     return formats.table_date(value)

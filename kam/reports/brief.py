@@ -1,8 +1,10 @@
-"""The weekly brief: one static HTML file (and the same as an A4 PDF) that a VP mails or prints.
+"""The brief of a period: one static HTML file (and the same as an A4 PDF) that a VP mails or prints.
 
 Charts are PNGs drawn on the server by Chromium and embedded as data: URIs; the file holds no
 script. Where Chromium is missing the brief says so and carries its tables only. The brief is
-written in one language: a download's is the page's, a scheduled one's the recipient's.
+written in one language: a download's is the page's, a scheduled one's the recipient's. A brief of one
+whole week (the weekly meeting's, the mail's) is the weekly brief; of any other period, a brief of that
+period (BriefName).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import polars as pl
 
 from kam import i18n
 from kam.config import Settings
-from kam.i18n import _
+from kam.i18n import N_, NF_, _
 from kam.i18n.formats import prose_date
 from kam.metrics import catalog, managers, revenue, tiers, visits
 from kam.metrics.filters import describe
@@ -33,6 +35,7 @@ from kam.present import charts, columns
 from kam.present.columns import Override
 from kam.present.formatting import (
     MISSING,
+    beside_id,
     delta_number,
     delta_points,
     delta_relative,
@@ -46,6 +49,36 @@ from kam.store import db
 
 # Rows of each attention list the brief shows; its heading gives the full count.
 TOP = 10
+
+
+@dataclass(frozen=True)
+class BriefName:
+    """How a brief is called, in its title, its file's name and the buttons that download it (marked for the
+    catalogs, said in the run's language where shown)."""
+
+    title: str  # with {filters}: the period and the filters
+    file: str  # the English stem of its file's name (NF_)
+    html_button: str
+    pdf_button: str
+
+
+WEEKLY = BriefName(
+    N_("Weekly brief · {filters}"),
+    NF_("weekly-brief"),
+    N_("Download the weekly brief (HTML)"),
+    N_("Download the weekly brief (PDF, A4)"),
+)
+# A month to date, a quarter, a custom range, a week not yet over: "weekly" would misname it.
+OF_THE_PERIOD = BriefName(
+    N_("Brief · {filters}"), NF_("brief"), N_("Download the brief (HTML)"), N_("Download the brief (PDF, A4)")
+)
+
+
+def brief_name(scope: Scope) -> BriefName:
+    """WEEKLY for a brief whose figures run over one whole week, Monday to Sunday; else OF_THE_PERIOD."""
+    whole_week = scope.start.weekday() == 0 and (scope.period_end - scope.start).days == 6
+    return WEEKLY if whole_week else OF_THE_PERIOD
+
 
 # How the brief gets a metric's result: compute(metric, scope, **options). The dashboard passes one that reads
 # the results its pages share; without one (the mail job, the command line) each metric queries con directly.
@@ -155,8 +188,8 @@ def table_html(
 
 def filters_text(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[str]:
     """The filters that made the brief, in words."""
-    names = dict(catalog.managers(con).select("manager_id", "name").iter_rows())
-    chosen = [f"{names.get(m, m)} ({m})" for m in scope.managers]
+    names = manager_names(con)
+    chosen = [beside_id(names.get(m), m) for m in scope.managers]
     every = _("all")
     lines = [
         _("Period {start} to {end}, as of {as_of}; changes against the previous period of the same length").format(
@@ -169,6 +202,11 @@ def filters_text(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[str]:
     if scope.allowed_accounts is not None:
         lines.append(_("Only the recipient's own accounts ({count})").format(count=len(scope.allowed_accounts)))
     return lines
+
+
+def manager_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Every manager's name by id, to write beside their id."""
+    return dict(catalog.managers(con).select("manager_id", "name").iter_rows())
 
 
 def direct(con: duckdb.DuckDBPyConnection) -> Compute:
@@ -229,8 +267,10 @@ def weekly_brief(
 
 
 def _brief(con: duckdb.DuckDBPyConnection, scope: Scope, made: datetime | None, language: str, compute: Compute) -> str:
-    # The filters are in the heading, so that a filtered brief is never read as company-wide.
-    title = _("Weekly brief · {filters}").format(filters=describe(scope).heading())
+    # The filters are in the heading, so that a filtered brief is never read as company-wide; the managers named as
+    # the lines under it name them.
+    names = manager_names(con)
+    title = _(brief_name(scope).title).format(filters=describe(scope).heading(names))
     now, before = compute(headline_figures, scope), compute(headline_figures, scope.previous())
     cards = "".join(
         f"<div class=card>{html.escape(h.label)}<b>{html.escape(h.value)}</b><small>{html.escape(h.note)}</small></div>"
@@ -238,7 +278,6 @@ def _brief(con: duckdb.DuckDBPyConnection, scope: Scope, made: datetime | None, 
     )
     # The overview's attention lists, in its order, under its titles and through its metric calls.
     sections = [(_(section.title), compute(section.metric, scope), section.headers) for section in overview.SECTIONS]
-    names = dict(catalog.managers(con).select("manager_id", "name").iter_rows())
     lists = []
     for heading, frame, headers in sections:
         if frame.height > TOP:

@@ -137,8 +137,9 @@ def download(
     detail: str = "",
     file_name: str = "",
 ) -> None:
-    """A CSV download with the headers and values a spreadsheet reads (kam.present.columns.for_csv), whose
-    file name says the period and the sidebar's filters that made the table.
+    """A CSV download with the headers and values a spreadsheet reads (kam.present.columns.for_csv), names beside
+    ids (徐军 (M01)) whichever table offers it, whose file name says the period and the sidebar's filters that made
+    the table.
 
     name: the file's English name, marked with NF_ (the file is named in the run's language); detail: what
     follows it, as it is (an account's id, a year).
@@ -147,6 +148,7 @@ def download(
     kam.metrics.filters.account_file_name); name and detail then only key the button.
     label: the button's text, already in the run's language (default: Download CSV).
     """
+    frame = named(frame)
     if not file_name:
         file_name = (
             describe(dashboard.scope()).file_name(name, "csv", detail)
@@ -450,8 +452,9 @@ def judged_table(
     labels: each column's label or st.column_config entry; column_order: the columns shown, in order
     (the download keeps every column); bands: columns coloured in three bands instead, by
     (good from, amber from). Past STYLED_ROWS rows: no colours, a fixed height, and the figures
-    formatted by their st.column_config entries in labels.
+    formatted by their st.column_config entries in labels. Names beside ids, on screen as in the download.
     """
+    frame = named(frame)
     if frame.height > STYLED_ROWS:
         st.dataframe(
             _shares_rounded(frame, labels),

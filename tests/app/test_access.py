@@ -121,7 +121,7 @@ def test_a_managers_tiers_and_scorecard_are_the_hand_worked_figures_of_their_acc
     ]
     at = start("managers", user=WANG, as_of="2026-06-30")
     card = at.dataframe[0].value
-    assert card["manager_id"].tolist() == ["M1"]
+    assert card["manager_id"].tolist() == ["王伟 (M1)"]
     row = card.iloc[0]
     # Revenue 3,000 + 1,000 against 36,500 x 181/365 = 18,100; a year earlier 1,000 + 1,500.
     assert (row["revenue"], row["target"]) == (4000, pytest.approx(18100))

@@ -22,7 +22,8 @@ from kam.visits.rules import VisitDraft
 from tests.apptest import start
 from tests.portfolio import write_exports
 
-HTML_BRIEF = "Download the weekly brief (HTML)"
+# The year to date: a brief of the period, not the weekly one.
+HTML_BRIEF = "Download the brief (HTML)"
 WANG = User("wangwei", "王伟", "manager", "M1")
 LI = User("lina", "李娜", "manager", "M2")
 

@@ -25,6 +25,7 @@ from kam.present.formatting import percent
 from kam.reports.snapshot import kpi_snapshot
 from kam.store import db
 from kam.ui.language import CHOSEN
+from tests.app.test_tables import shown
 from tests.apptest import app, start
 from tests.portfolio import D, build, write_exports
 
@@ -54,9 +55,9 @@ def table(at: AppTest, first_column: str, nth: int = 0) -> list[dict[str, Any]]:
 
 
 def scorecard_shown(at: AppTest) -> list[dict[str, Any]]:
-    """The scorecard's rows: the first table on the page."""
+    """The scorecard's rows, each manager by id (shown as name (id)): the first table on the page."""
     assert at.dataframe[0].value.columns[0] == "manager_id"
-    return table(at, "manager_id")
+    return [row | {"manager_id": id_of(row["manager_id"])} for row in table(at, "manager_id")]
 
 
 def ranking_shown(at: AppTest, figure: str) -> list[tuple[str, Any]]:
@@ -325,6 +326,26 @@ def test_a_long_scorecard_goes_without_cell_colours(portfolio: Path, monkeypatch
     assert [row["manager_id"] for row in scorecard_shown(at)] == ["M1", "M2", "M3"]
     # Formatted by the grid past STYLED_ROWS: the share is held as shown, 22.1 % (the grid would cut 22.099…%).
     assert scorecard_shown(at)[0]["attainment"] == 0.221
+
+
+def test_the_scorecard_names_each_manager_beside_their_id_on_screen_and_in_its_file(
+    portfolio: Path, offered_data: dict[str, Any]
+):
+    # The portfolio's managers M1 王伟, M2 李娜, M3 张敏 (no account), read as every other table and file names them.
+    at = app("managers", as_of="2026-06-30")
+    at.session_state[CHOSEN] = "zh-CN"
+    at.run()
+    assert not at.exception
+    headers, rows = shown(at.dataframe[0])
+    assert headers[:2] == ["客户经理", "客户数"]
+    assert [row[:2] for row in rows] == [["王伟 (M1)", "2"], ["李娜 (M2)", "2"], ["张敏 (M3)", "0"]]
+    lines = offered_data["download-manager-scorecard"]().decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("客户经理,区域,在册,在册客户,")
+    assert [line.split(",")[:4] for line in lines[1:]] == [
+        ["王伟 (M1)", "华东", "是", "2"],
+        ["李娜 (M2)", "华南", "是", "2"],
+        ["张敏 (M3)", "华东", "是", "0"],
+    ]
 
 
 def grid_text(at: AppTest, column: str) -> list[str]:

@@ -181,7 +181,10 @@ def test_downloads_and_the_brief_are_named_by_the_period_and_the_filters(portfol
     at = at_june_end("overview", manager="王伟 (M1)")
     at.sidebar.selectbox(key="period").set_value("quarter").run()
     assert not at.exception
-    assert offered_files["Download the weekly brief (HTML)"] == "weekly-brief_2026-04-01_2026-06-30_manager-M1.html"
+    # A brief of the quarter to date, named so by its button and its file as by its title.
+    assert "Download the weekly brief (HTML)" not in offered_files
+    assert offered_files["Download the brief (HTML)"] == "brief_2026-04-01_2026-06-30_manager-M1.html"
+    assert offered_files["Download the brief (PDF, A4)"] == "brief_2026-04-01_2026-06-30_manager-M1.pdf"
     # Revenue by month holds the 24 months to D whatever the period: named by them, with the filter.
     assert offered_files["download-revenue-by-month"] == "revenue-by-month_2024-07-01_2026-06-30_manager-M1.csv"
 
@@ -194,6 +197,16 @@ def test_a_chinese_screen_names_its_downloads_in_chinese(portfolio: Path, offere
     # The same button (its key in English) as on an English screen, its file named in Chinese.
     assert offered_files["download-overdue-accounts"] == "逾期未拜访客户_截至2026-06-30_区域-华南_客户等级-B.csv"
     assert offered_files["download-visits-by-week"] == "每周拜访_2026-01-01_2026-06-30_区域-华南_客户等级-B.csv"
+    # The brief of the last full week (Monday 06-22 to Sunday 06-28) is the weekly brief; of the month to date, a brief.
+    for period, button, file in [
+        ("last_week", "下载周报（HTML）", "周报_2026-06-22_2026-06-28.html"),
+        ("month", "下载简报（HTML）", "简报_2026-06-01_2026-06-30.html"),
+    ]:
+        overview = app("overview", as_of="2026-06-30", period=period)
+        overview.session_state[CHOSEN] = "zh-CN"
+        overview.run()
+        assert not overview.exception
+        assert offered_files[button] == file
 
 
 def test_visits_page_follows_the_manager_filter(portfolio: Path):

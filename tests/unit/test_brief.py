@@ -1,4 +1,4 @@
-"""The weekly brief: one static HTML file (charts as PNGs, no script) and the same as an A4 PDF."""
+"""The brief of a period: one static HTML file (charts as PNGs, no script) and the same as an A4 PDF."""
 
 from __future__ import annotations
 
@@ -36,7 +36,8 @@ def test_brief_holds_the_figures_and_charts_and_no_script(tmp_path: Path):
     with db.connect(build(tmp_path, accounts=("K2,乙公司", "K2,<script>alert(1)</script>"))) as con:
         html = weekly_brief(con, YEAR)
     assert html.startswith("<!DOCTYPE html>")
-    assert "<h1>Weekly brief · 2026-01-01 – 2026-06-30 · all regions/managers/tiers</h1>" in html
+    # A brief of the year to date: no weekly brief.
+    assert "<h1>Brief · 2026-01-01 – 2026-06-30 · all regions/managers/tiers</h1>" in html
     # Headline figures of the hand-worked year to 2026-06-30 (tests/unit/test_kpis.py); the
     # previous period of 181 days (2025-07-04 to 2025-12-31) has revenue ¥600 (O8): +716.7%.
     assert "Visit coverage<b>75.0%</b>" in html
@@ -111,7 +112,7 @@ def test_pdf_is_a4_and_its_text_is_the_briefs(portfolio: Path):
     # 户 and the en dash rather than the Kangxi radical ⼾ (U+2F3E) and the figure dash (U+2012) that
     # Noto Sans CJK draws with the same glyphs.
     text = "\n".join(page.extract_text() for page in pages)
-    assert text.splitlines()[0] == "周报 · 2026-01-01 – 2026-06-30 · 全部区域/客户经理/等级"
+    assert text.splitlines()[0] == "简报 · 2026-01-01 – 2026-06-30 · 全部区域/客户经理/等级"
     assert "客户经理：全部" in text
     assert [c for c in text if "\u2e80" <= c <= "\u2fdf" or c == "\u2012"] == []
 
@@ -122,12 +123,40 @@ def test_the_heading_names_the_period_and_the_filters(tmp_path):
     with db.connect(build(tmp_path)) as con:
         filtered = weekly_brief(con, dataclasses.replace(week, regions=("华东",), tiers=("A",)))
         own = weekly_brief(con, dataclasses.replace(week, allowed_accounts=frozenset({"K1", "K2", "K6"})))
-    heading = "Weekly brief · 2026-06-29 – 2026-06-30 · Region 华东 · Tier A"
+    # Two days of the week so far: a brief of them, not a weekly brief.
+    heading = "Brief · 2026-06-29 – 2026-06-30 · Region 华东 · Tier A"
     assert f"<title>{heading}</title>" in filtered and f"<h1>{heading}</h1>" in filtered
     # Active A-accounts in 华东 at 06-30: K1 alone.
     assert "Active A-accounts<b>1</b>" in filtered and "Active accounts<b>1</b>" in filtered
     # A manager's brief is of their own accounts, never read as the company's.
-    assert "<h1>Weekly brief · 2026-06-29 – 2026-06-30 · own accounts only</h1>" in own
+    assert "<h1>Brief · 2026-06-29 – 2026-06-30 · own accounts only</h1>" in own
+
+
+NO_CHROMIUM = dataclasses.replace(settings(), browser_path="/nonexistent/chromium")
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "title"),
+    [
+        # The month to date at 2026-06-30: the whole of June, a brief of it.
+        (date(2026, 6, 1), date(2026, 6, 30), "简报 · 2026-06-01 – 2026-06-30 · 区域 华东 · 客户经理 王伟 (M1)"),
+        # Monday 06-22 to Sunday 06-28, the last full week: the weekly brief.
+        (date(2026, 6, 22), date(2026, 6, 28), "周报 · 2026-06-22 – 2026-06-28 · 区域 华东 · 客户经理 王伟 (M1)"),
+        # Tuesday 06-23 to Monday 06-29: seven days, not a week of the calendar.
+        (date(2026, 6, 23), date(2026, 6, 29), "简报 · 2026-06-23 – 2026-06-29 · 区域 华东 · 客户经理 王伟 (M1)"),
+    ],
+    ids=["month", "week", "seven-days"],
+)
+def test_the_title_is_true_to_the_period_and_names_the_manager_as_the_body_does(
+    portfolio: Path, start: date, end: date, title: str
+):
+    scope = Scope(
+        as_of=date(2026, 6, 30), start=start, end=end, regions=("华东",), managers=("M1",), policy=NO_CHROMIUM
+    )
+    with db.connect(portfolio) as con:
+        html = weekly_brief(con, scope, language="zh-CN")
+    assert f"<title>{title}</title>" in html and f"<h1>{title}</h1>" in html
+    assert "<p class=meta>客户经理：王伟 (M1)</p>" in html
 
 
 def test_a_brief_table_reads_its_durations_in_one_unit_its_header_names():

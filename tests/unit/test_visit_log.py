@@ -27,6 +27,7 @@ from kam.config import Settings
 from kam.ingest import demo, loader
 from kam.metrics import visits, worklist
 from kam.metrics.scope import Scope
+from kam.present.downloads import table_csv
 from kam.store import audit, db, write
 from kam.store.schema import VISITS
 from kam.visits import export as visit_export
@@ -246,6 +247,24 @@ def test_saved_visit_counts_at_once_in_coverage_overdue_worklist_and_attainment(
     # Q2 (91 days): K1 2 of 3 planned, K5 now 1 of 1.
     assert rows(visits.visit_attainment(con, Q2), "visits_counted", "planned", "attainment") == [(3, 4, 0.75)]
     assert rows(visits.account_visits(con, YTD, "K5"), "visit_date", "source")[0] == (date(2026, 6, 29), "app")
+
+
+def test_an_accounts_visit_list_and_its_file_carry_the_warning_signs_each_visit_recorded(con):
+    save(con, replace(K5_CALL, warning_signs=("creditors", "dumping")))
+    listed = visits.account_visits(con, YTD, "K5")
+    # The call of 06-29 recorded two signs; the imported visits of K5 (V6 03-20, V5 01-10) none.
+    assert rows(listed, "visit_date", "signs") == [
+        (date(2026, 6, 29), ["creditors", "dumping"]),
+        (date(2026, 3, 20), None),
+        (date(2026, 1, 10), None),
+    ]
+    with i18n.speaking("zh-CN"):
+        lines = table_csv(listed).decode("utf-8-sig").splitlines()
+    assert lines[:3] == [
+        "拜访日期,拜访方式,拜访目的,高层拜访,客户经理,备注,下一步,下一步截止日,信用恶化信号,录入来源",
+        "2026-06-29,电话,2 电话回访使用情况,否,M2,用量稳定,send samples,2026-07-03,讨债的人增多；低价抛货,本系统",
+        "2026-03-20,视频,,否,M2,,,,,导入数据",
+    ]
 
 
 def test_worklist_lists_accounts_due_within_the_window_by_tier_then_days_overdue(con):
