@@ -12,7 +12,7 @@ from kam.relations import plans
 from kam.relations.rules import ACTION_STATUS_LABELS, NotAllowed
 from kam.ui import dashboard
 from kam.ui import relations_forms as form
-from kam.ui.widgets import bring_first_error_into_view, bring_into_view, confirmation_box, table
+from kam.ui.widgets import bring_first_error_into_view, bring_saved_into_view, confirmation_box, table, tell_refusal
 
 # The containers of a save's confirmation: a plan's under the caption naming who saved it, an action's (added or
 # ticked) over the actions listed.
@@ -47,7 +47,7 @@ account_id = st.selectbox(
 # the fields, the page brought to the first of them.
 saved = form.take_confirmation()
 if told := form.take_refusal():
-    st.toast(_("Not saved: see the messages in red."), icon=":material/error:")
+    tell_refusal()
 if not account_id:
     st.info(_("No account to plan for."))
     st.stop()
@@ -213,8 +213,8 @@ else:
 # Last: the script's element leaves a gap above what follows it. A plan's box comes to the middle of the screen, the
 # caption above it, the form under it; an action's to the top, the actions under it.
 if saved and saved.form == "plan":
-    bring_into_view(PLAN_SAVED)
+    bring_saved_into_view(PLAN_SAVED)
 elif saved and saved.form == "action":
-    bring_into_view(ACTION_SAVED, "start")
+    bring_saved_into_view(ACTION_SAVED, "start")
 elif told:
     bring_first_error_into_view()
