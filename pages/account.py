@@ -28,10 +28,11 @@ st.caption(
         scope,
     )
 )
-# A link to /account?account=K0001 opens that account, coming back to the page the one last shown;
-# after that the search box is the user's.
+# A link to /account?account=K0001 opens that account, coming back to the page the one last shown (here or on the
+# plans page); after that the search box is the user's.
 if "account_search" not in st.session_state:
-    st.session_state["account_search"] = st.query_params.get("account") or st.session_state.get("account_shown", "")
+    shown = st.session_state.get(dashboard.ACCOUNT_SHOWN, "")
+    st.session_state["account_search"] = st.query_params.get("account") or shown
 search, pick = st.columns([2, 3], vertical_alignment="bottom")
 text = search.text_input(
     _("Find an account"), key="account_search", placeholder=_("Name, id or region, e.g. 华东 or K0001")
@@ -57,7 +58,7 @@ account_id = pick.selectbox(
     list(labels),
     format_func=labels.get,
 )
-st.query_params["account"] = st.session_state["account_shown"] = account_id
+dashboard.show_account(account_id)
 
 record = dashboard.cached(accounts.account_archive, scope, account_id=account_id)
 if record.is_empty():

@@ -12,7 +12,7 @@ from kam.relations import plans
 from kam.relations.rules import ACTION_STATUS_LABELS, NotAllowed
 from kam.ui import dashboard
 from kam.ui import relations_forms as form
-from kam.ui.widgets import bring_first_error_into_view, bring_into_view, confirmation_box, table
+from kam.ui.widgets import bring_first_error_into_view, bring_saved_into_view, confirmation_box, table, tell_refusal
 
 # The containers of a save's confirmation: a plan's under the caption naming who saved it, an action's (added or
 # ticked) over the actions listed.
@@ -33,8 +33,12 @@ st.title(_("Account plans"))
 year = st.selectbox(_("Year"), [scope.as_of.year + 1, scope.as_of.year, scope.as_of.year - 1], index=1, key="plan_year")
 accounts = plans.plan_accounts(con, user, scope.as_of)
 labels = dict(zip(accounts["account_id"], accounts["label"], strict=True))
-if "plan_account" not in st.session_state and st.query_params.get("account"):
-    st.session_state["plan_account"] = st.query_params.get("account")
+# Opened by a link, on its account; else on the account last looked at (the account view's, coming from it) when it is
+# one to plan for, the list's first otherwise. After that the picker is the user's.
+if "plan_account" not in st.session_state:
+    linked, shown = st.query_params.get("account"), st.session_state.get(dashboard.ACCOUNT_SHOWN)
+    if linked or shown in labels:
+        st.session_state["plan_account"] = linked or shown
 account_id = st.selectbox(
     _("Account"),
     # An account asked for that is not on the list still reaches the check below, which refuses it.
@@ -47,7 +51,7 @@ account_id = st.selectbox(
 # the fields, the page brought to the first of them.
 saved = form.take_confirmation()
 if told := form.take_refusal():
-    st.toast(_("Not saved: see the messages in red."), icon=":material/error:")
+    tell_refusal()
 if not account_id:
     st.info(_("No account to plan for."))
     st.stop()
@@ -56,7 +60,7 @@ try:
 except NotAllowed as refused:
     st.error(str(refused), icon=":material/block:")
     st.stop()
-st.query_params["account"] = account_id
+dashboard.show_account(account_id)
 form.open_plan(account_id, year, plan)
 
 if plan:
@@ -68,7 +72,8 @@ if plan:
         )
     )
 else:
-    st.caption(_("No plan for this account and year yet: write one below."))
+    # The actions' form comes with the saved plan: said here, so that no one looks for it on a new plan.
+    st.caption(_("No plan for this account and year yet: write one below. Once it is saved, its actions can be added."))
 if saved and saved.form == "plan":
     confirmation_box(PLAN_SAVED, saved.message)
 field_error("form")
@@ -213,8 +218,8 @@ else:
 # Last: the script's element leaves a gap above what follows it. A plan's box comes to the middle of the screen, the
 # caption above it, the form under it; an action's to the top, the actions under it.
 if saved and saved.form == "plan":
-    bring_into_view(PLAN_SAVED)
+    bring_saved_into_view(PLAN_SAVED)
 elif saved and saved.form == "action":
-    bring_into_view(ACTION_SAVED, "start")
+    bring_saved_into_view(ACTION_SAVED, "start")
 elif told:
     bring_first_error_into_view()

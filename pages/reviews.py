@@ -12,7 +12,7 @@ from kam.present.formatting import MISSING, day
 from kam.relations import reviews, targets
 from kam.ui import dashboard
 from kam.ui import relations_forms as form
-from kam.ui.widgets import bring_first_error_into_view, bring_into_view, confirmation_box, table
+from kam.ui.widgets import bring_first_error_into_view, bring_saved_into_view, confirmation_box, table, tell_refusal
 
 # The containers of a save's confirmation: a review's over the manager's review, a target's under the targets.
 REVIEW_SAVED, TARGET_SAVED = "review-saved", "target-saved"
@@ -27,7 +27,7 @@ st.title(_("Quarterly reviews"))
 # the page brought to the first of them.
 saved = form.take_confirmation()
 if told := form.take_refusal():
-    st.toast(_("Not saved: see the messages in red."), icon=":material/error:")
+    tell_refusal()
 if message := form.error("form"):
     st.error(message, icon=":material/error:")
 
@@ -189,8 +189,8 @@ else:
 # Last: the script's element leaves a gap above what follows it. A review's box comes to the top, the manager's review
 # under it; a target's to the middle of the screen, the targets above it.
 if saved and saved.form == "review":
-    bring_into_view(REVIEW_SAVED, "start")
+    bring_saved_into_view(REVIEW_SAVED, "start")
 elif saved and saved.form == "target":
-    bring_into_view(TARGET_SAVED)
+    bring_saved_into_view(TARGET_SAVED)
 elif told:
     bring_first_error_into_view()

@@ -45,11 +45,18 @@ def money_axis(fig: go.Figure, top: float | None, axis: str = "y") -> go.Figure:
     return update(tickmode="array", tickvals=values, ticktext=text)
 
 
-def date_axis(fig: go.Figure, grain: str) -> go.Figure:
-    """Dates on the x axis as numbers (2026-11 for months, 2026-11-02 for days), the same in every language:
-    Plotly would name the months in English."""
-    tick = {"month": "%Y-%m", "day": "%Y-%m-%d"}[grain]
-    return fig.update_xaxes(tickformat=tick, hoverformat=tick)
+def date_axis(fig: go.Figure, grain: str, dates: pl.Series) -> go.Figure:
+    """Dates on the x axis as numbers (2026-11 for months, 2026-11-02 for weeks and days), the same in every language
+    (Plotly would name the months in English), named at the chart's own months, weeks (Mondays) or days (dates: the
+    values drawn).
+
+    Plotly's own ticks over a short span fall finer than the format shows: three months read "2026-08, 2026-09,
+    2026-09, 2026-10", no bar under a label, and two days each twice (midnight and noon). Named here, a month is
+    named once at most and a day once at most, whatever the span.
+    """
+    tick = "%Y-%m" if grain == "month" else "%Y-%m-%d"
+    ticks = month_ticks(dates) if grain == "month" else day_ticks(dates, {"week": 7, "day": 1}[grain])
+    return fig.update_xaxes(tickmode="array", tickvals=ticks, tickformat=tick, hoverformat=tick)
 
 
 # At most this many months are named under a chart of months: a phone 390 px wide leaves the plot about 290 px, and
@@ -59,19 +66,41 @@ MONTH_LABELS = 5
 MONTH_STEPS = (1, 2, 3, 4, 6, 12)
 
 
-def month_ticks(months: pl.Series) -> list[date]:
+def month_ticks(months: pl.Series, labels: int = MONTH_LABELS) -> list[date]:
     """The months named under a chart of these months (first days): the first, then every month or every 2nd,
-    3rd, … up to the last, at most MONTH_LABELS of them."""
+    3rd, … up to the last, at most `labels` of them."""
     if months.is_empty():
         return []
     first, last = months.min(), months.max()
     count = (last.year - first.year) * 12 + last.month - first.month + 1
     step = next(
-        (step for step in MONTH_STEPS if -(-count // step) <= MONTH_LABELS),
-        12 * -(-count // (12 * MONTH_LABELS)),
+        (step for step in MONTH_STEPS if -(-count // step) <= labels),
+        12 * -(-count // (12 * labels)),
     )
     ticks = [first.year * 12 + first.month - 1 + index for index in range(0, count, step)]
     return [date(month // 12, month % 12 + 1, 1) for month in ticks]
+
+
+# At most this many dates are named under a chart: a phone 390 px wide leaves the plot about 290 px, and four
+# "2026-10-31" (about 70 px each at the charts' font) fit there side by side.
+DATE_LABELS = 4
+# Past this many days between two named days, the named days are first days of months (2026-03-01, 2026-06-01),
+# as a calendar reads, rather than days at even steps from the first (2025-11-28, 2026-02-26).
+DAYS_APART_AT_MOST = 28
+
+
+def day_ticks(days: pl.Series, unit: int = 1) -> list[date]:
+    """The days named under a chart of these days, a bar or point every `unit` days at most (7: a week's Monday): the
+    first, then every unit or every 2nd, 3rd, … up to the last, at most DATE_LABELS; past DAYS_APART_AT_MOST days
+    apart, first days of months within them instead (month_ticks)."""
+    if days.is_empty():
+        return []
+    first, last = days.min(), days.max()
+    step = -(-((last - first).days // unit + 1) // DATE_LABELS) * unit
+    if step <= DAYS_APART_AT_MOST:
+        return [first + timedelta(days=index) for index in range(0, (last - first).days + 1, step)]
+    start = first if first.day == 1 else (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return month_ticks(pl.Series([start, last]), DATE_LABELS)
 
 
 # Up to this many, a counting axis ticks every whole number: Plotly's own step over so short a range can be
@@ -245,11 +274,6 @@ def tier_revenue_share(dist: pl.DataFrame) -> go.Figure:
     return _finish(fig, _("Revenue share by tier (last 12 months)"))
 
 
-# At most this many bars of dates are named under a chart of them: a phone 390 px wide leaves the plot about 290 px,
-# and four "2026-10-31" (about 70 px each at the charts' font) fit there side by side.
-DATE_LABELS = 4
-
-
 def _month_end(day: date) -> bool:
     return (day + timedelta(days=1)).day == 1
 
@@ -416,7 +440,7 @@ def visits_by_week(weekly: pl.DataFrame) -> go.Figure:
         category_orders={"channel": list(channels)},
         labels={"week": _("Week (Monday)"), "visits": _("Visits"), "channel": _("Channel")},
     )
-    return _finish(count_axis(date_axis(fig, "day")), _("Visits per week by channel"))
+    return _finish(count_axis(date_axis(fig, "week", weekly.get_column("week"))), _("Visits per week by channel"))
 
 
 def sla_over_time(trend: pl.DataFrame) -> go.Figure:
@@ -582,7 +606,7 @@ def revenue_by_month(monthly: pl.DataFrame) -> go.Figure:
         hovertemplate="%{customdata[2]}<br>%{customdata[1]}<extra></extra>",
     )
     money_axis(fig, monthly.get_column("revenue").max() if monthly.height else None)
-    return _finish(date_axis(fig, "month"), _("Revenue by month"))
+    return _finish(date_axis(fig, "month", monthly.get_column("month")), _("Revenue by month"))
 
 
 # Axis tick format, tick prefix and hover format of a scorecard figure's unit (kam.metrics.managers.Figure).
@@ -628,7 +652,8 @@ def visit_timeline(visits: pl.DataFrame) -> go.Figure:
             "next_step": _("Next step"),
         },
     )
-    return _finish(date_axis(fig.update_layout(showlegend=False), "day"), _("Visits"), height=300)
+    fig.update_layout(showlegend=False)
+    return _finish(date_axis(fig, "day", visits.get_column("visit_date")), _("Visits"), height=300)
 
 
 # Each satisfaction figure: its axis title, tick format and range.
@@ -751,10 +776,7 @@ def churn_over_time(monthly: pl.DataFrame) -> go.Figure:
             "lost_revenue": _("Lost revenue"),
         },
     )
-    fig.update_xaxes(
-        tickmode="array", tickvals=month_ticks(monthly.get_column("month")), tickformat="%Y-%m", hoverformat="%Y-%m"
-    )
-    return _finish(count_axis(fig), _("Churn by cause over time"))
+    return _finish(count_axis(date_axis(fig, "month", monthly.get_column("month"))), _("Churn by cause over time"))
 
 
 def churn_by(frame: pl.DataFrame, column: str, label: str) -> go.Figure:

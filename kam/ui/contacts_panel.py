@@ -19,7 +19,13 @@ from kam.relations.rules import NotAllowed
 from kam.store.schema import CONTACT_LEVELS, CONTACT_ROLES
 from kam.ui import dashboard
 from kam.ui import relations_forms as form
-from kam.ui.widgets import bring_first_error_into_view, bring_into_view, confirmation_box
+from kam.ui.widgets import (
+    bring_first_error_into_view,
+    bring_into_view,
+    bring_saved_into_view,
+    confirmation_box,
+    tell_refusal,
+)
 
 # The containers of a save's confirmation, under the contacts listed, and of the form.
 SAVED, FORM = "contact-saved", "contact-form"
@@ -65,7 +71,7 @@ def show(user: User, scope: Scope, account_id: str) -> None:
     refused = form.refused_form() == "contact"
     told = form.take_refusal() and refused
     if told:
-        st.toast(_("Not saved: see the messages in red."), icon=":material/error:")
+        tell_refusal()
     for key in ("contact_level", "contact_role"):
         st.session_state.setdefault(key, None)
     choices = form.contact_choices(listed)
@@ -89,7 +95,7 @@ def show(user: User, scope: Scope, account_id: str) -> None:
     # Last in the panel: the script's element leaves a gap above the next heading, not in the panel. The contact as
     # saved now, loaded into the form, leaves the page where its box was, below the form.
     if confirmation:
-        bring_into_view(SAVED)
+        bring_saved_into_view(SAVED)
     elif form.take_reloaded():
         bring_into_view(FORM, "start")
     elif told:

@@ -50,6 +50,9 @@ ENTRY = PROJECT_ROOT / "app.py"
 FAVICON = Path(__file__).with_name("favicon.png")
 # Where the session keeps its signed-in kam.people.users.User (kam.ui.signin puts it there).
 USER = "signed_in_user"
+# The account the user last looked at, on the account view or the plans page: a page about one account opens on it when
+# its address names none (a page switch from the sidebar drops `?account=`).
+ACCOUNT_SHOWN = "account_shown"
 # The databases this process has opened (the spinner is for the first open only).
 _opened: set[tuple[str, str]] = set()
 
@@ -170,6 +173,12 @@ def keep_in_link(choices: dict[str, str | None]) -> None:
     }
     if changed:
         st.query_params.update(changed)
+
+
+def show_account(account_id: str) -> None:
+    """The account the page now shows: in its address, for a link copied, and kept for the next page about one account
+    (the account view, the plans page)."""
+    st.query_params["account"] = st.session_state[ACCOUNT_SHOWN] = account_id
 
 
 def use_scope(scope: Scope, chosen_as_of: date | None = None) -> None:

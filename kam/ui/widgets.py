@@ -739,7 +739,7 @@ def file_uploader(label: str, types: list[str], limit_mb: int) -> list[Any]:
 # sight, as Chromium does), and a refused form's first message in red can be a screen above its button. The margin
 # keeps the top clear of the page's header. The run's number makes each script new, so that it runs again.
 SCROLL_SCRIPT = """<script>
-(function (tries) {{
+{first}(function (tries) {{
     const go = () => {{
         const target = document.querySelector({selector});
         if (target) {{
@@ -751,8 +751,18 @@ SCROLL_SCRIPT = """<script>
 }})(30); // {run}
 </script>"""
 BROUGHT_INTO_VIEW = "brought_into_view"
+# Closes the toasts still on screen (by their close buttons: Streamlit's st.toast has no call that closes one). A
+# refusal's toast stays its four seconds whatever follows: a save made within them left "Not saved" beside the green
+# box of the save.
+CLOSE_TOASTS = "document.querySelectorAll('[data-testid=stToast] button[slot=close]').forEach(b => b.click());\n"
 # A message in red (st.error): querySelector finds the first of a container's, the highest on the page.
 ERROR = "[data-testid=stAlertContentError]"
+
+
+def tell_refusal() -> None:
+    """A refused save told in a toast, where a phone's thumb is at the form's button: its messages are in red at the
+    fields, the page brought to the first of them (bring_first_error_into_view)."""
+    st.toast(_("Not saved: see the messages in red."), icon=":material/error:")
 
 
 def confirmation_box(key: str, message: str) -> None:
@@ -769,6 +779,12 @@ def bring_into_view(key: str, block: str = "center") -> None:
     _scroll_to(f".st-key-{key}", block)
 
 
+def bring_saved_into_view(key: str, block: str = "center") -> None:
+    """After a save: the page scrolled to its confirmation_box(key) (block as bring_into_view's), and a refusal's toast
+    still on screen closed, as the save answers it."""
+    _scroll_to(f".st-key-{key}", block, first=CLOSE_TOASTS)
+
+
 def bring_first_error_into_view(key: str = "") -> None:
     """Scroll the page to the first message in red drawn in this run in the container st.container(key=key), or
     without a key in the page's main area: after a refused save, called last in the run.
@@ -780,8 +796,12 @@ def bring_first_error_into_view(key: str = "") -> None:
     _scroll_to(f"{within} {ERROR}", "center")
 
 
-def _scroll_to(selector: str, block: str) -> None:
-    """The script that scrolls to the first element matching the selector (of the code's, never a user's text)."""
+def _scroll_to(selector: str, block: str, first: str = "") -> None:
+    """The script that scrolls to the first element matching the selector (of the code's, never a user's text),
+    after the code's script `first`."""
     run = st.session_state[BROUGHT_INTO_VIEW] = st.session_state.get(BROUGHT_INTO_VIEW, 0) + 1
     selector = json.dumps(selector).replace("<", "\\u003c")
-    st.html(SCROLL_SCRIPT.format(selector=selector, block=json.dumps(block), run=run), unsafe_allow_javascript=True)
+    st.html(
+        SCROLL_SCRIPT.format(first=first, selector=selector, block=json.dumps(block), run=run),
+        unsafe_allow_javascript=True,
+    )

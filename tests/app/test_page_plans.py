@@ -17,7 +17,7 @@ from kam.people.users import User
 from kam.store import db
 from kam.ui.language import CHOSEN
 from tests.app.test_forms_on_a_phone import FIRST_ERROR, around, brought_into_view
-from tests.apptest import VP, app, start
+from tests.apptest import ROOT, VP, app, start
 
 WANG = User("wangwei", "王伟", "manager", "M1")
 LI = User("lina", "李娜", "manager", "M2")
@@ -188,6 +188,41 @@ def test_the_page_opens_on_the_managers_first_key_account_without_a_link(portfol
     at = start("plans", user=WANG)
     assert messages(at) == {"error": [], "success": [], "exception": []}
     assert at.selectbox(key="plan_account").value == "K1"
+
+
+def switch_from_sidebar(at: AppTest, page: str) -> AppTest:
+    """The user's next page, opened from the sidebar: its address keeps the filters, not the account."""
+    if "account" in at.query_params:
+        del at.query_params["account"]
+    at.switch_page(str(ROOT / "pages" / f"{page}.py"))
+    return at.run()
+
+
+def test_the_page_opens_on_the_account_the_user_was_looking_at_and_says_actions_follow_the_saved_plan(portfolio):
+    # 李娜's accounts to plan for at 2026-08-01: K5 (B), then K3 (C); K4 churned on 2026-05-15. On a Chinese screen
+    # (the pickers read in Chinese: the test runs the page so).
+    at = app("account", user=LI, account="K3")
+    at.session_state[CHOSEN] = "zh-CN"
+    with i18n.speaking("zh-CN"):
+        at = switch_from_sidebar(at.run(), "plans")
+        assert messages(at) == {"error": [], "success": [], "exception": []}
+        assert at.selectbox(key="plan_account").value == "K3"
+        assert at.query_params["account"] == "K3"
+        # K3 has no plan in 2026: its actions come once it is saved (the page has no actions' form until then).
+        assert at.caption[0].value == "该客户本年度还没有客户计划：请在下方填写。计划保存后即可添加行动。"
+        assert "添加行动" not in labels(at)
+        # An account with nothing to plan looked at (K4, churned): the plans page opens on its first account.
+        at = switch_from_sidebar(at, "account")
+        assert at.header[0].value == "丙公司 (K3)"
+        at.text_input(key="account_search").set_value("K4").run()
+        assert at.header[0].value == "丁公司 (K4)"
+        at = switch_from_sidebar(at, "plans")
+        assert messages(at) == {"error": [], "success": [], "exception": []}
+        assert at.selectbox(key="plan_account").value == "K5"
+        # An account picked here is the one the account view opens on next.
+        at.selectbox(key="plan_account").set_value("K3").run()
+        at = switch_from_sidebar(at, "account")
+        assert at.header[0].value == "丙公司 (K3)"
 
 
 def test_an_overdue_plan_action_shows_in_its_managers_worklist_only(portfolio):
