@@ -64,7 +64,7 @@ K = Kind
 ACCOUNT_PX, MANAGER_PX = 280, 96
 # Text people typed (a visit's notes and next step, a customer's comment), up to thousands of characters: sized to its
 # cells, a long one took the grid's 500 px and pushed its table past a laptop's width. Cut at these widths instead
-# (a next step of 8 characters, a comment of 12), whole in the CSV.
+# (a next step of 8 characters, a comment of 12), whole in the CSV and, on the account view, in a chosen visit.
 TYPED_PX, COMMENT_PX = 130, 220
 COLUMNS: dict[str, Column] = {
     # who and what
@@ -237,7 +237,9 @@ COLUMNS: dict[str, Column] = {
     "over_limit_accounts": Column(K.COUNT, N_("Accounts over their limit")),
     "utilisation": Column(K.PERCENT, N_("Limit used"), N_("Outstanding / credit limit, for limits above 0")),
     "age_bucket": Column(K.TEXT, N_("Days overdue")),
-    "signs": Column(K.TEXT, N_("Warning signs")),
+    # Two signs whole beside an account at 1366 px (More creditors chasing them; Dumping stock at low prices: 350 px);
+    # more are cut at the edge, whole in the CSV and in a chosen visit.
+    "signs": Column(K.TEXT, N_("Warning signs"), width=360),
     "churn_reason": Column(K.TEXT, N_("Cause")),
     "lost_revenue": Column(K.MONEY, N_("Lost revenue"), N_("Orders of the 365 days before the account churned")),
     "base": Column(K.COUNT, N_("Bought the year before"), N_("Accounts with an order in the 365 days before")),
@@ -392,6 +394,16 @@ AUDIT_LOG = {
     "action": replace(COLUMNS["action"], width=175),
     "target": Column(K.TEXT, NP_("audit log", "Target"), width=170),
     "changed": replace(COLUMNS["changed"], width=265),
+}
+# One account's visits (the account view's list) at 1366 px: the short columns whole in either language, the purpose
+# as the visit form names its step (6 Letter: thank again, invite repurchase: 243 px), then what people typed, the
+# notes and the next step, cut at their width. A chosen visit reads whole under the list (in_full).
+VISIT_LIST = {
+    "channel": replace(COLUMNS["channel"], width=80),
+    "purpose": replace(COLUMNS["purpose"], width=250),
+    "executive": Column(K.BOOL, N_("Executive"), N_("Senior management"), width=75),
+    "notes": replace(COLUMNS["notes"], width=180),
+    "next_date": Column(K.DATE, N_("Due"), N_("Next step due"), width=85),
 }
 # A year's account plans: the revenue of the year so far against the plan's goal (not a period's revenue).
 PLAN_PROGRESS = {
@@ -687,6 +699,12 @@ def ids_first(frame: pl.DataFrame, shown: Mapping[str, Column]) -> pl.DataFrame:
     readable wrote name (id); an id without a name as it is."""
     names = [name for name, spec in shown.items() if spec.id_first and frame.schema.get(name) == pl.String]
     return frame.with_columns(pl.col(name).str.replace(_NAME_THEN_ID, "${2} ${1}") for name in names)
+
+
+def in_full(row: Mapping[str, Any], shown: Mapping[str, Column]) -> list[str]:
+    """A row read whole, a line for each column shown (plan): 'Notes: …' however long, each value as a table shows
+    it (2026-11-03, Yes), a text as typed."""
+    return [_("{field}: {value}").format(field=spec.label, value=text(spec, row[name])) for name, spec in shown.items()]
 
 
 def value_names(column: str) -> dict[str, str]:

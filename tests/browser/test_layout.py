@@ -341,6 +341,7 @@ WHOLE_CELLS = {
         "Overdue by manager",
         "Largest overdue accounts ({count})",
     ],
+    "account": ["Overdue or open", "Visits ({count})", "Complaints ({count})", "Surveys ({count})"],
     "reviews": ["Quarterly reviews", "Targets for {year}"],
 }
 # Columns of text people typed (a visit's notes and next step, a customer's comment), by their header: a long one is cut
