@@ -14,7 +14,7 @@ from kam.present.columns import label_of
 from kam.present.formatting import MISSING, money, money_short, number, percent
 from kam.present.text import markdown_text as md
 from kam.ui import contacts_panel, dashboard
-from kam.ui.widgets import chart, chart_with_table, figure, table, term_label
+from kam.ui.widgets import chart, chart_with_table, figure, record_table, table, term_label
 from kam.vocabulary import CHURN_REASON_TERMS
 
 scope = dashboard.scope()
@@ -281,14 +281,17 @@ if timeline.is_empty():
     st.write(_("No visit up to the as-of date."))
 else:
     chart(figure(charts.visit_timeline, timeline), timeline, f"visits-{account_id}")
-    # The credit warning signs each visit recorded and where it was entered, in the CSV only: every column shows at
-    # 1366 px in English too (the signs of the period are on the credit page).
-    table(
+    st.caption(_("Click a visit to read it whole under the list: its notes and next step, however long."))
+    # Who visited, the credit warning signs each visit recorded and where it was entered, in the CSV and the chosen
+    # visit only: every column shows at 1366 px, the purpose whole, in English too (the signs of the period are on
+    # the credit page).
+    record_table(
         timeline,
         NF_("visit-list"),
         detail=account_id,
         file_name=account_file(NF_("visit-list")),
-        in_download_only=("signs", "source"),
+        in_download_only=("manager_id", "signs", "source"),
+        **columns.VISIT_LIST,
     )
 
 st.subheader(_("Complaints ({count})").format(count=number(complaint_list.height)))

@@ -58,11 +58,19 @@ class Column:
 
 
 K = Kind
+# An account as a table shows it, name (id), whole for a name of 15 characters (杭州宇辉汽车零部件集团有限公司 (K0026),
+# 274 px): sized to its cells, the grid measures only its first rows, and a longer name further down was cut at the
+# column's edge (厦门佳邦车辆部件股份有限…). A manager, 魏秀英 (M06), whole for a name of 3 characters (94 px).
+ACCOUNT_PX, MANAGER_PX = 280, 96
+# Text people typed (a visit's notes and next step, a customer's comment), up to thousands of characters: sized to its
+# cells, a long one took the grid's 500 px and pushed its table past a laptop's width. Cut at these widths instead
+# (a next step of 8 characters, a comment of 12), whole in the CSV and, on the account view, in a chosen visit.
+TYPED_PX, COMMENT_PX = 130, 220
 COLUMNS: dict[str, Column] = {
     # who and what
-    "account_id": Column(K.ACCOUNT, N_("Account")),
+    "account_id": Column(K.ACCOUNT, N_("Account"), width=ACCOUNT_PX),
     "name": Column(K.TEXT, N_("Name")),
-    "manager_id": Column(K.MANAGER, N_("Manager")),
+    "manager_id": Column(K.MANAGER, N_("Manager"), width=MANAGER_PX),
     "manager_name": Column(K.TEXT, N_("Manager")),
     "region": Column(K.TEXT, N_("Region")),
     "industry": Column(K.TEXT, N_("Industry")),
@@ -81,8 +89,8 @@ COLUMNS: dict[str, Column] = {
     "purpose": Column(K.TEXT, N_("Purpose")),
     # A visit's people met, as typed in the visit form's field of that name.
     "met_with": Column(K.TEXT, N_("People met")),
-    "notes": Column(K.TEXT, N_("Notes")),
-    "next_step": Column(K.TEXT, N_("Next step")),
+    "notes": Column(K.TEXT, N_("Notes"), width=TYPED_PX),
+    "next_step": Column(K.TEXT, N_("Next step"), width=TYPED_PX),
     "source": Column(K.TEXT, N_("Entered in")),
     "complaint_id": Column(K.TEXT, N_("Complaint")),
     "category": Column(K.TEXT, N_("Category")),
@@ -91,8 +99,8 @@ COLUMNS: dict[str, Column] = {
     "age_band": Column(K.TEXT, N_("Age")),
     "order_id": Column(K.TEXT, N_("Order")),
     "product": Column(K.TEXT, N_("Product")),
-    "comment": Column(K.TEXT, N_("Comment")),
-    "latest_comment": Column(K.TEXT, N_("Comment")),
+    "comment": Column(K.TEXT, N_("Comment"), width=COMMENT_PX),
+    "latest_comment": Column(K.TEXT, N_("Comment"), width=COMMENT_PX),
     "period": Column(K.TEXT, N_("Period")),
     "status": Column(K.TEXT, N_("Status")),
     "scope": Column(K.TEXT, N_("Scope")),
@@ -231,7 +239,9 @@ COLUMNS: dict[str, Column] = {
     "over_limit_accounts": Column(K.COUNT, N_("Accounts over their limit")),
     "utilisation": Column(K.PERCENT, N_("Limit used"), N_("Outstanding / credit limit, for limits above 0")),
     "age_bucket": Column(K.TEXT, N_("Days overdue")),
-    "signs": Column(K.TEXT, N_("Warning signs")),
+    # Two signs whole beside an account at 1366 px (More creditors chasing them; Dumping stock at low prices: 350 px);
+    # more are cut at the edge, whole in the CSV and in a chosen visit.
+    "signs": Column(K.TEXT, N_("Warning signs"), width=360),
     "churn_reason": Column(K.TEXT, N_("Cause")),
     "lost_revenue": Column(K.MONEY, N_("Lost revenue"), N_("Orders of the 365 days before the account churned")),
     "base": Column(K.COUNT, N_("Bought the year before"), N_("Accounts with an order in the 365 days before")),
@@ -292,9 +302,11 @@ COMPLAINT_TIMES = {
     "resolution_median_hours": Column(K.HOURS, N_("Fix, median"), N_("Resolution, median")),
     "resolution_p90_hours": Column(K.HOURS, N_("Fix, P90"), N_("Resolution, 90th percentile")),
 }
+# Beside an account whole (280 px) the first reply and the wait as short as their unit allows (响应（小时）, Reply
+# (hours)).
 COMPLAINT_LIST = {
-    "response_hours": Column(K.HOURS, N_("Reply after"), N_("First reply after opening")),
-    "waiting_hours": Column(K.HOURS, N_("Waiting"), N_("Waiting for a reply since opening")),
+    "response_hours": Column(K.HOURS, NP_("narrow header", "Reply"), N_("First reply after opening")),
+    "waiting_hours": Column(K.HOURS, NP_("narrow header", "Waiting"), N_("Waiting for a reply since opening")),
     "resolution_hours": Column(K.HOURS, N_("Resolved after"), N_("Resolved after opening")),
     "sla_status": Column(K.TEXT, N_("SLA"), N_("First-reply SLA")),
 }
@@ -306,8 +318,9 @@ SIDE_COUNTS = {
 }
 # Health by tier, region and manager beside its chart: the mean health score as "Mean".
 HEALTH_SIDE = SIDE_COUNTS | {"mean_score": Column(K.SCORE, NP_("health", "Mean"), N_("Mean health score"))}
-# The at-risk and watch accounts' revenue of the last 12 months, as the risk page's caption names it.
-AT_RISK = {"revenue_12m": Column(K.MONEY, N_("Revenue at stake"), N_("Revenue, last 12 months"))}
+# The at-risk and watch accounts' revenue of the last 12 months, as the risk page's caption names it ("revenue at
+# stake"): the header short enough for the account whole beside it at 1366 px.
+AT_RISK = {"revenue_12m": Column(K.MONEY, NP_("narrow header", "At stake"), N_("Revenue, last 12 months"))}
 # The overdue receivables in the credit page's tables, as its card heads them; the amount overdue by age headed by
 # its days alone (the long name the help).
 OVERDUE = {"overdue_amount": Column(K.MONEY, NP_("receivables", "Overdue"), N_("Overdue receivables"))}
@@ -323,12 +336,11 @@ def overdue_by_age(labels: tuple[str, ...] | list[str]) -> dict[str, Column]:
 
 # The satisfaction tables beside their charts: the NPS headed by its letters alone (in Chinese too).
 SATISFACTION_SIDE = {"nps": Column(K.NUMBER, NP_("narrow header", "NPS"), N_("Net promoter score, −100 to 100"))}
-# A satisfaction drop's scores, short enough for the comment beside them at 1366 px (the comment cut to its
+# A satisfaction drop's scores, short enough for the comment beside them at 1366 px (the comment cut at its
 # width on screen, whole in the CSV).
 SATISFACTION_DROPS = {
     "latest_score": Column(K.COUNT, N_("Score"), N_("Latest score")),
     "previous_score": Column(K.COUNT, NP_("satisfaction drop", "Before"), N_("Previous score")),
-    "latest_comment": Column(K.TEXT, N_("Comment"), width=240),
 }
 # A plan action's: what is to be done, who does it, and the day it is due by (not a payment's due day).
 PLAN_ACTIONS = {
@@ -384,6 +396,16 @@ AUDIT_LOG = {
     "action": replace(COLUMNS["action"], width=175),
     "target": Column(K.TEXT, NP_("audit log", "Target"), width=170),
     "changed": replace(COLUMNS["changed"], width=265),
+}
+# One account's visits (the account view's list) at 1366 px: the short columns whole in either language, the purpose
+# as the visit form names its step (6 Letter: thank again, invite repurchase: 243 px), then what people typed, the
+# notes and the next step, cut at their width. A chosen visit reads whole under the list (in_full).
+VISIT_LIST = {
+    "channel": replace(COLUMNS["channel"], width=80),
+    "purpose": replace(COLUMNS["purpose"], width=250),
+    "executive": Column(K.BOOL, N_("Executive"), N_("Senior management"), width=75),
+    "notes": replace(COLUMNS["notes"], width=180),
+    "next_date": Column(K.DATE, N_("Due"), N_("Next step due"), width=85),
 }
 # A year's account plans: the revenue of the year so far against the plan's goal (not a period's revenue).
 PLAN_PROGRESS = {
@@ -679,6 +701,12 @@ def ids_first(frame: pl.DataFrame, shown: Mapping[str, Column]) -> pl.DataFrame:
     readable wrote name (id); an id without a name as it is."""
     names = [name for name, spec in shown.items() if spec.id_first and frame.schema.get(name) == pl.String]
     return frame.with_columns(pl.col(name).str.replace(_NAME_THEN_ID, "${2} ${1}") for name in names)
+
+
+def in_full(row: Mapping[str, Any], shown: Mapping[str, Column]) -> list[str]:
+    """A row read whole, a line for each column shown (plan): 'Notes: …' however long, each value as a table shows
+    it (2026-11-03, Yes), a text as typed."""
+    return [_("{field}: {value}").format(field=spec.label, value=text(spec, row[name])) for name, spec in shown.items()]
 
 
 def value_names(column: str) -> dict[str, str]:

@@ -340,6 +340,32 @@ def account_table(
         st.switch_page(dashboard.page_file("account"), query_params={"account": frame["account_id"][rows[0]]})
 
 
+def record_table(
+    frame: pl.DataFrame,
+    name: str,
+    /,
+    in_download_only: tuple[str, ...] = (),
+    detail: str = "",
+    file_name: str = "",
+    **overrides: Override,
+) -> None:
+    """A table of records (one account's visits) with a CSV download under it, whose row a click on any cell chooses:
+    the chosen row reads whole under it, every column on a line of its own (a note however long, as typed; its cell
+    is cut at the column's edge), under COLUMNS' headers or the table's own words for them (not its narrow headers).
+    in_download_only, detail, file_name and overrides as table's."""
+    shown = named(frame)
+    on_screen = dict(overrides) | dict.fromkeys(in_download_only)
+    key = f"table-{keyed(name, detail)}"
+    event = _show(shown, on_screen, None, key=key, select=True, ticks=False)
+    download(shown, name, overrides=overrides, detail=detail, file_name=file_name)
+    rows = (event.selection.rows or [row for row, _column in event.selection.cells]) if event is not None else []
+    if rows and rows[0] < shown.height:
+        with st.container(border=True, key=f"{key}-chosen", gap="xxsmall"):
+            headers = {name: label for name, label in overrides.items() if isinstance(label, str)}
+            for line in columns.in_full(shown.row(rows[0], named=True), columns.plan(shown, headers)):
+                st.text(line)  # text: notes and next steps as typed, never Markdown
+
+
 def chart_with_table(
     figure: go.Figure,
     frame: pl.DataFrame,

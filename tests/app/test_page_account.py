@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -282,6 +283,57 @@ def test_a_visit_after_the_as_of_date_is_noted_where_the_account_is_said_overdue
     assert [i.value for i in at.main.info] == [since]
     assert "Visits (2)" in [h.value for h in at.subheader]
     assert [c.value for c in at.caption if "Visited since" in c.value] == [since]
+
+
+def test_a_chosen_visit_reads_whole_under_the_list_its_notes_as_typed(portfolio: Path):
+    # 李娜 logs a visit to K5 on 06-20 whose notes (100 characters, Markdown and HTML after them) outrun their column.
+    notes = "客户反映价格偏高，需要公司给予报价支持。" * 5 + " **not bold** <b>not html</b>"
+    assert not at_june_end(account="K5").exception  # the portfolio loaded
+    with db.connect(portfolio) as con:
+        draft = VisitDraft(
+            account_id="K5",
+            visit_date=date(2026, 6, 20),
+            channel="phone",
+            notes=notes,
+            next_step="send the quote",
+            next_date=date(2026, 7, 1),
+        )
+        visit_log.save_visit(con, draft, LINA, now=datetime(2026, 6, 20, 18))
+    at = at_june_end(account="K5")
+    assert not at.exception
+    [visits] = [frame for frame in at.dataframe if frame.value.columns[0] == "visit_date"]
+    # At 1366 px (about 900 for the table) the short columns whole, the purpose at the width of the longest step
+    # (250 px), then the notes and the next step cut at theirs; who visited and where it was entered in the CSV.
+    config_ = json.loads(visits.proto.columns)
+    assert [(config_[name]["label"], config_[name].get("width")) for name in visits.proto.column_order] == [
+        ("Visit date", None),
+        ("Channel", 80),
+        ("Purpose", 250),
+        ("Executive", 75),
+        ("Notes", 180),
+        ("Next step", 130),
+        ("Due", 85),
+    ]
+    assert "Click a visit to read it whole under the list: its notes and next step, however long." in [
+        c.value for c in at.caption
+    ]
+    assert not at.text
+    # A click on the newest visit's notes: the visit reads whole under the list, every column under its full header,
+    # the notes as typed.
+    at.session_state["table-visit-list-K5"] = {"selection": {"rows": [], "columns": [], "cells": [[0, "notes"]]}}
+    at.run()
+    assert not at.exception
+    assert [line.value for line in at.text] == [
+        "Visit date: 2026-06-20",
+        "Channel: Phone",
+        "Purpose: –",
+        "Senior management: No",
+        "Manager: 李娜 (M2)",
+        f"Notes: {notes}",
+        "Next step: send the quote",
+        "Next step due: 2026-07-01",
+        "Entered in: This dashboard",
+    ]
 
 
 def test_a_churned_account_keeps_its_history(portfolio: Path):

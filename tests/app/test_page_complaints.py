@@ -142,7 +142,7 @@ def test_breach_list_has_hours_to_first_reply_and_ageing_counts_open_ones(portfo
         ("C2", "甲公司 (K1)", 1.1, None, True),
         ("C3", "乙公司 (K2)", None, 1.7, True),
     ]
-    assert labels(at, "response_hours", "waiting_hours") == ["Reply after (days)", "Waiting (days)"]
+    assert labels(at, "response_hours", "waiting_hours") == ["Reply (days)", "Waiting (days)"]
     assert at.get("download_button")
     # Open at the end of D: C4 12 h, C3 40 h, C2 20 days.
     assert rows(at, "age_band", "complaints") == [
@@ -266,7 +266,7 @@ def test_open_breaches_at_d_are_listed_apart_from_those_opened_in_the_period(por
         (
             "zh-CN",
             ["投诉", "客户", "客户经理", "受理时间", "类别", "严重程度", "已受理时长（天）"],
-            "等待时长（天）",
+            "等待（天）",
             {
                 "open-breaches": "超时未处理完的投诉_截至2026-06-30.csv",
                 "open-ageing": "未结投诉账龄_截至2026-06-30.csv",
