@@ -332,6 +332,7 @@ def test_a_chosen_visit_reads_whole_under_the_list_its_notes_as_typed(portfolio:
         f"Notes: {notes}",
         "Next step: send the quote",
         "Next step due: 2026-07-01",
+        "Warning signs: –",
         "Entered in: This dashboard",
     ]
 
