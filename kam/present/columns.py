@@ -55,6 +55,9 @@ class Column:
     # narrower than its longest names (on a phone) the cut falls on the name's end, never on the id. Its CSV keeps
     # name (id), as every other.
     id_first: bool = False
+    # A header shortened for a narrow column, its help the column's full name: a row read whole (in_full) heads the
+    # column's line by the help.
+    narrow: bool = False
 
 
 K = Kind
@@ -403,9 +406,9 @@ AUDIT_LOG = {
 VISIT_LIST = {
     "channel": replace(COLUMNS["channel"], width=80),
     "purpose": replace(COLUMNS["purpose"], width=250),
-    "executive": Column(K.BOOL, N_("Executive"), N_("Senior management"), width=75),
+    "executive": Column(K.BOOL, N_("Executive"), N_("Senior management"), width=75, narrow=True),
     "notes": replace(COLUMNS["notes"], width=180),
-    "next_date": Column(K.DATE, N_("Due"), N_("Next step due"), width=85),
+    "next_date": Column(K.DATE, N_("Due"), N_("Next step due"), width=85, narrow=True),
 }
 # A year's account plans: the revenue of the year so far against the plan's goal (not a period's revenue).
 PLAN_PROGRESS = {
@@ -701,6 +704,14 @@ def ids_first(frame: pl.DataFrame, shown: Mapping[str, Column]) -> pl.DataFrame:
     readable wrote name (id); an id without a name as it is."""
     names = [name for name, spec in shown.items() if spec.id_first and frame.schema.get(name) == pl.String]
     return frame.with_columns(pl.col(name).str.replace(_NAME_THEN_ID, "${2} ${1}") for name in names)
+
+
+def written_out(overrides: Mapping[str, Override]) -> dict[str, Override]:
+    """A table's overrides as a row read whole heads its lines (in_full): a narrow header by its full name."""
+    return {
+        name: replace(spec, label=spec.help) if isinstance(spec, Column) and spec.narrow and spec.help else spec
+        for name, spec in overrides.items()
+    }
 
 
 def in_full(row: Mapping[str, Any], shown: Mapping[str, Column]) -> list[str]:
