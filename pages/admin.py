@@ -14,7 +14,7 @@ from kam.present.text import markdown_text as md
 from kam.relations import export as app_export
 from kam.store import audit, backup
 from kam.ui import dashboard, language, watcher
-from kam.ui.widgets import file_uploader, table
+from kam.ui.widgets import file_uploader, record_table, table
 from kam.visits import export as visit_export
 
 user = dashboard.require_role("admin")
@@ -154,7 +154,14 @@ with loads:
         st.code(report.summary(), language=None)
     history = loader.history_shown(con)
     st.subheader(_("Load history"))
-    table(history, NF_("load-history"), by_filters=False, **columns.LOAD_HISTORY)
+    st.caption(_("Click a load to read it whole under the table: why it was refused, its files, where they came from."))
+    record_table(
+        history,
+        NF_("load-history"),
+        by_filters=False,
+        in_download_only=columns.LOAD_HISTORY_IN_DOWNLOAD_ONLY,
+        **columns.LOAD_HISTORY,
+    )
     # The loads that landed (a refused one has no load id, nor rejected rows).
     landed = history["load_id"].drop_nulls().to_list()
     if landed:
@@ -175,7 +182,7 @@ with people:
             st.success(notice[1], icon=":material/done:")
 
     everyone = users.users(con)
-    table(everyone, NF_("users"), by_filters=False, **columns.USERS)
+    table(everyone, NF_("users"), by_filters=False, in_download_only=columns.USERS_IN_DOWNLOAD_ONLY, **columns.USERS)
     exported = catalog.managers(con)
     manager_names = dict(zip(exported["manager_id"], exported["name"], strict=True))
 
@@ -369,11 +376,12 @@ with log:
         help=_("Failed and locked-out sign-ins are always shown. The CSV holds the events shown."),
     )
     # The screen shows what each event changed, as it reads; the CSV keeps the stored records beside it.
-    table(
+    st.caption(_("Click an event to read it whole under the log: its target and what it changed."))
+    record_table(
         changes.audit_log(audit.events(con, leave_out=() if sessions_shown else audit.SESSION_ACTIONS)),
         NF_("audit-log"),
         by_filters=False,
-        in_download_only=("before", "after"),
+        stored_only=("before", "after"),
         **columns.AUDIT_LOG,
     )
 

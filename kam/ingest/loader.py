@@ -1026,17 +1026,19 @@ def history_shown(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         outcome=pl.lit(pgettext("load outcome", "Refused")), reason=pl.Series(reasons, dtype=pl.String)
     )
     both = pl.concat([landed, refused], how="diagonal_relaxed")
+    # In the order the admin reads a load by: when, how it went, its rows, who, and why it was refused; then where
+    # its files came from.
     return both.sort("loaded_at", descending=True, maintain_order=True).select(
         "load_id",
         "loaded_at",
         "outcome",
-        "source",
-        "files",
-        "rows_read",
         "rows_loaded",
         "rows_rejected",
         "loaded_by",
         "reason",
+        "source",
+        "files",
+        "rows_read",
     )
 
 

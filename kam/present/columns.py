@@ -55,6 +55,9 @@ class Column:
     # narrower than its longest names (on a phone) the cut falls on the name's end, never on the id. Its CSV keeps
     # name (id), as every other.
     id_first: bool = False
+    # A header shortened for a narrow column, its help the column's full name: a row read whole (in_full) heads the
+    # column's line by the help.
+    narrow: bool = False
 
 
 K = Kind
@@ -62,6 +65,9 @@ K = Kind
 # 274 px): sized to its cells, the grid measures only its first rows, and a longer name further down was cut at the
 # column's edge (厦门佳邦车辆部件股份有限…). A manager, 魏秀英 (M06), whole for a name of 3 characters (94 px).
 ACCOUNT_PX, MANAGER_PX = 280, 96
+# A user name whole up to 15 characters (ouyang.xiaoming: 117 px), wherever a table names a user; a longer one (up to
+# 64) is cut at the column's edge, whole in the CSV (and in a chosen row where the table has one).
+USERNAME_PX = 120
 # Text people typed (a visit's notes and next step, a customer's comment), up to thousands of characters: sized to its
 # cells, a long one took the grid's 500 px and pushed its table past a laptop's width. Cut at these widths instead
 # (a next step of 8 characters, a comment of 12), whole in the CSV and, on the account view, in a chosen visit.
@@ -387,15 +393,16 @@ MY_PLAN_ACTIONS = PLAN_ACTIONS | {
     "due_on": replace(PLAN_ACTIONS["due_on"], width=85),
 }
 # The audit log fits 1366 px beside the sidebar (about 900 px for the table): the short columns as wide as their
-# longest cell in either language (an action reads 账户计划状态变更 or Account plan status changed), the change
-# the rest (a long one whole on hover and in the CSV).
+# longest cell in either language (an action reads 账户计划状态变更 or Account plan status changed), the user name whole
+# (USERNAME_PX: demo-admin was cut, demo-admir), the target and the change the rest, cut at their edge and whole in a
+# chosen event (record_table) and in the CSV.
 AUDIT_LOG = {
     "event_id": replace(COLUMNS["event_id"], width=75),
     "happened_at": replace(COLUMNS["happened_at"], width=125),
-    "username": replace(COLUMNS["username"], width=80),
+    "username": replace(COLUMNS["username"], width=USERNAME_PX),
     "action": replace(COLUMNS["action"], width=175),
-    "target": Column(K.TEXT, NP_("audit log", "Target"), width=170),
-    "changed": replace(COLUMNS["changed"], width=265),
+    "target": Column(K.TEXT, NP_("audit log", "Target"), width=150),
+    "changed": replace(COLUMNS["changed"], width=245),
 }
 # One account's visits (the account view's list) at 1366 px: the short columns whole in either language, the purpose
 # as the visit form names its step (6 Letter: thank again, invite repurchase: 243 px), then what people typed, the
@@ -403,9 +410,9 @@ AUDIT_LOG = {
 VISIT_LIST = {
     "channel": replace(COLUMNS["channel"], width=80),
     "purpose": replace(COLUMNS["purpose"], width=250),
-    "executive": Column(K.BOOL, N_("Executive"), N_("Senior management"), width=75),
+    "executive": Column(K.BOOL, N_("Executive"), N_("Senior management"), width=75, narrow=True),
     "notes": replace(COLUMNS["notes"], width=180),
-    "next_date": Column(K.DATE, N_("Due"), N_("Next step due"), width=85),
+    "next_date": Column(K.DATE, N_("Due"), N_("Next step due"), width=85, narrow=True),
 }
 # A year's account plans: the revenue of the year so far against the plan's goal (not a period's revenue).
 PLAN_PROGRESS = {
@@ -415,14 +422,38 @@ PLAN_PROGRESS = {
     "actions_done": Column(K.COUNT, N_("Actions done")),
     "actions_overdue": Column(K.COUNT, N_("Actions overdue")),
 }
+# Every load, landed or refused, at 1366 px beside the sidebar (about 900 px for the table): the short columns whole in
+# either language, when, the outcome, the rows loaded and rejected, who (USERNAME_PX), then why a refused load was
+# refused, cut at the table's edge rather than pushed past the screen by the files (accounts.csv, …, visits.csv:
+# 500 px). Where the files came from, the files and the rows read are in the CSV and in a chosen load (record_table),
+# with the reason whole.
 LOAD_HISTORY = {
+    "load_id": replace(COLUMNS["load_id"], width=75),
+    "loaded_at": replace(COLUMNS["loaded_at"], width=125),
+    "outcome": Column(K.TEXT, NP_("data load", "Outcome"), width=75),
+    "rows_loaded": replace(COLUMNS["rows_loaded"], width=95),
+    "rows_rejected": replace(COLUMNS["rows_rejected"], width=100),
+    "loaded_by": replace(COLUMNS["loaded_by"], width=USERNAME_PX),
+    "reason": Column(K.TEXT, NP_("data load", "Why refused"), width=305),
     "source": Column(K.TEXT, NP_("data load", "Source")),
-    "outcome": Column(K.TEXT, NP_("data load", "Outcome")),
-    "reason": Column(K.TEXT, NP_("data load", "Why refused")),
 }
+LOAD_HISTORY_IN_DOWNLOAD_ONLY = ("source", "files", "rows_read")
 # A user's own name, shown though the user has a manager id (whose name it is not).
 # Active, for a user, is whether they may sign in (not the accounts' 在册).
-USERS = {"name": Column(K.TEXT, N_("Full name")), "active": Column(K.BOOL, N_("May sign in"))}
+# At 1366 px (about 900 px for the table) every column has its width, the grid sizing a column by its first rows only
+# (the last sign-in was cut, 2026-11-27 1): the user name whole (USERNAME_PX), a full name of 6 Chinese characters or
+# 13 letters (Administrator), the times, and an e-mail of 16 characters, a longer one whole in the form that changes
+# the user and in the CSV. Whether a user is a demo user and when they were added: in the CSV only.
+USERS = {
+    "username": replace(COLUMNS["username"], width=USERNAME_PX),
+    "name": Column(K.TEXT, N_("Full name"), width=110),
+    "role": replace(COLUMNS["role"], width=120),
+    "email": replace(COLUMNS["email"], width=130),
+    "active": Column(K.BOOL, N_("May sign in"), width=85),
+    "locked_until": replace(COLUMNS["locked_until"], width=120),
+    "last_sign_in": replace(COLUMNS["last_sign_in"], width=120),
+}
+USERS_IN_DOWNLOAD_ONLY = ("demo", "created_at")
 
 # A tier as it reads where there is room: the letter and its name (GLOSSARY.md: A类 · 重点客户 …).
 TIER_NAMES = {"A": N_("A · key account"), "B": N_("B · general account"), "C": N_("C · potential account")}
@@ -701,6 +732,14 @@ def ids_first(frame: pl.DataFrame, shown: Mapping[str, Column]) -> pl.DataFrame:
     readable wrote name (id); an id without a name as it is."""
     names = [name for name, spec in shown.items() if spec.id_first and frame.schema.get(name) == pl.String]
     return frame.with_columns(pl.col(name).str.replace(_NAME_THEN_ID, "${2} ${1}") for name in names)
+
+
+def written_out(overrides: Mapping[str, Override]) -> dict[str, Override]:
+    """A table's overrides as a row read whole heads its lines (in_full): a narrow header by its full name."""
+    return {
+        name: replace(spec, label=spec.help) if isinstance(spec, Column) and spec.narrow and spec.help else spec
+        for name, spec in overrides.items()
+    }
 
 
 def in_full(row: Mapping[str, Any], shown: Mapping[str, Column]) -> list[str]:

@@ -345,24 +345,31 @@ def record_table(
     name: str,
     /,
     in_download_only: tuple[str, ...] = (),
+    stored_only: tuple[str, ...] = (),
+    by_filters: bool = True,
     detail: str = "",
     file_name: str = "",
     **overrides: Override,
 ) -> None:
-    """A table of records (one account's visits) with a CSV download under it, whose row a click on any cell chooses:
-    the chosen row reads whole under it, every column on a line of its own (a note however long, as typed; its cell
-    is cut at the column's edge), under COLUMNS' headers or the table's own words for them (not its narrow headers).
-    in_download_only, detail, file_name and overrides as table's."""
+    """A table of records (one account's visits, the loads, the audit log) with a CSV download under it, whose row a
+    click on any cell chooses: the chosen row reads whole under it, every column on a line of its own (a note however
+    long, as typed; its cell is cut at the column's edge), under the table's headers (a narrow one by its full name).
+
+    in_download_only: columns kept off the screen but in the download and the chosen row; stored_only: records kept
+    for a program (an event's JSON), in the download only. by_filters, detail, file_name and overrides as table's.
+    """
     shown = named(frame)
-    on_screen = dict(overrides) | dict.fromkeys(in_download_only)
+    on_screen = dict(overrides) | dict.fromkeys((*in_download_only, *stored_only))
     key = f"table-{keyed(name, detail)}"
-    event = _show(shown, on_screen, None, key=key, select=True, ticks=False)
-    download(shown, name, overrides=overrides, detail=detail, file_name=file_name)
+    # A long table a page at a time, as table shows it; the chosen row is one of the page's.
+    rows_shown = one_page(shown, keyed(name, detail)) if shown.height > PAGED_ROWS else shown
+    event = _show(rows_shown, on_screen, None, key=key, select=True, ticks=False)
+    download(shown, name, overrides=overrides, by_filters=by_filters, detail=detail, file_name=file_name)
     rows = (event.selection.rows or [row for row, _column in event.selection.cells]) if event is not None else []
-    if rows and rows[0] < shown.height:
+    if rows and rows[0] < rows_shown.height:
         with st.container(border=True, key=f"{key}-chosen", gap="xxsmall"):
-            headers = {name: label for name, label in overrides.items() if isinstance(label, str)}
-            for line in columns.in_full(shown.row(rows[0], named=True), columns.plan(shown, headers)):
+            headers = columns.written_out(overrides) | dict.fromkeys(stored_only)
+            for line in columns.in_full(rows_shown.row(rows[0], named=True), columns.plan(rows_shown, headers)):
                 st.text(line)  # text: notes and next steps as typed, never Markdown
 
 

@@ -101,7 +101,7 @@ def test_the_audit_logs_columns_fit_a_laptop(portfolio):
     log = next(t for t in at.dataframe if "changed" in t.value.columns)
     config_ = json.loads(log.proto.columns or "{}")
     widths = {name: config_[name].get("width") for name in log.proto.column_order}
-    assert widths == {"event_id": 75, "happened_at": 125, "username": 80, "action": 175, "target": 170, "changed": 265}
+    assert widths == {"event_id": 75, "happened_at": 125, "username": 120, "action": 175, "target": 150, "changed": 245}
     assert sum(widths.values()) <= 900
 
 

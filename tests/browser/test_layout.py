@@ -10,8 +10,14 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from kam import i18n
+from kam.config import settings
 from kam.i18n import _
+from kam.ingest import loader, uploads
+from kam.ingest.bootstrap import open_database
+from kam.people import users
+from kam.people.users import User
 from kam.present import columns
+from tests.app.test_admin import Upload
 from tests.browser.test_browser import _open_a_row, _settled
 from tests.serve import serving
 
@@ -29,8 +35,29 @@ OUTPUT = Path(__file__).resolve().parents[1] / "output" / "layout"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with serving({"KAM_DB_PATH": str(tmp_path_factory.mktemp("layout") / "kam.duckdb")}) as url:
+    path = tmp_path_factory.mktemp("layout") / "kam.duckdb"
+    with_a_refused_load(path)
+    with serving({"KAM_DB_PATH": str(path)}) as url:
         yield url
+
+
+# A real admin (a demo admin may not load), added by the demo admin, whose upload of the demo exports with an
+# accounts.csv of two columns was refused: the load history holds a refused load whose reason is long.
+REFUSED_BY = User("zhouli", "周丽", "admin")
+TWO_COLUMNS = "account_id,name\nK0001,上海恒锦机电有限公司\n"
+
+
+def with_a_refused_load(path: Path) -> None:
+    """The demo deployment at path, with REFUSED_BY's upload refused in its load history and audit log."""
+    demo = settings().demo_dir
+    with open_database(path, demo) as con:
+        users.add_user(con, REFUSED_BY.username, REFUSED_BY.name, "admin", "zhouli-first-2026", by="demo-admin")
+        files = [
+            Upload(file.name, TWO_COLUMNS.encode() if file.name == "accounts.csv" else file.read_bytes())
+            for file in sorted(demo.glob("*.csv"))
+        ]
+        with pytest.raises(loader.LoadError, match=r"accounts\.csv: missing required column region"):
+            uploads.load_uploads(con, files, REFUSED_BY)
 
 
 def said(message: str, language: str) -> str:
@@ -241,21 +268,52 @@ def test_a_link_to_another_roles_page_opens_the_start_page_saying_why(
         page.close()
 
 
+# The admin page's tables, by their tab. Every header and cell reads whole (the user names, a load's outcome and rows,
+# the times, an action) but for the long texts, by their header: a load's files and why it was refused, an event's
+# target and change, a user's e-mail, cut at their column's edge and read whole in the chosen row (or the CSV).
+ADMIN_TABS = ["Load exports", "Users", "Audit log"]
+ADMIN_TEXT = [
+    columns.LOAD_HISTORY["reason"].label,
+    columns.COLUMNS["files"].label,
+    columns.AUDIT_LOG["target"].label,
+    columns.AUDIT_LOG["changed"].label,
+    columns.COLUMNS["email"].label,
+]
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_audit_log_shows_every_column_at_1366(server: str, browser: Browser, language: str):
-    """The admin's audit log fits a laptop beside the sidebar: its action column (操作) is not cut off."""
+def test_the_admin_tables_show_every_column_at_1366(server: str, browser: Browser, language: str):
+    """The admin's tables fit a laptop beside the sidebar, nothing to scroll sideways: the load history (a refused
+    load's reason on screen beside its outcome, 拒绝原因 was off it), the users, the audit log (操作 was cut off); the
+    user names (demo-admin read demo-admir) and every other short cell whole."""
     page = _open(browser, f"{server}/admin", "demo-admin", "admin-demo-2026", language, **LAPTOP)
     try:
-        page.get_by_role("tab", name=said("Audit log", language)).click()
-        table = page.locator('[data-testid="stDataFrame"]').filter(visible=True).first
-        table.wait_for(timeout=60_000)
+        page.get_by_role("heading", name=said("Admin", language), exact=True).wait_for(timeout=60_000)
         _settled(page)
-        table.scroll_into_view_if_needed()
-        widths = table.evaluate(TABLE_WIDTHS)
-        assert widths["columns"] <= widths["shown"], widths
-        assert widths["left"] + widths["columns"] <= LAPTOP["viewport"]["width"], widths
         OUTPUT.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=OUTPUT / f"audit-log-{language}.png")
+        seen = {}
+        for tab in ADMIN_TABS:
+            page.get_by_role("tab", name=said(tab, language)).click()
+            page.locator('[data-testid="stDataFrame"]').filter(visible=True).first.wait_for(timeout=60_000)
+            seen[tab] = _tables_shown(page)
+            page.screenshot(path=OUTPUT / f"admin-{tab.lower().replace(' ', '-')}-{language}.png")
+        # The load history (no rejected rows in the demo's load), the users, the audit log.
+        assert [len(tables) for tables in seen.values()] == [1, 1, 1], seen
+        over = [
+            (tab, table["columns"], table["shown"], table["left"])
+            for tab, tables in seen.items()
+            for table in tables
+            if table["columns"] > table["shown"] or table["left"] + table["columns"] > LAPTOP["viewport"]["width"]
+        ]
+        assert not over, over
+        long_text = tuple(f"{said(header, language)}: " for header in ADMIN_TEXT)
+        # The refused load is there, its reason on screen (cut at its column's edge).
+        message = said("{file}: missing required column {columns} for table {table}", language)
+        refused = message.split("{columns}")[0].format(file="accounts.csv", table="accounts")
+        reason = f"{said(columns.LOAD_HISTORY['reason'].label, language)}: "
+        assert any(cell.startswith(reason + refused) for cell in seen["Load exports"][0]["cut"]), seen
+        cut = [(tab, [cell for cell in t[0]["cut"] if not cell.startswith(long_text)]) for tab, t in seen.items()]
+        assert cut == [(tab, []) for tab in ADMIN_TABS]
     finally:
         page.close()
 
@@ -295,7 +353,9 @@ CUT_COLUMNS = """(table) => {
     return columns.flatMap((column, index) => {
         if (wider(column.title, theme.headerFontFull, column)) return [column.title];
         for (let row = 0; row < rows; row++) {
-            const text = String(getCellContent([column.sourceIndex ?? index, row]).displayData ?? '');
+            // A date or time is drawn from its cell's data (its displayData is empty).
+            const cell = getCellContent([column.sourceIndex ?? index, row]);
+            const text = String(cell.displayData ?? cell.data?.displayDate ?? '');
             if (wider(text, theme.baseFontFull, column)) return [`${column.title}: ${text}`];
         }
         return [];
