@@ -36,11 +36,11 @@ def show(user: User, scope: Scope, account_id: str) -> None:
     form to add or change one."""
     con = dashboard.connection()
     try:
-        listed = contacts.account_contacts(con, user, account_id)
+        listed = contacts.account_contacts(con, user, account_id, scope.as_of)
     except NotAllowed as refused:
         st.error(str(refused), icon=":material/block:")
         return
-    current, former = contacts.current_and_former(listed)
+    current, former, _later = contacts.as_of_groups(listed)
     st.subheader(_("Contacts ({count})").format(count=current.height))
     flags = relations.key_account_flags(con, scope).filter(account_id=account_id)
     if not flags.is_empty():
