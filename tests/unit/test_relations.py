@@ -219,6 +219,9 @@ def test_a_manager_adds_and_edits_a_contact_of_their_account_with_last_met(con, 
         ("陈总", "总经理", "executive", "import", date(2026, 6, 10)),
         ("刘工", "采购工程师", "staff", "import", None),
     ]
+    # As of 06-09, P1 was last met on V1 (04-20): V2 came after.
+    early = contacts.account_contacts(con, M1, "K1", as_of=date(2026, 6, 9)).filter(contact_id="P1")
+    assert early["last_met"].to_list() == [date(2026, 4, 20)]
     assert db.scalar(con, "SELECT count(*) FROM audit_log WHERE action LIKE 'contact.%'") == 2
     with pytest.raises(NotAllowed):
         contacts.save_contact(con, contacts.ContactDraft("K1", "x"), M2)
