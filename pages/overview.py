@@ -222,6 +222,14 @@ for section in overview.SECTIONS:
     ):
         if section.metric is attention.managers_behind_pace:
             st.caption(_("Revenue under the target pro-rated to the period's days, worst first."))
+        if section.metric is attention.key_accounts_without_executive_ties:
+            st.caption(
+                _(
+                    "A contact entered on the account view counts from the day it was entered until the day it was "
+                    "marked as having left; one of the CRM export carries no dates and counts on any day (one the "
+                    "export marks as having left, on none)."
+                )
+            )
         if section.metric is attention.key_accounts_without_executive_ties and ties["without_contacts"]:
             st.caption(
                 _(

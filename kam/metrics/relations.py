@@ -11,13 +11,14 @@ import duckdb
 import polars as pl
 
 from kam.metrics.scope import SCOPED, Scope, group_column, group_name, ratio, run
+from kam.store.schema import CONTACT_AT_AS_OF
 
 # Days back from D (D included) a visit with our senior management keeps a key account covered.
 EXECUTIVE_DAYS = 90
 
 # Each A-account active at D: whether its plan of D's year stands agreed at D, whether our
-# senior management visited it in D−89..D, and whether an executive-level contact is on file.
-KEY_ACCOUNTS = """
+# senior management visited it in D−89..D, and whether an executive-level contact (any contact) was on file at D.
+KEY_ACCOUNTS = f"""
 plan_status_at AS (
     SELECT p.account_id,
            arg_max(h.status, h.changed_at) AS status,
@@ -37,9 +38,9 @@ key_accounts AS (
                      AND v.visit_date BETWEEN $as_of - CAST($executive_days - 1 AS INTEGER) AND $as_of)
                AS executive_visit,
            EXISTS (SELECT 1 FROM contacts AS c
-                   WHERE c.account_id = s.account_id AND c.level = 'executive' AND c.active)
+                   WHERE c.account_id = s.account_id AND c.level = 'executive' AND {CONTACT_AT_AS_OF})
                AS executive_contact,
-           EXISTS (SELECT 1 FROM contacts AS c WHERE c.account_id = s.account_id AND c.active) AS any_contact
+           EXISTS (SELECT 1 FROM contacts AS c WHERE c.account_id = s.account_id AND {CONTACT_AT_AS_OF}) AS any_contact
     FROM scoped AS s
     LEFT JOIN plan_status_at AS ps USING (account_id)
     WHERE s.active AND s.tier = 'A'

@@ -163,8 +163,11 @@ UNGROUPED = frozenset({"year", "quarter", "weekday", "hour", "load_id", "event_i
 # Fields that are amounts of money: read as the pages show them (¥1,200,000).
 MONEY = frozenset({"revenue_goal", "revenue_target"})
 
-# Who changed a record and when, and its version: the event's own user and time say them.
-BOOKKEEPING = frozenset({"created_by", "created_at", "updated_by", "updated_at", "entered_by", "entered_at", "version"})
+# Who changed a record and when, and its version: the event's own user and time say them. So do they when a contact
+# was marked as having left (left_at): the change of "still at the customer" reads beside the event's time.
+BOOKKEEPING = frozenset(
+    {"created_by", "created_at", "updated_by", "updated_at", "entered_by", "entered_at", "version", "left_at"}
+)
 
 
 def field_name(field: str, action: str | None = None) -> str:

@@ -6,7 +6,7 @@ import re
 import unicodedata
 import uuid
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import duckdb
@@ -17,7 +17,7 @@ from kam.present.formatting import too_long
 from kam.relations.plans import person
 from kam.relations.rules import Actor, ContactStale, Invalid, NotAllowed, NotSaved, check_account, text
 from kam.store import audit, db
-from kam.store.schema import CONTACT_LEVELS, CONTACT_ROLES
+from kam.store.schema import CONTACT_AT_AS_OF, CONTACT_LEVELS, CONTACT_ROLES
 from kam.store.write import write
 
 ACTION_CREATE, ACTION_EDIT = "contact.create", "contact.edit"
@@ -130,6 +130,12 @@ def save_contact(
         if errors:
             raise Invalid(errors)
         record = _record(draft)
+        # The day they left counts for the figures as of a day (kam.store.schema.CONTACT_AT_AS_OF): kept from the
+        # save that marked them so; one back at the customer counts again from the day they were entered.
+        if draft.active:
+            record["left_at"] = None
+        else:
+            record["left_at"] = before["left_at"] if before is not None and not before["active"] else now
         if before is None:
             new_id = ID_PREFIX + uuid.uuid4().hex[:12]
             row = {
@@ -167,31 +173,40 @@ def save_contact(
     return write(con, work, busy=NotSaved)
 
 
-def account_contacts(con: duckdb.DuckDBPyConnection, user: Actor, account_id: str) -> pl.DataFrame:
-    """An account's contacts with the day each was last met (a visit naming them), executives first."""
+def account_contacts(
+    con: duckdb.DuckDBPyConnection, user: Actor, account_id: str, as_of: date | None = None
+) -> pl.DataFrame:
+    """An account's contacts with the day each was last met (a visit naming them) up to as_of (default today),
+    executives first; at_as_of says where each stood at the end of that day: `current` (on file and at the
+    customer), `former` (left by then) or `later` (entered after it). active, title, level…: as they are now."""
     check_account(con, user, account_id, edit=False)
     return db.query(
         con,
-        """
+        f"""
         WITH met AS (
             SELECT trim(unnest(string_split(v.contact_ids, ';'))) AS contact_id, v.visit_date
             FROM visits AS v
-            WHERE v.account_id = $account_id AND v.contact_ids IS NOT NULL
+            WHERE v.account_id = $account_id AND v.contact_ids IS NOT NULL AND v.visit_date <= $as_of
         )
         SELECT c.contact_id, c.name, c.title, c.level, c.role, c.phone, c.email, c.notes, c.active, c.source,
-               (SELECT max(m.visit_date) FROM met AS m WHERE m.contact_id = c.contact_id) AS last_met
+               (SELECT max(m.visit_date) FROM met AS m WHERE m.contact_id = c.contact_id) AS last_met,
+               c.entered_on, c.left_on,
+               CASE WHEN c.entered_on > $as_of THEN 'later' WHEN {CONTACT_AT_AS_OF} THEN 'current' ELSE 'former' END
+                   AS at_as_of
         FROM contacts AS c
         WHERE c.account_id = $account_id
         ORDER BY CASE c.level WHEN 'executive' THEN 0 WHEN 'manager' THEN 1 WHEN 'staff' THEN 2 ELSE 3 END,
                  c.name, c.contact_id
         """,
-        {"account_id": account_id},
+        {"account_id": account_id, "as_of": as_of or date.today()},
     )
 
 
-def current_and_former(listed: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """An account_contacts frame split into the contacts still at the customer and those who left."""
-    return listed.filter(pl.col("active")), listed.filter(~pl.col("active"))
+def as_of_groups(listed: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """An account_contacts frame split as it stood at its as-of date: the contacts then at the customer, those who
+    had left, and those entered after that day."""
+    current, former, later = (listed.filter(at_as_of=group) for group in ("current", "former", "later"))
+    return current, former, later
 
 
 def stored_contact(con: duckdb.DuckDBPyConnection, contact_id: str) -> dict[str, Any] | None:

@@ -13,7 +13,7 @@ import duckdb
 import polars as pl
 
 from kam.i18n import _
-from kam.store.schema import APP_DB_DDL, EXPORTS_RUN_TO
+from kam.store.schema import APP_DB_DDL, CONTACTS_LEFT_AT, CONTACTS_LEFT_AT_COLUMN, EXPORTS_RUN_TO
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
@@ -122,7 +122,19 @@ def _explain(path: Path, error: str) -> DatabaseUnavailable:
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """The tables of the app's own database."""
+    """The tables of the app's own database, with what one made by an earlier version lacks filled in."""
+    [(without_left_at,)] = con.execute(
+        """
+        SELECT count(*) > 0 AND NOT bool_or(column_name = 'left_at') FROM duckdb_columns()
+        WHERE database_name = current_database() AND table_name = 'contacts_app'
+        """
+    ).fetchall()
+    if without_left_at:
+        # The column and the days it takes from the audit log in one go: a database never has one without the other.
+        con.execute("BEGIN TRANSACTION")
+        con.execute(CONTACTS_LEFT_AT_COLUMN)
+        con.execute(CONTACTS_LEFT_AT)
+        con.execute("COMMIT")
     for statement in APP_DB_DDL:
         con.execute(statement)
 

@@ -211,7 +211,8 @@ def _point_views(cur: duckdb.DuckDBPyConnection, name: str) -> None:
 
 
 def _views_missing(con: duckdb.DuckDBPyConnection) -> bool:
-    """The app's database lacks a view of an exports file's table (it was made before that table existed)."""
+    """The app's database lacks a view of an exports file's table (it was made before that table existed), or has a
+    view joining the exports with its own tables as an earlier version defined it."""
     [(views,)] = con.execute(
         """
         SELECT count(*) FROM duckdb_views()
@@ -219,7 +220,32 @@ def _views_missing(con: duckdb.DuckDBPyConnection) -> bool:
         """,
         {"tables": list(EXPORT_FILE_TABLES)},
     ).fetchall()
-    return views < len(EXPORT_FILE_TABLES)
+    return views < len(EXPORT_FILE_TABLES) or _joined_views_changed(con)
+
+
+def _joined_views_changed(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether a joined view, made again now, would read otherwise than it does: tried, compared and undone."""
+
+    def made() -> list[tuple[str, str]]:
+        return con.execute(
+            """
+            SELECT view_name, sql FROM duckdb_views()
+            WHERE database_name = current_database() AND list_contains($names, view_name)
+            ORDER BY view_name
+            """,
+            {"names": list(JOINED_VIEW_NAMES)},
+        ).fetchall()
+
+    before = made()
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for view in JOINED_VIEWS:
+            con.execute(view)
+        return made() != before
+    except duckdb.Error:
+        return True  # made again in earnest, where an error is told
+    finally:
+        con.execute("ROLLBACK")
 
 
 def loads_in(con: duckdb.DuckDBPyConnection, name: str, after: int) -> list[dict[str, Any]]:
@@ -373,14 +399,46 @@ def read_only(app_db: Path, require_app: bool = True) -> duckdb.DuckDBPyConnecti
     for table, reads in _views_on(con, "exports_current").items():
         con.execute(f"CREATE VIEW {table} AS {reads}")
     if app_tables:
-        for table in app_tables:
-            con.execute(f"CREATE VIEW {table} AS SELECT * FROM app.main.{table}")
+        # A database an earlier version made, not opened for writing since, lacks what was added to the app's tables:
+        # read as a database made now would hold it (the tables and columns added, empty).
+        con.execute("ATTACH ':memory:' AS made_now")
+        con.execute("USE made_now")
+        for statement in APP_DB_DDL:
+            con.execute(statement)
+        con.execute("USE memory")
+        for table, reads in _as_made_now(con, app_tables).items():
+            con.execute(f"CREATE VIEW {table} AS {reads}")
     else:
         for statement in APP_DB_DDL:
             con.execute(statement)
     for view in JOINED_VIEWS:
         con.execute(view)
     return con
+
+
+def _as_made_now(con: duckdb.DuckDBPyConnection, app_tables: list[str]) -> dict[str, str]:
+    """What the view of each table of the app's database reads: the table, with the columns a database made now has
+    and this one lacks (an earlier version made it, and it was not opened for writing since) as empty ones; a table
+    it lacks, empty, from one made now (attached as made_now)."""
+    columns: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for database, table, column, kind in con.execute(
+        """
+        SELECT database_name, table_name, column_name, data_type FROM duckdb_columns()
+        WHERE database_name IN ('app', 'made_now') ORDER BY column_index
+        """
+    ).fetchall():
+        columns.setdefault((database, table), []).append((column, kind))
+    reads = {table: f"SELECT * FROM app.main.{table}" for table in app_tables}
+    for (database, table), made in columns.items():
+        if database != "made_now":
+            continue
+        if table not in reads:
+            reads[table] = f"SELECT * FROM made_now.main.{table}"
+            continue
+        held = {column for column, _kind in columns.get(("app", table), [])}
+        added = "".join(f", CAST(NULL AS {kind}) AS {column}" for column, kind in made if column not in held)
+        reads[table] = f"SELECT *{added} FROM app.main.{table}"
+    return reads
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> bool:

@@ -566,12 +566,29 @@ RELATIONS_DDL = (
     """,
 )
 
+CONTACTS_LEFT_AT_COLUMN = "ALTER TABLE contacts_app ADD COLUMN IF NOT EXISTS left_at TIMESTAMP"
+# A database made before left_at was kept gets it from the audit log, once, with the column: the last save that
+# marked the contact as having left (entered as already gone, or back from gone); one no such save records counts as
+# gone since it was entered, as it did before.
+CONTACTS_LEFT_AT = """
+UPDATE contacts_app AS c
+SET left_at = coalesce(
+    (SELECT max(l.happened_at) FROM audit_log AS l
+     WHERE l.target = c.contact_id AND l.action IN ('contact.create', 'contact.edit')
+       AND json_extract_string(l.after, '$.active') = 'false'
+       AND coalesce(json_extract_string(l.before, '$.active'), 'true') = 'true'),
+    c.created_at)
+WHERE NOT c.active AND c.left_at IS NULL
+"""
+
 # Columns added to the relationship tables after their first release: a database made before gets them. A contact's
 # version moves on with every save, so that a save from a form opened before someone else's is refused (rows saved
 # before count as version 1); updated_by: who saved it last.
 ADDED_RELATIONS_COLUMNS = (
     "ALTER TABLE contacts_app ADD COLUMN IF NOT EXISTS version INTEGER DEFAULT 1",
     "ALTER TABLE contacts_app ADD COLUMN IF NOT EXISTS updated_by VARCHAR",
+    # When the contact was marked as having left the customer (NULL while they are there): see CONTACTS_LEFT_AT.
+    CONTACTS_LEFT_AT_COLUMN,
     # A quarterly review signed off keeps the scorecard it was signed on: the signer's name then, the as-of date
     # of the figures and each figure (signed_revenue …). Reviews signed off before have none (NULL).
     "ALTER TABLE quarterly_reviews ADD COLUMN IF NOT EXISTS signed_off_by_name VARCHAR",
@@ -579,16 +596,24 @@ ADDED_RELATIONS_COLUMNS = (
     *(f"ALTER TABLE quarterly_reviews ADD COLUMN IF NOT EXISTS signed_{name} DOUBLE" for name in REVIEW_FIGURES),
 )
 
-# Contacts of the export, plus those entered in the app under an id the export does not carry.
+# Contacts of the export, plus those entered in the app under an id the export does not carry. entered_on, left_on:
+# the days one entered in the app was entered and marked as having left; the export carries neither (NULL).
 CONTACTS_VIEW = """
 CREATE OR REPLACE VIEW contacts AS
-SELECT contact_id, account_id, name, title, level, role, phone, email, notes, active, 'import' AS source
+SELECT contact_id, account_id, name, title, level, role, phone, email, notes, active, 'import' AS source,
+       CAST(NULL AS DATE) AS entered_on, CAST(NULL AS DATE) AS left_on
 FROM contacts_imported
 UNION ALL
-SELECT contact_id, account_id, name, title, level, role, phone, email, notes, active, 'app' AS source
+SELECT contact_id, account_id, name, title, level, role, phone, email, notes, active, 'app' AS source,
+       CAST(created_at AS DATE) AS entered_on, CAST(left_at AS DATE) AS left_on
 FROM contacts_app AS a
 WHERE NOT EXISTS (SELECT 1 FROM contacts_imported AS i WHERE i.contact_id = a.contact_id)
 """
+# Whether the contact c (of the view above) was on file and at the customer at the end of day $as_of. One entered in
+# the app counts from the day it was entered, and no longer from the day it was marked as having left. One of the
+# export counts on any day, unless the export marks it as having left: then on none (the export says not when). Its
+# name, title and level are read as they are now.
+CONTACT_AT_AS_OF = "(coalesce(c.entered_on <= $as_of, true) AND (c.active OR coalesce(c.left_on > $as_of, false)))"
 
 # The targets the revenue metrics use: one entered in the app replaces the export's for the
 # same manager and year.

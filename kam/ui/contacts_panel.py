@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import polars as pl
 import streamlit as st
 
-from kam.i18n import _
+from kam.i18n import _, ngettext
+from kam.i18n.formats import table_date
 from kam.metrics import relations
 from kam.metrics.scope import Scope
 from kam.people.users import User
@@ -32,16 +34,29 @@ SAVED, FORM = "contact-saved", "contact-form"
 
 
 def show(user: User, scope: Scope, account_id: str) -> None:
-    """The contacts of one account (those who left apart), the key-account flags, and (for whoever may edit) the
-    form to add or change one."""
+    """The contacts of one account as they stood at the as-of date (those who had left apart, those entered after it
+    apart again), the key-account flags, and (for whoever may edit) the form to add or change one."""
     con = dashboard.connection()
     try:
-        listed = contacts.account_contacts(con, user, account_id)
+        listed = contacts.account_contacts(con, user, account_id, scope.as_of)
     except NotAllowed as refused:
         st.error(str(refused), icon=":material/block:")
         return
-    current, former = contacts.current_and_former(listed)
+    # As of D, as the flags beside them: a VP looking at last month sees who we knew then, not an executive met since
+    # listed beside a flag saying there was none. Those entered since are listed apart: a manager finds the one just
+    # added, and sees why it does not count yet.
+    current, former, later = contacts.as_of_groups(listed)
+    as_of = table_date(scope.as_of)
     st.subheader(_("Contacts ({count})").format(count=current.height))
+    st.caption(
+        dashboard.with_as_of_note(
+            _(
+                "At {as_of}: a contact entered here counts from the day it was entered until the day it was marked "
+                "as having left; a contact of the CRM export carries no dates and counts on any day."
+            ).format(as_of=as_of),
+            scope,
+        )
+    )
     flags = relations.key_account_flags(con, scope).filter(account_id=account_id)
     if not flags.is_empty():
         flag = flags.row(0, named=True)
@@ -54,13 +69,32 @@ def show(user: User, scope: Scope, account_id: str) -> None:
             )
     if listed.is_empty():
         st.caption(_("No contact on file yet."))
+    elif current.is_empty() and former.is_empty():
+        st.caption(_("No contact on file at {as_of}.").format(as_of=as_of))
     elif current.is_empty():
-        st.caption(_("No current contact: every contact on file has left the customer."))
+        st.caption(
+            _("No current contact at {as_of}: every contact then on file had left the customer.").format(as_of=as_of)
+        )
     else:
         _table(current)
+        if gone := current.filter(~pl.col("active")).height:
+            st.caption(
+                ngettext(
+                    "{count} of these contacts left the customer after {as_of}.",
+                    "{count} of these contacts left the customer after {as_of}.",
+                    gone,
+                ).format(count=gone, as_of=as_of)
+            )
     if not former.is_empty():
         with st.expander(_("Former contacts, no longer at the customer ({count})").format(count=former.height)):
             _table(former)
+    if not later.is_empty():
+        # Open when one was entered today: the manager who has just added it finds it.
+        with st.expander(
+            _("Entered after {as_of}, not counted at that date ({count})").format(as_of=as_of, count=later.height),
+            expanded=later["entered_on"].eq(date.today()).any(),
+        ):
+            _table(later, entered=True)
     if user.role not in ("manager", "vp"):
         return
     # On a phone the form's button is a screen below the panel's top: a saved contact brings the page back to the
@@ -176,12 +210,24 @@ def _saved_now(newer: dict[str, Any], account_id: str) -> None:
         )
 
 
-def _table(listed: pl.DataFrame) -> None:
+def _table(listed: pl.DataFrame, entered: bool = False) -> None:
+    """A table of contacts; entered: with the days each was entered and marked as having left (the last meeting
+    counts up to the as-of date: one entered after it has none)."""
     shown = listed.with_columns(
         listed["level"].replace_strict({k: _(v) for k, v in CONTACT_LEVEL_LABELS.items()}, default=None),
         listed["role"].replace_strict({k: _(v) for k, v in CONTACT_ROLE_LABELS.items()}, default=None),
         listed["source"].replace_strict(value_names("source"), default=listed["source"]),
-    ).select("name", "title", "level", "role", "last_met", "phone", "email", "notes", "source")
+    ).select(
+        "name",
+        "title",
+        "level",
+        "role",
+        *(("entered_on", "left_on") if entered else ("last_met",)),
+        "phone",
+        "email",
+        "notes",
+        "source",
+    )
     st.dataframe(
         shown,
         hide_index=True,
@@ -191,6 +237,8 @@ def _table(listed: pl.DataFrame) -> None:
             "level": _("Level"),
             "role": _("Role in buying"),
             "last_met": st.column_config.DateColumn(_("Last met")),
+            "entered_on": st.column_config.DateColumn(_("Entered on")),
+            "left_on": st.column_config.DateColumn(_("Left the customer on")),
             "phone": _("Phone"),
             "email": _("E-mail"),
             "notes": _("Notes"),

@@ -114,7 +114,19 @@ def test_a_refused_contact_keeps_its_form_open_with_the_message_at_the_field_and
     assert not at.error
     assert contact_form(at, language).proto.expanded is False
     assert at.text_input(key="contact_name").value == ""
-    assert said(language, "Contacts ({count})", count="3") in [h.value for h in at.subheader]
+    # Entered today, after the page's as-of date: listed apart (open, to be found), not among K1's two at 06-30.
+    assert said(language, "Contacts ({count})", count="2") in [h.value for h in at.subheader]
+    later = said(language, "Entered after {as_of}, not counted at that date ({count})", as_of="2026-06-30", count="1")
+    [entered] = [e for e in at.expander if e.label == later]
+    assert entered.proto.expanded is True
+    assert [list(t.value["name"]) for t in entered.dataframe] == [["张伟"]]
+    counted = said(
+        language,
+        "At {as_of}: a contact entered here counts from the day it was entered until the day it was marked as having "
+        "left; a contact of the CRM export carries no dates and counts on any day.",
+        as_of="2026-06-30",
+    )
+    assert counted in [c.value for c in at.caption]
     with i18n.speaking(language):  # the page's pickers read in the screen's language
         assert not brought_into_view(at.run())
 
@@ -149,11 +161,12 @@ def contacts_shown(at: AppTest) -> list[list[tuple[str, str | None]]]:
 
 
 def test_a_contact_is_changed_in_the_same_form_a_namesake_refused_and_one_who_left_listed_apart(portfolio):
-    """In Chinese: 吴总 added, picked, seen prefilled and changed; 陈 总 refused as 陈总 (P1); 吴总 marked as left."""
+    """In Chinese: 吴总 added, picked, seen prefilled and changed; 陈 总 refused as 陈总 (P1); 吴总 marked as left.
+    As of today: the day he is entered and marked as left."""
     # The page's pickers read in Chinese: the test reads them so.
     with i18n.speaking("zh-CN"):
         at = add_contact(
-            opened("account", "zh-CN", account="K1", as_of="2026-06-30"), "zh-CN", name="吴总", title="副总"
+            opened("account", "zh-CN", account="K1", as_of=date.today().isoformat()), "zh-CN", name="吴总", title="副总"
         )
         with db.connect(portfolio) as con:
             wu = db.scalar(con, "SELECT contact_id FROM contacts_app WHERE name = '吴总'")

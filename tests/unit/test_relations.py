@@ -10,6 +10,7 @@ import json
 from dataclasses import replace
 from datetime import date, datetime
 
+import duckdb
 import pytest
 
 from kam.metrics import relations as figures
@@ -19,7 +20,7 @@ from kam.people import users
 from kam.people.users import User
 from kam.relations import contacts, plans, reviews, targets
 from kam.relations.rules import ActionStale, ContactStale, Invalid, NotAllowed, Stale
-from kam.store import db
+from kam.store import db, exports
 from tests.portfolio import D, build, reload, with_column
 
 YTD = Scope(as_of=D, start=date(2026, 1, 1), end=date(2026, 12, 31))
@@ -218,6 +219,9 @@ def test_a_manager_adds_and_edits_a_contact_of_their_account_with_last_met(con, 
         ("陈总", "总经理", "executive", "import", date(2026, 6, 10)),
         ("刘工", "采购工程师", "staff", "import", None),
     ]
+    # As of 06-09, P1 was last met on V1 (04-20): V2 came after.
+    early = contacts.account_contacts(con, M1, "K1", as_of=date(2026, 6, 9)).filter(contact_id="P1")
+    assert early["last_met"].to_list() == [date(2026, 4, 20)]
     assert db.scalar(con, "SELECT count(*) FROM audit_log WHERE action LIKE 'contact.%'") == 2
     with pytest.raises(NotAllowed):
         contacts.save_contact(con, contacts.ContactDraft("K1", "x"), M2)
@@ -232,18 +236,19 @@ def test_a_contact_who_left_stays_on_file_no_longer_counts_as_executive_and_may_
     # P1 陈总 made manager-level: K1's only executive contact is the one entered in the app.
     reload(con, tmp_path, contacts=("总经理,executive", "总经理,manager"))
     wu = contacts.ContactDraft("K1", "吴总", "副总", "executive", None)
-    contact_id = contacts.save_contact(con, wu, M1)
+    contact_id = contacts.save_contact(con, wu, M1, now=at("2026-06-01"))
 
     def no_executive_contact() -> bool:
         return figures.key_account_flags(con, YTD).filter(account_id="K1")["no_executive_contact"].to_list() == [True]
 
     assert not no_executive_contact()
-    contacts.save_contact(con, replace(wu, active=False), M1, contact_id=contact_id)
+    contacts.save_contact(con, replace(wu, active=False), M1, contact_id=contact_id, now=at("2026-06-02"))
     assert no_executive_contact()
-    current, former = contacts.current_and_former(contacts.account_contacts(con, M1, "K1"))
+    current, former, later = contacts.as_of_groups(contacts.account_contacts(con, M1, "K1", as_of=D))
     assert current["name"].to_list() == ["陈总", "刘工"]
     assert former.select("contact_id", "name", "active").rows() == [(contact_id, "吴总", False)]
-    contacts.save_contact(con, wu, VP, contact_id=contact_id)
+    assert later.is_empty()
+    contacts.save_contact(con, wu, VP, contact_id=contact_id, now=at("2026-06-03"))
     assert not no_executive_contact()
     with pytest.raises(NotAllowed, match="may look at this but not change it"):
         contacts.save_contact(con, replace(wu, active=False), ADMIN, contact_id=contact_id)
@@ -515,3 +520,133 @@ def test_the_a_accounts_without_any_contact_on_file_are_counted(con):
     assert frame.select("key_accounts", "without_contacts").row(0) == (3, 1)
     # At D only K1 is an active A-account, and it has contacts.
     assert figures.relationship_coverage(con, YTD).select("key_accounts", "without_contacts").row(0) == (1, 0)
+
+
+# --- contacts as of D ---------------------------------------------------------------------
+
+
+def executive_ties(con, day: str) -> list[tuple]:
+    """The key-account flags at the end of day (K1, the only A-account from June on, has no executive visit)."""
+    as_of = date.fromisoformat(day)
+    flags = figures.key_account_flags(con, Scope(as_of=as_of, start=date(2026, 1, 1), end=as_of))
+    return flags.select("account_id", "no_executive_contact", "no_executive_visit").rows()
+
+
+def test_an_executive_contact_counts_from_the_day_it_was_entered_until_the_day_it_was_marked_as_left(con, tmp_path):
+    # P1 陈总 made manager-level: K1's only executive contact is 吴总, entered 06-10 10:00, marked as left 06-20 10:00.
+    reload(con, tmp_path, contacts=("总经理,executive", "总经理,manager"))
+    wu = contacts.ContactDraft("K1", "吴总", "副总", "executive")
+    wu_id = contacts.save_contact(con, wu, M1, now=at("2026-06-10"))
+    # Entered after the end of 06-09: flagged then; counted from 06-10 on.
+    assert executive_ties(con, "2026-06-09") == [("K1", True, True)]
+    assert executive_ties(con, "2026-06-10") == [("K1", False, True)]
+    assert executive_ties(con, "2026-06-30") == [("K1", False, True)]
+    contacts.save_contact(con, replace(wu, active=False), M1, contact_id=wu_id, now=at("2026-06-20"))
+    assert db.query(con, "SELECT left_at FROM contacts_app").rows() == [(at("2026-06-20"),)]
+    # Still there at the end of 06-19; no longer from 06-20, the day he was marked as left.
+    assert executive_ties(con, "2026-06-19") == [("K1", False, True)]
+    assert executive_ties(con, "2026-06-20") == [("K1", True, True)]
+    assert executive_ties(con, "2026-06-30") == [("K1", True, True)]
+    # Back at the customer on 06-25: counted again from entry on (the leave is not kept once he is back).
+    contacts.save_contact(con, wu, M1, contact_id=wu_id, now=at("2026-06-25"))
+    assert db.query(con, "SELECT left_at FROM contacts_app").rows() == [(None,)]
+    assert executive_ties(con, "2026-06-09") == [("K1", True, True)]
+    assert executive_ties(con, "2026-06-20") == [("K1", False, True)]
+
+
+def test_contacts_of_the_export_carry_no_dates_and_count_on_any_day(con):
+    # P1 陈总 (executive, from the CRM export) counts at 2025-03-01, the day K1 became an A-account, as at D. Then K4
+    # had no contact and K5 (A from 2025-01-01 to 2026-06-01) only P5, manager-level.
+    assert executive_ties(con, "2025-03-01") == [("K1", False, True), ("K4", True, True), ("K5", True, True)]
+    assert executive_ties(con, "2026-06-30") == [("K1", False, True)]
+
+
+def test_an_a_account_whose_only_contact_was_entered_after_d_has_no_contact_at_d(con):
+    # At 05-01 the A-accounts are K1 (P1, P2), K4 (none) and K5 (P5): K4 is without contacts. 孙总 is entered for K4
+    # on 05-10: still without at 05-01, with one at 05-12 (K4 churns on 05-15).
+    contacts.save_contact(con, contacts.ContactDraft("K4", "孙总", "董事长", "executive"), M2, now=at("2026-05-10"))
+
+    def without_contacts(day: str) -> tuple:
+        as_of = date.fromisoformat(day)
+        frame = figures.relationship_coverage(con, Scope(as_of=as_of, start=date(2026, 1, 1), end=as_of))
+        return frame.select("key_accounts", "without_contacts").row(0)
+
+    assert without_contacts("2026-05-01") == (3, 1)
+    assert without_contacts("2026-05-12") == (3, 0)
+    # 05-01: K4 flagged for its executive contact too; 05-12: only for the visit (no executive visit anywhere).
+    assert executive_ties(con, "2026-05-01") == [("K1", False, True), ("K4", True, True), ("K5", True, True)]
+    assert executive_ties(con, "2026-05-12") == [("K1", False, True), ("K4", False, True), ("K5", True, True)]
+
+
+def test_the_account_view_lists_the_contacts_as_they_stood_at_d_those_entered_later_apart(con):
+    """吴总 (executive) entered 06-10, marked as left 06-20; 周经理 (manager) entered 07-01; P1 陈总 and P2 刘工 from
+    the CRM export, on file on any day."""
+    wu = contacts.ContactDraft("K1", "吴总", "副总", "executive")
+    wu_id = contacts.save_contact(con, wu, M1, now=at("2026-06-10"))
+    contacts.save_contact(con, replace(wu, active=False), M1, contact_id=wu_id, now=at("2026-06-20"))
+    contacts.save_contact(con, contacts.ContactDraft("K1", "周经理", level="manager"), M1, now=at("2026-07-01"))
+
+    def groups(day: str) -> list[list[str]]:
+        listed = contacts.account_contacts(con, M1, "K1", as_of=date.fromisoformat(day))
+        return [frame["name"].to_list() for frame in contacts.as_of_groups(listed)]
+
+    # (current at D, left by D, entered after D), executives first, then by name.
+    assert groups("2026-06-09") == [["陈总", "刘工"], [], ["吴总", "周经理"]]
+    assert groups("2026-06-19") == [["吴总", "陈总", "刘工"], [], ["周经理"]]
+    assert groups("2026-06-30") == [["陈总", "刘工"], ["吴总"], ["周经理"]]
+    assert groups("2026-07-01") == [["陈总", "周经理", "刘工"], ["吴总"], []]
+    listed = contacts.account_contacts(con, M1, "K1", as_of=D)
+    assert listed.select("name", "source", "entered_on", "left_on").rows() == [
+        ("吴总", "app", date(2026, 6, 10), date(2026, 6, 20)),
+        ("陈总", "import", None, None),
+        ("周经理", "app", date(2026, 7, 1), None),
+        ("刘工", "import", None, None),
+    ]
+
+
+# The contacts view as the version before the days of entry and leaving made it.
+OLD_CONTACTS_VIEW = """
+CREATE OR REPLACE VIEW contacts AS
+SELECT contact_id, account_id, name, title, level, role, phone, email, notes, active, 'import' AS source
+FROM contacts_imported
+UNION ALL
+SELECT contact_id, account_id, name, title, level, role, phone, email, notes, active, 'app' AS source
+FROM contacts_app AS a
+WHERE NOT EXISTS (SELECT 1 FROM contacts_imported AS i WHERE i.contact_id = a.contact_id)
+"""
+
+
+def test_a_contact_marked_as_left_before_the_day_was_kept_takes_it_from_the_audit_log(tmp_path):
+    """A database of an earlier version: 吴总 (executive) entered 06-10 and marked as left 06-20, 孙总 entered as
+    already gone on 06-12, no day of leaving kept; each save's time is in the audit log."""
+    path = build(tmp_path, contacts=("总经理,executive", "总经理,manager"))
+    with db.connect(path) as con:
+        wu = contacts.ContactDraft("K1", "吴总", "副总", "executive")
+        wu_id = contacts.save_contact(con, wu, M1, now=at("2026-06-10"))
+        contacts.save_contact(con, replace(wu, title="总裁"), M1, contact_id=wu_id, now=at("2026-06-15"))
+        contacts.save_contact(con, replace(wu, active=False), M1, contact_id=wu_id, now=at("2026-06-20"))
+        contacts.save_contact(con, replace(wu, title="顾问", active=False), M1, contact_id=wu_id, now=at("2026-06-28"))
+        sun = contacts.ContactDraft("K1", "孙总", "董事", "executive", active=False)
+        sun_id = contacts.save_contact(con, sun, M1, now=at("2026-06-12"))
+        # The audit log's time of each save: 10:00 on the day of the record's.
+        saves = con.execute("SELECT event_id FROM audit_log WHERE action LIKE 'contact.%' ORDER BY 1").fetchall()
+        for (event_id,), day in zip(
+            saves,
+            ("2026-06-10", "2026-06-15", "2026-06-20", "2026-06-28", "2026-06-12"),
+            strict=True,
+        ):
+            con.execute("UPDATE audit_log SET happened_at = $1 WHERE event_id = $2", [at(day), event_id])
+    [file] = [f for f in exports.folder_for(path).glob("*.duckdb") if f.stem != "0"]
+    with duckdb.connect(str(path)) as old:
+        old.execute("ALTER TABLE contacts_app DROP COLUMN left_at")
+        old.execute(f"ATTACH '{file}' AS exports_{file.stem} (READ_ONLY)")  # where the app's views look for it
+        old.execute(OLD_CONTACTS_VIEW)
+    # Read only (`python -m kam kpis`) before the dashboard opened it: no day of leaving, counted on no day as before.
+    with db.connect(path, read_only=True) as con:
+        assert executive_ties(con, "2026-06-19") == [("K1", True, True)]
+    with db.connect(path) as con:
+        kept = "SELECT contact_id, left_at FROM contacts_app ORDER BY created_at"
+        # 吴总 left when his save of 06-20 marked him so (not at the later save of his new title); 孙总 on entry.
+        assert db.query(con, kept).rows() == [(wu_id, at("2026-06-20")), (sun_id, at("2026-06-12"))]
+        assert executive_ties(con, "2026-06-19") == [("K1", False, True)]
+        assert executive_ties(con, "2026-06-20") == [("K1", True, True)]
