@@ -161,10 +161,8 @@ with st.sidebar:
     period = st.selectbox(_("Period"), list(PERIODS), format_func=lambda kind: _(PERIODS[kind]), key="period")
     if period != DEFAULT_PERIOD:
         st.session_state.pop(UNKNOWN_PERIOD, None)
-    # The as-of date only when chosen: a link without one follows the data date, as the sidebar does.
     dashboard.keep_choice("as_of", as_of)
     dashboard.keep_choice("period", period)
-    dashboard.keep_in_link({"as_of": None if as_of == data_date else as_of.isoformat(), "period": period})
     start = end = None
     if period == "custom":
         chosen = st.date_input(
@@ -204,6 +202,9 @@ with st.sidebar:
             )
         )
     tiers = st.multiselect(_("Tier"), TIERS, key="tier", bind="query-params", placeholder=_("All"))
+    # Written after the filters bound to the address have put theirs: the address then gets every choice at once.
+    # The as-of date only when chosen: a link without one follows the data date, as the sidebar does.
+    dashboard.keep_in_link({"as_of": None if as_of == data_date else as_of.isoformat(), "period": period})
     filters = Filters(as_of, period, start, end, tuple(regions), tuple(chosen_managers), tuple(tiers))
     first, last = filters.bounds()
     if first > as_of:
