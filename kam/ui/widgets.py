@@ -335,9 +335,16 @@ def account_table(
     on_screen = dict(overrides) | dict.fromkeys(in_download_only)
     event = _show(named(frame), on_screen, height, key=f"table-{name}", select=True, ticks=ticks)
     download(named(frame), name, overrides=overrides, by_filters=by_filters, detail=detail, file_name=file_name)
-    rows = (event.selection.rows or [row for row, _column in event.selection.cells]) if event is not None else []
+    rows = _chosen_rows(event)
     if rows:
         st.switch_page(dashboard.page_file("account"), query_params={"account": frame["account_id"][rows[0]]})
+
+
+def _chosen_rows(event: Any) -> list[int]:
+    """The rows a click chose in a table drawn with select=True: by its tick box, or by any of its cells."""
+    if event is None:
+        return []
+    return event.selection.rows or [row for row, _column in event.selection.cells]
 
 
 def record_table(
@@ -365,7 +372,7 @@ def record_table(
     rows_shown = one_page(shown, keyed(name, detail)) if shown.height > PAGED_ROWS else shown
     event = _show(rows_shown, on_screen, None, key=key, select=True, ticks=False)
     download(shown, name, overrides=overrides, by_filters=by_filters, detail=detail, file_name=file_name)
-    rows = (event.selection.rows or [row for row, _column in event.selection.cells]) if event is not None else []
+    rows = _chosen_rows(event)
     if rows and rows[0] < rows_shown.height:
         with st.container(border=True, key=f"{key}-chosen", gap="xxsmall"):
             headers = columns.written_out(overrides) | dict.fromkeys(stored_only)
@@ -770,14 +777,33 @@ def file_uploader(label: str, types: list[str], limit_mb: int) -> list[Any]:
 # Scrolls the page to the container of a key once it is drawn. A phone keeps the page where the thumb was: a form
 # that folds on saving leaves it far below what the save changed (Safari does not hold the view on what was in
 # sight, as Chromium does), and a refused form's first message in red can be a screen above its button. The margin
-# keeps the top clear of the page's header. The run's number makes each script new, so that it runs again.
+# keeps the top clear of the page's header. What is drawn above it just after (a table's grid, an expander opening)
+# moves it on: for a second and a half it is brought back whenever it moved, until the user touches, scrolls or types.
+# The run's number makes each script new, so that it runs again.
 SCROLL_SCRIPT = """<script>
 {first}(function (tries) {{
+    let moved = false, checks = 15, top = null;
+    const inputs = ["wheel", "touchstart", "keydown", "pointerdown"];
+    const stop = () => {{ moved = true; }};
+    inputs.forEach(name => window.addEventListener(name, stop, {{capture: true, once: true}}));
+    const place = target => {{
+        target.scrollIntoView({{block: {block}}});
+        top = target.getBoundingClientRect().top;
+    }};
+    const hold = target => {{
+        if (moved || !target.isConnected || checks-- <= 0) {{
+            inputs.forEach(name => window.removeEventListener(name, stop, {{capture: true}}));
+            return;
+        }}
+        if (Math.abs(target.getBoundingClientRect().top - top) > 1) place(target);
+        setTimeout(() => hold(target), 100);
+    }};
     const go = () => {{
         const target = document.querySelector({selector});
         if (target) {{
             target.style.scrollMarginTop = "4rem";
-            target.scrollIntoView({{block: {block}}});
+            place(target);
+            setTimeout(() => hold(target), 100);
         }} else if (tries-- > 0) setTimeout(go, 100);
     }};
     setTimeout(go, 100);
