@@ -17,6 +17,7 @@ from kam.metrics.filters import Filters
 from kam.metrics.periods import DEFAULT_PERIOD, PERIODS, linked_period, period_bounds, period_in_link
 from kam.people import access, users
 from kam.people.users import role_label
+from kam.present.formatting import beside_id
 from kam.present.text import markdown_text
 from kam.ui import dashboard, errors, language, scheduler, signin, turns, warmup, watcher, widgets
 from kam.vocabulary import TIERS
@@ -131,7 +132,7 @@ manager_names = dict(zip(managers["manager_id"], managers["name"], strict=True))
 
 def manager_label(manager_id: str) -> str:
     """A manager as the sidebar (and a link) writes them: 徐军 (M01)."""
-    return f"{manager_names[manager_id]} ({manager_id})"
+    return beside_id(manager_names[manager_id], manager_id)
 
 
 # The as-of date is written into the address by the app (below), not bound to it: Streamlit's binding drops it on a

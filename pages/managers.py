@@ -6,7 +6,7 @@ from kam.i18n import NF_, _
 from kam.i18n.formats import table_date
 from kam.metrics import managers, revenue, visits
 from kam.present import bands, charts
-from kam.present.formatting import money, number
+from kam.present.formatting import beside_id, money, number
 from kam.present.text import markdown_text
 from kam.ui import dashboard
 from kam.ui.widgets import chart_with_table, figure, follow_click, judged_table, no_data, table
@@ -149,7 +149,7 @@ follow_click("scorecard_manager", point[0] if point else None)
 st.header(_("A manager's accounts"))
 names = dict(zip(card["manager_id"], card["name"], strict=True))
 manager = st.columns([2, 3])[0].selectbox(
-    _("Manager"), list(names), format_func=lambda m: f"{names[m]} ({m})", key="scorecard_manager"
+    _("Manager"), list(names), format_func=lambda m: beside_id(names[m], m), key="scorecard_manager"
 )
 own = dashboard.cached(managers.manager_accounts, scope, manager_id=manager)
 if own.is_empty():

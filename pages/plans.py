@@ -6,7 +6,7 @@ from kam.i18n import NF_, _
 from kam.i18n.formats import DATE_FIELD
 from kam.metrics.filters import account_file_name
 from kam.present import columns
-from kam.present.formatting import MISSING, money, money_short
+from kam.present.formatting import MISSING, beside_id, money, money_short
 from kam.present.text import markdown_text as md
 from kam.relations import plans
 from kam.relations.rules import ACTION_STATUS_LABELS, NotAllowed
@@ -121,7 +121,7 @@ with st.form("plan", enter_to_submit=False):
     st.selectbox(
         _("Executive sponsor"),
         list(sponsor_names),
-        format_func=lambda u: f"{sponsor_names.get(u, u)} ({u})",
+        format_func=lambda u: beside_id(sponsor_names.get(u, u), u),
         key="plan_sponsor",
         placeholder=_("Choose…"),
         disabled=not editable,

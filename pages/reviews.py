@@ -8,7 +8,7 @@ from kam.i18n import NF_, _
 from kam.metrics import managers
 from kam.metrics.filters import describe
 from kam.present import columns
-from kam.present.formatting import MISSING, day
+from kam.present.formatting import MISSING, beside_id, day
 from kam.relations import reviews, targets
 from kam.ui import dashboard
 from kam.ui import relations_forms as form
@@ -102,7 +102,7 @@ for manager in now_card.iter_rows(named=True):
     # Over the review, not in it: a review signed off folds.
     if saved and saved.form == "review" and saved.of == manager_id:
         confirmation_box(REVIEW_SAVED, saved.message)
-    with st.expander(f"{manager['name']} ({manager_id})" + (" ✓" if signed else ""), expanded=not signed):
+    with st.expander(beside_id(manager["name"], manager_id) + (" ✓" if signed else ""), expanded=not signed):
         if form.refused_review_of() == manager_id and (message := form.error("notes") or form.error("agreed_actions")):
             st.error(message, icon=":material/error:")
         st.text_area(_("Notes"), key=notes_key, disabled=bool(signed))

@@ -10,6 +10,7 @@ import polars as pl
 from kam.i18n import _, ngettext
 from kam.metrics.scope import Scope
 from kam.metrics.visits import as_read, visit_status
+from kam.present.formatting import beside_id
 
 COLUMNS = (
     "account_id",
@@ -76,10 +77,7 @@ def labels(due: pl.DataFrame) -> dict[str, str]:
     How late or how soon is left to the table under the chooser: the chosen account shows on one line, about
     300 px on a phone 390 px wide, and with it that line was cut.
     """
-    return {
-        account: f"{name} ({account})" if name else account
-        for account, name in zip(due["account_id"], due["name"], strict=True)
-    }
+    return {account: beside_id(name, account) for account, name in zip(due["account_id"], due["name"], strict=True)}
 
 
 def listed(due: pl.DataFrame) -> pl.DataFrame:

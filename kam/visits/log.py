@@ -18,6 +18,7 @@ import polars as pl
 
 from kam.config import Settings, settings
 from kam.i18n import _
+from kam.present.formatting import beside_id
 from kam.store import audit, db
 from kam.store.write import write
 from kam.visits.rules import (
@@ -265,7 +266,7 @@ def stored_visit(con: duckdb.DuckDBPyConnection, visit_id: str) -> dict[str, Any
 def account_label(con: duckdb.DuckDBPyConnection, account_id: str) -> str:
     """The account as messages name it: its name beside its id (the id alone for an account not in the exports)."""
     name = db.scalar(con, "SELECT name FROM accounts WHERE account_id = $id", {"id": account_id})
-    return f"{name} ({account_id})" if name else account_id
+    return beside_id(name, account_id)
 
 
 def contacts_of(con: duckdb.DuckDBPyConnection, account_ids: list[str]) -> pl.DataFrame:
