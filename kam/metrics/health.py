@@ -9,7 +9,7 @@ from kam.metrics.complaints import OPEN_OR_RECENT
 from kam.metrics.credit import OPEN_ORDERS
 from kam.metrics.revenue import months_before, revenue_rows
 from kam.metrics.scope import SCOPED, Scope, group_name, run
-from kam.metrics.visits import STATUS_WITHOUT_CHANNEL
+from kam.metrics.visits import STATUS
 
 SIGNALS = ("visits", "revenue", "complaints", "satisfaction", "credit")
 BANDS = ("at_risk", "watch", "healthy")
@@ -118,7 +118,7 @@ def account_health(con: duckdb.DuckDBPyConnection, scope: Scope, band: str | Non
         con,
         scope,
         f"""
-        WITH {SCOPED}, {STATUS_WITHOUT_CHANNEL}, {OPEN_OR_RECENT}, {OPEN_ORDERS},
+        WITH {SCOPED}, {STATUS}, {OPEN_OR_RECENT}, {OPEN_ORDERS},
         health_revenue_rows AS ({revenue_sql}), {SIGNALS_SQL}, {SCORED}
         SELECT b.account_id, b.name, b.tier, b.region, b.manager_id, m.name AS manager_name, b.last_visit,
                b.visits, b.revenue, b.complaints, b.satisfaction, b.credit, b.warning_signs, b.score, b.band

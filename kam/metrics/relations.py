@@ -11,6 +11,7 @@ import duckdb
 import polars as pl
 
 from kam.metrics.scope import SCOPED, Scope, group_column, group_name, ratio, run
+from kam.metrics.visits import LAST_VISITS
 from kam.store.schema import CONTACT_AT_AS_OF
 
 # Days back from D (D included) a visit with our senior management keeps a key account covered.
@@ -85,21 +86,13 @@ def key_account_flags(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFr
         con,
         scope,
         f"""
-        WITH {SCOPED}, {KEY_ACCOUNTS},
-        last_executive_visits AS (
-            -- the scope's accounts (every account's, without a semi-join, for a scope of all): the join below
-            -- keeps the A-accounts; grouping every executive visit costs less than a semi-join on key_accounts
-            SELECT account_id, max(visit_date) AS last_executive_visit
-            FROM visits
-            WHERE executive AND visit_date <= $as_of AND account_id IN (SELECT account_id FROM scoped)
-            GROUP BY account_id
-        )
+        WITH {SCOPED}, {KEY_ACCOUNTS}, {LAST_VISITS}
         SELECT k.account_id, k.name, k.manager_id,
                NOT k.executive_contact AS no_executive_contact,
                NOT k.executive_visit AS no_executive_visit,
                l.last_executive_visit
         FROM key_accounts AS k
-        LEFT JOIN last_executive_visits AS l USING (account_id)
+        LEFT JOIN last_visit AS l USING (account_id)
         WHERE NOT k.executive_contact OR NOT k.executive_visit
         ORDER BY k.account_id
         """,

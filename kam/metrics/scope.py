@@ -95,8 +95,6 @@ class Scope:
             "cadence_a": policy.cadence_days["A"],
             "cadence_b": policy.cadence_days["B"],
             "cadence_c": policy.cadence_days["C"],
-            # A visit before this day leaves any account overdue at D, whatever its tier.
-            "recent_visits_from": self.as_of - timedelta(days=max(policy.cadence_days.values())),
             "sla_hours": policy.sla_hours,
             "csat_min": policy.csat_min_score,
             "drop_points": policy.drop_points,

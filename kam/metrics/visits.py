@@ -9,103 +9,43 @@ from kam.i18n import N_, _
 from kam.metrics.revenue import PRORATED_TARGETS
 from kam.metrics.scope import SCOPED, Metric, Scope, group_column, group_name, ratio, run, run_metric
 
-# Per active account in scope: the latest visit on or before D, and whether it is overdue.
-# The visits since $recent_visits_from (the longest cadence back from D) are grouped first, then
-# the earlier ones of only the accounts in scope without a recent visit (few), so that the
-# whole history is not grouped; a 180-day window measured cheapest at scale (longer ones group
-# more, shorter ones leave more accounts to look up). `{only_tier}` narrows to one tier at D.
-_STATUS = """
-recent_last AS (
-    SELECT account_id,
-           max(visit_date) AS last_visit,
-           arg_max(channel, (visit_date, visit_id)) AS last_channel
-    FROM visits
-    WHERE visit_date BETWEEN $recent_visits_from AND $as_of{only_tier_visits}
-    GROUP BY account_id
-),
-not_recent AS (
-    SELECT s.account_id
-    FROM scoped AS s
-    LEFT JOIN recent_last AS r USING (account_id)
-    WHERE s.active{only_tier} AND r.account_id IS NULL
-),
+# Per account in scope: its latest visit on or before D (by date, then visit id), that visit's channel, and its
+# latest executive visit on or before D. The imported visits' come from visit_links (one row per account, read
+# without grouping the history); those entered in the app are few and read from the visits view.
+LAST_VISITS = """
 last_visit AS (
-    SELECT * FROM recent_last
-    UNION ALL
     SELECT account_id,
            max(visit_date) AS last_visit,
-           arg_max(channel, (visit_date, visit_id)) AS last_channel
-    FROM visits
-    WHERE visit_date < $recent_visits_from AND account_id IN (SELECT account_id FROM not_recent)
+           arg_max(channel, (visit_date, visit_id)) AS last_channel,
+           max(last_executive_visit) AS last_executive_visit
+    FROM (
+        SELECT account_id, visit_date, visit_id, channel, last_executive_visit
+        FROM visit_links
+        WHERE visit_date <= $as_of AND next_visit_date > $as_of AND account_id IN (SELECT account_id FROM scoped)
+        UNION ALL
+        SELECT account_id, visit_date, visit_id, channel, CASE WHEN executive THEN visit_date END
+        FROM visits
+        WHERE source = 'app' AND visit_date <= $as_of AND account_id IN (SELECT account_id FROM scoped)
+    )
     GROUP BY account_id
-),
+)"""
+
+# Per active account in scope: the latest visit on or before D, days since, and whether it is overdue.
+# `{only_tier}` narrows to the accounts of one tier at D ($tier).
+_STATUS = (
+    LAST_VISITS
+    + """,
 status AS (
-    SELECT s.*, v.last_visit, v.last_channel,
+    SELECT s.*, v.last_visit, v.last_channel, v.last_executive_visit,
            $as_of - coalesce(v.last_visit, s.created_on) AS days_since_visit,
            ($as_of - coalesce(v.last_visit, s.created_on)) > s.cadence AS overdue
     FROM scoped AS s
     LEFT JOIN last_visit AS v USING (account_id)
     WHERE s.active{only_tier}
 )"""
-STATUS = _STATUS.format(only_tier="", only_tier_visits=" AND account_id IN (SELECT account_id FROM scoped)")
-# The same for the accounts of one tier at D only ($tier): a tier's last visits, not everyone's.
-TIER_STATUS = _STATUS.format(
-    only_tier=" AND s.tier = $tier::VARCHAR",
-    only_tier_visits=" AND account_id IN (SELECT account_id FROM scoped WHERE tier = $tier::VARCHAR)",
 )
-
-# The same without last_channel, for queries that do not read it (account health): one pass over
-# every visit's account and date measures cheaper there than the two steps above, whose gain
-# is in not reading the channel and visit_id of every older visit.
-STATUS_WITHOUT_CHANNEL = """
-last_visit AS (
-    SELECT account_id, max(visit_date) AS last_visit
-    FROM visits
-    WHERE visit_date <= $as_of AND account_id IN (SELECT account_id FROM scoped)
-    GROUP BY account_id
-),
-status AS (
-    SELECT s.*, v.last_visit,
-           $as_of - coalesce(v.last_visit, s.created_on) AS days_since_visit,
-           ($as_of - coalesce(v.last_visit, s.created_on)) > s.cadence AS overdue
-    FROM scoped AS s
-    LEFT JOIN last_visit AS v USING (account_id)
-    WHERE s.active
-)"""
-
-# Whether each active account in scope is overdue at D, reading only the visits since
-# $recent_from (the longest cadence back from D): any earlier one is too old to cover any
-# tier. An account without a recent visit is overdue when any earlier visit exists, else
-# when its creation is longer ago than its cadence; only the accounts whose creation is
-# recent enough have their earlier visits looked up.
-OVERDUE = """
-recent_visit AS (
-    SELECT account_id, max(visit_date) AS last_visit
-    FROM visits
-    WHERE visit_date BETWEEN $recent_visits_from AND $as_of AND account_id IN (SELECT account_id FROM scoped)
-    GROUP BY account_id
-),
-newly_created AS (
-    SELECT s.account_id
-    FROM scoped AS s
-    LEFT JOIN recent_visit AS v USING (account_id)
-    WHERE s.active AND v.last_visit IS NULL AND $as_of - s.created_on <= s.cadence
-),
-visited_before AS (
-    SELECT DISTINCT account_id
-    FROM visits
-    WHERE visit_date < $recent_visits_from AND account_id IN (SELECT account_id FROM newly_created)
-),
-overdue_status AS (
-    SELECT s.*,
-           CASE
-               WHEN v.last_visit IS NOT NULL THEN $as_of - v.last_visit > s.cadence
-               ELSE $as_of - s.created_on > s.cadence OR s.account_id IN (SELECT account_id FROM visited_before)
-           END AS overdue
-    FROM scoped AS s
-    LEFT JOIN recent_visit AS v USING (account_id)
-    WHERE s.active
-)"""
+STATUS = _STATUS.format(only_tier="")
+TIER_STATUS = _STATUS.format(only_tier=" AND s.tier = $tier::VARCHAR")
 
 
 def visit_status(
@@ -171,13 +111,13 @@ def as_read(frame: pl.DataFrame) -> pl.DataFrame:
 def coverage_metric(by: str | None = None) -> Metric:
     """visit_coverage's query."""
     return Metric(
-        (OVERDUE,),
+        (STATUS,),
         f"""
         SELECT {group_column(by)} AS grp,
                count(*) AS active_accounts,
                count(*) FILTER (WHERE NOT s.overdue) AS covered,
                count(*) FILTER (WHERE s.overdue) AS overdue
-        FROM overdue_status AS s
+        FROM status AS s
         GROUP BY grp
         ORDER BY grp
         """,

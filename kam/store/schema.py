@@ -291,6 +291,19 @@ CREATE TABLE IF NOT EXISTS survey_links (
     previous_score BIGINT,
     next_surveyed_on DATE
 )"""
+# Each account's visit days, each with its last visit that day (by visit id) and that visit's channel, the
+# account's latest executive visit up to that day, and its next visit day (LAST_LINK for the last): an account's
+# last visit by D is its row on or before D whose next is after D. Stored in the order of the next visit day,
+# so that reading those rows skips every row group of days long past (kam.metrics.visits).
+VISIT_LINKS = """
+CREATE TABLE IF NOT EXISTS visit_links (
+    account_id VARCHAR,
+    visit_date DATE,
+    visit_id VARCHAR,
+    channel VARCHAR,
+    last_executive_visit DATE,
+    next_visit_date DATE
+)"""
 # Each summary's rows from the export tables of {db} (an attached file's "name.main.", or "" for the file's own).
 SUMMARY_ROWS = {
     "account_month_revenue": """
@@ -309,6 +322,20 @@ SUMMARY_ROWS = {
         FROM {{db}}surveys
         WINDOW by_account AS (PARTITION BY account_id ORDER BY surveyed_on, survey_id)
         ORDER BY surveyed_on, account_id""",
+    "visit_links": f"""
+        SELECT account_id, visit_date, visit_id, channel,
+               max(executive_day) OVER by_account AS last_executive_visit,
+               lead(visit_date, 1, {LAST_LINK}) OVER by_account AS next_visit_date
+        FROM (
+            SELECT account_id, visit_date,
+                   max(visit_id) AS visit_id,
+                   arg_max(channel, visit_id) AS channel,
+                   max(visit_date) FILTER (WHERE executive) AS executive_day
+            FROM {{db}}visits_imported
+            GROUP BY account_id, visit_date
+        )
+        WINDOW by_account AS (PARTITION BY account_id ORDER BY visit_date)
+        ORDER BY next_visit_date, account_id""",
 }
 SUMMARY_TABLES = tuple(SUMMARY_ROWS)
 # A load fills them from the export tables it has just written.
@@ -317,6 +344,7 @@ SUMMARY_DDL = (
     ACCOUNT_MONTH_REVENUE,
     LONG_OPEN_ORDERS,
     SURVEY_LINKS,
+    VISIT_LINKS,
     # A database loaded before a summary existed gets it once, from its export tables.
     *(
         f"INSERT INTO {table} SELECT * FROM ({rows.format(db='')}) WHERE NOT EXISTS (SELECT 1 FROM {table})"
@@ -659,6 +687,7 @@ EXPORT_DDL: tuple[str, ...] = (
     ACCOUNT_MONTH_REVENUE,
     LONG_OPEN_ORDERS,
     SURVEY_LINKS,
+    VISIT_LINKS,
     *LOAD_RECORD_DDL,
     *ADDED_EXPORT_COLUMNS,
 )

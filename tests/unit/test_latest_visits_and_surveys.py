@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from kam.metrics import health, satisfaction, visits
+from kam.metrics import health, relations, satisfaction, visits
 from kam.metrics.scope import Scope
 from kam.store import db
-from tests.portfolio import D, build, loaded_before
+from tests.portfolio import D, build, loaded_before, with_column
 
 YTD = Scope(as_of=D, start=date(2026, 1, 1), end=date(2026, 12, 31))
 
@@ -84,6 +84,76 @@ def test_visits_entered_in_the_app_count_beside_the_imported_ones(tmp_path):
         by_health = health.account_health(con, only("K2", "K3")).sort("account_id")
         assert by_health.get_column("last_visit").to_list() == [date(2026, 3, 1), date(2025, 12, 1)]
         assert visits.visit_coverage(con, YTD).select("active_accounts", "covered", "overdue").rows() == [(4, 2, 2)]
+
+
+# Each account's visit days with the day's last visit (by visit_id) and its channel, the latest executive visit up
+# to that day (none here) and the next visit day; the last with the date that stands for none.
+VISIT_LINKS = [
+    ("K1", date(2026, 4, 20), "V1", "phone", None, date(2026, 6, 10)),
+    ("K1", date(2026, 6, 10), "V2", "in_person", None, date(2026, 7, 5)),
+    ("K1", date(2026, 7, 5), "V3", "phone", None, date(9999, 12, 31)),
+    ("K2", date(2025, 12, 20), "V11", "video", None, date(2026, 1, 15)),
+    ("K2", date(2026, 1, 15), "V4", "phone", None, date(9999, 12, 31)),
+    ("K3", date(2025, 6, 1), "V10", "in_person", None, date(2025, 12, 1)),
+    ("K3", date(2025, 12, 1), "V9", "email", None, date(9999, 12, 31)),
+    ("K4", date(2026, 5, 1), "V7", "in_person", None, date(9999, 12, 31)),
+    ("K5", date(2026, 1, 10), "V5", "email", None, date(2026, 3, 20)),
+    ("K5", date(2026, 3, 20), "V6", "video", None, date(9999, 12, 31)),
+]
+VISIT_LINKS_SQL = """
+    SELECT account_id, visit_date, visit_id, channel, last_executive_visit, next_visit_date
+    FROM visit_links
+    ORDER BY account_id, visit_date
+"""
+
+
+def test_the_load_links_each_visit_day_to_the_accounts_next(con):
+    assert con.execute(VISIT_LINKS_SQL).fetchall() == VISIT_LINKS
+
+
+def test_exports_loaded_before_the_visit_links_existed_give_the_same_last_visits(tmp_path):
+    path = build(tmp_path, visits=[OLDER_VISITS])
+    with db.connect(path) as con:
+        status = visits.visit_status(con, YTD)
+    loaded_before(path, "visit_links")
+    with db.connect(path) as con:
+        # Computed from the visits on every read until the next load builds it.
+        assert con.execute(VISIT_LINKS_SQL).fetchall() == VISIT_LINKS
+        assert visits.visit_status(con, YTD).equals(status)
+        assert status.height == 4
+
+
+def test_the_last_executive_visit_is_carried_to_later_visit_days(tmp_path):
+    # V1 (K1, 04-20) with our senior management, V2 and V3 without. At 07-30 the last executive visit is 101 days
+    # back: K1 (A) lacks one in 90 days, and its last is V1's day, read from V3's row.
+    late_july = Scope(as_of=date(2026, 7, 30), start=YTD.start, end=YTD.end)
+    with db.connect(build(tmp_path, visits=[with_column("visits.csv", "executive", {"V1": "true"})])) as con:
+        days = "SELECT visit_date, last_executive_visit FROM visit_links WHERE account_id = 'K1' ORDER BY 1"
+        assert con.execute(days).fetchall() == [
+            (date(2026, 4, 20), date(2026, 4, 20)),
+            (date(2026, 6, 10), date(2026, 4, 20)),
+            (date(2026, 7, 5), date(2026, 4, 20)),
+        ]
+        flags = relations.key_account_flags(con, late_july)
+        assert flags.select("account_id", "no_executive_visit", "last_executive_visit").rows() == [
+            ("K1", True, date(2026, 4, 20))
+        ]
+        # Entered in the app: an executive visit on 04-25 (96 days back, still lacking) and a later one without.
+        con.execute(
+            """
+            INSERT INTO visits_app (visit_id, account_id, manager_id, visit_date, channel, executive, created_at,
+                                    updated_at)
+            VALUES ('A1', 'K1', 'M1', DATE '2026-04-25', 'in_person', true, now(), now()),
+                   ('A2', 'K1', 'M1', DATE '2026-07-20', 'phone', false, now(), now())
+            """
+        )
+        flags = relations.key_account_flags(con, late_july)
+        assert flags.select("account_id", "no_executive_visit", "last_executive_visit").rows() == [
+            ("K1", True, date(2026, 4, 25))
+        ]
+        assert visits.visit_status(con, late_july).filter(account_id="K1").select("last_visit", "last_channel").row(
+            0
+        ) == (date(2026, 7, 20), "phone")
 
 
 def test_health_reads_a_last_visit_before_the_recent_window(con):
