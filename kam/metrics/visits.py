@@ -10,24 +10,32 @@ from kam.metrics.revenue import PRORATED_TARGETS
 from kam.metrics.scope import SCOPED, Metric, Scope, group_column, group_name, ratio, run, run_metric
 
 # Per account in scope: its latest visit on or before D (by date, then visit id), that visit's channel, and its
-# latest executive visit on or before D. The imported visits' come from visit_links (one row per account, read
-# without grouping the history); those entered in the app are few and read from the visits view.
+# latest executive visit on or before D. The imported visits' come from visit_links, one row per account read
+# without grouping the history; those entered in the app are few, grouped and joined beside them.
 LAST_VISITS = """
-last_visit AS (
+imported_last AS (
+    SELECT account_id, visit_date, visit_id, channel, last_executive_visit
+    FROM visit_links
+    WHERE visit_date <= $as_of AND next_visit_date > $as_of AND account_id IN (SELECT account_id FROM scoped)
+),
+app_last AS (
     SELECT account_id,
-           max(visit_date) AS last_visit,
-           arg_max(channel, (visit_date, visit_id)) AS last_channel,
-           max(last_executive_visit) AS last_executive_visit
-    FROM (
-        SELECT account_id, visit_date, visit_id, channel, last_executive_visit
-        FROM visit_links
-        WHERE visit_date <= $as_of AND next_visit_date > $as_of AND account_id IN (SELECT account_id FROM scoped)
-        UNION ALL
-        SELECT account_id, visit_date, visit_id, channel, CASE WHEN executive THEN visit_date END
-        FROM visits
-        WHERE source = 'app' AND visit_date <= $as_of AND account_id IN (SELECT account_id FROM scoped)
-    )
+           max(visit_date) AS visit_date,
+           max((visit_date, visit_id)) AS day_and_id,
+           arg_max(channel, (visit_date, visit_id)) AS channel,
+           max(visit_date) FILTER (WHERE executive) AS last_executive_visit
+    FROM visits
+    WHERE source = 'app' AND visit_date <= $as_of AND account_id IN (SELECT account_id FROM scoped)
     GROUP BY account_id
+),
+last_visit AS (
+    SELECT coalesce(i.account_id, a.account_id) AS account_id,
+           greatest(i.visit_date, a.visit_date) AS last_visit,
+           CASE WHEN a.account_id IS NULL OR (i.visit_date, i.visit_id) > a.day_and_id THEN i.channel
+                ELSE a.channel END AS last_channel,
+           greatest(i.last_executive_visit, a.last_executive_visit) AS last_executive_visit
+    FROM imported_last AS i
+    FULL JOIN app_last AS a ON a.account_id = i.account_id
 )"""
 
 # Per active account in scope: the latest visit on or before D, days since, and whether it is overdue.
