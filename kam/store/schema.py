@@ -291,10 +291,10 @@ CREATE TABLE IF NOT EXISTS survey_links (
     previous_score BIGINT,
     next_surveyed_on DATE
 )"""
-# Each account's visit days, each with its last visit that day (by visit id) and that visit's channel, the
-# account's latest executive visit up to that day, and its next visit day (LAST_LINK for the last): an account's
-# last visit by D is its row on or before D whose next is after D. Stored in the order of the next visit day,
-# so that reading those rows skips every row group of days long past (kam.metrics.visits).
+# Each imported visit with its account's latest executive visit up to it and the date of the account's next visit
+# (by date, then visit id; LAST_LINK for the last): an account's last visit by D is its visit on or before D whose
+# next is after D. Stored in the order of the next visit's date, so that reading those rows skips every row group
+# of visits long past (kam.metrics.visits).
 VISIT_LINKS = """
 CREATE TABLE IF NOT EXISTS visit_links (
     account_id VARCHAR,
@@ -324,17 +324,11 @@ SUMMARY_ROWS = {
         ORDER BY surveyed_on, account_id""",
     "visit_links": f"""
         SELECT account_id, visit_date, visit_id, channel,
-               max(executive_day) OVER by_account AS last_executive_visit,
+               max(CASE WHEN executive THEN visit_date END) OVER (by_account ROWS UNBOUNDED PRECEDING)
+                   AS last_executive_visit,
                lead(visit_date, 1, {LAST_LINK}) OVER by_account AS next_visit_date
-        FROM (
-            SELECT account_id, visit_date,
-                   max(visit_id) AS visit_id,
-                   arg_max(channel, visit_id) AS channel,
-                   max(visit_date) FILTER (WHERE executive) AS executive_day
-            FROM {{db}}visits_imported
-            GROUP BY account_id, visit_date
-        )
-        WINDOW by_account AS (PARTITION BY account_id ORDER BY visit_date)
+        FROM {{db}}visits_imported
+        WINDOW by_account AS (PARTITION BY account_id ORDER BY visit_date, visit_id)
         ORDER BY next_visit_date, account_id""",
 }
 SUMMARY_TABLES = tuple(SUMMARY_ROWS)

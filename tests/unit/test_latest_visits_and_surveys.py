@@ -86,8 +86,8 @@ def test_visits_entered_in_the_app_count_beside_the_imported_ones(tmp_path):
         assert visits.visit_coverage(con, YTD).select("active_accounts", "covered", "overdue").rows() == [(4, 2, 2)]
 
 
-# Each account's visit days with the day's last visit (by visit_id) and its channel, the latest executive visit up
-# to that day (none here) and the next visit day; the last with the date that stands for none.
+# Each imported visit with its account's latest executive visit up to it (none here) and the date of the account's
+# next visit by (date, visit_id): V8 and V9 share a day, V8 first; the last with the date that stands for none.
 VISIT_LINKS = [
     ("K1", date(2026, 4, 20), "V1", "phone", None, date(2026, 6, 10)),
     ("K1", date(2026, 6, 10), "V2", "in_person", None, date(2026, 7, 5)),
@@ -95,6 +95,7 @@ VISIT_LINKS = [
     ("K2", date(2025, 12, 20), "V11", "video", None, date(2026, 1, 15)),
     ("K2", date(2026, 1, 15), "V4", "phone", None, date(9999, 12, 31)),
     ("K3", date(2025, 6, 1), "V10", "in_person", None, date(2025, 12, 1)),
+    ("K3", date(2025, 12, 1), "V8", "video", None, date(2025, 12, 1)),
     ("K3", date(2025, 12, 1), "V9", "email", None, date(9999, 12, 31)),
     ("K4", date(2026, 5, 1), "V7", "in_person", None, date(9999, 12, 31)),
     ("K5", date(2026, 1, 10), "V5", "email", None, date(2026, 3, 20)),
@@ -103,11 +104,11 @@ VISIT_LINKS = [
 VISIT_LINKS_SQL = """
     SELECT account_id, visit_date, visit_id, channel, last_executive_visit, next_visit_date
     FROM visit_links
-    ORDER BY account_id, visit_date
+    ORDER BY account_id, visit_date, visit_id
 """
 
 
-def test_the_load_links_each_visit_day_to_the_accounts_next(con):
+def test_the_load_links_each_visit_to_the_accounts_next(con):
     assert con.execute(VISIT_LINKS_SQL).fetchall() == VISIT_LINKS
 
 
@@ -125,7 +126,7 @@ def test_exports_loaded_before_the_visit_links_existed_give_the_same_last_visits
 
 def test_the_last_executive_visit_is_carried_to_later_visit_days(tmp_path):
     # V1 (K1, 04-20) with our senior management, V2 and V3 without. At 07-30 the last executive visit is 101 days
-    # back: K1 (A) lacks one in 90 days, and its last is V1's day, read from V3's row.
+    # back: K1 (A) lacks one in 90 days, and its last is V1's date, read from V3's row.
     late_july = Scope(as_of=date(2026, 7, 30), start=YTD.start, end=YTD.end)
     with db.connect(build(tmp_path, visits=[with_column("visits.csv", "executive", {"V1": "true"})])) as con:
         days = "SELECT visit_date, last_executive_visit FROM visit_links WHERE account_id = 'K1' ORDER BY 1"
