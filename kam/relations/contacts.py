@@ -210,7 +210,7 @@ def account_contacts(
 
 
 def contacts_to_change(con: duckdb.DuckDBPyConnection, user: Actor, account_id: str) -> pl.DataFrame:
-    """An account's contacts entered in the app as they are now, the form changes them so (contact_id, name, title,
+    """An account's contacts entered in the app as they are now, as the form changes them (contact_id, name, title,
     active), executives first."""
     check_account(con, user, account_id, edit=False)
     return db.query(
