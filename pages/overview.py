@@ -226,8 +226,8 @@ for section in overview.SECTIONS:
             st.caption(
                 _(
                     "A contact entered on the account view counts from the day it was entered until the day it was "
-                    "marked as having left; one of the CRM export carries no dates and counts on any day (one the "
-                    "export marks as having left, on none)."
+                    "marked as having left, at the level last saved by the as-of date; one of the CRM export carries "
+                    "no dates and counts on any day (one the export marks as having left, on none)."
                 )
             )
         if section.metric is attention.key_accounts_without_executive_ties and ties["without_contacts"]:

@@ -12,14 +12,15 @@ import polars as pl
 
 from kam.metrics.scope import SCOPED, Scope, group_column, group_name, ratio, run
 from kam.metrics.visits import LAST_VISITS
-from kam.store.schema import CONTACT_AT_AS_OF
+from kam.store.schema import CONTACT_AT_AS_OF, CONTACTS_AT_AS_OF
 
 # Days back from D (D included) a visit with our senior management keeps a key account covered.
 EXECUTIVE_DAYS = 90
 
 # Each A-account active at D: whether its plan of D's year stands agreed at D, whether our
-# senior management visited it in D−89..D, and whether an executive-level contact (any contact) was on file at D.
-KEY_ACCOUNTS = f"""
+# senior management visited it in D−89..D, and whether an executive-level contact (any contact) was on file at D,
+# each contact's level as it was at D.
+KEY_ACCOUNTS = f"""{CONTACTS_AT_AS_OF},
 plan_status_at AS (
     SELECT p.account_id,
            arg_max(h.status, h.changed_at) AS status,
@@ -38,10 +39,11 @@ key_accounts AS (
                    WHERE v.account_id = s.account_id AND v.executive
                      AND v.visit_date BETWEEN $as_of - CAST($executive_days - 1 AS INTEGER) AND $as_of)
                AS executive_visit,
-           EXISTS (SELECT 1 FROM contacts AS c
+           EXISTS (SELECT 1 FROM contacts_at AS c
                    WHERE c.account_id = s.account_id AND c.level = 'executive' AND {CONTACT_AT_AS_OF})
                AS executive_contact,
-           EXISTS (SELECT 1 FROM contacts AS c WHERE c.account_id = s.account_id AND {CONTACT_AT_AS_OF}) AS any_contact
+           EXISTS (SELECT 1 FROM contacts_at AS c WHERE c.account_id = s.account_id AND {CONTACT_AT_AS_OF})
+               AS any_contact
     FROM scoped AS s
     LEFT JOIN plan_status_at AS ps USING (account_id)
     WHERE s.active AND s.tier = 'A'

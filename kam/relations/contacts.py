@@ -17,7 +17,7 @@ from kam.present.formatting import too_long
 from kam.relations.plans import person
 from kam.relations.rules import Actor, ContactStale, Invalid, NotAllowed, NotSaved, check_account, text
 from kam.store import audit, db
-from kam.store.schema import CONTACT_AT_AS_OF, CONTACT_LEVELS, CONTACT_ROLES
+from kam.store.schema import CONTACT_AT_AS_OF, CONTACT_LEVELS, CONTACT_ROLES, CONTACTS_AT_AS_OF
 from kam.store.write import write
 
 ACTION_CREATE, ACTION_EDIT = "contact.create", "contact.edit"
@@ -152,7 +152,8 @@ def save_contact(
                 f"INSERT INTO contacts_app ({', '.join(row)}) VALUES ({', '.join('$' + k for k in row)})",
                 row,
             )
-            audit.record(cur, user.username, ACTION_CREATE, new_id, None, record)
+            # At the save's own time: the contact's fields as of a day are read back from the log (CONTACTS_AT_AS_OF).
+            audit.record(cur, user.username, ACTION_CREATE, new_id, None, record, at=now)
             return new_id
         db.execute(
             cur,
@@ -167,10 +168,16 @@ def save_contact(
             },
         )
         kept = {k: before[k] for k in record}
-        audit.record(cur, user.username, ACTION_EDIT, contact_id, kept, record)
+        audit.record(cur, user.username, ACTION_EDIT, contact_id, kept, record, at=now)
         return contact_id
 
     return write(con, work, busy=NotSaved)
+
+
+# Contacts as listed: executives first, then by name.
+_LISTED_ORDER = (
+    "CASE c.level WHEN 'executive' THEN 0 WHEN 'manager' THEN 1 WHEN 'staff' THEN 2 ELSE 3 END, c.name, c.contact_id"
+)
 
 
 def account_contacts(
@@ -178,12 +185,13 @@ def account_contacts(
 ) -> pl.DataFrame:
     """An account's contacts with the day each was last met (a visit naming them) up to as_of (default today),
     executives first; at_as_of says where each stood at the end of that day: `current` (on file and at the
-    customer), `former` (left by then) or `later` (entered after it). active, title, level…: as they are now."""
+    customer), `former` (left by then) or `later` (entered after it). Name, title, level…: as they were that day
+    (CONTACTS_AT_AS_OF; one entered after it, as it is now); active: as it is now."""
     check_account(con, user, account_id, edit=False)
     return db.query(
         con,
         f"""
-        WITH met AS (
+        WITH {CONTACTS_AT_AS_OF}, met AS (
             SELECT trim(unnest(string_split(v.contact_ids, ';'))) AS contact_id, v.visit_date
             FROM visits AS v
             WHERE v.account_id = $account_id AND v.contact_ids IS NOT NULL AND v.visit_date <= $as_of
@@ -193,12 +201,27 @@ def account_contacts(
                c.entered_on, c.left_on,
                CASE WHEN c.entered_on > $as_of THEN 'later' WHEN {CONTACT_AT_AS_OF} THEN 'current' ELSE 'former' END
                    AS at_as_of
-        FROM contacts AS c
+        FROM contacts_at AS c
         WHERE c.account_id = $account_id
-        ORDER BY CASE c.level WHEN 'executive' THEN 0 WHEN 'manager' THEN 1 WHEN 'staff' THEN 2 ELSE 3 END,
-                 c.name, c.contact_id
+        ORDER BY {_LISTED_ORDER}
         """,
         {"account_id": account_id, "as_of": as_of or date.today()},
+    )
+
+
+def contacts_to_change(con: duckdb.DuckDBPyConnection, user: Actor, account_id: str) -> pl.DataFrame:
+    """An account's contacts entered in the app as they are now, as the form changes them (contact_id, name, title,
+    active), executives first."""
+    check_account(con, user, account_id, edit=False)
+    return db.query(
+        con,
+        f"""
+        SELECT c.contact_id, c.name, c.title, c.active
+        FROM contacts AS c
+        WHERE c.account_id = $account_id AND c.source = 'app'
+        ORDER BY {_LISTED_ORDER}
+        """,
+        {"account_id": account_id},
     )
 
 

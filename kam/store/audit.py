@@ -34,8 +34,11 @@ def record(
     target: str | None = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    *,
+    at: datetime | None = None,
 ) -> None:
-    """Append one event, in the caller's write (kam.store.write), with the change it records."""
+    """Append one event, in the caller's write (kam.store.write), with the change it records; at: when it happened
+    (default now), for a change whose record keeps its own time (a contact's save: read back as of a day)."""
     db.execute(
         con,
         """
@@ -43,7 +46,7 @@ def record(
         VALUES ($happened_at, $username, $action, $target, $before, $after)
         """,
         {
-            "happened_at": datetime.now(),
+            "happened_at": at or datetime.now(),
             "username": _bounded(username),
             "action": action,
             "target": _bounded(target),

@@ -631,11 +631,40 @@ SELECT contact_id, account_id, name, title, level, role, phone, email, notes, ac
 FROM contacts_app AS a
 WHERE NOT EXISTS (SELECT 1 FROM contacts_imported AS i WHERE i.contact_id = a.contact_id)
 """
-# Whether the contact c (of the view above) was on file and at the customer at the end of day $as_of. One entered in
-# the app counts from the day it was entered, and no longer from the day it was marked as having left. One of the
-# export counts on any day, unless the export marks it as having left: then on none (the export says not when). Its
-# name, title and level are read as they are now.
+# Whether the contact c (of the view above, or of contacts_at below) was on file and at the customer at the end of day
+# $as_of. One entered in the app counts from the day it was entered, and no longer from the day it was marked as having
+# left. One of the export counts on any day, unless the export marks it as having left: then on none (the export says
+# not when).
 CONTACT_AT_AS_OF = "(coalesce(c.entered_on <= $as_of, true) AND (c.active OR coalesce(c.left_on > $as_of, false)))"
+# The fields of a contact that change with its saves, read as of a day by contacts_at.
+CONTACT_FIELDS = ("name", "title", "level", "role", "phone", "email", "notes")
+_AS_SAVED = ",\n           ".join(
+    f"CASE WHEN s.saved IS NULL THEN c.{field} ELSE json_extract_string(s.saved, '$.{field}') END AS {field}"
+    for field in CONTACT_FIELDS
+)
+# contacts_at (CTEs to put in a WITH): every contact of the view above as it stood at the end of day $as_of, with the
+# view's columns. One entered in the app by then has the fields (CONTACT_FIELDS) its last save on or before that day
+# gave it, read from the audit log: every save of a contact has written its whole record there since contacts were
+# first kept (kam.relations.contacts), so a database of an earlier version has its history too; the time of each save
+# is the log row's (the record's own time since this version, a moment after it before). One with no save in the log
+# by then is read as it is now, as every contact was before: the app leaves none such (it removes no log row), but a
+# log cut short by hand would. One entered after that day (listed apart, as it is now) and one of the export (it keeps
+# no history) are read as they are now. active, entered_on, left_on: as in the view (CONTACT_AT_AS_OF). Only the log's
+# rows of contact saves are grouped and parsed: the other events, however many, are passed over on their action.
+CONTACTS_AT_AS_OF = f"""
+contact_saves AS (
+    SELECT l.target AS contact_id, arg_max(l.after, l.event_id) AS saved
+    FROM audit_log AS l
+    WHERE l.action IN ('contact.create', 'contact.edit') AND CAST(l.happened_at AS DATE) <= $as_of
+    GROUP BY l.target
+),
+contacts_at AS (
+    SELECT c.contact_id, c.account_id,
+           {_AS_SAVED},
+           c.active, c.source, c.entered_on, c.left_on
+    FROM contacts AS c
+    LEFT JOIN contact_saves AS s ON s.contact_id = c.contact_id AND c.source = 'app' AND c.entered_on <= $as_of
+)"""
 
 # The targets the revenue metrics use: one entered in the app replaces the export's for the
 # same manager and year.

@@ -52,7 +52,8 @@ def show(user: User, scope: Scope, account_id: str) -> None:
         dashboard.with_as_of_note(
             _(
                 "At {as_of}: a contact entered here counts from the day it was entered until the day it was marked "
-                "as having left; a contact of the CRM export carries no dates and counts on any day."
+                "as having left, listed with its level, title and details as last saved by then; a contact of the "
+                "CRM export carries no dates and counts on any day."
             ).format(as_of=as_of),
             scope,
         )
@@ -108,7 +109,8 @@ def show(user: User, scope: Scope, account_id: str) -> None:
         tell_refusal()
     for key in ("contact_level", "contact_role"):
         st.session_state.setdefault(key, None)
-    choices = form.contact_choices(listed)
+    # The form changes a contact as it is now: the picker names it so, whatever the as-of date of the list above.
+    choices = form.contact_choices(contacts.contacts_to_change(con, user, account_id))
     picked = form.picked_contact(account_id, choices)
     editing = picked is not None
     # A refused contact keeps the form open, its messages at their fields beside what was typed.

@@ -223,11 +223,11 @@ def tick_action(user: User, action_id: str, key: str, shown: str) -> None:
 # --- contacts -----------------------------------------------------------------------------
 
 
-def contact_choices(listed: pl.DataFrame) -> dict[str, str]:
-    """The form's picker, id → label: a new contact, then the account's contacts entered in the app (those of the
-    CRM export are changed in the CRM)."""
+def contact_choices(changeable: pl.DataFrame) -> dict[str, str]:
+    """The form's picker, id → label: a new contact, then the account's contacts entered in the app as they are now
+    (contacts.contacts_to_change; those of the CRM export are changed in the CRM)."""
     choices = {NEW_CONTACT: _("A new contact")}
-    for row in listed.filter(source="app").iter_rows(named=True):
+    for row in changeable.iter_rows(named=True):
         # The mark of one who left follows the name, ahead of a title that a phone's picker may cut.
         name = row["name"] if row["active"] else _("{name} (left the customer)").format(name=row["name"])
         choices[row["contact_id"]] = " · ".join(part for part in (name, row["title"]) if part)

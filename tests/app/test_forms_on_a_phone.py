@@ -123,7 +123,8 @@ def test_a_refused_contact_keeps_its_form_open_with_the_message_at_the_field_and
     counted = said(
         language,
         "At {as_of}: a contact entered here counts from the day it was entered until the day it was marked as having "
-        "left; a contact of the CRM export carries no dates and counts on any day.",
+        "left, listed with its level, title and details as last saved by then; a contact of the CRM export carries "
+        "no dates and counts on any day.",
         as_of="2026-06-30",
     )
     assert counted in [c.value for c in at.caption]

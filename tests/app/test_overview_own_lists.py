@@ -67,8 +67,8 @@ def test_the_executive_ties_list_says_how_many_a_accounts_have_no_contact_at_all
     ties = next(e for e in at.expander if e.label.startswith("A-accounts without executive ties"))
     counted = (
         "A contact entered on the account view counts from the day it was entered until the day it was marked as "
-        "having left; one of the CRM export carries no dates and counts on any day (one the export marks as having "
-        "left, on none)."
+        "having left, at the level last saved by the as-of date; one of the CRM export carries no dates and counts "
+        "on any day (one the export marks as having left, on none)."
     )
     assert [c.value for c in ties.caption] == [
         counted,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from kam.people.users import User
+from kam.relations import contacts
 from kam.store import db
 from kam.ui.language import CHOSEN
 from kam.visits import log as visit_log
@@ -390,3 +392,30 @@ def test_an_empty_cell_of_the_contacts_reads_as_missing(portfolio: Path):
     assert list(contacts.value["name"]) == ["陈总", "刘工"]
     assert contacts.value[["phone", "email", "notes"]].isna().all().all()
     assert contacts.proto.placeholder == "–"
+
+
+def test_the_contacts_are_listed_with_their_level_and_title_as_they_were_at_the_as_of_date(portfolio: Path):
+    """吴总, entered on 06-01 as staff-level (经理助理), made executive-level (副总) on 07-10: at 06-30 listed as staff,
+    after 刘工 (刘 U+5218 before 吴 U+5434); at 07-10 as the executive he became, before 陈总 (吴 before 陈 U+9648)."""
+    at_june_end(account="K1")  # the first start makes the database
+    with db.connect(portfolio) as con:
+        wu = contacts.ContactDraft("K1", "吴总", "经理助理", "staff")
+        wu_id = contacts.save_contact(con, wu, WANG, now=datetime(2026, 6, 1, 10, 0))
+        made = replace(wu, title="副总", level="executive")
+        contacts.save_contact(con, made, WANG, contact_id=wu_id, now=datetime(2026, 7, 10, 10, 0))
+    at = at_june_end(account="K1")
+    assert not at.exception
+    assert [(r["name"], r["title"], r["level"]) for r in table(at, "name")] == [
+        ("陈总", "总经理", "Executive"),
+        ("刘工", "采购工程师", "Staff"),
+        ("吴总", "经理助理", "Staff"),
+    ]
+    # The form changes him as he is now: its picker names him so, whatever the list's date.
+    assert at.selectbox(key="contact_picked").options == ["A new contact", "吴总 · 副总"]
+    at.sidebar.date_input(key="as_of").set_value(date(2026, 7, 10)).run()
+    assert not at.exception
+    assert [(r["name"], r["title"], r["level"]) for r in table(at, "name")] == [
+        ("吴总", "副总", "Executive"),
+        ("陈总", "总经理", "Executive"),
+        ("刘工", "采购工程师", "Staff"),
+    ]

@@ -604,6 +604,66 @@ def test_the_account_view_lists_the_contacts_as_they_stood_at_d_those_entered_la
     ]
 
 
+def k1_current(con, day: str) -> list[tuple]:
+    """(name, title, level) of K1's contacts at the customer at the end of day, as the account view lists them."""
+    listed = contacts.account_contacts(con, M1, "K1", as_of=date.fromisoformat(day))
+    return contacts.as_of_groups(listed)[0].select("name", "title", "level").rows()
+
+
+def test_a_contact_made_executive_after_d_counts_as_executive_from_the_day_of_the_change_only(con, tmp_path):
+    # P1 陈总 made manager-level: K1's only possible executive contact is 吴总, entered 06-01 10:00 as staff-level
+    # (经理助理), made executive-level (副总) on 07-10 10:00.
+    reload(con, tmp_path, contacts=("总经理,executive", "总经理,manager"))
+    wu = contacts.ContactDraft("K1", "吴总", "经理助理", "staff")
+    wu_id = contacts.save_contact(con, wu, M1, now=at("2026-06-01"))
+    contacts.save_contact(con, replace(wu, title="副总", level="executive"), M1, contact_id=wu_id, now=at("2026-07-10"))
+    # D = 06-30 and 07-09: staff-level then, K1 flagged for lacking an executive contact (and, as on any day, an
+    # executive visit: the portfolio has none). 07-10, the day of the change: no longer flagged for the contact.
+    assert executive_ties(con, "2026-06-30") == [("K1", True, True)]
+    assert executive_ties(con, "2026-07-09") == [("K1", True, True)]
+    assert executive_ties(con, "2026-07-10") == [("K1", False, True)]
+    # The account view as of D lists him as he was then: a staff member after 陈总 (manager-level), after 刘工 by name
+    # (刘 U+5218 before 吴 U+5434); from 07-10 the executive, first.
+    assert k1_current(con, "2026-06-30") == [
+        ("陈总", "总经理", "manager"),
+        ("刘工", "采购工程师", "staff"),
+        ("吴总", "经理助理", "staff"),
+    ]
+    assert k1_current(con, "2026-07-10") == [
+        ("吴总", "副总", "executive"),
+        ("陈总", "总经理", "manager"),
+        ("刘工", "采购工程师", "staff"),
+    ]
+
+
+def test_a_contact_made_staff_after_d_still_counts_as_executive_at_d(con, tmp_path):
+    # As above, the other way: 吴总 entered 06-01 as executive-level (副总), made staff-level (顾问) on 07-10.
+    reload(con, tmp_path, contacts=("总经理,executive", "总经理,manager"))
+    wu = contacts.ContactDraft("K1", "吴总", "副总", "executive")
+    wu_id = contacts.save_contact(con, wu, M1, now=at("2026-06-01"))
+    contacts.save_contact(con, replace(wu, title="顾问", level="staff"), M1, contact_id=wu_id, now=at("2026-07-10"))
+    # K1 has its executive contact from 06-01 to 07-09; from 07-10 none (陈总 manager-level, 刘工 and 吴总 staff).
+    assert executive_ties(con, "2026-05-31") == [("K1", True, True), ("K5", True, True)]  # K5 A until 06-01
+    assert executive_ties(con, "2026-06-30") == [("K1", False, True)]
+    assert executive_ties(con, "2026-07-09") == [("K1", False, True)]
+    assert executive_ties(con, "2026-07-10") == [("K1", True, True)]
+    assert k1_current(con, "2026-06-30")[0] == ("吴总", "副总", "executive")
+    assert k1_current(con, "2026-07-10")[-1] == ("吴总", "顾问", "staff")
+
+
+def test_a_contact_with_no_save_in_the_audit_log_by_d_is_read_as_it_is_now(con, tmp_path):
+    """None such is written by the app (each save has its audit row); a database whose log lost them reads the
+    contact's fields as they are now, as before they were read as of D."""
+    reload(con, tmp_path, contacts=("总经理,executive", "总经理,manager"))
+    wu = contacts.ContactDraft("K1", "吴总", "经理助理", "staff")
+    wu_id = contacts.save_contact(con, wu, M1, now=at("2026-06-01"))
+    contacts.save_contact(con, replace(wu, title="副总", level="executive"), M1, contact_id=wu_id, now=at("2026-07-10"))
+    con.execute("DELETE FROM audit_log WHERE action = 'contact.create'")
+    # At 06-30 his only save by then is gone from the log: executive-level (as now), K1 not flagged for the contact.
+    assert executive_ties(con, "2026-06-30") == [("K1", False, True)]
+    assert k1_current(con, "2026-06-30")[0] == ("吴总", "副总", "executive")
+
+
 # The contacts view as the version before the days of entry and leaving made it.
 OLD_CONTACTS_VIEW = """
 CREATE OR REPLACE VIEW contacts AS
