@@ -329,6 +329,8 @@ def test_the_chinese_pages_say_tier_resolution_time_quarters_and_date_ranges_as_
     headers, rows = next(shown(frame) for frame in account.dataframe if "响应状态" in shown(frame)[0])
     assert "解决时长（天）" in headers
     assert rows[-1][headers.index("解决时长（天）")] == "2.0"
+    # Its visits drawn one dot each along the days: a record of them, not a count.
+    assert "拜访记录" in chart_titles(account)
     # K2 turns B on 2026-08-01: C up to 2026-06-30, written 'C类' as the tiers are everywhere.
     other = app("account", VP, as_of="2026-06-30", period=YEAR_TO_DATE, account="K2")
     other.session_state[CHOSEN] = "zh-CN"
