@@ -83,7 +83,15 @@ chart_with_table(
 )
 
 largest = view["largest"]
-st.header(_("Largest overdue accounts ({count})").format(count=number(largest.height)))
+# A list cut short says how many owe in all: its length alone read as the number of accounts overdue.
+if largest.height < owed["overdue_accounts"]:
+    st.header(
+        _("Largest overdue accounts (the first {top} of {count})").format(
+            top=number(largest.height), count=number(owed["overdue_accounts"])
+        )
+    )
+else:
+    st.header(_("Largest overdue accounts ({count})").format(count=number(largest.height)))
 if largest.is_empty():
     st.write(_("Nothing overdue."))
 else:

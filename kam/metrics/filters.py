@@ -90,7 +90,7 @@ class ScopeDescription:
         """E.g. '2026-11-16 – 2026-11-22 · Region 华东 · Manager 徐军 (M01) · Tier A', each manager by their name in
         `managers` beside their id."""
         managers = managers or {}
-        parts = [f"{self.start:%Y-%m-%d} – {self.end:%Y-%m-%d}"]
+        parts = [_("{start} – {end}").format(start=f"{self.start:%Y-%m-%d}", end=f"{self.end:%Y-%m-%d}")]
         parts += [
             f"{_(_LABELS[kind])} "
             + ", ".join(

@@ -239,8 +239,8 @@ def _quarters(scope: Scope) -> list[Scope]:
 
 
 def quarter_name(quarter: Scope) -> str:
-    """The quarter of a scope starting on its first day: 2026 Q2."""
-    return f"{quarter.start.year} Q{(quarter.start.month - 1) // 3 + 1}"
+    """The quarter of a scope starting on its first day as the quarterly reviews name it: 2026 Q2, 2026年第2季度."""
+    return _("{year} Q{quarter}").format(year=quarter.start.year, quarter=(quarter.start.month - 1) // 3 + 1)
 
 
 def quarter_not_over(scope: Scope) -> str | None:

@@ -12,7 +12,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 import polars as pl
 
-from kam.i18n import N_, _, ngettext
+from kam.i18n import N_, _, ngettext, pgettext
 from kam.present.bands import BANDS, ON_PACE, WELL_BEHIND, band
 from kam.present.bands import BARS as BAND_BARS
 from kam.present.bands import names as band_names
@@ -653,7 +653,8 @@ def visit_timeline(visits: pl.DataFrame) -> go.Figure:
         },
     )
     fig.update_layout(showlegend=False)
-    return _finish(date_axis(fig, "day", visits.get_column("visit_date")), _("Visits"), height=300)
+    # One dot a visit: a record of them, not a count (拜访记录, not 拜访次数).
+    return _finish(date_axis(fig, "day", visits.get_column("visit_date")), pgettext("timeline", "Visits"), height=300)
 
 
 # Each satisfaction figure: its axis title, tick format and range.

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from kam.metrics import risk
 from kam.ui.language import CHOSEN
 from tests.app.test_page_risk import risky  # noqa: F401  (the fixture of test_risk's receivables)
 from tests.apptest import app
@@ -87,3 +88,29 @@ def test_the_overdue_by_manager_caption_chart_and_table_name_the_same_managers(r
     assert sorted(drawn) == sorted(table.value["manager_id"]) and len(drawn) == table.value.shape[0]
     count = len(drawn)
     assert f"客户经理：有应收账款的全部 {count} 位，逾期金额最多的在前。" in [c.value for c in at.caption]
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [
+        ("en", "Largest overdue accounts (the first 2 of 5)"),
+        ("zh-CN", "逾期金额最大的客户（共 5 个，显示前 2 个）"),
+    ],
+    ids=["en", "zh-CN"],
+)
+def test_a_list_of_the_largest_overdue_cut_short_says_how_many_are_overdue(
+    risky: Path,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+    language: str,
+    heading: str,
+):
+    # R1 700, R2 600, R3 120, H5 100 and R5 80 overdue at 2026-06-30: 5 accounts, as the card's help and the
+    # managers' table count them; the list kept to 2 (50 on the demo data, of 75) must not read as 2 overdue.
+    monkeypatch.setattr(risk.credit_view, "__defaults__", (2,))
+    at = app("credit", as_of="2026-06-30")
+    at.session_state[CHOSEN] = language
+    at.run()
+    assert not at.exception
+    assert heading in [h.value for h in at.header]
+    largest = next(frame for frame in at.dataframe if frame.proto.id.endswith("largest-overdue"))
+    assert list(largest.value["overdue_amount"]) == [700.0, 600.0]

@@ -311,3 +311,41 @@ def test_every_download_of_a_chinese_screen_has_chinese_headers(page: str, on_de
     assert headers
     english = {key: [h for h in found if latin_words(h)] for key, found in headers.items()}
     assert not {key: found for key, found in english.items() if found}
+
+
+def test_the_chinese_pages_say_tier_resolution_time_quarters_and_date_ranges_as_the_others_do(portfolio: Path):
+    """Tier is 客户等级 and resolution time 解决时长 (docs/GLOSSARY.md); a quarter reads 2026年第2季度 on the retention
+    page as on the reviews; a range of days reads "… 至 …" on the reviews as on every other page."""
+    risk = run_in("risk", VP, "zh-CN")
+    assert not risk.exception
+    assert "按客户等级、区域和客户经理的健康度" in [h.value for h in risk.header]
+    # The sidebar's period reads as the page's caption does.
+    assert any(c.value.startswith("统计期 2026-01-01 至 2026-06-30 · ") for c in risk.sidebar.caption)
+    # K1's C1: opened 2026-06-01 09:00, resolved 06-03 09:00: 48 hours, 2.0 days.
+    account = app("account", VP, as_of="2026-06-30", period=YEAR_TO_DATE, account="K1")
+    account.session_state[CHOSEN] = "zh-CN"
+    account.run()
+    assert not account.exception
+    headers, rows = next(shown(frame) for frame in account.dataframe if "响应状态" in shown(frame)[0])
+    assert "解决时长（天）" in headers
+    assert rows[-1][headers.index("解决时长（天）")] == "2.0"
+    # Its visits drawn one dot each along the days: a record of them, not a count.
+    assert "拜访记录" in chart_titles(account)
+    # K2 turns B on 2026-08-01: C up to 2026-06-30, written 'C类' as the tiers are everywhere.
+    other = app("account", VP, as_of="2026-06-30", period=YEAR_TO_DATE, account="K2")
+    other.session_state[CHOSEN] = "zh-CN"
+    other.run()
+    said = [e.value for e in (*other.caption, *other.markdown)]
+    assert "截至日期前没有等级变更：始终为C类。" in said
+    # The year to 2026-05-15: its first quarter whole, its second to that day.
+    retention = app("retention", VP, as_of="2026-05-15", period=YEAR_TO_DATE)
+    retention.session_state[CHOSEN] = "zh-CN"
+    retention.run()
+    assert not retention.exception
+    quarters = next(f.value for f in retention.dataframe if {"period", "repeat_rate"} <= set(f.value.columns))
+    assert list(quarters["period"]) == ["2026年第1季度", "2026年第2季度"]
+    assert "2026年第2季度只统计到 2026-05-15：本季度尚未结束。" in [c.value for c in retention.caption]
+    # The quarter of 2026-06-30, whole, beside the one before.
+    reviews = run_in("reviews", VP, "zh-CN")
+    assert not reviews.exception
+    assert "2026-04-01 至 2026-06-30，对比 2026-01-01 至 2026-03-31" in [c.value for c in reviews.caption]

@@ -61,6 +61,6 @@ def test_the_brief_made_on_click_speaks_the_language_of_the_page_that_offered_it
     clicked = threading.Thread(target=lambda: made.append(download()))
     clicked.start()
     clicked.join()
-    assert "<h1>简报 · 2026-01-01 – 2026-06-30 · " in made[0]
+    assert "<h1>简报 · 2026-01-01 至 2026-06-30 · " in made[0]
     assert "<h2>超时未处理完的投诉（2）</h2>" in made[0]
     assert i18n.language() == "en"

@@ -112,7 +112,7 @@ def test_pdf_is_a4_and_its_text_is_the_briefs(portfolio: Path):
     # 户 and the en dash rather than the Kangxi radical ⼾ (U+2F3E) and the figure dash (U+2012) that
     # Noto Sans CJK draws with the same glyphs.
     text = "\n".join(page.extract_text() for page in pages)
-    assert text.splitlines()[0] == "简报 · 2026-01-01 – 2026-06-30 · 全部区域/客户经理/等级"
+    assert text.splitlines()[0] == "简报 · 2026-01-01 至 2026-06-30 · 全部区域/客户经理/等级"
     assert "客户经理：全部" in text
     assert [c for c in text if "\u2e80" <= c <= "\u2fdf" or c == "\u2012"] == []
 
@@ -138,12 +138,13 @@ NO_CHROMIUM = dataclasses.replace(settings(), browser_path="/nonexistent/chromiu
 @pytest.mark.parametrize(
     ("start", "end", "title"),
     [
+        # Its days read "… 至 …" as the brief's first line and the pages say a period.
         # The month to date at 2026-06-30: the whole of June, a brief of it.
-        (date(2026, 6, 1), date(2026, 6, 30), "简报 · 2026-06-01 – 2026-06-30 · 区域 华东 · 客户经理 王伟 (M1)"),
+        (date(2026, 6, 1), date(2026, 6, 30), "简报 · 2026-06-01 至 2026-06-30 · 区域 华东 · 客户经理 王伟 (M1)"),
         # Monday 06-22 to Sunday 06-28, the last full week: the weekly brief.
-        (date(2026, 6, 22), date(2026, 6, 28), "周报 · 2026-06-22 – 2026-06-28 · 区域 华东 · 客户经理 王伟 (M1)"),
+        (date(2026, 6, 22), date(2026, 6, 28), "周报 · 2026-06-22 至 2026-06-28 · 区域 华东 · 客户经理 王伟 (M1)"),
         # Tuesday 06-23 to Monday 06-29: seven days, not a week of the calendar.
-        (date(2026, 6, 23), date(2026, 6, 29), "简报 · 2026-06-23 – 2026-06-29 · 区域 华东 · 客户经理 王伟 (M1)"),
+        (date(2026, 6, 23), date(2026, 6, 29), "简报 · 2026-06-23 至 2026-06-29 · 区域 华东 · 客户经理 王伟 (M1)"),
     ],
     ids=["month", "week", "seven-days"],
 )

@@ -31,7 +31,7 @@ def test_brief_in_chinese(portfolio: Path):
     with db.connect(portfolio) as con:
         html = weekly_brief(con, YEAR, language="zh-CN")
     assert "<html lang=zh-CN>" in html
-    assert "<h1>简报 · 2026-01-01 – 2026-06-30 · 全部区域/客户经理/等级</h1>" in html
+    assert "<h1>简报 · 2026-01-01 至 2026-06-30 · 全部区域/客户经理/等级</h1>" in html
     # The hand-worked year to 2026-06-30 (tests/unit/test_brief.py): coverage 75.0%, two open breaches.
     assert "拜访覆盖率<b>75.0%</b>" in html
     assert "<h2>超时未处理完的投诉（2）</h2>" in html
