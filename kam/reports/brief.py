@@ -286,9 +286,15 @@ def _brief(con: duckdb.DuckDBPyConnection, scope: Scope, made: datetime | None, 
             counted = _("{title} ({count})").format(title=heading, count=frame.height)
         units = columns.duration_units(frame, columns.plan(frame, headers))
         lists.append(f"<h2>{html.escape(counted)}</h2>{table_html(frame.head(TOP), names, headers, units)}")
-    card = compute(managers.scorecard, scope).select(
+    scorecard = compute(managers.scorecard, scope)
+    card = scorecard.select(
         "manager_id", "name", "active_accounts", "revenue", "attainment", "visit_coverage", "sla_met_pct"
     )
+    # As the managers page says it: the other per-manager figures count only the managers with accounts.
+    idle = managers.without_active_accounts(scorecard)
+    idle_line = _(
+        "Managers with active accounts: {count}. Listed too, with no active account for these filters: {managers}."
+    ).format(count=number(card.height - len(idle)), managers=", ".join(idle))
     made = made or datetime.now()
     made_line = _("Made {day} {time}").format(day=prose_date(made), time=f"{made:%H:%M}")
     managers_heading = _("Managers ({count})").format(count=card.height)
@@ -302,7 +308,9 @@ def _brief(con: duckdb.DuckDBPyConnection, scope: Scope, made: datetime | None, 
         f"<p class=meta>{html.escape(made_line)}</p>",
         f"<div class=cards>{cards}</div>",
         *lists,
-        f"<h2>{html.escape(managers_heading)}</h2>{table_html(card, names)}",
+        f"<h2>{html.escape(managers_heading)}</h2>",
+        *((f"<p class=meta>{html.escape(idle_line)}</p>",) if idle else ()),
+        table_html(card, names),
         f"<h2>{html.escape(charts_heading)}</h2>",
         _charts(con, scope, compute),
         "</body></html>",

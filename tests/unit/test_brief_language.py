@@ -199,6 +199,15 @@ def test_the_brief_lists_the_overviews_attention_sections_in_its_order(
 ):
     with db.connect(portfolio) as con:
         html = weekly_brief(con, YEAR, language=language)
+    idle = IDLE[language]
     assert re.findall(r"<h2>(.*?)</h2>", html) == headings
     # K1, the one A-account active at D, has its executive contact P1 but no visit with our senior management.
     assert ties in section(html, headings[7])
+    # M3 has no account: listed among the three, said apart so that the count matches the managers page's.
+    assert section(html, headings[8]).startswith(f"</h2>\n<p class=meta>{idle}</p>\n<table>")
+
+
+IDLE = {
+    "en": "Managers with active accounts: 2. Listed too, with no active account for these filters: 张敏 (M3).",
+    "zh-CN": "有在册客户的客户经理：2 位。另列出在当前筛选条件下没有在册客户的客户经理：张敏 (M3)。",
+}
