@@ -41,8 +41,11 @@ with loads:
             "cannot be read leaves the data as it was. Visits entered in the app are never touched."
         ).format(limit=policy.upload_max_mb)
     )
+    # Cleared once a load is done: it retired them, and a warning of what a load will do would then read as still
+    # to come.
+    demo_warning = st.empty()
     if demo_users := users.active_demo_users(con):
-        st.warning(
+        demo_warning.warning(
             _(
                 "Loading exports retires the demo users: {names}. "
                 "They can no longer sign in; every other user, you included, stays signed in."
@@ -126,6 +129,7 @@ with loads:
     if (last := watcher.last_import()) is not None:
         st.text(_("Import folder: {last}").format(last=last))
     if report is not None:
+        demo_warning.empty()
         dashboard.refresh_version()
         # The rejected rows shown below are this load's, not those of the load picked before it.
         st.session_state["rejects_of_load"] = report.load_id

@@ -97,9 +97,12 @@ def test_the_load_button_says_how_a_load_went_and_warns_of_rejected_rows(deploym
     monkeypatch.setenv("KAM_IMPORT_DIR", str(folder))
     config.settings.cache_clear()
     at = start("admin", user=User("zhouli", "周丽", "admin"))
+    assert any("retires the demo users" in w.value for w in at.warning)
     next(b for b in at.button if b.label.startswith("Load the folder")).click().run()
     assert not at.exception
     assert [s.value for s in at.success] == ["Load 2 done: every row loaded."]
+    # The load retired the demo users: no warning above it still says that a load will.
+    assert [w.value for w in at.warning if "demo users" in w.value] == []
     # The rejected rows shown below are the new load's (none), said in words.
     assert at.selectbox(key="rejects_of_load").value == 2
     assert "No row of load 2 was rejected." in [c.value for c in at.caption]
