@@ -221,8 +221,6 @@ with people:
             for key, empty in NEW_USER.items():
                 state[key] = empty
 
-    if refused := st.session_state.pop("add_user_error", None):
-        st.error(refused, icon=":material/error:")
     with st.form("add_user", enter_to_submit=False):
         st.text_input(_("User name"), key="add_username")
         st.text_input(_("Full name"), key="add_name")
@@ -241,6 +239,9 @@ with people:
             help=users.password_rule() + " " + _("They choose their own when first in."),
         )
         st.form_submit_button(_("Add"), on_click=add_user)
+    # Below the form, as its notice: above it, the message was out of sight of the button just clicked.
+    if refused := st.session_state.pop("add_user_error", None):
+        st.error(refused, icon=":material/error:")
     notice_here("add")
 
     st.subheader(_("Change a user"))

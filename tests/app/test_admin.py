@@ -234,6 +234,9 @@ def test_the_admin_page_refuses_a_bad_new_user_and_keeps_what_was_typed(deployme
     assert not at.exception
     # Shown as text: the message escaped for Markdown.
     assert [e.value for e in at.error] == ["A manager must be linked to a manager id of the exports\\."]
+    # Under the form, in sight of its button (the form is a screen long).
+    shown = users_tab(at)
+    assert shown[shown.index(("form", "add_user")) + 1] == ("error", at.error[0].value)
     assert labelled(at.text_input, "User name").value == "zhaomin"
     assert labelled(at.text_input, "Full name").value == "赵敏"
     assert deployment.execute("SELECT count(*) FROM users WHERE username = 'zhaomin'").fetchall() == [(0,)]
@@ -449,8 +452,8 @@ def users_tab(at: Any) -> list[tuple[str, str | None]]:
     for element in at.tabs[1].children.values():
         if element.type == "form":
             shown.append(("form", element.proto.form.form_id))
-        elif element.type == "success":
-            shown.append(("success", element.value))
+        elif element.type in ("success", "error"):
+            shown.append((element.type, element.value))
         else:
             shown.append((element.type, None))
     return shown
