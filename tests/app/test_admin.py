@@ -226,6 +226,9 @@ def test_the_admin_page_changes_a_user_from_a_form_showing_their_current_values(
 
 def test_the_admin_page_refuses_a_bad_new_user_and_keeps_what_was_typed(deployment):
     at = start("admin", user=ADMIN)
+    # Nothing typed: the message asks for the name, not for the characters a name may have.
+    labelled(at.button, "Add").click().run()
+    assert [e.value for e in at.error] == ["Enter a user name\\."]
     labelled(at.text_input, "User name").input("zhaomin")
     labelled(at.text_input, "Full name").input("赵敏")
     labelled(at.selectbox, "Role").set_value("manager")
