@@ -41,8 +41,11 @@ with loads:
             "cannot be read leaves the data as it was. Visits entered in the app are never touched."
         ).format(limit=policy.upload_max_mb)
     )
+    # Cleared once a load is done: it retired them, and a warning of what a load will do would then read as still
+    # to come.
+    demo_warning = st.empty()
     if demo_users := users.active_demo_users(con):
-        st.warning(
+        demo_warning.warning(
             _(
                 "Loading exports retires the demo users: {names}. "
                 "They can no longer sign in; every other user, you included, stays signed in."
@@ -126,6 +129,7 @@ with loads:
     if (last := watcher.last_import()) is not None:
         st.text(_("Import folder: {last}").format(last=last))
     if report is not None:
+        demo_warning.empty()
         dashboard.refresh_version()
         # The rejected rows shown below are this load's, not those of the load picked before it.
         st.session_state["rejects_of_load"] = report.load_id
@@ -217,8 +221,6 @@ with people:
             for key, empty in NEW_USER.items():
                 state[key] = empty
 
-    if refused := st.session_state.pop("add_user_error", None):
-        st.error(refused, icon=":material/error:")
     with st.form("add_user", enter_to_submit=False):
         st.text_input(_("User name"), key="add_username")
         st.text_input(_("Full name"), key="add_name")
@@ -237,6 +239,9 @@ with people:
             help=users.password_rule() + " " + _("They choose their own when first in."),
         )
         st.form_submit_button(_("Add"), on_click=add_user)
+    # Below the form, as its notice: above it, the message was out of sight of the button just clicked.
+    if refused := st.session_state.pop("add_user_error", None):
+        st.error(refused, icon=":material/error:")
     notice_here("add")
 
     st.subheader(_("Change a user"))

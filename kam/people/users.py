@@ -458,7 +458,9 @@ def add_user(
 def _new_user_hash(username: str, role: str, manager_id: str | None, password: str) -> str:
     """The checks that need no database, then the hash (slow: kept out of the transaction)."""
     username = username.strip().lower()
-    if not username or not username.replace("-", "").replace(".", "").replace("_", "").isalnum():
+    if not username:
+        raise UserError(_("Enter a user name."))
+    if not username.replace("-", "").replace(".", "").replace("_", "").isalnum():
         raise UserError(_("A user name is letters, digits, '-', '.' or '_'."))
     if len(username) > MAX_NAME:
         raise UserError(_("A user name has at most {count} characters.").format(count=MAX_NAME))

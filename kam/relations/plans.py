@@ -18,7 +18,7 @@ import polars as pl
 
 from kam.i18n import _
 from kam.present.columns import ACTION_STATUS_LABELS, PLAN_STATUS_LABELS
-from kam.present.formatting import MISSING, too_long
+from kam.present.formatting import MISSING, day, too_long
 from kam.relations.rules import (
     ACTION_STATUSES,
     MANAGER,
@@ -244,6 +244,17 @@ def set_status(
     return write(con, work, busy=NotSaved)
 
 
+def _open_action_alike(cur: duckdb.DuckDBPyConnection, plan_id: str, description: str | None, due_on: date) -> bool:
+    """Whether the plan has an open action with this description and due day."""
+    found = db.scalar(
+        cur,
+        "SELECT count(*) FROM plan_actions WHERE plan_id = $plan AND status = 'open' AND description = $description"
+        " AND due_on = $due_on",
+        {"plan": plan_id, "description": description, "due_on": due_on},
+    )
+    return bool(found)
+
+
 def _plan_checked(cur: duckdb.DuckDBPyConnection, plan_id: str, user: Actor, *, edit: bool) -> dict[str, Any]:
     plan = _fetch(cur, plan_id)
     if plan is None:
@@ -274,6 +285,9 @@ def add_action(
             errors["description"] = too_long(len(description), MAX_ACTION)
         if due_on is None:
             errors["due_on"] = _("Choose the day the action is due.")
+        elif "description" not in errors and _open_action_alike(cur, plan_id, text(description), due_on):
+            # The same action typed twice (a second tap, or the form filled again) would list it twice.
+            errors["description"] = _("This plan already has this action open, due {date}.").format(date=day(due_on))
         if plan["status"] == "closed":
             errors["description"] = _("A closed plan takes no new actions.")
         if errors:

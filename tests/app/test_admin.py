@@ -97,9 +97,12 @@ def test_the_load_button_says_how_a_load_went_and_warns_of_rejected_rows(deploym
     monkeypatch.setenv("KAM_IMPORT_DIR", str(folder))
     config.settings.cache_clear()
     at = start("admin", user=User("zhouli", "周丽", "admin"))
+    assert any("retires the demo users" in w.value for w in at.warning)
     next(b for b in at.button if b.label.startswith("Load the folder")).click().run()
     assert not at.exception
     assert [s.value for s in at.success] == ["Load 2 done: every row loaded."]
+    # The load retired the demo users: no warning above it still says that a load will.
+    assert [w.value for w in at.warning if "demo users" in w.value] == []
     # The rejected rows shown below are the new load's (none), said in words.
     assert at.selectbox(key="rejects_of_load").value == 2
     assert "No row of load 2 was rejected." in [c.value for c in at.caption]
@@ -223,6 +226,9 @@ def test_the_admin_page_changes_a_user_from_a_form_showing_their_current_values(
 
 def test_the_admin_page_refuses_a_bad_new_user_and_keeps_what_was_typed(deployment):
     at = start("admin", user=ADMIN)
+    # Nothing typed: the message asks for the name, not for the characters a name may have.
+    labelled(at.button, "Add").click().run()
+    assert [e.value for e in at.error] == ["Enter a user name\\."]
     labelled(at.text_input, "User name").input("zhaomin")
     labelled(at.text_input, "Full name").input("赵敏")
     labelled(at.selectbox, "Role").set_value("manager")
@@ -231,6 +237,9 @@ def test_the_admin_page_refuses_a_bad_new_user_and_keeps_what_was_typed(deployme
     assert not at.exception
     # Shown as text: the message escaped for Markdown.
     assert [e.value for e in at.error] == ["A manager must be linked to a manager id of the exports\\."]
+    # Under the form, in sight of its button (the form is a screen long).
+    shown = users_tab(at)
+    assert shown[shown.index(("form", "add_user")) + 1] == ("error", at.error[0].value)
     assert labelled(at.text_input, "User name").value == "zhaomin"
     assert labelled(at.text_input, "Full name").value == "赵敏"
     assert deployment.execute("SELECT count(*) FROM users WHERE username = 'zhaomin'").fetchall() == [(0,)]
@@ -446,8 +455,8 @@ def users_tab(at: Any) -> list[tuple[str, str | None]]:
     for element in at.tabs[1].children.values():
         if element.type == "form":
             shown.append(("form", element.proto.form.form_id))
-        elif element.type == "success":
-            shown.append(("success", element.value))
+        elif element.type in ("success", "error"):
+            shown.append((element.type, element.value))
         else:
             shown.append((element.type, None))
     return shown

@@ -199,7 +199,7 @@ def test_a_contact_is_changed_in_the_same_form_a_namesake_refused_and_one_who_le
         at = at.selectbox(key="contact_picked").set_value(wu).run()
         at.checkbox(key="contact_active").uncheck()
         at = next(b for b in at.button if b.label == "保存联系人").click().run()
-        assert [s.value for s in at.get_by_key("contact-saved").success] == ["吴总 已移入离职联系人。"]
+        assert [s.value for s in at.get_by_key("contact-saved").success] == ["已将 吴总 标记为已离职。"]
         assert contacts_shown(at) == [[("陈总", "总经理"), ("刘工", "采购工程师")], [("吴总", "总裁")]]
         assert "联系人（2）" in [h.value for h in at.subheader]
         assert "已离职的联系人（1）" in [e.label for e in at.expander]

@@ -72,6 +72,15 @@ def test_a_manager_writes_a_plan_adds_actions_and_shares_it_and_the_vp_agrees_it
     at = button(at, "Add the action").click().run()
     assert messages(at)["success"] == ["Action added."]
     assert actions(at) == ["Meet the CEO · 王伟 · 2026-09-15"]
+    # The same action again (its spaces aside, whoever owns it) is refused at its field, what was typed kept.
+    at.text_input(key="action_description").set_value(" Meet the CEO ")
+    at.date_input(key="action_due_on").set_value(date(2026, 9, 15))
+    at = button(at, "Add the action").click().run()
+    assert messages(at)["error"] == ["This plan already has this action open, due 2026-09-15."]
+    assert at.text_input(key="action_description").value == " Meet the CEO "
+    assert actions(at) == ["Meet the CEO · 王伟 · 2026-09-15"]
+    at.text_input(key="action_description").set_value("")
+    at.date_input(key="action_due_on").set_value(None)
     # The manager may share the plan, never sign it off.
     assert "Move to Agreed" not in labels(at)
     at = button(at, "Move to Shared").click().run()
