@@ -69,6 +69,11 @@ def _record(draft: ContactDraft) -> dict[str, Any]:
     return values
 
 
+def unchanged(stored: dict[str, Any] | None, draft: ContactDraft) -> bool:
+    """Whether saving the draft over the stored contact (None: a new one) would change nothing of it."""
+    return stored is not None and all(stored[field] == value for field, value in _record(draft).items())
+
+
 def _fetch(cur: duckdb.DuckDBPyConnection, contact_id: str) -> dict[str, Any] | None:
     frame = db.query(cur, "SELECT * FROM contacts_app WHERE contact_id = $id", {"id": contact_id})
     return frame.row(0, named=True) if frame.height else None
@@ -129,6 +134,9 @@ def save_contact(
             errors["name"] = _("This account already has another current contact named {name}.").format(name=namesake)
         if errors:
             raise Invalid(errors)
+        if unchanged(before, draft):
+            # Saved as it was: no new version, and no change in the log that changes nothing.
+            return contact_id
         record = _record(draft)
         # The day they left counts for the figures as of a day (kam.store.schema.CONTACT_AT_AS_OF): kept from the
         # save that marked them so; one back at the customer counts again from the day they were entered.

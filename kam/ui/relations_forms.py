@@ -303,6 +303,7 @@ def save_contact(user: User, account_id: str) -> None:
     )
     con = dashboard.connection()
     was = contacts.stored_contact(con, contact_id) if contact_id else None
+    as_it_was = contacts.unchanged(was, draft)
     try:
         contacts.save_contact(con, draft, user, contact_id=contact_id, version=version)
     except ContactStale as refused:
@@ -315,6 +316,8 @@ def save_contact(user: User, account_id: str) -> None:
     _fill_contact(account_id, None)
     if was is None:
         done = _("Contact {name} added.")
+    elif as_it_was:
+        done = _("Nothing to save: {name} is as saved before.")
     elif bool(was["active"]) != draft.active:
         done = _("{name} is a current contact again.") if draft.active else _("{name} is now a former contact.")
     else:

@@ -183,6 +183,10 @@ def test_a_contact_is_changed_in_the_same_form_a_namesake_refused_and_one_who_le
             "仍在客户处任职",
             True,
         )
+        # Saved with nothing changed: said so, and picked again to change him.
+        at = next(b for b in at.button if b.label == "保存联系人").click().run()
+        assert [s.value for s in at.get_by_key("contact-saved").success] == ["无需保存：吴总 与上次保存时相同。"]
+        at = at.selectbox(key="contact_picked").set_value(wu).run()
         at.text_input(key="contact_title").set_value("总裁")
         at = next(b for b in at.button if b.label == "保存联系人").click().run()
         assert [s.value for s in at.get_by_key("contact-saved").success] == ["已保存联系人 吴总。"]

@@ -336,6 +336,24 @@ def test_a_contact_changed_since_the_form_was_opened_is_refused_and_nothing_of_i
     assert db.query(con, stored).rows() == [("总裁", True, 3, "m1", at("2026-07-01"))]
 
 
+def test_a_contact_saved_as_it_was_gets_no_new_version_nor_a_change_in_the_log(con):
+    wu = contacts.ContactDraft("K1", "吴总", "副总", "executive", phone="138 0000 0000")
+    contact_id = contacts.save_contact(con, wu, M1, now=at("2026-06-29"))
+    stored = contacts.stored_contact(con, contact_id)
+    # The form opened and saved with nothing changed (the phone as stored: spaces kept as typed).
+    assert contacts.unchanged(stored, wu)
+    assert contacts.save_contact(con, wu, M1, contact_id=contact_id, version=1, now=at("2026-06-30")) == contact_id
+    row = "SELECT title, version, updated_at FROM contacts_app WHERE contact_id = $id"
+    assert db.query(con, row, {"id": contact_id}).rows() == [("副总", 1, at("2026-06-29"))]
+    log = "SELECT action FROM audit_log WHERE target = $id ORDER BY event_id"
+    assert db.query(con, log, {"id": contact_id}).rows() == [("contact.create",)]
+    # One change is one: a new title is saved as version 2 with its row in the log.
+    assert not contacts.unchanged(stored, replace(wu, title="总裁"))
+    contacts.save_contact(con, replace(wu, title="总裁"), M1, contact_id=contact_id, version=1, now=at("2026-07-01"))
+    assert db.query(con, row, {"id": contact_id}).rows() == [("总裁", 2, at("2026-07-01"))]
+    assert db.query(con, log, {"id": contact_id}).rows() == [("contact.create",), ("contact.edit",)]
+
+
 # --- reviews and targets ------------------------------------------------------------------
 
 
