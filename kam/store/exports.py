@@ -294,12 +294,10 @@ def follow(
             if old != new or missing:
                 _point_views(cur, new)
             for row in loads:
-                after = {
-                    "load_id": row["load_id"],
-                    "files": row["files"],
-                    "rejected": row["rows_rejected"],
-                    "confirmed_losses": row["confirmed_losses"] or [],
-                }
+                after = {"load_id": row["load_id"], "files": row["files"], "rejected": row["rows_rejected"]}
+                # Only a load the admin confirmed despite lost rows says so: "none" on every other load was noise.
+                if row["confirmed_losses"]:
+                    after["confirmed_losses"] = row["confirmed_losses"]
                 audit.record(cur, row["loaded_by"], "load", row["source"], after=after)
                 for hook in (*_ON_EACH_LOAD, *([on_load] if on_load else [])):
                     hook(cur, row)

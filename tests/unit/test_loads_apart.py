@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -54,6 +55,9 @@ def test_a_load_from_another_process_is_shown_and_audited_at_the_next_look(tmp_p
         assert con.execute("SELECT load_id FROM load_history ORDER BY 1").fetchall() == [(1,), (2,)]
         [event] = audit.events(con, action="load").filter(target=str(nightly)).to_dicts()
         assert event["username"] == "command line"
+        # No row loss confirmed: the load's change says nothing of any.
+        after = json.loads(event["after"])
+        assert (sorted(after), after["load_id"], after["rejected"]) == (["files", "load_id", "rejected"], 2, 0)
         assert bootstrap.follow(con) == []
 
 
