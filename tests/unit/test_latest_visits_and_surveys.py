@@ -12,6 +12,8 @@ from kam.store import db
 from tests.portfolio import D, build, loaded_before, with_column
 
 YTD = Scope(as_of=D, start=date(2026, 1, 1), end=date(2026, 12, 31))
+# The date a summary's last link stands at: none after it.
+LAST = date(9999, 12, 31)
 
 # The recent window starts at D − 180 days = 2026-01-01. K3 (tier C, created 2026-05-01) has only earlier
 # visits: V10 on 2025-06-01, then V9 (email) and V8 (video) both on 2025-12-01, where the higher visit_id
@@ -91,15 +93,15 @@ def test_visits_entered_in_the_app_count_beside_the_imported_ones(tmp_path):
 VISIT_LINKS = [
     ("K1", date(2026, 4, 20), "V1", "phone", None, date(2026, 6, 10)),
     ("K1", date(2026, 6, 10), "V2", "in_person", None, date(2026, 7, 5)),
-    ("K1", date(2026, 7, 5), "V3", "phone", None, date(9999, 12, 31)),
+    ("K1", date(2026, 7, 5), "V3", "phone", None, LAST),
     ("K2", date(2025, 12, 20), "V11", "video", None, date(2026, 1, 15)),
-    ("K2", date(2026, 1, 15), "V4", "phone", None, date(9999, 12, 31)),
+    ("K2", date(2026, 1, 15), "V4", "phone", None, LAST),
     ("K3", date(2025, 6, 1), "V10", "in_person", None, date(2025, 12, 1)),
     ("K3", date(2025, 12, 1), "V8", "video", None, date(2025, 12, 1)),
-    ("K3", date(2025, 12, 1), "V9", "email", None, date(9999, 12, 31)),
-    ("K4", date(2026, 5, 1), "V7", "in_person", None, date(9999, 12, 31)),
+    ("K3", date(2025, 12, 1), "V9", "email", None, LAST),
+    ("K4", date(2026, 5, 1), "V7", "in_person", None, LAST),
     ("K5", date(2026, 1, 10), "V5", "email", None, date(2026, 3, 20)),
-    ("K5", date(2026, 3, 20), "V6", "video", None, date(9999, 12, 31)),
+    ("K5", date(2026, 3, 20), "V6", "video", None, LAST),
 ]
 VISIT_LINKS_SQL = """
     SELECT account_id, visit_date, visit_id, channel, last_executive_visit, next_visit_date
@@ -186,7 +188,6 @@ def test_satisfaction_drops_take_the_latest_of_two_surveys_on_a_day_by_survey_id
 
 # Each survey with its account's previous score and next survey date, by (surveyed_on, survey_id); the last
 # with the date that stands for none.
-LAST = date(9999, 12, 31)
 SURVEY_LINKS = [
     ("S1", "K1", date(2025, 11, 15), 5, None, date(2026, 5, 20)),
     ("S2", "K1", date(2026, 5, 20), 4, 5, date(2026, 7, 10)),
