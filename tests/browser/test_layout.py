@@ -411,9 +411,19 @@ DRAWN = f"() => ({SHOWN_TABLES})(false).every(table => table.drawn)"
 
 
 def _tables_shown(page: Page) -> list[dict]:
-    """The widths of the tables shown and their columns cut, once the grid has drawn each."""
+    """The widths of the tables shown and their columns cut, once the grid has drawn each and its width has settled.
+
+    A table in a tab just chosen is drawn first at the grid's least width (50 px) and widened once its tab has laid out:
+    it is read again until two readings a fifth of a second apart agree."""
     page.wait_for_function(DRAWN, timeout=60_000, polling=100)
-    return page.evaluate(SHOWN_TABLES, True)
+    seen = page.evaluate(SHOWN_TABLES, True)
+    for _reading in range(50):
+        page.wait_for_timeout(200)
+        again = page.evaluate(SHOWN_TABLES, True)
+        if again == seen:
+            break
+        seen = again
+    return seen
 
 
 def _headed(heading: re.Pattern, text: str) -> bool:
