@@ -21,7 +21,7 @@ import polars as pl
 
 from kam import i18n
 from kam.i18n import N_, NP_, _, formats
-from kam.present.formatting import MISSING, number
+from kam.present.formatting import MISSING, day_time, number
 from kam.vocabulary import FOLLOW_UP_STEPS, FollowUpStep
 
 
@@ -865,7 +865,7 @@ def text(spec: Column, value: Any) -> str:
         case Kind.MONTH if isinstance(value, date):
             return f"{value:%Y-%m}"
         case Kind.DATETIME if isinstance(value, datetime):
-            return f"{value:%Y-%m-%d %H:%M}"
+            return day_time(value)
         case Kind.BOOL:
             return _("Yes") if value else _("No")
     return str(value)

@@ -49,8 +49,13 @@ def beside_id(name: str | None, id_: str) -> str:
 
 
 def day(value: date | None) -> str:
-    """A day in a caption or a table: 2026-11-20 in every language."""
+    """A day in a caption, a sentence or a table: 2026-11-20 in every language."""
     return formats.table_date(value)
+
+
+def day_time(value: datetime | None) -> str:
+    """A point in time as a table cell or a caption writes it, to the minute: 2026-11-20 14:05 in every language."""
+    return MISSING if value is None else f"{formats.table_date(value)} {value:%H:%M}"
 
 
 def moment(value: datetime | None, lang: str | None = None) -> str:

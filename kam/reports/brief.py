@@ -24,7 +24,6 @@ import polars as pl
 from kam import i18n
 from kam.config import Settings
 from kam.i18n import N_, NF_, _
-from kam.i18n.formats import prose_date
 from kam.metrics import catalog, managers, revenue, tiers, visits
 from kam.metrics.filters import describe
 from kam.metrics.periods import period_bounds
@@ -35,7 +34,10 @@ from kam.present import charts, columns
 from kam.present.columns import Override
 from kam.present.formatting import (
     MISSING,
+    NO_CHANGE,
     beside_id,
+    day,
+    day_time,
     delta_number,
     delta_points,
     delta_relative,
@@ -116,6 +118,9 @@ class Headline:
     @property
     def note(self) -> str:
         """The line under the figure: its change, else why there is no figure, else that the earlier one is missing."""
+        if self.change == NO_CHANGE:
+            # The pages' cards draw "0" as a grey delta; on paper a bare 0 reads as a figure without its unit.
+            return _("no change")
         if self.change:
             return self.change
         if self.value == MISSING:
@@ -150,7 +155,7 @@ def headline(now: dict[str, Any], before: dict[str, Any], scope: Scope) -> list[
             delta_number(csat["mean"], was_csat["mean"], 2),
             None if csat["responses"] else _("no survey in the period"),
         ),
-        Headline(_("Revenue"), money_short(sales["period"]), delta_relative(sales["period"], was_sales["period"])),
+        Headline(_("Revenue"), money_short(sales["period"]), _revenue_change(sales["period"], was_sales["period"])),
         Headline(
             _("Revenue attainment"),
             percent(sales["attainment"]),
@@ -158,6 +163,14 @@ def headline(now: dict[str, Any], before: dict[str, Any], scope: Scope) -> list[
         ),
         Headline(_("Churn rate"), percent(now["churn_rate"]), delta_points(now["churn_rate"], before["churn_rate"])),
     ]
+
+
+def _revenue_change(now: float | None, before: float | None) -> str | None:
+    """The revenue card's change: relative, and where the earlier period's revenue was ¥0 (no ratio to it), that
+    amount, so that the card does not say there was no earlier figure."""
+    if now is None or before != 0:
+        return delta_relative(now, before)
+    return NO_CHANGE if now == 0 else _("{amount} the period before").format(amount=money_short(before))
 
 
 def table_html(
@@ -193,14 +206,14 @@ def filters_text(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[str]:
     every = _("all")
     lines = [
         _("Period {start} to {end}, as of {as_of}; changes against the previous period of the same length").format(
-            start=prose_date(scope.start), end=prose_date(scope.period_end), as_of=prose_date(scope.as_of)
+            start=day(scope.start), end=day(scope.period_end), as_of=day(scope.as_of)
         ),
         _("Regions: {regions}").format(regions=", ".join(scope.regions) or every),
         _("Managers: {managers}").format(managers=", ".join(chosen) or every),
         _("Tiers: {tiers}").format(tiers=", ".join(scope.tiers) or every),
     ]
     if scope.allowed_accounts is not None:
-        lines.append(_("Only the recipient's own accounts ({count})").format(count=len(scope.allowed_accounts)))
+        lines.append(_("Only the recipient's own accounts ({count})").format(count=number(len(scope.allowed_accounts))))
     return lines
 
 
@@ -281,9 +294,11 @@ def _brief(con: duckdb.DuckDBPyConnection, scope: Scope, made: datetime | None, 
     lists = []
     for heading, frame, headers in sections:
         if frame.height > TOP:
-            counted = _("{title} ({count}, the first {top})").format(title=heading, count=frame.height, top=TOP)
+            counted = _("{title} ({count}, the first {top})").format(
+                title=heading, count=number(frame.height), top=number(TOP)
+            )
         else:
-            counted = _("{title} ({count})").format(title=heading, count=frame.height)
+            counted = _("{title} ({count})").format(title=heading, count=number(frame.height))
         units = columns.duration_units(frame, columns.plan(frame, headers))
         lists.append(f"<h2>{html.escape(counted)}</h2>{table_html(frame.head(TOP), names, headers, units)}")
     scorecard = compute(managers.scorecard, scope)
@@ -296,8 +311,8 @@ def _brief(con: duckdb.DuckDBPyConnection, scope: Scope, made: datetime | None, 
         "Managers with active accounts: {count}. Listed too, with no active account for these filters: {managers}."
     ).format(count=number(card.height - len(idle)), managers=", ".join(idle))
     made = made or datetime.now()
-    made_line = _("Made {day} {time}").format(day=prose_date(made), time=f"{made:%H:%M}")
-    managers_heading = _("Managers ({count})").format(count=card.height)
+    made_line = _("Made {when}").format(when=day_time(made))
+    managers_heading = _("Managers ({count})").format(count=number(card.height))
     charts_heading = _("Charts")
     parts = [
         f"<!DOCTYPE html><html lang={language}><head><meta charset=utf-8>",
@@ -351,8 +366,8 @@ def mail_files(con: duckdb.DuckDBPyConnection, user: User, policy: Settings) -> 
     scope = recipient_scope(con, user, policy)
     language = i18n.resolve(user.language, None, policy.language)
     with i18n.speaking(language):
-        week = _("{start} to {end}").format(start=f"{scope.start:%Y-%m-%d}", end=f"{scope.end:%Y-%m-%d}")
-    name = f"weekly-brief-{scope.end:%Y-%m-%d}"
+        week = _("{start} to {end}").format(start=day(scope.start), end=day(scope.end))
+    name = f"weekly-brief-{day(scope.end)}"
     files = [(f"{name}.html", weekly_brief(con, scope, language=language).encode("utf-8"))]
     # Without a Chromium to print it there is no PDF; the HTML says that its charts are missing.
     with contextlib.suppress(render.RenderError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -36,7 +36,7 @@ def test_brief_in_chinese(portfolio: Path):
     assert "拜访覆盖率<b>75.0%</b>" in html
     assert "<h2>超时未处理完的投诉（2）</h2>" in html
     assert "<th>已受理时长（天）</th>" in html
-    assert "期间 2026年1月1日 至 2026年6月30日" in html
+    assert "期间 2026-01-01 至 2026-06-30" in html
     assert '"Noto Sans CJK SC"' in html
     # The run's own language is untouched.
     assert i18n.language() == "en"
@@ -58,6 +58,66 @@ def test_scheduled_brief_in_the_recipients_language(portfolio: Path, stored: str
     html = dict(files)[next(name for name, _ in files if name.endswith(".html"))].decode("utf-8")
     # Without a stored choice: the deployment's default (Chinese here).
     assert (heading or "<h1>周报 · ") in html
+
+
+# The weeks of Monday 2026-06-22 and 2026-06-29: no order in the first; O4 (¥9,999) and O9 (¥400) in the second.
+QUIET_WEEK = Scope(as_of=date(2026, 6, 28), start=date(2026, 6, 22), end=date(2026, 6, 28), policy=NO_CHROMIUM)
+ORDERS_WEEK = Scope(as_of=date(2026, 7, 5), start=date(2026, 6, 29), end=date(2026, 7, 5), policy=NO_CHROMIUM)
+MADE = datetime(2026, 7, 6, 8, 5)
+# A day written as 28 Jun 2026 or 2026年6月28日, which no page writes.
+PROSE_DATE = re.compile(r"\d{1,2} [A-Z][a-z]{2} \d{4}|\d{4}年\d{1,2}月\d{1,2}日")
+
+
+@pytest.mark.parametrize(
+    ("language", "lines"),
+    [
+        (
+            "en",
+            [
+                "<h1>Weekly brief · 2026-06-22 – 2026-06-28 · all regions/managers/tiers</h1>",
+                "<p class=meta>Period 2026-06-22 to 2026-06-28, as of 2026-06-28; changes against the previous period"
+                " of the same length</p>",
+                "<p class=meta>Made 2026-07-06 08:05</p>",
+                "<div class=card>Active accounts<b>4</b><small>no change</small></div>",
+                "<div class=card>Revenue<b>¥0</b><small>no change</small></div>",
+                "<div class=card>Churn rate<b>0.0%</b><small>no change</small></div>",
+            ],
+        ),
+        (
+            "zh-CN",
+            [
+                "<h1>周报 · 2026-06-22 至 2026-06-28 · 全部区域/客户经理/等级</h1>",
+                "<p class=meta>期间 2026-06-22 至 2026-06-28，截至 2026-06-28；变化与上一个等长期间相比</p>",
+                "<p class=meta>生成于 2026-07-06 08:05</p>",
+                "<div class=card>在册客户<b>4</b><small>无变化</small></div>",
+                "<div class=card>销售额<b>¥0</b><small>无变化</small></div>",
+                "<div class=card>客户背离率<b>0.0%</b><small>无变化</small></div>",
+            ],
+        ),
+    ],
+)
+def test_the_briefs_dates_read_as_the_pages_and_a_change_of_nothing_says_so(
+    portfolio: Path, language: str, lines: list[str]
+):
+    # The pages write a day 2026-06-22 in every language, in a sentence as in a table; the brief's lines too.
+    with db.connect(portfolio) as con:
+        html = weekly_brief(con, QUIET_WEEK, made=MADE, language=language)
+    assert [line for line in lines if line not in html] == []
+    assert PROSE_DATE.search(html) is None
+
+
+@pytest.mark.parametrize(
+    ("language", "card"),
+    [
+        ("en", "<div class=card>Revenue<b>¥10.4K</b><small>¥0 the period before</small></div>"),
+        ("zh-CN", "<div class=card>销售额<b>¥1万</b><small>上期为 ¥0</small></div>"),
+    ],
+)
+def test_revenue_after_a_week_without_orders_says_the_earlier_amount(portfolio: Path, language: str, card: str):
+    # O4 and O9 this week (¥10,399), nothing the week before: no ratio to ¥0, but there was an earlier figure.
+    with db.connect(portfolio) as con:
+        html = weekly_brief(con, ORDERS_WEEK, made=MADE, language=language)
+    assert card in html
 
 
 @pytest.fixture
