@@ -2,7 +2,8 @@
 
 Babel's defaults are not what a sales team writes (``CN¥68M``, ``82%``): money reads
 ¥6,840万 or ¥1.2亿 in Chinese and ¥68.4M in English, percentages with one decimal (81.8%).
-Tables show dates as 2026-11-20 in both languages; prose as 2026年11月20日 or 20 Nov 2026.
+Tables, captions and the brief show dates as 2026-11-20 in both languages; prose_date (2026年11月20日,
+20 Nov 2026) is left to the time of a change said in a message (kam.present.formatting.moment).
 An undefined value is '–', never 0.
 """
 
