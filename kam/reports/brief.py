@@ -213,7 +213,12 @@ def filters_text(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[str]:
         _("Tiers: {tiers}").format(tiers=", ".join(scope.tiers) or every),
     ]
     if scope.allowed_accounts is not None:
-        lines.append(_("Only the recipient's own accounts ({count})").format(count=number(len(scope.allowed_accounts))))
+        # Every account they manage, the lapsed too: said so, or it reads against the card's active accounts.
+        lines.append(
+            _("Only the recipient's own accounts: {count} in all, active or not").format(
+                count=number(len(scope.allowed_accounts))
+            )
+        )
     return lines
 
 

@@ -68,7 +68,8 @@ def test_brief_names_its_filters_and_the_recipients_accounts(portfolio: Path):
     assert "Regions: 华东" in html
     assert "Managers: 王伟 (M1)" in html
     assert "Tiers: A" in html
-    assert "Only the recipient&#x27;s own accounts (2)" in html
+    # K1 and K2, whether active or not: the cards count the active ones among them.
+    assert "Only the recipient&#x27;s own accounts: 2 in all, active or not" in html
 
 
 def test_without_chromium_the_brief_says_so_and_carries_its_tables(portfolio: Path):

@@ -115,7 +115,7 @@ def test_the_scheduled_mail_arrives_once_with_each_recipients_brief(deployment: 
     vp_html = files["vp"]["weekly-brief-2026-07-26.html"].decode("utf-8")
     manager_html = files["manager"]["weekly-brief-2026-07-26.html"].decode("utf-8")
     # M1 manages K1, K2 and K6; M2's accounts and M2 (李娜) are in the VP's brief only.
-    assert "Only the recipient&#x27;s own accounts (3)" in manager_html
+    assert "Only the recipient&#x27;s own accounts: 3 in all, active or not" in manager_html
     assert "own accounts" not in vp_html
     assert "李娜" in vp_html and "李娜" not in manager_html
 
