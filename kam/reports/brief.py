@@ -372,7 +372,7 @@ def mail_files(con: duckdb.DuckDBPyConnection, user: User, policy: Settings) -> 
     language = i18n.resolve(user.language, None, policy.language)
     with i18n.speaking(language):
         week = _("{start} to {end}").format(start=day(scope.start), end=day(scope.end))
-    name = f"weekly-brief-{day(scope.end)}"
+    name = f"weekly-brief-{scope.end:%Y-%m-%d}"
     files = [(f"{name}.html", weekly_brief(con, scope, language=language).encode("utf-8"))]
     # Without a Chromium to print it there is no PDF; the HTML says that its charts are missing.
     with contextlib.suppress(render.RenderError):
