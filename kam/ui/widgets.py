@@ -781,7 +781,7 @@ def file_uploader(label: str, types: list[str], limit_mb: int) -> list[Any]:
 # moves it on: for a second and a half it is brought back whenever it moved, until the user touches, scrolls or types.
 # The run's number makes each script new, so that it runs again.
 SCROLL_SCRIPT = """<script>
-{first}(function (tries) {{
+(function (tries) {{
     let moved = false, checks = 15, top = null;
     const inputs = ["wheel", "touchstart", "keydown", "pointerdown"];
     const stop = () => {{ moved = true; }};
@@ -810,18 +810,16 @@ SCROLL_SCRIPT = """<script>
 }})(30); // {run}
 </script>"""
 BROUGHT_INTO_VIEW = "brought_into_view"
-# Closes the toasts still on screen (by their close buttons: Streamlit's st.toast has no call that closes one). A
-# refusal's toast stays its four seconds whatever follows: a save made within them left "Not saved" beside the green
-# box of the save.
-CLOSE_TOASTS = "document.querySelectorAll('[data-testid=stToast] button[slot=close]').forEach(b => b.click());\n"
 # A message in red (st.error): querySelector finds the first of a container's, the highest on the page.
 ERROR = "[data-testid=stAlertContentError]"
 
 
 def tell_refusal() -> None:
-    """A refused save told in a toast, where a phone's thumb is at the form's button: its messages are in red at the
-    fields, the page brought to the first of them (bring_first_error_into_view)."""
-    st.toast(_("Not saved: see the messages in red."), icon=":material/error:")
+    """A refused save told under the form's button, where it was pressed: its messages are in red at the fields
+    above, the page brought to the first of them (bring_first_error_into_view)."""
+    # Not in a toast: on a phone a toast lies over the page's title for four seconds, and a save made within them
+    # left "Not saved" on screen beside the save's green box.
+    st.error(_("Not saved: see the messages in red above."), icon=":material/error:")
 
 
 def confirmation_box(key: str, message: str) -> None:
@@ -839,28 +837,25 @@ def bring_into_view(key: str, block: str = "center") -> None:
 
 
 def bring_saved_into_view(key: str, block: str = "center") -> None:
-    """After a save: the page scrolled to its confirmation_box(key) (block as bring_into_view's), and a refusal's toast
-    still on screen closed, as the save answers it."""
-    _scroll_to(f".st-key-{key}", block, first=CLOSE_TOASTS)
+    """After a save: the page scrolled to its confirmation_box(key) (block as bring_into_view's)."""
+    _scroll_to(f".st-key-{key}", block)
 
 
 def bring_first_error_into_view(key: str = "") -> None:
     """Scroll the page to the first message in red drawn in this run in the container st.container(key=key), or
     without a key in the page's main area: after a refused save, called last in the run.
 
-    It comes to the middle of the window: the field it is about in sight above it, the toast that tells the refusal
-    at the window's top clear of it.
+    It comes to the middle of the window, the field it is about in sight above it.
     """
     within = f".st-key-{key}" if key else "[data-testid=stMain]"
     _scroll_to(f"{within} {ERROR}", "center")
 
 
-def _scroll_to(selector: str, block: str, first: str = "") -> None:
-    """The script that scrolls to the first element matching the selector (of the code's, never a user's text),
-    after the code's script `first`."""
+def _scroll_to(selector: str, block: str) -> None:
+    """The script that scrolls to the first element matching the selector (of the code's, never a user's text)."""
     run = st.session_state[BROUGHT_INTO_VIEW] = st.session_state.get(BROUGHT_INTO_VIEW, 0) + 1
     selector = json.dumps(selector).replace("<", "\\u003c")
     st.html(
-        SCROLL_SCRIPT.format(first=first, selector=selector, block=json.dumps(block), run=run),
+        SCROLL_SCRIPT.format(selector=selector, block=json.dumps(block), run=run),
         unsafe_allow_javascript=True,
     )
