@@ -544,7 +544,9 @@ def _texts_kept(labels: Mapping[str, Any], formats: Mapping[str, Any]) -> dict[s
 # On a phone the headings are smaller, so that most fit on one line: at Streamlit's sizes "Overdue plan actions"
 # left its count "(0)" alone on a line, and a Chinese heading broke wherever its middle fell
 # ("销售额帕累托分 / 析与建议等级"). A heading still too long wraps into lines of even length, its count with the words
-# before it ("text-wrap: pretty" left the count alone in Chromium).
+# before it ("text-wrap: pretty" left the count alone in Chromium). An account's name heading its page (name_heading)
+# fills its lines instead: balanced, a name of 13 characters with its id broke in its middle, half of each line left
+# empty on a phone; filled, the name reads on one line and its id goes under it.
 # The script of Streamlit's own words (STREAMLIT_WORDS) takes no room on the page.
 PAGE_STYLE = """<style>
 @media (hover: none) {
@@ -552,6 +554,7 @@ PAGE_STYLE = """<style>
     .js-plotly-plot .modebar-container { display: none; }
 }
 [data-testid="stMain"] :is(h1, h2, h3) { text-wrap: balance; }
+[data-testid="stMain"] .st-key-name-heading :is(h1, h2, h3) { text-wrap: wrap; }
 @media (max-width: 640px) {
     [data-testid="stMain"] h1 { font-size: 2rem; }
     [data-testid="stMain"] h2 { font-size: 1.375rem; }
@@ -757,6 +760,15 @@ UPLOADER_STYLE = """<style>
 [data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}
 [data-testid="stFileUploaderDropzoneInstructions"] span::after {{ content: {limit}; font-size: 14px; }}
 </style>"""
+
+
+NAME_HEADING = "name-heading"
+
+
+def name_heading(text: str) -> None:
+    """A heading naming what the page shows (an account: its name and id), its lines filled (PAGE_STYLE)."""
+    with st.container(key=NAME_HEADING):
+        st.header(text)
 
 
 def css_string(text: str) -> str:
