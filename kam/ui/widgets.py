@@ -205,19 +205,22 @@ def _show(
     select: bool = False,
     units: Mapping[str, str] | None = None,
     ticks: bool = True,
+    wrapped: bool = False,
 ):
     """units: the unit of each duration column, chosen for the whole table of which frame is a page; ticks: a
-    selectable table has a tick box before each row."""
+    selectable table has a tick box before each row; wrapped: rows of three lines, a cell's text wrapped in them."""
     frame, shown = columns.in_units(frame, columns.plan(frame, overrides), units)
     frame = columns.ids_first(frame, shown)
     config = {
         name: overrides[name] if isinstance(overrides.get(name), Mapping) else column_config(spec)
         for name, spec in shown.items()
     }
+    row_px = columns.WRAPPED_ROW_PX if wrapped else columns.ROW_PX
     return st.dataframe(
         _shares_rounded(frame, config),
         hide_index=True,
-        height=columns.height(frame.height) if height is None else height,
+        height=columns.height(frame.height, row_px) if height is None else height,
+        row_height=row_px,
         column_config=config,
         column_order=list(shown),
         placeholder=MISSING,
@@ -248,6 +251,7 @@ def table(
     in_download_only: tuple[str, ...] = (),
     detail: str = "",
     file_name: str = "",
+    wrapped: bool = False,
     **overrides: Override,
 ) -> None:
     """A table with a CSV download under it (named as `download` says, name, detail and file_name); names beside
@@ -255,6 +259,7 @@ def table(
 
     overrides: a column's header, a columns.Column, or None to leave it out.
     in_download_only: columns kept off the screen, where the table would not fit, but kept in the download.
+    wrapped: rows of three lines, a cell's text wrapped in them (for columns that must read whole on a phone).
     """
     frame = named(frame)
     on_screen = dict(overrides) | dict.fromkeys(in_download_only)
@@ -262,11 +267,11 @@ def table(
     shown = one_page(frame, keyed(name, detail)) if units or frame.height > PAGED_ROWS else frame
     shared = dashboard.token(shown)
     if shared is not None:
-        _show_shared(shared, on_screen, height, units, shown)
+        _show_shared(shared, on_screen, height, units, wrapped, shown)
     elif units:
-        _show_made(shown, on_screen, height, i18n.language(), units)
+        _show_made(shown, on_screen, height, i18n.language(), units, wrapped)
     else:
-        _show(shown, on_screen, height)
+        _show(shown, on_screen, height, wrapped=wrapped)
     download(frame, name, overrides=overrides, by_filters=by_filters, detail=detail, file_name=file_name)
 
 
@@ -303,18 +308,28 @@ def _rows_of_page(frame: pl.DataFrame, page: int) -> pl.DataFrame:
 # sent: a few hundred of the latest are kept.
 @st.cache_data(show_spinner=False, max_entries=300)
 def _show_shared(
-    shared: int, overrides: dict[str, Override], height: int | str | None, units: dict[str, str], _frame: pl.DataFrame
+    shared: int,
+    overrides: dict[str, Override],
+    height: int | str | None,
+    units: dict[str, str],
+    wrapped: bool,
+    _frame: pl.DataFrame,
 ) -> None:
     # shared: dashboard.token of the frame, which stands for its rows and the run's language (its headers).
-    _show(_frame, overrides, height, units=units)
+    _show(_frame, overrides, height, units=units, wrapped=wrapped)
 
 
 @st.cache_data(show_spinner=False, max_entries=200)
 def _show_made(
-    frame: pl.DataFrame, overrides: dict[str, Override], height: int | str | None, language: str, units: dict[str, str]
+    frame: pl.DataFrame,
+    overrides: dict[str, Override],
+    height: int | str | None,
+    language: str,
+    units: dict[str, str],
+    wrapped: bool,
 ) -> None:
     # A table made in this run: Streamlit hashes its rows.
-    _show(frame, overrides, height, units=units)
+    _show(frame, overrides, height, units=units, wrapped=wrapped)
 
 
 def account_table(
@@ -327,13 +342,14 @@ def account_table(
     by_filters: bool = True,
     detail: str = "",
     file_name: str = "",
+    wrapped: bool = False,
     **overrides: Override,
 ) -> None:
     """A table of accounts with a CSV download under it; a click on a row (any of its cells, or its tick box)
-    opens that account's view. in_download_only, by_filters, detail and file_name: as table's; ticks: False for no
-    tick boxes (a to-do list, where a tick would read as done)."""
+    opens that account's view. in_download_only, by_filters, detail, file_name and wrapped: as table's; ticks: False
+    for no tick boxes (a to-do list, where a tick would read as done)."""
     on_screen = dict(overrides) | dict.fromkeys(in_download_only)
-    event = _show(named(frame), on_screen, height, key=f"table-{name}", select=True, ticks=ticks)
+    event = _show(named(frame), on_screen, height, key=f"table-{name}", select=True, ticks=ticks, wrapped=wrapped)
     download(named(frame), name, overrides=overrides, by_filters=by_filters, detail=detail, file_name=file_name)
     rows = _chosen_rows(event)
     if rows:

@@ -462,13 +462,14 @@ def test_a_managers_follow_ups_start_with_the_account_when_due_and_the_next_step
     at = opened("worklist", language)
     assert headers_of(at, "next_step") == shown
     table = next(t for t in at.dataframe if "next_step" in t.value.columns)
-    # The account's id first: on a phone a long name is cut at its end, never the id.
-    assert table.value[["account_id", "next_step"]].values.tolist() == [["K2 乙公司", "send quote"]]
+    # The account's name, its id after it, wrapped in rows of three lines on a phone.
+    assert table.value[["account_id", "next_step"]].values.tolist() == [["乙公司 (K2)", "send quote"]]
+    assert table.proto.row_height == 72
     assert table.value["days_late"].tolist() == [(date.today() - date(2026, 2, 15)).days]
-    # Within a phone's 356 px: the account (190 px) and the day it was due (85), then the next step from 275 px on,
+    # Within a phone's 356 px: the account (150 px) and the day it was due (85), then the next step from 235 px on,
     # cut at the screen's edge.
     config_ = json.loads(table.proto.columns)
-    assert [config_[name].get("width") for name in table.proto.column_order[:3]] == [190, 85, None]
+    assert [config_[name].get("width") for name in table.proto.column_order[:3]] == [150, 85, None]
     # The manager, 王伟 on every row, stays in the download; the account there reads name (id), as in every file.
     download = pd.read_csv(io.BytesIO(offered_data[f"download-my-followups-{date.today():%Y-%m-%d}"]()))
     assert said(language, "Manager") in download.columns

@@ -251,14 +251,14 @@ def test_an_overdue_plan_action_shows_in_its_managers_worklist_only(portfolio):
     shown = wang.dataframe[-1].value
     late = (date.today() - date(2026, 7, 31)).days  # the worklist is as of today
     assert shown[["account_id", "description", "days_overdue"]].values.tolist() == [
-        ["K1 甲公司", "send the quote", late]
+        ["甲公司 (K1)", "send the quote", late]
     ]
-    # As the follow-ups on a phone: the account id first (190 px) and the day it was due (85), then the action; the
+    # As the follow-ups on a phone: the account (150 px) and the day it was due (85), then the action; the
     # manager, 王伟 on every row, only in the download.
     config_ = json.loads(wang.dataframe[-1].proto.columns)
     order = list(wang.dataframe[-1].proto.column_order)
     assert [(config_[name]["label"], config_[name].get("width")) for name in order] == [
-        ("Account", 190),
+        ("Account", 150),
         ("Due on", 85),
         ("Action", None),
         ("Owner", None),

@@ -68,12 +68,11 @@ def test_the_worklist_lists_the_managers_due_accounts(portfolio):
         expected.append(("K6", "己公司", "never visited"))
     elif k6 >= -7:
         expected.append(("K6", "己公司", f"due in {-k6} days"))
-    # The picker names each account; its table says how late or how soon, the account's id first there (on a
-    # phone a long name is cut at its end, not the id).
+    # The picker names each account; its table too, and says how late or how soon.
     assert worklist_accounts(at) == [f"{name} ({account})" for account, name, _when in expected]
     shown = at.dataframe[0].value
     assert list(zip(shown["account_id"], shown["due_status"], strict=True)) == [
-        (f"{account} {name}", when) for account, name, when in expected
+        (f"{name} ({account})", when) for account, name, when in expected
     ]
 
 

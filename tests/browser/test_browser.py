@@ -354,17 +354,17 @@ def test_clicking_a_tier_bar_lists_the_accounts_behind_it(server: str, browser: 
         page.close()
 
 
-def _open_a_row(page: Page, table: Locator, x: float, tap: bool = False) -> None:
+def _open_a_row(page: Page, table: Locator, x: float, tap: bool = False, row: int = 35) -> None:
     """Click (or tap) an account table's row x px from its left until the account view's address comes.
 
-    The grid draws on a canvas, its header 38 px and rows 35 px high, and may take a click before it listens (a
+    The grid draws on a canvas, its header 38 px and rows `row` px high, and may take a click before it listens (a
     busy machine): up to three tries, each on the next row (a second on the same one would take its selection
     back).
     """
     for attempt in range(3):
         table.scroll_into_view_if_needed()
         box = table.bounding_box()
-        at = (box["x"] + x, box["y"] + 38 + 35 * attempt + 35 // 2)
+        at = (box["x"] + x, box["y"] + 38 + row * attempt + row // 2)
         if tap:
             page.touchscreen.tap(*at)
         else:
