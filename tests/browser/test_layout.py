@@ -119,7 +119,11 @@ def test_on_a_phone_the_worklist_chooser_fits_its_button_is_uncovered_and_a_tapp
         _open_a_row(page, table, columns.WORKLIST["account_id"].width + 40, tap=True, row=columns.WRAPPED_ROW_PX)
         page.get_by_role("heading", name=said("Account view", language), exact=True).wait_for(timeout=60_000)
         account = re.search(r"account=(K\d+)", page.url).group(1)
-        page.get_by_role("heading", name=f"({account})").wait_for(timeout=60_000)
+        heading = page.get_by_role("heading", name=f"({account})")
+        heading.wait_for(timeout=60_000)
+        # The account's name (13 characters in the first row's) reads whole on the heading's first line, its id
+        # under it: balanced, the heading broke the name in its middle, half of each line empty.
+        assert heading.evaluate(NAME_LINES) == 1
         assert page.locator('[data-testid="stException"]').count() == 0
     finally:
         page.close()
@@ -131,6 +135,16 @@ GRID = """e => ({
     height: e.getBoundingClientRect().height,
     rows: Number(e.querySelector('[role=grid]').getAttribute('aria-rowcount')) - 1,
 })"""
+
+
+# The lines the text before " (" of a heading takes: an account's name before its id.
+NAME_LINES = """e => {
+    const node = document.createTreeWalker(e, NodeFilter.SHOW_TEXT).nextNode();
+    const range = document.createRange();
+    range.setStart(node, 0);
+    range.setEnd(node, node.textContent.lastIndexOf(" ("));
+    return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+}"""
 
 
 # The boxes of every toolbar of a table or chart and of the text of every heading on the page (a heading's own box
