@@ -14,7 +14,7 @@ from kam.present.columns import label_of
 from kam.present.formatting import MISSING, money, money_short, number, percent
 from kam.present.text import markdown_text as md
 from kam.ui import contacts_panel, dashboard
-from kam.ui.widgets import chart, chart_with_table, figure, record_table, table, term_label
+from kam.ui.widgets import chart, chart_with_table, figure, name_heading, record_table, table, term_label
 from kam.vocabulary import CHURN_REASON_TERMS
 
 scope = dashboard.scope()
@@ -84,7 +84,7 @@ visited_since = dashboard.cached(accounts.account_visited_since, scope, account_
 complaint_list = dashboard.cached(complaints.account_complaints, scope, account_id=account_id)
 surveys = dashboard.cached(satisfaction.account_surveys, scope, account_id=account_id)
 
-st.header(f"{md(archive['name'])} ({md(archive['account_id'])})")
+name_heading(f"{md(archive['name'])} ({md(archive['account_id'])})")
 row = st.columns(4)
 row[0].metric(
     _("Tier"),

@@ -29,14 +29,14 @@ def field_error(field: str) -> None:
 
 st.title(_("Change a visit") if editing else _("Log a visit"))
 # On a phone the save button is a screen below these messages: a saved visit brings the page back to its
-# confirmation (said once: a toast beside it covered the title with the same words); a refused one is told in a
-# toast where the thumb is, its messages at the fields, the page brought to the first of them.
+# confirmation (said once: a toast beside it covered the title with the same words); a refused one is told under the
+# button, where the thumb is (a toast covered the title), its messages at the fields, the page brought to the first
+# of them, every value kept as typed.
 if confirmation := visit_form.take_confirmation():
     confirmation_box(SAVED, confirmation)
     st.page_link(dashboard.page_file("worklist"), label=_("Back to my worklist"), icon=":material/checklist:")
     bring_saved_into_view(SAVED)
-if refused := visit_form.take_refusal():
-    tell_refusal()
+refused = visit_form.take_refusal()
 field_error("form")
 
 # Enter in a field does not save: a phone's Enter key would save a visit half filled in (and Streamlit would say
@@ -106,6 +106,8 @@ with st.form("visit", enter_to_submit=False):
         type="primary",
         width="stretch",
     )
+    if refused:
+        tell_refusal()
 if editing and (question := visit_form.delete_question()):
     st.warning(question, icon=":material/delete:")
     left, right = st.columns(2)

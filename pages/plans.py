@@ -47,11 +47,10 @@ account_id = st.selectbox(
     key="plan_account",
 )
 # On a phone a form's button is a screen below what it saved: a save is confirmed once, in a box beside what it saved,
-# the page brought to it (a toast said it again); a refusal is told in a toast where the thumb is, its messages at
-# the fields, the page brought to the first of them.
+# the page brought to it (a toast said it again); a refusal is told under the form's button, where the thumb is (a
+# toast covered the title), its messages at the fields, the page brought to the first of them.
 saved = form.take_confirmation()
-if told := form.take_refusal():
-    tell_refusal()
+told = form.take_refusal()
 if not account_id:
     st.info(_("No account to plan for."))
     st.stop()
@@ -135,6 +134,8 @@ with st.form("plan", enter_to_submit=False):
         width="stretch",
         disabled=not editable,
     )
+    if told and form.refused_form() == "plan":
+        tell_refusal()
 
 if plan:
     # A move's refusal or confirmation shows here, where the user clicked, above the moves from the status now.
@@ -183,6 +184,8 @@ if plan:
         st.form_submit_button(
             _("Add the action"), on_click=form.add_action, args=(user, plan["plan_id"]), width="stretch"
         )
+        if told and form.refused_form() == "action":
+            tell_refusal()
 
     with st.expander(_("Status history")):
         table(

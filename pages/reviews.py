@@ -23,11 +23,10 @@ con = dashboard.connection()
 
 st.title(_("Quarterly reviews"))
 # On a phone the buttons are a screen below the title: a save is confirmed once, in a box beside what it saved, the
-# page brought to it (a toast said it again); a refusal is told in a toast where the thumb is, its messages in red,
-# the page brought to the first of them.
+# page brought to it (a toast said it again); a refusal is told under the form's buttons, where the thumb is (a
+# toast covered the title), its messages in red, the page brought to the first of them.
 saved = form.take_confirmation()
-if told := form.take_refusal():
-    tell_refusal()
+told = form.take_refusal()
 if message := form.error("form"):
     st.error(message, icon=":material/error:")
 
@@ -143,6 +142,8 @@ for manager in now_card.iter_rows(named=True):
                     )
                 ).format(as_of=day(this.as_of)),
             )
+            if told and form.refused_review_of() == manager_id:
+                tell_refusal()
             if not whole:
                 st.caption(
                     _(
@@ -183,6 +184,8 @@ if date.today().month == targets.TARGET_MONTH:
             type="primary",
             width="stretch",
         )
+        if told and form.refused_form() == "target":
+            tell_refusal()
 else:
     st.caption(_("Next year's targets are entered here in December."))
 

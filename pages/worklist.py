@@ -30,8 +30,9 @@ else:
     # on a touch screen), never covers it.
     if st.button(_("Log a visit"), type="primary", icon=":material/edit_note:"):
         st.switch_page(dashboard.page_file("log_visit"), query_params={"account": chosen})
-    # The account (its id and name in one column) and how late or how soon in words first, within a phone's width
-    # (columns.WORKLIST); the days overdue as a number in the download. A tap on a row opens that account's view.
+    # The account (its id and name in one column), how late or how soon in words and the due date first, whole
+    # within a phone's width in rows of three lines (columns.WORKLIST); the days overdue as a number in the
+    # download. A tap on a row opens that account's view.
     st.caption(_("Click a row to open the account."))
     account_table(
         worklist.listed(due),
@@ -40,6 +41,7 @@ else:
         detail=today,
         in_download_only=("days_overdue",),
         ticks=False,
+        wrapped=True,
         **columns.WORKLIST,
         tier=_("Tier"),
         days_since_visit=_("Days since visit"),
@@ -70,6 +72,7 @@ else:
         by_filters=False,
         detail=today,
         in_download_only=("manager_id",),
+        wrapped=True,
         **columns.FOLLOW_UPS,
         manager_id=_("Manager"),
         days_late=_("Days late"),
@@ -87,6 +90,7 @@ else:
         by_filters=False,
         detail=today,
         in_download_only=("manager_id",),
+        wrapped=True,
         manager_id=_("Manager"),
         **columns.MY_PLAN_ACTIONS,
         days_overdue=_("Days overdue"),

@@ -355,19 +355,21 @@ PLAN_ACTIONS = {
     "due_on": Column(K.DATE, N_("Due on")),
 }
 # A manager's worklist, read on a phone (356 px inside a table's border at 390 px wide): the first columns, what the
-# manager acts on, fit beside each other, and the next one starts within the screen, its cut telling that the
-# table goes on to the right. The account id first, so that a long name is cut at its end and the id stays whole.
-# On a laptop the grid shares its spare width evenly among the columns: an account of 190 to 200 px grows to read
-# a name of 12 to 13 characters whole at 1366 px (any narrower, the laptop cut them too).
-# The accounts due for a visit: the account and its visit status (125).
+# manager acts on, read whole beside each other, in rows of up to three lines (WRAPPED_ROW_PX) where a long name goes
+# on to the next line and "365 days overdue" under its number; the columns after them start at the screen's edge. On
+# one line a row held the account (200 px) and its status (125) only, the name cut and the due date past the edge.
+# The name first, its id after it: the grid wraps at spaces, and an id first took a line of its own, a name of 13
+# characters two more. On a laptop the grid shares its spare width evenly among the columns.
+# The accounts due for a visit: the account, its visit status and its due date (a date takes 85 px).
 WORKLIST = {
-    "account_id": Column(K.ACCOUNT, N_("Account"), width=200, id_first=True),
-    "due_date": Column(K.DATE, N_("Due")),
+    "account_id": Column(K.ACCOUNT, N_("Account"), width=150),
+    "due_status": replace(COLUMNS["due_status"], width=105),
+    "due_date": Column(K.DATE, N_("Due"), width=85),
 }
-# The follow-ups come due, and the overdue actions of the account plans: the account, the day it was due (a date
-# takes 85 px), and what is to be done, cut at the screen's edge (whole on a laptop, and in the CSV).
+# The follow-ups come due, and the overdue actions of the account plans: the account, the day it was due and what is
+# to be done, on three lines (cut at the third; whole on a laptop, and in the CSV).
 FOLLOW_UPS = {
-    "account_id": Column(K.ACCOUNT, N_("Account"), width=190, id_first=True),
+    "account_id": WORKLIST["account_id"],
     "next_date": Column(K.DATE, N_("Due"), width=85),
     "next_step": Column(K.TEXT, N_("Next step")),
     "visit_date": Column(K.DATE, N_("Visited")),
@@ -874,11 +876,14 @@ def text(spec: Column, value: Any) -> str:
 # Rows a table shows before it scrolls; under that it is as tall as its rows.
 VISIBLE_ROWS = 12
 ROW_PX, HEADER_PX = 35, 38
+# The rows of a table whose cells wrap onto up to three lines: the grid wraps a cell's text only in rows taller
+# than 64 px.
+WRAPPED_ROW_PX = 72
 
 
-def height(rows: int) -> int | str:
+def height(rows: int, row_px: int = ROW_PX) -> int | str:
     """A table's height: its rows' when they fit, else a fixed height that scrolls."""
-    return "content" if rows <= VISIBLE_ROWS else HEADER_PX + ROW_PX * VISIBLE_ROWS
+    return "content" if rows <= VISIBLE_ROWS else HEADER_PX + row_px * VISIBLE_ROWS
 
 
 def for_csv(frame: pl.DataFrame, overrides: Mapping[str, Override] | None = None) -> pl.DataFrame:

@@ -99,14 +99,13 @@ def show(user: User, scope: Scope, account_id: str) -> None:
     if user.role not in ("manager", "vp"):
         return
     # On a phone the form's button is a screen below the panel's top: a saved contact brings the page back to the
-    # list that shows it, the confirmation under it (said once: a toast said it again); a refusal is told in a toast
-    # where the thumb is, the page brought to the form's first message in red.
+    # list that shows it, the confirmation under it (said once: a toast said it again); a refusal is told under the
+    # form's button, where the thumb is (a toast covered the title), the page brought to the form's first message in
+    # red.
     if confirmation := form.take_confirmation():
         confirmation_box(SAVED, confirmation.message)
     refused = form.refused_form() == "contact"
     told = form.take_refusal() and refused
-    if told:
-        tell_refusal()
     for key in ("contact_level", "contact_role"):
         st.session_state.setdefault(key, None)
     # The form changes a contact as it is now: the picker names it so, whatever the as-of date of the list above.
@@ -126,6 +125,8 @@ def show(user: User, scope: Scope, account_id: str) -> None:
         st.caption(_("Contacts from the CRM export are not changed here: change them in the CRM."))
         with st.container(key=FORM):
             _form(user, account_id, refused, editing)
+            if told:
+                tell_refusal()
         if newer := form.newer_contact(picked):
             _saved_now(newer, account_id)
     # Last in the panel: the script's element leaves a gap above the next heading, not in the panel. The contact as

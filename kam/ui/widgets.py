@@ -205,19 +205,22 @@ def _show(
     select: bool = False,
     units: Mapping[str, str] | None = None,
     ticks: bool = True,
+    wrapped: bool = False,
 ):
     """units: the unit of each duration column, chosen for the whole table of which frame is a page; ticks: a
-    selectable table has a tick box before each row."""
+    selectable table has a tick box before each row; wrapped: rows of three lines, a cell's text wrapped in them."""
     frame, shown = columns.in_units(frame, columns.plan(frame, overrides), units)
     frame = columns.ids_first(frame, shown)
     config = {
         name: overrides[name] if isinstance(overrides.get(name), Mapping) else column_config(spec)
         for name, spec in shown.items()
     }
+    row_px = columns.WRAPPED_ROW_PX if wrapped else columns.ROW_PX
     return st.dataframe(
         _shares_rounded(frame, config),
         hide_index=True,
-        height=columns.height(frame.height) if height is None else height,
+        height=columns.height(frame.height, row_px) if height is None else height,
+        row_height=row_px,
         column_config=config,
         column_order=list(shown),
         placeholder=MISSING,
@@ -248,6 +251,7 @@ def table(
     in_download_only: tuple[str, ...] = (),
     detail: str = "",
     file_name: str = "",
+    wrapped: bool = False,
     **overrides: Override,
 ) -> None:
     """A table with a CSV download under it (named as `download` says, name, detail and file_name); names beside
@@ -255,6 +259,7 @@ def table(
 
     overrides: a column's header, a columns.Column, or None to leave it out.
     in_download_only: columns kept off the screen, where the table would not fit, but kept in the download.
+    wrapped: rows of three lines, a cell's text wrapped in them (for columns that must read whole on a phone).
     """
     frame = named(frame)
     on_screen = dict(overrides) | dict.fromkeys(in_download_only)
@@ -262,11 +267,11 @@ def table(
     shown = one_page(frame, keyed(name, detail)) if units or frame.height > PAGED_ROWS else frame
     shared = dashboard.token(shown)
     if shared is not None:
-        _show_shared(shared, on_screen, height, units, shown)
+        _show_shared(shared, on_screen, height, units, wrapped, shown)
     elif units:
-        _show_made(shown, on_screen, height, i18n.language(), units)
+        _show_made(shown, on_screen, height, i18n.language(), units, wrapped)
     else:
-        _show(shown, on_screen, height)
+        _show(shown, on_screen, height, wrapped=wrapped)
     download(frame, name, overrides=overrides, by_filters=by_filters, detail=detail, file_name=file_name)
 
 
@@ -303,18 +308,28 @@ def _rows_of_page(frame: pl.DataFrame, page: int) -> pl.DataFrame:
 # sent: a few hundred of the latest are kept.
 @st.cache_data(show_spinner=False, max_entries=300)
 def _show_shared(
-    shared: int, overrides: dict[str, Override], height: int | str | None, units: dict[str, str], _frame: pl.DataFrame
+    shared: int,
+    overrides: dict[str, Override],
+    height: int | str | None,
+    units: dict[str, str],
+    wrapped: bool,
+    _frame: pl.DataFrame,
 ) -> None:
     # shared: dashboard.token of the frame, which stands for its rows and the run's language (its headers).
-    _show(_frame, overrides, height, units=units)
+    _show(_frame, overrides, height, units=units, wrapped=wrapped)
 
 
 @st.cache_data(show_spinner=False, max_entries=200)
 def _show_made(
-    frame: pl.DataFrame, overrides: dict[str, Override], height: int | str | None, language: str, units: dict[str, str]
+    frame: pl.DataFrame,
+    overrides: dict[str, Override],
+    height: int | str | None,
+    language: str,
+    units: dict[str, str],
+    wrapped: bool,
 ) -> None:
     # A table made in this run: Streamlit hashes its rows.
-    _show(frame, overrides, height, units=units)
+    _show(frame, overrides, height, units=units, wrapped=wrapped)
 
 
 def account_table(
@@ -327,13 +342,14 @@ def account_table(
     by_filters: bool = True,
     detail: str = "",
     file_name: str = "",
+    wrapped: bool = False,
     **overrides: Override,
 ) -> None:
     """A table of accounts with a CSV download under it; a click on a row (any of its cells, or its tick box)
-    opens that account's view. in_download_only, by_filters, detail and file_name: as table's; ticks: False for no
-    tick boxes (a to-do list, where a tick would read as done)."""
+    opens that account's view. in_download_only, by_filters, detail, file_name and wrapped: as table's; ticks: False
+    for no tick boxes (a to-do list, where a tick would read as done)."""
     on_screen = dict(overrides) | dict.fromkeys(in_download_only)
-    event = _show(named(frame), on_screen, height, key=f"table-{name}", select=True, ticks=ticks)
+    event = _show(named(frame), on_screen, height, key=f"table-{name}", select=True, ticks=ticks, wrapped=wrapped)
     download(named(frame), name, overrides=overrides, by_filters=by_filters, detail=detail, file_name=file_name)
     rows = _chosen_rows(event)
     if rows:
@@ -544,7 +560,9 @@ def _texts_kept(labels: Mapping[str, Any], formats: Mapping[str, Any]) -> dict[s
 # On a phone the headings are smaller, so that most fit on one line: at Streamlit's sizes "Overdue plan actions"
 # left its count "(0)" alone on a line, and a Chinese heading broke wherever its middle fell
 # ("销售额帕累托分 / 析与建议等级"). A heading still too long wraps into lines of even length, its count with the words
-# before it ("text-wrap: pretty" left the count alone in Chromium).
+# before it ("text-wrap: pretty" left the count alone in Chromium). An account's name heading its page (name_heading)
+# fills its lines instead: balanced, a name of 13 characters with its id broke in its middle, half of each line left
+# empty on a phone; filled, the name reads on one line and its id goes under it.
 # The script of Streamlit's own words (STREAMLIT_WORDS) takes no room on the page.
 PAGE_STYLE = """<style>
 @media (hover: none) {
@@ -552,6 +570,7 @@ PAGE_STYLE = """<style>
     .js-plotly-plot .modebar-container { display: none; }
 }
 [data-testid="stMain"] :is(h1, h2, h3) { text-wrap: balance; }
+[data-testid="stMain"] .st-key-name-heading :is(h1, h2, h3) { text-wrap: wrap; }
 @media (max-width: 640px) {
     [data-testid="stMain"] h1 { font-size: 2rem; }
     [data-testid="stMain"] h2 { font-size: 1.375rem; }
@@ -759,6 +778,15 @@ UPLOADER_STYLE = """<style>
 </style>"""
 
 
+NAME_HEADING = "name-heading"
+
+
+def name_heading(text: str) -> None:
+    """A heading naming what the page shows (an account: its name and id), its lines filled (PAGE_STYLE)."""
+    with st.container(key=NAME_HEADING):
+        st.header(text)
+
+
 def css_string(text: str) -> str:
     """text as a CSS string literal (for `content`): quoted, its quotes, backslashes and line ends escaped."""
     escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ").replace("<", "\\3c ")
@@ -781,7 +809,7 @@ def file_uploader(label: str, types: list[str], limit_mb: int) -> list[Any]:
 # moves it on: for a second and a half it is brought back whenever it moved, until the user touches, scrolls or types.
 # The run's number makes each script new, so that it runs again.
 SCROLL_SCRIPT = """<script>
-{first}(function (tries) {{
+(function (tries) {{
     let moved = false, checks = 15, top = null;
     const inputs = ["wheel", "touchstart", "keydown", "pointerdown"];
     const stop = () => {{ moved = true; }};
@@ -810,18 +838,16 @@ SCROLL_SCRIPT = """<script>
 }})(30); // {run}
 </script>"""
 BROUGHT_INTO_VIEW = "brought_into_view"
-# Closes the toasts still on screen (by their close buttons: Streamlit's st.toast has no call that closes one). A
-# refusal's toast stays its four seconds whatever follows: a save made within them left "Not saved" beside the green
-# box of the save.
-CLOSE_TOASTS = "document.querySelectorAll('[data-testid=stToast] button[slot=close]').forEach(b => b.click());\n"
 # A message in red (st.error): querySelector finds the first of a container's, the highest on the page.
 ERROR = "[data-testid=stAlertContentError]"
 
 
 def tell_refusal() -> None:
-    """A refused save told in a toast, where a phone's thumb is at the form's button: its messages are in red at the
-    fields, the page brought to the first of them (bring_first_error_into_view)."""
-    st.toast(_("Not saved: see the messages in red."), icon=":material/error:")
+    """A refused save told under the form's button, where it was pressed: its messages are in red at the fields
+    above, the page brought to the first of them (bring_first_error_into_view)."""
+    # Not in a toast: on a phone a toast lies over the page's title for four seconds, and a save made within them
+    # left "Not saved" on screen beside the save's green box.
+    st.error(_("Not saved: see the messages in red above."), icon=":material/error:")
 
 
 def confirmation_box(key: str, message: str) -> None:
@@ -839,28 +865,25 @@ def bring_into_view(key: str, block: str = "center") -> None:
 
 
 def bring_saved_into_view(key: str, block: str = "center") -> None:
-    """After a save: the page scrolled to its confirmation_box(key) (block as bring_into_view's), and a refusal's toast
-    still on screen closed, as the save answers it."""
-    _scroll_to(f".st-key-{key}", block, first=CLOSE_TOASTS)
+    """After a save: the page scrolled to its confirmation_box(key) (block as bring_into_view's)."""
+    _scroll_to(f".st-key-{key}", block)
 
 
 def bring_first_error_into_view(key: str = "") -> None:
     """Scroll the page to the first message in red drawn in this run in the container st.container(key=key), or
     without a key in the page's main area: after a refused save, called last in the run.
 
-    It comes to the middle of the window: the field it is about in sight above it, the toast that tells the refusal
-    at the window's top clear of it.
+    It comes to the middle of the window, the field it is about in sight above it.
     """
     within = f".st-key-{key}" if key else "[data-testid=stMain]"
     _scroll_to(f"{within} {ERROR}", "center")
 
 
-def _scroll_to(selector: str, block: str, first: str = "") -> None:
-    """The script that scrolls to the first element matching the selector (of the code's, never a user's text),
-    after the code's script `first`."""
+def _scroll_to(selector: str, block: str) -> None:
+    """The script that scrolls to the first element matching the selector (of the code's, never a user's text)."""
     run = st.session_state[BROUGHT_INTO_VIEW] = st.session_state.get(BROUGHT_INTO_VIEW, 0) + 1
     selector = json.dumps(selector).replace("<", "\\u003c")
     st.html(
-        SCROLL_SCRIPT.format(first=first, selector=selector, block=json.dumps(block), run=run),
+        SCROLL_SCRIPT.format(selector=selector, block=json.dumps(block), run=run),
         unsafe_allow_javascript=True,
     )

@@ -2,8 +2,9 @@
 
 王伟 (M1) manages K1 甲公司 (contacts P1 陈总, P2 刘工) and K2 乙公司 (visit V4 on 2026-01-15, its next step
 "send quote" due 2026-02-15, no later visit: a follow-up come due). A refused form stays open with its messages at
-the fields and what was typed; a refusal is also told in a toast, where the user's thumb is. A save is said once, in
-a box beside what it saved, the page brought to it from the form's button.
+the fields and what was typed; a refusal is also told under the form's button, where the user's thumb is (a toast
+covered the page's title on a phone). A save is said once, in a box beside what it saved, the page brought to it from
+the form's button.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Block
 
 from kam import i18n
 from kam.i18n import _
@@ -25,7 +27,6 @@ from kam.present.text import markdown_text as md
 from kam.relations import contacts
 from kam.store import db
 from kam.ui.language import CHOSEN
-from kam.ui.widgets import CLOSE_TOASTS
 from tests.apptest import ADMIN, ROOT, VP, app, enrol, start
 
 WANG = User("wangwei", "王伟", "manager", "M1")
@@ -76,33 +77,35 @@ def save_plan(at: AppTest, language: str) -> AppTest:
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_a_refused_contact_keeps_its_form_open_with_the_message_at_the_field_and_a_toast(portfolio, language):
+def test_a_refused_contact_keeps_its_form_open_with_the_message_at_the_field_and_under_its_button(portfolio, language):
     at = opened("account", language, account="K1", as_of="2026-06-30")
     assert contact_form(at, language).proto.expanded is False
-    not_saved = said(language, "Not saved: see the messages in red.")
+    not_saved = said(language, "Not saved: see the messages in red above.")
+    add = said(language, "Add the contact")
 
     at = add_contact(at, language, name="张伟", phone="abc")
     form = contact_form(at, language)
     assert form.proto.expanded is True
     assert [e.value for e in form.error] == [
-        md(said(language, "A phone number has 5 to 40 characters (digits, spaces, +, - and brackets)."))
+        md(said(language, "A phone number has 5 to 40 characters (digits, spaces, +, - and brackets).")),
+        not_saved,
     ]
-    assert [t.value for t in at.toast] == [not_saved]
+    assert told_under(at, add) == [not_saved] and not at.toast
     assert at.text_input(key="contact_name").value == "张伟"
     assert at.text_input(key="contact_phone").value == "abc"
 
     at = add_contact(at, language, phone="0571-8888 6666", email="zhangwei@")
     form = contact_form(at, language)
     assert form.proto.expanded is True
-    assert [e.value for e in form.error] == [md(said(language, "This is not an e-mail address."))]
-    assert [t.value for t in at.toast] == [not_saved]
+    assert [e.value for e in form.error] == [md(said(language, "This is not an e-mail address.")), not_saved]
+    assert told_under(at, add) == [not_saved]
     assert at.text_input(key="contact_email").value == "zhangwei@"
     # The page comes to the form's first message in red, a screen above the button on a phone; once only.
     assert brought_into_view(at) == [FIRST_CONTACT_ERROR]
     with i18n.speaking(language):
         at = at.run()
     assert [e.value for e in contact_form(at, language).error] == [md(said(language, "This is not an e-mail address."))]
-    assert not at.toast and not brought_into_view(at)
+    assert not told_under(at, add) and not brought_into_view(at)
 
     at = add_contact(at, language, email="zhangwei@example.com")
     added = said(language, "Contact {name} added.", name="张伟")
@@ -110,7 +113,7 @@ def test_a_refused_contact_keeps_its_form_open_with_the_message_at_the_field_and
     assert at.success[-1].value == added  # above the form, under the account's other notices
     # The form folds; the page goes back up to the list and the confirmation under it (a phone stayed below).
     assert [s.value for s in at.get_by_key("contact-saved").success] == [added]
-    assert brought_into_view(at) == ['".st-key-contact-saved"'] and closes_toasts(at)
+    assert brought_into_view(at) == ['".st-key-contact-saved"']
     assert not at.error
     assert contact_form(at, language).proto.expanded is False
     assert at.text_input(key="contact_name").value == ""
@@ -143,9 +146,19 @@ def brought_into_view(at: AppTest) -> list[str]:
     return [found for h in at.get("html") for found in re.findall(r"querySelector\((.*?)\)", h.proto.body)]
 
 
-def closes_toasts(at: AppTest) -> bool:
-    """Whether the page's scripts close the toasts still on screen: a refusal's, after a save that answers it."""
-    return any(CLOSE_TOASTS in h.proto.body for h in at.get("html"))
+def told_under(at: AppTest, button: str) -> list[str]:
+    """The messages in red right under the button of that label or key (past the buttons beside it), in the page's
+    order: a refusal told where the thumb pressed."""
+
+    def leaves(node: Any) -> list[Any]:
+        if not isinstance(node, Block):
+            return [node]
+        return [leaf for child in node.children.values() for leaf in leaves(child)]
+
+    shown = leaves(at.main)
+    index = next(i for i, e in enumerate(shown) if e.type == "button" and button in (e.label, e.key))
+    after = [e for e in shown[index + 1 :] if e.type != "button"]
+    return [e.value for e in after[: next((i for i, e in enumerate(after) if e.type != "error"), len(after))]]
 
 
 def around(at: AppTest, key: str) -> tuple[Any, Any]:
@@ -196,9 +209,12 @@ def test_a_contact_is_changed_in_the_same_form_a_namesake_refused_and_one_who_le
         assert at.text_input(key="contact_name").value == ""
 
         at = add_contact(at, "zh-CN", name="陈 总", title="董事长")
-        assert [e.value for e in contact_form(at, "zh-CN").error] == ["该客户已有另一位名为 陈总 的在职联系人。"]
+        assert [e.value for e in contact_form(at, "zh-CN").error] == [
+            "该客户已有另一位名为 陈总 的在职联系人。",
+            "未保存：请查看上方的红色提示。",
+        ]
         assert [at.text_input(key=f"contact_{key}").value for key in ("name", "title")] == ["陈 总", "董事长"]
-        assert [t.value for t in at.toast] == ["未保存：请查看红色提示。"]
+        assert told_under(at, "添加联系人") == ["未保存：请查看上方的红色提示。"]
 
         at = at.selectbox(key="contact_picked").set_value(wu).run()
         at.checkbox(key="contact_active").uncheck()
@@ -228,9 +244,10 @@ def test_a_contact_changed_by_someone_else_since_the_form_opened_is_refused_keep
         form = contact_form(at, "zh-CN")
         assert form.proto.expanded is True
         assert [e.value for e in form.error] == [
-            md("自您打开后，Demo VP 于 2026年6月30日 09:05 修改了该联系人。您的修改未保存。")
+            md("自您打开后，Demo VP 于 2026年6月30日 09:05 修改了该联系人。您的修改未保存。"),
+            "未保存：请查看上方的红色提示。",
         ]
-        assert [t.value for t in at.toast] == ["未保存：请查看红色提示。"]
+        assert told_under(at, "保存联系人") == ["未保存：请查看上方的红色提示。"]
         assert at.text_input(key="contact_title").value == "总裁"
         assert at.checkbox(key="contact_active").value is True
         assert [t.value for t in form.text] == [
@@ -249,7 +266,8 @@ def test_a_contact_changed_by_someone_else_since_the_form_opened_is_refused_keep
         at.session_state["contact_picked"] = ""
         at = next(b for b in at.button if b.label == "保存联系人").click().run()
         assert [e.value for e in contact_form(at, "zh-CN").error] == [
-            md("自您打开后，Demo VP 于 2026年6月30日 09:05 修改了该联系人。您的修改未保存。")
+            md("自您打开后，Demo VP 于 2026年6月30日 09:05 修改了该联系人。您的修改未保存。"),
+            "未保存：请查看上方的红色提示。",
         ]
         assert at.selectbox(key="contact_picked").value == wu
         assert at.text_input(key="contact_title").value == "总裁"
@@ -273,7 +291,10 @@ def test_a_plans_refusal_left_in_the_session_does_not_open_the_contact_form(port
     at.text_area(key="plan_objectives").set_value("grow")
     at.number_input(key="plan_revenue_goal").set_value(-5.0)
     at = next(b for b in at.button if b.label == "Save the plan").click().run()
-    assert [e.value for e in at.error] == ["The revenue goal must be greater than 0."]
+    assert [e.value for e in at.error] == [
+        "The revenue goal must be greater than 0.",
+        "Not saved: see the messages in red above.",
+    ]
     at.switch_page(str(ROOT / "pages" / "account.py")).run()
     assert contact_form(at, "en").proto.expanded is False
     assert not at.error
@@ -283,7 +304,7 @@ def test_a_plans_refusal_left_in_the_session_does_not_open_the_contact_form(port
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_a_plan_and_an_action_refused_are_told_in_a_toast_and_saved_once_in_a_box_beside_what_was_saved(
+def test_a_plan_and_an_action_refused_are_told_under_their_button_and_saved_once_in_a_box_beside_what_was_saved(
     portfolio, language
 ):
     enrol(ADMIN)
@@ -296,13 +317,14 @@ def test_a_plan_and_an_action_refused_are_told_in_a_toast_and_saved_once_in_a_bo
         "Demo VP (vp)",
         "王伟 (wangwei)",
     ]
-    not_saved = said(language, "Not saved: see the messages in red.")
+    not_saved = said(language, "Not saved: see the messages in red above.")
     at.text_area(key="plan_objectives").set_value("grow")
     at.number_input(key="plan_revenue_goal").set_value(-5.0)
     at = save_plan(at, language)
-    assert [e.value for e in at.error] == [said(language, "The revenue goal must be greater than 0.")]
-    assert [t.value for t in at.toast] == [not_saved]
-    assert not at.success and brought_into_view(at) == [FIRST_ERROR] and not closes_toasts(at)
+    assert [e.value for e in at.error] == [said(language, "The revenue goal must be greater than 0."), not_saved]
+    # Under the form's button, not in a toast over the page's title; the page brought to the field's message.
+    assert told_under(at, said(language, "Save the plan")) == [not_saved] and not at.toast
+    assert not at.success and brought_into_view(at) == [FIRST_ERROR]
     assert at.number_input(key="plan_revenue_goal").value == -5.0
 
     at.number_input(key="plan_revenue_goal").set_value(6000.0)
@@ -323,8 +345,7 @@ def test_a_plan_and_an_action_refused_are_told_in_a_toast_and_saved_once_in_a_bo
     )
     assert at.caption[0].value == caption
     assert around(at, "plan-saved")[0].value == caption
-    # The refusal's toast, still on screen after a quick fix, is closed: the save answers it.
-    assert brought_into_view(at) == ['".st-key-plan-saved"'] and closes_toasts(at)
+    assert brought_into_view(at) == ['".st-key-plan-saved"'] and not told_under(at, said(language, "Save the plan"))
     with i18n.speaking(language):
         at = at.run()
     assert not at.success and not brought_into_view(at)  # told once, the page left where it is
@@ -335,8 +356,9 @@ def test_a_plan_and_an_action_refused_are_told_in_a_toast_and_saved_once_in_a_bo
     assert [e.value for e in at.error] == [
         said(language, "Describe the action."),
         said(language, "Choose the day the action is due."),
+        not_saved,
     ]
-    assert [t.value for t in at.toast] == [not_saved]
+    assert told_under(at, add) == [not_saved] and not told_under(at, said(language, "Save the plan"))
     assert not at.success and brought_into_view(at) == [FIRST_ERROR]
     at.text_input(key="action_description").set_value("meet the CEO")
     at.date_input(key="action_due_on").set_value(date(2026, 9, 15))
@@ -349,7 +371,7 @@ def test_a_plan_and_an_action_refused_are_told_in_a_toast_and_saved_once_in_a_bo
     # Over the actions, under their heading: the new one under the box.
     heading, action = around(at, "action-saved")
     assert (heading.value, action.label) == (said(language, "Actions"), "meet the CEO · – · 2026\\-09\\-15")
-    assert brought_into_view(at) == ['".st-key-action-saved"'] and closes_toasts(at)
+    assert brought_into_view(at) == ['".st-key-action-saved"']
 
     # A tick in the list is said there too, the page brought to the box over it.
     with i18n.speaking(language):
@@ -440,13 +462,14 @@ def test_a_managers_follow_ups_start_with_the_account_when_due_and_the_next_step
     at = opened("worklist", language)
     assert headers_of(at, "next_step") == shown
     table = next(t for t in at.dataframe if "next_step" in t.value.columns)
-    # The account's id first: on a phone a long name is cut at its end, never the id.
-    assert table.value[["account_id", "next_step"]].values.tolist() == [["K2 乙公司", "send quote"]]
+    # The account's name, its id after it, wrapped in rows of three lines on a phone.
+    assert table.value[["account_id", "next_step"]].values.tolist() == [["乙公司 (K2)", "send quote"]]
+    assert table.proto.row_height == 72
     assert table.value["days_late"].tolist() == [(date.today() - date(2026, 2, 15)).days]
-    # Within a phone's 356 px: the account (190 px) and the day it was due (85), then the next step from 275 px on,
+    # Within a phone's 356 px: the account (150 px) and the day it was due (85), then the next step from 235 px on,
     # cut at the screen's edge.
     config_ = json.loads(table.proto.columns)
-    assert [config_[name].get("width") for name in table.proto.column_order[:3]] == [190, 85, None]
+    assert [config_[name].get("width") for name in table.proto.column_order[:3]] == [150, 85, None]
     # The manager, 王伟 on every row, stays in the download; the account there reads name (id), as in every file.
     download = pd.read_csv(io.BytesIO(offered_data[f"download-my-followups-{date.today():%Y-%m-%d}"]()))
     assert said(language, "Manager") in download.columns

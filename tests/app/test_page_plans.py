@@ -16,11 +16,13 @@ from kam import i18n
 from kam.people.users import User
 from kam.store import db
 from kam.ui.language import CHOSEN
-from tests.app.test_forms_on_a_phone import FIRST_ERROR, around, brought_into_view
+from tests.app.test_forms_on_a_phone import FIRST_ERROR, around, brought_into_view, told_under
 from tests.apptest import ROOT, VP, app, start
 
 WANG = User("wangwei", "王伟", "manager", "M1")
 LI = User("lina", "李娜", "manager", "M2")
+# A refusal told under the form's button.
+NOT_SAVED = "Not saved: see the messages in red above."
 
 
 def messages(at: AppTest) -> dict[str, list[str]]:
@@ -76,7 +78,7 @@ def test_a_manager_writes_a_plan_adds_actions_and_shares_it_and_the_vp_agrees_it
     at.text_input(key="action_description").set_value(" Meet the CEO ")
     at.date_input(key="action_due_on").set_value(date(2026, 9, 15))
     at = button(at, "Add the action").click().run()
-    assert messages(at)["error"] == ["This plan already has this action open, due 2026-09-15."]
+    assert messages(at)["error"] == ["This plan already has this action open, due 2026-09-15.", NOT_SAVED]
     assert at.text_input(key="action_description").value == " Meet the CEO "
     assert actions(at) == ["Meet the CEO · 王伟 · 2026-09-15"]
     at.text_input(key="action_description").set_value("")
@@ -129,7 +131,8 @@ def test_a_stale_save_is_refused_with_the_newer_version_shown_and_what_was_typed
     mine.text_area(key="plan_objectives").set_value("my text")
     mine = button(mine, "Save the plan").click().run()
     assert messages(mine)["error"] == [
-        "vp changed this plan since you opened it (now version 2). Nothing of yours was saved."
+        "vp changed this plan since you opened it (now version 2). Nothing of yours was saved.",
+        NOT_SAVED,
     ]
     assert "Objectives: the VP's text" in [t.value for t in mine.text]
     assert mine.text_area(key="plan_objectives").value == "my text"
@@ -145,14 +148,15 @@ def test_a_stale_save_is_refused_with_the_newer_version_shown_and_what_was_typed
 def test_a_quarterly_review_is_recorded_by_the_vp_and_seen_by_that_manager_only(portfolio):
     vp = start("reviews", user=VP)
     vp.selectbox(key="review_quarter").set_value(2).run()
-    # Notes of 4,001 characters are refused: told in a toast where the thumb is, the message in red in the review.
+    # Notes of 4,001 characters are refused: told under the review's buttons where the thumb is, the message in red
+    # in the review.
     vp.text_area(key="review_notes_2026_2_M1").set_value("x" * 4001)
     vp = next(b for b in vp.button if b.key == "review-save-M1").click().run()
     [wang_review] = [e for e in vp.expander if e.label == "王伟 (M1)"]
-    assert [e.value for e in wang_review.error] == ["At most 4,000 characters: now 4,001, 1 too many."]
+    assert [e.value for e in wang_review.error] == ["At most 4,000 characters: now 4,001, 1 too many.", NOT_SAVED]
     # At that review only: 李娜's, saved by no one, stands as it was.
-    assert [e.value for e in vp.error] == ["At most 4,000 characters: now 4,001, 1 too many."]
-    assert [t.value for t in vp.toast] == ["Not saved: see the messages in red."]
+    assert [e.value for e in vp.error] == ["At most 4,000 characters: now 4,001, 1 too many.", NOT_SAVED]
+    assert told_under(vp, "review-save-M1") == [NOT_SAVED] and not vp.toast
     assert not vp.success and brought_into_view(vp) == [FIRST_ERROR]
     vp.text_area(key="review_notes_2026_2_M1").set_value("Revenue on track; K1 plan agreed")
     vp.text_area(key="review_actions_2026_2_M1").set_value("Meet K1's CEO in July")
@@ -247,14 +251,14 @@ def test_an_overdue_plan_action_shows_in_its_managers_worklist_only(portfolio):
     shown = wang.dataframe[-1].value
     late = (date.today() - date(2026, 7, 31)).days  # the worklist is as of today
     assert shown[["account_id", "description", "days_overdue"]].values.tolist() == [
-        ["K1 甲公司", "send the quote", late]
+        ["甲公司 (K1)", "send the quote", late]
     ]
-    # As the follow-ups on a phone: the account id first (190 px) and the day it was due (85), then the action; the
+    # As the follow-ups on a phone: the account (150 px) and the day it was due (85), then the action; the
     # manager, 王伟 on every row, only in the download.
     config_ = json.loads(wang.dataframe[-1].proto.columns)
     order = list(wang.dataframe[-1].proto.column_order)
     assert [(config_[name]["label"], config_[name].get("width")) for name in order] == [
-        ("Account", 190),
+        ("Account", 150),
         ("Due on", 85),
         ("Action", None),
         ("Owner", None),
@@ -296,7 +300,7 @@ def test_a_plan_saved_on_a_chinese_screen_says_so_in_chinese(portfolio):
         at = button(at, "保存客户计划").click().run()
         assert messages(at)["success"] == ["客户计划已保存（版本 1）。"]
         at = button(at, "添加行动").click().run()
-        assert messages(at)["error"] == ["请描述行动。", "请选择行动的截止日期。"]
+        assert messages(at)["error"] == ["请描述行动。", "请选择行动的截止日期。", "未保存：请查看上方的红色提示。"]
 
 
 def test_a_negative_revenue_goal_is_refused_at_the_field_in_chinese_keeping_what_was_typed(portfolio):
@@ -305,7 +309,11 @@ def test_a_negative_revenue_goal_is_refused_at_the_field_in_chinese_keeping_what
         at.text_area(key="plan_objectives").set_value("K1 增长 20%")
         at.number_input(key="plan_revenue_goal").set_value(-5000.0)
         at = button(at, "保存客户计划").click().run()
-    assert messages(at) == {"error": ["销售额目标必须大于 0。"], "success": [], "exception": []}
+    assert messages(at) == {
+        "error": ["销售额目标必须大于 0。", "未保存：请查看上方的红色提示。"],
+        "success": [],
+        "exception": [],
+    }
     assert at.number_input(key="plan_revenue_goal").value == -5000.0
     assert at.text_area(key="plan_objectives").value == "K1 增长 20%"
     assert stored(portfolio, "SELECT count(*) FROM account_plans") == [(0,)]

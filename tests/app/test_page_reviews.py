@@ -20,7 +20,7 @@ from kam.people.users import User
 from kam.relations import targets
 from kam.store import db
 from kam.ui.language import CHOSEN
-from tests.app.test_forms_on_a_phone import around, brought_into_view
+from tests.app.test_forms_on_a_phone import around, brought_into_view, told_under
 from tests.apptest import VP, app, start
 
 WANG = User("wangwei", "王伟", "manager", "M1")
@@ -175,9 +175,9 @@ def test_a_negative_target_is_refused_at_the_field_in_chinese_keeping_what_was_t
     at = target_typed(-5000.0, "zh-CN")
     [form] = [block for block in at.main.children.values() if block.type == "form"]
     # The refusal sits in the form, under the field, in Chinese; nothing saved, the typed amount kept.
-    assert [e.value for e in form.error] == ["销售额目标必须大于 0。"]
-    assert [e.value for e in at.error] == ["销售额目标必须大于 0。"]
-    assert [t.value for t in at.toast] == ["未保存：请查看红色提示。"]
+    assert [e.value for e in form.error] == ["销售额目标必须大于 0。", "未保存：请查看上方的红色提示。"]
+    assert [e.value for e in at.error] == ["销售额目标必须大于 0。", "未保存：请查看上方的红色提示。"]
+    assert told_under(at, "保存目标") == ["未保存：请查看上方的红色提示。"] and not at.toast
     assert at.number_input(key="target_amount").value == -5000.0
     assert app_targets(portfolio) == []
 

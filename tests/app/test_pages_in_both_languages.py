@@ -124,16 +124,17 @@ def test_the_worklist_in_both_languages(portfolio, language, title, header, colu
 def test_the_worklist_shows_the_account_and_how_late_first_within_a_phones_width(portfolio, language, first):
     at = run("worklist", WANG, language)
     assert headers(at)[:3] == first
-    # The account carries its name, after its id (a long name is cut at its end, not the id): no second column of
-    # names.
+    # The account carries its name, its id after it (the grid wraps at spaces: an id first took a line of its own):
+    # no second column of names.
     assert len(headers(at)) == 6
-    assert list(at.dataframe[0].value["account_id"]) == ["K1 甲公司", "K2 乙公司"]
+    assert list(at.dataframe[0].value["account_id"]) == ["甲公司 (K1)", "乙公司 (K2)"]
     config_ = json.loads(at.dataframe[0].proto.columns)
     order = list(at.dataframe[0].proto.column_order)
-    # A phone 390 px wide has 356 px inside the table's border: the account (200 px) and its status (125) fit,
-    # and the due date starts 31 px before the screen's edge, telling that the table goes on. No tick boxes before
-    # the rows (a to-do list's tick would read as done).
-    assert [config_[column].get("width") for column in order[:3]] == [200, 125, None]
+    # A phone 390 px wide has 356 px inside the table's border: the account (150 px), its status (105) and its due
+    # date (85) read whole beside each other (340 px), in rows of three lines (72 px) where a long name and
+    # "365 days overdue" wrap. No tick boxes before the rows (a to-do list's tick would read as done).
+    assert [config_[column].get("width") for column in order[:3]] == [150, 105, 85]
+    assert at.dataframe[0].proto.row_height == 72
     assert list(at.dataframe[0].proto.selection_mode) == [Dataframe.SelectionMode.SINGLE_CELL]
 
 
@@ -145,7 +146,7 @@ def test_a_tap_on_a_row_of_the_worklist_opens_its_account(portfolio, language, t
     at = run("worklist", WANG, language)
     assert tap in [c.value for c in at.caption]
     # 王伟's worklist: 甲公司 (K1, tier A) first, 乙公司 (K2, tier B) second; a tap on the second row's status.
-    assert list(at.dataframe[0].value["account_id"][:2]) == ["K1 甲公司", "K2 乙公司"]
+    assert list(at.dataframe[0].value["account_id"][:2]) == ["甲公司 (K1)", "乙公司 (K2)"]
     at.session_state["table-my-worklist"] = {"selection": {"rows": [], "columns": [], "cells": [[1, "due_status"]]}}
     with picking_in(language):
         at.run()

@@ -98,6 +98,14 @@ def test_on_a_phone_the_worklist_chooser_fits_its_button_is_uncovered_and_a_tapp
         # right corner.
         toolbar = table.locator('[data-testid="stElementToolbar"]')
         assert toolbar.evaluate("e => getComputedStyle(e).opacity") == "1"
+        # The account, its visit status and its due date read whole side by side within the screen: as wide
+        # together as the grid's width inside its border at most, in rows of three lines where the grid wraps a
+        # long name (on one line the name was cut and the due date began at the screen's edge).
+        table.locator("[role=grid]").wait_for(state="attached", timeout=60_000)
+        grid = table.evaluate(GRID)
+        key = [columns.WORKLIST[name].width for name in ("account_id", "due_status", "due_date")]
+        assert sum(key) <= grid["inside"], (key, grid)
+        assert grid["height"] == columns.HEADER_PX + columns.WRAPPED_ROW_PX * grid["rows"], grid
         button = page.get_by_role("button", name=said("Log a visit", language))
         box = button.bounding_box()
         for x, y in [(box["width"] - 4, box["height"] - 4), (4, box["height"] - 4), (box["width"] - 4, 4), (4, 4)]:
@@ -108,13 +116,35 @@ def test_on_a_phone_the_worklist_chooser_fits_its_button_is_uncovered_and_a_tapp
         assert apart, (box, bar)
         # One tap on a row's visit status (past the account) opens its account.
         _settled(page)
-        _open_a_row(page, table, columns.WORKLIST["account_id"].width + 40, tap=True)
+        _open_a_row(page, table, columns.WORKLIST["account_id"].width + 40, tap=True, row=columns.WRAPPED_ROW_PX)
         page.get_by_role("heading", name=said("Account view", language), exact=True).wait_for(timeout=60_000)
         account = re.search(r"account=(K\d+)", page.url).group(1)
-        page.get_by_role("heading", name=f"({account})").wait_for(timeout=60_000)
+        heading = page.get_by_role("heading", name=f"({account})")
+        heading.wait_for(timeout=60_000)
+        # The account's name (13 characters in the first row's) reads whole on the heading's first line, its id
+        # under it: balanced, the heading broke the name in its middle, half of each line empty.
+        assert heading.evaluate(NAME_LINES) == 1
         assert page.locator('[data-testid="stException"]').count() == 0
     finally:
         page.close()
+
+
+# A table's grid: its width inside its border, its height and its rows (its header aside).
+GRID = """e => ({
+    inside: e.querySelector('.dvn-scroller').clientWidth,
+    height: e.getBoundingClientRect().height,
+    rows: Number(e.querySelector('[role=grid]').getAttribute('aria-rowcount')) - 1,
+})"""
+
+
+# The lines the text before " (" of a heading takes: an account's name before its id.
+NAME_LINES = """e => {
+    const node = document.createTreeWalker(e, NodeFilter.SHOW_TEXT).nextNode();
+    const range = document.createRange();
+    range.setStart(node, 0);
+    range.setEnd(node, node.textContent.lastIndexOf(" ("));
+    return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+}"""
 
 
 # The boxes of every toolbar of a table or chart and of the text of every heading on the page (a heading's own box
