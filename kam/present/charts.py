@@ -6,6 +6,7 @@ of their own (¥5,000万, ¥1亿 in Chinese), as Plotly's number formats know no
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import plotly.express as px
@@ -265,8 +266,12 @@ def tier_revenue_share(dist: pl.DataFrame) -> go.Figure:
     # Each slice says its letter and share, a small one outside it; the pie is kept below the title,
     # Plotly shrinking it to hold the labels outside within that room.
     small = [total > 0 and (value or 0) / total < SMALL_SLICE for value in dist.get_column("revenue_12m")]
+    # The hover written out: Plotly's own for a pie read its name from customdata, which a pie's hover does not
+    # reach ("Tier=-"), and wrote the amount without ¥ or rounding.
+    revenue, share = plotly_text(_("Revenue, last 12 months")), plotly_text(_("Share of revenue"))
     fig.update_traces(
         texttemplate="%{customdata[0]}<br>%{percent:.1%}",
+        hovertemplate=f"%{{label}}<br>{revenue}: ¥%{{value:,.0f}}<br>{share}: %{{percent:.1%}}<extra></extra>",
         textposition=["outside" if s else "inside" for s in small],
         sort=False,
         domain={"y": [0, 0.86]},
@@ -758,6 +763,18 @@ def health_bands(summary: pl.DataFrame, column: str, label: str) -> go.Figure:
     return _finish(fig, _("Account health by {group}").format(group=in_running_text(label)), height=height)
 
 
+# An amount in a hover Plotly writes itself (hover_data with YEN_HOVER), as the tables write it: ¥ before it.
+YEN_HOVER = ":,.0f"
+
+
+def yen_in_hover(fig: go.Figure) -> go.Figure:
+    """The figure with ¥ before each amount of its traces' hovers given the YEN_HOVER format."""
+    for trace in fig.data:
+        if trace.hovertemplate:
+            trace.hovertemplate = re.sub(r"(%\{[^}]*" + re.escape(YEN_HOVER) + r"\})", r"¥\1", trace.hovertemplate)
+    return fig
+
+
 def churn_over_time(monthly: pl.DataFrame) -> go.Figure:
     """Accounts churned per month, stacked by cause."""
     monthly = plotly_frame(labelled(monthly.with_columns(code=pl.col("churn_reason"))))
@@ -769,7 +786,7 @@ def churn_over_time(monthly: pl.DataFrame) -> go.Figure:
         color="churn_reason",
         color_discrete_map=colors,
         category_orders={"churn_reason": list(colors)},
-        hover_data={"lost_revenue": ":,.0f"},
+        hover_data={"lost_revenue": YEN_HOVER},
         labels={
             "month": _("Month"),
             "accounts": _("Accounts churned"),
@@ -777,7 +794,9 @@ def churn_over_time(monthly: pl.DataFrame) -> go.Figure:
             "lost_revenue": _("Lost revenue"),
         },
     )
-    return _finish(count_axis(date_axis(fig, "month", monthly.get_column("month"))), _("Churn by cause over time"))
+    return _finish(
+        count_axis(date_axis(yen_in_hover(fig), "month", monthly.get_column("month"))), _("Churn by cause over time")
+    )
 
 
 def churn_by(frame: pl.DataFrame, column: str, label: str) -> go.Figure:
@@ -794,7 +813,7 @@ def churn_by(frame: pl.DataFrame, column: str, label: str) -> go.Figure:
         orientation="h" if horizontal else "v",
         color_discrete_map=colors,
         category_orders={"churn_reason": list(colors), **TIER_ORDER},
-        hover_data={"lost_revenue": ":,.0f"},
+        hover_data={"lost_revenue": YEN_HOVER},
         labels={
             column: label,
             "accounts": _("Accounts churned"),
@@ -802,7 +821,7 @@ def churn_by(frame: pl.DataFrame, column: str, label: str) -> go.Figure:
             "lost_revenue": _("Lost revenue"),
         },
     )
-    count_axis(fig, "x" if horizontal else "y")
+    count_axis(yen_in_hover(fig), "x" if horizontal else "y")
     height = max(300, 24 * frame.select(column).n_unique() + 120) if horizontal else 360
     return _finish(fig, _("Churn by cause and {group}").format(group=in_running_text(label)), height=height)
 

@@ -50,6 +50,27 @@ def test_the_pie_labels_every_slice_and_names_the_tiers_as_the_bars_do():
     # Shares to one decimal as the table below says them (6.4 %, not Plotly's 6.41 %).
     assert trace.texttemplate == "%{customdata[0]}<br>%{percent:.1%}"
     assert tuple(trace.domain.y) == (0, 0.86)
+    # The hover names the slice by its label (a pie's hover cannot reach customdata: Plotly's own said "客户等级=-")
+    # and writes its amount as the tables do.
+    assert (
+        trace.hovertemplate
+        == "%{label}<br>近 12 个月销售额: ¥%{value:,.0f}<br>销售额占比: %{percent:.1%}<extra></extra>"
+    )
+
+
+def test_a_churn_chart_hover_writes_the_lost_revenue_with_its_yen():
+    months = pl.DataFrame(
+        {"month": [date(2026, 9, 1)], "churn_reason": ["price"], "accounts": [2], "lost_revenue": [91034.4]}
+    )
+    by_tier = months.rename({"month": "tier"}).with_columns(tier=pl.lit("A"))
+    with i18n.speaking("zh-CN"):
+        over_time = charts.churn_over_time(months).data[0].hovertemplate
+        by_cause = charts.churn_by(by_tier, "tier", "客户等级").data[0].hovertemplate
+    assert (
+        over_time
+        == "背离原因=价格背离<br>月份=%{x}<br>背离客户数=%{y}<br>流失销售额=¥%{customdata[0]:,.0f}<extra></extra>"
+    )
+    assert by_cause.endswith("<br>流失销售额=¥%{customdata[0]:,.0f}<extra></extra>")
 
 
 def test_the_page_icon_is_a_bundled_png_not_an_icon_fetched_online():
