@@ -258,7 +258,7 @@ def test_a_review_signed_before_the_quarter_is_over_keeps_the_figures_it_was_sig
     signed = f"Demo VP 于 {today} 签署，依据截至 2026-07-15 的指标（签署时本季度尚未结束）。"
     figures = (
         "销售额：¥9,999 · 截至目前目标：¥1,500 · 达成率：666.6% · 拜访覆盖率：66.7% · 投诉响应达标率：0.0% · "
-        "满意率：0.0% · 计划覆盖率：0.0% · 高层覆盖率：0.0%"
+        "满意率：0.0% · 计划覆盖率：0.0% · 高层拜访覆盖率：0.0%"
     )
     assert [c.value for c in m1_review(at).caption] == [signed]
     assert [t.value for t in m1_review(at).text] == [figures]
