@@ -103,7 +103,13 @@ def show(user: User, scope: Scope, account_id: str) -> None:
     # form's button, where the thumb is (a toast covered the title), the page brought to the form's first message in
     # red.
     if confirmation := form.take_confirmation():
-        confirmation_box(SAVED, confirmation.message)
+        # The list above stands at an earlier day: without a word, "Contacts (0)" over a contact just added reads
+        # as a save that failed.
+        earlier = _(
+            "Counted from today: the list above shows the contacts as they stood at {as_of}, the date in the "
+            "sidebar; a contact added today is listed under “Entered after {as_of}”."
+        )
+        confirmation_box(SAVED, confirmation.message, earlier.format(as_of=as_of) if scope.as_of < date.today() else "")
     refused = form.refused_form() == "contact"
     told = form.take_refusal() and refused
     for key in ("contact_level", "contact_role"):

@@ -850,10 +850,13 @@ def tell_refusal() -> None:
     st.error(_("Not saved: see the messages in red above."), icon=":material/error:")
 
 
-def confirmation_box(key: str, message: str) -> None:
-    """A save's confirmation in a green box, in the container st.container(key=key) that bring_into_view scrolls to."""
+def confirmation_box(key: str, message: str, note: str = "") -> None:
+    """A save's confirmation in a green box, in the container st.container(key=key) that bring_into_view scrolls to;
+    note: a line under it, in the same container."""
     with st.container(key=key):
         st.success(message, icon=":material/check_circle:")
+        if note:
+            st.caption(note)
 
 
 def bring_into_view(key: str, block: str = "center") -> None:

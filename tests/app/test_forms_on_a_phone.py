@@ -131,6 +131,14 @@ def test_a_refused_contact_keeps_its_form_open_with_the_message_at_the_field_and
         as_of="2026-06-30",
     )
     assert counted in [c.value for c in at.caption]
+    # Under the confirmation, why the heading above does not count it: the page stands at 06-30.
+    [told] = at.get_by_key("contact-saved").caption
+    assert told.value == said(
+        language,
+        "Counted from today: the list above shows the contacts as they stood at {as_of}, the date in the sidebar; a "
+        "contact added today is listed under “Entered after {as_of}”.",
+        as_of="2026-06-30",
+    )
     with i18n.speaking(language):  # the page's pickers read in the screen's language
         assert not brought_into_view(at.run())
 
