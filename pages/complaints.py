@@ -77,13 +77,18 @@ else:
         border=True,
     )
     middle.metric(_("First reply, 90th percentile"), hours(time["response_p90_hours"]), border=True)
+    # In the unit the tables below read them in (days).
     right.metric(
         _("Resolution, median"),
-        hours(time["resolution_median_hours"]),
+        columns.figure_duration("resolution_median_hours", time["resolution_median_hours"]),
         help=_("Of the {count} complaints resolved").format(count=time["resolved"]),
         border=True,
     )
-    right.metric(_("Resolution, 90th percentile"), hours(time["resolution_p90_hours"]), border=True)
+    right.metric(
+        _("Resolution, 90th percentile"),
+        columns.figure_duration("resolution_p90_hours", time["resolution_p90_hours"]),
+        border=True,
+    )
 
     st.header(_("Over time"))
     grain = st.segmented_control(

@@ -6,7 +6,7 @@ import streamlit as st
 
 from kam.i18n import NF_, _, pgettext
 from kam.i18n.formats import table_date
-from kam.metrics import credit, risk
+from kam.metrics import risk
 from kam.metrics.filters import describe
 from kam.present import charts, columns
 from kam.present.formatting import money, money_short, number, percent
@@ -14,7 +14,7 @@ from kam.ui import dashboard
 from kam.ui.widgets import account_table, at_as_of, chart_with_table, figure, named, record_table
 
 scope = dashboard.scope()
-labels = credit.bucket_labels(scope.policy)
+bands = columns.overdue_age_bands(scope.policy.ageing_days)
 dashboard.prefetch((risk.credit_view, scope, {}), (risk.warning_signs_reported, scope, {}))
 view = dashboard.cached(risk.credit_view, scope)
 owed = view["owed"].row(0, named=True)
@@ -104,7 +104,7 @@ else:
         file_name=at_as_of(NF_("largest-overdue")),
         in_download_only=("tier", "max_days_overdue", "outstanding", "credit_limit"),
         **columns.OVERDUE,
-        **columns.overdue_by_age(labels),
+        **columns.overdue_by_age(bands),
     )
 
 signs = dashboard.cached(risk.warning_signs_reported, scope)

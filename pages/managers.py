@@ -4,9 +4,9 @@ import streamlit as st
 
 from kam.i18n import NF_, _
 from kam.i18n.formats import table_date
-from kam.metrics import managers, revenue, visits
+from kam.metrics import managers, relations, revenue, visits
 from kam.present import bands, charts
-from kam.present.formatting import beside_id, money, number
+from kam.present.formatting import beside_id, money, no_plan_agreed, number
 from kam.present.text import markdown_text
 from kam.ui import dashboard
 from kam.ui.widgets import chart_with_table, figure, follow_click, judged_table, no_data, table
@@ -136,6 +136,11 @@ measure = st.columns([2, 3])[0].selectbox(
 )
 chosen = figures[measure]
 ranked = managers.rank_managers(card, measure, scope.policy)
+if measure == "plan_coverage":
+    # Every bar at 0.0%, said in words as under the overview's card.
+    ties = dashboard.cached(relations.relationship_coverage, scope).row(0, named=True)
+    if why := no_plan_agreed(ties["key_accounts"], ties["planned"], ties["with_plan"], scope.as_of.year):
+        st.caption(why)
 point = chart_with_table(
     figure(charts.ranking_of, ranked, measure, chosen.label, chosen.target, chosen.unit, chosen.banded),
     ranked,

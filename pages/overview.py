@@ -9,7 +9,16 @@ from kam.i18n.formats import table_date
 from kam.metrics import attention, relations, revenue, satisfaction, visits
 from kam.metrics.filters import describe
 from kam.present import charts
-from kam.present.formatting import delta_number, delta_points, delta_relative, money, money_short, number, percent
+from kam.present.formatting import (
+    delta_number,
+    delta_points,
+    delta_relative,
+    money,
+    money_short,
+    no_plan_agreed,
+    number,
+    percent,
+)
 from kam.reports import overview
 from kam.reports.brief import brief_name, can_print, weekly_brief, weekly_brief_pdf
 from kam.reports.snapshot import headline_figures
@@ -147,6 +156,9 @@ row[0].metric(
     ),
     border=True,
 )
+# 0.0% said in words under the card where no plan is agreed (a tooltip alone went unread).
+if why := no_plan_agreed(ties["key_accounts"], ties["planned"], ties["with_plan"], scope.as_of.year):
+    row[0].caption(why)
 row[1].metric(
     _("Executive coverage"),
     percent(ties["executive_coverage"]),

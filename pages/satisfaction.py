@@ -122,11 +122,11 @@ if drops.is_empty():
     st.info(_("No account with a drop."))
 else:
     # The scores and what the customer wrote fit 1366 px; the region, the fall and the reason (which the scores
-    # say) in the CSV.
+    # say) in the CSV. The overview lists them with the same columns, in the same order.
     table(
-        drops,
+        drops.select(columns.SATISFACTION_DROP_COLUMNS),
         NF_("satisfaction-drops"),
-        in_download_only=("region", "fall", "reason"),
+        in_download_only=columns.SATISFACTION_DROPS_IN_DOWNLOAD_ONLY,
         # Each account's latest score at D against the one before, whenever surveyed: named by that day.
         file_name=at_as_of(NF_("satisfaction-drops")),
         **columns.SATISFACTION_DROPS,

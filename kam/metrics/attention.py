@@ -7,6 +7,7 @@ import polars as pl
 
 from kam.metrics import complaints, managers, relations, revenue, risk, satisfaction, visits
 from kam.metrics.scope import Scope
+from kam.present import columns
 
 
 def overdue_key_accounts(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
@@ -34,9 +35,9 @@ def open_breaches(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
 
 
 def satisfaction_drops(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
-    return satisfaction.satisfaction_drops(con, scope).select(
-        "account_id", "name", "tier", "manager_id", "latest_on", "previous_score", "latest_score", "reason"
-    )
+    """Active accounts whose latest satisfaction score fell or is low, worst first: the satisfaction page's
+    columns, but what the customer wrote (kam.present.columns.SATISFACTION_DROPS_LISTED)."""
+    return satisfaction.satisfaction_drops(con, scope).select(columns.SATISFACTION_DROPS_LISTED)
 
 
 def managers_behind_pace(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:

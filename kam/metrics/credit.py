@@ -75,7 +75,8 @@ judged_receivables AS (
 
 
 def bucket_labels(policy: Settings) -> tuple[str, str, str, str]:
-    """The ageing buckets' names from the configured edges: 1-30, 31-60, 61-90, 90+ by default."""
+    """The ageing buckets' keys in the KPI snapshot (docs/KPI_SNAPSHOT.md), read by programs: 1-30, 31-60, 61-90,
+    90+ by default. A page names them in words (kam.present.columns.overdue_age_bands)."""
     a, b, c = (policy.ageing_days[k] for k in ("first", "second", "third"))
     return (f"1-{a}", f"{a + 1}-{b}", f"{b + 1}-{c}", f"{c}+")
 

@@ -35,6 +35,7 @@ key_accounts AS (
     SELECT s.account_id, s.name, s.manager_id, s.region,
            coalesce(ps.status = 'agreed' OR (ps.status = 'closed' AND ps.was_agreed AND ps.closed_on = $as_of),
                     false) AS plan_agreed,
+           ps.account_id IS NOT NULL AS has_plan,
            EXISTS (SELECT 1 FROM visits AS v
                    WHERE v.account_id = s.account_id AND v.executive
                      AND v.visit_date BETWEEN $as_of - CAST($executive_days - 1 AS INTEGER) AND $as_of)
@@ -51,8 +52,9 @@ key_accounts AS (
 
 
 def relationship_coverage(con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None = None) -> pl.DataFrame:
-    """Plan coverage and executive coverage at D, overall or per manager, region (null when no A-account), and
-    the A-accounts with no contact on file at all (without_contacts)."""
+    """Plan coverage and executive coverage at D, overall or per manager, region (null when no A-account), the
+    A-accounts with a plan of D's year in any status at D (with_plan), and those with no contact on file at all
+    (without_contacts)."""
     column = group_column(by).replace("s.", "k.")
     frame = run(
         con,
@@ -62,6 +64,7 @@ def relationship_coverage(con: duckdb.DuckDBPyConnection, scope: Scope, by: str 
         SELECT {column} AS grp,
                count(*) AS key_accounts,
                count(*) FILTER (WHERE k.plan_agreed) AS planned,
+               count(*) FILTER (WHERE k.has_plan) AS with_plan,
                count(*) FILTER (WHERE k.executive_visit) AS executive_visited,
                count(*) FILTER (WHERE NOT k.any_contact) AS without_contacts
         FROM key_accounts AS k
@@ -72,7 +75,14 @@ def relationship_coverage(con: duckdb.DuckDBPyConnection, scope: Scope, by: str 
     )
     if by is None and frame.is_empty():
         frame = pl.DataFrame(
-            {"grp": ["all"], "key_accounts": [0], "planned": [0], "executive_visited": [0], "without_contacts": [0]},
+            {
+                "grp": ["all"],
+                "key_accounts": [0],
+                "planned": [0],
+                "with_plan": [0],
+                "executive_visited": [0],
+                "without_contacts": [0],
+            },
             schema=frame.schema,
         )
     return frame.with_columns(

@@ -15,6 +15,7 @@ from kam.metrics.accounts import only_account
 from kam.metrics.periods import period_bounds
 from kam.metrics.scope import SCOPED, Scope, run
 from kam.metrics.tiers import revenue_12m
+from kam.present import columns
 
 # Managers a per-manager chart shows at each end: 2,000 bars would not be read.
 ENDS = 10
@@ -149,11 +150,12 @@ def _largest_overdue(accounts: pl.DataFrame, limit: int) -> pl.DataFrame:
 
 
 def _ageing(owed: pl.DataFrame, scope: Scope) -> pl.DataFrame:
-    """Overdue receivables in each ageing bucket (bucket names from the configured edges); owed: receivables."""
+    """Overdue receivables in each ageing bucket, named as every page names it (from the configured edges); owed:
+    receivables."""
     row = owed.row(0, named=True)
-    labels = credit.bucket_labels(scope.policy)
+    bands = columns.overdue_age_bands(scope.policy.ageing_days)
     return pl.DataFrame(
-        {"age_bucket": list(labels), "overdue_amount": [float(row[f"bucket_{n}"] or 0) for n in range(1, 5)]},
+        {"age_bucket": list(bands), "overdue_amount": [float(row[f"bucket_{n}"] or 0) for n in range(1, 5)]},
         schema={"age_bucket": pl.String, "overdue_amount": pl.Float64},
     )
 

@@ -58,9 +58,16 @@ class Column:
     # A header shortened for a narrow column, its help the column's full name: a row read whole (in_full) heads the
     # column's line by the help.
     narrow: bool = False
+    # A duration's one unit (HOURS_UNIT, DAYS_UNIT) wherever it is shown: its cards (figure_duration), tables, CSVs
+    # and the brief. None: each table chooses by its values (duration_units).
+    unit: str | None = None
 
 
 K = Kind
+HOURS_UNIT, DAYS_UNIT = "hours", "days"
+# A complaint's resolution reads in days everywhere, its cards and its tables alike: most take days (the demo's
+# median 2.6 days, 90th percentile 8.2), and a table choosing by its own values read 2.0 days beside a card's 24.0 h.
+RESOLUTION_UNIT = DAYS_UNIT
 # An account as a table shows it, name (id), whole for a name of 15 characters (杭州宇辉汽车零部件集团有限公司 (K0026),
 # 274 px): sized to its cells, the grid measures only its first rows, and a longer name further down was cut at the
 # column's edge (厦门佳邦车辆部件股份有限…). A manager, 魏秀英 (M06), whole for a name of 3 characters (94 px).
@@ -209,11 +216,11 @@ COLUMNS: dict[str, Column] = {
     "age_days": Column(K.DAYS, N_("Open for")),
     "response_hours": Column(K.HOURS, N_("First reply after")),
     "waiting_hours": Column(K.HOURS, N_("Waiting for a reply")),
-    "resolution_hours": Column(K.HOURS, N_("Resolved after")),
+    "resolution_hours": Column(K.HOURS, N_("Resolved after"), unit=RESOLUTION_UNIT),
     "response_median_hours": Column(K.HOURS, N_("First reply, median")),
     "response_p90_hours": Column(K.HOURS, N_("First reply, 90th percentile")),
-    "resolution_median_hours": Column(K.HOURS, N_("Resolution, median")),
-    "resolution_p90_hours": Column(K.HOURS, N_("Resolution, 90th percentile")),
+    "resolution_median_hours": Column(K.HOURS, N_("Resolution, median"), unit=RESOLUTION_UNIT),
+    "resolution_p90_hours": Column(K.HOURS, N_("Resolution, 90th percentile"), unit=RESOLUTION_UNIT),
     # flags
     "active": Column(K.BOOL, N_("Active")),
     "open": Column(K.BOOL, N_("Open")),
@@ -234,7 +241,7 @@ COLUMNS: dict[str, Column] = {
     "outstanding": Column(K.MONEY, N_("Outstanding")),
     "overdue_amount": Column(K.MONEY, N_("Overdue receivables")),
     "overdue_receivables": Column(K.MONEY, N_("Overdue receivables")),
-    # The overdue by age (kam.metrics.credit.bucket_labels): a table names each by its days where it knows them.
+    # The overdue by age: a table names each by its band where it knows them (overdue_age_bands).
     "bucket_1": Column(K.MONEY, N_("Overdue, first age band")),
     "bucket_2": Column(K.MONEY, N_("Overdue, second age band")),
     "bucket_3": Column(K.MONEY, N_("Overdue, third age band")),
@@ -305,15 +312,15 @@ REPEAT = {
 COMPLAINT_TIMES = {
     "response_median_hours": Column(K.HOURS, N_("Reply, median"), N_("First reply, median")),
     "response_p90_hours": Column(K.HOURS, N_("Reply, P90"), N_("First reply, 90th percentile")),
-    "resolution_median_hours": Column(K.HOURS, N_("Fix, median"), N_("Resolution, median")),
-    "resolution_p90_hours": Column(K.HOURS, N_("Fix, P90"), N_("Resolution, 90th percentile")),
+    "resolution_median_hours": Column(K.HOURS, N_("Fix, median"), N_("Resolution, median"), unit=RESOLUTION_UNIT),
+    "resolution_p90_hours": Column(K.HOURS, N_("Fix, P90"), N_("Resolution, 90th percentile"), unit=RESOLUTION_UNIT),
 }
 # Beside an account whole (280 px) the first reply and the wait as short as their unit allows (响应（小时）, Reply
 # (hours)).
 COMPLAINT_LIST = {
     "response_hours": Column(K.HOURS, NP_("narrow header", "Reply"), N_("First reply after opening")),
     "waiting_hours": Column(K.HOURS, NP_("narrow header", "Waiting"), N_("Waiting for a reply since opening")),
-    "resolution_hours": Column(K.HOURS, N_("Resolved after"), N_("Resolved after opening")),
+    "resolution_hours": Column(K.HOURS, N_("Resolved after"), N_("Resolved after opening"), unit=RESOLUTION_UNIT),
     "sla_status": Column(K.TEXT, N_("SLA"), N_("First-reply SLA")),
 }
 # A table beside its chart has about 350 px at 1366 (kam.ui.widgets.chart_with_table): the accounts it counts
@@ -332,22 +339,58 @@ AT_RISK = {"revenue_12m": Column(K.MONEY, NP_("narrow header", "At stake"), N_("
 OVERDUE = {"overdue_amount": Column(K.MONEY, NP_("receivables", "Overdue"), N_("Overdue receivables"))}
 
 
-def overdue_by_age(labels: tuple[str, ...] | list[str]) -> dict[str, Column]:
-    """The overdue of each age band (kam.metrics.credit.bucket_labels) headed by its days: 1-30 days, 90+ days."""
+def overdue_age_bands(ageing_days: Mapping[str, int]) -> tuple[str, str, str, str]:
+    """The receivables' four age bands (kam.config ageing_days: the first three's last days) named as the open
+    complaints' ages are, in the run's language: an en dash between the days, the unit after them: 1–30 days,
+    31–60 days, 61–90 days, > 90 days (1–30 天 … > 90 天). The chart, its table, the headers and the CSVs alike."""
+    first, second, third = (ageing_days[edge] for edge in ("first", "second", "third"))
+    within = _("{first}–{last} days")
+    return (
+        within.format(first=1, last=first),
+        within.format(first=first + 1, last=second),
+        within.format(first=second + 1, last=third),
+        _("> {days} days").format(days=third),
+    )
+
+
+def overdue_by_age(bands: tuple[str, ...] | list[str]) -> dict[str, Column]:
+    """The overdue of each age band (overdue_age_bands) headed by the band: 1–30 days, > 90 days."""
     return {
-        f"bucket_{n}": Column(K.MONEY, _("{days} days").format(days=label), _("Overdue {days} days").format(days=label))
-        for n, label in enumerate(labels, start=1)
+        f"bucket_{n}": Column(K.MONEY, band, _("Overdue {band}").format(band=band))
+        for n, band in enumerate(bands, start=1)
     }
 
 
 # The satisfaction tables beside their charts: the NPS headed by its letters alone (in Chinese too).
 SATISFACTION_SIDE = {"nps": Column(K.NUMBER, NP_("narrow header", "NPS"), N_("Net promoter score, −100 to 100"))}
 # A satisfaction drop's scores, short enough for the comment beside them at 1366 px (the comment cut at its
-# width on screen, whole in the CSV).
+# width on screen, whole in the CSV): the satisfaction page's table, the overview's list and the brief's alike.
 SATISFACTION_DROPS = {
     "latest_score": Column(K.COUNT, N_("Score"), N_("Latest score")),
     "previous_score": Column(K.COUNT, NP_("satisfaction drop", "Before"), N_("Previous score")),
 }
+# A satisfaction drop's columns, in their order on the satisfaction page and in its CSV: the score before, then the
+# latest one. The overview lists the same accounts with some of them, in the same order and under the same headers.
+SATISFACTION_DROP_COLUMNS = (
+    "account_id",
+    "name",
+    "tier",
+    "region",
+    "manager_id",
+    "latest_on",
+    "previous_score",
+    "latest_score",
+    "fall",
+    "reason",
+    "latest_comment",
+)
+# In the CSVs only: the region, and the fall and the reason, which the two scores say.
+SATISFACTION_DROPS_IN_DOWNLOAD_ONLY = ("region", "fall", "reason")
+# The overview's list (and the brief's): what the satisfaction page shows but what the customer wrote, long text read
+# on that page; the reason in its CSV, as there.
+SATISFACTION_DROPS_LISTED = tuple(
+    name for name in SATISFACTION_DROP_COLUMNS if name not in ("region", "fall", "latest_comment")
+)
 # A plan action's: what is to be done, who does it, and the day it is due by (not a payment's due day).
 PLAN_ACTIONS = {
     "description": Column(K.TEXT, N_("Action")),
@@ -781,7 +824,6 @@ def duration_days(days: float | None) -> str:
 
 
 DAY_HOURS = 24
-HOURS_UNIT, DAYS_UNIT = "hours", "days"
 # The decimals a duration reads with in its column's unit: on the screen, in the brief and in the CSV alike.
 DURATION_DIGITS = 1
 
@@ -796,10 +838,24 @@ def duration_units(frame: pl.DataFrame, shown: Mapping[str, Column]) -> dict[str
     for name, spec in shown.items():
         if spec.kind not in (Kind.HOURS, Kind.DAYS) or not frame.schema[name].is_numeric():
             continue
+        if spec.unit is not None:
+            units[name] = spec.unit
+            continue
         middle = frame[name].abs().median()
         in_hours = (middle or 0) * (DAY_HOURS if spec.kind == Kind.DAYS else 1)
         units[name] = DAYS_UNIT if in_hours >= DAY_HOURS else HOURS_UNIT
     return units
+
+
+def figure_duration(name: str, hours: float | None) -> str:
+    """A duration of column `name` on a card, in the unit its tables read it in where that is fixed (Column.unit):
+    Resolution, median 2.6 d as its column reads 2.6 (days); 13.0 h otherwise."""
+    spec = COLUMNS.get(name)
+    if hours is None or hours != hours:
+        return MISSING
+    if spec is not None and spec.unit == DAYS_UNIT:
+        return _("{days} d").format(days=number(hours / DAY_HOURS, DURATION_DIGITS))
+    return _("{hours} h").format(hours=number(hours, DURATION_DIGITS))
 
 
 def in_units(

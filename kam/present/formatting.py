@@ -17,7 +17,7 @@ import math
 from datetime import date, datetime
 from typing import Any
 
-from kam.i18n import _, formats
+from kam.i18n import _, formats, ngettext
 
 MISSING = formats.MISSING
 
@@ -97,6 +97,21 @@ def delta_relative(now: float | None, before: float | None) -> str | None:
 
 def delta_number(now: float | None, before: float | None, digits: int = 0) -> str | None:
     return None if now is None or before is None else _signed(f"{now - before:+,.{digits}f}")
+
+
+def no_plan_agreed(key_accounts: int, planned: int, with_plan: int, year: int) -> str | None:
+    """Why plan coverage reads 0.0%, in words beside the figure, where no A-account's plan of the year is agreed:
+    none has a plan at all, or those that have one are not agreed yet. None where some plan is agreed, or where
+    there is no A-account (the figure is then –)."""
+    if not key_accounts or planned:
+        return None
+    if not with_plan:
+        return _("No account plans for {year} yet").format(year=year)
+    return ngettext(
+        "{count} A-account has a plan for {year}, not agreed yet",
+        "{count} A-accounts have a plan for {year}, none agreed yet",
+        with_plan,
+    ).format(count=number(with_plan), year=year)
 
 
 def hours(value: float | None, digits: int = 1) -> str:

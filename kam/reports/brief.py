@@ -295,7 +295,9 @@ def _brief(con: duckdb.DuckDBPyConnection, scope: Scope, made: datetime | None, 
         for h in headline(now, before, scope)
     )
     # The overview's attention lists, in its order, under its titles and through its metric calls.
-    sections = [(_(section.title), compute(section.metric, scope), section.headers) for section in overview.SECTIONS]
+    sections = [
+        (_(section.title), compute(section.metric, scope), overview.in_brief(section)) for section in overview.SECTIONS
+    ]
     lists = []
     for heading, frame, headers in sections:
         if frame.height > TOP:

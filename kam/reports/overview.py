@@ -24,20 +24,29 @@ class Section(NamedTuple):
     """An attention list: its title, its metric, the name of its table's download, whether its rows are what stood
     at the end of the as-of date rather than the period's (its download is then named by that day), and the
     headers its table reads with where the registry's mean something else (on the page, in its CSV and in the brief
-    alike)."""
+    alike), and the columns only its download keeps (left out of the brief too)."""
 
     title: str
     metric: Callable[..., Any]
     download: str
     at_as_of: bool
     headers: Mapping[str, Override] = {}
+    download_only: tuple[str, ...] = ()
 
 
 SECTIONS = [
     Section(N_("A-accounts overdue for a visit"), attention.overdue_key_accounts, NF_("overdue-a-accounts"), True),
     # Open at D whenever opened (since 2024, say): named by the period, they read as the period's complaints.
     Section(N_("Complaints past SLA, still open"), attention.open_breaches, NF_("open-breaches"), True),
-    Section(N_("Satisfaction drops"), attention.satisfaction_drops, NF_("satisfaction-drops"), True),
+    # Headed as the satisfaction page heads its table of drops.
+    Section(
+        N_("Satisfaction drops"),
+        attention.satisfaction_drops,
+        NF_("satisfaction-drops"),
+        True,
+        columns.SATISFACTION_DROPS,
+        columns.SATISFACTION_DROPS_IN_DOWNLOAD_ONLY,
+    ),
     # The period's revenue against its target, and the accounts that moved into at-risk in the period.
     Section(N_("Managers behind pace"), attention.managers_behind_pace, NF_("managers-behind-pace"), False),
     Section(N_("Accounts fallen into at-risk"), attention.fell_into_at_risk, NF_("fell-into-at-risk"), False),
@@ -69,9 +78,16 @@ def of_one_manager(role: str, scope: Scope) -> bool:
 
 
 def off_screen(section: Section, one_manager: bool) -> tuple[str, ...]:
-    """Columns of an attention list that only its download keeps: the manager beside each account when every
-    account is one manager's (a manager's own, or the filters name one); on a phone they push the rest aside."""
-    return ("manager_id",) if one_manager and section.metric is not attention.managers_behind_pace else ()
+    """Columns of an attention list that only its download keeps: its own (download_only), and the manager beside
+    each account when every account is one manager's (a manager's own, or the filters name one); on a phone they push
+    the rest aside."""
+    manager = ("manager_id",) if one_manager and section.metric is not attention.managers_behind_pace else ()
+    return section.download_only + manager
+
+
+def in_brief(section: Section) -> dict[str, Override]:
+    """The headers of an attention list as the brief writes it: the page's, without what only its download keeps."""
+    return dict(section.headers) | dict.fromkeys(section.download_only)
 
 
 def year_to_date(scope: Scope) -> Scope | None:

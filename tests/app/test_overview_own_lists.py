@@ -5,13 +5,21 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import datetime
 from typing import Any
 
+import pytest
+
 from kam.people.users import User
+from kam.relations import plans
+from kam.store import db
+from kam.ui.language import CHOSEN
 from tests.app.test_tables import shown
-from tests.apptest import VP, start
+from tests.apptest import VP, app, start
 
 WANG = User("wangwei", "王伟", "manager", "M1")
+# K1's manager as the plans' writer in the store (its user id is the manager's).
+WANG_PLANS = User("m1", "王伟", "manager", "M1")
 # 王伟's complaints open at the end of 2026-06-30 past their 24 h: C2 (K1, responded after 26 h) and C3 (K2, opened
 # 06-29 08:00, no response); C1 was resolved. Open for: C2 from 06-10 10:00, 20.6 days; C3 40 h, 1.7 days.
 BREACHES = "Complaints past SLA, still open"
@@ -79,3 +87,66 @@ def test_the_executive_ties_list_says_how_many_a_accounts_have_no_contact_at_all
     june = start("overview", user=VP, as_of="2026-06-30")
     ties = next(e for e in june.expander if e.label.startswith("A-accounts without executive ties"))
     assert [c.value for c in ties.caption] == [counted]
+
+
+@pytest.mark.parametrize(
+    ("language", "headers", "comment", "label"),
+    [
+        ("en", ["Account", "Tier", "Manager", "Latest survey", "Before", "Score"], "Comment", "Satisfaction drops"),
+        ("zh-CN", ["客户", "客户等级", "客户经理", "最近调查", "上次得分", "得分"], "评价", "满意度下降"),
+    ],
+    ids=["en", "zh-CN"],
+)
+def test_the_drops_read_as_the_satisfaction_page_reads_them(offered_data, portfolio, language, headers, comment, label):
+    # K2 fell from 4 to 2 (“响应慢”), K1 (A) and K5 (B) from 5 to 4: the score before, then the latest, on both pages.
+    rows = [
+        ["乙公司 (K2)", "C", "王伟 (M1)", "2026-05-25", "4", "2"],
+        ["甲公司 (K1)", "A", "王伟 (M1)", "2026-05-20", "5", "4"],
+        ["戊公司 (K5)", "B", "李娜 (M2)", "2026-06-10", "5", "4"],
+    ]
+    overview = app("overview", user=VP, as_of="2026-06-30")
+    overview.session_state[CHOSEN] = language
+    overview.run()
+    assert not overview.exception
+    assert _table(overview, label) == (headers, rows)
+    listed = _csv_header(offered_data["download-satisfaction-drops"])
+    page = app("satisfaction", user=VP, as_of="2026-06-30")
+    page.session_state[CHOSEN] = language
+    page.run()
+    assert not page.exception
+    [drops] = [table for table in page.dataframe if "latest_comment" in table.value.columns]
+    # The same columns in the same order, and what the customer wrote, which the overview leaves to this page.
+    comments = ["响应慢", "交货及时", "–"]
+    assert shown(drops) == ([*headers, comment], [[*row, said] for row, said in zip(rows, comments, strict=True)])
+    # Their CSVs in the same order too: the overview's with fewer columns, each headed alike.
+    full = _csv_header(offered_data["download-satisfaction-drops"])
+    assert [name for name in full if name in listed] == listed
+    assert listed[:6] == headers and len(listed) == 7
+
+
+@pytest.mark.parametrize(
+    ("language", "none", "drafted"),
+    [
+        ("en", "No account plans for 2026 yet", "1 A-account has a plan for 2026, not agreed yet"),
+        ("zh-CN", "2026 年尚无客户计划", "1 家重点客户有 2026 年的客户计划，尚无已批准的"),
+    ],
+    ids=["en", "zh-CN"],
+)
+def test_plan_coverage_of_no_plan_says_so_under_the_figure(portfolio, language, none, drafted):
+    # K1, the only A-account at 2026-06-30, has no plan for 2026: 0.0%, and why, under the card.
+    at = app("overview", user=VP, as_of="2026-06-30")
+    at.session_state[CHOSEN] = language
+    at.run()
+    assert not at.exception
+    assert {m.value for m in at.metric if m.label in ("Plan coverage", "计划覆盖率")} == {"0.0%"}
+    assert none in [c.value for c in at.caption]
+    # A plan written and shared on 06-20, not agreed: said so instead.
+    written = datetime(2026, 6, 20, 10)
+    with db.connect(portfolio) as con:
+        plan = plans.save_plan(con, plans.PlanDraft("K1", 2026, "grow"), WANG_PLANS, version=None, now=written)
+        plans.set_status(con, plan["plan_id"], "shared", WANG_PLANS, version=plan["version"], now=written)
+    again = app("overview", user=VP, as_of="2026-06-30")
+    again.session_state[CHOSEN] = language
+    again.run()
+    captions = [c.value for c in again.caption]
+    assert drafted in captions and none not in captions

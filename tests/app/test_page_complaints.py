@@ -68,14 +68,15 @@ def shows_no_data(at: AppTest) -> bool:
 def test_cards_show_the_hand_worked_sla_and_times(portfolio: Path):
     at = at_june_end()
     # Met C1, C5, C6 of the 5 decided: 60 %. Replies in 1, 2, 24 and 26 h: median 13 h,
-    # 90th percentile 24 + 0.7 × 2 = 25.4 h. Resolutions 24, 24, 48 h: p90 24 + 0.8 × 24 = 43.2 h.
+    # 90th percentile 24 + 0.7 × 2 = 25.4 h. Resolutions 24, 24, 48 h: median 1 day, p90 24 + 0.8 × 24 = 43.2 h,
+    # 1.8 days: in days, as every table reads a resolution.
     assert cards(at) == {
         "SLA met": "60.0%",
         "Met · breached · pending": "3 · 2 · 1",
         "First reply, median": "13.0 h",
         "First reply, 90th percentile": "25.4 h",
-        "Resolution, median": "24.0 h",
-        "Resolution, 90th percentile": "43.2 h",
+        "Resolution, median": "1.0 d",
+        "Resolution, 90th percentile": "1.8 d",
     }
     assert len(at.get("plotly_chart")) == 5
 
@@ -130,6 +131,35 @@ def test_sla_by_category_severity_and_manager(portfolio: Path):
         "Reply, median (hours)",
         "Fix, median (days)",
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "median", "p90", "headers"),
+    [
+        ("en", "1.0 d", "1.8 d", ["Fix, median (days)", "Fix, P90 (days)"]),
+        ("zh-CN", "1.0 天", "1.8 天", ["解决，中位数（天）", "解决，90 分位（天）"]),
+    ],
+    ids=["en", "zh-CN"],
+)
+def test_resolution_reads_in_days_on_the_cards_the_tables_and_the_csv(
+    portfolio: Path, offered_data: dict, language: str, median: str, p90: str, headers: list[str]
+):
+    at = app("complaints", as_of="2026-06-30")
+    at.session_state[CHOSEN] = language
+    at.run()
+    assert not at.exception
+    # Resolutions 24, 24 and 48 h: median 1.0, 90th percentile 1.8 days on the cards.
+    shown = [m.value for m in at.metric]
+    assert shown[-2:] == [median, p90]
+    # M1 resolved C1 in 48 h, M2 both of theirs in 24 h: 2.0 and 1.0 days in the managers' table, median and p90.
+    assert labels(at, "resolution_median_hours", "resolution_p90_hours") == headers
+    times = rows(at, "manager_id", "resolution_median_hours", "resolution_p90_hours")
+    assert [(median_, p90_) for _manager, median_, p90_ in times] == [(2.0, 2.0), (1.0, 1.0)]
+    # The CSV's numbers as the table reads them, its headers naming the unit.
+    data = offered_data["download-response-times-by-manager"]
+    table = list(csv.reader(io.StringIO((data() if callable(data) else data).decode("utf-8-sig"))))
+    at_median, at_p90 = table[0].index(headers[0]), table[0].index(headers[1])
+    assert [(row[at_median], row[at_p90]) for row in table[1:]] == [("2.0", "2.0"), ("1.0", "1.0")]
 
 
 def test_breach_list_has_hours_to_first_reply_and_ageing_counts_open_ones(portfolio: Path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
@@ -29,9 +30,16 @@ FILES = {
 }
 
 
+# The configured edges 30, 60 and 90 days.
+BANDS = {
+    "en": ["1–30 days", "31–60 days", "61–90 days", "> 90 days"],
+    "zh-CN": ["1–30 天", "31–60 天", "61–90 天", "> 90 天"],
+}
+
+
 @pytest.mark.parametrize(
     ("language", "header", "help_"),
-    [("en", "1-30 days", "Overdue 1-30 days"), ("zh-CN", "1-30 天", "逾期 1-30 天")],
+    [("en", "1–30 days", "Overdue 1–30 days"), ("zh-CN", "1–30 天", "逾期 1–30 天")],
     ids=["en", "zh-CN"],
 )
 def test_the_largest_overdue_accounts_age_their_debt_in_money(
@@ -58,6 +66,14 @@ def test_the_largest_overdue_accounts_age_their_debt_in_money(
     )
     # Headed by its days alone, to fit 1366 px; the long name its help.
     assert (config["bucket_1"]["label"], config["bucket_1"]["help"]) == (header, help_)
+    # The chart's bands and the table beside it named alike, as the open complaints' ages are: 1–3 days, > 30 days.
+    bands = [config[f"bucket_{n}"]["label"] for n in range(1, 5)]
+    assert bands == BANDS[language]
+    [ageing] = [frame for frame in at.dataframe if "age_bucket" in frame.value.columns]
+    assert ageing.value["age_bucket"].tolist() == bands
+    chart = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if "overdue-by-age" in c.proto.id)
+    # Plotly reads its labels as HTML: > is written &gt; and drawn >.
+    assert [html.unescape(band) for band in chart["data"][0]["x"]] == bands
     # On screen who owes, who manages the account and how old the debt is; tier, the most days overdue, outstanding
     # and the credit limit are in the CSV only.
     assert list(largest.proto.column_order) == [

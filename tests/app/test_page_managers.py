@@ -216,6 +216,11 @@ def test_ranking_by_the_chosen_figure(portfolio: Path):
     assert ranking_shown(at, "visit_coverage") == [("M1", 1.0), ("M2", 0.5)]
     at.selectbox(key="rank_by").set_value("revenue").run()
     assert ranking_shown(at, "revenue") == [("M1", 4000), ("M2", 900), ("M3", 0)]
+    # K1, M1's and the only A-account, has no plan for 2026: M1 at 0.0%, and why, as the overview says it.
+    assert "No account plans for 2026 yet" not in [c.value for c in at.caption]
+    at.selectbox(key="rank_by").set_value("plan_coverage").run()
+    assert ranking_shown(at, "plan_coverage") == [("M1", 0.0)]
+    assert "No account plans for 2026 yet" in [c.value for c in at.caption]
 
 
 def test_choosing_a_manager_shows_their_accounts(portfolio: Path):

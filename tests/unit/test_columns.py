@@ -8,6 +8,7 @@ from datetime import date, datetime
 import polars as pl
 import pytest
 
+from kam import i18n
 from kam.present import columns
 from kam.present.downloads import table_csv
 from kam.present.formatting import delta_number, delta_points, delta_relative, money
@@ -82,6 +83,54 @@ def test_durations_in_days_choose_their_unit_as_hours_do():
     # The unit chosen for a whole table holds for any part of it.
     shown, specs = columns.in_units(frame.head(1), columns.plan(frame), {"age_days": "days"})
     assert (specs["age_days"].label, shown["age_days"].to_list()) == ("Open for (days)", [0.5])
+
+
+@pytest.mark.parametrize(
+    ("language", "card", "header"), [("en", "0.2 d", "Resolved after (days)"), ("zh-CN", "0.2 天", "解决时长（天）")]
+)
+def test_resolution_reads_in_days_on_its_cards_and_in_every_table_however_quick(language, card, header):
+    # Fixes after 3, 5 and 20 hours: by its median (5 h) the column read in hours, beside cards in hours and tables
+    # of longer fixes in days. A resolution reads in days everywhere: 0.1, 0.2 and 0.8 days, the median 0.2 d.
+    frame = pl.DataFrame({"complaint_id": ["C1", "C2", "C3"], "resolution_hours": [3.0, 5.0, 20.0]})
+    with i18n.speaking(language):
+        shown, specs = columns.in_units(frame, columns.plan(frame))
+        assert (specs["resolution_hours"].label, shown["resolution_hours"].to_list()) == (header, [0.1, 0.2, 0.8])
+        # So too in a list of complaints (an account's, under its own header).
+        _shown, specs = columns.in_units(frame, columns.plan(frame, columns.COMPLAINT_LIST))
+        assert specs["resolution_hours"].label == header
+        assert columns.figure_duration("resolution_median_hours", 5.0) == card
+        csv = pl.read_csv(io.StringIO(table_csv(frame).decode("utf-8-sig")))
+    assert csv[header].to_list() == [0.1, 0.2, 0.8]
+    # The demo's median fix, 61.6 h, as the managers' table reads it (2.6); a first reply stays in hours.
+    assert columns.figure_duration("resolution_p90_hours", 61.56) == "2.6 d"
+    assert columns.figure_duration("response_median_hours", 13.04) == "13.0 h"
+    assert columns.figure_duration("resolution_median_hours", None) == "–"
+
+
+@pytest.mark.parametrize(
+    ("language", "edges", "bands", "help_"),
+    [
+        (
+            "en",
+            {"first": 30, "second": 60, "third": 90},
+            ("1–30 days", "31–60 days", "61–90 days", "> 90 days"),
+            "Overdue > 90 days",
+        ),
+        (
+            "zh-CN",
+            {"first": 15, "second": 45, "third": 120},
+            ("1–15 天", "16–45 天", "46–120 天", "> 120 天"),
+            "逾期 > 120 天",
+        ),
+    ],
+)
+def test_receivable_age_bands_read_as_complaint_ages_do_from_the_configured_edges(language, edges, bands, help_):
+    # As the open complaints' ages (1–3 days, > 30 days): an en dash between the days, the unit after them.
+    with i18n.speaking(language):
+        assert columns.overdue_age_bands(edges) == bands
+        headed = columns.overdue_by_age(bands)
+    assert [headed[f"bucket_{n}"].label for n in range(1, 5)] == list(bands)
+    assert headed["bucket_4"].help == help_
 
 
 @pytest.mark.parametrize(

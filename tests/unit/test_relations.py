@@ -13,11 +13,13 @@ from datetime import date, datetime
 import duckdb
 import pytest
 
+from kam import i18n
 from kam.metrics import relations as figures
 from kam.metrics import revenue
 from kam.metrics.scope import Scope
 from kam.people import users
 from kam.people.users import User
+from kam.present.formatting import no_plan_agreed
 from kam.relations import contacts, plans, reviews, targets
 from kam.relations.rules import ActionStale, ContactStale, Invalid, NotAllowed, Stale
 from kam.store import db, exports
@@ -66,6 +68,32 @@ def test_plan_coverage_leaves_out_a_churned_a_account_and_a_closed_plan(con):
     # Closed on 06-29: covered on 06-28, no longer on 06-30.
     assert coverage(con, date(2026, 6, 28)) == (1, 1, 1.0)
     assert coverage(con, D) == (1, 0, 0.0)
+
+
+@pytest.mark.parametrize(
+    ("language", "none", "drafted"),
+    [
+        ("en", "No account plans for 2026 yet", "1 A-account has a plan for 2026, not agreed yet"),
+        ("zh-CN", "2026 年尚无客户计划", "1 家重点客户有 2026 年的客户计划，尚无已批准的"),
+    ],
+)
+def test_plan_coverage_of_nothing_agreed_says_why_in_words(con, language, none, drafted):
+    def said(as_of: date) -> str | None:
+        frame = figures.relationship_coverage(con, Scope(as_of=as_of, start=date(2026, 1, 1), end=as_of))
+        key_accounts, planned, with_plan = frame.select("key_accounts", "planned", "with_plan").row(0)
+        with i18n.speaking(language):
+            return no_plan_agreed(key_accounts, planned, with_plan, as_of.year)
+
+    # K1, the one A-account, has no plan at all: 0.0% said as no plan yet.
+    assert coverage(con, D) == (1, 0, 0.0)
+    assert said(D) == none
+    # A plan written on 06-20 and shared, agreed on 06-30: on 06-29 one plan, none agreed; on 06-30 covered.
+    agreed_plan(con, "K1", M1, shared="2026-06-20", agreed="2026-06-30")
+    assert said(date(2026, 6, 19)) == none
+    assert said(date(2026, 6, 29)) == drafted
+    assert said(D) is None
+    # No A-account (M2's, at D): the figure is –, nothing to say beside it.
+    assert no_plan_agreed(0, 0, 0, 2026) is None
 
 
 def test_no_key_account_gives_no_coverage_not_zero(con):
