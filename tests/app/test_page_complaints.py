@@ -298,7 +298,7 @@ def test_open_breaches_at_d_are_listed_apart_from_those_opened_in_the_period(por
             ["投诉", "客户", "客户经理", "受理时间", "类别", "严重程度", "已受理时长（天）"],
             "等待（天）",
             {
-                "open-breaches": "超时未处理完的投诉_截至2026-06-30.csv",
+                "open-breaches": "响应超时未关闭的投诉_截至2026-06-30.csv",
                 "open-ageing": "未结投诉账龄_截至2026-06-30.csv",
                 "breaches": "超时投诉_2026-06-29_2026-06-30.csv",
             },

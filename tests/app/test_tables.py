@@ -98,7 +98,7 @@ def test_a_table_of_ages_drawn_again_from_the_cache_stays_in_place_and_follows_t
     assert [(row[0], row[-1]) for row in shown(table)[1]] == [("C2", "20.6"), ("C3", "1.7")]
     assert shown(table)[0][-1] == "Open for (days)"
     at.sidebar.get("button_group")[0].set_value("zh-CN").run()
-    section = next(e for e in at.expander if e.label.startswith("超时未处理完的投诉"))
+    section = next(e for e in at.expander if e.label.startswith("响应超时未关闭的投诉"))
     [table] = section.dataframe
     assert [(row[0], row[-1]) for row in shown(table)[1]] == [("C2", "20.6"), ("C3", "1.7")]
     assert shown(table)[0][-1] == "已受理时长（天）"

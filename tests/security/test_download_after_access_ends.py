@@ -62,5 +62,5 @@ def test_the_brief_made_on_click_speaks_the_language_of_the_page_that_offered_it
     clicked.start()
     clicked.join()
     assert "<h1>简报 · 2026-01-01 至 2026-06-30 · " in made[0]
-    assert "<h2>超时未处理完的投诉（2）</h2>" in made[0]
+    assert "<h2>响应超时未关闭的投诉（2）</h2>" in made[0]
     assert i18n.language() == "en"

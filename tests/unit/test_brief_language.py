@@ -34,7 +34,7 @@ def test_brief_in_chinese(portfolio: Path):
     assert "<h1>简报 · 2026-01-01 至 2026-06-30 · 全部区域/客户经理/等级</h1>" in html
     # The hand-worked year to 2026-06-30 (tests/unit/test_brief.py): coverage 75.0%, two open breaches.
     assert "拜访覆盖率<b>75.0%</b>" in html
-    assert "<h2>超时未处理完的投诉（2）</h2>" in html
+    assert "<h2>响应超时未关闭的投诉（2）</h2>" in html
     assert "<th>已受理时长（天）</th>" in html
     assert "期间 2026-01-01 至 2026-06-30" in html
     assert '"Noto Sans CJK SC"' in html
@@ -143,7 +143,7 @@ def test_brief_tables_in_chinese_read_in_chinese_with_every_value_formatted(over
     assert "7765.6" not in html and "1234.4" not in html
     # C2 (medium, open 494 h = 20.6 days) and C3 (low, 40 h = 1.7 days) past their SLA, in the column's one
     # unit; the codes read in Chinese.
-    breaches = section(html, "超时未处理完的投诉（2）")
+    breaches = section(html, "响应超时未关闭的投诉（2）")
     assert "<th>严重程度</th><th>已受理时长（天）</th>" in breaches
     assert "<td>中</td><td class=n>20.6</td>" in breaches and "<td>低</td><td class=n>1.7</td>" in breaches
     assert "medium" not in html and "fell" not in html
@@ -253,7 +253,7 @@ def test_a_chromium_that_fails_is_said_in_the_briefs_language(portfolio: Path):
             "zh-CN",
             [
                 "逾期未拜访的A类客户（0）",
-                "超时未处理完的投诉（2）",
+                "响应超时未关闭的投诉（2）",
                 "满意度下降（3）",
                 "进度落后的客户经理（2）",
                 "新转入高风险的客户（0）",
