@@ -23,7 +23,7 @@ from kam.reports import overview
 from kam.reports.brief import brief_name, can_print, weekly_brief, weekly_brief_pdf
 from kam.reports.snapshot import headline_figures
 from kam.ui import dashboard
-from kam.ui.widgets import at_as_of, chart_with_table, drill, figure, table
+from kam.ui.widgets import at_as_of, card, chart_with_table, drill, figure, table
 
 scope = dashboard.scope()
 user = dashboard.current_user()
@@ -46,7 +46,8 @@ st.caption(
 sla, csat, sales = now["complaint_sla"], now["satisfaction"], now["revenue"]
 was_sla, was_csat, was_sales = before["complaint_sla"], before["satisfaction"], before["revenue"]
 row = st.columns(4)
-row[0].metric(
+card(
+    row[0],
     _("Active accounts"),
     number(now["active_accounts"]["total"]),
     delta_number(now["active_accounts"]["total"], before["active_accounts"]["total"]),
@@ -55,7 +56,8 @@ row[0].metric(
     ),
     border=True,
 )
-row[1].metric(
+card(
+    row[1],
     _("Visit coverage"),
     percent(now["visit_coverage"]["total"]),
     delta_points(now["visit_coverage"]["total"], before["visit_coverage"]["total"]),
@@ -63,7 +65,8 @@ row[1].metric(
     border=True,
 )
 no_plan = visits.no_plan_reason(scope)
-row[2].metric(
+card(
+    row[2],
     _("Visit attainment"),
     # A week plans no visit: said in the card, not as a bare "–" (why: in its help), in a word or two that fit the
     # card on a laptop ("None planned" was cut to "None plan…" at 1440 px).
@@ -72,7 +75,8 @@ row[2].metric(
     help=no_plan or _("Visits made against the call plan of the period"),
     border=True,
 )
-row[3].metric(
+card(
+    row[3],
     _("Complaint SLA met"),
     percent(sla["met_pct"]),
     delta_points(sla["met_pct"], was_sla["met_pct"]),
@@ -82,7 +86,8 @@ row[3].metric(
     border=True,
 )
 row = st.columns(4)
-row[0].metric(
+card(
+    row[0],
     _("Open SLA breaches"),
     number(breaches.height),
     delta_number(breaches.height, breaches_before.height),
@@ -94,7 +99,8 @@ row[0].metric(
     border=True,
 )
 no_survey = satisfaction.no_survey_reason(scope, csat["responses"])
-row[1].metric(
+card(
+    row[1],
     _("Satisfaction"),
     # A period without a survey (most weeks): said in the card, as the visit attainment says No plan, why in its help.
     _("No survey") if no_survey else number(csat["mean"], 2),
@@ -105,7 +111,8 @@ row[1].metric(
     ),
     border=True,
 )
-row[2].metric(
+card(
+    row[2],
     _("Revenue"),
     money_short(sales["period"]),
     delta_relative(sales["period"], was_sales["period"]),
@@ -115,7 +122,8 @@ row[2].metric(
     ).format(revenue=money(sales["period"]), attainment=percent(sales["attainment"]), growth=percent(sales["growth"])),
     border=True,
 )
-row[3].metric(
+card(
+    row[3],
     _("Churn rate"),
     percent(now["churn_rate"]),
     delta_points(now["churn_rate"], before["churn_rate"]),

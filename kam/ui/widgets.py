@@ -22,7 +22,7 @@ from kam.present import columns
 from kam.present.bands import FILLS, ON_PACE, WELL_BEHIND, band
 from kam.present.columns import Column, Kind, Override
 from kam.present.downloads import table_csv
-from kam.present.formatting import MISSING, number
+from kam.present.formatting import MISSING, NO_CHANGE, number
 from kam.present.modebar import plotly_config
 from kam.present.text import markdown_text
 from kam.ui import dashboard
@@ -168,7 +168,7 @@ def download(
 def at_as_of(name: str, detail: str = "") -> str:
     """The CSV file name of a table of what stood at the end of the as-of date, whenever it began (the complaints
     still open, the accounts overdue, the receivables, the health then), not of the period: named by that day and
-    the filters, 'open-breaches_at-2026-06-30_region-华东.csv' ('超时未处理完的投诉_截至2026-06-30_区域-华东.csv')."""
+    the filters, 'open-breaches_at-2026-06-30_region-华东.csv' ('响应超时未关闭的投诉_截至2026-06-30_区域-华东.csv')."""
     scope = dashboard.scope()
     return describe(scope).file_name(name, "csv", detail, of=at(scope.as_of))
 
@@ -848,6 +848,15 @@ def tell_refusal() -> None:
     # Not in a toast: on a phone a toast lies over the page's title for four seconds, and a save made within them
     # left "Not saved" on screen beside the save's green box.
     st.error(_("Not saved: see the messages in red above."), icon=":material/error:")
+
+
+def card(where: Any, label: str, value: str, change: str | None, **options: Any) -> None:
+    """A figure's card in `where` (a column) with its change against the period before (st.metric's options): a
+    change that rounds to nothing reads "no change", grey without an arrow, not a bare 0 that reads as a figure."""
+    if change == NO_CHANGE:
+        options |= {"delta_color": "off", "delta_arrow": "off"}
+        change = _("no change")
+    where.metric(label, value, change, **options)
 
 
 def confirmation_box(key: str, message: str, note: str = "") -> None:

@@ -36,3 +36,18 @@ def test_a_clicked_month_lists_its_accounts_under_a_title_and_headers_in_the_lan
     [month] = [table for table in at.dataframe if "orders" in table.value.columns]
     assert month.value[["account_id", "orders", "revenue"]].values.tolist() == [["甲公司 (K1)", 1, 3000.0]]
     assert json.loads(month.proto.columns)["orders"]["label"] == orders
+
+
+@pytest.mark.parametrize(("language", "unchanged"), [("en", "no change"), ("zh-CN", "无变化")], ids=["en", "zh-CN"])
+def test_a_card_whose_figure_did_not_change_says_so_in_grey_without_an_arrow(
+    portfolio: Path, language: str, unchanged: str
+):
+    at = app("overview", as_of="2026-06-30")
+    at.session_state[CHOSEN] = language
+    at.run()
+    assert not at.exception
+    # K1, K2, K3 and K5 active at 06-30 as at the previous period's end (K4 churned 05-15, K6 created 07-15).
+    active, coverage = at.metric[0], at.metric[1]
+    assert (active.value, active.delta, active.proto.color, active.proto.direction) == ("4", unchanged, 2, 2)
+    # A change that is one keeps its sign, colour and arrow: 0 % → 75 % of them not overdue, green and up.
+    assert (coverage.value, coverage.proto.color, coverage.proto.direction) == ("75.0%", 1, 1)
