@@ -68,6 +68,9 @@ HOURS_UNIT, DAYS_UNIT = "hours", "days"
 # A complaint's resolution reads in days everywhere, its cards and its tables alike: most take days (the demo's
 # median 2.6 days, 90th percentile 8.2), and a table choosing by its own values read 2.0 days beside a card's 24.0 h.
 RESOLUTION_UNIT = DAYS_UNIT
+# A first reply, and the wait for one, read in hours everywhere, as the SLA they are judged against (24 h) and the
+# cards: a list of breaches chose days by its own values (1.1 days) beside a card's 13.0 h.
+REPLY_UNIT = HOURS_UNIT
 # An account as a table shows it, name (id), whole for a name of 15 characters (杭州宇辉汽车零部件集团有限公司 (K0026),
 # 274 px): sized to its cells, the grid measures only its first rows, and a longer name further down was cut at the
 # column's edge (厦门佳邦车辆部件股份有限…). A manager, 魏秀英 (M06), whole for a name of 3 characters (94 px).
@@ -214,11 +217,11 @@ COLUMNS: dict[str, Column] = {
     # durations
     "age_hours": Column(K.HOURS, N_("Open for")),
     "age_days": Column(K.DAYS, N_("Open for")),
-    "response_hours": Column(K.HOURS, N_("First reply after")),
-    "waiting_hours": Column(K.HOURS, N_("Waiting for a reply")),
+    "response_hours": Column(K.HOURS, N_("First reply after"), unit=REPLY_UNIT),
+    "waiting_hours": Column(K.HOURS, N_("Waiting for a reply"), unit=REPLY_UNIT),
     "resolution_hours": Column(K.HOURS, N_("Resolved after"), unit=RESOLUTION_UNIT),
-    "response_median_hours": Column(K.HOURS, N_("First reply, median")),
-    "response_p90_hours": Column(K.HOURS, N_("First reply, 90th percentile")),
+    "response_median_hours": Column(K.HOURS, N_("First reply, median"), unit=REPLY_UNIT),
+    "response_p90_hours": Column(K.HOURS, N_("First reply, 90th percentile"), unit=REPLY_UNIT),
     "resolution_median_hours": Column(K.HOURS, N_("Resolution, median"), unit=RESOLUTION_UNIT),
     "resolution_p90_hours": Column(K.HOURS, N_("Resolution, 90th percentile"), unit=RESOLUTION_UNIT),
     # flags
@@ -310,16 +313,18 @@ REPEAT = {
 # The complaint tables' time columns, shorter than in COLUMNS so that every column shows at 1366 px; the long
 # name is the header's help. Their unit is added to the header where shown (in_units).
 COMPLAINT_TIMES = {
-    "response_median_hours": Column(K.HOURS, N_("Reply, median"), N_("First reply, median")),
-    "response_p90_hours": Column(K.HOURS, N_("Reply, P90"), N_("First reply, 90th percentile")),
+    "response_median_hours": Column(K.HOURS, N_("Reply, median"), N_("First reply, median"), unit=REPLY_UNIT),
+    "response_p90_hours": Column(K.HOURS, N_("Reply, P90"), N_("First reply, 90th percentile"), unit=REPLY_UNIT),
     "resolution_median_hours": Column(K.HOURS, N_("Fix, median"), N_("Resolution, median"), unit=RESOLUTION_UNIT),
     "resolution_p90_hours": Column(K.HOURS, N_("Fix, P90"), N_("Resolution, 90th percentile"), unit=RESOLUTION_UNIT),
 }
 # Beside an account whole (280 px) the first reply and the wait as short as their unit allows (响应（小时）, Reply
 # (hours)).
 COMPLAINT_LIST = {
-    "response_hours": Column(K.HOURS, NP_("narrow header", "Reply"), N_("First reply after opening")),
-    "waiting_hours": Column(K.HOURS, NP_("narrow header", "Waiting"), N_("Waiting for a reply since opening")),
+    "response_hours": Column(K.HOURS, NP_("narrow header", "Reply"), N_("First reply after opening"), unit=REPLY_UNIT),
+    "waiting_hours": Column(
+        K.HOURS, NP_("narrow header", "Waiting"), N_("Waiting for a reply since opening"), unit=REPLY_UNIT
+    ),
     "resolution_hours": Column(K.HOURS, N_("Resolved after"), N_("Resolved after opening"), unit=RESOLUTION_UNIT),
     "sla_status": Column(K.TEXT, N_("SLA"), N_("First-reply SLA")),
 }

@@ -165,14 +165,14 @@ def test_resolution_reads_in_days_on_the_cards_the_tables_and_the_csv(
 def test_breach_list_has_hours_to_first_reply_and_ageing_counts_open_ones(portfolio: Path):
     at = at_june_end()
     assert "Breaches opened in the period (2)" in headers(at)
-    # C2 was answered late (26 h); C3 has waited 40 h with no reply. Both are still open. Each column holds a
-    # day or more (the median of one), so each reads in days: 1.1 and 1.7.
+    # C2 was answered late (26 h); C3 has waited 40 h with no reply. Both are still open. In hours, as the 24 h
+    # SLA and the cards read them, though each holds more than a day.
     breaches = rows(at, "complaint_id", "account_id", "response_hours", "waiting_hours", "open")
     assert [tuple(round(v, 1) if isinstance(v, float) else v for v in row) for row in breaches] == [
-        ("C2", "甲公司 (K1)", 1.1, None, True),
-        ("C3", "乙公司 (K2)", None, 1.7, True),
+        ("C2", "甲公司 (K1)", 26.0, None, True),
+        ("C3", "乙公司 (K2)", None, 40.0, True),
     ]
-    assert labels(at, "response_hours", "waiting_hours") == ["Reply (days)", "Waiting (days)"]
+    assert labels(at, "response_hours", "waiting_hours") == ["Reply (hours)", "Waiting (hours)"]
     assert at.get("download_button")
     # Open at the end of D: C4 12 h, C3 40 h, C2 20 days.
     assert rows(at, "age_band", "complaints") == [
@@ -286,7 +286,7 @@ def test_open_breaches_at_d_are_listed_apart_from_those_opened_in_the_period(por
         (
             "en",
             ["Complaint", "Account", "Manager", "Opened", "Category", "Severity", "Open for (days)"],
-            "Waiting (days)",
+            "Waiting (hours)",
             {
                 "open-breaches": "open-breaches_at-2026-06-30.csv",
                 "open-ageing": "open-ageing_at-2026-06-30.csv",
@@ -296,7 +296,7 @@ def test_open_breaches_at_d_are_listed_apart_from_those_opened_in_the_period(por
         (
             "zh-CN",
             ["投诉", "客户", "客户经理", "受理时间", "类别", "严重程度", "已受理时长（天）"],
-            "等待（天）",
+            "等待（小时）",
             {
                 "open-breaches": "响应超时未关闭的投诉_截至2026-06-30.csv",
                 "open-ageing": "未结投诉账龄_截至2026-06-30.csv",
@@ -319,7 +319,7 @@ def test_the_open_breaches_download_reads_as_the_table_and_is_named_by_the_as_of
     # The unit and the values the screen shows (20.6 and 1.7 days), not hours (494.0, 40.0).
     assert written[0] == header
     assert [(row[0], row[6]) for row in written[1:]] == [("C2", "20.6"), ("C3", "1.7")]
-    # The breach opened in the week: C3, waiting 40 h for a reply, in days as on the screen.
+    # The breach opened in the week: C3, waiting 40 h for a reply, in hours as on the screen and as the SLA reads.
     opened = list(csv.DictReader(io.StringIO(offered_data["download-breaches"]().decode("utf-8-sig"))))
-    assert [(row[header[0]], row[waiting]) for row in opened] == [("C3", "1.7")]
+    assert [(row[header[0]], row[waiting]) for row in opened] == [("C3", "40.0")]
     assert {key: offered_files[f"download-{key}"] for key in files} == files
