@@ -51,10 +51,6 @@ class Column:
     help: str | None = None
     # Pixels the column takes on screen (None: as wide as its cells), where a table must fit a laptop's width.
     width: int | None = None
-    # An account (or manager) shown id first on screen, K0195 上海恒锦…, rather than 上海恒锦… (K0195): in a column
-    # narrower than its longest names (on a phone) the cut falls on the name's end, never on the id. Its CSV keeps
-    # name (id), as every other.
-    id_first: bool = False
     # A header shortened for a narrow column, its help the column's full name: a row read whole (in_full) heads the
     # column's line by the help.
     narrow: bool = False
@@ -423,16 +419,16 @@ FOLLOW_UPS = {
     "visit_date": Column(K.DATE, N_("Visited")),
 }
 # The tiers' lists of accounts ranked by revenue (the Pareto's and the review candidates'), in this order: the rank,
-# the tier beside the suggested one, then the account. On a laptop (about 900 px for the table) the account shows a
-# name of 15 characters whole beside its id (265 px); on a phone (356 px inside the table's border) the rank (50 px,
-# the grid's narrowest), the tiers (as wide as their short headers in either language, the long names their help)
-# and the account's id with the start of its name fit, the name cut at the screen's edge. The grid shares a laptop's
-# spare width evenly among the columns: an account kept narrow enough for the tiers to fit beside it on a phone
-# (130 px) grew to no more than 188 px at 1366 and cut nearly every name.
+# the tier beside the suggested one, then the account, name (id) as every table writes it. On a laptop (about 900 px
+# for the table) the account shows a name of 15 characters whole with its id (275 px); on a phone (356 px inside the
+# table's border) the rank (50 px, the grid's narrowest), the tiers (as wide as their short headers in either
+# language, the long names their help) and the start of the account's name fit, cut at the screen's edge. The grid
+# shares a laptop's spare width evenly among the columns: an account kept narrow enough for the tiers to fit beside it
+# on a phone (130 px) grew to no more than 188 px at 1366 and cut nearly every name.
 TIER_SUGGESTIONS = {
     "tier": Column(K.TEXT, NP_("narrow header", "Tier"), N_("Assigned tier"), width=50),
     "suggested_tier": Column(K.TEXT, NP_("narrow header", "Suggested"), N_("Suggested tier (ABC)"), width=80),
-    "account_id": Column(K.ACCOUNT, N_("Account"), width=270, id_first=True),
+    "account_id": Column(K.ACCOUNT, N_("Account"), width=ACCOUNT_PX),
     # Short enough in English for the review candidates' eight columns to fit with the account at 1366 px.
     "revenue_12m": Column(K.MONEY, NP_("narrow header", "Revenue, 12 months"), N_("Revenue, last 12 months")),
 }
@@ -771,17 +767,6 @@ def readable(frame: pl.DataFrame, managers: Mapping[str, str] | None = None) -> 
             .alias("account_id")
         )
     return frame.with_columns(columns) if columns else frame
-
-
-# A label name (id), as readable writes it: the id in the last brackets.
-_NAME_THEN_ID = r"(?s)^(.*) \(([^()]+)\)$"
-
-
-def ids_first(frame: pl.DataFrame, shown: Mapping[str, Column]) -> pl.DataFrame:
-    """The frame with each shown column whose Column says id_first reading id then name (K0195 上海恒锦…) where
-    readable wrote name (id); an id without a name as it is."""
-    names = [name for name, spec in shown.items() if spec.id_first and frame.schema.get(name) == pl.String]
-    return frame.with_columns(pl.col(name).str.replace(_NAME_THEN_ID, "${2} ${1}") for name in names)
 
 
 def written_out(overrides: Mapping[str, Override]) -> dict[str, Override]:

@@ -210,7 +210,6 @@ def _show(
     """units: the unit of each duration column, chosen for the whole table of which frame is a page; ticks: a
     selectable table has a tick box before each row; wrapped: rows of three lines, a cell's text wrapped in them."""
     frame, shown = columns.in_units(frame, columns.plan(frame, overrides), units)
-    frame = columns.ids_first(frame, shown)
     config = {
         name: overrides[name] if isinstance(overrides.get(name), Mapping) else column_config(spec)
         for name, spec in shown.items()

@@ -24,7 +24,7 @@ def test_a_table_past_the_paged_length_shows_a_page_at_a_time(
     monkeypatch.setattr(widgets, "PAGED_ROWS", 3)
     monkeypatch.setattr(widgets, "PAGE_ROWS", 2)
     at = start("tiers", as_of="2026-06-30")
-    assert [row[:4] for row in _abc(at)] == [["1", "A", "A", "K1 甲公司"], ["2", "C", "B", "K2 乙公司"]]
+    assert [row[:4] for row in _abc(at)] == [["1", "A", "A", "甲公司 (K1)"], ["2", "C", "B", "乙公司 (K2)"]]
     # The tier distribution's three rows are not past the length: shown whole.
     assert shown(at.dataframe[0])[1] == [
         ["A", "1", "0.25", "8000.0", "0.8"],
@@ -34,6 +34,6 @@ def test_a_table_past_the_paged_length_shows_a_page_at_a_time(
     pickers = [box for box in at.selectbox if box.label == "Rows shown"]
     abc = next(box for box in pickers if box.options == ["1–2 of 4", "3–4 of 4"])
     abc.select_index(1).run()
-    assert [row[:4] for row in _abc(at)] == [["3", "B", "B", "K5 戊公司"], ["4", "C", "C", "K3 丙公司"]]
+    assert [row[:4] for row in _abc(at)] == [["3", "B", "B", "戊公司 (K5)"], ["4", "C", "C", "丙公司 (K3)"]]
     csv = offered_data["download-abc-suggestion"]()
     assert [line.split(",")[0] for line in csv.decode("utf-8-sig").splitlines()] == ["#", "1", "2", "3", "4"]

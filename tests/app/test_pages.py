@@ -84,16 +84,16 @@ def test_tiers_page_lists_the_review_candidates(portfolio: Path):
     at = at_june_end("tiers")
     suggested = [(row[1], row[2], row[3]) for row in table(at, "rank")]
     assert suggested == [
-        ("A", "A", "K1 甲公司"),
-        ("C", "B", "K2 乙公司"),
-        ("B", "B", "K5 戊公司"),
-        ("C", "C", "K3 丙公司"),
+        ("A", "A", "甲公司 (K1)"),
+        ("C", "B", "乙公司 (K2)"),
+        ("B", "B", "戊公司 (K5)"),
+        ("C", "C", "丙公司 (K3)"),
     ]
     assert "Review candidates (1)" in [h.value for h in at.subheader]
     # Only K2 is assigned a tier (C at D) other than its suggested one (B): an upgrade, rank 2.
     pareto, candidates = tables(at, "rank")
     assert len(pareto) == 4
-    assert [row[:8] for row in candidates] == [(2, "C", "B", "K2 乙公司", "乙公司", "upgrade", "华东", "王伟 (M1)")]
+    assert [row[:8] for row in candidates] == [(2, "C", "B", "乙公司 (K2)", "乙公司", "upgrade", "华东", "王伟 (M1)")]
     assert [(row[8], round(row[9], 4)) for row in candidates] == [(1000.0, 0.9)]
 
 
@@ -119,9 +119,9 @@ def test_the_tiers_lists_show_the_tiers_narrow_before_an_account_wide_enough_for
         assert shown(frame)[0][:4] == headers
         assert [config[name].get("help") for name in order] == helps
         # A phone has 356 px inside the table's border: the rank (50, the grid's narrowest), the tiers (50 and 80)
-        # and, from 180 px on, the account's id and the start of its name. On a laptop the account's 270 px hold a
-        # name of 15 characters beside its id (265 px), and grow with the table.
-        assert [config[name].get("width") for name in order] == [None, 50, 80, 270]
+        # and, from 180 px on, the start of the account's name. On a laptop the account's 280 px hold a name of 15
+        # characters with its id (275 px), and grow with the table.
+        assert [config[name].get("width") for name in order] == [None, 50, 80, 280]
 
 
 def test_tiers_page_suggests_the_company_wide_tier_within_a_manager_filter(portfolio: Path):
@@ -129,8 +129,8 @@ def test_tiers_page_suggests_the_company_wide_tier_within_a_manager_filter(portf
     # company's it is third, with 9000 of 10000 before it: B, as assigned. Nothing to review.
     at = at_june_end("tiers", manager="李娜 (M2)")
     assert [(row[0], row[1], row[2], row[3]) for row in table(at, "rank")] == [
-        (3, "B", "B", "K5 戊公司"),
-        (4, "C", "C", "K3 丙公司"),
+        (3, "B", "B", "戊公司 (K5)"),
+        (4, "C", "C", "丙公司 (K3)"),
     ]
     assert "Review candidates (0)" in [h.value for h in at.subheader]
     assert any("ranks every active account of the company" in caption.value for caption in at.caption)

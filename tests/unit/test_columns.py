@@ -224,18 +224,3 @@ def test_id_of_a_label():
     assert columns.id_of("徐军 (M01)") == "M01"
     assert columns.id_of("甲 (公司) (K1)") == "K1"
     assert columns.id_of("M01") == "M01"
-
-
-def test_an_account_shown_id_first_reads_id_then_name_on_screen_and_name_id_in_its_csv():
-    frame = pl.DataFrame(
-        {"account_id": ["K1", "K2", "K3"], "name": ["甲 (公司)", "上海恒锦汽车零部件有限公司", None], "tier": ["A"] * 3}
-    )
-    overrides = {"account_id": columns.Column(columns.Kind.ACCOUNT, "Account", width=200, id_first=True)}
-    shown = columns.plan(columns.readable(frame), overrides)
-    assert list(shown) == ["account_id", "tier"]
-    assert (shown["account_id"].width, shown["account_id"].id_first) == (200, True)
-    on_screen = columns.ids_first(columns.readable(frame), shown)
-    # A name with brackets of its own keeps them; an account without a name reads as its id.
-    assert on_screen["account_id"].to_list() == ["K1 甲 (公司)", "K2 上海恒锦汽车零部件有限公司", "K3"]
-    written = table_csv(frame, overrides).decode("utf-8-sig")
-    assert written.splitlines()[1:] == ["甲 (公司) (K1),A", "上海恒锦汽车零部件有限公司 (K2),A", "K3,A"]
