@@ -581,8 +581,9 @@ PAGE_STYLE = """<style>
 # Streamlit writes its own words in English in the browser, out of the app's reach: the buttons of a table's or
 # chart's toolbar and their tips, a table's search, the list of its columns and the menu of a column, a list of
 # choices' "Select all" and "No results" and its field's placeholder, the hint under a sign-in field, the
-# password's eye, the link to skip to the page's content. Each is kept by the catalogs under Streamlit's English
-# (Streamlit 1.67's texts) in the context "Streamlit's own".
+# password's eye, the link to skip to the page's content, the dialog of a link to no page, an empty date field's
+# parts. Each is kept by the catalogs under Streamlit's English (Streamlit 1.67's texts) in the context
+# "Streamlit's own".
 STREAMLIT_TEXTS = (
     # A table's or chart's toolbar, and its tips (a chart's full-screen button sits among Plotly's).
     NP_("Streamlit's own", "Show/hide columns"),
@@ -647,6 +648,14 @@ STREAMLIT_TEXTS = (
     NP_("Streamlit's own", "Show password"),
     NP_("Streamlit's own", "Hide password"),
     NP_("Streamlit's own", "Skip to main content"),
+    # The dialog over the landing page when a link names no page of the app (mistyped, or of an older version).
+    NP_("Streamlit's own", "Page not found"),
+    NP_("Streamlit's own", "The page that you have requested does not seem to exist. Running the app's main page."),
+    NP_("Streamlit's own", "Close"),
+    # The parts of an empty date field (a visit's next step, an action's due date): yyyy-mm-dd.
+    NP_("Streamlit's own", "yyyy"),
+    NP_("Streamlit's own", "mm"),
+    NP_("Streamlit's own", "dd"),
 )
 # Streamlit's words with a number or a key in them: the expression (JavaScript's, its groups named) that finds them,
 # and the message that says them, its fields the groups.
@@ -674,11 +683,14 @@ STREAMLIT_PLACES = (
     '[data-testid="stSelectbox"] input',
     '[data-testid="stMultiSelect"] input',
     '[data-testid="stSkipToContent"]',
+    '[data-testid="stDialog"] [role="dialog"]',
+    '[data-testid="stDateInputField"] [data-placeholder="true"]',
 )
 # Each of Streamlit's words found there, in a text or in a label, tip or placeholder, is replaced by the reader's.
-# Streamlit draws them at any time (a tip on hover, a menu on a click, a table's toolbar after the run): the script
-# watches the page for them, at most once a frame, rather than writing them once. A run in English draws no script:
-# the one drawn before goes, and the words it replaced come back.
+# Streamlit draws them at any time (a tip on hover, a menu on a click, a table's toolbar after the run, the dialog of
+# a link to no page before the script once signed in, after it on the sign-in page): the script watches the page for
+# them, at most once a frame, rather than writing them once. A run in English draws no script: the one drawn before
+# goes, and the words it replaced come back.
 STREAMLIT_WORDS = """<script class="kam-streamlit-words">
 (function (texts, patterns, places) {
     const script = document.currentScript;

@@ -257,6 +257,71 @@ def test_a_link_naming_the_landing_page_opens_it_without_an_english_page_not_fou
         page.close()
 
 
+# Streamlit's dialog over the landing page when a link names no page, as the reader sees it: its title, its text, the
+# name of its close button. And an empty date field, its parts as the reader sees them.
+NO_PAGE = {
+    "en": (
+        "Page not found",
+        "The page that you have requested does not seem to exist. Running the app's main page.",
+        "Close",
+    ),
+    "zh-CN": ("页面不存在", "您请求的页面不存在，已为您打开首页。", "关闭"),
+}
+EMPTY_DATE = {"en": "yyyy-mm-dd", "zh-CN": "年-月-日"}
+
+
+def _no_page_dialog_read_and_closed(page: Page, language: str, shot: str) -> None:
+    """Streamlit's dialog saying the link names no page reads in the language, then its close button closes it."""
+    title, text, close = NO_PAGE[language]
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_role("heading", name=title, exact=True).wait_for(timeout=60_000)
+    dialog.get_by_text(text, exact=True).wait_for(timeout=10_000)
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=OUTPUT / f"{shot}-{language}.png")
+    assert dialog.inner_text().split("\n") == [title, text]
+    dialog.get_by_role("button", name=close, exact=True).click()
+    dialog.wait_for(state="detached", timeout=10_000)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_link_to_no_page_and_an_empty_date_field_read_in_the_readers_language(
+    server: str, browser: Browser, language: str
+):
+    """A mistyped link opened before signing in (the dialog drawn after Streamlit's words are put in place) and once
+    signed in (drawn before): Streamlit's dialog reads in the reader's language. The visit form starts with the date
+    of the next step empty, its parts in the reader's language."""
+    page = browser.new_page(locale=language, **LAPTOP)
+    try:
+        page.goto(f"{server}/Overview", wait_until="domcontentloaded")
+        _no_page_dialog_read_and_closed(page, language, "no-page-signing-in")
+        page.get_by_label(said("User name", language)).fill("m01")
+        page.get_by_label(said("Password", language), exact=True).fill("m01-demo-2026")
+        page.get_by_role("button", name=said("Sign in", language)).click()
+        page.get_by_role("heading", name=said("My worklist", language)).wait_for(timeout=60_000)
+        _settled(page)
+        assert page.get_by_role("dialog").count() == 0
+        page.goto(f"{server}/nonexistent", wait_until="domcontentloaded")
+        _no_page_dialog_read_and_closed(page, language, "no-page-signed-in")
+        page.get_by_role("heading", name=said("My worklist", language)).wait_for(timeout=60_000)
+        page.goto(f"{server}/log_visit", wait_until="domcontentloaded")
+        due = page.locator('[data-testid="stDateInput"]').filter(has_text=said("Date of the next step", language))
+        due.wait_for(timeout=60_000)
+        _settled(page)
+        due.scroll_into_view_if_needed()
+        page.screenshot(path=OUTPUT / f"empty-date-{language}.png")
+        field = due.get_by_role("group")
+        assert field.text_content() == EMPTY_DATE[language]
+        # Typed in, the date takes the parts' place; erased, they come back.
+        field.get_by_role("spinbutton").first.click()
+        page.keyboard.type("20261201")
+        page.wait_for_function("(e) => e.textContent === '2026-12-01'", arg=field.element_handle(), timeout=10_000)
+        for _part in range(12):
+            page.keyboard.press("Backspace")
+        page.wait_for_function("([e, t]) => e.textContent === t", arg=[field.element_handle(), EMPTY_DATE[language]])
+    finally:
+        page.close()
+
+
 @pytest.mark.parametrize(
     ("user", "password", "path", "heading", "title", "role"),
     [
