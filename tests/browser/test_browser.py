@@ -211,12 +211,12 @@ def test_a_visit_date_typed_out_of_range_is_refused_at_the_field_not_saved_as_to
         assert page.get_by_test_id("stAlertContentSuccess").count() == 0
         assert field.inner_text().replace("\n", "").replace(" ", "") == f"{typed:%Y-%m-%d}"
         # The page came from the button up to the first message in red (the account's, none chosen), whole under the
-        # page's header; the date's and the next step's further down.
+        # page's header; the date's and the next step's further down, and the refusal under the button.
         errors = page.get_by_test_id("stAlertContentError")
         said = errors.get_by_test_id("stMarkdownContainer").all_inner_texts()
         assert said[0] == "Choose the account."
         assert said[1].startswith(refusal)
-        assert said[2:] == ["At most 500 characters: now 501, 1 too many."]
+        assert said[2:] == ["At most 500 characters: now 501, 1 too many.", "Not saved: see the messages in red above."]
         page.wait_for_function(IN_SIGHT, arg=errors.first.element_handle(), timeout=10_000)
     finally:
         page.close()
