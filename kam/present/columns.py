@@ -388,7 +388,7 @@ SATISFACTION_DROP_COLUMNS = (
 # In the CSVs only: the region, and the fall and the reason, which the two scores say.
 SATISFACTION_DROPS_IN_DOWNLOAD_ONLY = ("region", "fall", "reason")
 # The overview's list (and the brief's): what the satisfaction page shows but what the customer wrote, long text read
-# on that page; the reason in its CSV, as there.
+# on that page; with the reason the satisfaction page says in its caption.
 SATISFACTION_DROPS_LISTED = tuple(
     name for name in SATISFACTION_DROP_COLUMNS if name not in ("region", "fall", "latest_comment")
 )

@@ -38,14 +38,14 @@ SECTIONS = [
     Section(N_("A-accounts overdue for a visit"), attention.overdue_key_accounts, NF_("overdue-a-accounts"), True),
     # Open at D whenever opened (since 2024, say): named by the period, they read as the period's complaints.
     Section(N_("Complaints past SLA, still open"), attention.open_breaches, NF_("open-breaches"), True),
-    # Headed as the satisfaction page heads its table of drops.
+    # Headed as the satisfaction page heads its table of drops. Its reason shown: without the page's caption beside
+    # it, "Before 2 · Score 2" read as a drop that was none (the score of 2 or less lists it).
     Section(
         N_("Satisfaction drops"),
         attention.satisfaction_drops,
         NF_("satisfaction-drops"),
         True,
         columns.SATISFACTION_DROPS,
-        columns.SATISFACTION_DROPS_IN_DOWNLOAD_ONLY,
     ),
     # The period's revenue against its target, and the accounts that moved into at-risk in the period.
     Section(N_("Managers behind pace"), attention.managers_behind_pace, NF_("managers-behind-pace"), False),

@@ -90,15 +90,30 @@ def test_the_executive_ties_list_says_how_many_a_accounts_have_no_contact_at_all
 
 
 @pytest.mark.parametrize(
-    ("language", "headers", "comment", "label"),
+    ("language", "headers", "comment", "label", "why"),
     [
-        ("en", ["Account", "Tier", "Manager", "Latest survey", "Before", "Score"], "Comment", "Satisfaction drops"),
-        ("zh-CN", ["客户", "客户等级", "客户经理", "最近调查", "上次得分", "得分"], "评价", "满意度下降"),
+        (
+            "en",
+            ["Account", "Tier", "Manager", "Latest survey", "Before", "Score"],
+            "Comment",
+            "Satisfaction drops",
+            ("Reason", ["fell 2 to a low score", "fell 1", "fell 1"]),
+        ),
+        (
+            "zh-CN",
+            ["客户", "客户等级", "客户经理", "最近调查", "上次得分", "得分"],
+            "评价",
+            "满意度下降",
+            ("原因", ["下降 2 分至低分", "下降 1 分", "下降 1 分"]),
+        ),
     ],
     ids=["en", "zh-CN"],
 )
-def test_the_drops_read_as_the_satisfaction_page_reads_them(offered_data, portfolio, language, headers, comment, label):
-    # K2 fell from 4 to 2 (“响应慢”), K1 (A) and K5 (B) from 5 to 4: the score before, then the latest, on both pages.
+def test_the_drops_read_as_the_satisfaction_page_reads_them(
+    offered_data, portfolio, language, headers, comment, label, why
+):
+    # K2 fell from 4 to 2 (“响应慢”), K1 (A) and K5 (B) from 5 to 4: the score before, then the latest, on both pages;
+    # the overview says beside them why each is listed (the satisfaction page says it in its caption).
     rows = [
         ["乙公司 (K2)", "C", "王伟 (M1)", "2026-05-25", "4", "2"],
         ["甲公司 (K1)", "A", "王伟 (M1)", "2026-05-20", "5", "4"],
@@ -108,7 +123,11 @@ def test_the_drops_read_as_the_satisfaction_page_reads_them(offered_data, portfo
     overview.session_state[CHOSEN] = language
     overview.run()
     assert not overview.exception
-    assert _table(overview, label) == (headers, rows)
+    reason, reasons = why
+    assert _table(overview, label) == (
+        [*headers, reason],
+        [[*row, said] for row, said in zip(rows, reasons, strict=True)],
+    )
     listed = _csv_header(offered_data["download-satisfaction-drops"])
     page = app("satisfaction", user=VP, as_of="2026-06-30")
     page.session_state[CHOSEN] = language

@@ -148,14 +148,15 @@ def test_brief_tables_in_chinese_read_in_chinese_with_every_value_formatted(over
     assert "<td>中</td><td class=n>20.6</td>" in breaches and "<td>低</td><td class=n>1.7</td>" in breaches
     assert "medium" not in html and "fell" not in html
     # K2's score fell from 4 to 2, a low score: under the headers and in the columns of the overview's list and the
-    # satisfaction page's table (the score before, then the latest), the reason in their CSVs only.
+    # satisfaction page's table (the score before, then the latest), then the rule that lists it.
     drops = section(html, "满意度下降（3）")
     assert (
-        "<th>客户</th><th>客户等级</th><th>客户经理</th><th>最近调查</th><th>上次得分</th><th>得分</th></tr>" in drops
+        "<th>客户</th><th>客户等级</th><th>客户经理</th><th>最近调查</th><th>上次得分</th><th>得分</th><th>原因</th></tr>"
+        in drops
     )
     assert (
         "<td>乙公司 (K2)</td><td>C</td><td>王伟 (M1)</td><td>2026-05-25</td><td class=n>4</td><td class=n>2</td>"
-        in drops
+        "<td>下降 2 分至低分</td>" in drops
     )
     # M2: ¥900 against ¥36,200 pro-rated, 2.5%, ¥35,300 to go.
     pace = section(html, "进度落后的客户经理（2）")
@@ -177,11 +178,12 @@ def test_brief_tables_in_english_with_every_value_formatted(over_limit: Path):
     assert "<td>medium</td><td class=n>20.6</td>" in breaches and "<td>low</td><td class=n>1.7</td>" in breaches
     drops = section(html, "Satisfaction drops (3)")
     assert (
-        "<th>Account</th><th>Tier</th><th>Manager</th><th>Latest survey</th><th>Before</th><th>Score</th></tr>" in drops
+        "<th>Account</th><th>Tier</th><th>Manager</th><th>Latest survey</th><th>Before</th><th>Score</th>"
+        "<th>Reason</th></tr>" in drops
     )
     assert (
         "<td>乙公司 (K2)</td><td>C</td><td>王伟 (M1)</td><td>2026-05-25</td><td class=n>4</td><td class=n>2</td>"
-        in drops
+        "<td>fell 2 to a low score</td>" in drops
     )
     pace = section(html, "Managers behind pace (2)")
     assert "<td>李娜 (M2)</td><td>华南</td><td class=n>¥900</td><td class=n>¥36,200</td>" in pace
