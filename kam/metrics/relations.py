@@ -112,19 +112,43 @@ def key_account_flags(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFr
     )
 
 
+# Each plan's status at the end of day $as_of (none for a plan written after it), and each action added by then with
+# its status at that day: open as added, then as its last change on or before it (from the audit log, where every
+# action's adding and each change of its status are written with their time).
+PLAN_ACTIONS_AT_AS_OF = """
+plan_at AS (
+    SELECT plan_id, arg_max(status, changed_at) AS status
+    FROM plan_status_history
+    WHERE changed_on <= $as_of
+    GROUP BY plan_id
+),
+action_log AS (
+    SELECT target AS action_id,
+           bool_or(action = 'plan_action.add') AS added,
+           arg_max(json_extract_string(after, '$.status'), event_id) FILTER (WHERE action = 'plan_action.status')
+               AS status
+    FROM audit_log
+    WHERE action IN ('plan_action.add', 'plan_action.status') AND CAST(happened_at AS DATE) <= $as_of
+    GROUP BY target
+)"""
+
+
 def overdue_plan_actions(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
-    """Open actions of the accounts' plans due before D, longest overdue first."""
+    """Actions open at D of the accounts' plans (not closed at D), due before D, longest overdue first: an action
+    added, or a plan written, after D is not listed at D, nor one done by then."""
     return run(
         con,
         scope,
         f"""
-        WITH {SCOPED}
+        WITH {SCOPED}, {PLAN_ACTIONS_AT_AS_OF}
         SELECT x.action_id, p.account_id, s.name, s.manager_id, p.year, x.description, x.owner, x.due_on,
                datediff('day', x.due_on, $as_of) AS days_overdue
         FROM plan_actions AS x
         JOIN account_plans AS p USING (plan_id)
+        JOIN plan_at AS pa USING (plan_id)
+        JOIN action_log AS l USING (action_id)
         JOIN scoped AS s ON s.account_id = p.account_id
-        WHERE x.status = 'open' AND x.due_on < $as_of AND p.status <> 'closed'
+        WHERE l.added AND coalesce(l.status, 'open') = 'open' AND x.due_on < $as_of AND pa.status <> 'closed'
         ORDER BY x.due_on, p.account_id, x.action_id
         """,
     )

@@ -303,7 +303,7 @@ def add_action(
             "updated_at": now,
         }
         db.execute(cur, f"INSERT INTO plan_actions ({', '.join(row)}) VALUES ({', '.join('$' + k for k in row)})", row)
-        audit.record(cur, user.username, ACTION_ADD, row["action_id"], None, _audited(row))
+        audit.record(cur, user.username, ACTION_ADD, row["action_id"], None, _audited(row), at=now)
         return row["action_id"]
 
     return write(con, work, busy=NotSaved)
@@ -342,7 +342,9 @@ def set_action_status(
             "UPDATE plan_actions SET status = $status, updated_by = $by, updated_at = $at WHERE action_id = $id",
             {"status": status, "by": user.username, "at": now, "id": action_id},
         )
-        audit.record(cur, user.username, ACTION_CHANGE, action_id, {"status": before["status"]}, {"status": status})
+        audit.record(
+            cur, user.username, ACTION_CHANGE, action_id, {"status": before["status"]}, {"status": status}, at=now
+        )
 
     write(con, work, busy=NotSaved)
 

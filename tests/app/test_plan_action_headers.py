@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -37,8 +37,10 @@ def test_the_overviews_overdue_plan_actions_are_headed_as_actions(portfolio, lan
 
     start("worklist", user=VP)  # the first start builds the database
     with db.connect(portfolio) as con:
-        plan = plans.save_plan(con, plans.PlanDraft("K1", 2026, "grow"), VP, version=None)
-        plans.add_action(con, plan["plan_id"], "send the quote", "王伟", date(2026, 7, 31), VP)
+        # Written on 07-01, before the overview's as-of date (the exports' last day, 08-01).
+        written = datetime(2026, 7, 1, 9)
+        plan = plans.save_plan(con, plans.PlanDraft("K1", 2026, "grow"), VP, version=None, now=written)
+        plans.add_action(con, plan["plan_id"], "send the quote", "王伟", date(2026, 7, 31), VP, now=written)
     at = app("overview", user=WANG)
     at.session_state[CHOSEN] = language
     at = at.run()

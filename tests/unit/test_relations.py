@@ -195,11 +195,13 @@ def test_an_action_changed_since_it_was_shown_is_not_changed_again(con):
 
 
 def test_progress_counts_revenue_of_the_year_and_actions_done_and_overdue(con):
-    plan = plans.save_plan(con, plans.PlanDraft("K1", 2026, "grow", 6000.0), M1, version=None)
-    done = plans.add_action(con, plan["plan_id"], "meet the CEO", "m1", date(2026, 5, 1), M1)
-    plans.add_action(con, plan["plan_id"], "quote line 2", "m1", date(2026, 6, 29), M1)
-    plans.add_action(con, plan["plan_id"], "site tour", "m1", D, M1)
-    plans.set_action_status(con, done, "done", M1)
+    # Written on 04-01, the first action done on 05-02: all of it before D.
+    written, ticked = datetime(2026, 4, 1, 9), datetime(2026, 5, 2, 9)
+    plan = plans.save_plan(con, plans.PlanDraft("K1", 2026, "grow", 6000.0), M1, version=None, now=written)
+    done = plans.add_action(con, plan["plan_id"], "meet the CEO", "m1", date(2026, 5, 1), M1, now=written)
+    plans.add_action(con, plan["plan_id"], "quote line 2", "m1", date(2026, 6, 29), M1, now=written)
+    plans.add_action(con, plan["plan_id"], "site tour", "m1", D, M1, now=written)
+    plans.set_action_status(con, done, "done", M1, now=ticked)
     # K1's orders of 2026 up to D: O3 3000 (O4 of 07-01 is after D): half the goal.
     progress = plans.plans_progress(con, M1, 2026, D)
     assert progress.select("revenue", "goal_share", "actions_done", "actions_open", "actions_overdue").row(0) == (
@@ -523,8 +525,9 @@ def test_the_admin_export_holds_every_app_entered_table(con):
 def test_the_weekly_brief_lists_overdue_plan_actions(con):
     from kam.reports.brief import weekly_brief
 
-    plan = plans.save_plan(con, plans.PlanDraft("K1", 2026, "grow"), M1, version=None)
-    plans.add_action(con, plan["plan_id"], "send the quote", "王伟", date(2026, 6, 20), M1)
+    written = datetime(2026, 6, 1, 9)
+    plan = plans.save_plan(con, plans.PlanDraft("K1", 2026, "grow"), M1, version=None, now=written)
+    plans.add_action(con, plan["plan_id"], "send the quote", "王伟", date(2026, 6, 20), M1, now=written)
     brief = weekly_brief(con, YTD)
     assert "<h2>Overdue plan actions (1)</h2>" in brief
     assert "send the quote" in brief
@@ -756,3 +759,24 @@ def test_a_contact_marked_as_left_before_the_day_was_kept_takes_it_from_the_audi
         assert db.query(con, kept).rows() == [(wu_id, at("2026-06-20")), (sun_id, at("2026-06-12"))]
         assert executive_ties(con, "2026-06-19") == [("K1", False, True)]
         assert executive_ties(con, "2026-06-20") == [("K1", True, True)]
+
+
+def test_an_overdue_plan_action_is_listed_at_a_day_as_it_stood_that_day(con):
+    # K1's plan written 06-01; its action due 06-03 entered late, on 06-05, and done on 06-20. K2's plan written
+    # on 06-25 with an action due 06-01, entered that day.
+    k1 = plans.save_plan(con, plans.PlanDraft("K1", 2026, "grow"), M1, version=None, now=datetime(2026, 6, 1, 9))
+    late = plans.add_action(con, k1["plan_id"], "send the quote", "m1", date(2026, 6, 3), M1, now=datetime(2026, 6, 5))
+    plans.set_action_status(con, late, "done", M1, now=datetime(2026, 6, 20, 17))
+    k2 = plans.save_plan(con, plans.PlanDraft("K2", 2026, "win"), M1, version=None, now=datetime(2026, 6, 25, 9))
+    plans.add_action(con, k2["plan_id"], "visit the plant", "m1", date(2026, 6, 1), M1, now=datetime(2026, 6, 25, 9))
+
+    def listed(day: date) -> list[tuple]:
+        scope = Scope(as_of=day, start=date(2026, 1, 1), end=day)
+        return figures.overdue_plan_actions(con, scope).select("account_id", "description", "days_overdue").rows()
+
+    assert listed(date(2026, 6, 4)) == []  # due the day before, not yet entered
+    assert listed(date(2026, 6, 5)) == [("K1", "send the quote", 2)]
+    assert listed(date(2026, 6, 19)) == [("K1", "send the quote", 16)]
+    assert listed(date(2026, 6, 20)) == []  # done that day
+    assert listed(date(2026, 6, 24)) == []  # K2's plan not yet written
+    assert listed(date(2026, 6, 25)) == [("K2", "visit the plant", 24)]

@@ -26,9 +26,10 @@ ZH, EN = "zh-CN", "en"
 
 
 def overdue_action(con) -> None:
-    """K1's plan with one open action due 2026-06-20: 10 days overdue at D."""
-    plan = plans.save_plan(con, plans.PlanDraft("K1", 2026, "grow"), M1, version=None)
-    plans.add_action(con, plan["plan_id"], "send the quote", "王伟", date(2026, 6, 20), M1)
+    """K1's plan with one open action due 2026-06-20, both written on 06-01: 10 days overdue at D."""
+    written = datetime(2026, 6, 1, 9)
+    plan = plans.save_plan(con, plans.PlanDraft("K1", 2026, "grow"), M1, version=None, now=written)
+    plans.add_action(con, plan["plan_id"], "send the quote", "王伟", date(2026, 6, 20), M1, now=written)
 
 
 @pytest.mark.parametrize(
