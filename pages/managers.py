@@ -9,7 +9,7 @@ from kam.present import bands, charts
 from kam.present.formatting import beside_id, money, no_plan_agreed, number
 from kam.present.text import markdown_text
 from kam.ui import dashboard
-from kam.ui.widgets import chart_with_table, figure, follow_click, judged_table, no_data, table
+from kam.ui.widgets import account_table, chart_with_table, figure, follow_click, judged_table, no_data
 
 scope = dashboard.scope()
 card = dashboard.cached(managers.scorecard, scope)
@@ -160,7 +160,8 @@ own = dashboard.cached(managers.manager_accounts, scope, manager_id=manager)
 if own.is_empty():
     st.info(_("{manager} has no active account for these filters.").format(manager=markdown_text(names[manager])))
 else:
-    table(
+    st.caption(_("Click a row to open the account."))
+    account_table(
         own,
         NF_("accounts-of"),
         detail=manager,
@@ -169,5 +170,6 @@ else:
         region=None,
         manager_id=None,
         overdue=None,
+        ticks=False,
         revenue=_("Revenue in the period"),
     )

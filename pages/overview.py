@@ -23,7 +23,7 @@ from kam.reports import overview
 from kam.reports.brief import brief_name, can_print, weekly_brief, weekly_brief_pdf
 from kam.reports.snapshot import headline_figures
 from kam.ui import dashboard
-from kam.ui.widgets import at_as_of, card, chart_with_table, drill, figure, table
+from kam.ui.widgets import account_table, at_as_of, card, chart_with_table, drill, figure, table
 
 scope = dashboard.scope()
 user = dashboard.current_user()
@@ -231,6 +231,7 @@ if point:
         detail=f"{month.start:%Y-%m}",
         # The month clicked, not the period: named by its days.
         file_name=describe(month).file_name(NF_("revenue-by-account"), "csv"),
+        accounts=True,
     )
 
 st.header(_("Needs attention"))
@@ -259,6 +260,17 @@ for section in overview.SECTIONS:
             )
         if frame.is_empty():
             st.write(_("Nothing to flag."))
+        elif overview.lists_accounts(section):
+            st.caption(_("Click a row to open the account."))
+            # No tick boxes: on a list of things to do a tick reads as done, and the columns keep a phone's width.
+            account_table(
+                frame,
+                section.download,
+                in_download_only=overview.off_screen(section, one_manager),
+                file_name=at_as_of(section.download) if section.at_as_of else "",
+                ticks=False,
+                **section.headers,
+            )
         else:
             table(
                 frame,

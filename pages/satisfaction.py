@@ -9,7 +9,7 @@ from kam.metrics.filters import describe, up_to
 from kam.present import charts, columns
 from kam.present.formatting import number, percent
 from kam.ui import dashboard
-from kam.ui.widgets import at_as_of, chart_with_table, figure, no_data, table
+from kam.ui.widgets import account_table, at_as_of, chart_with_table, figure, no_data, table
 
 scope = dashboard.scope()
 summary = dashboard.cached(satisfaction.satisfaction_summary, scope)
@@ -122,13 +122,15 @@ if drops.is_empty():
     st.info(_("No account with a drop."))
 else:
     # The scores and what the customer wrote fit 1366 px; the region, the fall and the reason (which the scores
-    # say) in the CSV. The overview lists them with the same columns, in the same order.
-    table(
+    # say) in the CSV. The overview lists them with the same columns, in the same order, and opens the account too.
+    st.caption(_("Click a row to open the account."))
+    account_table(
         drops.select(columns.SATISFACTION_DROP_COLUMNS),
         NF_("satisfaction-drops"),
         in_download_only=columns.SATISFACTION_DROPS_IN_DOWNLOAD_ONLY,
         # Each account's latest score at D against the one before, whenever surveyed: named by that day.
         file_name=at_as_of(NF_("satisfaction-drops")),
+        ticks=False,
         **columns.SATISFACTION_DROPS,
     )
 

@@ -9,7 +9,7 @@ from kam.present import charts, columns
 from kam.present.columns import id_of
 from kam.present.formatting import number
 from kam.ui import dashboard
-from kam.ui.widgets import at_as_of, chart_with_table, drill, figure, named, no_data, table
+from kam.ui.widgets import account_table, at_as_of, chart_with_table, drill, figure, named, no_data, table
 
 scope = dashboard.scope()
 overdue = dashboard.cached(visits.overdue_accounts, scope)
@@ -71,6 +71,7 @@ for tab, (by, column, label, _tab_label, color, file, accounts_file) in zip(tabs
                 dashboard.cached(managers.accounts_in_scope, scope.only(**{by: group})),
                 accounts_file,
                 detail=group,
+                accounts=True,
             )
 
 st.header(_("Call-plan attainment by manager"))
@@ -93,13 +94,16 @@ if point:
         dashboard.cached(managers.accounts_in_scope, scope.only(manager=id_of(point[0]))),
         NF_("accounts-manager"),
         detail=id_of(point[0]),
+        accounts=True,
     )
 
 st.header(_("Overdue accounts ({count})").format(count=number(overdue.height)))
 if overdue.is_empty():
     no_data()
 else:
-    table(
+    st.caption(_("Click a row to open the account."))
+    # No tick boxes: a tick before an overdue account would read as visited.
+    account_table(
         visits.as_read(
             overdue.select(
                 "account_id",
@@ -118,6 +122,7 @@ else:
         file_name=at_as_of(NF_("overdue-accounts")),
         # The days overdue say it at 1366 px: the cadence is in the CSV.
         in_download_only=("cadence",),
+        ticks=False,
     )
 
 st.header(_("Visits per week"))

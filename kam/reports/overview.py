@@ -72,6 +72,12 @@ def section_of(metric: Callable[..., Any]) -> Section:
     return next(section for section in SECTIONS if section.metric is metric)
 
 
+def lists_accounts(section: Section) -> bool:
+    """Whether each row of the attention list is one account's (a click on it opens the account): all but the
+    managers behind pace."""
+    return section.metric in attention.OF_ONE_ACCOUNT_EACH
+
+
 def of_one_manager(role: str, scope: Scope) -> bool:
     """Whether every account the user sees here is one manager's: a manager's own, or the filters name one."""
     return role == "manager" or len(scope.managers) == 1

@@ -346,13 +346,22 @@ def account_table(
 ) -> None:
     """A table of accounts with a CSV download under it; a click on a row (any of its cells, or its tick box)
     opens that account's view. in_download_only, by_filters, detail, file_name and wrapped: as table's; ticks: False
-    for no tick boxes (a to-do list, where a tick would read as done)."""
+    for no tick boxes (a to-do list, where a tick would read as done). A long table, or one with durations, shows a
+    page of its rows at a time as table does."""
+    readable = named(frame)
     on_screen = dict(overrides) | dict.fromkeys(in_download_only)
-    event = _show(named(frame), on_screen, height, key=f"table-{name}", select=True, ticks=ticks, wrapped=wrapped)
-    download(named(frame), name, overrides=overrides, by_filters=by_filters, detail=detail, file_name=file_name)
-    rows = _chosen_rows(event)
+    units = columns.duration_units(readable, columns.plan(readable, on_screen))
+    paged = bool(units) or frame.height > PAGED_ROWS
+    shown = one_page(readable, keyed(name, detail)) if paged else readable
+    # Keyed by the detail too: two lists of one name (the accounts behind two managers' bars) can be on a page.
+    key = f"table-{keyed(name, detail)}"
+    event = _show(shown, on_screen, height, key=key, select=True, units=units, ticks=ticks, wrapped=wrapped)
+    download(readable, name, overrides=overrides, by_filters=by_filters, detail=detail, file_name=file_name)
+    rows = [row for row in _chosen_rows(event) if row < shown.height]
     if rows:
-        st.switch_page(dashboard.page_file("account"), query_params={"account": frame["account_id"][rows[0]]})
+        first = st.session_state.get(f"rows-{keyed(name, detail)}", 0) * PAGE_ROWS if shown is not readable else 0
+        account = frame["account_id"][first + rows[0]]
+        st.switch_page(dashboard.page_file("account"), query_params={"account": account})
 
 
 def _chosen_rows(event: Any) -> list[int]:
@@ -445,12 +454,24 @@ def follow_click(key: str, value: Any) -> None:
 
 
 def drill(
-    title: str, frame: pl.DataFrame, name: str, /, detail: str = "", file_name: str = "", **overrides: Override
+    title: str,
+    frame: pl.DataFrame,
+    name: str,
+    /,
+    detail: str = "",
+    file_name: str = "",
+    accounts: bool = False,
+    **overrides: Override,
 ) -> None:
-    """The records behind a clicked bar or point, under the chart (name, detail and file_name as table's)."""
+    """The records behind a clicked bar or point, under the chart (name, detail and file_name as table's).
+
+    accounts: the records are accounts, a row each: a click on a row opens the account, as account_table's."""
     st.subheader(markdown_text(_("{title} ({count})").format(title=title, count=number(frame.height))), anchor=False)
     if frame.is_empty():
         st.info(_("Nothing behind this point for these filters."))
+    elif accounts:
+        st.caption(_("Click a row to open the account."))
+        account_table(frame, name, ticks=False, detail=detail, file_name=file_name, **overrides)
     else:
         table(frame, name, detail=detail, file_name=file_name, **overrides)
 

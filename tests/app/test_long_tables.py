@@ -37,3 +37,20 @@ def test_a_table_past_the_paged_length_shows_a_page_at_a_time(
     assert [row[:4] for row in _abc(at)] == [["3", "B", "B", "戊公司 (K5)"], ["4", "C", "C", "丙公司 (K3)"]]
     csv = offered_data["download-abc-suggestion"]()
     assert [line.split(",")[0] for line in csv.decode("utf-8-sig").splitlines()] == ["#", "1", "2", "3", "4"]
+
+
+def test_a_click_on_a_row_of_a_later_page_opens_that_rows_account(portfolio: Path, monkeypatch: pytest.MonkeyPatch):
+    # Overdue at 2026-12-31: K1, K2, K3; past 2 rows a table shows 2 at a time, K3 alone on the second page.
+    monkeypatch.setattr(widgets, "PAGED_ROWS", 2)
+    monkeypatch.setattr(widgets, "PAGE_ROWS", 2)
+    at = start("visits", as_of="2026-12-31")
+    picker = at.selectbox(key="rows-overdue-accounts")
+    assert picker.options == ["1–2 of 3", "3–3 of 3"]
+    picker.select_index(1).run()
+    assert [row[0] for row in shown(next(t for t in at.dataframe if "days_overdue" in t.value.columns))[1]] == [
+        "丙公司 (K3)"
+    ]
+    at.session_state["table-overdue-accounts"] = {"selection": {"rows": [], "columns": [], "cells": [[0, "tier"]]}}
+    at.run()
+    assert not at.exception
+    assert at.query_params["account"] == "K3"

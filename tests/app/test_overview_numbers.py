@@ -38,6 +38,20 @@ def test_a_clicked_month_lists_its_accounts_under_a_title_and_headers_in_the_lan
     assert json.loads(month.proto.columns)["orders"]["label"] == orders
 
 
+def test_a_click_on_an_account_of_a_clicked_month_opens_it(portfolio: Path, monkeypatch: pytest.MonkeyPatch):
+    # May 2026: K1 alone (its order O3).
+    clicked_month(monkeypatch, "2026-05-01T00:00:00")
+    at = app("overview", as_of="2026-06-30").run()
+    assert "Click a row to open the account." in [c.value for c in at.caption]
+    at.session_state["table-revenue-by-account-2026-05"] = {
+        "selection": {"rows": [], "columns": [], "cells": [[0, "revenue"]]}
+    }
+    at.run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Account view"]
+    assert at.query_params["account"] == "K1"
+
+
 @pytest.mark.parametrize(("language", "unchanged"), [("en", "no change"), ("zh-CN", "无变化")], ids=["en", "zh-CN"])
 def test_a_card_whose_figure_did_not_change_says_so_in_grey_without_an_arrow(
     portfolio: Path, language: str, unchanged: str

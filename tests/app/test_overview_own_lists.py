@@ -82,11 +82,12 @@ def test_the_executive_ties_list_says_how_many_a_accounts_have_no_contact_at_all
         counted,
         "A-accounts with no contact on file at all: 1 of 3, each counted as without an executive contact. "
         "Contacts are added on the account view.",
+        "Click a row to open the account.",
     ]
     # At 2026-06-30 K1, the only A-account, has contacts: only how they count is said.
     june = start("overview", user=VP, as_of="2026-06-30")
     ties = next(e for e in june.expander if e.label.startswith("A-accounts without executive ties"))
-    assert [c.value for c in ties.caption] == [counted]
+    assert [c.value for c in ties.caption] == [counted, "Click a row to open the account."]
 
 
 @pytest.mark.parametrize(
@@ -169,3 +170,23 @@ def test_plan_coverage_of_no_plan_says_so_under_the_figure(portfolio, language, 
     again.run()
     captions = [c.value for c in again.caption]
     assert drafted in captions and none not in captions
+
+
+def test_a_click_on_an_overdue_a_account_opens_it_and_the_managers_behind_pace_stay_a_list(portfolio):
+    # At 2026-05-01 K5 (A, cadence 30) was last visited 2026-03-20: 42 days ago, 12 overdue, the one A-account overdue.
+    at = start("overview", user=VP, as_of="2026-05-01")
+    overdue = next(e for e in at.expander if e.label.startswith("A-accounts overdue for a visit"))
+    assert [c.value for c in overdue.caption] == ["Click a row to open the account."]
+    assert list(overdue.dataframe[0].value["account_id"]) == ["戊公司 (K5)"]
+    # A manager's row opens nothing: no row of theirs to pick, nor a caption that says so.
+    behind = next(e for e in at.expander if e.label.startswith("Managers behind pace"))
+    assert not list(behind.dataframe[0].proto.selection_mode)
+    assert "Click a row to open the account." not in [c.value for c in behind.caption]
+    at.session_state["table-overdue-a-accounts"] = {
+        "selection": {"rows": [], "columns": [], "cells": [[0, "days_overdue"]]}
+    }
+    at.run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Account view"]
+    assert at.header[0].value == "戊公司 (K5)"
+    assert at.query_params["account"] == "K5"

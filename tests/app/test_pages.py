@@ -215,3 +215,19 @@ def test_visits_page_follows_the_manager_filter(portfolio: Path):
     assert "Overdue accounts (0)" in [h.value for h in at.header]
     # K2's next step (send quote, due 2026-02-15) had no later visit.
     assert [h.value for h in at.header if h.value.startswith("Follow-ups")] == ["Follow-ups due (1)"]
+
+
+def test_a_click_on_an_overdue_account_opens_it(portfolio: Path):
+    # At 2026-12-31: K1 (A, last visit 07-05, 149 days overdue), K2 (B, 01-15, 260), K3 (C, never visited).
+    at = start("visits", as_of="2026-12-31")
+    assert "Overdue accounts (3)" in [h.value for h in at.header]
+    assert "Click a row to open the account." in [c.value for c in at.caption]
+    assert [row[0] for row in table(at, "account_id")] == ["甲公司 (K1)", "乙公司 (K2)", "丙公司 (K3)"]
+    at.session_state["table-overdue-accounts"] = {
+        "selection": {"rows": [], "columns": [], "cells": [[1, "last_visit"]]}
+    }
+    at.run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Account view"]
+    assert at.header[0].value == "乙公司 (K2)"
+    assert at.query_params["account"] == "K2"

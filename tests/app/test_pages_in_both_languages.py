@@ -147,7 +147,9 @@ def test_a_tap_on_a_row_of_the_worklist_opens_its_account(portfolio, language, t
     assert tap in [c.value for c in at.caption]
     # 王伟's worklist: 甲公司 (K1, tier A) first, 乙公司 (K2, tier B) second; a tap on the second row's status.
     assert list(at.dataframe[0].value["account_id"][:2]) == ["甲公司 (K1)", "乙公司 (K2)"]
-    at.session_state["table-my-worklist"] = {"selection": {"rows": [], "columns": [], "cells": [[1, "due_status"]]}}
+    # The list is of today: its table keyed by the day, as its download is.
+    chosen = {"selection": {"rows": [], "columns": [], "cells": [[1, "due_status"]]}}
+    at.session_state[f"table-my-worklist-{date.today():%Y-%m-%d}"] = chosen
     with picking_in(language):
         at.run()
     assert not at.exception
