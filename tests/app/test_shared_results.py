@@ -162,7 +162,7 @@ def test_settings_given_as_a_dict_and_a_choice_of_columns_are_kept_too(portfolio
 
 
 def test_a_plan_action_entered_after_the_overview_was_shown_is_on_it_at_the_next_run(portfolio: Path):
-    from datetime import date
+    from datetime import date, datetime
 
     from kam.relations import plans
     from kam.store import db
@@ -172,12 +172,14 @@ def test_a_plan_action_entered_after_the_overview_was_shown_is_on_it_at_the_next
         tables = [t.value for t in at.dataframe if "description" in t.value.columns]
         return tables[0]["description"].to_list() if tables else []
 
+    # Written in June, before the overview's as-of date (the exports' last day, 08-01), as the action is.
+    written = datetime(2026, 6, 1, 9)
     start("tiers")  # the first start builds the database
     with db.connect(portfolio) as con:
-        plan = plans.save_plan(con, plans.PlanDraft("K1", 2026, "grow"), VP, version=None)
+        plan = plans.save_plan(con, plans.PlanDraft("K1", 2026, "grow"), VP, version=None, now=written)
     assert overdue_actions(start("overview", user=VP)) == []
     with db.connect(portfolio) as con:
-        plans.add_action(con, plan["plan_id"], "send the quote", "王伟", date(2026, 6, 20), VP)
+        plans.add_action(con, plan["plan_id"], "send the quote", "王伟", date(2026, 6, 20), VP, now=written)
     # The same view again: its results were shared, and the new action moved the data version they are kept by.
     assert overdue_actions(start("overview", user=VP)) == ["send the quote"]
 
