@@ -406,7 +406,7 @@ with visits:
         _("Visits, contacts, account plans with their actions and status history, quarterly reviews and targets.")
     )
     st.dataframe(
-        [{"table": name, "rows": frame.height} for name, frame in app_export.app_data(con).items()],
+        columns.app_tables_shown(app_export.app_data(con)),
         hide_index=True,
         column_config={"table": _("Table"), "rows": _("Rows")},
     )

@@ -510,6 +510,29 @@ def tier_name(tier: str) -> str:
     return _(TIER_NAMES[tier]) if tier in TIER_NAMES else tier
 
 
+# The tables entered in the app as the admin reads them; the ZIP of them names its files by the table.
+APP_TABLE_NAMES = {
+    "visits_app": N_("Visits entered in the app"),
+    "contacts_app": N_("Contacts entered in the app"),
+    "account_plans": N_("Account plans"),
+    "plan_actions": N_("Account plan actions"),
+    "plan_status_history": N_("Account plan status history"),
+    "quarterly_reviews": N_("Quarterly reviews"),
+    "targets_app": N_("Annual targets entered in the app"),
+}
+
+
+def app_tables_shown(tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
+    """Each table entered in the app by its name in the run's language, with its rows."""
+    return pl.DataFrame(
+        {
+            "table": [_(APP_TABLE_NAMES[name]) if name in APP_TABLE_NAMES else name for name in tables],
+            "rows": [frame.height for frame in tables.values()],
+        },
+        schema={"table": pl.String, "rows": pl.Int64},
+    )
+
+
 # Codes of our own shown by their label in the user's language (data values stay as they are).
 BAND_LABELS = {"at_risk": N_("At risk"), "watch": N_("Watch"), "healthy": N_("Healthy")}
 SIGNAL_LABELS = {

@@ -68,6 +68,17 @@ def test_the_admin_page_shows_the_load_history_users_and_audit_log(deployment):
     assert set(people["username"]) == {"admin", "demo-admin", "m01", "m02", "vp"}
     assert "password_hash" not in people.columns
     assert "User added" in set(log["action"])  # user.add, as it reads
+    # The tables entered in the app, named in words (their files in the ZIP keep the table's name).
+    entered = next(frame.value for frame in at.dataframe if list(frame.value.columns) == ["table", "rows"])
+    assert list(entered["table"]) == [
+        "Visits entered in the app",
+        "Contacts entered in the app",
+        "Account plans",
+        "Account plan actions",
+        "Account plan status history",
+        "Quarterly reviews",
+        "Annual targets entered in the app",
+    ]
 
 
 def test_an_upload_loads_with_its_rejects_reported_and_audited(deployment):
@@ -422,6 +433,16 @@ def test_the_visits_csv_for_the_crm_is_in_the_contracts_format_in_any_language(d
     at = app("admin", user=ADMIN)
     at.session_state[CHOSEN] = "zh-CN"
     assert not at.run().exception
+    entered = next(frame.value for frame in at.dataframe if list(frame.value.columns) == ["table", "rows"])
+    assert entered.values.tolist() == [
+        ["应用中录入的拜访", 1],
+        ["应用中录入的联系人", 0],
+        ["客户计划", 0],
+        ["客户计划行动", 0],
+        ["客户计划状态历史", 0],
+        ["季度评审", 0],
+        ["应用中录入的年度目标", 0],
+    ]
     # Made on the click, on a thread of its own: in the language of the page that offered it all the same.
     made = offered_data["download-visits-entered-in-the-app"]
     header, row = csv.reader(io.StringIO((made() if callable(made) else made).decode("utf-8-sig")))
