@@ -186,7 +186,13 @@ with people:
             st.success(notice[1], icon=":material/done:")
 
     everyone = users.users(con)
-    table(everyone, NF_("users"), by_filters=False, in_download_only=columns.USERS_IN_DOWNLOAD_ONLY, **columns.USERS)
+    table(
+        columns.users_shown(everyone),
+        NF_("users"),
+        by_filters=False,
+        in_download_only=columns.USERS_IN_DOWNLOAD_ONLY,
+        **columns.USERS,
+    )
     exported = catalog.managers(con)
     manager_names = dict(zip(exported["manager_id"], exported["name"], strict=True))
 

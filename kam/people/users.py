@@ -730,11 +730,18 @@ def change_own_password(con: duckdb.DuckDBPyConnection, user: User, current: str
 
 
 def users(con: duckdb.DuckDBPyConnection, now: datetime | None = None) -> pl.DataFrame:
-    """Every user, without the password hashes; locked_until: the latest lock-out of their name still on."""
+    """Every user, without the password hashes; locked_until: the latest lock-out of their name still on;
+    retired_demo: a demo user the first load of real exports retired (not one an admin kept from signing in)."""
     return db.query(
         con,
         """
         SELECT username, name, role, manager_id, email, active, demo,
+               demo AND NOT active AND NOT EXISTS (
+                   SELECT 1 FROM audit_log AS a
+                   WHERE a.action = 'user.change' AND a.target = u.username
+                     AND json_extract_string(a.before, '$.active') = 'true'
+                     AND json_extract_string(a.after, '$.active') = 'false'
+               ) AS retired_demo,
                (SELECT max(t.locked_until) FROM sign_in_throttle AS t
                 WHERE t.username = u.username AND t.locked_until > $now) AS locked_until,
                last_sign_in, created_at

@@ -496,10 +496,22 @@ USERS = {
     "role": replace(COLUMNS["role"], width=120),
     "email": replace(COLUMNS["email"], width=130),
     "active": Column(K.BOOL, N_("May sign in"), width=85),
+    "note": Column(K.TEXT, N_("Note")),
     "locked_until": replace(COLUMNS["locked_until"], width=120),
     "last_sign_in": replace(COLUMNS["last_sign_in"], width=120),
 }
 USERS_IN_DOWNLOAD_ONLY = ("demo", "created_at")
+# Why a user may not sign in, where the data says so: a demo user retired by a load (kam.people.users.users).
+RETIRED_DEMO = N_("Retired by the first load of real exports")
+
+
+def users_shown(frame: pl.DataFrame) -> pl.DataFrame:
+    """The users as the admin's table lists them: a retired demo user's note says why they may not sign in."""
+    note = pl.when(pl.col("retired_demo")).then(pl.lit(_(RETIRED_DEMO))).otherwise(pl.lit(None, pl.String))
+    shown = frame.with_columns(note=note).drop("retired_demo")
+    at = shown.columns.index("active") + 1
+    return shown.select([*shown.columns[:at], "note", *[c for c in shown.columns[at:] if c != "note"]])
+
 
 # A tier as it reads where there is room: the letter and its name (GLOSSARY.md: A类 · 重点客户 …).
 TIER_NAMES = {"A": N_("A · key account"), "B": N_("B · general account"), "C": N_("C · potential account")}

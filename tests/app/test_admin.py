@@ -373,9 +373,25 @@ def test_a_load_by_a_real_admin_retires_the_demo_users_and_keeps_the_admin(deplo
     with pytest.raises(loader.LoadError, match="signed in as a demo user"):
         admin_uploads.load_import_folder(deployment, ADMIN)
     assert users.active_demo_users(deployment) == ["demo-admin", "m01", "m02", "vp"]
+    # m02 kept from signing in by an admin before the load: not the load's doing.
+    users.update_user(deployment, "m02", "demo-admin", active=False)
     admin_uploads.load_import_folder(deployment, ROOT_ADMIN)
     assert users.active_demo_users(deployment) == []
     assert users.refresh(deployment, ROOT_ADMIN) is not None
+    # The users table says why the demo users may no longer sign in, beside the unticked box.
+    users.add_user(deployment, "chen", "陈静", "admin", "first-password", by="admin", must_change_password=False)
+    at = start("admin", user=User("chen", "陈静", "admin"))
+    assert not at.exception
+    people = next(frame.value for frame in at.dataframe if "username" in frame.value.columns)
+    retired = "Retired by the first load of real exports"
+    assert people[["username", "active", "note"]].fillna("").values.tolist() == [
+        ["admin", True, ""],
+        ["chen", True, ""],
+        ["demo-admin", False, retired],
+        ["m01", False, retired],
+        ["m02", False, ""],
+        ["vp", False, retired],
+    ]
 
 
 def test_the_admin_page_makes_a_backup_and_lists_it(deployment):
