@@ -506,7 +506,10 @@ RETIRED_DEMO = N_("Retired by the first load of real exports")
 
 
 def users_shown(frame: pl.DataFrame) -> pl.DataFrame:
-    """The users as the admin's table lists them: a retired demo user's note says why they may not sign in."""
+    """The users as the admin's table lists them: a retired demo user's note says why they may not sign in (the
+    column is left out while no user has one, as before the first load of real exports)."""
+    if not frame["retired_demo"].any():
+        return frame.drop("retired_demo")
     note = pl.when(pl.col("retired_demo")).then(pl.lit(_(RETIRED_DEMO))).otherwise(pl.lit(None, pl.String))
     shown = frame.with_columns(note=note).drop("retired_demo")
     at = shown.columns.index("active") + 1
