@@ -13,7 +13,7 @@ from kam.present import changes, columns
 from kam.present.text import markdown_text as md
 from kam.relations import export as app_export
 from kam.store import audit, backup
-from kam.ui import dashboard, language, watcher
+from kam.ui import dashboard, user_form, watcher
 from kam.ui.widgets import file_uploader, record_table, table
 from kam.visits import export as visit_export
 
@@ -186,7 +186,13 @@ with people:
             st.success(notice[1], icon=":material/done:")
 
     everyone = users.users(con)
-    table(everyone, NF_("users"), by_filters=False, in_download_only=columns.USERS_IN_DOWNLOAD_ONLY, **columns.USERS)
+    table(
+        columns.users_shown(everyone),
+        NF_("users"),
+        by_filters=False,
+        in_download_only=columns.USERS_IN_DOWNLOAD_ONLY,
+        **columns.USERS,
+    )
     exported = catalog.managers(con)
     manager_names = dict(zip(exported["manager_id"], exported["name"], strict=True))
 
@@ -196,51 +202,37 @@ with people:
         return f"{manager_names.get(manager_id) or _('not in the exports')} ({manager_id})"
 
     st.subheader(_("Add a user"))
-    NEW_USER = {"add_username": "", "add_name": "", "add_role": "manager", "add_manager": None, "add_email": ""}
-    NEW_USER |= {"add_password": ""}
+    user_form.prepare()
 
-    @language.speaking
-    def add_user() -> None:
-        state = st.session_state
-        try:
-            users.add_user(
-                con,
-                state["add_username"],
-                state["add_name"],
-                state["add_role"],
-                state["add_password"],
-                state["add_manager"],
-                state["add_email"],
-                user.username,
-            )
-        except UserError as refused:
-            state["add_user_error"] = md(refused)
-        else:
-            state["admin_notice"] = ("add", _("{user} added.").format(user=md(state["add_username"].strip().lower())))
-            # An empty form for the next user: no one-time password left in it.
-            for key, empty in NEW_USER.items():
-                state[key] = empty
+    def field_error(field: str) -> None:
+        if message := user_form.error(field):
+            st.error(message, icon=":material/error:")
 
     with st.form("add_user", enter_to_submit=False):
-        st.text_input(_("User name"), key="add_username")
-        st.text_input(_("Full name"), key="add_name")
-        st.selectbox(_("Role"), ROLES, index=ROLES.index("manager"), format_func=role_label, key="add_role")
+        st.text_input(_("User name"), key=user_form.KEYS["username"])
+        field_error("username")
+        st.text_input(_("Full name"), key=user_form.KEYS["name"])
+        st.selectbox(_("Role"), ROLES, format_func=role_label, key=user_form.KEYS["role"])
+        field_error("role")
         st.selectbox(
             _("Manager of the exports (for a manager)"),
-            [None, *manager_names],
-            format_func=manager_label,
-            key="add_manager",
+            [user_form.NO_MANAGER, *manager_names],
+            format_func=lambda manager_id: manager_label(manager_id or None),
+            key=user_form.KEYS["manager_id"],
         )
-        st.text_input(_("E-mail (for single sign-on)"), key="add_email")
+        field_error("manager_id")
+        st.text_input(_("E-mail (for single sign-on)"), key=user_form.KEYS["email"])
+        field_error("email")
         st.text_input(
             _("One-time password"),
             type="password",
-            key="add_password",
+            key=user_form.KEYS["password"],
             help=users.password_rule() + " " + _("They choose their own when first in."),
         )
-        st.form_submit_button(_("Add"), on_click=add_user)
+        field_error("password")
+        st.form_submit_button(_("Add"), on_click=user_form.submit, args=(user.username,))
     # Below the form, as its notice: above it, the message was out of sight of the button just clicked.
-    if refused := st.session_state.pop("add_user_error", None):
+    if refused := user_form.take_refusal():
         st.error(refused, icon=":material/error:")
     notice_here("add")
 
@@ -420,7 +412,7 @@ with visits:
         _("Visits, contacts, account plans with their actions and status history, quarterly reviews and targets.")
     )
     st.dataframe(
-        [{"table": name, "rows": frame.height} for name, frame in app_export.app_data(con).items()],
+        columns.app_tables_shown(app_export.app_data(con)),
         hide_index=True,
         column_config={"table": _("Table"), "rows": _("Rows")},
     )

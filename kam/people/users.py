@@ -105,6 +105,14 @@ class UserError(Exception):
     """A change to users refused; str() says why."""
 
 
+class InvalidUser(UserError):
+    """A new user breaks rules; errors maps each field to its message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(" ".join(errors.values()))
+        self.errors = errors
+
+
 class UserNotSaved(UserError, Busy):
     """The database kept refusing a change to users after every retry; nothing was saved."""
 
@@ -402,34 +410,90 @@ def refresh(con: duckdb.DuckDBPyConnection, user: User) -> User | None:
     return found if found is not None and found.username == user.username else None
 
 
-def _check(role: str, manager_id: str | None, password: str | None) -> None:
+def _role_errors(role: str, manager_id: str | None) -> dict[str, str]:
+    """Field → message for a role or manager link that may not be saved."""
     if role not in ROLES:
-        raise UserError(_("Role must be one of {roles}.").format(roles=", ".join(ROLES)))
+        return {"role": _("Role must be one of {roles}.").format(roles=", ".join(ROLES))}
     if role == "manager" and not manager_id:
-        raise UserError(_("A manager must be linked to a manager id of the exports."))
-    if password is None:
-        return
+        return {"manager_id": _("A manager must be linked to a manager id of the exports.")}
+    return {}
+
+
+def _password_problem(password: str) -> str | None:
+    """Why the password may not be used, or None."""
     if len(password) < MIN_PASSWORD:
-        raise UserError(password_rule())
+        return password_rule()
     if password.isdigit():
-        raise UserError(_("A password of digits only is too easy to guess; add letters or signs."))
+        return _("A password of digits only is too easy to guess; add letters or signs.")
     if password.lower() in common_passwords():
-        raise UserError(_("This password is one of the most common ones; choose another."))
+        return _("This password is one of the most common ones; choose another.")
+    return None
 
 
-def _check_email(con: duckdb.DuckDBPyConnection, email: str | None, username: str) -> None:
-    """An e-mail signs in by single sign-on, so it may belong to one user only."""
+def _check(role: str, manager_id: str | None, password: str | None) -> None:
+    if errors := _role_errors(role, manager_id):
+        raise UserError(next(iter(errors.values())))
+    if password is not None and (problem := _password_problem(password)):
+        raise UserError(problem)
+
+
+def _email_problem(con: duckdb.DuckDBPyConnection | None, email: str | None, username: str) -> str | None:
+    """Why the e-mail may not be the user's, or None: an e-mail signs in by single sign-on, so it may belong to one
+    user only (checked when given a connection)."""
     if not email:
-        return
+        return None
     if "@" not in email or any(c.isspace() for c in email):
-        raise UserError(_("{email} is not an e-mail address.").format(email=email))
+        return _("{email} is not an e-mail address.").format(email=email)
+    if con is None:
+        return None
     other = db.scalar(
         con,
         "SELECT username FROM users WHERE lower(email) = lower($email) AND username <> $username LIMIT 1",
         {"email": email, "username": username},
     )
     if other is not None:
-        raise UserError(_("{user} already has the e-mail {email}.").format(user=other, email=email))
+        return _("{user} already has the e-mail {email}.").format(user=other, email=email)
+    return None
+
+
+def _check_email(con: duckdb.DuckDBPyConnection, email: str | None, username: str) -> None:
+    if problem := _email_problem(con, email, username):
+        raise UserError(problem)
+
+
+def _username_problem(username: str) -> str | None:
+    """Why the (stripped, lower-cased) name may not be a user name, or None."""
+    if not username:
+        return _("Enter a user name.")
+    if not username.replace("-", "").replace(".", "").replace("_", "").isalnum():
+        return _("A user name is letters, digits, '-', '.' or '_'.")
+    if len(username) > MAX_NAME:
+        return _("A user name has at most {count} characters.").format(count=MAX_NAME)
+    return None
+
+
+def new_user_errors(
+    con: duckdb.DuckDBPyConnection | None,
+    username: str,
+    role: str,
+    password: str,
+    manager_id: str | None = None,
+    email: str | None = None,
+) -> dict[str, str]:
+    """Field → message for every rule a new user breaks (username, role, manager_id, password, email); empty when
+    it may be added. Without a connection, the checks that need none."""
+    username, email = username.strip().lower(), (email or "").strip() or None
+    errors: dict[str, str] = {}
+    if problem := _username_problem(username):
+        errors["username"] = problem
+    elif con is not None and _row(con, username) is not None:
+        errors["username"] = _("There is already a user {user}.").format(user=username)
+    errors |= _role_errors(role, manager_id)
+    if problem := _password_problem(password):
+        errors["password"] = problem
+    if problem := _email_problem(con, email, username):
+        errors["email"] = problem
+    return errors
 
 
 def add_user(
@@ -444,8 +508,11 @@ def add_user(
     must_change_password: bool = True,
     demo: bool = False,
 ) -> None:
-    """Create a user; by default they choose their own password at the first sign-in."""
-    password_hash = _new_user_hash(username, role, manager_id, password)
+    """Create a user; by default they choose their own password at the first sign-in.
+
+    Raises InvalidUser with a message for every field that breaks a rule; the checks the database needs are made
+    again in the write."""
+    password_hash = _new_user_hash(con, username, role, manager_id, password, email)
     write(
         con,
         lambda cur: _insert_user(
@@ -455,16 +522,17 @@ def add_user(
     )
 
 
-def _new_user_hash(username: str, role: str, manager_id: str | None, password: str) -> str:
-    """The checks that need no database, then the hash (slow: kept out of the transaction)."""
-    username = username.strip().lower()
-    if not username:
-        raise UserError(_("Enter a user name."))
-    if not username.replace("-", "").replace(".", "").replace("_", "").isalnum():
-        raise UserError(_("A user name is letters, digits, '-', '.' or '_'."))
-    if len(username) > MAX_NAME:
-        raise UserError(_("A user name has at most {count} characters.").format(count=MAX_NAME))
-    _check(role, manager_id, password)
+def _new_user_hash(
+    con: duckdb.DuckDBPyConnection | None,
+    username: str,
+    role: str,
+    manager_id: str | None,
+    password: str,
+    email: str | None = None,
+) -> str:
+    """Every check at once (InvalidUser), then the hash (slow: kept out of the transaction)."""
+    if errors := new_user_errors(con, username, role, password, manager_id, email):
+        raise InvalidUser(errors)
     return hash_password(password)
 
 
@@ -662,11 +730,18 @@ def change_own_password(con: duckdb.DuckDBPyConnection, user: User, current: str
 
 
 def users(con: duckdb.DuckDBPyConnection, now: datetime | None = None) -> pl.DataFrame:
-    """Every user, without the password hashes; locked_until: the latest lock-out of their name still on."""
+    """Every user, without the password hashes; locked_until: the latest lock-out of their name still on;
+    retired_demo: a demo user the first load of real exports retired (not one an admin kept from signing in)."""
     return db.query(
         con,
         """
         SELECT username, name, role, manager_id, email, active, demo,
+               demo AND NOT active AND NOT EXISTS (
+                   SELECT 1 FROM audit_log AS a
+                   WHERE a.action = 'user.change' AND a.target = u.username
+                     AND json_extract_string(a.before, '$.active') = 'true'
+                     AND json_extract_string(a.after, '$.active') = 'false'
+               ) AS retired_demo,
                (SELECT max(t.locked_until) FROM sign_in_throttle AS t
                 WHERE t.username = u.username AND t.locked_until > $now) AS locked_until,
                last_sign_in, created_at
@@ -680,7 +755,7 @@ def users(con: duckdb.DuckDBPyConnection, now: datetime | None = None) -> pl.Dat
 def ensure_first_admin(con: duckdb.DuckDBPyConnection) -> str | None:
     """On a deployment with no admin, create one; its one-time password goes to the server's console only."""
     password = secrets.token_urlsafe(12)
-    password_hash = _new_user_hash(FIRST_ADMIN, "admin", None, password)
+    password_hash = _new_user_hash(None, FIRST_ADMIN, "admin", None, password)
 
     def work(cur: duckdb.DuckDBPyConnection) -> bool:
         if db.scalar(cur, "SELECT count(*) FROM users WHERE role = 'admin' AND NOT demo") > 0:
@@ -716,7 +791,7 @@ def seed_demo_users(cur: duckdb.DuckDBPyConnection) -> None:
     """The demo users of the bundled data, for trying every role; in the caller's write (with the demo load)."""
     for username, name, role, manager_id, password in DEMO_USERS:
         if _row(cur, username) is None:
-            password_hash = _new_user_hash(username, role, manager_id, password)
+            password_hash = _new_user_hash(None, username, role, manager_id, password)
             shown = demo_name(cur, name, manager_id)
             _insert_user(cur, username, shown, role, password_hash, manager_id, None, "setup", False, True)
 

@@ -496,10 +496,25 @@ USERS = {
     "role": replace(COLUMNS["role"], width=120),
     "email": replace(COLUMNS["email"], width=130),
     "active": Column(K.BOOL, N_("May sign in"), width=85),
+    "note": Column(K.TEXT, N_("Note")),
     "locked_until": replace(COLUMNS["locked_until"], width=120),
     "last_sign_in": replace(COLUMNS["last_sign_in"], width=120),
 }
 USERS_IN_DOWNLOAD_ONLY = ("demo", "created_at")
+# Why a user may not sign in, where the data says so: a demo user retired by a load (kam.people.users.users).
+RETIRED_DEMO = N_("Retired by the first load of real exports")
+
+
+def users_shown(frame: pl.DataFrame) -> pl.DataFrame:
+    """The users as the admin's table lists them: a retired demo user's note says why they may not sign in (the
+    column is left out while no user has one, as before the first load of real exports)."""
+    if not frame["retired_demo"].any():
+        return frame.drop("retired_demo")
+    note = pl.when(pl.col("retired_demo")).then(pl.lit(_(RETIRED_DEMO))).otherwise(pl.lit(None, pl.String))
+    shown = frame.with_columns(note=note).drop("retired_demo")
+    at = shown.columns.index("active") + 1
+    return shown.select([*shown.columns[:at], "note", *[c for c in shown.columns[at:] if c != "note"]])
+
 
 # A tier as it reads where there is room: the letter and its name (GLOSSARY.md: A类 · 重点客户 …).
 TIER_NAMES = {"A": N_("A · key account"), "B": N_("B · general account"), "C": N_("C · potential account")}
@@ -508,6 +523,29 @@ TIER_NAMES = {"A": N_("A · key account"), "B": N_("B · general account"), "C":
 def tier_name(tier: str) -> str:
     """A tier's letter and name in the run's language; an unknown code as it is."""
     return _(TIER_NAMES[tier]) if tier in TIER_NAMES else tier
+
+
+# The tables entered in the app as the admin reads them; the ZIP of them names its files by the table.
+APP_TABLE_NAMES = {
+    "visits_app": N_("Visits entered in the app"),
+    "contacts_app": N_("Contacts entered in the app"),
+    "account_plans": N_("Account plans"),
+    "plan_actions": N_("Account plan actions"),
+    "plan_status_history": N_("Account plan status history"),
+    "quarterly_reviews": N_("Quarterly reviews"),
+    "targets_app": N_("Annual targets entered in the app"),
+}
+
+
+def app_tables_shown(tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
+    """Each table entered in the app by its name in the run's language, with its rows."""
+    return pl.DataFrame(
+        {
+            "table": [_(APP_TABLE_NAMES[name]) if name in APP_TABLE_NAMES else name for name in tables],
+            "rows": [frame.height for frame in tables.values()],
+        },
+        schema={"table": pl.String, "rows": pl.Int64},
+    )
 
 
 # Codes of our own shown by their label in the user's language (data values stay as they are).

@@ -68,6 +68,17 @@ def test_the_admin_page_shows_the_load_history_users_and_audit_log(deployment):
     assert set(people["username"]) == {"admin", "demo-admin", "m01", "m02", "vp"}
     assert "password_hash" not in people.columns
     assert "User added" in set(log["action"])  # user.add, as it reads
+    # The tables entered in the app, named in words (their files in the ZIP keep the table's name).
+    entered = next(frame.value for frame in at.dataframe if list(frame.value.columns) == ["table", "rows"])
+    assert list(entered["table"]) == [
+        "Visits entered in the app",
+        "Contacts entered in the app",
+        "Account plans",
+        "Account plan actions",
+        "Account plan status history",
+        "Quarterly reviews",
+        "Annual targets entered in the app",
+    ]
 
 
 def test_an_upload_loads_with_its_rejects_reported_and_audited(deployment):
@@ -224,30 +235,61 @@ def test_the_admin_page_changes_a_user_from_a_form_showing_their_current_values(
     assert event == [("demo-admin", "user.change")]
 
 
-def test_the_admin_page_refuses_a_bad_new_user_and_keeps_what_was_typed(deployment):
+def add_user_form(at: Any) -> list[tuple[str, str]]:
+    """The add-user form's elements in order: a widget by its label, a message by its text."""
+    form = next(e for e in at.tabs[1].children.values() if e.type == "form" and e.proto.form.form_id == "add_user")
+    return [(e.type, e.value if e.type == "error" else e.label) for e in form.children.values()]
+
+
+def test_the_admin_page_refuses_a_bad_new_user_at_every_field_at_once_and_keeps_what_was_typed(deployment):
     at = start("admin", user=ADMIN)
-    # Nothing typed: the message asks for the name, not for the characters a name may have.
-    labelled(at.button, "Add").click().run()
-    assert [e.value for e in at.error] == ["Enter a user name\\."]
     labelled(at.text_input, "User name").input("zhaomin")
     labelled(at.text_input, "Full name").input("赵敏")
     labelled(at.selectbox, "Role").set_value("manager")
+    labelled(at.text_input, "E-mail (for single sign-on)").input("not-an-email")
     labelled(at.text_input, "One-time password").input("short")
     labelled(at.button, "Add").click().run()
     assert not at.exception
-    # Shown as text: the message escaped for Markdown.
-    assert [e.value for e in at.error] == ["A manager must be linked to a manager id of the exports\\."]
-    # Under the form, in sight of its button (the form is a screen long).
+    # Every problem at once, each under its field, shown as text (escaped for Markdown).
+    manager, email, password = (
+        "A manager must be linked to a manager id of the exports\\.",
+        "not\\-an\\-email is not an e\\-mail address\\.",
+        "The password needs at least 10 characters\\, not digits only\\, not a common password\\.",
+    )
+    assert add_user_form(at) == [
+        ("text_input", "User name"),
+        ("text_input", "Full name"),
+        ("selectbox", "Role"),
+        ("selectbox", "Manager of the exports (for a manager)"),
+        ("error", manager),
+        ("text_input", "E-mail (for single sign-on)"),
+        ("error", email),
+        ("text_input", "One-time password"),
+        ("error", password),
+        ("button", "Add"),
+    ]
+    # Under the form, in sight of its button (the form is a screen long), the refusal itself.
     shown = users_tab(at)
-    assert shown[shown.index(("form", "add_user")) + 1] == ("error", at.error[0].value)
+    refusal = "The user was not added: see the message at each field."
+    assert shown[shown.index(("form", "add_user")) + 1] == ("error", refusal)
+    # What was typed stays, the one-time password too (cleared only once the user is added).
     assert labelled(at.text_input, "User name").value == "zhaomin"
     assert labelled(at.text_input, "Full name").value == "赵敏"
+    assert labelled(at.text_input, "E-mail (for single sign-on)").value == "not-an-email"
+    assert labelled(at.text_input, "One-time password").value == "short"
     assert deployment.execute("SELECT count(*) FROM users WHERE username = 'zhaomin'").fetchall() == [(0,)]
-    # Linked to 李娜 (M2) with a long enough password, the user is added.
+    # Nothing typed: the name is asked for, not the characters a name may have.
+    labelled(at.text_input, "User name").input("")
+    labelled(at.button, "Add").click().run()
+    assert ("error", "Enter a user name\\.") in add_user_form(at)
+    # Linked to 李娜 (M2) with a long enough password and a real address, the user is added.
+    labelled(at.text_input, "User name").input("zhaomin")
     labelled(at.selectbox, "Manager of the exports (for a manager)").set_value("M2")
+    labelled(at.text_input, "E-mail (for single sign-on)").input("zhaomin@example.com")
     labelled(at.text_input, "One-time password").input("first-password")
     labelled(at.button, "Add").click().run()
     assert [s.value for s in at.success] == ["zhaomin added."]
+    assert not at.error
     added = deployment.execute("SELECT role, manager_id, must_change_password FROM users WHERE username = 'zhaomin'")
     assert added.fetchall() == [("manager", "M2", True)]
 
@@ -282,7 +324,32 @@ def test_a_new_user_defaults_to_manager_and_the_form_is_empty_after_saving(deplo
     assert [s.value for s in at.success] == ["zhaomin added."]
     assert [w.value for w in at.text_input if w.key and w.key.startswith("add_")] == ["", "", "", ""]
     assert labelled(at.selectbox, "Role").value == "manager"
-    assert labelled(at.selectbox, "Manager of the exports (for a manager)").value is None
+    # No manager chosen: the form's "–", not Streamlit's "Choose an option" (shown for a select box holding None).
+    manager = labelled(at.selectbox, "Manager of the exports (for a manager)")
+    assert manager.value == ""
+    assert manager.format_func(manager.value) == "–"
+
+
+def test_adding_users_sets_each_field_one_way_only(deployment, monkeypatch):
+    """A widget given a default and a value in the session state makes Streamlit log a warning on the server."""
+    from types import SimpleNamespace
+
+    from streamlit.elements.lib import policies
+
+    warned: list[Any] = []
+    # Streamlit checks only with its server running, and warns once a process.
+    monkeypatch.setattr(policies, "runtime", SimpleNamespace(exists=lambda: True))
+    monkeypatch.setattr(policies, "_shown_default_value_warning", False)
+    monkeypatch.setattr(policies._LOGGER, "warning", lambda message, *args, **_kw: warned.append(message % args))
+    at = start("admin", user=ADMIN)
+    for name in ("zhaomin", "zhouyu"):
+        labelled(at.text_input, "User name").input(name)
+        labelled(at.selectbox, "Manager of the exports (for a manager)").set_value("M2")
+        labelled(at.text_input, "One-time password").input("first-password")
+        labelled(at.button, "Add").click().run()
+        assert not at.exception
+        assert [s.value for s in at.success] == [f"{name} added."]
+    assert warned == []
 
 
 def test_the_load_tab_names_the_demo_users_a_load_retires_and_the_limit_per_file(deployment, monkeypatch):
@@ -306,9 +373,25 @@ def test_a_load_by_a_real_admin_retires_the_demo_users_and_keeps_the_admin(deplo
     with pytest.raises(loader.LoadError, match="signed in as a demo user"):
         admin_uploads.load_import_folder(deployment, ADMIN)
     assert users.active_demo_users(deployment) == ["demo-admin", "m01", "m02", "vp"]
+    # m02 kept from signing in by an admin before the load: not the load's doing.
+    users.update_user(deployment, "m02", "demo-admin", active=False)
     admin_uploads.load_import_folder(deployment, ROOT_ADMIN)
     assert users.active_demo_users(deployment) == []
     assert users.refresh(deployment, ROOT_ADMIN) is not None
+    # The users table says why the demo users may no longer sign in, beside the unticked box.
+    users.add_user(deployment, "chen", "陈静", "admin", "first-password", by="admin", must_change_password=False)
+    at = start("admin", user=User("chen", "陈静", "admin"))
+    assert not at.exception
+    people = next(frame.value for frame in at.dataframe if "username" in frame.value.columns)
+    retired = "Retired by the first load of real exports"
+    assert people[["username", "active", "note"]].fillna("").values.tolist() == [
+        ["admin", True, ""],
+        ["chen", True, ""],
+        ["demo-admin", False, retired],
+        ["m01", False, retired],
+        ["m02", False, ""],
+        ["vp", False, retired],
+    ]
 
 
 def test_the_admin_page_makes_a_backup_and_lists_it(deployment):
@@ -366,6 +449,16 @@ def test_the_visits_csv_for_the_crm_is_in_the_contracts_format_in_any_language(d
     at = app("admin", user=ADMIN)
     at.session_state[CHOSEN] = "zh-CN"
     assert not at.run().exception
+    entered = next(frame.value for frame in at.dataframe if list(frame.value.columns) == ["table", "rows"])
+    assert entered.values.tolist() == [
+        ["应用中录入的拜访", 1],
+        ["应用中录入的联系人", 0],
+        ["客户计划", 0],
+        ["客户计划行动", 0],
+        ["客户计划状态历史", 0],
+        ["季度评审", 0],
+        ["应用中录入的年度目标", 0],
+    ]
     # Made on the click, on a thread of its own: in the language of the page that offered it all the same.
     made = offered_data["download-visits-entered-in-the-app"]
     header, row = csv.reader(io.StringIO((made() if callable(made) else made).decode("utf-8-sig")))
