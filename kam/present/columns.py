@@ -21,7 +21,7 @@ import polars as pl
 
 from kam import i18n
 from kam.i18n import N_, NP_, _, formats
-from kam.present.formatting import MISSING, day_time, number
+from kam.present.formatting import MISSING, day_time, hours, number
 from kam.vocabulary import FOLLOW_UP_STEPS, FollowUpStep
 
 
@@ -875,15 +875,15 @@ def duration_units(frame: pl.DataFrame, shown: Mapping[str, Column]) -> dict[str
     return units
 
 
-def figure_duration(name: str, hours: float | None) -> str:
-    """A duration of column `name` on a card, in the unit its tables read it in where that is fixed (Column.unit):
-    Resolution, median 2.6 d as its column reads 2.6 (days); 13.0 h otherwise."""
+def figure_duration(name: str, value: float | None) -> str:
+    """A duration of column `name` (in hours) on a card, in the unit its tables read it in where that is fixed
+    (Column.unit): Resolution, median 2.6 d as its column reads 2.6 (days); 13.0 h otherwise."""
     spec = COLUMNS.get(name)
-    if hours is None or hours != hours:
+    if value is None or value != value:
         return MISSING
     if spec is not None and spec.unit == DAYS_UNIT:
-        return _("{days} d").format(days=number(hours / DAY_HOURS, DURATION_DIGITS))
-    return _("{hours} h").format(hours=number(hours, DURATION_DIGITS))
+        return _("{days} d").format(days=number(value / DAY_HOURS, DURATION_DIGITS))
+    return hours(value, DURATION_DIGITS)
 
 
 def in_units(

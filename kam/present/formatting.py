@@ -67,6 +67,12 @@ def moment(value: datetime | None, lang: str | None = None) -> str:
 NO_CHANGE = "0"
 
 
+def change_said(change: str | None) -> str | None:
+    """A change as it reads beside its figure: one that rounds to nothing says "no change", not a bare 0 that reads
+    as a figure without its unit."""
+    return _("no change") if change == NO_CHANGE else change
+
+
 def _signed(text: str) -> str:
     """A formatted change, or NO_CHANGE when it rounds to nothing."""
     return NO_CHANGE if text.lstrip("+-").strip("0.,%") == "" else text

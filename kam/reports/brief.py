@@ -36,6 +36,7 @@ from kam.present.formatting import (
     MISSING,
     NO_CHANGE,
     beside_id,
+    change_said,
     day,
     day_time,
     delta_number,
@@ -118,11 +119,8 @@ class Headline:
     @property
     def note(self) -> str:
         """The line under the figure: its change, else why there is no figure, else that the earlier one is missing."""
-        if self.change == NO_CHANGE:
-            # The pages' cards draw "0" as a grey delta; on paper a bare 0 reads as a figure without its unit.
-            return _("no change")
         if self.change:
-            return self.change
+            return change_said(self.change)
         if self.value == MISSING:
             return self.why_missing or _("no figure for this period")
         return _("no earlier figure")
@@ -295,9 +293,7 @@ def _brief(con: duckdb.DuckDBPyConnection, scope: Scope, made: datetime | None, 
         for h in headline(now, before, scope)
     )
     # The overview's attention lists, in its order, under its titles and through its metric calls.
-    sections = [
-        (_(section.title), compute(section.metric, scope), overview.in_brief(section)) for section in overview.SECTIONS
-    ]
+    sections = [(_(section.title), compute(section.metric, scope), section.headers) for section in overview.SECTIONS]
     lists = []
     for heading, frame, headers in sections:
         if frame.height > TOP:

@@ -24,14 +24,13 @@ class Section(NamedTuple):
     """An attention list: its title, its metric, the name of its table's download, whether its rows are what stood
     at the end of the as-of date rather than the period's (its download is then named by that day), and the
     headers its table reads with where the registry's mean something else (on the page, in its CSV and in the brief
-    alike), and the columns only its download keeps (left out of the brief too)."""
+    alike)."""
 
     title: str
     metric: Callable[..., Any]
     download: str
     at_as_of: bool
     headers: Mapping[str, Override] = {}
-    download_only: tuple[str, ...] = ()
 
 
 SECTIONS = [
@@ -84,16 +83,9 @@ def of_one_manager(role: str, scope: Scope) -> bool:
 
 
 def off_screen(section: Section, one_manager: bool) -> tuple[str, ...]:
-    """Columns of an attention list that only its download keeps: its own (download_only), and the manager beside
-    each account when every account is one manager's (a manager's own, or the filters name one); on a phone they push
-    the rest aside."""
-    manager = ("manager_id",) if one_manager and section.metric is not attention.managers_behind_pace else ()
-    return section.download_only + manager
-
-
-def in_brief(section: Section) -> dict[str, Override]:
-    """The headers of an attention list as the brief writes it: the page's, without what only its download keeps."""
-    return dict(section.headers) | dict.fromkeys(section.download_only)
+    """Columns of an attention list that only its download keeps: the manager beside each account when every
+    account is one manager's (a manager's own, or the filters name one); on a phone they push the rest aside."""
+    return ("manager_id",) if one_manager and section.metric is not attention.managers_behind_pace else ()
 
 
 def year_to_date(scope: Scope) -> Scope | None:

@@ -22,7 +22,7 @@ from kam.present import columns
 from kam.present.bands import FILLS, ON_PACE, WELL_BEHIND, band
 from kam.present.columns import Column, Kind, Override
 from kam.present.downloads import table_csv
-from kam.present.formatting import MISSING, NO_CHANGE, number
+from kam.present.formatting import MISSING, NO_CHANGE, change_said, number
 from kam.present.modebar import plotly_config
 from kam.present.text import markdown_text
 from kam.ui import dashboard
@@ -262,8 +262,7 @@ def table(
     """
     frame = named(frame)
     on_screen = dict(overrides) | dict.fromkeys(in_download_only)
-    units = columns.duration_units(frame, columns.plan(frame, on_screen))
-    shown = one_page(frame, keyed(name, detail)) if units or frame.height > PAGED_ROWS else frame
+    shown, units = _rows_shown(frame, on_screen, keyed(name, detail))
     shared = dashboard.token(shown)
     if shared is not None:
         _show_shared(shared, on_screen, height, units, wrapped, shown)
@@ -272,6 +271,15 @@ def table(
     else:
         _show(shown, on_screen, height, wrapped=wrapped)
     download(frame, name, overrides=overrides, by_filters=by_filters, detail=detail, file_name=file_name)
+
+
+def _rows_shown(
+    frame: pl.DataFrame, on_screen: Mapping[str, Override], name: str
+) -> tuple[pl.DataFrame, dict[str, str]]:
+    """The rows a table shows, a page at a time when it is long or has durations (read in one unit for the whole
+    table), and the unit of each of its duration columns."""
+    units = columns.duration_units(frame, columns.plan(frame, on_screen))
+    return (one_page(frame, name) if units or frame.height > PAGED_ROWS else frame), units
 
 
 def one_page(frame: pl.DataFrame, name: str) -> pl.DataFrame:
@@ -350,17 +358,15 @@ def account_table(
     page of its rows at a time as table does."""
     readable = named(frame)
     on_screen = dict(overrides) | dict.fromkeys(in_download_only)
-    units = columns.duration_units(readable, columns.plan(readable, on_screen))
-    paged = bool(units) or frame.height > PAGED_ROWS
-    shown = one_page(readable, keyed(name, detail)) if paged else readable
+    shown, units = _rows_shown(readable, on_screen, keyed(name, detail))
     # Keyed by the detail too: two lists of one name (the accounts behind two managers' bars) can be on a page.
     key = f"table-{keyed(name, detail)}"
     event = _show(shown, on_screen, height, key=key, select=True, units=units, ticks=ticks, wrapped=wrapped)
     download(readable, name, overrides=overrides, by_filters=by_filters, detail=detail, file_name=file_name)
     rows = [row for row in _chosen_rows(event) if row < shown.height]
     if rows:
-        first = st.session_state.get(f"rows-{keyed(name, detail)}", 0) * PAGE_ROWS if shown is not readable else 0
-        account = frame["account_id"][first + rows[0]]
+        # The row of the page shown, its account as named (name (id)).
+        account = columns.id_of(shown["account_id"][rows[0]])
         st.switch_page(dashboard.page_file("account"), query_params={"account": account})
 
 
@@ -887,8 +893,7 @@ def card(where: Any, label: str, value: str, change: str | None, **options: Any)
     change that rounds to nothing reads "no change", grey without an arrow, not a bare 0 that reads as a figure."""
     if change == NO_CHANGE:
         options |= {"delta_color": "off", "delta_arrow": "off"}
-        change = _("no change")
-    where.metric(label, value, change, **options)
+    where.metric(label, value, change_said(change), **options)
 
 
 def confirmation_box(key: str, message: str, note: str = "") -> None:
