@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Locator, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from kam import i18n
 from kam.i18n import _
@@ -222,6 +223,21 @@ def test_the_admins_file_uploader_reads_in_chinese(server: str, browser: Browser
 LABELS = "(buttons) => buttons.map((button) => button.getAttribute('aria-label'))"
 
 
+def _point_at(table: Locator, button: Locator) -> None:
+    """Put the pointer on a button of a table's toolbar."""
+    # The toolbar shows only while the pointer is over its table, and hidden it sits lower, under the grid's top
+    # edge: a chart above that grows after the pointer reached the table leaves the pointer off it, and the button
+    # is then out of the pointer's reach for good. The table is pointed at again until the button can be.
+    for _attempt in range(3):
+        table.hover()
+        try:
+            button.hover(timeout=5_000)
+            return
+        except PlaywrightTimeout:
+            continue
+    button.hover()
+
+
 def test_streamlits_own_words_read_in_chinese(vp_in_chinese: str, browser: Browser):
     """Streamlit writes a table's toolbar (its buttons and their tips), a list of choices' "Select all" and "No
     results" in English: the reader, and their screen reader, get the catalog's Chinese."""
@@ -234,7 +250,7 @@ def test_streamlits_own_words_read_in_chinese(vp_in_chinese: str, browser: Brows
         buttons = table.locator('[data-testid="stElementToolbarButton"] button')
         assert buttons.evaluate_all(LABELS) == ["显示/隐藏列", "下载 CSV", "搜索", "全屏"]
         # A button's tip comes a second after the pointer.
-        buttons.last.hover()
+        _point_at(table, buttons.last)
         page.locator('[data-testid="stTooltipContent"]').get_by_text("全屏", exact=True).wait_for(timeout=10_000)
         buttons.last.click()
         page.get_by_role("button", name="退出全屏", exact=True).click(timeout=10_000)
