@@ -26,13 +26,10 @@ shown = scope if basis == SIDEBAR else risk.year_to_date(scope)
 # The tables are of the page's period, not always the sidebar's: their files are named by it. The quarters' repeat
 # rates are of D's year whichever it is.
 named_by, year_named = describe(shown), describe(risk.year_to_date(scope))
-dashboard.prefetch(
-    (retention.churn_by_reason, shown, {}),
-    (risk.repeat_view, shown, {}),
-    (retention.churn_by_month, shown, {}),
-    (retention.churned_with_losses, shown, {}),
-)
-causes = dashboard.cached(retention.churn_by_reason, shown)
+dashboard.prefetch((risk.repeat_view, shown, {}), (retention.churned_with_losses, shown, {}))
+# Every churn figure of the page from the one list of the period's churned accounts.
+churned = dashboard.cached(retention.churned_with_losses, shown)
+causes = dashboard.derived(retention.by_reason, churned)
 # The rate over the period shown, by tier, and over each quarter of D's year (whichever period is shown).
 repeat = dashboard.cached(risk.repeat_view, shown)
 rate = repeat["rate"].row(0, named=True)
@@ -93,7 +90,7 @@ row[2].metric(
 )
 
 st.header(_("Churn by cause"))
-monthly = dashboard.cached(retention.churn_by_month, shown)
+monthly = dashboard.derived(retention.by_month, churned)
 chart_with_table(
     figure(charts.churn_over_time, monthly),
     monthly,
@@ -102,7 +99,7 @@ chart_with_table(
     **columns.CHURNED,
 )
 for by, label, file in (("tier", _("Tier"), NF_("churn-by-tier")), ("region", _("Region"), NF_("churn-by-region"))):
-    frame = dashboard.cached(retention.churn_by_reason, shown, by=by)
+    frame = dashboard.derived(retention.by_reason, churned, by=by)
     chart_with_table(
         figure(charts.churn_by, frame, by, label),
         frame.filter(frame["accounts"] > 0),
@@ -110,8 +107,8 @@ for by, label, file in (("tier", _("Tier"), NF_("churn-by-tier")), ("region", _(
         file_name=named_by.file_name(file, "csv"),
         **columns.CHURNED,
     )
-by_manager = dashboard.cached(retention.churn_by_reason, shown, by="manager")
-totals = dashboard.cached(risk.churn_per_manager, shown)
+by_manager = dashboard.derived(retention.by_reason, churned, by="manager")
+totals = dashboard.derived(risk.manager_totals, by_manager)
 st.caption(charts.churn_managers_caption(totals.height, risk.ENDS))
 chart_with_table(
     figure(charts.churn_by, named(risk.top(by_manager, totals, "manager_id")), "manager_id", _("Manager")),
@@ -164,7 +161,6 @@ chart_with_table(
     **columns.REPEAT,
 )
 
-churned = dashboard.cached(retention.churned_with_losses, shown)
 st.header(_("Churned accounts ({count})").format(count=number(churned.height)))
 if churned.is_empty():
     st.write(_("No account churned in the period."))

@@ -106,24 +106,25 @@ def repeat_rates(con: duckdb.DuckDBPyConnection, asks: list[tuple[Scope, str | N
 
 def churn_by_reason(con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None = None) -> pl.DataFrame:
     """Accounts churned in the period (up to D) and their lost revenue per cause; every cause listed, 0 when none."""
-    frame = run(
-        con,
-        scope,
-        f"""
-        WITH {SCOPED}, {CHURNED}
-        SELECT {group_column(by)} AS grp, s.churn_reason, count(*) AS accounts, sum(s.lost_revenue) AS lost_revenue
-        FROM churned AS s
-        GROUP BY ALL
-        """,
+    return by_reason(churned_with_losses(con, scope), by)
+
+
+def by_reason(churned: pl.DataFrame, by: str | None = None) -> pl.DataFrame:
+    """churn_by_reason from the period's churned accounts (churned_with_losses): per cause, overall or per tier,
+    region or manager with churn."""
+    # The group's column as churned_with_losses names it; group_column checks `by`.
+    key = pl.col(group_column(by).removeprefix("s.")) if by is not None else pl.lit("all")
+    counted = churned.group_by(key.alias("grp"), "churn_reason").agg(
+        accounts=pl.len().cast(pl.Int64), lost_revenue=pl.col("lost_revenue").sum().cast(pl.Float64)
     )
-    groups = frame.select("grp").unique() if by is not None else pl.DataFrame({"grp": ["all"]})
+    groups = counted.select("grp").unique() if by is not None else pl.DataFrame({"grp": ["all"]})
     grid = groups.join(pl.DataFrame({"churn_reason": list(CHURN_REASONS)}), how="cross")
     order = {reason: n for n, reason in enumerate(CHURN_REASONS)}
     return (
-        grid.join(frame, on=["grp", "churn_reason"], how="left")
+        grid.join(counted, on=["grp", "churn_reason"], how="left")
         .with_columns(
-            pl.col("accounts").fill_null(0).cast(pl.Int64),
-            pl.col("lost_revenue").fill_null(0.0).cast(pl.Float64),
+            pl.col("accounts").fill_null(0),
+            pl.col("lost_revenue").fill_null(0.0),
             pl.col("churn_reason").replace_strict(order, return_dtype=pl.Int64).alias("_order"),
         )
         .sort("grp", "_order")
@@ -134,17 +135,15 @@ def churn_by_reason(con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None
 
 def churn_by_month(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     """Accounts churned and lost revenue per month of the period (up to D) and cause; only months with churn."""
-    return run(
-        con,
-        scope,
-        f"""
-        WITH {SCOPED}, {CHURNED}
-        SELECT CAST(date_trunc('month', churned_on) AS DATE) AS month, churn_reason,
-               count(*) AS accounts, sum(lost_revenue) AS lost_revenue
-        FROM churned
-        GROUP BY ALL
-        ORDER BY month, churn_reason
-        """,
+    return by_month(churned_with_losses(con, scope))
+
+
+def by_month(churned: pl.DataFrame) -> pl.DataFrame:
+    """churn_by_month from the period's churned accounts (churned_with_losses)."""
+    return (
+        churned.group_by(pl.col("churned_on").dt.truncate("1mo").alias("month"), "churn_reason")
+        .agg(accounts=pl.len().cast(pl.Int64), lost_revenue=pl.col("lost_revenue").sum())
+        .sort("month", "churn_reason")
     )
 
 

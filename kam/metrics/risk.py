@@ -301,9 +301,13 @@ def warning_signs_since(con: duckdb.DuckDBPyConnection, scope: Scope, today: dat
 
 def churn_per_manager(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     """Per manager with churn in the period: accounts churned and lost revenue, most lost first."""
+    return manager_totals(retention.churn_by_reason(con, scope, by="manager"))
+
+
+def manager_totals(by_manager: pl.DataFrame) -> pl.DataFrame:
+    """churn_per_manager from churn_by_reason per manager."""
     return (
-        retention.churn_by_reason(con, scope, by="manager")
-        .group_by("manager_id")
+        by_manager.group_by("manager_id")
         .agg(pl.col("accounts").sum(), pl.col("lost_revenue").sum())
         .filter(pl.col("accounts") > 0)
         .sort(["lost_revenue", "manager_id"], descending=[True, False])

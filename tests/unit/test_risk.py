@@ -266,6 +266,20 @@ def test_churn_by_cause_and_the_revenue_lost(con):
     ]
 
 
+def test_churn_by_month_tier_and_manager_from_the_churned_accounts(con):
+    # R6 (C, price, 300 lost) churned 2026-02-01, R5 (B, service, 100 lost) 2026-03-10, both M2's.
+    assert rows(retention.churn_by_month(con, SALES), "month", "churn_reason", "accounts", "lost_revenue") == [
+        (date(2026, 2, 1), "price", 1, 300.0),
+        (date(2026, 3, 1), "service", 1, 100.0),
+    ]
+    by_tier = retention.churn_by_reason(con, SALES, by="tier").filter(pl.col("accounts") > 0)
+    assert rows(by_tier, "tier", "churn_reason", "accounts", "lost_revenue") == [
+        ("B", "service", 1, 100.0),
+        ("C", "price", 1, 300.0),
+    ]
+    assert rows(risk.churn_per_manager(con, SALES), "manager_id", "accounts", "lost_revenue") == [("M2", 2, 400.0)]
+
+
 def test_lost_revenue_over_a_period_of_the_churn_day_alone(con):
     # R5 churned 2026-03-10: its last year, 2025-03-10..2026-03-09, holds U2 20 (on its first day) and U3 80.
     day = SALES.with_period(date(2026, 3, 10), date(2026, 3, 10))
