@@ -196,43 +196,44 @@ with people:
     exported = catalog.managers(con)
     manager_names = dict(zip(exported["manager_id"], exported["name"], strict=True))
 
-    def manager_label(manager_id: str | None) -> str:
-        if manager_id is None:
+    def manager_label(manager_id: str) -> str:
+        if manager_id == user_form.NO_MANAGER:
             return "–"
         return f"{manager_names.get(manager_id) or _('not in the exports')} ({manager_id})"
 
     st.subheader(_("Add a user"))
-    user_form.prepare()
+    added = user_form.ADD
+    added.prepare(user_form.EMPTY)
 
-    def field_error(field: str) -> None:
-        if message := user_form.error(field):
+    def field_error(form: user_form.Form, field: str) -> None:
+        if message := form.error(field):
             st.error(message, icon=":material/error:")
 
     with st.form("add_user", enter_to_submit=False):
-        st.text_input(_("User name"), key=user_form.KEYS["username"])
-        field_error("username")
-        st.text_input(_("Full name"), key=user_form.KEYS["name"])
-        st.selectbox(_("Role"), ROLES, format_func=role_label, key=user_form.KEYS["role"])
-        field_error("role")
+        st.text_input(_("User name"), key=added.keys["username"])
+        field_error(added, "username")
+        st.text_input(_("Full name"), key=added.keys["name"])
+        st.selectbox(_("Role"), ROLES, format_func=role_label, key=added.keys["role"])
+        field_error(added, "role")
         st.selectbox(
             _("Manager of the exports (for a manager)"),
             [user_form.NO_MANAGER, *manager_names],
-            format_func=lambda manager_id: manager_label(manager_id or None),
-            key=user_form.KEYS["manager_id"],
+            format_func=manager_label,
+            key=added.keys["manager_id"],
         )
-        field_error("manager_id")
-        st.text_input(_("E-mail (for single sign-on)"), key=user_form.KEYS["email"])
-        field_error("email")
+        field_error(added, "manager_id")
+        st.text_input(_("E-mail (for single sign-on)"), key=added.keys["email"])
+        field_error(added, "email")
         st.text_input(
             _("One-time password"),
             type="password",
-            key=user_form.KEYS["password"],
+            key=added.keys["password"],
             help=users.password_rule() + " " + _("They choose their own when first in."),
         )
-        field_error("password")
+        field_error(added, "password")
         st.form_submit_button(_("Add"), on_click=user_form.submit, args=(user.username,))
     # Below the form, as its notice: above it, the message was out of sight of the button just clicked.
-    if refused := user_form.take_refusal():
+    if refused := added.take_refusal():
         st.error(refused, icon=":material/error:")
     notice_here("add")
 
@@ -240,44 +241,29 @@ with people:
     chosen = st.selectbox(_("User"), everyone["username"].to_list(), key="admin_user")
     if chosen is not None:
         current = everyone.filter(username=chosen).row(0, named=True)
-        links = [None, *manager_names]
+        links = [user_form.NO_MANAGER, *manager_names]
         if current["manager_id"] is not None and current["manager_id"] not in manager_names:
             links.append(current["manager_id"])
-        # Keyed by the user, so that the form shows the chosen user's current values.
+        changed = user_form.change_form(chosen)
+        changed.prepare(user_form.change_values(current))
         with st.form("change_user", enter_to_submit=False):
-            new_role = st.selectbox(
-                _("Role"),
-                ROLES,
-                index=ROLES.index(current["role"]),
-                format_func=role_label,
-                key=f"admin_role_{chosen}",
-            )
-            new_manager = st.selectbox(
+            st.selectbox(_("Role"), ROLES, format_func=role_label, key=changed.keys["role"])
+            field_error(changed, "role")
+            st.selectbox(
                 _("Manager of the exports (for a manager)"),
                 links,
-                index=links.index(current["manager_id"]),
                 format_func=manager_label,
-                key=f"admin_manager_{chosen}",
+                key=changed.keys["manager_id"],
             )
-            new_email = st.text_input(
-                _("E-mail (for single sign-on)"), current["email"] or "", key=f"admin_email_{chosen}"
-            )
-            active = st.checkbox(_("May sign in"), value=current["active"], key=f"admin_active_{chosen}")
-            if st.form_submit_button(_("Save")):
-                try:
-                    one_time = users.update_user(con, chosen, user.username, new_role, new_manager, active, new_email)
-                except UserError as refused:
-                    st.error(md(refused), icon=":material/error:")
-                else:
-                    # A retired demo user let in again gets a new password: its published one is no secret.
-                    extra = (
-                        " " + _("One-time password: `{password}` (hand it over in person).").format(password=one_time)
-                        if one_time
-                        else ""
-                    )
-                    st.session_state["admin_notice"] = ("change", _("{user} changed.").format(user=md(chosen)) + extra)
-                    st.rerun()
+            field_error(changed, "manager_id")
+            st.text_input(_("E-mail (for single sign-on)"), key=changed.keys["email"])
+            field_error(changed, "email")
+            st.checkbox(_("May sign in"), key=changed.keys["active"])
+            field_error(changed, "active")
+            st.form_submit_button(_("Save"), on_click=user_form.submit_change, args=(chosen, user.username))
         # Below the form, where the unlock button was too.
+        if refused := changed.take_refusal():
+            st.error(refused, icon=":material/error:")
         notice_here("change")
         if current["locked_until"] is not None and st.button(
             _("Unlock {user}").format(user=chosen), key="admin_unlock"

@@ -106,7 +106,7 @@ class UserError(Exception):
 
 
 class InvalidUser(UserError):
-    """A new user breaks rules; errors maps each field to its message."""
+    """A new or changed user breaks rules; errors maps each field to its message."""
 
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__(" ".join(errors.values()))
@@ -148,6 +148,14 @@ def _decoy_hash() -> str:
 def _row(con: duckdb.DuckDBPyConnection, username: str) -> dict[str, Any] | None:
     frame = db.query(con, "SELECT * FROM users WHERE username = $username", {"username": username})
     return frame.row(0, named=True) if frame.height else None
+
+
+def _existing(con: duckdb.DuckDBPyConnection, username: str) -> dict[str, Any]:
+    """The user's row; UserError when there is no such user."""
+    row = _row(con, username)
+    if row is None:
+        raise UserError(_("There is no user {user}.").format(user=username))
+    return row
 
 
 def _user(row: dict[str, Any]) -> User:
@@ -311,8 +319,7 @@ def unlock(con: duckdb.DuckDBPyConnection, username: str, by: str | None, now: d
     """Lift every lock-out of a user name (from every source); how many were on."""
 
     def work(cur: duckdb.DuckDBPyConnection) -> int:
-        if _row(cur, username) is None:
-            raise UserError(_("There is no user {user}.").format(user=username))
+        _existing(cur, username)
         lifted = _unlock(cur, username, now or datetime.now())
         audit.record(cur, by, "user.unlock", username, after={"locks": lifted})
         return lifted
@@ -430,10 +437,8 @@ def _password_problem(password: str) -> str | None:
     return None
 
 
-def _check(role: str, manager_id: str | None, password: str | None) -> None:
-    if errors := _role_errors(role, manager_id):
-        raise UserError(next(iter(errors.values())))
-    if password is not None and (problem := _password_problem(password)):
+def _check_password(password: str) -> None:
+    if problem := _password_problem(password):
         raise UserError(problem)
 
 
@@ -584,9 +589,10 @@ def update_user(
     active: bool | None = None,
     email: str | None = None,
 ) -> str | None:
-    """Change a user's role, manager link, e-mail ("" for none) or whether they may sign in; None keeps it.
+    """Change a user's role, manager link or e-mail ("" for none), or whether they may sign in; None keeps it.
 
     Only a manager keeps a manager link. The last active admin can be neither demoted nor deactivated.
+    Raises InvalidUser with a message for every field that breaks a rule, and then changes nothing.
     A retired demo user let in again gets a one-time password, returned to hand over (its
     published one stops working) and becomes a regular user; otherwise returns None.
     """
@@ -607,6 +613,55 @@ def update_user(
     return write(con, work, busy=UserNotSaved)
 
 
+def changed_user_errors(
+    con: duckdb.DuckDBPyConnection,
+    username: str,
+    role: str | None = None,
+    manager_id: str | None = None,
+    active: bool | None = None,
+    email: str | None = None,
+) -> dict[str, str]:
+    """Field → message for every rule the change breaks (role, manager_id, active, email), arguments as
+    update_user takes them; empty when it may be saved. UserError when there is no such user."""
+    row = _existing(con, username)
+    new = _changed(row, role, manager_id, active, email)
+    errors = _role_errors(new["role"], new["manager_id"])
+    if problem := _email_problem(con, new["email"], username):
+        errors["email"] = problem
+    if not (new["role"] == "admin" and new["active"]) and _last_admin(con, row):
+        # Said at the field that takes the admin away: the role, else whether they may sign in.
+        field = "role" if new["role"] != "admin" else "active"
+        errors.setdefault(field, _("{user} is the last admin: make another user admin first.").format(user=username))
+    return errors
+
+
+def _changed(
+    row: dict[str, Any], role: str | None, manager_id: str | None, active: bool | None, email: str | None
+) -> dict[str, Any]:
+    """The user's role, manager link, e-mail and active state once changed as update_user is asked to."""
+    new = {
+        "role": role or row["role"],
+        "manager_id": row["manager_id"] if manager_id is None else manager_id or None,
+        "email": row["email"] if email is None else email.strip() or None,
+        "active": row["active"] if active is None else active,
+    }
+    if new["role"] != "manager":
+        new["manager_id"] = None
+    return new
+
+
+def _last_admin(con: duckdb.DuckDBPyConnection, row: dict[str, Any]) -> bool:
+    """True when the user is the only active admin who is not a demo user."""
+    if not (row["role"] == "admin" and row["active"] and not row["demo"]):
+        return False
+    others = db.scalar(
+        con,
+        "SELECT count(*) FROM users WHERE role = 'admin' AND active AND NOT demo AND username <> $username",
+        {"username": row["username"]},
+    )
+    return not others
+
+
 def _update_user(
     cur: duckdb.DuckDBPyConnection,
     username: str,
@@ -616,28 +671,11 @@ def _update_user(
     active: bool | None,
     email: str | None,
 ) -> None:
-    row = _row(cur, username)
-    if row is None:
-        raise UserError(_("There is no user {user}.").format(user=username))
-    new = {
-        "role": role or row["role"],
-        "manager_id": manager_id or row["manager_id"],
-        "email": row["email"] if email is None else email.strip() or None,
-        "active": row["active"] if active is None else active,
-    }
-    if new["role"] != "manager":
-        new["manager_id"] = None
-    _check(new["role"], new["manager_id"], None)
-    _check_email(cur, new["email"], username)
-    still_admin = new["role"] == "admin" and new["active"]
-    if row["role"] == "admin" and row["active"] and not row["demo"] and not still_admin:
-        others = db.scalar(
-            cur,
-            "SELECT count(*) FROM users WHERE role = 'admin' AND active AND NOT demo AND username <> $username",
-            {"username": username},
-        )
-        if not others:
-            raise UserError(_("{user} is the last admin: make another user admin first.").format(user=username))
+    """Check the change and save it with its audit row, in the caller's write."""
+    if errors := changed_user_errors(cur, username, role, manager_id, active, email):
+        raise InvalidUser(errors)
+    row = _existing(cur, username)
+    new = _changed(row, role, manager_id, active, email)
     if (new["role"], new["manager_id"], new["active"]) != (row["role"], row["manager_id"], row["active"]):
         end_sessions(cur, username, CHANGED)
     db.execute(
@@ -660,12 +698,11 @@ def set_password(
 
     It ends every open session of the user; returns the user's new generation.
     """
-    _check("vp", None, password)
+    _check_password(password)
     password_hash = hash_password(password)
 
     def work(cur: duckdb.DuckDBPyConnection) -> int:
-        if _row(cur, username) is None:
-            raise UserError(_("There is no user {user}.").format(user=username))
+        _existing(cur, username)
         _store_password(cur, username, password_hash, must_change)
         audit.record(cur, by, "user.password", username, after={"must_change": must_change})
         return _row(cur, username)["generation"]
@@ -711,7 +748,7 @@ def change_own_password(con: duckdb.DuckDBPyConnection, user: User, current: str
 
     The current password must be given, so that an open session alone cannot take the account over.
     """
-    _check("vp", None, new)
+    _check_password(new)
     password_hash = hash_password(new)
 
     def work(cur: duckdb.DuckDBPyConnection) -> User:

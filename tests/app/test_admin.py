@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from kam import config
+from kam import config, i18n
 from kam.ingest import loader
 from kam.ingest import uploads as admin_uploads
 from kam.ingest.bootstrap import open_database
@@ -235,10 +235,97 @@ def test_the_admin_page_changes_a_user_from_a_form_showing_their_current_values(
     assert event == [("demo-admin", "user.change")]
 
 
-def add_user_form(at: Any) -> list[tuple[str, str]]:
-    """The add-user form's elements in order: a widget by its label, a message by its text."""
-    form = next(e for e in at.tabs[1].children.values() if e.type == "form" and e.proto.form.form_id == "add_user")
+def form_shown(at: Any, form_id: str) -> list[tuple[str, str]]:
+    """A form of the Users tab, its elements in order: a widget by its label, a message by its text."""
+    form = next(e for e in at.tabs[1].children.values() if e.type == "form" and e.proto.form.form_id == form_id)
     return [(e.type, e.value if e.type == "error" else e.label) for e in form.children.values()]
+
+
+def add_user_form(at: Any) -> list[tuple[str, str]]:
+    """The add-user form's elements in order."""
+    return form_shown(at, "add_user")
+
+
+def change_user_form(at: Any) -> list[tuple[str, str]]:
+    """The change-user form's elements in order."""
+    return form_shown(at, "change_user")
+
+
+def test_the_admin_page_refuses_a_bad_change_at_every_field_at_once_and_keeps_what_was_chosen(deployment):
+    stored = "SELECT role, manager_id, email, active FROM users WHERE username = 'vp'"
+    changes = "SELECT count(*) FROM audit_log WHERE action = 'user.change' AND target = 'vp'"
+    at = start("admin", user=ADMIN)
+    at.selectbox(key="admin_user").set_value("vp").run()
+    # The VP made a manager with no manager chosen ("–") and a malformed e-mail.
+    at.selectbox(key="admin_role_vp").set_value("manager")
+    at.text_input(key="admin_email_vp").input("not-an-email")
+    labelled(at.button, "Save").click().run()
+    assert not at.exception
+    assert change_user_form(at) == [
+        ("selectbox", "Role"),
+        ("selectbox", "Manager of the exports (for a manager)"),
+        ("error", "A manager must be linked to a manager id of the exports\\."),
+        ("text_input", "E-mail (for single sign-on)"),
+        ("error", "not\\-an\\-email is not an e\\-mail address\\."),
+        ("checkbox", "May sign in"),
+        ("button", "Save"),
+    ]
+    shown = users_tab(at)
+    refusal = "The user was not changed: see the message at each field."
+    assert shown[shown.index(("form", "change_user")) + 1] == ("error", refusal)
+    # What was chosen stays; nothing was saved.
+    assert at.selectbox(key="admin_role_vp").value == "manager"
+    assert at.selectbox(key="admin_manager_vp").value == ""
+    assert at.text_input(key="admin_email_vp").value == "not-an-email"
+    assert at.checkbox(key="admin_active_vp").value is True
+    assert deployment.execute(stored).fetchall() == [("vp", None, None, True)]
+    assert deployment.execute(changes).fetchall() == [(0,)]
+    # Another user's form, then the VP's again: the VP as stored, without the messages about the values left.
+    at.selectbox(key="admin_user").set_value("m01").run()
+    assert not at.tabs[1].error
+    at.selectbox(key="admin_user").set_value("vp").run()
+    assert not at.tabs[1].error
+    assert at.selectbox(key="admin_role_vp").value == "vp"
+    assert at.text_input(key="admin_email_vp").value == ""
+    # Linked to 李娜 (M2) with a real address, the change is saved with its audit row; the form shows it as saved.
+    at.selectbox(key="admin_role_vp").set_value("manager")
+    at.selectbox(key="admin_manager_vp").set_value("M2")
+    at.text_input(key="admin_email_vp").input(" vp@example.com ")
+    labelled(at.button, "Save").click().run()
+    assert not at.exception
+    assert not at.tabs[1].error
+    assert [s.value for s in at.success] == ["vp changed."]
+    assert deployment.execute(stored).fetchall() == [("manager", "M2", "vp@example.com", True)]
+    assert deployment.execute(changes).fetchall() == [(1,)]
+    assert at.text_input(key="admin_email_vp").value == "vp@example.com"
+
+
+def test_the_change_form_tells_the_last_admin_at_its_field_in_chinese(deployment):
+    at = app("admin", user=ADMIN)
+    at.session_state[CHOSEN] = "zh-CN"
+    at.run()
+    # The only admin who is not a demo user, kept from signing in, given an e-mail with a space.
+    with i18n.speaking("zh-CN"):  # the page's pickers read in the screen's language
+        at.selectbox(key="admin_user").set_value("admin").run()
+        at.checkbox(key="admin_active_admin").uncheck()
+        at.text_input(key="admin_email_admin").input("admin at example.com")
+        labelled(at.button, "保存").click().run()
+    assert not at.exception
+    assert change_user_form(at) == [
+        ("selectbox", "角色"),
+        ("selectbox", "导出数据中的客户经理（仅用于客户经理）"),
+        ("text_input", "电子邮箱（用于单点登录）"),
+        ("error", "admin at example\\.com 不是电子邮箱地址。"),
+        ("checkbox", "可登录"),
+        ("error", "admin 是最后一位管理员：请先将其他用户设为管理员。"),
+        ("button", "保存"),
+    ]
+    shown = users_tab(at)
+    assert shown[shown.index(("form", "change_user")) + 1] == ("error", "未修改该用户：请看各栏下的提示。")
+    assert at.checkbox(key="admin_active_admin").value is False
+    assert at.text_input(key="admin_email_admin").value == "admin at example.com"
+    stored = "SELECT role, email, active FROM users WHERE username = 'admin'"
+    assert deployment.execute(stored).fetchall() == [("admin", None, True)]
 
 
 def test_the_admin_page_refuses_a_bad_new_user_at_every_field_at_once_and_keeps_what_was_typed(deployment):
@@ -330,17 +417,22 @@ def test_a_new_user_defaults_to_manager_and_the_form_is_empty_after_saving(deplo
     assert manager.format_func(manager.value) == "–"
 
 
-def test_adding_users_sets_each_field_one_way_only(deployment, monkeypatch):
-    """A widget given a default and a value in the session state makes Streamlit log a warning on the server."""
+@pytest.fixture
+def warned(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The warnings Streamlit logs on the server for a widget given a default and a value in the session state."""
     from types import SimpleNamespace
 
     from streamlit.elements.lib import policies
 
-    warned: list[Any] = []
+    logged: list[str] = []
     # Streamlit checks only with its server running, and warns once a process.
     monkeypatch.setattr(policies, "runtime", SimpleNamespace(exists=lambda: True))
     monkeypatch.setattr(policies, "_shown_default_value_warning", False)
-    monkeypatch.setattr(policies._LOGGER, "warning", lambda message, *args, **_kw: warned.append(message % args))
+    monkeypatch.setattr(policies._LOGGER, "warning", lambda message, *args, **_kw: logged.append(message % args))
+    return logged
+
+
+def test_adding_users_sets_each_field_one_way_only(deployment, warned):
     at = start("admin", user=ADMIN)
     for name in ("zhaomin", "zhouyu"):
         labelled(at.text_input, "User name").input(name)
@@ -349,6 +441,24 @@ def test_adding_users_sets_each_field_one_way_only(deployment, monkeypatch):
         labelled(at.button, "Add").click().run()
         assert not at.exception
         assert [s.value for s in at.success] == [f"{name} added."]
+    assert warned == []
+
+
+def test_changing_users_sets_each_field_one_way_only(deployment, warned):
+    at = start("admin", user=ADMIN)
+    at.selectbox(key="admin_user").set_value("m02").run()
+    # Refused (a manager without a link), saved, then the next user's form.
+    at.selectbox(key="admin_manager_m02").set_value("")
+    labelled(at.button, "Save").click().run()
+    assert [e.value for e in at.tabs[1].error] == [
+        "A manager must be linked to a manager id of the exports\\.",
+        "The user was not changed: see the message at each field.",
+    ]
+    at.selectbox(key="admin_manager_m02").set_value("M2")
+    labelled(at.button, "Save").click().run()
+    assert [s.value for s in at.success] == ["m02 changed."]
+    at.selectbox(key="admin_user").set_value("m01").run()
+    assert not at.exception
     assert warned == []
 
 
