@@ -63,6 +63,8 @@ RELABELLED = (
     "contact_role",
     "add_role",
 )
+# The same kept choices whose keys begin so: the role of the user being changed (one box per user).
+RELABELLED_PREFIXES = ("admin_role_",)
 
 
 def relabel() -> None:
@@ -71,7 +73,8 @@ def relabel() -> None:
     A select box's browser side holds its choice as the text shown: after a switch it would keep
     showing the old language's text until another choice is made.
     """
-    for key in RELABELLED:
+    kept = [key for key in st.session_state if isinstance(key, str) and key.startswith(RELABELLED_PREFIXES)]
+    for key in (*RELABELLED, *kept):
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
 

@@ -158,6 +158,26 @@ def test_a_choice_made_in_english_reads_in_chinese_after_the_switch(server: str,
         page.close()
 
 
+def test_the_role_of_the_user_being_changed_reads_in_chinese_after_the_switch(server: str, browser: Browser):
+    """The admin's "Change a user" keeps its role box per user: the switch gives it its Chinese too."""
+    page = _open(browser, f"{server}/admin", "demo-admin", "admin-demo-2026")
+    try:
+        page.get_by_role("tab", name="Users", exact=True).click(timeout=60_000)
+        # The form to add a user has a role box too: the one changing a user comes after it.
+        role = page.locator('[data-testid="stSelectbox"]').filter(has_text="Role").last.locator("input")
+        role.wait_for(timeout=60_000)
+        english = role.input_value()
+        assert english in {"Sales VP", "Account manager", "Administrator"}, english
+        page.get_by_text(i18n.LANGUAGES["zh-CN"], exact=True).click()
+        page.wait_for_function("(text) => document.body.innerText.includes(text)", arg=chinese("Export files"))
+        _settled(page)
+        page.get_by_role("tab", name=chinese("Users"), exact=True).click(timeout=60_000)
+        role = page.locator('[data-testid="stSelectbox"]').filter(has_text=chinese("Role")).last.locator("input")
+        assert role.input_value() == chinese(english) != english
+    finally:
+        page.close()
+
+
 def test_a_download_is_made_on_click_in_the_readers_language(vp_in_chinese: str, browser: Browser):
     """The CSV is made only when its button is clicked, on a thread of its own, with the page's Chinese headers."""
     from kam.present.columns import TIER_SUGGESTIONS
