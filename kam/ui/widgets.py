@@ -215,7 +215,7 @@ def _show(
         for name, spec in shown.items()
     }
     row_px = columns.WRAPPED_ROW_PX if wrapped else columns.ROW_PX
-    return st.dataframe(
+    event = st.dataframe(
         _shares_rounded(frame, config),
         hide_index=True,
         height=columns.height(frame.height, row_px) if height is None else height,
@@ -227,6 +227,11 @@ def _show(
         # A click on any cell selects it, as the tick box at the row's left selects the row: either opens the row.
         **({"on_select": "rerun", "selection_mode": _SELECTED_BY[ticks]} if select else {}),
     )
+    if height is None and frame.height > columns.VISIBLE_ROWS:
+        # The grid shows no sign of the rows below its edge: a list of 33 under a heading saying 33 read as
+        # ending after its twelfth.
+        st.caption(_("The table scrolls: {count} rows in all.").format(count=number(frame.height)))
+    return event
 
 
 def _shares_rounded(frame: pl.DataFrame, config: Mapping[str, Any]) -> pl.DataFrame:

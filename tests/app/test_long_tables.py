@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from kam.present import columns
 from kam.ui import widgets
 from tests.app.test_tables import shown
 from tests.apptest import start
@@ -54,3 +55,15 @@ def test_a_click_on_a_row_of_a_later_page_opens_that_rows_account(portfolio: Pat
     at.run()
     assert not at.exception
     assert at.query_params["account"] == "K3"
+
+
+def test_a_table_taller_than_its_frame_says_it_scrolls(portfolio: Path, monkeypatch: pytest.MonkeyPatch):
+    # Past 3 rows a table scrolls in a fixed height: the ABC suggestion's four accounts to 2026-06-30 do, the tier
+    # distribution's three rows do not.
+    monkeypatch.setattr(columns, "VISIBLE_ROWS", 3)
+    widgets._show_shared.clear()
+    widgets._show_made.clear()
+    at = start("tiers", as_of="2026-06-30")
+    captions = [c.value for c in at.caption]
+    assert "The table scrolls: 4 rows in all." in captions
+    assert not any(caption.startswith("The table scrolls: 3 ") for caption in captions)
