@@ -4,7 +4,7 @@ import streamlit as st
 
 from kam.i18n import NF_, _
 from kam.i18n.formats import DATE_FIELD
-from kam.present.columns import WARNING_SIGN_LABELS, label_of
+from kam.present.columns import VISIT_LIST, WARNING_SIGN_LABELS, label_of
 from kam.ui import dashboard, visit_form
 from kam.ui.widgets import bring_first_error_into_view, bring_saved_into_view, confirmation_box, table, tell_refusal
 from kam.visits import log as visit_log
@@ -124,11 +124,13 @@ if recent.is_empty():
     st.info(_("No visits yet."))
 else:
     # The visit id (36 characters) would fill a phone's width: the account, date, channel and notes come first.
+    # The purpose after them, as wide as on the account view's list: whole on screen at 1366 px.
     table(
         recent.drop("created_by", "created_at"),
         NF_("recent-visits"),
         by_filters=False,
         in_download_only=("visit_id",),
+        purpose=VISIT_LIST["purpose"],
         visit_id=_("Visit"),
         account_id=_("Account"),
         visit_date=st.column_config.DateColumn(_("Date")),

@@ -13,6 +13,7 @@ from kam.present.columns import tier_name
 from kam.present.formatting import number
 from kam.ui import dashboard
 from kam.ui.widgets import (
+    account_table,
     chart,
     chart_with_table,
     clickable,
@@ -69,6 +70,7 @@ if has_accounts:
             dashboard.cached(managers.accounts_in_scope, scope.only(tier=tier)),
             NF_("accounts-tier"),
             detail=tier,
+            accounts=True,
         )
 else:
     no_data()
@@ -93,6 +95,7 @@ if point:
         # The accounts active on the month end clicked: named by that day.
         file_name=describe(on_day).file_name(NF_("accounts-tier"), "csv", tier, of=at(day)),
         revenue=None,
+        accounts=True,
     )
 
 st.subheader(_("Movement in the period"))
@@ -103,7 +106,8 @@ chart_with_table(
 )
 if not changes.is_empty():
     with st.expander(_("Tier changes in the period ({count})").format(count=number(changes.height))):
-        table(changes, NF_("tier-changes"))
+        st.caption(_("Click a row to open the account."))
+        account_table(changes, NF_("tier-changes"), ticks=False)
 
 st.subheader(_("Revenue Pareto and suggested tiers"))
 if has_revenue:
@@ -116,11 +120,13 @@ if has_revenue:
     )
     # A list of accounts, too wide beside the chart at 1366 px: under it.
     chart(figure(charts.pareto, abc, scope.policy.abc_cutoffs), abc, "abc-suggestion")
-    table(
+    st.caption(_("Click a row to open the account."))
+    account_table(
         only(abc, *columns.TIER_SUGGESTION_COLUMNS, "revenue_12m", "cumulative_share"),
         NF_("abc-suggestion"),
         file_name=year.file_name(NF_("abc-suggestion"), "csv"),
         rank="#",
+        ticks=False,
         **columns.TIER_SUGGESTIONS,
     )
 else:
@@ -133,11 +139,13 @@ if not has_accounts:
 elif candidates.is_empty():
     st.info(_("No account to review: every suggested tier matches the assigned one."))
 else:
-    table(
+    st.caption(_("Click a row to open the account."))
+    account_table(
         candidates,
         NF_("review-candidates"),
         file_name=year.file_name(NF_("review-candidates"), "csv"),
         in_download_only=("region",),
         rank="#",
+        ticks=False,
         **columns.TIER_SUGGESTIONS,
     )

@@ -9,7 +9,7 @@ from kam.present import charts, columns
 from kam.present.columns import id_of
 from kam.present.formatting import number
 from kam.ui import dashboard
-from kam.ui.widgets import account_table, at_as_of, chart_with_table, drill, figure, named, no_data, table
+from kam.ui.widgets import account_table, at_as_of, chart_with_table, drill, figure, named, no_data
 
 scope = dashboard.scope()
 overdue = dashboard.cached(visits.overdue_accounts, scope)
@@ -133,10 +133,13 @@ st.caption(_("Next steps whose date has come, with no later visit to the account
 if followups.is_empty():
     no_data()
 else:
-    table(
+    st.caption(_("Click a row to open the account."))
+    # No tick boxes: a tick before a follow-up would read as done.
+    account_table(
         followups,
         NF_("followups-due"),
         file_name=at_as_of(NF_("followups-due")),
+        ticks=False,
         visit_date=_("Visited"),
         next_date=_("Due"),
     )

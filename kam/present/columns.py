@@ -452,7 +452,8 @@ AUDIT_LOG = {
 }
 # One account's visits (the account view's list) at 1366 px: the short columns whole in either language, the purpose
 # as the visit form names its step (6 Letter: thank again, invite repurchase: 243 px), then what people typed, the
-# notes and the next step, cut at their width. A chosen visit reads whole under the list (in_full).
+# notes and the next step, cut at their width. A chosen visit reads whole under the list (in_full). The visit form's
+# recent visits show the purpose as wide.
 VISIT_LIST = {
     "channel": replace(COLUMNS["channel"], width=80),
     "purpose": replace(COLUMNS["purpose"], width=250),

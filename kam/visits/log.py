@@ -226,16 +226,17 @@ def recent_visits(
     """A manager's latest visits to their accounts (imported and logged), or those another user logged.
 
     Newest first, in the order a phone reads them: the account (name beside id), date, channel and notes first,
-    the visit id last; `editable` marks the ones the user may still edit or delete. Everything the visit recorded
-    is there, its credit warning signs (`signs`, their codes) too.
+    then the purpose (within a laptop's width, beside them), the visit id last; `editable` marks the ones the user
+    may still edit or delete. Everything the visit recorded is there, its credit warning signs (`signs`, their
+    codes) too.
     """
     policy = policy or settings()
     now = now or datetime.now()
     return db.query(
         con,
         """
-        SELECT v.account_id, ac.name, v.visit_date, v.channel, v.notes, v.next_step, v.next_date,
-               v.purpose, v.executive, a.met_with, string_split(v.warning_signs, ';') AS signs,
+        SELECT v.account_id, ac.name, v.visit_date, v.channel, v.notes, v.purpose, v.next_step, v.next_date,
+               v.executive, a.met_with, string_split(v.warning_signs, ';') AS signs,
                v.manager_id, v.source, v.visit_id,
                a.created_by, a.created_at,
                coalesce(v.source = 'app' AND a.created_by = $username AND a.created_at >= $edit_since, false)

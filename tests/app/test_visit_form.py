@@ -324,11 +324,11 @@ def test_your_recent_visits_and_their_file_carry_what_the_visit_recorded_in_chin
     assert pd.isna(table.value.iloc[1]["signs"])
     lines = offered_data["download-recent-visits"]().decode("utf-8-sig").splitlines()
     assert lines[0] == (
-        "客户,日期,拜访方式,备注,下一步,下一步截止日,拜访目的,高层拜访,会见人员,信用恶化信号,客户经理,录入来源,拜访,可修改"
+        "客户,日期,拜访方式,备注,拜访目的,下一步,下一步截止日,高层拜访,会见人员,信用恶化信号,客户经理,录入来源,拜访,可修改"
     )
     visit_id = logged["visit_id"]
     assert lines[1] == (
-        f"甲公司 (K1),{today():%Y-%m-%d},电话,用量稳定,,,2 电话回访使用情况,否,采购部 陈经理,讨债的人增多；低价抛货,"
+        f"甲公司 (K1),{today():%Y-%m-%d},电话,用量稳定,2 电话回访使用情况,,,否,采购部 陈经理,讨债的人增多；低价抛货,"
         f"王伟 (M1),本系统,{visit_id},是"
     )
     assert lines[2].startswith("甲公司 (K1),2026-07-05,电话,,,,,否,,,王伟 (M1),导入数据,V3,")

@@ -433,13 +433,16 @@ VP_PAGES = {
 # can fit the table while a column too narrow for its text cuts it at its edge (the tiers' accounts, 188 px at 1366,
 # cut "K0143 上海达航机电设备有限公司"). The grid draws on a canvas: its columns' widths and its cells are in no
 # element, they are read from the grid's own properties (its columns as laid out, its cells, fonts and padding).
-CUT_COLUMNS = """(table) => {
+GRID_PROPS = """(table) => {
     const canvas = table.querySelector('canvas');
     let node = canvas[Object.keys(canvas).find(key => key.startsWith('__reactFiber$'))];
     while (node && !(node.memoizedProps && node.memoizedProps.getCellContent && node.memoizedProps.theme)) {
         node = node.return;
     }
-    const {columns, getCellContent, theme, rows} = node.memoizedProps;
+    return node.memoizedProps;
+}"""
+CUT_COLUMNS = """(table) => {
+    const {columns, getCellContent, theme, rows} = (GRID_PROPS)(table);
     const context = document.createElement('canvas').getContext('2d');
     const wider = (text, font, column) => {
         context.font = font;
@@ -455,7 +458,17 @@ CUT_COLUMNS = """(table) => {
         }
         return [];
     });
-}"""
+}""".replace("GRID_PROPS", GRID_PROPS)
+# Each column of a table as laid out, in order: its header, its right edge from the grid's left, its first row's text.
+COLUMN_EDGES = """(table) => {
+    const {columns, getCellContent} = (GRID_PROPS)(table);
+    let right = 0;
+    return columns.map((column, index) => {
+        const cell = getCellContent([column.sourceIndex ?? index, 0]);
+        right += column.width;
+        return {title: column.title, right: right, first: String(cell.displayData ?? '')};
+    });
+}""".replace("GRID_PROPS", GRID_PROPS)
 # The tables shown (not in a closed expander or a tab not chosen), each with the heading above it and, once the grid
 # has drawn it, its widths (TABLE_WIDTHS) and, when measured, its columns too narrow for their header or a cell
 # (CUT_COLUMNS).
@@ -571,5 +584,35 @@ def test_every_table_on_a_vp_page_shows_every_column_at_1366(server: str, browse
             for table in tables
         ]
         assert cut == [(heading, []) for heading, _cells in cut]
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_recent_visits_on_the_visit_form_show_each_purpose_whole_at_1366(
+    server: str, browser: Browser, language: str
+):
+    """A manager's recent visits under the visit form show the purpose beside the account, date, channel and notes,
+    within the table's width at 1366 px and whole: it was the seventh column, past the table's edge, and cut there
+    (6 Letter: thank a)."""
+    page = _open(browser, f"{server}/log_visit", "m01", "m01-demo-2026", language, **LAPTOP)
+    try:
+        heading = said("Your recent visits", language)
+        page.get_by_role("heading", name=heading).wait_for(timeout=60_000)
+        _settled(page)
+        grid = page.locator('[data-testid="stDataFrame"]').last
+        grid.wait_for(timeout=60_000)
+        grid.scroll_into_view_if_needed()
+        [recent] = [table for table in _tables_shown(page) if table["heading"] == heading]
+        OUTPUT.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=OUTPUT / f"recent-visits-{language}.png")
+        purpose = said("Purpose", language)
+        edges = {column["title"]: column for column in grid.evaluate(COLUMN_EDGES)}
+        # M01's latest visit in the demo: K0297 by letter on 2026-11-19, the sixth step, the longest to read.
+        assert edges[purpose]["first"] == f"6 {said('Letter: thank again, invite repurchase', language)}"
+        # The account (280 px), date, channel and notes (130 px) before it, the purpose's 250 px within the table.
+        assert list(edges)[4] == purpose
+        assert edges[purpose]["right"] <= recent["shown"], (edges, recent)
+        assert [cell for cell in recent["cut"] if cell.startswith(f"{purpose}: ")] == []
     finally:
         page.close()
