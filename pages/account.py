@@ -282,15 +282,15 @@ if timeline.is_empty():
 else:
     chart(figure(charts.visit_timeline, timeline), timeline, f"visits-{account_id}")
     st.caption(_("Click a visit to read it whole under the list: its notes and next step, however long."))
-    # Who visited, the credit warning signs each visit recorded and where it was entered, in the CSV and the chosen
-    # visit only: every column shows at 1366 px, the purpose whole, in English too (the signs of the period are on
-    # the credit page).
+    # Who visited and whom they met, the credit warning signs each visit recorded and where it was entered, in the CSV
+    # and the chosen visit only: every column shows at 1366 px, the purpose whole, in English too (the signs of the
+    # period are on the credit page).
     record_table(
         timeline,
         NF_("visit-list"),
         detail=account_id,
         file_name=account_file(NF_("visit-list")),
-        in_download_only=("manager_id", "signs", "source"),
+        in_download_only=("manager_id", "met_with", "contacts", "signs", "source"),
         **columns.VISIT_LIST,
     )
 

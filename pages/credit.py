@@ -119,7 +119,9 @@ else:
 today = date.today()
 later = dashboard.cached(risk.warning_signs_since, scope, today=today)
 if not later.is_empty():
-    st.subheader(_("Reported after the as-of date ({count})").format(count=number(later.height)))
+    st.subheader(
+        _("Warning signs reported in visits after the as-of date ({count})").format(count=number(later.height))
+    )
     st.caption(
         _("Visits logged after {as_of:%Y-%m-%d}, the as-of date: not in the figures above.").format(as_of=scope.as_of)
     )

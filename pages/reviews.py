@@ -46,8 +46,8 @@ if user.role == "manager":
             # The figures the quarter was signed off on, whatever the table of the VP's page reads now.
             if figures := reviews.signed_figures_text(review):
                 st.text(figures)
-            st.text(_("Notes") + ": " + (review["notes"] or MISSING))
-            st.text(_("Agreed actions") + ": " + (review["agreed_actions"] or MISSING))
+            for label, said in ((_("Notes"), review["notes"]), (_("Agreed actions"), review["agreed_actions"])):
+                st.text(_("{field}: {value}").format(field=label, value=said or MISSING))
     st.stop()
 
 left, right = st.columns(2)

@@ -270,17 +270,27 @@ def followups_due(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
 
 
 def account_visits(con: duckdb.DuckDBPyConnection, scope: Scope, account_id: str) -> pl.DataFrame:
-    """One account's visits up to D, newest first (empty if the account is outside the scope), with the credit
-    warning signs each recorded (`signs`, their codes)."""
+    """One account's visits up to D, newest first (empty if the account is outside the scope), with who was met: the
+    people typed in the visit form (`met_with`) and the account's contacts it names (`contacts`, their names in the
+    order recorded; an id no contact has, as it is), and the credit warning signs each recorded (`signs`, their
+    codes)."""
+    # An imported visit carries no people met of its own: the export writes them at the head of its notes.
     return run(
         con,
         scope,
         f"""
         WITH {SCOPED}
         SELECT v.visit_date, v.channel, v.purpose, v.executive, v.manager_id,
+               CASE WHEN v.source = 'app' THEN a.met_with END AS met_with,
+               (SELECT list(coalesce(c.name, m.contact_id) ORDER BY m.position)
+                FROM (SELECT trim(unnest(string_split(v.contact_ids, ';'))) AS contact_id,
+                             generate_subscripts(string_split(v.contact_ids, ';'), 1) AS position) AS m
+                LEFT JOIN contacts AS c ON c.contact_id = m.contact_id AND c.account_id = v.account_id
+                WHERE m.contact_id <> '') AS contacts,
                v.notes, v.next_step, v.next_date, string_split(v.warning_signs, ';') AS signs, v.source
         FROM visits AS v
         JOIN scoped AS s USING (account_id)
+        LEFT JOIN visits_app AS a USING (visit_id)
         WHERE v.account_id = $account_id AND v.visit_date <= $as_of
         ORDER BY v.visit_date DESC, v.visit_id DESC
         """,

@@ -101,6 +101,8 @@ COLUMNS: dict[str, Column] = {
     "purpose": Column(K.TEXT, N_("Purpose")),
     # A visit's people met, as typed in the visit form's field of that name.
     "met_with": Column(K.TEXT, N_("People met")),
+    # The account's contacts a visit names (in the visit form's field of that name).
+    "contacts": Column(K.TEXT, N_("Contacts met")),
     "notes": Column(K.TEXT, N_("Notes"), width=TYPED_PX),
     "next_step": Column(K.TEXT, N_("Next step"), width=TYPED_PX),
     "source": Column(K.TEXT, N_("Entered in")),
@@ -696,9 +698,14 @@ def labelled(frame: pl.DataFrame) -> pl.DataFrame:
             )
         elif dtype == pl.String:
             changes.append(pl.col(name).replace_strict(shown, default=pl.col(name), return_dtype=pl.String))
+    for name in TEXT_LISTS:
+        if name in frame.columns and isinstance(frame.schema[name], pl.List):
+            changes.append(pl.col(name).list.join(_("; ")))
     return frame.with_columns(changes) if changes else frame
 
 
+# Columns of several texts of data (a visit's contacts met, by name), joined into one text as the signs are.
+TEXT_LISTS = ("contacts",)
 # What a column override may be: a header, a Column, None to leave the column out, or (from
 # the user interface) a ready display setting.
 Override = str | Column | Mapping | None

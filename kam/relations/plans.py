@@ -41,6 +41,8 @@ ACTION_SAVE, ACTION_STATUS = "plan.save", "plan.status"
 ACTION_ADD, ACTION_CHANGE = "plan_action.add", "plan_action.status"
 MAX_TEXT = {"objectives": 4000, "strategy": 4000, "resources": 2000}
 MAX_ACTION = 500
+# An action's owner is a name, as short as a contact's name or title.
+MAX_OWNER = 100
 # Statuses in which the plan's text may still change.
 EDITABLE = ("draft", "shared")
 
@@ -283,8 +285,14 @@ def add_action(
             errors["description"] = _("Describe the action.")
         elif len(description) > MAX_ACTION:
             errors["description"] = too_long(len(description), MAX_ACTION)
+        if owner and len(owner) > MAX_OWNER:
+            errors["owner"] = too_long(len(owner), MAX_OWNER)
+        year_starts = date(plan["year"], 1, 1)
         if due_on is None:
             errors["due_on"] = _("Choose the day the action is due.")
+        elif due_on < year_starts:
+            # Due before its plan's year, an action would be overdue from the day it is added.
+            errors["due_on"] = _("Choose a day in the plan's year or later: from {date}.").format(date=day(year_starts))
         elif "description" not in errors and _open_action_alike(cur, plan_id, text(description), due_on):
             # The same action typed twice (a second tap, or the form filled again) would list it twice.
             errors["description"] = _("This plan already has this action open, due {date}.").format(date=day(due_on))

@@ -104,10 +104,18 @@ def show(user: User, scope: Scope, account_id: str) -> None:
     # red.
     if confirmation := form.take_confirmation():
         # The list above stands at an earlier day: without a word, "Contacts (0)" over a contact just added reads
-        # as a save that failed.
-        earlier = _(
-            "Counted from today: the list above shows the contacts as they stood at {as_of}, the date in the "
-            "sidebar; a contact added today is listed under “Entered after {as_of}”."
+        # as a save that failed. That day is the page's as-of date: the sidebar's, or the period's last day where the
+        # period ends before it.
+        earlier = (
+            _(
+                "Counted from today: the list above shows the contacts as they stood at {as_of}, the last day of the "
+                "period in the sidebar; a contact added today is listed under “Entered after {as_of}”."
+            )
+            if dashboard.ends_before_chosen(scope)
+            else _(
+                "Counted from today: the list above shows the contacts as they stood at {as_of}, the as-of date in "
+                "the sidebar; a contact added today is listed under “Entered after {as_of}”."
+            )
         )
         confirmation_box(SAVED, confirmation.message, earlier.format(as_of=as_of) if scope.as_of < date.today() else "")
     refused = form.refused_form() == "contact"

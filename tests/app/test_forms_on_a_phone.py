@@ -135,12 +135,41 @@ def test_a_refused_contact_keeps_its_form_open_with_the_message_at_the_field_and
     [told] = at.get_by_key("contact-saved").caption
     assert told.value == said(
         language,
-        "Counted from today: the list above shows the contacts as they stood at {as_of}, the date in the sidebar; a "
-        "contact added today is listed under “Entered after {as_of}”.",
+        "Counted from today: the list above shows the contacts as they stood at {as_of}, the as-of date in the "
+        "sidebar; a contact added today is listed under “Entered after {as_of}”.",
         as_of="2026-06-30",
     )
     with i18n.speaking(language):  # the page's pickers read in the screen's language
         assert not brought_into_view(at.run())
+
+
+@pytest.mark.parametrize(
+    ("language", "note"),
+    [
+        (
+            "zh-CN",
+            "自今日起计入：上方列表为侧栏所选统计期最后一天 2026-06-28 当时的联系人；"
+            "今日新增的联系人列在“2026-06-28 之后录入”下。",
+        ),
+        (
+            "en",
+            "Counted from today: the list above shows the contacts as they stood at 2026-06-28, the last day of the "
+            "period in the sidebar; a contact added today is listed under “Entered after 2026-06-28”.",
+        ),
+    ],
+)
+def test_a_contact_added_on_a_page_of_last_week_says_the_list_stands_at_the_periods_last_day(portfolio, language, note):
+    """As of 2026-06-30, last week (06-22 to 06-28): the account view, its contacts too, stands at 06-28, the period's
+    last day, not at the sidebar's 06-30; the note under the confirmation names that day as the period's end."""
+    at = opened("account", language, account="K1", as_of="2026-06-30", period="last_week")
+    at = add_contact(at, language, name="张伟")
+    assert [s.value for s in at.get_by_key("contact-saved").success] == [
+        said(language, "Contact {name} added.", name="张伟")
+    ]
+    [told] = at.get_by_key("contact-saved").caption
+    assert told.value == note
+    later = said(language, "Entered after {as_of}, not counted at that date ({count})", as_of="2026-06-28", count="1")
+    assert later in [e.label for e in at.expander]
 
 
 # The first message in red of the page and of the contact form, as the page's script finds it (querySelector: the

@@ -331,12 +331,44 @@ def test_a_chosen_visit_reads_whole_under_the_list_its_notes_as_typed(portfolio:
         "Purpose: –",
         "Senior management: No",
         "Manager: 李娜 (M2)",
+        "People met: –",
+        "Contacts met: –",
         f"Notes: {notes}",
         "Next step: send the quote",
         "Next step due: 2026-07-01",
         "Warning signs: –",
         "Entered in: This dashboard",
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "lines"),
+    [
+        ("en", ["People met: 陈总 and his assistant **小李**", "Contacts met: 刘工; 陈总"]),
+        ("zh-CN", ["会见人员：陈总 and his assistant **小李**", "拜访的联系人：刘工；陈总"]),
+    ],
+)
+def test_a_chosen_visit_says_who_was_met(portfolio: Path, language: str, lines: list[str]):
+    """王伟 logs a visit to K1 on 06-25 naming the people met, as typed (Markdown left as it is), and K1's contacts
+    P2 (刘工) then P1 (陈总): the visit, chosen, reads both after its manager, the contacts by name in that order."""
+    assert not at_june_end(account="K1").exception  # the portfolio loaded
+    with db.connect(portfolio) as con:
+        draft = VisitDraft(
+            account_id="K1",
+            visit_date=date(2026, 6, 25),
+            channel="in_person",
+            met_with="陈总 and his assistant **小李**",
+            contact_ids=("P2", "P1"),
+        )
+        visit_log.save_visit(con, draft, WANG, now=datetime(2026, 6, 25, 18))
+    at = app("account", as_of="2026-06-30", account="K1")
+    at.session_state[CHOSEN] = language
+    at.session_state["table-visit-list-K1"] = {"selection": {"rows": [], "columns": [], "cells": [[0, "notes"]]}}
+    at.run()
+    assert not at.exception
+    shown = [line.value for line in at.text]
+    manager = shown.index("Manager: 王伟 (M1)" if language == "en" else "客户经理：王伟 (M1)")
+    assert shown[manager + 1 : manager + 3] == lines
 
 
 def test_a_churned_account_keeps_its_history(portfolio: Path):

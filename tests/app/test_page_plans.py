@@ -9,8 +9,10 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Block
 
 from kam import i18n
 from kam.people.users import User
@@ -46,6 +48,20 @@ def plans_in_chinese() -> AppTest:
 
 def labels(at: AppTest) -> list[str]:
     return [b.label for b in at.button]
+
+
+def under(at: AppTest, key: str) -> str | None:
+    """The message in red right after the field of that key, if any."""
+
+    def leaves(node: Any) -> list[Any]:
+        if not isinstance(node, Block):
+            return [node]
+        return [leaf for child in node.children.values() for leaf in leaves(child)]
+
+    shown = leaves(at.main)
+    index = next(i for i, e in enumerate(shown) if getattr(e, "key", None) == key)
+    after = shown[index + 1]
+    return after.value if after.type == "error" else None
 
 
 def write_plan(user: User = WANG, objectives: str = "Grow K1 by 20%") -> AppTest:
@@ -106,6 +122,34 @@ def test_a_manager_writes_a_plan_adds_actions_and_shares_it_and_the_vp_agrees_it
     assert stored(portfolio, "SELECT objectives, revenue_goal, status FROM account_plans") == [
         ("Grow K1 by 20%", 6000.0, "agreed")
     ]
+
+
+def test_an_actions_long_owner_and_a_due_day_before_the_plans_year_are_refused_at_their_fields(portfolio):
+    """On the 2026 plan, an owner of 101 characters and a due day of 2020-01-01: each told under its field, the form
+    as typed, nothing added; a due day earlier in 2026 is taken."""
+    at = write_plan()
+    owner = "王" * 101
+    at.text_input(key="action_description").set_value("Meet the CEO")
+    at.text_input(key="action_owner").set_value(owner)
+    at.date_input(key="action_due_on").set_value(date(2020, 1, 1))
+    at = button(at, "Add the action").click().run()
+    assert messages(at)["error"] == [
+        "At most 100 characters: now 101, 1 too many.",
+        "Choose a day in the plan's year or later: from 2026-01-01.",
+        NOT_SAVED,
+    ]
+    # Each message right under its field.
+    assert under(at, "action_owner") == "At most 100 characters: now 101, 1 too many."
+    assert under(at, "action_due_on") == "Choose a day in the plan's year or later: from 2026-01-01."
+    assert at.text_input(key="action_description").value == "Meet the CEO"
+    assert at.text_input(key="action_owner").value == owner
+    assert at.date_input(key="action_due_on").value == date(2020, 1, 1)
+    assert actions(at) == []
+    at.text_input(key="action_owner").set_value("王伟")
+    at.date_input(key="action_due_on").set_value(date(2026, 1, 5))
+    at = button(at, "Add the action").click().run()
+    assert messages(at)["success"] == ["Action added."]
+    assert actions(at) == ["Meet the CEO · 王伟 · 2026-01-05 · overdue"]
 
 
 def test_a_manager_cannot_open_another_managers_plan_by_link_or_widget_state(portfolio):

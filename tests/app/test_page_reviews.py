@@ -321,3 +321,8 @@ def test_a_review_signed_off_before_figures_were_kept_says_it_has_none(portfolio
         "the figures they were signed on."
     )
     assert [t.value for t in wang.text] == ["Notes: on track", "Agreed actions: –"]
+    # In Chinese, each label and its text joined by a full-width colon, as the figures' are.
+    wang = app("reviews", user=WANG)
+    wang.session_state[CHOSEN] = "zh-CN"
+    wang.run()
+    assert [t.value for t in wang.text] == ["备注：on track", "商定的行动：–"]

@@ -182,7 +182,9 @@ def test_a_saved_visit_is_confirmed_in_chinese_and_stored_with_its_codes(portfol
         at.selectbox(key="visit_channel").set_value("in_person")
         at.selectbox(key="visit_purpose").set_value("thank")
         at.button[0].click().run()
-    assert any(s.value.endswith(f"对 {markdown_text('甲公司 (K1)')} 的拜访已保存。") for s in at.success)
+    # 对 and the account's name side by side: no space between two Chinese characters.
+    today = date.today().isoformat()
+    assert f"{today} 对{markdown_text('甲公司 (K1)')} 的拜访已保存。" in [s.value for s in at.success]
     with open_database(portfolio, config.settings().demo_dir) as con:
         assert con.execute("SELECT channel, purpose FROM visits_app").fetchall() == [("in_person", "1 当面致谢")]
     # The account's visits name the step in the reader's language, as the form did.

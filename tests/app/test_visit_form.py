@@ -291,7 +291,7 @@ def test_warning_signs_ticked_on_the_form_are_saved_with_the_visit_and_count_at_
     # At the data date, the default, the figures leave it out; the page lists it apart, as reported since.
     credit = start("credit", user=WANG)
     assert not credit.exception
-    assert "Reported after the as-of date (1)" in [h.value for h in credit.subheader]
+    assert "Warning signs reported in visits after the as-of date (1)" in [h.value for h in credit.subheader]
     later = credit.dataframe[-1].value
     assert later[["visit_date", "account_id", "manager_id", "signs"]].values.tolist() == [
         [pd.Timestamp(today()), "甲公司 (K1)", "王伟 (M1)", "More creditors chasing them; Dumping stock at low prices"]
@@ -301,6 +301,10 @@ def test_warning_signs_ticked_on_the_form_are_saved_with_the_visit_and_count_at_
     assert offered_files["download-warning-signs-since"] == (
         f"warning-signs-since_2026-08-02_{today():%Y-%m-%d}_own-accounts.csv"
     )
+    # In Chinese the heading names what was reported: the signs.
+    in_chinese = app("credit", user=WANG)
+    in_chinese.session_state[CHOSEN] = "zh-CN"
+    assert "截至日期之后的拜访中报告的信用恶化信号（1）" in [h.value for h in in_chinese.run().subheader]
 
 
 def test_your_recent_visits_and_their_file_carry_what_the_visit_recorded_in_chinese(portfolio, offered_data):

@@ -194,6 +194,24 @@ def test_an_action_changed_since_it_was_shown_is_not_changed_again(con):
     assert db.query(con, "SELECT status FROM plan_actions").rows() == [("open",)]
 
 
+def test_an_actions_owner_stops_at_100_characters_and_its_due_day_at_the_first_day_of_the_plans_year(con):
+    plan = plans.save_plan(con, plans.PlanDraft("K1", 2026, "grow", 6000.0), M1, version=None)
+    # An owner of 101 characters, due 2025-12-31 on the 2026 plan: both refused at their fields, nothing saved.
+    with pytest.raises(Invalid) as refused:
+        plans.add_action(con, plan["plan_id"], "meet the CEO", "王" * 101, date(2025, 12, 31), M1)
+    assert refused.value.errors == {
+        "owner": "At most 100 characters: now 101, 1 too many.",
+        "due_on": "Choose a day in the plan's year or later: from 2026-01-01.",
+    }
+    with i18n.speaking("zh-CN"), pytest.raises(Invalid) as refused:
+        plans.add_action(con, plan["plan_id"], "meet the CEO", "王伟", date(2020, 1, 1), M1)
+    assert refused.value.errors == {"due_on": "请选择计划年度内或之后的日期：不早于 2026-01-01。"}
+    assert db.query(con, "SELECT count(*) FROM plan_actions").rows() == [(0,)]
+    # 100 characters, due on the year's first day (before D, so at once overdue, as the user chose): saved.
+    plans.add_action(con, plan["plan_id"], "meet the CEO", "王" * 100, date(2026, 1, 1), M1)
+    assert db.query(con, "SELECT length(owner), due_on FROM plan_actions").rows() == [(100, date(2026, 1, 1))]
+
+
 def test_progress_counts_revenue_of_the_year_and_actions_done_and_overdue(con):
     # Written on 04-01, the first action done on 05-02: all of it before D.
     written, ticked = datetime(2026, 4, 1, 9), datetime(2026, 5, 2, 9)

@@ -252,7 +252,7 @@ def test_saved_visit_counts_at_once_in_coverage_overdue_worklist_and_attainment(
 def test_an_accounts_visit_list_and_its_file_carry_the_warning_signs_each_visit_recorded(con):
     save(con, replace(K5_CALL, warning_signs=("creditors", "dumping")))
     listed = visits.account_visits(con, YTD, "K5")
-    # The call of 06-29 recorded two signs; the imported visits of K5 (V6 03-20, V5 01-10) none.
+    # The call of 06-29 recorded two signs and the people met; the imported visits of K5 (V6 03-20, V5 01-10) none.
     assert rows(listed, "visit_date", "signs") == [
         (date(2026, 6, 29), ["creditors", "dumping"]),
         (date(2026, 3, 20), None),
@@ -261,9 +261,11 @@ def test_an_accounts_visit_list_and_its_file_carry_the_warning_signs_each_visit_
     with i18n.speaking("zh-CN"):
         lines = table_csv(listed).decode("utf-8-sig").splitlines()
     assert lines[:3] == [
-        "拜访日期,拜访方式,拜访目的,高层拜访,客户经理,备注,下一步,下一步截止日,信用恶化信号,录入来源",
-        "2026-06-29,电话,2 电话回访使用情况,否,M2,用量稳定,send samples,2026-07-03,讨债的人增多；低价抛货,本系统",
-        "2026-03-20,视频,,否,M2,,,,,导入数据",
+        "拜访日期,拜访方式,拜访目的,高层拜访,客户经理,会见人员,拜访的联系人,备注,下一步,下一步截止日,信用恶化信号,"
+        "录入来源",
+        "2026-06-29,电话,2 电话回访使用情况,否,M2,采购部 陈经理,,用量稳定,send samples,2026-07-03,"
+        "讨债的人增多；低价抛货,本系统",
+        "2026-03-20,视频,,否,M2,,,,,,,导入数据",
     ]
 
 
