@@ -38,8 +38,11 @@ breaches_before = dashboard.cached(attention.open_breaches, scope.previous())
 # Named as in the sidebar: its period is the one chosen there, not always a week (the caption says which).
 st.title(_("Overview"))
 st.caption(
-    _("As of {as_of} · period {start} to {end} · changes against the previous period of the same length").format(
-        as_of=dashboard.as_of_text(scope), start=table_date(scope.start), end=table_date(scope.period_end)
+    dashboard.with_data_date_note(
+        _("As of {as_of} · period {start} to {end} · changes against the previous period of the same length").format(
+            as_of=dashboard.as_of_text(scope), start=table_date(scope.start), end=table_date(scope.period_end)
+        ),
+        scope,
     )
 )
 

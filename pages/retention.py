@@ -46,17 +46,20 @@ if basis == SIDEBAR:
 else:
     # Said once and plainly: the page shows the year to the sidebar's day, not the sidebar's period.
     st.caption(
-        (
-            _(
-                "This page shows the year to date, {start:%Y-%m-%d} to {end:%Y-%m-%d} (the last day of the "
-                "sidebar's period): churn and repeat purchases over a few days say little."
-            )
-            if dashboard.ends_before_chosen(scope)
-            else _(
-                "This page shows the year to date, {start:%Y-%m-%d} to {end:%Y-%m-%d} (the sidebar's as-of date): "
-                "churn and repeat purchases over a few days say little."
-            )
-        ).format(start=shown.start, end=shown.period_end)
+        dashboard.with_data_date_note(
+            (
+                _(
+                    "This page shows the year to date, {start:%Y-%m-%d} to {end:%Y-%m-%d} (the last day of the "
+                    "sidebar's period): churn and repeat purchases over a few days say little."
+                )
+                if dashboard.ends_before_chosen(scope)
+                else _(
+                    "This page shows the year to date, {start:%Y-%m-%d} to {end:%Y-%m-%d} (the sidebar's as-of "
+                    "date): churn and repeat purchases over a few days say little."
+                )
+            ).format(start=shown.start, end=shown.period_end),
+            shown,
+        )
     )
 row = st.columns(3)
 row[0].metric(_("Accounts churned"), number(causes["accounts"].sum()), border=True)

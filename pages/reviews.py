@@ -69,11 +69,14 @@ shown = (
     else _("{first} – {last} (the quarter so far), beside {before_first} – {before_last}")
 )
 st.caption(
-    shown.format(
-        first=first.isoformat(),
-        last=this.period_end.isoformat(),
-        before_first=before_first.isoformat(),
-        before_last=before_last.isoformat(),
+    dashboard.with_data_date_note(
+        shown.format(
+            first=first.isoformat(),
+            last=this.period_end.isoformat(),
+            before_first=before_first.isoformat(),
+            before_last=before_last.isoformat(),
+        ),
+        this,
     )
 )
 # Each value as its kind reads everywhere (¥ without decimals, shares to one decimal, 徐军 (M01)).

@@ -21,13 +21,16 @@ cadence = scope.policy.cadence_days
 
 st.title(_("Visit compliance"))
 st.caption(
-    _("As of {as_of} · period {start} to {end} · maximum days between visits: A {a}, B {b}, C {c}").format(
-        as_of=dashboard.as_of_text(scope),
-        start=table_date(scope.start),
-        end=table_date(scope.period_end),
-        a=cadence["A"],
-        b=cadence["B"],
-        c=cadence["C"],
+    dashboard.with_data_date_note(
+        _("As of {as_of} · period {start} to {end} · maximum days between visits: A {a}, B {b}, C {c}").format(
+            as_of=dashboard.as_of_text(scope),
+            start=table_date(scope.start),
+            end=table_date(scope.period_end),
+            a=cadence["A"],
+            b=cadence["B"],
+            c=cadence["C"],
+        ),
+        scope,
     )
 )
 

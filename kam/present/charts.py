@@ -718,6 +718,8 @@ def satisfaction_by(summary: pl.DataFrame, column: str, label: str) -> go.Figure
         f"%{{customdata[1]}} {answers}<extra></extra>",
     )
     fig.update_yaxes(range=[0, 5.2])
+    if column == "tier":
+        tier_axis(fig)
     return _finish(fig.update_layout(showlegend=False), _("Mean score by {group}").format(group=in_running_text(label)))
 
 
@@ -755,6 +757,8 @@ def health_bands(summary: pl.DataFrame, column: str, label: str) -> go.Figure:
         labels={column: label, "accounts": _("Accounts"), "band": _("Health")},
     )
     count_axis(fig, "x" if horizontal else "y")
+    if column == "tier":
+        tier_axis(fig)
     if horizontal:
         # The managers from the top in the frame's order, as the table beside the chart lists them (Plotly draws
         # the first category at the bottom).
@@ -822,6 +826,8 @@ def churn_by(frame: pl.DataFrame, column: str, label: str) -> go.Figure:
         },
     )
     count_axis(yen_in_hover(fig), "x" if horizontal else "y")
+    if column == "tier":
+        tier_axis(fig)
     height = max(300, 24 * frame.select(column).n_unique() + 120) if horizontal else 360
     return _finish(fig, _("Churn by cause and {group}").format(group=in_running_text(label)), height=height)
 

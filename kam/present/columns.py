@@ -553,12 +553,13 @@ def app_tables_shown(tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
 
 # Codes of our own shown by their label in the user's language (data values stay as they are).
 BAND_LABELS = {"at_risk": N_("At risk"), "watch": N_("Watch"), "healthy": N_("Healthy")}
+# Each signal is 0-1 with 1 the best: named for what a high value means, so that "100 %" reads as good.
 SIGNAL_LABELS = {
-    "visits": N_("Visits lapsing"),
-    "revenue": N_("Buying less"),
-    "complaints": N_("Complaints"),
+    "visits": N_("Visits on schedule"),
+    "revenue": N_("Revenue kept"),
+    "complaints": N_("Complaints clear"),
     "satisfaction": N_("Satisfaction"),
-    "credit": N_("Credit trouble"),
+    "credit": N_("Credit in order"),
 }
 # The vocabulary's English labels, marked here for the catalogs (kam.vocabulary sits below kam.i18n's reach).
 CHURN_REASON_LABELS = {

@@ -56,6 +56,8 @@ def show(user: User, scope: Scope, account_id: str) -> None:
                 "CRM export carries no dates and counts on any day."
             ).format(as_of=as_of),
             scope,
+            # The account view's caption above says whether its day is after the data date.
+            of_the_page=False,
         )
     )
     flags = relations.key_account_flags(con, scope).filter(account_id=account_id)

@@ -209,15 +209,30 @@ def as_of_text(scope: Scope) -> str:
     )
 
 
-def with_as_of_note(caption: str, scope: Scope) -> str:
-    """A caption that writes the scope's as-of date as a plain date within its sentence, with a line below saying
-    that day is the period's last where the period ends before the sidebar's as-of date."""
-    if not ends_before_chosen(scope):
+def with_data_date_note(caption: str, scope: Scope) -> str:
+    """A page's caption, with a line below saying the figures are not final where the scope's as-of date is after
+    the date the exports run to. (A period wholly after it shows no figures: the entry script says so instead.)"""
+    data_date = filter_options().data_date
+    if data_date is None or scope.as_of <= data_date:
         return caption
-    note = _("{as_of} is the period's last day; the sidebar's as-of date is {chosen}.").format(
-        as_of=table_date(scope.as_of), chosen=table_date(_chosen_as_of(scope))
-    )
+    # The days after the data date count as days without a visit, an order or a reply: the changes shown against
+    # the previous period would read as real.
+    note = _(
+        "The exports run to {data_date}: the days after it have no data yet, so figures for them are not final."
+    ).format(data_date=table_date(data_date))
     return f"{caption}  \n{note}"
+
+
+def with_as_of_note(caption: str, scope: Scope, *, of_the_page: bool = True) -> str:
+    """A caption that writes the scope's as-of date as a plain date within its sentence, with a line below saying
+    that day is the period's last where the period ends before the sidebar's as-of date; the page's caption
+    (of_the_page) also says when that day is after the data date (with_data_date_note)."""
+    if ends_before_chosen(scope):
+        note = _("{as_of} is the period's last day; the sidebar's as-of date is {chosen}.").format(
+            as_of=table_date(scope.as_of), chosen=table_date(_chosen_as_of(scope))
+        )
+        caption = f"{caption}  \n{note}"
+    return with_data_date_note(caption, scope) if of_the_page else caption
 
 
 def current_user() -> User:

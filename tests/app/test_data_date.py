@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from kam.people.users import User
@@ -108,3 +109,62 @@ def test_a_page_says_in_chinese_which_day_its_figures_are_as_of(portfolio: Path)
     at.session_state[CHOSEN] = "zh-CN"
     at.run()
     assert at.caption[0].value.startswith("期间 2026-01-01 至 2026-08-01，客户截至 2026-08-01 ·")
+
+
+AFTER_DATA = "The exports run to 2026-08-01: the days after it have no data yet, so figures for them are not final."
+
+
+def said_after_data(at: AppTest, note: str) -> list[str]:
+    """Every text of the page that holds the note."""
+    texts = [e.value for e in (*at.caption, *at.markdown, *at.info, *at.warning)]
+    return [text for text in texts if note in text]
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "overview",
+        "tiers",
+        "visits",
+        "complaints",
+        "satisfaction",
+        "managers",
+        "risk",
+        "retention",
+        "credit",
+        "account",
+        "reviews",
+    ],
+)
+def test_an_as_of_date_after_the_data_date_is_said_once_under_the_pages_title(portfolio: Path, page: str):
+    # The exports run to 2026-08-01; the month to Wednesday 08-05 has four days without data.
+    at = start(page, as_of="2026-08-05", period="month")
+    assert not at.exception
+    assert said_after_data(at, AFTER_DATA) == [at.caption[0].value]
+    assert at.caption[0].value.endswith(f"  \n{AFTER_DATA}")
+
+
+def test_the_overview_says_its_changes_count_days_without_data(portfolio: Path):
+    at = start(as_of="2026-08-05", period="month")
+    assert at.caption[0].value == (
+        "As of 2026-08-05 · period 2026-08-01 to 2026-08-05 · changes against the previous period of the same length"
+        f"  \n{AFTER_DATA}"
+    )
+    # At the data date, and for a period ending by it (figures taken at its end), nothing is after the data.
+    for at in (
+        start(as_of="2026-08-01", period="month"),
+        start(as_of="2026-08-05", period="custom", range=["2026-07-06", "2026-07-12"]),
+    ):
+        assert not at.exception
+        assert said_after_data(at, "The exports run to") == []
+
+
+def test_the_note_after_the_data_date_in_chinese(portfolio: Path):
+    at = app("managers", as_of="2026-08-05", period="month")
+    at.session_state[CHOSEN] = "zh-CN"
+    at.run()
+    assert not at.exception
+    assert at.caption[0].value == (
+        "期间 2026-08-01 至 2026-08-05，客户截至 2026-08-05 · 无可计量数据时显示 –  \n"
+        "导出数据只到 2026-08-01（数据日期）：此后的日子还没有数据，涉及这些日子的数字尚非最终结果。"
+    )

@@ -54,11 +54,11 @@ def test_the_risk_page_ranks_the_managers_at_risk_and_watch_accounts(risky, offe
     # H70 (70.0) and H6 are healthy.
     listed = at.dataframe[0].value
     assert listed[["account_id", "score_shown", "band", "weakest"]].values.tolist() == [
-        ["三九九 (H399)", 39.9, "At risk", "Visits lapsing"],
-        ["四十 (H40)", 40.0, "Watch", "Visits lapsing"],
-        ["七七 (H7)", 59.0, "Watch", "Credit trouble"],
+        ["三九九 (H399)", 39.9, "At risk", "Visits on schedule"],
+        ["四十 (H40)", 40.0, "Watch", "Visits on schedule"],
+        ["七七 (H7)", 59.0, "Watch", "Credit in order"],
         ["五五 (H5)", 61.6, "Watch", "Satisfaction"],
-        ["六九九 (H699)", 69.9, "Watch", "Buying less"],
+        ["六九九 (H699)", 69.9, "Watch", "Revenue kept"],
     ]
     shown = cards(at)
     assert (shown["At risk"], shown["Watch"], shown["Healthy"]) == ("1", "4", "2")
@@ -90,6 +90,32 @@ def test_the_account_view_shows_the_hand_computed_health_score(risky):
     signals = next(f.value for f in at.dataframe if "signal" in f.value.columns)
     # 2 / 3 held as shown (66.7%), the others exact.
     assert signals["signal_value"].tolist() == [0.667, 1.0, 0.5, 0.25, 0.5]
+
+
+@pytest.mark.parametrize(
+    ("language", "names", "header"),
+    [
+        (
+            "en",
+            ["Visits on schedule", "Revenue kept", "Complaints clear", "Satisfaction", "Credit in order"],
+            ["Signal", "Signal value", "Weight", "Points lost"],
+        ),
+        ("zh-CN", ["按期拜访", "销售额保持", "无投诉", "满意度", "信用良好"], ["信号", "信号值", "权重", "扣分"]),
+    ],
+)
+def test_the_five_signals_are_named_for_what_a_high_value_means(risky, language, names, header):
+    # Each signal is 0-1 with 1 the best: H5's revenue (1600 against 1000) reads "Revenue kept 100.0%", not "lapsing".
+    at = app("account", user=ZHANG, as_of="2026-06-30", account="H5")
+    at.session_state[CHOSEN] = language
+    at.run()
+    assert not at.exception
+    frame = next(f for f in at.dataframe if "signal" in f.value.columns)
+    headers, rows = shown_table(frame)
+    assert headers == header
+    # H5's signals (the account view's test above): visits 2/3, revenue 1, complaints 0.5, satisfaction and credit
+    # 0.25 and 0.5, each beside its name.
+    assert [row[0] for row in rows] == names
+    assert frame.value["signal_value"].tolist() == [0.667, 1.0, 0.5, 0.25, 0.5]
 
 
 @pytest.mark.parametrize(("language", "label"), [("en", "Manager (M3)"), ("zh-CN", "客户经理 (M3)")])

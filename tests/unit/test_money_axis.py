@@ -120,3 +120,30 @@ def test_a_lone_period_of_the_sla_trend_is_one_category():
     fig = charts.sla_over_time(trend)
     assert fig.layout.xaxis.type == "category"
     assert list(fig.data[0].x) == ["2026-11-01"]
+
+
+TIER_NAMES_ZH = ["A类 · 重点客户", "B类 · 一般客户", "C类 · 潜在客户"]
+
+
+def test_every_chart_by_tier_names_the_tiers_as_the_tiers_page_does(chinese):
+    # The retention page's churn by tier read "A" beside its repeat-purchase rate by tier's "A类 · 重点客户".
+    tiers = ["A", "B", "C"]
+    churn = pl.DataFrame(
+        {"tier": tiers, "churn_reason": ["price"] * 3, "accounts": [1, 2, 1], "lost_revenue": [10.0, 20.0, 5.0]}
+    )
+    bands = pl.DataFrame({"tier": tiers, "at_risk": [1, 0, 2], "watch": [0, 1, 1], "healthy": [3, 2, 1]})
+    scores = pl.DataFrame(
+        {"tier": tiers, "mean_score": [4.5, 4.0, 3.5], "csat_pct": [0.9, 0.8, 0.5], "responses": [2, 5, 4]}
+    )
+    repeat = pl.DataFrame({"tier": tiers, "repeat_rate": [0.9, 0.6, 0.3]})
+    figures = {
+        "churn": charts.churn_by(churn, "tier", "客户等级"),
+        "health": charts.health_bands(bands, "tier", "客户等级"),
+        "satisfaction": charts.satisfaction_by(scores, "tier", "客户等级"),
+        "repeat": charts.share_by(repeat, "tier", "repeat_rate", "回头率", "客户等级", color="tier"),
+    }
+    assert {name: list(fig.layout.xaxis.ticktext) for name, fig in figures.items()} == {
+        name: TIER_NAMES_ZH for name in figures
+    }
+    # The bars keep the letter, which a click hands on as the tier.
+    assert sorted({tier for bar in figures["health"].data for tier in bar.x}) == tiers
