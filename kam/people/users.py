@@ -600,10 +600,23 @@ def update_user(
     one_time_hash = hash_password(one_time)
 
     def work(cur: duckdb.DuckDBPyConnection) -> str | None:
-        row = _row(cur, username)
-        enabled_demo = row is not None and row["demo"] and not row["active"] and active is True
-        _update_user(cur, username, by, role, manager_id, active, email)
-        if not enabled_demo:
+        row = _existing(cur, username)
+        new = _changed(row, role, manager_id, active, email)
+        if errors := _change_errors(cur, row, new):
+            raise InvalidUser(errors)
+        if (new["role"], new["manager_id"], new["active"]) != (row["role"], row["manager_id"], row["active"]):
+            end_sessions(cur, username, CHANGED)
+        db.execute(
+            cur,
+            """
+            UPDATE users SET role = $role, manager_id = $manager_id, email = $email, active = $active,
+                             generation = generation + CASE WHEN active = $active THEN 0 ELSE 1 END
+            WHERE username = $username
+            """,
+            new | {"username": username},
+        )
+        audit.record(cur, by, "user.change", username, before={key: row[key] for key in new}, after=new)
+        if not (row["demo"] and not row["active"] and active is True):
             return None
         _store_password(cur, username, one_time_hash, must_change=True)
         db.execute(cur, "UPDATE users SET demo = false WHERE username = $username", {"username": username})
@@ -624,7 +637,12 @@ def changed_user_errors(
     """Field → message for every rule the change breaks (role, manager_id, active, email), arguments as
     update_user takes them; empty when it may be saved. UserError when there is no such user."""
     row = _existing(con, username)
-    new = _changed(row, role, manager_id, active, email)
+    return _change_errors(con, row, _changed(row, role, manager_id, active, email))
+
+
+def _change_errors(con: duckdb.DuckDBPyConnection, row: dict[str, Any], new: dict[str, Any]) -> dict[str, str]:
+    """Field → message for every rule that changing the user's row to new (_changed) breaks."""
+    username = row["username"]
     errors = _role_errors(new["role"], new["manager_id"])
     if problem := _email_problem(con, new["email"], username):
         errors["email"] = problem
@@ -660,35 +678,6 @@ def _last_admin(con: duckdb.DuckDBPyConnection, row: dict[str, Any]) -> bool:
         {"username": row["username"]},
     )
     return not others
-
-
-def _update_user(
-    cur: duckdb.DuckDBPyConnection,
-    username: str,
-    by: str | None,
-    role: str | None,
-    manager_id: str | None,
-    active: bool | None,
-    email: str | None,
-) -> None:
-    """Check the change and save it with its audit row, in the caller's write."""
-    if errors := changed_user_errors(cur, username, role, manager_id, active, email):
-        raise InvalidUser(errors)
-    row = _existing(cur, username)
-    new = _changed(row, role, manager_id, active, email)
-    if (new["role"], new["manager_id"], new["active"]) != (row["role"], row["manager_id"], row["active"]):
-        end_sessions(cur, username, CHANGED)
-    db.execute(
-        cur,
-        """
-        UPDATE users SET role = $role, manager_id = $manager_id, email = $email, active = $active,
-                         generation = generation + CASE WHEN active = $active THEN 0 ELSE 1 END
-        WHERE username = $username
-        """,
-        new | {"username": username},
-    )
-    before = {key: row[key] for key in new}
-    audit.record(cur, by, "user.change", username, before=before, after=new)
 
 
 def set_password(
