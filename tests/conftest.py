@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from streamlit.components.v2 import manifest_scanner
 
 from kam import config
+from kam.ingest.bootstrap import open_database
 
 # The tests read the English interface unless they switch language themselves (the deployment's
 # default is Chinese); servers the tests start inherit it.
@@ -18,6 +24,10 @@ os.environ.setdefault("KAM_LANGUAGE", "en")
 os.environ.setdefault("KAM_BACKUP_EVERY_HOURS", "0")
 os.environ.setdefault("KAM_IMPORT_WATCH_SECONDS", "0")
 from tests.portfolio import EXPORTS
+
+# Each AppTest's first run has Streamlit read every installed package's metadata for its components (0.16 s); the
+# installed packages stay the same while the tests run.
+manifest_scanner.scan_component_manifests = functools.cache(manifest_scanner.scan_component_manifests)
 
 
 def deployment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exports: dict[str, str]) -> Iterator[Path]:
@@ -34,9 +44,43 @@ def deployment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exports: dict[st
     config.settings.cache_clear()
 
 
+# Deployments after their first start, built once per process for each set of exports and settings: a test gets a
+# copy. The first start (a load of the exports, the demo users' and the first admin's password hashes) costs seconds.
+_started: dict[str, Path] = {}
+
+
+def started(
+    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exports: dict[str, str]
+) -> Iterator[Path]:
+    """A deployment whose bundled exports are these files, after its first start; yields its database."""
+    settings = {name: value for name, value in os.environ.items() if name.startswith("KAM_")}
+    key = hashlib.sha256(json.dumps([exports, settings], sort_keys=True).encode()).hexdigest()
+    if key not in _started:
+        first = tmp_path_factory.mktemp("started")
+        with monkeypatch.context() as scoped:
+            for database in deployment(first, scoped, exports):
+                open_database(database, first / "demo").close()
+        _started[key] = first
+    shutil.copytree(_started[key] / "demo", tmp_path / "demo")
+    shutil.copytree(_started[key] / "db", tmp_path / "db")
+    monkeypatch.setenv("KAM_DB_PATH", str(tmp_path / "db" / "kam.duckdb"))
+    monkeypatch.setenv("KAM_DEMO_DIR", str(tmp_path / "demo"))
+    config.settings.cache_clear()
+    yield tmp_path / "db" / "kam.duckdb"
+    config.settings.cache_clear()
+
+
 @pytest.fixture
-def portfolio(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A new deployment whose bundled exports are the portfolio."""
+def portfolio(
+    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
+    """A deployment whose bundled exports are the portfolio, started (its database built)."""
+    yield from started(tmp_path_factory, tmp_path, monkeypatch, EXPORTS)
+
+
+@pytest.fixture
+def new_portfolio(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A new deployment whose bundled exports are the portfolio, before its first start."""
     yield from deployment(tmp_path, monkeypatch, EXPORTS)
 
 

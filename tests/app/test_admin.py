@@ -46,11 +46,11 @@ class Upload:
 
 
 @pytest.fixture
-def deployment(portfolio: Path, monkeypatch: pytest.MonkeyPatch):
+def deployment(new_portfolio: Path, monkeypatch: pytest.MonkeyPatch):
     """The portfolio deployment opened, its import folder holding the portfolio's exports too."""
     monkeypatch.setenv("KAM_IMPORT_DIR", str(config.settings().demo_dir))
     config.settings.cache_clear()
-    with open_database(portfolio, config.settings().demo_dir) as con:
+    with open_database(new_portfolio, config.settings().demo_dir) as con:
         yield con
 
 

@@ -11,9 +11,9 @@ from tests.portfolio import write_exports
 from tests.unit.test_behind_pace import targets
 
 
-def test_every_manager_at_90_percent_is_listed_as_behind(portfolio: Path, tmp_path: Path):
+def test_every_manager_at_90_percent_is_listed_as_behind(new_portfolio: Path, tmp_path: Path):
     # The year to 2026-06-30 (181 of 365 days): M1 has 4,000 of revenue, M2 900. The bundled exports
-    # (the portfolio fixture's folder) bring targets that put both at 90 % of their pro-rated target;
+    # (the new_portfolio fixture's folder) bring targets that put both at 90 % of their pro-rated target;
     # M3 has none, so no attainment.
     write_exports(tmp_path / "demo", targets=targets({"M1": 0.9, "M2": 0.9}))
     at = start(as_of="2026-06-30")

@@ -9,7 +9,7 @@ import pytest
 
 from kam.ui.language import CHOSEN
 from tests.apptest import app, cards
-from tests.conftest import deployment
+from tests.conftest import started
 from tests.portfolio import EXPORTS
 
 # O3 (K1, 2026-05-10) of 3,456,000 instead of 3,000.
@@ -17,8 +17,10 @@ BIG = EXPORTS | {"orders.csv": EXPORTS["orders.csv"].replace("O3,K1,2026-05-10,3
 
 
 @pytest.fixture
-def big_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    yield from deployment(tmp_path, monkeypatch, BIG)
+def big_order(
+    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
+    yield from started(tmp_path_factory, tmp_path, monkeypatch, BIG)
 
 
 @pytest.mark.parametrize(

@@ -481,7 +481,7 @@ def cell_fills(element: Any, column: str) -> list[str]:
     ],
 )
 def test_the_attainment_ranking_colours_each_manager_in_the_scorecards_band(
-    portfolio: Path, tmp_path: Path, language: str, named: list[str]
+    new_portfolio: Path, tmp_path: Path, language: str, named: list[str]
 ):
     write_exports(tmp_path / "demo", **IN_THREE_BANDS)
     at = app("managers", as_of="2026-06-30")

@@ -11,7 +11,7 @@ import pytest
 
 from kam.ui.language import CHOSEN
 from tests.apptest import app, start
-from tests.conftest import deployment
+from tests.conftest import started
 from tests.unit.test_risk import EXPORTS
 
 # R6's W1 (2025-06-01, within the year before R6 churned) of 4,202,274 instead of 300.
@@ -19,8 +19,10 @@ LOSSES = EXPORTS | {"orders.csv": EXPORTS["orders.csv"].replace("W1,R6,2025-06-0
 
 
 @pytest.fixture
-def big_loss(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    yield from deployment(tmp_path, monkeypatch, LOSSES)
+def big_loss(
+    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
+    yield from started(tmp_path_factory, tmp_path, monkeypatch, LOSSES)
 
 
 @pytest.mark.parametrize(

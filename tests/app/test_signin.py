@@ -108,7 +108,7 @@ def test_an_idle_session_is_signed_out(portfolio):
     assert [w.value for w in at.warning] == [f"Signed out after {idle} minutes without activity."]
 
 
-def test_the_first_admin_gets_a_one_time_password_on_the_console_only(portfolio, capfd):
+def test_the_first_admin_gets_a_one_time_password_on_the_console_only(new_portfolio, capfd):
     at = start(user=None)
     printed = capfd.readouterr().err
     password = re.search(r"User name: admin, one-time password: (\S+)", printed).group(1)
@@ -121,7 +121,7 @@ def test_the_first_admin_gets_a_one_time_password_on_the_console_only(portfolio,
     at.button[0].click().run()
     assert not at.exception
     assert [t.value for t in at.title] == ["Overview"]
-    with db.connect(portfolio) as con:
+    with db.connect(new_portfolio) as con:
         with pytest.raises(SignInError):
             users.sign_in(con, "admin", password)
         assert users.sign_in(con, "admin", "a-new-admin-password").role == "admin"

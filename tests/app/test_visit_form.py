@@ -305,6 +305,10 @@ def test_warning_signs_ticked_on_the_form_are_saved_with_the_visit_and_count_at_
     in_chinese = app("credit", user=WANG)
     in_chinese.session_state[CHOSEN] = "zh-CN"
     assert "截至日期之后的拜访中报告的信用恶化信号（1）" in [h.value for h in in_chinese.run().subheader]
+    # Its file is named as the heading names the days: after the as-of date.
+    assert offered_files["download-warning-signs-since"].startswith(
+        f"截至日期之后报告的信用恶化信号_2026-08-02_{today():%Y-%m-%d}_"
+    )
 
 
 def test_your_recent_visits_and_their_file_carry_what_the_visit_recorded_in_chinese(portfolio, offered_data):

@@ -30,9 +30,9 @@ AUTH = {
 
 
 @pytest.fixture
-def shared_email(portfolio):
+def shared_email(new_portfolio):
     (config.settings().demo_dir / "managers.csv").write_text(SHARED, encoding="utf-8")
-    return portfolio
+    return new_portfolio
 
 
 def signed_on(email: str) -> AppTest:
