@@ -6,10 +6,13 @@ FROM debian:bookworm-slim
 
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        python3 python3-venv chromium fonts-noto-cjk ca-certificates curl \
+        python3 python3-venv chromium fonts-noto-cjk ca-certificates curl tzdata \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --home /opt/kam kam
 
+# The day and time the dashboard writes (today's date in a form, a visit's entry time, the brief's "Made") are the
+# office's: China's by default, another with docker run -e TZ=Europe/Berlin.
+ENV TZ=Asia/Shanghai
 WORKDIR /opt/kam
 COPY requirements.txt ./
 RUN python3 -m venv .venv && .venv/bin/pip install --no-cache-dir -r requirements.txt
