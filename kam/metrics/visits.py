@@ -8,6 +8,7 @@ import polars as pl
 from kam.i18n import N_, _
 from kam.metrics.revenue import PRORATED_TARGETS
 from kam.metrics.scope import SCOPED, Metric, Scope, group_column, group_name, ratio, run, run_metric
+from kam.store.schema import CONTACTS_MET
 
 # Per account in scope: its latest visit on or before D (by date, then visit id), that visit's channel, and its
 # latest executive visit on or before D. The imported visits' come from visit_links, one row per account read
@@ -282,11 +283,7 @@ def account_visits(con: duckdb.DuckDBPyConnection, scope: Scope, account_id: str
         WITH {SCOPED}
         SELECT v.visit_date, v.channel, v.purpose, v.executive, v.manager_id,
                CASE WHEN v.source = 'app' THEN a.met_with END AS met_with,
-               (SELECT list(coalesce(c.name, m.contact_id) ORDER BY m.position)
-                FROM (SELECT trim(unnest(string_split(v.contact_ids, ';'))) AS contact_id,
-                             generate_subscripts(string_split(v.contact_ids, ';'), 1) AS position) AS m
-                LEFT JOIN contacts AS c ON c.contact_id = m.contact_id AND c.account_id = v.account_id
-                WHERE m.contact_id <> '') AS contacts,
+               {CONTACTS_MET} AS contacts,
                v.notes, v.next_step, v.next_date, string_split(v.warning_signs, ';') AS signs, v.source
         FROM visits AS v
         JOIN scoped AS s USING (account_id)

@@ -693,6 +693,16 @@ FROM visits_app AS a
 WHERE NOT EXISTS (SELECT 1 FROM visits_imported AS i WHERE i.visit_id = a.visit_id)
 """
 
+# The account's contacts a visit (aliased v) names, by name in the order recorded; an id no contact of the account has,
+# as it is.
+CONTACTS_MET = """(
+    SELECT list(coalesce(c.name, m.contact_id) ORDER BY m.position)
+    FROM (SELECT trim(unnest(string_split(v.contact_ids, ';'))) AS contact_id,
+                 generate_subscripts(string_split(v.contact_ids, ';'), 1) AS position) AS m
+    LEFT JOIN contacts AS c ON c.contact_id = m.contact_id AND c.account_id = v.account_id
+    WHERE m.contact_id <> ''
+)"""
+
 # The date the loaded exports run to: the latest event in the exports' own tables. Visits
 # entered in the app are left out, so that they never move the dashboard's default as-of date.
 EXPORTS_RUN_TO = """

@@ -20,6 +20,7 @@ from kam.config import Settings, settings
 from kam.i18n import _
 from kam.present.formatting import beside_id
 from kam.store import audit, db
+from kam.store.schema import CONTACTS_MET
 from kam.store.write import write
 from kam.visits.rules import (
     MANAGER_ROLE,
@@ -227,16 +228,16 @@ def recent_visits(
 
     Newest first, in the order a phone reads them: the account (name beside id), date, channel and notes first,
     then the purpose (within a laptop's width, beside them), the visit id last; `editable` marks the ones the user
-    may still edit or delete. Everything the visit recorded is there, its credit warning signs (`signs`, their
-    codes) too.
+    may still edit or delete. Everything the visit recorded is there: the people met as typed and the account's
+    contacts it names (`contacts`, by name), its credit warning signs (`signs`, their codes) too.
     """
     policy = policy or settings()
     now = now or datetime.now()
     return db.query(
         con,
-        """
+        f"""
         SELECT v.account_id, ac.name, v.visit_date, v.channel, v.notes, v.purpose, v.next_step, v.next_date,
-               v.executive, a.met_with, string_split(v.warning_signs, ';') AS signs,
+               v.executive, a.met_with, {CONTACTS_MET} AS contacts, string_split(v.warning_signs, ';') AS signs,
                v.manager_id, v.source, v.visit_id,
                a.created_by, a.created_at,
                coalesce(v.source = 'app' AND a.created_by = $username AND a.created_at >= $edit_since, false)

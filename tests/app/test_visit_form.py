@@ -312,8 +312,9 @@ def test_warning_signs_ticked_on_the_form_are_saved_with_the_visit_and_count_at_
 
 
 def test_your_recent_visits_and_their_file_carry_what_the_visit_recorded_in_chinese(portfolio, offered_data):
-    # 王伟 logs a call to K1 in Chinese: who was met, a note, two warning signs. Newest first, before K1's
-    # imported V3 (07-05): each field under its Chinese header, the signs by their names, on screen and in the file.
+    # 王伟 logs a call to K1 in Chinese: who was met, two of K1's contacts (P2 刘工, then P1 陈总), a note, two
+    # warning signs. Newest first, before K1's imported V3 (07-05): each field under its Chinese header, the contacts
+    # and the signs by their names, on screen and in the file.
     at = app("log_visit", user=WANG, account="K1")
     at.session_state[CHOSEN] = "zh-CN"
     at.run()
@@ -322,24 +323,30 @@ def test_your_recent_visits_and_their_file_carry_what_the_visit_recorded_in_chin
         at.selectbox(key="visit_channel").set_value("phone")
         at.selectbox(key="visit_purpose").set_value("usage")
         at.text_input(key="visit_met_with").input("采购部 陈经理")
+        at.multiselect(key="visit_contacts").select("P2").select("P1")
         at.text_area(key="visit_notes").input("用量稳定")
         at.multiselect(key="visit_warning_signs").select("dumping").select("creditors")
         save(at)
     assert not at.exception
     table = next(t for t in at.dataframe if "visit_id" in t.value.columns)
     logged = table.value.iloc[0]
-    assert (logged["met_with"], logged["signs"]) == ("采购部 陈经理", "讨债的人增多；低价抛货")
+    assert (logged["met_with"], logged["contacts"], logged["signs"]) == (
+        "采购部 陈经理",
+        "刘工；陈总",
+        "讨债的人增多；低价抛货",
+    )
     assert pd.isna(table.value.iloc[1]["signs"])
     lines = offered_data["download-recent-visits"]().decode("utf-8-sig").splitlines()
     assert lines[0] == (
-        "客户,日期,拜访方式,备注,拜访目的,下一步,下一步截止日,高层拜访,会见人员,信用恶化信号,客户经理,录入来源,拜访,可修改"
+        "客户,日期,拜访方式,备注,拜访目的,下一步,下一步截止日,高层拜访,会见人员,拜访的联系人,信用恶化信号,客户经理,录入来源,"
+        "拜访,可修改"
     )
     visit_id = logged["visit_id"]
     assert lines[1] == (
-        f"甲公司 (K1),{today():%Y-%m-%d},电话,用量稳定,2 电话回访使用情况,,,否,采购部 陈经理,讨债的人增多；低价抛货,"
-        f"王伟 (M1),本系统,{visit_id},是"
+        f"甲公司 (K1),{today():%Y-%m-%d},电话,用量稳定,2 电话回访使用情况,,,否,采购部 陈经理,刘工；陈总,"
+        f"讨债的人增多；低价抛货,王伟 (M1),本系统,{visit_id},是"
     )
-    assert lines[2].startswith("甲公司 (K1),2026-07-05,电话,,,,,否,,,王伟 (M1),导入数据,V3,")
+    assert lines[2].startswith("甲公司 (K1),2026-07-05,电话,,,,,否,,,,王伟 (M1),导入数据,V3,")
 
 
 def test_an_empty_choice_asks_for_one_in_the_screens_language(portfolio):
