@@ -32,13 +32,17 @@ manifest_scanner.scan_component_manifests = functools.cache(manifest_scanner.sca
 
 def deployment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exports: dict[str, str]) -> Iterator[Path]:
     """A new deployment whose bundled exports are these files; yields where its first start puts the database."""
-    demo = tmp_path / "demo"
-    demo.mkdir()
+    (tmp_path / "demo").mkdir()
     for name, text in exports.items():
-        (demo / name).write_text(text, encoding="utf-8")
-    database = tmp_path / "db" / "kam.duckdb"
+        (tmp_path / "demo" / name).write_text(text, encoding="utf-8")
+    yield from _configured(tmp_path, monkeypatch)
+
+
+def _configured(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The deployment of folder/demo and folder/db configured; yields its database."""
+    database = folder / "db" / "kam.duckdb"
     monkeypatch.setenv("KAM_DB_PATH", str(database))
-    monkeypatch.setenv("KAM_DEMO_DIR", str(demo))
+    monkeypatch.setenv("KAM_DEMO_DIR", str(folder / "demo"))
     config.settings.cache_clear()
     yield database
     config.settings.cache_clear()
@@ -63,11 +67,7 @@ def started(
         _started[key] = first
     shutil.copytree(_started[key] / "demo", tmp_path / "demo")
     shutil.copytree(_started[key] / "db", tmp_path / "db")
-    monkeypatch.setenv("KAM_DB_PATH", str(tmp_path / "db" / "kam.duckdb"))
-    monkeypatch.setenv("KAM_DEMO_DIR", str(tmp_path / "demo"))
-    config.settings.cache_clear()
-    yield tmp_path / "db" / "kam.duckdb"
-    config.settings.cache_clear()
+    yield from _configured(tmp_path, monkeypatch)
 
 
 @pytest.fixture
