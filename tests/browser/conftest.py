@@ -1,11 +1,12 @@
-"""The browser every browser test drives: Debian's Chromium, headless, one per test module."""
+"""The browser every browser test drives (Debian's Chromium, headless, one per module) and its signed-in contexts."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -18,10 +19,40 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
+# The sign-in form's password field (app.py), by its key; and the sidebar's as-of date, on every page once signed in
+# (collapsed on a phone). A bare sidebar is no sign: the first run of a page shows Streamlit's list of pages in one
+# before the sign-in form.
+SIGN_IN_PASSWORD = ".st-key-sign_in_password input"
+SIGNED_IN = '[data-testid="stSidebar"] [data-testid="stDateInput"]'
+# The contexts kept signed in, by browser, server, user and the context's options (language, screen, device).
+_signed_in: dict[tuple, BrowserContext] = {}
+
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield chromium
+        for key in [key for key in _signed_in if key[0] == id(chromium)]:
+            _signed_in.pop(key).close()
         chromium.close()
+
+
+def signed_in_page(browser: Browser, url: str, username: str, sign_in: Callable[[Page], None], **options) -> Page:
+    """A new page at url, signed in as username, in a context kept for that user on that server with these options.
+
+    The first page of a context signs in through the form (sign_in fills and sends it); the next ones find the user
+    by the stay-signed-in cookie, as a new tab does, and Streamlit's scripts in the context's HTTP cache. Where a
+    session was ended meanwhile (another test's sign-out or change of the user), the form shows and is filled again.
+    """
+    parts = urlsplit(url)
+    key = (id(browser), f"{parts.scheme}://{parts.netloc}", username, repr(sorted(options.items())))
+    if key not in _signed_in:
+        _signed_in[key] = browser.new_context(**options)
+    page = _signed_in[key].new_page()
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_selector(f"{SIGNED_IN}, {SIGN_IN_PASSWORD}", state="attached", timeout=60_000)
+    if page.locator(SIGN_IN_PASSWORD).count() == 1:
+        sign_in(page)
+        page.wait_for_selector(SIGNED_IN, state="attached", timeout=60_000)
+    return page

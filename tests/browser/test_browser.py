@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from tests.browser.conftest import signed_in_page
 from tests.serve import serving
 
 # url path of each page, and a query that makes it show a chart. The first is not the
@@ -69,13 +70,30 @@ def _expand(page: Page, label: str) -> None:
     expander.evaluate("e => Promise.all(e.getAnimations({subtree: true}).map(a => a.finished.catch(() => null)))")
 
 
-def _open(browser: Browser, url: str, username: str = "vp", password: str = "vp-demo-2026", **context) -> Page:
-    """A new browser page at url, signed in through the form with a demo user's credentials."""
-    page = browser.new_page(**({"viewport": {"width": 1366, "height": 768}} | context))
-    page.goto(url, wait_until="domcontentloaded")
+def _sign_in(page: Page, username: str, password: str) -> None:
+    """Fill in and send the sign-in form with a demo user's credentials."""
     page.get_by_label("User name").fill(username, timeout=60_000)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def _open(browser: Browser, url: str, username: str = "vp", password: str = "vp-demo-2026", **context) -> Page:
+    """A new browser page at url, signed in as a demo user: through the form in the first page of the module's
+    context for that user and options, by the cookie in the next ones."""
+    options = {"viewport": {"width": 1366, "height": 768}} | context
+    page = signed_in_page(browser, url, username, lambda page: _sign_in(page, username, password), **options)
+    _settled(page)
+    return page
+
+
+def _open_signing_in(
+    browser: Browser, url: str, username: str = "vp", password: str = "vp-demo-2026", **context
+) -> Page:
+    """A new browser page at url in a new context, signed in through the form: for a test of the sign-in, or of its
+    end, the one session of that context."""
+    page = browser.new_page(**({"viewport": {"width": 1366, "height": 768}} | context))
+    page.goto(url, wait_until="domcontentloaded")
+    _sign_in(page, username, password)
     # The sidebar exists once signed in (collapsed on a phone).
     page.wait_for_selector('[data-testid="stSidebar"]', state="attached", timeout=60_000)
     _settled(page)
@@ -107,7 +125,7 @@ def test_a_wrong_password_is_refused(server: str, browser: Browser):
 
 
 def test_the_admin_signs_in_to_the_admin_page(server: str, browser: Browser):
-    page = _open(browser, f"{server}/admin", "demo-admin", "admin-demo-2026")
+    page = _open_signing_in(browser, f"{server}/admin", "demo-admin", "admin-demo-2026")
     try:
         page.get_by_role("heading", name="Admin").wait_for(timeout=60_000)
         page.get_by_text("Load history").wait_for(timeout=60_000)
@@ -226,7 +244,7 @@ def test_a_copied_link_opens_its_view_after_sign_in_and_the_filters_follow_to_ot
     server: str, browser: Browser
 ):
     # A link made before links carried the period's code names it as the sidebar showed it.
-    page = _open(browser, f"{server}/tiers?tier=A&period=Quarter+to+date&as_of=2026-10-31")
+    page = _open_signing_in(browser, f"{server}/tiers?tier=A&period=Quarter+to+date&as_of=2026-10-31")
     try:
         page.get_by_role("heading", name="Tiers", exact=True).wait_for(timeout=60_000)
         # Move on only once the tiers page's run has finished and written its filters to the URL.
@@ -312,7 +330,7 @@ def test_a_click_on_an_accounts_row_opens_its_view_at_the_sidebars_date_and_peri
 
 def test_a_manager_opening_another_managers_account_sees_nothing_of_it_and_signs_out(server: str, browser: Browser):
     # K0001 (天津丰华汽车电子有限公司) belongs to M07, not to the demo manager M02.
-    page = _open(browser, f"{server}/account?account=K0001", "m02", "m02-demo-2026")
+    page = _open_signing_in(browser, f"{server}/account?account=K0001", "m02", "m02-demo-2026")
     try:
         page.get_by_text("No account matches “K0001”").wait_for(timeout=60_000)
         assert "天津丰华汽车电子有限公司" not in page.content()
@@ -385,7 +403,9 @@ def test_a_click_on_any_cell_of_an_account_row_or_its_tick_box_opens_the_account
     try:
         # The grid draws on a canvas: click where the first row's cells are, under the header (38 px, rows 35 px).
         for x, label in ((150, "account cell"), (20, "tick box")):
-            page.goto(f"{server}/risk", wait_until="domcontentloaded")
+            if label == "tick box":
+                # From the account the cell opened, back to the list.
+                page.goto(f"{server}/risk", wait_until="domcontentloaded")
             page.get_by_text("Click a row to open the account.", exact=False).wait_for(timeout=60_000)
             table = page.locator('[data-testid="stDataFrame"]').first
             table.wait_for(timeout=60_000)

@@ -18,6 +18,7 @@ from kam.people import users
 from kam.people.users import User
 from kam.present import columns
 from tests.app.test_admin import Upload
+from tests.browser.conftest import signed_in_page
 from tests.browser.test_browser import _open_a_row, _settled
 from tests.serve import serving
 
@@ -69,13 +70,29 @@ def said(message: str, language: str) -> str:
         i18n._language.reset(token)
 
 
-def _open(browser: Browser, url: str, username: str, password: str, language: str, **context) -> Page:
-    """A new page at url in a browser asking for that language, signed in through the form."""
-    page = browser.new_page(locale=language, **context)
-    page.goto(url, wait_until="domcontentloaded")
+def _sign_in(page: Page, username: str, password: str, language: str) -> None:
+    """Fill in and send the sign-in form, read in that language."""
     page.get_by_label(said("User name", language)).fill(username, timeout=60_000)
     page.get_by_label(said("Password", language), exact=True).fill(password)
     page.get_by_role("button", name=said("Sign in", language)).click()
+
+
+def _open(browser: Browser, url: str, username: str, password: str, language: str, **context) -> Page:
+    """A new page at url in a browser asking for that language, signed in: through the form in the first page of the
+    module's context for that user, language and device, by the cookie in the next ones."""
+    page = signed_in_page(
+        browser, url, username, lambda page: _sign_in(page, username, password, language), locale=language, **context
+    )
+    _settled(page)
+    return page
+
+
+def _open_signing_in(browser: Browser, url: str, username: str, password: str, language: str, **context) -> Page:
+    """A new page at url in a new context asking for that language, signed in through the form: for a link opened
+    before signing in."""
+    page = browser.new_page(locale=language, **context)
+    page.goto(url, wait_until="domcontentloaded")
+    _sign_in(page, username, password, language)
     page.wait_for_selector('[data-testid="stSidebar"]', state="attached", timeout=60_000)
     _settled(page)
     return page
@@ -244,7 +261,7 @@ TABLE_WIDTHS = """(table) => {
 def test_a_link_naming_the_landing_page_opens_it_without_an_english_page_not_found(
     server: str, browser: Browser, language: str, user: str, password: str, path: str, heading: str
 ):
-    page = _open(browser, f"{server}/{path}?tier=A", user, password, language, **LAPTOP)
+    page = _open_signing_in(browser, f"{server}/{path}?tier=A", user, password, language, **LAPTOP)
     try:
         page.get_by_role("heading", name=said(heading, language)).wait_for(timeout=60_000)
         _settled(page)
@@ -342,7 +359,7 @@ def test_a_link_to_another_roles_page_opens_the_start_page_saying_why(
     title: str,
     role: str,
 ):
-    page = _open(browser, f"{server}/{path}", user, password, language, **LAPTOP)
+    page = _open_signing_in(browser, f"{server}/{path}", user, password, language, **LAPTOP)
     try:
         page.get_by_role("heading", name=said(heading, language)).wait_for(timeout=60_000)
         _settled(page)

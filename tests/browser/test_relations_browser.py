@@ -52,7 +52,7 @@ def test_a_manager_on_a_phone_ticks_an_action_done_and_adds_a_contact(server: st
         _no_exception(page)
 
         page.close()
-        # A new page is a new session: it signs in again, and the link opens the account.
+        # A new page is a new session: the cookie signs it in again, and the link opens the account.
         page = _open(browser, f"{server}/account?account={account}", "m01", "m01-demo-2026", viewport=PHONE)
         page.get_by_role("heading", name="Account view").wait_for(timeout=60_000)
         _settled(page)
