@@ -101,7 +101,9 @@ def on_demo(demo_database: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """On several processes (bin/test), the tests of a file together, and every browser test on one process."""
+    """On several processes (bin/test), the tests of a file together: its module fixtures (a server, a browser, its
+    signed-in pages) start once. The browser test files, the longest, come first: the two processes then share them
+    from the start, and the many short files fill in after."""
+    items.sort(key=lambda item: item.path.parent.name != "browser")
     for item in items:
-        group = "browser" if item.path.parent.name == "browser" else str(item.path)
-        item.add_marker(pytest.mark.xdist_group(group))
+        item.add_marker(pytest.mark.xdist_group(str(item.path)))
