@@ -780,13 +780,14 @@ def users(con: duckdb.DuckDBPyConnection, now: datetime | None = None) -> pl.Dat
 
 def ensure_first_admin(con: duckdb.DuckDBPyConnection) -> str | None:
     """On a deployment with no admin, create one; its one-time password goes to the server's console only."""
+    # Every start comes here: the password is hashed (a fifth of a second) only where an admin is wanted.
+    if not _first_admin_wanted(con):
+        return None
     password = secrets.token_urlsafe(12)
     password_hash = _new_user_hash(None, FIRST_ADMIN, "admin", None, password)
 
     def work(cur: duckdb.DuckDBPyConnection) -> bool:
-        if db.scalar(cur, "SELECT count(*) FROM users WHERE role = 'admin' AND NOT demo") > 0:
-            return False
-        if _row(cur, FIRST_ADMIN) is not None:
+        if not _first_admin_wanted(cur):
             return False
         _insert_user(
             cur,
@@ -811,6 +812,13 @@ def ensure_first_admin(con: duckdb.DuckDBPyConnection) -> str | None:
         flush=True,
     )
     return password
+
+
+def _first_admin_wanted(cur: duckdb.DuckDBPyConnection) -> bool:
+    """No admin but demo ones, and no first admin yet."""
+    if db.scalar(cur, "SELECT count(*) FROM users WHERE role = 'admin' AND NOT demo") > 0:
+        return False
+    return _row(cur, FIRST_ADMIN) is None
 
 
 def seed_demo_users(cur: duckdb.DuckDBPyConnection) -> None:

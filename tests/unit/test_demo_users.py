@@ -38,3 +38,16 @@ def test_the_demo_users_and_the_first_admin_are_named_in_the_deployments_languag
     finally:
         config.settings.cache_clear()
     assert named == list(zip(["admin", "demo-admin", "m01", "m02", "vp"], names, strict=True))
+
+
+def test_a_start_with_an_admin_hashes_no_password_and_adds_no_admin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Every start makes sure of an admin: where the first admin or another admin is there, nothing is hashed (a
+    scrypt hash, a fifth of a second at each start) and no user is added."""
+    with db.connect(build(tmp_path)) as con:
+        first = users.ensure_first_admin(con)
+        monkeypatch.setattr(users, "hash_password", lambda password: pytest.fail("a password was hashed"))
+        again = users.ensure_first_admin(con)
+        admins = con.execute("SELECT username FROM users WHERE role = 'admin' ORDER BY username").fetchall()
+    assert first is not None
+    assert again is None
+    assert admins == [("admin",)]
