@@ -36,31 +36,22 @@ def _shows(page: Page, text: str) -> None:
 @pytest.mark.parametrize(("account", "name"), [("K1", PHISH), ("K2", IMAGE)])
 def test_the_account_view_shows_an_injected_name_as_text(server: str, browser: Browser, account: str, name: str):
     page = _open(browser, f"{server}/account?account={account}&as_of=2026-06-30")
-    try:
-        _shows(page, f"{name} ({account})")
-        _settled(page)
-        assert page.locator('[data-testid="stException"]').count() == 0
-        assert page.evaluate(FOREIGN) == []
-    finally:
-        page.close()
+    _shows(page, f"{name} ({account})")
+    _settled(page)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.evaluate(FOREIGN) == []
 
 
 def test_a_crafted_account_link_shows_its_text(server: str, browser: Browser):
     page = _open(browser, f"{server}/account?account=[Sign in again](http://evil.example)")
-    try:
-        _shows(page, "No account matches “[Sign in again](http://evil.example)”")
-        assert page.evaluate(FOREIGN) == []
-    finally:
-        page.close()
+    _shows(page, "No account matches “[Sign in again](http://evil.example)”")
+    assert page.evaluate(FOREIGN) == []
 
 
 def test_the_managers_page_shows_an_html_manager_name_as_text(server: str, browser: Browser):
     page = _open(browser, f"{server}/managers?as_of=2026-06-30")
-    try:
-        page.wait_for_selector(".js-plotly-plot", timeout=60_000)
-        _settled(page)
-        ticks = [tick.text_content() for tick in page.locator(".js-plotly-plot .ytick text").all()]
-        assert f"{HTML_MANAGER} (M1)" in ticks
-        assert page.evaluate(FOREIGN) == []
-    finally:
-        page.close()
+    page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+    _settled(page)
+    ticks = [tick.text_content() for tick in page.locator(".js-plotly-plot .ytick text").all()]
+    assert f"{HTML_MANAGER} (M1)" in ticks
+    assert page.evaluate(FOREIGN) == []

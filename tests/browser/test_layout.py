@@ -78,8 +78,8 @@ def _sign_in(page: Page, username: str, password: str, language: str) -> None:
 
 
 def _open(browser: Browser, url: str, username: str, password: str, language: str, **context) -> Page:
-    """A new page at url in a browser asking for that language, signed in: through the form in the first page of the
-    module's context for that user, language and device, by the cookie in the next ones."""
+    """The module's tab for that user, language and device at url, signed in: through the form the first time, by the
+    cookie the next ones."""
     page = signed_in_page(
         browser, url, username, lambda page: _sign_in(page, username, password, language), locale=language, **context
     )
@@ -103,47 +103,44 @@ def test_on_a_phone_the_worklist_chooser_fits_its_button_is_uncovered_and_a_tapp
     server: str, browser: Browser, language: str
 ):
     page = _open(browser, server, "m01", "m01-demo-2026", language, **PHONE)
-    try:
-        page.get_by_role("heading", name=said("My worklist", language)).wait_for(timeout=60_000)
-        table = page.locator('[data-testid="stDataFrame"]').first
-        table.wait_for(timeout=60_000)
-        # The chosen account reads whole on the chooser's one line.
-        chosen = page.get_by_role("combobox", name=said("Log a visit to", language))
-        widths = chosen.evaluate("e => ({text: e.scrollWidth, line: e.clientWidth, value: e.value})")
-        assert widths["text"] <= widths["line"], widths
-        # On a touch screen the table's toolbar (search, download, full screen) is always shown, above its top
-        # right corner.
-        toolbar = table.locator('[data-testid="stElementToolbar"]')
-        assert toolbar.evaluate("e => getComputedStyle(e).opacity") == "1"
-        # The account, its visit status and its due date read whole side by side within the screen: as wide
-        # together as the grid's width inside its border at most, in rows of three lines where the grid wraps a
-        # long name (on one line the name was cut and the due date began at the screen's edge).
-        table.locator("[role=grid]").wait_for(state="attached", timeout=60_000)
-        grid = table.evaluate(GRID)
-        key = [columns.WORKLIST[name].width for name in ("account_id", "due_status", "due_date")]
-        assert sum(key) <= grid["inside"], (key, grid)
-        assert grid["height"] == columns.HEADER_PX + columns.WRAPPED_ROW_PX * grid["rows"], grid
-        button = page.get_by_role("button", name=said("Log a visit", language))
-        box = button.bounding_box()
-        for x, y in [(box["width"] - 4, box["height"] - 4), (4, box["height"] - 4), (box["width"] - 4, 4), (4, 4)]:
-            # A trial click fails when another element would take the click at that point.
-            button.click(trial=True, position={"x": x, "y": y}, timeout=5_000)
-        bar = toolbar.bounding_box()
-        apart = box["x"] + box["width"] <= bar["x"] or bar["y"] + bar["height"] <= box["y"]
-        assert apart, (box, bar)
-        # One tap on a row's visit status (past the account) opens its account.
-        _settled(page)
-        _open_a_row(page, table, columns.WORKLIST["account_id"].width + 40, tap=True, row=columns.WRAPPED_ROW_PX)
-        page.get_by_role("heading", name=said("Account view", language), exact=True).wait_for(timeout=60_000)
-        account = re.search(r"account=(K\d+)", page.url).group(1)
-        heading = page.get_by_role("heading", name=f"({account})")
-        heading.wait_for(timeout=60_000)
-        # The account's name (13 characters in the first row's) reads whole on the heading's first line, its id
-        # under it: balanced, the heading broke the name in its middle, half of each line empty.
-        assert heading.evaluate(NAME_LINES) == 1
-        assert page.locator('[data-testid="stException"]').count() == 0
-    finally:
-        page.close()
+    page.get_by_role("heading", name=said("My worklist", language)).wait_for(timeout=60_000)
+    table = page.locator('[data-testid="stDataFrame"]').first
+    table.wait_for(timeout=60_000)
+    # The chosen account reads whole on the chooser's one line.
+    chosen = page.get_by_role("combobox", name=said("Log a visit to", language))
+    widths = chosen.evaluate("e => ({text: e.scrollWidth, line: e.clientWidth, value: e.value})")
+    assert widths["text"] <= widths["line"], widths
+    # On a touch screen the table's toolbar (search, download, full screen) is always shown, above its top
+    # right corner.
+    toolbar = table.locator('[data-testid="stElementToolbar"]')
+    assert toolbar.evaluate("e => getComputedStyle(e).opacity") == "1"
+    # The account, its visit status and its due date read whole side by side within the screen: as wide
+    # together as the grid's width inside its border at most, in rows of three lines where the grid wraps a
+    # long name (on one line the name was cut and the due date began at the screen's edge).
+    table.locator("[role=grid]").wait_for(state="attached", timeout=60_000)
+    grid = table.evaluate(GRID)
+    key = [columns.WORKLIST[name].width for name in ("account_id", "due_status", "due_date")]
+    assert sum(key) <= grid["inside"], (key, grid)
+    assert grid["height"] == columns.HEADER_PX + columns.WRAPPED_ROW_PX * grid["rows"], grid
+    button = page.get_by_role("button", name=said("Log a visit", language))
+    box = button.bounding_box()
+    for x, y in [(box["width"] - 4, box["height"] - 4), (4, box["height"] - 4), (box["width"] - 4, 4), (4, 4)]:
+        # A trial click fails when another element would take the click at that point.
+        button.click(trial=True, position={"x": x, "y": y}, timeout=5_000)
+    bar = toolbar.bounding_box()
+    apart = box["x"] + box["width"] <= bar["x"] or bar["y"] + bar["height"] <= box["y"]
+    assert apart, (box, bar)
+    # One tap on a row's visit status (past the account) opens its account.
+    _settled(page)
+    _open_a_row(page, table, columns.WORKLIST["account_id"].width + 40, tap=True, row=columns.WRAPPED_ROW_PX)
+    page.get_by_role("heading", name=said("Account view", language), exact=True).wait_for(timeout=60_000)
+    account = re.search(r"account=(K\d+)", page.url).group(1)
+    heading = page.get_by_role("heading", name=f"({account})")
+    heading.wait_for(timeout=60_000)
+    # The account's name (13 characters in the first row's) reads whole on the heading's first line, its id
+    # under it: balanced, the heading broke the name in its middle, half of each line empty.
+    assert heading.evaluate(NAME_LINES) == 1
+    assert page.locator('[data-testid="stException"]').count() == 0
 
 
 # A table's grid: its width inside its border, its height and its rows (its header aside).
@@ -217,29 +214,26 @@ def test_no_table_toolbar_covers_a_heading_and_no_heading_leaves_its_count_alone
     server: str, browser: Browser, language: str, user: str, password: str, heading: str
 ):
     page = _open(browser, server, user, password, language, **PHONE, user_agent=ANDROID)
-    try:
-        page.get_by_role("heading", name=said(heading, language)).wait_for(timeout=60_000)
-        _settled(page)
-        # A table's toolbar comes with its grid, drawn after the run that sent it: wait for the page's tables.
-        page.wait_for_function(TABLES_WITH_TOOLBARS, timeout=60_000, polling=100)
-        # Measured in the page's own fonts: a heading laid out in a fallback font first has other line heights.
-        page.evaluate("() => document.fonts.ready.then(() => true)")
-        found = page.evaluate(TOOLBARS_AND_HEADINGS)
-        # On a touch screen the toolbars are always shown; the page has tables under headings.
-        assert len(found["toolbars"]) >= 2, found
-        covered = [(bar, head) for bar in found["toolbars"] for head in found["headings"] if _overlap(bar, head)]
-        assert not covered, covered
-        # A heading too long for the line wraps in even lines: "Overdue plan actions (0)" (the worklist's) left
-        # its count alone on the second.
-        assert page.evaluate(COUNTS_ALONE) == []
-        # Plotly's own bar of buttons (zoom, pan, a picture), shown beside every chart's title on a phone, over the
-        # end of a long one: none.
-        modebars = page.locator(".modebar")
-        # Counted once: a chart still drawing adds its bar between two counts.
-        count = modebars.count()
-        assert [modebars.nth(n).is_visible() for n in range(count)] == [False] * count
-    finally:
-        page.close()
+    page.get_by_role("heading", name=said(heading, language)).wait_for(timeout=60_000)
+    _settled(page)
+    # A table's toolbar comes with its grid, drawn after the run that sent it: wait for the page's tables.
+    page.wait_for_function(TABLES_WITH_TOOLBARS, timeout=60_000, polling=100)
+    # Measured in the page's own fonts: a heading laid out in a fallback font first has other line heights.
+    page.evaluate("() => document.fonts.ready.then(() => true)")
+    found = page.evaluate(TOOLBARS_AND_HEADINGS)
+    # On a touch screen the toolbars are always shown; the page has tables under headings.
+    assert len(found["toolbars"]) >= 2, found
+    covered = [(bar, head) for bar in found["toolbars"] for head in found["headings"] if _overlap(bar, head)]
+    assert not covered, covered
+    # A heading too long for the line wraps in even lines: "Overdue plan actions (0)" (the worklist's) left
+    # its count alone on the second.
+    assert page.evaluate(COUNTS_ALONE) == []
+    # Plotly's own bar of buttons (zoom, pan, a picture), shown beside every chart's title on a phone, over the
+    # end of a long one: none.
+    modebars = page.locator(".modebar")
+    # Counted once: a chart still drawing adds its bar between two counts.
+    count = modebars.count()
+    assert [modebars.nth(n).is_visible() for n in range(count)] == [False] * count
 
 
 # The width of the columns laid out in a table (the grid draws its headers on a canvas: their positions are
@@ -399,35 +393,32 @@ def test_the_admin_tables_show_every_column_at_1366(server: str, browser: Browse
     load's reason on screen beside its outcome, 拒绝原因 was off it), the users, the audit log (操作 was cut off); the
     user names (demo-admin read demo-admir) and every other short cell whole."""
     page = _open(browser, f"{server}/admin", "demo-admin", "admin-demo-2026", language, **LAPTOP)
-    try:
-        page.get_by_role("heading", name=said("Admin", language), exact=True).wait_for(timeout=60_000)
-        _settled(page)
-        OUTPUT.mkdir(parents=True, exist_ok=True)
-        seen = {}
-        for tab in ADMIN_TABS:
-            page.get_by_role("tab", name=said(tab, language)).click()
-            page.locator('[data-testid="stDataFrame"]').filter(visible=True).first.wait_for(timeout=60_000)
-            seen[tab] = _tables_shown(page)
-            page.screenshot(path=OUTPUT / f"admin-{tab.lower().replace(' ', '-')}-{language}.png")
-        # The load history (no rejected rows in the demo's load), the users, the audit log.
-        assert [len(tables) for tables in seen.values()] == [1, 1, 1], seen
-        over = [
-            (tab, table["columns"], table["shown"], table["left"])
-            for tab, tables in seen.items()
-            for table in tables
-            if table["columns"] > table["shown"] or table["left"] + table["columns"] > LAPTOP["viewport"]["width"]
-        ]
-        assert not over, over
-        long_text = tuple(f"{said(header, language)}: " for header in ADMIN_TEXT)
-        # The refused load is there, its reason on screen (cut at its column's edge).
-        message = said("{file}: missing required column {columns} for table {table}", language)
-        refused = message.split("{columns}")[0].format(file="accounts.csv", table="accounts")
-        reason = f"{said(columns.LOAD_HISTORY['reason'].label, language)}: "
-        assert any(cell.startswith(reason + refused) for cell in seen["Load exports"][0]["cut"]), seen
-        cut = [(tab, [cell for cell in t[0]["cut"] if not cell.startswith(long_text)]) for tab, t in seen.items()]
-        assert cut == [(tab, []) for tab in ADMIN_TABS]
-    finally:
-        page.close()
+    page.get_by_role("heading", name=said("Admin", language), exact=True).wait_for(timeout=60_000)
+    _settled(page)
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    seen = {}
+    for tab in ADMIN_TABS:
+        page.get_by_role("tab", name=said(tab, language)).click()
+        page.locator('[data-testid="stDataFrame"]').filter(visible=True).first.wait_for(timeout=60_000)
+        seen[tab] = _tables_shown(page)
+        page.screenshot(path=OUTPUT / f"admin-{tab.lower().replace(' ', '-')}-{language}.png")
+    # The load history (no rejected rows in the demo's load), the users, the audit log.
+    assert [len(tables) for tables in seen.values()] == [1, 1, 1], seen
+    over = [
+        (tab, table["columns"], table["shown"], table["left"])
+        for tab, tables in seen.items()
+        for table in tables
+        if table["columns"] > table["shown"] or table["left"] + table["columns"] > LAPTOP["viewport"]["width"]
+    ]
+    assert not over, over
+    long_text = tuple(f"{said(header, language)}: " for header in ADMIN_TEXT)
+    # The refused load is there, its reason on screen (cut at its column's edge).
+    message = said("{file}: missing required column {columns} for table {table}", language)
+    refused = message.split("{columns}")[0].format(file="accounts.csv", table="accounts")
+    reason = f"{said(columns.LOAD_HISTORY['reason'].label, language)}: "
+    assert any(cell.startswith(reason + refused) for cell in seen["Load exports"][0]["cut"]), seen
+    cut = [(tab, [cell for cell in t[0]["cut"] if not cell.startswith(long_text)]) for tab, t in seen.items()]
+    assert cut == [(tab, []) for tab in ADMIN_TABS]
 
 
 # Every page the VP sees, by its title: the account view of K0013, the demo's account with the most complaints and
@@ -564,45 +555,40 @@ def test_every_table_on_a_vp_page_shows_every_column_at_1366(server: str, browse
     the tables of WHOLE_CELLS show every header and cell whole in its column. The expanders are opened and each tab
     chosen in turn."""
     page = _open(browser, f"{server}/{path}", "vp", "vp-demo-2026", language, **LAPTOP)
-    try:
-        page.get_by_role("heading", name=said(VP_PAGES[path], language), exact=True).wait_for(timeout=60_000)
-        _settled(page)
-        page.evaluate(
-            """() => document.querySelectorAll(
-                '[data-testid="stMain"] [data-testid="stExpander"] details:not([open]) > summary'
-            ).forEach(summary => summary.click())"""
-        )
-        page.evaluate("() => Promise.all(document.getAnimations().map(a => a.finished.catch(() => null)))")
-        seen = _tables_shown(page)
-        for tab in page.locator('[data-testid="stMain"] [role="tab"]').all():
-            tab.click()
-            seen += _tables_shown(page)
-        assert seen or path == "plans"
-        cut = [
-            (table["heading"], table["columns"], table["shown"])
-            for table in seen
-            if table["columns"] > table["shown"] or table["left"] + table["columns"] > LAPTOP["viewport"]["width"]
-        ]
-        assert not cut, cut
-        # The accounts and managers (a name of 15 characters beside its id) and every other cell whole, but for a
-        # long text typed by people.
-        headings = [
-            re.compile(re.sub(r"\\\{\w+\\\}", ".*", re.escape(said(heading, language))))
-            for heading in WHOLE_CELLS.get(path.split("?")[0], [])
-        ]
-        matched = {
-            heading.pattern: [table for table in seen if _headed(heading, table["heading"])] for heading in headings
-        }
-        assert all(matched.values()), ([table["heading"] for table in seen], list(matched))
-        typed = tuple(f"{said(header, language)}: " for header in FREE_TEXT)
-        cut = [
-            (table["heading"], [cell for cell in table["cut"] if not cell.startswith(typed)])
-            for tables in matched.values()
-            for table in tables
-        ]
-        assert cut == [(heading, []) for heading, _cells in cut]
-    finally:
-        page.close()
+    page.get_by_role("heading", name=said(VP_PAGES[path], language), exact=True).wait_for(timeout=60_000)
+    _settled(page)
+    page.evaluate(
+        """() => document.querySelectorAll(
+            '[data-testid="stMain"] [data-testid="stExpander"] details:not([open]) > summary'
+        ).forEach(summary => summary.click())"""
+    )
+    page.evaluate("() => Promise.all(document.getAnimations().map(a => a.finished.catch(() => null)))")
+    seen = _tables_shown(page)
+    for tab in page.locator('[data-testid="stMain"] [role="tab"]').all():
+        tab.click()
+        seen += _tables_shown(page)
+    assert seen or path == "plans"
+    cut = [
+        (table["heading"], table["columns"], table["shown"])
+        for table in seen
+        if table["columns"] > table["shown"] or table["left"] + table["columns"] > LAPTOP["viewport"]["width"]
+    ]
+    assert not cut, cut
+    # The accounts and managers (a name of 15 characters beside its id) and every other cell whole, but for a
+    # long text typed by people.
+    headings = [
+        re.compile(re.sub(r"\\\{\w+\\\}", ".*", re.escape(said(heading, language))))
+        for heading in WHOLE_CELLS.get(path.split("?")[0], [])
+    ]
+    matched = {heading.pattern: [table for table in seen if _headed(heading, table["heading"])] for heading in headings}
+    assert all(matched.values()), ([table["heading"] for table in seen], list(matched))
+    typed = tuple(f"{said(header, language)}: " for header in FREE_TEXT)
+    cut = [
+        (table["heading"], [cell for cell in table["cut"] if not cell.startswith(typed)])
+        for tables in matched.values()
+        for table in tables
+    ]
+    assert cut == [(heading, []) for heading, _cells in cut]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -613,23 +599,20 @@ def test_the_recent_visits_on_the_visit_form_show_each_purpose_whole_at_1366(
     within the table's width at 1366 px and whole: it was the seventh column, past the table's edge, and cut there
     (6 Letter: thank a)."""
     page = _open(browser, f"{server}/log_visit", "m01", "m01-demo-2026", language, **LAPTOP)
-    try:
-        heading = said("Your recent visits", language)
-        page.get_by_role("heading", name=heading).wait_for(timeout=60_000)
-        _settled(page)
-        grid = page.locator('[data-testid="stDataFrame"]').last
-        grid.wait_for(timeout=60_000)
-        grid.scroll_into_view_if_needed()
-        [recent] = [table for table in _tables_shown(page) if table["heading"] == heading]
-        OUTPUT.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=OUTPUT / f"recent-visits-{language}.png")
-        purpose = said("Purpose", language)
-        edges = {column["title"]: column for column in grid.evaluate(COLUMN_EDGES)}
-        # M01's latest visit in the demo: K0297 by letter on 2026-11-19, the sixth step, the longest to read.
-        assert edges[purpose]["first"] == f"6 {said('Letter: thank again, invite repurchase', language)}"
-        # The account (280 px), date, channel and notes (130 px) before it, the purpose's 250 px within the table.
-        assert list(edges)[4] == purpose
-        assert edges[purpose]["right"] <= recent["shown"], (edges, recent)
-        assert [cell for cell in recent["cut"] if cell.startswith(f"{purpose}: ")] == []
-    finally:
-        page.close()
+    heading = said("Your recent visits", language)
+    page.get_by_role("heading", name=heading).wait_for(timeout=60_000)
+    _settled(page)
+    grid = page.locator('[data-testid="stDataFrame"]').last
+    grid.wait_for(timeout=60_000)
+    grid.scroll_into_view_if_needed()
+    [recent] = [table for table in _tables_shown(page) if table["heading"] == heading]
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=OUTPUT / f"recent-visits-{language}.png")
+    purpose = said("Purpose", language)
+    edges = {column["title"]: column for column in grid.evaluate(COLUMN_EDGES)}
+    # M01's latest visit in the demo: K0297 by letter on 2026-11-19, the sixth step, the longest to read.
+    assert edges[purpose]["first"] == f"6 {said('Letter: thank again, invite repurchase', language)}"
+    # The account (280 px), date, channel and notes (130 px) before it, the purpose's 250 px within the table.
+    assert list(edges)[4] == purpose
+    assert edges[purpose]["right"] <= recent["shown"], (edges, recent)
+    assert [cell for cell in recent["cut"] if cell.startswith(f"{purpose}: ")] == []
