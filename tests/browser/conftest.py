@@ -48,7 +48,7 @@ def signed_in_page(browser: Browser, url: str, username: str, sign_in: Callable[
     """
     parts = urlsplit(url)
     key = (id(browser), f"{parts.scheme}://{parts.netloc}", username, repr(sorted(options.items())))
-    if key not in _signed_in or _signed_in[key].is_closed():
+    if key not in _signed_in:
         _signed_in[key] = browser.new_context(**options).new_page()
     page = _signed_in[key]
     page.goto(url, wait_until="domcontentloaded")
