@@ -20,6 +20,7 @@ from kam.present import columns
 from tests.app.test_admin import Upload
 from tests.browser.conftest import signed_in_page
 from tests.browser.test_browser import _open_a_row, _settled
+from tests.browser.test_chinese import assert_reads_in_chinese, assert_the_chart_bar_reads_in_chinese
 from tests.serve import serving
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
@@ -437,6 +438,8 @@ VP_PAGES = {
     "plans": "Account plans",
     "reviews": "Quarterly reviews",
 }
+# The pages that draw a chart (on the account view, its revenue by month).
+CHARTED = {"overview", "tiers", "visits", "complaints", "satisfaction", "managers", "account"}
 # The columns of a table too narrow for their header or a cell, each with its first cut cell: the sum of the columns
 # can fit the table while a column too narrow for its text cuts it at its edge (the tiers' accounts, 188 px at 1366,
 # cut "K0143 上海达航机电设备有限公司"). The grid draws on a canvas: its columns' widths and its cells are in no
@@ -549,14 +552,25 @@ def _headed(heading: re.Pattern, text: str) -> bool:
 
 @pytest.mark.parametrize("path", list(VP_PAGES), ids=lambda path: path.split("?")[0])
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_every_table_on_a_vp_page_shows_every_column_at_1366(server: str, browser: Browser, language: str, path: str):
-    """Beside the sidebar a laptop leaves a table about 900 px (a chart's side table about 350): every column of
-    every table fits, none cut at the edge (a cut amount reads as another amount), with nothing to scroll sideways;
-    the tables of WHOLE_CELLS show every header and cell whole in its column. The expanders are opened and each tab
-    chosen in turn."""
+def test_every_vp_page_at_1366_reads_in_its_language_and_shows_every_column(
+    server: str, browser: Browser, language: str, path: str
+):
+    """Each page drawn without exception, its chart too (CHARTED); in Chinese, no English label left. Beside the
+    sidebar a laptop leaves a table about 900 px (a chart's side table about 350): every column of every table fits,
+    none cut at the edge (a cut amount reads as another amount), with nothing to scroll sideways; the tables of
+    WHOLE_CELLS show every header and cell whole in its column. The expanders are opened and each tab chosen in
+    turn."""
+    name = path.split("?")[0]
     page = _open(browser, f"{server}/{path}", "vp", "vp-demo-2026", language, **LAPTOP)
     page.get_by_role("heading", name=said(VP_PAGES[path], language), exact=True).wait_for(timeout=60_000)
     _settled(page)
+    if name in CHARTED:
+        page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    if language == "zh-CN":
+        assert_reads_in_chinese(page, VP_PAGES[path], f"{name}-desktop", sidebar=True)
+    if language == "zh-CN" and name == "tiers":
+        assert_the_chart_bar_reads_in_chinese(page)
     page.evaluate(
         """() => document.querySelectorAll(
             '[data-testid="stMain"] [data-testid="stExpander"] details:not([open]) > summary'
@@ -578,7 +592,7 @@ def test_every_table_on_a_vp_page_shows_every_column_at_1366(server: str, browse
     # long text typed by people.
     headings = [
         re.compile(re.sub(r"\\\{\w+\\\}", ".*", re.escape(said(heading, language))))
-        for heading in WHOLE_CELLS.get(path.split("?")[0], [])
+        for heading in WHOLE_CELLS.get(name, [])
     ]
     matched = {heading.pattern: [table for table in seen if _headed(heading, table["heading"])] for heading in headings}
     assert all(matched.values()), ([table["heading"] for table in seen], list(matched))
