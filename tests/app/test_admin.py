@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 
 from kam import config, i18n
@@ -46,11 +47,21 @@ class Upload:
 
 
 @pytest.fixture
-def deployment(new_portfolio: Path, monkeypatch: pytest.MonkeyPatch):
+def deployment(portfolio: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[duckdb.DuckDBPyConnection]:
     """The portfolio deployment opened, its import folder holding the portfolio's exports too."""
+    yield from _opened(portfolio, monkeypatch)
+
+
+@pytest.fixture
+def first_start(new_portfolio: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[duckdb.DuckDBPyConnection]:
+    """As deployment, opened here for the first time: its load history names this test's demo folder."""
+    yield from _opened(new_portfolio, monkeypatch)
+
+
+def _opened(database: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[duckdb.DuckDBPyConnection]:
     monkeypatch.setenv("KAM_IMPORT_DIR", str(config.settings().demo_dir))
     config.settings.cache_clear()
-    with open_database(new_portfolio, config.settings().demo_dir) as con:
+    with open_database(database, config.settings().demo_dir) as con:
         yield con
 
 
@@ -58,7 +69,7 @@ def uploads(**changes: str) -> list[Upload]:
     return [Upload(name, (changes.get(name) or text).encode("utf-8")) for name, text in EXPORTS.items()]
 
 
-def test_the_admin_page_shows_the_load_history_users_and_audit_log(deployment):
+def test_the_admin_page_shows_the_load_history_users_and_audit_log(first_start):
     at = start("admin", user=ADMIN)
     assert not at.exception
     assert [t.value for t in at.title] == ["Admin"]
@@ -81,19 +92,19 @@ def test_the_admin_page_shows_the_load_history_users_and_audit_log(deployment):
     ]
 
 
-def test_an_upload_loads_with_its_rejects_reported_and_audited(deployment):
+def test_an_upload_loads_with_its_rejects_reported_and_audited(first_start):
     bad = EXPORTS["orders.csv"] + "O11,K9,2026-07-01,10\n"
-    report = admin_uploads.load_uploads(deployment, uploads(**{"orders.csv": bad}), ROOT_ADMIN)
+    report = admin_uploads.load_uploads(first_start, uploads(**{"orders.csv": bad}), ROOT_ADMIN)
     assert report.rows_loaded["orders"] == 10
     assert report.rejects.select("file", "line", "row_key", "column_name").rows() == [
         ("orders.csv", 12, "O11", "account_id")
     ]
-    assert deployment.execute("SELECT source, loaded_by FROM load_history WHERE load_id = 2").fetchall() == [
+    assert first_start.execute("SELECT source, loaded_by FROM load_history WHERE load_id = 2").fetchall() == [
         ("upload", "admin")
     ]
     # The demo load of the first start is in the audit log too.
     events = "SELECT username, action, target FROM audit_log WHERE action = 'load' ORDER BY event_id"
-    assert deployment.execute(events).fetchall() == [
+    assert first_start.execute(events).fetchall() == [
         ("demo", "load", str(config.settings().demo_dir)),
         ("admin", "load", "upload"),
     ]
