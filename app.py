@@ -171,28 +171,20 @@ with st.sidebar:
         )
         if len(chosen) == 2:
             start, end = chosen
-    regions = st.multiselect(
-        _("Region"),
-        access.visible_regions(con, options.regions, user),
-        key="region",
-        bind="query-params",
-        placeholder=_("All"),
-    )
-    if "manager" in st.session_state:
-        managers_before = st.session_state["manager"]
-    else:  # a link's first run: the widget takes its managers from the link, as the sidebar writes them
-        by_label = {manager_label(m): m for m in manager_names}
-        managers_before = [by_label[shown] for shown in st.query_params.get_all("manager") if shown in by_label]
+    # Region, manager and tier are written into the address by the app too: a run of a page switch could find
+    # Streamlit's binding of them empty, and the next page opened without them.
+    region_options = access.visible_regions(con, options.regions, user)
+    dashboard.choose_from_link("region", region_options, st.query_params.get_all("region"), linked_wins)
+    regions = st.multiselect(_("Region"), region_options, key="region", placeholder=_("All"))
+    # A link names its managers as the sidebar writes them.
+    by_label = {manager_label(manager_id): manager_id for manager_id in manager_names}
+    linked_managers = [by_label.get(shown) for shown in st.query_params.get_all("manager")]
+    dashboard.choose_from_link("manager", list(manager_names), linked_managers, linked_wins)
     offered, outside = catalog.managers_of_regions(
-        list(manager_names), options.manager_regions, regions, managers_before
+        list(manager_names), options.manager_regions, regions, st.session_state["manager"]
     )
     chosen_managers = st.multiselect(
-        _("Manager"),
-        offered,
-        format_func=manager_label,
-        key="manager",
-        bind="query-params",
-        placeholder=_("All"),
+        _("Manager"), offered, format_func=manager_label, key="manager", placeholder=_("All")
     )
     if outside := [m for m in chosen_managers if m in outside]:
         # Kept as chosen: the figures are of their accounts in the regions, none; this says why (and above the
@@ -202,10 +194,21 @@ with st.sidebar:
                 managers=markdown_text(", ".join(map(manager_label, outside)))
             )
         )
-    tiers = st.multiselect(_("Tier"), TIERS, key="tier", bind="query-params", placeholder=_("All"))
-    # Written after the filters bound to the address have put theirs: the address then gets every choice at once.
-    # The as-of date only when chosen: a link without one follows the data date, as the sidebar does.
-    dashboard.keep_in_link({"as_of": None if as_of == data_date else as_of.isoformat(), "period": period})
+    dashboard.choose_from_link("tier", TIERS, st.query_params.get_all("tier"), linked_wins)
+    tiers = st.multiselect(_("Tier"), TIERS, key="tier", placeholder=_("All"))
+    for key, chosen in (("region", regions), ("manager", chosen_managers), ("tier", tiers)):
+        dashboard.keep_choice(key, chosen)
+    # Written after the custom period bound to the address has put its dates: the address then gets every choice at
+    # once. The as-of date only when chosen: a link without one follows the data date, as the sidebar does.
+    dashboard.keep_in_link(
+        {
+            "as_of": None if as_of == data_date else as_of.isoformat(),
+            "period": period,
+            "region": regions,
+            "manager": [manager_label(manager_id) for manager_id in chosen_managers],
+            "tier": tiers,
+        }
+    )
     filters = Filters(as_of, period, start, end, tuple(regions), tuple(chosen_managers), tuple(tiers))
     first, last = filters.bounds()
     if first > as_of:

@@ -19,7 +19,7 @@ import runpy
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields, replace
 from datetime import date
@@ -149,6 +149,19 @@ def restore_choice(key: str) -> None:
         st.session_state[key] = kept
 
 
+def choose_from_link(key: str, options: Sequence[Any], linked: Sequence[Any], linked_wins: bool) -> None:
+    """Set a sidebar widget's choices (a multiple choice the app writes into the address) before it is drawn: on a
+    session's first run, and when linked_wins (see from_address), those the link names; on a page opened from a run,
+    those of the last run (restore_choice). Choices no longer offered are dropped."""
+    if linked_wins or (key not in st.session_state and f"{key}_kept" not in st.session_state):
+        st.session_state[key] = list(linked)
+    else:
+        restore_choice(key)
+    offered = [choice for choice in st.session_state[key] if choice in options]
+    if offered != st.session_state[key]:
+        st.session_state[key] = offered
+
+
 def keep_choice(key: str, value: Any) -> None:
     """Note a sidebar widget's value for restore_choice."""
     st.session_state[f"{key}_kept"] = value
@@ -161,16 +174,16 @@ def _day(text: str | None) -> date | None:
         return None
 
 
-def keep_in_link(choices: dict[str, str | None]) -> None:
-    """Write the sidebar's choices into the page's address on every run, leaving out those that are None: a link
-    copied on any page opens the same view. (Streamlit's own binding of a widget to the address drops a date on a
-    page switch.) Written in one change where it can be, so that Back steps over no address half written."""
-    gone = [name for name, value in choices.items() if value is None and name in st.query_params]
+def keep_in_link(choices: dict[str, str | list[str] | None]) -> None:
+    """Write the sidebar's choices into the page's address on every run, leaving out those that are None or an empty
+    list: a link copied on any page opens the same view. (Streamlit's own binding of a widget to the address drops a
+    date on a page switch.) Written in one change where it can be, so that Back steps over no address half
+    written."""
+    named = {name: [value] if isinstance(value, str) else list(value or []) for name, value in choices.items()}
+    gone = [name for name, values in named.items() if not values and name in st.query_params]
     for name in gone:
         del st.query_params[name]
-    changed = {
-        name: value for name, value in choices.items() if value is not None and st.query_params.get(name) != value
-    }
+    changed = {name: values for name, values in named.items() if values and st.query_params.get_all(name) != values}
     if changed:
         st.query_params.update(changed)
 

@@ -115,3 +115,18 @@ def test_a_click_on_a_follow_up_due_opens_its_account(portfolio: Path, offered_d
     csv = offered_data["download-followups-due"]().decode("utf-8-sig").splitlines()
     assert csv[1].startswith("乙公司 (K2),C,王伟 (M1),2026-01-15,")
     opened(click(at, "table-followups-due", 0, "next_step"), "K2", "乙公司")
+
+
+def test_the_sidebars_region_manager_and_tier_follow_a_click_to_the_account_and_its_link(portfolio: Path):
+    # Tier C at 2026-06-30: K2 (王伟, M1, 华东) and K3 (李娜, M2, 华南); the VP narrows the tiers page to 华南's tier C.
+    at = start("tiers", as_of="2026-06-30")
+    at.sidebar.multiselect(key="region").set_value(["华南"])
+    at.sidebar.multiselect(key="manager").set_value(["M2"])
+    at.sidebar.multiselect(key="tier").set_value(["C"]).run()
+    at.segmented_control(key="tier_accounts").set_value("C").run()
+    assert accounts_of(at, "table-accounts-tier-C") == ["丙公司 (K3)"]
+    opened(click(at, "table-accounts-tier-C", 0, "manager_id"), "K3", "丙公司")
+    chosen = [at.sidebar.multiselect(key=key).value for key in ("region", "manager", "tier")]
+    assert chosen == [["华南"], ["M2"], ["C"]]
+    linked = [at.query_params[key] for key in ("region", "manager", "tier")]
+    assert linked == ["华南", "李娜 (M2)", "C"]

@@ -246,19 +246,22 @@ def test_a_copied_link_opens_its_view_after_sign_in_and_the_filters_follow_to_ot
         page.close()
 
 
-# The as-of date and the period the sidebar shows, once the page's run after Back has set them to what is expected.
-SIDEBAR_SHOWS = """([day, period]) => {
+# The as-of date, the period and the tiers the sidebar shows, once the page's run after Back has set them to what is
+# expected.
+SIDEBAR_SHOWS = """([day, period, tiers]) => {
     const sidebar = document.querySelector('[data-testid="stSidebar"]');
     const field = sidebar.querySelector('[role="group"][aria-label="As of"]');
     const choosers = [...sidebar.querySelectorAll('[data-testid="stSelectbox"]')];
     const chooser = choosers.find(e => e.innerText.includes('Period'));
+    const tier = [...sidebar.querySelectorAll('[data-testid="stMultiSelect"]')].find(e => e.innerText.includes('Tier'));
     const shown = [field.innerText.replace(/\\s/g, ''), chooser.querySelector('input').value];
-    return shown[0] === day && shown[1] === period;
+    const chosen = [...tier.querySelectorAll('[data-tag]')].map(e => e.innerText).join(',');
+    return shown[0] === day && shown[1] === period && chosen === tiers;
 }"""
 
 
-def test_back_shows_the_as_of_date_and_period_chosen_before(server: str, browser: Browser):
-    """The browser's Back button steps back through the sidebar's as-of dates and periods, as through its filters."""
+def test_back_shows_the_as_of_date_period_and_tiers_chosen_before(server: str, browser: Browser):
+    """The browser's Back button steps back through the sidebar's as-of dates, periods and filters."""
     page = _open(browser, f"{server}/tiers")
     page.get_by_role("heading", name="Tiers", exact=True).wait_for(timeout=60_000)
     _settled(page)
@@ -275,18 +278,29 @@ def test_back_shows_the_as_of_date_and_period_chosen_before(server: str, browser
         timeout=60_000,
     )
     _settled(page)
-    for day, period in [("2026-10-15", "Last full week"), (data_date, "Last full week")]:
+    # Typed, as a click on the field now and then only focuses it without opening its list.
+    page.get_by_test_id("stSidebar").get_by_role("combobox", name="Tier", exact=True).click()
+    page.keyboard.type("A")
+    page.get_by_role("option", name="A", exact=True).click()
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => location.search.includes('tier=A')", timeout=60_000)
+    _settled(page)
+    for day, period, tiers in [
+        ("2026-10-15", "Month to date", ""),
+        ("2026-10-15", "Last full week", ""),
+        (data_date, "Last full week", ""),
+    ]:
         page.go_back()
-        page.wait_for_function(SIDEBAR_SHOWS, arg=[day, period], timeout=30_000)
+        page.wait_for_function(SIDEBAR_SHOWS, arg=[day, period, tiers], timeout=30_000)
         _settled(page)
     assert "as_of" not in page.evaluate("location.search")
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
-def test_a_click_on_an_accounts_row_opens_its_view_at_the_sidebars_date_and_period(server: str, browser: Browser):
-    """A page opened from a run (a click on a row) keeps the as-of date and period the sidebar shows: the date field
-    came back as today and the period as the last full week."""
-    page = _open(browser, f"{server}/risk?period=quarter&as_of=2026-10-31")
+def test_a_click_on_an_accounts_row_opens_its_view_at_the_sidebars_date_period_and_tier(server: str, browser: Browser):
+    """A page opened from a run (a click on a row) keeps the as-of date, period and tier the sidebar shows: the date
+    field came back as today and the period as the last full week."""
+    page = _open(browser, f"{server}/risk?period=quarter&as_of=2026-10-31&tier=A")
     page.get_by_role("heading", name="Account risk", exact=True).wait_for(timeout=60_000)
     table = page.locator('[data-testid="stDataFrame"]').first
     table.wait_for(timeout=60_000)
@@ -297,8 +311,10 @@ def test_a_click_on_an_accounts_row_opens_its_view_at_the_sidebars_date_and_peri
     page.get_by_text("As of 2026-10-31: the account's history up to that day").wait_for(timeout=30_000)
     field = page.get_by_role("group", name="As of", exact=True)
     assert field.inner_text().replace("\n", "").replace(" ", "") == "2026-10-31"
+    tier = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text="Tier")
+    assert tier.locator("[data-tag]").all_inner_texts() == ["A"]
     query = page.evaluate("location.search")
-    assert "as_of=2026-10-31" in query and "period=quarter" in query, query
+    assert "as_of=2026-10-31" in query and "period=quarter" in query and "tier=A" in query, query
 
 
 def test_a_manager_opening_another_managers_account_sees_nothing_of_it_and_signs_out(server: str, browser: Browser):
