@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -13,12 +16,29 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# The demo deployment after its first start, built once per process: each server's database is a copy of it.
+_started_demo: list[Path] = []
 
 
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def started_demo(folder: Path) -> Path:
+    """A copy in folder of the demo deployment after its first start (the demo exports loaded, the demo users and the
+    first admin added, two seconds of CPU): its database's path."""
+    from kam.config import settings
+    from kam.ingest.bootstrap import open_database
+
+    if not _started_demo:
+        built = Path(tempfile.mkdtemp(prefix="demo-"))
+        atexit.register(shutil.rmtree, built, ignore_errors=True)
+        open_database(built / "kam.duckdb", settings().demo_dir).close()
+        _started_demo.append(built)
+    shutil.copytree(_started_demo[0], folder, dirs_exist_ok=True)
+    return folder / "kam.duckdb"
 
 
 def wait_until_up(process: subprocess.Popen, answers: Callable[[], object], name: str, seconds: float) -> None:

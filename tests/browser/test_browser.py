@@ -11,13 +11,13 @@ from playwright.sync_api import Browser, Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser.conftest import signed_in_page
-from tests.serve import serving
+from tests.serve import serving, started_demo
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The dashboard on the demo data, served on a free loopback port."""
-    with serving({"KAM_DB_PATH": str(tmp_path_factory.mktemp("browser") / "kam.duckdb")}) as url:
+    with serving({"KAM_DB_PATH": str(started_demo(tmp_path_factory.mktemp("browser")))}) as url:
         yield url
 
 

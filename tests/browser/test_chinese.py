@@ -16,7 +16,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from kam import i18n
 from kam.i18n import _
 from tests.browser.test_browser import _open, _settled
-from tests.serve import serving
+from tests.serve import serving, started_demo
 
 OUTPUT = Path(__file__).resolve().parents[1] / "output" / "chinese"
 # The VP's pages by their URL path, with the English title of each (as app.py names them).
@@ -50,7 +50,7 @@ def chinese(message: str) -> str:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with serving({"KAM_DB_PATH": str(tmp_path_factory.mktemp("chinese") / "kam.duckdb")}) as url:
+    with serving({"KAM_DB_PATH": str(started_demo(tmp_path_factory.mktemp("chinese")))}) as url:
         yield url
 
 

@@ -21,7 +21,7 @@ from tests.app.test_admin import Upload
 from tests.browser.conftest import signed_in_page
 from tests.browser.test_browser import _open_a_row, _settled
 from tests.browser.test_chinese import assert_reads_in_chinese, assert_the_chart_bar_reads_in_chinese
-from tests.serve import serving
+from tests.serve import serving, started_demo
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
 # As an Android phone's Chrome names itself: Streamlit and Plotly tell a phone by it.
@@ -37,7 +37,7 @@ OUTPUT = Path(__file__).resolve().parents[1] / "output" / "layout"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    path = tmp_path_factory.mktemp("layout") / "kam.duckdb"
+    path = started_demo(tmp_path_factory.mktemp("layout"))
     with_a_refused_load(path)
     with serving({"KAM_DB_PATH": str(path)}) as url:
         yield url

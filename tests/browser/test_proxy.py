@@ -14,7 +14,7 @@ from playwright.sync_api import Browser
 
 from kam.config import Settings
 from tests.browser.test_browser import _settled
-from tests.serve import ROOT, free_port, http_ok, serving, wait_until_up
+from tests.serve import ROOT, free_port, http_ok, serving, started_demo, wait_until_up
 
 NGINX = "/usr/sbin/nginx"
 LOCATIONS = ROOT / "deploy" / "kam-locations.conf"
@@ -62,7 +62,7 @@ def proxied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not Path(NGINX).exists():
         pytest.skip("nginx is not installed (bin/test installs it)")
     folder = tmp_path_factory.mktemp("nginx")
-    with serving({"KAM_DB_PATH": str(folder / "kam.duckdb")}, base="kam") as upstream:
+    with serving({"KAM_DB_PATH": str(started_demo(folder))}, base="kam") as upstream:
         locations = LOCATIONS.read_text().replace("http://127.0.0.1:8501", upstream)
         (folder / "kam-locations.conf").write_text(locations)
         port = free_port()

@@ -8,12 +8,12 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from tests.browser.test_browser import _settled
-from tests.serve import serving
+from tests.serve import serving, started_demo
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with serving({"KAM_DB_PATH": str(tmp_path_factory.mktemp("stay") / "kam.duckdb")}) as url:
+    with serving({"KAM_DB_PATH": str(started_demo(tmp_path_factory.mktemp("stay")))}) as url:
         yield url
 
 
