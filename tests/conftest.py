@@ -6,7 +6,6 @@ import functools
 import hashlib
 import json
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +22,7 @@ os.environ.setdefault("KAM_LANGUAGE", "en")
 # test asks: a test's dashboard would otherwise copy its database, the repository's one included.
 os.environ.setdefault("KAM_BACKUP_EVERY_HOURS", "0")
 os.environ.setdefault("KAM_IMPORT_WATCH_SECONDS", "0")
+from tests.copies import copy_of
 from tests.portfolio import EXPORTS
 
 # Each AppTest's first run has Streamlit read every installed package's metadata for its components (0.16 s); the
@@ -48,34 +48,27 @@ def _configured(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     config.settings.cache_clear()
 
 
-# Deployments after their first start, built once per process for each set of exports and settings: a test gets a
-# copy. The first start (a load of the exports, the demo users' and the first admin's password hashes) costs seconds.
-_started: dict[str, Path] = {}
+def started(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exports: dict[str, str]) -> Iterator[Path]:
+    """A deployment whose bundled exports are these files, after its first start; yields its database.
 
-
-def started(
-    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exports: dict[str, str]
-) -> Iterator[Path]:
-    """A deployment whose bundled exports are these files, after its first start; yields its database."""
+    A copy of the first start made once per process for each set of exports and settings: the first start (a load of
+    the exports, the demo users' and the first admin's password hashes) costs seconds."""
     settings = {name: value for name, value in os.environ.items() if name.startswith("KAM_")}
     key = hashlib.sha256(json.dumps([exports, settings], sort_keys=True).encode()).hexdigest()
-    if key not in _started:
-        first = tmp_path_factory.mktemp("started")
+
+    def first_start(folder: Path) -> None:
         with monkeypatch.context() as scoped:
-            for database in deployment(first, scoped, exports):
-                open_database(database, first / "demo").close()
-        _started[key] = first
-    shutil.copytree(_started[key] / "demo", tmp_path / "demo")
-    shutil.copytree(_started[key] / "db", tmp_path / "db")
+            for database in deployment(folder, scoped, exports):
+                open_database(database, folder / "demo").close()
+
+    copy_of(f"started {key}", tmp_path, first_start)
     yield from _configured(tmp_path, monkeypatch)
 
 
 @pytest.fixture
-def portfolio(
-    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Path]:
+def portfolio(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A deployment whose bundled exports are the portfolio, started (its database built)."""
-    yield from started(tmp_path_factory, tmp_path, monkeypatch, EXPORTS)
+    yield from started(tmp_path, monkeypatch, EXPORTS)
 
 
 @pytest.fixture

@@ -15,9 +15,6 @@ Contacts: K1 has an executive (P1) and a staff contact (P2); K5 a manager-level 
 
 from __future__ import annotations
 
-import atexit
-import shutil
-import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -25,6 +22,7 @@ import duckdb
 
 from kam.ingest import loader
 from kam.store import db, exports
+from tests.copies import copy_of
 
 D = date(2026, 6, 30)
 
@@ -116,26 +114,21 @@ def write_exports(folder: Path, **changed: Change) -> None:
         (folder / name).write_text(text, encoding="utf-8")
 
 
-# Portfolios built once per process, by their changes: a test gets a copy of the folder (a load costs half a second).
-_built: dict[str, Path] = {}
-
-
 def build(folder: Path, **changed: Change) -> Path:
-    """Write the exports into folder, load them into folder/kam.duckdb and return its path.
+    """Write the exports into folder, load them into folder/kam.duckdb and return its path (a copy of the portfolio
+    loaded once per process with these changes).
 
     changed: as write_exports (the exports are read-only once loaded: a changed portfolio is built).
     """
-    key = repr(sorted(changed.items()))
-    if key not in _built:
-        built = Path(tempfile.mkdtemp(prefix="portfolio-"))
-        atexit.register(shutil.rmtree, built, ignore_errors=True)
-        write_exports(built, **changed)
-        with db.connect(built / "kam.duckdb") as con:
-            report = loader.load_folder(con, built, today=LOADED_ON)
-        assert report.rejects.is_empty(), report.summary()
-        _built[key] = built
-    shutil.copytree(_built[key], folder, dirs_exist_ok=True)
+    copy_of(f"portfolio {sorted(changed.items())!r}", folder, lambda built: _load(built, **changed))
     return folder / "kam.duckdb"
+
+
+def _load(folder: Path, **changed: Change) -> None:
+    write_exports(folder, **changed)
+    with db.connect(folder / "kam.duckdb") as con:
+        report = loader.load_folder(con, folder, today=LOADED_ON)
+    assert report.rejects.is_empty(), report.summary()
 
 
 def loaded_before(path: Path, summary: str) -> None:

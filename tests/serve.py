@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import atexit
 import os
-import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -16,8 +13,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# The demo deployment after its first start, built once per process: each server's database is a copy of it.
-_started_demo: list[Path] = []
 
 
 def free_port() -> int:
@@ -31,13 +26,9 @@ def started_demo(folder: Path) -> Path:
     first admin added, two seconds of CPU): its database's path."""
     from kam.config import settings
     from kam.ingest.bootstrap import open_database
+    from tests.copies import copy_of
 
-    if not _started_demo:
-        built = Path(tempfile.mkdtemp(prefix="demo-"))
-        atexit.register(shutil.rmtree, built, ignore_errors=True)
-        open_database(built / "kam.duckdb", settings().demo_dir).close()
-        _started_demo.append(built)
-    shutil.copytree(_started_demo[0], folder, dirs_exist_ok=True)
+    copy_of("started demo", folder, lambda built: open_database(built / "kam.duckdb", settings().demo_dir).close())
     return folder / "kam.duckdb"
 
 

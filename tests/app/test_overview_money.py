@@ -17,10 +17,8 @@ BIG = EXPORTS | {"orders.csv": EXPORTS["orders.csv"].replace("O3,K1,2026-05-10,3
 
 
 @pytest.fixture
-def big_order(
-    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Path]:
-    yield from started(tmp_path_factory, tmp_path, monkeypatch, BIG)
+def big_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    yield from started(tmp_path, monkeypatch, BIG)
 
 
 @pytest.mark.parametrize(

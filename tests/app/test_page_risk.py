@@ -24,9 +24,9 @@ OTHERS = ["R1", "R2", "R3", "R4", "R5", "R6", "王伟", "李娜", "M1", "M2"]
 
 
 @pytest.fixture
-def risky(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def risky(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A deployment whose bundled exports are the receivables, retention and health cases."""
-    yield from started(tmp_path_factory, tmp_path, monkeypatch, EXPORTS)
+    yield from started(tmp_path, monkeypatch, EXPORTS)
 
 
 def texts(at) -> str:

@@ -19,10 +19,8 @@ LOSSES = EXPORTS | {"orders.csv": EXPORTS["orders.csv"].replace("W1,R6,2025-06-0
 
 
 @pytest.fixture
-def big_loss(
-    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Path]:
-    yield from started(tmp_path_factory, tmp_path, monkeypatch, LOSSES)
+def big_loss(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    yield from started(tmp_path, monkeypatch, LOSSES)
 
 
 @pytest.mark.parametrize(
