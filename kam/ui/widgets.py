@@ -849,11 +849,12 @@ def file_uploader(label: str, types: list[str], limit_mb: int) -> list[Any]:
 # that folds on saving leaves it far below what the save changed (Safari does not hold the view on what was in
 # sight, as Chromium does), and a refused form's first message in red can be a screen above its button. The margin
 # keeps the top clear of the page's header. What is drawn above it just after (a table's grid, an expander opening)
-# moves it on: for a second and a half it is brought back whenever it moved, until the user touches, scrolls or types.
+# moves it on: for three seconds (a busy server or a slow phone draws late) it is brought back whenever it moved, until
+# the user touches, scrolls or types.
 # The run's number makes each script new, so that it runs again.
 SCROLL_SCRIPT = """<script>
 (function (tries) {{
-    let moved = false, checks = 15, top = null;
+    let moved = false, checks = 30, top = null;
     const inputs = ["wheel", "touchstart", "keydown", "pointerdown"];
     const stop = () => {{ moved = true; }};
     inputs.forEach(name => window.addEventListener(name, stop, {{capture: true, once: true}}));
