@@ -6,7 +6,7 @@ from kam.i18n import NF_, _
 from kam.i18n.formats import DATE_FIELD
 from kam.present.columns import VISIT_LIST, WARNING_SIGN_LABELS, label_of
 from kam.ui import dashboard, visit_form
-from kam.ui.widgets import bring_first_error_into_view, bring_saved_into_view, confirmation_box, table, tell_refusal
+from kam.ui.widgets import bring_first_error_into_view, confirmation_box, table, tell_refusal
 from kam.visits import log as visit_log
 from kam.visits import rules as visit_rules
 
@@ -35,7 +35,6 @@ st.title(_("Change a visit") if editing else _("Log a visit"))
 if confirmation := visit_form.take_confirmation():
     confirmation_box(SAVED, confirmation)
     st.page_link(dashboard.page_file("worklist"), label=_("Back to my worklist"), icon=":material/checklist:")
-    bring_saved_into_view(SAVED)
 refused = visit_form.take_refusal()
 field_error("form")
 

@@ -12,7 +12,7 @@ from kam.relations import plans
 from kam.relations.rules import ACTION_STATUS_LABELS, NotAllowed
 from kam.ui import dashboard
 from kam.ui import relations_forms as form
-from kam.ui.widgets import bring_first_error_into_view, bring_saved_into_view, confirmation_box, table, tell_refusal
+from kam.ui.widgets import bring_first_error_into_view, confirmation_box, table, tell_refusal
 
 # The containers of a save's confirmation: a plan's under the caption naming who saved it, an action's (added or
 # ticked) over the actions listed.
@@ -159,7 +159,8 @@ if plan:
     st.header(_("Actions"))
     field_error(form.TICK, "tick")
     if saved and saved.form == "action":
-        confirmation_box(ACTION_SAVED, saved.message)
+        # To the top of the screen, the actions under it.
+        confirmation_box(ACTION_SAVED, saved.message, block="start")
     listed = plans.actions(con, user, plan["plan_id"])
     for action in listed.iter_rows(named=True):
         key = f"action_done_{action['action_id']}"
@@ -218,11 +219,6 @@ else:
     )
     st.caption(_("Revenue so far: orders of {year} up to {day}.").format(year=year, day=scope.as_of.isoformat()))
 
-# Last: the script's element leaves a gap above what follows it. A plan's box comes to the middle of the screen, the
-# caption above it, the form under it; an action's to the top, the actions under it.
-if saved and saved.form == "plan":
-    bring_saved_into_view(PLAN_SAVED)
-elif saved and saved.form == "action":
-    bring_saved_into_view(ACTION_SAVED, "start")
-elif told:
+# Last: the first of the run's messages in red.
+if told:
     bring_first_error_into_view()

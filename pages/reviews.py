@@ -12,7 +12,7 @@ from kam.present.formatting import MISSING, beside_id, day
 from kam.relations import reviews, targets
 from kam.ui import dashboard
 from kam.ui import relations_forms as form
-from kam.ui.widgets import bring_first_error_into_view, bring_saved_into_view, confirmation_box, table, tell_refusal
+from kam.ui.widgets import bring_first_error_into_view, confirmation_box, table, tell_refusal
 
 # The containers of a save's confirmation: a review's over the manager's review, a target's under the targets.
 REVIEW_SAVED, TARGET_SAVED = "review-saved", "target-saved"
@@ -103,7 +103,8 @@ for manager in now_card.iter_rows(named=True):
     signed = review.get("signed_off_on")
     # Over the review, not in it: a review signed off folds.
     if saved and saved.form == "review" and saved.of == manager_id:
-        confirmation_box(REVIEW_SAVED, saved.message)
+        # To the top of the screen, the manager's review under it.
+        confirmation_box(REVIEW_SAVED, saved.message, block="start")
     with st.expander(beside_id(manager["name"], manager_id) + (" ✓" if signed else ""), expanded=not signed):
         if form.refused_review_of() == manager_id and (message := form.error("notes") or form.error("agreed_actions")):
             st.error(message, icon=":material/error:")
@@ -192,11 +193,6 @@ if date.today().month == targets.TARGET_MONTH:
 else:
     st.caption(_("Next year's targets are entered here in December."))
 
-# Last: the script's element leaves a gap above what follows it. A review's box comes to the top, the manager's review
-# under it; a target's to the middle of the screen, the targets above it.
-if saved and saved.form == "review":
-    bring_saved_into_view(REVIEW_SAVED, "start")
-elif saved and saved.form == "target":
-    bring_saved_into_view(TARGET_SAVED)
-elif told:
+# Last: the first of the run's messages in red.
+if told:
     bring_first_error_into_view()

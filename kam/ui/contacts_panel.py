@@ -24,7 +24,6 @@ from kam.ui import relations_forms as form
 from kam.ui.widgets import (
     bring_first_error_into_view,
     bring_into_view,
-    bring_saved_into_view,
     confirmation_box,
     tell_refusal,
 )
@@ -145,11 +144,11 @@ def show(user: User, scope: Scope, account_id: str) -> None:
                 tell_refusal()
         if newer := form.newer_contact(picked):
             _saved_now(newer, account_id)
-    # Last in the panel: the script's element leaves a gap above the next heading, not in the panel. The contact as
-    # saved now, loaded into the form, leaves the page where its box was, below the form.
+    # Last in the panel, once its messages are drawn. A save's box brought itself into view: the contact as saved now,
+    # loaded into the form, leaves the page where its box was, below the form.
     if confirmation:
-        bring_saved_into_view(SAVED)
-    elif form.take_reloaded():
+        return
+    if form.take_reloaded():
         bring_into_view(FORM, "start")
     elif told:
         bring_first_error_into_view(FORM)

@@ -607,7 +607,9 @@ PAGE_STYLE = """<style>
     [data-testid="stMain"] h2 { font-size: 1.375rem; }
     [data-testid="stMain"] h3 { font-size: 1.25rem; }
 }
-[data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > script.kam-streamlit-words) { display: none; }
+[data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > script:is(.kam-streamlit-words, .kam-into-view)) {
+    display: none;
+}
 </style>"""
 
 # Streamlit writes its own words in English in the browser, out of the app's reach: the buttons of a table's or
@@ -848,22 +850,29 @@ def file_uploader(label: str, types: list[str], limit_mb: int) -> list[Any]:
 # Scrolls the page to the container of a key once it is drawn. A phone keeps the page where the thumb was: a form
 # that folds on saving leaves it far below what the save changed (Safari does not hold the view on what was in
 # sight, as Chromium does), and a refused form's first message in red can be a screen above its button. The margin
-# keeps the top clear of the page's header. What is drawn above it just after (a table's grid, an expander opening)
-# moves it on: for three seconds (a busy server or a slow phone draws late) it is brought back whenever it moved, until
-# the user touches, scrolls or types.
-# The run's number makes each script new, so that it runs again.
-SCROLL_SCRIPT = """<script>
+# keeps the top clear of the page's header. What is drawn above it later in the run or just after (a table's grid, an
+# expander opening) moves it on: until the run has ended and a second and a half more (a busy server or a slow phone
+# draws late; a minute at most) it is brought back whenever it moved, unless the user touches, scrolls or types.
+# The script's element is hidden (PAGE_STYLE): no gap where it is drawn. The run's number makes each script new, so that
+# it runs again.
+SCROLL_SCRIPT = """<script class="kam-into-view">
 (function (tries) {{
-    let moved = false, checks = 30, top = null;
+    let moved = false, after = 15, checks = 600, top = null;
     const inputs = ["wheel", "touchstart", "keydown", "pointerdown"];
     const stop = () => {{ moved = true; }};
     inputs.forEach(name => window.addEventListener(name, stop, {{capture: true, once: true}}));
+    const running = () => {{
+        const app = document.querySelector("[data-testid=stApp]");
+        const state = app === null ? "running" : app.getAttribute("data-test-script-state");
+        return ["running", "rerunRequested"].includes(state) || document.querySelector("[data-stale=true]") !== null;
+    }};
     const place = target => {{
         target.scrollIntoView({{block: {block}}});
         top = target.getBoundingClientRect().top;
     }};
     const hold = target => {{
-        if (moved || !target.isConnected || checks-- <= 0) {{
+        after = running() ? 15 : after - 1;
+        if (moved || !target.isConnected || after <= 0 || checks-- <= 0) {{
             inputs.forEach(name => window.removeEventListener(name, stop, {{capture: true}}));
             return;
         }}
@@ -902,13 +911,14 @@ def card(where: Any, label: str, value: str, change: str | None, **options: Any)
     where.metric(label, value, change_said(change), **options)
 
 
-def confirmation_box(key: str, message: str, note: str = "") -> None:
-    """A save's confirmation in a green box, in the container st.container(key=key) that bring_into_view scrolls to;
-    note: a line under it, in the same container."""
+def confirmation_box(key: str, message: str, note: str = "", block: str = "center") -> None:
+    """A save's confirmation in a green box, in the container st.container(key=key), the page brought to it as soon as
+    it is drawn (block as bring_into_view's); note: a line under it, in the same container."""
     with st.container(key=key):
         st.success(message, icon=":material/check_circle:")
         if note:
             st.caption(note)
+        bring_into_view(key, block)
 
 
 def bring_into_view(key: str, block: str = "center") -> None:
@@ -916,11 +926,6 @@ def bring_into_view(key: str, block: str = "center") -> None:
 
     block: where it comes in the window, "center" or "start" (its top under the page's header).
     """
-    _scroll_to(f".st-key-{key}", block)
-
-
-def bring_saved_into_view(key: str, block: str = "center") -> None:
-    """After a save: the page scrolled to its confirmation_box(key) (block as bring_into_view's)."""
     _scroll_to(f".st-key-{key}", block)
 
 

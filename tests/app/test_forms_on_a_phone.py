@@ -113,7 +113,7 @@ def test_a_refused_contact_keeps_its_form_open_with_the_message_at_the_field_and
     assert at.success[-1].value == added  # above the form, under the account's other notices
     # The form folds; the page goes back up to the list and the confirmation under it (a phone stayed below).
     assert [s.value for s in at.get_by_key("contact-saved").success] == [added]
-    assert brought_into_view(at) == ['".st-key-contact-saved"']
+    assert brought_into_view(at) == brought_into_view(at.get_by_key("contact-saved")) == ['".st-key-contact-saved"']
     assert not at.error
     assert contact_form(at, language).proto.expanded is False
     assert at.text_input(key="contact_name").value == ""
@@ -178,9 +178,14 @@ FIRST_ERROR = '"[data-testid=stMain] [data-testid=stAlertContentError]"'
 FIRST_CONTACT_ERROR = '".st-key-contact-form [data-testid=stAlertContentError]"'
 
 
-def brought_into_view(at: AppTest) -> list[str]:
-    """The selectors of what the page's scripts scroll into view."""
-    return [found for h in at.get("html") for found in re.findall(r"querySelector\((.*?)\)", h.proto.body)]
+def brought_into_view(at: AppTest | Block) -> list[str]:
+    """The selectors of what the page's scripts (or a container's) scroll into view: a save's box brings itself into
+    view as soon as it is drawn, its script in its container, before the rest of the run."""
+    return [
+        found
+        for h in at.get("html")
+        for found in re.findall(r"target = document\.querySelector\((.*?)\)", h.proto.body)
+    ]
 
 
 def told_under(at: AppTest, button: str) -> list[str]:
@@ -382,7 +387,9 @@ def test_a_plan_and_an_action_refused_are_told_under_their_button_and_saved_once
     )
     assert at.caption[0].value == caption
     assert around(at, "plan-saved")[0].value == caption
-    assert brought_into_view(at) == ['".st-key-plan-saved"'] and not told_under(at, said(language, "Save the plan"))
+    assert brought_into_view(at) == brought_into_view(at.get_by_key("plan-saved")) == [
+        '".st-key-plan-saved"'
+    ] and not told_under(at, said(language, "Save the plan"))
     with i18n.speaking(language):
         at = at.run()
     assert not at.success and not brought_into_view(at)  # told once, the page left where it is
@@ -408,7 +415,7 @@ def test_a_plan_and_an_action_refused_are_told_under_their_button_and_saved_once
     # Over the actions, under their heading: the new one under the box.
     heading, action = around(at, "action-saved")
     assert (heading.value, action.label) == (said(language, "Actions"), "meet the CEO · – · 2026\\-09\\-15")
-    assert brought_into_view(at) == ['".st-key-action-saved"']
+    assert brought_into_view(at) == brought_into_view(at.get_by_key("action-saved")) == ['".st-key-action-saved"']
 
     # A tick in the list is said there too, the page brought to the box over it.
     with i18n.speaking(language):
@@ -417,7 +424,7 @@ def test_a_plan_and_an_action_refused_are_told_under_their_button_and_saved_once
     assert not at.toast
     assert [s.value for s in at.get_by_key("action-saved").success] == [done]
     assert [s.value for s in at.success] == [done]
-    assert brought_into_view(at) == ['".st-key-action-saved"']
+    assert brought_into_view(at) == brought_into_view(at.get_by_key("action-saved")) == ['".st-key-action-saved"']
     with i18n.speaking(language):
         at = at.run()
     assert not at.success and not brought_into_view(at)
