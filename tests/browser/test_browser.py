@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.browser.conftest import signed_in_page
+from tests.browser.conftest import fresh_page, signed_in_page
 from tests.serve import serving, started_demo
 
 
@@ -77,9 +77,9 @@ def _open(browser: Browser, url: str, username: str = "vp", password: str = "vp-
 def _open_signing_in(
     browser: Browser, url: str, username: str = "vp", password: str = "vp-demo-2026", **context
 ) -> Page:
-    """A new browser page at url in a new context, signed in through the form: for a test of the sign-in, or of its
-    end, the one session of that context."""
-    page = browser.new_page(**({"viewport": {"width": 1366, "height": 768}} | context))
+    """A new visitor's page at url, signed in through the form: for a test of the sign-in, or of its end, the one
+    session of that visitor."""
+    page = fresh_page(browser, url, **({"viewport": {"width": 1366, "height": 768}} | context))
     page.goto(url, wait_until="domcontentloaded")
     _sign_in(page, username, password)
     # The sidebar exists once signed in (collapsed on a phone).
@@ -97,7 +97,7 @@ def test_a_fresh_servers_first_request_going_straight_to_a_page_draws_it(server:
 
 
 def test_a_wrong_password_is_refused(server: str, browser: Browser):
-    page = browser.new_page()
+    page = fresh_page(browser, server)
     try:
         page.goto(server, wait_until="domcontentloaded")
         page.get_by_label("User name").fill("vp", timeout=60_000)
@@ -402,7 +402,7 @@ def test_a_click_on_any_cell_of_an_account_row_or_its_tick_box_opens_the_account
 
 def test_the_language_picked_on_the_sign_in_page_is_the_one_after_signing_in(server: str, browser: Browser):
     # m02 has chosen no language; the browser asks for English.
-    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page = fresh_page(browser, server, viewport={"width": 390, "height": 844})
     try:
         page.goto(server, wait_until="domcontentloaded")
         page.get_by_text("简体中文", exact=True).click(timeout=60_000)

@@ -18,7 +18,7 @@ from kam.people import users
 from kam.people.users import User
 from kam.present import columns
 from tests.app.test_admin import Upload
-from tests.browser.conftest import signed_in_page
+from tests.browser.conftest import fresh_page, signed_in_page
 from tests.browser.test_browser import _open_a_row, _settled
 from tests.browser.test_chinese import assert_reads_in_chinese, assert_the_chart_bar_reads_in_chinese
 from tests.serve import serving, started_demo
@@ -91,7 +91,7 @@ def _open(browser: Browser, url: str, username: str, password: str, language: st
 def _open_signing_in(browser: Browser, url: str, username: str, password: str, language: str, **context) -> Page:
     """A new page at url in a new context asking for that language, signed in through the form: for a link opened
     before signing in."""
-    page = browser.new_page(locale=language, **context)
+    page = fresh_page(browser, url, locale=language, **context)
     page.goto(url, wait_until="domcontentloaded")
     _sign_in(page, username, password, language)
     page.wait_for_selector('[data-testid="stSidebar"]', state="attached", timeout=60_000)
@@ -302,7 +302,7 @@ def test_a_link_to_no_page_and_an_empty_date_field_read_in_the_readers_language(
     """A mistyped link opened before signing in (the dialog drawn after Streamlit's words are put in place) and once
     signed in (drawn before): Streamlit's dialog reads in the reader's language. The visit form starts with the date
     of the next step empty, its parts in the reader's language."""
-    page = browser.new_page(locale=language, **LAPTOP)
+    page = fresh_page(browser, server, locale=language, **LAPTOP)
     try:
         page.goto(f"{server}/Overview", wait_until="domcontentloaded")
         _no_page_dialog_read_and_closed(page, language, "no-page-signing-in")
@@ -533,16 +533,17 @@ def _tables_shown(page: Page) -> list[dict]:
     """The widths of the tables shown and their columns cut, once the grid has drawn each and its width has settled.
 
     A table in a tab just chosen is drawn first at the grid's least width (50 px) and widened once its tab has laid out:
-    it is read again until two readings a fifth of a second apart agree."""
+    it is read again until two readings a fifth of a second apart agree, and its cells are measured once then (every
+    cell's text, the most of a reading's CPU)."""
     page.wait_for_function(DRAWN, timeout=60_000, polling=100)
-    seen = page.evaluate(SHOWN_TABLES, True)
+    seen = page.evaluate(SHOWN_TABLES, False)
     for _reading in range(50):
         page.wait_for_timeout(200)
-        again = page.evaluate(SHOWN_TABLES, True)
+        again = page.evaluate(SHOWN_TABLES, False)
         if again == seen:
             break
         seen = again
-    return seen
+    return page.evaluate(SHOWN_TABLES, True)
 
 
 def _headed(heading: re.Pattern, text: str) -> bool:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
+from tests.browser.conftest import fresh_page
 from tests.browser.test_browser import _settled
 from tests.oidc import Provider, provider
 from tests.serve import free_port, serving
@@ -44,7 +45,7 @@ def server(company: Provider, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
 def test_a_manager_signs_on_from_a_link_and_lands_on_its_view(server: str, company: Provider, browser: Browser):
     company.email = "m01@example.com"  # 徐军, manager M01 in the demo exports
-    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page = fresh_page(browser, server, viewport={"width": 1366, "height": 768})
     try:
         page.goto(f"{server}/tiers?tier=A", wait_until="domcontentloaded")
         page.get_by_role("button", name="Sign in with the company account").click(timeout=60_000)
@@ -61,7 +62,7 @@ def test_a_manager_signs_on_from_a_link_and_lands_on_its_view(server: str, compa
 
 def test_an_address_nobody_has_is_refused_with_a_way_to_try_another(server: str, company: Provider, browser: Browser):
     company.email = "stranger@example.com"
-    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page = fresh_page(browser, server, viewport={"width": 1366, "height": 768})
     try:
         page.goto(server, wait_until="domcontentloaded")
         page.get_by_role("button", name="Sign in with the company account").click(timeout=60_000)
