@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from kam.cli import main
+from tests.commands import command_here
 from tests.portfolio import build
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,17 +30,6 @@ def kpis_command(*args: str) -> subprocess.CompletedProcess:
         cwd=ROOT,
         check=False,
     )
-
-
-def command_here(capsys: pytest.CaptureFixture, *args: str) -> subprocess.CompletedProcess:
-    """`python -m kam` with these arguments run in this process (its parsing, exit code and output as the command's),
-    without the four seconds of a new interpreter's imports."""
-    try:
-        code = main(list(args))
-    except SystemExit as exit:
-        code = exit.code
-    said = capsys.readouterr()
-    return subprocess.CompletedProcess(["python", "-m", "kam", *args], code, said.out, said.err)
 
 
 def test_snapshot_year_to_date_key_by_key(database):

@@ -16,6 +16,7 @@ from kam.cli import main
 from kam.ingest import loader
 from kam.store import db
 from kam.store.schema import APP_DB_DDL, EXPORT_DDL, EXPORT_TABLES, VISITS_VIEW
+from tests.commands import command_here
 from tests.portfolio import EXPORTS as PORTFOLIO
 from tests.portfolio import LOADED_ON
 
@@ -828,12 +829,12 @@ def test_a_first_load_from_the_command_line_is_followed_by_the_kpis(tmp_path):
     assert json.loads(done.stdout)["active_accounts"] == {"A": 1, "B": 1, "C": 0, "total": 2}
 
 
-def test_cli_load_prints_the_report(tmp_path):
+def test_cli_load_prints_the_report(tmp_path, capsys):
     folder = write(
         tmp_path / "exports", {"managers.csv": MANAGERS, "accounts.csv": ACCOUNTS + "K3,丙,华南,M5,A,2024-01-01\n"}
     )
     path = tmp_path / "kam.duckdb"
-    done = kam("load", str(folder), "--db", str(path))
+    done = command_here(capsys, "load", str(folder), "--db", str(path))
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[:4] == [
@@ -867,7 +868,7 @@ def test_cli_load_of_a_broken_folder_fails_on_stderr_and_changes_nothing(tmp_pat
         assert rows(con, "SELECT account_id FROM accounts ORDER BY 1") == [("K1",), ("K2",)]
         assert rows(con, "SELECT load_id FROM load_history") == [(1,)]
 
-    done = kam("load", str(tmp_path / "nowhere"), "--db", str(path))
+    done = command_here(capsys, "load", str(tmp_path / "nowhere"), "--db", str(path))
     assert done.returncode == 1
     assert done.stdout == ""
     assert done.stderr == f"error: {tmp_path / 'nowhere'}: no such folder\n"
