@@ -121,6 +121,8 @@ def test_a_deactivated_users_open_sessions_end_at_their_next_request(server: str
         page.locator('[data-testid="stCheckbox"] label').filter(has_text="May sign in").first.click()
         page.wait_for_function("() => !document.querySelector('input[aria-label=\"May sign in\"]').checked")
         page.get_by_role("button", name="Save", exact=True).click()
+        # Saved once it says so: right after the click the page can still read as settled, before its run has begun.
+        page.get_by_text("m02 changed.").wait_for(timeout=60_000)
         _settled(page)
 
         # Both open tabs of the manager end at their next request, and a reload does not bring them back.
